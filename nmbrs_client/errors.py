@@ -1,0 +1,180 @@
+"""Typed errors: every failure the client can raise, with a plain-language hint.
+
+Nmbrs reports problems as SOAP faults whose text carries ``---> NNNN: message``. That code is
+turned into a :class:`FaultCategory` so callers (the rights engine, the TUI, the CLI) can act on
+the category and show the hint, without parsing text themselves. Problems below SOAP (timeouts,
+refused connections, HTML error pages from proxies) are :class:`NmbrsTransportError`. No message
+built here ever includes the token: the constructors only receive operation names, hosts, codes
+and server texts, and :func:`redact` scrubs a known secret from any text as a last line of defence.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class FaultCategory(StrEnum):
+    AUTHENTICATION = "authentication"
+    ENDPOINT_RIGHT_MISSING = "endpoint_right_missing"
+    NO_DATA_ACCESS = "no_data_access"
+    NO_SUBSCRIPTION = "no_subscription"
+    NOT_FOUND = "not_found"
+    SERVER = "server"
+    UNKNOWN = "unknown"
+
+
+_CATEGORY_BY_CODE: dict[int, FaultCategory] = {
+    1001: FaultCategory.AUTHENTICATION,
+    1002: FaultCategory.ENDPOINT_RIGHT_MISSING,
+    1003: FaultCategory.NO_DATA_ACCESS,
+    2003: FaultCategory.NO_DATA_ACCESS,
+    2004: FaultCategory.NO_DATA_ACCESS,
+    2009: FaultCategory.NO_DATA_ACCESS,
+    1004: FaultCategory.NO_SUBSCRIPTION,
+    2046: FaultCategory.NOT_FOUND,
+    9999: FaultCategory.SERVER,
+}
+
+# Nmbrs' own titles for the codes a read-only tool can meet.
+FAULT_TITLES: dict[int, str] = {
+    1001: "Invalid Authentication",
+    1002: "Unauthorized Access",
+    1003: "Unauthorized Access (data)",
+    1004: "Disabled, no valid subscription",
+    1006: "Generic Login Security Failure",
+    2003: "Unauthorized Access (employee)",
+    2004: "Unauthorized Access (company)",
+    2006: "Invalid Period",
+    2009: "Unauthorized Access (debtor)",
+    2046: "Not Found",
+    9999: "Unknown server error",
+}
+
+_CODE_PATTERN = re.compile(r"--->\s*(\d{3,5})\s*:\s*([^\r\n]*)")
+
+
+def category_for(code: int | None) -> FaultCategory:
+    if code is None:
+        return FaultCategory.UNKNOWN
+    return _CATEGORY_BY_CODE.get(code, FaultCategory.UNKNOWN)
+
+
+def parse_fault_text(text: str | None) -> tuple[int | None, str]:
+    """Extract ``(code, message)`` from a faultstring; the code is ``None`` if there is none.
+
+    Searches for the first ``---> NNNN:`` anywhere (a .NET stack trace may follow it), and
+    keeps only that line's message. Without a code the first line of the text is the message.
+    """
+    if not text:
+        return None, ""
+    match = _CODE_PATTERN.search(text)
+    if match:
+        return int(match.group(1)), match.group(2).strip()[:500]
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    prefix = "Server was unable to process request."
+    if first_line.startswith(prefix):
+        first_line = first_line[len(prefix):].strip(" .->") or first_line
+    return None, first_line[:500]
+
+
+def hint_for(category: FaultCategory, operation: str | None = None,
+             code: int | None = None) -> str:
+    """What the engineer should do (or ask the customer to do) about a fault."""
+    op = operation or "this operation"
+    service, _, name = op.partition(".")
+    if category is FaultCategory.AUTHENTICATION:
+        return ("Check username, token and domain: copy them again from Nmbrs → User profile → "
+                "API token (a reset token is no longer valid), and use the environment's "
+                "SubDomain as domain.")
+    if category is FaultCategory.ENDPOINT_RIGHT_MISSING:
+        where = f"{service} → enable {name}" if name else f"enable {op}"
+        return (f"The API user's template does not allow {op}. In Nmbrs: Settings → Template "
+                f"users → <the API template> → API → {where}.")
+    if category is FaultCategory.NO_DATA_ACCESS:
+        what = {2003: "employee", 2004: "company", 2009: "debtor"}.get(code or 0, "data")
+        return (f"The account cannot reach this {what}: extend the API user's debtor tag "
+                "(accountant login) or company filter (client login), or check the id.")
+    if category is FaultCategory.NO_SUBSCRIPTION:
+        return "The environment has no valid subscription for the API: a commercial matter with Nmbrs."
+    if category is FaultCategory.NOT_FOUND:
+        return "Nmbrs has no such record: check the id."
+    if category is FaultCategory.SERVER:
+        return ("Nmbrs reported an unknown server error: retry; if it persists, open a ticket "
+                "with Nmbrs giving the time, date and operation.")
+    return "Nmbrs returned an error without a known code: retry, and quote the message to Nmbrs."
+
+
+class NmbrsError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NmbrsFault(NmbrsError):
+    """Nmbrs answered with a SOAP fault."""
+
+    def __init__(self, operation: str, code: int | None, text: str,
+                 *, faultcode: str | None = None) -> None:
+        self.operation = operation
+        self.code = code
+        self.text = text
+        self.faultcode = faultcode
+        self.category = category_for(code)
+        title = FAULT_TITLES.get(code or 0, "")
+        label = f"{code}: {text or title}" if code is not None else (text or "SOAP fault")
+        super().__init__(f"{operation} failed with Nmbrs fault {label}",
+                         hint=hint_for(self.category, operation, code))
+
+
+class NmbrsTransportError(NmbrsError):
+    """The call did not produce a SOAP answer: network, TLS, HTTP or XML trouble."""
+
+    def __init__(self, operation: str, host: str, problem: str, *, kind: str = "transport",
+                 status: int | None = None, retryable: bool = True, hint: str = "") -> None:
+        self.operation = operation
+        self.host = host
+        self.problem = problem
+        self.kind = kind  # timeout | connection | tls | http | malformed | too_large | redirect
+        self.status = status
+        self.retryable = retryable
+        super().__init__(f"{operation} to {host}: {problem}",
+                         hint=hint or _transport_hint(kind, host))
+
+
+def _transport_hint(kind: str, host: str) -> str:
+    return {
+        "timeout": f"{host} did not answer in time: check the network or raise the timeout.",
+        "connection": f"Could not connect to {host}: check the base URL, VPN and proxy.",
+        "tls": f"The TLS handshake with {host} failed: check the proxy or the system certificates.",
+        "http": f"{host} answered with an HTTP error page, not SOAP: a proxy or an outage; retry later.",
+        "malformed": f"{host} sent a reply that is not valid SOAP XML: retry; if it repeats, "
+                     "a proxy is probably rewriting the traffic.",
+        "too_large": "The reply is larger than the configured limit (max_response_mb).",
+        "redirect": f"{host} redirected elsewhere; nmbrs-tui does not follow redirects: check "
+                    "the base URL.",
+    }.get(kind, f"Talking to {host} failed.")
+
+
+class OperationNotAllowedError(NmbrsError):
+    """An operation outside the read-only allowlist was requested."""
+
+
+class ConfigError(NmbrsError):
+    """The configuration (file, environment or flags) cannot be used as it is."""
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Replace every occurrence of a secret in ``text`` by a fixed marker."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "«redacted»")
+    return text

@@ -1,0 +1,103 @@
+"""The ``nmbrs-tui`` command line: the dashboard by default, plus headless sub-commands.
+
+Each sub-command lives in its own module under ``tui/commands`` and is imported only when
+used, so ``nmbrs-tui check`` never loads Textual and the dashboard starts without loading the
+rights engine's report code. Exit codes: 0 ok, 1 findings, 2 cannot connect/authenticate,
+64 usage or configuration error (as in ``sysexits.h``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from nmbrs_client.errors import ConfigError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_CONNECT = 2
+EXIT_USAGE = 64
+
+SUBCOMMANDS = ("check", "config", "demo-server", "requirements", "tui")
+
+
+class UsageError(Exception):
+    """A problem with how the command was called; reported in one line with exit 64."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection")
+    group.add_argument("--profile", "-P", help="profile name from config.toml")
+    group.add_argument("--demo", action="store_true",
+                       help="start the embedded demo Nmbrs server and connect to it")
+    group.add_argument("--scenario", help="demo scenario name or TOML file (with --demo)")
+    group.add_argument("--latency-ms", type=int, default=None,
+                       help="demo server latency per call (with --demo)")
+    group.add_argument("--base-url", help="custom SOAP v3 base URL")
+    group.add_argument("--username", help="API username (e-mail)")
+    group.add_argument("--domain", help="Nmbrs domain (subdomain of the web UI)")
+    group.add_argument("--config", dest="config_path", help="path of config.toml to use")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="nmbrs-tui",
+                     description="Read-only support dashboard for Nmbrs SOAP v3 environments.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    tui = sub.add_parser("tui", help="open the dashboard (the default)")
+    _add_tui_options(tui)
+
+    from tui.commands import check_cmd, config_cmd, demo_server_cmd, requirements_cmd
+
+    check_cmd.add_parser(sub, _add_connection_options)
+    config_cmd.add_parser(sub)
+    demo_server_cmd.add_parser(sub)
+    requirements_cmd.add_parser(sub)
+    return parser
+
+
+def _add_tui_options(parser: argparse.ArgumentParser) -> None:
+    _add_connection_options(parser)
+    parser.add_argument("--no-mouse", action="store_true",
+                        help="leave the mouse to the terminal (select text natively over SSH)")
+    parser.add_argument("--theme", help="Textual theme name (e.g. textual-dark, ansi-dark)")
+    parser.set_defaults(handler=_run_tui)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from tui.commands.tui_cmd import run
+
+    return run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] not in (*SUBCOMMANDS, "-h", "--help"):
+        args_list = ["tui", *args_list]
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
+    except UsageError as exc:
+        print(f"nmbrs-tui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"nmbrs-tui: {exc}", file=sys.stderr)
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
