@@ -1,0 +1,44 @@
+"""Messages panes post to the app, so panes never reach into each other."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from nmbrs_client.models import Company
+
+
+class CompanySelected(Message):
+    """A company was chosen (companies pane, palette): show its employees and payroll."""
+
+    def __init__(self, company: Company) -> None:
+        super().__init__()
+        self.company = company
+
+
+class EmployeeSelected(Message):
+    """An employee was chosen (employees pane, palette): open the employee detail."""
+
+    def __init__(self, company_id: int, employee_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.employee_id = employee_id
+
+
+class StatusUpdate(Message):
+    """A short line for the app's status bar (loading, counts, errors)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class ConnectionChanged(Message):
+    """The app (re)connected or failed to: panes holding session data should reload."""
+
+    def __init__(self, ok: bool, error: str | None = None) -> None:
+        super().__init__()
+        self.ok = ok
+        self.error = error
