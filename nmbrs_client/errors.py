@@ -96,7 +96,8 @@ def hint_for(category: FaultCategory, operation: str | None = None,
         return (f"The account cannot reach this {what}: extend the API user's debtor tag "
                 "(accountant login) or company filter (client login), or check the id.")
     if category is FaultCategory.NO_SUBSCRIPTION:
-        return "The environment has no valid subscription for the API: a commercial matter with Nmbrs."
+        return ("The environment has no valid subscription for the API: a commercial matter "
+                "with Nmbrs.")
     if category is FaultCategory.NOT_FOUND:
         return "Nmbrs has no such record: check the id."
     if category is FaultCategory.SERVER:
@@ -154,8 +155,10 @@ def _transport_hint(kind: str, host: str) -> str:
     return {
         "timeout": f"{host} did not answer in time: check the network or raise the timeout.",
         "connection": f"Could not connect to {host}: check the base URL, VPN and proxy.",
-        "tls": f"The TLS handshake with {host} failed: check the proxy or the system certificates.",
-        "http": f"{host} answered with an HTTP error page, not SOAP: a proxy or an outage; retry later.",
+        "tls": f"The TLS handshake with {host} failed: check the proxy or the system "
+               "certificates.",
+        "http": f"{host} answered with an HTTP error page, not SOAP: a proxy or an outage; "
+                "retry later.",
         "malformed": f"{host} sent a reply that is not valid SOAP XML: retry; if it repeats, "
                      "a proxy is probably rewriting the traffic.",
         "too_large": "The reply is larger than the configured limit (max_response_mb).",

@@ -160,7 +160,8 @@ def get_operation(service: Service | str, name: str) -> Operation:
 
 
 def resolve(qualified: str) -> Operation:
-    """Resolve ``Service.Operation`` (any casing; service may be ``Employee`` or omitted if unique)."""
+    """Resolve ``Service.Operation`` in any casing (``Employee.X`` works; so does a unique
+    bare operation name)."""
     text = qualified.strip()
     if "." in text:
         service_part, name = text.split(".", 1)

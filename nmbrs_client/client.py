@@ -1,0 +1,415 @@
+"""NmbrsClient: a read-only, thread-safe client for the Nmbrs SOAP v3 API.
+
+Concurrency choice: the client is synchronous and meant to be shared by worker threads. zeep's
+XML work is CPU-bound; run on an asyncio loop it stalls a Textual UI, while thread workers keep
+it responsive (measured, see the project notes). One ``zeep.Client`` per service is shared by
+all threads (safe for calls; zeep's HistoryPlugin is not used), the HTTP pool is sized to the
+configured concurrency, and one :class:`~nmbrs_client.ratelimit.RateLimiter` spaces every call of
+this client so the account never exceeds Nmbrs' 150 calls per second.
+
+Read-only by construction: every call goes through :meth:`NmbrsClient.call`, which accepts
+only operations of the catalogue in :mod:`nmbrs_client.operations`; the zeep service objects are
+never handed out.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from nmbrs_client import models as m
+from nmbrs_client.calllog import CallLog, CallRecord
+from nmbrs_client.errors import (
+    NmbrsFault,
+    NmbrsTransportError,
+    OperationNotAllowedError,
+    parse_fault_text,
+    redact,
+)
+from nmbrs_client.operations import (
+    Header,
+    Operation,
+    Service,
+    UnknownOperationError,
+    get_operation,
+    resolve,
+)
+from nmbrs_client.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    import zeep
+
+__version__ = "0.1.0"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class ClientSettings(Protocol):
+    """What the client needs from a connection profile (``config.ConnectionSettings`` fits)."""
+
+    base_url: str
+    username: str
+    domain: str | None
+    timeout_s: float
+    connect_timeout_s: float
+    concurrency: int
+    rate_limit_per_s: float
+    wsdl: str
+    verify_tls: bool
+    max_response_mb: float
+
+    @property
+    def token(self) -> Any: ...
+
+
+def _secret(value: Any) -> str:
+    getter = getattr(value, "get_secret_value", None)
+    return str(getter() if getter else value or "")
+
+
+class NmbrsClient:
+    """One client per connection profile; share it between threads."""
+
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        self.base_url = settings.base_url if settings.base_url.endswith("/") \
+            else settings.base_url + "/"
+        self.host = urlsplit(self.base_url).netloc or self.base_url
+        self.username = settings.username
+        self._token = _secret(settings.token)
+        self.domain: str | None = settings.domain or None
+        self.domain_source = "profile" if self.domain else "not yet discovered"
+        self._domain_resolved = self.domain is not None
+        self._domain_lock = threading.Lock()
+        self.call_log = CallLog()
+        self._limiter = RateLimiter(settings.rate_limit_per_s)
+        self._services: dict[Service, Any] = {}
+        self._build_lock = threading.Lock()
+        self._transport: Any = None
+        self.build_times_ms: dict[str, float] = {}
+
+    # ----------------------------------------------------------------- plumbing
+    def _get_transport(self) -> Any:
+        if self._transport is None:
+            from nmbrs_client.transport import GuardedTransport
+
+            self._transport = GuardedTransport(
+                connect_timeout=self.settings.connect_timeout_s,
+                read_timeout=self.settings.timeout_s,
+                max_bytes=int(self.settings.max_response_mb * 1024 * 1024),
+                verify_tls=self.settings.verify_tls,
+                pool_size=self.settings.concurrency + 2,
+                user_agent=f"nmbrs-tui/{__version__}",
+            )
+        return self._transport
+
+    def service(self, service: Service) -> Any:
+        """The zeep service proxy for one service, built once (lazily, thread-safe)."""
+        proxy = self._services.get(service)
+        if proxy is not None:
+            return proxy
+        with self._build_lock:
+            proxy = self._services.get(service)
+            if proxy is None:
+                proxy = self._build_service(service)
+                self._services[service] = proxy
+        return proxy
+
+    def _build_service(self, service: Service) -> Any:
+        import zeep
+        from zeep.settings import Settings
+
+        from nmbrs_client.transport import TransportProblem
+
+        started = time.perf_counter()
+        if self.settings.wsdl == "live":
+            location = f"{self.base_url}{service.path}?WSDL"
+        else:
+            from nmbrs_client.wsdl import wsdl_path
+
+            location = str(wsdl_path(service))
+        # strict=False: tolerate elements Nmbrs added after our WSDL and missing optional ones.
+        # The transport has already rejected malformed XML, so zeep's lenient parse is safe.
+        zeep_settings = Settings(strict=False, forbid_dtd=True, forbid_entities=True,
+                                 forbid_external=True, xml_huge_tree=False)
+        try:
+            client: zeep.Client = zeep.Client(location, transport=self._get_transport(),
+                                              settings=zeep_settings)
+        except TransportProblem as problem:
+            raise NmbrsTransportError(f"{service.value} WSDL", self.host, problem.problem,
+                                      kind=problem.kind) from None
+        except Exception as exc:  # a broken live WSDL
+            raise NmbrsTransportError(f"{service.value} WSDL", self.host,
+                                      f"the WSDL could not be read ({type(exc).__name__})",
+                                      kind="malformed", retryable=False) from None
+        binding = f"{{{service.namespace}}}{service.value}Soap"
+        proxy = client.create_service(binding, f"{self.base_url}{service.path}")
+        self.build_times_ms[service.value] = (time.perf_counter() - started) * 1000
+        return proxy
+
+    # ------------------------------------------------------------------ domain
+    def ensure_domain(self) -> str | None:
+        """Discover the domain once with Environment_Get, unless the profile gives one."""
+        if self._domain_resolved:
+            return self.domain
+        with self._domain_lock:
+            if self._domain_resolved:
+                return self.domain
+            try:
+                env = self.environment()
+            except NmbrsFault as fault:
+                if fault.code == 1001:
+                    raise
+                self.domain = None
+                self.domain_source = (f"none (Environment_Get refused with {fault.code}; "
+                                      "calls go without a domain)")
+            else:
+                self.domain = env.SubDomain or None
+                self.domain_source = "discovered" if self.domain else \
+                    "none (Environment_Get gave no SubDomain)"
+            self._domain_resolved = True
+            return self.domain
+
+    # -------------------------------------------------------------------- call
+    def call(self, operation: Operation | str, **params: Any) -> Any:
+        """Invoke one allowlisted operation and return its result as plain Python data."""
+        op = self._allowed(operation)
+        arguments = self._arguments(op, params)
+        if op.header is Header.AUTH_WITH_DOMAIN:
+            self.ensure_domain()
+        return self._invoke(op, arguments)
+
+    @staticmethod
+    def _allowed(operation: Operation | str) -> Operation:
+        try:
+            if isinstance(operation, Operation):
+                # Refuse forged Operation objects that merely look like catalogue entries.
+                known = get_operation(operation.service, operation.name)
+                if known != operation:
+                    raise OperationNotAllowedError(
+                        f"{operation.qualified_name} does not match the catalogue entry")
+                return known
+            return resolve(operation)
+        except UnknownOperationError as exc:
+            raise OperationNotAllowedError(str(exc)) from None
+
+    @staticmethod
+    def _arguments(op: Operation, params: Mapping[str, Any]) -> dict[str, Any]:
+        by_lower = {name.lower(): name for name in op.param_names}
+        arguments: dict[str, Any] = {}
+        for key, value in params.items():
+            name = by_lower.get(key.lower())
+            if name is None:
+                accepted = ", ".join(op.param_names) or "no parameters"
+                raise TypeError(f"{op.qualified_name} takes {accepted}; got {key}")
+            arguments[name] = value
+        missing = [name for name in op.param_names if name not in arguments]
+        if missing:
+            raise TypeError(f"{op.qualified_name} needs {', '.join(missing)}")
+        return arguments
+
+    def _header(self, op: Operation) -> dict[str, dict[str, str | None]]:
+        if op.header is Header.AUTH:
+            return {"AuthHeader": {"Username": self.username, "Token": self._token}}
+        return {"AuthHeaderWithDomain": {"Username": self.username, "Token": self._token,
+                                         "Domain": self.domain}}
+
+    def _invoke(self, op: Operation, arguments: dict[str, Any]) -> Any:
+        from zeep.exceptions import Error as ZeepError
+        from zeep.helpers import serialize_object
+
+        from nmbrs_client.transport import FaultReply, TransportProblem
+
+        proxy = self.service(op.service)
+        transport = self._get_transport()
+        transport.last_size.value = None
+        self._limiter.acquire()
+        started_at = datetime.now()
+        started = time.perf_counter()
+        outcome, code, message = "ok", None, ""
+        try:
+            raw = getattr(proxy, op.name)(**arguments, _soapheaders=self._header(op))
+            return serialize_object(raw, target_cls=dict)
+        except FaultReply as reply:
+            code, text = parse_fault_text(reply.text)
+            outcome, message = "fault", redact(text, self._token)
+            raise NmbrsFault(op.qualified_name, code, message, faultcode=reply.faultcode)\
+                from None
+        except TransportProblem as problem:
+            outcome, message = "transport", redact(problem.problem, self._token)
+            raise NmbrsTransportError(op.qualified_name, self.host, message, kind=problem.kind,
+                                      status=problem.status, retryable=problem.retryable)\
+                from None
+        except (ZeepError, ValueError, TypeError, AttributeError) as exc:
+            # The envelope was well-formed but its content did not fit the schema.
+            outcome = "transport"
+            message = f"the reply could not be read as {op.name}Response ({type(exc).__name__})"
+            raise NmbrsTransportError(op.qualified_name, self.host, message, kind="malformed",
+                                      retryable=False) from None
+        finally:
+            duration = (time.perf_counter() - started) * 1000
+            size = getattr(transport.last_size, "value", None)
+            self.call_log.add(CallRecord(
+                started_at=started_at, operation=op.qualified_name,
+                company_id=_id_param(arguments, "companyid"),
+                employee_id=_id_param(arguments, "employeeid"),
+                duration_ms=duration, outcome=outcome, fault_code=code,
+                message=message[:200], size_bytes=size))
+
+    # ----------------------------------------------------------- typed calls
+    def environment(self) -> m.EnvironmentInfo:
+        data = self._invoke(get_operation(Service.DEBTOR, "Environment_Get"), {})
+        return m.EnvironmentInfo.model_validate(data or {})
+
+    def debtors(self) -> list[m.Debtor]:
+        return _models(m.Debtor, self.call("DebtorService.List_GetAll"))
+
+    def companies(self) -> list[m.Company]:
+        return _models(m.Company, self.call("CompanyService.List_GetAll"))
+
+    def companies_of_debtor(self, debtor_id: int) -> list[m.Company]:
+        rows = _as_list(self.call("CompanyService.List_GetByDebtor", DebtorId=debtor_id))
+        return [m.Company.model_validate({**row, "DebtorId": debtor_id}) for row in rows]
+
+    def current_period(self, company_id: int) -> m.CurrentPeriod | None:
+        return m.CurrentPeriod.parse(
+            self.call("CompanyService.Company_GetCurrentPeriod", CompanyId=company_id))
+
+    def runs(self, company_id: int, year: int) -> list[m.RunInfo]:
+        return _models(m.RunInfo, self.call("CompanyService.Run_GetList", CompanyId=company_id,
+                                             Year=year))
+
+    def run_employees(self, company_id: int, run_id: int, year: int) -> list[m.EmployeeIdNumber]:
+        return _models(m.EmployeeIdNumber, self.call(
+            "CompanyService.Run_GetEmployeesByRunCompany", CompanyId=company_id, RunId=run_id,
+            Year=year))
+
+    def payslips(self, employee_id: int, company_id: int, run_id: int,
+                 year: int | None = None) -> list[m.SalaryDocument]:
+        """Payslips of one employee in one run; ``year=None`` uses the non-``_v2`` operation."""
+        if year is None:
+            result = self.call("CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
+                               EmployeeID=employee_id, CompanyId=company_id, RunID=run_id)
+        else:
+            result = self.call(
+                "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2",
+                EmployeeID=employee_id, CompanyId=company_id, RunID=run_id, intYear=year)
+        return _models(m.SalaryDocument, result)
+
+    def employee_types(self) -> list[m.EmployeeType]:
+        return _models(m.EmployeeType, self.call("EmployeeService.EmployeeType_GetList"))
+
+    def employees(self, company_id: int, employee_type: int = 0) -> list[m.Employee]:
+        # UNCERTAIN (API facts §3.3): v3's EmployeeType is either an employee-type id or an
+        # active filter. 0 is neither a real type id nor a documented filter value; servers that
+        # treat unknown values as "no filter" (the demo does) return everyone. Callers that need
+        # completeness can pass each id of employee_types() and merge.
+        return _models(m.Employee, self.call("EmployeeService.List_GetByCompany",
+                                              CompanyId=company_id, EmployeeType=employee_type))
+
+    def personal_info(self, employee_id: int) -> m.PersonalInfo | None:
+        return _model(m.PersonalInfo, self.call("EmployeeService.PersonalInfo_GetCurrent",
+                                                 EmployeeId=employee_id))
+
+    def personal_info_contract_salary_address(
+            self, company_id: int) -> list[m.PersonalInfoContractSalaryAddress]:
+        return _models(m.PersonalInfoContractSalaryAddress, self.call(
+            "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
+            CompanyID=company_id))
+
+    def employments(self, company_id: int) -> list[m.EmployeeEmployments]:
+        rows = _as_list(self.call("EmployeeService.Employment_GetAll_AllEmployeesByCompany",
+                                  CompanyID=company_id))
+        return [m.EmployeeEmployments(
+            EmployeeId=row["EmployeeId"],
+            Employments=_models(m.Employment, _unwrap(row.get("EmployeeEmployments"),
+                                                      "Employment")))
+            for row in rows]
+
+    def schedules(self, company_id: int) -> list[m.EmployeeSchedules]:
+        rows = _as_list(self.call("EmployeeService.Schedule_GetAll_AllEmployeesByCompany",
+                                  CompanyID=company_id))
+        return [m.EmployeeSchedules(
+            EmployeeId=row["EmployeeId"],
+            Schedules=_models(m.Schedule, _unwrap(row.get("EmployeeSchedules"), "Schedule_V2")))
+            for row in rows]
+
+    def department(self, employee_id: int) -> m.Department | None:
+        return _model(m.Department, self.call("EmployeeService.Department_GetCurrent",
+                                               EmployeeId=employee_id))
+
+    def function(self, employee_id: int) -> m.Function | None:
+        return _model(m.Function, self.call("EmployeeService.Function_GetCurrent",
+                                             EmployeeId=employee_id))
+
+    def bank_accounts(self, employee_id: int) -> list[m.BankAccount]:
+        return _models(m.BankAccount, self.call("EmployeeService.BankAccount_GetListCurrent",
+                                                 EmployeeId=employee_id))
+
+    def annual_statement(self, employee_id: int, year: int) -> m.SalaryDocument | None:
+        return _model(m.SalaryDocument, self.call(
+            "EmployeeService.SalaryDocuments_GetAnnualStatementPDF", EmployeeID=employee_id,
+            intYear=year))
+
+    def employee_current_period(self, employee_id: int) -> m.CurrentPeriod | None:
+        return m.CurrentPeriod.parse(self.call("EmployeeService.Employee_GetCurrent",
+                                               EmployeeId=employee_id))
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.session.close()
+
+    def __repr__(self) -> str:  # never shows the token
+        return f"NmbrsClient(base_url={self.base_url!r}, username={self.username!r})"
+
+
+# --------------------------------------------------------------------- helpers
+def _id_param(arguments: Mapping[str, Any], lower_name: str) -> int | None:
+    for key, value in arguments.items():
+        if key.lower() == lower_name and isinstance(value, int):
+            return value
+    return None
+
+
+def _as_list(value: Any) -> list[dict[str, Any]]:
+    """zeep gives ``None`` for an empty or missing array; callers always get a list."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [item for item in value if item is not None]
+    return [value]
+
+
+def _unwrap(value: Any, child: str) -> list[dict[str, Any]]:
+    """Nested ``ArrayOfX`` stay wrapped in zeep (``{"Employment": [...]}``)."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return _as_list(value.get(child))
+    return _as_list(value)
+
+
+def _model(cls: type[ModelT], value: Any) -> ModelT | None:
+    if value is None:
+        return None
+    return _validate(cls, value)
+
+
+def _models(cls: type[ModelT], value: Any) -> list[ModelT]:
+    return [_validate(cls, item) for item in _as_list(value)]
+
+
+def _validate(cls: type[ModelT], value: Any) -> ModelT:
+    try:
+        return cls.model_validate(value)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in err["loc"]) for err in exc.errors()[:3])
+        raise NmbrsTransportError(f"{cls.__name__} reply", "server",
+                                  f"a {cls.__name__} record lacks data it must have ({fields})",
+                                  kind="malformed", retryable=False) from None

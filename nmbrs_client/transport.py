@@ -1,0 +1,232 @@
+"""HTTP transport for zeep that refuses to guess.
+
+zeep's own transport follows redirects, reads bodies of any size and, in non-strict mode,
+"recovers" broken XML. For a support tool those are the wrong defaults: a proxy's login page,
+a truncated reply or a 100 MB body must become a clear transport error, not partial data. This
+transport therefore checks every reply before zeep sees it:
+
+- no redirects are followed (a 3xx is reported with its target host);
+- the body is read in chunks under a size limit and a total deadline (a server that drips
+  bytes cannot hold a call forever: the read timeout bounds each wait, the deadline the sum);
+- a reply must be well-formed XML with a SOAP envelope (parsed with a hardened parser: no DTD,
+  no entities, no network) unless it is an HTTP error, which is reported as such.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from lxml import etree
+from requests.adapters import HTTPAdapter
+from zeep.transports import Transport
+
+_SOAP_ENVELOPES = (
+    "http://schemas.xmlsoap.org/soap/envelope/",
+    "http://www.w3.org/2003/05/soap-envelope",
+)
+_CHUNK = 64 * 1024
+
+
+class FaultReply(Exception):
+    """The server answered with a SOAP fault (1.1 ``faultstring`` or 1.2 ``Reason/Text``)."""
+
+    def __init__(self, text: str, faultcode: str | None) -> None:
+        super().__init__(text)
+        self.text = text
+        self.faultcode = faultcode
+
+
+class TransportProblem(Exception):
+    """Raised inside the transport; the client turns it into ``NmbrsTransportError``."""
+
+    def __init__(self, kind: str, problem: str, *, status: int | None = None,
+                 retryable: bool = True) -> None:
+        super().__init__(problem)
+        self.kind = kind
+        self.problem = problem
+        self.status = status
+        self.retryable = retryable
+
+
+def hardened_parser() -> etree.XMLParser:
+    """An lxml parser that never resolves entities, loads DTDs or touches the network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False, remove_comments=True)
+
+
+def check_soap_body(content: bytes, status: int, content_type: str) -> None:
+    """Raise :class:`TransportProblem` unless ``content`` is a well-formed SOAP envelope.
+
+    A well-formed envelope that carries a fault raises :class:`FaultReply` instead, for SOAP
+    1.1 and 1.2 alike (zeep's SOAP 1.1 binding cannot read a 1.2 fault).
+    """
+    media = content_type.split(";")[0].strip().lower()
+    if not content.strip():
+        raise TransportProblem("http" if status >= 400 else "malformed",
+                               f"HTTP {status} with an empty body", status=status)
+    looks_html = media == "text/html" or content.lstrip()[:15].lower().startswith(
+        (b"<!doctype html", b"<html"))
+    if looks_html:
+        raise TransportProblem("http", f"HTTP {status} with an HTML page instead of SOAP"
+                               f"{_html_title(content)}", status=status)
+    try:
+        root = etree.fromstring(content, parser=hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        kind = "http" if status >= 400 and status != 500 else "malformed"
+        raise TransportProblem(kind, f"HTTP {status} with a reply that is not well-formed XML "
+                               f"({_short(str(exc))})", status=status) from None
+    docinfo: Any = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise TransportProblem("malformed", "the reply declares a DTD, which SOAP forbids; "
+                               "refused without reading it", status=status, retryable=False)
+    qname = etree.QName(root)
+    if qname.localname != "Envelope" or qname.namespace not in _SOAP_ENVELOPES:
+        raise TransportProblem("http" if status >= 400 else "malformed",
+                               f"HTTP {status} with XML that is not a SOAP envelope "
+                               f"(root element {qname.localname})", status=status)
+    fault = root.find(f"{{{qname.namespace}}}Body/{{{qname.namespace}}}Fault")
+    if fault is not None:
+        raise FaultReply(*_fault_text(fault, qname.namespace))
+    if status not in (200, 500):
+        raise TransportProblem("http", f"HTTP {status} with a SOAP body", status=status)
+
+
+def _fault_text(fault: etree._Element, envelope_ns: str) -> tuple[str, str | None]:
+    if envelope_ns == _SOAP_ENVELOPES[0]:
+        text = fault.findtext("faultstring") or fault.findtext("{*}faultstring") or ""
+        code = fault.findtext("faultcode") or fault.findtext("{*}faultcode")
+        return text, code
+    reason = fault.find(f"{{{envelope_ns}}}Reason/{{{envelope_ns}}}Text")
+    code_value = fault.find(f"{{{envelope_ns}}}Code/{{{envelope_ns}}}Value")
+    return (reason.text or "" if reason is not None else "",
+            code_value.text if code_value is not None else None)
+
+
+def _html_title(content: bytes) -> str:
+    lower = content[:4096].lower()
+    start = lower.find(b"<title>")
+    end = lower.find(b"</title>")
+    if start >= 0 and end > start:
+        title = content[start + 7:end].decode("utf-8", "replace").strip()
+        return f" (page title: {_short(title, 80)})"
+    return ""
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class GuardedTransport(Transport):
+    """A zeep transport with bounded reads, no redirects and reply checking."""
+
+    def __init__(self, *, connect_timeout: float, read_timeout: float, max_bytes: int,
+                 verify_tls: bool, pool_size: int, user_agent: str) -> None:
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(pool_size, 4), max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.verify = verify_tls
+        session.trust_env = True
+        session.headers["User-Agent"] = user_agent
+        super().__init__(session=session, timeout=read_timeout, operation_timeout=read_timeout)
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.max_bytes = max_bytes
+        # The whole call may take a little longer than one read timeout, never unbounded.
+        self.deadline_s = read_timeout * 2 + connect_timeout
+        self.last_size = threading.local()
+
+    # zeep calls post() for every operation; load() for WSDL/XSD documents.
+    def post(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
+        try:
+            response = self.session.post(address, data=message, headers=headers,
+                                         timeout=(self.connect_timeout, self.read_timeout),
+                                         allow_redirects=False, stream=True)
+        except requests.exceptions.SSLError as exc:
+            raise TransportProblem("tls", f"TLS failure ({_short(str(exc))})",
+                                   retryable=False) from None
+        except requests.exceptions.ConnectTimeout:
+            raise TransportProblem("timeout", f"no connection within {self.connect_timeout:g} s")\
+                from None
+        except requests.exceptions.ReadTimeout:
+            raise TransportProblem("timeout", f"no answer within {self.read_timeout:g} s")\
+                from None
+        except requests.exceptions.ConnectionError as exc:
+            raise TransportProblem("connection", _connection_problem(exc)) from None
+        except requests.exceptions.RequestException as exc:
+            raise TransportProblem("connection", _short(str(exc))) from None
+        with response:
+            if 300 <= response.status_code < 400:
+                target = urlsplit(response.headers.get("Location", "")).netloc or "elsewhere"
+                raise TransportProblem("redirect", f"HTTP {response.status_code} redirect to "
+                                       f"{target}, not followed", status=response.status_code,
+                                       retryable=False)
+            body = self._read_bounded(response)
+            self.last_size.value = len(body)
+            check_soap_body(body, response.status_code, response.headers.get("Content-Type", ""))
+            response._content = body
+            response._content_consumed = True
+        return response
+
+    def _read_bounded(self, response: requests.Response) -> bytes:
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            raise TransportProblem("too_large", f"reply of {int(declared) / 1e6:.1f} MB exceeds "
+                                   f"the limit of {self.max_bytes / 1e6:.0f} MB", retryable=False)
+        started = time.monotonic()
+        parts: list[bytes] = []
+        total = 0
+        try:
+            for chunk in response.iter_content(_CHUNK):
+                total += len(chunk)
+                if total > self.max_bytes:
+                    raise TransportProblem("too_large", "reply exceeds the limit of "
+                                           f"{self.max_bytes / 1e6:.0f} MB", retryable=False)
+                if time.monotonic() - started > self.deadline_s:
+                    raise TransportProblem("timeout", "reply still incomplete after "
+                                           f"{self.deadline_s:g} s")
+                parts.append(chunk)
+        except requests.exceptions.ConnectionError as exc:
+            if "timed out" in str(exc).lower():
+                raise TransportProblem("timeout", f"no data for {self.read_timeout:g} s while "
+                                       "reading the reply") from None
+            raise TransportProblem("connection", "connection broken while reading the reply "
+                                   f"({_short(str(exc), 80)})") from None
+        except requests.exceptions.ChunkedEncodingError:
+            raise TransportProblem("malformed", "connection closed in the middle of the reply")\
+                from None
+        return b"".join(parts)
+
+    def load(self, url: str) -> bytes:
+        """Fetch a WSDL (``wsdl = "live"``) with the same limits; local paths read directly."""
+        if "://" not in url or url.startswith("file://"):
+            return bytes(super().load(url))
+        try:
+            response = self.session.get(url, timeout=(self.connect_timeout, self.read_timeout),
+                                        allow_redirects=False)
+        except requests.exceptions.RequestException as exc:
+            raise TransportProblem("connection", f"cannot load WSDL ({_short(str(exc))})")\
+                from None
+        if response.status_code != 200:
+            raise TransportProblem("http", f"HTTP {response.status_code} loading the WSDL",
+                                   status=response.status_code)
+        return response.content
+
+
+def _connection_problem(exc: Exception) -> str:
+    text = str(exc)
+    for marker, meaning in (("Connection refused", "connection refused"),
+                            ("Name or service not known", "host name not found"),
+                            ("Temporary failure in name resolution", "host name not found"),
+                            ("Connection reset", "connection reset by the server"),
+                            ("RemoteDisconnected", "the server closed the connection without "
+                                                   "answering"),
+                            ("Network is unreachable", "network unreachable")):
+        if marker in text:
+            return meaning
+    return _short(text)
