@@ -1,0 +1,115 @@
+"""Where the API token comes from, checked in a fixed order, with file-permission safety.
+
+The token is the only secret the tool holds, so it is read from the least exposed place that
+has it (environment, a private token file, the system keyring, and last the config file itself)
+and every error names the place and the fix, never the token. The keyring is optional: it is
+used only when the ``keyring`` package happens to be importable.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from nmbrs_client.errors import ConfigError
+
+KEYRING_SERVICE = "nmbrs-tui"
+
+
+@dataclass(frozen=True)
+class FoundToken:
+    """A token and a human-readable description of where it was found."""
+
+    token: SecretStr
+    source: str
+
+
+def group_or_other_bits(path: Path) -> int | None:
+    """Permission bits granting group/others access, or ``None`` where POSIX modes do not apply."""
+    if os.name != "posix":
+        return None
+    return stat.S_IMODE(path.stat().st_mode) & 0o077
+
+
+def is_owner_only(path: Path) -> bool:
+    """True if only the owner may read/write ``path`` (mode & 0o077 == 0, or not POSIX)."""
+    bits = group_or_other_bits(path)
+    return bits is None or bits == 0
+
+
+def read_token_file(path: Path) -> SecretStr:
+    """Read a token file, refusing missing, unreadable, empty or group/world-readable files."""
+    if not path.exists():
+        raise ConfigError(f"token file {path} does not exist",
+                          hint="Create it with the API token on one line, then "
+                               f"`chmod 600 {path}`.")
+    if not path.is_file():
+        raise ConfigError(f"token file {path} is not a regular file",
+                          hint="token_file must point to a file holding only the API token.")
+    if not is_owner_only(path):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        raise ConfigError(f"token file {path} is readable by group or others "
+                          f"(mode {mode:04o}): run `chmod 600 {path}`",
+                          hint="A token file must be private to its owner.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise ConfigError(f"cannot read token file {path}: {reason}") from None
+    token = text.strip()
+    if not token:
+        raise ConfigError(f"token file {path} is empty",
+                          hint="Put the API token (Nmbrs → User profile → API token) in it.")
+    return SecretStr(token)
+
+
+def keyring_token(profile_name: str | None) -> SecretStr | None:
+    """The token stored in the system keyring for this profile, if keyring is available."""
+    if not profile_name:
+        return None
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        value = keyring.get_password(KEYRING_SERVICE, profile_name)
+    except Exception:  # any backend failure means "no keyring", never a crash
+        return None
+    if not value or not str(value).strip():
+        return None
+    return SecretStr(str(value).strip())
+
+
+def find_token(*, profile_name: str | None, env_token: SecretStr | None,
+               token_file: Path | None, token_file_source: str,
+               config_token: SecretStr | None, config_path: Path | None,
+               demo_token: str | None = None) -> FoundToken:
+    """Pick the token: NMBRS_TOKEN, token_file, keyring, config ``token``, demo; else explain."""
+    if env_token is not None and env_token.get_secret_value().strip():
+        return FoundToken(SecretStr(env_token.get_secret_value().strip()), "env NMBRS_TOKEN")
+    if token_file is not None:
+        label = f"token file {token_file}"
+        return FoundToken(read_token_file(token_file),
+                          label if token_file_source != "flag" else f"{label} (flag)")
+    from_keyring = keyring_token(profile_name)
+    if from_keyring is not None:
+        return FoundToken(from_keyring, f"keyring {KEYRING_SERVICE}/{profile_name}")
+    if config_token is not None and config_token.get_secret_value().strip():
+        if config_path is not None and config_path.exists() and not is_owner_only(config_path):
+            mode = stat.S_IMODE(config_path.stat().st_mode)
+            raise ConfigError(
+                f"{config_path} holds a token but is readable by group or others "
+                f"(mode {mode:04o}): run `chmod 600 {config_path}`",
+                hint="Or move the token to a token_file, or to the NMBRS_TOKEN variable.")
+        return FoundToken(SecretStr(config_token.get_secret_value().strip()), "config file")
+    if demo_token is not None:
+        return FoundToken(SecretStr(demo_token), "demo")
+    where = f"profile '{profile_name}'" if profile_name else "this connection"
+    raise ConfigError(
+        f"no API token for {where}: set NMBRS_TOKEN, or add token_file = \"<path>\" "
+        f"to the profile in {config_path or 'config.toml'} (file mode 600)",
+        hint="`nmbrs-tui config add` can write a private token file for you.")
