@@ -1,0 +1,1 @@
+"""Reusable widgets of the dashboard (virtual table, masking helpers, table panel)."""

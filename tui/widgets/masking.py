@@ -1,0 +1,126 @@
+"""Masking of personal data (BSN, IBAN, salary, birth date, address) until the user reveals it.
+
+Support engineers often share their screen or work over SSH in shared rooms: personal data is
+shown masked by default and revealed per screen with a key press. Revealing is deliberately
+kept in a small object owned by one screen or pane, so leaving that screen forgets it.
+The helpers are pure functions (no Textual) so exports and tests use the very same masking.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+MASK = "•"
+MASKED_MONEY = "€ •••••"
+MASKED_DATE = "••-••-••••"
+MASKED_ADDRESS = "••••• (masked)"
+
+
+def mask_bsn(value: str | None) -> str:
+    """Keep only the last two digits: enough to compare with what a customer reads out."""
+    if not value:
+        return ""
+    text = str(value).strip()
+    return MASK * max(len(text) - 2, 0) + text[-2:]
+
+
+def mask_iban(value: str | None) -> str:
+    """Keep the country code and the last four characters (how banks print a masked IBAN)."""
+    if not value:
+        return ""
+    text = str(value).replace(" ", "")
+    if len(text) <= 6:
+        return MASK * len(text)
+    return text[:2] + MASK * (len(text) - 6) + text[-4:]
+
+
+def mask_money(value: Decimal | float | int | str | None) -> str:
+    """Hide the amount completely: even its magnitude is personal."""
+    if value is None or value == "":
+        return ""
+    return MASKED_MONEY
+
+
+def mask_date(value: date | datetime | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    return MASKED_DATE
+
+
+def mask_address(value: str | None) -> str:
+    if not value:
+        return ""
+    return MASKED_ADDRESS
+
+
+def format_date(value: date | datetime | None) -> str:
+    """Dates as the Dutch users read them on payslips: dd-mm-yyyy."""
+    if value is None:
+        return ""
+    return value.strftime("%d-%m-%Y")
+
+
+def format_money(value: Decimal | float | int | None) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ {text}"
+
+
+@dataclass
+class Reveal:
+    """Per-screen reveal switch: personal values pass through only while ``revealed``."""
+
+    revealed: bool = False
+
+    def toggle(self) -> bool:
+        self.revealed = not self.revealed
+        return self.revealed
+
+    def reset(self) -> None:
+        self.revealed = False
+
+    @property
+    def label(self) -> str:
+        return "◉ personal data REVEALED (v hides)" if self.revealed else \
+            "◌ personal data masked (v reveals)"
+
+    def bsn(self, value: str | None) -> str:
+        return (value or "") if self.revealed else mask_bsn(value)
+
+    def iban(self, value: str | None) -> str:
+        return (value or "") if self.revealed else mask_iban(value)
+
+    def money(self, value: Decimal | float | int | None) -> str:
+        return format_money(value) if self.revealed else mask_money(value)
+
+    def date(self, value: date | datetime | None) -> str:
+        return format_date(value) if self.revealed else mask_date(value)
+
+    def address(self, value: str | None) -> str:
+        return (value or "") if self.revealed else mask_address(value)
+
+
+# Patterns for free text (the text of a payslip PDF): what looks like personal data is masked.
+_IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){10,30}\b")
+_BSN_RE = re.compile(r"\b\d{9}\b")
+_DATE_RE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+_MONEY_RE = re.compile(r"(?:€\s?)?-?\d{1,3}(?:[.,]\d{3})*[.,]\d{2}\b")
+_POSTCODE_RE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+
+
+def mask_text(text: str) -> str:
+    """Mask what looks like an IBAN, BSN, date, amount or postcode in free text.
+
+    A heuristic for document text (payslips): names and headings stay readable, numbers that
+    identify or pay a person do not. Order matters: IBANs contain digit runs a BSN would match.
+    """
+    text = _IBAN_RE.sub(lambda m: mask_iban(m.group(0)), text)
+    text = _BSN_RE.sub(lambda m: mask_bsn(m.group(0)), text)
+    text = _DATE_RE.sub(MASKED_DATE, text)
+    text = _MONEY_RE.sub(MASKED_MONEY, text)
+    return _POSTCODE_RE.sub("•••• ••", text)
