@@ -1,0 +1,291 @@
+"""Demo-server scenarios: which rights, scope and transport trouble the fake Nmbrs shows.
+
+A scenario is plain data. The server reads it once at start; the rights engine, the TUI and
+the tests use the built-in ones (``healthy``, ``missing-rights`` …) to meet every kind of
+answer a real environment can give, without a real environment. A scenario can also come
+from a small TOML file so a support engineer can reproduce a customer's situation:
+
+.. code-block:: toml
+
+    name = "acme"
+    base = "healthy"                      # a built-in to start from
+    deny = ["EmployeeService.Department_GetCurrent"]
+    hide_companies = [20002]
+    out_of_scope = [20005]
+    latency_ms = 40
+    [deny_company]
+    "20003" = ["EmployeeService.PersonalInfo_GetCurrent"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from nmbrs_client.errors import ConfigError
+from nmbrs_client.operations import UnknownOperationError, resolve
+
+FLAKY_KINDS: frozenset[str] = frozenset({"html500", "truncated", "reset", "timeout", "empty"})
+WORLD_SIZES: frozenset[str] = frozenset({"standard", "large-accountant"})
+SCENARIO_DIR = Path(__file__).with_name("scenarios")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything that makes one demo environment behave differently from a healthy one.
+
+    Company ids are the demo world's ``Company.ID`` values. ``hidden_companies`` are missing
+    from list calls and answer 2004 to company calls, while per-employee calls still work (a
+    company filter that hides a company but not its people); ``out_of_scope_companies`` are cut
+    off completely (2004 for the company, 2003 for its employees, debtors without any visible
+    company disappear and answer 2009).
+    """
+
+    name: str
+    description: str = ""
+    denied_operations: frozenset[str] = frozenset()
+    denied_per_company: dict[int, frozenset[str]] = field(default_factory=dict)
+    hidden_companies: frozenset[int] = frozenset()
+    out_of_scope_companies: frozenset[int] = frozenset()
+    # Resolved against the world at server start, because ids come from the generated data:
+    # the N highest company ids (never the big company) go out of scope …
+    out_of_scope_sample: int = 0
+    # … and/or the world's own list of out-of-scope companies (large-accountant world).
+    world_out_of_scope: bool = False
+    auth_fail: bool = False
+    no_subscription: bool = False
+    flaky_rate: float = 0.0
+    flaky_kinds: frozenset[str] = FLAKY_KINDS
+    flaky_timeout_s: float = 35.0
+    latency_ms: int = 0
+    rate_limit: bool = True
+    size: str = "standard"
+    seed: int | None = None
+
+    def is_denied(self, qualified_operation: str, company_id: int | None = None) -> bool:
+        """True when the API template would answer 1002 for this call."""
+        if qualified_operation in self.denied_operations:
+            return True
+        if company_id is not None:
+            return qualified_operation in self.denied_per_company.get(company_id, frozenset())
+        return False
+
+
+def _canonical(names: list[str] | set[str] | frozenset[str], where: str) -> frozenset[str]:
+    """Validate operation names against the catalogue and spell them as Nmbrs does."""
+    result: set[str] = set()
+    for raw in names:
+        if not isinstance(raw, str):
+            raise ConfigError(f"{where}: operation names must be strings, got {raw!r}")
+        try:
+            result.add(resolve(raw).qualified_name)
+        except UnknownOperationError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+    return frozenset(result)
+
+
+MISSING_RIGHTS_OPERATIONS = _canonical(
+    [
+        "EmployeeService.Department_GetCurrent",
+        "EmployeeService.Function_GetCurrent",
+        "EmployeeService.SalaryDocuments_GetAnnualStatementPDF",
+        "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
+    ],
+    "built-in scenario missing-rights",
+)
+
+BUILTIN_SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in (
+        Scenario("healthy", "Every right granted, every company in scope."),
+        Scenario(
+            "missing-rights",
+            "The API template switches off four of the integration's operations (1002).",
+            denied_operations=MISSING_RIGHTS_OPERATIONS,
+        ),
+        Scenario(
+            "restricted-scope",
+            "Two of the six companies are outside the user's debtor tag / company filter.",
+            out_of_scope_sample=2,
+        ),
+        Scenario("bad-token", "Every call answers 1001 Invalid Authentication.", auth_fail=True),
+        Scenario(
+            "no-subscription",
+            "The environment has no valid API subscription: 1004 on every call but "
+            "Environment_Get.",
+            no_subscription=True,
+        ),
+        Scenario(
+            "flaky",
+            "One call in five fails below SOAP: HTML 500, truncated XML, reset, timeout, empty.",
+            flaky_rate=0.2,
+            flaky_timeout_s=3.0,
+        ),
+        Scenario(
+            "large-accountant",
+            "An accountant environment with many debtors; some companies out of scope.",
+            size="large-accountant",
+            world_out_of_scope=True,
+        ),
+    )
+}
+
+_TOML_KEYS = {
+    "name", "description", "base", "deny", "deny_company", "hide_companies", "out_of_scope",
+    "latency_ms", "flaky_rate", "flaky_kinds", "flaky_timeout_s", "rate_limit", "size", "seed",
+    "auth_fail", "no_subscription",
+}
+
+
+def builtin_names() -> list[str]:
+    return list(BUILTIN_SCENARIOS)
+
+
+def bundled_files() -> dict[str, Path]:
+    """Example scenario files shipped with the package, by file stem."""
+    if not SCENARIO_DIR.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A built-in scenario by name, a bundled example by stem, or a TOML file by path."""
+    text = str(name_or_path).strip()
+    key = text.lower()
+    if key in BUILTIN_SCENARIOS:
+        return BUILTIN_SCENARIOS[key]
+    bundled = bundled_files()
+    if key in bundled:
+        return load_scenario_file(bundled[key])
+    path = Path(text).expanduser()
+    if path.suffix.lower() == ".toml" or path.exists():
+        return load_scenario_file(path)
+    choices = ", ".join([*BUILTIN_SCENARIOS, *bundled])
+    raise ConfigError(
+        f"Unknown demo scenario {text!r}.",
+        hint=f"Use one of: {choices}; or the path of a scenario TOML file.",
+    )
+
+
+def load_scenario_file(path: Path) -> Scenario:
+    """Parse and validate a scenario TOML file; every problem is a ConfigError naming the file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Scenario file {path} does not exist.") from None
+    except OSError as exc:
+        raise ConfigError(f"Scenario file {path} cannot be read: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"Scenario file {path} is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Scenario file {path} is not valid TOML: {exc}.") from None
+    return scenario_from_mapping(data, str(path), default_name=path.stem)
+
+
+def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str) -> Scenario:
+    unknown = sorted(set(data) - _TOML_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}.",
+            hint=f"Known keys: {', '.join(sorted(_TOML_KEYS))}.",
+        )
+    base_name = _get(data, "base", str, where, "healthy").lower()
+    if base_name not in BUILTIN_SCENARIOS:
+        raise ConfigError(
+            f"{where}: base {base_name!r} is not a built-in scenario "
+            f"(choose from {', '.join(BUILTIN_SCENARIOS)})."
+        )
+    base = BUILTIN_SCENARIOS[base_name]
+    changes: dict[str, Any] = {
+        "name": _get(data, "name", str, where, default_name),
+        "description": _get(data, "description", str, where, base.description),
+    }
+    if "deny" in data:
+        deny = _get(data, "deny", list, where, [])
+        changes["denied_operations"] = base.denied_operations | _canonical(deny, f"{where}: deny")
+    if "deny_company" in data:
+        table = _get(data, "deny_company", dict, where, {})
+        per_company = dict(base.denied_per_company)
+        for company, ops in table.items():
+            company_id = _company_id(company, f"{where}: deny_company")
+            if not isinstance(ops, list):
+                raise ConfigError(f"{where}: deny_company.{company} must be a list of operations.")
+            per_company[company_id] = _canonical(ops, f"{where}: deny_company.{company}")
+        changes["denied_per_company"] = per_company
+    if "hide_companies" in data:
+        ids = _get(data, "hide_companies", list, where, [])
+        changes["hidden_companies"] = base.hidden_companies | frozenset(
+            _company_id(v, f"{where}: hide_companies") for v in ids)
+    if "out_of_scope" in data:
+        ids = _get(data, "out_of_scope", list, where, [])
+        changes["out_of_scope_companies"] = base.out_of_scope_companies | frozenset(
+            _company_id(v, f"{where}: out_of_scope") for v in ids)
+    if "latency_ms" in data:
+        latency = _get(data, "latency_ms", int, where, 0)
+        if not 0 <= latency <= 60_000:
+            raise ConfigError(f"{where}: latency_ms must be between 0 and 60000, got {latency}.")
+        changes["latency_ms"] = latency
+    if "flaky_rate" in data:
+        rate = _get(data, "flaky_rate", (int, float), where, 0.0)
+        if not 0.0 <= float(rate) <= 1.0:
+            raise ConfigError(f"{where}: flaky_rate must be between 0 and 1, got {rate}.")
+        changes["flaky_rate"] = float(rate)
+    if "flaky_kinds" in data:
+        kinds = _get(data, "flaky_kinds", list, where, [])
+        bad = sorted(str(k) for k in kinds if k not in FLAKY_KINDS)
+        if bad or not kinds:
+            raise ConfigError(
+                f"{where}: flaky_kinds must be a non-empty list of "
+                f"{', '.join(sorted(FLAKY_KINDS))}" + (f"; unknown: {', '.join(bad)}." if bad
+                                                       else ".")
+            )
+        changes["flaky_kinds"] = frozenset(kinds)
+    if "flaky_timeout_s" in data:
+        timeout = float(_get(data, "flaky_timeout_s", (int, float), where, 35.0))
+        if not 0.0 < timeout <= 600.0:
+            raise ConfigError(f"{where}: flaky_timeout_s must be in (0, 600], got {timeout}.")
+        changes["flaky_timeout_s"] = timeout
+    for flag in ("rate_limit", "auth_fail", "no_subscription"):
+        if flag in data:
+            changes[flag] = _get(data, flag, bool, where, False)
+    if "size" in data:
+        size = _get(data, "size", str, where, "standard")
+        if size not in WORLD_SIZES:
+            raise ConfigError(
+                f"{where}: size must be one of {', '.join(sorted(WORLD_SIZES))}, got {size!r}.")
+        changes["size"] = size
+    if "seed" in data:
+        changes["seed"] = _get(data, "seed", int, where, 0)
+    return replace(base, **changes)
+
+
+def _get(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+         default: Any) -> Any:
+    if key not in data:
+        return default
+    value = data[key]
+    # bool is an int subclass: do not let `latency_ms = true` through.
+    if isinstance(value, bool) and kind is not bool:
+        raise ConfigError(f"{where}: {key} must be {_kind_name(kind)}, got a boolean.")
+    if not isinstance(value, kind):
+        raise ConfigError(f"{where}: {key} must be {_kind_name(kind)}, got {value!r}.")
+    return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false",
+             list: "a list", dict: "a table"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _company_id(value: Any, where: str) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: company ids are integers, got {value!r}.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise ConfigError(f"{where}: company ids are integers, got {value!r}.")

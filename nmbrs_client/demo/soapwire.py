@@ -1,0 +1,201 @@
+"""The SOAP side of the demo server: bundled WSDLs, request envelopes, results and faults.
+
+Requests are parsed by hand (safely) and responses are rendered by zeep from the *same*
+WSDL the client loads, so schema order, ``xsi:nil``, dates and decimals come out right by
+construction and the server can never drift from the contract it serves. Faults are written
+as ASP.NET ASMX writes them, because clients (and the rights engine) read the code out of
+the faultstring.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+import zeep
+from lxml import etree
+
+from nmbrs_client.operations import Service
+from nmbrs_client.wsdl import wsdl_path
+
+SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+SOAP11_CONTENT_TYPE = "text/xml; charset=utf-8"
+SOAP12_CONTENT_TYPE = "application/soap+xml; charset=utf-8"
+
+# Nmbrs' own fault titles (spelling included: "Unkown").
+FAULT_TEXTS: dict[int, str] = {
+    1001: "Invalid Authentication",
+    1002: "Unauthorized access",
+    1003: "Unauthorized access",
+    1004: "Disabled, no valid subscription",
+    2003: "Unauthorized access",
+    2004: "Unauthorized access",
+    2009: "Unauthorized access",
+    2046: "Not found",
+    9999: "Unkown",
+}
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                          remove_blank_text=False, load_dtd=False)
+_ADDRESS = re.compile(r'(<(?:[\w.-]+:)?address\b[^>]*?\blocation=")[^"]*(")')
+
+
+class SoapRequestError(Exception):
+    """The request cannot be read or routed: answered with a ``soap:Client`` fault."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    version: str  # "1.1" | "1.2"
+    headers: tuple[etree._Element, ...]
+    body: etree._Element  # first child element of soap:Body
+
+
+def parse_envelope(data: bytes) -> Envelope:
+    """Parse a request without resolving entities, loading DTDs or touching the network.
+
+    A DOCTYPE is refused outright, like .NET's XmlReader does by default, so entity tricks
+    (billion laughs, external entities) never reach the parser's expansion logic.
+    """
+    if not data.strip():
+        raise SoapRequestError("Root element is missing.")
+    if b"<!DOCTYPE" in data or b"<!doctype" in data or b"<!ENTITY" in data:
+        raise SoapRequestError(
+            "For security reasons DTD is prohibited in this XML document. To enable DTD "
+            "processing set the DtdProcessing property on XmlReaderSettings to Parse and pass "
+            "the settings to XmlReader.Create method.")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (1, 1)
+        raise SoapRequestError(
+            f"There is an error in XML document ({line}, {column}).") from None
+    if getattr(root.getroottree().docinfo, "doctype", ""):
+        raise SoapRequestError("For security reasons DTD is prohibited in this XML document.")
+    if root.tag == f"{{{SOAP11_ENV}}}Envelope":
+        ns, version = SOAP11_ENV, "1.1"
+    elif root.tag == f"{{{SOAP12_ENV}}}Envelope":
+        ns, version = SOAP12_ENV, "1.2"
+    else:
+        raise SoapRequestError("Root element is not an Envelope of SOAP 1.1 or 1.2.")
+    header = root.find(f"{{{ns}}}Header")
+    headers = tuple(c for c in header if isinstance(c.tag, str)) if header is not None else ()
+    body = root.find(f"{{{ns}}}Body")
+    if body is None:
+        raise SoapRequestError("The SOAP envelope has no Body.")
+    children = [c for c in body if isinstance(c.tag, str)]
+    if not children:
+        raise SoapRequestError("The SOAP Body is empty.")
+    return Envelope(version=version, headers=headers, body=children[0])
+
+
+def fault_xml(version: str, sender_fault: bool, text: str) -> bytes:
+    """A SOAP fault as ASMX writes it (``soap:Server``/``soap:Client``, empty detail)."""
+    if version == "1.2":
+        code = "soap:Sender" if sender_fault else "soap:Receiver"
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            f'<soap:Envelope xmlns:soap="{SOAP12_ENV}" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
+            f"<soap:Body><soap:Fault><soap:Code><soap:Value>{code}</soap:Value></soap:Code>"
+            f'<soap:Reason><soap:Text xml:lang="en">{escape(text)}</soap:Text></soap:Reason>'
+            "<soap:Detail /></soap:Fault></soap:Body></soap:Envelope>"
+        ).encode()
+    code = "soap:Client" if sender_fault else "soap:Server"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<soap:Envelope xmlns:soap="{SOAP11_ENV}" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
+        f"<soap:Body><soap:Fault><faultcode>{code}</faultcode>"
+        f"<faultstring>{escape(text)}</faultstring><detail /></soap:Fault>"
+        "</soap:Body></soap:Envelope>"
+    ).encode()
+
+
+def nmbrs_fault_text(code: int) -> str:
+    """The faultstring of an Nmbrs business error, e.g. ``… ---> 1002: Unauthorized access``."""
+    return f"Server was unable to process request. ---> {code}: {FAULT_TEXTS.get(code, 'Unkown')}"
+
+
+def content_type(version: str) -> str:
+    return SOAP12_CONTENT_TYPE if version == "1.2" else SOAP11_CONTENT_TYPE
+
+
+@dataclass
+class LoadedService:
+    """One bundled WSDL, parsed once: its text and its operations by name per SOAP version."""
+
+    service: Service
+    wsdl_text: str
+    soap11: dict[str, Any]
+    soap12: dict[str, Any]
+    # Per operation: the name of the repeating child if its result is an ArrayOfX.
+    array_items: dict[str, str | None] = field(default_factory=dict)
+
+    def operation(self, name: str, version: str) -> Any | None:
+        ops = self.soap12 if version == "1.2" and self.soap12 else self.soap11
+        return ops.get(name)
+
+    def render(self, name: str, version: str, value: Any) -> bytes:
+        """Serialize ``<Op>Response/<Op>Result`` with zeep, wrapping lists as ArrayOfX."""
+        op = self.operation(name, version)
+        if op is None:  # pragma: no cover - callers route only known operations
+            raise KeyError(name)
+        if isinstance(value, list):
+            item = self.array_items.get(name)
+            if item is not None:
+                value = {item: value}
+        message = op.output.serialize(**{f"{name}Result": value})
+        return bytes(etree.tostring(message.content, xml_declaration=True, encoding="utf-8"))
+
+    def location_rewritten(self, base_url: str) -> str:
+        """The WSDL with only the soap/soap12 address locations pointing at ``base_url``."""
+        endpoint = base_url + self.service.path
+        return _ADDRESS.sub(lambda m: m.group(1) + escape(endpoint) + m.group(2), self.wsdl_text)
+
+
+def _array_item(op: Any) -> str | None:
+    body = op.output.body
+    if body is None:
+        return None
+    elements = body.type.elements
+    if len(elements) != 1:
+        return None
+    result_type = elements[0][1].type
+    children = getattr(result_type, "elements", None) or []
+    if len(children) == 1 and children[0][1].max_occurs == "unbounded":
+        return str(children[0][0])
+    return None
+
+
+_CACHE: dict[Service, LoadedService] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_service(service: Service) -> LoadedService:
+    """Load a bundled WSDL with zeep once per process (thread-safe): ~tens of ms each."""
+    with _CACHE_LOCK:
+        cached = _CACHE.get(service)
+        if cached is not None:
+            return cached
+        path = wsdl_path(service)
+        client = zeep.Client(str(path))
+        ports = client.wsdl.services[service.value].ports
+        soap11 = dict(ports[f"{service.value}Soap"].binding.all())
+        port12 = ports.get(f"{service.value}Soap12")
+        soap12 = dict(port12.binding.all()) if port12 is not None else {}
+        loaded = LoadedService(
+            service=service,
+            wsdl_text=path.read_text(encoding="utf-8"),
+            soap11=soap11,
+            soap12=soap12,
+            array_items={name: _array_item(op) for name, op in soap11.items()},
+        )
+        _CACHE[service] = loaded
+        return loaded
