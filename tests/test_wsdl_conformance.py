@@ -507,3 +507,24 @@ def test_rewritten_reference_has_v3_employee_calls() -> None:
         personal.input.signature())
     by_company = binding._operations["List_GetByCompany"]
     assert [n for n, _ in by_company.input.body.type.elements] == ["CompanyId", "EmployeeType"]
+
+
+@pytest.mark.parametrize("service", list(Service), ids=str)
+def test_bundled_schema_compiles_for_strict_validation(service: Service) -> None:
+    """The inline schema must be a valid XSD on its own (the demo server may validate with it)."""
+    root = etree.parse(str(wsdl_path(service)), _PARSER).getroot()
+    schema = root.find(f"{{{WSDL}}}types/{{{XS}}}schema")
+    assert schema is not None
+    prefixes = {k: v for k, v in root.nsmap.items() if k}  # keeps tns: QNames resolvable
+    standalone = etree.Element(f"{{{XS}}}schema", nsmap=prefixes, attrib=dict(schema.attrib))
+    for child in schema:
+        standalone.append(copy.deepcopy(child))
+    compiled = etree.XMLSchema(standalone)
+    ns = service.namespace
+    op = operations_of(service)[-1]
+    request = etree.Element(f"{{{ns}}}{op.name}", nsmap={"tns": ns})
+    for param in op.params:
+        etree.SubElement(request, f"{{{ns}}}{param.name}").text = "1"
+    assert compiled.validate(request), compiled.error_log
+    etree.SubElement(request, f"{{{ns}}}Unexpected").text = "1"
+    assert not compiled.validate(request)
