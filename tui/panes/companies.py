@@ -1,0 +1,227 @@
+"""Companies pane: every company the account can see, grouped by debtor, with its period.
+
+Loads ``CompanyService.List_GetAll`` (the authoritative list), then — best effort — the debtors
+and ``List_GetByDebtor`` per debtor to group them, then ``Company_GetCurrentPeriod`` once per
+company in the background with bounded concurrency, filling the column as answers come in.
+A missing right for the debtor calls only loses the grouping; a missing right for the period
+call marks the column and says which right to enable. ``enter`` posts ``CompanySelected``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
+
+from nmbrs_client.errors import NmbrsError
+from nmbrs_client.models import Company, CurrentPeriod, Debtor
+from tui.messages import CompanySelected
+from tui.panes.data_pane import DataPane, describe_error, is_denied, run_bounded, short_error
+from tui.widgets.fast_table import Column, FastTable, Row
+from tui.widgets.table_panel import TablePanel
+
+COLUMNS = [
+    Column("debtor", "Debtor", 18),
+    Column("number", "Number", 7, "right"),
+    Column("name", "Name", 26),
+    Column("kvk", "KvK", 9),
+    Column("tijdvak", "Tijdvak", 8),
+    Column("period", "Current period", 22),
+]
+
+PERIOD_LOADING = "…"
+
+
+class CompaniesPane(DataPane):
+    """Pane 3: companies by debtor; ``enter`` opens the company's employees."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "load_periods", "Load periods", show=False, id="companies.load_periods"),
+    ]
+
+    def __init__(self, session: Any, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(session, id=id, classes=classes)
+        self.panel = TablePanel("Companies", COLUMNS, export_name="companies",
+                                download_dir=lambda: self.session.download_dir,
+                                empty_text="No companies loaded yet")
+        self.loaded = False
+        self._period_note = ""
+
+    def compose(self) -> ComposeResult:
+        yield self.status
+        yield self.panel
+
+    @property
+    def table(self) -> FastTable:
+        return self.panel.table
+
+    # ------------------------------------------------------------- protocol
+    def on_show_pane(self) -> None:
+        if not self.loaded and not self.is_loading():
+            self.load()
+        self.table.focus()
+
+    def refresh_data(self) -> None:
+        for prefix in (("companies",), ("debtor_of_company",), ("debtor_note",),
+                       ("current_period",)):
+            self.session.invalidate(prefix)
+        self.load()
+
+    def load(self) -> None:
+        companies = self.session.cached(("companies",))
+        if companies is not None:
+            self._show_companies(companies, self.session.cached(("debtor_of_company",)) or {},
+                                 self.session.cached(("debtor_note",)) or "")
+            return
+        self.set_status("Loading companies… (esc cancels)")
+        self._fetch_companies()
+
+    # --------------------------------------------------------------- workers
+    @work(thread=True, exclusive=True, group="companies", exit_on_error=False)
+    def _fetch_companies(self) -> None:
+        worker = get_current_worker()
+        client = self.session.client
+        try:
+            companies = client.companies()
+        except NmbrsError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._companies_failed, error)
+            return
+        if worker.is_cancelled:
+            return
+        mapping: dict[int, Debtor] = {}
+        note = ""
+        try:
+            for debtor in client.debtors():
+                if worker.is_cancelled:
+                    return
+                try:
+                    for company in client.companies_of_debtor(debtor.Id):
+                        mapping[company.ID] = debtor
+                except NmbrsError as error:
+                    note = f"Grouping incomplete: {describe_error(error)}"
+        except NmbrsError as error:
+            note = f"Debtors not available, companies are not grouped: {describe_error(error)}"
+        self.session.store(("companies",), companies)
+        self.session.store(("debtor_of_company",), mapping)
+        self.session.store(("debtor_note",), note)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_companies, companies, mapping, note)
+
+    @work(thread=True, exclusive=True, group="company-periods", exit_on_error=False)
+    def _fetch_periods(self, company_ids: list[int]) -> None:
+        worker = get_current_worker()
+        client = self.session.client
+        denied: list[BaseException] = []
+
+        def on_done(cid: int, result: CurrentPeriod | None, error: BaseException | None) -> bool:
+            if error is None:
+                self.session.store(("current_period", cid), result)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._set_period, cid, result, error)
+            if error is not None and is_denied(error):
+                denied.append(error)
+                return False
+            return True
+
+        complete = run_bounded(company_ids, client.current_period,
+                               self.session.settings.concurrency, on_done,
+                               lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._periods_finished, complete,
+                                      denied[0] if denied else None)
+
+    # -------------------------------------------------------------- handlers
+    def _companies_failed(self, error: BaseException) -> None:
+        self.show_error(error, "Companies could not be loaded")
+
+    def _show_companies(self, companies: list[Company], mapping: dict[int, Debtor],
+                        note: str) -> None:
+        self.loaded = True
+        rows = []
+        for company in companies:
+            debtor = mapping.get(company.ID)
+            debtor_label = (f"{debtor.Number or debtor.Id} {debtor.Name or ''}".strip()
+                            if debtor else "—")
+            period = self.session.cached(("current_period", company.ID))
+            known = self.session.has(("current_period", company.ID))
+            cells = {
+                "debtor": debtor_label,
+                "number": str(company.Number),
+                "name": company.Name or "",
+                "kvk": company.KvkNr or "",
+                "tijdvak": company.LoonaangifteTijdvak or "",
+                "period": _period_text(period) if known else PERIOD_LOADING,
+            }
+            values = {"number": company.Number,
+                      "debtor": (debtor_label.lower(), company.Number)}
+            rows.append(Row(company.ID, cells, values, data=company))
+        if self.table.sort_column is None:
+            self.table.sort_column = "debtor"  # grouped by debtor unless the user sorts
+        self.table.set_rows(rows)
+        self._period_note = ""
+        debtors = len({r.cells["debtor"] for r in rows})
+        text = f"{len(rows)} companies of {debtors} debtor(s). enter opens the employees."
+        self.set_status(f"{text} {note}".strip(), error=bool(note))
+        missing = [c.ID for c in companies if not self.session.has(("current_period", c.ID))]
+        if missing:
+            self._fetch_periods(self._visible_first(missing))
+
+    def _visible_first(self, company_ids: list[int]) -> list[int]:
+        wanted = set(company_ids)
+        order = [row.key for row in self.table.visible_rows if row.key in wanted]
+        start = self.table.visible_range().start
+        ordered = order[start:] + order[:start]
+        return [int(k) for k in ordered if isinstance(k, int)]
+
+    def _set_period(self, cid: int, period: CurrentPeriod | None,
+                    error: BaseException | None) -> None:
+        if error is None:
+            self.table.update_row(cid, {"period": _period_text(period)},
+                                  {"period": period.raw if period else ""})
+        else:
+            self.table.update_row(cid, {"period": short_error(error)})
+            if not self._period_note:
+                self._period_note = describe_error(error)
+
+    def _periods_finished(self, complete: bool, denied: BaseException | None) -> None:
+        if denied is not None:
+            for row in self.table.rows:
+                if row.cells.get("period") == PERIOD_LOADING:
+                    self.table.update_row(row.key, {"period": "✗ not available"})
+            self.set_status(f"Current periods not available: {describe_error(denied)}",
+                            error=True)
+        elif self._period_note:
+            self.set_status(f"Some current periods failed: {self._period_note} (r retries)",
+                            error=True)
+        elif not complete:
+            self.set_status("Loading current periods stopped (p resumes).")
+
+    def action_load_periods(self) -> None:
+        companies = self.session.cached(("companies",)) or []
+        missing = [c.ID for c in companies if not self.session.has(("current_period", c.ID))]
+        if missing:
+            self.set_status(f"Loading {len(missing)} current periods… (esc cancels)")
+            self._fetch_periods(self._visible_first(missing))
+
+    def cancel_load(self) -> None:
+        super().cancel_load()
+        for row in self.table.rows:
+            if row.cells.get("period") == PERIOD_LOADING:
+                self.table.update_row(row.key, {"period": "– (p loads)"})
+
+    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
+        event.stop()
+        company = event.row.data
+        if isinstance(company, Company):
+            self.post_message(CompanySelected(company))
+
+
+def _period_text(period: CurrentPeriod | None) -> str:
+    if period is None:
+        return "– none"
+    return period.label()

@@ -1,0 +1,161 @@
+"""What the data panes (companies, employees, payroll) share: status line, errors, fan-out.
+
+Every failure must say what it means and what to do; :func:`describe_error` turns the client's
+typed errors (which carry ``.hint``) into one line for the status bar. :func:`run_bounded` is the
+fan-out used for the one-call-per-row loads (current period per company, department/function
+per employee): a fixed number of calls in flight, items in the caller's order (visible rows
+first), stoppable by cancellation or by the callback (a right that is missing for one employee
+is missing for all of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.widget import Widget
+from textual.widgets import Static
+
+from nmbrs_client.errors import FaultCategory, NmbrsError, NmbrsFault
+
+if TYPE_CHECKING:
+    from tui.session import Session
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def describe_error(error: BaseException) -> str:
+    """``what happened — what to do`` for any error a worker can meet (never a token)."""
+    if isinstance(error, NmbrsError):
+        text = error.message
+        return f"{text} — {error.hint}" if error.hint else text
+    return f"Unexpected error: {type(error).__name__}: {error}"
+
+
+def short_error(error: BaseException) -> str:
+    """A cell-sized marker for a failed per-row call: glyph plus code or kind."""
+    if isinstance(error, NmbrsFault):
+        return f"✗ {error.code}" if error.code is not None else "✗ fault"
+    kind = getattr(error, "kind", None)
+    return f"✗ {kind}" if kind else "✗ error"
+
+
+def is_denied(error: BaseException) -> bool:
+    """A missing endpoint right (1002): retrying per row is pointless."""
+    return isinstance(error, NmbrsFault) and error.category is FaultCategory.ENDPOINT_RIGHT_MISSING
+
+
+def not_available(error: BaseException) -> str:
+    """Section text for data the account may not read."""
+    return f"not available: {describe_error(error)}"
+
+
+def run_bounded(
+    items: Iterable[T],
+    call: Callable[[T], R],
+    concurrency: int,
+    on_done: Callable[[T, R | None, BaseException | None], bool],
+    cancelled: Callable[[], bool],
+) -> bool:
+    """Run ``call`` over ``items`` with at most ``concurrency`` in flight, in order of ``items``.
+
+    ``on_done(item, result, error)`` runs in this (worker) thread; returning False stops
+    submitting. Returns True when every item was processed, False when stopped or cancelled.
+    Calls already running finish in the background; their results are dropped.
+    """
+    iterator = iter(items)
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fanout")
+    pending: dict[Future[R], T] = {}
+    stopped = False
+    exhausted = False
+    try:
+        while True:
+            while not stopped and not exhausted and len(pending) < max(1, concurrency):
+                if cancelled():
+                    stopped = True
+                    break
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending[pool.submit(call, item)] = item
+            if not pending:
+                break
+            done, _ = wait(list(pending), timeout=0.25, return_when=FIRST_COMPLETED)
+            if cancelled():
+                stopped = True
+                break
+            for future in done:
+                item = pending.pop(future)
+                error = future.exception()
+                keep = on_done(item, None if error else future.result(), error)
+                if not keep:
+                    stopped = True
+            if stopped:
+                break
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return not stopped and exhausted
+
+
+class DataPane(Widget):
+    """Base of the data panes: a session, a status line and the pane protocol of the app."""
+
+    DEFAULT_CSS = """
+    DataPane {
+        height: 1fr;
+        layout: vertical;
+    }
+    DataPane .pane-status {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    DataPane .pane-status.-error {
+        color: $error;
+    }
+    """
+
+    def __init__(self, session: Session, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.session = session
+        self.status = Static("", classes="pane-status", markup=False)
+
+    def set_status(self, text: str, *, error: bool = False) -> None:
+        """Show a status line; errors are marked by a ✗ glyph (and colour where available)."""
+        self.status.set_class(error, "-error")
+        self.status.update(f"✗ {text}" if error and not text.startswith("✗") else text)
+
+    @property
+    def status_text(self) -> str:
+        return str(self.status.render())
+
+    def show_error(self, error: BaseException, what: str) -> None:
+        self.set_status(f"{what}: {describe_error(error)} (data shown is the last loaded; "
+                        "r retries)", error=True)
+
+    # Pane protocol (the app calls these) ------------------------------------------------
+    def refresh_data(self) -> None:  # pragma: no cover - overridden
+        """Refetch this pane's data (``r``)."""
+
+    def on_show_pane(self) -> None:  # pragma: no cover - overridden
+        """Load if nothing is loaded yet; never refetch what is cached."""
+
+    def _own_workers(self) -> list[Any]:
+        return [w for w in self.workers if w.node is self and w.is_running]
+
+    def cancel_load(self) -> None:
+        """Cancel this pane's running loads (``esc``)."""
+        running = self._own_workers()
+        for worker in running:
+            worker.cancel()
+        if running:
+            self.set_status("Loading cancelled (r loads again).")
+
+    def is_loading(self) -> bool:
+        return bool(self._own_workers())
