@@ -137,7 +137,8 @@ class NmbrsClient:
         # strict=False: tolerate elements Nmbrs added after our WSDL and missing optional ones.
         # The transport has already rejected malformed XML, so zeep's lenient parse is safe.
         zeep_settings = Settings(strict=False, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True, xml_huge_tree=False)
+                                 forbid_external=True, xml_huge_tree=False,
+                                 xsd_ignore_sequence_order=True)
         try:
             client: zeep.Client = zeep.Client(location, transport=self._get_transport(),
                                               settings=zeep_settings)

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from lxml import etree
 from requests.adapters import HTTPAdapter
 from zeep.transports import Transport
@@ -181,8 +182,14 @@ class GuardedTransport(Transport):
         started = time.monotonic()
         parts: list[bytes] = []
         total = 0
+        raw = response.raw
         try:
-            for chunk in response.iter_content(_CHUNK):
+            while True:
+                # read1 returns what one socket read brings, so the deadline is checked even
+                # when a server drips a byte at a time (read() would wait for a full chunk).
+                chunk = raw.read1(_CHUNK, decode_content=True)
+                if not chunk:
+                    break
                 total += len(chunk)
                 if total > self.max_bytes:
                     raise TransportProblem("too_large", "reply exceeds the limit of "
@@ -191,15 +198,12 @@ class GuardedTransport(Transport):
                     raise TransportProblem("timeout", "reply still incomplete after "
                                            f"{self.deadline_s:g} s")
                 parts.append(chunk)
-        except requests.exceptions.ConnectionError as exc:
-            if "timed out" in str(exc).lower():
-                raise TransportProblem("timeout", f"no data for {self.read_timeout:g} s while "
-                                       "reading the reply") from None
+        except urllib3.exceptions.ReadTimeoutError:
+            raise TransportProblem("timeout", f"no data for {self.read_timeout:g} s while "
+                                   "reading the reply") from None
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, OSError) as exc:
             raise TransportProblem("connection", "connection broken while reading the reply "
                                    f"({_short(str(exc), 80)})") from None
-        except requests.exceptions.ChunkedEncodingError:
-            raise TransportProblem("malformed", "connection closed in the middle of the reply")\
-                from None
         return b"".join(parts)
 
     def load(self, url: str) -> bytes:

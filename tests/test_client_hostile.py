@@ -1,0 +1,215 @@
+"""The client against replies real proxies and broken servers send: each ends in a typed error."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from nmbrs_client.client import NmbrsClient
+from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
+from tests.hostile_server import (
+    HostileServer,
+    drip,
+    hostile_server,
+    huge,
+    reply,
+    reset,
+    settings_for,
+    silent,
+    soap12_fault,
+    soap_fault,
+)
+
+TOKEN = "SECRET-TOKEN-123456"
+NS = "https://api.nmbrs.nl/soap/v3/CompanyService"
+
+
+def envelope(inner: str, ns: str = NS) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body>'
+        f'<List_GetAllResponse xmlns="{ns}"><List_GetAllResult>{inner}</List_GetAllResult>'
+        "</List_GetAllResponse></soap:Body></soap:Envelope>"
+    ).encode()
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">'
+    b'<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>'
+    b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+    b"<x>&lol4;</x></soap:Body></soap:Envelope>"
+)
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+    b'<List_GetAllResponse xmlns="' + NS.encode() + b'"><List_GetAllResult><Company><ID>1</ID>'
+    b"<Number>1</Number><Name>&xxe;</Name><LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
+    b"</Company></List_GetAllResult></List_GetAllResponse></soap:Body></soap:Envelope>"
+)
+DEEP = (b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+        + b"<a>" * 50000 + b"</a>" * 50000 + b"</soap:Body></soap:Envelope>")
+
+CASES = {
+    "html502": reply(502, b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body>"
+                          b"</html>", "text/html"),
+    "login": reply(200, b"<!DOCTYPE html><html><head><title>Proxy login</title></head></html>",
+                   "text/html; charset=utf-8"),
+    "html503": reply(503, b"<html><body>Service Unavailable</body></html>", "text/html"),
+    "empty500": reply(500, b""),
+    "empty200": reply(200, b""),
+    "plain": reply(200, b"OK", "text/plain"),
+    "truncated": reply(200, envelope("<Company><ID>1</ID><Number>1</Number>")[:-60]),
+    "badutf8": reply(200, envelope("<Company><ID>1</ID><Number>1</Number><Name>NAME</Name>"
+                                   "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak></Company>"
+                                   ).replace(b"NAME", b"\xff\xfe\xfd")),
+    "unknowncode": soap_fault("Server was unable to process request. ---&gt; 4242: Brand new"),
+    "stacktrace": soap_fault(
+        "System.Web.Services.Protocols.SoapException: Server was unable to process request. "
+        "---&gt; 1002: Unauthorized access\n   at Nmbrs.Api.Check(String op)\n"
+        "   at System.Web.Services.Protocols.LogicalMethodInfo.Invoke()"),
+    "nocode": soap_fault("Server was unable to process request. ---&gt; Object reference not set"),
+    "soap12": soap12_fault("Server was unable to process request. ---&gt; 1002: Unauthorized"),
+    "redirect": reply(302, b"", headers={"Location": "https://evil.example.com/steal"}),
+    "xxe": reply(200, XXE),
+    "laughs": reply(200, BILLION_LAUGHS),
+    "deep": reply(200, DEEP),
+    "huge_declared": huge(5_000_000, declare_length=True),
+    "huge_chunked": huge(5_000_000, declare_length=False),
+    "drip": drip(total_s=12, byte_every_s=0.2),
+    "silent": silent(6),
+    "reset": reset(),
+    "tolerant": reply(200, envelope(
+        "<Company><ID>7</ID><Number>3</Number><Brand>new element</Brand>"
+        "<LoonaangifteTijdvak>Quarter</LoonaangifteTijdvak><KvkNr>12345678</KvkNr>"
+        "<AddedIn2026 xsi:nil=\"true\" /></Company>")),
+    "missing_id": reply(200, envelope("<Company><Number>3</Number><Name>x</Name>"
+                                      "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
+                                      "</Company>")),
+    "empty_list": reply(200, envelope("")),
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HostileServer]:
+    with hostile_server(CASES) as state:
+        yield state
+
+
+def client_for(server: HostileServer, case: str, **overrides: object) -> NmbrsClient:
+    return NmbrsClient(settings_for(server.url(case), **overrides))  # type: ignore[arg-type]
+
+
+def transport_error(server: HostileServer, case: str, **overrides: object) -> NmbrsTransportError:
+    client = client_for(server, case, **overrides)
+    with pytest.raises(NmbrsTransportError) as info:
+        client.companies()
+    error = info.value
+    for text in (str(error), error.hint, *(r.message for r in client.call_log.records())):
+        assert TOKEN not in text
+    return error
+
+
+@pytest.mark.parametrize(("case", "kind", "words"), [
+    ("html502", "http", "502 Bad Gateway"),
+    ("login", "http", "Proxy login"),
+    ("html503", "http", "HTML"),
+    ("empty500", "http", "empty body"),
+    ("empty200", "malformed", "empty body"),
+    ("plain", "malformed", "not well-formed"),
+    ("truncated", "malformed", "not well-formed"),
+    ("badutf8", "malformed", "not well-formed"),
+    ("redirect", "redirect", "evil.example.com"),
+    ("xxe", "malformed", "DTD"),
+    ("laughs", "malformed", "DTD"),
+    ("deep", "malformed", "not well-formed"),
+    ("huge_declared", "too_large", "limit"),
+    ("huge_chunked", "too_large", "limit"),
+    ("reset", "connection", ""),
+    ("missing_id", "malformed", "ID"),
+])
+def test_hostile_reply_becomes_typed_transport_error(server: HostileServer, case: str,
+                                                      kind: str, words: str) -> None:
+    error = transport_error(server, case)
+    assert error.kind == kind, str(error)
+    assert words in str(error)
+    assert error.hint
+
+
+def test_redirect_is_not_followed(server: HostileServer) -> None:
+    before = len(server.requests)
+    transport_error(server, "redirect")
+    assert len(server.requests) == before + 1
+
+
+def test_xxe_never_reads_local_files(server: HostileServer) -> None:
+    error = transport_error(server, "xxe")
+    assert "root:" not in str(error)
+
+
+def test_silent_server_times_out_within_the_limit(server: HostileServer) -> None:
+    started = time.monotonic()
+    error = transport_error(server, "silent", timeout_s=1.0)
+    assert error.kind == "timeout"
+    assert "127.0.0.1" in error.hint
+    assert time.monotonic() - started < 3.0
+
+
+def test_dripping_server_hits_the_total_deadline(server: HostileServer) -> None:
+    started = time.monotonic()
+    error = transport_error(server, "drip", timeout_s=1.0, connect_timeout_s=0.5)
+    assert error.kind == "timeout"
+    assert time.monotonic() - started < 5.0
+
+
+def test_tls_failure_is_reported_as_tls(server: HostileServer) -> None:
+    url = server.url("tolerant").replace("http://", "https://")
+    client = NmbrsClient(settings_for(url))  # type: ignore[arg-type]
+    with pytest.raises(NmbrsTransportError) as info:
+        client.companies()
+    assert info.value.kind == "tls"
+
+
+@pytest.mark.parametrize(("case", "code", "category", "text"), [
+    ("unknowncode", 4242, FaultCategory.UNKNOWN, "Brand new"),
+    ("stacktrace", 1002, FaultCategory.ENDPOINT_RIGHT_MISSING, "Unauthorized access"),
+    ("nocode", None, FaultCategory.UNKNOWN, "Object reference not set"),
+    ("soap12", 1002, FaultCategory.ENDPOINT_RIGHT_MISSING, "Unauthorized"),
+])
+def test_faults_are_parsed(server: HostileServer, case: str, code: int | None,
+                           category: FaultCategory, text: str) -> None:
+    client = client_for(server, case)
+    with pytest.raises(NmbrsFault) as info:
+        client.companies()
+    fault = info.value
+    assert fault.code == code
+    assert fault.category is category
+    assert text in fault.text
+    assert "   at " not in fault.text  # the stack trace is not carried along
+    record = client.call_log.records()[-1]
+    assert record.outcome == "fault" and record.fault_code == code
+
+
+def test_unknown_elements_and_enum_values_are_tolerated(server: HostileServer) -> None:
+    companies = client_for(server, "tolerant").companies()
+    assert [(c.ID, c.Number, c.KvkNr, c.LoonaangifteTijdvak) for c in companies] == [
+        (7, 3, "12345678", "Quarter")]
+
+
+def test_empty_list_is_an_empty_python_list(server: HostileServer) -> None:
+    assert client_for(server, "empty_list").companies() == []
+
+
+def test_token_is_sent_but_never_logged(server: HostileServer) -> None:
+    client = client_for(server, "tolerant")
+    client.companies()
+    _path, body = server.requests[-1]
+    assert TOKEN.encode() in body  # it does travel in the SOAP header...
+    assert b"Domain>acme</" in body
+    assert TOKEN not in repr(client)  # ...and nowhere else
+    assert all(TOKEN not in repr(record) for record in client.call_log.records())
