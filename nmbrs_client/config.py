@@ -410,6 +410,14 @@ def resolve_settings(config: AppConfig, *, profile: str | None = None,
         raise ConfigError(f"environment 'custom' requires base_url: set it in {profile_label} "
                           "of the config file, NMBRS_BASE_URL or --base-url")
 
+    if values["verify_tls"] is False and environment != "custom":
+        raise ConfigError(f"verify_tls = false ({prov['verify_tls']}) is allowed only for "
+                          f"environment 'custom', but the environment is '{environment}' "
+                          f"({prov['environment']})")
+    if values.get("scenario") is not None and environment != "demo":
+        raise ConfigError(f"scenario ({prov['scenario']}) is allowed only for environment "
+                          f"'demo', but the environment is '{environment}' "
+                          f"({prov['environment']})")
     demo = environment == "demo"
     if demo and values.get("scenario") is None:
         put("scenario", DEFAULT_SCENARIO, "default")

@@ -30,7 +30,7 @@ _TOP_LEVEL_ORDER = ("default_profile", "download_dir")
 
 
 def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _string(key)
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
 
 
 def _string(value: str) -> str:
@@ -166,7 +166,7 @@ def add_profile(path: Path, name: str, changes: Mapping[str, Any], *,
 
     The profile becomes ``default_profile`` when asked, or when the file has no default yet.
     """
-    if not PROFILE_NAME_PATTERN.match(name):
+    if not PROFILE_NAME_PATTERN.fullmatch(name):
         raise ConfigError(f"invalid profile name {name!r}: use letters, digits, '-' or '_' "
                           "(at most 64)")
     data: dict[str, Any] = read_config_dict(path) if path.exists() else {}

@@ -124,7 +124,7 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
     interactive = args.name is None
     existing = load_config(path)  # validates first: never rewrite a broken file
     name = args.name or _ask("Profile name (letters, digits, - or _)")
-    if not PROFILE_NAME_PATTERN.match(name or ""):
+    if not PROFILE_NAME_PATTERN.fullmatch(name or ""):
         raise ConfigError(f"invalid profile name {name!r}: use letters, digits, '-' or '_'")
     old = existing.profiles.get(name)
     if interactive and old is not None and _ask(
