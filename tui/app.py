@@ -1,0 +1,519 @@
+"""The dashboard shell: header badges, pane switching, connecting, palette, help and errors.
+
+Construct it in one of three ways::
+
+    NmbrsApp(LaunchOptions(profile="acme"))        # what `nmbrs-tui` does: config → connect
+    NmbrsApp(LaunchOptions(demo=True, scenario="flaky"))
+    NmbrsApp(settings=ConnectionSettings(...))     # tests: skip config, build the client
+    NmbrsApp(session=Session(settings, client))    # tests: use this client as it is
+
+Keyword options: ``deterministic=True`` (fixed clock, no durations or ports on screen: for
+snapshots), ``today=date(...)``, ``theme="ansi-dark"``, ``keymap={"app.help": "h"}``,
+``exit_after_first_frame=True`` (startup benchmark).
+
+The first frame never waits for the network: connecting runs in a thread worker that posts
+:class:`ConnectionProgress` snapshots; the data panes are mounted once a session exists (they
+need its client) and are replaced on reconnect or profile switch.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.connect import (
+    CANCELLED,
+    CONNECTED,
+    FAILED,
+    NO_CONFIG,
+    ConnectionInfo,
+    Connector,
+    LaunchOptions,
+)
+from tui.messages import CompanySelected, ConnectionChanged, EmployeeSelected, StatusUpdate
+from tui.palette import JumpCommands, PaneCommands, ProfileCommands, Target
+from tui.panes import PANE_IDS, PANES, Pane
+from tui.panes.connection import ConnectionPane
+
+if TYPE_CHECKING:
+    from nmbrs_client.config import ConnectionSettings
+    from tui.session import Session
+
+FROZEN_NOW = datetime.datetime(2026, 3, 16, 9, 30, 0)
+ENV_BADGES = {
+    "production": ("▲ PRODUCTION", "bold white on red"),
+    "sandbox": ("SANDBOX", "bold black on yellow"),
+    "demo": ("DEMO", "bold black on cyan"),
+    "custom": ("CUSTOM", "bold black on magenta"),
+}
+
+
+class ConnectionProgress(Message):
+    """A new snapshot of the connection (posted from the connect worker's thread)."""
+
+    def __init__(self, info: ConnectionInfo) -> None:
+        super().__init__()
+        self.info = info
+
+
+class SessionReady(Message):
+    """The connect worker built a session: mount the data panes on it."""
+
+    def __init__(self, session: Session, demo_server: Any | None) -> None:
+        super().__init__()
+        self.session = session
+        self.demo_server = demo_server
+
+
+class UnavailablePane(Pane):
+    """Stands in for a pane whose module cannot be imported (so the shell still runs)."""
+
+    def __init__(self, session: Session | None, *, id: str, reason: str) -> None:
+        super().__init__(session, id=id)
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"This pane is not available: {self.reason}", markup=False)
+
+
+def _data_pane_factories() -> dict[str, Any]:
+    """Pane id → class taking ``(session, id=...)``; missing modules become placeholders."""
+    import importlib
+
+    found: dict[str, Any] = {}
+    for pane_id, module, name in (("rights", "tui.panes.rights", "RightsPane"),
+                                  ("companies", "tui.panes.companies", "CompaniesPane"),
+                                  ("employees", "tui.panes.employees", "EmployeesPane"),
+                                  ("payroll", "tui.panes.payroll", "PayrollPane"),
+                                  ("calllog", "tui.panes.calllog", "CallLogPane")):
+        try:
+            found[pane_id] = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError) as exc:
+            reason = f"{module}: {exc}"
+            found[pane_id] = (lambda s, id, _r=reason: UnavailablePane(s, id=id, reason=_r))
+    return found
+
+
+class NmbrsApp(App[int]):
+    """Read-only Nmbrs support dashboard (see the module docstring for the constructor)."""
+
+    TITLE = "nmbrs-tui"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {PaneCommands, ProfileCommands, JumpCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(p.key, f"show_pane('{p.id}')", p.title, show=False, id=f"app.pane.{p.id}")
+          for p in PANES),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("r", "refresh_pane", "Refresh", id="app.refresh"),
+        Binding("escape", "cancel_load", "Cancel", show=False, id="app.cancel"),
+        Binding("i", "info", "Info", show=False, id="app.info"),
+    ]
+
+    def __init__(self, launch: LaunchOptions | None = None, *,
+                 session: Session | None = None,
+                 settings: ConnectionSettings | None = None,
+                 deterministic: bool = False,
+                 today: datetime.date | None = None,
+                 theme: str | None = None,
+                 keymap: dict[str, str] | None = None,
+                 exit_after_first_frame: bool = False,
+                 started_at: float | None = None) -> None:
+        super().__init__()
+        self.launch = launch or LaunchOptions()
+        self.session: Session | None = None
+        self._given_session = session
+        self._given_settings = settings
+        self.deterministic = deterministic
+        self.today = today or (FROZEN_NOW.date() if deterministic else None)
+        self.keymap: dict[str, str] = dict(keymap or {})
+        self.connection_info = ConnectionInfo()
+        self.current_pane = "connection"
+        self.status_text = ""
+        self.demo_server: Any | None = None
+        self._wanted_theme = theme
+        self._exit_after_first_frame = exit_after_first_frame
+        self._started_at = started_at
+        self.first_frame_s: float | None = None
+        if deterministic:
+            self.animation_level = "none"
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self._header_text(), id="topbar")
+        yield Static(self._tabs_text(), id="tabs")
+        with ContentSwitcher(initial="connection", id="panes"):
+            yield ConnectionPane(id="connection", deterministic=self.deterministic)
+            yield Static("Not connected yet: this pane opens once the connection is up "
+                         "(see pane 1).", id="waiting")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        if self._wanted_theme:
+            if self._wanted_theme in self.available_themes:
+                self.theme = self._wanted_theme
+            else:
+                self.notify(f"Unknown theme {self._wanted_theme!r}; available: "
+                            f"{', '.join(sorted(self.available_themes))}",
+                            severity="warning")
+        self._install_sighup()
+        if self._exit_after_first_frame:
+            self.call_after_refresh(self._report_first_frame)
+        self.start_connect()
+
+    def _report_first_frame(self) -> None:
+        started = self._started_at if self._started_at is not None else time.perf_counter()
+        self.first_frame_s = time.perf_counter() - started
+        print(f"first frame after {self.first_frame_s * 1000:.0f} ms", file=sys.stderr)
+        self.exit(0)
+
+    def _install_sighup(self) -> None:
+        """Leave cleanly (stop workers, the demo server) when the terminal goes away."""
+        if not hasattr(signal, "SIGHUP") or self.is_headless:
+            return
+        try:
+            import asyncio
+
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_hangup)
+        except (RuntimeError, NotImplementedError, ValueError):
+            pass
+
+    def _on_hangup(self) -> None:
+        self.exit(129)
+
+    def on_unmount(self) -> None:
+        self._close_session()
+        if self.demo_server is not None:
+            self.demo_server.stop()
+            self.demo_server = None
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Info", "Versions, config path and profile", self.action_info)
+
+    # -- header ----------------------------------------------------------------------------
+    def _header_text(self) -> Text:
+        info = self.connection_info
+        text = Text(" nmbrs-tui ", style="bold")
+        text.append(" profile ")
+        text.append(info.profile or "—", style="bold")
+        text.append("  ")
+        label, style = ENV_BADGES.get(info.environment or "", ("…", "bold"))
+        text.append(f" {label} ", style=style)
+        text.append("  ")
+        text.append(" READ-ONLY ", style="bold reverse")
+        text.append("  ")
+        if info.stage == CONNECTED:
+            text.append("✓ connected", style="green")
+        elif info.stage == FAILED:
+            text.append("✗ failed", style="red")
+        elif info.stage == NO_CONFIG:
+            text.append("! no profile", style="yellow")
+        elif info.stage == CANCELLED:
+            text.append("⊘ cancelled")
+        else:
+            text.append(f"… {info.stage}")
+        return text
+
+    def _tabs_text(self) -> Text:
+        text = Text(" ")
+        for spec in PANES:
+            if spec.id == self.current_pane:
+                text.append(f"[{spec.key} {spec.title}]", style="bold reverse")
+            else:
+                text.append(f" {spec.key} {spec.title} ")
+            text.append(" ")
+        return text
+
+    def _refresh_bars(self) -> None:
+        if not self.query("#topbar"):
+            return
+        self.query_one("#topbar", Static).update(self._header_text())
+        self.query_one("#tabs", Static).update(self._tabs_text())
+        self.query_one("#status", Static).update(Text(self.status_text))
+
+    def set_status(self, text: str) -> None:
+        self.status_text = text
+        self._refresh_bars()
+
+    # -- panes -----------------------------------------------------------------------------
+    def pane(self, pane_id: str) -> Widget | None:
+        found = self.query(f"#panes > #{pane_id}")
+        return found.first() if found else None
+
+    def show_pane(self, pane_id: str) -> None:
+        """Make ``pane_id`` visible (or the waiting note until a session exists)."""
+        if pane_id not in PANE_IDS:
+            return
+        self.current_pane = pane_id
+        switcher = self.query_one("#panes", ContentSwitcher)
+        target = self.pane(pane_id)
+        switcher.current = target.id if target is not None else "waiting"
+        self._refresh_bars()
+        if target is not None:
+            self.call_after_refresh(self._pane_shown, target)
+
+    def _pane_shown(self, pane: Widget) -> None:
+        hook = getattr(pane, "on_show_pane", None)
+        if callable(hook):
+            hook()
+        if self.screen.focused is None or not self.screen.focused.is_attached or \
+                pane not in self.screen.focused.ancestors_with_self:
+            for widget in pane.query("*"):
+                if widget.focusable and widget.display:
+                    widget.focus()
+                    break
+
+    def action_show_pane(self, pane_id: str) -> None:
+        self.show_pane(pane_id)
+
+    def action_refresh_pane(self) -> None:
+        pane = self.pane(self.current_pane)
+        hook = getattr(pane, "refresh_data", None)
+        if callable(hook):
+            hook()
+        elif self.current_pane != "connection":
+            self.notify("Not connected yet: press 1, then r to reconnect.", severity="warning")
+
+    def action_cancel_load(self) -> None:
+        pane = self.pane(self.current_pane)
+        hook = getattr(pane, "cancel_load", None)
+        if callable(hook):
+            hook()
+
+    def action_help(self) -> None:
+        from tui.panes import VimTable
+        from tui.screens.help import HelpScreen, bindings_of
+
+        sections: list[tuple[str, list[Binding]]] = [
+            ("Everywhere", [*bindings_of(self.BINDINGS),
+                            Binding(self.COMMAND_PALETTE_BINDING, "command_palette",
+                                    "Command palette: panes, profiles, jump to a company "
+                                    "or employee", id="app.palette")]),
+        ]
+        for spec in PANES:
+            pane = self.pane(spec.id)
+            cls = type(pane) if pane is not None else None
+            if cls is None and spec.id == "connection":
+                cls = ConnectionPane
+            if cls is not None:
+                sections.append((f"{spec.key} {spec.title}",
+                                 bindings_of(getattr(cls, "BINDINGS", []))))
+        sections.append(("Tables", bindings_of(VimTable.BINDINGS)))
+        self.push_screen(HelpScreen(sections, self.keymap))
+
+    def action_info(self) -> None:
+        from tui.screens.info import InfoScreen, info_rows
+
+        info = self.connection_info
+        rows = [("config file", info.config_path or "(not read)"),
+                ("profile", info.profile or "—"),
+                ("environment", info.environment or "—"),
+                ("base URL", info.base_url or "—"),
+                ("username", info.username or "—"),
+                ("domain", f"{info.domain or '—'} ({info.domain_source or '—'})"),
+                ("theme", self.theme),
+                ("NO_COLOR", "set" if os.environ.get("NO_COLOR") else "not set")]
+        if self.session is not None:
+            rows.append(("download folder", str(self.session.download_dir)))
+        self.push_screen(InfoScreen(info_rows(rows)))
+
+    def show_error(self, title: str, message: str, hint: str = "", details: str = "") -> None:
+        from tui.screens.error import ErrorScreen
+
+        self.push_screen(ErrorScreen(title, message, hint, details))
+
+    # -- connecting ------------------------------------------------------------------------
+    def start_connect(self, launch: LaunchOptions | None = None) -> None:
+        if launch is not None:
+            self.launch = launch
+        self.connection_info = ConnectionInfo(profiles=self.connection_info.profiles)
+        self._show_info(self.connection_info)
+        self._connect()
+
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
+    def _connect(self) -> None:
+        worker = get_current_worker()
+        def report(info: ConnectionInfo) -> None:
+            self.post_message(ConnectionProgress(info))
+
+        connector = Connector(report, lambda: worker.is_cancelled)
+        connector.info = self.connection_info
+        session = self._given_session
+        demo_server = self.demo_server
+        if session is None:
+            settings = self._given_settings
+            if settings is None:
+                settings, _config, demo_server = connector.load_settings(self.launch,
+                                                                         demo_server)
+                if demo_server is not self.demo_server:
+                    self.call_from_thread(setattr, self, "demo_server", demo_server)
+                if settings is None or worker.is_cancelled:
+                    return
+            else:
+                from tui.connect import settings_from_info
+
+                connector.info = settings_from_info(connector.info, settings)
+            from nmbrs_client.client import NmbrsClient
+            from tui.session import Session
+
+            client = NmbrsClient(cast(Any, settings))
+            session = Session(settings, client, today=self.today,
+                              deterministic=self.deterministic,
+                              now=(lambda: FROZEN_NOW) if self.deterministic else None)
+        else:
+            from tui.connect import settings_from_info
+
+            connector.info = settings_from_info(connector.info, session.settings)
+            self._given_settings = session.settings  # a reconnect rebuilds the client
+        self._given_session = None
+        self.post_message(SessionReady(session, demo_server))
+        if worker.is_cancelled:
+            return
+        connector.check(session.client, session.store)
+
+    @on(ConnectionProgress)
+    def _on_progress(self, message: ConnectionProgress) -> None:
+        self._show_info(message.info)
+
+    def _show_info(self, info: ConnectionInfo) -> None:
+        previous = self.connection_info.stage
+        self.connection_info = info
+        for pane in self.query(ConnectionPane):
+            pane.show_info(info)
+        self._refresh_bars()
+        if info.stage != previous and info.stage in (CONNECTED, FAILED, NO_CONFIG):
+            self._announce(info)
+
+    def _announce(self, info: ConnectionInfo) -> None:
+        if info.stage == CONNECTED:
+            self.set_status(f"Connected to {info.host or info.base_url} as {info.username}")
+            self.post_message(ConnectionChanged(True))
+        elif info.stage == FAILED:
+            self.set_status(f"✗ {info.last_error}")
+            self.notify(f"{info.last_error}\n{info.last_hint or ''}".strip(),
+                        title="Connection failed", severity="error", timeout=8)
+            self.post_message(ConnectionChanged(False, info.last_error))
+        elif info.stage == NO_CONFIG:
+            self.set_status("No profile configured: press d for the demo, or see pane 1")
+
+    @on(SessionReady)
+    async def _on_session_ready(self, message: SessionReady) -> None:
+        self.demo_server = message.demo_server
+        await self._mount_session(message.session)
+
+    async def _mount_session(self, session: Session) -> None:
+        old = self.session
+        switcher = self.query_one("#panes", ContentSwitcher)
+        if old is not None and old is not session:
+            switcher.current = "connection"
+            for pane_id in PANE_IDS[1:]:
+                pane = self.pane(pane_id)
+                if pane is not None:
+                    await pane.remove()
+            old.close()
+        self.session = session
+        if old is session:
+            return
+        factories = _data_pane_factories()
+        panes = [factories[pid](session, id=pid) for pid in PANE_IDS[1:]]
+        for pane in panes:
+            pane.display = False  # ContentSwitcher hides only the children it starts with
+        await switcher.mount_all(panes)
+        self.show_pane(self.current_pane)
+
+    def _close_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+    def action_reconnect(self) -> None:
+        self.notify("Reconnecting…", timeout=2)
+        self.workers.cancel_group(self, "connect")
+        self.start_connect()
+
+    def action_cancel_connect(self) -> None:
+        if self.connection_info.busy:
+            self.workers.cancel_group(self, "connect")
+            self._show_info(self.connection_info.with_(stage=CANCELLED))
+            self.notify("Connection attempt cancelled; press r to try again.")
+
+    def action_start_demo(self) -> None:
+        self._given_settings = None
+        self.start_connect(LaunchOptions(demo=True, scenario=self.launch.scenario
+                                         if self.launch.demo else None))
+        self.show_pane("connection")
+
+    def switch_profile(self, name: str) -> None:
+        self._given_settings = None
+        self.start_connect(LaunchOptions(profile=name, config_path=self.launch.config_path))
+        self.show_pane("connection")
+
+    # -- messages from panes ---------------------------------------------------------------
+    @on(StatusUpdate)
+    def _on_status(self, message: StatusUpdate) -> None:
+        self.set_status(message.text)
+
+    @on(CompanySelected)
+    def _on_company(self, message: CompanySelected) -> None:
+        for pane_id in ("employees", "payroll"):
+            hook = getattr(self.pane(pane_id), "show_company", None)
+            if callable(hook):
+                hook(message.company)
+        self.show_pane("employees")
+
+    @on(EmployeeSelected)
+    def _on_employee(self, message: EmployeeSelected) -> None:
+        pane = self.pane("employees")
+        hook = getattr(pane, "show_employee", None)
+        self.show_pane("employees")
+        if callable(hook):
+            hook(message.company_id, message.employee_id)
+
+    def jump_to(self, target: Target) -> None:
+        """Palette jump: select the company (and open the employee)."""
+        company = None
+        if self.session is not None:
+            for item in self.session.cached(("companies",)) or []:
+                if getattr(item, "ID", None) == target.company_id:
+                    company = item
+        if target.kind == "company" and company is None:
+            company = target.item
+        if company is not None:
+            self.post_message(CompanySelected(company))
+        if target.employee_id is not None:
+            self.post_message(EmployeeSelected(target.company_id, target.employee_id))
+
+    # -- errors from workers, in one place ---------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if error is None:
+            return
+        from tui.connect import describe_error
+
+        what, hint, _code = describe_error(error)
+        if event.worker.group == "connect":
+            self._show_info(self.connection_info.with_(stage=FAILED, last_error=what,
+                                                       last_hint=hint))
+        self.show_error(f"{event.worker.name or 'task'} failed", what, hint,
+                        details=f"{type(error).__name__}: {what}")

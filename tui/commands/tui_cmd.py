@@ -1,0 +1,50 @@
+"""`nmbrs-tui` (no sub-command): open the dashboard.
+
+Only Textual and the shell are imported here; config parsing, the client (zeep) and the demo
+server load inside the app's connect worker, after the first frame. Set
+``NMBRS_TUI_EXIT_AFTER_FIRST_FRAME=1`` to print the time to the first frame on stderr and exit
+(benchmarks); the clock starts at ``NMBRS_TUI_T0`` (a ``time.time()`` value written by the
+benchmark just before starting the process) or else at the process start time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+EXIT_AFTER_FIRST_FRAME = "NMBRS_TUI_EXIT_AFTER_FIRST_FRAME"
+T0_ENV = "NMBRS_TUI_T0"
+
+
+def process_started_perf() -> float:
+    """``time.perf_counter()`` value of the moment this process started (best effort)."""
+    now_wall, now_perf = time.time(), time.perf_counter()
+    t0 = os.environ.get(T0_ENV, "").strip()
+    if t0:
+        try:
+            return now_perf - (now_wall - float(t0))
+        except ValueError:
+            pass
+    try:  # Linux: start time in clock ticks after boot, compared with the uptime
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        started_ticks = int(fields[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            up = float(uptime.read().split()[0])
+        age = up - started_ticks / os.sysconf("SC_CLK_TCK")
+        return now_perf - max(age, 0.0)
+    except (OSError, ValueError, IndexError):
+        return now_perf
+
+
+def run(args: argparse.Namespace) -> int:
+    from tui.app import NmbrsApp
+    from tui.connect import LaunchOptions
+
+    exit_early = os.environ.get(EXIT_AFTER_FIRST_FRAME, "") not in ("", "0")
+    app = NmbrsApp(LaunchOptions.from_args(args), theme=getattr(args, "theme", None),
+                   exit_after_first_frame=exit_early,
+                   started_at=process_started_perf() if exit_early else None)
+    result = app.run(mouse=not getattr(args, "no_mouse", False))
+    return int(result or 0)

@@ -1,0 +1,248 @@
+"""Opening a connection for the dashboard: config → settings → client → first checks.
+
+Everything here blocks and runs in a worker thread, never on the UI loop, so the first frame
+does not wait for config parsing, the demo server or the network. Progress is reported as
+:class:`ConnectionInfo` snapshots through a callback; the UI only renders them. Nothing here
+imports Textual, and the heavy modules (pydantic-settings, zeep, the client) are imported
+inside the functions so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nmbrs_client.config import AppConfig, ConnectionSettings
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """What the user asked for on the command line (or in the palette's profile switch)."""
+
+    profile: str | None = None
+    demo: bool = False
+    scenario: str | None = None
+    latency_ms: int | None = None
+    base_url: str | None = None
+    username: str | None = None
+    domain: str | None = None
+    config_path: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> LaunchOptions:
+        names = [f.name for f in dataclasses.fields(cls)]
+        given: dict[str, Any] = {n: getattr(args, n, None) for n in names
+                                 if getattr(args, n, None)}
+        return cls(**given)
+
+
+# Stages, in the order a connection goes through them.
+STARTING = "starting"
+LOADING_CONFIG = "loading configuration"
+STARTING_DEMO = "starting demo server"
+CONNECTING = "connecting"
+CONNECTED = "connected"
+FAILED = "failed"
+NO_CONFIG = "no profile"
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """One snapshot of what the connection pane and the header show."""
+
+    stage: str = STARTING
+    profile: str | None = None
+    environment: str | None = None
+    base_url: str | None = None
+    host: str | None = None
+    username: str | None = None
+    domain: str | None = None
+    domain_source: str | None = None
+    scenario: str | None = None
+    config_path: str | None = None
+    credentials: str = "not checked yet"
+    credentials_ok: bool | None = None
+    rtt_ms: float | None = None
+    debtors: int | None = None
+    debtors_note: str = ""
+    companies: int | None = None
+    companies_note: str = ""
+    last_error: str | None = None
+    last_hint: str | None = None
+    fault_code: int | None = None
+    profiles: tuple[str, ...] = field(default_factory=tuple)
+
+    def with_(self, **changes: Any) -> ConnectionInfo:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def busy(self) -> bool:
+        return self.stage in (STARTING, LOADING_CONFIG, STARTING_DEMO, CONNECTING)
+
+
+def describe_error(exc: BaseException) -> tuple[str, str, int | None]:
+    """``(what happened, what to do, fault code)`` for any error the connection can meet."""
+    from nmbrs_client.errors import NmbrsError, NmbrsFault
+
+    if isinstance(exc, NmbrsFault):
+        return exc.message, exc.hint, exc.code
+    if isinstance(exc, NmbrsError):
+        return exc.message, exc.hint, None
+    return f"{type(exc).__name__}: {exc}", "This is unexpected: see the details and retry.", None
+
+
+def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> ConnectionInfo:
+    return info.with_(profile=settings.profile_name or "(flags/env)",
+                      environment=settings.environment, base_url=settings.base_url,
+                      host=settings.host, username=settings.username, domain=settings.domain,
+                      domain_source="profile" if settings.domain else "not yet discovered",
+                      scenario=settings.scenario)
+
+
+class Connector:
+    """Runs the steps of one connection attempt and reports each as a ConnectionInfo.
+
+    ``demo_server`` is kept between attempts so a reconnect to the demo reuses the server.
+    """
+
+    def __init__(self, report: Callable[[ConnectionInfo], None],
+                 is_cancelled: Callable[[], bool] = lambda: False) -> None:
+        self.report = report
+        self.is_cancelled = is_cancelled
+        self.info = ConnectionInfo()
+
+    def _set(self, **changes: Any) -> ConnectionInfo:
+        self.info = self.info.with_(**changes)
+        self.report(self.info)
+        return self.info
+
+    # -- step 1: settings ------------------------------------------------------------------
+    def load_settings(self, launch: LaunchOptions, demo_server: Any | None,
+                      ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
+        """Resolve settings (starting the demo server if asked); ``None`` when impossible."""
+        from nmbrs_client.config import ConfigError, load_config, resolve_settings
+
+        self._set(stage=LOADING_CONFIG)
+        config: AppConfig | None = None
+        try:
+            config = load_config(Path(launch.config_path) if launch.config_path else None)
+            self._set(config_path=str(config.path) if config.path else None,
+                      profiles=tuple(sorted(config.profiles)))
+        except ConfigError as exc:
+            if not launch.demo:
+                self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
+                return None, None, demo_server
+        if launch.demo:
+            return self._demo_settings(launch, demo_server, config)
+        assert config is not None
+        overrides = {"base_url": launch.base_url, "username": launch.username,
+                     "domain": launch.domain}
+        try:
+            settings = resolve_settings(config, profile=launch.profile, overrides=overrides)
+        except ConfigError as exc:
+            stage = NO_CONFIG if not config.profiles and not launch.profile else FAILED
+            self._set(stage=stage, last_error=exc.message, last_hint=exc.hint)
+            return None, config, demo_server
+        self.info = settings_from_info(self.info, settings)
+        return settings, config, demo_server
+
+    def _demo_settings(self, launch: LaunchOptions, demo_server: Any | None,
+                       config: AppConfig | None,
+                       ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
+        from nmbrs_client.config import demo_settings
+
+        scenario = launch.scenario or "healthy"
+        wanted = (scenario, launch.latency_ms or 0)
+        if demo_server is not None and getattr(demo_server, "_tui_key", None) != wanted:
+            demo_server.stop()
+            demo_server = None
+        if demo_server is None:
+            self._set(stage=STARTING_DEMO, scenario=scenario, environment="demo",
+                      profile="demo")
+            try:
+                demo_server = start_demo(scenario, launch.latency_ms)
+            except Exception as exc:
+                what, hint, _code = describe_error(exc)
+                self._set(stage=FAILED, last_error=f"demo server: {what}", last_hint=hint)
+                return None, config, None
+            demo_server._tui_key = wanted
+        download_dir = None
+        if config is not None and config.download_dir:
+            download_dir = Path(config.download_dir).expanduser()
+        settings = demo_settings(demo_server.base_url, scenario, download_dir=download_dir)
+        self.info = settings_from_info(self.info, settings)
+        return settings, config, demo_server
+
+    # -- step 2: first calls ---------------------------------------------------------------
+    def check(self, client: Any, store: Callable[[tuple[object, ...], object], None]) -> None:
+        """Verify credentials, discover the domain, count debtors and companies."""
+        from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
+
+        self._set(stage=CONNECTING, credentials="checking…", last_error=None,
+                  last_hint=None, fault_code=None)
+        timings: list[float] = []
+
+        def timed(fn: Callable[[], Any]) -> Any:
+            started = time.perf_counter()
+            result = fn()
+            timings.append((time.perf_counter() - started) * 1000)
+            return result
+
+        def fail(exc: Exception) -> None:
+            what, hint, code = describe_error(exc)
+            auth = isinstance(exc, NmbrsFault) and exc.category is FaultCategory.AUTHENTICATION
+            self._set(stage=FAILED, last_error=what, last_hint=hint, fault_code=code,
+                      credentials=f"rejected — {what}" if auth else self.info.credentials,
+                      credentials_ok=False if auth else self.info.credentials_ok,
+                      domain_source=client.domain_source)
+
+        try:
+            domain = client.ensure_domain()
+        except (NmbrsFault, NmbrsTransportError) as exc:
+            fail(exc)
+            return
+        self._set(domain=domain, domain_source=client.domain_source)
+        if self.is_cancelled():
+            self._set(stage=CANCELLED)
+            return
+        accepted = False
+        for what in ("debtors", "companies"):
+            try:
+                rows = timed(getattr(client, what))
+            except NmbrsFault as exc:
+                if exc.category is FaultCategory.AUTHENTICATION:
+                    fail(exc)
+                    return
+                accepted = True  # any other fault means the credentials were accepted
+                self._set(**{f"{what}_note": f"{exc.code}: {exc.text or exc.message}",
+                             "last_error": exc.message, "last_hint": exc.hint,
+                             "fault_code": exc.code})
+            except NmbrsTransportError as exc:
+                fail(exc)
+                return
+            else:
+                accepted = True
+                store((what,), rows)
+                self._set(**{what: len(rows), f"{what}_note": ""})
+            if self.is_cancelled():
+                self._set(stage=CANCELLED)
+                return
+        self._set(stage=CONNECTED,
+                  credentials="accepted" if accepted else self.info.credentials,
+                  credentials_ok=accepted or None,
+                  rtt_ms=min(timings) if timings else None)
+
+
+def start_demo(scenario: str, latency_ms: int | None) -> Any:
+    """Start the embedded demo server in this process (a daemon thread)."""
+    from nmbrs_client.demo.server import start_demo_server
+
+    if latency_ms:
+        return start_demo_server(scenario, latency_ms=latency_ms)
+    return start_demo_server(scenario)

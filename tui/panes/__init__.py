@@ -1,0 +1,80 @@
+"""The dashboard's panes and what they share.
+
+Every pane is a container widget with ``refresh_data`` (bound to ``r`` by the app),
+``on_show_pane`` (called when it becomes visible: load if not loaded, never refetch what the
+session already holds) and ``cancel_load`` (``esc``). ``PANES`` fixes their order and keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+if TYPE_CHECKING:
+    from tui.session import Session
+
+
+@dataclass(frozen=True)
+class PaneSpec:
+    id: str
+    key: str
+    title: str
+    description: str
+
+
+PANES: tuple[PaneSpec, ...] = (
+    PaneSpec("connection", "1", "Connection", "profile, credentials, round trip, counts"),
+    PaneSpec("rights", "2", "Rights", "required operations × companies"),
+    PaneSpec("companies", "3", "Companies", "companies of the environment"),
+    PaneSpec("employees", "4", "Employees", "employees of the chosen company"),
+    PaneSpec("payroll", "5", "Payroll", "runs and payslips of the chosen company"),
+    PaneSpec("calllog", "6", "Call log", "every API call of this session"),
+)
+PANE_IDS = tuple(p.id for p in PANES)
+
+
+def app_action(widget: Widget, name: str) -> None:
+    """Run the app's ``action_<name>`` now (panes do not import the app module)."""
+    method = getattr(widget.app, f"action_{name}", None)
+    if callable(method):
+        method()
+
+
+class Pane(Widget):
+    """Base of the shell's own panes: session access and the pane protocol's defaults."""
+
+    DEFAULT_CSS = """
+    Pane { height: 1fr; width: 1fr; layout: vertical; }
+    """
+
+    def __init__(self, session: Session | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+
+    def refresh_data(self) -> None:
+        """Refetch what this pane shows (the app binds ``r`` to it)."""
+
+    def on_show_pane(self) -> None:
+        """Called when the pane becomes visible: load only what is not loaded yet."""
+
+    def cancel_load(self) -> None:
+        """Cancel this pane's running load (``esc``); keeps what is already shown."""
+        self.workers.cancel_group(self, "load")
+
+
+class VimTable(DataTable[object]):
+    """A DataTable that also answers to vim keys (j/k/g/G) beside arrows and PgUp/PgDn."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("g", "scroll_top", "First row", show=False, id="table.top"),
+        Binding("G", "scroll_bottom", "Last row", show=False, id="table.bottom"),
+    ]
+
+    def __init__(self, *, id: str | None = None, cursor_type: str = "row") -> None:
+        super().__init__(id=id, cursor_type=cursor_type, zebra_stripes=True)  # type: ignore[arg-type]

@@ -1,0 +1,152 @@
+"""Pane 1: the connection — who we are, where we talk to, and whether Nmbrs accepts us.
+
+It never calls the API itself: the app's connect worker reports :class:`ConnectionInfo`
+snapshots and this pane renders the latest one, so it can show progress from the first frame.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.connect import CONNECTED, FAILED, NO_CONFIG, ConnectionInfo
+from tui.panes import Pane, app_action
+
+_PORT = re.compile(r"(//[^/:]+):\d+")
+
+ENV_LABELS = {"production": "▲ PRODUCTION", "sandbox": "SANDBOX", "demo": "DEMO",
+              "custom": "CUSTOM"}
+
+
+def mask_port(url: str | None) -> str | None:
+    """Replace a port number (random for the demo server) so snapshots stay stable."""
+    return _PORT.sub(r"\1:<port>", url) if url else url
+
+
+class ConnectionPane(Pane):
+    """Profile, base URL, username, domain, environment, credentials, round trip, counts."""
+
+    BINDINGS = [
+        Binding("d", "start_demo", "Demo", id="connection.demo"),
+    ]
+
+    DEFAULT_CSS = """
+    ConnectionPane #connection-body { padding: 0 1; }
+    ConnectionPane #connection-help { padding: 1 1 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, *, id: str = "connection", deterministic: bool = False) -> None:
+        super().__init__(None, id=id)
+        self.info = ConnectionInfo()
+        self.deterministic = deterministic
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self._render_info(), id="connection-body")
+            yield Static(self._help_text(), id="connection-help")
+
+    def show_info(self, info: ConnectionInfo) -> None:
+        self.info = info
+        if self.is_mounted:
+            self.query_one("#connection-body", Static).update(self._render_info())
+            self.query_one("#connection-help", Static).update(self._help_text())
+
+    def refresh_data(self) -> None:
+        app_action(self, "reconnect")
+
+    def cancel_load(self) -> None:
+        app_action(self, "cancel_connect")
+
+    def action_start_demo(self) -> None:
+        app_action(self, "start_demo")
+
+    def _help_text(self) -> Text:
+        if self.info.stage == NO_CONFIG:
+            return Text.assemble(
+                ("No connection profile yet. ", "bold"),
+                "Add one from a shell with\n  nmbrs-tui config add --name NAME --username "
+                "you@example.com\n(the token goes to NMBRS_TOKEN, a token file or the keyring),"
+                " or press ", ("d", "bold"), " to open the embedded demo environment now.")
+        return Text.assemble(("r", "bold"), " reconnect   ", ("d", "bold"),
+                             " switch to the demo   ", ("ctrl+p", "bold"),
+                             " switch profile")
+
+    def _render_info(self) -> Table:
+        info = self.info
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
+
+        def row(label: str, value: Text | str | None, note: str = "") -> None:
+            text = value if isinstance(value, Text) else Text(value or "—")
+            if note:
+                text.append(f"  ({note})", style="dim")
+            table.add_row(label, text)
+
+        row("State", _stage_text(info))
+        row("Profile", info.profile)
+        env = ENV_LABELS.get(info.environment or "", info.environment or "—")
+        row("Environment", Text(env, style=_env_style(info.environment)),
+            f"scenario {info.scenario}" if info.environment == "demo" and info.scenario else "")
+        base = mask_port(info.base_url) if self.deterministic else info.base_url
+        row("Base URL", base)
+        row("Username", info.username)
+        row("Domain", info.domain, info.domain_source or "")
+        row("Credentials", _credentials_text(info))
+        if info.rtt_ms is None:
+            rtt = "—"
+        elif self.deterministic:
+            rtt = "measured"
+        else:
+            rtt = f"≈ {info.rtt_ms:.0f} ms"
+        row("Round trip", rtt)
+        row("Debtors", _count_text(info.debtors, info.debtors_note))
+        row("Companies", _count_text(info.companies, info.companies_note))
+        if info.last_error:
+            row("Last error", Text("✗ " + info.last_error, style="bold red"))
+            if info.last_hint:
+                row("What to do", Text(info.last_hint))
+        else:
+            row("Last error", "none")
+        if info.config_path:
+            row("Config file", info.config_path)
+        return table
+
+
+def _stage_text(info: ConnectionInfo) -> Text:
+    if info.stage == CONNECTED:
+        return Text("✓ connected", style="bold green")
+    if info.stage == FAILED:
+        return Text("✗ failed", style="bold red")
+    if info.stage == NO_CONFIG:
+        return Text("! no profile configured", style="bold yellow")
+    if info.busy:
+        return Text(f"… {info.stage}", style="bold")
+    return Text(info.stage)
+
+
+def _credentials_text(info: ConnectionInfo) -> Text:
+    if info.credentials_ok is True:
+        return Text("✓ " + info.credentials, style="green")
+    if info.credentials_ok is False:
+        return Text("✗ " + info.credentials.removeprefix("rejected — "), style="red")
+    return Text(info.credentials)
+
+
+def _count_text(count: int | None, note: str) -> Text:
+    if note:
+        return Text(f"✗ not visible — {note}", style="yellow")
+    if count is None:
+        return Text("—")
+    return Text(f"{count} visible")
+
+
+def _env_style(environment: str | None) -> str:
+    return {"production": "bold reverse red", "sandbox": "bold yellow",
+            "demo": "bold cyan"}.get(environment or "", "bold")
