@@ -275,8 +275,8 @@ class DemoServer:
             reply = _Reply(500, "text/xml; charset=utf-8", fault_xml(
                 "1.1", True, "Server was unable to read request. ---> Maximum request length "
                 "exceeded."))
-            request.send_reply(reply)
             self._finish(None, reply.status, None, started)
+            request.send_reply(reply)
             return
         data = request.rfile.read(length)
 
@@ -292,17 +292,19 @@ class DemoServer:
 
         flaky = self._draw_flaky()
         if flaky in ("reset", "timeout", "html500", "empty"):
-            self._misbehave(request, flaky)
+            # Statistics are recorded before answering, so a client that has its answer
+            # can rely on them.
             self._finish(None, 0 if flaky in ("reset", "timeout") else
                          (500 if flaky == "html500" else 200), None, started, note=flaky)
+            self._misbehave(request, flaky)
             return
 
         operation, reply, code = self._answer(service, request, data)
         if flaky == "truncated":
             # A complete HTTP answer whose XML stops half-way: a proxy or a cut stream.
             reply = _Reply(reply.status, reply.ctype, reply.body[: max(1, len(reply.body) // 2)])
-        request.send_reply(reply)
         self._finish(operation, reply.status, code, started, note=flaky)
+        request.send_reply(reply)
 
     def _answer(self, service: Service, request: _Handler,
                 data: bytes) -> tuple[str | None, _Reply, int | None]:

@@ -1,0 +1,70 @@
+"""Shared pytest fixtures: an isolated environment and demo Nmbrs servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nmbrs_client.demo.scenarios import Scenario
+from nmbrs_client.demo.server import DemoServer, start_demo_server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Never read or write the developer's own configuration, data or cache.
+
+    XDG directories point at a private temporary folder and every ``NMBRS_*`` variable is
+    removed for the whole session (restored afterwards).
+    """
+    root = tmp_path_factory.mktemp("xdg")
+    saved = dict(os.environ)
+    for key in [k for k in os.environ if k.upper().startswith("NMBRS_")]:
+        del os.environ[key]
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        folder = root / name.lower()
+        folder.mkdir()
+        os.environ[name] = str(folder)
+    try:
+        yield root
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    """One healthy demo server for the whole session (read-only: do not change its state)."""
+    server = start_demo_server("healthy", latency_ms=0)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+DemoServerFactory = Callable[..., DemoServer]
+
+
+@pytest.fixture
+def demo_server_factory() -> Iterator[DemoServerFactory]:
+    """Start demo servers with any scenario: ``factory(scenario="missing-rights", ...)``.
+
+    Keyword arguments are those of :func:`start_demo_server`; ``latency_ms`` defaults to 0.
+    Every server started here is stopped at teardown.
+    """
+    started: list[DemoServer] = []
+
+    def factory(scenario: Scenario | str = "healthy", **kwargs: Any) -> DemoServer:
+        kwargs.setdefault("latency_ms", 0)
+        server = start_demo_server(scenario, **kwargs)
+        started.append(server)
+        return server
+
+    try:
+        yield factory
+    finally:
+        for server in started:
+            server.stop()
