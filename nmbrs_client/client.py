@@ -51,19 +51,31 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class ClientSettings(Protocol):
-    """What the client needs from a connection profile (``config.ConnectionSettings`` fits)."""
+    """What the client needs from a connection profile (``config.ConnectionSettings`` fits).
 
-    base_url: str
-    username: str
-    domain: str | None
-    timeout_s: float
-    connect_timeout_s: float
-    concurrency: int
-    rate_limit_per_s: float
-    wsdl: str
-    verify_tls: bool
-    max_response_mb: float
+    Read-only properties, so frozen models with narrower types (Literal, int) satisfy it.
+    """
 
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def domain(self) -> str | None: ...
+    @property
+    def timeout_s(self) -> float: ...
+    @property
+    def connect_timeout_s(self) -> float: ...
+    @property
+    def concurrency(self) -> int: ...
+    @property
+    def rate_limit_per_s(self) -> float: ...
+    @property
+    def wsdl(self) -> str: ...
+    @property
+    def verify_tls(self) -> bool: ...
+    @property
+    def max_response_mb(self) -> float: ...
     @property
     def token(self) -> Any: ...
 
@@ -354,9 +366,12 @@ class NmbrsClient:
                                                  EmployeeId=employee_id))
 
     def annual_statement(self, employee_id: int, year: int) -> m.SalaryDocument | None:
-        return _model(m.SalaryDocument, self.call(
-            "EmployeeService.SalaryDocuments_GetAnnualStatementPDF", EmployeeID=employee_id,
-            intYear=year))
+        result = self.call("EmployeeService.SalaryDocuments_GetAnnualStatementPDF",
+                           EmployeeID=employee_id, intYear=year)
+        if isinstance(result, bytes):
+            # zeep unwraps a top-level result whose type has a single child (SalaryDocument/PDF).
+            return m.SalaryDocument(PDF=result)
+        return _model(m.SalaryDocument, result)
 
     def employee_current_period(self, employee_id: int) -> m.CurrentPeriod | None:
         return m.CurrentPeriod.parse(self.call("EmployeeService.Employee_GetCurrent",

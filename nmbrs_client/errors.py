@@ -51,7 +51,7 @@ FAULT_TITLES: dict[int, str] = {
     9999: "Unknown server error",
 }
 
-_CODE_PATTERN = re.compile(r"--->\s*(\d{3,5})\s*:\s*([^\r\n]*)")
+_CODE_PATTERN = re.compile(r"--->\s*(\d{3,5})[ \t]*:[ \t]*([^\r\n]*)")
 
 
 def category_for(code: int | None) -> FaultCategory:
