@@ -354,7 +354,8 @@ class NmbrsApp(App[int]):
     def _connect(self) -> None:
         worker = get_current_worker()
         def report(info: ConnectionInfo) -> None:
-            self.post_message(ConnectionProgress(info))
+            if not worker.is_cancelled:  # a cancelled attempt must not repaint the pane
+                self.post_message(ConnectionProgress(info))
 
         connector = Connector(report, lambda: worker.is_cancelled)
         connector.info = self.connection_info

@@ -1,0 +1,74 @@
+"""Pilot tests of pane 6 (call log): live rows, filter, copy, no secrets, no refetch."""
+
+from __future__ import annotations
+
+from nmbrs_client.demo.server import DemoServer
+from tests.conftest import DemoServerFactory
+from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
+from tui.panes.calllog import CallLogPane
+
+
+async def test_call_log_lists_every_call_of_the_session(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press("6")
+        pane = app.query_one(CallLogPane)
+        assert app.session is not None
+        records = app.session.client.call_log.records()
+        await wait_for(pilot, lambda: len(pane.records) == len(records))
+        assert [r.operation for r in pane.records] == [r.operation for r in records]
+        assert {"DebtorService.List_GetAll", "CompanyService.List_GetAll"} <= {
+            r.operation for r in records}
+        text = screen_text(app)
+        assert "CompanyService.List_GetAll" in text and "✓ ok" in text
+        assert "demo-token" not in text
+        # a call made now (on a worker thread) shows up live
+        app.run_worker(lambda: app.session.client.companies(), thread=True)  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: len(pane.records) == len(records) + 1, 10,
+                       "the new call to appear")
+
+
+async def test_filter_and_copy(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press("6")
+        pane = app.query_one(CallLogPane)
+        await wait_for(pilot, lambda: len(pane.records) >= 2)
+        await pilot.press("slash", *"Debtor")
+        await wait_for(pilot, lambda: pane.filter_text == "Debtor")
+        assert pane.shown and all("Debtor" in r.operation for r in pane.shown)
+        assert len(pane.shown) < len(pane.records)
+        await pilot.press("enter", "c")
+        assert app.clipboard.split("\t")[1] == "DebtorService.List_GetAll" or \
+            "DebtorService.List_GetAll" in app.clipboard
+        assert "demo-token" not in app.clipboard
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pane.filter_text == "")
+        assert len(pane.shown) == len(pane.records)
+
+
+async def test_faults_are_logged_with_their_code(demo_server_factory: DemoServerFactory) -> None:
+    app = demo_app(demo_server_factory("bad-token"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press("6")
+        pane = app.query_one(CallLogPane)
+        await wait_for(pilot, lambda: any(r.fault_code == 1001 for r in pane.records))
+        assert "✗ fault" in screen_text(app)
+        assert "1 failed" in screen_text(app) or "failed" in screen_text(app)
+
+
+async def test_switching_panes_does_not_refetch(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        assert app.session is not None
+        await pilot.press("6")
+        await pilot.pause()
+        before = len(app.session.client.call_log.records())
+        for key in ("1", "6", "1", "6"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert len(app.session.client.call_log.records()) == before

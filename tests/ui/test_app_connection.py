@@ -1,0 +1,130 @@
+"""Pilot tests of pane 1 (connection) and the header against the demo server's scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nmbrs_client.demo.server import DemoServer
+from tests.conftest import DemoServerFactory
+from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
+from tui.app import NmbrsApp
+from tui.connect import LaunchOptions
+
+
+async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        info = app.connection_info
+        assert info.stage == "connected"
+        assert info.credentials_ok is True
+        assert info.debtors == len(demo_server.world.debtors())
+        assert info.companies == len(demo_server.world.companies())
+        assert info.rtt_ms is not None and info.rtt_ms > 0
+        text = screen_text(app)
+        assert "DEMO" in text and "READ-ONLY" in text and "profile demo" in text
+        assert "✓ accepted" in text
+        assert f"{info.companies} visible" in text
+        assert demo_server.base_url in text
+        # the companies were kept for the session (other panes reuse them)
+        assert app.session is not None
+        assert len(app.session.cached(("companies",)) or []) == info.companies
+
+
+async def test_first_frame_does_not_wait_for_the_network(
+        demo_server_factory: DemoServerFactory) -> None:
+    slow = demo_server_factory("healthy", latency_ms=400)
+    app = demo_app(slow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.connection_info.busy, "the app painted only after connecting"
+        assert "…" in screen_text(app).splitlines()[0]
+        await wait_connected(pilot, app)
+        assert app.connection_info.stage == "connected"
+
+
+async def test_bad_token_explains_1001_and_keeps_running(
+        demo_server_factory: DemoServerFactory) -> None:
+    app = demo_app(demo_server_factory("bad-token"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        info = app.connection_info
+        assert info.stage == "failed"
+        assert info.fault_code == 1001
+        assert info.credentials_ok is False
+        text = screen_text(app)
+        assert "1001" in text
+        assert "Check username, token and domain" in text
+        assert "demo-token" not in text
+        assert app.is_running
+        await pilot.press("6")
+        await wait_for(pilot, lambda: app.current_pane == "calllog")
+        assert "1001" in screen_text(app)
+
+
+async def test_missing_rights_still_connects(demo_server_factory: DemoServerFactory) -> None:
+    app = demo_app(demo_server_factory("missing-rights"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        assert app.connection_info.stage == "connected"
+        assert app.connection_info.credentials_ok is True
+
+
+async def test_restricted_scope_counts_what_the_user_can_see(
+        demo_server_factory: DemoServerFactory) -> None:
+    server = demo_server_factory("restricted-scope")
+    app = demo_app(server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        info = app.connection_info
+        assert info.stage == "connected"
+        assert info.companies is not None
+        assert 0 < info.companies <= len(server.world.companies())
+
+
+async def test_flaky_connection_settles_with_a_meaningful_state(
+        demo_server_factory: DemoServerFactory) -> None:
+    app = demo_app(demo_server_factory("flaky"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app, timeout=30)
+        info = app.connection_info
+        if info.stage == "failed":
+            assert info.last_error and info.last_hint  # says what happened and what to do
+        else:
+            assert info.companies is not None or info.companies_note
+
+
+async def test_no_config_explains_and_offers_the_demo(tmp_path: Path) -> None:
+    app = NmbrsApp(LaunchOptions(config_path=str(tmp_path / "missing.toml")))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        assert app.connection_info.stage == "no profile"
+        text = screen_text(app)
+        assert "nmbrs-tui config add" in text
+        assert "press d" in text
+        await pilot.press("d")
+        await wait_for(pilot, lambda: app.connection_info.stage == "connected", 20,
+                       "the demo to connect")
+        assert app.connection_info.environment == "demo"
+        assert app.demo_server is not None
+
+
+async def test_reconnect_builds_a_new_session(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        first = app.session
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session is not first
+                       and app.connection_info.stage == "connected", 15, "the reconnect")
+        assert app.pane("calllog") is not None
+
+
+async def test_escape_cancels_a_slow_connect(demo_server_factory: DemoServerFactory) -> None:
+    app = demo_app(demo_server_factory("healthy", latency_ms=1500))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.connection_info.stage == "cancelled", 5,
+                       "the cancel")
+        assert "cancelled" in screen_text(app)

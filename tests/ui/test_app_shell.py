@@ -1,0 +1,119 @@
+"""Pilot tests of the shell: pane keys, palette, help, info, keymap, themes, errors."""
+
+from __future__ import annotations
+
+from nmbrs_client.demo.server import DemoServer
+from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
+from tui.panes import PANES
+from tui.screens.error import ErrorScreen
+from tui.screens.help import HelpScreen
+from tui.screens.info import InfoScreen
+
+
+async def test_every_pane_has_a_key(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_connected(pilot, app)
+        for spec in PANES:
+            await pilot.press(spec.key)
+            await pilot.pause()
+            assert app.current_pane == spec.id
+            assert app.query_one("#panes").current == spec.id  # type: ignore[attr-defined]
+            assert f"[{spec.key} {spec.title}]" in screen_text(app)
+
+
+async def test_panes_wait_for_the_session(demo_server_factory) -> None:  # type: ignore[no-untyped-def]
+    app = demo_app(demo_server_factory("healthy", latency_ms=500))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        if app.session is None:
+            assert "Not connected yet" in screen_text(app)
+        await wait_connected(pilot, app)
+        await wait_for(pilot, lambda: app.query_one("#panes").current == "calllog")  # type: ignore[attr-defined]
+
+
+async def test_palette_jumps_to_a_pane_and_a_company(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press("ctrl+p", *"Go to Call log")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_pane == "calllog", 5, "the pane jump")
+        company = demo_server.world.companies()[1]
+        assert company.Name
+        await pilot.press("ctrl+p", *company.Name[:8])
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_pane == "employees", 5, "the company jump")
+
+
+async def test_help_lists_bindings_with_ids(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server, keymap={"app.pane.calllog": "l"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press("l")  # remapped through the keymap
+        await wait_for(pilot, lambda: app.current_pane == "calllog")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        for binding_id in ("app.help", "app.refresh", "app.pane.rights", "calllog.filter",
+                           "table.down"):
+            assert binding_id in text
+        assert "Call log" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+
+async def test_info_screen_shows_versions_and_profile(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoScreen))
+        text = screen_text(app)
+        assert "textual" in text and "python" in text and "profile" in text
+        await pilot.press("c")
+        assert "textual:" in app.clipboard
+        await pilot.press("escape")
+
+
+async def test_error_modal_copies_details(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_connected(pilot, app)
+        app.show_error("Export failed", "disk full", "free some space", "OSError: disk full")
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        assert "What to do: free some space" in screen_text(app)
+        await pilot.press("c")
+        assert app.clipboard == "OSError: disk full"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ErrorScreen))
+
+
+async def test_theme_option(demo_server: DemoServer) -> None:
+    app = demo_app(demo_server, theme="ansi-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "ansi-dark"
+
+
+async def test_vim_keys_move_the_call_log_cursor(demo_server: DemoServer) -> None:
+    from tui.panes import VimTable
+
+    app = demo_app(demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press("6")
+        table = app.query_one("#calllog-table", VimTable)
+        await wait_for(pilot, lambda: table.row_count >= 2)
+        table.focus()
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("k")
+        assert table.cursor_row == 0
+        await pilot.press("G")
+        assert table.cursor_row == table.row_count - 1
