@@ -133,7 +133,7 @@ class DataPane(Widget):
 
     @property
     def status_text(self) -> str:
-        return str(self.status.render())
+        return str(self.status.content)
 
     def show_error(self, error: BaseException, what: str) -> None:
         self.set_status(f"{what}: {describe_error(error)} (data shown is the last loaded; "

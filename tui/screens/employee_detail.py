@@ -1,0 +1,319 @@
+"""Employee detail: everything a support engineer checks about one employee, on one screen.
+
+Per-employee calls (``PersonalInfo_GetCurrent``, ``Department_GetCurrent``,
+``Function_GetCurrent``, ``BankAccount_GetListCurrent``) run in parallel in a worker; employment
+history, contract/salary/address and the schedule come from the company-wide calls, taken from
+the session cache (fetched once if the cache does not have them). Each section stands alone: a
+denied call (1002) shows "not available: <meaning — hint>" for that section and the rest still
+shows. BSN, IBAN, salary, birth date and address are masked until ``v``; a new screen always
+starts masked, so leaving the screen forgets the reveal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from nmbrs_client.models import (
+    BankAccount,
+    Company,
+    EmployeeEmployments,
+    EmployeeSchedules,
+    PersonalInfo,
+    PersonalInfoContractSalaryAddress,
+)
+from tui.panes.data_pane import describe_error, not_available
+from tui.widgets.masking import Reveal, format_date
+
+SECTIONS: list[tuple[str, str]] = [
+    ("personal", "Personal info"),
+    ("employment", "Employment history"),
+    ("contract", "Contract, salary and address"),
+    ("schedule", "Schedule"),
+    ("department", "Department"),
+    ("function", "Function"),
+    ("bank", "Bank accounts"),
+]
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+LOADING = "loading…"
+_MIN = datetime.min
+
+
+class EmployeeDetailScreen(Screen[None]):
+    """One employee; ``v`` reveals personal data on this screen only, ``esc`` goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "close", "Back", id="detail.close"),
+        Binding("v", "toggle_reveal", "Reveal/mask", id="detail.reveal"),
+        Binding("r", "reload", "Refresh", id="detail.refresh"),
+        Binding("c", "copy", "Copy (as shown)", id="detail.copy"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="detail.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+        Binding("pageup", "page_up", "Page up", show=False, id="detail.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="detail.page_down"),
+    ]
+
+    DEFAULT_CSS = """
+    EmployeeDetailScreen > #detail-header {
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+        text-style: bold;
+    }
+    EmployeeDetailScreen .detail-section {
+        padding: 0 1 1 1;
+        height: auto;
+    }
+    EmployeeDetailScreen #detail-body {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, session: Any, company: Company, employee_id: int, name: str = "",
+                 *, errors: dict[str, BaseException] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.company = company
+        self.employee_id = employee_id
+        self.employee_name = name
+        self.reveal = Reveal()
+        # Section name -> loaded value, or the exception that prevented loading it.
+        self.results: dict[str, Any] = {}
+        self._company_errors = dict(errors or {})
+        self.header = Static("", id="detail-header", markup=False)
+        self.body = VerticalScroll(id="detail-body")
+        self.section_widgets = {key: Static(LOADING, classes="detail-section", markup=False,
+                                            id=f"section-{key}") for key, _ in SECTIONS}
+        self.section_texts: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        with self.body:
+            yield from self.section_widgets.values()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.body.can_focus = True
+        self.body.focus()
+        self._render_all()
+        self._fetch(False)
+
+    # --------------------------------------------------------------- worker
+    @work(thread=True, exclusive=True, group="employee-detail", exit_on_error=False)
+    def _fetch(self, force: bool) -> None:
+        worker = get_current_worker()
+        client = self.session.client
+        eid, cid = self.employee_id, self.company.ID
+        per_employee: dict[str, tuple[tuple[object, ...] | None, Callable[[], Any]]] = {
+            "personal": (None, lambda: client.personal_info(eid)),
+            "department": (("department", eid), lambda: client.department(eid)),
+            "function": (("function", eid), lambda: client.function(eid)),
+            "bank": (None, lambda: client.bank_accounts(eid)),
+            "employment": (("employments", cid), lambda: client.employments(cid)),
+            "contract": (("pcsa", cid), lambda: client.personal_info_contract_salary_address(cid)),
+            "schedule": (("schedules", cid), lambda: client.schedules(cid)),
+        }
+
+        def one(section: str) -> tuple[str, Any]:
+            key, call = per_employee[section]
+            if key is not None and not force and self.session.has(key):
+                return section, self.session.cached(key)
+            try:
+                value = call()
+            except Exception as error:  # shown per section, never crashes the screen
+                return section, error
+            if key is not None:
+                self.session.store(key, value)
+            return section, value
+
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="detail") as pool:
+            for section, value in pool.map(one, list(per_employee)):
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._arrived, section, value)
+
+    def _arrived(self, section: str, value: Any) -> None:
+        self.results[section] = value
+        self._render_section(section)
+        if section == "personal" and isinstance(value, PersonalInfo) and value.DisplayName:
+            self.employee_name = value.DisplayName
+            self._render_header()
+
+    # ------------------------------------------------------------ rendering
+    def _render_all(self) -> None:
+        self._render_header()
+        for key, _ in SECTIONS:
+            self._render_section(key)
+
+    def _render_header(self) -> None:
+        name = self.employee_name or f"employee {self.employee_id}"
+        self.header.update(f"{name} · id {self.employee_id} · company {self.company.Number} "
+                           f"{self.company.Name or ''} · {self.reveal.label}")
+
+    def _render_section(self, section: str) -> None:
+        title = dict(SECTIONS)[section]
+        if section not in self.results:
+            body = LOADING
+        else:
+            value = self.results[section]
+            if isinstance(value, BaseException):
+                body = not_available(value)
+            else:
+                try:
+                    body = getattr(self, f"_text_{section}")(value)
+                except Exception as error:  # a surprising record must not break the screen
+                    body = f"could not be shown: {describe_error(error)}"
+        text = f"{title}\n{body}"
+        self.section_texts[section] = text
+        self.section_widgets[section].update(text)
+
+    def rendered_text(self) -> str:
+        """Everything the screen shows, in order (used by copy and tests)."""
+        header = str(self.header.content)
+        return "\n\n".join([header, *(self.section_texts.get(k, "") for k, _ in SECTIONS)])
+
+    def _text_personal(self, info: PersonalInfo | None) -> str:
+        if info is None:
+            return "  – no personal record"
+        r = self.reveal
+        lines = [
+            ("Name", info.DisplayName or " ".join(
+                p for p in (info.FirstName, info.Prefix, info.LastName) if p)),
+            ("Employee number", str(info.EmployeeNumber or info.Number)),
+            ("Initials", info.Initials or ""),
+            ("Gender", info.Gender or ""),
+            ("Birth date", r.date(info.Birthday)),
+            ("BSN", r.bsn(info.BSN)),
+            ("Nationality code", "" if info.NationalityCode is None else str(info.NationalityCode)),
+            ("Place of birth", info.PlaceOfBirth or ""),
+            ("E-mail (work)", info.EmailWork or ""),
+            ("Phone (work)", info.TelephoneWork or ""),
+        ]
+        return _pairs(lines)
+
+    def _text_employment(self, records: list[EmployeeEmployments]) -> str:
+        mine = next((e for e in records if e.EmployeeId == self.employee_id), None)
+        if mine is None or not mine.Employments:
+            return "  – no employment records"
+        lines = []
+        for job in sorted(mine.Employments, key=lambda e: e.StartDate or e.CreationDate
+                          or _MIN, reverse=True):
+            end = format_date(job.EndDate) if job.EndDate else "open-ended"
+            initial = (f" (initial start {format_date(job.InitialStartDate)})"
+                       if job.InitialStartDate and job.InitialStartDate != job.StartDate else "")
+            lines.append(f"  • {format_date(job.StartDate)} – {end}{initial} "
+                         f"[employment {job.EmploymentId}]")
+        return "\n".join(lines)
+
+    def _text_contract(self, records: list[PersonalInfoContractSalaryAddress]) -> str:
+        mine = next((p for p in records if p.EmployeeID == self.employee_id), None)
+        if mine is None:
+            return "  – no contract record"
+        r = self.reveal
+        street = " ".join(p for p in (mine.Street, mine.HouseNumber,
+                                      mine.HouseNumberAddition) if p)
+        address = ", ".join(p for p in (street, " ".join(
+            p for p in (mine.PostCode, mine.City) if p)) if p)
+        contract_end = format_date(mine.ContractEndDate) if mine.ContractEndDate else "open-ended"
+        lines = [
+            ("Contract", f"{format_date(mine.ContractStartDate)} – {contract_end}"),
+            ("Contract hours", "" if mine.ContractHours is None else f"{mine.ContractHours}"),
+            ("Salary type", mine.SalaryType or ""),
+            ("Salary", r.money(mine.SalaryValue)),
+            ("Hourly wage", r.money(mine.HourlyWage)),
+            ("Birth date", r.date(mine.Birthday)),
+            ("BSN", r.bsn(mine.BSN)),
+            ("Address", r.address(address)),
+        ]
+        return _pairs(lines)
+
+    def _text_schedule(self, records: list[EmployeeSchedules]) -> str:
+        mine = next((s for s in records if s.EmployeeId == self.employee_id), None)
+        if mine is None or not mine.Schedules:
+            return "  – no schedule"
+        current = max(mine.Schedules, key=lambda s: s.StartDate or s.CreationDate or _MIN)
+        head = "  Week " + " ".join(f"{d:>5}" for d in DAYS) + "  Total"
+        lines = [f"  from {format_date(current.StartDate)}"
+                 + (f" · part-time {current.ParttimePercentage}%"
+                    if current.ParttimePercentage is not None else "")
+                 + (" · two-week rota" if current.is_rota else ""), head]
+        for week in (1, 2):
+            hours = current.week(week)
+            lines.append(f"  {week:>4} " + " ".join(f"{h:>5}" for h in hours)
+                         + f"  {sum(hours):>5}")
+        if len(mine.Schedules) > 1:
+            lines.append(f"  ({len(mine.Schedules) - 1} earlier schedule(s) in the history)")
+        return "\n".join(lines)
+
+    def _text_department(self, value: Any) -> str:
+        if value is None:
+            return "  – none"
+        return f"  {value.Code} {value.Description or ''}".rstrip()
+
+    def _text_function(self, value: Any) -> str:
+        return self._text_department(value)
+
+    def _text_bank(self, accounts: list[BankAccount]) -> str:
+        if not accounts:
+            return "  – no bank accounts"
+        lines = []
+        for account in accounts:
+            number = self.reveal.iban(account.IBAN or account.Number)
+            extra = " · ".join(p for p in (account.Type, account.BIC, account.Name,
+                                           account.Description) if p)
+            lines.append(f"  • {number}  {extra}")
+        return "\n".join(lines)
+
+    # -------------------------------------------------------------- actions
+    def action_toggle_reveal(self) -> None:
+        self.reveal.toggle()
+        self._render_all()
+
+    def action_close(self) -> None:
+        self.reveal.reset()
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.results = {}
+        self._render_all()
+        self._fetch(True)
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.rendered_text())
+        self.notify("Copied the employee detail as shown"
+                    + (" (revealed)" if self.reveal.revealed else " (masked)"), timeout=3)
+
+    def action_scroll_down(self) -> None:
+        self.body.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.body.scroll_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.body.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.body.scroll_end(animate=False)
+
+    def action_page_up(self) -> None:
+        self.body.scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.body.scroll_page_down(animate=False)
+
+
+def _pairs(lines: list[tuple[str, str]]) -> str:
+    return "\n".join(f"  {label + ':':<17} {value}" for label, value in lines if value != "")
