@@ -371,6 +371,18 @@ class EmployeesPane(DataPane):
         event.stop()
         self.open_employee(_key(event.row))
 
+    def show_employee(self, company_id: int, employee_id: int) -> None:
+        """Open one employee's detail (palette jump), switching company when needed."""
+        if self.company is None or company_id != self.company.ID:
+            companies = self.session.cached(("companies",)) or []
+            company = next((c for c in companies if company_id == c.ID), None)
+            if company is None:
+                self.notify(f"Company {company_id} is not loaded: open the companies pane (3)",
+                            severity="warning")
+                return
+            self.show_company(company)
+        self.open_employee(employee_id)
+
     def open_employee(self, employee_id: int) -> None:
         """Open the detail screen of one employee of the current company."""
         if self.company is None:

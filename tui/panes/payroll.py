@@ -1,0 +1,352 @@
+"""Payroll pane: the selected company's runs per year, who is in a run, and their documents.
+
+``[``/``]`` change the year (this year and the four before), ``enter`` on a run lists its
+employees (``Run_GetEmployeesByRunCompany``, names joined from the cached employee list),
+``p`` fetches the highlighted employee's payslip for the run and ``a`` the annual statement
+for the year. A PDF is written only on that explicit key, with mode 0600, into the session's
+download folder; the full path is shown and the text opens in a viewer. The payslip uses the
+``_v2`` operation with the run's year; if the template denies ``_v2`` (1002) and the run is in
+the current year, the older operation (which takes the company's current year) is tried.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from nmbrs_client.errors import NmbrsError, NmbrsFault
+from nmbrs_client.models import Company, Employee, EmployeeIdNumber, RunInfo, SalaryDocument
+from tui.export import safe_name, write_private_file
+from tui.panes.data_pane import DataPane, describe_error, is_denied
+from tui.screens.pdf_view import PdfViewScreen, extract_pdf_text
+from tui.widgets.fast_table import Column, FastTable, Row
+from tui.widgets.table_panel import TablePanel
+
+RUN_COLUMNS = [
+    Column("number", "Run", 5, "right"),
+    Column("periods", "Periods", 8),
+    Column("description", "Description", 30),
+    Column("run_at", "Run date", 16),
+    Column("locked", "State", 10),
+]
+
+EMPLOYEE_COLUMNS = [
+    Column("number", "Nr", 6, "right"),
+    Column("name", "Name", 30),
+    Column("id", "Employee id", 11, "right"),
+]
+
+YEARS_BACK = 4
+
+
+class PayrollPane(DataPane):
+    """Pane 5: runs, employees of a run, payslip and annual statement PDFs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "year(-1)", "Older year", id="payroll.year_older"),
+        Binding("right_square_bracket", "year(1)", "Newer year", id="payroll.year_newer"),
+        Binding("p", "payslip", "Payslip PDF", id="payroll.payslip"),
+        Binding("a", "annual_statement", "Annual statement PDF", id="payroll.annual"),
+    ]
+
+    DEFAULT_CSS = """
+    PayrollPane > #payroll-year {
+        height: 1;
+        padding: 0 1;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, session: Any, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(session, id=id, classes=classes)
+        this_year = self.session.today.year
+        self.years = [this_year - i for i in range(YEARS_BACK + 1)]
+        self.year = this_year
+        self.company: Company | None = None
+        self.run: RunInfo | None = None
+        self.year_line = Static("", id="payroll-year", markup=False)
+        self.runs_panel = TablePanel("Runs", RUN_COLUMNS, export_name="runs",
+                                     download_dir=lambda: self.session.download_dir,
+                                     empty_text="Choose a company in the companies pane (3)")
+        self.people_panel = TablePanel("Employees in run", EMPLOYEE_COLUMNS,
+                                       export_name="run-employees",
+                                       download_dir=lambda: self.session.download_dir,
+                                       empty_text="enter on a run lists its employees")
+        self.last_saved: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield self.status
+        yield self.year_line
+        yield self.runs_panel
+        yield self.people_panel
+
+    def on_mount(self) -> None:
+        self._render_year()
+
+    @property
+    def runs_table(self) -> FastTable:
+        return self.runs_panel.table
+
+    @property
+    def people_table(self) -> FastTable:
+        return self.people_panel.table
+
+    # ------------------------------------------------------------- protocol
+    def show_company(self, company: Company) -> None:
+        if self.company is not None and self.company.ID == company.ID:
+            return
+        self.cancel_load()
+        self.company = company
+        self.run = None
+        self.runs_table.clear()
+        self.people_table.clear()
+        self.load_runs()
+
+    def on_show_pane(self) -> None:
+        if self.company is not None and not self.runs_table.total_count \
+                and not self.is_loading():
+            self.load_runs()
+        self.runs_table.focus()
+
+    def refresh_data(self) -> None:
+        if self.company is None:
+            return
+        cid = self.company.ID
+        self.session.invalidate(("runs", cid, self.year))
+        self.session.invalidate(("run_employees", cid))
+        self.load_runs()
+        if self.run is not None:
+            self.load_run_employees(self.run)
+
+    def load_runs(self) -> None:
+        if self.company is None:
+            return
+        self._render_year()
+        key = ("runs", self.company.ID, self.year)
+        if self.session.has(key):
+            self._show_runs(self.company.ID, self.year, self.session.cached(key) or [])
+            return
+        self.set_status(f"Loading runs of {self.year}… (esc cancels)")
+        self._fetch_runs(self.company.ID, self.year)
+
+    def load_run_employees(self, run: RunInfo) -> None:
+        if self.company is None:
+            return
+        self.run = run
+        cid = self.company.ID
+        key = ("run_employees", cid, run.ID, run.Year)
+        self.people_panel.set_title(f"Employees in run {run.Number} of {run.Year} "
+                                    f"({run.periods_label()})")
+        if self.session.has(key) and self.session.has(("employees", cid)):
+            self._show_run_employees(cid, run, None)
+            return
+        self.people_table.clear()
+        self.set_status(f"Loading employees of run {run.Number}… (esc cancels)")
+        self._fetch_run_employees(cid, run)
+
+    # --------------------------------------------------------------- workers
+    @work(thread=True, exclusive=True, group="payroll-runs", exit_on_error=False)
+    def _fetch_runs(self, cid: int, year: int) -> None:
+        worker = get_current_worker()
+        try:
+            runs = self.session.client.runs(cid, year)
+        except NmbrsError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.show_error, error, f"Runs of {year}")
+            return
+        self.session.store(("runs", cid, year), runs)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_runs, cid, year, runs)
+
+    @work(thread=True, exclusive=True, group="payroll-run-employees", exit_on_error=False)
+    def _fetch_run_employees(self, cid: int, run: RunInfo) -> None:
+        worker = get_current_worker()
+        client = self.session.client
+        note: BaseException | None = None
+        if not self.session.has(("employees", cid)):
+            try:
+                self.session.store(("employees", cid), client.employees(cid))
+            except NmbrsError as error:
+                note = error  # names stay empty; the run's members still show
+        try:
+            members = client.run_employees(cid, run.ID, run.Year)
+        except NmbrsError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.show_error, error,
+                                          f"Employees of run {run.Number}")
+            return
+        self.session.store(("run_employees", cid, run.ID, run.Year), members)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_run_employees, cid, run, note)
+
+    @work(thread=True, exclusive=True, group="payroll-pdf", exit_on_error=False)
+    def _fetch_document(self, kind: str, cid: int, company_number: int, employee_id: int,
+                        employee_number: int, name: str, run: RunInfo | None,
+                        year: int) -> None:
+        worker = get_current_worker()
+        client = self.session.client
+        note = ""
+        try:
+            if kind == "payslip":
+                assert run is not None
+                try:
+                    documents = client.payslips(employee_id, cid, run.ID, year=run.Year)
+                except NmbrsFault as error:
+                    if not (is_denied(error) and run.Year == self.session.today.year):
+                        raise
+                    documents = client.payslips(employee_id, cid, run.ID, year=None)
+                    note = " (the _v2 payslip call is denied; used the older call)"
+                title = (f"Payslip of {name or employee_number}, run {run.Number} of "
+                         f"{run.Year} ({run.periods_label()})")
+                stem = f"payslip-c{company_number}-e{employee_number}-{run.Year}-run{run.Number}"
+                missing = (f"Nmbrs returned no payslip for {name or employee_number} in run "
+                           f"{run.Number} of {run.Year}.")
+            else:
+                statement = client.annual_statement(employee_id, year)
+                documents = [statement] if statement is not None else []
+                title = f"Annual statement {year} of {name or employee_number}"
+                stem = f"annual-statement-c{company_number}-e{employee_number}-{year}"
+                missing = (f"Nmbrs returned no annual statement {year} for "
+                           f"{name or employee_number}.")
+        except NmbrsError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._document_failed, error)
+            return
+        pdfs = [d.PDF for d in documents if isinstance(d, SalaryDocument) and d.PDF]
+        if not pdfs:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.set_status, missing, error=True)
+            return
+        try:
+            paths = []
+            for index, pdf in enumerate(pdfs):
+                suffix = f"-{index + 1}" if len(pdfs) > 1 else ""
+                target = self.session.download_dir / f"{safe_name(stem)}{suffix}.pdf"
+                paths.append(write_private_file(target, pdf))
+        except OSError as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(
+                    self.set_status, f"Could not save the PDF: {error.strerror or error}. "
+                    "Check the download folder (download_dir in the profile).", error=True)
+            return
+        text = "\n\n".join(extract_pdf_text(pdf) for pdf in pdfs)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._document_ready, title + note, paths, text)
+
+    # -------------------------------------------------------------- handlers
+    def _render_year(self) -> None:
+        older = "◀ [" if self.year > self.years[-1] else "  "
+        newer = "] ▶" if self.year < self.years[0] else "  "
+        company = (f" · {self.company.Number} {self.company.Name or ''}" if self.company
+                   else "")
+        self.year_line.update(f"Year {older} {self.year} {newer}{company}")
+
+    def _show_runs(self, cid: int, year: int, runs: list[RunInfo]) -> None:
+        if self.company is None or cid != self.company.ID or year != self.year:
+            return
+        rows = []
+        for run in runs:
+            cells = {
+                "number": str(run.Number),
+                "periods": run.periods_label(),
+                "description": run.Description or "",
+                "run_at": run.RunAt.strftime("%d-%m-%Y %H:%M") if run.RunAt else "",
+                "locked": "✓ locked" if run.IsLocked else "○ open",
+            }
+            values = {"number": run.Number, "periods": (run.PeriodStart, run.PeriodEnd),
+                      "run_at": run.RunAt}
+            rows.append(Row(run.ID, cells, values, data=run))
+        self.runs_table.set_rows(rows)
+        self.runs_panel.set_title(f"Runs of {year}")
+        self.set_status(f"{len(runs)} runs in {year}. enter lists a run's employees; "
+                        "[ ] change the year." if runs else f"No runs in {year}.")
+
+    def _show_run_employees(self, cid: int, run: RunInfo, note: BaseException | None) -> None:
+        if self.company is None or cid != self.company.ID:
+            return
+        members: list[EmployeeIdNumber] = self.session.cached(
+            ("run_employees", cid, run.ID, run.Year)) or []
+        names: dict[int, Employee] = {e.Id: e for e in
+                                      self.session.cached(("employees", cid)) or []}
+        rows = []
+        for member in members:
+            employee = names.get(member.EmployeeId)
+            cells = {"number": str(member.EmployeeNumber),
+                     "name": (employee.DisplayName or "") if employee else "",
+                     "id": str(member.EmployeeId)}
+            rows.append(Row(member.EmployeeId, cells,
+                            {"number": member.EmployeeNumber, "id": member.EmployeeId},
+                            data=member))
+        self.people_table.set_rows(rows, keep_cursor=False)
+        text = (f"{len(rows)} employees in run {run.Number} of {run.Year}. p payslip · "
+                f"a annual statement {self.year}.")
+        if note is not None:
+            self.set_status(f"{text} Names not available: {describe_error(note)}", error=True)
+        else:
+            self.set_status(text)
+        if rows:
+            self.people_table.focus()
+
+    def _document_failed(self, error: BaseException) -> None:
+        self.set_status(f"PDF not fetched: {describe_error(error)}", error=True)
+        self.notify(describe_error(error), title="PDF not fetched", severity="error",
+                    timeout=10)
+
+    def _document_ready(self, title: str, paths: list[Any], text: str) -> None:
+        self.last_saved = paths[0]
+        shown = ", ".join(str(p) for p in paths)
+        self.set_status(f"Saved {shown}")
+        self.notify(f"Saved {shown}", title=title, timeout=8)
+        self.app.push_screen(PdfViewScreen(title, paths[0], text))
+
+    # --------------------------------------------------------------- actions
+    def action_year(self, step: int) -> None:
+        position = self.years.index(self.year) - step  # years run newest first
+        if not 0 <= position < len(self.years):
+            self.notify("No further years", timeout=2)
+            return
+        self.year = self.years[position]
+        self.run = None
+        self.people_table.clear()
+        self.people_panel.set_title("Employees in run")
+        self.load_runs()
+
+    def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
+        event.stop()
+        if event.table is self.runs_table and isinstance(event.row.data, RunInfo):
+            self.load_run_employees(event.row.data)
+        elif event.table is self.people_table:
+            self.action_payslip()
+
+    def _selected_employee(self) -> tuple[int, int, str] | None:
+        row = self.people_table.current_row
+        if row is None or not isinstance(row.data, EmployeeIdNumber):
+            self.notify("Choose a run (enter) and an employee first", severity="warning",
+                        timeout=4)
+            return None
+        return row.data.EmployeeId, row.data.EmployeeNumber, row.cells.get("name", "")
+
+    def action_payslip(self) -> None:
+        chosen = self._selected_employee()
+        if chosen is None or self.company is None or self.run is None:
+            return
+        employee_id, number, name = chosen
+        self.set_status(f"Fetching the payslip of {name or number}… (esc cancels)")
+        self._fetch_document("payslip", self.company.ID, self.company.Number, employee_id,
+                             number, name, self.run, self.run.Year)
+
+    def action_annual_statement(self) -> None:
+        chosen = self._selected_employee()
+        if chosen is None or self.company is None:
+            return
+        employee_id, number, name = chosen
+        self.set_status(f"Fetching the annual statement {self.year} of {name or number}… "
+                        "(esc cancels)")
+        self._fetch_document("annual", self.company.ID, self.company.Number, employee_id,
+                             number, name, None, self.year)

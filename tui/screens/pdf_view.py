@@ -1,0 +1,123 @@
+"""Shows the text of a downloaded PDF inside the TUI, for engineers working over SSH.
+
+The file itself is already saved (mode 0600) by the payroll pane; this screen shows where, and
+the text ``pypdf`` extracts from it, so nobody needs to copy a payslip off the server to read
+it. Numbers that look personal (BSN, IBAN, amounts, dates, postcodes) are masked until ``v``,
+like everywhere else; a new screen starts masked.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.widgets.masking import Reveal, mask_text
+
+
+def extract_pdf_text(data: bytes) -> str:
+    """All pages' text, pages separated by a form-feed line; a readable note when it fails."""
+    try:
+        from pypdf import PdfReader  # deferred: only needed once a PDF is opened
+
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as error:  # a damaged PDF is still saved; say why the text is missing
+        return f"(the PDF text could not be read: {type(error).__name__}: {error})"
+    text = "\n\n— page break —\n\n".join(p.strip() for p in pages)
+    return text or "(this PDF contains no extractable text)"
+
+
+class PdfViewScreen(Screen[None]):
+    """Title, saved path and the document text; ``esc`` goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "close", "Back", id="pdf.close"),
+        Binding("v", "toggle_reveal", "Reveal/mask", id="pdf.reveal"),
+        Binding("c", "copy_path", "Copy path", id="pdf.copy_path"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="pdf.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="pdf.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="pdf.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="pdf.bottom"),
+        Binding("pageup", "page_up", "Page up", show=False, id="pdf.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="pdf.page_down"),
+    ]
+
+    DEFAULT_CSS = """
+    PdfViewScreen > #pdf-header {
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+    }
+    PdfViewScreen > #pdf-body {
+        height: 1fr;
+    }
+    PdfViewScreen #pdf-text {
+        padding: 1 2;
+    }
+    """
+
+    def __init__(self, title: str, path: Path, text: str) -> None:
+        super().__init__()
+        self.doc_title = title
+        self.path = path
+        self.text = text
+        self.reveal = Reveal()
+        self.header = Static("", id="pdf-header", markup=False)
+        self.body = VerticalScroll(id="pdf-body")
+        self.text_widget = Static("", id="pdf-text", markup=False)
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        with self.body:
+            yield self.text_widget
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.body.can_focus = True
+        self.body.focus()
+        self._show_text()
+
+    @property
+    def shown_text(self) -> str:
+        return self.text if self.reveal.revealed else mask_text(self.text)
+
+    def _show_text(self) -> None:
+        self.header.update(f"{self.doc_title}\nSaved to {self.path} (mode 0600)\n"
+                           f"{self.reveal.label}")
+        self.text_widget.update(self.shown_text)
+
+    def action_toggle_reveal(self) -> None:
+        self.reveal.toggle()
+        self._show_text()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_copy_path(self) -> None:
+        self.app.copy_to_clipboard(str(self.path))
+        self.notify(f"Copied the path {self.path}", timeout=3)
+
+    def action_scroll_down(self) -> None:
+        self.body.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.body.scroll_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.body.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.body.scroll_end(animate=False)
+
+    def action_page_up(self) -> None:
+        self.body.scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.body.scroll_page_down(animate=False)
