@@ -148,8 +148,9 @@ class NmbrsClient:
             location = str(wsdl_path(service))
         # strict=False: tolerate elements Nmbrs added after our WSDL and missing optional ones.
         # The transport has already rejected malformed XML, so zeep's lenient parse is safe.
+        # xml_huge_tree: PDFs arrive as one base64 text node above libxml2's 10 MB default.
         zeep_settings = Settings(strict=False, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True, xml_huge_tree=False,
+                                 forbid_external=True, xml_huge_tree=True,
                                  xsd_ignore_sequence_order=True)
         try:
             client: zeep.Client = zeep.Client(location, transport=self._get_transport(),

@@ -109,7 +109,7 @@ class ProfileConfig(BaseModel):
     rate_limit_per_s: float = Field(default=120.0, gt=0, le=150)
     wsdl: WsdlSource = "bundled"
     verify_tls: bool = True
-    max_response_mb: int = Field(default=64, ge=1, le=1024)
+    max_response_mb: int = Field(default=80, ge=1, le=1024)
     scenario: str | None = None
 
     @field_validator("base_url")
@@ -265,7 +265,7 @@ class ConnectionSettings(BaseModel):
     rate_limit_per_s: float = Field(default=120.0, gt=0, le=150)
     wsdl: WsdlSource = "bundled"
     verify_tls: bool = True
-    max_response_mb: int = Field(default=64, ge=1, le=1024)
+    max_response_mb: int = Field(default=80, ge=1, le=1024)
     download_dir: Path
     scenario: str | None = None
     provenance: dict[str, str] = Field(default_factory=dict)

@@ -138,7 +138,11 @@ def hostile_server(behaviours: dict[str, Behaviour]) -> Iterator[HostileServer]:
         def log_message(self, format: str, *args: object) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class QuietServer(ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            return  # broken connections are the point of these cases
+
+    server = QuietServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

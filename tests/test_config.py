@@ -85,7 +85,7 @@ def test_profile_values_and_defaults_with_provenance(tmp_path: Path) -> None:
     fields = set(ConnectionSettings.model_fields) - {"provenance", "token_source"}
     assert set(s.provenance) == fields
     assert (s.connect_timeout_s, s.rate_limit_per_s, s.wsdl, s.verify_tls,
-            s.max_response_mb, s.scenario) == (10.0, 120.0, "bundled", True, 64, None)
+            s.max_response_mb, s.scenario) == (10.0, 120.0, "bundled", True, 80, None)
 
 
 def test_settings_are_frozen(tmp_path: Path) -> None:
