@@ -1,0 +1,119 @@
+"""Turn the outcome of one probe call into a rights verdict.
+
+The mapping is deliberately conservative: only a SOAP fault with a known code becomes a rights
+verdict. Anything below SOAP (timeouts, HTML error pages, truncated XML) and any fault without
+a known meaning is ``error`` with its message, so a flaky network can never produce a wrong
+``allowed`` or ``endpoint_denied``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from nmbrs_client.errors import NmbrsFault, NmbrsTransportError, OperationNotAllowedError
+
+SCOPE_CODES: frozenset[int] = frozenset({1003, 2003, 2004, 2009})
+
+
+class Status(StrEnum):
+    """The verdict of one cell (operation × company) or one account check."""
+
+    ALLOWED = "allowed"
+    ENDPOINT_DENIED = "endpoint_denied"
+    NO_DATA_ACCESS = "no_data_access"
+    AUTH_FAILED = "auth_failed"
+    NO_SUBSCRIPTION = "no_subscription"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+    @property
+    def is_missing(self) -> bool:
+        """A right or scope the customer must grant (or credentials they must fix)."""
+        return self in MISSING_STATUSES
+
+
+MISSING_STATUSES: frozenset[Status] = frozenset({
+    Status.ENDPOINT_DENIED, Status.NO_DATA_ACCESS, Status.AUTH_FAILED, Status.NO_SUBSCRIPTION})
+
+GLYPHS: dict[Status, str] = {
+    Status.ALLOWED: "✓",
+    Status.ENDPOINT_DENIED: "✗",
+    Status.NO_DATA_ACCESS: "⊘",
+    Status.AUTH_FAILED: "⚿",
+    Status.NO_SUBSCRIPTION: "$",
+    Status.NOT_APPLICABLE: "–",
+    Status.ERROR: "!",
+}
+
+# Short words shown next to the glyph (state is never shown by colour alone).
+WORDS: dict[str, dict[Status, str]] = {
+    "en": {
+        Status.ALLOWED: "allowed",
+        Status.ENDPOINT_DENIED: "denied",
+        Status.NO_DATA_ACCESS: "no access",
+        Status.AUTH_FAILED: "auth failed",
+        Status.NO_SUBSCRIPTION: "no subscr.",
+        Status.NOT_APPLICABLE: "n/a",
+        Status.ERROR: "error",
+    },
+    "nl": {
+        Status.ALLOWED: "toegestaan",
+        Status.ENDPOINT_DENIED: "geweigerd",
+        Status.NO_DATA_ACCESS: "geen toegang",
+        Status.AUTH_FAILED: "inlog mislukt",
+        Status.NO_SUBSCRIPTION: "geen abonn.",
+        Status.NOT_APPLICABLE: "n.v.t.",
+        Status.ERROR: "fout",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one call proved: a status, the Nmbrs fault code if any, and a short message."""
+
+    status: Status
+    fault_code: int | None = None
+    message: str = ""
+
+    @property
+    def is_scope(self) -> bool:
+        return self.status is Status.NO_DATA_ACCESS
+
+
+ALLOWED = Verdict(Status.ALLOWED)
+
+
+def status_for_code(code: int | None) -> Status:
+    if code == 1001:
+        return Status.AUTH_FAILED
+    if code == 1002:
+        return Status.ENDPOINT_DENIED
+    if code in SCOPE_CODES:
+        return Status.NO_DATA_ACCESS
+    if code == 1004:
+        return Status.NO_SUBSCRIPTION
+    return Status.ERROR
+
+
+def classify(exc: BaseException | None) -> Verdict:
+    """The verdict for a finished call: ``None`` means it returned (allowed)."""
+    if exc is None:
+        return ALLOWED
+    if isinstance(exc, NmbrsFault):
+        status = status_for_code(exc.code)
+        text = exc.text or str(exc)
+        if status is Status.ERROR:
+            text = f"Nmbrs fault {exc.code}: {text}" if exc.code is not None else str(exc)
+        return Verdict(status, exc.code, text[:300])
+    if isinstance(exc, NmbrsTransportError):
+        return Verdict(Status.ERROR, None, f"transport ({exc.kind}): {exc.problem}"[:300])
+    if isinstance(exc, OperationNotAllowedError):
+        return Verdict(Status.ERROR, None, str(exc)[:300])
+    return Verdict(Status.ERROR, None, f"{type(exc).__name__}: {exc}"[:300])
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Only transport trouble is retried; a fault is an answer and retrying cannot change it."""
+    return isinstance(exc, NmbrsTransportError) and bool(exc.retryable)

@@ -1,0 +1,231 @@
+"""Requirement profiles: the named lists of operations an integration needs.
+
+Every integrator publishes its own list and customers re-key it by hand in Nmbrs' API template
+editor, so a profile is first class: a name, a title, a short description and a list of
+``Service.Operation``. Names are matched case-insensitively (integrators write
+``List_getByCompany``) and always reported in Nmbrs' own casing. An unknown name is a
+configuration error that names the closest real operation.
+
+Profiles come from three places: the built-ins (``integration``, ``app``), the
+``[requirements.<name>]`` tables of config.toml, and a TOML file given by path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nmbrs_client.errors import ConfigError
+from nmbrs_client.operations import (
+    OPERATIONS,
+    Operation,
+    Service,
+    UnknownOperationError,
+    resolve,
+)
+
+DEFAULT_PROFILE = "integration"
+
+# The operations of the integrator's article (a payroll/HR integration), in Nmbrs' casing.
+INTEGRATION_OPERATIONS: tuple[str, ...] = (
+    "EmployeeService.BankAccount_GetListCurrent",
+    "EmployeeService.Department_GetCurrent",
+    "EmployeeService.Employment_GetAll_AllEmployeesByCompany",
+    "EmployeeService.Function_GetCurrent",
+    "EmployeeService.List_GetByCompany",
+    "EmployeeService.PersonalInfo_GetCurrent",
+    "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
+    "EmployeeService.Schedule_GetAll_AllEmployeesByCompany",
+    "EmployeeService.SalaryDocuments_GetAnnualStatementPDF",
+    "CompanyService.Run_GetList",
+    "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
+)
+
+# Environment_Get is checked in the account section of every report (it discovers the domain),
+# so it is not a row of the matrix.
+ACCOUNT_ONLY_OPERATIONS: frozenset[str] = frozenset({"DebtorService.Environment_Get"})
+
+SERVICE_ORDER: tuple[Service, ...] = (Service.EMPLOYEE, Service.COMPANY, Service.DEBTOR)
+
+
+class RequirementsError(ConfigError):
+    """A requirement profile cannot be used: unknown name, bad file or unknown operation."""
+
+
+@dataclass(frozen=True)
+class RequirementProfile:
+    """A named list of operations an integration needs, with where it was defined."""
+
+    name: str
+    title: str
+    description: str
+    operations: tuple[Operation, ...]
+    source: str = "built-in"
+
+    @property
+    def qualified_names(self) -> list[str]:
+        return [op.qualified_name for op in self.operations]
+
+    def by_service(self) -> list[tuple[Service, list[Operation]]]:
+        """Operations grouped per service, as they are ticked off in the API template editor."""
+        groups: list[tuple[Service, list[Operation]]] = []
+        for service in SERVICE_ORDER:
+            ops = sorted((op for op in self.operations if op.service is service),
+                         key=lambda op: op.name.lower())
+            if ops:
+                groups.append((service, ops))
+        return groups
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "description": self.description,
+                "source": self.source, "operations": self.qualified_names}
+
+
+def resolve_operations(names: Iterable[str], where: str) -> tuple[Operation, ...]:
+    """Catalogue operations for ``names`` (any casing), without duplicates, in given order."""
+    found: list[Operation] = []
+    for raw in names:
+        if not isinstance(raw, str) or not raw.strip():
+            raise RequirementsError(f"{where}: operation names must be non-empty strings, "
+                                    f"got {raw!r}")
+        try:
+            op = resolve(raw)
+        except UnknownOperationError as exc:
+            closest = f" The closest real operation is {exc.suggestion}." if exc.suggestion else ""
+            raise RequirementsError(
+                f"{where}: unknown operation {raw.strip()!r}.{closest}",
+                hint="Names are Service.Operation as in Nmbrs' API template editor "
+                     "(`nmbrs-tui requirements show app` lists every operation nmbrs-tui knows)."
+            ) from None
+        if op not in found:
+            found.append(op)
+    return tuple(found)
+
+
+def _builtin() -> dict[str, RequirementProfile]:
+    integration = RequirementProfile(
+        name="integration",
+        title="Payroll/HR integration (employee data, payslips, annual statements)",
+        description=("The operations a typical payroll/HR integration reads: employees, "
+                     "personal info, contracts, employments, schedules, departments, functions, "
+                     "bank accounts, payroll runs, payslips and annual statements."),
+        operations=resolve_operations(INTEGRATION_OPERATIONS, "built-in profile integration"),
+    )
+    app = RequirementProfile(
+        name="app",
+        title="nmbrs-tui itself",
+        description=("Every read-only operation the nmbrs-tui dashboard calls. Environment_Get "
+                     "is checked in the account section."),
+        operations=tuple(op for op in OPERATIONS
+                         if op.qualified_name not in ACCOUNT_ONLY_OPERATIONS),
+    )
+    return {integration.name: integration, app.name: app}
+
+
+BUILTIN_PROFILES: dict[str, RequirementProfile] = _builtin()
+
+
+def profile_from_mapping(name: str, data: Mapping[str, Any], source: str) -> RequirementProfile:
+    """Build a profile from a TOML table ``{title, description, operations}``."""
+    where = f"{source}: requirements '{name}'"
+    unknown = sorted(set(data) - {"name", "title", "description", "operations"})
+    if unknown:
+        raise RequirementsError(f"{where}: unknown key(s) {', '.join(unknown)} "
+                                "(allowed: title, description, operations)")
+    operations = data.get("operations")
+    if not isinstance(operations, list) or not operations:
+        raise RequirementsError(f"{where}: 'operations' must be a non-empty list of "
+                                "Service.Operation names")
+    title = data.get("title") or name
+    description = data.get("description") or ""
+    if not isinstance(title, str) or not isinstance(description, str):
+        raise RequirementsError(f"{where}: title and description must be strings")
+    return RequirementProfile(name=name, title=title, description=description,
+                              operations=resolve_operations(operations, where), source=source)
+
+
+def load_profile_file(path: Path) -> dict[str, RequirementProfile]:
+    """Profiles in a TOML file: ``[requirements.<name>]`` tables, or one profile at top level."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RequirementsError(f"requirements file {path} does not exist") from None
+    except OSError as exc:
+        raise RequirementsError(f"cannot read requirements file {path}: "
+                                f"{exc.strerror or type(exc).__name__}") from None
+    except UnicodeDecodeError:
+        raise RequirementsError(f"requirements file {path} is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RequirementsError(f"requirements file {path} is not valid TOML: {exc}") from None
+    source = str(path)
+    if "operations" in data:
+        name = data.get("name") or path.stem
+        if not isinstance(name, str):
+            raise RequirementsError(f"{source}: name must be a string")
+        return {name: profile_from_mapping(name, data, source)}
+    tables = data.get("requirements")
+    if not isinstance(tables, dict) or not tables:
+        raise RequirementsError(
+            f"{source}: no requirement profile found",
+            hint="Write `title = ...` and `operations = [...]` at the top level, or one "
+                 "[requirements.<name>] table per profile.")
+    profiles: dict[str, RequirementProfile] = {}
+    for name, table in tables.items():
+        if not isinstance(table, dict):
+            raise RequirementsError(f"{source}: requirements.{name} must be a table")
+        profiles[name] = profile_from_mapping(name, table, source)
+    return profiles
+
+
+def config_profiles(config: Any) -> dict[str, RequirementProfile]:
+    """Profiles from an ``AppConfig`` (its ``requirements`` tables), validated here."""
+    if config is None:
+        return {}
+    tables = getattr(config, "requirements", None) or {}
+    source = str(getattr(config, "path", None) or "config.toml")
+    profiles: dict[str, RequirementProfile] = {}
+    for name, table in tables.items():
+        data = table.model_dump() if hasattr(table, "model_dump") else dict(table)
+        profiles[name] = profile_from_mapping(name, data, source)
+    return profiles
+
+
+def available_profiles(config: Any = None) -> dict[str, RequirementProfile]:
+    """Built-ins, then the config file's profiles (a config profile may replace a built-in)."""
+    profiles = dict(BUILTIN_PROFILES)
+    profiles.update(config_profiles(config))
+    return profiles
+
+
+def find_profile(spec: str | None, config: Any = None) -> RequirementProfile:
+    """A profile by name (built-in or config), or from a TOML file path.
+
+    A file holding several profiles may be given as ``FILE`` (if it holds exactly one) or
+    ``FILE:NAME``.
+    """
+    name = (spec or DEFAULT_PROFILE).strip()
+    profiles = available_profiles(config)
+    if name in profiles:
+        return profiles[name]
+    lowered = {key.lower(): key for key in profiles}
+    if name.lower() in lowered:
+        return profiles[lowered[name.lower()]]
+    path_text, _, wanted = name.partition(":") if not Path(name).exists() else (name, "", "")
+    path = Path(path_text).expanduser()
+    if path.suffix.lower() == ".toml" or path.exists():
+        found = load_profile_file(path)
+        if wanted:
+            if wanted not in found:
+                raise RequirementsError(f"{path} has no profile {wanted!r} "
+                                        f"(it has: {', '.join(found)})")
+            return found[wanted]
+        if len(found) == 1:
+            return next(iter(found.values()))
+        raise RequirementsError(f"{path} holds several profiles ({', '.join(found)}): "
+                                f"choose one with {path}:NAME")
+    raise RequirementsError(
+        f"unknown requirement profile {name!r} (known: {', '.join(profiles)})",
+        hint="Give a profile name, or the path of a TOML file with title and operations.")

@@ -1,0 +1,211 @@
+"""What a rights check produces: progress events and the final report.
+
+The engine streams :class:`Phase`, :class:`AccountResult`, :class:`CompaniesKnown` and
+:class:`CellResult` events so a live matrix can fill in as probes finish, and returns one
+:class:`RightsReport` at the end. Everything here is plain data (no Textual, no zeep), safe to
+hand from a worker thread to a UI thread. A cell always carries its ``basis``: ``probed``
+(this very call was made) or how the verdict was inferred, so a reader never has to trust a
+guess without knowing it is one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from nmbrs_client.rights.classify import MISSING_STATUSES, Status
+from nmbrs_client.rights.requirements import RequirementProfile
+
+SOAP_END_OF_SUPPORT = date(2027, 3, 1)
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_CONNECT = 2
+
+PROBED = "probed"
+
+
+@dataclass(frozen=True)
+class CompanyRef:
+    """A company in the check. ``visible`` is ``None`` when no company list could be read."""
+
+    id: int
+    name: str | None = None
+    debtor_id: int | None = None
+    visible: bool | None = True
+
+    def label(self) -> str:
+        return f"{self.id} {self.name}" if self.name else str(self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "debtor_id": self.debtor_id,
+                "visible": self.visible}
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """The verdict for one required operation on one company."""
+
+    service: str
+    operation: str
+    company_id: int
+    status: Status
+    basis: str
+    fault_code: int | None = None
+    message: str = ""
+    duration_ms: float | None = None
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.service}.{self.operation}"
+
+    @property
+    def probed(self) -> bool:
+        return self.basis == PROBED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "operation": self.operation,
+                "company_id": self.company_id, "status": self.status.value,
+                "basis": self.basis, "fault_code": self.fault_code, "message": self.message,
+                "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1)}
+
+
+@dataclass(frozen=True)
+class AccountResult:
+    """One check of the account section: credentials, domain, subscription, visibility.
+
+    ``finding`` marks a problem the customer must fix (it makes the exit code 1 or 2);
+    informational rows (Environment_Get switched off, say) have ``finding=False``.
+    """
+
+    check: str
+    status: Status
+    message: str
+    fault_code: int | None = None
+    duration_ms: float | None = None
+    finding: bool = False
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "status": self.status.value, "message": self.message,
+                "fault_code": self.fault_code, "finding": self.finding, "value": self.value,
+                "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1)}
+
+
+@dataclass(frozen=True)
+class Phase:
+    """The check moved on: account, companies, probes, thorough, done, stopped, cancelled."""
+
+    name: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class CompaniesKnown:
+    """The columns of the matrix (and its rows), known once the account section is done."""
+
+    companies: tuple[CompanyRef, ...]
+    operations: tuple[str, ...]
+
+
+RightsEvent = Phase | AccountResult | CompaniesKnown | CellResult
+
+
+@dataclass
+class RightsReport:
+    """The outcome of one check; renderers in :mod:`nmbrs_client.rights.report` print it."""
+
+    checked_at: datetime
+    environment: dict[str, Any]
+    requirements: RequirementProfile
+    mode: str
+    concurrency: int
+    account: list[AccountResult] = field(default_factory=list)
+    companies: list[CompanyRef] = field(default_factory=list)
+    cells: list[CellResult] = field(default_factory=list)
+    calls: int = 0
+    elapsed_ms: float = 0.0
+    stopped: str | None = None  # "auth_failed" | "connect" | "cancelled" | None
+    notes: list[str] = field(default_factory=list)
+    right_domain: str | None = None
+
+    # ------------------------------------------------------------------ verdicts
+    @property
+    def account_findings(self) -> list[AccountResult]:
+        return [a for a in self.account if a.finding]
+
+    def cells_with(self, *statuses: Status) -> list[CellResult]:
+        wanted = set(statuses)
+        return [c for c in self.cells if c.status in wanted]
+
+    @property
+    def missing_cells(self) -> list[CellResult]:
+        return [c for c in self.cells if c.status in MISSING_STATUSES]
+
+    @property
+    def exit_code(self) -> int:
+        """0 all allowed, 1 a right or scope missing, 2 cannot authenticate/connect/establish."""
+        if self.stopped in ("auth_failed", "connect"):
+            return EXIT_CONNECT
+        if self.account_findings or self.missing_cells:
+            return EXIT_FINDINGS
+        if self.cells_with(Status.ERROR) or any(a.status is Status.ERROR and a.finding
+                                                for a in self.account):
+            return EXIT_CONNECT
+        if self.stopped == "cancelled":
+            return EXIT_CONNECT
+        return EXIT_OK
+
+    def summary(self) -> dict[str, Any]:
+        counts = Counter(c.status for c in self.cells)
+        return {
+            "allowed": counts[Status.ALLOWED],
+            "missing": sum(counts[s] for s in MISSING_STATUSES),
+            "errors": counts[Status.ERROR],
+            "not_applicable": counts[Status.NOT_APPLICABLE],
+            "cells": len(self.cells),
+            "probed": sum(1 for c in self.cells if c.probed),
+            "calls": self.calls,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "by_status": {s.value: counts[s] for s in Status},
+        }
+
+    def days_left(self) -> int:
+        """Days from the check date until SOAP end of support (negative once it has passed)."""
+        return (SOAP_END_OF_SUPPORT - self.checked_at.date()).days
+
+    def cell(self, qualified: str, company_id: int) -> CellResult | None:
+        for c in self.cells:
+            if c.qualified_name == qualified and c.company_id == company_id:
+                return c
+        return None
+
+    def company(self, company_id: int) -> CompanyRef | None:
+        for c in self.companies:
+            if c.id == company_id:
+                return c
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        summary = self.summary()
+        return {
+            "checked_at": self.checked_at.isoformat(timespec="seconds"),
+            "environment": dict(self.environment),
+            "requirements": self.requirements.to_dict(),
+            "mode": self.mode,
+            "concurrency": self.concurrency,
+            "account": [a.to_dict() for a in self.account],
+            "companies": [c.to_dict() for c in self.companies],
+            "results": [c.to_dict() for c in self.cells],
+            "summary": summary,
+            "calls": self.calls,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "stopped": self.stopped,
+            "notes": list(self.notes),
+            "right_domain": self.right_domain,
+            "soap_end_of_support": SOAP_END_OF_SUPPORT.isoformat(),
+            "soap_days_left": self.days_left(),
+            "exit_code": self.exit_code,
+        }
