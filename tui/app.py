@@ -363,8 +363,9 @@ class NmbrsApp(App[int]):
         demo_server = self.demo_server
         if session is None:
             settings = self._given_settings
+            config = None
             if settings is None:
-                settings, _config, demo_server = connector.load_settings(self.launch,
+                settings, config, demo_server = connector.load_settings(self.launch,
                                                                          demo_server)
                 if demo_server is not self.demo_server:
                     self.call_from_thread(setattr, self, "demo_server", demo_server)
@@ -380,7 +381,8 @@ class NmbrsApp(App[int]):
             client = NmbrsClient(cast(Any, settings))
             session = Session(settings, client, today=self.today,
                               deterministic=self.deterministic,
-                              now=(lambda: FROZEN_NOW) if self.deterministic else None)
+                              now=(lambda: FROZEN_NOW) if self.deterministic else None,
+                              config=config)
         else:
             from tui.connect import settings_from_info
 

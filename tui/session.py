@@ -37,11 +37,13 @@ class Session:
         download_dir: pathlib.Path | None = None,
         deterministic: bool = False,
         now: Callable[[], datetime.datetime] | None = None,
+        config: Any | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
         self.today: datetime.date = today or datetime.date.today()
         self.deterministic = deterministic
+        self.config = config  # the AppConfig it came from (requirement sets), if any
         self._now = now or datetime.datetime.now
         configured = getattr(settings, "download_dir", None)
         self.download_dir: pathlib.Path = pathlib.Path(

@@ -1,0 +1,531 @@
+"""Pane 2: the rights matrix — required operations (rows) × companies (columns).
+
+The rights engine (``nmbrs_client.rights``) does all the probing and judging; this pane runs
+it in a thread worker, turns its events into table cells as they arrive (glyph + word, never
+colour alone), and offers the engine's own report renderers for export and copy. It holds
+no rights logic of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tui.clipboard import copy_with_toast
+from tui.panes import Pane, VimTable
+
+if TYPE_CHECKING:
+    from nmbrs_client.rights.requirements import RequirementProfile
+    from nmbrs_client.rights.results import CellResult, CompanyRef, RightsReport
+    from tui.session import Session
+
+PENDING = "… probing"
+STATUS_STYLES = {"allowed": "green", "endpoint_denied": "bold red", "no_data_access": "yellow",
+                 "auth_failed": "bold red", "no_subscription": "bold red",
+                 "not_applicable": "dim", "error": "magenta"}
+EXPORTS = (("md", "en", "Markdown, English"), ("md", "nl", "Markdown, Nederlands"),
+           ("json", "en", "JSON, English"), ("json", "nl", "JSON, Nederlands"))
+
+
+def short_operation(qualified: str, width: int = 38) -> str:
+    """``EmployeeService.List_GetByCompany`` → ``Employee.List_GetByCompany``; long names get
+    an ellipsis in the middle so the matrix fits 80 columns (the hint line shows it whole)."""
+    service, _, name = qualified.partition(".")
+    short = f"{service.removesuffix('Service')}.{name}" if name else qualified
+    if len(short) <= width:
+        return short
+    tail = width // 3
+    return f"{short[: width - tail - 1]}…{short[-tail:]}"
+
+
+def cell_label(status: str, lang: str = "en") -> Text:
+    from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
+
+    state = Status(status)
+    return Text(f"{GLYPHS[state]} {WORDS[lang][state]}", style=STATUS_STYLES.get(status, ""))
+
+
+def cell_advice(cell: CellResult) -> str:
+    """What the engineer should do about one cell, from the client's own fault hints."""
+    from nmbrs_client.errors import FaultCategory, category_for, hint_for
+
+    status = str(cell.status)
+    if status == "allowed":
+        return "Nothing to do: the call succeeded."
+    if status == "not_applicable":
+        return cell.message or "Not applicable for this company (nothing to call it with)."
+    if status == "error":
+        return (f"The probe did not get an answer that proves anything: {cell.message}. "
+                "Press r to run the check again; if it repeats, look at the call log (6).")
+    category = category_for(cell.fault_code)
+    if category is FaultCategory.UNKNOWN:
+        category = {"endpoint_denied": FaultCategory.ENDPOINT_RIGHT_MISSING,
+                    "no_data_access": FaultCategory.NO_DATA_ACCESS,
+                    "auth_failed": FaultCategory.AUTHENTICATION,
+                    "no_subscription": FaultCategory.NO_SUBSCRIPTION}.get(status, category)
+    return hint_for(category, cell.qualified_name, cell.fault_code)
+
+
+def render_report(report: RightsReport, fmt: str, lang: str) -> str:
+    """The engine's Markdown or JSON rendering of a finished check."""
+    from nmbrs_client.rights import report as renderers
+
+    if fmt == "json":
+        return str(renderers.render_json(report, lang=lang))
+    return str(renderers.render_markdown(report, lang=lang))
+
+
+class RightsEventArrived(Message):
+    """One engine event (posted from the check's worker thread)."""
+
+    def __init__(self, event: object, run: int) -> None:
+        super().__init__()
+        self.event = event
+        self.run = run
+
+
+class RightsFinished(Message):
+    def __init__(self, report: RightsReport | None, run: int, error: str = "") -> None:
+        super().__init__()
+        self.report = report
+        self.run = run
+        self.error = error
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """A small list to pick from (requirement set, export format); esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+    DEFAULT_CSS = """
+    ChoiceScreen { align: center middle; }
+    ChoiceScreen > Vertical { width: 70; max-width: 95%; height: auto; max-height: 80%;
+                              border: thick $primary; background: $surface; }
+    ChoiceScreen OptionList { height: auto; max-height: 16; }
+    """
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, markup=False)
+            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CellScreen(ModalScreen[None]):
+    """``enter`` on a cell: the call, its verdict, the fault and the fix."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="cell.close"),
+                Binding("c", "copy", "Copy", id="cell.copy")]
+    DEFAULT_CSS = """
+    CellScreen { align: center middle; }
+    CellScreen > VerticalScroll { width: 90%; max-width: 100; height: auto; max-height: 90%;
+                                  border: thick $primary; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, lines: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
+        for key, value in self.lines:
+            table.add_row(key, value)
+        with VerticalScroll():
+            yield Static(table)
+            yield Static("c copy · esc close", classes="keys")
+
+    def action_copy(self) -> None:
+        copy_with_toast(self.app, "\n".join(f"{k}: {v}" for k, v in self.lines),
+                        "the cell details")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class RightsPane(Pane):
+    """Runs the rights engine for the chosen requirement set and fills the matrix live."""
+
+    BINDINGS = [
+        Binding("enter", "open_cell", "Details", id="rights.details"),
+        Binding("s", "switch_set", "Requirements", id="rights.switch_set"),
+        Binding("e", "export", "Export", id="rights.export"),
+        Binding("y", "copy_report", "Copy report", id="rights.copy_report"),
+        Binding("h,left", "cursor_left", "Left", show=False, id="rights.left"),
+        Binding("l,right", "cursor_right", "Right", show=False, id="rights.right"),
+    ]
+
+    DEFAULT_CSS = """
+    RightsPane #rights-set, RightsPane #rights-summary, RightsPane #rights-account {
+        height: auto; padding: 0 1;
+    }
+    RightsPane #rights-table { height: 1fr; }
+    RightsPane #rights-hint { height: 2; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, session: Session, *, id: str = "rights") -> None:
+        super().__init__(session, id=id)
+        self.set_name: str | None = None
+        self.requirements: RequirementProfile | None = None
+        self.operations: list[str] = []
+        self.companies: list[CompanyRef] = []
+        self.cells: dict[tuple[str, int], CellResult] = {}
+        self.account: list[Any] = []
+        self.phase = "not started"
+        self.report: RightsReport | None = None
+        self.running = False
+        self.error = ""
+        self._run = 0
+        self._cancel: threading.Event | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="rights-set")
+        yield Static("", id="rights-account")
+        yield Static("", id="rights-summary")
+        yield VimTable(id="rights-table", cursor_type="cell")
+        yield Static("", id="rights-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(VimTable).fixed_columns = 1
+        self._update_text()
+
+    # -- pane protocol ---------------------------------------------------------------------
+    def on_show_pane(self) -> None:
+        if self.report is None and not self.running:
+            self.start_check()
+
+    def refresh_data(self) -> None:
+        self.start_check()
+
+    def cancel_load(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+        if self.running:
+            self.notify("Stopping the rights check…", timeout=3)
+
+    # -- running the engine ------------------------------------------------------------------
+    def start_check(self, set_name: str | None = None) -> None:
+        assert self.session is not None
+        if self._cancel is not None:
+            self._cancel.set()
+        if set_name is not None:
+            self.set_name = set_name
+        self._run += 1
+        self._cancel = threading.Event()
+        self.cells.clear()
+        self.account = []
+        self.companies = []
+        self.operations = []
+        self.report = None
+        self.error = ""
+        self.running = True
+        self.phase = "starting"
+        self._rebuild_table()
+        self._update_text()
+        self._check(self._run, self._cancel, self.set_name)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _check(self, run: int, cancel: threading.Event, set_name: str | None) -> None:
+        from nmbrs_client.rights.engine import RightsEngine
+        from nmbrs_client.rights.requirements import find_profile
+
+        assert self.session is not None
+        worker = get_current_worker()
+        try:
+            requirements = find_profile(set_name, getattr(self.session, "config", None))
+        except Exception as exc:  # a broken [requirements] table in config.toml
+            self.post_message(RightsFinished(None, run, str(exc)))
+            return
+        self.app.call_from_thread(self._set_requirements, requirements, run)
+
+        def on_event(event: object) -> None:
+            if not worker.is_cancelled:
+                self.post_message(RightsEventArrived(event, run))
+
+        engine = RightsEngine(self.session.client, requirements, on_event=on_event,
+                              cancel_event=cancel, clock=self.session.now)
+        try:
+            report = engine.run()
+        except Exception as exc:
+            from tui.connect import describe_error
+
+            what, hint, _code = describe_error(exc)
+            self.post_message(RightsFinished(None, run, f"{what} — {hint}"))
+            return
+        self.session.store(("rights", requirements.name), report)
+        self.post_message(RightsFinished(report, run))
+
+    def _set_requirements(self, requirements: RequirementProfile, run: int) -> None:
+        if run != self._run:
+            return
+        self.requirements = requirements
+        self.set_name = requirements.name
+        self._update_text()
+
+    @on(RightsEventArrived)
+    def _on_event(self, message: RightsEventArrived) -> None:
+        if message.run != self._run:
+            return
+        from nmbrs_client.rights.results import AccountResult, CellResult, CompaniesKnown, Phase
+
+        event = message.event
+        if isinstance(event, Phase):
+            self.phase = event.message or event.name
+        elif isinstance(event, AccountResult):
+            self.account.append(event)
+        elif isinstance(event, CompaniesKnown):
+            self.companies = list(event.companies)
+            self.operations = list(event.operations)
+            self._rebuild_table()
+        elif isinstance(event, CellResult):
+            self.cells[(event.qualified_name, event.company_id)] = event
+            self._update_cell(event)
+        self._update_text()
+
+    @on(RightsFinished)
+    def _on_finished(self, message: RightsFinished) -> None:
+        if message.run != self._run:
+            return
+        self.running = False
+        self.report = message.report
+        self.error = message.error
+        if message.report is not None:
+            report = message.report
+            if not self.operations and report.cells:
+                self.operations = list(dict.fromkeys(c.qualified_name for c in report.cells))
+            if not self.companies and report.companies:
+                self.companies = list(report.companies)
+            for cell in report.cells:
+                self.cells[(cell.qualified_name, cell.company_id)] = cell
+            if not self.account:
+                self.account = list(report.account)
+            self.phase = f"cancelled ({report.stopped})" if report.stopped else "done"
+            self._rebuild_table()
+        else:
+            self.phase = "failed"
+            self.notify(self.error, title="Rights check failed", severity="error", timeout=8)
+        self._update_text()
+
+    # -- drawing -----------------------------------------------------------------------------
+    def _rebuild_table(self) -> None:
+        table = self.query_one(VimTable)
+        table.clear(columns=True)
+        table.add_column("Operation", key="op")
+        for company in self.companies:
+            name = (company.name or "")[:14]
+            table.add_column(f"{company.id} {name}".strip(), key=str(company.id))
+        for op in self.operations:
+            row = [Text(short_operation(op), style="bold")]
+            for company in self.companies:
+                cell = self.cells.get((op, company.id))
+                row.append(cell_label(str(cell.status)) if cell else Text(PENDING, style="dim"))
+            table.add_row(*row, key=op)
+        if self.companies and table.cursor_coordinate.column == 0:
+            table.cursor_coordinate = Coordinate(table.cursor_coordinate.row, 1)
+
+    def _update_cell(self, cell: CellResult) -> None:
+        table = self.query_one(VimTable)
+        try:
+            table.update_cell(cell.qualified_name, str(cell.company_id),
+                              cell_label(str(cell.status)))
+        except Exception:  # row/column not known yet: the next rebuild shows it
+            return
+
+    def summary_text(self) -> Text:
+        counts = Counter(str(c.status) for c in self.cells.values())
+        total = len(self.operations) * len(self.companies)
+        text = Text()
+        if total:
+            done = len(self.cells)
+            text.append(f"{done}/{total} cells · ")
+        text.append(f"✓ {counts['allowed']} allowed", style="green")
+        missing = sum(counts[s] for s in ("endpoint_denied", "no_data_access", "auth_failed",
+                                          "no_subscription"))
+        text.append(f" · ✗ {missing} missing", style="bold red" if missing else "")
+        if counts["error"]:
+            text.append(f" · ! {counts['error']} errors", style="magenta")
+        if counts["not_applicable"]:
+            text.append(f" · – {counts['not_applicable']} n/a")
+        text.append(f" · {'… ' if self.running else ''}{self.phase}")
+        return text
+
+    def _update_text(self) -> None:
+        if not self.is_mounted:
+            return
+        req = self.requirements
+        head = Text("Requirements: ", style="bold")
+        head.append(f"{req.name} — {req.title}" if req else (self.set_name or "default"))
+        head.append("  (s switch)", style="dim")
+        self.query_one("#rights-set", Static).update(head)
+        account = Text()
+        for item in self.account:
+            glyph = "✓" if str(item.status) == "allowed" else ("✗" if item.finding else "·")
+            account.append(f"{glyph} {item.check}  ", style="red" if item.finding else "")
+        self.query_one("#rights-account", Static).update(account)
+        summary = self.summary_text()
+        if self.error:
+            summary = Text(f"✗ {self.error}", style="bold red")
+        self.query_one("#rights-summary", Static).update(summary)
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        cell = self.current_cell()
+        hint = ""
+        if cell is not None:
+            hint = f"{cell.qualified_name} @ {cell.company_id}: {cell_advice(cell)}"
+        self.query_one("#rights-hint", Static).update(Text(hint))
+
+    def current_cell(self) -> CellResult | None:
+        table = self.query_one(VimTable)
+        if not self.operations or not self.companies:
+            return None
+        row, column = table.cursor_coordinate
+        if column == 0 or row >= len(self.operations) or column - 1 >= len(self.companies):
+            return None
+        return self.cells.get((self.operations[row], self.companies[column - 1].id))
+
+    @on(DataTable.CellHighlighted)
+    def _highlighted(self) -> None:
+        self._update_hint()
+
+    @on(DataTable.CellSelected)
+    def _selected(self) -> None:
+        self.action_open_cell()
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_cursor_left(self) -> None:
+        self.query_one(VimTable).action_cursor_left()
+
+    def action_cursor_right(self) -> None:
+        self.query_one(VimTable).action_cursor_right()
+
+    def action_open_cell(self) -> None:
+        cell = self.current_cell()
+        if cell is None:
+            self.notify("Move to a result cell first (not the operation column).",
+                        severity="warning")
+            return
+        company = next((c for c in self.companies if c.id == cell.company_id), None)
+        from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
+
+        status = Status(cell.status)
+        fault = "none"
+        if cell.fault_code is not None:
+            from nmbrs_client.errors import FAULT_TITLES
+
+            fault = f"{cell.fault_code} {FAULT_TITLES.get(cell.fault_code, '')}".strip()
+        lines = [
+            ("Call", f"{cell.qualified_name} for company {cell.company_id}"
+                     + (f" ({company.name})" if company and company.name else "")),
+            ("Result", f"{GLYPHS[status]} {WORDS['en'][status]} ({status.value})"),
+            ("Basis", cell.basis),
+            ("Fault", fault),
+            ("Message", cell.message or "—"),
+            ("What to do", cell_advice(cell)),
+        ]
+        self.app.push_screen(CellScreen(lines))
+
+    def action_switch_set(self) -> None:
+        from nmbrs_client.rights.requirements import available_profiles
+
+        assert self.session is not None
+        try:
+            profiles = available_profiles(getattr(self.session, "config", None))
+        except Exception as exc:
+            self.notify(str(exc), severity="error")
+            return
+        choices = [(name, f"{name} — {p.title} ({len(p.operations)} operations)")
+                   for name, p in profiles.items()]
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.start_check(name)
+
+        self.app.push_screen(ChoiceScreen("Requirement set to check", choices), chosen)
+
+    def action_export(self) -> None:
+        if self.report is None:
+            self.notify("The check has not finished yet.", severity="warning")
+            return
+        choices = [(f"{fmt}:{lang}", f"{label} → file") for fmt, lang, label in EXPORTS]
+        choices.append(("clip:md:en", "Markdown, English → clipboard"))
+        choices.append(("clip:md:nl", "Markdown, Nederlands → clipboard"))
+        self.app.push_screen(ChoiceScreen("Export the rights report", choices),
+                             self._export_chosen)
+
+    def _export_chosen(self, choice: str | None) -> None:
+        if not choice or self.report is None:
+            return
+        if choice.startswith("clip:"):
+            _, fmt, lang = choice.split(":")
+            self._copy(fmt, lang)
+            return
+        fmt, lang = choice.split(":")
+        try:
+            path = self.export_to_file(fmt, lang)
+        except OSError as exc:
+            getattr(self.app, "show_error", lambda *a: None)(
+                "Export failed", f"Could not write the report: {exc.strerror or exc}",
+                "Check that the download folder exists and is writable "
+                "(download_dir in config.toml).", f"{type(exc).__name__}: {exc}")
+            return
+        self.notify(f"Saved {path}", title="Rights report", timeout=8)
+
+    def export_to_file(self, fmt: str, lang: str, folder: Path | None = None) -> Path:
+        """Write the finished report; returns the full path."""
+        assert self.report is not None and self.session is not None
+        target = Path(folder or self.session.download_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
+        name = f"rights-{self.session.profile_name or 'session'}-{self.report.requirements.name}" \
+               f"-{stamp}-{lang}.{fmt}"
+        path = target / name
+        path.write_text(render_report(self.report, fmt, lang), encoding="utf-8")
+        return path.resolve()
+
+    def action_copy_report(self) -> None:
+        self._copy("md", "en")
+
+    def _copy(self, fmt: str, lang: str) -> None:
+        if self.report is None:
+            self.notify("The check has not finished yet.", severity="warning")
+            return
+        copy_with_toast(self.app, render_report(self.report, fmt, lang),
+                        f"the rights report ({fmt}, {lang})")
+
+    def cell_status(self, operation: str, company_id: int) -> str | None:
+        cell = self.cells.get((operation, company_id))
+        return None if cell is None else str(cell.status)
+
+    def focus_cell(self, operation: str, company_id: int) -> None:
+        """Put the cursor on one cell (tests, palette)."""
+        row = self.operations.index(operation)
+        column = 1 + [c.id for c in self.companies].index(company_id)
+        self.query_one(VimTable).cursor_coordinate = Coordinate(row, column)
