@@ -73,7 +73,7 @@ class CompaniesPane(DataPane):
 
     def load(self) -> None:
         companies = self.session.cached(("companies",))
-        if companies is not None:
+        if companies is not None and self.session.has(("debtor_of_company",)):
             self._show_companies(companies, self.session.cached(("debtor_of_company",)) or {},
                                  self.session.cached(("debtor_note",)) or "")
             return
@@ -86,7 +86,9 @@ class CompaniesPane(DataPane):
         worker = get_current_worker()
         client = self.session.client
         try:
-            companies = client.companies()
+            # Another pane may have listed the companies already; the grouping is ours.
+            cached = self.session.cached(("companies",))
+            companies = cached if cached is not None else client.companies()
         except NmbrsError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._companies_failed, error)

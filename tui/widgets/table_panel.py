@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tui.export import export_view, rows_to_tsv
+from tui.messages import StatusUpdate
 from tui.widgets.fast_table import Column, FastTable
 
 
@@ -167,3 +168,4 @@ class TablePanel(Vertical):
             return
         self.last_export = path
         self.notify(f"Exported {len(rows):,} rows to {path}", timeout=8)
+        self.post_message(StatusUpdate(f"Exported {len(rows):,} rows to {path}"))
