@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 import os
 import signal
-import sys
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -183,8 +182,7 @@ class NmbrsApp(App[int]):
     def _report_first_frame(self) -> None:
         started = self._started_at if self._started_at is not None else time.perf_counter()
         self.first_frame_s = time.perf_counter() - started
-        print(f"first frame after {self.first_frame_s * 1000:.0f} ms", file=sys.stderr)
-        self.exit(0)
+        self.exit(0)  # the command prints first_frame_s once the terminal is restored
 
     def _install_sighup(self) -> None:
         """Leave cleanly (stop workers, the demo server) when the terminal goes away."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 
 EXIT_AFTER_FIRST_FRAME = "NMBRS_TUI_EXIT_AFTER_FIRST_FRAME"
@@ -47,4 +48,6 @@ def run(args: argparse.Namespace) -> int:
                    exit_after_first_frame=exit_early,
                    started_at=process_started_perf() if exit_early else None)
     result = app.run(mouse=not getattr(args, "no_mouse", False))
+    if exit_early and app.first_frame_s is not None:
+        print(f"first frame after {app.first_frame_s * 1000:.0f} ms", file=sys.stderr)
     return int(result or 0)
