@@ -1,0 +1,85 @@
+"""End to end: the real `nmbrs-tui --demo` in a tmux session at 120x40, driven by keys."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+TMUX = shutil.which("tmux")
+
+
+def _tmux(*args: str) -> str:
+    assert TMUX is not None, "tmux is required for the end-to-end test"
+    done = subprocess.run([TMUX, *args], capture_output=True, text=True, timeout=10)
+    return done.stdout
+
+
+@pytest.fixture
+def tui_session(tmp_path) -> Iterator[tuple[str, Callable[[], str]]]:  # type: ignore[no-untyped-def]
+    name = f"nmbrs-e2e-{uuid.uuid4().hex[:8]}"
+    env = (f"XDG_CONFIG_HOME={tmp_path} XDG_DATA_HOME={tmp_path} "
+           f"NMBRS_TUI_CONFIG={tmp_path / 'config.toml'} TERM=xterm-256color")
+    command = f"env {env} {sys.executable} -m tui.cli --demo"
+    _tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", os.getcwd(), command)
+
+    def capture() -> str:
+        return _tmux("capture-pane", "-p", "-t", name)
+
+    try:
+        yield name, capture
+    finally:
+        _tmux("kill-session", "-t", name)
+
+
+def _wait_for(capture: Callable[[], str], text: str, timeout: float = 10.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = capture()
+        if text in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen}")
+
+
+def test_demo_dashboard_in_a_real_terminal(tui_session) -> None:  # type: ignore[no-untyped-def]
+    name, capture = tui_session
+    assert _tmux("display-message", "-p", "-t", name, "#{window_width}x#{window_height}"
+                 ).strip() == "120x40"
+    screen = _wait_for(capture, "✓ connected", 15)
+    assert "DEMO" in screen and "READ-ONLY" in screen
+    assert "6 visible" in screen or "visible" in screen
+
+    _tmux("send-keys", "-t", name, "2")
+    screen = _wait_for(capture, "allowed", 20)
+    assert "[2 Rights]" in screen
+    _wait_for(capture, "done", 20)
+
+    _tmux("send-keys", "-t", name, "3")
+    screen = _wait_for(capture, "B.V.", 10)
+    assert "[3 Companies]" in screen
+
+    _tmux("send-keys", "-t", name, "6")
+    screen = _wait_for(capture, "no payloads or tokens are logged", 10)
+    assert "[6 Call log]" in screen and "✓ ok" in screen and "CompanyService." in screen
+    assert "demo-token" not in screen
+
+    _tmux("send-keys", "-t", name, "?")
+    _wait_for(capture, "app.help", 5)
+    _tmux("send-keys", "-t", name, "Escape")
+    time.sleep(0.3)
+
+    _tmux("send-keys", "-t", name, "q")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and name in _tmux("list-sessions", "-F", "#S"):
+        time.sleep(0.1)
+    assert name not in _tmux("list-sessions", "-F", "#S"), "q did not quit the app"
