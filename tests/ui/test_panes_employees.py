@@ -1,0 +1,146 @@
+"""Pilot tests of the employees pane and the employee detail screen (real app, demo server)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from nmbrs_client.demo.server import DemoServer
+from tests.ui.app_helpers import screen_text, wait_for
+from tests.ui.panes_helpers import open_companies, pane_app, select_company
+from tui.panes.employees import ACTIVE, EmployeesPane
+from tui.screens.employee_detail import EmployeeDetailScreen
+from tui.widgets.masking import format_money
+
+
+async def _open_detail(pilot, app, employees: EmployeesPane, employee_id: int
+                       ) -> EmployeeDetailScreen:  # type: ignore[no-untyped-def]
+    employees.table.focus()
+    assert employees.table.move_cursor_to_key(employee_id)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, EmployeeDetailScreen)
+                   and len(app.screen.results) == 7, 10, "the employee detail")
+    screen = app.screen
+    assert isinstance(screen, EmployeeDetailScreen)
+    return screen
+
+
+async def test_detail_masks_until_revealed_and_forgets_on_leaving(
+        demo_server: DemoServer, tmp_path: Path) -> None:
+    world = demo_server.world
+    company = world.companies()[0]
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = await select_company(pilot, app, company.ID)
+        await wait_for(pilot, lambda: not employees.is_loading(), 10, "departments/functions")
+        listed = world.employees(company.ID)
+        assert employees.table.total_count == len(listed)
+        first = listed[0]
+        row = employees.table.row_by_key(first.Id)
+        assert row is not None and row.cells["name"] == first.DisplayName
+        assert row.cells["department"] == _label(world.department(first.Id))
+        assert row.cells["function"] == _label(world.function(first.Id))
+
+        pcsa = next(p for p in world.personal_info_contract_salary_address(company.ID)
+                    if p.EmployeeID == first.Id)
+        banks = world.bank_accounts(first.Id)
+        assert pcsa.BSN and pcsa.SalaryValue is not None and banks and banks[0].IBAN
+        secrets = [pcsa.BSN, format_money(pcsa.SalaryValue), banks[0].IBAN]
+
+        screen = await _open_detail(pilot, app, employees, first.Id)
+        shown = screen.rendered_text()
+        assert first.DisplayName and first.DisplayName in shown
+        assert "Schedule" in shown and "Week" in shown and "not available" not in shown
+        for secret in secrets:
+            assert secret not in shown and secret not in screen_text(app)
+        assert "personal data masked" in screen_text(app)
+
+        await pilot.press("v")
+        revealed = screen.rendered_text()
+        for secret in secrets:
+            assert secret in revealed
+        assert pcsa.BSN in screen_text(app)
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, EmployeeDetailScreen))
+        screen = await _open_detail(pilot, app, employees, first.Id)
+        again = screen.rendered_text()
+        for secret in secrets:
+            assert secret not in again
+
+
+async def test_five_thousand_employees_load_and_filter(demo_server: DemoServer,
+                                                       tmp_path: Path) -> None:
+    world = demo_server.world
+    big = world.big_company_id()
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = await select_company(pilot, app, big)
+        table = employees.table
+        assert table.total_count == 5000
+        await wait_for(pilot, lambda: all(r.cells["active"] != "…" for r in table.rows[:50]),
+                       30, "the employments")
+        # esc stops the department/function fill (10,000 calls); the rows stay.
+        table.focus()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not employees.is_loading(), 5, "the cancel")
+        assert "cancelled" in employees.status_text
+        assert table.total_count == 5000
+        assert any(r.cells["department"] == "– (L loads)" for r in table.rows)
+        # Filter as you type: every keystroke narrows at once.
+        target = world.employees(big)[4321]
+        assert target.DisplayName
+        needle = target.DisplayName.lower()[:8]
+        await pilot.press("slash")
+        counts = []
+        for char in needle:
+            await pilot.press(char)
+            counts.append(table.row_count)
+        assert target.Id in {row.key for row in table.visible_rows}
+        assert all(needle in row.search for row in table.visible_rows)
+        assert counts == sorted(counts, reverse=True) and counts[-1] < 5000
+        started = time.perf_counter()
+        table.set_filter("zz-no-such-name")
+        assert time.perf_counter() - started < 0.2 and table.row_count == 0
+        await pilot.press("escape")
+        assert table.row_count == 5000 and not table.filter_text
+        # Active/all toggle.
+        await pilot.press("a")
+        active = [r for r in table.rows if r.cells["active"] == ACTIVE]
+        assert table.row_count == len(active) < 5000
+        await pilot.press("a")
+        assert table.row_count == 5000
+        assert "Employees of" in screen_text(app)
+
+
+async def test_missing_rights_explains_department_and_function(demo_server_factory,
+                                                               tmp_path: Path
+                                                               ) -> None:  # type: ignore[no-untyped-def]
+    server = demo_server_factory("missing-rights")
+    company = server.world.companies()[0]
+    app = pane_app(server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = await select_company(pilot, app, company.ID)
+        await wait_for(pilot, lambda: not employees.is_loading()
+                       and "1002" in employees.status_text, 10, "the denied columns")
+        assert "Department_GetCurrent" in employees.status_text
+        assert "Template users" in employees.status_text  # what to do
+        assert all(r.cells["department"] == "✗ not available" for r in employees.table.rows)
+        assert all(r.cells["function"] == "✗ not available" for r in employees.table.rows)
+        first = employees.table.rows[0]
+        assert first.cells["start"]  # the rest of the row is there
+        screen = await _open_detail(pilot, app, employees, int(str(first.key)))
+        text = screen.rendered_text()
+        assert "Department\nnot available: " in text and "1002" in text
+        assert "enable Function_GetCurrent" in text
+        assert "Contract, salary and address\n  Contract:" in text  # other sections show
+
+
+def _label(value) -> str:  # type: ignore[no-untyped-def]
+    if value is None:
+        return "– none"
+    return f"{value.Code} {value.Description or ''}".strip() if value.Code else \
+        value.Description or ""
