@@ -79,6 +79,7 @@ class PayrollPane(DataPane):
                                        download_dir=lambda: self.session.download_dir,
                                        empty_text="enter on a run lists its employees")
         self.last_saved: Any = None
+        self.saved_paths: list[Any] = []
 
     def compose(self) -> ComposeResult:
         yield self.status
@@ -303,7 +304,8 @@ class PayrollPane(DataPane):
         shown = ", ".join(str(p) for p in paths)
         self.set_status(f"Saved {shown}")
         self.notify(f"Saved {shown}", title=title, timeout=8)
-        self.app.push_screen(PdfViewScreen(title, paths[0], text))
+        self.saved_paths = list(paths)
+        self.app.push_screen(PdfViewScreen(title, paths[0], text, more_paths=paths[1:]))
 
     # --------------------------------------------------------------- actions
     def action_year(self, step: int) -> None:

@@ -63,10 +63,13 @@ class PdfViewScreen(Screen[None]):
     }
     """
 
-    def __init__(self, title: str, path: Path, text: str) -> None:
+    def __init__(self, title: str, path: Path, text: str,
+                 *, more_paths: list[Path] | None = None) -> None:
         super().__init__()
         self.doc_title = title
         self.path = path
+        # A run can hold several payslips of one employee: all are saved, all text is shown.
+        self.paths = [path, *(more_paths or [])]
         self.text = text
         self.reveal = Reveal()
         self.header = Static("", id="pdf-header", markup=False)
@@ -89,8 +92,8 @@ class PdfViewScreen(Screen[None]):
         return self.text if self.reveal.revealed else mask_text(self.text)
 
     def _show_text(self) -> None:
-        self.header.update(f"{self.doc_title}\nSaved to {self.path} (mode 0600)\n"
-                           f"{self.reveal.label}")
+        saved = "\n".join(f"Saved to {p} (mode 0600)" for p in self.paths)
+        self.header.update(f"{self.doc_title}\n{saved}\n{self.reveal.label}")
         self.text_widget.update(self.shown_text)
 
     def action_toggle_reveal(self) -> None:
