@@ -115,7 +115,8 @@ class ConnectionPane(Pane):
         else:
             row("Last error", "none")
         if info.config_path:
-            row("Config file", info.config_path)
+            row("Config file", "(hidden in deterministic mode)" if self.deterministic
+                else info.config_path)
         return table
 
 

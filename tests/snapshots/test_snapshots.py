@@ -1,0 +1,67 @@
+"""Snapshot tests of every pane (and the masked employee detail) at 80×24 and 120×40.
+
+Deterministic by construction: the healthy demo world is seeded, the app runs with
+``deterministic=True`` (frozen clock, no durations, no port numbers, no config path) and every
+snapshot waits until no worker is running before the picture is taken.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from nmbrs_client.demo.server import DemoServer
+from tests.ui.app_helpers import demo_app
+
+SIZES = [(80, 24), (120, 40)]
+
+
+async def settle(pilot: Pilot[Any], timeout: float = 30.0) -> None:
+    """Wait until no worker runs and the screen has caught up (twice, to be sure)."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline and quiet < 3:
+        await pilot.pause(0.05)
+        busy = any(w.is_running for w in app.workers) or \
+            getattr(app, "connection_info", None) is not None and app.connection_info.busy
+        quiet = 0 if busy else quiet + 1
+    await pilot.pause()
+
+
+def steps(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Connect, then press each key, letting the app settle after every one."""
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+    return run_before
+
+
+PANE_STEPS: dict[str, tuple[str, ...]] = {
+    "connection": ("1",),
+    "rights": ("2",),
+    "companies": ("3",),
+    "employees": ("3", "enter"),
+    "payroll": ("3", "enter", "5"),
+    "calllog": ("6",),
+    "employee_detail": ("3", "enter", "enter"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("pane", list(PANE_STEPS))
+def test_pane_snapshot(snap_compare: Any, demo_server: DemoServer, pane: str,
+                       size: tuple[int, int]) -> None:
+    app = demo_app(demo_server, deterministic=True)
+    assert snap_compare(app, terminal_size=size, run_before=steps(*PANE_STEPS[pane]))
+
+
+def test_help_snapshot(snap_compare: Any, demo_server: DemoServer) -> None:
+    app = demo_app(demo_server, deterministic=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("question_mark"))
