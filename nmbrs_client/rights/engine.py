@@ -315,6 +315,7 @@ class RightsEngine:
             "username": getattr(self.client, "username", getattr(settings, "username", "")),
             "domain": getattr(self.client, "domain", None),
             "domain_source": getattr(self.client, "domain_source", ""),
+            "saved_domain": getattr(settings, "domain", None),
             "environment": getattr(settings, "environment", None),
             "profile": getattr(settings, "profile_name", None),
             "scenario": getattr(settings, "scenario", None),

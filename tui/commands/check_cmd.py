@@ -1,16 +1,166 @@
-"""`nmbrs-tui check` (placeholder until implemented)."""
+"""`nmbrs-tui check`: does this API account have the rights the integration needs?
+
+Headless on top of :mod:`nmbrs_client.rights` (never imports Textual). The report goes to
+stdout or ``--output``; progress goes to stderr, so ``check --format json > report.json``
+stays clean. Exit codes: 0 every required operation allowed for every checked company,
+1 a right or scope is missing, 2 cannot authenticate or connect, 64 usage or configuration.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+EXIT_USAGE = 64
 
-def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    parser = sub.add_parser("check", help="check (not implemented yet)")
+
+def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentParser], None]
+               ) -> None:
+    parser = sub.add_parser(
+        "check", help="check the API account's rights against an integration's requirements",
+        description="Probe which required operations the API account may call, for which "
+                    "companies, and print a report (exit 0 all allowed, 1 something missing, "
+                    "2 cannot authenticate or connect, 64 usage error).")
+    add_connection_options(parser)
+    parser.add_argument("--company", dest="companies", type=int, action="append",
+                        metavar="ID", help="check this company id (repeatable; default: all "
+                                           "companies the account can see)")
+    parser.add_argument("--requirements", "-r", metavar="NAME|FILE",
+                        help="requirement profile name (default: integration) or TOML file")
+    parser.add_argument("--thorough", action="store_true",
+                        help="probe every operation × company cell instead of inferring")
+    parser.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument("--lang", choices=("en", "nl"), default="en",
+                        help="language of the text and markdown report")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--concurrency", type=int, metavar="N",
+                        help="probes in flight at once (1-32; default from the profile, 8)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     parser.set_defaults(handler=run)
 
 
+def _usage(message: str) -> int:
+    print(f"nmbrs-tui check: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _settings(args: argparse.Namespace, config: Any) -> tuple[Any, Any]:
+    """(settings, demo server or None) from the connection options."""
+    from nmbrs_client.config import demo_settings, resolve_settings
+
+    if args.demo:
+        from nmbrs_client.demo.server import start_demo_server
+
+        scenario = args.scenario or "healthy"
+        server = start_demo_server(scenario, latency_ms=args.latency_ms)
+        return demo_settings(server.base_url, scenario), server
+    if args.scenario or args.latency_ms is not None:
+        raise _Usage("--scenario and --latency-ms need --demo")
+    overrides = {"base_url": args.base_url, "username": args.username, "domain": args.domain}
+    return resolve_settings(config, profile=args.profile, overrides=overrides), None
+
+
+class _Usage(Exception):
+    pass
+
+
+class _Progress:
+    """Phase lines and a running count on stderr (a single updating line on a terminal)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.cells = 0
+        self.total = 0
+
+    def __call__(self, event: Any) -> None:
+        if self.quiet:
+            return
+        from nmbrs_client.rights.results import AccountResult, CellResult, CompaniesKnown, Phase
+
+        if isinstance(event, Phase):
+            self._line(f"[{event.name}] {event.message}")
+        elif isinstance(event, CompaniesKnown):
+            self.total = len(event.companies) * len(event.operations)
+        elif isinstance(event, AccountResult):
+            self._line(f"  {event.check}: {event.status.value}")
+        elif isinstance(event, CellResult):
+            self.cells += 1
+            if self.tty:
+                print(f"\r  {self.cells}/{self.total} cells", end="", file=sys.stderr,
+                      flush=True)
+
+    def _line(self, text: str) -> None:
+        if self.tty and self.cells:
+            print(file=sys.stderr)
+            self.cells = 0 if text.startswith("[thorough]") else self.cells
+        print(text, file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("check")
+    from nmbrs_client.client import NmbrsClient
+    from nmbrs_client.config import load_config
+    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.rights.engine import RightsEngine
+    from nmbrs_client.rights.report import render
+    from nmbrs_client.rights.requirements import find_profile
+
+    if args.concurrency is not None and not 1 <= args.concurrency <= 32:
+        return _usage("--concurrency must be between 1 and 32")
+    if args.demo and (args.base_url or args.username or args.profile):
+        return _usage("--demo cannot be combined with --profile, --base-url or --username")
+    config: Any = None
+    try:
+        config = load_config(Path(args.config_path) if args.config_path else None)
+    except ConfigError:
+        if not args.demo:
+            raise
+    profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
+    try:
+        settings, server = _settings(args, config)
+    except _Usage as exc:
+        return _usage(str(exc))
+    if args.concurrency is not None:
+        settings = settings.model_copy(update={"concurrency": args.concurrency})
+    progress = _Progress(args.quiet)
+    client = NmbrsClient(settings)
+    cancel = threading.Event()
+    extra: list[Any] = []
+
+    def reconnect(domain: str | None) -> Any:
+        other = NmbrsClient(settings.model_copy(update={"domain": domain}))
+        extra.append(other)
+        return other
+
+    try:
+        engine = RightsEngine(client, profile, companies=args.companies,
+                              thorough=args.thorough, concurrency=args.concurrency,
+                              on_event=progress, cancel_event=cancel, reconnect=reconnect)
+        try:
+            report = engine.run()
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
+    finally:
+        client.close()
+        for other in extra:
+            other.close()
+        if server is not None:
+            server.stop()
+    text = render(report, args.format, args.lang)
+    if args.output:
+        path = Path(args.output).expanduser()
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _usage(f"cannot write {path}: {exc.strerror or type(exc).__name__}")
+        if not args.quiet:
+            print(f"report written to {path.resolve()}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return report.exit_code
