@@ -28,7 +28,7 @@ async def settle(pilot: Pilot[Any], timeout: float = 30.0) -> None:
     while time.monotonic() < deadline and quiet < 3:
         await pilot.pause(0.05)
         busy = any(w.is_running for w in app.workers) or \
-            getattr(app, "connection_info", None) is not None and app.connection_info.busy
+            (getattr(app, "connection_info", None) is not None and app.connection_info.busy)
         quiet = 0 if busy else quiet + 1
     await pilot.pause()
 
