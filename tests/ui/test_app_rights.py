@@ -124,3 +124,27 @@ async def test_escape_cancels_the_check(demo_server_factory: DemoServerFactory) 
         assert any(str(c.status) != "allowed" and "cancel" in c.message
                    for c in pane.cells.values())
         assert "cancelled" in screen_text(app)
+
+
+async def test_export_writes_markdown_and_json_and_copies(
+        demo_server_factory: DemoServerFactory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    app = demo_app(demo_server_factory("missing-rights"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _run_check(pilot, app)
+        assert app.session is not None
+        app.session.download_dir = tmp_path
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("down", "enter")  # Markdown, Nederlands
+        await wait_for(pilot, lambda: list(tmp_path.glob("*.nl.md")), 5, "the export file")
+        text = next(tmp_path.glob("*.nl.md")).read_text(encoding="utf-8")
+        assert "Department_GetCurrent" in text
+        assert "demo-token" not in text
+        path = pane.export_to_file("json", "en")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["summary"]["missing"] == len(pane.report.missing_cells)  # type: ignore[union-attr]
+        assert str(path).startswith(str(tmp_path))
+        await pilot.press("y")
+        assert "Department_GetCurrent" in app.clipboard

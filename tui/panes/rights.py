@@ -37,8 +37,9 @@ PENDING = "… probing"
 STATUS_STYLES = {"allowed": "green", "endpoint_denied": "bold red", "no_data_access": "yellow",
                  "auth_failed": "bold red", "no_subscription": "bold red",
                  "not_applicable": "dim", "error": "magenta"}
+# JSON is language-neutral (keys and status values), so it is offered once.
 EXPORTS = (("md", "en", "Markdown, English"), ("md", "nl", "Markdown, Nederlands"),
-           ("json", "en", "JSON, English"), ("json", "nl", "JSON, Nederlands"))
+           ("json", "en", "JSON"))
 
 
 def short_operation(qualified: str, width: int = 38) -> str:
@@ -82,11 +83,9 @@ def cell_advice(cell: CellResult) -> str:
 
 def render_report(report: RightsReport, fmt: str, lang: str) -> str:
     """The engine's Markdown or JSON rendering of a finished check."""
-    from nmbrs_client.rights import report as renderers
+    from nmbrs_client.rights.report import render
 
-    if fmt == "json":
-        return str(renderers.render_json(report, lang=lang))
-    return str(renderers.render_markdown(report, lang=lang))
+    return render(report, "json" if fmt == "json" else "markdown", lang)
 
 
 class RightsEventArrived(Message):
@@ -504,8 +503,9 @@ class RightsPane(Pane):
         target = Path(folder or self.session.download_dir)
         target.mkdir(parents=True, exist_ok=True)
         stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
+        suffix = fmt if fmt == "json" else f"{lang}.{fmt}"
         name = f"rights-{self.session.profile_name or 'session'}-{self.report.requirements.name}" \
-               f"-{stamp}-{lang}.{fmt}"
+               f"-{stamp}.{suffix}"
         path = target / name
         path.write_text(render_report(self.report, fmt, lang), encoding="utf-8")
         return path.resolve()
