@@ -23,7 +23,7 @@ def metric(name: str, value: float, unit: str, *, target: float | None = None,
         record["ratio"] = round(float(ratio), 3)
     if target is not None:
         record["target"] = target
-        compared = record.get("ratio", record["value"]) if unit == "ratio" else record["value"]
+        compared = float(record["ratio"] if ratio is not None else record["value"])
         record["met"] = bool(compared <= target) if lower_is_better else bool(compared >= target)
     for key, extra in context.items():
         record[key] = round(extra, 3) if isinstance(extra, float) else extra

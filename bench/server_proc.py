@@ -9,6 +9,7 @@ used to replay exactly the same calls through another client).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 from dataclasses import replace
 from multiprocessing.connection import Connection
@@ -91,10 +92,8 @@ class ServerProcess:
 
     def stop(self) -> None:
         if self._process.is_alive():
-            try:
+            with contextlib.suppress(OSError):
                 self._conn.send("stop")
-            except OSError:
-                pass
             self._process.join(10)
             if self._process.is_alive():
                 self._process.kill()
