@@ -490,8 +490,10 @@ class RightsEngine:
             self._stopped = "auth_failed"
             return False
         if outcome.is_transport or isinstance(outcome.exc, _Cancelled):
+            what = "the check was cancelled before Nmbrs answered" \
+                if isinstance(outcome.exc, _Cancelled) else f"cannot reach Nmbrs: {verdict.message}"
             self._add_account(AccountResult(
-                "connection", Status.ERROR, f"cannot reach Nmbrs: {verdict.message}",
+                "connection", Status.ERROR, what,
                 duration_ms=outcome.duration_ms, finding=True))
             self._stopped = "cancelled" if isinstance(outcome.exc, _Cancelled) else "connect"
             return False
@@ -683,6 +685,7 @@ class RightsEngine:
             for op in self.required:
                 self._rows.setdefault(op.qualified_name,
                                       _Known(verdict, None, "the account checks"))
+            self._settle_all()
             self._finish_cells()
             return False
         for company in self._companies:

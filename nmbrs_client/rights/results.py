@@ -147,14 +147,11 @@ class RightsReport:
     @property
     def exit_code(self) -> int:
         """0 all allowed, 1 a right or scope missing, 2 cannot authenticate/connect/establish."""
-        if self.stopped in ("auth_failed", "connect"):
+        if self.stopped in ("auth_failed", "connect", "cancelled"):
             return EXIT_CONNECT
-        if self.account_findings or self.missing_cells:
+        if any(a.status.is_missing for a in self.account_findings) or self.missing_cells:
             return EXIT_FINDINGS
-        if self.cells_with(Status.ERROR) or any(a.status is Status.ERROR and a.finding
-                                                for a in self.account):
-            return EXIT_CONNECT
-        if self.stopped == "cancelled":
+        if self.cells_with(Status.ERROR) or self.account_findings:
             return EXIT_CONNECT
         return EXIT_OK
 
