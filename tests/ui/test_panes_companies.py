@@ -82,7 +82,8 @@ async def test_copy_and_export_keep_to_what_is_shown(demo_server: DemoServer,
         # The toast names the full path (it may wrap on screen, so read the notification).
         assert any(str(path) in note.message for note in app._notifications)
         await pilot.pause()
-        assert str(path) in screen_text(app)  # and the status bar keeps it
+        assert str(path) in app.status_text  # and the status bar keeps it
+        assert "Exported" in screen_text(app)
 
 
 async def test_restricted_scope_shows_fewer_companies(demo_server: DemoServer,
@@ -123,3 +124,25 @@ async def test_flaky_errors_are_explained_and_r_recovers(demo_server_factory,
         assert pane.loaded and pane.table.total_count > 0
         assert app.is_running
         assert seen_error or pane.table.total_count > 0
+
+
+async def test_small_terminal_80x24_keyboard_only(demo_server: DemoServer,
+                                                  tmp_path: Path) -> None:
+    from tui.screens.employee_detail import EmployeeDetailScreen
+
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_companies(pilot, app)
+        pane.table.focus()
+        await pilot.press("l", "l", "l", "l", "l")  # scroll right to the period column
+        assert pane.table.scroll_x > 0 and "Current period" in screen_text(app)
+        await pilot.press("enter")
+        employees = app.query_one(EmployeesPane)
+        await wait_for(pilot, lambda: employees.table.total_count > 0, 10, "employees")
+        employees.table.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EmployeeDetailScreen)
+                       and len(app.screen.results) == 7, 10, "the detail")
+        assert "Personal info" in screen_text(app)
+        await pilot.press("G")
+        assert "Bank accounts" in screen_text(app)
