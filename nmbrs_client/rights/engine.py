@@ -167,6 +167,7 @@ class RightsEngine:
     _calls: int
     _calls_seen: bool
     _attempts: int
+    _saved_domain: str | None = None
 
     def __init__(
         self,
@@ -208,6 +209,7 @@ class RightsEngine:
         checked_at = self.clock()
         self.this_year = checked_at.year
         self.last_year = checked_at.year - 1
+        self._saved_domain = getattr(getattr(self.client, "settings", None), "domain", None)
         self._watch(self.client)
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency,
                                         thread_name_prefix="nmbrs-rights")
@@ -315,7 +317,7 @@ class RightsEngine:
             "username": getattr(self.client, "username", getattr(settings, "username", "")),
             "domain": getattr(self.client, "domain", None),
             "domain_source": getattr(self.client, "domain_source", ""),
-            "saved_domain": getattr(settings, "domain", None),
+            "saved_domain": self._saved_domain,
             "environment": getattr(settings, "environment", None),
             "profile": getattr(settings, "profile_name", None),
             "scenario": getattr(settings, "scenario", None),

@@ -1,0 +1,45 @@
+"""`nmbrs-tui requirements list|show`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+
+def test_list_shows_builtins_and_config_profiles(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[requirements.payroll]\ntitle = "Payroll export"\n'
+                      'operations = ["CompanyService.Run_GetList"]\n', encoding="utf-8")
+    assert main(["requirements", "--config", str(config), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "integration" in out and "app" in out and "Payroll export" in out
+
+
+def test_show_groups_by_service_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["requirements", "show", "integration"]) == 0
+    out = capsys.readouterr().out
+    employee = out.index("Employee service")
+    company = out.index("Company service")
+    assert employee < out.index("[ ] List_GetByCompany") < company
+    assert company < out.index("[ ] Run_GetList")
+    assert out.count("[ ] ") == 11
+    assert "Settings → Template users" in out
+    assert main(["requirements", "show", "integration", "--lang", "nl"]) == 0
+    assert "Instellingen → Sjabloongebruikers" in capsys.readouterr().out
+
+
+def test_show_json_and_unknown(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["requirements", "show", "app", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "DebtorService.Environment_Get" not in data["operations"]
+    path = tmp_path / "bad.toml"
+    path.write_text('title = "x"\noperations = ["Employee.List_getByCompanyy"]\n',
+                    encoding="utf-8")
+    assert main(["requirements", "show", str(path)]) == 64
+    assert "EmployeeService.List_GetByCompany" in capsys.readouterr().err
+    assert main(["requirements", "show", "nope"]) == 64

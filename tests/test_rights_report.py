@@ -1,0 +1,141 @@
+"""Report renderers: text, Markdown and JSON in English and Dutch, validated by the schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import jsonschema
+import pytest
+
+from nmbrs_client.client import NmbrsClient
+from nmbrs_client.config import demo_settings
+from nmbrs_client.rights.classify import Status
+from nmbrs_client.rights.engine import RightsEngine
+from nmbrs_client.rights.report import actions, load_schema, render
+from nmbrs_client.rights.requirements import BUILTIN_PROFILES
+from nmbrs_client.rights.results import RightsReport
+
+FROZEN = datetime(2026, 11, 24, 10, 0)
+
+
+def run(server: Any, companies: list[int] | None = None, domain: str | None = None,
+        ) -> RightsReport:
+    settings = demo_settings(server.base_url, server.scenario.name)
+    if domain:
+        settings = settings.model_copy(update={"domain": domain})
+    client = NmbrsClient(settings)
+    try:
+        return RightsEngine(client, BUILTIN_PROFILES["integration"], companies=companies,
+                            clock=lambda: FROZEN,
+                            reconnect=lambda d: NmbrsClient(
+                                settings.model_copy(update={"domain": d}))).run()
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="module")
+def reports() -> Any:
+    from nmbrs_client.demo.server import start_demo_server
+
+    found: dict[str, RightsReport] = {}
+    for scenario in ("healthy", "missing-rights", "restricted-scope", "bad-token",
+                     "no-subscription"):
+        server = start_demo_server(scenario, latency_ms=0)
+        try:
+            companies = [20001, 20004, 20005] if scenario == "restricted-scope" else \
+                [20001, 20002]
+            found[scenario] = run(server, companies)
+        finally:
+            server.stop()
+    return found
+
+
+@pytest.mark.parametrize("scenario", ["healthy", "missing-rights", "restricted-scope",
+                                      "bad-token", "no-subscription"])
+def test_json_validates_against_schema(reports: dict[str, RightsReport], scenario: str) -> None:
+    report = reports[scenario]
+    data = json.loads(render(report, "json"))
+    jsonschema.validate(data, load_schema())
+    assert data["exit_code"] == report.exit_code
+    assert data["summary"]["calls"] == report.calls
+    assert len(data["results"]) == len(report.cells)
+    assert data["environment"]["username"] == "demo@example.com"
+    assert "demo-token" not in json.dumps(data)
+
+
+def test_schema_rejects_a_bad_status(reports: dict[str, RightsReport]) -> None:
+    data = json.loads(render(reports["healthy"], "json"))
+    data["results"][0]["status"] = "maybe"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, load_schema())
+
+
+def test_markdown_missing_rights_groups_operations_per_service(
+        reports: dict[str, RightsReport]) -> None:
+    md = render(reports["missing-rights"], "markdown", "en")
+    assert ("Settings → Template users → <your API template> → API → Employee service → "
+            "enable Department_GetCurrent, Function_GetCurrent, "
+            "SalaryDocuments_GetAnnualStatementPDF.") in md
+    assert ("API → Company service → enable "
+            "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany.") in md
+    assert "1 March 2027: 97 days after this check" in md
+    assert "two-factor" in md and "Masterbedrijfslogin" in md
+    nl = render(reports["missing-rights"], "markdown", "nl")
+    assert "Instellingen → Sjabloongebruikers → <uw API-sjabloon> → API → Employee service " \
+           "(werknemers) → zet Department_GetCurrent, Function_GetCurrent" in nl
+    assert "1 maart 2027" in nl and "97 dagen na deze controle" in nl
+    assert "tweestapsverificatie" in nl
+
+
+def test_markdown_scope_and_credentials(reports: dict[str, RightsReport]) -> None:
+    scope = render(reports["restricted-scope"], "markdown", "en")
+    assert "Give this user access to companies 20004, 20005" in scope
+    assert "debtor tag" in scope
+    assert "Geef deze gebruiker toegang tot bedrijven 20004, 20005" in render(
+        reports["restricted-scope"], "markdown", "nl")
+    bad = render(reports["bad-token"], "markdown", "en")
+    assert "User profile → API token" in bad
+    assert "Gebruikersprofiel → API-token" in render(reports["bad-token"], "markdown", "nl")
+    sub = render(reports["no-subscription"], "markdown", "en")
+    assert "no valid API subscription" in sub
+
+
+def test_markdown_healthy_says_nothing_to_do(reports: dict[str, RightsReport]) -> None:
+    md = render(reports["healthy"], "markdown", "en")
+    assert "Nothing: every required operation is allowed" in md
+    assert "Niets: alle benodigde API-calls zijn toegestaan" in render(
+        reports["healthy"], "markdown", "nl")
+    assert not actions(reports["healthy"])
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_text_has_matrix_account_summary_and_calls(reports: dict[str, RightsReport],
+                                                   lang: str) -> None:
+    report = reports["missing-rights"]
+    text = render(report, "text", lang)
+    denied = "✗ denied" if lang == "en" else "✗ geweigerd"
+    allowed = "✓ allowed" if lang == "en" else "✓ toegestaan"
+    line = next(row for row in text.splitlines() if row.strip().startswith("Department_GetCurrent"))
+    assert line.count(denied) == 2
+    line = next(row for row in text.splitlines() if row.strip().startswith("Run_GetList"))
+    assert line.count(allowed) == 2
+    assert f"{report.calls}" in text and ("Calls" in text or "Aanroepen" in text)
+    assert "credentials" in text
+
+
+def test_wrong_domain_action(demo_server: Any) -> None:
+    report = run(demo_server, [20001], domain="elsewhere")
+    assert "Use domain `demo` (the saved domain `elsewhere` is wrong)" in render(
+        report, "markdown", "en")
+    assert "Gebruik domein `demo`" in render(report, "markdown", "nl")
+
+
+def test_days_left_follows_the_clock(reports: dict[str, RightsReport]) -> None:
+    report = reports["healthy"]
+    assert report.days_left() == 97
+    report.checked_at = datetime(2027, 3, 11)
+    assert report.days_left() == -10
+    assert "10 days before this check" in render(report, "markdown", "en")
+    assert Status.ALLOWED.value == "allowed"
