@@ -1,0 +1,217 @@
+"""Metric 6: the 5,000-employee company in the TUI: show the list, filter per keystroke, RSS.
+
+- List: a :class:`TablePanel` (the employees pane's table, with its columns) inside
+  ``App.run_test()``; the clock runs from "the data is here" (the employee and employment
+  models, as the pane has them in its cache) through building the rows, ``set_rows`` and the
+  next idle refresh.
+- Keystroke: per key of "van de", ``set_filter`` over all rows plus rendering every visible
+  table line (the app's work for one keystroke). For context, the same keys pressed through
+  the pilot into the filter input, with 5,000 rows and with an empty table: the pilot's own
+  wait for idle (≈ 80 ms here) dominates those, so the difference is what the rows cost.
+- RSS: a separate process runs the real app headless against a demo server in yet another
+  process, selects the big company and waits until all 5,000 rows are in the employees table;
+  then it reads its own peak RSS (``VmHWM``). It also times opening the company end to end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.records import Record, median, metric, miss_note
+from bench.server_proc import ServerProcess
+
+LIST_TARGET_S = 1.0
+KEYSTROKE_TARGET_MS = 50.0
+RSS_TARGET_MB = 250.0
+REPO = Path(__file__).resolve().parent.parent
+FILTER_KEYS = "van de"
+
+
+def _world_data(small: bool) -> tuple[list[Any], dict[int, Any]]:
+    """Employees and employments of the big demo company (or of a small one, for quick runs)."""
+    from nmbrs_client import models
+    from nmbrs_client.demo import DEMO_SEED, DEMO_TODAY
+    from nmbrs_client.demo.data import DemoWorld
+
+    world = DemoWorld(DEMO_SEED, DEMO_TODAY)
+    cid = world.companies()[0].ID if small else world.big_company_id()
+    employees = [models.Employee.model_validate(e.model_dump()) for e in world.employees(cid)]
+    employments = {e.EmployeeId: e for e in (
+        models.EmployeeEmployments.model_validate(x.model_dump())
+        for x in world.employments(cid))}
+    return employees, employments
+
+
+def _rows(employees: list[Any], employments: dict[int, Any], today: Any) -> list[Any]:
+    """Rows as the employees pane builds them (same columns, same cell formatting)."""
+    from tui.panes.employees import employment_state, latest_employment
+    from tui.widgets.fast_table import Row
+
+    rows = []
+    for employee in employees:
+        job = latest_employment(employments.get(employee.Id))
+        rows.append(Row(employee.Id, {
+            "number": str(employee.Number), "name": employee.DisplayName or "",
+            "start": job.StartDate.strftime("%d-%m-%Y") if job and job.StartDate else "",
+            "end": job.EndDate.strftime("%d-%m-%Y") if job and job.EndDate else "",
+            "active": employment_state(job, today), "department": "…", "function": "…",
+        }, {"number": employee.Number}, data=employee))
+    return rows
+
+
+async def _table_timings(small: bool, reps: int) -> dict[str, Any]:
+    from textual.app import App, ComposeResult
+
+    from nmbrs_client.demo import DEMO_TODAY
+    from tui.panes.employees import COLUMNS
+    from tui.widgets.table_panel import TablePanel
+
+    employees, employments = _world_data(small)
+
+    class Bench(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TablePanel("Employees", COLUMNS, export_name="employees",
+                             download_dir=lambda: Path("."))
+
+    app = Bench()
+    list_times: list[float] = []
+    key_times: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = app.query_one(TablePanel)
+        table = panel.table
+        for _ in range(reps):
+            table.clear()
+            await pilot.pause()
+            started = time.perf_counter()
+            table.set_rows(_rows(employees, employments, DEMO_TODAY))
+            table.refresh()
+            await pilot.pause()
+            list_times.append(time.perf_counter() - started)
+        assert table.total_count == len(employees)
+        # The app's own work per keystroke: filter all rows, then render every table line
+        # that a repaint draws.
+        for end in range(1, len(FILTER_KEYS) + 1):
+            started = time.perf_counter()
+            table.set_filter(FILTER_KEYS[:end])
+            for y in range(table.size.height):
+                table.render_line(y)
+            key_times.append((time.perf_counter() - started) * 1000)
+        shown = table.row_count
+        table.set_filter("")
+        await pilot.pause()
+        # The same keys pressed through the pilot (Input → filter → idle), with 5,000 rows
+        # and with none: the pilot's own wait is most of it, the difference is the rows' cost.
+        press_full = await _presses(pilot, table)
+        table.clear()
+        press_empty = await _presses(pilot, table)
+    return {"list_s": list_times, "keys_ms": key_times, "rows": len(employees),
+            "filtered_rows": shown, "filter": FILTER_KEYS, "press_full_ms": press_full,
+            "press_empty_ms": press_empty}
+
+
+async def _presses(pilot: Any, table: Any) -> list[float]:
+    """Milliseconds per key of FILTER_KEYS typed into the panel's filter via the pilot."""
+    table.focus()
+    await pilot.press("slash")
+    times = []
+    for key in FILTER_KEYS:
+        started = time.perf_counter()
+        await pilot.press("space" if key == " " else key)
+        times.append((time.perf_counter() - started) * 1000)
+    await pilot.press("escape")
+    return times
+
+
+RSS_SCRIPT = r"""
+import asyncio, json, os, sys, time
+from nmbrs_client.config import demo_settings
+from tui.app import NmbrsApp
+from tui.messages import CompanySelected
+
+def vm(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+async def main(base_url, company_id, expected):
+    app = NmbrsApp(settings=demo_settings(base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = time.monotonic() + 60
+        while app.session is None or app.pane("employees") is None:
+            if time.monotonic() > deadline:
+                raise SystemExit("the app did not connect")
+            await asyncio.sleep(0.05)
+            await pilot.pause()
+        companies = app.session.client.companies()
+        company = next(c for c in companies if c.ID == company_id)
+        before = vm("VmHWM")
+        started = time.perf_counter()
+        app.post_message(CompanySelected(company))
+        pane = app.pane("employees")
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            await pilot.pause()
+            if pane.table.total_count >= expected:
+                break
+        opened = time.perf_counter() - started
+        rows = pane.table.total_count
+        print(json.dumps({"rows": rows, "open_s": opened, "hwm_mb": vm("VmHWM"),
+                          "rss_mb": vm("VmRSS"), "hwm_before_mb": before}), flush=True)
+    os._exit(0)
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+"""
+
+
+def _rss(expected: int) -> dict[str, Any]:
+    with ServerProcess("healthy") as server:
+        company = server.big_company
+        done = subprocess.run([sys.executable, "-c", RSS_SCRIPT, server.base_url, str(company),
+                               str(expected)], capture_output=True, text=True, cwd=REPO,
+                              timeout=180, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"the RSS probe printed nothing ({done.returncode}): "
+                           f"{done.stderr[-300:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def run(quick: bool = False) -> list[Record]:
+    timings = asyncio.run(_table_timings(quick, 1 if quick else 3))
+    list_s = median(timings["list_s"])
+    keys = timings["keys_ms"]
+    records = [
+        metric("big_company.list_show", list_s, "s", target=LIST_TARGET_S, rows=timings["rows"],
+               runs=len(timings["list_s"]),
+               note=miss_note(list_s, LIST_TARGET_S, "s", "build rows lazily (only the "
+                              "visible ones) instead of all at once")),
+        metric("big_company.filter_keystroke", median(keys), "ms", target=KEYSTROKE_TARGET_MS,
+               max_ms=max(keys), keys=len(keys), rows=timings["rows"],
+               filtered_rows=timings["filtered_rows"], filter=timings["filter"],
+               pilot_press_ms=median(timings["press_full_ms"]),
+               pilot_press_empty_table_ms=median(timings["press_empty_ms"]),
+               note=miss_note(median(keys), KEYSTROKE_TARGET_MS, "ms",
+                              "filter incrementally (narrow the previous view when the filter "
+                              "grows) instead of rescanning every row")),
+    ]
+    if not quick:
+        rss = _rss(timings["rows"])
+        records.append(metric(
+            "big_company.peak_rss", rss["hwm_mb"], "MB", target=RSS_TARGET_MB, rows=rss["rows"],
+            rss_now_mb=rss["rss_mb"], peak_before_company_mb=rss["hwm_before_mb"],
+            note=miss_note(rss["hwm_mb"], RSS_TARGET_MB, "MB", "keep fewer copies of the "
+                           "employee list (models, rows, cache)")))
+        records.append(metric(
+            "big_company.open_end_to_end", rss["open_s"], "s", rows=rss["rows"],
+            note="CompanySelected → all rows in the employees table, including the "
+                 "List_GetByCompany and employments calls to the demo server (0 ms latency)"))
+    return records
