@@ -141,6 +141,10 @@ class GuardedTransport(Transport):
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         session.verify = verify_tls
+        if not verify_tls:
+            # The UI and the CLI show their own warning; urllib3's per-request one would
+            # write into the terminal the dashboard is drawing on.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         session.trust_env = True
         session.headers["User-Agent"] = user_agent
         super().__init__(session=session, timeout=read_timeout, operation_timeout=read_timeout)

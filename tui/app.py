@@ -220,6 +220,9 @@ class NmbrsApp(App[int]):
         text.append("  ")
         text.append(" READ-ONLY ", style="bold reverse")
         text.append("  ")
+        if not info.verify_tls:
+            text.append(" ⚠ TLS UNVERIFIED ", style="bold black on yellow")
+            text.append("  ")
         if info.stage == CONNECTED:
             text.append("✓ connected", style="green")
         elif info.stage == FAILED:

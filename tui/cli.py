@@ -84,7 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list = ["tui", *args_list]
     parser = build_parser()
     try:
-        args = parser.parse_args(args_list)
+        try:
+            args = parser.parse_args(args_list)
+        except SystemExit as exit_:  # usage errors (64) and --help (0) from argparse
+            return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except UsageError as exc:

@@ -65,6 +65,7 @@ class ConnectionInfo:
     domain: str | None = None
     domain_source: str | None = None
     scenario: str | None = None
+    verify_tls: bool = True
     config_path: str | None = None
     credentials: str = "not checked yet"
     credentials_ok: bool | None = None
@@ -102,7 +103,7 @@ def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> Co
                       environment=settings.environment, base_url=settings.base_url,
                       host=settings.host, username=settings.username, domain=settings.domain,
                       domain_source="profile" if settings.domain else "not yet discovered",
-                      scenario=settings.scenario)
+                      scenario=settings.scenario, verify_tls=settings.verify_tls)
 
 
 class Connector:

@@ -127,6 +127,9 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency is not None:
         settings = settings.model_copy(update={"concurrency": args.concurrency})
     progress = _Progress(args.quiet)
+    if not settings.verify_tls:
+        print(f"nmbrs-tui check: warning: TLS certificate verification is OFF for "
+              f"{settings.base_url} (verify_tls = false in the profile)", file=sys.stderr)
     client = NmbrsClient(settings)
     cancel = threading.Event()
     extra: list[Any] = []

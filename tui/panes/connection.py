@@ -96,6 +96,9 @@ class ConnectionPane(Pane):
             f"scenario {info.scenario}" if info.environment == "demo" and info.scenario else "")
         base = mask_port(info.base_url) if self.deterministic else info.base_url
         row("Base URL", base)
+        if not info.verify_tls:
+            row("TLS", Text("⚠ certificate verification is OFF for this custom base URL "
+                            "(verify_tls = false)", style="bold yellow"))
         row("Username", info.username)
         row("Domain", info.domain, info.domain_source or "")
         row("Credentials", _credentials_text(info))

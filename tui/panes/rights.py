@@ -336,10 +336,11 @@ class RightsPane(Pane):
     def _rebuild_table(self) -> None:
         table = self.query_one(VimTable)
         table.clear(columns=True)
-        table.add_column("Operation", key="op")
+        # Fixed widths: the layout must not depend on which cells happened to arrive first.
+        table.add_column("Operation", key="op", width=38)
         for company in self.companies:
             name = (company.name or "")[:14]
-            table.add_column(f"{company.id} {name}".strip(), key=str(company.id))
+            table.add_column(f"{company.id} {name}".strip(), key=str(company.id), width=20)
         for op in self.operations:
             row = [Text(short_operation(op), style="bold")]
             for company in self.companies:
