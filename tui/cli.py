@@ -19,7 +19,7 @@ EXIT_FINDINGS = 1
 EXIT_CONNECT = 2
 EXIT_USAGE = 64
 
-SUBCOMMANDS = ("check", "config", "demo-server", "requirements", "tui")
+SUBCOMMANDS = ("check", "config", "demo-server", "requirements", "runs", "tui")
 
 
 class UsageError(Exception):
@@ -55,12 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     tui = sub.add_parser("tui", help="open the dashboard (the default)")
     _add_tui_options(tui)
 
-    from tui.commands import check_cmd, config_cmd, demo_server_cmd, requirements_cmd
+    from tui.commands import check_cmd, config_cmd, demo_server_cmd, requirements_cmd, runs_cmd
 
     check_cmd.add_parser(sub, _add_connection_options)
     config_cmd.add_parser(sub)
     demo_server_cmd.add_parser(sub)
     requirements_cmd.add_parser(sub)
+    runs_cmd.add_parser(sub, _add_connection_options)
     return parser
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.commands.connection_args import UsageProblem, settings_from_args
+
 EXIT_USAGE = 64
 
 
@@ -46,26 +48,6 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
 def _usage(message: str) -> int:
     print(f"nmbrs-tui check: {message}", file=sys.stderr)
     return EXIT_USAGE
-
-
-def _settings(args: argparse.Namespace, config: Any) -> tuple[Any, Any]:
-    """(settings, demo server or None) from the connection options."""
-    from nmbrs_client.config import demo_settings, resolve_settings
-
-    if args.demo:
-        from nmbrs_client.demo.server import start_demo_server
-
-        scenario = args.scenario or "healthy"
-        server = start_demo_server(scenario, latency_ms=args.latency_ms)
-        return demo_settings(server.base_url, scenario), server
-    if args.scenario or args.latency_ms is not None:
-        raise _Usage("--scenario and --latency-ms need --demo")
-    overrides = {"base_url": args.base_url, "username": args.username, "domain": args.domain}
-    return resolve_settings(config, profile=args.profile, overrides=overrides), None
-
-
-class _Usage(Exception):
-    pass
 
 
 class _Progress:
@@ -111,8 +93,6 @@ def run(args: argparse.Namespace) -> int:
 
     if args.concurrency is not None and not 1 <= args.concurrency <= 32:
         return _usage("--concurrency must be between 1 and 32")
-    if args.demo and (args.base_url or args.username or args.profile):
-        return _usage("--demo cannot be combined with --profile, --base-url or --username")
     config: Any = None
     try:
         config = load_config(Path(args.config_path) if args.config_path else None)
@@ -121,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
             raise
     profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
     try:
-        settings, server = _settings(args, config)
-    except _Usage as exc:
+        settings, server = settings_from_args(args, config)
+    except UsageProblem as exc:
         return _usage(str(exc))
     if args.concurrency is not None:
         settings = settings.model_copy(update={"concurrency": args.concurrency})
