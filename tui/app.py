@@ -53,7 +53,8 @@ if TYPE_CHECKING:
     from nmbrs_client.config import ConnectionSettings
     from tui.session import Session
 
-FROZEN_NOW = datetime.datetime(2026, 3, 16, 9, 30, 0)
+# The demo world's own "today" (DEMO_TODAY), so frozen pictures agree with its data.
+FROZEN_NOW = datetime.datetime(2026, 11, 24, 9, 30, 0)
 ENV_BADGES = {
     "production": ("▲ PRODUCTION", "bold white on red"),
     "sandbox": ("SANDBOX", "bold black on yellow"),
