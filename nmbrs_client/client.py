@@ -191,11 +191,17 @@ class NmbrsClient:
             return self.domain
 
     # -------------------------------------------------------------------- call
-    def call(self, operation: Operation | str, **params: Any) -> Any:
-        """Invoke one allowlisted operation and return its result as plain Python data."""
+    def call(self, operation: Operation | str, *, discover_domain: bool = True,
+             **params: Any) -> Any:
+        """Invoke one allowlisted operation and return its result as plain Python data.
+
+        ``discover_domain=False`` sends an ``AuthHeaderWithDomain`` call with whatever domain
+        is known right now (none before discovery; the element is optional in v3) instead of
+        waiting for :meth:`ensure_domain`, so a caller can run it alongside Environment_Get.
+        """
         op = self._allowed(operation)
         arguments = self._arguments(op, params)
-        if op.header is Header.AUTH_WITH_DOMAIN:
+        if op.header is Header.AUTH_WITH_DOMAIN and discover_domain:
             self.ensure_domain()
         return self._invoke(op, arguments)
 

@@ -105,7 +105,7 @@ class ProfileConfig(BaseModel):
     token: SecretStr | None = None
     timeout_s: float = Field(default=30.0, gt=0, le=600)
     connect_timeout_s: float = Field(default=10.0, gt=0, le=120)
-    concurrency: int = Field(default=8, ge=1, le=32)
+    concurrency: int = Field(default=12, ge=1, le=32)
     rate_limit_per_s: float = Field(default=120.0, gt=0, le=150)
     wsdl: WsdlSource = "bundled"
     verify_tls: bool = True
@@ -261,7 +261,7 @@ class ConnectionSettings(BaseModel):
     domain: str | None = None
     timeout_s: float = Field(default=30.0, gt=0, le=600)
     connect_timeout_s: float = Field(default=10.0, gt=0, le=120)
-    concurrency: int = Field(default=8, ge=1, le=32)
+    concurrency: int = Field(default=12, ge=1, le=32)
     rate_limit_per_s: float = Field(default=120.0, gt=0, le=150)
     wsdl: WsdlSource = "bundled"
     verify_tls: bool = True

@@ -157,6 +157,18 @@ def test_domain_is_discovered_once_when_the_profile_has_none(demo_server: DemoSe
     assert ops.count("DebtorService.Environment_Get") == 1
 
 
+def test_call_without_waiting_for_domain_discovery(demo_server: DemoServer) -> None:
+    client = make_client(demo_server, domain=None)
+    companies = client.call("CompanyService.List_GetAll", discover_domain=False)
+    assert companies  # the Domain element is optional: the call went without one
+    assert client.domain_source == "not yet discovered"
+    assert [r.operation for r in client.call_log.records()] == ["CompanyService.List_GetAll"]
+    client.call("CompanyService.List_GetAll")  # the default still discovers first
+    assert client.domain == "demo"
+    assert [r.operation for r in client.call_log.records()][1:] == [
+        "DebtorService.Environment_Get", "CompanyService.List_GetAll"]
+
+
 def test_denied_environment_get_goes_on_without_domain(
         demo_server_factory: DemoServerFactory, tmp_path: Any) -> None:
     scenario = tmp_path / "deny-env.toml"

@@ -56,11 +56,14 @@ def test_healthy_all_allowed_with_few_calls(demo_server: DemoServer) -> None:
     # ops + companies + a small constant (Environment_Get and the two lists)
     assert report.calls == demo_server.stats.total_calls - before
     assert report.calls <= 11 + companies + 3
-    # Every operation was probed once, every company's column once (List_GetByCompany).
+    # Every operation was probed once, every company's column once with the cheapest
+    # company-level call (Run_GetList for one year, not the whole employee list).
     probed = [c for c in report.cells if c.basis == PROBED]
     assert {c.qualified_name for c in probed} == set(INTEGRATION.qualified_names)
     assert {c.company_id for c in probed
-            if c.operation == "List_GetByCompany"} == {c.id for c in report.companies}
+            if c.operation == "Run_GetList"} == {c.id for c in report.companies}
+    assert [c.company_id for c in probed if c.operation == "List_GetByCompany"] == [20001]
+    assert "Column probe: CompanyService.Run_GetList on every company" in report.notes
     inferred = [c for c in report.cells if c.basis != PROBED]
     assert inferred and all(c.basis.startswith("inferred from ") and " on company " in c.basis
                             for c in inferred)
@@ -100,13 +103,14 @@ def test_restricted_scope_visible_companies_are_fine(demo_server_factory: Any) -
     assert report.exit_code == 0
 
 
-def test_bad_token_stops_after_one_call(demo_server_factory: Any) -> None:
+def test_bad_token_stops_after_the_first_round_trip(demo_server_factory: Any) -> None:
     server = demo_server_factory("bad-token")
     report = check(server)
     assert report.stopped == "auth_failed"
     assert report.exit_code == 2
-    assert report.calls == 1 == server.stats.total_calls
-    assert report.account[0].check == "credentials"
+    # Environment_Get and the two lists go out together; nothing follows them.
+    assert report.calls == 3 == server.stats.total_calls
+    assert [a.check for a in report.account] == ["credentials"]  # judged by Environment_Get
     assert report.account[0].status is Status.AUTH_FAILED and report.account[0].fault_code == 1001
 
 

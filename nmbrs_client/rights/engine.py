@@ -5,22 +5,27 @@ user's template and are the same for every company; data scope belongs to the de
 So the engine probes rows once and columns once:
 
 - **account**: ``Environment_Get`` with the plain header (credentials, domain discovery), a
-  check of the saved domain, then the debtor and company lists;
+  check of the saved domain, and the debtor and company lists, all in one round trip; the
+  lists are read only after Environment_Get has been judged;
 - **row probe**: every required operation once, on a company proven in scope, with ids the
   account returned itself (employee from ``List_GetByCompany`` or another allowed source, run
   from ``Run_GetList`` this year or last year, last year for the annual statement);
-- **column probe**: one cheap call per company (the first allowed of List_GetByCompany,
-  Run_GetList, Company_GetCurrentPeriod) decides whether its data is reachable.
+- **column probe**: one cheap call per company (the first allowed of Run_GetList for this year,
+  Company_GetCurrentPeriod, List_GetByCompany) decides whether its data is reachable.
 
 That costs about ``required ops + companies + a few`` calls; ``thorough`` also probes every
-other cell directly. Probes run on a bounded thread pool as soon as their inputs exist; one
-orchestrating thread owns all state (workers only make calls), so no locks are needed. Only
-transport errors are retried; a fault is an answer. Nothing is written, PDFs are counted and
-discarded.
+other cell directly. To keep the critical path at three round trips (account → company-level
+probes, which give the ids → per-employee probes), the row probes on the first candidate
+company and the first few column probes start together with its column probe; their answers
+become verdicts only once that column probe has proven the company in scope. Probes run on a
+bounded thread pool fed from a priority queue; one orchestrating thread owns all state
+(workers only make calls), so no locks are needed. Only transport errors are retried; a fault
+is an answer. Nothing is written, PDFs are counted and discarded.
 """
 
 from __future__ import annotations
 
+import heapq
 import queue
 import threading
 import time
@@ -46,10 +51,11 @@ from nmbrs_client.rights.results import (
     RightsReport,
 )
 
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 12
 DEFAULT_RETRIES = 2
 EMPLOYEE_SEARCH_LIMIT = 20  # companies to look through for an employee id (extra calls)
 RUN_SEARCH_LIMIT = 3  # companies with employees to look through for a payroll run
+SPECULATIVE_COLUMNS = 8  # column probes started before the column operation is proven allowed
 
 ENVIRONMENT_GET = get_operation("DebtorService", "Environment_Get")
 DEBTORS = get_operation("DebtorService", "List_GetAll")
@@ -63,8 +69,10 @@ PICSA = get_operation("EmployeeService",
                       "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany")
 SCHEDULES = get_operation("EmployeeService", "Schedule_GetAll_AllEmployeesByCompany")
 
-# Cheapest first: the column probe is one of these (required ones preferred).
-COLUMN_PREFERENCE: tuple[Operation, ...] = (EMPLOYEES, RUNS, CURRENT_PERIOD)
+# Cheapest first: the column probe is the first allowed of these (then any other required
+# company-level operation). Run_GetList for one year and the current period are a few rows;
+# the employee list is the whole company (5,000 rows for a big one).
+COLUMN_PREFERENCE: tuple[Operation, ...] = (RUNS, CURRENT_PERIOD, EMPLOYEES)
 # Where an employee id can come from when List_GetByCompany is switched off.
 EMPLOYEE_SOURCES: tuple[Operation, ...] = (EMPLOYEES, EMPLOYMENTS, PICSA, SCHEDULES)
 ACCOUNT_CALLS: frozenset[str] = frozenset({DEBTORS.qualified_name, COMPANIES.qualified_name})
@@ -271,10 +279,18 @@ class RightsEngine:
         self._subdomain: str | None = None
         self._cache: dict[tuple[str, tuple[tuple[str, int], ...]], _Outcome] = {}
         self._waiters: dict[tuple[str, tuple[tuple[str, int], ...]], list[Callback]] = {}
-        self._done: queue.Queue[tuple[Any, Future[_Outcome]]] = queue.Queue()
-        self._inflight = 0
+        self._done: queue.Queue[tuple[Any, Future[_Outcome], bool]] = queue.Queue()
+        self._inflight = 0  # queued or running
+        self._running = 0
+        self._running_heavy = 0
+        self._pending_heavy: list[tuple[int, int, tuple[str, tuple[tuple[str, int], ...]],
+                                        Operation]] = []
+        self._sequence = 0
+        self._pending: list[tuple[int, int, tuple[str, tuple[tuple[str, int], ...]],
+                                  Operation]] = []
         self._ready: deque[tuple[Callback, _Outcome]] = deque()
         self._env_authenticated = False
+        self._lists_without_domain = False
         self._reconnected = False
         self._no_subscription = False
         self._employee_reason: str | None = None
@@ -288,6 +304,7 @@ class RightsEngine:
         self._employee_waiters: list[Callable[[tuple[int, int, str] | None, str], None]] = []
         self._employee_searching = False
         self._emit_default_cells = True
+        self._prefetched = False
 
     def _watch(self, client: Any) -> None:
         log = getattr(client, "call_log", None)
@@ -335,7 +352,10 @@ class RightsEngine:
             with self._attempt_lock:
                 self._attempts += 1
             try:
-                result = self.client.call(op, **dict(params))
+                if self._lists_without_domain and op.qualified_name in ACCOUNT_CALLS:
+                    result = self.client.call(op, discover_domain=False, **dict(params))
+                else:
+                    result = self.client.call(op, **dict(params))
             except Exception as exc:
                 if is_retryable(exc) and attempts <= self.retries:
                     self.cancel_event.wait(self.backoff_s * (2 ** (attempts - 1)))
@@ -347,8 +367,16 @@ class RightsEngine:
                 return _Outcome(op, params, None, None, duration, attempts, _pdf_size(result))
             return _Outcome(op, params, result, None, duration, attempts)
 
-    def _request(self, op: Operation, params: dict[str, int], callback: Callback) -> None:
-        """Make (or reuse) the call ``op(**params)``; ``callback`` runs on the orchestrator."""
+    def _request(self, op: Operation, params: dict[str, int], callback: Callback,
+                 priority: int = 0, heavy: bool = False) -> None:
+        """Make (or reuse) the call ``op(**params)``; ``callback`` runs on the orchestrator.
+
+        Calls wait in a priority queue (lowest ``priority`` first, then first come) and at most
+        ``concurrency`` run at once, so a probe on the critical path never queues behind the
+        many column probes of a large account. ``heavy`` calls (whole-company lists in
+        thorough mode) hold at most a third of the workers while light calls wait, so the
+        CPU-bound big lists overlap with the latency-bound small calls instead of taking turns.
+        """
         key = (op.qualified_name, tuple(sorted(params.items())))
         cached = self._cache.get(key)
         if cached is not None:
@@ -362,13 +390,34 @@ class RightsEngine:
         if self.cancel_event.is_set():
             self._deliver(key, _Outcome(op, key[1], None, _Cancelled(), 0.0, 0))
             return
-        future = self._pool.submit(self._call, op, key[1])
+        self._sequence += 1
+        heapq.heappush(self._pending_heavy if heavy else self._pending,
+                       (priority, self._sequence, key, op))
         self._inflight += 1
+        self._dispatch()
 
-        def finished(done: Future[_Outcome]) -> None:
-            self._done.put((key, done))
+    def _prefetch(self, op: Operation, params: dict[str, int], priority: int = 0) -> None:
+        """Start a call whose answer will be wanted soon; whoever asks for it later shares it."""
+        self._request(op, params, lambda _outcome: None, priority)
 
-        future.add_done_callback(finished)
+    def _dispatch(self) -> None:
+        """Hand queued calls to the pool while a worker is free."""
+        heavy_cap = max(1, self.concurrency // 3)
+        while (self._pending or self._pending_heavy) and self._running < self.concurrency:
+            heavy = bool(self._pending_heavy) and (
+                self._running_heavy < heavy_cap or not self._pending)
+            if not heavy and not self._pending:
+                break
+            _priority, _seq, key, op = heapq.heappop(
+                self._pending_heavy if heavy else self._pending)
+            self._running += 1
+            self._running_heavy += heavy
+            future = self._pool.submit(self._call, op, key[1])
+
+            def finished(done: Future[_Outcome], key: Any = key, heavy: bool = heavy) -> None:
+                self._done.put((key, done, heavy))
+
+            future.add_done_callback(finished)
 
     def _deliver(self, key: tuple[str, tuple[tuple[str, int], ...]], outcome: _Outcome) -> None:
         self._cache[key] = outcome
@@ -383,10 +432,13 @@ class RightsEngine:
                 callback(ready)
                 continue
             try:
-                key, future = self._done.get(timeout=0.1)
+                key, future, heavy = self._done.get(timeout=0.1)
             except queue.Empty:
                 continue
             self._inflight -= 1
+            self._running -= 1
+            self._running_heavy -= heavy
+            self._dispatch()
             try:
                 outcome = future.result()
             except BaseException as exc:  # cancelled future or a bug in _call
@@ -405,7 +457,17 @@ class RightsEngine:
         self._emit(result)
 
     def _account(self) -> bool:
-        """Credentials, domain, subscription, companies. False when the check must stop."""
+        """Credentials, domain, subscription, companies. False when the check must stop.
+
+        The debtor and company lists go out together with Environment_Get (one round trip,
+        not two); their answers are only read once Environment_Get has been judged. Without a
+        saved domain they go without one (the element is optional in v3) and are asked again
+        with the discovered domain if that alone made them fail.
+        """
+        self._lists_without_domain = \
+            getattr(self.client, "domain_source", "") == "not yet discovered"
+        self._prefetch(DEBTORS, {})
+        self._prefetch(COMPANIES, {})
         if not self._credentials():
             return False
         debtors, companies = self._lists()
@@ -528,6 +590,8 @@ class RightsEngine:
                 f"the saved domain {saved} is wrong ({why}){advice}; this check went on "
                 f"{went_on}", fault_code=1001, finding=True, value=right))
             self._reconnected = True
+            self._loop()  # lists asked with the wrong domain: let them end, then forget them
+            self._cache.clear()
             self.client = self.reconnect(right)
             self._watch(self.client)
             return True
@@ -539,6 +603,8 @@ class RightsEngine:
 
     def _lists(self) -> tuple[list[int] | None, list[CompanyRef] | None]:
         """Debtor and company lists, in parallel. ``(None, None)`` means stop."""
+        sent_without_domain = self._lists_without_domain
+        self._lists_without_domain = False
         results: dict[str, _Outcome] = {}
 
         def keep(outcome: _Outcome) -> None:
@@ -553,6 +619,11 @@ class RightsEngine:
                 self._rows[op.qualified_name] = _Known(outcome.verdict, None, op.qualified_name,
                                                        outcome.duration_ms)
         statuses = {debt.verdict.status, comp.verdict.status}
+        if Status.AUTH_FAILED in statuses and sent_without_domain and self._env_authenticated \
+                and getattr(self.client, "domain", None):
+            # Asked without a domain while Environment_Get was still finding it: ask again.
+            self._cache.clear()
+            return self._lists()
         if Status.AUTH_FAILED in statuses:
             saved = self.client.domain
             if self._env_authenticated and saved and not self._reconnected:
@@ -702,9 +773,8 @@ class RightsEngine:
     def _column_candidates(self) -> list[Operation]:
         required_company_ops = [op for op in self.required
                                 if op.needs and set(op.needs) <= {"company", "year"}]
-        ordered = [op for op in COLUMN_PREFERENCE if op in required_company_ops]
+        ordered = list(COLUMN_PREFERENCE)
         ordered += [op for op in required_company_ops if op not in ordered]
-        ordered += [op for op in COLUMN_PREFERENCE if op not in ordered]
         return [op for op in ordered
                 if self._rows.get(op.qualified_name) is None
                 or self._rows[op.qualified_name].verdict.status is not Status.ENDPOINT_DENIED]
@@ -727,21 +797,24 @@ class RightsEngine:
         for op in self.required:
             if not op.needs and op.qualified_name not in self._rows:
                 self._request(op, {}, self._row_done(op, None))
-        self._anchor_search(0, 0)
+        self._anchor_search(0, frozenset())
 
     def _probe_order(self) -> list[int]:
         return [c.id for c in self._companies if c.id not in self._cols]
 
-    def _anchor_search(self, company_index: int, op_index: int) -> None:
-        """Find the first company where a column operation succeeds: that proves it in scope."""
-        candidates = self._column_candidates()
+    def _anchor_search(self, company_index: int, tried: frozenset[str]) -> None:
+        """Find the first company where a column operation succeeds: that proves it in scope.
+
+        ``tried``: column operations that answered 1002 (switched off, the same everywhere).
+        """
+        candidates = [op for op in self._column_candidates() if op.qualified_name not in tried]
         order = [c.id for c in self._companies if c.visible is not False]
         while company_index < len(order) and order[company_index] in self._cols:
             company_index += 1
-        if op_index >= len(candidates) or company_index >= len(order):
+        if not candidates or company_index >= len(order):
             self._no_anchor(order, candidates, company_index)
             return
-        op = candidates[op_index]
+        op = candidates[0]
         company_id = order[company_index]
 
         def done(outcome: _Outcome) -> None:
@@ -752,7 +825,7 @@ class RightsEngine:
             elif verdict.status is Status.ENDPOINT_DENIED:
                 self._set_row(op, _Known(verdict, company_id, op.qualified_name,
                                          outcome.duration_ms))
-                self._anchor_search(company_index, op_index + 1)
+                self._anchor_search(company_index, tried | {op.qualified_name})
             else:
                 basis = PROBED if op.qualified_name in self._required_names else \
                     f"inferred from {op.qualified_name} on company {company_id}"
@@ -761,9 +834,50 @@ class RightsEngine:
                         op.qualified_name in self._required_names:
                     self._set_row(op, _Known(verdict, company_id, op.qualified_name,
                                              outcome.duration_ms))
-                self._anchor_search(company_index + 1, op_index)
+                self._anchor_search(company_index + 1, tried)
 
+        first = not self._prefetched
+        if first:  # the first candidate: start its row probes and other columns alongside
+            self._prefetched = True
+            self._prefetch_rows(company_id)
         self._request(op, self._company_params(op, company_id), done)
+        if first:
+            self._prefetch_columns(op, company_id)
+
+    def _prefetch_rows(self, company_id: int) -> None:
+        """Start the row probes on the first candidate company while its column probe runs.
+
+        Speculative: the answers wait in the cache and only become row verdicts once the
+        column probe has proven the company in scope (:meth:`_launch_rows` asks for the very
+        same calls). If it is not in scope they are never read; that costs a few calls, once.
+        """
+        company = next((c for c in self._companies if c.id == company_id), None)
+        # The employee and run ids first: the per-employee probes wait for them.
+        if any("employee" in op.needs for op in self.required):
+            sources = self._sources()
+            if sources:
+                self._prefetch(sources[0], self._company_params(sources[0], company_id))
+        if any("run" in op.needs for op in self.required):
+            self._prefetch(RUNS, self._company_params(RUNS, company_id, self.this_year))
+        for op in self.required:
+            if op.qualified_name in self._rows or not op.needs:
+                continue
+            needs = set(op.needs)
+            if needs <= {"company", "year"}:
+                self._prefetch(op, self._company_params(op, company_id))
+            elif needs == {"debtor"} and company is not None and company.debtor_id:
+                self._prefetch(op, {"DebtorId": company.debtor_id})
+
+    def _prefetch_columns(self, op: Operation, after: int) -> None:
+        """Start the column probe on the next few companies before ``op`` is proven allowed.
+
+        Bounded (``SPECULATIVE_COLUMNS``) so a switched-off ``op`` wastes only a few calls;
+        the answers are read only once ``op`` has answered on a company in scope.
+        """
+        order = [c.id for c in self._companies if c.visible is not False and c.id != after
+                 and c.id not in self._cols]
+        for company_id in order[:SPECULATIVE_COLUMNS]:
+            self._prefetch(op, self._company_params(op, company_id), priority=1)
 
     def _no_anchor(self, order: list[int], candidates: list[Operation], index: int) -> None:
         """No company could be proven in scope: say why for every row still open."""
@@ -798,11 +912,11 @@ class RightsEngine:
         if op.qualified_name in self._required_names:
             self._set_row(op, _Known(outcome.verdict, company_id, op.qualified_name,
                                      outcome.duration_ms))
-        for company in self._companies:
+        self._launch_rows(company_id)
+        for company in self._companies:  # after the row probes: they are on the critical path
             if company.id not in self._cols:
                 self._request(op, self._company_params(op, company.id),
-                              self._col_done(company.id, op))
-        self._launch_rows(company_id)
+                              self._col_done(company.id, op), priority=1)
         self._settle_all()
 
     def _col_done(self, company_id: int, op: Operation) -> Callback:
@@ -1133,7 +1247,17 @@ class RightsEngine:
 
     # ================================================================== thorough
     def _probe_thorough(self) -> None:
-        """Probe directly every cell the default plan inferred (where there is data to)."""
+        """Probe directly every cell the default plan inferred (where there is data to).
+
+        The whole-company lists (employments, schedules, …) of a big company take seconds;
+        started last they would finish last. When the employee list is fetched anyway, each
+        company's lists wait for it and then jump the queue by size, biggest first, so they
+        overlap with the many small calls.
+        """
+        sized = EMPLOYEES.qualified_name not in self._denied_sources and (
+            EMPLOYEES.qualified_name in self._required_names
+            or any("employee" in op.needs for op in self.required))
+        heavy: dict[int, list[Operation]] = {}
         for op in self.required:
             if not op.needs:
                 continue
@@ -1142,7 +1266,25 @@ class RightsEngine:
                 current = self._cells.get(key)
                 if current is not None and current.probed:
                     continue
-                self._thorough_cell(op, company)
+                if sized and set(op.needs) <= {"company", "year"} and \
+                        op not in COLUMN_PREFERENCE:
+                    heavy.setdefault(company.id, []).append(op)
+                else:
+                    self._thorough_cell(op, company)
+        for company_id, ops in heavy.items():
+            self._request(EMPLOYEES, self._company_params(EMPLOYEES, company_id),
+                          self._start_heavy(company_id, ops), heavy=True)
+
+    def _start_heavy(self, company_id: int, ops: list[Operation]) -> Callback:
+        def sized(outcome: _Outcome) -> None:
+            size = len(_as_list(outcome.result)) if outcome.ok else 0
+            for op in ops:
+                self._request(op, self._company_params(op, company_id),
+                              self._replacer(op, company_id), priority=-size, heavy=True)
+        return sized
+
+    def _replacer(self, op: Operation, company_id: int) -> Callback:
+        return lambda outcome: self._replace(op, company_id, outcome)
 
     def _replace(self, op: Operation, company_id: int, outcome: _Outcome) -> None:
         verdict = outcome.verdict
