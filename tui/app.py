@@ -23,6 +23,7 @@ import os
 import signal
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -143,6 +144,8 @@ class NmbrsApp(App[int]):
         self.deterministic = deterministic
         self.today = today or (FROZEN_NOW.date() if deterministic else None)
         self.keymap: dict[str, str] = dict(keymap or {})
+        self._given_keymap = dict(keymap or {})
+        self.keymap_file: Any | None = None  # tui.keymap.KeymapFile, once read
         self.connection_info = ConnectionInfo()
         self.current_pane = "connection"
         self.status_text = ""
@@ -166,8 +169,14 @@ class NmbrsApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        import asyncio
+
+        from tui.daemon_executor import install
+
+        install(asyncio.get_running_loop())  # quitting never waits for a hanging call
         if self.keymap:
             self.set_keymap(self.keymap)
+        self._read_keymap_file()
         if self._wanted_theme:
             if self._wanted_theme in self.available_themes:
                 self.theme = self._wanted_theme
@@ -179,6 +188,26 @@ class NmbrsApp(App[int]):
         if self._exit_after_first_frame:
             self.call_after_refresh(self._report_first_frame)
         self.start_connect()
+
+    @work(thread=True, exclusive=True, group="keymap", exit_on_error=False)
+    def _read_keymap_file(self) -> None:
+        """Read keymap.toml beside config.toml off the UI thread (validation imports panes)."""
+        from tui.keymap import KeymapFile, keymap_path, read_keymap
+
+        try:
+            path = keymap_path(self.launch.config_path)
+            found = read_keymap(path)
+        except Exception as exc:  # an unreadable config location must not stop the app
+            found = KeymapFile(Path("keymap.toml"), problems=[f"keymap.toml not read: {exc}"])
+        self.call_from_thread(self._apply_keymap_file, found)
+
+    def _apply_keymap_file(self, found: Any) -> None:
+        self.keymap_file = found
+        if found.keymap:
+            self.keymap = {**found.keymap, **self._given_keymap}  # explicit keymap= wins
+            self.set_keymap(self.keymap)
+        for problem in found.problems:
+            self.notify(problem, title="keymap.toml", severity="warning", timeout=12)
 
     def _report_first_frame(self) -> None:
         started = self._started_at if self._started_at is not None else time.perf_counter()
@@ -334,10 +363,22 @@ class NmbrsApp(App[int]):
                 ("username", info.username or "—"),
                 ("domain", f"{info.domain or '—'} ({info.domain_source or '—'})"),
                 ("theme", self.theme),
+                ("keymap file", self._keymap_file_text()),
                 ("NO_COLOR", "set" if os.environ.get("NO_COLOR") else "not set")]
         if self.session is not None:
             rows.append(("download folder", str(self.session.download_dir)))
         self.push_screen(InfoScreen(info_rows(rows)))
+
+    def _keymap_file_text(self) -> str:
+        found = self.keymap_file
+        if found is None:
+            return "(not read yet)"
+        if not found.exists:
+            return f"{found.path} (not present: default keys)"
+        state = f"{len(found.keymap)} binding(s) remapped"
+        if found.problems:
+            state += f", {len(found.problems)} problem(s) ignored"
+        return f"{found.path} ({state})"
 
     def show_error(self, title: str, message: str, hint: str = "", details: str = "") -> None:
         from tui.screens.error import ErrorScreen
@@ -377,14 +418,21 @@ class NmbrsApp(App[int]):
                 from tui.connect import settings_from_info
 
                 connector.info = settings_from_info(connector.info, settings)
-            from nmbrs_client.client import NmbrsClient
-            from tui.session import Session
+            current = self.session
+            if current is not None and current.settings == settings \
+                    and (config is None or current.config == config):
+                # Reconnecting to the same place keeps the session, so the panes (and what
+                # the user was looking at) survive a failed attempt; r in a pane refetches.
+                session = current
+            else:
+                from nmbrs_client.client import NmbrsClient
+                from tui.session import Session
 
-            client = NmbrsClient(cast(Any, settings))
-            session = Session(settings, client, today=self.today,
-                              deterministic=self.deterministic,
-                              now=(lambda: FROZEN_NOW) if self.deterministic else None,
-                              config=config)
+                client = NmbrsClient(cast(Any, settings))
+                session = Session(settings, client, today=self.today,
+                                  deterministic=self.deterministic,
+                                  now=(lambda: FROZEN_NOW) if self.deterministic else None,
+                                  config=config)
         else:
             from tui.connect import settings_from_info
 

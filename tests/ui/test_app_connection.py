@@ -109,15 +109,20 @@ async def test_no_config_explains_and_offers_the_demo(tmp_path: Path) -> None:
         assert app.demo_server is not None
 
 
-async def test_reconnect_builds_a_new_session(demo_server: DemoServer) -> None:
+async def test_reconnect_checks_again_and_keeps_the_session(demo_server: DemoServer) -> None:
+    """Same settings: the session and its panes stay (a failed attempt loses nothing)."""
     app = demo_app(demo_server)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         first = app.session
+        assert first is not None
+        calls = len(first.client.call_log.records())
+        calllog = app.pane("calllog")
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.session is not first
+        await wait_for(pilot, lambda: len(first.client.call_log.records()) > calls
                        and app.connection_info.stage == "connected", 15, "the reconnect")
-        assert app.pane("calllog") is not None
+        assert app.session is first
+        assert app.pane("calllog") is calllog
 
 
 async def test_escape_cancels_a_slow_connect(demo_server_factory: DemoServerFactory) -> None:

@@ -50,4 +50,19 @@ def run(args: argparse.Namespace) -> int:
     result = app.run(mouse=not getattr(args, "no_mouse", False))
     if exit_early and app.first_frame_s is not None:
         print(f"first frame after {app.first_frame_s * 1000:.0f} ms", file=sys.stderr)
-    return int(result or 0)
+    code = int(result or 0)
+    if calls_still_running():
+        # A call is still waiting on a server that does not answer (fan-out pools are
+        # joined at interpreter exit): the terminal is restored, so leave without waiting.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def calls_still_running() -> bool:
+    """True when a non-daemon thread other than this one is alive (a call in flight)."""
+    import threading
+
+    me = threading.current_thread()
+    return any(t is not me and t.is_alive() and not t.daemon for t in threading.enumerate())

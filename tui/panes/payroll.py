@@ -139,7 +139,7 @@ class PayrollPane(DataPane):
     def load_run_employees(self, run: RunInfo) -> None:
         if self.company is None:
             return
-        self.run = run
+        previous, self.run = self.run, run
         cid = self.company.ID
         key = ("run_employees", cid, run.ID, run.Year)
         self.people_panel.set_title(f"Employees in run {run.Number} of {run.Year} "
@@ -147,7 +147,8 @@ class PayrollPane(DataPane):
         if self.session.has(key) and self.session.has(("employees", cid)):
             self._show_run_employees(cid, run, None)
             return
-        self.people_table.clear()
+        if previous is None or (previous.ID, previous.Year) != (run.ID, run.Year):
+            self.people_table.clear()  # a refresh of the same run keeps its rows on screen
         self.set_status(f"Loading employees of run {run.Number}… (esc cancels)")
         self._fetch_run_employees(cid, run)
 

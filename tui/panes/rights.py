@@ -88,6 +88,22 @@ def render_report(report: RightsReport, fmt: str, lang: str) -> str:
     return render(report, "json" if fmt == "json" else "markdown", lang)
 
 
+# Why a check stopped before probing, and what to do about it.
+STOP_HINTS = {
+    "connect": "Check the network, VPN and proxy, then press r to run the check again; the "
+               "call log (6) shows every call and its answer.",
+    "auth_failed": "Check username, token and domain: copy them again from Nmbrs → User "
+                   "profile → API token, then reconnect (1, r).",
+}
+
+
+def stop_reason(report: RightsReport) -> str:
+    """``what happened — what to do`` for a check that stopped at the account step."""
+    findings = [a.message for a in report.account if a.finding]
+    what = "; ".join(findings) or f"the check stopped ({report.stopped})"
+    return f"{what} — {STOP_HINTS.get(report.stopped or '', 'press r to try again.')}"
+
+
 class RightsEventArrived(Message):
     """One engine event (posted from the check's worker thread)."""
 
@@ -203,6 +219,7 @@ class RightsPane(Pane):
         self.error = ""
         self._run = 0
         self._cancel: threading.Event | None = None
+        self._last_good: RightsReport | None = None  # shown again when a rerun fails
 
     def compose(self) -> ComposeResult:
         yield Static("", id="rights-set")
@@ -236,6 +253,8 @@ class RightsPane(Pane):
             self._cancel.set()
         if set_name is not None:
             self.set_name = set_name
+        if self.report is not None and not self.report.stopped:
+            self._last_good = self.report
         self._run += 1
         self._cancel = threading.Event()
         self.cells.clear()
@@ -315,6 +334,16 @@ class RightsPane(Pane):
         self.running = False
         self.report = message.report
         self.error = message.error
+        if message.report is not None and message.report.stopped in STOP_HINTS:
+            self.error = stop_reason(message.report)
+        previous = self._last_good
+        if self.error and previous is not None and previous.requirements.name == (
+                message.report.requirements.name if message.report else self.set_name):
+            # The rerun could not reach Nmbrs: keep the matrix the user was reading.
+            self._show_previous(previous)
+            self.notify(self.error, title="Rights check failed", severity="error", timeout=8)
+            self._update_text()
+            return
         if message.report is not None:
             report = message.report
             if not self.operations and report.cells:
@@ -325,12 +354,23 @@ class RightsPane(Pane):
                 self.cells[(cell.qualified_name, cell.company_id)] = cell
             if not self.account:
                 self.account = list(report.account)
-            self.phase = f"cancelled ({report.stopped})" if report.stopped else "done"
+            self.phase = ("done" if not report.stopped else "cancelled"
+                          if report.stopped == "cancelled" else f"stopped ({report.stopped})")
             self._rebuild_table()
         else:
             self.phase = "failed"
             self.notify(self.error, title="Rights check failed", severity="error", timeout=8)
         self._update_text()
+
+    def _show_previous(self, report: RightsReport) -> None:
+        self.report = report
+        self.requirements = report.requirements
+        self.operations = list(dict.fromkeys(c.qualified_name for c in report.cells))
+        self.companies = list(report.companies)
+        self.cells = {(c.qualified_name, c.company_id): c for c in report.cells}
+        self.account = list(report.account)
+        self.phase = f"showing the last complete check ({report.checked_at:%H:%M:%S})"
+        self._rebuild_table()
 
     # -- drawing -----------------------------------------------------------------------------
     def _rebuild_table(self) -> None:

@@ -92,6 +92,9 @@ class EmployeeDetailScreen(Screen[None]):
         self.reveal = Reveal()
         # Section name -> loaded value, or the exception that prevented loading it.
         self.results: dict[str, Any] = {}
+        # Sections whose refresh failed while an older value is shown: section -> error.
+        self.stale: dict[str, BaseException] = {}
+        self.pending: set[str] = {key for key, _ in SECTIONS}
         self._company_errors = dict(errors or {})
         self.header = Static("", id="detail-header", markup=False)
         self.body = VerticalScroll(id="detail-body")
@@ -146,7 +149,14 @@ class EmployeeDetailScreen(Screen[None]):
                 self.app.call_from_thread(self._arrived, section, value)
 
     def _arrived(self, section: str, value: Any) -> None:
-        self.results[section] = value
+        self.pending.discard(section)
+        old = self.results.get(section)
+        if isinstance(value, BaseException) and section in self.results \
+                and not isinstance(old, BaseException):
+            self.stale[section] = value  # keep what the user was reading, say it is old
+        else:
+            self.stale.pop(section, None)
+            self.results[section] = value
         self._render_section(section)
         if section == "personal" and isinstance(value, PersonalInfo) and value.DisplayName:
             self.employee_name = value.DisplayName
@@ -176,6 +186,11 @@ class EmployeeDetailScreen(Screen[None]):
                     body = getattr(self, f"_text_{section}")(value)
                 except Exception as error:  # a surprising record must not break the screen
                     body = f"could not be shown: {describe_error(error)}"
+        if section in self.stale:
+            body += (f"\n  ✗ refresh failed: {describe_error(self.stale[section])} "
+                     "(showing the last loaded; r retries)")
+        elif section in self.pending and section in self.results:
+            body += "\n  refreshing…"
         text = f"{title}\n{body}"
         self.section_texts[section] = text
         self.section_widgets[section].update(text)
@@ -286,8 +301,12 @@ class EmployeeDetailScreen(Screen[None]):
         self.reveal.reset()
         self.dismiss(None)
 
+    def is_loading(self) -> bool:
+        return bool(self.pending)
+
     def action_reload(self) -> None:
-        self.results = {}
+        """Refetch every section; what is shown stays until a newer answer replaces it."""
+        self.pending = {key for key, _ in SECTIONS}
         self._render_all()
         self._fetch(True)
 

@@ -12,6 +12,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+KEYMAP_NOTE = ('Remap keys in keymap.toml next to config.toml, one line per binding: '
+               '"<binding id>" = "<keys>", e.g. "app.info" = "f2" (ids in the right '
+               'column).')
+
 
 def key_label(binding: Binding, keymap: Mapping[str, str]) -> str:
     keys = keymap.get(binding.id or "", binding.key) if binding.id else binding.key
@@ -56,6 +60,7 @@ class HelpScreen(ModalScreen[None]):
         background: $surface; padding: 0 1;
     }
     HelpScreen #help-title { text-style: bold; }
+    HelpScreen #help-keymap { color: $text-muted; }
     """
 
     def __init__(self, sections: list[tuple[str, list[Binding]]],
@@ -68,6 +73,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Static("Keys — nmbrs-tui is read-only: no key changes anything in Nmbrs",
                          id="help-title")
+            yield Static(KEYMAP_NOTE, id="help-keymap", markup=False)
             with VerticalScroll(id="help-scroll"):
                 yield Static(help_table(self.sections, self.keymap), id="help-body")
 
