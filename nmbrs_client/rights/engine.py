@@ -1218,9 +1218,10 @@ class RightsEngine:
         if verdict.status is Status.NO_DATA_ACCESS:
             return cell(Status.ERROR, inferred, verdict.fault_code,
                         f"not established: the probe {where} gave {_fault_text(verdict)}")
-        return cell(verdict.status, inferred, verdict.fault_code,
-                    f"not established: {verdict.message}" if verdict.status is Status.ERROR
-                    else verdict.message)
+        message = verdict.message
+        if verdict.status is Status.ERROR and not message.startswith("not established"):
+            message = f"not established: {message}"
+        return cell(verdict.status, inferred, verdict.fault_code, message)
 
     def _finish_cells(self) -> None:
         """Fill every cell still open (cancelled or never established) and emit late cells."""

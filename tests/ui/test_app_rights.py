@@ -111,9 +111,10 @@ async def test_switch_requirement_set_and_no_rerun_on_pane_switch(
 
 
 async def test_escape_cancels_the_check(demo_server_factory: DemoServerFactory) -> None:
-    app = demo_app(demo_server_factory("healthy", latency_ms=150))
+    # 600 ms a call: the check needs ~2 s, so esc after 0.3 s lands while probes are open.
+    app = demo_app(demo_server_factory("healthy", latency_ms=600))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_connected(pilot, app)
+        await wait_connected(pilot, app, timeout=30)
         await pilot.press("2")
         pane = app.query_one(RightsPane)
         await wait_for(pilot, lambda: pane.running and len(pane.cells) >= 0, 5)
