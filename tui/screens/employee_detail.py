@@ -20,7 +20,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -33,6 +32,7 @@ from nmbrs_client.models import (
     PersonalInfoContractSalaryAddress,
 )
 from tui.panes.data_pane import describe_error, not_available
+from tui.screens.scrolling import ScrollingScreen, scroll_bindings
 from tui.widgets.masking import Reveal, format_date
 
 SECTIONS: list[tuple[str, str]] = [
@@ -50,7 +50,7 @@ LOADING = "loading…"
 _MIN = datetime.min
 
 
-class EmployeeDetailScreen(Screen[None]):
+class EmployeeDetailScreen(ScrollingScreen):
     """One employee; ``v`` reveals personal data on this screen only, ``esc`` goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,12 +58,7 @@ class EmployeeDetailScreen(Screen[None]):
         Binding("v", "toggle_reveal", "Reveal/mask", id="detail.reveal"),
         Binding("r", "reload", "Refresh", id="detail.refresh"),
         Binding("c", "copy", "Copy (as shown)", id="detail.copy"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="detail.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="detail.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
-        Binding("pageup", "page_up", "Page up", show=False, id="detail.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="detail.page_down"),
+        *scroll_bindings("detail"),
     ]
 
     DEFAULT_CSS = """
@@ -314,24 +309,6 @@ class EmployeeDetailScreen(Screen[None]):
         self.app.copy_to_clipboard(self.rendered_text())
         self.notify("Copied the employee detail as shown"
                     + (" (revealed)" if self.reveal.revealed else " (masked)"), timeout=3)
-
-    def action_scroll_down(self) -> None:
-        self.body.scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.body.scroll_up(animate=False)
-
-    def action_scroll_home(self) -> None:
-        self.body.scroll_home(animate=False)
-
-    def action_scroll_end(self) -> None:
-        self.body.scroll_end(animate=False)
-
-    def action_page_up(self) -> None:
-        self.body.scroll_page_up(animate=False)
-
-    def action_page_down(self) -> None:
-        self.body.scroll_page_down(animate=False)
 
 
 def _pairs(lines: list[tuple[str, str]]) -> str:

@@ -15,9 +15,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tui.screens.scrolling import ScrollingScreen, scroll_bindings
 from tui.widgets.masking import Reveal, mask_text
 
 
@@ -34,19 +34,14 @@ def extract_pdf_text(data: bytes) -> str:
     return text or "(this PDF contains no extractable text)"
 
 
-class PdfViewScreen(Screen[None]):
+class PdfViewScreen(ScrollingScreen):
     """Title, saved path and the document text; ``esc`` goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "close", "Back", id="pdf.close"),
         Binding("v", "toggle_reveal", "Reveal/mask", id="pdf.reveal"),
         Binding("c", "copy_path", "Copy path", id="pdf.copy_path"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="pdf.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="pdf.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="pdf.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="pdf.bottom"),
-        Binding("pageup", "page_up", "Page up", show=False, id="pdf.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="pdf.page_down"),
+        *scroll_bindings("pdf"),
     ]
 
     DEFAULT_CSS = """
@@ -106,21 +101,3 @@ class PdfViewScreen(Screen[None]):
     def action_copy_path(self) -> None:
         self.app.copy_to_clipboard(str(self.path))
         self.notify(f"Copied the path {self.path}", timeout=3)
-
-    def action_scroll_down(self) -> None:
-        self.body.scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.body.scroll_up(animate=False)
-
-    def action_scroll_home(self) -> None:
-        self.body.scroll_home(animate=False)
-
-    def action_scroll_end(self) -> None:
-        self.body.scroll_end(animate=False)
-
-    def action_page_up(self) -> None:
-        self.body.scroll_page_up(animate=False)
-
-    def action_page_down(self) -> None:
-        self.body.scroll_page_down(animate=False)
