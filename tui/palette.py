@@ -103,7 +103,25 @@ def _highlight(label: str, query: str) -> Text:
     return text
 
 
-class PaneCommands(Provider):
+class _ListedCommands(Provider):
+    """A provider over a fixed list of (name, help, command): shown on open, fuzzy-searched."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)
+
+
+class PaneCommands(_ListedCommands):
     """``Go to <pane>`` for every pane, also shown before anything is typed."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
@@ -115,19 +133,8 @@ class PaneCommands(Provider):
         yield ("Info: versions and config", "what to quote in a ticket", app.action_info)
         yield ("Reconnect", "connect again and reload", app.action_reconnect)
 
-    async def discover(self) -> Hits:
-        for name, help_text, command in self._commands():
-            yield DiscoveryHit(name, command, help=help_text)
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, command in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=help_text)
-
-
-class ProfileCommands(Provider):
+class ProfileCommands(_ListedCommands):
     """``Switch profile: NAME`` for each configured profile, and the demo environment."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
@@ -137,17 +144,6 @@ class ProfileCommands(Provider):
                    partial(app.switch_profile, name))
         yield ("Switch profile: demo environment", "the embedded demo server",
                app.action_start_demo)
-
-    async def discover(self) -> Hits:
-        for name, help_text, command in self._commands():
-            yield DiscoveryHit(name, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, command in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=help_text)
 
 
 class JumpCommands(Provider):
