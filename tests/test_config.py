@@ -25,20 +25,14 @@ from nmbrs_client.config import (
 from nmbrs_client.config_writer import dump_toml
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
+from tests.config_isolation import isolate
 
 TOKEN = "s3cr3t-T0KEN-9f8e7d6c5b4a"
-ENV_VARS = ("NMBRS_PROFILE", "NMBRS_USERNAME", "NMBRS_TOKEN", "NMBRS_DOMAIN", "NMBRS_BASE_URL",
-            "NMBRS_TUI_CONFIG")
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No real user config, no NMBRS_* variables, no system keyring."""
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setitem(sys.modules, "keyring", None)
+    isolate(tmp_path, monkeypatch)
 
 
 def write(path: Path, text: str, mode: int = 0o600) -> Path:

@@ -12,20 +12,15 @@ from pathlib import Path
 import pytest
 
 from nmbrs_client.config import load_config, resolve_settings
+from tests.config_isolation import isolate
 from tui.cli import main
 
 TOKEN = "cli-T0KEN-abcdef0123456789"
-ENV_VARS = ("NMBRS_PROFILE", "NMBRS_USERNAME", "NMBRS_TOKEN", "NMBRS_DOMAIN", "NMBRS_BASE_URL",
-            "NMBRS_TUI_CONFIG")
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setitem(sys.modules, "keyring", None)
+    isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture
