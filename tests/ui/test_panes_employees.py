@@ -82,13 +82,30 @@ async def test_five_thousand_employees_load_and_filter(demo_server: DemoServer,
         assert table.total_count == 5000
         await wait_for(pilot, lambda: all(r.cells["active"] != "…" for r in table.rows[:50]),
                        30, "the employments")
-        # esc stops the department/function fill (10,000 calls); the rows stay.
+        # Only the rows on screen get department/function: no 10,000 calls unasked.
+        await wait_for(pilot, lambda: not employees.is_loading(), 20, "the on-screen fill")
+        client = app.session.client  # type: ignore[union-attr]
+        detail_calls = [r for r in client.call_log.records()
+                        if r.operation.endswith(("Department_GetCurrent", "Function_GetCurrent"))]
+        window = len(table.visible_range()) + 1 + 20  # the screen (±1 row) and the margin
+        assert 0 < len(detail_calls) <= 2 * window
+        assert table.rows[0].cells["department"] not in ("…", "– (L loads)")
+        assert table.rows[-1].cells["department"] == "– (L loads)"
+        assert "L loads all: 10,000 calls" in employees.status_text
+        # Moving the cursor far down fetches the rows it brings up.
         table.focus()
+        await pilot.press("G")
+        await wait_for(pilot, lambda: table.rows[-1].cells["department"] not in
+                       ("…", "– (L loads)") and not employees.is_loading(), 20, "the end rows")
+        # L loads them all; esc stops that fill and the rows stay.
+        await pilot.press("L")
+        await wait_for(pilot, lambda: employees.is_loading(), 5, "the full fill")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not employees.is_loading(), 5, "the cancel")
         assert "cancelled" in employees.status_text
         assert table.total_count == 5000
         assert any(r.cells["department"] == "– (L loads)" for r in table.rows)
+        await pilot.press("g")
         # Filter as you type: every keystroke narrows at once.
         target = world.employees(big)[4321]
         assert target.DisplayName

@@ -40,6 +40,11 @@ COLUMNS = [
 
 PENDING = "…"
 STOPPED = "– (L loads)"
+# Department and function cost one call each per employee. Up to this many employees they are
+# all fetched at once; beyond it only the rows the engineer looks at are, so opening a big
+# company never fires thousands of calls at the customer's API unasked (L loads them all).
+AUTO_FILL_LIMIT = 300
+WINDOW_MARGIN = 20
 ACTIVE = "✓ active"
 ENDED = "✗ ended"
 FUTURE = "◷ future"
@@ -80,6 +85,7 @@ class EmployeesPane(DataPane):
 
     def __init__(self, session: Any, *, id: str | None = None,
                  classes: str | None = None) -> None:
+        self._window_only = False
         super().__init__(session, id=id, classes=classes)
         self.panel = TablePanel("Employees", COLUMNS, export_name="employees",
                                 download_dir=lambda: self.session.download_dir,
@@ -276,13 +282,28 @@ class EmployeesPane(DataPane):
         if start_details:
             self._start_per_employee(cid)
 
-    def _start_per_employee(self, cid: int) -> None:
-        """Fetch missing departments/functions, beginning with the rows on screen."""
+    def _start_per_employee(self, cid: int, *, everything: bool = False) -> None:
+        """Fetch missing departments/functions, beginning with the rows on screen.
+
+        Small companies (and ``everything``) get every row; a big company only the rows on
+        screen and a margin around them; the rest are marked as loadable with ``L``.
+        """
         view = self.table.visible_rows
-        start = self.table.visible_range().start
+        window = self.table.visible_range()
+        start = window.start
         ordered = view[start:] + view[:start]
-        seen = {row.key for row in ordered}
-        ordered += [row for row in self._all_rows if row.key not in seen]
+        self._window_only = not everything and len(self._all_rows) > AUTO_FILL_LIMIT
+        if not self._window_only:
+            seen = {row.key for row in ordered}
+            ordered += [row for row in self._all_rows if row.key not in seen]
+        else:
+            ordered = view[start:window.stop + WINDOW_MARGIN]
+            wanted = {row.key for row in ordered}
+            for row in self._all_rows:
+                if row.key not in wanted:
+                    stale = {k: STOPPED for k in PER_EMPLOYEE if row.cells.get(k) == PENDING}
+                    if stale:
+                        self._set_cells(row, stale)
         items: list[tuple[int, str]] = []
         for row in ordered:
             changes = {}
@@ -343,6 +364,11 @@ class EmployeesPane(DataPane):
         elif self._detail_failures:
             self.set_status(f"{self._detail_failures} department/function calls failed "
                             "(marked ✗ with the code); r retries.", error=True)
+        elif complete and self._window_only:
+            total = len(self._all_rows)
+            self.set_status(f"{total:,} employees; department and function are loaded for the "
+                            f"rows you look at (L loads all: {2 * total:,} calls). "
+                            "enter opens an employee.")
         elif complete:
             self.set_status(f"{len(self._all_rows):,} employees, departments and functions "
                             "loaded. enter opens an employee.")
@@ -364,7 +390,18 @@ class EmployeesPane(DataPane):
 
     def action_load_details(self) -> None:
         if self.company is not None:
-            self.set_status("Loading departments and functions… (esc cancels)")
+            total = len(self._all_rows)
+            self.set_status(f"Loading departments and functions of all {total:,} employees "
+                            f"(up to {2 * total:,} calls)… (esc cancels)")
+            self._start_per_employee(self.company.ID, everything=True)
+
+    def on_fast_table_row_highlighted(self, event: FastTable.RowHighlighted) -> None:
+        """In a big company, fetch department/function for the rows the cursor brings up."""
+        row = event.row
+        if (self.company is None or row is None or len(self._all_rows) <= AUTO_FILL_LIMIT
+                or self.is_loading()):
+            return
+        if any(row.cells.get(kind) == STOPPED for kind in PER_EMPLOYEE):
             self._start_per_employee(self.company.ID)
 
     def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
