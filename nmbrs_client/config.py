@@ -14,7 +14,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -92,6 +92,15 @@ def _check_environment_rules(environment: str, base_url: str | None, verify_tls:
 
 # --------------------------------------------------------------------------- file schema
 
+# Bounds of the tuning values, shared by the file schema and the resolved settings (the
+# defaults sit beside each field, identical in both models).
+TimeoutS = Annotated[float, Field(gt=0, le=600)]
+ConnectTimeoutS = Annotated[float, Field(gt=0, le=120)]
+Concurrency = Annotated[int, Field(ge=1, le=32)]
+RateLimit = Annotated[float, Field(gt=0, le=150)]  # Nmbrs delays callers above 150 calls/s
+MaxResponseMb = Annotated[int, Field(ge=1, le=1024)]
+
+
 class ProfileConfig(BaseModel):
     """One ``[profiles.<name>]`` table as written in config.toml (types checked strictly)."""
 
@@ -103,13 +112,13 @@ class ProfileConfig(BaseModel):
     base_url: str | None = None
     token_file: str | None = None
     token: SecretStr | None = None
-    timeout_s: float = Field(default=30.0, gt=0, le=600)
-    connect_timeout_s: float = Field(default=10.0, gt=0, le=120)
-    concurrency: int = Field(default=12, ge=1, le=32)
-    rate_limit_per_s: float = Field(default=120.0, gt=0, le=150)
+    timeout_s: TimeoutS = 30.0
+    connect_timeout_s: ConnectTimeoutS = 10.0
+    concurrency: Concurrency = 12
+    rate_limit_per_s: RateLimit = 120.0
     wsdl: WsdlSource = "bundled"
     verify_tls: bool = True
-    max_response_mb: int = Field(default=80, ge=1, le=1024)
+    max_response_mb: MaxResponseMb = 80
     scenario: str | None = None
 
     @field_validator("base_url")
@@ -259,13 +268,13 @@ class ConnectionSettings(BaseModel):
     token: SecretStr
     token_source: str
     domain: str | None = None
-    timeout_s: float = Field(default=30.0, gt=0, le=600)
-    connect_timeout_s: float = Field(default=10.0, gt=0, le=120)
-    concurrency: int = Field(default=12, ge=1, le=32)
-    rate_limit_per_s: float = Field(default=120.0, gt=0, le=150)
+    timeout_s: TimeoutS = 30.0
+    connect_timeout_s: ConnectTimeoutS = 10.0
+    concurrency: Concurrency = 12
+    rate_limit_per_s: RateLimit = 120.0
     wsdl: WsdlSource = "bundled"
     verify_tls: bool = True
-    max_response_mb: int = Field(default=80, ge=1, le=1024)
+    max_response_mb: MaxResponseMb = 80
     download_dir: Path
     scenario: str | None = None
     provenance: dict[str, str] = Field(default_factory=dict)
