@@ -166,15 +166,10 @@ class CellScreen(ModalScreen[None]):
         self.lines = lines
 
     def compose(self) -> ComposeResult:
-        from rich.table import Table
+        from tui.widgets.key_value import key_value_grid
 
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(overflow="fold")
-        for key, value in self.lines:
-            table.add_row(key, value)
         with VerticalScroll():
-            yield Static(table)
+            yield Static(key_value_grid(self.lines))
             yield Static("c copy · esc close", classes="keys")
 
     def action_copy(self) -> None:

@@ -6,7 +6,6 @@ import platform
 import sys
 from importlib import metadata
 
-from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.clipboard import copy_with_toast
+from tui.widgets.key_value import key_value_grid
 
 
 def version_of(package: str) -> str:
@@ -58,14 +58,9 @@ class InfoScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(overflow="fold")
-        for key, value in self.rows:
-            table.add_row(key, value)
         with Vertical():
             yield Static("About this session", id="info-title")
-            yield Static(table, id="info-body")
+            yield Static(key_value_grid(self.rows), id="info-body")
             yield Static("c copy · esc close", id="info-keys")
 
     def action_copy(self) -> None:
