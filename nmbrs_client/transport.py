@@ -74,8 +74,11 @@ def check_soap_body(content: bytes, status: int, content_type: str) -> None:
     if not content.strip():
         raise TransportProblem("http" if status >= 400 else "malformed",
                                f"HTTP {status} with an empty body", status=status)
-    looks_html = media == "text/html" or content.lstrip()[:15].lower().startswith(
-        (b"<!doctype html", b"<html"))
+    # Judge by the body, not only the label: some proxies relabel a good SOAP reply as
+    # text/html, and an HTML error page may come as text/xml.
+    head = content.lstrip()[:512]
+    looks_html = head[:15].lower().startswith((b"<!doctype html", b"<html")) or (
+        media == "text/html" and b"Envelope" not in head)
     if looks_html:
         raise TransportProblem("http", f"HTTP {status} with an HTML page instead of SOAP"
                                f"{_html_title(content)}", status=status)

@@ -92,6 +92,11 @@ CASES = {
                                       "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
                                       "</Company>")),
     "empty_list": reply(200, envelope("")),
+    "relabelled": reply(200, envelope("<Company><ID>9</ID><Number>1</Number>"
+                                      "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
+                                      "</Company>"), "text/html; charset=utf-8"),
+    "html_as_xml": reply(502, b"<html><head><title>Bad gateway</title></head></html>",
+                         "text/xml"),
 }
 
 
@@ -119,6 +124,7 @@ def transport_error(server: HostileServer, case: str, **overrides: object) -> Nm
     ("html502", "http", "502 Bad Gateway"),
     ("login", "http", "Proxy login"),
     ("html503", "http", "HTML"),
+    ("html_as_xml", "http", "Bad gateway"),
     ("empty500", "http", "empty body"),
     ("empty200", "malformed", "empty body"),
     ("plain", "malformed", "not well-formed"),
@@ -199,6 +205,10 @@ def test_unknown_elements_and_enum_values_are_tolerated(server: HostileServer) -
     companies = client_for(server, "tolerant").companies()
     assert [(c.ID, c.Number, c.KvkNr, c.LoonaangifteTijdvak) for c in companies] == [
         (7, 3, "12345678", "Quarter")]
+
+
+def test_a_soap_reply_labelled_as_html_is_still_read(server: HostileServer) -> None:
+    assert [c.ID for c in client_for(server, "relabelled").companies()] == [9]
 
 
 def test_empty_list_is_an_empty_python_list(server: HostileServer) -> None:
