@@ -4,7 +4,7 @@ Concurrency choice: the client is synchronous and meant to be shared by worker t
 XML work is CPU-bound; run on an asyncio loop it stalls a Textual UI, while thread workers keep
 it responsive (measured, see the project notes). One ``zeep.Client`` per service is shared by
 all threads (safe for calls; zeep's HistoryPlugin is not used), the HTTP pool is sized to the
-configured concurrency, and one :class:`~nmbrs_client.ratelimit.RateLimiter` spaces every call of
+configured concurrency, and one :class:`~nmbrs_client.ratelimit.RateLimiter` caps every call of
 this client so the account never exceeds Nmbrs' 150 calls per second.
 
 Read-only by construction: every call goes through :meth:`NmbrsClient.call`, which accepts

@@ -1,0 +1,62 @@
+"""The client's rate limiter: bursts go out at once, no one-second window exceeds the cap."""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+
+from nmbrs_client.ratelimit import RateLimiter
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.now += seconds
+
+
+def test_a_burst_below_the_cap_does_not_wait() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(120, clock=clock, sleep=clock.sleep)
+    assert [limiter.acquire() for _ in range(20)] == [0.0] * 20
+    assert clock.now == 0.0
+
+
+def test_no_one_second_window_exceeds_the_cap() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(120, clock=clock, sleep=clock.sleep)
+    starts = []
+    for _ in range(1000):
+        limiter.acquire()
+        starts.append(clock.now)
+    worst = max(bisect_left(starts, t + 1.0) - i for i, t in enumerate(starts))
+    assert worst == 120
+    assert 7.0 <= clock.now < 9.0  # 1000 calls at 120 per second
+
+
+def test_threads_share_one_cap() -> None:
+    limiter = RateLimiter(50)
+    starts: list[float] = []
+    lock = threading.Lock()
+    import time
+
+    def work() -> None:
+        for _ in range(15):
+            limiter.acquire()
+            with lock:
+                starts.append(time.monotonic())
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    starts.sort()
+    worst = max(bisect_left(starts, t + 0.999) - i for i, t in enumerate(starts))
+    assert len(starts) == 120 and worst <= 50
