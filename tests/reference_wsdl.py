@@ -1,6 +1,7 @@
 """Nmbrs' own (v2.1) WSDLs rewritten to v3, for tests that need an independent strict client.
 
-The reference files in /work/shared/reference/nmbrs-wsdl/ are real Nmbrs WSDLs from 2016 and
+The reference files in ``../shared/reference/nmbrs-wsdl/`` (beside the project's folder, or
+where ``NMBRS_REFERENCE_WSDL_DIR`` points) are real Nmbrs WSDLs from 2016 and
 March 2020. v3 kept their types and changed the namespace/SOAPAction prefix and the header;
 applying exactly those changes gives the best available stand-in for the live v3 WSDLs.
 They are read at run time and never copied into the project.
@@ -26,7 +27,24 @@ from pathlib import Path
 import zeep
 from lxml import etree
 
-REFERENCE_DIR = Path("/work/shared/reference/nmbrs-wsdl")
+
+def _reference_dir() -> Path:
+    """The first folder that holds the reference WSDLs; a clear error when there is none."""
+    import os
+
+    project = Path(__file__).resolve().parents[1]
+    candidates = [Path(p) for p in (os.environ.get("NMBRS_REFERENCE_WSDL_DIR"),) if p]
+    candidates += [project.parent / "shared" / "reference" / "nmbrs-wsdl",
+                   Path("/work/shared/reference/nmbrs-wsdl")]
+    for folder in candidates:
+        if (folder / "EmployeeService.v2.1.2020-03.wsdl").is_file():
+            return folder
+    raise FileNotFoundError("the reference Nmbrs WSDLs were not found in "
+                            + ", ".join(map(str, candidates))
+                            + "; set NMBRS_REFERENCE_WSDL_DIR to their folder")
+
+
+REFERENCE_DIR = _reference_dir()
 
 # The newest available snapshot of each service.
 REFERENCE_FILES: dict[str, str] = {
