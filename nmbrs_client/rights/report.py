@@ -42,7 +42,8 @@ T: dict[str, dict[str, str]] = {
         "title": "Nmbrs API rights check",
         "result": "Result",
         "ok": "Every required operation is allowed for every company checked.",
-        "findings": "Rights or access are missing: the changes below are needed.",
+        "findings": "Rights or access are missing: make the changes under \"What to change in "
+                    "Nmbrs\".",
         "stopped_auth": "Nmbrs refused the login, so the rights could not be checked.",
         "stopped_connect": "Nmbrs could not be reached, so the rights could not be checked.",
         "stopped_cancelled": "The check was cancelled before it finished.",
@@ -123,7 +124,8 @@ T: dict[str, dict[str, str]] = {
         "title": "Controle API-rechten Nmbrs",
         "result": "Uitkomst",
         "ok": "Alle benodigde API-calls zijn toegestaan voor alle gecontroleerde bedrijven.",
-        "findings": "Er ontbreken rechten of toegang: de wijzigingen hieronder zijn nodig.",
+        "findings": "Er ontbreken rechten of toegang: voer de wijzigingen onder \"Wat moet er "
+                    "in Nmbrs worden aangepast\" uit.",
         "stopped_auth": "Nmbrs weigert de inlog, dus de rechten konden niet worden "
                         "gecontroleerd.",
         "stopped_connect": "Nmbrs was niet bereikbaar, dus de rechten konden niet worden "
