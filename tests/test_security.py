@@ -165,3 +165,28 @@ def test_check_warns_on_stderr_when_tls_is_off(demo_server: DemoServer, tmp_path
     assert result.returncode == 0, result.stderr
     assert "TLS certificate verification is OFF" in result.stderr
     assert DEMO_TOKEN not in result.stdout + result.stderr
+
+
+def test_committed_pictures_hold_no_token_and_no_unmasked_personal_data(
+        demo_server: DemoServer) -> None:
+    """Snapshots and screenshots are published: they must show the demo masked, token-free."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    pictures = [*root.glob("screenshots/*.svg"),
+                *root.glob("tests/snapshots/__snapshots__/**/*.svg")]
+    assert len(pictures) >= 20
+    world = demo_server.world
+    secrets: set[str] = set()
+    for company in world.companies():
+        for person in world.personal_info_contract_salary_address(company.ID)[:40]:
+            if person.BSN:
+                secrets.add(person.BSN)
+        for employee in world.employees(company.ID)[:10]:
+            secrets.update(a.IBAN for a in world.bank_accounts(employee.Id) if a.IBAN)
+    iban = re.compile(r"NL\d\d[A-Z]{4}\d{10}")
+    for picture in pictures:
+        text = picture.read_text(encoding="utf-8").replace("&#160;", " ")
+        assert DEMO_TOKEN not in text, picture.name
+        assert not iban.search(text), picture.name
+        assert not any(secret in text for secret in secrets), picture.name
