@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tui.commands.connection_args import UsageProblem, settings_from_args
+from tui.commands.connection_args import UsageProblem, config_from_args, settings_from_args
 
 EXIT_USAGE = 64
 
@@ -85,20 +85,13 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     from nmbrs_client.client import NmbrsClient
-    from nmbrs_client.config import load_config
-    from nmbrs_client.errors import ConfigError
     from nmbrs_client.rights.engine import RightsEngine
     from nmbrs_client.rights.report import render
     from nmbrs_client.rights.requirements import find_profile
 
     if args.concurrency is not None and not 1 <= args.concurrency <= 32:
         return _usage("--concurrency must be between 1 and 32")
-    config: Any = None
-    try:
-        config = load_config(Path(args.config_path) if args.config_path else None)
-    except ConfigError:
-        if not args.demo:
-            raise
+    config = config_from_args(args)
     profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
     try:
         settings, server = settings_from_args(args, config)

@@ -10,6 +10,25 @@ class UsageProblem(Exception):
     """Options that cannot be combined; the command reports it with exit 64."""
 
 
+def config_from_args(args: argparse.Namespace) -> Any:
+    """The config file named by ``--config`` (or the default one).
+
+    With ``--demo`` a broken config file does not matter, so its error is ignored there;
+    otherwise the ``ConfigError`` goes up to the CLI, which reports it with exit 64.
+    """
+    from pathlib import Path
+
+    from nmbrs_client.config import load_config
+    from nmbrs_client.errors import ConfigError
+
+    try:
+        return load_config(Path(args.config_path) if args.config_path else None)
+    except ConfigError:
+        if not args.demo:
+            raise
+        return None
+
+
 def settings_from_args(args: argparse.Namespace, config: Any) -> tuple[Any, Any]:
     """(settings, demo server or None) from --demo / --profile / --base-url and friends."""
     from nmbrs_client.config import demo_settings, resolve_settings

@@ -11,10 +11,9 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from tui.commands.connection_args import UsageProblem, settings_from_args
+from tui.commands.connection_args import UsageProblem, config_from_args, settings_from_args
 
 EXIT_USAGE = 64
 FIRST_YEAR = 2000
@@ -39,8 +38,7 @@ def _say(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nmbrs_client.client import NmbrsClient
-    from nmbrs_client.config import load_config
-    from nmbrs_client.errors import ConfigError, FaultCategory, NmbrsFault, NmbrsTransportError
+    from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
 
     this_year = date.today().year
     year = args.year if args.year is not None else this_year
@@ -50,12 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.company <= 0:
         _say(f"--company must be a positive company id, not {args.company}")
         return EXIT_USAGE
-    config: Any = None
-    try:
-        config = load_config(Path(args.config_path) if args.config_path else None)
-    except ConfigError:
-        if not args.demo:
-            raise
+    config = config_from_args(args)
     try:
         settings, server = settings_from_args(args, config)
     except UsageProblem as exc:
