@@ -85,16 +85,21 @@ def one_start(timeout_s: float = 30.0) -> dict[str, float | None]:
             "returncode": float(process.returncode or 0)}
 
 
-def import_time(module: str, reps: int) -> float:
-    """Median seconds to import ``module`` in a fresh interpreter (interpreter start excluded)."""
-    code = ("import time; t = time.perf_counter(); import " + module +
-            "; print(time.perf_counter() - t)")
+def _median_in_fresh_process(code: str, reps: int) -> float:
+    """Run ``code`` (which prints seconds on its last line) in new interpreters; the median."""
     times = []
     for _ in range(reps):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              cwd=REPO, check=True, timeout=60)
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return median(times)
+
+
+def import_time(module: str, reps: int) -> float:
+    """Median seconds to import ``module`` in a fresh interpreter (interpreter start excluded)."""
+    code = ("import time; t = time.perf_counter(); import " + module +
+            "; print(time.perf_counter() - t)")
+    return _median_in_fresh_process(code, reps)
 
 
 def first_client_build(reps: int) -> float:
@@ -106,12 +111,7 @@ def first_client_build(reps: int) -> float:
             "c = NmbrsClient(demo_settings('http://127.0.0.1:9/soap/v3/'))\n"
             "[c.service(s) for s in Service]\n"
             "print(time.perf_counter() - t)")
-    times = []
-    for _ in range(reps):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=REPO, check=True, timeout=60)
-        times.append(float(out.stdout.strip().splitlines()[-1]))
-    return median(times)
+    return _median_in_fresh_process(code, reps)
 
 
 def run(quick: bool = False) -> list[Record]:

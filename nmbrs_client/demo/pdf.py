@@ -38,34 +38,21 @@ def pdf_string(text: str) -> bytes:
     return b"(" + raw + b")"
 
 
+def _show_text(font: bytes, size: float, x: float, y: float, text: str) -> bytes:
+    """One PDF text object: select the font, move to (x, y), show the string."""
+    return (b"BT " + font + b" " + f"{size:g}".encode() + b" Tf "
+            + f"{x:g} {y:g} Td ".encode() + pdf_string(text) + b" Tj ET")
+
+
 def _content_stream(lines: Sequence[TextLine]) -> bytes:
     out: list[bytes] = []
     y = float(TOP)
     for line in lines:
         y -= line.gap_before
         font = b"/F2" if line.bold else b"/F1"
-        size = f"{line.size:g}".encode()
-        out.append(
-            b"BT "
-            + font
-            + b" "
-            + size
-            + b" Tf "
-            + f"{LEFT_MARGIN} {y:g} Td ".encode()
-            + pdf_string(line.text)
-            + b" Tj ET"
-        )
+        out.append(_show_text(font, line.size, LEFT_MARGIN, y, line.text))
         if line.value:
-            out.append(
-                b"BT "
-                + font
-                + b" "
-                + size
-                + b" Tf "
-                + f"{VALUE_COLUMN} {y:g} Td ".encode()
-                + pdf_string(line.value)
-                + b" Tj ET"
-            )
+            out.append(_show_text(font, line.size, VALUE_COLUMN, y, line.value))
         y -= line.size * 1.45
     return b"\n".join(out) + b"\n"
 
