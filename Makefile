@@ -20,14 +20,17 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/nmbrs-tui --demo $(if $(SCENARIO),--scenario $(SCENARIO),)
 
+SRC := nmbrs_client nmbrs_demo tui tests bench tools
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
-	$(BIN)/ruff check nmbrs_client tui tests bench tools
+	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/ruff check $(SRC)
 	$(BIN)/mypy
+	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check nmbrs_client tui tests bench tools
-	$(BIN)/ruff format --check nmbrs_client tui tests bench tools || true
+	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/ruff check $(SRC)
 	$(BIN)/mypy
 
 typecheck: $(STAMP)

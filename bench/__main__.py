@@ -36,8 +36,12 @@ def machine() -> dict[str, Any]:
                     break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}"}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
 
 
 def run_group(name: str, quick: bool) -> list[Record]:
@@ -47,13 +51,28 @@ def run_group(name: str, quick: bool) -> list[Record]:
         records: list[Record] = module.run(quick=quick)
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
-        records = [{"name": f"{name}.error", "value": 0, "unit": "error",
-                    "error": f"{type(exc).__name__}: {exc}"[:300]}]
+        records = [
+            {
+                "name": f"{name}.error",
+                "value": 0,
+                "unit": "error",
+                "error": f"{type(exc).__name__}: {exc}"[:300],
+            }
+        ]
     for record in records:
         record.setdefault("group", name)
-    print(json.dumps({"name": f"{name}.group_seconds", "value":
-                      round(time.perf_counter() - started, 2), "unit": "s", "group": name}),
-          file=sys.stderr, flush=True)
+    print(
+        json.dumps(
+            {
+                "name": f"{name}.group_seconds",
+                "value": round(time.perf_counter() - started, 2),
+                "unit": "s",
+                "group": name,
+            }
+        ),
+        file=sys.stderr,
+        flush=True,
+    )
     return records
 
 
@@ -69,13 +88,20 @@ def main(argv: list[str] | None = None) -> int:
         for record in run_group(name, args.quick):
             print(json.dumps(record, ensure_ascii=False), flush=True)
             results.append(record)
-    document = {"taken_at": datetime.now().isoformat(timespec="seconds"),
-                "machine": machine(), "quick": args.quick,
-                "total_seconds": round(time.perf_counter() - started, 1), "metrics": results}
-    args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
-                           encoding="utf-8")
-    print(f"wrote {args.output} ({len(results)} metrics, {document['total_seconds']} s)",
-          file=sys.stderr)
+    document = {
+        "taken_at": datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "quick": args.quick,
+        "total_seconds": round(time.perf_counter() - started, 1),
+        "metrics": results,
+    }
+    args.output.write_text(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    print(
+        f"wrote {args.output} ({len(results)} metrics, {document['total_seconds']} s)",
+        file=sys.stderr,
+    )
     return 0
 
 

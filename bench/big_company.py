@@ -36,15 +36,19 @@ FILTER_KEYS = "van de"
 def _world_data(small: bool) -> tuple[list[Any], dict[int, Any]]:
     """Employees and employments of the big demo company (or of a small one, for quick runs)."""
     from nmbrs_client import models
-    from nmbrs_client.demo import DEMO_SEED, DEMO_TODAY
-    from nmbrs_client.demo.data import DemoWorld
+    from nmbrs_demo import DEMO_SEED, DEMO_TODAY
+    from nmbrs_demo.data import DemoWorld
 
     world = DemoWorld(DEMO_SEED, DEMO_TODAY)
     cid = world.companies()[0].ID if small else world.big_company_id()
     employees = [models.Employee.model_validate(e.model_dump()) for e in world.employees(cid)]
-    employments = {e.EmployeeId: e for e in (
-        models.EmployeeEmployments.model_validate(x.model_dump())
-        for x in world.employments(cid))}
+    employments = {
+        e.EmployeeId: e
+        for e in (
+            models.EmployeeEmployments.model_validate(x.model_dump())
+            for x in world.employments(cid)
+        )
+    }
     return employees, employments
 
 
@@ -56,19 +60,29 @@ def _rows(employees: list[Any], employments: dict[int, Any], today: Any) -> list
     rows = []
     for employee in employees:
         job = latest_employment(employments.get(employee.Id))
-        rows.append(Row(employee.Id, {
-            "number": str(employee.Number), "name": employee.DisplayName or "",
-            "start": job.StartDate.strftime("%d-%m-%Y") if job and job.StartDate else "",
-            "end": job.EndDate.strftime("%d-%m-%Y") if job and job.EndDate else "",
-            "active": employment_state(job, today), "department": "…", "function": "…",
-        }, {"number": employee.Number}, data=employee))
+        rows.append(
+            Row(
+                employee.Id,
+                {
+                    "number": str(employee.Number),
+                    "name": employee.DisplayName or "",
+                    "start": job.StartDate.strftime("%d-%m-%Y") if job and job.StartDate else "",
+                    "end": job.EndDate.strftime("%d-%m-%Y") if job and job.EndDate else "",
+                    "active": employment_state(job, today),
+                    "department": "…",
+                    "function": "…",
+                },
+                {"number": employee.Number},
+                data=employee,
+            )
+        )
     return rows
 
 
 async def _table_timings(small: bool, reps: int) -> dict[str, Any]:
     from textual.app import App, ComposeResult
 
-    from nmbrs_client.demo import DEMO_TODAY
+    from nmbrs_demo import DEMO_TODAY
     from tui.panes.employees import COLUMNS
     from tui.widgets.table_panel import TablePanel
 
@@ -76,8 +90,9 @@ async def _table_timings(small: bool, reps: int) -> dict[str, Any]:
 
     class Bench(App[None]):
         def compose(self) -> ComposeResult:
-            yield TablePanel("Employees", COLUMNS, export_name="employees",
-                             download_dir=lambda: Path("."))
+            yield TablePanel(
+                "Employees", COLUMNS, export_name="employees", download_dir=lambda: Path(".")
+            )
 
     app = Bench()
     list_times: list[float] = []
@@ -110,9 +125,15 @@ async def _table_timings(small: bool, reps: int) -> dict[str, Any]:
         press_full = await _presses(pilot, table)
         table.clear()
         press_empty = await _presses(pilot, table)
-    return {"list_s": list_times, "keys_ms": key_times, "rows": len(employees),
-            "filtered_rows": shown, "filter": FILTER_KEYS, "press_full_ms": press_full,
-            "press_empty_ms": press_empty}
+    return {
+        "list_s": list_times,
+        "keys_ms": key_times,
+        "rows": len(employees),
+        "filtered_rows": shown,
+        "filter": FILTER_KEYS,
+        "press_full_ms": press_full,
+        "press_empty_ms": press_empty,
+    }
 
 
 async def _presses(pilot: Any, table: Any) -> list[float]:
@@ -174,13 +195,19 @@ asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
 def _rss(expected: int) -> dict[str, Any]:
     with ServerProcess("healthy") as server:
         company = server.big_company
-        done = subprocess.run([sys.executable, "-c", RSS_SCRIPT, server.base_url, str(company),
-                               str(expected)], capture_output=True, text=True, cwd=REPO,
-                              timeout=180, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", RSS_SCRIPT, server.base_url, str(company), str(expected)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=180,
+            check=False,
+        )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if not lines:
-        raise RuntimeError(f"the RSS probe printed nothing ({done.returncode}): "
-                           f"{done.stderr[-300:]}")
+        raise RuntimeError(
+            f"the RSS probe printed nothing ({done.returncode}): {done.stderr[-300:]}"
+        )
     result: dict[str, Any] = json.loads(lines[-1])
     return result
 
@@ -190,28 +217,68 @@ def run(quick: bool = False) -> list[Record]:
     list_s = median(timings["list_s"])
     keys = timings["keys_ms"]
     records = [
-        metric("big_company.list_show", list_s, "s", target=LIST_TARGET_S, rows=timings["rows"],
-               runs=len(timings["list_s"]),
-               note=miss_note(list_s, LIST_TARGET_S, "s", "build rows lazily (only the "
-                              "visible ones) instead of all at once")),
-        metric("big_company.filter_keystroke", median(keys), "ms", target=KEYSTROKE_TARGET_MS,
-               max_ms=max(keys), keys=len(keys), rows=timings["rows"],
-               filtered_rows=timings["filtered_rows"], filter=timings["filter"],
-               pilot_press_ms=median(timings["press_full_ms"]),
-               pilot_press_empty_table_ms=median(timings["press_empty_ms"]),
-               note=miss_note(median(keys), KEYSTROKE_TARGET_MS, "ms",
-                              "filter incrementally (narrow the previous view when the filter "
-                              "grows) instead of rescanning every row")),
+        metric(
+            "big_company.list_show",
+            list_s,
+            "s",
+            target=LIST_TARGET_S,
+            rows=timings["rows"],
+            runs=len(timings["list_s"]),
+            note=miss_note(
+                list_s,
+                LIST_TARGET_S,
+                "s",
+                "build rows lazily (only the visible ones) instead of all at once",
+            ),
+        ),
+        metric(
+            "big_company.filter_keystroke",
+            median(keys),
+            "ms",
+            target=KEYSTROKE_TARGET_MS,
+            max_ms=max(keys),
+            keys=len(keys),
+            rows=timings["rows"],
+            filtered_rows=timings["filtered_rows"],
+            filter=timings["filter"],
+            pilot_press_ms=median(timings["press_full_ms"]),
+            pilot_press_empty_table_ms=median(timings["press_empty_ms"]),
+            note=miss_note(
+                median(keys),
+                KEYSTROKE_TARGET_MS,
+                "ms",
+                "filter incrementally (narrow the previous view when the filter "
+                "grows) instead of rescanning every row",
+            ),
+        ),
     ]
     if not quick:
         rss = _rss(timings["rows"])
-        records.append(metric(
-            "big_company.peak_rss", rss["hwm_mb"], "MB", target=RSS_TARGET_MB, rows=rss["rows"],
-            rss_now_mb=rss["rss_mb"], peak_before_company_mb=rss["hwm_before_mb"],
-            note=miss_note(rss["hwm_mb"], RSS_TARGET_MB, "MB", "keep fewer copies of the "
-                           "employee list (models, rows, cache)")))
-        records.append(metric(
-            "big_company.open_end_to_end", rss["open_s"], "s", rows=rss["rows"],
-            note="CompanySelected → all rows in the employees table, including the "
-                 "List_GetByCompany and employments calls to the demo server (0 ms latency)"))
+        records.append(
+            metric(
+                "big_company.peak_rss",
+                rss["hwm_mb"],
+                "MB",
+                target=RSS_TARGET_MB,
+                rows=rss["rows"],
+                rss_now_mb=rss["rss_mb"],
+                peak_before_company_mb=rss["hwm_before_mb"],
+                note=miss_note(
+                    rss["hwm_mb"],
+                    RSS_TARGET_MB,
+                    "MB",
+                    "keep fewer copies of the employee list (models, rows, cache)",
+                ),
+            )
+        )
+        records.append(
+            metric(
+                "big_company.open_end_to_end",
+                rss["open_s"],
+                "s",
+                rows=rss["rows"],
+                note="CompanySelected → all rows in the employees table, including the "
+                "List_GetByCompany and employments calls to the demo server (0 ms latency)",
+            )
+        )
     return records

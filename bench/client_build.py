@@ -32,13 +32,34 @@ def run(quick: bool = False) -> list[Record]:
                 totals.append(sum(client.build_times_ms.values()))
                 client.close()
             for service, times in per_service.items():
-                records.append(metric(f"client_build.{source}.{service.value}", median(times),
-                                      "ms", repetitions=reps, wsdl=source))
-            records.append(metric(f"client_build.{source}.all_services", median(totals), "ms",
-                                  repetitions=reps, wsdl=source))
+                records.append(
+                    metric(
+                        f"client_build.{source}.{service.value}",
+                        median(times),
+                        "ms",
+                        repetitions=reps,
+                        wsdl=source,
+                    )
+                )
+            records.append(
+                metric(
+                    f"client_build.{source}.all_services",
+                    median(totals),
+                    "ms",
+                    repetitions=reps,
+                    wsdl=source,
+                )
+            )
     bundled = next(r for r in records if r["name"] == "client_build.bundled.all_services")
     live = next(r for r in records if r["name"] == "client_build.live.all_services")
-    records.append(metric("client_build.live_vs_bundled", live["value"] / bundled["value"],
-                          "ratio", ratio=live["value"] / bundled["value"],
-                          live_ms=live["value"], bundled_ms=bundled["value"]))
+    records.append(
+        metric(
+            "client_build.live_vs_bundled",
+            live["value"] / bundled["value"],
+            "ratio",
+            ratio=live["value"] / bundled["value"],
+            live_ms=live["value"],
+            bundled_ms=bundled["value"],
+        )
+    )
     return records

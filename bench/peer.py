@@ -32,12 +32,23 @@ REPO = Path(__file__).resolve().parent.parent
 def sdk_replay(server: ServerProcess, calls: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
     """Replay ``calls`` through the SDK in a subprocess; its timings plus the process wall."""
     settings = demo_settings(server.base_url)
-    request = {"base_url": server.base_url, "username": settings.username,
-               "token": settings.token.get_secret_value(), "domain": settings.domain,
-               "calls": calls}
+    request = {
+        "base_url": server.base_url,
+        "username": settings.username,
+        "token": settings.token.get_secret_value(),
+        "domain": settings.domain,
+        "calls": calls,
+    }
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "bench.sdk_replay"], input=json.dumps(request),
-                          capture_output=True, text=True, cwd=REPO, timeout=240, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.sdk_replay"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=240,
+        check=False,
+    )
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"SDK replay failed ({done.returncode}): {done.stderr[-300:]}")
@@ -53,14 +64,32 @@ def check_cli(server: ServerProcess) -> float:
     command = [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
     env = dict(os.environ, NMBRS_TOKEN=settings.token.get_secret_value())
     started = time.perf_counter()
-    subprocess.run([*command, "check", "--base-url", server.base_url, "--username",
-                    settings.username, "--domain", settings.domain or "", "--format", "json",
-                    "--quiet"], capture_output=True, cwd=REPO, env=env, timeout=240, check=False)
+    subprocess.run(
+        [
+            *command,
+            "check",
+            "--base-url",
+            server.base_url,
+            "--username",
+            settings.username,
+            "--domain",
+            settings.domain or "",
+            "--format",
+            "json",
+            "--quiet",
+        ],
+        capture_output=True,
+        cwd=REPO,
+        env=env,
+        timeout=240,
+        check=False,
+    )
     return time.perf_counter() - started
 
 
-def compare(name: str, scenario: str, latency_ms: int, *, one_company: bool, reps: int,
-            with_cli: bool) -> list[Record]:
+def compare(
+    name: str, scenario: str, latency_ms: int, *, one_company: bool, reps: int, with_cli: bool
+) -> list[Record]:
     with ServerProcess(scenario, latency_ms=latency_ms) as server:
         companies = [server.companies[0]] if one_company else None
         checks = [check_once(server, companies=companies) for _ in range(reps)]
@@ -72,31 +101,61 @@ def compare(name: str, scenario: str, latency_ms: int, *, one_company: bool, rep
         cli_s = check_cli(server) if with_cli else None
     check_s = median(c["elapsed_s"] for c in checks)
     sdk_s = sdk["build_s"] + sdk["calls_s"]
-    records = [metric(
-        f"peer.{name}", sdk_s, "s", ratio=sdk_s / check_s, check_s=check_s,
-        sdk_serial_s=sdk_s, sdk_calls_only_s=sdk["calls_s"], sdk_build_s=sdk["build_s"],
-        calls=len(calls), same_calls=check_counts == sdk_counts, latency_ms=latency_ms,
-        scenario=scenario, check_concurrency=checks[0]["concurrency"], check_runs=reps,
-        sdk_failures=len(sdk["failures"]), sdk_via_zeep=sdk["via_zeep"],
-        note="ratio = SDK serial time ÷ nmbrs-tui check time for the same calls (> 1: "
-             "nmbrs-tui is faster)")]
+    records = [
+        metric(
+            f"peer.{name}",
+            sdk_s,
+            "s",
+            ratio=sdk_s / check_s,
+            check_s=check_s,
+            sdk_serial_s=sdk_s,
+            sdk_calls_only_s=sdk["calls_s"],
+            sdk_build_s=sdk["build_s"],
+            calls=len(calls),
+            same_calls=check_counts == sdk_counts,
+            latency_ms=latency_ms,
+            scenario=scenario,
+            check_concurrency=checks[0]["concurrency"],
+            check_runs=reps,
+            sdk_failures=len(sdk["failures"]),
+            sdk_via_zeep=sdk["via_zeep"],
+            note="ratio = SDK serial time ÷ nmbrs-tui check time for the same calls (> 1: "
+            "nmbrs-tui is faster)",
+        )
+    ]
     if cli_s is not None:
-        records.append(metric(
-            f"peer.{name}.processes", sdk["process_s"], "s", ratio=sdk["process_s"] / cli_s,
-            check_cli_s=cli_s, sdk_process_s=sdk["process_s"], latency_ms=latency_ms,
-            note="whole processes: `python -m bench.sdk_replay` vs `nmbrs-tui check` "
-                 "(interpreter start and imports included)"))
+        records.append(
+            metric(
+                f"peer.{name}.processes",
+                sdk["process_s"],
+                "s",
+                ratio=sdk["process_s"] / cli_s,
+                check_cli_s=cli_s,
+                sdk_process_s=sdk["process_s"],
+                latency_ms=latency_ms,
+                note="whole processes: `python -m bench.sdk_replay` vs `nmbrs-tui check` "
+                "(interpreter start and imports included)",
+            )
+        )
     return records
 
 
 def run(quick: bool = False) -> list[Record]:
     latency = 20 if quick else LATENCY_MS
     reps = 1 if quick else 3
-    records = compare("one_company", "healthy", latency, one_company=True, reps=reps,
-                      with_cli=False)
+    records = compare(
+        "one_company", "healthy", latency, one_company=True, reps=reps, with_cli=False
+    )
     if not quick:  # quick mode (the smoke test) keeps to the one-company workload
-        records += compare("all_companies", "healthy", latency, one_company=False, reps=reps,
-                           with_cli=True)
-        records += compare("large_accountant", "large-accountant", latency, one_company=False,
-                           reps=1, with_cli=False)
+        records += compare(
+            "all_companies", "healthy", latency, one_company=False, reps=reps, with_cli=True
+        )
+        records += compare(
+            "large_accountant",
+            "large-accountant",
+            latency,
+            one_company=False,
+            reps=1,
+            with_cli=False,
+        )
     return records

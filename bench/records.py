@@ -14,9 +14,17 @@ from typing import Any
 Record = dict[str, Any]
 
 
-def metric(name: str, value: float, unit: str, *, target: float | None = None,
-           lower_is_better: bool = True, ratio: float | None = None, note: str | None = None,
-           **context: Any) -> Record:
+def metric(
+    name: str,
+    value: float,
+    unit: str,
+    *,
+    target: float | None = None,
+    lower_is_better: bool = True,
+    ratio: float | None = None,
+    note: str | None = None,
+    **context: Any,
+) -> Record:
     """Build one record; ``met`` is filled in when a target is given."""
     record: Record = {"name": name, "value": round(float(value), 3), "unit": unit}
     if ratio is not None:

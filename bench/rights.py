@@ -30,14 +30,24 @@ ALL_COMPANIES_TARGET = 1.3
 NMBRS_CAP_PER_S = 150
 
 
-def check_once(server: ServerProcess, *, companies: list[int] | None = None,
-               concurrency: int | None = None, thorough: bool = False) -> dict[str, Any]:
+def check_once(
+    server: ServerProcess,
+    *,
+    companies: list[int] | None = None,
+    concurrency: int | None = None,
+    thorough: bool = False,
+) -> dict[str, Any]:
     """Run one check against ``server``; elapsed seconds, calls, and what the server saw."""
     server.reset()
     settings = demo_settings(server.base_url, scenario=server.scenario)
     client = NmbrsClient(settings)
-    engine = RightsEngine(client, find_profile("integration"), companies=companies,
-                          concurrency=concurrency, thorough=thorough)
+    engine = RightsEngine(
+        client,
+        find_profile("integration"),
+        companies=companies,
+        concurrency=concurrency,
+        thorough=thorough,
+    )
     started = time.perf_counter()
     report = engine.run()
     elapsed = time.perf_counter() - started
@@ -45,15 +55,23 @@ def check_once(server: ServerProcess, *, companies: list[int] | None = None,
     stats = server.stats()
     records = client.call_log.records()
     slowest = max(records, key=lambda r: r.duration_ms, default=None)
-    return {"chain": call_chain(records) if len(records) <= 600 else None,
-            "slowest": (f"{slowest.operation} (company {slowest.company_id}) "
-                        f"{slowest.duration_ms:.0f} ms") if slowest else None,
-            "elapsed_s": elapsed, "calls": report.calls, "exit_code": report.exit_code,
-            "companies": len(report.companies), "concurrency": engine.concurrency,
-            "rate_limit_per_s": float(settings.rate_limit_per_s),
-            "server_calls": sum(stats["calls"].values()),
-            "max_calls_per_second": stats["max_calls_per_second"],
-            "delayed_calls": stats["delayed_calls"]}
+    return {
+        "chain": call_chain(records) if len(records) <= 600 else None,
+        "slowest": (
+            f"{slowest.operation} (company {slowest.company_id}) {slowest.duration_ms:.0f} ms"
+        )
+        if slowest
+        else None,
+        "elapsed_s": elapsed,
+        "calls": report.calls,
+        "exit_code": report.exit_code,
+        "companies": len(report.companies),
+        "concurrency": engine.concurrency,
+        "rate_limit_per_s": float(settings.rate_limit_per_s),
+        "server_calls": sum(stats["calls"].values()),
+        "max_calls_per_second": stats["max_calls_per_second"],
+        "delayed_calls": stats["delayed_calls"],
+    }
 
 
 def call_chain(records: list[CallRecord]) -> list[str]:
@@ -61,20 +79,30 @@ def call_chain(records: list[CallRecord]) -> list[str]:
 
     That is the number of round trips the check really waited for, one after another.
     """
-    spans = sorted((r.started_at.timestamp(), r.started_at.timestamp() + r.duration_ms / 1000,
-                    r.operation.split(".", 1)[1]) for r in records)
+    spans = sorted(
+        (
+            r.started_at.timestamp(),
+            r.started_at.timestamp() + r.duration_ms / 1000,
+            r.operation.split(".", 1)[1],
+        )
+        for r in records
+    )
     best: list[list[str]] = []
     for start, _end, name in spans:
-        before = [best[i] for i, (_s, end, _n) in enumerate(spans[:len(best)])
-                  if end <= start + 0.001]
+        before = [
+            best[i] for i, (_s, end, _n) in enumerate(spans[: len(best)]) if end <= start + 0.001
+        ]
         best.append([*max(before, key=len, default=[]), name])
     return max(best, key=len, default=[])
 
 
 def bound_s(run: dict[str, Any], latency_ms: int) -> float:
     latency = latency_ms / 1000
-    return max(CRITICAL_ROUND_TRIPS * latency, run["calls"] / run["rate_limit_per_s"],
-               run["calls"] * latency / run["concurrency"])
+    return max(
+        CRITICAL_ROUND_TRIPS * latency,
+        run["calls"] / run["rate_limit_per_s"],
+        run["calls"] * latency / run["concurrency"],
+    )
 
 
 def _one_company(latency_ms: int, quick: bool) -> list[Record]:
@@ -87,25 +115,53 @@ def _one_company(latency_ms: int, quick: bool) -> list[Record]:
         default = check_once(server, companies=company)
         serial = check_once(server, companies=company, concurrency=1)
     ratio = default["elapsed_s"] / critical
-    records.append(metric(
-        "rights.one_company.default", default["elapsed_s"], "s", ratio=ratio,
-        target=ONE_COMPANY_TARGET, critical_path_s=critical, latency_ms=latency_ms,
-        calls=default["calls"], concurrency=default["concurrency"],
-        round_trips=len(default["chain"] or []), chain=" → ".join(default["chain"] or []),
-        note=miss_note(ratio, ONE_COMPANY_TARGET, "× critical path",
-                       f"the check waited for {len(default['chain'] or [])} round trips one "
-                       f"after another (see chain), the bound assumes {CRITICAL_ROUND_TRIPS} "
-                       "(lists → company-level probes, which yield the employee and run ids → "
-                       "per-employee probes and the payslip); starting the links of the chain "
-                       "that do not need each other's answers together would close it")))
-    records.append(metric(
-        "rights.one_company.concurrency_1", serial["elapsed_s"], "s",
-        ratio=serial["elapsed_s"] / critical, critical_path_s=critical, latency_ms=latency_ms,
-        calls=serial["calls"], concurrency=1))
-    records.append(metric(
-        "rights.one_company.speedup", serial["elapsed_s"] / default["elapsed_s"], "ratio",
-        ratio=serial["elapsed_s"] / default["elapsed_s"],
-        default_s=default["elapsed_s"], concurrency_1_s=serial["elapsed_s"]))
+    records.append(
+        metric(
+            "rights.one_company.default",
+            default["elapsed_s"],
+            "s",
+            ratio=ratio,
+            target=ONE_COMPANY_TARGET,
+            critical_path_s=critical,
+            latency_ms=latency_ms,
+            calls=default["calls"],
+            concurrency=default["concurrency"],
+            round_trips=len(default["chain"] or []),
+            chain=" → ".join(default["chain"] or []),
+            note=miss_note(
+                ratio,
+                ONE_COMPANY_TARGET,
+                "× critical path",
+                f"the check waited for {len(default['chain'] or [])} round trips one "
+                f"after another (see chain), the bound assumes {CRITICAL_ROUND_TRIPS} "
+                "(lists → company-level probes, which yield the employee and run ids → "
+                "per-employee probes and the payslip); starting the links of the chain "
+                "that do not need each other's answers together would close it",
+            ),
+        )
+    )
+    records.append(
+        metric(
+            "rights.one_company.concurrency_1",
+            serial["elapsed_s"],
+            "s",
+            ratio=serial["elapsed_s"] / critical,
+            critical_path_s=critical,
+            latency_ms=latency_ms,
+            calls=serial["calls"],
+            concurrency=1,
+        )
+    )
+    records.append(
+        metric(
+            "rights.one_company.speedup",
+            serial["elapsed_s"] / default["elapsed_s"],
+            "ratio",
+            ratio=serial["elapsed_s"] / default["elapsed_s"],
+            default_s=default["elapsed_s"],
+            concurrency_1_s=serial["elapsed_s"],
+        )
+    )
     return records
 
 
@@ -114,23 +170,42 @@ def _all_companies(name: str, scenario: str, latency_ms: int, thorough: bool) ->
         run = check_once(server, thorough=thorough)
     bound = bound_s(run, latency_ms)
     ratio = run["elapsed_s"] / bound
-    fix = ("start the biggest company's whole-company lists first, so they overlap with the "
-           "many small calls instead of finishing last" if thorough else
-           "a cheap column probe (Company_GetCurrentPeriod or Run_GetList instead of the "
-           "whole employee list, which is 5,000 rows for the biggest company) would close it")
-    note = miss_note(ratio, ALL_COMPANIES_TARGET, "× bound",
-                     f"the slowest single call was {run['slowest']}; {fix}")
+    fix = (
+        "start the biggest company's whole-company lists first, so they overlap with the "
+        "many small calls instead of finishing last"
+        if thorough
+        else "a cheap column probe (Company_GetCurrentPeriod or Run_GetList instead of the "
+        "whole employee list, which is 5,000 rows for the biggest company) would close it"
+    )
+    note = miss_note(
+        ratio,
+        ALL_COMPANIES_TARGET,
+        "× bound",
+        f"the slowest single call was {run['slowest']}; {fix}",
+    )
     if run["max_calls_per_second"] > NMBRS_CAP_PER_S:
         note = (note + "; " if note else "") + "exceeded 150 calls/s"
     return metric(
-        name, run["elapsed_s"], "s", ratio=ratio, target=ALL_COMPANIES_TARGET, bound_s=bound,
-        latency_ms=latency_ms, scenario=scenario, mode="thorough" if thorough else "default",
-        calls=run["calls"], companies=run["companies"], concurrency=run["concurrency"],
+        name,
+        run["elapsed_s"],
+        "s",
+        ratio=ratio,
+        target=ALL_COMPANIES_TARGET,
+        bound_s=bound,
+        latency_ms=latency_ms,
+        scenario=scenario,
+        mode="thorough" if thorough else "default",
+        calls=run["calls"],
+        companies=run["companies"],
+        concurrency=run["concurrency"],
         rate_limit_per_s=run["rate_limit_per_s"],
         max_calls_per_second=run["max_calls_per_second"],
         under_nmbrs_cap=run["max_calls_per_second"] <= NMBRS_CAP_PER_S,
-        server_delayed_calls=run["delayed_calls"], slowest_call=run["slowest"],
-        round_trips=len(run["chain"]) if run["chain"] is not None else None, note=note)
+        server_delayed_calls=run["delayed_calls"],
+        slowest_call=run["slowest"],
+        round_trips=len(run["chain"]) if run["chain"] is not None else None,
+        note=note,
+    )
 
 
 def run(quick: bool = False) -> list[Record]:
@@ -138,8 +213,14 @@ def run(quick: bool = False) -> list[Record]:
     records = _one_company(latency, quick)
     records.append(_all_companies("rights.all_companies.healthy", "healthy", latency, False))
     if not quick:  # same code path as healthy, only bigger: too slow for the smoke test
-        records.append(_all_companies("rights.all_companies.large_accountant",
-                                      "large-accountant", latency, False))
-        records.append(_all_companies("rights.all_companies.large_accountant_thorough",
-                                      "large-accountant", latency, True))
+        records.append(
+            _all_companies(
+                "rights.all_companies.large_accountant", "large-accountant", latency, False
+            )
+        )
+        records.append(
+            _all_companies(
+                "rights.all_companies.large_accountant_thorough", "large-accountant", latency, True
+            )
+        )
     return records

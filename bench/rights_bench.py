@@ -17,29 +17,48 @@ from typing import Any
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings
-from nmbrs_client.demo.server import start_demo_server
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import find_profile
+from nmbrs_demo.server import start_demo_server
 
 SCENARIO = "large-accountant"
 MODES: tuple[tuple[str, int | None, bool], ...] = (
-    ("concurrency-1", 1, False), ("default", None, False), ("thorough", None, True))
+    ("concurrency-1", 1, False),
+    ("default", None, False),
+    ("thorough", None, True),
+)
 
 
-def measure(latency_ms: int, *, companies: list[int] | None, concurrency: int | None,
-            thorough: bool, profile: str = "integration") -> dict[str, Any]:
+def measure(
+    latency_ms: int,
+    *,
+    companies: list[int] | None,
+    concurrency: int | None,
+    thorough: bool,
+    profile: str = "integration",
+) -> dict[str, Any]:
     """Run one check against a fresh demo server; elapsed seconds, calls, cells, exit code."""
     server = start_demo_server(SCENARIO, latency_ms=latency_ms)
     client = NmbrsClient(demo_settings(server.base_url, SCENARIO))
     try:
         started = time.perf_counter()
-        report = RightsEngine(client, find_profile(profile), companies=companies,
-                              concurrency=concurrency, thorough=thorough).run()
+        report = RightsEngine(
+            client,
+            find_profile(profile),
+            companies=companies,
+            concurrency=concurrency,
+            thorough=thorough,
+        ).run()
         elapsed = time.perf_counter() - started
-        return {"elapsed_s": elapsed, "calls": report.calls, "cells": len(report.cells),
-                "companies": len(report.companies), "exit_code": report.exit_code,
-                "concurrency": report.concurrency,
-                "server_max_calls_per_second": server.rate_limiter.max_in_window}
+        return {
+            "elapsed_s": elapsed,
+            "calls": report.calls,
+            "cells": len(report.cells),
+            "companies": len(report.companies),
+            "exit_code": report.exit_code,
+            "concurrency": report.concurrency,
+            "server_max_calls_per_second": server.rate_limiter.max_in_window,
+        }
     finally:
         client.close()
         server.stop()
@@ -54,14 +73,22 @@ def records(quick: bool = False) -> list[dict[str, Any]]:
                 slow = latency == 100 and scope == "all-companies" and mode != "default"
                 if quick and slow:
                     continue
-                result = measure(latency, companies=companies, concurrency=concurrency,
-                                 thorough=thorough)
+                result = measure(
+                    latency, companies=companies, concurrency=concurrency, thorough=thorough
+                )
                 name = f"rights.{scope}.{mode}.latency-{latency}ms"
                 context = {k: v for k, v in result.items() if k != "elapsed_s"}
-                out.append({"name": f"{name}.elapsed", "value": round(result["elapsed_s"], 3),
-                            "unit": "s", **context})
-                out.append({"name": f"{name}.calls", "value": result["calls"], "unit": "calls",
-                            **context})
+                out.append(
+                    {
+                        "name": f"{name}.elapsed",
+                        "value": round(result["elapsed_s"], 3),
+                        "unit": "s",
+                        **context,
+                    }
+                )
+                out.append(
+                    {"name": f"{name}.calls", "value": result["calls"], "unit": "calls", **context}
+                )
     return out
 
 

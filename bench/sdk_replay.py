@@ -33,29 +33,35 @@ def _sdk_methods(username: str, token: str) -> dict[str, SdkCall | None]:
         "DebtorService.Environment_Get": lambda api, p: api.debtor.get_domain(username, token),
         "DebtorService.List_GetAll": lambda api, p: api.debtor.get_all(),
         "CompanyService.List_GetAll": lambda api, p: api.company.get_all(),
-        "CompanyService.List_GetByDebtor": lambda api, p: api.company.get_by_debtor(
-            p["DebtorId"]),
+        "CompanyService.List_GetByDebtor": lambda api, p: api.company.get_by_debtor(p["DebtorId"]),
         "CompanyService.Company_GetCurrentPeriod": lambda api, p: api.company.get_current_period(
-            p["CompanyId"]),
-        "CompanyService.Run_GetList": lambda api, p: api.company.run.get(p["CompanyId"],
-                                                                         p["Year"]),
+            p["CompanyId"]
+        ),
+        "CompanyService.Run_GetList": lambda api, p: api.company.run.get(p["CompanyId"], p["Year"]),
         "EmployeeService.List_GetByCompany": lambda api, p: api.employee.get_by_company(
-            p["CompanyId"], p["EmployeeType"]),
-        "EmployeeService.Employment_GetAll_AllEmployeesByCompany":
-            lambda api, p: api.employee.employment.get_all_by_company(p["CompanyID"]),
-        "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany":
-            lambda api, p: api.employee.personal_info.get_all_by_company_contract_address_salary(
-                p["CompanyID"]),
-        "EmployeeService.Schedule_GetAll_AllEmployeesByCompany":
-            lambda api, p: api.employee.schedule.get_all_by_company(p["CompanyID"]),
-        "EmployeeService.BankAccount_GetListCurrent":
-            lambda api, p: api.employee.bank_account.get_current(p["EmployeeId"]),
-        "EmployeeService.Department_GetCurrent":
-            lambda api, p: api.employee.department.get_current(p["EmployeeId"]),
-        "EmployeeService.Function_GetCurrent":
-            lambda api, p: api.employee.function.get_current(p["EmployeeId"]),
-        "EmployeeService.PersonalInfo_GetCurrent":
-            lambda api, p: api.employee.personal_info.get_current(p["EmployeeId"]),
+            p["CompanyId"], p["EmployeeType"]
+        ),
+        "EmployeeService.Employment_GetAll_AllEmployeesByCompany": lambda api, p: (
+            api.employee.employment.get_all_by_company(p["CompanyID"])
+        ),
+        "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany": lambda api, p: (
+            api.employee.personal_info.get_all_by_company_contract_address_salary(p["CompanyID"])
+        ),
+        "EmployeeService.Schedule_GetAll_AllEmployeesByCompany": lambda api, p: (
+            api.employee.schedule.get_all_by_company(p["CompanyID"])
+        ),
+        "EmployeeService.BankAccount_GetListCurrent": lambda api, p: (
+            api.employee.bank_account.get_current(p["EmployeeId"])
+        ),
+        "EmployeeService.Department_GetCurrent": lambda api, p: api.employee.department.get_current(
+            p["EmployeeId"]
+        ),
+        "EmployeeService.Function_GetCurrent": lambda api, p: api.employee.function.get_current(
+            p["EmployeeId"]
+        ),
+        "EmployeeService.PersonalInfo_GetCurrent": lambda api, p: (
+            api.employee.personal_info.get_current(p["EmployeeId"])
+        ),
         # Not exposed by the SDK (get_annual_pdf raises NotImplementedError; the payslip
         # method takes no arguments and raises too): called through its zeep client.
         "EmployeeService.SalaryDocuments_GetAnnualStatementPDF": None,
@@ -77,10 +83,12 @@ def _redirect(base_url: str) -> None:
 
 def _raw(api: Any, qualified: str, params: dict[str, int]) -> Any:
     service, name = qualified.split(".", 1)
-    holder = {"EmployeeService": api.employee, "CompanyService": api.company,
-              "DebtorService": api.debtor}[service]
-    return getattr(holder.client.service, name)(**params,
-                                                _soapheaders=api.auth_manager.header)
+    holder = {
+        "EmployeeService": api.employee,
+        "CompanyService": api.company,
+        "DebtorService": api.debtor,
+    }[service]
+    return getattr(holder.client.service, name)(**params, _soapheaders=api.auth_manager.header)
 
 
 def replay(request: dict[str, Any]) -> dict[str, Any]:
@@ -92,8 +100,13 @@ def replay(request: dict[str, Any]) -> dict[str, Any]:
     logging.getLogger("nmbrs").setLevel(logging.CRITICAL)
     _redirect(request["base_url"])
     imported = time.perf_counter()
-    api = nmbrs.Nmbrs(request["username"], request["token"], auth_type="domain",
-                      domain=request["domain"], sandbox=True)
+    api = nmbrs.Nmbrs(
+        request["username"],
+        request["token"],
+        auth_type="domain",
+        domain=request["domain"],
+        sandbox=True,
+    )
     methods = _sdk_methods(request["username"], request["token"])
     built = {"employee": 0.0, "company": 0.0, "debtor": 0.0}
     for attribute in built:  # the SDK builds each service's zeep client on first use
@@ -114,10 +127,15 @@ def replay(request: dict[str, Any]) -> dict[str, Any]:
         except Exception as exc:  # a fault is an answer: count it, keep going
             failures.append(f"{qualified}: {type(exc).__name__}")
     finished = time.perf_counter()
-    return {"import_s": imported - started, "build_s": sum(built.values()),
-            "calls_s": finished - calls_started, "total_s": finished - started,
-            "calls": len(request["calls"]), "failures": failures,
-            "via_zeep": sorted(via_zeep)}
+    return {
+        "import_s": imported - started,
+        "build_s": sum(built.values()),
+        "calls_s": finished - calls_started,
+        "total_s": finished - started,
+        "calls": len(request["calls"]),
+        "failures": failures,
+        "via_zeep": sorted(via_zeep),
+    }
 
 
 def main() -> int:

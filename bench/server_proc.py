@@ -17,8 +17,8 @@ from typing import Any
 
 
 def _serve(conn: Connection, scenario: str, latency_ms: int, rate_limit: bool) -> None:
-    from nmbrs_client.demo.scenarios import load_scenario
-    from nmbrs_client.demo.server import ServerStats, start_demo_server
+    from nmbrs_demo.scenarios import load_scenario
+    from nmbrs_demo.server import ServerStats, start_demo_server
 
     chosen = replace(load_scenario(scenario), latency_ms=latency_ms, rate_limit=rate_limit)
     server = start_demo_server(chosen)
@@ -31,8 +31,13 @@ def _serve(conn: Connection, scenario: str, latency_ms: int, rate_limit: bool) -
 
     server.handlers.call = recording  # type: ignore[method-assign]
     big = server.world.big_company_id() if hasattr(server.world, "big_company_id") else None
-    conn.send({"base_url": server.base_url, "big_company": big,
-               "companies": [c.ID for c in server.world.companies()]})
+    conn.send(
+        {
+            "base_url": server.base_url,
+            "big_company": big,
+            "companies": [c.ID for c in server.world.companies()],
+        }
+    )
     try:
         while True:
             command = conn.recv()
@@ -57,12 +62,17 @@ def _serve(conn: Connection, scenario: str, latency_ms: int, rate_limit: bool) -
 class ServerProcess:
     """Start with ``ServerProcess("healthy", latency_ms=100)``; use as a context manager."""
 
-    def __init__(self, scenario: str = "healthy", *, latency_ms: int = 0,
-                 rate_limit: bool = True) -> None:
+    def __init__(
+        self, scenario: str = "healthy", *, latency_ms: int = 0, rate_limit: bool = True
+    ) -> None:
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child, scenario, latency_ms, rate_limit),
-                                    daemon=True, name=f"demo-server-{scenario}")
+        self._process = ctx.Process(
+            target=_serve,
+            args=(child, scenario, latency_ms, rate_limit),
+            daemon=True,
+            name=f"demo-server-{scenario}",
+        )
         self._process.start()
         child.close()
         if not self._conn.poll(60):

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from bench.records import Record, metric
 from bench.server_proc import ServerProcess
-from nmbrs_client.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_client.operations import get_operation
+from nmbrs_demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -26,16 +26,19 @@ def envelope(service: str, name: str, **params: int) -> tuple[str, bytes, str]:
     op = get_operation(service, name)
     ns = op.service.namespace
     fields = "".join(f"<t:{key}>{value}</t:{key}>" for key, value in params.items())
-    body = (f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{SOAP11}" '
-            f'xmlns:t="{ns}"><soap:Header><t:AuthHeaderWithDomain><t:Username>{DEMO_USERNAME}'
-            f"</t:Username><t:Token>{DEMO_TOKEN}</t:Token><t:Domain>{DEMO_DOMAIN}</t:Domain>"
-            f"</t:AuthHeaderWithDomain></soap:Header><soap:Body><t:{name}>{fields}</t:{name}>"
-            f"</soap:Body></soap:Envelope>")
+    body = (
+        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{SOAP11}" '
+        f'xmlns:t="{ns}"><soap:Header><t:AuthHeaderWithDomain><t:Username>{DEMO_USERNAME}'
+        f"</t:Username><t:Token>{DEMO_TOKEN}</t:Token><t:Domain>{DEMO_DOMAIN}</t:Domain>"
+        f"</t:AuthHeaderWithDomain></soap:Header><soap:Body><t:{name}>{fields}</t:{name}>"
+        f"</soap:Body></soap:Envelope>"
+    )
     return op.service.path, body.encode(), op.soap_action
 
 
-def _hammer(base_url: str, request: tuple[str, bytes, str], seconds: float,
-            connections: int) -> tuple[int, int, int]:
+def _hammer(
+    base_url: str, request: tuple[str, bytes, str], seconds: float, connections: int
+) -> tuple[int, int, int]:
     """(ok calls, failed calls, response bytes of one call) within ``seconds``."""
     parts = urlsplit(base_url)
     path, body, action = request
@@ -82,18 +85,32 @@ def run(quick: bool = False) -> list[Record]:
         client.close()
         calls = {
             "list": ("CompanyService", "List_GetAll", {}),
-            "employee_list": ("EmployeeService", "List_GetByCompany",
-                              {"CompanyId": company, "EmployeeType": 0}),
-            "pdf": ("EmployeeService", "SalaryDocuments_GetAnnualStatementPDF",
-                    {"EmployeeID": employee, "intYear": year}),
+            "employee_list": (
+                "EmployeeService",
+                "List_GetByCompany",
+                {"CompanyId": company, "EmployeeType": 0},
+            ),
+            "pdf": (
+                "EmployeeService",
+                "SalaryDocuments_GetAnnualStatementPDF",
+                {"EmployeeID": employee, "intYear": year},
+            ),
         }
         for label, (service, name, params) in calls.items():
             request = envelope(service, name, **params)
             _hammer(server.base_url, request, 0.1, 1)  # warm caches (PDF generation, WSDL)
             for connections in (1, 4):
                 ok, failed, size = _hammer(server.base_url, request, seconds, connections)
-                records.append(metric(
-                    f"server_throughput.{label}.c{connections}", ok / seconds, "calls/s",
-                    operation=f"{service}.{name}", connections=connections,
-                    duration_s=seconds, response_bytes=size, failed=failed))
+                records.append(
+                    metric(
+                        f"server_throughput.{label}.c{connections}",
+                        ok / seconds,
+                        "calls/s",
+                        operation=f"{service}.{name}",
+                        connections=connections,
+                        duration_s=seconds,
+                        response_bytes=size,
+                        failed=failed,
+                    )
+                )
     return records

@@ -33,20 +33,38 @@ def _command() -> list[str]:
     script = Path(sys.executable).with_name("nmbrs-tui")
     if script.exists():
         return [str(script), "--demo"]
-    return [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())",
-            "--demo"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from tui.cli import main; sys.exit(main())",
+        "--demo",
+    ]
 
 
 def one_start(timeout_s: float = 30.0) -> dict[str, float | None]:
     """Spawn the app once; seconds to the first full frame, to exit, and as the app reports."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS),
-               NMBRS_TUI_EXIT_AFTER_FIRST_FRAME="1", NMBRS_TUI_T0=repr(time.time()))
+    env = dict(
+        os.environ,
+        TERM="xterm-256color",
+        COLUMNS=str(COLS),
+        LINES=str(ROWS),
+        NMBRS_TUI_EXIT_AFTER_FIRST_FRAME="1",
+        NMBRS_TUI_T0=repr(time.time()),
+    )
     bottom = f"\x1b[{ROWS};1H".encode()
     started = time.perf_counter()
-    process = subprocess.Popen(_command(), stdin=slave, stdout=slave, stderr=slave, env=env,
-                               cwd=REPO, start_new_session=True, close_fds=True)
+    process = subprocess.Popen(
+        _command(),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+        close_fds=True,
+    )
     os.close(slave)
     output = b""
     first_frame: float | None = None
@@ -79,38 +97,52 @@ def one_start(timeout_s: float = 30.0) -> dict[str, float | None]:
         os.close(master)
     exited = time.perf_counter() - started
     found = REPORTED.search(output)
-    return {"first_frame_s": first_frame, "exit_s": exited,
-            "reported_s": int(found.group(1)) / 1000 if found else None,
-            "report_seen_s": report_seen,
-            "returncode": float(process.returncode or 0)}
+    return {
+        "first_frame_s": first_frame,
+        "exit_s": exited,
+        "reported_s": int(found.group(1)) / 1000 if found else None,
+        "report_seen_s": report_seen,
+        "returncode": float(process.returncode or 0),
+    }
 
 
 def _median_in_fresh_process(code: str, reps: int) -> float:
     """Run ``code`` (which prints seconds on its last line) in new interpreters; the median."""
     times = []
     for _ in range(reps):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             cwd=REPO, check=True, timeout=60)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=True,
+            timeout=60,
+        )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return median(times)
 
 
 def import_time(module: str, reps: int) -> float:
     """Median seconds to import ``module`` in a fresh interpreter (interpreter start excluded)."""
-    code = ("import time; t = time.perf_counter(); import " + module +
-            "; print(time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter(); import "
+        + module
+        + "; print(time.perf_counter() - t)"
+    )
     return _median_in_fresh_process(code, reps)
 
 
 def first_client_build(reps: int) -> float:
     """Median seconds, in a fresh process, to import the client and build all three services."""
-    code = ("import time; t = time.perf_counter()\n"
-            "from nmbrs_client.client import NmbrsClient\n"
-            "from nmbrs_client.config import demo_settings\n"
-            "from nmbrs_client.operations import Service\n"
-            "c = NmbrsClient(demo_settings('http://127.0.0.1:9/soap/v3/'))\n"
-            "[c.service(s) for s in Service]\n"
-            "print(time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter()\n"
+        "from nmbrs_client.client import NmbrsClient\n"
+        "from nmbrs_client.config import demo_settings\n"
+        "from nmbrs_client.operations import Service\n"
+        "c = NmbrsClient(demo_settings('http://127.0.0.1:9/soap/v3/'))\n"
+        "[c.service(s) for s in Service]\n"
+        "print(time.perf_counter() - t)"
+    )
     return _median_in_fresh_process(code, reps)
 
 
@@ -126,23 +158,52 @@ def run(quick: bool = False) -> list[Record]:
     seen = [s["report_seen_s"] for s in starts if s["report_seen_s"] is not None]
     if frames:
         value = median(frames)
-        records.append(metric(
-            "startup.first_frame", value, "s", target=FIRST_FRAME_TARGET_S, runs=len(frames),
-            min_s=min(frames), max_s=max(frames),
-            app_reported_s=median(reported) if reported else None,
-            wall_to_report_s=median(seen) if seen else None,
-            note=miss_note(value, FIRST_FRAME_TARGET_S, "s",
-                           "import less before the first frame (Textual only; zeep and the "
-                           "demo server after it)")))
-    records.append(metric("startup.process_exit_after_first_frame", median(exits), "s",
-                          runs=len(exits),
-                          note=None if frames else "the first frame was not seen on the pty"))
+        records.append(
+            metric(
+                "startup.first_frame",
+                value,
+                "s",
+                target=FIRST_FRAME_TARGET_S,
+                runs=len(frames),
+                min_s=min(frames),
+                max_s=max(frames),
+                app_reported_s=median(reported) if reported else None,
+                wall_to_report_s=median(seen) if seen else None,
+                note=miss_note(
+                    value,
+                    FIRST_FRAME_TARGET_S,
+                    "s",
+                    "import less before the first frame (Textual only; zeep and the "
+                    "demo server after it)",
+                ),
+            )
+        )
+    records.append(
+        metric(
+            "startup.process_exit_after_first_frame",
+            median(exits),
+            "s",
+            runs=len(exits),
+            note=None if frames else "the first frame was not seen on the pty",
+        )
+    )
     import_reps = 1 if quick else 5
     for module in ("nmbrs_client", "nmbrs_client.client", "tui.app"):
-        records.append(metric(f"startup.import.{module}", import_time(module, import_reps) * 1000,
-                              "ms", runs=import_reps))
-    records.append(metric("startup.first_client_build_fresh_process",
-                          first_client_build(import_reps) * 1000, "ms", runs=import_reps,
-                          note="import nmbrs_client.client + zeep, build all 3 services "
-                               "from the bundled WSDLs"))
+        records.append(
+            metric(
+                f"startup.import.{module}",
+                import_time(module, import_reps) * 1000,
+                "ms",
+                runs=import_reps,
+            )
+        )
+    records.append(
+        metric(
+            "startup.first_client_build_fresh_process",
+            first_client_build(import_reps) * 1000,
+            "ms",
+            runs=import_reps,
+            note="import nmbrs_client.client + zeep, build all 3 services from the bundled WSDLs",
+        )
+    )
     return records

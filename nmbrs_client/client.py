@@ -91,8 +91,9 @@ class NmbrsClient:
 
     def __init__(self, settings: ClientSettings) -> None:
         self.settings = settings
-        self.base_url = settings.base_url if settings.base_url.endswith("/") \
-            else settings.base_url + "/"
+        self.base_url = (
+            settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
+        )
         self.host = urlsplit(self.base_url).netloc or self.base_url
         self.username = settings.username
         self._token = _secret(settings.token)
@@ -150,19 +151,30 @@ class NmbrsClient:
         # strict=False: tolerate elements Nmbrs added after our WSDL and missing optional ones.
         # The transport has already rejected malformed XML, so zeep's lenient parse is safe.
         # xml_huge_tree: PDFs arrive as one base64 text node above libxml2's 10 MB default.
-        zeep_settings = Settings(strict=False, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True, xml_huge_tree=True,
-                                 xsd_ignore_sequence_order=True)
+        zeep_settings = Settings(
+            strict=False,
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
+            xml_huge_tree=True,
+            xsd_ignore_sequence_order=True,
+        )
         try:
-            client: zeep.Client = zeep.Client(location, transport=self._get_transport(),
-                                              settings=zeep_settings)
+            client: zeep.Client = zeep.Client(
+                location, transport=self._get_transport(), settings=zeep_settings
+            )
         except TransportProblem as problem:
-            raise NmbrsTransportError(f"{service.value} WSDL", self.host, problem.problem,
-                                      kind=problem.kind) from None
+            raise NmbrsTransportError(
+                f"{service.value} WSDL", self.host, problem.problem, kind=problem.kind
+            ) from None
         except Exception as exc:  # a broken live WSDL
-            raise NmbrsTransportError(f"{service.value} WSDL", self.host,
-                                      f"the WSDL could not be read ({type(exc).__name__})",
-                                      kind="malformed", retryable=False) from None
+            raise NmbrsTransportError(
+                f"{service.value} WSDL",
+                self.host,
+                f"the WSDL could not be read ({type(exc).__name__})",
+                kind="malformed",
+                retryable=False,
+            ) from None
         binding = f"{{{service.namespace}}}{service.value}Soap"
         proxy = client.create_service(binding, f"{self.base_url}{service.path}")
         self.build_times_ms[service.value] = (time.perf_counter() - started) * 1000
@@ -182,18 +194,21 @@ class NmbrsClient:
                 if fault.code == 1001:
                     raise
                 self.domain = None
-                self.domain_source = (f"none (Environment_Get refused with {fault.code}; "
-                                      "calls go without a domain)")
+                self.domain_source = (
+                    f"none (Environment_Get refused with {fault.code}; calls go without a domain)"
+                )
             else:
                 self.domain = env.SubDomain or None
-                self.domain_source = "discovered" if self.domain else \
-                    "none (Environment_Get gave no SubDomain)"
+                self.domain_source = (
+                    "discovered" if self.domain else "none (Environment_Get gave no SubDomain)"
+                )
             self._domain_resolved = True
             return self.domain
 
     # -------------------------------------------------------------------- call
-    def call(self, operation: Operation | str, *, discover_domain: bool = True,
-             **params: Any) -> Any:
+    def call(
+        self, operation: Operation | str, *, discover_domain: bool = True, **params: Any
+    ) -> Any:
         """Invoke one allowlisted operation and return its result as plain Python data.
 
         ``discover_domain=False`` sends an ``AuthHeaderWithDomain`` call with whatever domain
@@ -214,7 +229,8 @@ class NmbrsClient:
                 known = get_operation(operation.service, operation.name)
                 if known != operation:
                     raise OperationNotAllowedError(
-                        f"{operation.qualified_name} does not match the catalogue entry")
+                        f"{operation.qualified_name} does not match the catalogue entry"
+                    )
                 return known
             return resolve(operation)
         except UnknownOperationError as exc:
@@ -238,8 +254,13 @@ class NmbrsClient:
     def _header(self, op: Operation) -> dict[str, dict[str, str | None]]:
         if op.header is Header.AUTH:
             return {"AuthHeader": {"Username": self.username, "Token": self._token}}
-        return {"AuthHeaderWithDomain": {"Username": self.username, "Token": self._token,
-                                         "Domain": self.domain}}
+        return {
+            "AuthHeaderWithDomain": {
+                "Username": self.username,
+                "Token": self._token,
+                "Domain": self.domain,
+            }
+        }
 
     def _invoke(self, op: Operation, arguments: dict[str, Any]) -> Any:
         from zeep.exceptions import Error as ZeepError
@@ -260,28 +281,40 @@ class NmbrsClient:
         except FaultReply as reply:
             code, text = parse_fault_text(reply.text)
             outcome, message = "fault", redact(text, self._token)
-            raise NmbrsFault(op.qualified_name, code, message, faultcode=reply.faultcode)\
-                from None
+            raise NmbrsFault(op.qualified_name, code, message, faultcode=reply.faultcode) from None
         except TransportProblem as problem:
             outcome, message = "transport", redact(problem.problem, self._token)
-            raise NmbrsTransportError(op.qualified_name, self.host, message, kind=problem.kind,
-                                      status=problem.status, retryable=problem.retryable)\
-                from None
+            raise NmbrsTransportError(
+                op.qualified_name,
+                self.host,
+                message,
+                kind=problem.kind,
+                status=problem.status,
+                retryable=problem.retryable,
+            ) from None
         except (ZeepError, ValueError, TypeError, AttributeError) as exc:
             # The envelope was well-formed but its content did not fit the schema.
             outcome = "transport"
             message = f"the reply could not be read as {op.name}Response ({type(exc).__name__})"
-            raise NmbrsTransportError(op.qualified_name, self.host, message, kind="malformed",
-                                      retryable=False) from None
+            raise NmbrsTransportError(
+                op.qualified_name, self.host, message, kind="malformed", retryable=False
+            ) from None
         finally:
             duration = (time.perf_counter() - started) * 1000
             size = getattr(transport.last_size, "value", None)
-            self.call_log.add(CallRecord(
-                started_at=started_at, operation=op.qualified_name,
-                company_id=_id_param(arguments, "companyid"),
-                employee_id=_id_param(arguments, "employeeid"),
-                duration_ms=duration, outcome=outcome, fault_code=code,
-                message=message[:200], size_bytes=size))
+            self.call_log.add(
+                CallRecord(
+                    started_at=started_at,
+                    operation=op.qualified_name,
+                    company_id=_id_param(arguments, "companyid"),
+                    employee_id=_id_param(arguments, "employeeid"),
+                    duration_ms=duration,
+                    outcome=outcome,
+                    fault_code=code,
+                    message=message[:200],
+                    size_bytes=size,
+                )
+            )
 
     # ----------------------------------------------------------- typed calls
     def environment(self) -> m.EnvironmentInfo:
@@ -300,27 +333,44 @@ class NmbrsClient:
 
     def current_period(self, company_id: int) -> m.CurrentPeriod | None:
         return m.CurrentPeriod.parse(
-            self.call("CompanyService.Company_GetCurrentPeriod", CompanyId=company_id))
+            self.call("CompanyService.Company_GetCurrentPeriod", CompanyId=company_id)
+        )
 
     def runs(self, company_id: int, year: int) -> list[m.RunInfo]:
-        return _models(m.RunInfo, self.call("CompanyService.Run_GetList", CompanyId=company_id,
-                                             Year=year))
+        return _models(
+            m.RunInfo, self.call("CompanyService.Run_GetList", CompanyId=company_id, Year=year)
+        )
 
     def run_employees(self, company_id: int, run_id: int, year: int) -> list[m.EmployeeIdNumber]:
-        return _models(m.EmployeeIdNumber, self.call(
-            "CompanyService.Run_GetEmployeesByRunCompany", CompanyId=company_id, RunId=run_id,
-            Year=year))
+        return _models(
+            m.EmployeeIdNumber,
+            self.call(
+                "CompanyService.Run_GetEmployeesByRunCompany",
+                CompanyId=company_id,
+                RunId=run_id,
+                Year=year,
+            ),
+        )
 
-    def payslips(self, employee_id: int, company_id: int, run_id: int,
-                 year: int | None = None) -> list[m.SalaryDocument]:
+    def payslips(
+        self, employee_id: int, company_id: int, run_id: int, year: int | None = None
+    ) -> list[m.SalaryDocument]:
         """Payslips of one employee in one run; ``year=None`` uses the non-``_v2`` operation."""
         if year is None:
-            result = self.call("CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
-                               EmployeeID=employee_id, CompanyId=company_id, RunID=run_id)
+            result = self.call(
+                "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
+                EmployeeID=employee_id,
+                CompanyId=company_id,
+                RunID=run_id,
+            )
         else:
             result = self.call(
                 "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2",
-                EmployeeID=employee_id, CompanyId=company_id, RunID=run_id, intYear=year)
+                EmployeeID=employee_id,
+                CompanyId=company_id,
+                RunID=run_id,
+                intYear=year,
+            )
         return _models(m.SalaryDocument, result)
 
     def employee_types(self) -> list[m.EmployeeType]:
@@ -331,59 +381,91 @@ class NmbrsClient:
         # active filter. 0 is neither a real type id nor a documented filter value; servers that
         # treat unknown values as "no filter" (the demo does) return everyone. Callers that need
         # completeness can pass each id of employee_types() and merge.
-        return _models(m.Employee, self.call("EmployeeService.List_GetByCompany",
-                                              CompanyId=company_id, EmployeeType=employee_type))
+        return _models(
+            m.Employee,
+            self.call(
+                "EmployeeService.List_GetByCompany",
+                CompanyId=company_id,
+                EmployeeType=employee_type,
+            ),
+        )
 
     def personal_info(self, employee_id: int) -> m.PersonalInfo | None:
-        return _model(m.PersonalInfo, self.call("EmployeeService.PersonalInfo_GetCurrent",
-                                                 EmployeeId=employee_id))
+        return _model(
+            m.PersonalInfo,
+            self.call("EmployeeService.PersonalInfo_GetCurrent", EmployeeId=employee_id),
+        )
 
     def personal_info_contract_salary_address(
-            self, company_id: int) -> list[m.PersonalInfoContractSalaryAddress]:
-        return _models(m.PersonalInfoContractSalaryAddress, self.call(
-            "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
-            CompanyID=company_id))
+        self, company_id: int
+    ) -> list[m.PersonalInfoContractSalaryAddress]:
+        return _models(
+            m.PersonalInfoContractSalaryAddress,
+            self.call(
+                "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
+                CompanyID=company_id,
+            ),
+        )
 
     def employments(self, company_id: int) -> list[m.EmployeeEmployments]:
-        rows = _as_list(self.call("EmployeeService.Employment_GetAll_AllEmployeesByCompany",
-                                  CompanyID=company_id))
-        return [m.EmployeeEmployments(
-            EmployeeId=row["EmployeeId"],
-            Employments=_models(m.Employment, _unwrap(row.get("EmployeeEmployments"),
-                                                      "Employment")))
-            for row in rows]
+        rows = _as_list(
+            self.call(
+                "EmployeeService.Employment_GetAll_AllEmployeesByCompany", CompanyID=company_id
+            )
+        )
+        return [
+            m.EmployeeEmployments(
+                EmployeeId=row["EmployeeId"],
+                Employments=_models(
+                    m.Employment, _unwrap(row.get("EmployeeEmployments"), "Employment")
+                ),
+            )
+            for row in rows
+        ]
 
     def schedules(self, company_id: int) -> list[m.EmployeeSchedules]:
-        rows = _as_list(self.call("EmployeeService.Schedule_GetAll_AllEmployeesByCompany",
-                                  CompanyID=company_id))
-        return [m.EmployeeSchedules(
-            EmployeeId=row["EmployeeId"],
-            Schedules=_models(m.Schedule, _unwrap(row.get("EmployeeSchedules"), "Schedule_V2")))
-            for row in rows]
+        rows = _as_list(
+            self.call("EmployeeService.Schedule_GetAll_AllEmployeesByCompany", CompanyID=company_id)
+        )
+        return [
+            m.EmployeeSchedules(
+                EmployeeId=row["EmployeeId"],
+                Schedules=_models(m.Schedule, _unwrap(row.get("EmployeeSchedules"), "Schedule_V2")),
+            )
+            for row in rows
+        ]
 
     def department(self, employee_id: int) -> m.Department | None:
-        return _model(m.Department, self.call("EmployeeService.Department_GetCurrent",
-                                               EmployeeId=employee_id))
+        return _model(
+            m.Department, self.call("EmployeeService.Department_GetCurrent", EmployeeId=employee_id)
+        )
 
     def function(self, employee_id: int) -> m.Function | None:
-        return _model(m.Function, self.call("EmployeeService.Function_GetCurrent",
-                                             EmployeeId=employee_id))
+        return _model(
+            m.Function, self.call("EmployeeService.Function_GetCurrent", EmployeeId=employee_id)
+        )
 
     def bank_accounts(self, employee_id: int) -> list[m.BankAccount]:
-        return _models(m.BankAccount, self.call("EmployeeService.BankAccount_GetListCurrent",
-                                                 EmployeeId=employee_id))
+        return _models(
+            m.BankAccount,
+            self.call("EmployeeService.BankAccount_GetListCurrent", EmployeeId=employee_id),
+        )
 
     def annual_statement(self, employee_id: int, year: int) -> m.SalaryDocument | None:
-        result = self.call("EmployeeService.SalaryDocuments_GetAnnualStatementPDF",
-                           EmployeeID=employee_id, intYear=year)
+        result = self.call(
+            "EmployeeService.SalaryDocuments_GetAnnualStatementPDF",
+            EmployeeID=employee_id,
+            intYear=year,
+        )
         if isinstance(result, bytes):
             # zeep unwraps a top-level result whose type has a single child (SalaryDocument/PDF).
             return m.SalaryDocument(PDF=result)
         return _model(m.SalaryDocument, result)
 
     def employee_current_period(self, employee_id: int) -> m.CurrentPeriod | None:
-        return m.CurrentPeriod.parse(self.call("EmployeeService.Employee_GetCurrent",
-                                               EmployeeId=employee_id))
+        return m.CurrentPeriod.parse(
+            self.call("EmployeeService.Employee_GetCurrent", EmployeeId=employee_id)
+        )
 
     def close(self) -> None:
         if self._transport is not None:
@@ -434,6 +516,10 @@ def _validate(cls: type[ModelT], value: Any) -> ModelT:
         return cls.model_validate(value)
     except ValidationError as exc:
         fields = ", ".join(".".join(str(p) for p in err["loc"]) for err in exc.errors()[:3])
-        raise NmbrsTransportError(f"{cls.__name__} reply", "server",
-                                  f"a {cls.__name__} record lacks data it must have ({fields})",
-                                  kind="malformed", retryable=False) from None
+        raise NmbrsTransportError(
+            f"{cls.__name__} reply",
+            "server",
+            f"a {cls.__name__} record lacks data it must have ({fields})",
+            kind="malformed",
+            retryable=False,
+        ) from None

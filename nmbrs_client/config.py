@@ -45,11 +45,14 @@ FIXED_URLS: dict[str, str] = {"production": PRODUCTION_URL, "sandbox": SANDBOX_U
 
 DEFAULT_SCENARIO = "healthy"
 
-_NO_PROFILE_HINT = ("Add a profile with `nmbrs-tui config add`, or set NMBRS_USERNAME and "
-                    "NMBRS_TOKEN, or try the embedded demo with `nmbrs-tui --demo`.")
+_NO_PROFILE_HINT = (
+    "Add a profile with `nmbrs-tui config add`, or set NMBRS_USERNAME and "
+    "NMBRS_TOKEN, or try the embedded demo with `nmbrs-tui --demo`."
+)
 
 
 # --------------------------------------------------------------------------- shared rules
+
 
 def normalize_url(url: str) -> str:
     """Base URLs compare and join reliably only with exactly one trailing slash."""
@@ -74,18 +77,22 @@ def environment_for_url(url: str) -> str | None:
     return None
 
 
-def _check_environment_rules(environment: str, base_url: str | None, verify_tls: bool,
-                             scenario: str | None) -> None:
+def _check_environment_rules(
+    environment: str, base_url: str | None, verify_tls: bool, scenario: str | None
+) -> None:
     """The cross-field rules shared by the file schema and the resolved settings."""
     if environment == "custom" and not base_url:
         raise ValueError("environment 'custom' requires base_url")
     fixed = FIXED_URLS.get(environment)
     if fixed and base_url and normalize_url(base_url) != fixed:
-        raise ValueError(f"base_url is only allowed with environment 'custom' (or equal to "
-                         f"{FIXED_URLS[environment]} for '{environment}')")
+        raise ValueError(
+            f"base_url is only allowed with environment 'custom' (or equal to "
+            f"{FIXED_URLS[environment]} for '{environment}')"
+        )
     if not verify_tls and environment != "custom":
-        raise ValueError(f"verify_tls = false is allowed only for environment 'custom', "
-                         f"not '{environment}'")
+        raise ValueError(
+            f"verify_tls = false is allowed only for environment 'custom', not '{environment}'"
+        )
     if scenario is not None and environment != "demo":
         raise ValueError(f"scenario is allowed only for environment 'demo', not '{environment}'")
 
@@ -200,6 +207,7 @@ def format_validation_error(exc: ValidationError, where: str) -> str:
 
 # --------------------------------------------------------------------------- locating & loading
 
+
 def default_config_path() -> Path:
     """``<user config dir>/nmbrs-tui/config.toml`` as platformdirs defines it."""
     return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE_NAME
@@ -232,17 +240,19 @@ def read_config_dict(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}",
-                          hint="Fix the line shown; strings need double quotes.") from None
+        raise ConfigError(
+            f"{path}: invalid TOML: {exc}", hint="Fix the line shown; strings need double quotes."
+        ) from None
 
 
 def validate_config_dict(data: Mapping[str, Any], path: Path) -> AppConfig:
     try:
         config = AppConfig.model_validate(dict(data))
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, str(path)),
-                          hint="`nmbrs-tui config --help` lists the keys of config.toml.",
-                          ) from None
+        raise ConfigError(
+            format_validation_error(exc, str(path)),
+            hint="`nmbrs-tui config --help` lists the keys of config.toml.",
+        ) from None
     return config.with_origin(path, True)
 
 
@@ -255,6 +265,7 @@ def load_config(path: Path | None = None) -> AppConfig:
 
 
 # --------------------------------------------------------------------------- resolved settings
+
 
 class ConnectionSettings(BaseModel):
     """Everything the client needs for one connection, with the origin of every value."""
@@ -304,15 +315,18 @@ class ConnectionSettings(BaseModel):
 
 
 SETTING_FIELDS: tuple[str, ...] = tuple(
-    name for name in ConnectionSettings.model_fields if name not in ("provenance", "token_source"))
+    name for name in ConnectionSettings.model_fields if name not in ("provenance", "token_source")
+)
 
 # Keys a caller may override (command-line flags). The token itself is deliberately absent:
 # a token on the command line ends up in shell history and process listings.
 OVERRIDABLE: frozenset[str] = frozenset(
-    set(ProfileConfig.model_fields) - {"token"} | {"download_dir"})
+    set(ProfileConfig.model_fields) - {"token"} | {"download_dir"}
+)
 
 _PROFILE_VALUE_FIELDS = tuple(
-    f for f in ProfileConfig.model_fields if f not in ("token", "token_file"))
+    f for f in ProfileConfig.model_fields if f not in ("token", "token_file")
+)
 
 
 class EnvironmentVariables(BaseSettings):
@@ -327,8 +341,9 @@ class EnvironmentVariables(BaseSettings):
     base_url: str | None = None
 
 
-def _choose_profile(config: AppConfig, profile: str | None, env: EnvironmentVariables,
-                    has_username: bool) -> tuple[str | None, str]:
+def _choose_profile(
+    config: AppConfig, profile: str | None, env: EnvironmentVariables, has_username: bool
+) -> tuple[str | None, str]:
     where = str(config.path) if config.path else "config.toml"
     defined = ", ".join(sorted(config.profiles)) or "none"
 
@@ -336,7 +351,8 @@ def _choose_profile(config: AppConfig, profile: str | None, env: EnvironmentVari
         if name not in config.profiles:
             raise ConfigError(
                 f"profile '{name}' ({source}) is not defined in {where} (defined: {defined})",
-                hint=f"Add it with `nmbrs-tui config add --name {name}`, or pick another one.")
+                hint=f"Add it with `nmbrs-tui config add --name {name}`, or pick another one.",
+            )
         return name, source
 
     if profile:
@@ -350,16 +366,20 @@ def _choose_profile(config: AppConfig, profile: str | None, env: EnvironmentVari
     if config.profiles:
         raise ConfigError(
             f"{where} defines several profiles ({defined}) and no default_profile",
-            hint="Choose one with --profile NAME or NMBRS_PROFILE, or set default_profile.")
+            hint="Choose one with --profile NAME or NMBRS_PROFILE, or set default_profile.",
+        )
     if has_username:
         return None, "none"
     state = "does not exist" if not config.exists else "defines no profiles"
-    raise ConfigError(f"no connection profile configured ({where} {state}). {_NO_PROFILE_HINT}",
-                      hint=_NO_PROFILE_HINT)
+    raise ConfigError(
+        f"no connection profile configured ({where} {state}). {_NO_PROFILE_HINT}",
+        hint=_NO_PROFILE_HINT,
+    )
 
 
-def resolve_settings(config: AppConfig, *, profile: str | None = None,
-                     overrides: Mapping[str, object] | None = None) -> ConnectionSettings:
+def resolve_settings(
+    config: AppConfig, *, profile: str | None = None, overrides: Mapping[str, object] | None = None
+) -> ConnectionSettings:
     """Merge flags (``overrides``) > ``NMBRS_*`` environment > profile > defaults.
 
     ``overrides`` holds command-line values by setting name; keys whose value is ``None`` count
@@ -368,15 +388,17 @@ def resolve_settings(config: AppConfig, *, profile: str | None = None,
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     unknown = sorted(set(given) - OVERRIDABLE)
     if unknown:
-        raise ConfigError(f"unknown setting(s) {', '.join(unknown)} "
-                          f"(allowed: {', '.join(sorted(OVERRIDABLE))})")
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(unknown)} (allowed: {', '.join(sorted(OVERRIDABLE))})"
+        )
     try:
         env = EnvironmentVariables()
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, "environment variables")) from None
 
-    name, name_source = _choose_profile(config, profile, env,
-                                        bool(env.username or given.get("username")))
+    name, name_source = _choose_profile(
+        config, profile, env, bool(env.username or given.get("username"))
+    )
     prof = config.profiles.get(name) if name else None
     profile_label = f"profile {name}"
 
@@ -398,12 +420,19 @@ def resolve_settings(config: AppConfig, *, profile: str | None = None,
             if field in prof.model_fields_set:
                 put(field, getattr(prof, field), profile_label)
 
-    env_layer = {field: (value, f"env NMBRS_{field.upper()}")
-                 for field, value in (("username", env.username), ("domain", env.domain),
-                                      ("base_url", env.base_url)) if value is not None}
+    env_layer = {
+        field: (value, f"env NMBRS_{field.upper()}")
+        for field, value in (
+            ("username", env.username),
+            ("domain", env.domain),
+            ("base_url", env.base_url),
+        )
+        if value is not None
+    }
     _apply_layer(env_layer, values, put)
-    flag_layer = {field: (value, "flag") for field, value in given.items()
-                  if field not in ("token_file",)}
+    flag_layer = {
+        field: (value, "flag") for field, value in given.items() if field not in ("token_file",)
+    }
     _apply_layer(flag_layer, values, put)
 
     environment = str(values["environment"])
@@ -414,19 +443,27 @@ def resolve_settings(config: AppConfig, *, profile: str | None = None,
             put("base_url", fixed, prov["environment"])
     elif not values.get("base_url"):
         if environment == "demo":
-            raise ConfigError(f"{profile_label} uses environment 'demo' without base_url: set "
-                              "base_url to a running `nmbrs-tui demo-server`, or use --demo")
-        raise ConfigError(f"environment 'custom' requires base_url: set it in {profile_label} "
-                          "of the config file, NMBRS_BASE_URL or --base-url")
+            raise ConfigError(
+                f"{profile_label} uses environment 'demo' without base_url: set "
+                "base_url to a running `nmbrs-tui demo-server`, or use --demo"
+            )
+        raise ConfigError(
+            f"environment 'custom' requires base_url: set it in {profile_label} "
+            "of the config file, NMBRS_BASE_URL or --base-url"
+        )
 
     if values["verify_tls"] is False and environment != "custom":
-        raise ConfigError(f"verify_tls = false ({prov['verify_tls']}) is allowed only for "
-                          f"environment 'custom', but the environment is '{environment}' "
-                          f"({prov['environment']})")
+        raise ConfigError(
+            f"verify_tls = false ({prov['verify_tls']}) is allowed only for "
+            f"environment 'custom', but the environment is '{environment}' "
+            f"({prov['environment']})"
+        )
     if values.get("scenario") is not None and environment != "demo":
-        raise ConfigError(f"scenario ({prov['scenario']}) is allowed only for environment "
-                          f"'demo', but the environment is '{environment}' "
-                          f"({prov['environment']})")
+        raise ConfigError(
+            f"scenario ({prov['scenario']}) is allowed only for environment "
+            f"'demo', but the environment is '{environment}' "
+            f"({prov['environment']})"
+        )
     demo = environment == "demo"
     if demo and values.get("scenario") is None:
         put("scenario", DEFAULT_SCENARIO, "default")
@@ -437,29 +474,40 @@ def resolve_settings(config: AppConfig, *, profile: str | None = None,
             raise ConfigError(
                 f"no username for {profile_label if name else 'this connection'}: set username "
                 f"in [profiles.{name or '<name>'}] of {config.path or 'config.toml'}, "
-                "NMBRS_USERNAME or --username")
+                "NMBRS_USERNAME or --username"
+            )
 
     token_file_value = given.get("token_file") or (prof.token_file if prof else None)
     token_file_source = "flag" if given.get("token_file") else profile_label
     found = find_token(
-        profile_name=name, env_token=env.token,
+        profile_name=name,
+        env_token=env.token,
         token_file=_expand_path(str(token_file_value), config.path) if token_file_value else None,
         token_file_source=token_file_source,
-        config_token=prof.token if prof else None, config_path=config.path,
-        demo_token=_demo_constants()[1] if demo else None)
+        config_token=prof.token if prof else None,
+        config_path=config.path,
+        demo_token=_demo_constants()[1] if demo else None,
+    )
     prov["token"] = found.source
     prov["profile_name"] = name_source
 
     try:
-        return ConnectionSettings.model_validate({
-            **values, "profile_name": name, "token": found.token, "token_source": found.source,
-            "provenance": {f: prov[f] for f in SETTING_FIELDS}})
+        return ConnectionSettings.model_validate(
+            {
+                **values,
+                "profile_name": name,
+                "token": found.token,
+                "token_source": found.source,
+                "provenance": {f: prov[f] for f in SETTING_FIELDS},
+            }
+        )
     except ValidationError as exc:
         raise ConfigError(_format_resolved_error(exc, prov)) from None
 
 
-def _apply_layer(layer: Mapping[str, tuple[object, str]], values: dict[str, object],
-                 put: Any) -> None:
+def _apply_layer(
+    layer: Mapping[str, tuple[object, str]], values: dict[str, object], put: Any
+) -> None:
     """Apply one precedence layer; a base_url in it implies its environment."""
     if "base_url" in layer and "environment" not in layer:
         url, source = layer["base_url"]
@@ -472,8 +520,10 @@ def _apply_layer(layer: Mapping[str, tuple[object, str]], values: dict[str, obje
         env_value = str(layer["environment"][0])
         url = str(layer["base_url"][0])
         if env_value in FIXED_URLS and normalize_url(url) != FIXED_URLS[env_value]:
-            raise ConfigError(f"base_url {url} does not match environment '{env_value}' "
-                              f"({layer['base_url'][1]}): use environment 'custom'")
+            raise ConfigError(
+                f"base_url {url} does not match environment '{env_value}' "
+                f"({layer['base_url'][1]}): use environment 'custom'"
+            )
     for field, (value, source) in layer.items():
         put(field, value, source)
 
@@ -497,38 +547,64 @@ def _expand_path(value: str, config_path: Path | None) -> Path:
 
 def _demo_constants() -> tuple[str, str, str]:
     """(username, token, domain) the embedded demo server accepts."""
-    try:
-        from nmbrs_client import demo
-    except ImportError:
-        return "demo@example.com", "demo-token", "demo"
-    found = vars(demo)
-    return (str(found.get("DEMO_USERNAME", "demo@example.com")),
-            str(found.get("DEMO_TOKEN", "demo-token")), str(found.get("DEMO_DOMAIN", "demo")))
+    from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+
+    return DEMO_USERNAME, DEMO_TOKEN, DEMO_DOMAIN
 
 
-def demo_settings(base_url: str, scenario: str = DEFAULT_SCENARIO,
-                  *, download_dir: Path | None = None) -> ConnectionSettings:
+def demo_settings(
+    base_url: str, scenario: str = DEFAULT_SCENARIO, *, download_dir: Path | None = None
+) -> ConnectionSettings:
     """Settings for the embedded demo server listening at ``base_url``."""
     username, token, domain = _demo_constants()
     values: dict[str, object] = {
-        field: ProfileConfig.model_fields[field].default for field in _PROFILE_VALUE_FIELDS}
-    values.update(environment="demo", base_url=base_url, username=username, domain=domain,
-                  scenario=scenario, download_dir=download_dir or default_download_dir())
+        field: ProfileConfig.model_fields[field].default for field in _PROFILE_VALUE_FIELDS
+    }
+    values.update(
+        environment="demo",
+        base_url=base_url,
+        username=username,
+        domain=domain,
+        scenario=scenario,
+        download_dir=download_dir or default_download_dir(),
+    )
     prov = {field: "default" for field in SETTING_FIELDS}
-    prov.update({f: "demo" for f in ("profile_name", "environment", "base_url", "username",
-                                      "domain", "token", "scenario")})
+    prov.update(
+        {
+            f: "demo"
+            for f in (
+                "profile_name",
+                "environment",
+                "base_url",
+                "username",
+                "domain",
+                "token",
+                "scenario",
+            )
+        }
+    )
     if download_dir is not None:
         prov["download_dir"] = "flag"
     try:
-        return ConnectionSettings.model_validate({
-            **values, "profile_name": "demo", "token": SecretStr(token), "token_source": "demo",
-            "provenance": prov})
+        return ConnectionSettings.model_validate(
+            {
+                **values,
+                "profile_name": "demo",
+                "token": SecretStr(token),
+                "token_source": "demo",
+                "provenance": prov,
+            }
+        )
     except ValidationError as exc:
         raise ConfigError(_format_resolved_error(exc, prov)) from None
 
 
-def load_settings(config_path: Path | str | None = None, *, profile: str | None = None,
-                  overrides: Mapping[str, object] | None = None) -> ConnectionSettings:
+def load_settings(
+    config_path: Path | str | None = None,
+    *,
+    profile: str | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> ConnectionSettings:
     """Convenience for commands: load the config file and resolve one connection."""
     path = resolve_config_path(config_path)
     return resolve_settings(load_config(path), profile=profile, overrides=overrides)

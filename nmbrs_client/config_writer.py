@@ -84,8 +84,13 @@ def dump_toml(data: Mapping[str, Any]) -> str:
 def _dump_table(data: Mapping[str, Any], prefix: tuple[str, ...], lines: list[str]) -> None:
     scalars = [(k, v) for k, v in data.items() if not isinstance(v, Mapping)]
     if not prefix:
-        scalars.sort(key=lambda kv: (_TOP_LEVEL_ORDER.index(kv[0])
-                                     if kv[0] in _TOP_LEVEL_ORDER else len(_TOP_LEVEL_ORDER)))
+        scalars.sort(
+            key=lambda kv: (
+                _TOP_LEVEL_ORDER.index(kv[0])
+                if kv[0] in _TOP_LEVEL_ORDER
+                else len(_TOP_LEVEL_ORDER)
+            )
+        )
     tables = [(k, v) for k, v in data.items() if isinstance(v, Mapping)]
     if prefix and (scalars or not tables):
         lines.append("")
@@ -133,12 +138,14 @@ def write_token_file(path: Path, token: str) -> None:
     try:
         _private_write(path, token + "\n")
     except OSError as exc:
-        raise ConfigError(f"cannot write token file {path}: "
-                          f"{exc.strerror or type(exc).__name__}") from None
+        raise ConfigError(
+            f"cannot write token file {path}: {exc.strerror or type(exc).__name__}"
+        ) from None
 
 
-def merged_profile(existing: Mapping[str, Any] | None,
-                   changes: Mapping[str, Any]) -> dict[str, Any]:
+def merged_profile(
+    existing: Mapping[str, Any] | None, changes: Mapping[str, Any]
+) -> dict[str, Any]:
     """A profile table with ``changes`` applied; keys set to ``None``/"" are removed.
 
     Keys that no longer fit the new environment (a base_url for production, a scenario outside
@@ -160,15 +167,17 @@ def merged_profile(existing: Mapping[str, Any] | None,
     return profile
 
 
-def add_profile(path: Path, name: str, changes: Mapping[str, Any], *,
-                make_default: bool = False) -> tuple[AppConfig, bool]:
+def add_profile(
+    path: Path, name: str, changes: Mapping[str, Any], *, make_default: bool = False
+) -> tuple[AppConfig, bool]:
     """Create or update ``[profiles.<name>]`` keeping everything else; returns (config, created).
 
     The profile becomes ``default_profile`` when asked, or when the file has no default yet.
     """
     if not PROFILE_NAME_PATTERN.fullmatch(name):
-        raise ConfigError(f"invalid profile name {name!r}: use letters, digits, '-' or '_' "
-                          "(at most 64)")
+        raise ConfigError(
+            f"invalid profile name {name!r}: use letters, digits, '-' or '_' (at most 64)"
+        )
     data: dict[str, Any] = read_config_dict(path) if path.exists() else {}
     validate_config_dict(data, path)  # refuse to rewrite a file that is already broken
     profiles = dict(data.get("profiles") or {})

@@ -74,35 +74,43 @@ def parse_fault_text(text: str | None) -> tuple[int | None, str]:
     first_line = text.strip().splitlines()[0] if text.strip() else ""
     prefix = "Server was unable to process request."
     if first_line.startswith(prefix):
-        first_line = first_line[len(prefix):].strip(" .->") or first_line
+        first_line = first_line[len(prefix) :].strip(" .->") or first_line
     return None, first_line[:500]
 
 
-def hint_for(category: FaultCategory, operation: str | None = None,
-             code: int | None = None) -> str:
+def hint_for(category: FaultCategory, operation: str | None = None, code: int | None = None) -> str:
     """What the engineer should do (or ask the customer to do) about a fault."""
     op = operation or "this operation"
     service, _, name = op.partition(".")
     if category is FaultCategory.AUTHENTICATION:
-        return ("Check username, token and domain: copy them again from Nmbrs → User profile → "
-                "API token (a reset token is no longer valid), and use the environment's "
-                "SubDomain as domain.")
+        return (
+            "Check username, token and domain: copy them again from Nmbrs → User profile → "
+            "API token (a reset token is no longer valid), and use the environment's "
+            "SubDomain as domain."
+        )
     if category is FaultCategory.ENDPOINT_RIGHT_MISSING:
         where = f"{service} → enable {name}" if name else f"enable {op}"
-        return (f"The API user's template does not allow {op}. In Nmbrs: Settings → Template "
-                f"users → <the API template> → API → {where}.")
+        return (
+            f"The API user's template does not allow {op}. In Nmbrs: Settings → Template "
+            f"users → <the API template> → API → {where}."
+        )
     if category is FaultCategory.NO_DATA_ACCESS:
         what = {2003: "employee", 2004: "company", 2009: "debtor"}.get(code or 0, "data")
-        return (f"The account cannot reach this {what}: extend the API user's debtor tag "
-                "(accountant login) or company filter (client login), or check the id.")
+        return (
+            f"The account cannot reach this {what}: extend the API user's debtor tag "
+            "(accountant login) or company filter (client login), or check the id."
+        )
     if category is FaultCategory.NO_SUBSCRIPTION:
-        return ("The environment has no valid subscription for the API: a commercial matter "
-                "with Nmbrs.")
+        return (
+            "The environment has no valid subscription for the API: a commercial matter with Nmbrs."
+        )
     if category is FaultCategory.NOT_FOUND:
         return "Nmbrs has no such record: check the id."
     if category is FaultCategory.SERVER:
-        return ("Nmbrs reported an unknown server error: retry; if it persists, open a ticket "
-                "with Nmbrs giving the time, date and operation.")
+        return (
+            "Nmbrs reported an unknown server error: retry; if it persists, open a ticket "
+            "with Nmbrs giving the time, date and operation."
+        )
     return "Nmbrs returned an error without a known code: retry, and quote the message to Nmbrs."
 
 
@@ -123,8 +131,9 @@ class NmbrsError(Exception):
 class NmbrsFault(NmbrsError):
     """Nmbrs answered with a SOAP fault."""
 
-    def __init__(self, operation: str, code: int | None, text: str,
-                 *, faultcode: str | None = None) -> None:
+    def __init__(
+        self, operation: str, code: int | None, text: str, *, faultcode: str | None = None
+    ) -> None:
         self.operation = operation
         self.code = code
         self.text = text
@@ -132,38 +141,49 @@ class NmbrsFault(NmbrsError):
         self.category = category_for(code)
         title = FAULT_TITLES.get(code or 0, "")
         label = f"{code}: {text or title}" if code is not None else (text or "SOAP fault")
-        super().__init__(f"{operation} failed with Nmbrs fault {label}",
-                         hint=hint_for(self.category, operation, code))
+        super().__init__(
+            f"{operation} failed with Nmbrs fault {label}",
+            hint=hint_for(self.category, operation, code),
+        )
 
 
 class NmbrsTransportError(NmbrsError):
     """The call did not produce a SOAP answer: network, TLS, HTTP or XML trouble."""
 
-    def __init__(self, operation: str, host: str, problem: str, *, kind: str = "transport",
-                 status: int | None = None, retryable: bool = True, hint: str = "") -> None:
+    def __init__(
+        self,
+        operation: str,
+        host: str,
+        problem: str,
+        *,
+        kind: str = "transport",
+        status: int | None = None,
+        retryable: bool = True,
+        hint: str = "",
+    ) -> None:
         self.operation = operation
         self.host = host
         self.problem = problem
         self.kind = kind  # timeout | connection | tls | http | malformed | too_large | redirect
         self.status = status
         self.retryable = retryable
-        super().__init__(f"{operation} to {host}: {problem}",
-                         hint=hint or _transport_hint(kind, host))
+        super().__init__(
+            f"{operation} to {host}: {problem}", hint=hint or _transport_hint(kind, host)
+        )
 
 
 def _transport_hint(kind: str, host: str) -> str:
     return {
         "timeout": f"{host} did not answer in time: check the network or raise the timeout.",
         "connection": f"Could not connect to {host}: check the base URL, VPN and proxy.",
-        "tls": f"The TLS handshake with {host} failed: check the proxy or the system "
-               "certificates.",
+        "tls": f"The TLS handshake with {host} failed: check the proxy or the system certificates.",
         "http": f"{host} answered with an HTTP error page, not SOAP: a proxy or an outage; "
-                "retry later.",
+        "retry later.",
         "malformed": f"{host} sent a reply that is not valid SOAP XML: retry; if it repeats, "
-                     "a proxy is probably rewriting the traffic.",
+        "a proxy is probably rewriting the traffic.",
         "too_large": "The reply is larger than the configured limit (max_response_mb).",
         "redirect": f"{host} redirected elsewhere; nmbrs-tui does not follow redirects: check "
-                    "the base URL.",
+        "the base URL.",
     }.get(kind, f"Talking to {host} failed.")
 
 

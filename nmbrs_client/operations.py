@@ -89,45 +89,119 @@ def _op(
 D, C, E = Service.DEBTOR, Service.COMPANY, Service.EMPLOYEE
 
 OPERATIONS: tuple[Operation, ...] = (
-    _op(D, "Environment_Get", (), "Who am I: the environment's domain and subdomain",
-        header=Header.AUTH),
+    _op(
+        D,
+        "Environment_Get",
+        (),
+        "Who am I: the environment's domain and subdomain",
+        header=Header.AUTH,
+    ),
     _op(D, "List_GetAll", (), "All debtors the account can see"),
     _op(C, "List_GetAll", (), "All companies the account can see"),
     _op(C, "List_GetByDebtor", (Param("DebtorId"),), "Companies of one debtor", needs=("debtor",)),
-    _op(C, "Run_GetList", (Param("CompanyId"), Param("Year")), "Payroll runs of a year",
-        needs=("company", "year")),
-    _op(C, "Run_GetEmployeesByRunCompany", (Param("CompanyId"), Param("RunId"), Param("Year")),
-        "Employees that are part of a payroll run", needs=("company", "run", "year")),
-    _op(C, "Company_GetCurrentPeriod", (Param("CompanyId"),), "The company's current period",
-        needs=("company",)),
-    _op(C, "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
+    _op(
+        C,
+        "Run_GetList",
+        (Param("CompanyId"), Param("Year")),
+        "Payroll runs of a year",
+        needs=("company", "year"),
+    ),
+    _op(
+        C,
+        "Run_GetEmployeesByRunCompany",
+        (Param("CompanyId"), Param("RunId"), Param("Year")),
+        "Employees that are part of a payroll run",
+        needs=("company", "run", "year"),
+    ),
+    _op(
+        C,
+        "Company_GetCurrentPeriod",
+        (Param("CompanyId"),),
+        "The company's current period",
+        needs=("company",),
+    ),
+    _op(
+        C,
+        "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
         (Param("EmployeeID"), Param("CompanyId"), Param("RunID")),
         "Payslip PDFs of an employee in a run (company's active year)",
-        needs=("company", "employee", "run"), pdf=True),
-    _op(C, "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2",
+        needs=("company", "employee", "run"),
+        pdf=True,
+    ),
+    _op(
+        C,
+        "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2",
         (Param("EmployeeID"), Param("CompanyId"), Param("RunID"), Param("intYear")),
         "Payslip PDFs of an employee in a run of a given year",
-        needs=("company", "employee", "run", "year"), pdf=True),
-    _op(E, "List_GetByCompany", (Param("CompanyId"), Param("EmployeeType")),
-        "Employees of a company", needs=("company",)),
+        needs=("company", "employee", "run", "year"),
+        pdf=True,
+    ),
+    _op(
+        E,
+        "List_GetByCompany",
+        (Param("CompanyId"), Param("EmployeeType")),
+        "Employees of a company",
+        needs=("company",),
+    ),
     _op(E, "EmployeeType_GetList", (), "Employee types of the environment"),
-    _op(E, "PersonalInfo_GetCurrent", (Param("EmployeeId"),), "Current personal info",
-        needs=("employee",)),
-    _op(E, "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany", (Param("CompanyID"),),
-        "Personal info, contract, salary and address of all employees", needs=("company",)),
-    _op(E, "Employment_GetAll_AllEmployeesByCompany", (Param("CompanyID"),),
-        "Employment history of all employees", needs=("company",)),
-    _op(E, "Schedule_GetAll_AllEmployeesByCompany", (Param("CompanyID"),),
-        "Schedules of all employees", needs=("company",)),
-    _op(E, "Department_GetCurrent", (Param("EmployeeId"),), "Current department",
-        needs=("employee",)),
+    _op(
+        E,
+        "PersonalInfo_GetCurrent",
+        (Param("EmployeeId"),),
+        "Current personal info",
+        needs=("employee",),
+    ),
+    _op(
+        E,
+        "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
+        (Param("CompanyID"),),
+        "Personal info, contract, salary and address of all employees",
+        needs=("company",),
+    ),
+    _op(
+        E,
+        "Employment_GetAll_AllEmployeesByCompany",
+        (Param("CompanyID"),),
+        "Employment history of all employees",
+        needs=("company",),
+    ),
+    _op(
+        E,
+        "Schedule_GetAll_AllEmployeesByCompany",
+        (Param("CompanyID"),),
+        "Schedules of all employees",
+        needs=("company",),
+    ),
+    _op(
+        E,
+        "Department_GetCurrent",
+        (Param("EmployeeId"),),
+        "Current department",
+        needs=("employee",),
+    ),
     _op(E, "Function_GetCurrent", (Param("EmployeeId"),), "Current function", needs=("employee",)),
-    _op(E, "BankAccount_GetListCurrent", (Param("EmployeeId"),), "Current bank accounts",
-        needs=("employee",)),
-    _op(E, "SalaryDocuments_GetAnnualStatementPDF", (Param("EmployeeID"), Param("intYear")),
-        "Annual statement PDF of an employee", needs=("employee", "year"), pdf=True),
-    _op(E, "Employee_GetCurrent", (Param("EmployeeId"),), "The employee's current period",
-        needs=("employee",)),
+    _op(
+        E,
+        "BankAccount_GetListCurrent",
+        (Param("EmployeeId"),),
+        "Current bank accounts",
+        needs=("employee",),
+    ),
+    _op(
+        E,
+        "SalaryDocuments_GetAnnualStatementPDF",
+        (Param("EmployeeID"), Param("intYear")),
+        "Annual statement PDF of an employee",
+        needs=("employee", "year"),
+        pdf=True,
+    ),
+    _op(
+        E,
+        "Employee_GetCurrent",
+        (Param("EmployeeId"),),
+        "The employee's current period",
+        needs=("employee",),
+    ),
 )
 
 _BY_KEY: dict[tuple[str, str], Operation] = {
@@ -154,8 +228,9 @@ def get_operation(service: Service | str, name: str) -> Operation:
     service_name = service.value if isinstance(service, Service) else str(service)
     op = _BY_KEY.get((service_name.lower(), name.lower()))
     if op is None:
-        raise UnknownOperationError(f"{service_name}.{name}", closest_operation(
-            f"{service_name}.{name}"))
+        raise UnknownOperationError(
+            f"{service_name}.{name}", closest_operation(f"{service_name}.{name}")
+        )
     return op
 
 

@@ -19,8 +19,13 @@ WINDOW_S = 1.0
 
 
 class RateLimiter:
-    def __init__(self, rate_per_s: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        rate_per_s: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         if rate_per_s <= 0:
             raise ValueError("rate_per_s must be positive")
         self.capacity = max(1, math.floor(rate_per_s))

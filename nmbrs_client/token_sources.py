@@ -44,17 +44,22 @@ def is_owner_only(path: Path) -> bool:
 def read_token_file(path: Path) -> SecretStr:
     """Read a token file, refusing missing, unreadable, empty or group/world-readable files."""
     if not path.exists():
-        raise ConfigError(f"token file {path} does not exist",
-                          hint="Create it with the API token on one line, then "
-                               f"`chmod 600 {path}`.")
+        raise ConfigError(
+            f"token file {path} does not exist",
+            hint=f"Create it with the API token on one line, then `chmod 600 {path}`.",
+        )
     if not path.is_file():
-        raise ConfigError(f"token file {path} is not a regular file",
-                          hint="token_file must point to a file holding only the API token.")
+        raise ConfigError(
+            f"token file {path} is not a regular file",
+            hint="token_file must point to a file holding only the API token.",
+        )
     if not is_owner_only(path):
         mode = stat.S_IMODE(path.stat().st_mode)
-        raise ConfigError(f"token file {path} is readable by group or others "
-                          f"(mode {mode:04o}): run `chmod 600 {path}`",
-                          hint="A token file must be private to its owner.")
+        raise ConfigError(
+            f"token file {path} is readable by group or others "
+            f"(mode {mode:04o}): run `chmod 600 {path}`",
+            hint="A token file must be private to its owner.",
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -62,8 +67,10 @@ def read_token_file(path: Path) -> SecretStr:
         raise ConfigError(f"cannot read token file {path}: {reason}") from None
     token = text.strip()
     if not token:
-        raise ConfigError(f"token file {path} is empty",
-                          hint="Put the API token (Nmbrs → User profile → API token) in it.")
+        raise ConfigError(
+            f"token file {path} is empty",
+            hint="Put the API token (Nmbrs → User profile → API token) in it.",
+        )
     return SecretStr(token)
 
 
@@ -84,17 +91,24 @@ def keyring_token(profile_name: str | None) -> SecretStr | None:
     return SecretStr(str(value).strip())
 
 
-def find_token(*, profile_name: str | None, env_token: SecretStr | None,
-               token_file: Path | None, token_file_source: str,
-               config_token: SecretStr | None, config_path: Path | None,
-               demo_token: str | None = None) -> FoundToken:
+def find_token(
+    *,
+    profile_name: str | None,
+    env_token: SecretStr | None,
+    token_file: Path | None,
+    token_file_source: str,
+    config_token: SecretStr | None,
+    config_path: Path | None,
+    demo_token: str | None = None,
+) -> FoundToken:
     """Pick the token: NMBRS_TOKEN, token_file, keyring, config ``token``, demo; else explain."""
     if env_token is not None and env_token.get_secret_value().strip():
         return FoundToken(SecretStr(env_token.get_secret_value().strip()), "env NMBRS_TOKEN")
     if token_file is not None:
         label = f"token file {token_file}"
-        return FoundToken(read_token_file(token_file),
-                          label if token_file_source != "flag" else f"{label} (flag)")
+        return FoundToken(
+            read_token_file(token_file), label if token_file_source != "flag" else f"{label} (flag)"
+        )
     from_keyring = keyring_token(profile_name)
     if from_keyring is not None:
         return FoundToken(from_keyring, f"keyring {KEYRING_SERVICE}/{profile_name}")
@@ -104,12 +118,14 @@ def find_token(*, profile_name: str | None, env_token: SecretStr | None,
             raise ConfigError(
                 f"{config_path} holds a token but is readable by group or others "
                 f"(mode {mode:04o}): run `chmod 600 {config_path}`",
-                hint="Or move the token to a token_file, or to the NMBRS_TOKEN variable.")
+                hint="Or move the token to a token_file, or to the NMBRS_TOKEN variable.",
+            )
         return FoundToken(SecretStr(config_token.get_secret_value().strip()), "config file")
     if demo_token is not None:
         return FoundToken(SecretStr(demo_token), "demo")
     where = f"profile '{profile_name}'" if profile_name else "this connection"
     raise ConfigError(
-        f"no API token for {where}: set NMBRS_TOKEN, or add token_file = \"<path>\" "
+        f'no API token for {where}: set NMBRS_TOKEN, or add token_file = "<path>" '
         f"to the profile in {config_path or 'config.toml'} (file mode 600)",
-        hint="`nmbrs-tui config add` can write a private token file for you.")
+        hint="`nmbrs-tui config add` can write a private token file for you.",
+    )

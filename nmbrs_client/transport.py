@@ -44,8 +44,9 @@ class FaultReply(Exception):
 class TransportProblem(Exception):
     """Raised inside the transport; the client turns it into ``NmbrsTransportError``."""
 
-    def __init__(self, kind: str, problem: str, *, status: int | None = None,
-                 retryable: bool = True) -> None:
+    def __init__(
+        self, kind: str, problem: str, *, status: int | None = None, retryable: bool = True
+    ) -> None:
         super().__init__(problem)
         self.kind = kind
         self.problem = problem
@@ -60,8 +61,13 @@ def hardened_parser() -> etree.XMLParser:
     text node); its other safeguard, against entity expansion, is replaced by refusing any
     document with a DTD before parsing (:func:`check_soap_body`). Depth stays bounded.
     """
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=True, remove_comments=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        remove_comments=True,
+    )
 
 
 def check_soap_body(content: bytes, status: int, content_type: str) -> None:
@@ -72,35 +78,55 @@ def check_soap_body(content: bytes, status: int, content_type: str) -> None:
     """
     media = content_type.split(";")[0].strip().lower()
     if not content.strip():
-        raise TransportProblem("http" if status >= 400 else "malformed",
-                               f"HTTP {status} with an empty body", status=status)
+        raise TransportProblem(
+            "http" if status >= 400 else "malformed",
+            f"HTTP {status} with an empty body",
+            status=status,
+        )
     # Judge by the body, not only the label: some proxies relabel a good SOAP reply as
     # text/html, and an HTML error page may come as text/xml.
     head = content.lstrip()[:512]
     looks_html = head[:15].lower().startswith((b"<!doctype html", b"<html")) or (
-        media == "text/html" and b"Envelope" not in head)
+        media == "text/html" and b"Envelope" not in head
+    )
     if looks_html:
-        raise TransportProblem("http", f"HTTP {status} with an HTML page instead of SOAP"
-                               f"{_html_title(content)}", status=status)
+        raise TransportProblem(
+            "http",
+            f"HTTP {status} with an HTML page instead of SOAP{_html_title(content)}",
+            status=status,
+        )
     if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
         # SOAP forbids DTDs; refusing them unread rules out XXE and entity expansion.
-        raise TransportProblem("malformed", "the reply declares a DTD, which SOAP forbids; "
-                               "refused without reading it", status=status, retryable=False)
+        raise TransportProblem(
+            "malformed",
+            "the reply declares a DTD, which SOAP forbids; refused without reading it",
+            status=status,
+            retryable=False,
+        )
     try:
         root = etree.fromstring(content, parser=hardened_parser())
     except etree.XMLSyntaxError as exc:
         kind = "http" if status >= 400 and status != 500 else "malformed"
-        raise TransportProblem(kind, f"HTTP {status} with a reply that is not well-formed XML "
-                               f"({_short(str(exc))})", status=status) from None
+        raise TransportProblem(
+            kind,
+            f"HTTP {status} with a reply that is not well-formed XML ({_short(str(exc))})",
+            status=status,
+        ) from None
     docinfo: Any = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise TransportProblem("malformed", "the reply declares a DTD, which SOAP forbids; "
-                               "refused without reading it", status=status, retryable=False)
+        raise TransportProblem(
+            "malformed",
+            "the reply declares a DTD, which SOAP forbids; refused without reading it",
+            status=status,
+            retryable=False,
+        )
     qname = etree.QName(root)
     if qname.localname != "Envelope" or qname.namespace not in _SOAP_ENVELOPES:
-        raise TransportProblem("http" if status >= 400 else "malformed",
-                               f"HTTP {status} with XML that is not a SOAP envelope "
-                               f"(root element {qname.localname})", status=status)
+        raise TransportProblem(
+            "http" if status >= 400 else "malformed",
+            f"HTTP {status} with XML that is not a SOAP envelope (root element {qname.localname})",
+            status=status,
+        )
     fault = root.find(f"{{{qname.namespace}}}Body/{{{qname.namespace}}}Fault")
     if fault is not None:
         raise FaultReply(*_fault_text(fault, qname.namespace))
@@ -115,8 +141,10 @@ def _fault_text(fault: etree._Element, envelope_ns: str) -> tuple[str, str | Non
         return text, code
     reason = fault.find(f"{{{envelope_ns}}}Reason/{{{envelope_ns}}}Text")
     code_value = fault.find(f"{{{envelope_ns}}}Code/{{{envelope_ns}}}Value")
-    return (reason.text or "" if reason is not None else "",
-            code_value.text if code_value is not None else None)
+    return (
+        reason.text or "" if reason is not None else "",
+        code_value.text if code_value is not None else None,
+    )
 
 
 def _html_title(content: bytes) -> str:
@@ -124,7 +152,7 @@ def _html_title(content: bytes) -> str:
     start = lower.find(b"<title>")
     end = lower.find(b"</title>")
     if start >= 0 and end > start:
-        title = content[start + 7:end].decode("utf-8", "replace").strip()
+        title = content[start + 7 : end].decode("utf-8", "replace").strip()
         return f" (page title: {_short(title, 80)})"
     return ""
 
@@ -137,8 +165,16 @@ def _short(text: str, limit: int = 160) -> str:
 class GuardedTransport(Transport):
     """A zeep transport with bounded reads, no redirects and reply checking."""
 
-    def __init__(self, *, connect_timeout: float, read_timeout: float, max_bytes: int,
-                 verify_tls: bool, pool_size: int, user_agent: str) -> None:
+    def __init__(
+        self,
+        *,
+        connect_timeout: float,
+        read_timeout: float,
+        max_bytes: int,
+        verify_tls: bool,
+        pool_size: int,
+        user_agent: str,
+    ) -> None:
         session = requests.Session()
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(pool_size, 4), max_retries=0)
         session.mount("https://", adapter)
@@ -161,18 +197,24 @@ class GuardedTransport(Transport):
     # zeep calls post() for every operation; load() for WSDL/XSD documents.
     def post(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
         try:
-            response = self.session.post(address, data=message, headers=headers,
-                                         timeout=(self.connect_timeout, self.read_timeout),
-                                         allow_redirects=False, stream=True)
+            response = self.session.post(
+                address,
+                data=message,
+                headers=headers,
+                timeout=(self.connect_timeout, self.read_timeout),
+                allow_redirects=False,
+                stream=True,
+            )
         except requests.exceptions.SSLError as exc:
-            raise TransportProblem("tls", f"TLS failure ({_short(str(exc))})",
-                                   retryable=False) from None
+            raise TransportProblem(
+                "tls", f"TLS failure ({_short(str(exc))})", retryable=False
+            ) from None
         except requests.exceptions.ConnectTimeout:
-            raise TransportProblem("timeout", f"no connection within {self.connect_timeout:g} s")\
-                from None
+            raise TransportProblem(
+                "timeout", f"no connection within {self.connect_timeout:g} s"
+            ) from None
         except requests.exceptions.ReadTimeout:
-            raise TransportProblem("timeout", f"no answer within {self.read_timeout:g} s")\
-                from None
+            raise TransportProblem("timeout", f"no answer within {self.read_timeout:g} s") from None
         except requests.exceptions.ConnectionError as exc:
             raise TransportProblem("connection", _connection_problem(exc)) from None
         except requests.exceptions.RequestException as exc:
@@ -180,9 +222,12 @@ class GuardedTransport(Transport):
         with response:
             if 300 <= response.status_code < 400:
                 target = urlsplit(response.headers.get("Location", "")).netloc or "elsewhere"
-                raise TransportProblem("redirect", f"HTTP {response.status_code} redirect to "
-                                       f"{target}, not followed", status=response.status_code,
-                                       retryable=False)
+                raise TransportProblem(
+                    "redirect",
+                    f"HTTP {response.status_code} redirect to {target}, not followed",
+                    status=response.status_code,
+                    retryable=False,
+                )
             body = self._read_bounded(response)
             self.last_size.value = len(body)
             check_soap_body(body, response.status_code, response.headers.get("Content-Type", ""))
@@ -193,8 +238,12 @@ class GuardedTransport(Transport):
     def _read_bounded(self, response: requests.Response) -> bytes:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise TransportProblem("too_large", f"reply of {int(declared) / 1e6:.1f} MB exceeds "
-                                   f"the limit of {self.max_bytes / 1e6:.0f} MB", retryable=False)
+            raise TransportProblem(
+                "too_large",
+                f"reply of {int(declared) / 1e6:.1f} MB exceeds "
+                f"the limit of {self.max_bytes / 1e6:.0f} MB",
+                retryable=False,
+            )
         started = time.monotonic()
         parts: list[bytes] = []
         total = 0
@@ -208,18 +257,24 @@ class GuardedTransport(Transport):
                     break
                 total += len(chunk)
                 if total > self.max_bytes:
-                    raise TransportProblem("too_large", "reply exceeds the limit of "
-                                           f"{self.max_bytes / 1e6:.0f} MB", retryable=False)
+                    raise TransportProblem(
+                        "too_large",
+                        f"reply exceeds the limit of {self.max_bytes / 1e6:.0f} MB",
+                        retryable=False,
+                    )
                 if time.monotonic() - started > self.deadline_s:
-                    raise TransportProblem("timeout", "reply still incomplete after "
-                                           f"{self.deadline_s:g} s")
+                    raise TransportProblem(
+                        "timeout", f"reply still incomplete after {self.deadline_s:g} s"
+                    )
                 parts.append(chunk)
         except urllib3.exceptions.ReadTimeoutError:
-            raise TransportProblem("timeout", f"no data for {self.read_timeout:g} s while "
-                                   "reading the reply") from None
+            raise TransportProblem(
+                "timeout", f"no data for {self.read_timeout:g} s while reading the reply"
+            ) from None
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, OSError) as exc:
-            raise TransportProblem("connection", "connection broken while reading the reply "
-                                   f"({_short(str(exc), 80)})") from None
+            raise TransportProblem(
+                "connection", f"connection broken while reading the reply ({_short(str(exc), 80)})"
+            ) from None
         return b"".join(parts)
 
     def load(self, url: str) -> bytes:
@@ -227,26 +282,28 @@ class GuardedTransport(Transport):
         if "://" not in url or url.startswith("file://"):
             return bytes(super().load(url))
         try:
-            response = self.session.get(url, timeout=(self.connect_timeout, self.read_timeout),
-                                        allow_redirects=False)
+            response = self.session.get(
+                url, timeout=(self.connect_timeout, self.read_timeout), allow_redirects=False
+            )
         except requests.exceptions.RequestException as exc:
-            raise TransportProblem("connection", f"cannot load WSDL ({_short(str(exc))})")\
-                from None
+            raise TransportProblem("connection", f"cannot load WSDL ({_short(str(exc))})") from None
         if response.status_code != 200:
-            raise TransportProblem("http", f"HTTP {response.status_code} loading the WSDL",
-                                   status=response.status_code)
+            raise TransportProblem(
+                "http", f"HTTP {response.status_code} loading the WSDL", status=response.status_code
+            )
         return response.content
 
 
 def _connection_problem(exc: Exception) -> str:
     text = str(exc)
-    for marker, meaning in (("Connection refused", "connection refused"),
-                            ("Name or service not known", "host name not found"),
-                            ("Temporary failure in name resolution", "host name not found"),
-                            ("Connection reset", "connection reset by the server"),
-                            ("RemoteDisconnected", "the server closed the connection without "
-                                                   "answering"),
-                            ("Network is unreachable", "network unreachable")):
+    for marker, meaning in (
+        ("Connection refused", "connection refused"),
+        ("Name or service not known", "host name not found"),
+        ("Temporary failure in name resolution", "host name not found"),
+        ("Connection reset", "connection reset by the server"),
+        ("RemoteDisconnected", "the server closed the connection without answering"),
+        ("Network is unreachable", "network unreachable"),
+    ):
         if marker in text:
             return meaning
     return _short(text)

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-ENV_VARS = ("NMBRS_PROFILE", "NMBRS_USERNAME", "NMBRS_TOKEN", "NMBRS_DOMAIN", "NMBRS_BASE_URL",
-            "NMBRS_TUI_CONFIG")
+ENV_VARS = (
+    "NMBRS_PROFILE",
+    "NMBRS_USERNAME",
+    "NMBRS_TOKEN",
+    "NMBRS_DOMAIN",
+    "NMBRS_BASE_URL",
+    "NMBRS_TUI_CONFIG",
+)
 
 
 def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

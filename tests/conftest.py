@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from nmbrs_client.demo.scenarios import Scenario
-from nmbrs_client.demo.server import DemoServer, start_demo_server
+from nmbrs_demo.scenarios import Scenario
+from nmbrs_demo.server import DemoServer, start_demo_server
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -15,8 +15,12 @@ from types import SimpleNamespace
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
 
 
-def reply(status: int, body: bytes, content_type: str = "text/xml; charset=utf-8",
-          headers: dict[str, str] | None = None) -> Behaviour:
+def reply(
+    status: int,
+    body: bytes,
+    content_type: str = "text/xml; charset=utf-8",
+    headers: dict[str, str] | None = None,
+) -> Behaviour:
     def play(handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)
@@ -157,8 +161,17 @@ def hostile_server(behaviours: dict[str, Behaviour]) -> Iterator[HostileServer]:
 def settings_for(base_url: str, **overrides: object) -> SimpleNamespace:
     """Minimal client settings (the client only needs these attributes)."""
     values: dict[str, object] = dict(
-        base_url=base_url, username="support@example.nl", token="SECRET-TOKEN-123456",
-        domain="acme", timeout_s=2.0, connect_timeout_s=1.0, concurrency=4,
-        rate_limit_per_s=1000.0, wsdl="bundled", verify_tls=True, max_response_mb=1.0)
+        base_url=base_url,
+        username="support@example.nl",
+        token="SECRET-TOKEN-123456",
+        domain="acme",
+        timeout_s=2.0,
+        connect_timeout_s=1.0,
+        concurrency=4,
+        rate_limit_per_s=1000.0,
+        wsdl="bundled",
+        verify_tls=True,
+        max_response_mb=1.0,
+    )
     values.update(overrides)
     return SimpleNamespace(**values)

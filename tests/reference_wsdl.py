@@ -34,14 +34,18 @@ def _reference_dir() -> Path:
 
     project = Path(__file__).resolve().parents[1]
     candidates = [Path(p) for p in (os.environ.get("NMBRS_REFERENCE_WSDL_DIR"),) if p]
-    candidates += [project.parent / "shared" / "reference" / "nmbrs-wsdl",
-                   Path("/work/shared/reference/nmbrs-wsdl")]
+    candidates += [
+        project.parent / "shared" / "reference" / "nmbrs-wsdl",
+        Path("/work/shared/reference/nmbrs-wsdl"),
+    ]
     for folder in candidates:
         if (folder / "EmployeeService.v2.1.2020-03.wsdl").is_file():
             return folder
-    raise FileNotFoundError("the reference Nmbrs WSDLs were not found in "
-                            + ", ".join(map(str, candidates))
-                            + "; set NMBRS_REFERENCE_WSDL_DIR to their folder")
+    raise FileNotFoundError(
+        "the reference Nmbrs WSDLs were not found in "
+        + ", ".join(map(str, candidates))
+        + "; set NMBRS_REFERENCE_WSDL_DIR to their folder"
+    )
 
 
 REFERENCE_DIR = _reference_dir()
@@ -75,17 +79,20 @@ def _ensure_auth_header_with_domain(schema: etree._Element) -> None:
     names = {(el.tag, el.get("name")) for el in schema}
     if (_xs("complexType"), "AuthHeaderWithDomain") in names:
         return
-    auth_type = next(el for el in schema
-                     if el.tag == _xs("complexType") and el.get("name") == "AuthHeader")
+    auth_type = next(
+        el for el in schema if el.tag == _xs("complexType") and el.get("name") == "AuthHeader"
+    )
     index = list(schema).index(auth_type) + 1
-    element = etree.Element(_xs("element"), name="AuthHeaderWithDomain",
-                            type="tns:AuthHeaderWithDomain")
+    element = etree.Element(
+        _xs("element"), name="AuthHeaderWithDomain", type="tns:AuthHeaderWithDomain"
+    )
     ctype = etree.Element(_xs("complexType"), name="AuthHeaderWithDomain")
     content = etree.SubElement(ctype, _xs("complexContent"), mixed="false")
     ext = etree.SubElement(content, _xs("extension"), base="tns:AuthHeader")
     seq = etree.SubElement(ext, _xs("sequence"))
-    etree.SubElement(seq, _xs("element"), minOccurs="0", maxOccurs="1", name="Domain",
-                     type="s:string")
+    etree.SubElement(
+        seq, _xs("element"), minOccurs="0", maxOccurs="1", name="Domain", type="s:string"
+    )
     schema.insert(index, element)
     schema.insert(index + 1, ctype)
 
@@ -118,8 +125,9 @@ def _switch_headers(root: etree._Element) -> None:
 
 def _employee_type_parameter(schema: etree._Element) -> None:
     """v3 List_GetByCompany takes (CompanyId, EmployeeType:int) instead of (CompanyId, active)."""
-    request = next(el for el in schema
-                   if el.tag == _xs("element") and el.get("name") == "List_GetByCompany")
+    request = next(
+        el for el in schema if el.tag == _xs("element") and el.get("name") == "List_GetByCompany"
+    )
     active = next(el for el in request.iter(_xs("element")) if el.get("name") == "active")
     active.set("name", "EmployeeType")
     active.set("type", "s:int")

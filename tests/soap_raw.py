@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from nmbrs_client.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -52,9 +52,14 @@ class RawReply:
         return self.xml.find(f".//{{{ns}}}{operation}Response/{{{ns}}}{operation}Result")
 
 
-def header_xml(service: str, *, header: str | None = "AuthHeaderWithDomain",
-               username: str = DEMO_USERNAME, token: str = DEMO_TOKEN,
-               domain: str | None = DEMO_DOMAIN) -> str:
+def header_xml(
+    service: str,
+    *,
+    header: str | None = "AuthHeaderWithDomain",
+    username: str = DEMO_USERNAME,
+    token: str = DEMO_TOKEN,
+    domain: str | None = DEMO_DOMAIN,
+) -> str:
     if header is None:
         return ""
     inner = f"<Username>{escape(username)}</Username><Token>{escape(token)}</Token>"
@@ -63,8 +68,14 @@ def header_xml(service: str, *, header: str | None = "AuthHeaderWithDomain",
     return f'<{header} xmlns="{NS_ROOT}{service}">{inner}</{header}>'
 
 
-def envelope(service: str, operation: str, params: dict[str, object] | None = None, *,
-             version: str = "1.1", **header_kwargs: object) -> bytes:
+def envelope(
+    service: str,
+    operation: str,
+    params: dict[str, object] | None = None,
+    *,
+    version: str = "1.1",
+    **header_kwargs: object,
+) -> bytes:
     env_ns = SOAP12 if version == "1.2" else SOAP11
     children = "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in (params or {}).items())
     head = header_xml(service, **header_kwargs)  # type: ignore[arg-type]
@@ -77,26 +88,38 @@ def envelope(service: str, operation: str, params: dict[str, object] | None = No
     ).encode()
 
 
-def post(url: str, body: bytes, *, soap_action: str | None = None,
-         content_type: str = "text/xml; charset=utf-8", timeout: float = 10.0) -> RawReply:
+def post(
+    url: str,
+    body: bytes,
+    *,
+    soap_action: str | None = None,
+    content_type: str = "text/xml; charset=utf-8",
+    timeout: float = 10.0,
+) -> RawReply:
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
     try:
         headers = {"Content-Type": content_type}
         if soap_action is not None:
             headers["SOAPAction"] = soap_action
-        conn.request("POST", parts.path + (f"?{parts.query}" if parts.query else ""), body,
-                     headers)
+        conn.request("POST", parts.path + (f"?{parts.query}" if parts.query else ""), body, headers)
         response = conn.getresponse()
-        return RawReply(response.status, response.getheader("Content-Type", ""),
-                        response.read())
+        return RawReply(response.status, response.getheader("Content-Type", ""), response.read())
     finally:
         conn.close()
 
 
-def call(base_url: str, service: str, operation: str, params: dict[str, object] | None = None,
-         *, action: bool | str = True, version: str = "1.1", timeout: float = 10.0,
-         **header_kwargs: object) -> RawReply:
+def call(
+    base_url: str,
+    service: str,
+    operation: str,
+    params: dict[str, object] | None = None,
+    *,
+    action: bool | str = True,
+    version: str = "1.1",
+    timeout: float = 10.0,
+    **header_kwargs: object,
+) -> RawReply:
     """POST one operation as a real client would (quoted SOAPAction for 1.1)."""
     body = envelope(service, operation, params, version=version, **header_kwargs)
     url = f"{base_url}{service}.asmx"
@@ -106,8 +129,7 @@ def call(base_url: str, service: str, operation: str, params: dict[str, object] 
         if soap_action:
             ctype += f'; action="{soap_action}"'
         return post(url, body, content_type=ctype, timeout=timeout)
-    return post(url, body, soap_action=f'"{soap_action}"' if soap_action else None,
-                timeout=timeout)
+    return post(url, body, soap_action=f'"{soap_action}"' if soap_action else None, timeout=timeout)
 
 
 def get(url: str, timeout: float = 10.0) -> RawReply:
@@ -116,7 +138,6 @@ def get(url: str, timeout: float = 10.0) -> RawReply:
     try:
         conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
         response = conn.getresponse()
-        return RawReply(response.status, response.getheader("Content-Type", ""),
-                        response.read())
+        return RawReply(response.status, response.getheader("Content-Type", ""), response.read())
     finally:
         conn.close()

@@ -19,8 +19,7 @@ def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
 
 
 def test_healthy_exit_0_json_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = check(capsys, "--company", "20001", "--company", "20002",
-                           "--format", "json")
+    code, out, err = check(capsys, "--company", "20001", "--company", "20002", "--format", "json")
     assert code == 0
     data = json.loads(out)  # nothing but the report on stdout
     jsonschema.validate(data, load_schema())
@@ -30,24 +29,34 @@ def test_healthy_exit_0_json_on_stdout(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_missing_rights_exit_1_markdown_dutch(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _err = check(capsys, "--scenario", "missing-rights", "--company", "20001",
-                            "--format", "markdown", "--lang", "nl", "--quiet")
+    code, out, _err = check(
+        capsys,
+        "--scenario",
+        "missing-rights",
+        "--company",
+        "20001",
+        "--format",
+        "markdown",
+        "--lang",
+        "nl",
+        "--quiet",
+    )
     assert code == 1
     assert out.startswith("# Controle API-rechten Nmbrs")
     assert "zet Department_GetCurrent, Function_GetCurrent" in out
 
 
 def test_restricted_scope_named_company_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = check(capsys, "--scenario", "restricted-scope", "--company", "20005",
-                         "--format", "json", "-q")
+    code, out, _ = check(
+        capsys, "--scenario", "restricted-scope", "--company", "20005", "--format", "json", "-q"
+    )
     assert code == 1
     statuses = {r["status"] for r in json.loads(out)["results"]}
     assert statuses == {"no_data_access"}
 
 
 @pytest.mark.parametrize("scenario,expected", [("bad-token", 2), ("no-subscription", 1)])
-def test_account_problems(capsys: pytest.CaptureFixture[str], scenario: str,
-                          expected: int) -> None:
+def test_account_problems(capsys: pytest.CaptureFixture[str], scenario: str, expected: int) -> None:
     code, out, _ = check(capsys, "--scenario", scenario, "--format", "text", "-q")
     assert code == expected
     assert "Account" in out
@@ -55,8 +64,18 @@ def test_account_problems(capsys: pytest.CaptureFixture[str], scenario: str,
 
 def test_thorough_and_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "report.md"
-    code, out, err = check(capsys, "--company", "20001", "--thorough", "--format", "markdown",
-                           "--output", str(target), "--concurrency", "2")
+    code, out, err = check(
+        capsys,
+        "--company",
+        "20001",
+        "--thorough",
+        "--format",
+        "markdown",
+        "--output",
+        str(target),
+        "--concurrency",
+        "2",
+    )
     assert code == 0 and out == ""
     assert str(target) in err
     text = target.read_text(encoding="utf-8")
@@ -71,17 +90,20 @@ def test_text_report_in_english(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_operation_in_requirements_file_is_usage_error(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "req.toml"
-    path.write_text('title = "x"\noperations = ["EmployeeService.Function_GetCurent"]\n',
-                    encoding="utf-8")
+    path.write_text(
+        'title = "x"\noperations = ["EmployeeService.Function_GetCurent"]\n', encoding="utf-8"
+    )
     code, out, err = check(capsys, "--requirements", str(path))
     assert code == 64 and out == ""
     assert "EmployeeService.Function_GetCurrent" in err
 
 
-@pytest.mark.parametrize("args", [["--concurrency", "0"], ["--format", "pdf"],
-                                  ["--requirements", "nope"]])
+@pytest.mark.parametrize(
+    "args", [["--concurrency", "0"], ["--format", "pdf"], ["--requirements", "nope"]]
+)
 def test_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     try:
         code = main(["check", "--demo", *args])
@@ -92,7 +114,16 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str]) -> No
 
 
 def test_scenario_without_demo_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", "--scenario", "healthy", "--base-url", "http://127.0.0.1:9/soap/v3/",
-                 "--username", "a@b.nl"])
+    code = main(
+        [
+            "check",
+            "--scenario",
+            "healthy",
+            "--base-url",
+            "http://127.0.0.1:9/soap/v3/",
+            "--username",
+            "a@b.nl",
+        ]
+    )
     capsys.readouterr()
     assert code == 64

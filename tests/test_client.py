@@ -15,7 +15,6 @@ import pytest
 from nmbrs_client.calllog import CallRecord
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings
-from nmbrs_client.demo.server import DemoServer
 from nmbrs_client.errors import (
     FaultCategory,
     NmbrsFault,
@@ -23,6 +22,7 @@ from nmbrs_client.errors import (
     OperationNotAllowedError,
 )
 from nmbrs_client.operations import OPERATIONS, Operation, Service
+from nmbrs_demo.server import DemoServer
 
 DemoServerFactory = Callable[..., DemoServer]
 
@@ -44,11 +44,13 @@ def a_company_with_staff(server: DemoServer) -> int:
     return next(c.ID for c in world.companies() if 10 <= len(world.employees(c.ID)) <= 300)
 
 
-def test_debtors_and_companies_match_the_demo_world(client: NmbrsClient,
-                                                    demo_server: DemoServer) -> None:
+def test_debtors_and_companies_match_the_demo_world(
+    client: NmbrsClient, demo_server: DemoServer
+) -> None:
     world = demo_server.world
     assert [(d.Id, d.Number, d.Name) for d in client.debtors()] == [
-        (d.Id, d.Number, d.Name) for d in world.debtors()]
+        (d.Id, d.Number, d.Name) for d in world.debtors()
+    ]
     companies = client.companies()
     assert {c.ID for c in companies} == {c.ID for c in world.companies()}
     first = world.companies()[0]
@@ -57,7 +59,11 @@ def test_debtors_and_companies_match_the_demo_world(client: NmbrsClient,
     assert all(c.DebtorId == first.DebtorId for c in by_debtor)
     got = next(c for c in companies if c.ID == first.ID)
     assert (got.Name, got.Number, got.KvkNr, got.LoonaangifteTijdvak) == (
-        first.Name, first.Number, first.KvkNr, first.LoonaangifteTijdvak)
+        first.Name,
+        first.Number,
+        first.KvkNr,
+        first.LoonaangifteTijdvak,
+    )
 
 
 def test_company_level_operations(client: NmbrsClient, demo_server: DemoServer) -> None:
@@ -73,7 +79,8 @@ def test_company_level_operations(client: NmbrsClient, demo_server: DemoServer) 
     run = runs[-1]
     members = client.run_employees(cid, run.ID, run.Year)
     assert [e.EmployeeId for e in members] == [
-        e.EmployeeId for e in world.run_employees(cid, run.ID)]
+        e.EmployeeId for e in world.run_employees(cid, run.ID)
+    ]
 
     employees = client.employees(cid)
     assert {e.Id for e in employees} == {e.Id for e in world.employees(cid)}
@@ -83,16 +90,22 @@ def test_company_level_operations(client: NmbrsClient, demo_server: DemoServer) 
     sample = pcsa[0]
     want = expected[sample.EmployeeID]
     assert (sample.BSN, sample.SalaryValue, sample.PostCode, sample.Birthday) == (
-        want.BSN, want.SalaryValue, want.PostCode, want.Birthday)
+        want.BSN,
+        want.SalaryValue,
+        want.PostCode,
+        want.Birthday,
+    )
 
     employments = {e.EmployeeId: e for e in client.employments(cid)}
     for item in world.employments(cid):
         assert [x.EmploymentId for x in employments[item.EmployeeId].Employments] == [
-            x.EmploymentId for x in item.Employments]
+            x.EmploymentId for x in item.Employments
+        ]
     schedules = {s.EmployeeId: s for s in client.schedules(cid)}
     for item in world.schedules(cid):
         assert [s.week(2) for s in schedules[item.EmployeeId].Schedules] == [
-            s.week(2) for s in item.Schedules]
+            s.week(2) for s in item.Schedules
+        ]
     assert client.employee_types() == world.employee_types()
 
 
@@ -133,14 +146,22 @@ def test_every_catalogue_operation_is_exercised(demo_server: DemoServer) -> None
     year = world.today.year - 1
     run = world.runs(cid, year)[-1]
     eid = world.run_employees(cid, run.ID)[0].EmployeeId
-    values = {"companyid": cid, "employeeid": eid, "runid": run.ID, "year": year,
-              "intyear": year, "debtorid": world.companies()[0].DebtorId, "employeetype": 0}
+    values = {
+        "companyid": cid,
+        "employeeid": eid,
+        "runid": run.ID,
+        "year": year,
+        "intyear": year,
+        "debtorid": world.companies()[0].DebtorId,
+        "employeetype": 0,
+    }
     for op in OPERATIONS:
         params = {p.name: values[p.name.lower()] for p in op.params}
         if op.name == "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany":
             current = world.runs(cid, world.today.year)[-1]
-            params.update(RunID=current.ID,
-                          EmployeeID=world.run_employees(cid, current.ID)[0].EmployeeId)
+            params.update(
+                RunID=current.ID, EmployeeID=world.run_employees(cid, current.ID)[0].EmployeeId
+            )
         result = client.call(op, **params)
         assert result is not None, op.qualified_name
     called = {r.operation for r in client.call_log.records() if r.outcome == "ok"}
@@ -166,11 +187,14 @@ def test_call_without_waiting_for_domain_discovery(demo_server: DemoServer) -> N
     client.call("CompanyService.List_GetAll")  # the default still discovers first
     assert client.domain == "demo"
     assert [r.operation for r in client.call_log.records()][1:] == [
-        "DebtorService.Environment_Get", "CompanyService.List_GetAll"]
+        "DebtorService.Environment_Get",
+        "CompanyService.List_GetAll",
+    ]
 
 
 def test_denied_environment_get_goes_on_without_domain(
-        demo_server_factory: DemoServerFactory, tmp_path: Any) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Any
+) -> None:
     scenario = tmp_path / "deny-env.toml"
     scenario.write_text('name = "deny-env"\ndeny = ["DebtorService.Environment_Get"]\n')
     server = demo_server_factory(str(scenario))
@@ -180,8 +204,7 @@ def test_denied_environment_get_goes_on_without_domain(
     assert "1002" in client.domain_source
 
 
-def test_wrong_token_and_wrong_domain_are_authentication_faults(
-        demo_server: DemoServer) -> None:
+def test_wrong_token_and_wrong_domain_are_authentication_faults(demo_server: DemoServer) -> None:
     from pydantic import SecretStr
 
     for changes in ({"token": SecretStr("not-the-token")}, {"domain": "elsewhere"}):
@@ -194,15 +217,26 @@ def test_wrong_token_and_wrong_domain_are_authentication_faults(
         assert "not-the-token" not in str(info.value)
 
 
-@pytest.mark.parametrize(("scenario", "operation", "code", "category"), [
-    ("missing-rights", "EmployeeService.Department_GetCurrent", 1002,
-     FaultCategory.ENDPOINT_RIGHT_MISSING),
-    ("no-subscription", "CompanyService.List_GetAll", 1004, FaultCategory.NO_SUBSCRIPTION),
-    ("bad-token", "CompanyService.List_GetAll", 1001, FaultCategory.AUTHENTICATION),
-])
-def test_scenario_faults_are_typed(demo_server_factory: DemoServerFactory, scenario: str,
-                                   operation: str, code: int,
-                                   category: FaultCategory) -> None:
+@pytest.mark.parametrize(
+    ("scenario", "operation", "code", "category"),
+    [
+        (
+            "missing-rights",
+            "EmployeeService.Department_GetCurrent",
+            1002,
+            FaultCategory.ENDPOINT_RIGHT_MISSING,
+        ),
+        ("no-subscription", "CompanyService.List_GetAll", 1004, FaultCategory.NO_SUBSCRIPTION),
+        ("bad-token", "CompanyService.List_GetAll", 1001, FaultCategory.AUTHENTICATION),
+    ],
+)
+def test_scenario_faults_are_typed(
+    demo_server_factory: DemoServerFactory,
+    scenario: str,
+    operation: str,
+    code: int,
+    category: FaultCategory,
+) -> None:
     server = demo_server_factory(scenario)
     client = make_client(server)
     employee = server.world.employees(server.world.companies()[0].ID)[0].Id
@@ -222,8 +256,12 @@ def test_unknown_company_is_a_data_access_fault(client: NmbrsClient) -> None:
 
 def test_operations_outside_the_allowlist_cannot_be_called(client: NmbrsClient) -> None:
     before = len(client.call_log)
-    for name in ("EmployeeService.Employee_Insert", "CompanyService.Company_Insert",
-                 "EmployeeService.PersonalInfo_UpdateCurrent", "Employee_Delete"):
+    for name in (
+        "EmployeeService.Employee_Insert",
+        "CompanyService.Company_Insert",
+        "EmployeeService.PersonalInfo_UpdateCurrent",
+        "Employee_Delete",
+    ):
         with pytest.raises(OperationNotAllowedError):
             client.call(name)
     forged = Operation(Service.EMPLOYEE, "PersonalInfo_GetCurrent", (), "forged")
@@ -259,8 +297,7 @@ def test_client_is_safe_to_share_between_threads(demo_server: DemoServer) -> Non
     assert results == [expected[eid] for eid in ids * 3]
 
 
-def test_call_log_notifies_subscribers_without_payload_or_token(
-        demo_server: DemoServer) -> None:
+def test_call_log_notifies_subscribers_without_payload_or_token(demo_server: DemoServer) -> None:
     client = make_client(demo_server)
     seen: list[CallRecord] = []
     lock = threading.Lock()
@@ -281,12 +318,13 @@ def test_call_log_notifies_subscribers_without_payload_or_token(
 
 
 def test_nmbrs_client_never_imports_textual() -> None:
-    code = ("import sys, nmbrs_client, nmbrs_client.client, nmbrs_client.config, "
-            "nmbrs_client.demo.server, nmbrs_client.rights; "
-            "import pkgutil, importlib\n"
-            "for m in pkgutil.walk_packages(nmbrs_client.__path__, 'nmbrs_client.'):\n"
-            "    importlib.import_module(m.name)\n"
-            "print('textual' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, nmbrs_client, nmbrs_client.client, nmbrs_client.config, "
+        "nmbrs_demo.server, nmbrs_client.rights; "
+        "import pkgutil, importlib\n"
+        "for m in pkgutil.walk_packages(nmbrs_client.__path__, 'nmbrs_client.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", out.stderr

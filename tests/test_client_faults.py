@@ -8,8 +8,8 @@ import pytest
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings
-from nmbrs_client.demo.server import DemoServer
 from nmbrs_client.errors import FaultCategory, NmbrsFault
+from nmbrs_demo.server import DemoServer
 
 DemoServerFactory = Callable[..., DemoServer]
 
@@ -20,8 +20,9 @@ def fault_of(call: Callable[[], object]) -> NmbrsFault:
     return info.value
 
 
-def test_each_category_from_the_demo_server(demo_server: DemoServer,
-                                            demo_server_factory: DemoServerFactory) -> None:
+def test_each_category_from_the_demo_server(
+    demo_server: DemoServer, demo_server_factory: DemoServerFactory
+) -> None:
     world = demo_server.world
     company = world.companies()[0].ID
     year = world.today.year - 1
@@ -50,5 +51,4 @@ def test_each_category_from_the_demo_server(demo_server: DemoServer,
 
     unpaid = NmbrsClient(demo_settings(demo_server_factory("no-subscription").base_url))
     subscription = fault_of(unpaid.debtors)
-    assert (subscription.code, subscription.category) == (1004,
-                                                           FaultCategory.NO_SUBSCRIPTION)
+    assert (subscription.code, subscription.category) == (1004, FaultCategory.NO_SUBSCRIPTION)

@@ -52,27 +52,42 @@ XXE = (
     b"<Number>1</Number><Name>&xxe;</Name><LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
     b"</Company></List_GetAllResult></List_GetAllResponse></soap:Body></soap:Envelope>"
 )
-DEEP = (b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-        + b"<a>" * 50000 + b"</a>" * 50000 + b"</soap:Body></soap:Envelope>")
+DEEP = (
+    b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+    + b"<a>" * 50000
+    + b"</a>" * 50000
+    + b"</soap:Body></soap:Envelope>"
+)
 
 CASES = {
-    "html502": reply(502, b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body>"
-                          b"</html>", "text/html"),
-    "login": reply(200, b"<!DOCTYPE html><html><head><title>Proxy login</title></head></html>",
-                   "text/html; charset=utf-8"),
+    "html502": reply(
+        502,
+        b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+        "text/html",
+    ),
+    "login": reply(
+        200,
+        b"<!DOCTYPE html><html><head><title>Proxy login</title></head></html>",
+        "text/html; charset=utf-8",
+    ),
     "html503": reply(503, b"<html><body>Service Unavailable</body></html>", "text/html"),
     "empty500": reply(500, b""),
     "empty200": reply(200, b""),
     "plain": reply(200, b"OK", "text/plain"),
     "truncated": reply(200, envelope("<Company><ID>1</ID><Number>1</Number>")[:-60]),
-    "badutf8": reply(200, envelope("<Company><ID>1</ID><Number>1</Number><Name>NAME</Name>"
-                                   "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak></Company>"
-                                   ).replace(b"NAME", b"\xff\xfe\xfd")),
+    "badutf8": reply(
+        200,
+        envelope(
+            "<Company><ID>1</ID><Number>1</Number><Name>NAME</Name>"
+            "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak></Company>"
+        ).replace(b"NAME", b"\xff\xfe\xfd"),
+    ),
     "unknowncode": soap_fault("Server was unable to process request. ---&gt; 4242: Brand new"),
     "stacktrace": soap_fault(
         "System.Web.Services.Protocols.SoapException: Server was unable to process request. "
         "---&gt; 1002: Unauthorized access\n   at Nmbrs.Api.Check(String op)\n"
-        "   at System.Web.Services.Protocols.LogicalMethodInfo.Invoke()"),
+        "   at System.Web.Services.Protocols.LogicalMethodInfo.Invoke()"
+    ),
     "nocode": soap_fault("Server was unable to process request. ---&gt; Object reference not set"),
     "soap12": soap12_fault("Server was unable to process request. ---&gt; 1002: Unauthorized"),
     "redirect": reply(302, b"", headers={"Location": "https://evil.example.com/steal"}),
@@ -84,19 +99,33 @@ CASES = {
     "drip": drip(total_s=12, byte_every_s=0.2),
     "silent": silent(6),
     "reset": reset(),
-    "tolerant": reply(200, envelope(
-        "<Company><ID>7</ID><Number>3</Number><Brand>new element</Brand>"
-        "<LoonaangifteTijdvak>Quarter</LoonaangifteTijdvak><KvkNr>12345678</KvkNr>"
-        "<AddedIn2026 xsi:nil=\"true\" /></Company>")),
-    "missing_id": reply(200, envelope("<Company><Number>3</Number><Name>x</Name>"
-                                      "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
-                                      "</Company>")),
+    "tolerant": reply(
+        200,
+        envelope(
+            "<Company><ID>7</ID><Number>3</Number><Brand>new element</Brand>"
+            "<LoonaangifteTijdvak>Quarter</LoonaangifteTijdvak><KvkNr>12345678</KvkNr>"
+            '<AddedIn2026 xsi:nil="true" /></Company>'
+        ),
+    ),
+    "missing_id": reply(
+        200,
+        envelope(
+            "<Company><Number>3</Number><Name>x</Name>"
+            "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
+            "</Company>"
+        ),
+    ),
     "empty_list": reply(200, envelope("")),
-    "relabelled": reply(200, envelope("<Company><ID>9</ID><Number>1</Number>"
-                                      "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
-                                      "</Company>"), "text/html; charset=utf-8"),
-    "html_as_xml": reply(502, b"<html><head><title>Bad gateway</title></head></html>",
-                         "text/xml"),
+    "relabelled": reply(
+        200,
+        envelope(
+            "<Company><ID>9</ID><Number>1</Number>"
+            "<LoonaangifteTijdvak>Month</LoonaangifteTijdvak>"
+            "</Company>"
+        ),
+        "text/html; charset=utf-8",
+    ),
+    "html_as_xml": reply(502, b"<html><head><title>Bad gateway</title></head></html>", "text/xml"),
 }
 
 
@@ -120,27 +149,31 @@ def transport_error(server: HostileServer, case: str, **overrides: object) -> Nm
     return error
 
 
-@pytest.mark.parametrize(("case", "kind", "words"), [
-    ("html502", "http", "502 Bad Gateway"),
-    ("login", "http", "Proxy login"),
-    ("html503", "http", "HTML"),
-    ("html_as_xml", "http", "Bad gateway"),
-    ("empty500", "http", "empty body"),
-    ("empty200", "malformed", "empty body"),
-    ("plain", "malformed", "not well-formed"),
-    ("truncated", "malformed", "not well-formed"),
-    ("badutf8", "malformed", "not well-formed"),
-    ("redirect", "redirect", "evil.example.com"),
-    ("xxe", "malformed", "DTD"),
-    ("laughs", "malformed", "DTD"),
-    ("deep", "malformed", "not well-formed"),
-    ("huge_declared", "too_large", "limit"),
-    ("huge_chunked", "too_large", "limit"),
-    ("reset", "connection", ""),
-    ("missing_id", "malformed", "ID"),
-])
-def test_hostile_reply_becomes_typed_transport_error(server: HostileServer, case: str,
-                                                      kind: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("case", "kind", "words"),
+    [
+        ("html502", "http", "502 Bad Gateway"),
+        ("login", "http", "Proxy login"),
+        ("html503", "http", "HTML"),
+        ("html_as_xml", "http", "Bad gateway"),
+        ("empty500", "http", "empty body"),
+        ("empty200", "malformed", "empty body"),
+        ("plain", "malformed", "not well-formed"),
+        ("truncated", "malformed", "not well-formed"),
+        ("badutf8", "malformed", "not well-formed"),
+        ("redirect", "redirect", "evil.example.com"),
+        ("xxe", "malformed", "DTD"),
+        ("laughs", "malformed", "DTD"),
+        ("deep", "malformed", "not well-formed"),
+        ("huge_declared", "too_large", "limit"),
+        ("huge_chunked", "too_large", "limit"),
+        ("reset", "connection", ""),
+        ("missing_id", "malformed", "ID"),
+    ],
+)
+def test_hostile_reply_becomes_typed_transport_error(
+    server: HostileServer, case: str, kind: str, words: str
+) -> None:
     error = transport_error(server, case)
     assert error.kind == kind, str(error)
     assert words in str(error)
@@ -181,14 +214,18 @@ def test_tls_failure_is_reported_as_tls(server: HostileServer) -> None:
     assert info.value.kind == "tls"
 
 
-@pytest.mark.parametrize(("case", "code", "category", "text"), [
-    ("unknowncode", 4242, FaultCategory.UNKNOWN, "Brand new"),
-    ("stacktrace", 1002, FaultCategory.ENDPOINT_RIGHT_MISSING, "Unauthorized access"),
-    ("nocode", None, FaultCategory.UNKNOWN, "Object reference not set"),
-    ("soap12", 1002, FaultCategory.ENDPOINT_RIGHT_MISSING, "Unauthorized"),
-])
-def test_faults_are_parsed(server: HostileServer, case: str, code: int | None,
-                           category: FaultCategory, text: str) -> None:
+@pytest.mark.parametrize(
+    ("case", "code", "category", "text"),
+    [
+        ("unknowncode", 4242, FaultCategory.UNKNOWN, "Brand new"),
+        ("stacktrace", 1002, FaultCategory.ENDPOINT_RIGHT_MISSING, "Unauthorized access"),
+        ("nocode", None, FaultCategory.UNKNOWN, "Object reference not set"),
+        ("soap12", 1002, FaultCategory.ENDPOINT_RIGHT_MISSING, "Unauthorized"),
+    ],
+)
+def test_faults_are_parsed(
+    server: HostileServer, case: str, code: int | None, category: FaultCategory, text: str
+) -> None:
     client = client_for(server, case)
     with pytest.raises(NmbrsFault) as info:
         client.companies()
@@ -204,7 +241,8 @@ def test_faults_are_parsed(server: HostileServer, case: str, code: int | None,
 def test_unknown_elements_and_enum_values_are_tolerated(server: HostileServer) -> None:
     companies = client_for(server, "tolerant").companies()
     assert [(c.ID, c.Number, c.KvkNr, c.LoonaangifteTijdvak) for c in companies] == [
-        (7, 3, "12345678", "Quarter")]
+        (7, 3, "12345678", "Quarter")
+    ]
 
 
 def test_a_soap_reply_labelled_as_html_is_still_read(server: HostileServer) -> None:

@@ -19,12 +19,16 @@ NS = "https://api.nmbrs.nl/soap/v3/EmployeeService"
 
 def big_pdf_reply(handler: BaseHTTPRequestHandler) -> None:
     pdf = b"%PDF-1.4\n" + b"0" * (PDF_SIZE - 9)
-    head = ('<?xml version="1.0" encoding="utf-8"?><soap:Envelope '
-            'xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-            f'<SalaryDocuments_GetAnnualStatementPDFResponse xmlns="{NS}">'
-            "<SalaryDocuments_GetAnnualStatementPDFResult><PDF>").encode()
-    tail = (b"</PDF></SalaryDocuments_GetAnnualStatementPDFResult>"
-            b"</SalaryDocuments_GetAnnualStatementPDFResponse></soap:Body></soap:Envelope>")
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?><soap:Envelope '
+        'xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+        f'<SalaryDocuments_GetAnnualStatementPDFResponse xmlns="{NS}">'
+        "<SalaryDocuments_GetAnnualStatementPDFResult><PDF>"
+    ).encode()
+    tail = (
+        b"</PDF></SalaryDocuments_GetAnnualStatementPDFResult>"
+        b"</SalaryDocuments_GetAnnualStatementPDFResponse></soap:Body></soap:Envelope>"
+    )
     body = base64.b64encode(pdf)
     handler.send_response(200)
     handler.send_header("Content-Type", "text/xml; charset=utf-8")
@@ -36,9 +40,11 @@ def big_pdf_reply(handler: BaseHTTPRequestHandler) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[HostileServer]:
-    cases = {"pdf50": big_pdf_reply,
-             "body100": huge(100 * 1024 * 1024, declare_length=True),
-             "body100chunked": huge(100 * 1024 * 1024, declare_length=False)}
+    cases = {
+        "pdf50": big_pdf_reply,
+        "body100": huge(100 * 1024 * 1024, declare_length=True),
+        "body100chunked": huge(100 * 1024 * 1024, declare_length=False),
+    }
     with hostile_server(cases) as state:
         yield state
 
@@ -48,8 +54,13 @@ def default_limit() -> int:
 
 
 def test_a_50_mb_pdf_fits_the_default_limit(server: HostileServer) -> None:
-    client = NmbrsClient(settings_for(server.url("pdf50"),  # type: ignore[arg-type]
-                                      max_response_mb=default_limit(), timeout_s=20.0))
+    client = NmbrsClient(
+        settings_for(
+            server.url("pdf50"),  # type: ignore[arg-type]
+            max_response_mb=default_limit(),
+            timeout_s=20.0,
+        )
+    )
     document = client.annual_statement(300001, 2025)
     assert document is not None and document.size == PDF_SIZE
     assert (document.PDF or b"").startswith(b"%PDF-1.4")
@@ -57,8 +68,13 @@ def test_a_50_mb_pdf_fits_the_default_limit(server: HostileServer) -> None:
 
 @pytest.mark.parametrize("case", ["body100", "body100chunked"])
 def test_a_100_mb_body_is_refused_with_a_clear_message(server: HostileServer, case: str) -> None:
-    client = NmbrsClient(settings_for(server.url(case),  # type: ignore[arg-type]
-                                      max_response_mb=default_limit(), timeout_s=20.0))
+    client = NmbrsClient(
+        settings_for(
+            server.url(case),  # type: ignore[arg-type]
+            max_response_mb=default_limit(),
+            timeout_s=20.0,
+        )
+    )
     with pytest.raises(NmbrsTransportError) as info:
         client.companies()
     assert info.value.kind == "too_large"

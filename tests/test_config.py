@@ -47,14 +47,18 @@ def token_file(tmp_path: Path, value: str = TOKEN, mode: int = 0o600) -> Path:
 
 def acme_config(tmp_path: Path, extra: str = "", mode: int = 0o600) -> Path:
     tf = token_file(tmp_path)
-    return write(tmp_path / "config.toml", f"""
+    return write(
+        tmp_path / "config.toml",
+        f"""
 default_profile = "acme"
 [profiles.acme]
 username = "api@acme.nl"
 domain = "acme"
 token_file = "{tf}"
 {extra}
-""", mode)
+""",
+        mode,
+    )
 
 
 def resolve(path: Path, profile: str | None = None, **overrides: object) -> ConnectionSettings:
@@ -62,6 +66,7 @@ def resolve(path: Path, profile: str | None = None, **overrides: object) -> Conn
 
 
 # --------------------------------------------------------------------------- basics
+
 
 def test_profile_values_and_defaults_with_provenance(tmp_path: Path) -> None:
     s = resolve(acme_config(tmp_path, "timeout_s = 12\nconcurrency = 4"))
@@ -78,8 +83,14 @@ def test_profile_values_and_defaults_with_provenance(tmp_path: Path) -> None:
     assert s.provenance["token"] == s.token_source
     fields = set(ConnectionSettings.model_fields) - {"provenance", "token_source"}
     assert set(s.provenance) == fields
-    assert (s.connect_timeout_s, s.rate_limit_per_s, s.wsdl, s.verify_tls,
-            s.max_response_mb, s.scenario) == (10.0, 120.0, "bundled", True, 80, None)
+    assert (
+        s.connect_timeout_s,
+        s.rate_limit_per_s,
+        s.wsdl,
+        s.verify_tls,
+        s.max_response_mb,
+        s.scenario,
+    ) == (10.0, 120.0, "bundled", True, 80, None)
 
 
 def test_settings_are_frozen(tmp_path: Path) -> None:
@@ -97,12 +108,23 @@ def test_sandbox_profile_gets_sandbox_url(tmp_path: Path) -> None:
 LAYERS = ("profile", "env", "flag")
 
 
-@pytest.mark.parametrize("present", [
-    (), ("profile",), ("env",), ("flag",), ("profile", "env"), ("profile", "flag"),
-    ("env", "flag"), ("profile", "env", "flag")])
+@pytest.mark.parametrize(
+    "present",
+    [
+        (),
+        ("profile",),
+        ("env",),
+        ("flag",),
+        ("profile", "env"),
+        ("profile", "flag"),
+        ("env", "flag"),
+        ("profile", "env", "flag"),
+    ],
+)
 @pytest.mark.parametrize("field", ["username", "domain"])
-def test_precedence_matrix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                           present: tuple[str, ...], field: str) -> None:
+def test_precedence_matrix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, present: tuple[str, ...], field: str
+) -> None:
     tf = token_file(tmp_path)
     lines = [f'token_file = "{tf}"']
     if "profile" in present:
@@ -110,8 +132,12 @@ def test_precedence_matrix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     if field == "domain":
         lines.append('username = "base@acme.nl"')
     cfg = write(tmp_path / "config.toml", "[profiles.acme]\n" + "\n".join(lines) + "\n")
-    if field == "username" and "profile" not in present and "env" not in present \
-            and "flag" not in present:
+    if (
+        field == "username"
+        and "profile" not in present
+        and "env" not in present
+        and "flag" not in present
+    ):
         with pytest.raises(ConfigError, match="no username"):
             resolve(cfg)
         return
@@ -120,10 +146,18 @@ def test_precedence_matrix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     overrides = {field: "from-flag"} if "flag" in present else {}
     s = resolve(cfg, **overrides)
     winner = next((layer for layer in reversed(LAYERS) if layer in present), None)
-    expected_value = {"profile": "from-profile", "env": "from-env", "flag": "from-flag",
-                      None: None}[winner]
-    expected_source = {"profile": "profile acme", "env": f"env NMBRS_{field.upper()}",
-                       "flag": "flag", None: "default"}[winner]
+    expected_value = {
+        "profile": "from-profile",
+        "env": "from-env",
+        "flag": "from-flag",
+        None: None,
+    }[winner]
+    expected_source = {
+        "profile": "profile acme",
+        "env": f"env NMBRS_{field.upper()}",
+        "flag": "flag",
+        None: "default",
+    }[winner]
     assert getattr(s, field) == expected_value
     assert s.provenance[field] == expected_source
 
@@ -134,11 +168,15 @@ def test_none_override_counts_as_not_given(tmp_path: Path) -> None:
 
 
 def test_profile_selection_flag_beats_env_beats_default(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cfg = acme_config(tmp_path, '[profiles.beta]\nusername = "b@b.nl"\n'
-                                f'token_file = "{tmp_path / "acme.token"}"\n'
-                                '[profiles.gamma]\nusername = "g@g.nl"\n'
-                                f'token_file = "{tmp_path / "acme.token"}"')
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = acme_config(
+        tmp_path,
+        '[profiles.beta]\nusername = "b@b.nl"\n'
+        f'token_file = "{tmp_path / "acme.token"}"\n'
+        '[profiles.gamma]\nusername = "g@g.nl"\n'
+        f'token_file = "{tmp_path / "acme.token"}"',
+    )
     assert resolve(cfg).profile_name == "acme"
     monkeypatch.setenv("NMBRS_PROFILE", "beta")
     s = resolve(cfg)
@@ -157,14 +195,16 @@ def test_only_profile_is_used_without_default(tmp_path: Path) -> None:
 
 
 def test_several_profiles_without_default_is_an_error(tmp_path: Path) -> None:
-    cfg = write(tmp_path / "c.toml", '[profiles.a]\nusername = "a@a"\n[profiles.b]\n'
-                                     'username = "b@b"\n')
+    cfg = write(
+        tmp_path / "c.toml", '[profiles.a]\nusername = "a@a"\n[profiles.b]\nusername = "b@b"\n'
+    )
     with pytest.raises(ConfigError, match=r"several profiles \(a, b\)"):
         resolve(cfg)
 
 
-def test_missing_profile_names_defined_ones(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_profile_names_defined_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cfg = acme_config(tmp_path)
     with pytest.raises(ConfigError) as info:
         resolve(cfg, profile="nope")
@@ -203,6 +243,7 @@ def test_environment_only_connection(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 # --------------------------------------------------------------------------- base URL / environment
 
+
 def test_env_base_url_implies_custom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NMBRS_BASE_URL", "https://proxy.example.test/soap/v3")
     s = resolve(acme_config(tmp_path))
@@ -212,14 +253,14 @@ def test_env_base_url_implies_custom(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_env_base_url_equal_to_sandbox_implies_sandbox(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NMBRS_BASE_URL", SANDBOX_URL.rstrip("/"))
     s = resolve(acme_config(tmp_path))
     assert (s.environment, s.base_url) == ("sandbox", SANDBOX_URL)
 
 
-def test_flag_base_url_beats_env_base_url(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_flag_base_url_beats_env_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NMBRS_BASE_URL", "https://proxy.example.test/soap/v3/")
     s = resolve(acme_config(tmp_path), base_url=PRODUCTION_URL)
     assert (s.environment, s.base_url) == ("production", PRODUCTION_URL)
@@ -229,14 +270,12 @@ def test_flag_base_url_beats_env_base_url(tmp_path: Path,
 def test_flag_environment_replaces_lower_custom_url(tmp_path: Path) -> None:
     cfg = acme_config(tmp_path, 'environment = "custom"\nbase_url = "https://p.example.test/"')
     s = resolve(cfg, environment="sandbox")
-    assert (s.environment, s.base_url, s.provenance["base_url"]) == ("sandbox", SANDBOX_URL,
-                                                                     "flag")
+    assert (s.environment, s.base_url, s.provenance["base_url"]) == ("sandbox", SANDBOX_URL, "flag")
 
 
 def test_flag_environment_and_conflicting_flag_url(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not match environment 'production'"):
-        resolve(acme_config(tmp_path), environment="production",
-                base_url="https://p.example.test/")
+        resolve(acme_config(tmp_path), environment="production", base_url="https://p.example.test/")
 
 
 def test_custom_requires_base_url(tmp_path: Path) -> None:
@@ -262,18 +301,24 @@ def test_verify_tls_false_refused_for_production(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(acme_config(tmp_path, "verify_tls = false"))
     assert "verify_tls = false is allowed only for environment 'custom'" in str(info.value)
-    cfg = acme_config(tmp_path, 'environment = "custom"\nbase_url = "https://p.test/"\n'
-                                "verify_tls = false")
+    cfg = acme_config(
+        tmp_path, 'environment = "custom"\nbase_url = "https://p.test/"\nverify_tls = false'
+    )
     assert resolve(cfg).verify_tls is False
 
 
 def test_verify_tls_false_refused_when_env_switches_to_production(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cfg = acme_config(tmp_path, 'environment = "custom"\nbase_url = "https://p.test/"\n'
-                                "verify_tls = false")
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = acme_config(
+        tmp_path, 'environment = "custom"\nbase_url = "https://p.test/"\nverify_tls = false'
+    )
     monkeypatch.setenv("NMBRS_BASE_URL", PRODUCTION_URL)
-    with pytest.raises(ConfigError, match=r"verify_tls = false \(profile acme\).*'production' "
-                                          r"\(env NMBRS_BASE_URL\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"verify_tls = false \(profile acme\).*'production' "
+        r"\(env NMBRS_BASE_URL\)",
+    ):
         resolve(cfg)
 
 
@@ -283,11 +328,17 @@ def test_scenario_only_for_demo(tmp_path: Path) -> None:
 
 
 def test_demo_profile_uses_demo_credentials(tmp_path: Path) -> None:
-    cfg = write(tmp_path / "c.toml",
-                '[profiles.d]\nenvironment = "demo"\nbase_url = "http://127.0.0.1:8123"\n')
+    cfg = write(
+        tmp_path / "c.toml",
+        '[profiles.d]\nenvironment = "demo"\nbase_url = "http://127.0.0.1:8123"\n',
+    )
     s = resolve(cfg)
     assert (s.environment, s.username, s.token_source, s.scenario) == (
-        "demo", "demo@example.com", "demo", "healthy")
+        "demo",
+        "demo@example.com",
+        "demo",
+        "healthy",
+    )
     assert s.token.get_secret_value() == "demo-token"
     assert s.base_url == "http://127.0.0.1:8123/"
 
@@ -300,16 +351,20 @@ def test_demo_profile_without_base_url(tmp_path: Path) -> None:
 
 def test_demo_settings() -> None:
     s = demo_settings("http://127.0.0.1:5000", scenario="slow")
-    assert (s.profile_name, s.environment, s.base_url) == ("demo", "demo",
-                                                           "http://127.0.0.1:5000/")
+    assert (s.profile_name, s.environment, s.base_url) == ("demo", "demo", "http://127.0.0.1:5000/")
     assert (s.username, s.domain, s.token_source, s.scenario) == (
-        "demo@example.com", "demo", "demo", "slow")
+        "demo@example.com",
+        "demo",
+        "demo",
+        "slow",
+    )
     assert s.token.get_secret_value() == "demo-token"
     assert not s.is_production
     assert s.provenance["base_url"] == "demo"
 
 
 # --------------------------------------------------------------------------- file errors
+
 
 def test_invalid_toml_reports_file_and_line(tmp_path: Path) -> None:
     cfg = write(tmp_path / "c.toml", '[profiles.acme]\nusername = "a@b"\ntimeout_s = = 3\n')
@@ -329,21 +384,30 @@ def test_unknown_key_lists_allowed_keys(tmp_path: Path) -> None:
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     cfg = write(tmp_path / "c.toml", 'colour = "red"\n')
-    with pytest.raises(ConfigError, match=r"unknown key 'colour' \(allowed: default_profile, "
-                                          r"download_dir, profiles, requirements\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"unknown key 'colour' \(allowed: default_profile, "
+        r"download_dir, profiles, requirements\)",
+    ):
         load_config(cfg)
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ('timeout_s = "30"', "profiles.acme.timeout_s: Input should be a valid number"),
-    ("concurrency = 2.5", "profiles.acme.concurrency: Input should be a valid integer"),
-    ('verify_tls = "no"', "profiles.acme.verify_tls: Input should be a valid boolean"),
-    ("concurrency = 0", "profiles.acme.concurrency: Input should be greater than or equal to 1"),
-    ("concurrency = 33", "profiles.acme.concurrency: Input should be less than or equal to 32"),
-    ('wsdl = "remote"', "profiles.acme.wsdl: Input should be 'bundled' or 'live'"),
-    ('environment = "prod"', "profiles.acme.environment: Input should be 'production'"),
-    ("rate_limit_per_s = 500", "profiles.acme.rate_limit_per_s: Input should be less than"),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('timeout_s = "30"', "profiles.acme.timeout_s: Input should be a valid number"),
+        ("concurrency = 2.5", "profiles.acme.concurrency: Input should be a valid integer"),
+        ('verify_tls = "no"', "profiles.acme.verify_tls: Input should be a valid boolean"),
+        (
+            "concurrency = 0",
+            "profiles.acme.concurrency: Input should be greater than or equal to 1",
+        ),
+        ("concurrency = 33", "profiles.acme.concurrency: Input should be less than or equal to 32"),
+        ('wsdl = "remote"', "profiles.acme.wsdl: Input should be 'bundled' or 'live'"),
+        ('environment = "prod"', "profiles.acme.environment: Input should be 'production'"),
+        ("rate_limit_per_s = 500", "profiles.acme.rate_limit_per_s: Input should be less than"),
+    ],
+)
 def test_wrong_types_and_ranges(tmp_path: Path, line: str, expected: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(acme_config(tmp_path, line))
@@ -352,13 +416,21 @@ def test_wrong_types_and_ranges(tmp_path: Path, line: str, expected: str) -> Non
 
 
 def test_requirements_section_is_validated(tmp_path: Path) -> None:
-    cfg = write(tmp_path / "c.toml", '[requirements.my-integration]\ntitle = "Mine"\n'
-                                     'operations = ["EmployeeService.List_GetByCompany", 3]\n')
-    with pytest.raises(ConfigError, match=r"requirements\.my-integration\.operations\.1: "
-                                          "Input should be a valid string"):
+    cfg = write(
+        tmp_path / "c.toml",
+        '[requirements.my-integration]\ntitle = "Mine"\n'
+        'operations = ["EmployeeService.List_GetByCompany", 3]\n',
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"requirements\.my-integration\.operations\.1: "
+        "Input should be a valid string",
+    ):
         load_config(cfg)
-    ok = write(tmp_path / "ok.toml", '[requirements.mine]\ntitle = "Mine"\n'
-                                     'operations = ["CompanyService.Run_GetList"]\n')
+    ok = write(
+        tmp_path / "ok.toml",
+        '[requirements.mine]\ntitle = "Mine"\noperations = ["CompanyService.Run_GetList"]\n',
+    )
     assert load_config(ok).requirements["mine"].operations == ["CompanyService.Run_GetList"]
 
 
@@ -400,9 +472,12 @@ def test_bad_override_value_names_field_and_source(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- tokens
 
+
 def test_token_file_missing(tmp_path: Path) -> None:
-    cfg = write(tmp_path / "c.toml", '[profiles.a]\nusername = "a@a"\n'
-                                     f'token_file = "{tmp_path / "gone.token"}"\n')
+    cfg = write(
+        tmp_path / "c.toml",
+        f'[profiles.a]\nusername = "a@a"\ntoken_file = "{tmp_path / "gone.token"}"\n',
+    )
     with pytest.raises(ConfigError, match=f"token file {tmp_path / 'gone.token'} does not exist"):
         resolve(cfg)
 
@@ -435,8 +510,9 @@ def test_world_readable_token_file(tmp_path: Path) -> None:
     assert TOKEN not in str(info.value) + info.value.hint
 
 
-def test_relative_token_file_is_relative_to_config(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_token_file_is_relative_to_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     token_file(tmp_path)
     sub = tmp_path / "elsewhere"
     sub.mkdir()
@@ -473,10 +549,11 @@ def _fake_keyring(monkeypatch: pytest.MonkeyPatch, store: dict[tuple[str, str], 
 
 def test_token_source_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "file.token", "from-file\n")
-    cfg = write(tmp_path / "c.toml", '[profiles.a]\nusername = "a@a"\n'
-                                     'token_file = "file.token"\ntoken = "from-config"\n')
-    no_file = write(tmp_path / "d.toml", '[profiles.a]\nusername = "a@a"\n'
-                                         'token = "from-config"\n')
+    cfg = write(
+        tmp_path / "c.toml",
+        '[profiles.a]\nusername = "a@a"\ntoken_file = "file.token"\ntoken = "from-config"\n',
+    )
+    no_file = write(tmp_path / "d.toml", '[profiles.a]\nusername = "a@a"\ntoken = "from-config"\n')
     _fake_keyring(monkeypatch, {("nmbrs-tui", "a"): "from-keyring"})
     monkeypatch.setenv("NMBRS_TOKEN", "from-env")
     assert resolve(cfg).token.get_secret_value() == "from-env"
@@ -503,8 +580,15 @@ def test_token_never_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("NMBRS_TOKEN", TOKEN)
     s = resolve(acme_config(tmp_path))
     assert s.token.get_secret_value() == TOKEN
-    for text in (repr(s), str(s), s.model_dump_json(), str(s.model_dump()),
-                 str(describe_settings(s)), repr(s.token), str(s.token)):
+    for text in (
+        repr(s),
+        str(s),
+        s.model_dump_json(),
+        str(s.model_dump()),
+        str(describe_settings(s)),
+        repr(s.token),
+        str(s.token),
+    ):
         assert TOKEN not in text
     rows = {name: (value, source) for name, value, source in describe_settings(s)}
     assert rows["token"] == ("«set, from env NMBRS_TOKEN»", "env NMBRS_TOKEN")
@@ -512,11 +596,19 @@ def test_token_never_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 # --------------------------------------------------------------------------- TOML writer
 
+
 def test_dump_toml_round_trips_schema(tmp_path: Path) -> None:
     data = {
-        "profiles": {"acme": {"username": 'a"b\\c@x', "timeout_s": 12.5, "concurrency": 4,
-                              "verify_tls": True, "environment": "production"},
-                     "with space": {"username": "tab\there\nnewline\x01"}},
+        "profiles": {
+            "acme": {
+                "username": 'a"b\\c@x',
+                "timeout_s": 12.5,
+                "concurrency": 4,
+                "verify_tls": True,
+                "environment": "production",
+            },
+            "with space": {"username": "tab\there\nnewline\x01"},
+        },
         "default_profile": "acme",
         "requirements": {"mine": {"title": "T", "operations": ["A.b", "C.d"]}},
     }
@@ -526,11 +618,19 @@ def test_dump_toml_round_trips_schema(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.text(min_size=1, max_size=8),
-                       st.one_of(st.text(max_size=20), st.integers(-10**9, 10**9),
-                                 st.booleans(), st.floats(allow_nan=False),
-                                 st.lists(st.text(max_size=5), max_size=3)),
-                       max_size=5))
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=8),
+        st.one_of(
+            st.text(max_size=20),
+            st.integers(-(10**9), 10**9),
+            st.booleans(),
+            st.floats(allow_nan=False),
+            st.lists(st.text(max_size=5), max_size=3),
+        ),
+        max_size=5,
+    )
+)
 def test_dump_toml_round_trips_any_profile(profile: dict[str, object]) -> None:
     data = {"profiles": {"p": profile}}
     assert tomllib.loads(dump_toml(data)) == data

@@ -17,16 +17,17 @@ import pytest
 import zeep
 from lxml import etree
 
-from nmbrs_client.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
-from nmbrs_client.demo.server import DemoServer
 from nmbrs_client.operations import OPERATIONS, Operation, Service
 from nmbrs_client.wsdl import wsdl_path
+from nmbrs_demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_demo.server import DemoServer
 from tests.reference_wsdl import rewrite_reference_wsdls
 from tests.soap_raw import SOAP11, call
 
 XS = "http://www.w3.org/2001/XMLSchema"
-HEADERS = {"AuthHeaderWithDomain": {"Username": DEMO_USERNAME, "Token": DEMO_TOKEN,
-                                    "Domain": DEMO_DOMAIN}}
+HEADERS = {
+    "AuthHeaderWithDomain": {"Username": DEMO_USERNAME, "Token": DEMO_TOKEN, "Domain": DEMO_DOMAIN}
+}
 # Catalogue operations that do not exist yet in the 2016/2020 reference files.
 V3_ONLY = {"DebtorService.Environment_Get", "EmployeeService.EmployeeType_GetList"}
 
@@ -49,18 +50,30 @@ def ids(demo_server: DemoServer) -> Ids:
     company = min((c.ID for c in world.companies()), key=lambda cid: len(world.employees(cid)))
     employee = world.employees(company)[0].Id
     year = demo_server.today.year
-    run = next(r for r in world.runs(company, year)
-               if employee in {e.EmployeeId for e in world.run_employees(company, r.ID)}
-               and world.payslip_pdfs(employee, company, r.ID, year))
-    debtor = next(d.Id for d in world.debtors()
-                  if company in {c.ID for c in world.companies_of_debtor(d.Id)})
+    run = next(
+        r
+        for r in world.runs(company, year)
+        if employee in {e.EmployeeId for e in world.run_employees(company, r.ID)}
+        and world.payslip_pdfs(employee, company, r.ID, year)
+    )
+    debtor = next(
+        d.Id for d in world.debtors() if company in {c.ID for c in world.companies_of_debtor(d.Id)}
+    )
     return Ids(debtor, company, employee, run.ID, year, year - 1)
 
 
 def params_for(op: Operation, ids: Ids) -> dict[str, int]:
-    values = {"DebtorId": ids.debtor, "CompanyId": ids.company, "CompanyID": ids.company,
-              "EmployeeId": ids.employee, "EmployeeID": ids.employee, "RunID": ids.run,
-              "RunId": ids.run, "Year": ids.run_year, "EmployeeType": 0}
+    values = {
+        "DebtorId": ids.debtor,
+        "CompanyId": ids.company,
+        "CompanyID": ids.company,
+        "EmployeeId": ids.employee,
+        "EmployeeID": ids.employee,
+        "RunID": ids.run,
+        "RunId": ids.run,
+        "Year": ids.run_year,
+        "EmployeeType": 0,
+    }
     if op.name == "SalaryDocuments_GetAnnualStatementPDF":
         values["intYear"] = ids.statement_year
     else:
@@ -69,16 +82,19 @@ def params_for(op: Operation, ids: Ids) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory,
-              demo_server: DemoServer) -> dict[str, tuple[zeep.Client, Any]]:
+def reference(
+    tmp_path_factory: pytest.TempPathFactory, demo_server: DemoServer
+) -> dict[str, tuple[zeep.Client, Any]]:
     """Strict reference clients, each with its service address pinned to the demo server."""
     paths = rewrite_reference_wsdls(tmp_path_factory.mktemp("reference-v3"))
     result = {}
     for service in Service:
         client = zeep.Client(str(paths[service.value]), settings=zeep.Settings(strict=True))
         binding = f"{{{service.namespace}}}{service.value}Soap"
-        result[service.value] = (client, client.create_service(binding,
-                                                                demo_server.url_for(service)))
+        result[service.value] = (
+            client,
+            client.create_service(binding, demo_server.url_for(service)),
+        )
     return result
 
 
@@ -91,9 +107,13 @@ V21_OPERATIONS = [op for op in OPERATIONS if op.qualified_name not in V3_ONLY]
 
 
 def test_reference_files_cover_every_v21_era_operation(
-        reference: dict[str, tuple[zeep.Client, Any]]) -> None:
-    missing = [op.qualified_name for op in V21_OPERATIONS
-               if op.name not in _reference_ops(reference[op.service.value][0], op.service)]
+    reference: dict[str, tuple[zeep.Client, Any]],
+) -> None:
+    missing = [
+        op.qualified_name
+        for op in V21_OPERATIONS
+        if op.name not in _reference_ops(reference[op.service.value][0], op.service)
+    ]
     assert missing == []
 
 
@@ -103,35 +123,46 @@ def _expected(op: Operation, world: Any, ids: Ids) -> Any:
     return {
         "DebtorService.List_GetAll": lambda: [d.Id for d in world.debtors()],
         "CompanyService.List_GetAll": lambda: [x.ID for x in world.companies()],
-        "CompanyService.List_GetByDebtor": lambda: [x.ID for x in
-                                                    world.companies_of_debtor(ids.debtor)],
+        "CompanyService.List_GetByDebtor": lambda: [
+            x.ID for x in world.companies_of_debtor(ids.debtor)
+        ],
         "CompanyService.Run_GetList": lambda: [r.ID for r in world.runs(c, ids.run_year)],
         "CompanyService.Run_GetEmployeesByRunCompany": lambda: [
-            x.EmployeeId for x in world.run_employees(c, ids.run)],
+            x.EmployeeId for x in world.run_employees(c, ids.run)
+        ],
         "CompanyService.Company_GetCurrentPeriod": lambda: world.current_period(c),
         "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany": lambda: (
-            world.payslip_pdfs(e, c, ids.run, ids.run_year)),
+            world.payslip_pdfs(e, c, ids.run, ids.run_year)
+        ),
         "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2": lambda: (
-            world.payslip_pdfs(e, c, ids.run, ids.run_year)),
+            world.payslip_pdfs(e, c, ids.run, ids.run_year)
+        ),
         "EmployeeService.List_GetByCompany": lambda: [
-            (x.Id, x.DisplayName) for x in world.employees(c)],
+            (x.Id, x.DisplayName) for x in world.employees(c)
+        ],
         "EmployeeService.PersonalInfo_GetCurrent": lambda: (
-            world.personal_info(e).FirstName, world.personal_info(e).LastName,
-            world.personal_info(e).BSN),
-        "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany":
-            lambda: [(x.EmployeeID, x.LastName, x.SalaryValue) for x in
-                     world.personal_info_contract_salary_address(c)],
+            world.personal_info(e).FirstName,
+            world.personal_info(e).LastName,
+            world.personal_info(e).BSN,
+        ),
+        "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany": lambda: [
+            (x.EmployeeID, x.LastName, x.SalaryValue)
+            for x in world.personal_info_contract_salary_address(c)
+        ],
         "EmployeeService.Employment_GetAll_AllEmployeesByCompany": lambda: [
-            (x.EmployeeId, [m.EmploymentId for m in x.Employments])
-            for x in world.employments(c)],
+            (x.EmployeeId, [m.EmploymentId for m in x.Employments]) for x in world.employments(c)
+        ],
         "EmployeeService.Schedule_GetAll_AllEmployeesByCompany": lambda: [
-            (x.EmployeeId, [s.HoursMonday for s in x.Schedules]) for x in world.schedules(c)],
+            (x.EmployeeId, [s.HoursMonday for s in x.Schedules]) for x in world.schedules(c)
+        ],
         "EmployeeService.Department_GetCurrent": lambda: world.department(e).Description,
         "EmployeeService.Function_GetCurrent": lambda: world.function(e).Description,
         "EmployeeService.BankAccount_GetListCurrent": lambda: [
-            b.IBAN for b in world.bank_accounts(e)],
-        "EmployeeService.SalaryDocuments_GetAnnualStatementPDF": lambda: (
-            world.annual_statement_pdf(e, ids.statement_year)),
+            b.IBAN for b in world.bank_accounts(e)
+        ],
+        "EmployeeService.SalaryDocuments_GetAnnualStatementPDF": lambda: world.annual_statement_pdf(
+            e, ids.statement_year
+        ),
         "EmployeeService.Employee_GetCurrent": lambda: world.employee_current_period(e),
     }[op.qualified_name]()
 
@@ -147,22 +178,40 @@ def _actual(op: Operation, result: Any) -> Any:
         "CompanyService.Run_GetEmployeesByRunCompany": lambda: [x.EmployeeId for x in rows],
         "CompanyService.Company_GetCurrentPeriod": lambda: result,
         "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany": lambda: [
-            p.PDF for p in rows],
+            p.PDF for p in rows
+        ],
         "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2": lambda: [
-            p.PDF for p in rows],
+            p.PDF for p in rows
+        ],
         "EmployeeService.List_GetByCompany": lambda: [(x.Id, x.DisplayName) for x in rows],
         "EmployeeService.PersonalInfo_GetCurrent": lambda: (
-            result.FirstName, result.LastName, result.BSN),
-        "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany":
-            lambda: [(x.EmployeeID, x.LastName, x.SalaryValue) for x in rows],
+            result.FirstName,
+            result.LastName,
+            result.BSN,
+        ),
+        "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany": lambda: [
+            (x.EmployeeID, x.LastName, x.SalaryValue) for x in rows
+        ],
         "EmployeeService.Employment_GetAll_AllEmployeesByCompany": lambda: [
-            (x.EmployeeId, [m.EmploymentId for m in
-                            (x.EmployeeEmployments.Employment if x.EmployeeEmployments else [])])
-            for x in rows],
+            (
+                x.EmployeeId,
+                [
+                    m.EmploymentId
+                    for m in (x.EmployeeEmployments.Employment if x.EmployeeEmployments else [])
+                ],
+            )
+            for x in rows
+        ],
         "EmployeeService.Schedule_GetAll_AllEmployeesByCompany": lambda: [
-            (x.EmployeeId, [s.HoursMonday for s in
-                            (x.EmployeeSchedules.Schedule_V2 if x.EmployeeSchedules else [])])
-            for x in rows],
+            (
+                x.EmployeeId,
+                [
+                    s.HoursMonday
+                    for s in (x.EmployeeSchedules.Schedule_V2 if x.EmployeeSchedules else [])
+                ],
+            )
+            for x in rows
+        ],
         "EmployeeService.Department_GetCurrent": lambda: result.Description,
         "EmployeeService.Function_GetCurrent": lambda: result.Description,
         "EmployeeService.BankAccount_GetListCurrent": lambda: [b.IBAN for b in rows],
@@ -174,8 +223,8 @@ def _actual(op: Operation, result: Any) -> Any:
 
 @pytest.mark.parametrize("op", V21_OPERATIONS, ids=lambda op: op.qualified_name)
 def test_strict_reference_client_reads_every_operation(
-        op: Operation, reference: dict[str, tuple[zeep.Client, Any]], demo_server: DemoServer,
-        ids: Ids) -> None:
+    op: Operation, reference: dict[str, tuple[zeep.Client, Any]], demo_server: DemoServer, ids: Ids
+) -> None:
     _, proxy = reference[op.service.value]
     result = getattr(proxy, op.name)(**params_for(op, ids), _soapheaders=HEADERS)
     expected = _expected(op, demo_server.world, ids)
@@ -186,10 +235,12 @@ def test_strict_reference_client_reads_every_operation(
 def test_environment_get_with_plain_auth_header(demo_server: DemoServer) -> None:
     """v3-only, so read with the bundled WSDL and the plain AuthHeader it declares."""
     client = zeep.Client(str(wsdl_path(Service.DEBTOR)), settings=zeep.Settings(strict=True))
-    proxy = client.create_service(f"{{{Service.DEBTOR.namespace}}}DebtorServiceSoap",
-                                  demo_server.url_for(Service.DEBTOR))
-    result = proxy.Environment_Get(_soapheaders={"AuthHeader": {"Username": DEMO_USERNAME,
-                                                                "Token": DEMO_TOKEN}})
+    proxy = client.create_service(
+        f"{{{Service.DEBTOR.namespace}}}DebtorServiceSoap", demo_server.url_for(Service.DEBTOR)
+    )
+    result = proxy.Environment_Get(
+        _soapheaders={"AuthHeader": {"Username": DEMO_USERNAME, "Token": DEMO_TOKEN}}
+    )
     env = demo_server.world.environment()
     assert (result.Domain, result.SubDomain) == (env.Domain, env.SubDomain)
 
@@ -211,8 +262,9 @@ def _schema(path: Path) -> etree.XMLSchema:
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.qualified_name)
 def test_every_answer_is_schema_valid(op: Operation, demo_server: DemoServer, ids: Ids) -> None:
     header = "AuthHeader" if op.header.value == "AuthHeader" else "AuthHeaderWithDomain"
-    reply = call(demo_server.base_url, op.service.value, op.name, params_for(op, ids),
-                 header=header)
+    reply = call(
+        demo_server.base_url, op.service.value, op.name, params_for(op, ids), header=header
+    )
     assert reply.status == 200, reply.body[:300]
     body = reply.xml.find(f"{{{SOAP11}}}Body")
     assert body is not None

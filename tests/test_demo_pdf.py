@@ -9,9 +9,9 @@ from decimal import Decimal
 import pypdf
 import pytest
 
-from nmbrs_client.demo import DEMO_TODAY
-from nmbrs_client.demo.data import DemoWorld
-from nmbrs_client.demo.pdf import TextLine, money, pdf_string, render_pdf
+from nmbrs_demo import DEMO_TODAY
+from nmbrs_demo.data import DemoWorld
+from nmbrs_demo.pdf import TextLine, money, pdf_string, render_pdf
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from nmbrs_client.demo.scenarios import (
+from nmbrs_client.errors import ConfigError
+from nmbrs_client.operations import OPERATIONS
+from nmbrs_demo.scenarios import (
     BUILTIN_SCENARIOS,
     MISSING_RIGHTS_OPERATIONS,
     bundled_files,
     load_scenario,
 )
-from nmbrs_client.demo.server import DemoServer
-from nmbrs_client.errors import ConfigError
-from nmbrs_client.operations import OPERATIONS
+from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
 from tests.soap_raw import NS_ROOT, RawReply, call
 
@@ -40,26 +40,47 @@ def _probe_all(server: DemoServer) -> dict[str, RawReply]:
     company = world.big_company_id()
     employee = world.employees(company)[0].Id
     run = world.runs(company, server.today.year)[0].ID
-    debtor = next(d.Id for d in world.debtors()
-                  if company in {c.ID for c in world.companies_of_debtor(d.Id)})
-    values = {"DebtorId": debtor, "CompanyId": company, "CompanyID": company,
-              "EmployeeId": employee, "EmployeeID": employee, "RunID": run, "RunId": run,
-              "Year": server.today.year, "intYear": server.today.year, "EmployeeType": 0}
+    debtor = next(
+        d.Id for d in world.debtors() if company in {c.ID for c in world.companies_of_debtor(d.Id)}
+    )
+    values = {
+        "DebtorId": debtor,
+        "CompanyId": company,
+        "CompanyID": company,
+        "EmployeeId": employee,
+        "EmployeeID": employee,
+        "RunID": run,
+        "RunId": run,
+        "Year": server.today.year,
+        "intYear": server.today.year,
+        "EmployeeType": 0,
+    }
     replies = {}
     for op in OPERATIONS:
         if op.service.value == "EmployeeService" and op.name.endswith("AllEmployeesByCompany"):
             continue  # 5,000 rows: slow, and covered elsewhere
         header = "AuthHeader" if op.header.value == "AuthHeader" else "AuthHeaderWithDomain"
-        replies[op.qualified_name] = call(server.base_url, op.service.value, op.name,
-                                          {p: values[p] for p in op.param_names}, header=header)
+        replies[op.qualified_name] = call(
+            server.base_url,
+            op.service.value,
+            op.name,
+            {p: values[p] for p in op.param_names},
+            header=header,
+        )
     return replies
 
 
 # -- loading ------------------------------------------------------------------------------
 def test_builtins_are_all_loadable_case_insensitively() -> None:
-    assert set(BUILTIN_SCENARIOS) == {"healthy", "missing-rights", "restricted-scope",
-                                      "bad-token", "no-subscription", "flaky",
-                                      "large-accountant"}
+    assert set(BUILTIN_SCENARIOS) == {
+        "healthy",
+        "missing-rights",
+        "restricted-scope",
+        "bad-token",
+        "no-subscription",
+        "flaky",
+        "large-accountant",
+    }
     for name in BUILTIN_SCENARIOS:
         assert load_scenario(name.upper()).name == name
 
@@ -103,32 +124,43 @@ seed = 7
     assert s.name == "acme"
     # Names are canonicalised and the base's denials are kept.
     assert {"EmployeeService.PersonalInfo_GetCurrent", "CompanyService.Run_GetList"} | set(
-        MISSING_RIGHTS_OPERATIONS) == set(s.denied_operations)
+        MISSING_RIGHTS_OPERATIONS
+    ) == set(s.denied_operations)
     assert s.hidden_companies == {20002}
     assert s.out_of_scope_companies == {20005}
     assert s.denied_per_company == {20003: {"EmployeeService.BankAccount_GetListCurrent"}}
     assert (s.latency_ms, s.flaky_rate, s.flaky_kinds, s.flaky_timeout_s) == (
-        5, 0.5, {"html500"}, 1.5)
+        5,
+        0.5,
+        {"html500"},
+        1.5,
+    )
     assert (s.rate_limit, s.size, s.seed) == (False, "standard", 7)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("name = ", "not valid TOML"),
-    ("colour = 'red'", "unknown key(s) colour"),
-    ("deny = ['EmployeeService.Employee_Insert']", "Employee_Insert"),
-    ("deny = ['EmployeeService.PersonalInfo_GetCurent']",
-     "Did you mean EmployeeService.PersonalInfo_GetCurrent"),
-    ("deny = 'EmployeeService.PersonalInfo_GetCurrent'", "deny must be a list"),
-    ("base = 'nope'", "base 'nope' is not a built-in"),
-    ("flaky_kinds = ['html500', 'fire']", "unknown: fire"),
-    ("flaky_rate = 2", "flaky_rate must be between 0 and 1"),
-    ("latency_ms = true", "latency_ms must be an integer"),
-    ("size = 'huge'", "size must be one of"),
-    ("out_of_scope = ['abc']", "company ids are integers"),
-    ("[deny_company]\n'20001' = 'x'", "deny_company.20001 must be a list"),
-])
-def test_bad_toml_files_name_the_file_and_the_problem(tmp_path: Path, content: str,
-                                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name = ", "not valid TOML"),
+        ("colour = 'red'", "unknown key(s) colour"),
+        ("deny = ['EmployeeService.Employee_Insert']", "Employee_Insert"),
+        (
+            "deny = ['EmployeeService.PersonalInfo_GetCurent']",
+            "Did you mean EmployeeService.PersonalInfo_GetCurrent",
+        ),
+        ("deny = 'EmployeeService.PersonalInfo_GetCurrent'", "deny must be a list"),
+        ("base = 'nope'", "base 'nope' is not a built-in"),
+        ("flaky_kinds = ['html500', 'fire']", "unknown: fire"),
+        ("flaky_rate = 2", "flaky_rate must be between 0 and 1"),
+        ("latency_ms = true", "latency_ms must be an integer"),
+        ("size = 'huge'", "size must be one of"),
+        ("out_of_scope = ['abc']", "company ids are integers"),
+        ("[deny_company]\n'20001' = 'x'", "deny_company.20001 must be a list"),
+    ],
+)
+def test_bad_toml_files_name_the_file_and_the_problem(
+    tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(content)
     with pytest.raises(ConfigError) as info:
@@ -150,7 +182,8 @@ def test_healthy_answers_every_operation(demo_server: DemoServer) -> None:
 
 
 def test_missing_rights_denies_exactly_its_operations(
-        demo_server_factory: DemoServerFactory) -> None:
+    demo_server_factory: DemoServerFactory,
+) -> None:
     server = demo_server_factory("missing-rights")
     replies = _probe_all(server)
     denied = {name for name, r in replies.items() if r.status == 500 and _fault_code(r) == 1002}
@@ -167,49 +200,80 @@ def test_restricted_scope_hides_two_companies(demo_server_factory: DemoServerFac
     blocked = [c.ID for c in world.companies() if c.ID not in listed]
     assert len(blocked) == 2 and world.big_company_id() not in blocked
     for company in blocked:
-        reply = call(server.base_url, "CompanyService", "Run_GetList",
-                     {"CompanyId": company, "Year": 2026})
+        reply = call(
+            server.base_url, "CompanyService", "Run_GetList", {"CompanyId": company, "Year": 2026}
+        )
         assert _fault_code(reply) == 2004
         employee = world.employees(company)[0].Id
-        reply = call(server.base_url, "EmployeeService", "PersonalInfo_GetCurrent",
-                     {"EmployeeId": employee})
+        reply = call(
+            server.base_url, "EmployeeService", "PersonalInfo_GetCurrent", {"EmployeeId": employee}
+        )
         assert _fault_code(reply) == 2003
     visible = listed[0]
-    assert call(server.base_url, "CompanyService", "Company_GetCurrentPeriod",
-                {"CompanyId": visible}).status == 200
+    assert (
+        call(
+            server.base_url, "CompanyService", "Company_GetCurrentPeriod", {"CompanyId": visible}
+        ).status
+        == 200
+    )
 
 
-def test_hidden_company_and_per_company_denial(tmp_path: Path,
-                                               demo_server_factory: DemoServerFactory,
-                                               demo_server: DemoServer) -> None:
+def test_hidden_company_and_per_company_denial(
+    tmp_path: Path, demo_server_factory: DemoServerFactory, demo_server: DemoServer
+) -> None:
     world = demo_server.world
     hidden, other = (c.ID for c in world.companies()[:2])
     path = tmp_path / "s.toml"
-    path.write_text(f"hide_companies = [{hidden}]\n[deny_company]\n"
-                    f'"{other}" = ["EmployeeService.Department_GetCurrent"]\n')
+    path.write_text(
+        f"hide_companies = [{hidden}]\n[deny_company]\n"
+        f'"{other}" = ["EmployeeService.Department_GetCurrent"]\n'
+    )
     server = demo_server_factory(str(path))
     assert hidden not in _company_ids(call(server.base_url, "CompanyService", "List_GetAll"))
-    reply = call(server.base_url, "EmployeeService", "List_GetByCompany",
-                 {"CompanyId": hidden, "EmployeeType": 0})
+    reply = call(
+        server.base_url,
+        "EmployeeService",
+        "List_GetByCompany",
+        {"CompanyId": hidden, "EmployeeType": 0},
+    )
     assert _fault_code(reply) == 2004
     # A hidden company's employees still answer per-employee calls.
     hidden_employee = world.employees(hidden)[0].Id
-    assert call(server.base_url, "EmployeeService", "Department_GetCurrent",
-                {"EmployeeId": hidden_employee}).status == 200
+    assert (
+        call(
+            server.base_url,
+            "EmployeeService",
+            "Department_GetCurrent",
+            {"EmployeeId": hidden_employee},
+        ).status
+        == 200
+    )
     other_employee = world.employees(other)[0].Id
-    reply = call(server.base_url, "EmployeeService", "Department_GetCurrent",
-                 {"EmployeeId": other_employee})
+    reply = call(
+        server.base_url, "EmployeeService", "Department_GetCurrent", {"EmployeeId": other_employee}
+    )
     assert _fault_code(reply) == 1002
-    assert call(server.base_url, "EmployeeService", "Function_GetCurrent",
-                {"EmployeeId": other_employee}).status == 200
+    assert (
+        call(
+            server.base_url,
+            "EmployeeService",
+            "Function_GetCurrent",
+            {"EmployeeId": other_employee},
+        ).status
+        == 200
+    )
 
 
-@pytest.mark.parametrize(("scenario", "code", "environment_ok"), [
-    ("bad-token", 1001, False),
-    ("no-subscription", 1004, True),
-])
-def test_account_wide_failures(demo_server_factory: DemoServerFactory, scenario: str, code: int,
-                               environment_ok: bool) -> None:
+@pytest.mark.parametrize(
+    ("scenario", "code", "environment_ok"),
+    [
+        ("bad-token", 1001, False),
+        ("no-subscription", 1004, True),
+    ],
+)
+def test_account_wide_failures(
+    demo_server_factory: DemoServerFactory, scenario: str, code: int, environment_ok: bool
+) -> None:
     server = demo_server_factory(scenario)
     replies = _probe_all(server)
     env = replies.pop("DebtorService.Environment_Get")
@@ -227,8 +291,9 @@ def test_large_accountant_world(demo_server_factory: DemoServerFactory) -> None:
     debtors_reply = call(server.base_url, "DebtorService", "List_GetAll")
     assert debtors_reply.status == 200
     for company in list(out)[:2]:
-        reply = call(server.base_url, "CompanyService", "Company_GetCurrentPeriod",
-                     {"CompanyId": company})
+        reply = call(
+            server.base_url, "CompanyService", "Company_GetCurrentPeriod", {"CompanyId": company}
+        )
         assert _fault_code(reply) == 2004
 
 
@@ -242,8 +307,9 @@ def _one_flaky(server: DemoServer) -> tuple[str, object]:
 
 @pytest.mark.parametrize("kind", ["html500", "truncated", "reset", "timeout", "empty"])
 def test_each_flaky_kind(demo_server_factory: DemoServerFactory, kind: str) -> None:
-    scenario = replace(load_scenario("flaky"), flaky_rate=1.0, flaky_kinds=frozenset({kind}),
-                       flaky_timeout_s=1.5)
+    scenario = replace(
+        load_scenario("flaky"), flaky_rate=1.0, flaky_kinds=frozenset({kind}), flaky_timeout_s=1.5
+    )
     server = demo_server_factory(scenario)
     outcome, value = _one_flaky(server)
     if kind == "html500":

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.demo import DEMO_TOKEN
-from nmbrs_client.demo.server import DemoServer, RateLimiter
 from nmbrs_client.operations import Service
 from nmbrs_client.wsdl import wsdl_path
+from nmbrs_demo import DEMO_TOKEN
+from nmbrs_demo.server import DemoServer, RateLimiter
 from tests.conftest import DemoServerFactory
 from tests.soap_raw import NS_ROOT, SOAP11, SOAP12, call, envelope, get, post
 
@@ -55,14 +55,17 @@ def test_fault_is_byte_for_byte_asmx_style(demo_server: DemoServer) -> None:
     assert reply.body == FAULT_1001
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"token": "wrong-token"},
-    {"username": "someone@example.com"},
-    {"domain": "otherdomain"},
-    {"header": None},
-    # v2.1's plain AuthHeader is not the v3 header of List_GetAll: Nmbrs sees no credentials.
-    {"header": "AuthHeader"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"token": "wrong-token"},
+        {"username": "someone@example.com"},
+        {"domain": "otherdomain"},
+        {"header": None},
+        # v2.1's plain AuthHeader is not the v3 header of List_GetAll: Nmbrs sees no credentials.
+        {"header": "AuthHeader"},
+    ],
+)
 def test_bad_credentials_answer_1001(demo_server: DemoServer, kwargs: dict[str, object]) -> None:
     reply = call(demo_server.base_url, "DebtorService", "List_GetAll", **kwargs)
     assert reply.status == 500
@@ -78,9 +81,13 @@ def test_domain_is_optional_and_case_insensitive(demo_server: DemoServer) -> Non
 def test_header_in_another_service_namespace_is_ignored(demo_server: DemoServer) -> None:
     body = envelope("CompanyService", "List_GetAll").replace(
         b'<AuthHeaderWithDomain xmlns="https://api.nmbrs.nl/soap/v3/CompanyService">',
-        b'<AuthHeaderWithDomain xmlns="https://api.nmbrs.nl/soap/v3/EmployeeService">')
-    reply = post(demo_server.url_for("CompanyService"), body,
-                 soap_action=f'"{NS_ROOT}CompanyService/List_GetAll"')
+        b'<AuthHeaderWithDomain xmlns="https://api.nmbrs.nl/soap/v3/EmployeeService">',
+    )
+    reply = post(
+        demo_server.url_for("CompanyService"),
+        body,
+        soap_action=f'"{NS_ROOT}CompanyService/List_GetAll"',
+    )
     assert reply.status == 500
     assert "1001" in reply.fault_string()
 
@@ -102,7 +109,8 @@ def test_soap_action_naming_another_operation_is_rejected(demo_server: DemoServe
     assert reply.status == 500
     assert reply.fault_code() == "soap:Client"
     assert reply.fault_string() == (
-        f"Server did not recognize the value of HTTP Header SOAPAction: {action}.")
+        f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
+    )
 
 
 def test_missing_soap_action_routes_on_the_body(demo_server: DemoServer) -> None:
@@ -118,17 +126,23 @@ def test_write_operation_is_unknown(demo_server: DemoServer) -> None:
     assert reply.status == 500
     assert reply.fault_code() == "soap:Client"
     assert reply.fault_string() == (
-        f"Server did not recognize the value of HTTP Header SOAPAction: {action}.")
+        f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
+    )
     no_action = call(demo_server.base_url, "EmployeeService", "Employee_Insert", action=False)
     assert no_action.fault_code() == "soap:Client"
     assert "without a valid action parameter" in no_action.fault_string()
 
 
-@pytest.mark.parametrize("body", [b"this is not xml", b"<soap:Envelope", b"",
-                                  b"<Envelope xmlns='urn:x'><Body/></Envelope>"])
+@pytest.mark.parametrize(
+    "body",
+    [b"this is not xml", b"<soap:Envelope", b"", b"<Envelope xmlns='urn:x'><Body/></Envelope>"],
+)
 def test_unreadable_body_is_a_client_fault(demo_server: DemoServer, body: bytes) -> None:
-    reply = post(demo_server.url_for("DebtorService"), body,
-                 soap_action=f'"{NS_ROOT}DebtorService/List_GetAll"')
+    reply = post(
+        demo_server.url_for("DebtorService"),
+        body,
+        soap_action=f'"{NS_ROOT}DebtorService/List_GetAll"',
+    )
     assert reply.status == 500
     assert reply.content_type == "text/xml; charset=utf-8"
     assert reply.fault_code() == "soap:Client"
@@ -136,14 +150,16 @@ def test_unreadable_body_is_a_client_fault(demo_server: DemoServer, body: bytes)
 
 
 def test_non_integer_parameter_is_a_client_fault(demo_server: DemoServer) -> None:
-    reply = call(demo_server.base_url, "CompanyService", "Run_GetList",
-                 {"CompanyId": "abc", "Year": 2026})
+    reply = call(
+        demo_server.base_url, "CompanyService", "Run_GetList", {"CompanyId": "abc", "Year": 2026}
+    )
     assert reply.fault_code() == "soap:Client"
     assert "Input string was not in a correct format" in reply.fault_string()
 
 
-def test_doctype_and_entities_are_refused_without_resolving(demo_server: DemoServer,
-                                                            tmp_path: Path) -> None:
+def test_doctype_and_entities_are_refused_without_resolving(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-MARKER")
     xxe = (
@@ -154,8 +170,7 @@ def test_doctype_and_entities_are_refused_without_resolving(demo_server: DemoSer
     ).encode()
     laughs = (
         '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
-        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
-                  for i in range(8))
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
         + f']><soap:Envelope xmlns:soap="{SOAP11}"><soap:Body>&i;</soap:Body></soap:Envelope>'
     ).encode()
     for body in (xxe, laughs):
@@ -170,8 +185,9 @@ def test_doctype_and_entities_are_refused_without_resolving(demo_server: DemoSer
 
 @pytest.mark.parametrize("query", ["WSDL", "wsdl", "Wsdl"])
 @pytest.mark.parametrize("service", list(Service))
-def test_wsdl_is_served_with_only_the_address_rewritten(demo_server: DemoServer,
-                                                        service: Service, query: str) -> None:
+def test_wsdl_is_served_with_only_the_address_rewritten(
+    demo_server: DemoServer, service: Service, query: str
+) -> None:
     reply = get(f"{demo_server.url_for(service)}?{query}")
     assert reply.status == 200
     assert reply.content_type.startswith("text/xml")
@@ -187,15 +203,20 @@ def test_unknown_paths_are_404(demo_server: DemoServer) -> None:
     root = demo_server.base_url.removesuffix("/soap/v3/")
     assert get(f"{root}/soap/v3/ReportService.asmx?WSDL").status == 404
     assert get(f"{root}/").status == 404
-    reply = post(f"{root}/soap/v2.1/EmployeeService.asmx",
-                 envelope("EmployeeService", "EmployeeType_GetList"))
+    reply = post(
+        f"{root}/soap/v2.1/EmployeeService.asmx",
+        envelope("EmployeeService", "EmployeeType_GetList"),
+    )
     assert reply.status == 404
 
 
 def test_paths_are_case_insensitive_like_iis(demo_server: DemoServer) -> None:
     root = demo_server.base_url.removesuffix("/soap/v3/")
-    reply = post(f"{root}/SOAP/V3/debtorservice.ASMX", envelope("DebtorService", "List_GetAll"),
-                 soap_action=f'"{NS_ROOT}DebtorService/List_GetAll"')
+    reply = post(
+        f"{root}/SOAP/V3/debtorservice.ASMX",
+        envelope("DebtorService", "List_GetAll"),
+        soap_action=f'"{NS_ROOT}DebtorService/List_GetAll"',
+    )
     assert reply.status == 200
 
 
@@ -212,8 +233,7 @@ def test_soap12_call_and_fault(demo_server: DemoServer) -> None:
     assert reply.content_type == "application/soap+xml; charset=utf-8"
     assert reply.xml.tag == f"{{{SOAP12}}}Envelope"
     assert reply.result("CompanyService", "List_GetAll") is not None
-    fault = call(demo_server.base_url, "CompanyService", "List_GetAll", version="1.2",
-                 token="bad")
+    fault = call(demo_server.base_url, "CompanyService", "List_GetAll", version="1.2", token="bad")
     assert fault.status == 500
     assert fault.content_type == "application/soap+xml; charset=utf-8"
     assert fault.fault_code() == "soap:Receiver"
@@ -231,19 +251,24 @@ def test_unknown_ids_answer_scope_faults(demo_server: DemoServer) -> None:
         reply = call(base, service, op, params)
         assert reply.status == 500, (op, reply.body)
         assert reply.fault_string() == (
-            f"Server was unable to process request. ---> {code}: Unauthorized access")
+            f"Server was unable to process request. ---> {code}: Unauthorized access"
+        )
     company = demo_server.world.big_company_id()
     employee = demo_server.world.employees(company)[0].Id
-    reply = call(base, "CompanyService", "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2",
-                 {"EmployeeID": employee, "CompanyId": company, "RunID": 999999999,
-                  "intYear": 2026})
+    reply = call(
+        base,
+        "CompanyService",
+        "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2",
+        {"EmployeeID": employee, "CompanyId": company, "RunID": 999999999, "intYear": 2026},
+    )
     assert reply.fault_string().endswith("---> 2046: Not found")
 
 
 def test_empty_list_is_an_empty_result_element(demo_server: DemoServer) -> None:
     company = demo_server.world.big_company_id()
-    reply = call(demo_server.base_url, "CompanyService", "Run_GetList",
-                 {"CompanyId": company, "Year": 1990})
+    reply = call(
+        demo_server.base_url, "CompanyService", "Run_GetList", {"CompanyId": company, "Year": 1990}
+    )
     assert reply.status == 200
     result = reply.result("CompanyService", "Run_GetList")
     assert result is not None
@@ -269,8 +294,9 @@ def test_latency_is_applied(demo_server_factory: DemoServerFactory) -> None:
     assert time.perf_counter() - started >= 0.15
 
 
-def test_log_calls_writes_one_line_without_the_token(demo_server_factory: DemoServerFactory,
-                                                     capfd: pytest.CaptureFixture[str]) -> None:
+def test_log_calls_writes_one_line_without_the_token(
+    demo_server_factory: DemoServerFactory, capfd: pytest.CaptureFixture[str]
+) -> None:
     server = demo_server_factory(log_calls=True)
     call(server.base_url, "EmployeeService", "EmployeeType_GetList")
     call(server.base_url, "EmployeeService", "EmployeeType_GetList", token="wrong-token")
@@ -329,7 +355,7 @@ def test_two_hundred_simultaneous_calls_all_succeed(demo_server_factory: DemoSer
 def test_rate_limit_can_be_switched_off(demo_server_factory: DemoServerFactory) -> None:
     from dataclasses import replace
 
-    from nmbrs_client.demo.scenarios import load_scenario
+    from nmbrs_demo.scenarios import load_scenario
 
     server = demo_server_factory(replace(load_scenario("healthy"), rate_limit=False))
     results = _burst(server, 170, 34)
@@ -347,7 +373,7 @@ def test_stop_frees_the_port(demo_server_factory: DemoServerFactory) -> None:
 
 
 def test_context_manager_stops() -> None:
-    from nmbrs_client.demo.server import start_demo_server
+    from nmbrs_demo.server import start_demo_server
 
     with start_demo_server("healthy") as server:
         assert get(server.url_for("DebtorService") + "?WSDL").status == 200
@@ -357,9 +383,22 @@ def test_context_manager_stops() -> None:
 def test_cli_prints_url_and_credentials_and_stops_on_ctrl_c() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NMBRS_")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "demo-server", "--host", "127.0.0.2",
-         "--scenario", "missing-rights"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "demo-server",
+            "--host",
+            "127.0.0.2",
+            "--scenario",
+            "missing-rights",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         lines = []
@@ -388,6 +427,10 @@ def test_cli_prints_url_and_credentials_and_stops_on_ctrl_c() -> None:
 def test_cli_rejects_an_unknown_scenario() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "tui.cli", "demo-server", "--scenario", "no-such-thing"],
-        cwd=REPO, capture_output=True, text=True, timeout=60)
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 64
     assert "Unknown demo scenario 'no-such-thing'" in proc.stderr

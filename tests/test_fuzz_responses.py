@@ -54,13 +54,17 @@ class CannedAdapter(requests.adapters.BaseAdapter):
         self.body = b""
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        raw = urllib3.HTTPResponse(body=io.BytesIO(self.body), status=self.status,
-                                   headers={"Content-Type": self.content_type},
-                                   preload_content=False)
+        raw = urllib3.HTTPResponse(
+            body=io.BytesIO(self.body),
+            status=self.status,
+            headers={"Content-Type": self.content_type},
+            preload_content=False,
+        )
         response = requests.Response()
         response.status_code = self.status
         response.headers = requests.structures.CaseInsensitiveDict(
-            {"Content-Type": self.content_type})
+            {"Content-Type": self.content_type}
+        )
         response.raw = raw
         response.url = request.url or ""
         response.request = request
@@ -98,8 +102,7 @@ def test_fault_parser_never_crashes(text: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.integers(min_value=1000, max_value=99999), st.text(max_size=60),
-       st.text(max_size=200))
+@given(st.integers(min_value=1000, max_value=99999), st.text(max_size=60), st.text(max_size=200))
 def test_fault_parser_finds_the_code_anywhere(code: int, message: str, tail: str) -> None:
     TRIED["fault_code"] += 1
     clean = message.replace("\n", " ").replace("\r", " ")
@@ -110,8 +113,11 @@ def test_fault_parser_finds_the_code_anywhere(code: int, message: str, tail: str
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=600), st.sampled_from([200, 500, 502, 404]),
-       st.sampled_from(["text/xml", "text/html", "application/soap+xml", ""]))
+@given(
+    st.binary(max_size=600),
+    st.sampled_from([200, 500, 502, 404]),
+    st.sampled_from(["text/xml", "text/html", "application/soap+xml", ""]),
+)
 def test_envelope_check_raises_only_typed_problems(body: bytes, status: int, ctype: str) -> None:
     TRIED["envelope_bytes"] += 1
     try:
@@ -128,23 +134,39 @@ def mutate(data: bytes, draw: st.DrawFn) -> bytes:
     if kind == "truncate":
         return data[:at]
     if kind == "flip":
-        return data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
+        return data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1 :]
     if kind == "delete":
         end = min(len(data), at + draw(st.integers(1, 40)))
         return data[:at] + data[end:]
     if kind == "insert":
-        junk = draw(st.sampled_from([b"<X>1</X>", b"<Id>abc</Id>", b"&bogus;", b"<!--c-->",
-                                     b"<Employee/>", b'xsi:nil="true"', b"\x00", b"]]>"]))
+        junk = draw(
+            st.sampled_from(
+                [
+                    b"<X>1</X>",
+                    b"<Id>abc</Id>",
+                    b"&bogus;",
+                    b"<!--c-->",
+                    b"<Employee/>",
+                    b'xsi:nil="true"',
+                    b"\x00",
+                    b"]]>",
+                ]
+            )
+        )
         return data[:at] + junk + data[at:]
-    segment = data[at:at + draw(st.integers(1, 80))]
+    segment = data[at : at + draw(st.integers(1, 80))]
     return data[:at] + segment + data[at:]
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=1500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.data(), st.sampled_from([GOOD, FAULT]), st.sampled_from([200, 500]))
-def test_client_survives_mutated_replies(canned: tuple[NmbrsClient, CannedAdapter],
-                                         data: st.DataObject, base: bytes, status: int) -> None:
+def test_client_survives_mutated_replies(
+    canned: tuple[NmbrsClient, CannedAdapter], data: st.DataObject, base: bytes, status: int
+) -> None:
     TRIED["client_replies"] += 1
     client, adapter = canned
     adapter.status = status

@@ -10,11 +10,15 @@ import pytest
 from tui.cli import main
 
 
-def test_list_shows_builtins_and_config_profiles(capsys: pytest.CaptureFixture[str],
-                                                 tmp_path: Path) -> None:
+def test_list_shows_builtins_and_config_profiles(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('[requirements.payroll]\ntitle = "Payroll export"\n'
-                      'operations = ["CompanyService.Run_GetList"]\n', encoding="utf-8")
+    config.write_text(
+        '[requirements.payroll]\ntitle = "Payroll export"\n'
+        'operations = ["CompanyService.Run_GetList"]\n',
+        encoding="utf-8",
+    )
     assert main(["requirements", "--config", str(config), "list"]) == 0
     out = capsys.readouterr().out
     assert "integration" in out and "app" in out and "Payroll export" in out
@@ -38,8 +42,7 @@ def test_show_json_and_unknown(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     data = json.loads(capsys.readouterr().out)
     assert "DebtorService.Environment_Get" not in data["operations"]
     path = tmp_path / "bad.toml"
-    path.write_text('title = "x"\noperations = ["Employee.List_getByCompanyy"]\n',
-                    encoding="utf-8")
+    path.write_text('title = "x"\noperations = ["Employee.List_getByCompanyy"]\n', encoding="utf-8")
     assert main(["requirements", "show", str(path)]) == 64
     assert "EmployeeService.List_GetByCompany" in capsys.readouterr().err
     assert main(["requirements", "show", "nope"]) == 64

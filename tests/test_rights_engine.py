@@ -11,22 +11,25 @@ import pytest
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings
-from nmbrs_client.demo.server import DemoServer
 from nmbrs_client.errors import NmbrsFault, NmbrsTransportError
 from nmbrs_client.operations import resolve
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import PROBED, CellResult, CompaniesKnown, Phase, RightsReport
+from nmbrs_demo.server import DemoServer
 
 INTEGRATION = BUILTIN_PROFILES["integration"]
 APP = BUILTIN_PROFILES["app"]
 FROZEN = datetime(2026, 11, 24, 10, 0)
 # The healthy world's company 20006 has 5,000 employees; thorough runs leave it out for speed.
 SMALL = [20001, 20002, 20003, 20004, 20005]
-DENIED = {"EmployeeService.Department_GetCurrent", "EmployeeService.Function_GetCurrent",
-          "EmployeeService.SalaryDocuments_GetAnnualStatementPDF",
-          "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany"}
+DENIED = {
+    "EmployeeService.Department_GetCurrent",
+    "EmployeeService.Function_GetCurrent",
+    "EmployeeService.SalaryDocuments_GetAnnualStatementPDF",
+    "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
+}
 
 
 def check(server: DemoServer, profile: Any = INTEGRATION, **options: Any) -> RightsReport:
@@ -60,17 +63,18 @@ def test_healthy_all_allowed_with_few_calls(demo_server: DemoServer) -> None:
     # company-level call (Run_GetList for one year, not the whole employee list).
     probed = [c for c in report.cells if c.basis == PROBED]
     assert {c.qualified_name for c in probed} == set(INTEGRATION.qualified_names)
-    assert {c.company_id for c in probed
-            if c.operation == "Run_GetList"} == {c.id for c in report.companies}
+    assert {c.company_id for c in probed if c.operation == "Run_GetList"} == {
+        c.id for c in report.companies
+    }
     assert [c.company_id for c in probed if c.operation == "List_GetByCompany"] == [20001]
     assert "Column probe: CompanyService.Run_GetList on every company" in report.notes
     inferred = [c for c in report.cells if c.basis != PROBED]
-    assert inferred and all(c.basis.startswith("inferred from ") and " on company " in c.basis
-                            for c in inferred)
+    assert inferred and all(
+        c.basis.startswith("inferred from ") and " on company " in c.basis for c in inferred
+    )
 
 
-def test_missing_rights_are_endpoint_denied_for_every_company(
-        demo_server_factory: Any) -> None:
+def test_missing_rights_are_endpoint_denied_for_every_company(demo_server_factory: Any) -> None:
     server = demo_server_factory("missing-rights")
     report = check(server, companies=SMALL)
     for (name, _company), status in statuses(report).items():
@@ -131,8 +135,13 @@ def test_wrong_domain_reported_with_the_right_one(demo_server: DemoServer) -> No
         clients.append(NmbrsClient(settings.model_copy(update={"domain": domain})))
         return clients[-1]
 
-    report = RightsEngine(NmbrsClient(settings), INTEGRATION, companies=[20001],
-                          reconnect=reconnect, clock=lambda: FROZEN).run()
+    report = RightsEngine(
+        NmbrsClient(settings),
+        INTEGRATION,
+        companies=[20001],
+        reconnect=reconnect,
+        clock=lambda: FROZEN,
+    ).run()
     domain = next(a for a in report.account if a.check == "domain")
     assert domain.finding and domain.value == "demo" and "elsewhere" in domain.message
     assert report.right_domain == "demo"
@@ -144,8 +153,9 @@ def test_wrong_domain_reported_with_the_right_one(demo_server: DemoServer) -> No
     assert stopped.right_domain == "demo"
 
 
-@pytest.mark.parametrize("scenario", ["healthy", "missing-rights", "restricted-scope",
-                                      "bad-token", "no-subscription"])
+@pytest.mark.parametrize(
+    "scenario", ["healthy", "missing-rights", "restricted-scope", "bad-token", "no-subscription"]
+)
 def test_thorough_agrees_with_default(demo_server_factory: Any, scenario: str) -> None:
     server = demo_server_factory(scenario)
     default = check(server, companies=[*SMALL, 99999])
@@ -195,8 +205,9 @@ def test_flaky_never_gives_a_wrong_verdict(demo_server_factory: Any) -> None:
     server = demo_server_factory("flaky")
     settings = demo_settings(server.base_url, "flaky").model_copy(update={"timeout_s": 2.0})
     client = NmbrsClient(settings)
-    report = RightsEngine(client, INTEGRATION, companies=SMALL, backoff_s=0.05,
-                          clock=lambda: FROZEN).run()
+    report = RightsEngine(
+        client, INTEGRATION, companies=SMALL, backoff_s=0.05, clock=lambda: FROZEN
+    ).run()
     assert {c.status for c in report.cells} <= {Status.ALLOWED, Status.ERROR}
     errors = report.cells_with(Status.ERROR)
     assert report.exit_code == (0 if not errors and report.stopped is None else 2)
@@ -208,7 +219,8 @@ def test_events_stream_every_cell_once(demo_server: DemoServer) -> None:
     report = check(demo_server, companies=SMALL, on_event=events.append)
     cells = [e for e in events if isinstance(e, CellResult)]
     assert sorted((c.qualified_name, c.company_id) for c in cells) == sorted(
-        (c.qualified_name, c.company_id) for c in report.cells)
+        (c.qualified_name, c.company_id) for c in report.cells
+    )
     assert isinstance(events[0], Phase) and events[0].name == "account"
     assert isinstance(events[-1], Phase) and events[-1].name == "done"
     known = [e for e in events if isinstance(e, CompaniesKnown)]
@@ -226,6 +238,7 @@ def test_cancel_before_start_gives_no_verdicts(demo_server: DemoServer) -> None:
 
 # ------------------------------------------------------------------ fake client: retries
 
+
 class FakeClient:
     """Healthy answers except: transport errors for one operation, 1002 for another."""
 
@@ -242,13 +255,15 @@ class FakeClient:
         return self.domain
 
     def call(self, operation: Any, **params: int) -> Any:
-        op = resolve(operation.qualified_name if hasattr(operation, "qualified_name")
-                     else operation)
+        op = resolve(
+            operation.qualified_name if hasattr(operation, "qualified_name") else operation
+        )
         with self._lock:
             self.calls[op.qualified_name] += 1
         if op == self.broken:
-            raise NmbrsTransportError(op.qualified_name, "fake", "connection reset",
-                                      kind="connection")
+            raise NmbrsTransportError(
+                op.qualified_name, "fake", "connection reset", kind="connection"
+            )
         if op == self.denied:
             raise NmbrsFault(op.qualified_name, 1002, "Unauthorized access")
         answers: dict[str, Any] = {
@@ -262,17 +277,18 @@ class FakeClient:
 
 
 def test_transport_errors_are_retried_and_become_error_never_a_verdict() -> None:
-    fake = FakeClient("EmployeeService.Department_GetCurrent",
-                      "EmployeeService.Function_GetCurrent")
-    report = RightsEngine(fake, INTEGRATION, retries=2, backoff_s=0.0,
-                          clock=lambda: FROZEN).run()
+    fake = FakeClient(
+        "EmployeeService.Department_GetCurrent", "EmployeeService.Function_GetCurrent"
+    )
+    report = RightsEngine(fake, INTEGRATION, retries=2, backoff_s=0.0, clock=lambda: FROZEN).run()
     dept = [c for c in report.cells if c.operation == "Department_GetCurrent"]
     assert {c.status for c in dept} == {Status.ERROR}
     assert all("connection reset" in c.message for c in dept)
     assert fake.calls["EmployeeService.Department_GetCurrent"] == 3  # 1 + 2 retries
     assert fake.calls["EmployeeService.Function_GetCurrent"] == 1  # a fault is not retried
     assert {c.status for c in report.cells if c.operation == "Function_GetCurrent"} == {
-        Status.ENDPOINT_DENIED}
+        Status.ENDPOINT_DENIED
+    }
     assert report.exit_code == 1
 
 
@@ -290,16 +306,21 @@ def test_employee_id_falls_back_when_list_is_denied() -> None:
     fake.call = call  # type: ignore[method-assign]
     report = RightsEngine(fake, INTEGRATION, backoff_s=0.0, clock=lambda: FROZEN).run()
     assert {c.status for c in report.cells if c.operation == "List_GetByCompany"} == {
-        Status.ENDPOINT_DENIED}
+        Status.ENDPOINT_DENIED
+    }
     assert {c.status for c in report.cells if c.operation == "PersonalInfo_GetCurrent"} == {
-        Status.ALLOWED}
+        Status.ALLOWED
+    }
     assert any("555" in note and "Employment_GetAll" in note for note in report.notes)
 
 
 def test_nothing_to_probe_with_is_not_applicable() -> None:
     fake = FakeClient("EmployeeService.EmployeeType_GetList", "CompanyService.Run_GetList")
     report = RightsEngine(fake, INTEGRATION, backoff_s=0.0, clock=lambda: FROZEN).run()
-    payslips = [c for c in report.cells
-                if c.operation == "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany"]
+    payslips = [
+        c
+        for c in report.cells
+        if c.operation == "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany"
+    ]
     assert {c.status for c in payslips} == {Status.NOT_APPLICABLE}
     assert all("Run_GetList" in c.message for c in payslips)

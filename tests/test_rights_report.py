@@ -20,40 +20,51 @@ from nmbrs_client.rights.results import RightsReport
 FROZEN = datetime(2026, 11, 24, 10, 0)
 
 
-def run(server: Any, companies: list[int] | None = None, domain: str | None = None,
-        ) -> RightsReport:
+def run(
+    server: Any,
+    companies: list[int] | None = None,
+    domain: str | None = None,
+) -> RightsReport:
     settings = demo_settings(server.base_url, server.scenario.name)
     if domain:
         settings = settings.model_copy(update={"domain": domain})
     client = NmbrsClient(settings)
     try:
-        return RightsEngine(client, BUILTIN_PROFILES["integration"], companies=companies,
-                            clock=lambda: FROZEN,
-                            reconnect=lambda d: NmbrsClient(
-                                settings.model_copy(update={"domain": d}))).run()
+        return RightsEngine(
+            client,
+            BUILTIN_PROFILES["integration"],
+            companies=companies,
+            clock=lambda: FROZEN,
+            reconnect=lambda d: NmbrsClient(settings.model_copy(update={"domain": d})),
+        ).run()
     finally:
         client.close()
 
 
 @pytest.fixture(scope="module")
 def reports() -> Any:
-    from nmbrs_client.demo.server import start_demo_server
+    from nmbrs_demo.server import start_demo_server
 
     found: dict[str, RightsReport] = {}
-    for scenario in ("healthy", "missing-rights", "restricted-scope", "bad-token",
-                     "no-subscription"):
+    for scenario in (
+        "healthy",
+        "missing-rights",
+        "restricted-scope",
+        "bad-token",
+        "no-subscription",
+    ):
         server = start_demo_server(scenario, latency_ms=0)
         try:
-            companies = [20001, 20004, 20005] if scenario == "restricted-scope" else \
-                [20001, 20002]
+            companies = [20001, 20004, 20005] if scenario == "restricted-scope" else [20001, 20002]
             found[scenario] = run(server, companies)
         finally:
             server.stop()
     return found
 
 
-@pytest.mark.parametrize("scenario", ["healthy", "missing-rights", "restricted-scope",
-                                      "bad-token", "no-subscription"])
+@pytest.mark.parametrize(
+    "scenario", ["healthy", "missing-rights", "restricted-scope", "bad-token", "no-subscription"]
+)
 def test_json_validates_against_schema(reports: dict[str, RightsReport], scenario: str) -> None:
     report = reports[scenario]
     data = json.loads(render(report, "json"))
@@ -73,18 +84,24 @@ def test_schema_rejects_a_bad_status(reports: dict[str, RightsReport]) -> None:
 
 
 def test_markdown_missing_rights_groups_operations_per_service(
-        reports: dict[str, RightsReport]) -> None:
+    reports: dict[str, RightsReport],
+) -> None:
     md = render(reports["missing-rights"], "markdown", "en")
-    assert ("Settings → Template users → <your API template> → API → Employee service → "
-            "enable Department_GetCurrent, Function_GetCurrent, "
-            "SalaryDocuments_GetAnnualStatementPDF.") in md
-    assert ("API → Company service → enable "
-            "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany.") in md
+    assert (
+        "Settings → Template users → <your API template> → API → Employee service → "
+        "enable Department_GetCurrent, Function_GetCurrent, "
+        "SalaryDocuments_GetAnnualStatementPDF."
+    ) in md
+    assert (
+        "API → Company service → enable SalaryDocuments_GetEmployeePayslipsPDFByRunCompany."
+    ) in md
     assert "1 March 2027: 97 days after this check" in md
     assert "two-factor" in md and "Masterbedrijfslogin" in md
     nl = render(reports["missing-rights"], "markdown", "nl")
-    assert "Instellingen → Sjabloongebruikers → <uw API-sjabloon> → API → Employee service " \
-           "(werknemers) → zet Department_GetCurrent, Function_GetCurrent" in nl
+    assert (
+        "Instellingen → Sjabloongebruikers → <uw API-sjabloon> → API → Employee service "
+        "(werknemers) → zet Department_GetCurrent, Function_GetCurrent" in nl
+    )
     assert "1 maart 2027" in nl and "97 dagen na deze controle" in nl
     assert "tweestapsverificatie" in nl
 
@@ -94,7 +111,8 @@ def test_markdown_scope_and_credentials(reports: dict[str, RightsReport]) -> Non
     assert "Give this user access to companies 20004, 20005" in scope
     assert "debtor tag" in scope
     assert "Geef deze gebruiker toegang tot bedrijven 20004, 20005" in render(
-        reports["restricted-scope"], "markdown", "nl")
+        reports["restricted-scope"], "markdown", "nl"
+    )
     bad = render(reports["bad-token"], "markdown", "en")
     assert "User profile → API token" in bad
     assert "Gebruikersprofiel → API-token" in render(reports["bad-token"], "markdown", "nl")
@@ -106,13 +124,15 @@ def test_markdown_healthy_says_nothing_to_do(reports: dict[str, RightsReport]) -
     md = render(reports["healthy"], "markdown", "en")
     assert "Nothing: every required operation is allowed" in md
     assert "Niets: alle benodigde API-calls zijn toegestaan" in render(
-        reports["healthy"], "markdown", "nl")
+        reports["healthy"], "markdown", "nl"
+    )
     assert not actions(reports["healthy"])
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_text_has_matrix_account_summary_and_calls(reports: dict[str, RightsReport],
-                                                   lang: str) -> None:
+def test_text_has_matrix_account_summary_and_calls(
+    reports: dict[str, RightsReport], lang: str
+) -> None:
     report = reports["missing-rights"]
     text = render(report, "text", lang)
     denied = "✗ denied" if lang == "en" else "✗ geweigerd"
@@ -128,7 +148,8 @@ def test_text_has_matrix_account_summary_and_calls(reports: dict[str, RightsRepo
 def test_wrong_domain_action(demo_server: Any) -> None:
     report = run(demo_server, [20001], domain="elsewhere")
     assert "Use domain `demo` (the saved domain `elsewhere` is wrong)" in render(
-        report, "markdown", "en")
+        report, "markdown", "en"
+    )
     assert "Gebruik domein `demo`" in render(report, "markdown", "nl")
 
 

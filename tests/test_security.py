@@ -18,9 +18,9 @@ from pydantic import SecretStr
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings, load_config, resolve_settings
-from nmbrs_client.demo import DEMO_TODAY, DEMO_TOKEN
-from nmbrs_client.demo.server import DemoServer
 from nmbrs_client.errors import ConfigError, NmbrsFault
+from nmbrs_demo import DEMO_TODAY, DEMO_TOKEN
+from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.cli import main
@@ -32,19 +32,36 @@ def all_files(root: Path) -> dict[Path, float]:
     return {p: p.stat().st_mtime for p in root.rglob("*") if p.is_file()}
 
 
-def test_token_never_appears_in_cli_output(demo_server: DemoServer, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_token_never_appears_in_cli_output(
+    demo_server: DemoServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)  # zeep, urllib3 and our own loggers at their most verbose
     outputs: list[str] = []
     monkeypatch.setenv("NMBRS_TOKEN", DEMO_TOKEN)
     for fmt in ("text", "markdown", "json"):
         for lang in ("en", "nl"):
             target = tmp_path / f"report-{fmt}-{lang}"
-            code = main(["check", "--base-url", demo_server.base_url, "--username",
-                         "demo@example.com", "--domain", "demo", "--format", fmt, "--lang", lang,
-                         "--output", str(target)])
+            code = main(
+                [
+                    "check",
+                    "--base-url",
+                    demo_server.base_url,
+                    "--username",
+                    "demo@example.com",
+                    "--domain",
+                    "demo",
+                    "--format",
+                    fmt,
+                    "--lang",
+                    lang,
+                    "--output",
+                    str(target),
+                ]
+            )
             assert code == 0
             outputs.append(target.read_text())
     monkeypatch.setenv("NMBRS_BASE_URL", demo_server.base_url)
@@ -68,21 +85,34 @@ def test_token_is_not_accepted_on_the_command_line() -> None:
 
 def test_exceptions_and_call_log_never_carry_the_token(demo_server: DemoServer) -> None:
     settings = demo_settings(demo_server.base_url).model_copy(
-        update={"token": SecretStr(WRONG_TOKEN)})
+        update={"token": SecretStr(WRONG_TOKEN)}
+    )
     client = NmbrsClient(settings)
     with pytest.raises(NmbrsFault) as info:
         client.companies()
-    texts = [str(info.value), repr(info.value), info.value.hint, repr(client),
-             repr(settings), settings.model_dump_json(), *map(repr, client.call_log.records())]
+    texts = [
+        str(info.value),
+        repr(info.value),
+        info.value.hint,
+        repr(client),
+        repr(settings),
+        settings.model_dump_json(),
+        *map(repr, client.call_log.records()),
+    ]
     assert all(WRONG_TOKEN not in text for text in texts)
 
 
 async def test_a_whole_tui_session_shows_no_token_and_writes_nothing(
-        demo_server: DemoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_server: DemoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     downloads = tmp_path / "downloads"
     monkeypatch.chdir(tmp_path)
-    watched = [tmp_path, Path(os.environ["XDG_CONFIG_HOME"]), Path(os.environ["XDG_DATA_HOME"]),
-               Path(os.environ["XDG_CACHE_HOME"])]
+    watched = [
+        tmp_path,
+        Path(os.environ["XDG_CONFIG_HOME"]),
+        Path(os.environ["XDG_DATA_HOME"]),
+        Path(os.environ["XDG_CACHE_HOME"]),
+    ]
     before = {root: all_files(root) for root in watched}
     settings = demo_settings(demo_server.base_url, download_dir=downloads)
     app = NmbrsApp(settings=settings, today=DEMO_TODAY)
@@ -118,7 +148,8 @@ async def test_a_whole_tui_session_shows_no_token_and_writes_nothing(
 
 async def test_tls_verification_off_is_visible(demo_server: DemoServer) -> None:
     settings = demo_settings(demo_server.base_url).model_copy(
-        update={"environment": "custom", "verify_tls": False})
+        update={"environment": "custom", "verify_tls": False}
+    )
     app = NmbrsApp(settings=settings, today=DEMO_TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
@@ -128,20 +159,23 @@ async def test_tls_verification_off_is_visible(demo_server: DemoServer) -> None:
     assert "verification is OFF" in text
 
 
-def test_tls_verification_cannot_be_turned_off_for_production_or_sandbox(
-        tmp_path: Path) -> None:
+def test_tls_verification_cannot_be_turned_off_for_production_or_sandbox(tmp_path: Path) -> None:
     for environment in ("production", "sandbox"):
         path = tmp_path / f"{environment}.toml"
-        path.write_text(f'[profiles.p]\nusername = "u@x.nl"\nenvironment = "{environment}"\n'
-                        "verify_tls = false\n")
+        path.write_text(
+            f'[profiles.p]\nusername = "u@x.nl"\nenvironment = "{environment}"\n'
+            "verify_tls = false\n"
+        )
         path.chmod(0o600)
         with pytest.raises(ConfigError) as info:
             resolve_settings(load_config(path), profile="p", overrides={})
         assert "verify_tls" in str(info.value)
     custom = tmp_path / "custom.toml"
-    custom.write_text('[profiles.p]\nusername = "u@x.nl"\nenvironment = "custom"\n'
-                      'base_url = "https://nmbrs-proxy.example.com/soap/v3/"\n'
-                      "verify_tls = false\n")
+    custom.write_text(
+        '[profiles.p]\nusername = "u@x.nl"\nenvironment = "custom"\n'
+        'base_url = "https://nmbrs-proxy.example.com/soap/v3/"\n'
+        "verify_tls = false\n"
+    )
     custom.chmod(0o600)
     os.environ["NMBRS_TOKEN"] = "t0k3n-for-this-test"
     try:
@@ -153,28 +187,47 @@ def test_tls_verification_cannot_be_turned_off_for_production_or_sandbox(
 
 def test_check_warns_on_stderr_when_tls_is_off(demo_server: DemoServer, tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('[profiles.lab]\nusername = "demo@example.com"\ndomain = "demo"\n'
-                      f'environment = "custom"\nbase_url = "{demo_server.base_url}"\n'
-                      "verify_tls = false\n")
+    config.write_text(
+        '[profiles.lab]\nusername = "demo@example.com"\ndomain = "demo"\n'
+        f'environment = "custom"\nbase_url = "{demo_server.base_url}"\n'
+        "verify_tls = false\n"
+    )
     config.chmod(0o600)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NMBRS_")}
     env["NMBRS_TOKEN"] = DEMO_TOKEN
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "check", "--config", str(config),
-                             "--profile", "lab", "-q"], capture_output=True, text=True,
-                            env=env, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "check",
+            "--config",
+            str(config),
+            "--profile",
+            "lab",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "TLS certificate verification is OFF" in result.stderr
     assert DEMO_TOKEN not in result.stdout + result.stderr
 
 
 def test_committed_pictures_hold_no_token_and_no_unmasked_personal_data(
-        demo_server: DemoServer) -> None:
+    demo_server: DemoServer,
+) -> None:
     """Snapshots and screenshots are published: they must show the demo masked, token-free."""
     import re
 
     root = Path(__file__).resolve().parents[1]
-    pictures = [*root.glob("screenshots/*.svg"),
-                *root.glob("tests/snapshots/__snapshots__/**/*.svg")]
+    pictures = [
+        *root.glob("screenshots/*.svg"),
+        *root.glob("tests/snapshots/__snapshots__/**/*.svg"),
+    ]
     assert len(pictures) >= 20
     world = demo_server.world
     secrets: set[str] = set()

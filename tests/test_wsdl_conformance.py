@@ -64,8 +64,9 @@ class SchemaWalker:
         """The tree of the global element ``{ns}name`` as lines (path, occurs, nil, type)."""
         return self._element(self.components[("element", ns, name)], "", ())
 
-    def _element(self, decl: etree._Element, path: str,
-                 stack: tuple[tuple[str, str], ...]) -> list[str]:
+    def _element(
+        self, decl: etree._Element, path: str, stack: tuple[tuple[str, str], ...]
+    ) -> list[str]:
         if decl.get("ref"):
             ns, local = self.qname(decl, decl.get("ref", ""))
             merged = copy.copy(self.components[("element", ns, local)])
@@ -97,8 +98,9 @@ class SchemaWalker:
         lines.append(f"{here} {occurs}{nil} : {desc}")
         return lines + children
 
-    def _named_type(self, ns: str, local: str, path: str,
-                    stack: tuple[tuple[str, str], ...]) -> tuple[str, list[str]]:
+    def _named_type(
+        self, ns: str, local: str, path: str, stack: tuple[tuple[str, str], ...]
+    ) -> tuple[str, list[str]]:
         if ns == XS:
             return f"xs:{local}", []
         simple = self.components.get(("simpleType", ns, local))
@@ -119,8 +121,9 @@ class SchemaWalker:
         base_ns, base = self.qname(restriction, restriction.get("base", ""))
         return f"simple {name} base={'xs:' if base_ns == XS else ''}{base}"
 
-    def _complex(self, node: etree._Element, path: str,
-                 stack: tuple[tuple[str, str], ...]) -> list[str]:
+    def _complex(
+        self, node: etree._Element, path: str, stack: tuple[tuple[str, str], ...]
+    ) -> list[str]:
         lines: list[str] = []
         for child in node:
             if not isinstance(child.tag, str):
@@ -144,8 +147,9 @@ class SchemaWalker:
                 lines.append(f"{path} @{child.get('name', tag)}")
         return lines
 
-    def _group(self, group: etree._Element, path: str,
-               stack: tuple[tuple[str, str], ...]) -> list[str]:
+    def _group(
+        self, group: etree._Element, path: str, stack: tuple[tuple[str, str], ...]
+    ) -> list[str]:
         """A sequence/choice/all: its particles in order (non-sequence groups are marked)."""
         tag = etree.QName(group).localname
         occurs = f"[{group.get('minOccurs', '1')}..{group.get('maxOccurs', '1')}]"
@@ -166,8 +170,9 @@ class SchemaWalker:
 class WsdlView:
     """The parts of one WSDL the tests look at: operations, their elements and headers."""
 
-    def __init__(self, root: etree._Element, service: str,
-                 map_ns: Callable[[str], str] = str) -> None:
+    def __init__(
+        self, root: etree._Element, service: str, map_ns: Callable[[str], str] = str
+    ) -> None:
         self.root = root
         self.service = service
         self.map_ns = map_ns
@@ -305,15 +310,20 @@ def test_catalogue_operation_in_binding(op: Operation) -> None:
 def test_environment_get_is_the_only_plain_auth_header_call() -> None:
     plain = [op.qualified_name for op in OPERATIONS if op.header is Header.AUTH]
     assert plain == ["DebtorService.Environment_Get"]
-    zop = (bundled_client(Service.DEBTOR).wsdl.services["DebtorService"]
-           .ports["DebtorServiceSoap"].binding._operations["Environment_Get"])
+    zop = (
+        bundled_client(Service.DEBTOR)
+        .wsdl.services["DebtorService"]
+        .ports["DebtorServiceSoap"]
+        .binding._operations["Environment_Get"]
+    )
     assert "_soapheaders={AuthHeader: ns0:AuthHeader}" in zop.input.signature()
 
 
 def test_bundled_files_are_generated_from_the_catalogue() -> None:
     for service in Service:
         assert wsdl_path(service).read_bytes() == render(service), (
-            f"{wsdl_path(service).name} is stale: run .venv/bin/python -m tools.gen_wsdl")
+            f"{wsdl_path(service).name} is stale: run .venv/bin/python -m tools.gen_wsdl"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,8 +337,7 @@ V3_REQUEST = {
         "/List_GetByCompany/EmployeeType [1..1] : xs:int",
     ],
     "DebtorService.Environment_Get": ["/Environment_Get [1..1] : complex (anonymous)"],
-    "EmployeeService.EmployeeType_GetList": [
-        "/EmployeeType_GetList [1..1] : complex (anonymous)"],
+    "EmployeeService.EmployeeType_GetList": ["/EmployeeType_GetList [1..1] : complex (anonymous)"],
 }
 V3_RESPONSE = {
     "DebtorService.Environment_Get": [
@@ -343,8 +352,7 @@ V3_RESPONSE = {
         " : complex ArrayOfEmployeeType",
         "/EmployeeType_GetListResponse/EmployeeType_GetListResult/EmployeeType [0..unbounded]"
         " nil : complex EmployeeType",
-        "/EmployeeType_GetListResponse/EmployeeType_GetListResult/EmployeeType/Id [1..1]"
-        " : xs:int",
+        "/EmployeeType_GetListResponse/EmployeeType_GetListResult/EmployeeType/Id [1..1] : xs:int",
         "/EmployeeType_GetListResponse/EmployeeType_GetListResult/EmployeeType/Description"
         " [0..1] : xs:string",
     ],
@@ -353,7 +361,8 @@ V3_RESPONSE = {
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=_op_id)
 def test_request_and_response_match_reference(
-    op: Operation, bundled_views: dict[Service, WsdlView],
+    op: Operation,
+    bundled_views: dict[Service, WsdlView],
     reference_views: dict[Service, WsdlView],
 ) -> None:
     ours_request, ours_response = bundled_views[op.service].trees(op.name)
@@ -369,21 +378,24 @@ def test_request_and_response_match_reference(
     assert compare(ours_request, expected_request) == []
     assert compare(ours_response, expected_response) == []
     # Guard against a vacuous walk: every request lists its catalogue parameters.
-    assert [line.split()[0].rsplit("/", 1)[-1] for line in ours_request[1:]] == list(
-        op.param_names)
+    assert [line.split()[0].rsplit("/", 1)[-1] for line in ours_request[1:]] == list(op.param_names)
 
 
 def test_reference_covers_all_but_v3_only_operations(
     reference_views: dict[Service, WsdlView],
 ) -> None:
-    absent = sorted(op.qualified_name for op in OPERATIONS
-                    if op.name not in reference_views[op.service].binding_operations())
+    absent = sorted(
+        op.qualified_name
+        for op in OPERATIONS
+        if op.name not in reference_views[op.service].binding_operations()
+    )
     assert absent == ["DebtorService.Environment_Get", "EmployeeService.EmployeeType_GetList"]
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=_op_id)
-def test_header_declared_like_v3(op: Operation, bundled_views: dict[Service, WsdlView],
-                                 reference_views: dict[Service, WsdlView]) -> None:
+def test_header_declared_like_v3(
+    op: Operation, bundled_views: dict[Service, WsdlView], reference_views: dict[Service, WsdlView]
+) -> None:
     view = bundled_views[op.service]
     for suffix in ("Soap", "Soap12"):
         part, element = view.header_part(op.name, suffix)
@@ -458,8 +470,10 @@ def _change_enum(root: etree._Element) -> None:
     ids=["minOccurs", "order", "name", "nillable", "enum"],
 )
 def test_comparator_detects_mutations(
-    mutate: Callable[[etree._Element], None], needle: str,
-    bundled_views: dict[Service, WsdlView], reference_views: dict[Service, WsdlView],
+    mutate: Callable[[etree._Element], None],
+    needle: str,
+    bundled_views: dict[Service, WsdlView],
+    reference_views: dict[Service, WsdlView],
 ) -> None:
     reference = reference_views[Service.EMPLOYEE].trees("PersonalInfo_GetCurrent")[1]
     intact = bundled_views[Service.EMPLOYEE].trees("PersonalInfo_GetCurrent")[1]
@@ -473,8 +487,13 @@ def test_comparator_detects_mutations(
 def test_walker_follows_extension_into_base_type(bundled_views: dict[Service, WsdlView]) -> None:
     lines = bundled_views[Service.EMPLOYEE].trees("PersonalInfo_GetCurrent")[1]
     names = [line.split()[0].rsplit("/", 1)[-1] for line in lines if " : " in line]
-    assert names[:5] == ["PersonalInfo_GetCurrentResponse", "PersonalInfo_GetCurrentResult",
-                         "Id", "Number", "DisplayName"]
+    assert names[:5] == [
+        "PersonalInfo_GetCurrentResponse",
+        "PersonalInfo_GetCurrentResult",
+        "Id",
+        "Number",
+        "DisplayName",
+    ]
     assert names[-1] == "TitleAfter"
     result_path = "/PersonalInfo_GetCurrentResponse/PersonalInfo_GetCurrentResult"
     assert f"{result_path} <extension of Employee>" in lines
@@ -494,17 +513,23 @@ def test_rewritten_reference_wsdl_is_v3(service: str) -> None:
             header_names = [n for n, _ in zop.input.header.type.elements]
             assert header_names == ["AuthHeaderWithDomain"], name
             element = zop.input.header.type.elements[0][1]
-            assert element.qname == etree.QName(f"https://api.nmbrs.nl/soap/v3/{service}",
-                                                "AuthHeaderWithDomain")
+            assert element.qname == etree.QName(
+                f"https://api.nmbrs.nl/soap/v3/{service}", "AuthHeaderWithDomain"
+            )
             assert [n for n, _ in element.type.elements] == ["Username", "Token", "Domain"]
 
 
 def test_rewritten_reference_has_v3_employee_calls() -> None:
-    binding = (reference_client("EmployeeService").wsdl.services["EmployeeService"]
-               .ports["EmployeeServiceSoap"].binding)
+    binding = (
+        reference_client("EmployeeService")
+        .wsdl.services["EmployeeService"]
+        .ports["EmployeeServiceSoap"]
+        .binding
+    )
     personal = binding._operations["PersonalInfo_GetCurrent"]
     assert "_soapheaders={AuthHeaderWithDomain: ns0:AuthHeaderWithDomain}" in (
-        personal.input.signature())
+        personal.input.signature()
+    )
     by_company = binding._operations["List_GetByCompany"]
     assert [n for n, _ in by_company.input.body.type.elements] == ["CompanyId", "EmployeeType"]
 

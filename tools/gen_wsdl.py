@@ -223,7 +223,7 @@ complex SalaryDocument
 # Notes written into the WSDL next to a type whose shape is not fully known.
 TYPE_COMMENTS = {
     "Environment": "UNCERTAIN: only Domain and SubDomain of the v3 Environment_Get result are"
-                   " publicly documented; the real type may carry more fields.",
+    " publicly documented; the real type may carry more fields.",
 }
 
 # Result type of each operation (the <Op>Result element, always minOccurs=0 maxOccurs=1).
@@ -242,10 +242,11 @@ RESULTS: dict[tuple[Service, str], str] = {
     (Service.EMPLOYEE, "List_GetByCompany"): "ArrayOfEmployee",
     (Service.EMPLOYEE, "EmployeeType_GetList"): "ArrayOfEmployeeType",
     (Service.EMPLOYEE, "PersonalInfo_GetCurrent"): "PersonalInfo",
-    (Service.EMPLOYEE, "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany"):
-        "ArrayOfPersonalInfoContractSalaryAddress",
-    (Service.EMPLOYEE, "Employment_GetAll_AllEmployeesByCompany"):
-        "ArrayOfEmployeeEmploymentItem",
+    (
+        Service.EMPLOYEE,
+        "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
+    ): "ArrayOfPersonalInfoContractSalaryAddress",
+    (Service.EMPLOYEE, "Employment_GetAll_AllEmployeesByCompany"): "ArrayOfEmployeeEmploymentItem",
     (Service.EMPLOYEE, "Schedule_GetAll_AllEmployeesByCompany"): "ArrayOfEmployeeScheduleItem",
     (Service.EMPLOYEE, "Department_GetCurrent"): "Department",
     (Service.EMPLOYEE, "Function_GetCurrent"): "Function",
@@ -294,7 +295,7 @@ def parse_type_table(text: str) -> dict[str, TypeDef]:
     for block in blocks:
         head, rest = block[0], block[1:]
         if head.startswith("enum "):
-            name, values = head[len("enum "):].split(":", 1)
+            name, values = head[len("enum ") :].split(":", 1)
             words = " ".join([values, *rest]).split()
             types[name.strip()] = EnumType(name.strip(), tuple(words))
             continue
@@ -305,8 +306,11 @@ def parse_type_table(text: str) -> dict[str, TypeDef]:
         for line in rest:
             parts = line.split()
             occurs_min, occurs_max = parts[2].split("..")
-            fields.append(Field(parts[0], parts[1], occurs_min, occurs_max,
-                                len(parts) > 3 and parts[3] == "nil"))
+            fields.append(
+                Field(
+                    parts[0], parts[1], occurs_min, occurs_max, len(parts) > 3 and parts[3] == "nil"
+                )
+            )
         types[name] = ComplexType(name, tuple(fields), base)
     return types
 
@@ -322,8 +326,14 @@ def _type_ref(type_name: str) -> str:
     return f"s:{type_name}" if type_name in XSD_TYPES else f"tns:{type_name}"
 
 
-def _element(parent: etree._Element, name: str, type_name: str, min_occurs: str,
-             max_occurs: str, nillable: bool = False) -> None:
+def _element(
+    parent: etree._Element,
+    name: str,
+    type_name: str,
+    min_occurs: str,
+    max_occurs: str,
+    nillable: bool = False,
+) -> None:
     el = etree.SubElement(parent, _q(XS, "element"))
     el.set("minOccurs", min_occurs)
     el.set("maxOccurs", max_occurs)
@@ -347,7 +357,7 @@ class _SchemaWriter:
             return
         self.written.add(name)
         if name.startswith("ArrayOf"):
-            item = name[len("ArrayOf"):]
+            item = name[len("ArrayOf") :]
             ct = etree.SubElement(self.schema, _q(XS, "complexType"), name=name)
             seq = etree.SubElement(ct, _q(XS, "sequence"))
             _element(seq, item, item, "0", "unbounded", nillable=True)
@@ -385,8 +395,9 @@ class _SchemaWriter:
                 min_occurs = "1" if p.kind in VALUE_TYPES else "0"
                 _element(seq, p.name, p.kind, min_occurs, "1")
         response = etree.SubElement(self.schema, _q(XS, "element"), name=f"{op.name}Response")
-        seq = etree.SubElement(etree.SubElement(response, _q(XS, "complexType")),
-                               _q(XS, "sequence"))
+        seq = etree.SubElement(
+            etree.SubElement(response, _q(XS, "complexType")), _q(XS, "sequence")
+        )
         result = RESULTS[(op.service, op.name)]
         _element(seq, f"{op.name}Result", result, "0", "1")
         self.ensure_type(result)
@@ -399,8 +410,12 @@ class _SchemaWriter:
         _element(seq, "Username", "string", "0", "1")
         _element(seq, "Token", "string", "0", "1")
         etree.SubElement(ct, _q(XS, "anyAttribute"))
-        etree.SubElement(self.schema, _q(XS, "element"), name="AuthHeaderWithDomain",
-                         type="tns:AuthHeaderWithDomain")
+        etree.SubElement(
+            self.schema,
+            _q(XS, "element"),
+            name="AuthHeaderWithDomain",
+            type="tns:AuthHeaderWithDomain",
+        )
         ct = etree.SubElement(self.schema, _q(XS, "complexType"), name="AuthHeaderWithDomain")
         content = etree.SubElement(ct, _q(XS, "complexContent"), mixed="false")
         ext = etree.SubElement(content, _q(XS, "extension"), base="tns:AuthHeader")
@@ -416,16 +431,24 @@ def build(service: Service) -> etree._Element:
     """Build the WSDL document of one service from the catalogue and the type table."""
     ns = service.namespace
     ops = operations_of(service)
-    nsmap = {"s": XS, "soap12": SOAP12, "http": "http://schemas.xmlsoap.org/wsdl/http/",
-             "mime": "http://schemas.xmlsoap.org/wsdl/mime/", "tns": ns, "soap": SOAP11,
-             "tm": "http://microsoft.com/wsdl/mime/textMatching/",
-             "soapenc": "http://schemas.xmlsoap.org/soap/encoding/", "wsdl": WSDL}
+    nsmap = {
+        "s": XS,
+        "soap12": SOAP12,
+        "http": "http://schemas.xmlsoap.org/wsdl/http/",
+        "mime": "http://schemas.xmlsoap.org/wsdl/mime/",
+        "tns": ns,
+        "soap": SOAP11,
+        "tm": "http://microsoft.com/wsdl/mime/textMatching/",
+        "soapenc": "http://schemas.xmlsoap.org/soap/encoding/",
+        "wsdl": WSDL,
+    }
     root = etree.Element(_q(WSDL, "definitions"), nsmap=nsmap)
     root.set("targetNamespace", ns)
 
     types = etree.SubElement(root, _q(WSDL, "types"))
-    schema = etree.SubElement(types, _q(XS, "schema"), elementFormDefault="qualified",
-                              targetNamespace=ns)
+    schema = etree.SubElement(
+        types, _q(XS, "schema"), elementFormDefault="qualified", targetNamespace=ns
+    )
     writer = _SchemaWriter(schema)
     for index, op in enumerate(ops):
         writer.operation(op)
@@ -436,8 +459,7 @@ def build(service: Service) -> etree._Element:
         msg = etree.SubElement(root, _q(WSDL, "message"), name=f"{op.name}SoapIn")
         etree.SubElement(msg, _q(WSDL, "part"), name="parameters", element=f"tns:{op.name}")
         msg = etree.SubElement(root, _q(WSDL, "message"), name=f"{op.name}SoapOut")
-        etree.SubElement(msg, _q(WSDL, "part"), name="parameters",
-                         element=f"tns:{op.name}Response")
+        etree.SubElement(msg, _q(WSDL, "part"), name="parameters", element=f"tns:{op.name}Response")
         header = op.header.value
         msg = etree.SubElement(root, _q(WSDL, "message"), name=f"{op.name}{header}")
         etree.SubElement(msg, _q(WSDL, "part"), name=header, element=f"tns:{header}")
@@ -450,25 +472,39 @@ def build(service: Service) -> etree._Element:
         etree.SubElement(pop, _q(WSDL, "output"), message=f"tns:{op.name}SoapOut")
 
     for suffix, soap_ns in (("Soap", SOAP11), ("Soap12", SOAP12)):
-        binding = etree.SubElement(root, _q(WSDL, "binding"), name=f"{service.value}{suffix}",
-                                   type=f"tns:{service.value}Soap")
+        binding = etree.SubElement(
+            root,
+            _q(WSDL, "binding"),
+            name=f"{service.value}{suffix}",
+            type=f"tns:{service.value}Soap",
+        )
         etree.SubElement(binding, _q(soap_ns, "binding"), transport=SOAP_HTTP)
         for op in ops:
             bop = etree.SubElement(binding, _q(WSDL, "operation"), name=op.name)
-            etree.SubElement(bop, _q(soap_ns, "operation"), soapAction=op.soap_action,
-                             style="document")
+            etree.SubElement(
+                bop, _q(soap_ns, "operation"), soapAction=op.soap_action, style="document"
+            )
             inp = etree.SubElement(bop, _q(WSDL, "input"))
             etree.SubElement(inp, _q(soap_ns, "body"), use="literal")
-            etree.SubElement(inp, _q(soap_ns, "header"), message=f"tns:{op.name}{op.header.value}",
-                             part=op.header.value, use="literal")
+            etree.SubElement(
+                inp,
+                _q(soap_ns, "header"),
+                message=f"tns:{op.name}{op.header.value}",
+                part=op.header.value,
+                use="literal",
+            )
             out = etree.SubElement(bop, _q(WSDL, "output"))
             etree.SubElement(out, _q(soap_ns, "body"), use="literal")
 
     svc = etree.SubElement(root, _q(WSDL, "service"), name=service.value)
     address = f"https://api.nmbrs.nl/soap/v3/{service.path}"
     for suffix, soap_ns in (("Soap", SOAP11), ("Soap12", SOAP12)):
-        port = etree.SubElement(svc, _q(WSDL, "port"), name=f"{service.value}{suffix}",
-                                binding=f"tns:{service.value}{suffix}")
+        port = etree.SubElement(
+            svc,
+            _q(WSDL, "port"),
+            name=f"{service.value}{suffix}",
+            binding=f"tns:{service.value}{suffix}",
+        )
         etree.SubElement(port, _q(soap_ns, "address"), location=address)
     return root
 
@@ -485,8 +521,10 @@ def render(service: Service) -> bytes:
     root = build(service)
     etree.indent(root, space="  ")
     body = etree.tostring(root, encoding="unicode")
-    note = ("<!-- Nmbrs SOAP v3 " + service.value + ": only the read-only operations nmbrs-tui"
-            " uses. Generated by tools/gen_wsdl.py; do not edit by hand. -->")
+    note = (
+        "<!-- Nmbrs SOAP v3 " + service.value + ": only the read-only operations nmbrs-tui"
+        " uses. Generated by tools/gen_wsdl.py; do not edit by hand. -->"
+    )
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + note + "\n" + body + "\n").encode()
 
 
@@ -496,8 +534,11 @@ def output_path(service: Service) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if a bundled WSDL differs from what would be generated")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if a bundled WSDL differs from what would be generated",
+    )
     args = parser.parse_args(argv)
     stale = []
     for service in Service:

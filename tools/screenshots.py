@@ -35,8 +35,9 @@ async def _settle(pilot: Any, timeout: float = 30.0) -> None:
     await pilot.pause()
 
 
-async def take(name: str, keys: tuple[str, ...], out: Path, size: tuple[int, int],
-               base_url: str, scenario: str) -> Path:
+async def take(
+    name: str, keys: tuple[str, ...], out: Path, size: tuple[int, int], base_url: str, scenario: str
+) -> Path:
     from nmbrs_client.config import demo_settings
     from tui.app import NmbrsApp
 
@@ -51,20 +52,23 @@ async def take(name: str, keys: tuple[str, ...], out: Path, size: tuple[int, int
 
 
 async def main_async(out: Path, size: tuple[int, int], scenario: str) -> list[Path]:
-    from nmbrs_client.demo.server import start_demo_server
+    from nmbrs_demo.server import start_demo_server
 
     out.mkdir(parents=True, exist_ok=True)
     server = start_demo_server(scenario, latency_ms=0)
     try:
-        return [await take(name, keys, out, size, server.base_url, scenario)
-                for name, keys in SHOTS.items()]
+        return [
+            await take(name, keys, out, size, server.base_url, scenario)
+            for name, keys in SHOTS.items()
+        ]
     finally:
         server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.screenshots",
-                                     description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.screenshots", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     parser.add_argument("--size", default="120x40", help="terminal size, e.g. 120x40")
     parser.add_argument("--scenario", default="healthy", help="demo scenario to show")

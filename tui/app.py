@@ -97,16 +97,18 @@ def _data_pane_factories() -> dict[str, Any]:
     import importlib
 
     found: dict[str, Any] = {}
-    for pane_id, module, name in (("rights", "tui.panes.rights", "RightsPane"),
-                                  ("companies", "tui.panes.companies", "CompaniesPane"),
-                                  ("employees", "tui.panes.employees", "EmployeesPane"),
-                                  ("payroll", "tui.panes.payroll", "PayrollPane"),
-                                  ("calllog", "tui.panes.calllog", "CallLogPane")):
+    for pane_id, module, name in (
+        ("rights", "tui.panes.rights", "RightsPane"),
+        ("companies", "tui.panes.companies", "CompaniesPane"),
+        ("employees", "tui.panes.employees", "EmployeesPane"),
+        ("payroll", "tui.panes.payroll", "PayrollPane"),
+        ("calllog", "tui.panes.calllog", "CallLogPane"),
+    ):
         try:
             found[pane_id] = getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError) as exc:
             reason = f"{module}: {exc}"
-            found[pane_id] = (lambda s, id, _r=reason: UnavailablePane(s, id=id, reason=_r))
+            found[pane_id] = lambda s, id, _r=reason: UnavailablePane(s, id=id, reason=_r)
     return found
 
 
@@ -118,8 +120,10 @@ class NmbrsApp(App[int]):
     COMMANDS = App.COMMANDS | {PaneCommands, ProfileCommands, JumpCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(p.key, f"show_pane('{p.id}')", p.title, show=False, id=f"app.pane.{p.id}")
-          for p in PANES),
+        *(
+            Binding(p.key, f"show_pane('{p.id}')", p.title, show=False, id=f"app.pane.{p.id}")
+            for p in PANES
+        ),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("r", "refresh_pane", "Refresh", id="app.refresh"),
@@ -127,15 +131,19 @@ class NmbrsApp(App[int]):
         Binding("i", "info", "Info", show=False, id="app.info"),
     ]
 
-    def __init__(self, launch: LaunchOptions | None = None, *,
-                 session: Session | None = None,
-                 settings: ConnectionSettings | None = None,
-                 deterministic: bool = False,
-                 today: datetime.date | None = None,
-                 theme: str | None = None,
-                 keymap: dict[str, str] | None = None,
-                 exit_after_first_frame: bool = False,
-                 started_at: float | None = None) -> None:
+    def __init__(
+        self,
+        launch: LaunchOptions | None = None,
+        *,
+        session: Session | None = None,
+        settings: ConnectionSettings | None = None,
+        deterministic: bool = False,
+        today: datetime.date | None = None,
+        theme: str | None = None,
+        keymap: dict[str, str] | None = None,
+        exit_after_first_frame: bool = False,
+        started_at: float | None = None,
+    ) -> None:
         super().__init__()
         self.launch = launch or LaunchOptions()
         self.session: Session | None = None
@@ -163,8 +171,10 @@ class NmbrsApp(App[int]):
         yield Static(self._tabs_text(), id="tabs")
         with ContentSwitcher(initial="connection", id="panes"):
             yield ConnectionPane(id="connection", deterministic=self.deterministic)
-            yield Static("Not connected yet: this pane opens once the connection is up "
-                         "(see pane 1).", id="waiting")
+            yield Static(
+                "Not connected yet: this pane opens once the connection is up (see pane 1).",
+                id="waiting",
+            )
         yield Static("", id="status")
         yield Footer()
 
@@ -181,9 +191,11 @@ class NmbrsApp(App[int]):
             if self._wanted_theme in self.available_themes:
                 self.theme = self._wanted_theme
             else:
-                self.notify(f"Unknown theme {self._wanted_theme!r}; available: "
-                            f"{', '.join(sorted(self.available_themes))}",
-                            severity="warning")
+                self.notify(
+                    f"Unknown theme {self._wanted_theme!r}; available: "
+                    f"{', '.join(sorted(self.available_themes))}",
+                    severity="warning",
+                )
         self._install_sighup()
         if self._exit_after_first_frame:
             self.call_after_refresh(self._report_first_frame)
@@ -307,8 +319,11 @@ class NmbrsApp(App[int]):
         hook = getattr(pane, "on_show_pane", None)
         if callable(hook):
             hook()
-        if self.screen.focused is None or not self.screen.focused.is_attached or \
-                pane not in self.screen.focused.ancestors_with_self:
+        if (
+            self.screen.focused is None
+            or not self.screen.focused.is_attached
+            or pane not in self.screen.focused.ancestors_with_self
+        ):
             for widget in pane.query("*"):
                 if widget.focusable and widget.display:
                     widget.focus()
@@ -336,10 +351,18 @@ class NmbrsApp(App[int]):
         from tui.screens.help import HelpScreen, bindings_of
 
         sections: list[tuple[str, list[Binding]]] = [
-            ("Everywhere", [*bindings_of(self.BINDINGS),
-                            Binding(self.COMMAND_PALETTE_BINDING, "command_palette",
-                                    "Command palette: panes, profiles, jump to a company "
-                                    "or employee", id="app.palette")]),
+            (
+                "Everywhere",
+                [
+                    *bindings_of(self.BINDINGS),
+                    Binding(
+                        self.COMMAND_PALETTE_BINDING,
+                        "command_palette",
+                        "Command palette: panes, profiles, jump to a company or employee",
+                        id="app.palette",
+                    ),
+                ],
+            ),
         ]
         for spec in PANES:
             pane = self.pane(spec.id)
@@ -347,8 +370,9 @@ class NmbrsApp(App[int]):
             if cls is None and spec.id == "connection":
                 cls = ConnectionPane
             if cls is not None:
-                sections.append((f"{spec.key} {spec.title}",
-                                 bindings_of(getattr(cls, "BINDINGS", []))))
+                sections.append(
+                    (f"{spec.key} {spec.title}", bindings_of(getattr(cls, "BINDINGS", [])))
+                )
         sections.append(("Tables", bindings_of(VimTable.BINDINGS)))
         self.push_screen(HelpScreen(sections, self.keymap))
 
@@ -356,15 +380,17 @@ class NmbrsApp(App[int]):
         from tui.screens.info import InfoScreen, info_rows
 
         info = self.connection_info
-        rows = [("config file", info.config_path or "(not read)"),
-                ("profile", info.profile or "—"),
-                ("environment", info.environment or "—"),
-                ("base URL", info.base_url or "—"),
-                ("username", info.username or "—"),
-                ("domain", f"{info.domain or '—'} ({info.domain_source or '—'})"),
-                ("theme", self.theme),
-                ("keymap file", self._keymap_file_text()),
-                ("NO_COLOR", "set" if os.environ.get("NO_COLOR") else "not set")]
+        rows = [
+            ("config file", info.config_path or "(not read)"),
+            ("profile", info.profile or "—"),
+            ("environment", info.environment or "—"),
+            ("base URL", info.base_url or "—"),
+            ("username", info.username or "—"),
+            ("domain", f"{info.domain or '—'} ({info.domain_source or '—'})"),
+            ("theme", self.theme),
+            ("keymap file", self._keymap_file_text()),
+            ("NO_COLOR", "set" if os.environ.get("NO_COLOR") else "not set"),
+        ]
         if self.session is not None:
             rows.append(("download folder", str(self.session.download_dir)))
         self.push_screen(InfoScreen(info_rows(rows)))
@@ -396,6 +422,7 @@ class NmbrsApp(App[int]):
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
     def _connect(self) -> None:
         worker = get_current_worker()
+
         def report(info: ConnectionInfo) -> None:
             if not worker.is_cancelled:  # a cancelled attempt must not repaint the pane
                 self.post_message(ConnectionProgress(info))
@@ -408,8 +435,7 @@ class NmbrsApp(App[int]):
             settings = self._given_settings
             config = None
             if settings is None:
-                settings, config, demo_server = connector.load_settings(self.launch,
-                                                                         demo_server)
+                settings, config, demo_server = connector.load_settings(self.launch, demo_server)
                 if demo_server is not self.demo_server:
                     self.call_from_thread(setattr, self, "demo_server", demo_server)
                 if settings is None or worker.is_cancelled:
@@ -419,8 +445,11 @@ class NmbrsApp(App[int]):
 
                 connector.info = settings_from_info(connector.info, settings)
             current = self.session
-            if current is not None and current.settings == settings \
-                    and (config is None or current.config == config):
+            if (
+                current is not None
+                and current.settings == settings
+                and (config is None or current.config == config)
+            ):
                 # Reconnecting to the same place keeps the session, so the panes (and what
                 # the user was looking at) survive a failed attempt; r in a pane refetches.
                 session = current
@@ -429,10 +458,14 @@ class NmbrsApp(App[int]):
                 from tui.session import Session
 
                 client = NmbrsClient(cast(Any, settings))
-                session = Session(settings, client, today=self.today,
-                                  deterministic=self.deterministic,
-                                  now=(lambda: FROZEN_NOW) if self.deterministic else None,
-                                  config=config)
+                session = Session(
+                    settings,
+                    client,
+                    today=self.today,
+                    deterministic=self.deterministic,
+                    now=(lambda: FROZEN_NOW) if self.deterministic else None,
+                    config=config,
+                )
         else:
             from tui.connect import settings_from_info
 
@@ -463,8 +496,12 @@ class NmbrsApp(App[int]):
             self.post_message(ConnectionChanged(True))
         elif info.stage == FAILED:
             self.set_status(f"✗ {info.last_error}")
-            self.notify(f"{info.last_error}\n{info.last_hint or ''}".strip(),
-                        title="Connection failed", severity="error", timeout=8)
+            self.notify(
+                f"{info.last_error}\n{info.last_hint or ''}".strip(),
+                title="Connection failed",
+                severity="error",
+                timeout=8,
+            )
             self.post_message(ConnectionChanged(False, info.last_error))
         elif info.stage == NO_CONFIG:
             self.set_status("No profile configured: press d for the demo, or see pane 1")
@@ -511,8 +548,9 @@ class NmbrsApp(App[int]):
 
     def action_start_demo(self) -> None:
         self._given_settings = None
-        self.start_connect(LaunchOptions(demo=True, scenario=self.launch.scenario
-                                         if self.launch.demo else None))
+        self.start_connect(
+            LaunchOptions(demo=True, scenario=self.launch.scenario if self.launch.demo else None)
+        )
         self.show_pane("connection")
 
     def switch_profile(self, name: str) -> None:
@@ -566,7 +604,12 @@ class NmbrsApp(App[int]):
 
         what, hint, _code = describe_error(error)
         if event.worker.group == "connect":
-            self._show_info(self.connection_info.with_(stage=FAILED, last_error=what,
-                                                       last_hint=hint))
-        self.show_error(f"{event.worker.name or 'task'} failed", what, hint,
-                        details=f"{type(error).__name__}: {what}")
+            self._show_info(
+                self.connection_info.with_(stage=FAILED, last_error=what, last_hint=hint)
+            )
+        self.show_error(
+            f"{event.worker.name or 'task'} failed",
+            what,
+            hint,
+            details=f"{type(error).__name__}: {what}",
+        )

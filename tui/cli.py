@@ -1,6 +1,6 @@
 """The ``nmbrs-tui`` command line: the dashboard by default, plus headless sub-commands.
 
-Each sub-command lives in its own module under ``tui/commands`` and is imported only when
+Each sub-command lives in its own module under ``tui/headless`` and is imported only when
 used, so ``nmbrs-tui check`` never loads Textual and the dashboard starts without loading the
 rights engine's report code. Exit codes: 0 ok, 1 findings, 2 cannot connect/authenticate,
 64 usage or configuration error (as in ``sysexits.h``).
@@ -36,11 +36,13 @@ class _Parser(argparse.ArgumentParser):
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument("--profile", "-P", help="profile name from config.toml")
-    group.add_argument("--demo", action="store_true",
-                       help="start the embedded demo Nmbrs server and connect to it")
+    group.add_argument(
+        "--demo", action="store_true", help="start the embedded demo Nmbrs server and connect to it"
+    )
     group.add_argument("--scenario", help="demo scenario name or TOML file (with --demo)")
-    group.add_argument("--latency-ms", type=int, default=None,
-                       help="demo server latency per call (with --demo)")
+    group.add_argument(
+        "--latency-ms", type=int, default=None, help="demo server latency per call (with --demo)"
+    )
     group.add_argument("--base-url", help="custom SOAP v3 base URL")
     group.add_argument("--username", help="API username (e-mail)")
     group.add_argument("--domain", help="Nmbrs domain (subdomain of the web UI)")
@@ -48,14 +50,15 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="nmbrs-tui",
-                     description="Read-only support dashboard for Nmbrs SOAP v3 environments.")
+    parser = _Parser(
+        prog="nmbrs-tui", description="Read-only support dashboard for Nmbrs SOAP v3 environments."
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     tui = sub.add_parser("tui", help="open the dashboard (the default)")
     _add_tui_options(tui)
 
-    from tui.commands import check_cmd, config_cmd, demo_server_cmd, requirements_cmd, runs_cmd
+    from tui.headless import check_cmd, config_cmd, demo_server_cmd, requirements_cmd, runs_cmd
 
     check_cmd.add_parser(sub, _add_connection_options)
     config_cmd.add_parser(sub)
@@ -67,14 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_tui_options(parser: argparse.ArgumentParser) -> None:
     _add_connection_options(parser)
-    parser.add_argument("--no-mouse", action="store_true",
-                        help="leave the mouse to the terminal (select text natively over SSH)")
+    parser.add_argument(
+        "--no-mouse",
+        action="store_true",
+        help="leave the mouse to the terminal (select text natively over SSH)",
+    )
     parser.add_argument("--theme", help="Textual theme name (e.g. textual-dark, ansi-dark)")
     parser.set_defaults(handler=_run_tui)
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from tui.commands.tui_cmd import run
+    from tui.dashboard_cmd import run
 
     return run(args)
 

@@ -36,8 +36,7 @@ class LaunchOptions:
     @classmethod
     def from_args(cls, args: Any) -> LaunchOptions:
         names = [f.name for f in dataclasses.fields(cls)]
-        given: dict[str, Any] = {n: getattr(args, n, None) for n in names
-                                 if getattr(args, n, None)}
+        given: dict[str, Any] = {n: getattr(args, n, None) for n in names if getattr(args, n, None)}
         return cls(**given)
 
 
@@ -99,11 +98,17 @@ def describe_error(exc: BaseException) -> tuple[str, str, int | None]:
 
 
 def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> ConnectionInfo:
-    return info.with_(profile=settings.profile_name or "(flags/env)",
-                      environment=settings.environment, base_url=settings.base_url,
-                      host=settings.host, username=settings.username, domain=settings.domain,
-                      domain_source="profile" if settings.domain else "not yet discovered",
-                      scenario=settings.scenario, verify_tls=settings.verify_tls)
+    return info.with_(
+        profile=settings.profile_name or "(flags/env)",
+        environment=settings.environment,
+        base_url=settings.base_url,
+        host=settings.host,
+        username=settings.username,
+        domain=settings.domain,
+        domain_source="profile" if settings.domain else "not yet discovered",
+        scenario=settings.scenario,
+        verify_tls=settings.verify_tls,
+    )
 
 
 class Connector:
@@ -112,8 +117,11 @@ class Connector:
     ``demo_server`` is kept between attempts so a reconnect to the demo reuses the server.
     """
 
-    def __init__(self, report: Callable[[ConnectionInfo], None],
-                 is_cancelled: Callable[[], bool] = lambda: False) -> None:
+    def __init__(
+        self,
+        report: Callable[[ConnectionInfo], None],
+        is_cancelled: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.report = report
         self.is_cancelled = is_cancelled
         self.info = ConnectionInfo()
@@ -124,8 +132,11 @@ class Connector:
         return self.info
 
     # -- step 1: settings ------------------------------------------------------------------
-    def load_settings(self, launch: LaunchOptions, demo_server: Any | None,
-                      ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
+    def load_settings(
+        self,
+        launch: LaunchOptions,
+        demo_server: Any | None,
+    ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
         """Resolve settings (starting the demo server if asked); ``None`` when impossible."""
         from nmbrs_client.config import ConfigError, load_config, resolve_settings
 
@@ -133,8 +144,10 @@ class Connector:
         config: AppConfig | None = None
         try:
             config = load_config(Path(launch.config_path) if launch.config_path else None)
-            self._set(config_path=str(config.path) if config.path else None,
-                      profiles=tuple(sorted(config.profiles)))
+            self._set(
+                config_path=str(config.path) if config.path else None,
+                profiles=tuple(sorted(config.profiles)),
+            )
         except ConfigError as exc:
             if not launch.demo:
                 self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
@@ -142,8 +155,11 @@ class Connector:
         if launch.demo:
             return self._demo_settings(launch, demo_server, config)
         assert config is not None
-        overrides = {"base_url": launch.base_url, "username": launch.username,
-                     "domain": launch.domain}
+        overrides = {
+            "base_url": launch.base_url,
+            "username": launch.username,
+            "domain": launch.domain,
+        }
         try:
             settings = resolve_settings(config, profile=launch.profile, overrides=overrides)
         except ConfigError as exc:
@@ -153,9 +169,12 @@ class Connector:
         self.info = settings_from_info(self.info, settings)
         return settings, config, demo_server
 
-    def _demo_settings(self, launch: LaunchOptions, demo_server: Any | None,
-                       config: AppConfig | None,
-                       ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
+    def _demo_settings(
+        self,
+        launch: LaunchOptions,
+        demo_server: Any | None,
+        config: AppConfig | None,
+    ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
         from nmbrs_client.config import demo_settings
 
         scenario = launch.scenario or "healthy"
@@ -164,8 +183,7 @@ class Connector:
             demo_server.stop()
             demo_server = None
         if demo_server is None:
-            self._set(stage=STARTING_DEMO, scenario=scenario, environment="demo",
-                      profile="demo")
+            self._set(stage=STARTING_DEMO, scenario=scenario, environment="demo", profile="demo")
             try:
                 demo_server = start_demo(scenario, launch.latency_ms)
             except Exception as exc:
@@ -185,8 +203,13 @@ class Connector:
         """Verify credentials, discover the domain, count debtors and companies."""
         from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
 
-        self._set(stage=CONNECTING, credentials="checking…", last_error=None,
-                  last_hint=None, fault_code=None)
+        self._set(
+            stage=CONNECTING,
+            credentials="checking…",
+            last_error=None,
+            last_hint=None,
+            fault_code=None,
+        )
         timings: list[float] = []
 
         def timed(fn: Callable[[], Any]) -> Any:
@@ -198,10 +221,15 @@ class Connector:
         def fail(exc: Exception) -> None:
             what, hint, code = describe_error(exc)
             auth = isinstance(exc, NmbrsFault) and exc.category is FaultCategory.AUTHENTICATION
-            self._set(stage=FAILED, last_error=what, last_hint=hint, fault_code=code,
-                      credentials=f"rejected — {what}" if auth else self.info.credentials,
-                      credentials_ok=False if auth else self.info.credentials_ok,
-                      domain_source=client.domain_source)
+            self._set(
+                stage=FAILED,
+                last_error=what,
+                last_hint=hint,
+                fault_code=code,
+                credentials=f"rejected — {what}" if auth else self.info.credentials,
+                credentials_ok=False if auth else self.info.credentials_ok,
+                domain_source=client.domain_source,
+            )
 
         try:
             domain = client.ensure_domain()
@@ -221,9 +249,14 @@ class Connector:
                     fail(exc)
                     return
                 accepted = True  # any other fault means the credentials were accepted
-                self._set(**{f"{what}_note": f"{exc.code}: {exc.text or exc.message}",
-                             "last_error": exc.message, "last_hint": exc.hint,
-                             "fault_code": exc.code})
+                self._set(
+                    **{
+                        f"{what}_note": f"{exc.code}: {exc.text or exc.message}",
+                        "last_error": exc.message,
+                        "last_hint": exc.hint,
+                        "fault_code": exc.code,
+                    }
+                )
             except NmbrsTransportError as exc:
                 fail(exc)
                 return
@@ -234,15 +267,17 @@ class Connector:
             if self.is_cancelled():
                 self._set(stage=CANCELLED)
                 return
-        self._set(stage=CONNECTED,
-                  credentials="accepted" if accepted else self.info.credentials,
-                  credentials_ok=accepted or None,
-                  rtt_ms=min(timings) if timings else None)
+        self._set(
+            stage=CONNECTED,
+            credentials="accepted" if accepted else self.info.credentials,
+            credentials_ok=accepted or None,
+            rtt_ms=min(timings) if timings else None,
+        )
 
 
 def start_demo(scenario: str, latency_ms: int | None) -> Any:
     """Start the embedded demo server in this process (a daemon thread)."""
-    from nmbrs_client.demo.server import start_demo_server
+    from nmbrs_demo.server import start_demo_server
 
     if latency_ms:
         return start_demo_server(scenario, latency_ms=latency_ms)

@@ -62,14 +62,19 @@ def rows_to_csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def rows_to_json(keys: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    return json.dumps([dict(zip(keys, row, strict=False)) for row in rows],
-                      ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps(
+            [dict(zip(keys, row, strict=False)) for row in rows], ensure_ascii=False, indent=2
+        )
+        + "\n"
+    )
 
 
 def rows_to_tsv(rows: Sequence[Sequence[str]]) -> str:
     """Tab-separated lines (what spreadsheets accept from the clipboard)."""
-    return "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row)
-                     for row in rows)
+    return "\n".join(
+        "\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in rows
+    )
 
 
 def export_view(

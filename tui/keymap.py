@@ -104,12 +104,14 @@ def read_keymap(path: Path, known_ids: Iterable[str] | None = None) -> KeymapFil
             unknown.append(binding_id)
         elif not isinstance(keys, str) or not valid_keys(keys):
             result.problems.append(
-                f"{path}: {binding_id!r} must be keys like \"l\" or \"ctrl+l,f2\", got "
-                f"{keys!r}; ignored.")
+                f'{path}: {binding_id!r} must be keys like "l" or "ctrl+l,f2", got '
+                f"{keys!r}; ignored."
+            )
         else:
             result.keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
     if unknown:
         result.problems.append(
             f"{path}: unknown binding id(s) {', '.join(repr(u) for u in sorted(unknown))}; "
-            "ignored. The help screen (?) lists every id.")
+            "ignored. The help screen (?) lists every id."
+        )
     return result

@@ -60,8 +60,14 @@ def jump_targets(cache: dict[tuple[object, ...], object]) -> Iterator[Target]:
                 name = getattr(company, "Name", None) or ""
                 number = getattr(company, "Number", 0)
                 companies[cid] = name
-                yield Target("company", f"{name} (company {number}, id {cid})",
-                             f"{name} {number} {cid}".lower(), cid, None, company)
+                yield Target(
+                    "company",
+                    f"{name} (company {number}, id {cid})",
+                    f"{name} {number} {cid}".lower(),
+                    cid,
+                    None,
+                    company,
+                )
     seen: set[tuple[int, int]] = set()
     for key, value in list(cache.items()):
         if key[:1] not in (("employees",), ("pcsa",)) or len(key) < 2:
@@ -75,12 +81,19 @@ def jump_targets(cache: dict[tuple[object, ...], object]) -> Iterator[Target]:
                 continue
             seen.add((cid, emp_id))
             where = companies.get(cid, f"company {cid}")
-            yield Target("employee", f"{name} (employee {number}, {where})",
-                         f"{name} {number} {emp_id}".lower(), cid, emp_id, row)
+            yield Target(
+                "employee",
+                f"{name} (employee {number}, {where})",
+                f"{name} {number} {emp_id}".lower(),
+                cid,
+                emp_id,
+                row,
+            )
 
 
-def search_targets(targets: Iterator[Target], query: str,
-                   limit: int = MAX_JUMP_HITS) -> list[tuple[float, Target]]:
+def search_targets(
+    targets: Iterator[Target], query: str, limit: int = MAX_JUMP_HITS
+) -> list[tuple[float, Target]]:
     """Substring search; earlier matches and exact numbers score higher."""
     needle = query.strip().lower()
     if not needle:
@@ -127,8 +140,11 @@ class PaneCommands(_ListedCommands):
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         app = cast("NmbrsApp", self.app)
         for spec in PANES:
-            yield (f"Go to {spec.title} ({spec.key})", spec.description,
-                   partial(app.show_pane, spec.id))
+            yield (
+                f"Go to {spec.title} ({spec.key})",
+                spec.description,
+                partial(app.show_pane, spec.id),
+            )
         yield ("Help: keys", "every key and its binding id", app.action_help)
         yield ("Info: versions and config", "what to quote in a ticket", app.action_info)
         yield ("Reconnect", "connect again and reload", app.action_reconnect)
@@ -140,10 +156,16 @@ class ProfileCommands(_ListedCommands):
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         app = cast("NmbrsApp", self.app)
         for name in app.connection_info.profiles:
-            yield (f"Switch profile: {name}", "reconnect with this profile",
-                   partial(app.switch_profile, name))
-        yield ("Switch profile: demo environment", "the embedded demo server",
-               app.action_start_demo)
+            yield (
+                f"Switch profile: {name}",
+                "reconnect with this profile",
+                partial(app.switch_profile, name),
+            )
+        yield (
+            "Switch profile: demo environment",
+            "the embedded demo server",
+            app.action_start_demo,
+        )
 
 
 class JumpCommands(Provider):
@@ -154,6 +176,10 @@ class JumpCommands(Provider):
         if app.session is None:
             return
         for score, target in search_targets(jump_targets(app.session.cache), query):
-            yield Hit(score, _highlight(f"{target.kind.title()}: {target.label}", query),
-                      partial(app.jump_to, target), text=target.label,
-                      help=f"open this {target.kind}")
+            yield Hit(
+                score,
+                _highlight(f"{target.kind.title()}: {target.label}", query),
+                partial(app.jump_to, target),
+                text=target.label,
+                help=f"open this {target.kind}",
+            )

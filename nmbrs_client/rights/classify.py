@@ -33,8 +33,9 @@ class Status(StrEnum):
         return self in MISSING_STATUSES
 
 
-MISSING_STATUSES: frozenset[Status] = frozenset({
-    Status.ENDPOINT_DENIED, Status.NO_DATA_ACCESS, Status.AUTH_FAILED, Status.NO_SUBSCRIPTION})
+MISSING_STATUSES: frozenset[Status] = frozenset(
+    {Status.ENDPOINT_DENIED, Status.NO_DATA_ACCESS, Status.AUTH_FAILED, Status.NO_SUBSCRIPTION}
+)
 
 GLYPHS: dict[Status, str] = {
     Status.ALLOWED: "✓",

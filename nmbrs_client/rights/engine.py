@@ -65,8 +65,9 @@ EMPLOYEES = get_operation("EmployeeService", "List_GetByCompany")
 RUNS = get_operation("CompanyService", "Run_GetList")
 CURRENT_PERIOD = get_operation("CompanyService", "Company_GetCurrentPeriod")
 EMPLOYMENTS = get_operation("EmployeeService", "Employment_GetAll_AllEmployeesByCompany")
-PICSA = get_operation("EmployeeService",
-                      "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany")
+PICSA = get_operation(
+    "EmployeeService", "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany"
+)
 SCHEDULES = get_operation("EmployeeService", "Schedule_GetAll_AllEmployeesByCompany")
 
 # Cheapest first: the column probe is the first allowed of these (then any other required
@@ -197,8 +198,9 @@ class RightsEngine:
         self.named_companies = list(dict.fromkeys(companies)) if companies else None
         self.thorough = thorough
         settings = getattr(client, "settings", None)
-        self.concurrency = max(1, int(concurrency or getattr(settings, "concurrency", 0)
-                                      or DEFAULT_CONCURRENCY))
+        self.concurrency = max(
+            1, int(concurrency or getattr(settings, "concurrency", 0) or DEFAULT_CONCURRENCY)
+        )
         self.on_event = on_event
         self.cancel_event = cancel_event or threading.Event()
         self.clock = clock or datetime.now
@@ -219,13 +221,18 @@ class RightsEngine:
         self.last_year = checked_at.year - 1
         self._saved_domain = getattr(getattr(self.client, "settings", None), "domain", None)
         self._watch(self.client)
-        self._pool = ThreadPoolExecutor(max_workers=self.concurrency,
-                                        thread_name_prefix="nmbrs-rights")
+        self._pool = ThreadPoolExecutor(
+            max_workers=self.concurrency, thread_name_prefix="nmbrs-rights"
+        )
         try:
             self._emit(Phase("account", "credentials, domain, debtors and companies"))
             if self._account():
-                self._emit(Phase("probes", f"{len(self.required)} operations × "
-                                           f"{len(self._companies)} companies"))
+                self._emit(
+                    Phase(
+                        "probes",
+                        f"{len(self.required)} operations × {len(self._companies)} companies",
+                    )
+                )
                 self._probe_default()
                 self._loop()
                 if self.thorough and not self.cancel_event.is_set():
@@ -254,8 +261,11 @@ class RightsEngine:
             notes=list(self._notes),
             right_domain=self._right_domain,
         )
-        self._emit(Phase(self._stopped or "done",
-                         f"{report.calls} calls in {report.elapsed_ms / 1000:.1f} s"))
+        self._emit(
+            Phase(
+                self._stopped or "done", f"{report.calls} calls in {report.elapsed_ms / 1000:.1f} s"
+            )
+        )
         return report
 
     def cancel(self) -> None:
@@ -283,11 +293,13 @@ class RightsEngine:
         self._inflight = 0  # queued or running
         self._running = 0
         self._running_heavy = 0
-        self._pending_heavy: list[tuple[int, int, tuple[str, tuple[tuple[str, int], ...]],
-                                        Operation]] = []
+        self._pending_heavy: list[
+            tuple[int, int, tuple[str, tuple[tuple[str, int], ...]], Operation]
+        ] = []
         self._sequence = 0
-        self._pending: list[tuple[int, int, tuple[str, tuple[tuple[str, int], ...]],
-                                  Operation]] = []
+        self._pending: list[
+            tuple[int, int, tuple[str, tuple[tuple[str, int], ...]], Operation]
+        ] = []
         self._ready: deque[tuple[Callback, _Outcome]] = deque()
         self._env_authenticated = False
         self._lists_without_domain = False
@@ -360,15 +372,22 @@ class RightsEngine:
                 if is_retryable(exc) and attempts <= self.retries:
                     self.cancel_event.wait(self.backoff_s * (2 ** (attempts - 1)))
                     continue
-                return _Outcome(op, params, None, exc,
-                                (time.perf_counter() - started) * 1000, attempts)
+                return _Outcome(
+                    op, params, None, exc, (time.perf_counter() - started) * 1000, attempts
+                )
             duration = (time.perf_counter() - started) * 1000
             if op.returns_pdf:
                 return _Outcome(op, params, None, None, duration, attempts, _pdf_size(result))
             return _Outcome(op, params, result, None, duration, attempts)
 
-    def _request(self, op: Operation, params: dict[str, int], callback: Callback,
-                 priority: int = 0, heavy: bool = False) -> None:
+    def _request(
+        self,
+        op: Operation,
+        params: dict[str, int],
+        callback: Callback,
+        priority: int = 0,
+        heavy: bool = False,
+    ) -> None:
         """Make (or reuse) the call ``op(**params)``; ``callback`` runs on the orchestrator.
 
         Calls wait in a priority queue (lowest ``priority`` first, then first come) and at most
@@ -391,8 +410,9 @@ class RightsEngine:
             self._deliver(key, _Outcome(op, key[1], None, _Cancelled(), 0.0, 0))
             return
         self._sequence += 1
-        heapq.heappush(self._pending_heavy if heavy else self._pending,
-                       (priority, self._sequence, key, op))
+        heapq.heappush(
+            self._pending_heavy if heavy else self._pending, (priority, self._sequence, key, op)
+        )
         self._inflight += 1
         self._dispatch()
 
@@ -405,11 +425,13 @@ class RightsEngine:
         heavy_cap = max(1, self.concurrency // 3)
         while (self._pending or self._pending_heavy) and self._running < self.concurrency:
             heavy = bool(self._pending_heavy) and (
-                self._running_heavy < heavy_cap or not self._pending)
+                self._running_heavy < heavy_cap or not self._pending
+            )
             if not heavy and not self._pending:
                 break
             _priority, _seq, key, op = heapq.heappop(
-                self._pending_heavy if heavy else self._pending)
+                self._pending_heavy if heavy else self._pending
+            )
             self._running += 1
             self._running_heavy += heavy
             future = self._pool.submit(self._call, op, key[1])
@@ -443,8 +465,9 @@ class RightsEngine:
                 outcome = future.result()
             except BaseException as exc:  # cancelled future or a bug in _call
                 op = get_operation(*key[0].split(".", 1))
-                outcome = _Outcome(op, key[1], None,
-                                   _Cancelled() if self.cancel_event.is_set() else exc, 0.0, 0)
+                outcome = _Outcome(
+                    op, key[1], None, _Cancelled() if self.cancel_event.is_set() else exc, 0.0, 0
+                )
             self._deliver(key, outcome)
 
     def _call_now(self, op: Operation, params: dict[str, int] | None = None) -> _Outcome:
@@ -464,8 +487,9 @@ class RightsEngine:
         saved domain they go without one (the element is optional in v3) and are asked again
         with the discovered domain if that alone made them fail.
         """
-        self._lists_without_domain = \
+        self._lists_without_domain = (
             getattr(self.client, "domain_source", "") == "not yet discovered"
+        )
         self._prefetch(DEBTORS, {})
         self._prefetch(COMPANIES, {})
         if not self._credentials():
@@ -486,16 +510,27 @@ class RightsEngine:
             self._env_authenticated = True
             sub = _field(outcome.result, "SubDomain")
             self._subdomain = str(sub) if sub else None
-            self._add_account(AccountResult(
-                "credentials", Status.ALLOWED, "username and token accepted (Environment_Get)",
-                duration_ms=outcome.duration_ms))
+            self._add_account(
+                AccountResult(
+                    "credentials",
+                    Status.ALLOWED,
+                    "username and token accepted (Environment_Get)",
+                    duration_ms=outcome.duration_ms,
+                )
+            )
             if saved and self._subdomain and saved.lower() != self._subdomain.lower():
-                return self._wrong_domain(saved, self._subdomain, "differs from the SubDomain "
-                                          "Environment_Get returns")
+                return self._wrong_domain(
+                    saved, self._subdomain, "differs from the SubDomain Environment_Get returns"
+                )
             if saved:
-                self._add_account(AccountResult(
-                    "domain", Status.ALLOWED, f"saved domain {saved} matches the environment",
-                    value=saved))
+                self._add_account(
+                    AccountResult(
+                        "domain",
+                        Status.ALLOWED,
+                        f"saved domain {saved} matches the environment",
+                        value=saved,
+                    )
+                )
             return True
         return self._environment_fault(outcome, verdict, saved)
 
@@ -508,15 +543,25 @@ class RightsEngine:
                 domain = self.client.ensure_domain()
             except NmbrsFault as fault:
                 verdict = classify(fault)
-                outcome = _Outcome(ENVIRONMENT_GET, (), None, fault,
-                                   (time.perf_counter() - started) * 1000, attempts)
+                outcome = _Outcome(
+                    ENVIRONMENT_GET,
+                    (),
+                    None,
+                    fault,
+                    (time.perf_counter() - started) * 1000,
+                    attempts,
+                )
                 return self._environment_fault(outcome, verdict, None)
             except Exception as exc:
-                if is_retryable(exc) and attempts <= self.retries and \
-                        not self.cancel_event.wait(self.backoff_s * 2 ** (attempts - 1)):
+                if (
+                    is_retryable(exc)
+                    and attempts <= self.retries
+                    and not self.cancel_event.wait(self.backoff_s * 2 ** (attempts - 1))
+                ):
                     continue
-                outcome = _Outcome(ENVIRONMENT_GET, (), None, exc,
-                                   (time.perf_counter() - started) * 1000, attempts)
+                outcome = _Outcome(
+                    ENVIRONMENT_GET, (), None, exc, (time.perf_counter() - started) * 1000, attempts
+                )
                 return self._environment_fault(outcome, classify(exc), None)
             break
         duration = (time.perf_counter() - started) * 1000
@@ -524,80 +569,146 @@ class RightsEngine:
         self._env_authenticated = True
         if domain:
             self._subdomain = domain
-            self._add_account(AccountResult(
-                "credentials", Status.ALLOWED, "username and token accepted (Environment_Get)",
-                duration_ms=duration))
-            self._add_account(AccountResult(
-                "domain", Status.ALLOWED, f"domain {domain} discovered with Environment_Get",
-                value=domain))
+            self._add_account(
+                AccountResult(
+                    "credentials",
+                    Status.ALLOWED,
+                    "username and token accepted (Environment_Get)",
+                    duration_ms=duration,
+                )
+            )
+            self._add_account(
+                AccountResult(
+                    "domain",
+                    Status.ALLOWED,
+                    f"domain {domain} discovered with Environment_Get",
+                    value=domain,
+                )
+            )
             return True
         code = None
         for token in source.replace(";", " ").split():
             if token.isdigit():
                 code = int(token)
                 break
-        status = classify(NmbrsFault("DebtorService.Environment_Get", code, "")).status \
-            if code is not None else Status.NOT_APPLICABLE
-        self._add_account(AccountResult(
-            "environment_get", status,
-            f"Environment_Get did not give a domain ({source}); the check goes on without a "
-            "domain, which Nmbrs accepts", fault_code=code, duration_ms=duration))
+        status = (
+            classify(NmbrsFault("DebtorService.Environment_Get", code, "")).status
+            if code is not None
+            else Status.NOT_APPLICABLE
+        )
+        self._add_account(
+            AccountResult(
+                "environment_get",
+                status,
+                f"Environment_Get did not give a domain ({source}); the check goes on without a "
+                "domain, which Nmbrs accepts",
+                fault_code=code,
+                duration_ms=duration,
+            )
+        )
         return True
 
     def _environment_fault(self, outcome: _Outcome, verdict: Verdict, saved: str | None) -> bool:
         if verdict.status is Status.AUTH_FAILED:
-            self._add_account(AccountResult(
-                "credentials", Status.AUTH_FAILED,
-                "Nmbrs refused the username and token (1001 on Environment_Get, which needs no "
-                "domain): the token was reset or mistyped, or the user was removed",
-                fault_code=verdict.fault_code, duration_ms=outcome.duration_ms, finding=True))
+            self._add_account(
+                AccountResult(
+                    "credentials",
+                    Status.AUTH_FAILED,
+                    "Nmbrs refused the username and token (1001 on Environment_Get, which needs no "
+                    "domain): the token was reset or mistyped, or the user was removed",
+                    fault_code=verdict.fault_code,
+                    duration_ms=outcome.duration_ms,
+                    finding=True,
+                )
+            )
             self._stopped = "auth_failed"
             return False
         if outcome.is_transport or isinstance(outcome.exc, _Cancelled):
-            what = "the check was cancelled before Nmbrs answered" \
-                if isinstance(outcome.exc, _Cancelled) else f"cannot reach Nmbrs: {verdict.message}"
-            self._add_account(AccountResult(
-                "connection", Status.ERROR, what,
-                duration_ms=outcome.duration_ms, finding=True))
+            what = (
+                "the check was cancelled before Nmbrs answered"
+                if isinstance(outcome.exc, _Cancelled)
+                else f"cannot reach Nmbrs: {verdict.message}"
+            )
+            self._add_account(
+                AccountResult(
+                    "connection", Status.ERROR, what, duration_ms=outcome.duration_ms, finding=True
+                )
+            )
             self._stopped = "cancelled" if isinstance(outcome.exc, _Cancelled) else "connect"
             return False
-        self._env_authenticated = verdict.status in (Status.ENDPOINT_DENIED,
-                                                     Status.NO_SUBSCRIPTION)
+        self._env_authenticated = verdict.status in (Status.ENDPOINT_DENIED, Status.NO_SUBSCRIPTION)
         if verdict.status is Status.NO_SUBSCRIPTION:
-            self._add_account(AccountResult(
-                "subscription", Status.NO_SUBSCRIPTION,
-                "the environment has no valid API subscription (1004)",
-                fault_code=verdict.fault_code, duration_ms=outcome.duration_ms, finding=True))
+            self._add_account(
+                AccountResult(
+                    "subscription",
+                    Status.NO_SUBSCRIPTION,
+                    "the environment has no valid API subscription (1004)",
+                    fault_code=verdict.fault_code,
+                    duration_ms=outcome.duration_ms,
+                    finding=True,
+                )
+            )
             return True
-        what = ("Environment_Get is switched off in this user's API template, so the domain "
-                "cannot be discovered") if verdict.status is Status.ENDPOINT_DENIED else \
-            f"Environment_Get failed: {verdict.message}"
-        tail = f"; the saved domain {saved} is used unverified" if saved else \
-            "; the check goes on without a domain"
-        self._add_account(AccountResult(
-            "environment_get", verdict.status, what + tail, fault_code=verdict.fault_code,
-            duration_ms=outcome.duration_ms))
+        what = (
+            (
+                "Environment_Get is switched off in this user's API template, so the domain "
+                "cannot be discovered"
+            )
+            if verdict.status is Status.ENDPOINT_DENIED
+            else f"Environment_Get failed: {verdict.message}"
+        )
+        tail = (
+            f"; the saved domain {saved} is used unverified"
+            if saved
+            else "; the check goes on without a domain"
+        )
+        self._add_account(
+            AccountResult(
+                "environment_get",
+                verdict.status,
+                what + tail,
+                fault_code=verdict.fault_code,
+                duration_ms=outcome.duration_ms,
+            )
+        )
         return True
 
     def _wrong_domain(self, saved: str, right: str | None, why: str) -> bool:
         self._right_domain = right
-        advice = f": use {right}" if right else \
-            ": use the environment's own name (the subdomain of its Nmbrs web address)"
+        advice = (
+            f": use {right}"
+            if right
+            else ": use the environment's own name (the subdomain of its Nmbrs web address)"
+        )
         if self.reconnect is not None:
             went_on = f"with {right}" if right else "without a domain"
-            self._add_account(AccountResult(
-                "domain", Status.AUTH_FAILED,
-                f"the saved domain {saved} is wrong ({why}){advice}; this check went on "
-                f"{went_on}", fault_code=1001, finding=True, value=right))
+            self._add_account(
+                AccountResult(
+                    "domain",
+                    Status.AUTH_FAILED,
+                    f"the saved domain {saved} is wrong ({why}){advice}; this check went on "
+                    f"{went_on}",
+                    fault_code=1001,
+                    finding=True,
+                    value=right,
+                )
+            )
             self._reconnected = True
             self._loop()  # lists asked with the wrong domain: let them end, then forget them
             self._cache.clear()
             self.client = self.reconnect(right)
             self._watch(self.client)
             return True
-        self._add_account(AccountResult(
-            "domain", Status.AUTH_FAILED, f"the saved domain {saved} is wrong ({why}){advice}",
-            fault_code=1001, finding=True, value=right))
+        self._add_account(
+            AccountResult(
+                "domain",
+                Status.AUTH_FAILED,
+                f"the saved domain {saved} is wrong ({why}){advice}",
+                fault_code=1001,
+                finding=True,
+                value=right,
+            )
+        )
         self._stopped = "auth_failed"
         return False
 
@@ -616,70 +727,114 @@ class RightsEngine:
         debt, comp = results[DEBTORS.qualified_name], results[COMPANIES.qualified_name]
         for op, outcome in ((DEBTORS, debt), (COMPANIES, comp)):
             if op.qualified_name in self._required_names:
-                self._rows[op.qualified_name] = _Known(outcome.verdict, None, op.qualified_name,
-                                                       outcome.duration_ms)
+                self._rows[op.qualified_name] = _Known(
+                    outcome.verdict, None, op.qualified_name, outcome.duration_ms
+                )
         statuses = {debt.verdict.status, comp.verdict.status}
-        if Status.AUTH_FAILED in statuses and sent_without_domain and self._env_authenticated \
-                and getattr(self.client, "domain", None):
+        if (
+            Status.AUTH_FAILED in statuses
+            and sent_without_domain
+            and self._env_authenticated
+            and getattr(self.client, "domain", None)
+        ):
             # Asked without a domain while Environment_Get was still finding it: ask again.
             self._cache.clear()
             return self._lists()
         if Status.AUTH_FAILED in statuses:
             saved = self.client.domain
             if self._env_authenticated and saved and not self._reconnected:
-                right = self._subdomain if self._subdomain and \
-                    self._subdomain.lower() != saved.lower() else None
+                right = (
+                    self._subdomain
+                    if self._subdomain and self._subdomain.lower() != saved.lower()
+                    else None
+                )
                 if right is not None or self._subdomain is None:
                     if not self._wrong_domain(
-                            saved, right, "calls with it answer 1001 while Environment_Get, "
-                            "which needs no domain, accepts the username and token"):
+                        saved,
+                        right,
+                        "calls with it answer 1001 while Environment_Get, "
+                        "which needs no domain, accepts the username and token",
+                    ):
                         return None, None
                     self._cache.clear()
                     return self._lists()
-            self._add_account(AccountResult(
-                "credentials", Status.AUTH_FAILED,
-                "Nmbrs refused the username, token or domain (1001 on the debtor and company "
-                "lists)", fault_code=1001, finding=True))
+            self._add_account(
+                AccountResult(
+                    "credentials",
+                    Status.AUTH_FAILED,
+                    "Nmbrs refused the username, token or domain (1001 on the debtor and company "
+                    "lists)",
+                    fault_code=1001,
+                    finding=True,
+                )
+            )
             self._stopped = "auth_failed"
             return None, None
         if Status.NO_SUBSCRIPTION in statuses and not (debt.ok or comp.ok):
             self._no_subscription = True
             if not any(a.check == "subscription" for a in self._account_results):
-                self._add_account(AccountResult(
-                    "subscription", Status.NO_SUBSCRIPTION,
-                    "the environment has no valid API subscription (1004 on the debtor and "
-                    "company lists): a commercial matter with Nmbrs", fault_code=1004,
-                    finding=True))
+                self._add_account(
+                    AccountResult(
+                        "subscription",
+                        Status.NO_SUBSCRIPTION,
+                        "the environment has no valid API subscription (1004 on the debtor and "
+                        "company lists): a commercial matter with Nmbrs",
+                        fault_code=1004,
+                        finding=True,
+                    )
+                )
             return [], None
         if debt.is_transport and comp.is_transport:
-            self._add_account(AccountResult(
-                "connection", Status.ERROR, f"cannot read the company list: {comp.verdict.message}",
-                finding=True))
+            self._add_account(
+                AccountResult(
+                    "connection",
+                    Status.ERROR,
+                    f"cannot read the company list: {comp.verdict.message}",
+                    finding=True,
+                )
+            )
             self._stopped = "connect"
             return None, None
         debtor_ids: list[int] | None = None
         if debt.ok:
             debtor_ids = _ids(debt.result, "Id", "ID")
             self._debtor_ids = debtor_ids
-            self._add_account(AccountResult(
-                "debtors", Status.ALLOWED, f"{len(debtor_ids)} debtor(s) visible",
-                duration_ms=debt.duration_ms, value=str(len(debtor_ids))))
+            self._add_account(
+                AccountResult(
+                    "debtors",
+                    Status.ALLOWED,
+                    f"{len(debtor_ids)} debtor(s) visible",
+                    duration_ms=debt.duration_ms,
+                    value=str(len(debtor_ids)),
+                )
+            )
         else:
-            self._add_account(AccountResult(
-                "debtors", debt.verdict.status,
-                f"DebtorService.List_GetAll: {debt.verdict.message or debt.verdict.status}",
-                fault_code=debt.verdict.fault_code, duration_ms=debt.duration_ms))
+            self._add_account(
+                AccountResult(
+                    "debtors",
+                    debt.verdict.status,
+                    f"DebtorService.List_GetAll: {debt.verdict.message or debt.verdict.status}",
+                    fault_code=debt.verdict.fault_code,
+                    duration_ms=debt.duration_ms,
+                )
+            )
         companies: list[CompanyRef] | None = None
         if comp.ok:
             companies = self._company_refs(comp.result, None)
-            self._add_account(AccountResult(
-                "companies", Status.ALLOWED if companies else Status.NO_DATA_ACCESS,
-                f"{len(companies)} compan{'y' if len(companies) == 1 else 'ies'} visible "
-                "(CompanyService.List_GetAll)" if companies else
-                "this user sees no company at all (CompanyService.List_GetAll is empty): give "
-                "it access to the debtors/companies of the integration",
-                duration_ms=comp.duration_ms, value=str(len(companies)),
-                finding=not companies and not self.named_companies))
+            self._add_account(
+                AccountResult(
+                    "companies",
+                    Status.ALLOWED if companies else Status.NO_DATA_ACCESS,
+                    f"{len(companies)} compan{'y' if len(companies) == 1 else 'ies'} visible "
+                    "(CompanyService.List_GetAll)"
+                    if companies
+                    else "this user sees no company at all (CompanyService.List_GetAll is empty): give "
+                    "it access to the debtors/companies of the integration",
+                    duration_ms=comp.duration_ms,
+                    value=str(len(companies)),
+                    finding=not companies and not self.named_companies,
+                )
+            )
         else:
             companies = self._companies_by_debtor(comp)
         return debtor_ids or [], companies
@@ -692,19 +847,30 @@ class RightsEngine:
                 continue
             name = _field(item, "Name")
             debtor = _field(item, "DebtorId")
-            refs.append(CompanyRef(cid, str(name) if name else None,
-                                   debtor if isinstance(debtor, int) else debtor_id, True))
+            refs.append(
+                CompanyRef(
+                    cid,
+                    str(name) if name else None,
+                    debtor if isinstance(debtor, int) else debtor_id,
+                    True,
+                )
+            )
         return refs
 
     def _companies_by_debtor(self, failed: _Outcome) -> list[CompanyRef] | None:
         """CompanyService.List_GetAll failed: try List_GetByDebtor for every visible debtor."""
         reason = f"CompanyService.List_GetAll: {failed.verdict.message or failed.verdict.status}"
         if not self._debtor_ids:
-            self._add_account(AccountResult(
-                "companies", failed.verdict.status,
-                reason + "; no debtor list to fall back on, so which companies are visible is "
-                "unknown", fault_code=failed.verdict.fault_code,
-                duration_ms=failed.duration_ms))
+            self._add_account(
+                AccountResult(
+                    "companies",
+                    failed.verdict.status,
+                    reason + "; no debtor list to fall back on, so which companies are visible is "
+                    "unknown",
+                    fault_code=failed.verdict.fault_code,
+                    duration_ms=failed.duration_ms,
+                )
+            )
             return None
         found: dict[int, list[CompanyRef]] = {}
         errors: list[str] = []
@@ -715,22 +881,33 @@ class RightsEngine:
                     found[debtor_id] = self._company_refs(outcome.result, debtor_id)
                 else:
                     errors.append(f"{debtor_id}: {outcome.verdict.message}")
+
             return done
 
         for debtor_id in self._debtor_ids:
             self._request(COMPANIES_OF_DEBTOR, {"DebtorId": debtor_id}, keep(debtor_id))
         self._loop()
         if errors and not found:
-            self._add_account(AccountResult(
-                "companies", failed.verdict.status,
-                reason + "; CompanyService.List_GetByDebtor failed as well, so which companies "
-                "are visible is unknown", fault_code=failed.verdict.fault_code))
+            self._add_account(
+                AccountResult(
+                    "companies",
+                    failed.verdict.status,
+                    reason + "; CompanyService.List_GetByDebtor failed as well, so which companies "
+                    "are visible is unknown",
+                    fault_code=failed.verdict.fault_code,
+                )
+            )
             return None
         refs = [ref for debtor_id in self._debtor_ids for ref in found.get(debtor_id, [])]
-        self._add_account(AccountResult(
-            "companies", Status.ALLOWED,
-            f"{len(refs)} companies visible (through CompanyService.List_GetByDebtor; "
-            f"{reason})", value=str(len(refs))))
+        self._add_account(
+            AccountResult(
+                "companies",
+                Status.ALLOWED,
+                f"{len(refs)} companies visible (through CompanyService.List_GetByDebtor; "
+                f"{reason})",
+                value=str(len(refs)),
+            )
+        )
         return refs
 
     def _choose_companies(self, visible: list[CompanyRef] | None) -> bool:
@@ -748,39 +925,52 @@ class RightsEngine:
             self._companies = chosen
         else:
             self._companies = list(visible or [])
-        self._emit(CompaniesKnown(tuple(self._companies),
-                                  tuple(op.qualified_name for op in self.required)))
+        self._emit(
+            CompaniesKnown(tuple(self._companies), tuple(op.qualified_name for op in self.required))
+        )
         if self._no_subscription:
-            verdict = Verdict(Status.NO_SUBSCRIPTION, 1004,
-                              "the environment has no valid API subscription")
+            verdict = Verdict(
+                Status.NO_SUBSCRIPTION, 1004, "the environment has no valid API subscription"
+            )
             for company in self._companies:
                 self._cols[company.id] = (verdict, "inferred: 1004 on the account checks", None)
             for op in self.required:
-                self._rows.setdefault(op.qualified_name,
-                                      _Known(verdict, None, "the account checks"))
+                self._rows.setdefault(
+                    op.qualified_name, _Known(verdict, None, "the account checks")
+                )
             self._settle_all()
             self._finish_cells()
             return False
         for company in self._companies:
             if company.visible is False:
                 self._cols[company.id] = (
-                    Verdict(Status.NO_DATA_ACCESS, None,
-                            "company not visible to this user (debtor tag / company filter)"),
-                    "inferred: company not visible in CompanyService.List_GetAll", None)
+                    Verdict(
+                        Status.NO_DATA_ACCESS,
+                        None,
+                        "company not visible to this user (debtor tag / company filter)",
+                    ),
+                    "inferred: company not visible in CompanyService.List_GetAll",
+                    None,
+                )
         return bool(self._companies)
 
     # ================================================================== default plan
     def _column_candidates(self) -> list[Operation]:
-        required_company_ops = [op for op in self.required
-                                if op.needs and set(op.needs) <= {"company", "year"}]
+        required_company_ops = [
+            op for op in self.required if op.needs and set(op.needs) <= {"company", "year"}
+        ]
         ordered = list(COLUMN_PREFERENCE)
         ordered += [op for op in required_company_ops if op not in ordered]
-        return [op for op in ordered
-                if self._rows.get(op.qualified_name) is None
-                or self._rows[op.qualified_name].verdict.status is not Status.ENDPOINT_DENIED]
+        return [
+            op
+            for op in ordered
+            if self._rows.get(op.qualified_name) is None
+            or self._rows[op.qualified_name].verdict.status is not Status.ENDPOINT_DENIED
+        ]
 
-    def _company_params(self, op: Operation, company_id: int, year: int | None = None) -> dict[
-            str, int]:
+    def _company_params(
+        self, op: Operation, company_id: int, year: int | None = None
+    ) -> dict[str, int]:
         params: dict[str, int] = {}
         for name in op.param_names:
             lower = name.lower()
@@ -823,17 +1013,24 @@ class RightsEngine:
                 self._set_col(company_id, verdict, PROBED, op, outcome.duration_ms)
                 self._anchor_found(company_id, op, outcome)
             elif verdict.status is Status.ENDPOINT_DENIED:
-                self._set_row(op, _Known(verdict, company_id, op.qualified_name,
-                                         outcome.duration_ms))
+                self._set_row(
+                    op, _Known(verdict, company_id, op.qualified_name, outcome.duration_ms)
+                )
                 self._anchor_search(company_index, tried | {op.qualified_name})
             else:
-                basis = PROBED if op.qualified_name in self._required_names else \
-                    f"inferred from {op.qualified_name} on company {company_id}"
+                basis = (
+                    PROBED
+                    if op.qualified_name in self._required_names
+                    else f"inferred from {op.qualified_name} on company {company_id}"
+                )
                 self._set_col(company_id, verdict, basis, op, outcome.duration_ms)
-                if verdict.status is not Status.NO_DATA_ACCESS and \
-                        op.qualified_name in self._required_names:
-                    self._set_row(op, _Known(verdict, company_id, op.qualified_name,
-                                             outcome.duration_ms))
+                if (
+                    verdict.status is not Status.NO_DATA_ACCESS
+                    and op.qualified_name in self._required_names
+                ):
+                    self._set_row(
+                        op, _Known(verdict, company_id, op.qualified_name, outcome.duration_ms)
+                    )
                 self._anchor_search(company_index + 1, tried)
 
         first = not self._prefetched
@@ -874,20 +1071,31 @@ class RightsEngine:
         Bounded (``SPECULATIVE_COLUMNS``) so a switched-off ``op`` wastes only a few calls;
         the answers are read only once ``op`` has answered on a company in scope.
         """
-        order = [c.id for c in self._companies if c.visible is not False and c.id != after
-                 and c.id not in self._cols]
+        order = [
+            c.id
+            for c in self._companies
+            if c.visible is not False and c.id != after and c.id not in self._cols
+        ]
         for company_id in order[:SPECULATIVE_COLUMNS]:
             self._prefetch(op, self._company_params(op, company_id), priority=1)
 
     def _no_anchor(self, order: list[int], candidates: list[Operation], index: int) -> None:
         """No company could be proven in scope: say why for every row still open."""
         if not candidates:
-            reason = ("every company-level operation that could show whether a company's data "
-                      "is reachable is switched off (1002)")
+            reason = (
+                "every company-level operation that could show whether a company's data "
+                "is reachable is switched off (1002)"
+            )
             for company_id in order:
-                self._cols.setdefault(company_id, (
-                    ALLOWED, "inferred: company visible in CompanyService.List_GetAll (no "
-                    "allowed company-level operation to probe its data with)", None))
+                self._cols.setdefault(
+                    company_id,
+                    (
+                        ALLOWED,
+                        "inferred: company visible in CompanyService.List_GetAll (no "
+                        "allowed company-level operation to probe its data with)",
+                        None,
+                    ),
+                )
             anchor = next((cid for cid in order), None)
             self._notes.append("No allowed operation could probe company data: " + reason)
             if anchor is not None:
@@ -895,28 +1103,38 @@ class RightsEngine:
                 self._launch_rows(anchor)
                 self._settle_all()
                 return
-        reason = "no company in scope to probe on (every company answered with a scope fault " \
-                 "or an error)"
+        reason = (
+            "no company in scope to probe on (every company answered with a scope fault "
+            "or an error)"
+        )
         for op in self.required:
             if op.needs:
-                self._rows.setdefault(op.qualified_name, _Known(
-                    Verdict(Status.NOT_APPLICABLE, None, reason), None, "", note=reason))
+                self._rows.setdefault(
+                    op.qualified_name,
+                    _Known(Verdict(Status.NOT_APPLICABLE, None, reason), None, "", note=reason),
+                )
         self._settle_all()
 
     def _anchor_found(self, company_id: int, op: Operation, outcome: _Outcome) -> None:
         self._anchor = company_id
         self._col_op = op
-        self._notes.append(f"Probe company: {company_id} (first company in scope: "
-                           f"{op.qualified_name} answered)")
+        self._notes.append(
+            f"Probe company: {company_id} (first company in scope: {op.qualified_name} answered)"
+        )
         self._notes.append(f"Column probe: {op.qualified_name} on every company")
         if op.qualified_name in self._required_names:
-            self._set_row(op, _Known(outcome.verdict, company_id, op.qualified_name,
-                                     outcome.duration_ms))
+            self._set_row(
+                op, _Known(outcome.verdict, company_id, op.qualified_name, outcome.duration_ms)
+            )
         self._launch_rows(company_id)
         for company in self._companies:  # after the row probes: they are on the critical path
             if company.id not in self._cols:
-                self._request(op, self._company_params(op, company.id),
-                              self._col_done(company.id, op), priority=1)
+                self._request(
+                    op,
+                    self._company_params(op, company.id),
+                    self._col_done(company.id, op),
+                    priority=1,
+                )
         self._settle_all()
 
     def _col_done(self, company_id: int, op: Operation) -> Callback:
@@ -924,10 +1142,14 @@ class RightsEngine:
             verdict = outcome.verdict
             if verdict.status is Status.ENDPOINT_DENIED:
                 anchor = self._anchor
-                verdict = Verdict(Status.ERROR, 1002,
-                                  f"{op.qualified_name} answered 1002 on this company but not on "
-                                  f"company {anchor}: the data scope could not be established")
+                verdict = Verdict(
+                    Status.ERROR,
+                    1002,
+                    f"{op.qualified_name} answered 1002 on this company but not on "
+                    f"company {anchor}: the data scope could not be established",
+                )
             self._set_col(company_id, verdict, PROBED, op, outcome.duration_ms)
+
         return done
 
     def _launch_rows(self, anchor: int) -> None:
@@ -947,26 +1169,34 @@ class RightsEngine:
 
     def _row_done(self, op: Operation, company_id: int | None) -> Callback:
         def done(outcome: _Outcome) -> None:
-            self._set_row(op, _Known(outcome.verdict, company_id, op.qualified_name,
-                                     outcome.duration_ms))
+            self._set_row(
+                op, _Known(outcome.verdict, company_id, op.qualified_name, outcome.duration_ms)
+            )
+
         return done
 
     def _not_applicable(self, op: Operation, reason: str) -> None:
-        self._set_row(op, _Known(Verdict(Status.NOT_APPLICABLE, None, reason), None, "",
-                                 note=reason))
+        self._set_row(
+            op, _Known(Verdict(Status.NOT_APPLICABLE, None, reason), None, "", note=reason)
+        )
 
     def _probe_debtor_op(self, op: Operation, anchor: int) -> None:
         company = next((c for c in self._companies if c.id == anchor), None)
-        debtor = company.debtor_id if company and company.debtor_id else \
-            (self._debtor_ids[0] if self._debtor_ids else None)
+        debtor = (
+            company.debtor_id
+            if company and company.debtor_id
+            else (self._debtor_ids[0] if self._debtor_ids else None)
+        )
         if debtor is None:
-            self._not_applicable(op, "no debtor id to probe with: DebtorService.List_GetAll "
-                                     "gave none")
+            self._not_applicable(
+                op, "no debtor id to probe with: DebtorService.List_GetAll gave none"
+            )
             return
         self._request(op, {"DebtorId": debtor}, self._row_done(op, None))
 
-    def _employee_params(self, op: Operation, company_id: int, employee_id: int,
-                         run: tuple[int, int] | None = None) -> dict[str, int]:
+    def _employee_params(
+        self, op: Operation, company_id: int, employee_id: int, run: tuple[int, int] | None = None
+    ) -> dict[str, int]:
         params: dict[str, int] = {}
         for name in op.param_names:
             lower = name.lower()
@@ -990,13 +1220,16 @@ class RightsEngine:
                 self._not_applicable(op, reason)
                 return
             company_id, employee_id, _how = hit
-            self._request(op, self._employee_params(op, company_id, employee_id),
-                          self._row_done(op, company_id))
+            self._request(
+                op,
+                self._employee_params(op, company_id, employee_id),
+                self._row_done(op, company_id),
+            )
+
         self._find_employee(found)
 
     # ---------------------------------------------------------------- employee id
-    def _find_employee(self, callback: Callable[[tuple[int, int, str] | None, str], None]
-                       ) -> None:
+    def _find_employee(self, callback: Callable[[tuple[int, int, str] | None, str], None]) -> None:
         if self._employee is not None or self._employee_reason is not None:
             callback(self._employee, self._employee_reason or "")
             return
@@ -1029,8 +1262,11 @@ class RightsEngine:
         sources = self._sources()
         if not sources:
             denied = ", ".join(sorted(self._denied_sources))
-            self._employee_found(None, f"no employee id to probe with: every source of employee "
-                                       f"ids is switched off ({denied})")
+            self._employee_found(
+                None,
+                f"no employee id to probe with: every source of employee "
+                f"ids is switched off ({denied})",
+            )
             return
         while index < limit:
             col = self._cols.get(order[index])
@@ -1041,8 +1277,11 @@ class RightsEngine:
         if index >= limit:
             looked = f"the first {limit}" if limit < len(order) else "all"
             detail = f" ({'; '.join(tried[-3:])})" if tried else ""
-            self._employee_found(None, f"no employee id to probe with: {looked} companies in "
-                                       f"scope have no employees{detail}")
+            self._employee_found(
+                None,
+                f"no employee id to probe with: {looked} companies in "
+                f"scope have no employees{detail}",
+            )
             return
         if source_index >= len(sources):
             source_index = 0
@@ -1055,8 +1294,9 @@ class RightsEngine:
                 names = ("EmployeeID", "EmployeeId", "Id") if op is not EMPLOYEES else ("Id",)
                 ids = _ids(outcome.result, *names)
                 if ids:
-                    self._employee_found((company_id, ids[0],
-                                          f"{op.qualified_name} on company {company_id}"), "")
+                    self._employee_found(
+                        (company_id, ids[0], f"{op.qualified_name} on company {company_id}"), ""
+                    )
                     return
                 tried.append(f"{op.name} on {company_id}: none")
                 self._employee_step(index + 1, source_index, tried)
@@ -1074,22 +1314,28 @@ class RightsEngine:
     def _probe_run_op(self, op: Operation) -> None:
         self._find_run(lambda hit, reason: self._run_found(op, hit, reason))
 
-    def _run_found(self, op: Operation, hit: tuple[int, int, tuple[int, int]] | None,
-                   reason: str) -> None:
+    def _run_found(
+        self, op: Operation, hit: tuple[int, int, tuple[int, int]] | None, reason: str
+    ) -> None:
         if hit is None:
             self._not_applicable(op, reason)
             return
         company_id, employee_id, run = hit
-        self._request(op, self._employee_params(op, company_id, employee_id, run),
-                      self._row_done(op, company_id))
+        self._request(
+            op,
+            self._employee_params(op, company_id, employee_id, run),
+            self._row_done(op, company_id),
+        )
 
-    def _find_run(self, callback: Callable[[tuple[int, int, tuple[int, int]] | None, str], None]
-                  ) -> None:
+    def _find_run(
+        self, callback: Callable[[tuple[int, int, tuple[int, int]] | None, str], None]
+    ) -> None:
         """A (company, employee, (run id, year)) triple: runs of this year, else last year."""
         runs_denied = self._rows.get(RUNS.qualified_name)
         if runs_denied is not None and runs_denied.verdict.status is Status.ENDPOINT_DENIED:
-            callback(None, "no run id to probe with: CompanyService.Run_GetList is switched off "
-                           "(1002)")
+            callback(
+                None, "no run id to probe with: CompanyService.Run_GetList is switched off (1002)"
+            )
             return
 
         def with_employee(hit: tuple[int, int, str] | None, reason: str) -> None:
@@ -1100,16 +1346,26 @@ class RightsEngine:
 
         self._find_employee(with_employee)
 
-    def _run_step(self, company_id: int, employee_id: int, year: int,
-                  callback: Callable[[tuple[int, int, tuple[int, int]] | None, str], None]
-                  ) -> None:
+    def _run_step(
+        self,
+        company_id: int,
+        employee_id: int,
+        year: int,
+        callback: Callable[[tuple[int, int, tuple[int, int]] | None, str], None],
+    ) -> None:
         def done(outcome: _Outcome) -> None:
             verdict = outcome.verdict
             if outcome.ok:
                 runs = [r for r in _as_list(outcome.result) if isinstance(_field(r, "ID"), int)]
                 if runs:
-                    last = max(runs, key=lambda r: (_field(r, "Year") or year,
-                                                    _field(r, "Number") or 0, _field(r, "ID")))
+                    last = max(
+                        runs,
+                        key=lambda r: (
+                            _field(r, "Year") or year,
+                            _field(r, "Number") or 0,
+                            _field(r, "ID"),
+                        ),
+                    )
                     run_id = int(_field(last, "ID"))
                     run_year = int(_field(last, "Year") or year)
                     note = f"Run id: {run_id} ({RUNS.name} {run_year} on company {company_id})"
@@ -1120,17 +1376,26 @@ class RightsEngine:
                 if year == self.this_year:
                     self._run_step(company_id, employee_id, self.last_year, callback)
                     return
-                callback(None, f"no run id to probe with: company {company_id} has no payroll "
-                               f"run in {self.this_year} or {self.last_year} (Run_GetList)")
+                callback(
+                    None,
+                    f"no run id to probe with: company {company_id} has no payroll "
+                    f"run in {self.this_year} or {self.last_year} (Run_GetList)",
+                )
                 return
             if verdict.status is Status.ENDPOINT_DENIED:
-                self._set_row(RUNS, _Known(verdict, company_id, RUNS.qualified_name,
-                                           outcome.duration_ms))
-                callback(None, "no run id to probe with: CompanyService.Run_GetList is switched "
-                               "off (1002)")
+                self._set_row(
+                    RUNS, _Known(verdict, company_id, RUNS.qualified_name, outcome.duration_ms)
+                )
+                callback(
+                    None,
+                    "no run id to probe with: CompanyService.Run_GetList is switched off (1002)",
+                )
                 return
-            callback(None, f"no run id to probe with: Run_GetList on company {company_id} "
-                           f"gave {_fault_text(verdict)} ({verdict.message})")
+            callback(
+                None,
+                f"no run id to probe with: Run_GetList on company {company_id} "
+                f"gave {_fault_text(verdict)} ({verdict.message})",
+            )
 
         self._request(RUNS, self._company_params(RUNS, company_id, year), done)
 
@@ -1138,15 +1403,23 @@ class RightsEngine:
     def _set_row(self, op: Operation, known: _Known) -> None:
         if op.qualified_name not in self._required_names:
             return
-        if op.qualified_name in self._rows and \
-                self._rows[op.qualified_name].verdict.status is not Status.NOT_APPLICABLE:
+        if (
+            op.qualified_name in self._rows
+            and self._rows[op.qualified_name].verdict.status is not Status.NOT_APPLICABLE
+        ):
             return
         self._rows[op.qualified_name] = known
         for company in self._companies:
             self._settle(op, company.id)
 
-    def _set_col(self, company_id: int, verdict: Verdict, basis: str, op: Operation,
-                 duration_ms: float | None) -> None:
+    def _set_col(
+        self,
+        company_id: int,
+        verdict: Verdict,
+        basis: str,
+        op: Operation,
+        duration_ms: float | None,
+    ) -> None:
         if company_id in self._cols:
             return
         if (verdict.status is Status.ALLOWED and basis == PROBED) or basis == PROBED:
@@ -1178,30 +1451,48 @@ class RightsEngine:
         col = self._cols.get(company_id)
         row = self._rows.get(name)
 
-        def cell(status: Status, basis: str, code: int | None = None, message: str = "",
-                 duration: float | None = None) -> CellResult:
-            return CellResult(op.service.value, op.name, company_id, status, basis, code,
-                              message, duration)
+        def cell(
+            status: Status,
+            basis: str,
+            code: int | None = None,
+            message: str = "",
+            duration: float | None = None,
+        ) -> CellResult:
+            return CellResult(
+                op.service.value, op.name, company_id, status, basis, code, message, duration
+            )
 
         # The column probe was this very operation on this company.
         if col is not None and col[1] == f"{PROBED}:{name}":
             verdict = col[0]
-            if verdict.status is Status.ALLOWED or row is None or \
-                    row.verdict.status is not Status.ENDPOINT_DENIED:
+            if (
+                verdict.status is Status.ALLOWED
+                or row is None
+                or row.verdict.status is not Status.ENDPOINT_DENIED
+            ):
                 return cell(verdict.status, PROBED, verdict.fault_code, verdict.message, col[2])
         if row is None:
             return None
         verdict = row.verdict
-        if row.company_id == company_id and row.basis_op == name and \
-                verdict.status is not Status.NOT_APPLICABLE:
-            return cell(verdict.status, PROBED, verdict.fault_code, verdict.message,
-                        row.duration_ms)
-        where = f"on company {row.company_id}" if row.company_id is not None else \
-            "(account-wide call)"
+        if (
+            row.company_id == company_id
+            and row.basis_op == name
+            and verdict.status is not Status.NOT_APPLICABLE
+        ):
+            return cell(
+                verdict.status, PROBED, verdict.fault_code, verdict.message, row.duration_ms
+            )
+        where = (
+            f"on company {row.company_id}" if row.company_id is not None else "(account-wide call)"
+        )
         inferred = f"inferred from {row.basis_op} {where}"
         if verdict.status is Status.ENDPOINT_DENIED:
-            return cell(Status.ENDPOINT_DENIED, inferred, verdict.fault_code,
-                        "switched off in the API template (the same for every company)")
+            return cell(
+                Status.ENDPOINT_DENIED,
+                inferred,
+                verdict.fault_code,
+                "switched off in the API template (the same for every company)",
+            )
         if col is None:
             return None
         col_verdict, col_basis, _ = col
@@ -1211,13 +1502,21 @@ class RightsEngine:
                 basis = f"inferred from {col_basis.split(':', 1)[1]} on company {company_id}"
             return cell(col_verdict.status, basis, col_verdict.fault_code, col_verdict.message)
         if verdict.status is Status.NOT_APPLICABLE:
-            return cell(Status.NOT_APPLICABLE, "not probed: nothing to probe with", None,
-                        row.note or verdict.message)
+            return cell(
+                Status.NOT_APPLICABLE,
+                "not probed: nothing to probe with",
+                None,
+                row.note or verdict.message,
+            )
         if verdict.status is Status.ALLOWED:
             return cell(Status.ALLOWED, inferred)
         if verdict.status is Status.NO_DATA_ACCESS:
-            return cell(Status.ERROR, inferred, verdict.fault_code,
-                        f"not established: the probe {where} gave {_fault_text(verdict)}")
+            return cell(
+                Status.ERROR,
+                inferred,
+                verdict.fault_code,
+                f"not established: the probe {where} gave {_fault_text(verdict)}",
+            )
         message = verdict.message
         if verdict.status is Status.ERROR and not message.startswith("not established"):
             message = f"not established: {message}"
@@ -1229,10 +1528,20 @@ class RightsEngine:
             for company in self._companies:
                 key = (op.qualified_name, company.id)
                 if key not in self._cells:
-                    message = "not established: the check was cancelled" \
-                        if self.cancel_event.is_set() else "not established"
-                    self._cells[key] = CellResult(op.service.value, op.name, company.id,
-                                                  Status.ERROR, "not probed", None, message)
+                    message = (
+                        "not established: the check was cancelled"
+                        if self.cancel_event.is_set()
+                        else "not established"
+                    )
+                    self._cells[key] = CellResult(
+                        op.service.value,
+                        op.name,
+                        company.id,
+                        Status.ERROR,
+                        "not probed",
+                        None,
+                        message,
+                    )
                 if key not in self._emitted:
                     self._emitted.add(key)
                     self._emit(self._cells[key])
@@ -1257,7 +1566,8 @@ class RightsEngine:
         """
         sized = EMPLOYEES.qualified_name not in self._denied_sources and (
             EMPLOYEES.qualified_name in self._required_names
-            or any("employee" in op.needs for op in self.required))
+            or any("employee" in op.needs for op in self.required)
+        )
         heavy: dict[int, list[Operation]] = {}
         for op in self.required:
             if not op.needs:
@@ -1267,21 +1577,30 @@ class RightsEngine:
                 current = self._cells.get(key)
                 if current is not None and current.probed:
                     continue
-                if sized and set(op.needs) <= {"company", "year"} and \
-                        op not in COLUMN_PREFERENCE:
+                if sized and set(op.needs) <= {"company", "year"} and op not in COLUMN_PREFERENCE:
                     heavy.setdefault(company.id, []).append(op)
                 else:
                     self._thorough_cell(op, company)
         for company_id, ops in heavy.items():
-            self._request(EMPLOYEES, self._company_params(EMPLOYEES, company_id),
-                          self._start_heavy(company_id, ops), heavy=True)
+            self._request(
+                EMPLOYEES,
+                self._company_params(EMPLOYEES, company_id),
+                self._start_heavy(company_id, ops),
+                heavy=True,
+            )
 
     def _start_heavy(self, company_id: int, ops: list[Operation]) -> Callback:
         def sized(outcome: _Outcome) -> None:
             size = len(_as_list(outcome.result)) if outcome.ok else 0
             for op in ops:
-                self._request(op, self._company_params(op, company_id),
-                              self._replacer(op, company_id), priority=-size, heavy=True)
+                self._request(
+                    op,
+                    self._company_params(op, company_id),
+                    self._replacer(op, company_id),
+                    priority=-size,
+                    heavy=True,
+                )
+
         return sized
 
     def _replacer(self, op: Operation, company_id: int) -> Callback:
@@ -1290,9 +1609,16 @@ class RightsEngine:
     def _replace(self, op: Operation, company_id: int, outcome: _Outcome) -> None:
         verdict = outcome.verdict
         key = (op.qualified_name, company_id)
-        self._cells[key] = CellResult(op.service.value, op.name, company_id, verdict.status,
-                                      PROBED, verdict.fault_code, verdict.message,
-                                      outcome.duration_ms)
+        self._cells[key] = CellResult(
+            op.service.value,
+            op.name,
+            company_id,
+            verdict.status,
+            PROBED,
+            verdict.fault_code,
+            verdict.message,
+            outcome.duration_ms,
+        )
         self._emitted.add(key)
         self._emit(self._cells[key])
 
@@ -1301,9 +1627,16 @@ class RightsEngine:
         current = self._cells.get(key)
         if current is None:
             return
-        self._cells[key] = CellResult(current.service, current.operation, company_id,
-                                      current.status, f"{current.basis} (thorough: {why})",
-                                      current.fault_code, current.message, current.duration_ms)
+        self._cells[key] = CellResult(
+            current.service,
+            current.operation,
+            company_id,
+            current.status,
+            f"{current.basis} (thorough: {why})",
+            current.fault_code,
+            current.message,
+            current.duration_ms,
+        )
         self._emitted.add(key)
         self._emit(self._cells[key])
 
@@ -1311,15 +1644,17 @@ class RightsEngine:
         needs = set(op.needs)
         company_id = company.id
         if needs <= {"company", "year"}:
-            self._request(op, self._company_params(op, company_id),
-                          lambda o: self._replace(op, company_id, o))
+            self._request(
+                op, self._company_params(op, company_id), lambda o: self._replace(op, company_id, o)
+            )
             return
         if needs == {"debtor"}:
             if company.debtor_id is None:
                 self._keep(op, company_id, "the company's debtor is not known")
                 return
-            self._request(op, {"DebtorId": company.debtor_id},
-                          lambda o: self._replace(op, company_id, o))
+            self._request(
+                op, {"DebtorId": company.debtor_id}, lambda o: self._replace(op, company_id, o)
+            )
             return
 
         def with_employee(employee_id: int | None, why: str) -> None:
@@ -1327,22 +1662,30 @@ class RightsEngine:
                 self._keep(op, company_id, why)
                 return
             if "run" not in needs:
-                self._request(op, self._employee_params(op, company_id, employee_id),
-                              lambda o: self._replace(op, company_id, o))
+                self._request(
+                    op,
+                    self._employee_params(op, company_id, employee_id),
+                    lambda o: self._replace(op, company_id, o),
+                )
                 return
 
             def with_run(run: tuple[int, int] | None, run_why: str) -> None:
                 if run is None:
                     self._keep(op, company_id, run_why)
                     return
-                self._request(op, self._employee_params(op, company_id, employee_id, run),
-                              lambda o: self._replace(op, company_id, o))
+                self._request(
+                    op,
+                    self._employee_params(op, company_id, employee_id, run),
+                    lambda o: self._replace(op, company_id, o),
+                )
+
             self._company_run(company_id, self.this_year, with_run)
 
         self._company_employee(company_id, 0, with_employee)
 
-    def _company_employee(self, company_id: int, source_index: int,
-                          callback: Callable[[int | None, str], None]) -> None:
+    def _company_employee(
+        self, company_id: int, source_index: int, callback: Callable[[int | None, str], None]
+    ) -> None:
         sources = self._sources()
         if source_index >= len(sources):
             callback(None, f"no employee id at company {company_id}")
@@ -1361,28 +1704,44 @@ class RightsEngine:
                 self._denied_sources.add(op.qualified_name)
                 self._company_employee(company_id, source_index + 1, callback)
             else:
-                callback(None, f"no employee id at company {company_id}: {op.name} gave "
-                               f"{_fault_text(outcome.verdict)}")
+                callback(
+                    None,
+                    f"no employee id at company {company_id}: {op.name} gave "
+                    f"{_fault_text(outcome.verdict)}",
+                )
 
         self._request(op, self._company_params(op, company_id), done)
 
-    def _company_run(self, company_id: int, year: int,
-                     callback: Callable[[tuple[int, int] | None, str], None]) -> None:
+    def _company_run(
+        self, company_id: int, year: int, callback: Callable[[tuple[int, int] | None, str], None]
+    ) -> None:
         def done(outcome: _Outcome) -> None:
             if outcome.ok:
                 runs = [r for r in _as_list(outcome.result) if isinstance(_field(r, "ID"), int)]
                 if runs:
-                    last = max(runs, key=lambda r: (_field(r, "Year") or year,
-                                                    _field(r, "Number") or 0, _field(r, "ID")))
+                    last = max(
+                        runs,
+                        key=lambda r: (
+                            _field(r, "Year") or year,
+                            _field(r, "Number") or 0,
+                            _field(r, "ID"),
+                        ),
+                    )
                     callback((int(_field(last, "ID")), int(_field(last, "Year") or year)), "")
                 elif year == self.this_year:
                     self._company_run(company_id, self.last_year, callback)
                 else:
-                    callback(None, f"company {company_id} has no payroll run in "
-                                   f"{self.this_year} or {self.last_year}")
+                    callback(
+                        None,
+                        f"company {company_id} has no payroll run in "
+                        f"{self.this_year} or {self.last_year}",
+                    )
             else:
-                callback(None, f"no run id at company {company_id}: Run_GetList gave "
-                               f"{_fault_text(outcome.verdict)}")
+                callback(
+                    None,
+                    f"no run id at company {company_id}: Run_GetList gave "
+                    f"{_fault_text(outcome.verdict)}",
+                )
 
         self._request(RUNS, self._company_params(RUNS, company_id, year), done)
 

@@ -27,28 +27,45 @@ LANGS = ("en", "nl")
 TEXT_MATRIX_MAX_COMPANIES = 12
 
 SERVICE_LABEL: dict[str, dict[Service, str]] = {
-    "en": {Service.EMPLOYEE: "Employee service", Service.COMPANY: "Company service",
-           Service.DEBTOR: "Debtor service"},
-    "nl": {Service.EMPLOYEE: "Employee service (werknemers)",
-           Service.COMPANY: "Company service (bedrijven)",
-           Service.DEBTOR: "Debtor service (debiteuren)"},
+    "en": {
+        Service.EMPLOYEE: "Employee service",
+        Service.COMPANY: "Company service",
+        Service.DEBTOR: "Debtor service",
+    },
+    "nl": {
+        Service.EMPLOYEE: "Employee service (werknemers)",
+        Service.COMPANY: "Company service (bedrijven)",
+        Service.DEBTOR: "Debtor service (debiteuren)",
+    },
 }
 
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-             "september", "oktober", "november", "december")
+MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 T: dict[str, dict[str, str]] = {
     "en": {
         "title": "Nmbrs API rights check",
         "result": "Result",
         "ok": "Every required operation is allowed for every company checked.",
-        "findings": "Rights or access are missing: make the changes under \"What to change in "
-                    "Nmbrs\".",
+        "findings": 'Rights or access are missing: make the changes under "What to change in '
+        'Nmbrs".',
         "stopped_auth": "Nmbrs refused the login, so the rights could not be checked.",
         "stopped_connect": "Nmbrs could not be reached, so the rights could not be checked.",
         "stopped_cancelled": "The check was cancelled before it finished.",
         "errors_only": "Some rights could not be established (network or server errors): "
-                       "run the check again.",
+        "run the check again.",
         "checked": "What was checked",
         "date": "Date",
         "environment": "Environment",
@@ -59,33 +76,33 @@ T: dict[str, dict[str, str]] = {
         "companies": "Companies",
         "mode": "Mode",
         "mode_default": "default (every operation probed once, every company probed once; the "
-                        "other cells are inferred)",
+        "other cells are inferred)",
         "mode_thorough": "thorough (every cell probed)",
         "calls": "Calls",
         "elapsed": "elapsed",
         "actions": "What to change in Nmbrs",
         "nothing": "Nothing: every required operation is allowed for every company checked.",
         "act_credentials": "Nmbrs does not accept the username and API token. The token was "
-                           "probably reset (or the user removed): log in to Nmbrs as the API "
-                           "user, open User profile → API token, copy the username and the new "
-                           "token, and send them again.",
+        "probably reset (or the user removed): log in to Nmbrs as the API "
+        "user, open User profile → API token, copy the username and the new "
+        "token, and send them again.",
         "act_domain": "Use domain `{domain}` (the saved domain `{saved}` is wrong).",
         "act_domain_unknown": "The saved domain is wrong: use the environment's own name, the "
-                              "part before `.nmbrs.nl` in the address of the Nmbrs web "
-                              "application.",
+        "part before `.nmbrs.nl` in the address of the Nmbrs web "
+        "application.",
         "act_subscription": "The Nmbrs environment has no valid API subscription (error 1004). "
-                            "This is a commercial matter: contact Nmbrs to activate the API.",
+        "This is a commercial matter: contact Nmbrs to activate the API.",
         "act_template": "In Nmbrs: Settings → Template users → <your API template> → API → "
-                        "{service} → enable {ops}.",
+        "{service} → enable {ops}.",
         "act_template_note": "Changes to a template apply at once to every user with that "
-                             "template.",
+        "template.",
         "act_scope": "Give this user access to {what} (debtor tag for an accountant login, "
-                     "company filter for a client login).",
+        "company filter for a client login).",
         "act_no_companies": "This user cannot see any company: give it access to the "
-                            "debtors/companies of the integration (debtor tag or company "
-                            "filter).",
+        "debtors/companies of the integration (debtor tag or company "
+        "filter).",
         "act_errors": "{n} result(s) could not be established because of network or server "
-                      "errors; run the check again.",
+        "errors; run the check again.",
         "act_na": "Not checked for lack of data: {what}.",
         "endpoint_rights": "Endpoint rights (API template: the same for every company)",
         "data_access": "Data access per company",
@@ -98,23 +115,23 @@ T: dict[str, dict[str, str]] = {
         "account": "Account",
         "account_advice": "About the API account",
         "advice_dedicated": "Use a dedicated API account for the integration, not a person's "
-                            "own login: personal logins are bound to two-factor authentication, "
-                            "which blocks an integration and delays support.",
+        "own login: personal logins are bound to two-factor authentication, "
+        "which blocks an integration and delays support.",
         "advice_master": "The account must be a master company login (Masterbedrijfslogin) "
-                         "with the right to create API tokens; give it its own API template "
-                         "so its rights can be tracked.",
+        "with the right to create API tokens; give it its own API template "
+        "so its rights can be tracked.",
         "soap": "SOAP end of support",
         "soap_text": "Nmbrs stops supporting the SOAP API on {date}: {days} days after this "
-                     "check. Integrations must move to the Nmbrs REST API before then.",
+        "check. Integrations must move to the Nmbrs REST API before then.",
         "soap_passed": "Nmbrs stopped supporting the SOAP API on {date} ({days} days before "
-                       "this check).",
+        "this check).",
         "not_listed": "Companies this user cannot see do not appear in its lists; to check "
-                      "one, name it with --company.",
+        "one, name it with --company.",
         "matrix": "Matrix (operations × companies)",
         "more_ok": "… and {n} more companies where every operation is allowed",
         "summary": "Summary",
         "summary_line": "{allowed} allowed, {missing} missing, {errors} errors, {na} not "
-                        "applicable ({cells} cells, {probed} probed)",
+        "applicable ({cells} cells, {probed} probed)",
         "probe_inputs": "Probe inputs",
         "on_companies": "on {n} of {total} companies",
         "company_ok": "all operations allowed",
@@ -124,15 +141,14 @@ T: dict[str, dict[str, str]] = {
         "title": "Controle API-rechten Nmbrs",
         "result": "Uitkomst",
         "ok": "Alle benodigde API-calls zijn toegestaan voor alle gecontroleerde bedrijven.",
-        "findings": "Er ontbreken rechten of toegang: voer de wijzigingen onder \"Wat moet er "
-                    "in Nmbrs worden aangepast\" uit.",
-        "stopped_auth": "Nmbrs weigert de inlog, dus de rechten konden niet worden "
-                        "gecontroleerd.",
+        "findings": 'Er ontbreken rechten of toegang: voer de wijzigingen onder "Wat moet er '
+        'in Nmbrs worden aangepast" uit.',
+        "stopped_auth": "Nmbrs weigert de inlog, dus de rechten konden niet worden gecontroleerd.",
         "stopped_connect": "Nmbrs was niet bereikbaar, dus de rechten konden niet worden "
-                           "gecontroleerd.",
+        "gecontroleerd.",
         "stopped_cancelled": "De controle is afgebroken voordat hij klaar was.",
         "errors_only": "Een deel van de rechten kon niet worden vastgesteld (netwerk- of "
-                       "serverfouten): voer de controle opnieuw uit.",
+        "serverfouten): voer de controle opnieuw uit.",
         "checked": "Wat is er gecontroleerd",
         "date": "Datum",
         "environment": "Omgeving",
@@ -143,36 +159,36 @@ T: dict[str, dict[str, str]] = {
         "companies": "Bedrijven",
         "mode": "Werkwijze",
         "mode_default": "standaard (elke API-call één keer getest, elk bedrijf één keer "
-                        "getest; de overige cellen zijn daaruit afgeleid)",
+        "getest; de overige cellen zijn daaruit afgeleid)",
         "mode_thorough": "grondig (elke cel apart getest)",
         "calls": "Aanroepen",
         "elapsed": "duur",
         "actions": "Wat moet er in Nmbrs worden aangepast",
         "nothing": "Niets: alle benodigde API-calls zijn toegestaan voor alle gecontroleerde "
-                   "bedrijven.",
+        "bedrijven.",
         "act_credentials": "Nmbrs accepteert de gebruikersnaam en het API-token niet. "
-                           "Waarschijnlijk is het token opnieuw aangemaakt (of de gebruiker "
-                           "verwijderd): log in Nmbrs in als de API-gebruiker, open "
-                           "Gebruikersprofiel → API-token, kopieer de gebruikersnaam en het "
-                           "nieuwe token en stuur ze opnieuw op.",
+        "Waarschijnlijk is het token opnieuw aangemaakt (of de gebruiker "
+        "verwijderd): log in Nmbrs in als de API-gebruiker, open "
+        "Gebruikersprofiel → API-token, kopieer de gebruikersnaam en het "
+        "nieuwe token en stuur ze opnieuw op.",
         "act_domain": "Gebruik domein `{domain}` (het opgeslagen domein `{saved}` klopt niet).",
         "act_domain_unknown": "Het opgeslagen domein klopt niet: gebruik de naam van de "
-                              "omgeving, het deel vóór `.nmbrs.nl` in het adres van de "
-                              "Nmbrs-webapplicatie.",
+        "omgeving, het deel vóór `.nmbrs.nl` in het adres van de "
+        "Nmbrs-webapplicatie.",
         "act_subscription": "De Nmbrs-omgeving heeft geen geldig API-abonnement (fout 1004). "
-                            "Dat is een commerciële kwestie: neem contact op met Nmbrs om de "
-                            "API te laten activeren.",
+        "Dat is een commerciële kwestie: neem contact op met Nmbrs om de "
+        "API te laten activeren.",
         "act_template": "In Nmbrs: Instellingen → Sjabloongebruikers → <uw API-sjabloon> → "
-                        "API → {service} → zet {ops} aan.",
+        "API → {service} → zet {ops} aan.",
         "act_template_note": "Een wijziging in een sjabloon geldt direct voor alle gebruikers "
-                             "met dat sjabloon.",
+        "met dat sjabloon.",
         "act_scope": "Geef deze gebruiker toegang tot {what} (debiteurtag bij een "
-                     "accountantslogin, bedrijfsfilter bij een klantlogin).",
+        "accountantslogin, bedrijfsfilter bij een klantlogin).",
         "act_no_companies": "Deze gebruiker ziet geen enkel bedrijf: geef hem toegang tot de "
-                            "debiteuren/bedrijven van de koppeling (debiteurtag of "
-                            "bedrijfsfilter).",
+        "debiteuren/bedrijven van de koppeling (debiteurtag of "
+        "bedrijfsfilter).",
         "act_errors": "{n} uitkomst(en) konden niet worden vastgesteld door netwerk- of "
-                      "serverfouten; voer de controle opnieuw uit.",
+        "serverfouten; voer de controle opnieuw uit.",
         "act_na": "Niet gecontroleerd bij gebrek aan gegevens: {what}.",
         "endpoint_rights": "Rechten per API-call (API-sjabloon: gelijk voor alle bedrijven)",
         "data_access": "Toegang tot gegevens per bedrijf",
@@ -185,25 +201,25 @@ T: dict[str, dict[str, str]] = {
         "account": "Account",
         "account_advice": "Over het API-account",
         "advice_dedicated": "Gebruik een apart API-account voor de koppeling, niet de eigen "
-                            "inlog van een medewerker: persoonlijke inlogs hebben "
-                            "tweestapsverificatie, en dat blokkeert een koppeling en vertraagt "
-                            "de ondersteuning.",
+        "inlog van een medewerker: persoonlijke inlogs hebben "
+        "tweestapsverificatie, en dat blokkeert een koppeling en vertraagt "
+        "de ondersteuning.",
         "advice_master": "Het account moet een Masterbedrijfslogin zijn met het recht om "
-                         "API-tokens aan te maken; geef het een eigen API-sjabloon, zodat "
-                         "zichtbaar blijft welke rechten het heeft.",
+        "API-tokens aan te maken; geef het een eigen API-sjabloon, zodat "
+        "zichtbaar blijft welke rechten het heeft.",
         "soap": "Einde ondersteuning SOAP",
         "soap_text": "Nmbrs stopt op {date} met de ondersteuning van de SOAP-API: {days} dagen "
-                     "na deze controle. Koppelingen moeten vóór die datum over naar de "
-                     "REST-API van Nmbrs.",
+        "na deze controle. Koppelingen moeten vóór die datum over naar de "
+        "REST-API van Nmbrs.",
         "soap_passed": "Nmbrs is op {date} gestopt met de ondersteuning van de SOAP-API "
-                       "({days} dagen vóór deze controle).",
+        "({days} dagen vóór deze controle).",
         "not_listed": "Bedrijven die deze gebruiker niet mag zien, staan niet in zijn lijsten; "
-                      "noem ze met --company om ze te controleren.",
+        "noem ze met --company om ze te controleren.",
         "matrix": "Matrix (API-calls × bedrijven)",
         "more_ok": "… en nog {n} bedrijven waar alle API-calls zijn toegestaan",
         "summary": "Samenvatting",
         "summary_line": "{allowed} toegestaan, {missing} ontbrekend, {errors} fouten, {na} "
-                        "n.v.t. ({cells} cellen, {probed} direct getest)",
+        "n.v.t. ({cells} cellen, {probed} direct getest)",
         "probe_inputs": "Gebruikt om te testen",
         "on_companies": "bij {n} van {total} bedrijven",
         "company_ok": "alle API-calls toegestaan",
@@ -236,6 +252,7 @@ def badge(status: Status, lang: str = "en") -> str:
 
 # ---------------------------------------------------------------------------- analysis
 
+
 @dataclass(frozen=True)
 class Action:
     """One thing the customer must do, with what it applies to."""
@@ -256,9 +273,19 @@ def actions(report: RightsReport) -> list[Action]:
         if account.check == "credentials" and account.status is Status.AUTH_FAILED:
             found.append(Action("credentials"))
         elif account.check == "domain":
-            found.append(Action("domain", items=(report.right_domain or "",
-                                                 str(report.environment.get("saved_domain")
-                                                     or report.environment.get("domain") or ""))))
+            found.append(
+                Action(
+                    "domain",
+                    items=(
+                        report.right_domain or "",
+                        str(
+                            report.environment.get("saved_domain")
+                            or report.environment.get("domain")
+                            or ""
+                        ),
+                    ),
+                )
+            )
         elif account.check == "subscription":
             found.append(Action("subscription"))
         elif account.check == "companies":
@@ -272,25 +299,27 @@ def actions(report: RightsReport) -> list[Action]:
             names.append(cell.operation)
     for service in (Service.EMPLOYEE, Service.COMPANY, Service.DEBTOR):
         if service in denied:
-            found.append(Action("template", service, tuple(sorted(denied[service],
-                                                                  key=str.lower))))
+            found.append(Action("template", service, tuple(sorted(denied[service], key=str.lower))))
     no_access = []
     for company in report.companies:
-        if any(c.company_id == company.id and c.status is Status.NO_DATA_ACCESS
-               for c in report.cells):
+        if any(
+            c.company_id == company.id and c.status is Status.NO_DATA_ACCESS for c in report.cells
+        ):
             no_access.append(company.label())
     if no_access:
         found.append(Action("scope", items=tuple(no_access)))
-    if any(c.status is Status.AUTH_FAILED for c in report.cells) and \
-            not any(a.kind == "credentials" for a in found):
+    if any(c.status is Status.AUTH_FAILED for c in report.cells) and not any(
+        a.kind == "credentials" for a in found
+    ):
         found.append(Action("credentials"))
     errors = report.cells_with(Status.ERROR)
     if errors:
         found.append(Action("errors", items=(str(len(errors)),)))
     na = {c.qualified_name: c.message for c in report.cells_with(Status.NOT_APPLICABLE)}
     if na:
-        found.append(Action("not_applicable",
-                            items=tuple(f"{op} ({why})" for op, why in na.items())))
+        found.append(
+            Action("not_applicable", items=tuple(f"{op} ({why})" for op, why in na.items()))
+        )
     return found
 
 
@@ -299,20 +328,32 @@ def action_text(action: Action, lang: str) -> str:
         return _t(lang, "act_credentials")
     if action.kind == "domain":
         right, saved = action.items
-        return _t(lang, "act_domain", domain=right, saved=saved) if right else \
-            _t(lang, "act_domain_unknown")
+        return (
+            _t(lang, "act_domain", domain=right, saved=saved)
+            if right
+            else _t(lang, "act_domain_unknown")
+        )
     if action.kind == "subscription":
         return _t(lang, "act_subscription")
     if action.kind == "no_companies":
         return _t(lang, "act_no_companies")
     if action.kind == "template" and action.service is not None:
-        return _t(lang, "act_template", service=SERVICE_LABEL[lang][action.service],
-                  ops=", ".join(action.items))
+        return _t(
+            lang,
+            "act_template",
+            service=SERVICE_LABEL[lang][action.service],
+            ops=", ".join(action.items),
+        )
     if action.kind == "scope":
         what = ", ".join(action.items)
         label = _t(lang, "companies").lower()
-        return _t(lang, "act_scope", what=f"{label} {what}" if len(action.items) > 1 else
-                  f"{_t(lang, 'company').lower()} {what}")
+        return _t(
+            lang,
+            "act_scope",
+            what=f"{label} {what}"
+            if len(action.items) > 1
+            else f"{_t(lang, 'company').lower()} {what}",
+        )
     if action.kind == "errors":
         return _t(lang, "act_errors", n=action.items[0])
     return _t(lang, "act_na", what="; ".join(action.items))
@@ -329,9 +370,15 @@ def operation_verdicts(report: RightsReport) -> list[tuple[str, str, Status, str
         cells = [c for c in report.cells if c.qualified_name == op.qualified_name]
         counts = Counter(c.status for c in cells)
         status = Status.ERROR
-        for candidate in (Status.ENDPOINT_DENIED, Status.AUTH_FAILED, Status.NO_SUBSCRIPTION,
-                          Status.ALLOWED, Status.NOT_APPLICABLE, Status.ERROR,
-                          Status.NO_DATA_ACCESS):
+        for candidate in (
+            Status.ENDPOINT_DENIED,
+            Status.AUTH_FAILED,
+            Status.NO_SUBSCRIPTION,
+            Status.ALLOWED,
+            Status.NOT_APPLICABLE,
+            Status.ERROR,
+            Status.NO_DATA_ACCESS,
+        ):
             if counts[candidate]:
                 status = candidate
                 break
@@ -352,8 +399,14 @@ def operation_verdicts(report: RightsReport) -> list[tuple[str, str, Status, str
 def company_verdict(report: RightsReport, company: CompanyRef) -> tuple[Status, list[CellResult]]:
     cells = [c for c in report.cells if c.company_id == company.id]
     statuses = {c.status for c in cells}
-    for status in (Status.NO_DATA_ACCESS, Status.AUTH_FAILED, Status.NO_SUBSCRIPTION,
-                   Status.ERROR, Status.ENDPOINT_DENIED, Status.NOT_APPLICABLE):
+    for status in (
+        Status.NO_DATA_ACCESS,
+        Status.AUTH_FAILED,
+        Status.NO_SUBSCRIPTION,
+        Status.ERROR,
+        Status.ENDPOINT_DENIED,
+        Status.NOT_APPLICABLE,
+    ):
         if status in statuses:
             return status, cells
     return Status.ALLOWED, cells
@@ -396,6 +449,7 @@ def _env_line(report: RightsReport) -> str:
 
 # ---------------------------------------------------------------------------- markdown
 
+
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -410,17 +464,25 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out.append(f"- {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}")
     out.append(f"- {_t(lang, 'environment')}: {_env_line(report)}")
     out.append(f"- {_t(lang, 'api_user')}: {env.get('username') or '-'}")
-    out.append(f"- {_t(lang, 'domain')}: {env.get('domain') or '-'}"
-               + (f" ({env.get('domain_source')})" if env.get("domain_source") else ""))
-    out.append(f"- {_t(lang, 'requirements')}: `{prof.name}`, {prof.title} "
-               f"({len(prof.operations)} {_t(lang, 'operations')})")
+    out.append(
+        f"- {_t(lang, 'domain')}: {env.get('domain') or '-'}"
+        + (f" ({env.get('domain_source')})" if env.get("domain_source") else "")
+    )
+    out.append(
+        f"- {_t(lang, 'requirements')}: `{prof.name}`, {prof.title} "
+        f"({len(prof.operations)} {_t(lang, 'operations')})"
+    )
     names = ", ".join(c.label() for c in report.companies[:10])
     more = f" … (+{len(report.companies) - 10})" if len(report.companies) > 10 else ""
-    out.append(f"- {_t(lang, 'companies')}: {len(report.companies)}"
-               + (f" ({names}{more})" if names else ""))
+    out.append(
+        f"- {_t(lang, 'companies')}: {len(report.companies)}"
+        + (f" ({names}{more})" if names else "")
+    )
     out.append(f"- {_t(lang, 'mode')}: {_mode(report, lang)}")
-    out.append(f"- {_t(lang, 'calls')}: {report.calls}, {_t(lang, 'elapsed')} "
-               f"{report.elapsed_ms / 1000:.1f} s")
+    out.append(
+        f"- {_t(lang, 'calls')}: {report.calls}, {_t(lang, 'elapsed')} "
+        f"{report.elapsed_ms / 1000:.1f} s"
+    )
     out.append("")
     out += [f"## {_t(lang, 'actions')}", ""]
     found = actions(report)
@@ -434,14 +496,16 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     if report.cells:
         total = len(report.companies)
         out += [f"## {_t(lang, 'endpoint_rights')}", ""]
-        out.append(f"| {_t(lang, 'service')} | {_t(lang, 'operation')} | {_t(lang, 'status')} "
-                   f"| {_t(lang, 'basis')} |")
+        out.append(
+            f"| {_t(lang, 'service')} | {_t(lang, 'operation')} | {_t(lang, 'status')} "
+            f"| {_t(lang, 'basis')} |"
+        )
         out.append("|---|---|---|---|")
         for service, name, status, basis, count in operation_verdicts(report):
-            scope = "" if count == total else " " + _t(lang, "on_companies", n=count,
-                                                        total=total)
-            out.append(f"| {service} | {name} | {badge(status, lang)}{scope} | "
-                       f"{_md_escape(basis)} |")
+            scope = "" if count == total else " " + _t(lang, "on_companies", n=count, total=total)
+            out.append(
+                f"| {service} | {name} | {badge(status, lang)}{scope} | {_md_escape(basis)} |"
+            )
         out += ["", f"## {_t(lang, 'data_access')}", ""]
         out.append(f"| {_t(lang, 'company')} | {_t(lang, 'name')} | {_t(lang, 'status')} |")
         out.append("|---|---|---|")
@@ -463,8 +527,9 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
         out.append("")
     out += [f"## {_t(lang, 'account')}", ""]
     for account in report.account:
-        out.append(f"- {badge(account.status, lang)}: {account.check}: "
-                   f"{_md_escape(account.message)}")
+        out.append(
+            f"- {badge(account.status, lang)}: {account.check}: {_md_escape(account.message)}"
+        )
     out.append("")
     out += [f"## {_t(lang, 'account_advice')}", ""]
     out.append(f"- {_t(lang, 'advice_dedicated')}")
@@ -476,6 +541,7 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
 
 # ---------------------------------------------------------------------------- text
 
+
 def _short(name: str, width: int) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
@@ -485,9 +551,11 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     env = report.environment
     prof = report.requirements
     out: list[str] = [f"{_t(lang, 'title')}: {prof.title} [{prof.name}]"]
-    out.append(f"{_t(lang, 'environment')}: {_env_line(report)}  {_t(lang, 'api_user')}: "
-               f"{env.get('username') or '-'}  {_t(lang, 'domain')}: {env.get('domain') or '-'}"
-               f"  {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}")
+    out.append(
+        f"{_t(lang, 'environment')}: {_env_line(report)}  {_t(lang, 'api_user')}: "
+        f"{env.get('username') or '-'}  {_t(lang, 'domain')}: {env.get('domain') or '-'}"
+        f"  {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}"
+    )
     out.append("")
     out.append(_t(lang, "account"))
     for account in report.account:
@@ -497,8 +565,7 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         out.append(_t(lang, "endpoint_rights"))
         total = len(report.companies)
         for service, name, status, basis, count in operation_verdicts(report):
-            scope = "" if count == total else " " + _t(lang, "on_companies", n=count,
-                                                        total=total)
+            scope = "" if count == total else " " + _t(lang, "on_companies", n=count, total=total)
             out.append(f"  {badge(status, lang):<16} {service}.{name}{scope}  [{basis}]")
         out.append("")
         out.extend(_text_matrix(report, lang, width))
@@ -515,13 +582,24 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     summary = report.summary()
     out.append("")
     out.append(f"{_t(lang, 'summary')}: {headline(report, lang)}")
-    out.append("  " + _t(lang, "summary_line", allowed=summary["allowed"],
-                         missing=summary["missing"], errors=summary["errors"],
-                         na=summary["not_applicable"], cells=summary["cells"],
-                         probed=summary["probed"]))
-    out.append(f"  {_t(lang, 'calls')}: {report.calls}  {_t(lang, 'elapsed')}: "
-               f"{report.elapsed_ms / 1000:.2f} s  {_t(lang, 'mode')}: {report.mode}, "
-               f"concurrency {report.concurrency}")
+    out.append(
+        "  "
+        + _t(
+            lang,
+            "summary_line",
+            allowed=summary["allowed"],
+            missing=summary["missing"],
+            errors=summary["errors"],
+            na=summary["not_applicable"],
+            cells=summary["cells"],
+            probed=summary["probed"],
+        )
+    )
+    out.append(
+        f"  {_t(lang, 'calls')}: {report.calls}  {_t(lang, 'elapsed')}: "
+        f"{report.elapsed_ms / 1000:.2f} s  {_t(lang, 'mode')}: {report.mode}, "
+        f"concurrency {report.concurrency}"
+    )
     out.append(f"  {_soap_line(report, lang)}")
     return "\n".join(out) + "\n"
 
@@ -542,9 +620,10 @@ def _text_matrix(report: RightsReport, lang: str, width: int) -> list[str]:
     col_width = max(max(len(badge(s, lang)) for s in Status), 8) + 2
     per_block = max(1, (width - name_width - 4) // col_width)
     for start in range(0, len(companies), per_block):
-        block = companies[start:start + per_block]
+        block = companies[start : start + per_block]
         header = " " * (name_width + 4) + "".join(
-            _short(str(c.id), col_width - 2).ljust(col_width) for c in block)
+            _short(str(c.id), col_width - 2).ljust(col_width) for c in block
+        )
         lines.append(header.rstrip())
         for op in report.requirements.operations:
             row = f"  {_short(op.name, name_width):<{name_width}}  "
@@ -560,14 +639,18 @@ def _text_matrix(report: RightsReport, lang: str, width: int) -> list[str]:
 
 # ---------------------------------------------------------------------------- json
 
+
 def render_json(report: RightsReport) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 def load_schema() -> dict[str, Any]:
     """The JSON schema of :func:`render_json` (``report.schema.json`` in this package)."""
-    text = resources.files("nmbrs_client.rights").joinpath("report.schema.json").read_text(
-        encoding="utf-8")
+    text = (
+        resources.files("nmbrs_client.rights")
+        .joinpath("report.schema.json")
+        .read_text(encoding="utf-8")
+    )
     data: dict[str, Any] = json.loads(text)
     return data
 

@@ -73,15 +73,22 @@ class RequirementProfile:
         """Operations grouped per service, as they are ticked off in the API template editor."""
         groups: list[tuple[Service, list[Operation]]] = []
         for service in SERVICE_ORDER:
-            ops = sorted((op for op in self.operations if op.service is service),
-                         key=lambda op: op.name.lower())
+            ops = sorted(
+                (op for op in self.operations if op.service is service),
+                key=lambda op: op.name.lower(),
+            )
             if ops:
                 groups.append((service, ops))
         return groups
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "description": self.description,
-                "source": self.source, "operations": self.qualified_names}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "source": self.source,
+            "operations": self.qualified_names,
+        }
 
 
 def resolve_operations(names: Iterable[str], where: str) -> tuple[Operation, ...]:
@@ -89,8 +96,9 @@ def resolve_operations(names: Iterable[str], where: str) -> tuple[Operation, ...
     found: list[Operation] = []
     for raw in names:
         if not isinstance(raw, str) or not raw.strip():
-            raise RequirementsError(f"{where}: operation names must be non-empty strings, "
-                                    f"got {raw!r}")
+            raise RequirementsError(
+                f"{where}: operation names must be non-empty strings, got {raw!r}"
+            )
         try:
             op = resolve(raw)
         except UnknownOperationError as exc:
@@ -98,7 +106,7 @@ def resolve_operations(names: Iterable[str], where: str) -> tuple[Operation, ...
             raise RequirementsError(
                 f"{where}: unknown operation {raw.strip()!r}.{closest}",
                 hint="Names are Service.Operation as in Nmbrs' API template editor "
-                     "(`nmbrs-tui requirements show app` lists every operation nmbrs-tui knows)."
+                "(`nmbrs-tui requirements show app` lists every operation nmbrs-tui knows).",
             ) from None
         if op not in found:
             found.append(op)
@@ -109,18 +117,23 @@ def _builtin() -> dict[str, RequirementProfile]:
     integration = RequirementProfile(
         name="integration",
         title="Payroll/HR integration (employee data, payslips, annual statements)",
-        description=("The operations a typical payroll/HR integration reads: employees, "
-                     "personal info, contracts, employments, schedules, departments, functions, "
-                     "bank accounts, payroll runs, payslips and annual statements."),
+        description=(
+            "The operations a typical payroll/HR integration reads: employees, "
+            "personal info, contracts, employments, schedules, departments, functions, "
+            "bank accounts, payroll runs, payslips and annual statements."
+        ),
         operations=resolve_operations(INTEGRATION_OPERATIONS, "built-in profile integration"),
     )
     app = RequirementProfile(
         name="app",
         title="nmbrs-tui itself",
-        description=("Every read-only operation the nmbrs-tui dashboard calls. Environment_Get "
-                     "is checked in the account section."),
-        operations=tuple(op for op in OPERATIONS
-                         if op.qualified_name not in ACCOUNT_ONLY_OPERATIONS),
+        description=(
+            "Every read-only operation the nmbrs-tui dashboard calls. Environment_Get "
+            "is checked in the account section."
+        ),
+        operations=tuple(
+            op for op in OPERATIONS if op.qualified_name not in ACCOUNT_ONLY_OPERATIONS
+        ),
     )
     return {integration.name: integration, app.name: app}
 
@@ -133,18 +146,26 @@ def profile_from_mapping(name: str, data: Mapping[str, Any], source: str) -> Req
     where = f"{source}: requirements '{name}'"
     unknown = sorted(set(data) - {"name", "title", "description", "operations"})
     if unknown:
-        raise RequirementsError(f"{where}: unknown key(s) {', '.join(unknown)} "
-                                "(allowed: title, description, operations)")
+        raise RequirementsError(
+            f"{where}: unknown key(s) {', '.join(unknown)} "
+            "(allowed: title, description, operations)"
+        )
     operations = data.get("operations")
     if not isinstance(operations, list) or not operations:
-        raise RequirementsError(f"{where}: 'operations' must be a non-empty list of "
-                                "Service.Operation names")
+        raise RequirementsError(
+            f"{where}: 'operations' must be a non-empty list of Service.Operation names"
+        )
     title = data.get("title") or name
     description = data.get("description") or ""
     if not isinstance(title, str) or not isinstance(description, str):
         raise RequirementsError(f"{where}: title and description must be strings")
-    return RequirementProfile(name=name, title=title, description=description,
-                              operations=resolve_operations(operations, where), source=source)
+    return RequirementProfile(
+        name=name,
+        title=title,
+        description=description,
+        operations=resolve_operations(operations, where),
+        source=source,
+    )
 
 
 def load_profile_file(path: Path) -> dict[str, RequirementProfile]:
@@ -154,8 +175,9 @@ def load_profile_file(path: Path) -> dict[str, RequirementProfile]:
     except FileNotFoundError:
         raise RequirementsError(f"requirements file {path} does not exist") from None
     except OSError as exc:
-        raise RequirementsError(f"cannot read requirements file {path}: "
-                                f"{exc.strerror or type(exc).__name__}") from None
+        raise RequirementsError(
+            f"cannot read requirements file {path}: {exc.strerror or type(exc).__name__}"
+        ) from None
     except UnicodeDecodeError:
         raise RequirementsError(f"requirements file {path} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
@@ -171,7 +193,8 @@ def load_profile_file(path: Path) -> dict[str, RequirementProfile]:
         raise RequirementsError(
             f"{source}: no requirement profile found",
             hint="Write `title = ...` and `operations = [...]` at the top level, or one "
-                 "[requirements.<name>] table per profile.")
+            "[requirements.<name>] table per profile.",
+        )
     profiles: dict[str, RequirementProfile] = {}
     for name, table in tables.items():
         if not isinstance(table, dict):
@@ -219,13 +242,16 @@ def find_profile(spec: str | None, config: Any = None) -> RequirementProfile:
         found = load_profile_file(path)
         if wanted:
             if wanted not in found:
-                raise RequirementsError(f"{path} has no profile {wanted!r} "
-                                        f"(it has: {', '.join(found)})")
+                raise RequirementsError(
+                    f"{path} has no profile {wanted!r} (it has: {', '.join(found)})"
+                )
             return found[wanted]
         if len(found) == 1:
             return next(iter(found.values()))
-        raise RequirementsError(f"{path} holds several profiles ({', '.join(found)}): "
-                                f"choose one with {path}:NAME")
+        raise RequirementsError(
+            f"{path} holds several profiles ({', '.join(found)}): choose one with {path}:NAME"
+        )
     raise RequirementsError(
         f"unknown requirement profile {name!r} (known: {', '.join(profiles)})",
-        hint="Give a profile name, or the path of a TOML file with title and operations.")
+        hint="Give a profile name, or the path of a TOML file with title and operations.",
+    )

@@ -40,8 +40,12 @@ class CompanyRef:
         return f"{self.id} {self.name}" if self.name else str(self.id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "debtor_id": self.debtor_id,
-                "visible": self.visible}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "debtor_id": self.debtor_id,
+            "visible": self.visible,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,16 @@ class CellResult:
         return self.basis == PROBED
 
     def to_dict(self) -> dict[str, Any]:
-        return {"service": self.service, "operation": self.operation,
-                "company_id": self.company_id, "status": self.status.value,
-                "basis": self.basis, "fault_code": self.fault_code, "message": self.message,
-                "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1)}
+        return {
+            "service": self.service,
+            "operation": self.operation,
+            "company_id": self.company_id,
+            "status": self.status.value,
+            "basis": self.basis,
+            "fault_code": self.fault_code,
+            "message": self.message,
+            "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1),
+        }
 
 
 @dataclass(frozen=True)
@@ -89,9 +99,15 @@ class AccountResult:
     value: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "status": self.status.value, "message": self.message,
-                "fault_code": self.fault_code, "finding": self.finding, "value": self.value,
-                "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1)}
+        return {
+            "check": self.check,
+            "status": self.status.value,
+            "message": self.message,
+            "fault_code": self.fault_code,
+            "finding": self.finding,
+            "value": self.value,
+            "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1),
+        }
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ def _tmux(*args: str) -> str:
 @pytest.fixture
 def tui_session(tmp_path) -> Iterator[tuple[str, Callable[[], str]]]:  # type: ignore[no-untyped-def]
     name = f"nmbrs-e2e-{uuid.uuid4().hex[:8]}"
-    env = (f"XDG_CONFIG_HOME={tmp_path} XDG_DATA_HOME={tmp_path} "
-           f"NMBRS_TUI_CONFIG={tmp_path / 'config.toml'} TERM=xterm-256color")
+    env = (
+        f"XDG_CONFIG_HOME={tmp_path} XDG_DATA_HOME={tmp_path} "
+        f"NMBRS_TUI_CONFIG={tmp_path / 'config.toml'} TERM=xterm-256color"
+    )
     command = f"env {env} {sys.executable} -m tui.cli --demo"
     _tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", os.getcwd(), command)
 
@@ -53,8 +55,10 @@ def _wait_for(capture: Callable[[], str], text: str, timeout: float = 10.0) -> s
 
 def test_demo_dashboard_in_a_real_terminal(tui_session) -> None:  # type: ignore[no-untyped-def]
     name, capture = tui_session
-    assert _tmux("display-message", "-p", "-t", name, "#{window_width}x#{window_height}"
-                 ).strip() == "120x40"
+    assert (
+        _tmux("display-message", "-p", "-t", name, "#{window_width}x#{window_height}").strip()
+        == "120x40"
+    )
     screen = _wait_for(capture, "✓ connected", 15)
     assert "DEMO" in screen and "READ-ONLY" in screen
     assert "6 visible" in screen or "visible" in screen

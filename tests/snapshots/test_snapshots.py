@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import demo_app
 
 SIZES = [(80, 24), (120, 40)]
@@ -27,19 +27,22 @@ async def settle(pilot: Pilot[Any], timeout: float = 30.0) -> None:
     quiet = 0
     while time.monotonic() < deadline and quiet < 3:
         await pilot.pause(0.05)
-        busy = any(w.is_running for w in app.workers) or \
-            (getattr(app, "connection_info", None) is not None and app.connection_info.busy)
+        busy = any(w.is_running for w in app.workers) or (
+            getattr(app, "connection_info", None) is not None and app.connection_info.busy
+        )
         quiet = 0 if busy else quiet + 1
     await pilot.pause()
 
 
 def steps(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     """Connect, then press each key, letting the app settle after every one."""
+
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+
     return run_before
 
 
@@ -56,8 +59,9 @@ PANE_STEPS: dict[str, tuple[str, ...]] = {
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("pane", list(PANE_STEPS))
-def test_pane_snapshot(snap_compare: Any, demo_server: DemoServer, pane: str,
-                       size: tuple[int, int]) -> None:
+def test_pane_snapshot(
+    snap_compare: Any, demo_server: DemoServer, pane: str, size: tuple[int, int]
+) -> None:
     app = demo_app(demo_server, deterministic=True)
     assert snap_compare(app, terminal_size=size, run_before=steps(*PANE_STEPS[pane]))
 

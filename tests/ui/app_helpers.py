@@ -9,7 +9,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from nmbrs_client.config import demo_settings
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.server import DemoServer
 from tui.app import NmbrsApp
 
 
@@ -19,8 +19,12 @@ def demo_app(server: DemoServer, **kwargs: object) -> NmbrsApp:
     return NmbrsApp(settings=settings, **kwargs)  # type: ignore[arg-type]
 
 
-async def wait_for(pilot: Pilot[object], predicate: Callable[[], object],
-                   timeout: float = 10.0, what: str = "condition") -> None:
+async def wait_for(
+    pilot: Pilot[object],
+    predicate: Callable[[], object],
+    timeout: float = 10.0,
+    what: str = "condition",
+) -> None:
     """Poll ``predicate`` between UI refreshes; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -33,9 +37,12 @@ async def wait_for(pilot: Pilot[object], predicate: Callable[[], object],
 
 
 async def wait_connected(pilot: Pilot[object], app: NmbrsApp, timeout: float = 15.0) -> None:
-    await wait_for(pilot, lambda: app.connection_info.stage in ("connected", "failed",
-                                                                "no profile"),
-                   timeout, "the connection to settle")
+    await wait_for(
+        pilot,
+        lambda: app.connection_info.stage in ("connected", "failed", "no profile"),
+        timeout,
+        "the connection to settle",
+    )
 
 
 def screen_text(app: NmbrsApp) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from nmbrs_client.config import demo_settings
-from nmbrs_client.demo import DEMO_TODAY
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo import DEMO_TODAY
+from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.panes.companies import CompaniesPane
@@ -26,14 +26,21 @@ async def open_companies(pilot: Pilot[object], app: NmbrsApp) -> CompaniesPane:
     await wait_connected(pilot, app)
     await pilot.press("3")
     pane = app.query_one(CompaniesPane)
-    await wait_for(pilot, lambda: pane.loaded or "✗" in pane.status_text, 10,
-                   "the companies to load")
+    await wait_for(
+        pilot, lambda: pane.loaded or "✗" in pane.status_text, 10, "the companies to load"
+    )
     return pane
 
 
 async def wait_periods(pilot: Pilot[object], pane: CompaniesPane) -> None:
-    await wait_for(pilot, lambda: not pane.is_loading() and all(
-        row.cells["period"] != "…" for row in pane.table.rows), 10, "the current periods")
+    await wait_for(
+        pilot,
+        lambda: (
+            not pane.is_loading() and all(row.cells["period"] != "…" for row in pane.table.rows)
+        ),
+        10,
+        "the current periods",
+    )
 
 
 async def select_company(pilot: Pilot[object], app: NmbrsApp, company_id: int) -> EmployeesPane:
@@ -44,8 +51,12 @@ async def select_company(pilot: Pilot[object], app: NmbrsApp, company_id: int) -
     await pilot.press("enter")
     employees = app.query_one(EmployeesPane)
     await wait_for(pilot, lambda: app.current_pane == "employees", 5, "the employees pane")
-    await wait_for(pilot, lambda: employees.table.total_count > 0
-                   or "✗" in employees.status_text, 30, "the employees")
+    await wait_for(
+        pilot,
+        lambda: employees.table.total_count > 0 or "✗" in employees.status_text,
+        30,
+        "the employees",
+    )
     return employees
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.panes.calllog import CallLogPane
@@ -19,14 +19,16 @@ async def test_call_log_lists_every_call_of_the_session(demo_server: DemoServer)
         await wait_for(pilot, lambda: len(pane.records) == len(records))
         assert [r.operation for r in pane.records] == [r.operation for r in records]
         assert {"DebtorService.List_GetAll", "CompanyService.List_GetAll"} <= {
-            r.operation for r in records}
+            r.operation for r in records
+        }
         text = screen_text(app)
         assert "CompanyService.List_GetAll" in text and "✓ ok" in text
         assert "demo-token" not in text
         # a call made now (on a worker thread) shows up live
         app.run_worker(lambda: app.session.client.companies(), thread=True)  # type: ignore[union-attr]
-        await wait_for(pilot, lambda: len(pane.records) == len(records) + 1, 10,
-                       "the new call to appear")
+        await wait_for(
+            pilot, lambda: len(pane.records) == len(records) + 1, 10, "the new call to appear"
+        )
 
 
 async def test_filter_and_copy(demo_server: DemoServer) -> None:
@@ -41,8 +43,10 @@ async def test_filter_and_copy(demo_server: DemoServer) -> None:
         assert pane.shown and all("Debtor" in r.operation for r in pane.shown)
         assert len(pane.shown) < len(pane.records)
         await pilot.press("enter", "c")
-        assert app.clipboard.split("\t")[1] == "DebtorService.List_GetAll" or \
-            "DebtorService.List_GetAll" in app.clipboard
+        assert (
+            app.clipboard.split("\t")[1] == "DebtorService.List_GetAll"
+            or "DebtorService.List_GetAll" in app.clipboard
+        )
         assert "demo-token" not in app.clipboard
         await pilot.press("escape")
         await wait_for(pilot, lambda: pane.filter_text == "")

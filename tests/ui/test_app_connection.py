@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
@@ -32,7 +32,8 @@ async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServe
 
 
 async def test_first_frame_does_not_wait_for_the_network(
-        demo_server_factory: DemoServerFactory) -> None:
+    demo_server_factory: DemoServerFactory,
+) -> None:
     slow = demo_server_factory("healthy", latency_ms=400)
     app = demo_app(slow)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -44,7 +45,8 @@ async def test_first_frame_does_not_wait_for_the_network(
 
 
 async def test_bad_token_explains_1001_and_keeps_running(
-        demo_server_factory: DemoServerFactory) -> None:
+    demo_server_factory: DemoServerFactory,
+) -> None:
     app = demo_app(demo_server_factory("bad-token"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
@@ -71,7 +73,8 @@ async def test_missing_rights_still_connects(demo_server_factory: DemoServerFact
 
 
 async def test_restricted_scope_counts_what_the_user_can_see(
-        demo_server_factory: DemoServerFactory) -> None:
+    demo_server_factory: DemoServerFactory,
+) -> None:
     server = demo_server_factory("restricted-scope")
     app = demo_app(server)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -83,7 +86,8 @@ async def test_restricted_scope_counts_what_the_user_can_see(
 
 
 async def test_flaky_connection_settles_with_a_meaningful_state(
-        demo_server_factory: DemoServerFactory) -> None:
+    demo_server_factory: DemoServerFactory,
+) -> None:
     app = demo_app(demo_server_factory("flaky"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app, timeout=30)
@@ -103,8 +107,9 @@ async def test_no_config_explains_and_offers_the_demo(tmp_path: Path) -> None:
         assert "nmbrs-tui config add" in text
         assert "press d" in text
         await pilot.press("d")
-        await wait_for(pilot, lambda: app.connection_info.stage == "connected", 20,
-                       "the demo to connect")
+        await wait_for(
+            pilot, lambda: app.connection_info.stage == "connected", 20, "the demo to connect"
+        )
         assert app.connection_info.environment == "demo"
         assert app.demo_server is not None
 
@@ -119,8 +124,15 @@ async def test_reconnect_checks_again_and_keeps_the_session(demo_server: DemoSer
         calls = len(first.client.call_log.records())
         calllog = app.pane("calllog")
         await pilot.press("r")
-        await wait_for(pilot, lambda: len(first.client.call_log.records()) > calls
-                       and app.connection_info.stage == "connected", 15, "the reconnect")
+        await wait_for(
+            pilot,
+            lambda: (
+                len(first.client.call_log.records()) > calls
+                and app.connection_info.stage == "connected"
+            ),
+            15,
+            "the reconnect",
+        )
         assert app.session is first
         assert app.pane("calllog") is calllog
 
@@ -130,6 +142,5 @@ async def test_escape_cancels_a_slow_connect(demo_server_factory: DemoServerFact
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.connection_info.stage == "cancelled", 5,
-                       "the cancel")
+        await wait_for(pilot, lambda: app.connection_info.stage == "cancelled", 5, "the cancel")
         assert "cancelled" in screen_text(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nmbrs_client.config import demo_settings
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.connect import LaunchOptions
@@ -17,8 +17,11 @@ from tui.screens.info import InfoScreen
 def _app(server: DemoServer, folder: Path, **kwargs: object) -> NmbrsApp:
     """The dashboard with its config (and so keymap.toml) in ``folder``."""
     launch = LaunchOptions(config_path=str(folder / "config.toml"))
-    return NmbrsApp(launch, settings=demo_settings(server.base_url),  # type: ignore[arg-type]
-                    **kwargs)
+    return NmbrsApp(
+        launch,
+        settings=demo_settings(server.base_url),  # type: ignore[arg-type]
+        **kwargs,
+    )
 
 
 def test_keymap_path_is_beside_the_config(tmp_path: Path) -> None:
@@ -27,14 +30,25 @@ def test_keymap_path_is_beside_the_config(tmp_path: Path) -> None:
 
 def test_known_ids_cover_app_panes_screens_and_widgets() -> None:
     ids = known_binding_ids()
-    assert {"app.pane.calllog", "app.refresh", "companies.load_periods", "detail.reveal",
-            "list.filter", "table.down", "rights.export", "help.close"} <= ids
+    assert {
+        "app.pane.calllog",
+        "app.refresh",
+        "companies.load_periods",
+        "detail.reveal",
+        "list.filter",
+        "table.down",
+        "rights.export",
+        "help.close",
+    } <= ids
 
 
 def test_read_keymap_validates_entries(tmp_path: Path) -> None:
     path = tmp_path / "keymap.toml"
-    path.write_text('"app.pane.calllog" = "l"\n"app.help" = "h, f1"\n"no.such" = "x"\n'
-                    '"app.quit" = 3\n"app.info" = ""\n', encoding="utf-8")
+    path.write_text(
+        '"app.pane.calllog" = "l"\n"app.help" = "h, f1"\n"no.such" = "x"\n'
+        '"app.quit" = 3\n"app.info" = ""\n',
+        encoding="utf-8",
+    )
     found = read_keymap(path, {"app.pane.calllog", "app.help", "app.quit", "app.info"})
     assert found.keymap == {"app.pane.calllog": "l", "app.help": "h,f1"}
     text = "\n".join(found.problems)
@@ -44,8 +58,9 @@ def test_read_keymap_validates_entries(tmp_path: Path) -> None:
     assert valid_keys("ctrl+l,question_mark") and not valid_keys("a,,b")
 
 
-async def test_remapped_pane_key_from_the_file_works(demo_server: DemoServer,
-                                                     tmp_path: Path) -> None:
+async def test_remapped_pane_key_from_the_file_works(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     (tmp_path / "keymap.toml").write_text('"app.pane.calllog" = "l"\n', encoding="utf-8")
     app = _app(demo_server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -61,8 +76,7 @@ async def test_remapped_pane_key_from_the_file_works(demo_server: DemoServer,
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = screen_text(app)
         assert "keymap.toml next to config.toml" in text
-        line = next(ln for ln in text.splitlines()
-                    if "app.pane.calllog" in ln and "Call log" in ln)
+        line = next(ln for ln in text.splitlines() if "app.pane.calllog" in ln and "Call log" in ln)
         assert " l " in line and " 6 " not in line
         await pilot.press("escape")
         await pilot.press("i")
@@ -70,10 +84,12 @@ async def test_remapped_pane_key_from_the_file_works(demo_server: DemoServer,
         assert "1 binding(s) remapped" in screen_text(app)
 
 
-async def test_invalid_keymap_is_reported_and_ignored(demo_server: DemoServer,
-                                                      tmp_path: Path) -> None:
-    (tmp_path / "keymap.toml").write_text('"app.pane.calllog" = "l"\n"app.nonsense" = "z"\n',
-                                          encoding="utf-8")
+async def test_invalid_keymap_is_reported_and_ignored(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    (tmp_path / "keymap.toml").write_text(
+        '"app.pane.calllog" = "l"\n"app.nonsense" = "z"\n', encoding="utf-8"
+    )
     app = _app(demo_server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
@@ -85,8 +101,9 @@ async def test_invalid_keymap_is_reported_and_ignored(demo_server: DemoServer,
         assert app.is_running
 
 
-async def test_broken_toml_is_reported_and_default_keys_stay(demo_server: DemoServer,
-                                                            tmp_path: Path) -> None:
+async def test_broken_toml_is_reported_and_default_keys_stay(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     (tmp_path / "keymap.toml").write_text('"app.pane.calllog" = \n[[[', encoding="utf-8")
     app = _app(demo_server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -20,10 +20,10 @@ import pytest
 from textual.pilot import Pilot
 
 from nmbrs_client.config import demo_settings
-from nmbrs_client.demo import DEMO_TODAY
-from nmbrs_client.demo.handlers import Handlers
-from nmbrs_client.demo.scenarios import BUILTIN_SCENARIOS, Scenario
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo import DEMO_TODAY
+from nmbrs_demo.handlers import Handlers
+from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, Scenario
+from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tests.ui.panes_helpers import open_companies, select_company
@@ -48,16 +48,18 @@ HINT_WORDS = {
 
 def break_server(server: DemoServer, kind: str = "html500", *, hold_s: float = 2.0) -> None:
     """From now on every call to ``server`` fails with ``kind`` (until :func:`heal_server`)."""
-    server.scenario = replace(server.scenario, flaky_rate=1.0,
-                              flaky_kinds=frozenset({kind}), flaky_timeout_s=hold_s)
+    server.scenario = replace(
+        server.scenario, flaky_rate=1.0, flaky_kinds=frozenset({kind}), flaky_timeout_s=hold_s
+    )
 
 
 def heal_server(server: DemoServer) -> None:
     server.scenario = replace(server.scenario, flaky_rate=0.0, latency_ms=0)
 
 
-def app_on(server: DemoServer, tmp_path: Path, *, timeout_s: float | None = None,
-           **kwargs: object) -> NmbrsApp:
+def app_on(
+    server: DemoServer, tmp_path: Path, *, timeout_s: float | None = None, **kwargs: object
+) -> NmbrsApp:
     settings = demo_settings(server.base_url, server.scenario.name, download_dir=tmp_path)
     if timeout_s is not None:
         settings = settings.model_copy(update={"timeout_s": timeout_s})
@@ -70,7 +72,8 @@ def has_hint(text: str) -> bool:
 
 
 async def test_connection_pane_shows_failure_keeps_panes_and_recovers(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     app = app_on(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -80,12 +83,13 @@ async def test_connection_pane_shows_failure_keeps_panes_and_recovers(
         break_server(server, "html500")
         await pilot.press("1")
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.connection_info.stage == "failed", 10,
-                       "the failed reconnect")
+        await wait_for(
+            pilot, lambda: app.connection_info.stage == "failed", 10, "the failed reconnect"
+        )
         text = screen_text(app)
         assert "✗ failed" in text
         assert "HTTP error page" in text  # what it means …
-        assert "What to do" in text       # … and what to do
+        assert "What to do" in text  # … and what to do
         # the data panes were not thrown away by the failed attempt
         await pilot.press("3")
         await pilot.pause()
@@ -93,15 +97,15 @@ async def test_connection_pane_shows_failure_keeps_panes_and_recovers(
         heal_server(server)
         await pilot.press("1")
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.connection_info.stage == "connected", 10,
-                       "the reconnect")
+        await wait_for(pilot, lambda: app.connection_info.stage == "connected", 10, "the reconnect")
         assert "✓ connected" in screen_text(app)
         assert app.connection_info.last_error is None
 
 
 @pytest.mark.parametrize("kind", ["html500", "truncated", "reset", "timeout"])
 async def test_companies_pane_keeps_rows_on_failure_and_recovers(
-        demo_server_factory: DemoServerFactory, tmp_path: Path, kind: str) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path, kind: str
+) -> None:
     server = demo_server_factory("healthy")
     app = app_on(server, tmp_path, timeout_s=1.0)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -110,8 +114,12 @@ async def test_companies_pane_keeps_rows_on_failure_and_recovers(
         assert len(names) == len(server.world.companies())
         break_server(server, kind, hold_s=3.0)
         await pilot.press("r")
-        await wait_for(pilot, lambda: "✗" in pane.status_text and not pane.is_loading(), 15,
-                       f"the {kind} failure")
+        await wait_for(
+            pilot,
+            lambda: "✗" in pane.status_text and not pane.is_loading(),
+            15,
+            f"the {kind} failure",
+        )
         status = pane.status_text
         assert has_hint(status), status
         assert HINT_WORDS[kind] in status
@@ -120,15 +128,17 @@ async def test_companies_pane_keeps_rows_on_failure_and_recovers(
         assert next(iter(names)) in screen_text(app)
         heal_server(server)
         await pilot.press("r")
-        await wait_for(pilot, lambda: "✗" not in pane.status_text and not pane.is_loading(),
-                       10, "the recovery")
+        await wait_for(
+            pilot, lambda: "✗" not in pane.status_text and not pane.is_loading(), 10, "the recovery"
+        )
         assert {r.cells["name"] for r in pane.table.rows} == names
         assert "companies of" in pane.status_text
         assert app.is_running
 
 
 async def test_employees_pane_keeps_rows_on_failure_and_recovers(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     company = server.world.companies()[0]
     app = app_on(server, tmp_path)
@@ -141,22 +151,31 @@ async def test_employees_pane_keeps_rows_on_failure_and_recovers(
         first_name = employees.table.rows[0].cells["name"]
         break_server(server, "truncated")
         await pilot.press("r")
-        await wait_for(pilot, lambda: "✗" in employees.status_text
-                       and not employees.is_loading(), 10, "the failure")
+        await wait_for(
+            pilot,
+            lambda: "✗" in employees.status_text and not employees.is_loading(),
+            10,
+            "the failure",
+        )
         assert has_hint(employees.status_text), employees.status_text
         assert "Employees could not be loaded" in employees.status_text
         assert employees.table.total_count == count
         assert first_name in screen_text(app)
         heal_server(server)
         await pilot.press("r")
-        await wait_for(pilot, lambda: "✗" not in employees.status_text
-                       and not employees.is_loading(), 10, "the recovery")
+        await wait_for(
+            pilot,
+            lambda: "✗" not in employees.status_text and not employees.is_loading(),
+            10,
+            "the recovery",
+        )
         assert employees.table.total_count == count
         assert all(r.cells["department"] != "…" for r in employees.table.rows)
 
 
 async def test_payroll_pane_keeps_runs_on_failure_and_recovers(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     company = server.world.companies()[0]
     app = app_on(server, tmp_path)
@@ -169,26 +188,36 @@ async def test_payroll_pane_keeps_runs_on_failure_and_recovers(
         runs = payroll.runs_table.total_count
         payroll.runs_table.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: payroll.people_table.total_count > 0, 10,
-                       "the run's employees")
+        await wait_for(
+            pilot, lambda: payroll.people_table.total_count > 0, 10, "the run's employees"
+        )
         people = payroll.people_table.total_count
         break_server(server, "html500")
         await pilot.press("r")
-        await wait_for(pilot, lambda: "✗" in payroll.status_text
-                       and not payroll.is_loading(), 10, "the failure")
+        await wait_for(
+            pilot,
+            lambda: "✗" in payroll.status_text and not payroll.is_loading(),
+            10,
+            "the failure",
+        )
         assert has_hint(payroll.status_text), payroll.status_text
         assert payroll.runs_table.total_count == runs
         assert payroll.people_table.total_count == people
         heal_server(server)
         await pilot.press("r")
-        await wait_for(pilot, lambda: "✗" not in payroll.status_text
-                       and not payroll.is_loading(), 10, "the recovery")
+        await wait_for(
+            pilot,
+            lambda: "✗" not in payroll.status_text and not payroll.is_loading(),
+            10,
+            "the recovery",
+        )
         assert payroll.runs_table.total_count == runs
         assert payroll.people_table.total_count == people
 
 
 async def test_rights_pane_shows_failure_keeps_matrix_and_recovers(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     app = app_on(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -211,15 +240,17 @@ async def test_rights_pane_shows_failure_keeps_matrix_and_recovers(
         assert len(pane.cells) == len(operations) * len(companies)
         heal_server(server)
         await pilot.press("r")
-        await wait_for(pilot, lambda: pane.report is not None and not pane.running, 40,
-                       "the recovered check")
+        await wait_for(
+            pilot, lambda: pane.report is not None and not pane.running, 40, "the recovered check"
+        )
         assert not pane.error
         assert all(str(c.status) == "allowed" for c in pane.cells.values())
         assert "✓ allowed" in screen_text(app)
 
 
 async def test_call_log_lists_failures_and_recovers(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     app = app_on(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -229,8 +260,12 @@ async def test_call_log_lists_failures_and_recovers(
         await wait_for(pilot, lambda: "✗" in pane.status_text, 10, "the failure")
         await pilot.press("6")
         log = app.query_one(CallLogPane)
-        await wait_for(pilot, lambda: any(r.outcome == "transport" for r in log.records), 5,
-                       "the failed call in the log")
+        await wait_for(
+            pilot,
+            lambda: any(r.outcome == "transport" for r in log.records),
+            5,
+            "the failed call in the log",
+        )
         before = len(log.records)
         text = screen_text(app)
         assert "⚠ network" in text and "failed" in text
@@ -239,8 +274,9 @@ async def test_call_log_lists_failures_and_recovers(
         heal_server(server)
         await pilot.press("3")
         await pilot.press("r")
-        await wait_for(pilot, lambda: "✗" not in pane.status_text and not pane.is_loading(),
-                       10, "the recovery")
+        await wait_for(
+            pilot, lambda: "✗" not in pane.status_text and not pane.is_loading(), 10, "the recovery"
+        )
         await pilot.press("6")
         await pilot.press("r")
         await wait_for(pilot, lambda: len(log.records) > before, 5, "new calls")
@@ -249,7 +285,8 @@ async def test_call_log_lists_failures_and_recovers(
 
 
 async def test_employee_detail_keeps_sections_on_failure_and_recovers(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     company = server.world.companies()[0]
     app = app_on(server, tmp_path)
@@ -260,26 +297,41 @@ async def test_employee_detail_keeps_sections_on_failure_and_recovers(
         employees.table.focus()
         assert employees.table.move_cursor_to_key(first.Id)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, EmployeeDetailScreen)
-                       and len(app.screen.results) == 7, 10, "the detail")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, EmployeeDetailScreen) and len(app.screen.results) == 7,
+            10,
+            "the detail",
+        )
         screen = app.screen
         assert isinstance(screen, EmployeeDetailScreen)
         shown = screen.rendered_text()
         assert "not available" not in shown
         break_server(server, "html500")
         await pilot.press("r")
-        await wait_for(pilot, lambda: len(screen.results) == 7 and not screen.is_loading(),
-                       10, "the failing reload")
+        await wait_for(
+            pilot,
+            lambda: len(screen.results) == 7 and not screen.is_loading(),
+            10,
+            "the failing reload",
+        )
         after = screen.rendered_text()
         assert first.DisplayName and first.DisplayName in after
         assert "HTTP error page" in after  # the failure and its hint are on screen
-        assert "Week" in after              # the schedule loaded before is still shown
+        assert "Week" in after  # the schedule loaded before is still shown
         assert app.screen is screen
         heal_server(server)
         await pilot.press("r")
-        await wait_for(pilot, lambda: len(screen.results) == 7 and not screen.is_loading()
-                       and "HTTP error page" not in screen.rendered_text(), 10,
-                       "the recovery")
+        await wait_for(
+            pilot,
+            lambda: (
+                len(screen.results) == 7
+                and not screen.is_loading()
+                and "HTTP error page" not in screen.rendered_text()
+            ),
+            10,
+            "the recovery",
+        )
         assert screen.rendered_text() == shown
 
 
@@ -291,7 +343,8 @@ def _restricted(server: DemoServer) -> frozenset[int]:
 
 
 async def test_restricted_scope_lists_fewer_companies(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("restricted-scope")
     app = app_on(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -305,7 +358,8 @@ async def test_restricted_scope_lists_fewer_companies(
 
 
 async def test_stale_selection_of_an_out_of_scope_company_explains_2004(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     app = app_on(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -326,14 +380,22 @@ async def test_stale_selection_of_an_out_of_scope_company_explains_2004(
         # pressing r on the companies pane shows the narrowed list
         await pilot.press("3")
         await pilot.press("r")
-        await wait_for(pilot, lambda: pane.loaded and not pane.is_loading()
-                       and pane.table.total_count == len(server.world.companies()) - 2, 10,
-                       "the narrowed list")
+        await wait_for(
+            pilot,
+            lambda: (
+                pane.loaded
+                and not pane.is_loading()
+                and pane.table.total_count == len(server.world.companies()) - 2
+            ),
+            10,
+            "the narrowed list",
+        )
         assert app.is_running
 
 
 async def test_palette_jump_to_an_out_of_scope_company_explains_2004(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     app = app_on(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -351,7 +413,8 @@ async def test_palette_jump_to_an_out_of_scope_company_explains_2004(
 
 
 async def test_app_stays_responsive_while_the_server_never_answers(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("healthy")
     app = app_on(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -373,8 +436,9 @@ async def test_app_stays_responsive_while_the_server_never_answers(
             heal_server(server)
         # after the outage the same pane loads on r
         await pilot.press("r")
-        await wait_for(pilot, lambda: pane.loaded and not pane.is_loading(), 10,
-                       "the load after the outage")
+        await wait_for(
+            pilot, lambda: pane.loaded and not pane.is_loading(), 10, "the load after the outage"
+        )
         assert pane.table.total_count == len(server.world.companies())
 
 
@@ -385,15 +449,21 @@ async def _switches_quickly(pilot: Pilot[object], app: NmbrsApp, keys: list[str]
     for key in keys:
         started = time.perf_counter()
         await pilot.press(key)
-        await wait_for(pilot, lambda k=key: app.current_pane == by_key[k]  # type: ignore[misc]
-                       and app.query_one("#panes").current == by_key[k], 1.0,  # type: ignore[attr-defined]
-                       f"pane {key}")
+        await wait_for(
+            pilot,
+            lambda k=key: (
+                app.current_pane == by_key[k]  # type: ignore[misc]
+                and app.query_one("#panes").current == by_key[k]
+            ),
+            1.0,  # type: ignore[attr-defined]
+            f"pane {key}",
+        )
         assert time.perf_counter() - started < 1.0
 
 
-
-async def _retry_until(pilot: Pilot[object], done: object, failed: object, what: str,
-                       attempts: int = 40) -> int:
+async def _retry_until(
+    pilot: Pilot[object], done: object, failed: object, what: str, attempts: int = 40
+) -> int:
     """Press r until ``done()``; every failure on the way must carry a hint. Returns tries."""
     for attempt in range(attempts):
         await wait_for(pilot, lambda: done() or failed(), 15, what)  # type: ignore[operator]
@@ -404,10 +474,12 @@ async def _retry_until(pilot: Pilot[object], done: object, failed: object, what:
 
 
 async def test_walk_through_every_pane_under_flaky_without_crashing(
-        demo_server_factory: DemoServerFactory, tmp_path: Path) -> None:
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     """The built-in flaky scenario, denser and with short timeouts: r always gets there."""
-    flaky: Scenario = replace(BUILTIN_SCENARIOS["flaky"], flaky_rate=0.45,
-                              flaky_timeout_s=0.3, seed=5)
+    flaky: Scenario = replace(
+        BUILTIN_SCENARIOS["flaky"], flaky_rate=0.45, flaky_timeout_s=0.3, seed=5
+    )
     server = demo_server_factory(flaky)
     app = app_on(server, tmp_path, timeout_s=1.0)
     failures: list[str] = []
@@ -421,27 +493,39 @@ async def test_walk_through_every_pane_under_flaky_without_crashing(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("1")
-        await _retry_until(pilot, lambda: app.connection_info.stage == "connected",
-                           lambda: app.connection_info.stage == "failed"
-                           and failed(f"✗ {app.connection_info.last_error} — "
-                                      f"{app.connection_info.last_hint}"), "connecting")
+        await _retry_until(
+            pilot,
+            lambda: app.connection_info.stage == "connected",
+            lambda: (
+                app.connection_info.stage == "failed"
+                and failed(f"✗ {app.connection_info.last_error} — {app.connection_info.last_hint}")
+            ),
+            "connecting",
+        )
         await pilot.press("3")
         companies = app.query_one(CompaniesPane)
-        await _retry_until(pilot, lambda: companies.loaded and not companies.is_loading(),
-                           lambda: not companies.is_loading() and failed(companies.status_text),
-                           "the companies")
+        await _retry_until(
+            pilot,
+            lambda: companies.loaded and not companies.is_loading(),
+            lambda: not companies.is_loading() and failed(companies.status_text),
+            "the companies",
+        )
         company = server.world.companies()[0]
         employees = await select_company(pilot, app, company.ID)
-        await _retry_until(pilot, lambda: employees.table.total_count > 0
-                           and not employees.is_loading(),
-                           lambda: not employees.is_loading() and failed(employees.status_text),
-                           "the employees")
+        await _retry_until(
+            pilot,
+            lambda: employees.table.total_count > 0 and not employees.is_loading(),
+            lambda: not employees.is_loading() and failed(employees.status_text),
+            "the employees",
+        )
         await pilot.press("5")
         payroll = app.query_one(PayrollPane)
-        await _retry_until(pilot, lambda: payroll.runs_table.total_count > 0
-                           and not payroll.is_loading(),
-                           lambda: not payroll.is_loading() and failed(payroll.status_text),
-                           "the runs")
+        await _retry_until(
+            pilot,
+            lambda: payroll.runs_table.total_count > 0 and not payroll.is_loading(),
+            lambda: not payroll.is_loading() and failed(payroll.status_text),
+            "the runs",
+        )
         await pilot.press("6")
         log = app.query_one(CallLogPane)
         await pilot.press("r")

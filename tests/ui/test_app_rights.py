@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nmbrs_client.demo.scenarios import MISSING_RIGHTS_OPERATIONS
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.scenarios import MISSING_RIGHTS_OPERATIONS
+from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
@@ -14,13 +14,15 @@ async def _run_check(pilot, app: NmbrsApp) -> RightsPane:  # type: ignore[no-unt
     await wait_connected(pilot, app)
     await pilot.press("2")
     pane = app.query_one(RightsPane)
-    await wait_for(pilot, lambda: pane.report is not None or bool(pane.error), 40,
-                   "the rights check")
+    await wait_for(
+        pilot, lambda: pane.report is not None or bool(pane.error), 40, "the rights check"
+    )
     return pane
 
 
 async def test_missing_rights_marks_exactly_the_denied_operations(
-        demo_server_factory: DemoServerFactory) -> None:
+    demo_server_factory: DemoServerFactory,
+) -> None:
     app = demo_app(demo_server_factory("missing-rights"))
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _run_check(pilot, app)
@@ -50,7 +52,8 @@ async def test_missing_rights_marks_exactly_the_denied_operations(
 
 
 async def test_restricted_scope_checks_only_the_companies_in_scope(
-        demo_server_factory: DemoServerFactory) -> None:
+    demo_server_factory: DemoServerFactory,
+) -> None:
     server = demo_server_factory("restricted-scope")
     app = demo_app(server)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -84,12 +87,14 @@ async def test_flaky_never_claims_a_wrong_verdict(demo_server_factory: DemoServe
         pane = app.query_one(RightsPane)
         await wait_for(pilot, lambda: pane.report is not None or bool(pane.error), 90)
         # every right is granted in this scenario: only allowed/error/n-a may appear
-        assert {str(c.status) for c in pane.cells.values()} <= {"allowed", "error",
-                                                                "not_applicable"}
+        assert {str(c.status) for c in pane.cells.values()} <= {
+            "allowed",
+            "error",
+            "not_applicable",
+        }
 
 
-async def test_switch_requirement_set_and_no_rerun_on_pane_switch(
-        demo_server: DemoServer) -> None:
+async def test_switch_requirement_set_and_no_rerun_on_pane_switch(demo_server: DemoServer) -> None:
     app = demo_app(demo_server)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await _run_check(pilot, app)
@@ -122,13 +127,15 @@ async def test_escape_cancels_the_check(demo_server_factory: DemoServerFactory) 
         await pilot.press("escape")
         await wait_for(pilot, lambda: not pane.running, 30, "the check to stop")
         assert pane.report is not None and pane.report.stopped == "cancelled"
-        assert any(str(c.status) != "allowed" and "cancel" in c.message
-                   for c in pane.cells.values())
+        assert any(
+            str(c.status) != "allowed" and "cancel" in c.message for c in pane.cells.values()
+        )
         assert "cancelled" in screen_text(app)
 
 
 async def test_export_writes_markdown_and_json_and_copies(
-        demo_server_factory: DemoServerFactory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    demo_server_factory: DemoServerFactory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     import json
 
     app = demo_app(demo_server_factory("missing-rights"))

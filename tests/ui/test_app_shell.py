@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.panes import PANES
 from tui.screens.error import ErrorScreen

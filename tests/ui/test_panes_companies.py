@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, wait_periods
 from tui.panes.employees import EmployeesPane
@@ -13,7 +13,8 @@ from tui.panes.payroll import PayrollPane
 
 
 async def test_companies_grouped_with_periods_filter_sort_and_open(
-        demo_server: DemoServer, tmp_path: Path) -> None:
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     world = demo_server.world
     app = pane_app(demo_server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -60,8 +61,9 @@ async def test_companies_grouped_with_periods_filter_sort_and_open(
         assert app.query_one(PayrollPane).company == chosen
 
 
-async def test_copy_and_export_keep_to_what_is_shown(demo_server: DemoServer,
-                                                     tmp_path: Path) -> None:
+async def test_copy_and_export_keep_to_what_is_shown(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     app = pane_app(demo_server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_companies(pilot, app)
@@ -86,9 +88,9 @@ async def test_copy_and_export_keep_to_what_is_shown(demo_server: DemoServer,
         assert "Exported" in screen_text(app)
 
 
-async def test_restricted_scope_shows_fewer_companies(demo_server: DemoServer,
-                                                      demo_server_factory, tmp_path: Path
-                                                      ) -> None:  # type: ignore[no-untyped-def]
+async def test_restricted_scope_shows_fewer_companies(
+    demo_server: DemoServer, demo_server_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     server = demo_server_factory("restricted-scope")
     app = pane_app(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -100,9 +102,9 @@ async def test_restricted_scope_shows_fewer_companies(demo_server: DemoServer,
         assert not any(row.cells["period"].startswith("✗") for row in pane.table.rows)
 
 
-async def test_flaky_errors_are_explained_and_r_recovers(demo_server_factory,
-                                                         tmp_path: Path
-                                                         ) -> None:  # type: ignore[no-untyped-def]
+async def test_flaky_errors_are_explained_and_r_recovers(
+    demo_server_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     server = demo_server_factory("flaky")
     app = pane_app(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -111,7 +113,8 @@ async def test_flaky_errors_are_explained_and_r_recovers(demo_server_factory,
         for _ in range(12):
             await wait_for(pilot, lambda: not pane.is_loading(), 30, "the load to settle")
             failed = "✗" in pane.status_text or any(
-                row.cells["period"].startswith("✗") for row in pane.table.rows)
+                row.cells["period"].startswith("✗") for row in pane.table.rows
+            )
             if failed:
                 seen_error = True
                 assert " — " in pane.status_text  # message — hint
@@ -126,8 +129,7 @@ async def test_flaky_errors_are_explained_and_r_recovers(demo_server_factory,
         assert seen_error or pane.table.total_count > 0
 
 
-async def test_small_terminal_80x24_keyboard_only(demo_server: DemoServer,
-                                                  tmp_path: Path) -> None:
+async def test_small_terminal_80x24_keyboard_only(demo_server: DemoServer, tmp_path: Path) -> None:
     from tui.screens.employee_detail import EmployeeDetailScreen
 
     app = pane_app(demo_server, tmp_path)
@@ -141,8 +143,12 @@ async def test_small_terminal_80x24_keyboard_only(demo_server: DemoServer,
         await wait_for(pilot, lambda: employees.table.total_count > 0, 10, "employees")
         employees.table.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, EmployeeDetailScreen)
-                       and len(app.screen.results) == 7, 10, "the detail")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, EmployeeDetailScreen) and len(app.screen.results) == 7,
+            10,
+            "the detail",
+        )
         assert "Personal info" in screen_text(app)
         await pilot.press("G")
         assert "Bank accounts" in screen_text(app)

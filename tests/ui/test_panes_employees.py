@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, select_company
 from tui.panes.employees import ACTIVE, EmployeesPane
@@ -13,20 +13,26 @@ from tui.screens.employee_detail import EmployeeDetailScreen
 from tui.widgets.masking import format_money
 
 
-async def _open_detail(pilot, app, employees: EmployeesPane, employee_id: int
-                       ) -> EmployeeDetailScreen:  # type: ignore[no-untyped-def]
+async def _open_detail(
+    pilot, app, employees: EmployeesPane, employee_id: int
+) -> EmployeeDetailScreen:  # type: ignore[no-untyped-def]
     employees.table.focus()
     assert employees.table.move_cursor_to_key(employee_id)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, EmployeeDetailScreen)
-                   and len(app.screen.results) == 7, 10, "the employee detail")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, EmployeeDetailScreen) and len(app.screen.results) == 7,
+        10,
+        "the employee detail",
+    )
     screen = app.screen
     assert isinstance(screen, EmployeeDetailScreen)
     return screen
 
 
 async def test_detail_masks_until_revealed_and_forgets_on_leaving(
-        demo_server: DemoServer, tmp_path: Path) -> None:
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     world = demo_server.world
     company = world.companies()[0]
     app = pane_app(demo_server, tmp_path)
@@ -42,8 +48,11 @@ async def test_detail_masks_until_revealed_and_forgets_on_leaving(
         assert row.cells["department"] == _label(world.department(first.Id))
         assert row.cells["function"] == _label(world.function(first.Id))
 
-        pcsa = next(p for p in world.personal_info_contract_salary_address(company.ID)
-                    if p.EmployeeID == first.Id)
+        pcsa = next(
+            p
+            for p in world.personal_info_contract_salary_address(company.ID)
+            if p.EmployeeID == first.Id
+        )
         banks = world.bank_accounts(first.Id)
         assert pcsa.BSN and pcsa.SalaryValue is not None and banks and banks[0].IBAN
         secrets = [pcsa.BSN, format_money(pcsa.SalaryValue), banks[0].IBAN]
@@ -70,8 +79,9 @@ async def test_detail_masks_until_revealed_and_forgets_on_leaving(
             assert secret not in again
 
 
-async def test_five_thousand_employees_load_and_filter(demo_server: DemoServer,
-                                                       tmp_path: Path) -> None:
+async def test_five_thousand_employees_load_and_filter(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     world = demo_server.world
     big = world.big_company_id()
     app = pane_app(demo_server, tmp_path)
@@ -80,13 +90,20 @@ async def test_five_thousand_employees_load_and_filter(demo_server: DemoServer,
         employees = await select_company(pilot, app, big)
         table = employees.table
         assert table.total_count == 5000
-        await wait_for(pilot, lambda: all(r.cells["active"] != "…" for r in table.rows[:50]),
-                       30, "the employments")
+        await wait_for(
+            pilot,
+            lambda: all(r.cells["active"] != "…" for r in table.rows[:50]),
+            30,
+            "the employments",
+        )
         # Only the rows on screen get department/function: no 10,000 calls unasked.
         await wait_for(pilot, lambda: not employees.is_loading(), 20, "the on-screen fill")
         client = app.session.client  # type: ignore[union-attr]
-        detail_calls = [r for r in client.call_log.records()
-                        if r.operation.endswith(("Department_GetCurrent", "Function_GetCurrent"))]
+        detail_calls = [
+            r
+            for r in client.call_log.records()
+            if r.operation.endswith(("Department_GetCurrent", "Function_GetCurrent"))
+        ]
         window = len(table.visible_range()) + 1 + 20  # the screen (±1 row) and the margin
         assert 0 < len(detail_calls) <= 2 * window
         assert table.rows[0].cells["department"] not in ("…", "– (L loads)")
@@ -95,8 +112,15 @@ async def test_five_thousand_employees_load_and_filter(demo_server: DemoServer,
         # Moving the cursor far down fetches the rows it brings up.
         table.focus()
         await pilot.press("G")
-        await wait_for(pilot, lambda: table.rows[-1].cells["department"] not in
-                       ("…", "– (L loads)") and not employees.is_loading(), 20, "the end rows")
+        await wait_for(
+            pilot,
+            lambda: (
+                table.rows[-1].cells["department"] not in ("…", "– (L loads)")
+                and not employees.is_loading()
+            ),
+            20,
+            "the end rows",
+        )
         # L loads them all; esc stops that fill and the rows stay.
         await pilot.press("L")
         await wait_for(pilot, lambda: employees.is_loading(), 5, "the full fill")
@@ -132,17 +156,21 @@ async def test_five_thousand_employees_load_and_filter(demo_server: DemoServer,
         assert "Employees of" in screen_text(app)
 
 
-async def test_missing_rights_explains_department_and_function(demo_server_factory,
-                                                               tmp_path: Path
-                                                               ) -> None:  # type: ignore[no-untyped-def]
+async def test_missing_rights_explains_department_and_function(
+    demo_server_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     server = demo_server_factory("missing-rights")
     company = server.world.companies()[0]
     app = pane_app(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, company.ID)
-        await wait_for(pilot, lambda: not employees.is_loading()
-                       and "1002" in employees.status_text, 10, "the denied columns")
+        await wait_for(
+            pilot,
+            lambda: not employees.is_loading() and "1002" in employees.status_text,
+            10,
+            "the denied columns",
+        )
         assert "Department_GetCurrent" in employees.status_text
         assert "Template users" in employees.status_text  # what to do
         assert all(r.cells["department"] == "✗ not available" for r in employees.table.rows)
@@ -159,5 +187,6 @@ async def test_missing_rights_explains_department_and_function(demo_server_facto
 def _label(value) -> str:  # type: ignore[no-untyped-def]
     if value is None:
         return "– none"
-    return f"{value.Code} {value.Description or ''}".strip() if value.Code else \
-        value.Description or ""
+    return (
+        f"{value.Code} {value.Description or ''}".strip() if value.Code else value.Description or ""
+    )

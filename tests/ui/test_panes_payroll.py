@@ -5,8 +5,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from nmbrs_client.demo import DEMO_TODAY
-from nmbrs_client.demo.server import DemoServer
+from nmbrs_demo import DEMO_TODAY
+from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, payroll, select_company
 from tui.screens.pdf_view import PdfViewScreen
@@ -17,14 +17,20 @@ async def _open_payroll(pilot, app, company_id: int):  # type: ignore[no-untyped
     await select_company(pilot, app, company_id)
     await pilot.press("5")
     pane = payroll(app)
-    await wait_for(pilot, lambda: app.current_pane == "payroll" and not pane.is_loading()
-                   and (pane.runs_table.total_count > 0 or "✗" in pane.status_text),
-                   10, "the runs")
+    await wait_for(
+        pilot,
+        lambda: (
+            app.current_pane == "payroll"
+            and not pane.is_loading()
+            and (pane.runs_table.total_count > 0 or "✗" in pane.status_text)
+        ),
+        10,
+        "the runs",
+    )
     return pane
 
 
-async def _choose_run_and_employee(pilot, pane, run_id: int, employee_id: int
-                                   ) -> None:  # type: ignore[no-untyped-def]
+async def _choose_run_and_employee(pilot, pane, run_id: int, employee_id: int) -> None:  # type: ignore[no-untyped-def]
     pane.runs_table.focus()
     assert pane.runs_table.move_cursor_to_key(run_id)
     await pilot.press("enter")
@@ -32,8 +38,9 @@ async def _choose_run_and_employee(pilot, pane, run_id: int, employee_id: int
     assert pane.people_table.move_cursor_to_key(employee_id)
 
 
-async def test_years_runs_payslip_and_annual_statement(demo_server: DemoServer,
-                                                       tmp_path: Path) -> None:
+async def test_years_runs_payslip_and_annual_statement(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     world = demo_server.world
     company = world.companies()[0]
     app = pane_app(demo_server, tmp_path)
@@ -45,8 +52,12 @@ async def test_years_runs_payslip_and_annual_statement(demo_server: DemoServer,
         assert f"Year ◀ [ {DEMO_TODAY.year}" in screen_text(app)
 
         await pilot.press("left_square_bracket")
-        await wait_for(pilot, lambda: pane.year == DEMO_TODAY.year - 1
-                       and pane.runs_table.total_count > 0, 10, "last year's runs")
+        await wait_for(
+            pilot,
+            lambda: pane.year == DEMO_TODAY.year - 1 and pane.runs_table.total_count > 0,
+            10,
+            "last year's runs",
+        )
         last_year = world.runs(company.ID, DEMO_TODAY.year - 1)
         assert [r.key for r in pane.runs_table.rows] == [r.ID for r in last_year]
         await pilot.press("right_square_bracket")
@@ -83,22 +94,26 @@ async def test_years_runs_payslip_and_annual_statement(demo_server: DemoServer,
         assert str(path) in pane.status_text
 
         await pilot.press("a")
-        await wait_for(pilot, lambda: isinstance(app.screen, PdfViewScreen), 10,
-                       "the annual statement")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PdfViewScreen), 10, "the annual statement"
+        )
         statement = app.screen
         assert isinstance(statement, PdfViewScreen)
         assert statement.path != path and statement.path.exists()
-        assert f"annual-statement-c{company.Number}-e{member.EmployeeNumber}-"\
-               f"{DEMO_TODAY.year}" in statement.path.name
+        assert (
+            f"annual-statement-c{company.Number}-e{member.EmployeeNumber}-"
+            f"{DEMO_TODAY.year}" in statement.path.name
+        )
         assert stat.S_IMODE(statement.path.stat().st_mode) == 0o600
         assert printed in statement.shown_text
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-            [p.name for p in payslips] + [statement.path.name])  # nothing else was written
+            [p.name for p in payslips] + [statement.path.name]
+        )  # nothing else was written
 
 
-async def test_missing_rights_payslip_uses_v2_and_statement_explains(demo_server_factory,
-                                                                     tmp_path: Path
-                                                                     ) -> None:  # type: ignore[no-untyped-def]
+async def test_missing_rights_payslip_uses_v2_and_statement_explains(
+    demo_server_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     server = demo_server_factory("missing-rights")
     world = server.world
     company = world.companies()[0]
@@ -106,8 +121,12 @@ async def test_missing_rights_payslip_uses_v2_and_statement_explains(demo_server
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _open_payroll(pilot, app, company.ID)
         await pilot.press("left_square_bracket")  # a past year needs the _v2 call
-        await wait_for(pilot, lambda: pane.year == DEMO_TODAY.year - 1
-                       and pane.runs_table.total_count > 0, 10, "last year's runs")
+        await wait_for(
+            pilot,
+            lambda: pane.year == DEMO_TODAY.year - 1 and pane.runs_table.total_count > 0,
+            10,
+            "last year's runs",
+        )
         run = world.runs(company.ID, DEMO_TODAY.year - 1)[0]
         member = world.run_employees(company.ID, run.ID)[0]
         await _choose_run_and_employee(pilot, pane, run.ID, member.EmployeeId)
@@ -124,8 +143,9 @@ async def test_missing_rights_payslip_uses_v2_and_statement_explains(demo_server
 
 
 async def test_payslip_falls_back_when_v2_is_denied_only_in_the_current_year(
-        demo_server_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from nmbrs_client.demo.scenarios import Scenario
+    demo_server_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from nmbrs_demo.scenarios import Scenario
 
     v2 = "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2"
     server = demo_server_factory(Scenario("no-v2", denied_operations=frozenset({v2})))
@@ -146,8 +166,12 @@ async def test_payslip_falls_back_when_v2_is_denied_only_in_the_current_year(
         await pilot.press("escape")
         # A past year cannot fall back (the older call only knows the current year).
         await pilot.press("left_square_bracket")
-        await wait_for(pilot, lambda: pane.year == DEMO_TODAY.year - 1
-                       and pane.runs_table.total_count > 0, 10, "last year's runs")
+        await wait_for(
+            pilot,
+            lambda: pane.year == DEMO_TODAY.year - 1 and pane.runs_table.total_count > 0,
+            10,
+            "last year's runs",
+        )
         old_run = world.runs(company.ID, DEMO_TODAY.year - 1)[0]
         old_member = world.run_employees(company.ID, old_run.ID)[0]
         await _choose_run_and_employee(pilot, pane, old_run.ID, old_member.EmployeeId)

@@ -24,8 +24,14 @@ COLUMNS = [
 
 
 def _rows(count: int) -> list[Row]:
-    return [Row(i, {"number": str(i), "name": f"Person {i:05d}", "bsn": f"{100000000 + i}"},
-                {"number": i}) for i in range(count)]
+    return [
+        Row(
+            i,
+            {"number": str(i), "name": f"Person {i:05d}", "bsn": f"{100000000 + i}"},
+            {"number": i},
+        )
+        for i in range(count)
+    ]
 
 
 class _PanelApp(App[None]):
@@ -34,8 +40,9 @@ class _PanelApp(App[None]):
         self.directory = directory
 
     def compose(self) -> ComposeResult:
-        yield TablePanel("People", COLUMNS, export_name="people",
-                         download_dir=lambda: self.directory)
+        yield TablePanel(
+            "People", COLUMNS, export_name="people", download_dir=lambda: self.directory
+        )
 
 
 async def test_only_visible_rows_render_and_navigation_works(tmp_path: Path) -> None:

@@ -26,27 +26,34 @@ if TYPE_CHECKING:
 
 # Result first and the long operation name last, so 80 columns show what matters.
 COLUMNS = ("Time", "Result", "Fault", "ms", "Company", "Employee", "Operation")
-RESULT_WORDS = {"ok": "✓ ok", "fault": "✗ fault", "transport": "⚠ network",
-                "refused": "⊘ refused"}
+RESULT_WORDS = {"ok": "✓ ok", "fault": "✗ fault", "transport": "⚠ network", "refused": "⊘ refused"}
 
 
-def record_cells(record: CallRecord, *, deterministic: bool = False,
-                 clock: str | None = None) -> tuple[str, ...]:
+def record_cells(
+    record: CallRecord, *, deterministic: bool = False, clock: str | None = None
+) -> tuple[str, ...]:
     """The row shown for one call; ``deterministic`` hides what varies between runs."""
     when = clock if deterministic and clock else record.started_at.strftime("%H:%M:%S")
     duration = "·" if deterministic else f"{record.duration_ms:.0f}"
     result = RESULT_WORDS.get(record.outcome, record.outcome)
     if record.attempt > 1:
         result += f" (try {record.attempt})"
-    return (when, result, "" if record.fault_code is None else str(record.fault_code),
-            duration, "" if record.company_id is None else str(record.company_id),
-            "" if record.employee_id is None else str(record.employee_id), record.operation)
+    return (
+        when,
+        result,
+        "" if record.fault_code is None else str(record.fault_code),
+        duration,
+        "" if record.company_id is None else str(record.company_id),
+        "" if record.employee_id is None else str(record.employee_id),
+        record.operation,
+    )
 
 
 def record_tsv(record: CallRecord) -> str:
     cells = record_cells(record)
-    return "\t".join((record.started_at.isoformat(timespec="milliseconds"), *cells[1:],
-                      record.message))
+    return "\t".join(
+        (record.started_at.isoformat(timespec="milliseconds"), *cells[1:], record.message)
+    )
 
 
 TSV_HEADER = "\t".join((*COLUMNS, "Message"))
@@ -59,8 +66,7 @@ class CallLogPane(Pane):
         Binding("slash", "filter", "Filter", id="calllog.filter"),
         Binding("c", "copy_row", "Copy row", id="calllog.copy_row"),
         Binding("C", "copy_all", "Copy all", show=False, id="calllog.copy_all"),
-        Binding("escape", "clear_filter", "Clear filter", show=False,
-                id="calllog.clear_filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="calllog.clear_filter"),
     ]
 
     DEFAULT_CSS = """
@@ -83,8 +89,10 @@ class CallLogPane(Pane):
         self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: operation, id, result or fault code (esc clears)",
-                    id="calllog-filter")
+        yield Input(
+            placeholder="filter: operation, id, result or fault code (esc clears)",
+            id="calllog-filter",
+        )
         yield VimTable(id="calllog-table")
         yield Static("", id="calllog-summary")
 
@@ -129,8 +137,9 @@ class CallLogPane(Pane):
         table = self.query_one(VimTable)
         clock = self._clock()
         follow = table.cursor_row >= table.row_count - 1
-        table.add_rows(record_cells(r, deterministic=self._deterministic, clock=clock)
-                       for r in fresh)
+        table.add_rows(
+            record_cells(r, deterministic=self._deterministic, clock=clock) for r in fresh
+        )
         if follow and table.row_count:
             table.move_cursor(row=table.row_count - 1, animate=False)
         self._update_summary()
@@ -153,8 +162,9 @@ class CallLogPane(Pane):
         table.clear()
         self.shown = [r for r in self.records if self._matches(r)]
         clock = self._clock()
-        table.add_rows(record_cells(r, deterministic=self._deterministic, clock=clock)
-                       for r in self.shown)
+        table.add_rows(
+            record_cells(r, deterministic=self._deterministic, clock=clock) for r in self.shown
+        )
         self._update_summary()
 
     def _update_summary(self) -> None:

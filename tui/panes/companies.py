@@ -42,12 +42,15 @@ class CompaniesPane(DataPane):
         Binding("p", "load_periods", "Load periods", show=False, id="companies.load_periods"),
     ]
 
-    def __init__(self, session: Any, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, session: Any, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(session, id=id, classes=classes)
-        self.panel = TablePanel("Companies", COLUMNS, export_name="companies",
-                                download_dir=lambda: self.session.download_dir,
-                                empty_text="No companies loaded yet")
+        self.panel = TablePanel(
+            "Companies",
+            COLUMNS,
+            export_name="companies",
+            download_dir=lambda: self.session.download_dir,
+            empty_text="No companies loaded yet",
+        )
         self.loaded = False
         self._period_note = ""
 
@@ -66,16 +69,23 @@ class CompaniesPane(DataPane):
         self.table.focus()
 
     def refresh_data(self) -> None:
-        for prefix in (("companies",), ("debtor_of_company",), ("debtor_note",),
-                       ("current_period",)):
+        for prefix in (
+            ("companies",),
+            ("debtor_of_company",),
+            ("debtor_note",),
+            ("current_period",),
+        ):
             self.session.invalidate(prefix)
         self.load()
 
     def load(self) -> None:
         companies = self.session.cached(("companies",))
         if companies is not None and self.session.has(("debtor_of_company",)):
-            self._show_companies(companies, self.session.cached(("debtor_of_company",)) or {},
-                                 self.session.cached(("debtor_note",)) or "")
+            self._show_companies(
+                companies,
+                self.session.cached(("debtor_of_company",)) or {},
+                self.session.cached(("debtor_note",)) or "",
+            )
             return
         self.set_status("Loading companies… (esc cancels)")
         self._fetch_companies()
@@ -130,25 +140,32 @@ class CompaniesPane(DataPane):
                 return False
             return True
 
-        complete = run_bounded(company_ids, client.current_period,
-                               self.session.settings.concurrency, on_done,
-                               lambda: worker.is_cancelled)
+        complete = run_bounded(
+            company_ids,
+            client.current_period,
+            self.session.settings.concurrency,
+            on_done,
+            lambda: worker.is_cancelled,
+        )
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._periods_finished, complete,
-                                      denied[0] if denied else None)
+            self.app.call_from_thread(
+                self._periods_finished, complete, denied[0] if denied else None
+            )
 
     # -------------------------------------------------------------- handlers
     def _companies_failed(self, error: BaseException) -> None:
         self.show_error(error, "Companies could not be loaded")
 
-    def _show_companies(self, companies: list[Company], mapping: dict[int, Debtor],
-                        note: str) -> None:
+    def _show_companies(
+        self, companies: list[Company], mapping: dict[int, Debtor], note: str
+    ) -> None:
         self.loaded = True
         rows = []
         for company in companies:
             debtor = mapping.get(company.ID)
-            debtor_label = (f"{debtor.Number or debtor.Id} {debtor.Name or ''}".strip()
-                            if debtor else "—")
+            debtor_label = (
+                f"{debtor.Number or debtor.Id} {debtor.Name or ''}".strip() if debtor else "—"
+            )
             period = self.session.cached(("current_period", company.ID))
             known = self.session.has(("current_period", company.ID))
             cells = {
@@ -159,8 +176,7 @@ class CompaniesPane(DataPane):
                 "tijdvak": company.LoonaangifteTijdvak or "",
                 "period": _period_text(period) if known else PERIOD_LOADING,
             }
-            values = {"number": company.Number,
-                      "debtor": (debtor_label.lower(), company.Number)}
+            values = {"number": company.Number, "debtor": (debtor_label.lower(), company.Number)}
             rows.append(Row(company.ID, cells, values, data=company))
         if self.table.sort_column is None:
             self.table.sort_column = "debtor"  # grouped by debtor unless the user sorts
@@ -180,11 +196,13 @@ class CompaniesPane(DataPane):
         ordered = order[start:] + order[:start]
         return [int(k) for k in ordered if isinstance(k, int)]
 
-    def _set_period(self, cid: int, period: CurrentPeriod | None,
-                    error: BaseException | None) -> None:
+    def _set_period(
+        self, cid: int, period: CurrentPeriod | None, error: BaseException | None
+    ) -> None:
         if error is None:
-            self.table.update_row(cid, {"period": _period_text(period)},
-                                  {"period": period.raw if period else ""})
+            self.table.update_row(
+                cid, {"period": _period_text(period)}, {"period": period.raw if period else ""}
+            )
         else:
             self.table.update_row(cid, {"period": short_error(error)})
             if not self._period_note:
@@ -195,11 +213,11 @@ class CompaniesPane(DataPane):
             for row in self.table.rows:
                 if row.cells.get("period") == PERIOD_LOADING:
                     self.table.update_row(row.key, {"period": "✗ not available"})
-            self.set_status(f"Current periods not available: {describe_error(denied)}",
-                            error=True)
+            self.set_status(f"Current periods not available: {describe_error(denied)}", error=True)
         elif self._period_note:
-            self.set_status(f"Some current periods failed: {self._period_note} (r retries)",
-                            error=True)
+            self.set_status(
+                f"Some current periods failed: {self._period_note} (r retries)", error=True
+            )
         elif not complete:
             self.set_status("Loading current periods stopped (p resumes).")
 

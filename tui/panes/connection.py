@@ -20,8 +20,12 @@ from tui.panes import Pane, app_action
 
 _PORT = re.compile(r"(//[^/:]+):\d+")
 
-ENV_LABELS = {"production": "▲ PRODUCTION", "sandbox": "SANDBOX", "demo": "DEMO",
-              "custom": "CUSTOM"}
+ENV_LABELS = {
+    "production": "▲ PRODUCTION",
+    "sandbox": "SANDBOX",
+    "demo": "DEMO",
+    "custom": "CUSTOM",
+}
 
 
 def mask_port(url: str | None) -> str | None:
@@ -72,10 +76,18 @@ class ConnectionPane(Pane):
                 ("No connection profile yet. ", "bold"),
                 "Add one from a shell with\n  nmbrs-tui config add --name NAME --username "
                 "you@example.com\n(the token goes to NMBRS_TOKEN, a token file or the keyring),"
-                " or press ", ("d", "bold"), " to open the embedded demo environment now.")
-        return Text.assemble(("r", "bold"), " reconnect   ", ("d", "bold"),
-                             " switch to the demo   ", ("ctrl+p", "bold"),
-                             " switch profile")
+                " or press ",
+                ("d", "bold"),
+                " to open the embedded demo environment now.",
+            )
+        return Text.assemble(
+            ("r", "bold"),
+            " reconnect   ",
+            ("d", "bold"),
+            " switch to the demo   ",
+            ("ctrl+p", "bold"),
+            " switch profile",
+        )
 
     def _render_info(self) -> Table:
         info = self.info
@@ -92,13 +104,22 @@ class ConnectionPane(Pane):
         row("State", _stage_text(info))
         row("Profile", info.profile)
         env = ENV_LABELS.get(info.environment or "", info.environment or "—")
-        row("Environment", Text(env, style=_env_style(info.environment)),
-            f"scenario {info.scenario}" if info.environment == "demo" and info.scenario else "")
+        row(
+            "Environment",
+            Text(env, style=_env_style(info.environment)),
+            f"scenario {info.scenario}" if info.environment == "demo" and info.scenario else "",
+        )
         base = mask_port(info.base_url) if self.deterministic else info.base_url
         row("Base URL", base)
         if not info.verify_tls:
-            row("TLS", Text("⚠ certificate verification is OFF for this custom base URL "
-                            "(verify_tls = false)", style="bold yellow"))
+            row(
+                "TLS",
+                Text(
+                    "⚠ certificate verification is OFF for this custom base URL "
+                    "(verify_tls = false)",
+                    style="bold yellow",
+                ),
+            )
         row("Username", info.username)
         row("Domain", info.domain, info.domain_source or "")
         row("Credentials", _credentials_text(info))
@@ -118,8 +139,10 @@ class ConnectionPane(Pane):
         else:
             row("Last error", "none")
         if info.config_path:
-            row("Config file", "(hidden in deterministic mode)" if self.deterministic
-                else info.config_path)
+            row(
+                "Config file",
+                "(hidden in deterministic mode)" if self.deterministic else info.config_path,
+            )
         return table
 
 
@@ -152,5 +175,6 @@ def _count_text(count: int | None, note: str) -> Text:
 
 
 def _env_style(environment: str | None) -> str:
-    return {"production": "bold reverse red", "sandbox": "bold yellow",
-            "demo": "bold cyan"}.get(environment or "", "bold")
+    return {"production": "bold reverse red", "sandbox": "bold yellow", "demo": "bold cyan"}.get(
+        environment or "", "bold"
+    )

@@ -120,8 +120,9 @@ class DataPane(Widget):
     }
     """
 
-    def __init__(self, session: Session, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, session: Session, *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.session = session
         self.status = Static("", classes="pane-status", markup=False)
@@ -136,8 +137,10 @@ class DataPane(Widget):
         return str(self.status.content)
 
     def show_error(self, error: BaseException, what: str) -> None:
-        self.set_status(f"{what}: {describe_error(error)} (data shown is the last loaded; "
-                        "r retries)", error=True)
+        self.set_status(
+            f"{what}: {describe_error(error)} (data shown is the last loaded; r retries)",
+            error=True,
+        )
 
     # Pane protocol (the app calls these) ------------------------------------------------
     def refresh_data(self) -> None:  # pragma: no cover - overridden

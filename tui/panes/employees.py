@@ -61,7 +61,7 @@ def latest_employment(record: EmployeeEmployments | None) -> Employment | None:
     """The employment that started last (the current one, or the last one that ended)."""
     if record is None or not record.Employments:
         return None
-    return max(record.Employments, key=lambda e: (e.StartDate or datetime.min))
+    return max(record.Employments, key=lambda e: e.StartDate or datetime.min)
 
 
 def employment_state(employment: Employment | None, today: date) -> str:
@@ -79,17 +79,19 @@ class EmployeesPane(DataPane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "toggle_active", "Active/all", id="employees.toggle_active"),
-        Binding("L", "load_details", "Load dept/function", show=False,
-                id="employees.load_details"),
+        Binding("L", "load_details", "Load dept/function", show=False, id="employees.load_details"),
     ]
 
-    def __init__(self, session: Any, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, session: Any, *, id: str | None = None, classes: str | None = None) -> None:
         self._window_only = False
         super().__init__(session, id=id, classes=classes)
-        self.panel = TablePanel("Employees", COLUMNS, export_name="employees",
-                                download_dir=lambda: self.session.download_dir,
-                                empty_text="Choose a company in the companies pane (3)")
+        self.panel = TablePanel(
+            "Employees",
+            COLUMNS,
+            export_name="employees",
+            download_dir=lambda: self.session.download_dir,
+            empty_text="Choose a company in the companies pane (3)",
+        )
         self.company: Company | None = None
         self.active_only = False
         self.errors: dict[str, BaseException] = {}
@@ -166,8 +168,11 @@ class EmployeesPane(DataPane):
         }
         # The list comes first so rows show as soon as it arrives; the other two fill in.
         with ThreadPoolExecutor(max_workers=3, thread_name_prefix="employees") as pool:
-            futures = {pool.submit(call, cid): kind for kind, call in calls.items()
-                       if not self.session.has((kind, cid))}
+            futures = {
+                pool.submit(call, cid): kind
+                for kind, call in calls.items()
+                if not self.session.has((kind, cid))
+            }
             for future in as_completed(futures):
                 kind = futures[future]
                 error = future.exception()
@@ -197,8 +202,9 @@ class EmployeesPane(DataPane):
         def flush() -> None:
             nonlocal last_flush
             if batch and not worker.is_cancelled:
-                self.app.call_from_thread(self._per_employee_arrived, cid, list(batch),
-                                          dict(denied))
+                self.app.call_from_thread(
+                    self._per_employee_arrived, cid, list(batch), dict(denied)
+                )
             batch.clear()
             last_flush = time.monotonic()
 
@@ -213,8 +219,9 @@ class EmployeesPane(DataPane):
                 flush()
             return len(denied) < len(calls)
 
-        complete = run_bounded(items, call, self.session.settings.concurrency, on_done,
-                               lambda: worker.is_cancelled)
+        complete = run_bounded(
+            items, call, self.session.settings.concurrency, on_done, lambda: worker.is_cancelled
+        )
         flush()
         if not worker.is_cancelled:
             self.app.call_from_thread(self._per_employee_finished, cid, complete, dict(denied))
@@ -244,8 +251,13 @@ class EmployeesPane(DataPane):
         employments_known = self.session.has(("employments", cid))
         for employee in employees:
             job = latest_employment(employments.get(employee.Id))
-            state = (employment_state(job, today) if employments_known
-                     else UNKNOWN if "employments" in self.errors else PENDING)
+            state = (
+                employment_state(job, today)
+                if employments_known
+                else UNKNOWN
+                if "employments" in self.errors
+                else PENDING
+            )
             cells = {
                 "number": str(employee.Number),
                 "name": employee.DisplayName or "",
@@ -270,15 +282,19 @@ class EmployeesPane(DataPane):
         self._apply_active_filter()
         notes = [f"{len(rows):,} employees"]
         if "employments" in self.errors:
-            notes.append("employment dates not available: "
-                         + describe_error(self.errors["employments"]))
+            notes.append(
+                "employment dates not available: " + describe_error(self.errors["employments"])
+            )
         if "pcsa" in self.errors:
-            notes.append("contract/salary/address not available: "
-                         + describe_error(self.errors["pcsa"]))
+            notes.append(
+                "contract/salary/address not available: " + describe_error(self.errors["pcsa"])
+            )
         if not self.session.has(("employments", cid)) and "employments" not in self.errors:
             notes.append("loading employments and contracts…")
-        self.set_status(" · ".join(notes) + ". enter opens an employee.",
-                        error=len(notes) > 1 and bool(self.errors))
+        self.set_status(
+            " · ".join(notes) + ". enter opens an employee.",
+            error=len(notes) > 1 and bool(self.errors),
+        )
         if start_details:
             self._start_per_employee(cid)
 
@@ -297,7 +313,7 @@ class EmployeesPane(DataPane):
             seen = {row.key for row in ordered}
             ordered += [row for row in self._all_rows if row.key not in seen]
         else:
-            ordered = view[start:window.stop + WINDOW_MARGIN]
+            ordered = view[start : window.stop + WINDOW_MARGIN]
             wanted = {row.key for row in ordered}
             for row in self._all_rows:
                 if row.key not in wanted:
@@ -319,9 +335,12 @@ class EmployeesPane(DataPane):
             self._detail_failures = 0
             self._fetch_per_employee(cid, items)
 
-    def _per_employee_arrived(self, cid: int,
-                              batch: list[tuple[int, str, Any, BaseException | None]],
-                              denied: dict[str, BaseException]) -> None:
+    def _per_employee_arrived(
+        self,
+        cid: int,
+        batch: list[tuple[int, str, Any, BaseException | None]],
+        denied: dict[str, BaseException],
+    ) -> None:
         if self.company is None or cid != self.company.ID:
             return
         newly_denied = [k for k in denied if k not in self._denied]
@@ -339,8 +358,9 @@ class EmployeesPane(DataPane):
             for row in self._all_rows:
                 if row.cells.get(kind) == PENDING:
                     self._set_cell(row.key, kind, "✗ not available")
-            self.set_status(f"{kind.title()} not available: {describe_error(denied[kind])}",
-                            error=True)
+            self.set_status(
+                f"{kind.title()} not available: {describe_error(denied[kind])}", error=True
+            )
 
     def _set_cell(self, key: Any, kind: str, text: str) -> None:
         if not self.table.update_row(key, {kind: text}):
@@ -353,53 +373,77 @@ class EmployeesPane(DataPane):
         if not self.table.update_row(row.key, changes):
             row.cells.update(changes)
 
-    def _per_employee_finished(self, cid: int, complete: bool,
-                               denied: dict[str, BaseException]) -> None:
+    def _per_employee_finished(
+        self, cid: int, complete: bool, denied: dict[str, BaseException]
+    ) -> None:
         if self.company is None or cid != self.company.ID:
             return
         if denied:
-            parts = [f"{kind.title()} not available: {describe_error(error)}"
-                     for kind, error in denied.items()]
+            parts = [
+                f"{kind.title()} not available: {describe_error(error)}"
+                for kind, error in denied.items()
+            ]
             self.set_status(" · ".join(parts), error=True)
         elif self._detail_failures:
-            self.set_status(f"{self._detail_failures} department/function calls failed "
-                            "(marked ✗ with the code); r retries.", error=True)
+            self.set_status(
+                f"{self._detail_failures} department/function calls failed "
+                "(marked ✗ with the code); r retries.",
+                error=True,
+            )
         elif complete and self._window_only:
             total = len(self._all_rows)
-            self.set_status(f"{total:,} employees; department and function are loaded for the "
-                            f"rows you look at (L loads all: {2 * total:,} calls). "
-                            "enter opens an employee.")
+            self.set_status(
+                f"{total:,} employees; department and function are loaded for the "
+                f"rows you look at (L loads all: {2 * total:,} calls). "
+                "enter opens an employee."
+            )
         elif complete:
-            self.set_status(f"{len(self._all_rows):,} employees, departments and functions "
-                            "loaded. enter opens an employee.")
+            self.set_status(
+                f"{len(self._all_rows):,} employees, departments and functions "
+                "loaded. enter opens an employee."
+            )
 
     # --------------------------------------------------------------- actions
     def _apply_active_filter(self) -> None:
-        rows = [r for r in self._all_rows if r.cells.get("active") == ACTIVE] \
-            if self.active_only else self._all_rows
+        rows = (
+            [r for r in self._all_rows if r.cells.get("active") == ACTIVE]
+            if self.active_only
+            else self._all_rows
+        )
         self.table.set_rows(rows)
-        base = f"Employees of {self.company.Number} {self.company.Name or ''}".strip() \
-            if self.company else "Employees"
+        base = (
+            f"Employees of {self.company.Number} {self.company.Name or ''}".strip()
+            if self.company
+            else "Employees"
+        )
         self.panel.set_title(f"{base} ({'active only' if self.active_only else 'all'})")
 
     def action_toggle_active(self) -> None:
         self.active_only = not self.active_only
         self._apply_active_filter()
-        self.notify("Showing active employees only" if self.active_only
-                    else "Showing all employees", timeout=3)
+        self.notify(
+            "Showing active employees only" if self.active_only else "Showing all employees",
+            timeout=3,
+        )
 
     def action_load_details(self) -> None:
         if self.company is not None:
             total = len(self._all_rows)
-            self.set_status(f"Loading departments and functions of all {total:,} employees "
-                            f"(up to {2 * total:,} calls)… (esc cancels)")
+            self.set_status(
+                f"Loading departments and functions of all {total:,} employees "
+                f"(up to {2 * total:,} calls)… (esc cancels)"
+            )
             self._start_per_employee(self.company.ID, everything=True)
 
     def on_fast_table_row_highlighted(self, event: FastTable.RowHighlighted) -> None:
         """In a big company, fetch department/function for the rows the cursor brings up."""
         row = event.row
-        if (self.company is None or row is None or len(self._all_rows) <= AUTO_FILL_LIMIT
-                or self.is_loading()):
+        if (
+            self.company is None
+            or row is None
+            or len(self._all_rows) <= AUTO_FILL_LIMIT
+            or self.is_loading()
+        ):
             return
         if any(row.cells.get(kind) == STOPPED for kind in PER_EMPLOYEE):
             self._start_per_employee(self.company.ID)
@@ -414,8 +458,10 @@ class EmployeesPane(DataPane):
             companies = self.session.cached(("companies",)) or []
             company = next((c for c in companies if company_id == c.ID), None)
             if company is None:
-                self.notify(f"Company {company_id} is not loaded: open the companies pane (3)",
-                            severity="warning")
+                self.notify(
+                    f"Company {company_id} is not loaded: open the companies pane (3)",
+                    severity="warning",
+                )
                 return
             self.show_company(company)
         self.open_employee(employee_id)
@@ -428,8 +474,11 @@ class EmployeesPane(DataPane):
 
         row = next((r for r in self._all_rows if r.key == employee_id), None)
         name = row.cells.get("name", "") if row else ""
-        self.app.push_screen(EmployeeDetailScreen(self.session, self.company, employee_id,
-                                                  name, errors=dict(self.errors)))
+        self.app.push_screen(
+            EmployeeDetailScreen(
+                self.session, self.company, employee_id, name, errors=dict(self.errors)
+            )
+        )
 
 
 def _key(row: Row) -> int:

@@ -62,8 +62,7 @@ class PayrollPane(DataPane):
     }
     """
 
-    def __init__(self, session: Any, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, session: Any, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(session, id=id, classes=classes)
         this_year = self.session.today.year
         self.years = [this_year - i for i in range(YEARS_BACK + 1)]
@@ -71,13 +70,20 @@ class PayrollPane(DataPane):
         self.company: Company | None = None
         self.run: RunInfo | None = None
         self.year_line = Static("", id="payroll-year", markup=False)
-        self.runs_panel = TablePanel("Runs", RUN_COLUMNS, export_name="runs",
-                                     download_dir=lambda: self.session.download_dir,
-                                     empty_text="Choose a company in the companies pane (3)")
-        self.people_panel = TablePanel("Employees in run", EMPLOYEE_COLUMNS,
-                                       export_name="run-employees",
-                                       download_dir=lambda: self.session.download_dir,
-                                       empty_text="enter on a run lists its employees")
+        self.runs_panel = TablePanel(
+            "Runs",
+            RUN_COLUMNS,
+            export_name="runs",
+            download_dir=lambda: self.session.download_dir,
+            empty_text="Choose a company in the companies pane (3)",
+        )
+        self.people_panel = TablePanel(
+            "Employees in run",
+            EMPLOYEE_COLUMNS,
+            export_name="run-employees",
+            download_dir=lambda: self.session.download_dir,
+            empty_text="enter on a run lists its employees",
+        )
         self.last_saved: Any = None
         self.saved_paths: list[Any] = []
 
@@ -110,8 +116,7 @@ class PayrollPane(DataPane):
         self.load_runs()
 
     def on_show_pane(self) -> None:
-        if self.company is not None and not self.runs_table.total_count \
-                and not self.is_loading():
+        if self.company is not None and not self.runs_table.total_count and not self.is_loading():
             self.load_runs()
         self.runs_table.focus()
 
@@ -142,8 +147,9 @@ class PayrollPane(DataPane):
         previous, self.run = self.run, run
         cid = self.company.ID
         key = ("run_employees", cid, run.ID, run.Year)
-        self.people_panel.set_title(f"Employees in run {run.Number} of {run.Year} "
-                                    f"({run.periods_label()})")
+        self.people_panel.set_title(
+            f"Employees in run {run.Number} of {run.Year} ({run.periods_label()})"
+        )
         if self.session.has(key) and self.session.has(("employees", cid)):
             self._show_run_employees(cid, run, None)
             return
@@ -180,17 +186,24 @@ class PayrollPane(DataPane):
             members = client.run_employees(cid, run.ID, run.Year)
         except NmbrsError as error:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.show_error, error,
-                                          f"Employees of run {run.Number}")
+                self.app.call_from_thread(self.show_error, error, f"Employees of run {run.Number}")
             return
         self.session.store(("run_employees", cid, run.ID, run.Year), members)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_run_employees, cid, run, note)
 
     @work(thread=True, exclusive=True, group="payroll-pdf", exit_on_error=False)
-    def _fetch_document(self, kind: str, cid: int, company_number: int, employee_id: int,
-                        employee_number: int, name: str, run: RunInfo | None,
-                        year: int) -> None:
+    def _fetch_document(
+        self,
+        kind: str,
+        cid: int,
+        company_number: int,
+        employee_id: int,
+        employee_number: int,
+        name: str,
+        run: RunInfo | None,
+        year: int,
+    ) -> None:
         worker = get_current_worker()
         client = self.session.client
         note = ""
@@ -204,18 +217,23 @@ class PayrollPane(DataPane):
                         raise
                     documents = client.payslips(employee_id, cid, run.ID, year=None)
                     note = " (the _v2 payslip call is denied; used the older call)"
-                title = (f"Payslip of {name or employee_number}, run {run.Number} of "
-                         f"{run.Year} ({run.periods_label()})")
+                title = (
+                    f"Payslip of {name or employee_number}, run {run.Number} of "
+                    f"{run.Year} ({run.periods_label()})"
+                )
                 stem = f"payslip-c{company_number}-e{employee_number}-{run.Year}-run{run.Number}"
-                missing = (f"Nmbrs returned no payslip for {name or employee_number} in run "
-                           f"{run.Number} of {run.Year}.")
+                missing = (
+                    f"Nmbrs returned no payslip for {name or employee_number} in run "
+                    f"{run.Number} of {run.Year}."
+                )
             else:
                 statement = client.annual_statement(employee_id, year)
                 documents = [statement] if statement is not None else []
                 title = f"Annual statement {year} of {name or employee_number}"
                 stem = f"annual-statement-c{company_number}-e{employee_number}-{year}"
-                missing = (f"Nmbrs returned no annual statement {year} for "
-                           f"{name or employee_number}.")
+                missing = (
+                    f"Nmbrs returned no annual statement {year} for {name or employee_number}."
+                )
         except NmbrsError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._document_failed, error)
@@ -234,8 +252,11 @@ class PayrollPane(DataPane):
         except OSError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(
-                    self.set_status, f"Could not save the PDF: {error.strerror or error}. "
-                    "Check the download folder (download_dir in the profile).", error=True)
+                    self.set_status,
+                    f"Could not save the PDF: {error.strerror or error}. "
+                    "Check the download folder (download_dir in the profile).",
+                    error=True,
+                )
             return
         text = "\n\n".join(extract_pdf_text(pdf) for pdf in pdfs)
         if not worker.is_cancelled:
@@ -245,8 +266,7 @@ class PayrollPane(DataPane):
     def _render_year(self) -> None:
         older = "◀ [" if self.year > self.years[-1] else "  "
         newer = "] ▶" if self.year < self.years[0] else "  "
-        company = (f" · {self.company.Number} {self.company.Name or ''}" if self.company
-                   else "")
+        company = f" · {self.company.Number} {self.company.Name or ''}" if self.company else ""
         self.year_line.update(f"Year {older} {self.year} {newer}{company}")
 
     def _show_runs(self, cid: int, year: int, runs: list[RunInfo]) -> None:
@@ -261,33 +281,50 @@ class PayrollPane(DataPane):
                 "run_at": run.RunAt.strftime("%d-%m-%Y %H:%M") if run.RunAt else "",
                 "locked": "✓ locked" if run.IsLocked else "○ open",
             }
-            values = {"number": run.Number, "periods": (run.PeriodStart, run.PeriodEnd),
-                      "run_at": run.RunAt}
+            values = {
+                "number": run.Number,
+                "periods": (run.PeriodStart, run.PeriodEnd),
+                "run_at": run.RunAt,
+            }
             rows.append(Row(run.ID, cells, values, data=run))
         self.runs_table.set_rows(rows)
         self.runs_panel.set_title(f"Runs of {year}")
-        self.set_status(f"{len(runs)} runs in {year}. enter lists a run's employees; "
-                        "[ ] change the year." if runs else f"No runs in {year}.")
+        self.set_status(
+            f"{len(runs)} runs in {year}. enter lists a run's employees; [ ] change the year."
+            if runs
+            else f"No runs in {year}."
+        )
 
     def _show_run_employees(self, cid: int, run: RunInfo, note: BaseException | None) -> None:
         if self.company is None or cid != self.company.ID:
             return
-        members: list[EmployeeIdNumber] = self.session.cached(
-            ("run_employees", cid, run.ID, run.Year)) or []
-        names: dict[int, Employee] = {e.Id: e for e in
-                                      self.session.cached(("employees", cid)) or []}
+        members: list[EmployeeIdNumber] = (
+            self.session.cached(("run_employees", cid, run.ID, run.Year)) or []
+        )
+        names: dict[int, Employee] = {
+            e.Id: e for e in self.session.cached(("employees", cid)) or []
+        }
         rows = []
         for member in members:
             employee = names.get(member.EmployeeId)
-            cells = {"number": str(member.EmployeeNumber),
-                     "name": (employee.DisplayName or "") if employee else "",
-                     "id": str(member.EmployeeId)}
-            rows.append(Row(member.EmployeeId, cells,
-                            {"number": member.EmployeeNumber, "id": member.EmployeeId},
-                            data=member))
+            cells = {
+                "number": str(member.EmployeeNumber),
+                "name": (employee.DisplayName or "") if employee else "",
+                "id": str(member.EmployeeId),
+            }
+            rows.append(
+                Row(
+                    member.EmployeeId,
+                    cells,
+                    {"number": member.EmployeeNumber, "id": member.EmployeeId},
+                    data=member,
+                )
+            )
         self.people_table.set_rows(rows, keep_cursor=False)
-        text = (f"{len(rows)} employees in run {run.Number} of {run.Year}. p payslip · "
-                f"a annual statement {self.year}.")
+        text = (
+            f"{len(rows)} employees in run {run.Number} of {run.Year}. p payslip · "
+            f"a annual statement {self.year}."
+        )
         if note is not None:
             self.set_status(f"{text} Names not available: {describe_error(note)}", error=True)
         else:
@@ -297,8 +334,7 @@ class PayrollPane(DataPane):
 
     def _document_failed(self, error: BaseException) -> None:
         self.set_status(f"PDF not fetched: {describe_error(error)}", error=True)
-        self.notify(describe_error(error), title="PDF not fetched", severity="error",
-                    timeout=10)
+        self.notify(describe_error(error), title="PDF not fetched", severity="error", timeout=10)
 
     def _document_ready(self, title: str, paths: list[Any], text: str) -> None:
         self.last_saved = paths[0]
@@ -330,8 +366,7 @@ class PayrollPane(DataPane):
     def _selected_employee(self) -> tuple[int, int, str] | None:
         row = self.people_table.current_row
         if row is None or not isinstance(row.data, EmployeeIdNumber):
-            self.notify("Choose a run (enter) and an employee first", severity="warning",
-                        timeout=4)
+            self.notify("Choose a run (enter) and an employee first", severity="warning", timeout=4)
             return None
         return row.data.EmployeeId, row.data.EmployeeNumber, row.cells.get("name", "")
 
@@ -341,15 +376,32 @@ class PayrollPane(DataPane):
             return
         employee_id, number, name = chosen
         self.set_status(f"Fetching the payslip of {name or number}… (esc cancels)")
-        self._fetch_document("payslip", self.company.ID, self.company.Number, employee_id,
-                             number, name, self.run, self.run.Year)
+        self._fetch_document(
+            "payslip",
+            self.company.ID,
+            self.company.Number,
+            employee_id,
+            number,
+            name,
+            self.run,
+            self.run.Year,
+        )
 
     def action_annual_statement(self) -> None:
         chosen = self._selected_employee()
         if chosen is None or self.company is None:
             return
         employee_id, number, name = chosen
-        self.set_status(f"Fetching the annual statement {self.year} of {name or number}… "
-                        "(esc cancels)")
-        self._fetch_document("annual", self.company.ID, self.company.Number, employee_id,
-                             number, name, None, self.year)
+        self.set_status(
+            f"Fetching the annual statement {self.year} of {name or number}… (esc cancels)"
+        )
+        self._fetch_document(
+            "annual",
+            self.company.ID,
+            self.company.Number,
+            employee_id,
+            number,
+            name,
+            None,
+            self.year,
+        )

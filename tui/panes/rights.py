@@ -34,12 +34,21 @@ if TYPE_CHECKING:
     from tui.session import Session
 
 PENDING = "… probing"
-STATUS_STYLES = {"allowed": "green", "endpoint_denied": "bold red", "no_data_access": "yellow",
-                 "auth_failed": "bold red", "no_subscription": "bold red",
-                 "not_applicable": "dim", "error": "magenta"}
+STATUS_STYLES = {
+    "allowed": "green",
+    "endpoint_denied": "bold red",
+    "no_data_access": "yellow",
+    "auth_failed": "bold red",
+    "no_subscription": "bold red",
+    "not_applicable": "dim",
+    "error": "magenta",
+}
 # JSON is language-neutral (keys and status values), so it is offered once.
-EXPORTS = (("md", "en", "Markdown, English"), ("md", "nl", "Markdown, Nederlands"),
-           ("json", "en", "JSON"))
+EXPORTS = (
+    ("md", "en", "Markdown, English"),
+    ("md", "nl", "Markdown, Nederlands"),
+    ("json", "en", "JSON"),
+)
 
 
 def short_operation(qualified: str, width: int = 38) -> str:
@@ -70,14 +79,18 @@ def cell_advice(cell: CellResult) -> str:
     if status == "not_applicable":
         return cell.message or "Not applicable for this company (nothing to call it with)."
     if status == "error":
-        return (f"The probe did not get an answer that proves anything: {cell.message}. "
-                "Press r to run the check again; if it repeats, look at the call log (6).")
+        return (
+            f"The probe did not get an answer that proves anything: {cell.message}. "
+            "Press r to run the check again; if it repeats, look at the call log (6)."
+        )
     category = category_for(cell.fault_code)
     if category is FaultCategory.UNKNOWN:
-        category = {"endpoint_denied": FaultCategory.ENDPOINT_RIGHT_MISSING,
-                    "no_data_access": FaultCategory.NO_DATA_ACCESS,
-                    "auth_failed": FaultCategory.AUTHENTICATION,
-                    "no_subscription": FaultCategory.NO_SUBSCRIPTION}.get(status, category)
+        category = {
+            "endpoint_denied": FaultCategory.ENDPOINT_RIGHT_MISSING,
+            "no_data_access": FaultCategory.NO_DATA_ACCESS,
+            "auth_failed": FaultCategory.AUTHENTICATION,
+            "no_subscription": FaultCategory.NO_SUBSCRIPTION,
+        }.get(status, category)
     return hint_for(category, cell.qualified_name, cell.fault_code)
 
 
@@ -91,9 +104,9 @@ def render_report(report: RightsReport, fmt: str, lang: str) -> str:
 # Why a check stopped before probing, and what to do about it.
 STOP_HINTS = {
     "connect": "Check the network, VPN and proxy, then press r to run the check again; the "
-               "call log (6) shows every call and its answer.",
+    "call log (6) shows every call and its answer.",
     "auth_failed": "Check username, token and domain: copy them again from Nmbrs → User "
-                   "profile → API token, then reconnect (1, r).",
+    "profile → API token, then reconnect (1, r).",
 }
 
 
@@ -153,8 +166,10 @@ class ChoiceScreen(ModalScreen[str | None]):
 class CellScreen(ModalScreen[None]):
     """``enter`` on a cell: the call, its verdict, the fault and the fix."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="cell.close"),
-                Binding("c", "copy", "Copy", id="cell.copy")]
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close", id="cell.close"),
+        Binding("c", "copy", "Copy", id="cell.copy"),
+    ]
     DEFAULT_CSS = """
     CellScreen { align: center middle; }
     CellScreen > VerticalScroll { width: 90%; max-width: 100; height: auto; max-height: 90%;
@@ -173,8 +188,7 @@ class CellScreen(ModalScreen[None]):
             yield Static("c copy · esc close", classes="keys")
 
     def action_copy(self) -> None:
-        copy_with_toast(self.app, "\n".join(f"{k}: {v}" for k, v in self.lines),
-                        "the cell details")
+        copy_with_toast(self.app, "\n".join(f"{k}: {v}" for k, v in self.lines), "the cell details")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -282,8 +296,13 @@ class RightsPane(Pane):
             if not worker.is_cancelled:
                 self.post_message(RightsEventArrived(event, run))
 
-        engine = RightsEngine(self.session.client, requirements, on_event=on_event,
-                              cancel_event=cancel, clock=self.session.now)
+        engine = RightsEngine(
+            self.session.client,
+            requirements,
+            on_event=on_event,
+            cancel_event=cancel,
+            clock=self.session.now,
+        )
         try:
             report = engine.run()
         except Exception as exc:
@@ -332,8 +351,12 @@ class RightsPane(Pane):
         if message.report is not None and message.report.stopped in STOP_HINTS:
             self.error = stop_reason(message.report)
         previous = self._last_good
-        if self.error and previous is not None and previous.requirements.name == (
-                message.report.requirements.name if message.report else self.set_name):
+        if (
+            self.error
+            and previous is not None
+            and previous.requirements.name
+            == (message.report.requirements.name if message.report else self.set_name)
+        ):
             # The rerun could not reach Nmbrs: keep the matrix the user was reading.
             self._show_previous(previous)
             self.notify(self.error, title="Rights check failed", severity="error", timeout=8)
@@ -349,8 +372,13 @@ class RightsPane(Pane):
                 self.cells[(cell.qualified_name, cell.company_id)] = cell
             if not self.account:
                 self.account = list(report.account)
-            self.phase = ("done" if not report.stopped else "cancelled"
-                          if report.stopped == "cancelled" else f"stopped ({report.stopped})")
+            self.phase = (
+                "done"
+                if not report.stopped
+                else "cancelled"
+                if report.stopped == "cancelled"
+                else f"stopped ({report.stopped})"
+            )
             self._rebuild_table()
         else:
             self.phase = "failed"
@@ -388,8 +416,9 @@ class RightsPane(Pane):
     def _update_cell(self, cell: CellResult) -> None:
         table = self.query_one(VimTable)
         try:
-            table.update_cell(cell.qualified_name, str(cell.company_id),
-                              cell_label(str(cell.status)))
+            table.update_cell(
+                cell.qualified_name, str(cell.company_id), cell_label(str(cell.status))
+            )
         except Exception:  # row/column not known yet: the next rebuild shows it
             return
 
@@ -401,8 +430,10 @@ class RightsPane(Pane):
             done = len(self.cells)
             text.append(f"{done}/{total} cells · ")
         text.append(f"✓ {counts['allowed']} allowed", style="green")
-        missing = sum(counts[s] for s in ("endpoint_denied", "no_data_access", "auth_failed",
-                                          "no_subscription"))
+        missing = sum(
+            counts[s]
+            for s in ("endpoint_denied", "no_data_access", "auth_failed", "no_subscription")
+        )
         text.append(f" · ✗ {missing} missing", style="bold red" if missing else "")
         if counts["error"]:
             text.append(f" · ! {counts['error']} errors", style="magenta")
@@ -464,8 +495,9 @@ class RightsPane(Pane):
     def action_open_cell(self) -> None:
         cell = self.current_cell()
         if cell is None:
-            self.notify("Move to a result cell first (not the operation column).",
-                        severity="warning")
+            self.notify(
+                "Move to a result cell first (not the operation column).", severity="warning"
+            )
             return
         company = next((c for c in self.companies if c.id == cell.company_id), None)
         from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
@@ -477,8 +509,11 @@ class RightsPane(Pane):
 
             fault = f"{cell.fault_code} {FAULT_TITLES.get(cell.fault_code, '')}".strip()
         lines = [
-            ("Call", f"{cell.qualified_name} for company {cell.company_id}"
-                     + (f" ({company.name})" if company and company.name else "")),
+            (
+                "Call",
+                f"{cell.qualified_name} for company {cell.company_id}"
+                + (f" ({company.name})" if company and company.name else ""),
+            ),
             ("Result", f"{GLYPHS[status]} {WORDS['en'][status]} ({status.value})"),
             ("Basis", cell.basis),
             ("Fault", fault),
@@ -496,8 +531,10 @@ class RightsPane(Pane):
         except Exception as exc:
             self.notify(str(exc), severity="error")
             return
-        choices = [(name, f"{name} — {p.title} ({len(p.operations)} operations)")
-                   for name, p in profiles.items()]
+        choices = [
+            (name, f"{name} — {p.title} ({len(p.operations)} operations)")
+            for name, p in profiles.items()
+        ]
 
         def chosen(name: str | None) -> None:
             if name:
@@ -512,8 +549,7 @@ class RightsPane(Pane):
         choices = [(f"{fmt}:{lang}", f"{label} → file") for fmt, lang, label in EXPORTS]
         choices.append(("clip:md:en", "Markdown, English → clipboard"))
         choices.append(("clip:md:nl", "Markdown, Nederlands → clipboard"))
-        self.app.push_screen(ChoiceScreen("Export the rights report", choices),
-                             self._export_chosen)
+        self.app.push_screen(ChoiceScreen("Export the rights report", choices), self._export_chosen)
 
     def _export_chosen(self, choice: str | None) -> None:
         if not choice or self.report is None:
@@ -527,9 +563,12 @@ class RightsPane(Pane):
             path = self.export_to_file(fmt, lang)
         except OSError as exc:
             getattr(self.app, "show_error", lambda *a: None)(
-                "Export failed", f"Could not write the report: {exc.strerror or exc}",
+                "Export failed",
+                f"Could not write the report: {exc.strerror or exc}",
                 "Check that the download folder exists and is writable "
-                "(download_dir in config.toml).", f"{type(exc).__name__}: {exc}")
+                "(download_dir in config.toml).",
+                f"{type(exc).__name__}: {exc}",
+            )
             return
         self.notify(f"Saved {path}", title="Rights report", timeout=8)
 
@@ -540,8 +579,10 @@ class RightsPane(Pane):
         target.mkdir(parents=True, exist_ok=True)
         stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
         suffix = fmt if fmt == "json" else f"{lang}.{fmt}"
-        name = f"rights-{self.session.profile_name or 'session'}-{self.report.requirements.name}" \
-               f"-{stamp}.{suffix}"
+        name = (
+            f"rights-{self.session.profile_name or 'session'}-{self.report.requirements.name}"
+            f"-{stamp}.{suffix}"
+        )
         path = target / name
         path.write_text(render_report(self.report, fmt, lang), encoding="utf-8")
         return path.resolve()
@@ -553,8 +594,9 @@ class RightsPane(Pane):
         if self.report is None:
             self.notify("The check has not finished yet.", severity="warning")
             return
-        copy_with_toast(self.app, render_report(self.report, fmt, lang),
-                        f"the rights report ({fmt}, {lang})")
+        copy_with_toast(
+            self.app, render_report(self.report, fmt, lang), f"the rights report ({fmt}, {lang})"
+        )
 
     def cell_status(self, operation: str, company_id: int) -> str | None:
         cell = self.cells.get((operation, company_id))

@@ -77,8 +77,15 @@ class EmployeeDetailScreen(ScrollingScreen):
     }
     """
 
-    def __init__(self, session: Any, company: Company, employee_id: int, name: str = "",
-                 *, errors: dict[str, BaseException] | None = None) -> None:
+    def __init__(
+        self,
+        session: Any,
+        company: Company,
+        employee_id: int,
+        name: str = "",
+        *,
+        errors: dict[str, BaseException] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.company = company
@@ -93,8 +100,10 @@ class EmployeeDetailScreen(ScrollingScreen):
         self._company_errors = dict(errors or {})
         self.header = Static("", id="detail-header", markup=False)
         self.body = VerticalScroll(id="detail-body")
-        self.section_widgets = {key: Static(LOADING, classes="detail-section", markup=False,
-                                            id=f"section-{key}") for key, _ in SECTIONS}
+        self.section_widgets = {
+            key: Static(LOADING, classes="detail-section", markup=False, id=f"section-{key}")
+            for key, _ in SECTIONS
+        }
         self.section_texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -146,8 +155,11 @@ class EmployeeDetailScreen(ScrollingScreen):
     def _arrived(self, section: str, value: Any) -> None:
         self.pending.discard(section)
         old = self.results.get(section)
-        if isinstance(value, BaseException) and section in self.results \
-                and not isinstance(old, BaseException):
+        if (
+            isinstance(value, BaseException)
+            and section in self.results
+            and not isinstance(old, BaseException)
+        ):
             self.stale[section] = value  # keep what the user was reading, say it is old
         else:
             self.stale.pop(section, None)
@@ -165,8 +177,10 @@ class EmployeeDetailScreen(ScrollingScreen):
 
     def _render_header(self) -> None:
         name = self.employee_name or f"employee {self.employee_id}"
-        self.header.update(f"{name} · id {self.employee_id} · company {self.company.Number} "
-                           f"{self.company.Name or ''} · {self.reveal.label}")
+        self.header.update(
+            f"{name} · id {self.employee_id} · company {self.company.Number} "
+            f"{self.company.Name or ''} · {self.reveal.label}"
+        )
 
     def _render_section(self, section: str) -> None:
         title = dict(SECTIONS)[section]
@@ -182,8 +196,10 @@ class EmployeeDetailScreen(ScrollingScreen):
                 except Exception as error:  # a surprising record must not break the screen
                     body = f"could not be shown: {describe_error(error)}"
         if section in self.stale:
-            body += (f"\n  ✗ refresh failed: {describe_error(self.stale[section])} "
-                     "(showing the last loaded; r retries)")
+            body += (
+                f"\n  ✗ refresh failed: {describe_error(self.stale[section])} "
+                "(showing the last loaded; r retries)"
+            )
         elif section in self.pending and section in self.results:
             body += "\n  refreshing…"
         text = f"{title}\n{body}"
@@ -200,8 +216,11 @@ class EmployeeDetailScreen(ScrollingScreen):
             return "  – no personal record"
         r = self.reveal
         lines = [
-            ("Name", info.DisplayName or " ".join(
-                p for p in (info.FirstName, info.Prefix, info.LastName) if p)),
+            (
+                "Name",
+                info.DisplayName
+                or " ".join(p for p in (info.FirstName, info.Prefix, info.LastName) if p),
+            ),
             ("Employee number", str(info.EmployeeNumber or info.Number)),
             ("Initials", info.Initials or ""),
             ("Gender", info.Gender or ""),
@@ -219,13 +238,18 @@ class EmployeeDetailScreen(ScrollingScreen):
         if mine is None or not mine.Employments:
             return "  – no employment records"
         lines = []
-        for job in sorted(mine.Employments, key=lambda e: e.StartDate or e.CreationDate
-                          or _MIN, reverse=True):
+        for job in sorted(
+            mine.Employments, key=lambda e: e.StartDate or e.CreationDate or _MIN, reverse=True
+        ):
             end = format_date(job.EndDate) if job.EndDate else "open-ended"
-            initial = (f" (initial start {format_date(job.InitialStartDate)})"
-                       if job.InitialStartDate and job.InitialStartDate != job.StartDate else "")
-            lines.append(f"  • {format_date(job.StartDate)} – {end}{initial} "
-                         f"[employment {job.EmploymentId}]")
+            initial = (
+                f" (initial start {format_date(job.InitialStartDate)})"
+                if job.InitialStartDate and job.InitialStartDate != job.StartDate
+                else ""
+            )
+            lines.append(
+                f"  • {format_date(job.StartDate)} – {end}{initial} [employment {job.EmploymentId}]"
+            )
         return "\n".join(lines)
 
     def _text_contract(self, records: list[PersonalInfoContractSalaryAddress]) -> str:
@@ -233,10 +257,10 @@ class EmployeeDetailScreen(ScrollingScreen):
         if mine is None:
             return "  – no contract record"
         r = self.reveal
-        street = " ".join(p for p in (mine.Street, mine.HouseNumber,
-                                      mine.HouseNumberAddition) if p)
-        address = ", ".join(p for p in (street, " ".join(
-            p for p in (mine.PostCode, mine.City) if p)) if p)
+        street = " ".join(p for p in (mine.Street, mine.HouseNumber, mine.HouseNumberAddition) if p)
+        address = ", ".join(
+            p for p in (street, " ".join(p for p in (mine.PostCode, mine.City) if p)) if p
+        )
         contract_end = format_date(mine.ContractEndDate) if mine.ContractEndDate else "open-ended"
         lines = [
             ("Contract", f"{format_date(mine.ContractStartDate)} – {contract_end}"),
@@ -256,14 +280,21 @@ class EmployeeDetailScreen(ScrollingScreen):
             return "  – no schedule"
         current = max(mine.Schedules, key=lambda s: s.StartDate or s.CreationDate or _MIN)
         head = "  Week " + " ".join(f"{d:>5}" for d in DAYS) + "  Total"
-        lines = [f"  from {format_date(current.StartDate)}"
-                 + (f" · part-time {current.ParttimePercentage}%"
-                    if current.ParttimePercentage is not None else "")
-                 + (" · two-week rota" if current.is_rota else ""), head]
+        lines = [
+            f"  from {format_date(current.StartDate)}"
+            + (
+                f" · part-time {current.ParttimePercentage}%"
+                if current.ParttimePercentage is not None
+                else ""
+            )
+            + (" · two-week rota" if current.is_rota else ""),
+            head,
+        ]
         for week in (1, 2):
             hours = current.week(week)
-            lines.append(f"  {week:>4} " + " ".join(f"{h:>5}" for h in hours)
-                         + f"  {sum(hours):>5}")
+            lines.append(
+                f"  {week:>4} " + " ".join(f"{h:>5}" for h in hours) + f"  {sum(hours):>5}"
+            )
         if len(mine.Schedules) > 1:
             lines.append(f"  ({len(mine.Schedules) - 1} earlier schedule(s) in the history)")
         return "\n".join(lines)
@@ -282,8 +313,9 @@ class EmployeeDetailScreen(ScrollingScreen):
         lines = []
         for account in accounts:
             number = self.reveal.iban(account.IBAN or account.Number)
-            extra = " · ".join(p for p in (account.Type, account.BIC, account.Name,
-                                           account.Description) if p)
+            extra = " · ".join(
+                p for p in (account.Type, account.BIC, account.Name, account.Description) if p
+            )
             lines.append(f"  • {number}  {extra}")
         return "\n".join(lines)
 
@@ -307,8 +339,11 @@ class EmployeeDetailScreen(ScrollingScreen):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.rendered_text())
-        self.notify("Copied the employee detail as shown"
-                    + (" (revealed)" if self.reveal.revealed else " (masked)"), timeout=3)
+        self.notify(
+            "Copied the employee detail as shown"
+            + (" (revealed)" if self.reveal.revealed else " (masked)"),
+            timeout=3,
+        )
 
 
 def _pairs(lines: list[tuple[str, str]]) -> str:

@@ -12,9 +12,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYMAP_NOTE = ('Remap keys in keymap.toml next to config.toml, one line per binding: '
-               '"<binding id>" = "<keys>", e.g. "app.info" = "f2" (ids in the right '
-               'column).')
+KEYMAP_NOTE = (
+    "Remap keys in keymap.toml next to config.toml, one line per binding: "
+    '"<binding id>" = "<keys>", e.g. "app.info" = "f2" (ids in the right '
+    "column)."
+)
 
 
 def key_label(binding: Binding, keymap: Mapping[str, str]) -> str:
@@ -26,8 +28,7 @@ def bindings_of(items: Iterable[BindingType]) -> list[Binding]:
     return [b for b in items if isinstance(b, Binding)]
 
 
-def help_table(sections: Iterable[tuple[str, list[Binding]]],
-               keymap: Mapping[str, str]) -> Table:
+def help_table(sections: Iterable[tuple[str, list[Binding]]], keymap: Mapping[str, str]) -> Table:
     """One table: section headings, then key · what it does · binding id (for remapping)."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
@@ -38,8 +39,9 @@ def help_table(sections: Iterable[tuple[str, list[Binding]]],
             continue
         table.add_row(Text(title, style="bold underline"), "", "")
         for binding in bindings:
-            table.add_row(key_label(binding, keymap), binding.description or binding.action,
-                          binding.id or "")
+            table.add_row(
+                key_label(binding, keymap), binding.description or binding.action, binding.id or ""
+            )
         table.add_row("", "", "")
     return table
 
@@ -63,16 +65,18 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-keymap { color: $text-muted; }
     """
 
-    def __init__(self, sections: list[tuple[str, list[Binding]]],
-                 keymap: Mapping[str, str]) -> None:
+    def __init__(
+        self, sections: list[tuple[str, list[Binding]]], keymap: Mapping[str, str]
+    ) -> None:
         super().__init__()
         self.sections = sections
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Keys — nmbrs-tui is read-only: no key changes anything in Nmbrs",
-                         id="help-title")
+            yield Static(
+                "Keys — nmbrs-tui is read-only: no key changes anything in Nmbrs", id="help-title"
+            )
             yield Static(KEYMAP_NOTE, id="help-keymap", markup=False)
             with VerticalScroll(id="help-scroll"):
                 yield Static(help_table(self.sections, self.keymap), id="help-body")

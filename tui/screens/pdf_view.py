@@ -58,8 +58,9 @@ class PdfViewScreen(ScrollingScreen):
     }
     """
 
-    def __init__(self, title: str, path: Path, text: str,
-                 *, more_paths: list[Path] | None = None) -> None:
+    def __init__(
+        self, title: str, path: Path, text: str, *, more_paths: list[Path] | None = None
+    ) -> None:
         super().__init__()
         self.doc_title = title
         self.path = path

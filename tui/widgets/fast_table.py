@@ -49,8 +49,13 @@ class Row:
 
     __slots__ = ("cells", "data", "key", "search", "values")
 
-    def __init__(self, key: Hashable, cells: Mapping[str, str],
-                 values: Mapping[str, Any] | None = None, data: Any = None) -> None:
+    def __init__(
+        self,
+        key: Hashable,
+        cells: Mapping[str, str],
+        values: Mapping[str, Any] | None = None,
+        data: Any = None,
+    ) -> None:
         self.key = key
         self.cells: dict[str, str] = dict(cells)
         self.values: dict[str, Any] = dict(values or {})
@@ -162,9 +167,15 @@ class FastTable(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
     cursor_column: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, columns: Iterable[Column] = (), *, empty_text: str = "No rows",
-                 name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Iterable[Column] = (),
+        *,
+        empty_text: str = "No rows",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns: list[Column] = list(columns)
         self._rows: list[Row] = []
@@ -232,8 +243,9 @@ class FastTable(ScrollView, can_focus=True):
     def clear(self) -> None:
         self.set_rows([], keep_cursor=False)
 
-    def update_row(self, key: Hashable, cells: Mapping[str, str],
-                   values: Mapping[str, Any] | None = None) -> bool:
+    def update_row(
+        self, key: Hashable, cells: Mapping[str, str], values: Mapping[str, Any] | None = None
+    ) -> bool:
         """Change some cells of one row in place (progressive loading); False if no such row.
 
         The view is not re-sorted or re-filtered, so rows do not jump under the cursor.
@@ -347,8 +359,10 @@ class FastTable(ScrollView, can_focus=True):
                 view.sort(key=lambda i: key(self._rows[i]), reverse=self.sort_reverse)
             except TypeError:  # mixed value types in one column: fall back to the text
                 column = self.sort_column
-                view.sort(key=lambda i: self._rows[i].cells.get(column, "").lower(),
-                          reverse=self.sort_reverse)
+                view.sort(
+                    key=lambda i: self._rows[i].cells.get(column, "").lower(),
+                    reverse=self.sort_reverse,
+                )
         self._view = view
         cursor = 0
         if keep_key is not None:
@@ -519,8 +533,11 @@ class FastTable(ScrollView, can_focus=True):
                 strip = self._row_strip(position, base)
             elif y == 1 and not self._view:
                 empty = self.get_component_rich_style("fast-table--empty")
-                text = self.empty_text if not self._rows else \
-                    f"No rows match “{self.filter_text}” (esc clears the filter)"
+                text = (
+                    self.empty_text
+                    if not self._rows
+                    else f"No rows match “{self.filter_text}” (esc clears the filter)"
+                )
                 return Strip([Segment(self._fit(text, width, "left"), base + empty)], width)
             else:
                 return Strip.blank(width, base)

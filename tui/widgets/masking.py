@@ -86,8 +86,11 @@ class Reveal:
 
     @property
     def label(self) -> str:
-        return "◉ personal data REVEALED (v hides)" if self.revealed else \
-            "◌ personal data masked (v reveals)"
+        return (
+            "◉ personal data REVEALED (v hides)"
+            if self.revealed
+            else "◌ personal data masked (v reveals)"
+        )
 
     def bsn(self, value: str | None) -> str:
         return (value or "") if self.revealed else mask_bsn(value)

@@ -58,9 +58,17 @@ class TablePanel(Vertical):
     }
     """
 
-    def __init__(self, title: str, columns: Iterable[Column], *, export_name: str,
-                 download_dir: Callable[[], Path], empty_text: str = "No rows",
-                 id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        columns: Iterable[Column],
+        *,
+        export_name: str,
+        download_dir: Callable[[], Path],
+        empty_text: str = "No rows",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.title_text = title
         self.export_name = export_name
@@ -85,14 +93,18 @@ class TablePanel(Vertical):
 
     def _update_title(self) -> None:
         table = self.table
-        count = (f"{table.row_count:,}" if not table.filter_text
-                 else f"{table.row_count:,} of {table.total_count:,}")
+        count = (
+            f"{table.row_count:,}"
+            if not table.filter_text
+            else f"{table.row_count:,} of {table.total_count:,}"
+        )
         parts = [self.title_text, f"{count} rows"]
         if table.filter_text:
             parts.append(f"filter “{table.filter_text}”")
         if table.sort_column:
-            label = next((c.label for c in table.columns if c.key == table.sort_column),
-                         table.sort_column)
+            label = next(
+                (c.label for c in table.columns if c.key == table.sort_column), table.sort_column
+            )
             parts.append(f"sorted by {label} {'▼' if table.sort_reverse else '▲'}")
         self.title_line.update(" · ".join(parts))
 
@@ -138,8 +150,10 @@ class TablePanel(Vertical):
         if row is None or column is None:
             self.notify("Nothing to copy", severity="warning", timeout=3)
             return
-        self._copy(self.table.display_text(row, column), f"{column.label} “"
-                   f"{self.table.display_text(row, column)[:30]}”")
+        self._copy(
+            self.table.display_text(row, column),
+            f"{column.label} “{self.table.display_text(row, column)[:30]}”",
+        )
 
     def action_copy_row(self) -> None:
         row = self.table.current_row
@@ -163,8 +177,12 @@ class TablePanel(Vertical):
         try:
             path = export_view(self._download_dir(), self.export_name, fmt, keys, headers, rows)
         except OSError as error:
-            self.notify(f"Export failed: {error.strerror or error}. Check that the download "
-                        "folder exists and is writable.", severity="error", timeout=8)
+            self.notify(
+                f"Export failed: {error.strerror or error}. Check that the download "
+                "folder exists and is writable.",
+                severity="error",
+                timeout=8,
+            )
             return
         self.last_export = path
         self.notify(f"Exported {len(rows):,} rows to {path}", timeout=8)

@@ -13,20 +13,27 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from tui.commands.connection_args import UsageProblem, config_from_args, settings_from_args
+from tui.headless.connection_args import UsageProblem, config_from_args, settings_from_args
 
 EXIT_USAGE = 64
 FIRST_YEAR = 2000
 
 
-def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentParser], None]
-               ) -> None:
-    parser = sub.add_parser("runs", help="list a company's payroll runs of one year",
-                            description="List the payroll runs of one company and year "
-                                        "(exit 0 listed, 1 none, 2 cannot connect, 64 usage).")
+def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    parser = sub.add_parser(
+        "runs",
+        help="list a company's payroll runs of one year",
+        description="List the payroll runs of one company and year "
+        "(exit 0 listed, 1 none, 2 cannot connect, 64 usage).",
+    )
     add_connection_options(parser)
-    parser.add_argument("--company", type=int, required=True, metavar="ID",
-                        help="company id (see the companies pane or `check`)")
+    parser.add_argument(
+        "--company",
+        type=int,
+        required=True,
+        metavar="ID",
+        help="company id (see the companies pane or `check`)",
+    )
     parser.add_argument("--year", type=int, metavar="YYYY", help="default: this year")
     parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
@@ -59,8 +66,11 @@ def run(args: argparse.Namespace) -> int:
         runs = client.runs(args.company, year)
     except NmbrsFault as fault:
         _say(f"{fault.message}\n  {fault.hint}")
-        scope = fault.category in (FaultCategory.NO_DATA_ACCESS, FaultCategory.NOT_FOUND,
-                                   FaultCategory.ENDPOINT_RIGHT_MISSING)
+        scope = fault.category in (
+            FaultCategory.NO_DATA_ACCESS,
+            FaultCategory.NOT_FOUND,
+            FaultCategory.ENDPOINT_RIGHT_MISSING,
+        )
         return 1 if scope else 2
     except NmbrsTransportError as error:
         _say(f"{error.message}\n  {error.hint}")
@@ -75,10 +85,14 @@ def run(args: argparse.Namespace) -> int:
         for r in runs:
             when = r.RunAt.strftime("%Y-%m-%d %H:%M") if r.RunAt else "—"
             lock = "locked" if r.IsLocked else "open"
-            print(f"{r.ID:>9}  run {r.Number:>3}  periods {r.periods_label():>7}  {when}  "
-                  f"{lock:<6}  {r.Description or ''}".rstrip())
+            print(
+                f"{r.ID:>9}  run {r.Number:>3}  periods {r.periods_label():>7}  {when}  "
+                f"{lock:<6}  {r.Description or ''}".rstrip()
+            )
     if not runs:
-        _say(f"company {args.company} has no payroll runs in {year}; try another --year "
-             f"(the TUI's payroll pane lists {this_year - 4}..{this_year})")
+        _say(
+            f"company {args.company} has no payroll runs in {year}; try another --year "
+            f"(the TUI's payroll pane lists {this_year - 4}..{this_year})"
+        )
         return 1
     return 0

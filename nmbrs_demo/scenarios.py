@@ -133,9 +133,22 @@ BUILTIN_SCENARIOS: dict[str, Scenario] = {
 }
 
 _TOML_KEYS = {
-    "name", "description", "base", "deny", "deny_company", "hide_companies", "out_of_scope",
-    "latency_ms", "flaky_rate", "flaky_kinds", "flaky_timeout_s", "rate_limit", "size", "seed",
-    "auth_fail", "no_subscription",
+    "name",
+    "description",
+    "base",
+    "deny",
+    "deny_company",
+    "hide_companies",
+    "out_of_scope",
+    "latency_ms",
+    "flaky_rate",
+    "flaky_kinds",
+    "flaky_timeout_s",
+    "rate_limit",
+    "size",
+    "seed",
+    "auth_fail",
+    "no_subscription",
 }
 
 
@@ -217,11 +230,13 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
     if "hide_companies" in data:
         ids = _get(data, "hide_companies", list, where, [])
         changes["hidden_companies"] = base.hidden_companies | frozenset(
-            _company_id(v, f"{where}: hide_companies") for v in ids)
+            _company_id(v, f"{where}: hide_companies") for v in ids
+        )
     if "out_of_scope" in data:
         ids = _get(data, "out_of_scope", list, where, [])
         changes["out_of_scope_companies"] = base.out_of_scope_companies | frozenset(
-            _company_id(v, f"{where}: out_of_scope") for v in ids)
+            _company_id(v, f"{where}: out_of_scope") for v in ids
+        )
     if "latency_ms" in data:
         latency = _get(data, "latency_ms", int, where, 0)
         if not 0 <= latency <= 60_000:
@@ -238,8 +253,8 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         if bad or not kinds:
             raise ConfigError(
                 f"{where}: flaky_kinds must be a non-empty list of "
-                f"{', '.join(sorted(FLAKY_KINDS))}" + (f"; unknown: {', '.join(bad)}." if bad
-                                                       else ".")
+                f"{', '.join(sorted(FLAKY_KINDS))}"
+                + (f"; unknown: {', '.join(bad)}." if bad else ".")
             )
         changes["flaky_kinds"] = frozenset(kinds)
     if "flaky_timeout_s" in data:
@@ -254,15 +269,17 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         size = _get(data, "size", str, where, "standard")
         if size not in WORLD_SIZES:
             raise ConfigError(
-                f"{where}: size must be one of {', '.join(sorted(WORLD_SIZES))}, got {size!r}.")
+                f"{where}: size must be one of {', '.join(sorted(WORLD_SIZES))}, got {size!r}."
+            )
         changes["size"] = size
     if "seed" in data:
         changes["seed"] = _get(data, "seed", int, where, 0)
     return replace(base, **changes)
 
 
-def _get(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
-         default: Any) -> Any:
+def _get(
+    data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any
+) -> Any:
     if key not in data:
         return default
     value = data[key]
@@ -275,8 +292,14 @@ def _get(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: s
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false",
-             list: "a list", dict: "a table"}
+    names = {
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 

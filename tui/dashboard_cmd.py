@@ -44,9 +44,12 @@ def run(args: argparse.Namespace) -> int:
     from tui.connect import LaunchOptions
 
     exit_early = os.environ.get(EXIT_AFTER_FIRST_FRAME, "") not in ("", "0")
-    app = NmbrsApp(LaunchOptions.from_args(args), theme=getattr(args, "theme", None),
-                   exit_after_first_frame=exit_early,
-                   started_at=process_started_perf() if exit_early else None)
+    app = NmbrsApp(
+        LaunchOptions.from_args(args),
+        theme=getattr(args, "theme", None),
+        exit_after_first_frame=exit_early,
+        started_at=process_started_perf() if exit_early else None,
+    )
     result = app.run(mouse=not getattr(args, "no_mouse", False))
     if exit_early and app.first_frame_s is not None:
         print(f"first frame after {app.first_frame_s * 1000:.0f} ms", file=sys.stderr)

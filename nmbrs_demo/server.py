@@ -34,10 +34,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
-from nmbrs_client.demo import DEMO_DOMAIN, DEMO_SEED, DEMO_TODAY, DEMO_TOKEN, DEMO_USERNAME
-from nmbrs_client.demo.handlers import DemoFault, Handlers
-from nmbrs_client.demo.scenarios import Scenario, load_scenario
-from nmbrs_client.demo.soapwire import (
+from nmbrs_client.operations import Header, Operation, Service, get_operation
+from nmbrs_demo import DEMO_DOMAIN, DEMO_SEED, DEMO_TODAY, DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_demo.handlers import DemoFault, Handlers
+from nmbrs_demo.scenarios import Scenario, load_scenario
+from nmbrs_demo.soapwire import (
     Envelope,
     LoadedService,
     SoapRequestError,
@@ -47,7 +48,6 @@ from nmbrs_client.demo.soapwire import (
     nmbrs_fault_text,
     parse_envelope,
 )
-from nmbrs_client.operations import Header, Operation, Service, get_operation
 
 BASE_PATH = "/soap/v3/"
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -62,9 +62,14 @@ class RateLimiter:
     so the rule can be tested without waiting.
     """
 
-    def __init__(self, limit: int = RATE_LIMIT_PER_SECOND, window_s: float = 1.0,
-                 delay_s: float = RATE_LIMIT_DELAY_S, enabled: bool = True,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int = RATE_LIMIT_PER_SECOND,
+        window_s: float = 1.0,
+        delay_s: float = RATE_LIMIT_DELAY_S,
+        enabled: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = limit
         self.window_s = window_s
         self.delay_s = delay_s
@@ -112,8 +117,10 @@ class ServerStats:
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
-                "calls": dict(self.calls), "statuses": dict(self.statuses),
-                "faults": dict(self.faults), "delayed_calls": self.delayed_calls,
+                "calls": dict(self.calls),
+                "statuses": dict(self.statuses),
+                "faults": dict(self.faults),
+                "delayed_calls": self.delayed_calls,
                 "max_calls_per_second": self.max_calls_per_second,
             }
 
@@ -121,7 +128,7 @@ class ServerStats:
 @lru_cache(maxsize=8)
 def _build_world(seed: int, today: date, size: str) -> Any:
     """Worlds are read-only and deterministic, so servers with the same inputs share one."""
-    from nmbrs_client.demo.data import DemoWorld
+    from nmbrs_demo.data import DemoWorld
 
     return DemoWorld(seed, today, size=size)
 
@@ -185,8 +192,9 @@ class _Handler(BaseHTTPRequestHandler):
 class DemoServer:
     """A running demo server. Stop it with :meth:`stop` or use it as a context manager."""
 
-    def __init__(self, scenario: Scenario, world: Any, today: date, *, host: str, port: int,
-                 log_calls: bool) -> None:
+    def __init__(
+        self, scenario: Scenario, world: Any, today: date, *, host: str, port: int, log_calls: bool
+    ) -> None:
         self.scenario = scenario
         self.world = world
         self.today = today
@@ -209,9 +217,12 @@ class DemoServer:
         if host in ("0.0.0.0", "", "::"):
             url_host = "127.0.0.1"
         self.base_url = f"http://{url_host}:{self.port}{BASE_PATH}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name=f"nmbrs-demo-server:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"nmbrs-demo-server:{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     # -- public API -----------------------------------------------------------------------
@@ -257,9 +268,11 @@ class DemoServer:
             request.send_reply(_Reply(200, "text/xml; charset=utf-8", body))
             return
         items = "".join(f"<li>{name}</li>" for name in sorted(loaded.soap11))
-        page = (f"<html><head><title>{service.value} Web Service</title></head><body>"
-                f"<h1>{service.value}</h1><p>Demo Nmbrs SOAP v3 service. "
-                f'The WSDL is at <a href="?WSDL">?WSDL</a>.</p><ul>{items}</ul></body></html>')
+        page = (
+            f"<html><head><title>{service.value} Web Service</title></head><body>"
+            f"<h1>{service.value}</h1><p>Demo Nmbrs SOAP v3 service. "
+            f'The WSDL is at <a href="?WSDL">?WSDL</a>.</p><ul>{items}</ul></body></html>'
+        )
         request.send_reply(_Reply(200, "text/html; charset=utf-8", page.encode()))
 
     # -- POST: SOAP calls -----------------------------------------------------------------
@@ -276,14 +289,23 @@ class DemoServer:
             length = int(length_text or "")
         except ValueError:
             request.close_connection = True
-            request.send_reply(_Reply(411, "text/html; charset=utf-8",
-                                      b"<html><body>Length Required</body></html>"))
+            request.send_reply(
+                _Reply(
+                    411, "text/html; charset=utf-8", b"<html><body>Length Required</body></html>"
+                )
+            )
             return
         if length < 0 or length > MAX_REQUEST_BYTES:
             request.close_connection = True
-            reply = _Reply(500, "text/xml; charset=utf-8", fault_xml(
-                "1.1", True, "Server was unable to read request. ---> Maximum request length "
-                "exceeded."))
+            reply = _Reply(
+                500,
+                "text/xml; charset=utf-8",
+                fault_xml(
+                    "1.1",
+                    True,
+                    "Server was unable to read request. ---> Maximum request length exceeded.",
+                ),
+            )
             self._finish(None, reply.status, None, started)
             request.send_reply(reply)
             return
@@ -303,8 +325,13 @@ class DemoServer:
         if flaky in ("reset", "timeout", "html500", "empty"):
             # Statistics are recorded before answering, so a client that has its answer
             # can rely on them.
-            self._finish(None, 0 if flaky in ("reset", "timeout") else
-                         (500 if flaky == "html500" else 200), None, started, note=flaky)
+            self._finish(
+                None,
+                0 if flaky in ("reset", "timeout") else (500 if flaky == "html500" else 200),
+                None,
+                started,
+                note=flaky,
+            )
             self._misbehave(request, flaky)
             return
 
@@ -315,15 +342,19 @@ class DemoServer:
         self._finish(operation, reply.status, code, started, note=flaky)
         request.send_reply(reply)
 
-    def _answer(self, service: Service, request: _Handler,
-                data: bytes) -> tuple[str | None, _Reply, int | None]:
+    def _answer(
+        self, service: Service, request: _Handler, data: bytes
+    ) -> tuple[str | None, _Reply, int | None]:
         ctype = request.headers.get("Content-Type", "")
         version_hint = "1.2" if "application/soap+xml" in ctype.lower() else "1.1"
         try:
             envelope = parse_envelope(data)
         except SoapRequestError as exc:
-            return None, _client_fault(version_hint,
-                                       f"Server was unable to read request. ---> {exc}"), None
+            return (
+                None,
+                _client_fault(version_hint, f"Server was unable to read request. ---> {exc}"),
+                None,
+            )
         version = envelope.version
         loaded = self.services[service]
         body = envelope.body
@@ -333,38 +364,70 @@ class DemoServer:
         known = loaded.operation(name, version) if name else None
         if action:
             if known is None or action != known.soapaction:
-                return None, _client_fault(
-                    version, "Server did not recognize the value of HTTP Header SOAPAction: "
-                    f"{action}."), None
+                return (
+                    None,
+                    _client_fault(
+                        version,
+                        f"Server did not recognize the value of HTTP Header SOAPAction: {action}.",
+                    ),
+                    None,
+                )
         elif known is None:
-            return None, _client_fault(
-                version, "Unable to handle request without a valid action parameter. Please "
-                "supply a valid soap action."), None
+            return (
+                None,
+                _client_fault(
+                    version,
+                    "Unable to handle request without a valid action parameter. Please "
+                    "supply a valid soap action.",
+                ),
+                None,
+            )
         assert name is not None
         qualified = f"{service.value}.{name}"
         try:
             operation = get_operation(service, name)
         except LookupError:
-            return qualified, _client_fault(
-                version, "Server did not recognize the value of HTTP Header SOAPAction: "
-                f"{known.soapaction}."), None
+            return (
+                qualified,
+                _client_fault(
+                    version,
+                    "Server did not recognize the value of HTTP Header SOAPAction: "
+                    f"{known.soapaction}.",
+                ),
+                None,
+            )
         try:
             params = _read_params(operation, body)
         except SoapRequestError as exc:
-            return qualified, _client_fault(
-                version, f"Server was unable to read request. ---> {exc}"), None
+            return (
+                qualified,
+                _client_fault(version, f"Server was unable to read request. ---> {exc}"),
+                None,
+            )
         try:
             self._authenticate(operation, envelope)
             value = self.handlers.call(operation.qualified_name, params)
         except DemoFault as fault:
-            return qualified, _Reply(500, content_type(version), fault_xml(
-                version, False, nmbrs_fault_text(fault.code))), fault.code
+            return (
+                qualified,
+                _Reply(
+                    500,
+                    content_type(version),
+                    fault_xml(version, False, nmbrs_fault_text(fault.code)),
+                ),
+                fault.code,
+            )
         try:
             body_bytes = loaded.render(name, version, value)
         except Exception:  # a bug in the demo data or server: say so loudly, answer 9999
             traceback.print_exc(file=sys.stderr)
-            return qualified, _Reply(500, content_type(version), fault_xml(
-                version, False, nmbrs_fault_text(9999))), 9999
+            return (
+                qualified,
+                _Reply(
+                    500, content_type(version), fault_xml(version, False, nmbrs_fault_text(9999))
+                ),
+                9999,
+            )
         return qualified, _Reply(200, content_type(version), body_bytes), None
 
     def _authenticate(self, operation: Operation, envelope: Envelope) -> None:
@@ -379,14 +442,23 @@ class DemoServer:
             qname = etree.QName(element)
             if qname.namespace != namespace or qname.localname not in accepted:
                 continue
-            fields = {etree.QName(c).localname: (c.text or "") for c in element
-                      if isinstance(c.tag, str) and etree.QName(c).namespace == namespace}
-            if (fields.get("Username", "").strip().lower() != self.username.lower()
-                    or fields.get("Token", "") != self._token):
+            fields = {
+                etree.QName(c).localname: (c.text or "")
+                for c in element
+                if isinstance(c.tag, str) and etree.QName(c).namespace == namespace
+            }
+            if (
+                fields.get("Username", "").strip().lower() != self.username.lower()
+                or fields.get("Token", "") != self._token
+            ):
                 raise DemoFault(1001)
             domain = fields.get("Domain")
-            if (qname.localname == Header.AUTH_WITH_DOMAIN.value and domain is not None
-                    and domain.strip() and domain.strip().lower() != self.domain.lower()):
+            if (
+                qname.localname == Header.AUTH_WITH_DOMAIN.value
+                and domain is not None
+                and domain.strip()
+                and domain.strip().lower() != self.domain.lower()
+            ):
                 raise DemoFault(1001)
             return
         raise DemoFault(1001)
@@ -404,9 +476,11 @@ class DemoServer:
 
     def _misbehave(self, request: _Handler, kind: str) -> None:
         if kind == "html500":
-            page = (b"<!DOCTYPE html><html><head><title>500 - Internal server error.</title>"
-                    b"</head><body><h1>Server Error</h1><h2>500 - Internal server error."
-                    b"</h2></body></html>")
+            page = (
+                b"<!DOCTYPE html><html><head><title>500 - Internal server error.</title>"
+                b"</head><body><h1>Server Error</h1><h2>500 - Internal server error."
+                b"</h2></body></html>"
+            )
             request.send_reply(_Reply(500, "text/html", page))
         elif kind == "empty":
             request.send_reply(_Reply(200, "text/xml; charset=utf-8", b""))
@@ -417,8 +491,9 @@ class DemoServer:
             request.close_connection = True
             with contextlib.suppress(OSError):
                 # SO_LINGER 0: closing sends a TCP reset instead of a clean FIN.
-                request.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                              struct.pack("ii", 1, 0))
+                request.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
                 request.connection.close()
 
     def _discard_body(self, request: _Handler, length_text: str | None) -> None:
@@ -429,16 +504,23 @@ class DemoServer:
             elif length:
                 request.close_connection = True
 
-    def _finish(self, operation: str | None, status: int, code: int | None, started: float,
-                note: str | None = None) -> None:
+    def _finish(
+        self,
+        operation: str | None,
+        status: int,
+        code: int | None,
+        started: float,
+        note: str | None = None,
+    ) -> None:
         self.stats.record(operation, status, code)
         if self.log_calls:
             elapsed = (time.perf_counter() - started) * 1000
             what = operation or "-"
             extra = f" fault {code}" if code is not None else ""
             extra += f" ({note})" if note else ""
-            print(f"demo-server {what} {status}{extra} {elapsed:.1f} ms", file=sys.stderr,
-                  flush=True)
+            print(
+                f"demo-server {what} {status}{extra} {elapsed:.1f} ms", file=sys.stderr, flush=True
+            )
 
 
 def _requested_action(request: _Handler, ctype: str, version: str) -> str:
@@ -465,8 +547,8 @@ def _read_params(operation: Operation, body: etree._Element) -> dict[str, int]:
             params[param.name] = int(child.text.strip())
         except ValueError:
             raise SoapRequestError(
-                "There is an error in XML document. ---> Input string was not in a correct "
-                "format.") from None
+                "There is an error in XML document. ---> Input string was not in a correct format."
+            ) from None
     return params
 
 
@@ -475,15 +557,23 @@ def _client_fault(version: str, text: str) -> _Reply:
 
 
 def _not_found() -> _Reply:
-    page = (b"<html><head><title>The resource cannot be found.</title></head><body>"
-            b"<h1>Server Error in '/' Application.</h1><h2>The resource cannot be found.</h2>"
-            b"HTTP 404</body></html>")
+    page = (
+        b"<html><head><title>The resource cannot be found.</title></head><body>"
+        b"<h1>Server Error in '/' Application.</h1><h2>The resource cannot be found.</h2>"
+        b"HTTP 404</body></html>"
+    )
     return _Reply(404, "text/html; charset=utf-8", page)
 
 
-def start_demo_server(scenario: Scenario | str = "healthy", *, host: str = "127.0.0.1",
-                      port: int = 0, latency_ms: int | None = None, log_calls: bool = False,
-                      today: date | None = None) -> DemoServer:
+def start_demo_server(
+    scenario: Scenario | str = "healthy",
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    latency_ms: int | None = None,
+    log_calls: bool = False,
+    today: date | None = None,
+) -> DemoServer:
     """Start a demo server in a background daemon thread and return once it accepts calls.
 
     ``scenario`` is a :class:`Scenario`, a built-in name or a TOML path; ``latency_ms``

@@ -35,9 +35,8 @@ def settings_from_args(args: argparse.Namespace, config: Any) -> tuple[Any, Any]
 
     if args.demo:
         if args.base_url or args.username or args.profile:
-            raise UsageProblem("--demo cannot be combined with --profile, --base-url or "
-                               "--username")
-        from nmbrs_client.demo.server import start_demo_server
+            raise UsageProblem("--demo cannot be combined with --profile, --base-url or --username")
+        from nmbrs_demo.server import start_demo_server
 
         scenario = args.scenario or "healthy"
         server = start_demo_server(scenario, latency_ms=args.latency_ms)

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-DEMO_USERNAME = "demo@example.com"
-DEMO_TOKEN = "demo-token"
-DEMO_DOMAIN = "demo"
+from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+
 DEMO_SEED = 20261124
 DEMO_TODAY = datetime.date(2026, 11, 24)
 

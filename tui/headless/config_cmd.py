@@ -31,9 +31,11 @@ _CONFIG_HELP = f"path of config.toml (default: ${CONFIG_ENV_VAR} or the user con
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("config", help="show where the configuration is, explain it, "
-                                           "add profiles",
-                            description="Manage connection profiles in config.toml.")
+    parser = sub.add_parser(
+        "config",
+        help="show where the configuration is, explain it, add profiles",
+        description="Manage connection profiles in config.toml.",
+    )
     parser.add_argument("--config", dest="config_path", help=_CONFIG_HELP)
     parser.set_defaults(handler=run, config_action=None)
     actions = parser.add_subparsers(dest="config_action", parser_class=type(parser))
@@ -49,7 +51,8 @@ def add_parser(sub: Any) -> None:
     show.add_argument("--domain", help="as the connection flag of the same name")
 
     add = actions.add_parser(
-        "add", help="add or update a profile (asks questions unless --name is given)")
+        "add", help="add or update a profile (asks questions unless --name is given)"
+    )
     _add_config_option(add)
     add.add_argument("--name", help="profile name (letters, digits, '-', '_'); no prompts")
     add.add_argument("--environment", choices=ENVIRONMENTS)
@@ -57,16 +60,21 @@ def add_parser(sub: Any) -> None:
     add.add_argument("--domain", help="Nmbrs domain; leave out to discover it")
     add.add_argument("--base-url", help="SOAP v3 base URL (environment custom or demo)")
     add.add_argument("--token-file", help="existing private file (mode 600) holding the token")
-    add.add_argument("--token-stdin", action="store_true",
-                     help="read the token from standard input and store it in a private file "
-                          "next to config.toml")
-    add.add_argument("--default", action="store_true", dest="make_default",
-                     help="make this the default profile")
+    add.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help="read the token from standard input and store it in a private file "
+        "next to config.toml",
+    )
+    add.add_argument(
+        "--default", action="store_true", dest="make_default", help="make this the default profile"
+    )
 
 
 def _add_config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", dest="config_path", default=argparse.SUPPRESS,
-                        help=_CONFIG_HELP)
+    parser.add_argument(
+        "--config", dest="config_path", default=argparse.SUPPRESS, help=_CONFIG_HELP
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,8 +98,10 @@ def _run_path(path: Path) -> int:
     config = load_config(path)
     names = ", ".join(sorted(config.profiles)) or "none"
     private = "private (mode 600)" if is_owner_only(path) else "readable by others"
-    print(f"exists, {private}; profiles: {names}"
-          + (f"; default: {config.default_profile}" if config.default_profile else ""))
+    print(
+        f"exists, {private}; profiles: {names}"
+        + (f"; default: {config.default_profile}" if config.default_profile else "")
+    )
     return EXIT_OK
 
 
@@ -127,33 +137,50 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
     if not PROFILE_NAME_PATTERN.fullmatch(name or ""):
         raise ConfigError(f"invalid profile name {name!r}: use letters, digits, '-' or '_'")
     old = existing.profiles.get(name)
-    if interactive and old is not None and _ask(
-            f"Profile '{name}' exists in {path}; update it? (y/N)", "n").lower() not in ("y",
-                                                                                      "yes"):
+    if (
+        interactive
+        and old is not None
+        and _ask(f"Profile '{name}' exists in {path}; update it? (y/N)", "n").lower()
+        not in ("y", "yes")
+    ):
         print("Nothing changed.")
         return EXIT_OK
 
     environment = args.environment or (
         _ask(f"Environment ({'/'.join(ENVIRONMENTS)})", old.environment if old else "production")
-        if interactive else (old.environment if old else "production"))
+        if interactive
+        else (old.environment if old else "production")
+    )
     if environment not in ENVIRONMENTS:
         raise ConfigError(f"unknown environment {environment!r} (one of {', '.join(ENVIRONMENTS)})")
     changes: dict[str, Any] = {"environment": environment}
     username = args.username or (
-        _ask("API username (e-mail)", old.username if old else None) if interactive else None)
+        _ask("API username (e-mail)", old.username if old else None) if interactive else None
+    )
     if username:
         changes["username"] = username
     elif not (old and old.username) and environment != "demo":
-        raise ConfigError("a username is required (the API user's e-mail address)",
-                          hint="Pass --username, or answer the prompt.")
-    domain = args.domain if args.domain is not None else (
-        _ask("Domain (blank: discover it)", old.domain if old else None) if interactive else None)
+        raise ConfigError(
+            "a username is required (the API user's e-mail address)",
+            hint="Pass --username, or answer the prompt.",
+        )
+    domain = (
+        args.domain
+        if args.domain is not None
+        else (
+            _ask("Domain (blank: discover it)", old.domain if old else None)
+            if interactive
+            else None
+        )
+    )
     if domain is not None:
         changes["domain"] = domain.strip()
     if environment in ("custom", "demo"):
         base_url = args.base_url or (
             _ask("Base URL of the SOAP v3 service", old.base_url if old else None)
-            if interactive else None)
+            if interactive
+            else None
+        )
         if base_url:
             changes["base_url"] = base_url
     elif args.base_url:
@@ -166,27 +193,33 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
     if token_text is not None and token_file is not None:
         write_token_file(token_file, token_text)
     make_default = args.make_default or (
-        interactive and bool(existing.default_profile) and existing.default_profile != name
-        and _ask(f"Make '{name}' the default profile? (y/N)", "n").lower() in ("y", "yes"))
+        interactive
+        and bool(existing.default_profile)
+        and existing.default_profile != name
+        and _ask(f"Make '{name}' the default profile? (y/N)", "n").lower() in ("y", "yes")
+    )
     try:
         config, created = add_profile(path, name, changes, make_default=make_default)
     except ConfigError:
-        if token_text is not None and token_file is not None and not (
-                old and old.token_file and Path(old.token_file).expanduser() == token_file):
+        if (
+            token_text is not None
+            and token_file is not None
+            and not (old and old.token_file and Path(old.token_file).expanduser() == token_file)
+        ):
             token_file.unlink(missing_ok=True)
         raise
     print(f"{'Added' if created else 'Updated'} profile '{name}' in {path} (mode 600).")
     if config.default_profile == name:
         print(f"'{name}' is the default profile.")
-    if token_file is None and not (old and (old.token_file or old.token)) \
-            and environment != "demo":
+    if token_file is None and not (old and (old.token_file or old.token)) and environment != "demo":
         print("No token stored: set NMBRS_TOKEN before connecting.")
     print(f"Check it with: nmbrs-tui config show --profile {name}")
     return EXIT_OK
 
 
-def _token_choice(path: Path, name: str, args: argparse.Namespace,
-                  interactive: bool) -> tuple[Path | None, str | None]:
+def _token_choice(
+    path: Path, name: str, args: argparse.Namespace, interactive: bool
+) -> tuple[Path | None, str | None]:
     """(token_file to reference, token text to write there or None if the file exists)."""
     beside = path.parent / f"{name}.token"
     if args.token_file:
@@ -197,8 +230,11 @@ def _token_choice(path: Path, name: str, args: argparse.Namespace,
         return beside, sys.stdin.readline()
     if not interactive:
         return None, None
-    choice = _ask(f"Store the token in a private file {beside} (f), or use only the "
-                  "NMBRS_TOKEN variable (e)?", "e").lower()
+    choice = _ask(
+        f"Store the token in a private file {beside} (f), or use only the "
+        "NMBRS_TOKEN variable (e)?",
+        "e",
+    ).lower()
     if choice not in ("f", "file"):
         return None, None
     token = getpass.getpass("API token (not shown): ")

@@ -39,8 +39,13 @@ FAULT_TEXTS: dict[int, str] = {
     9999: "Unkown",
 }
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                          remove_blank_text=False, load_dtd=False)
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    huge_tree=False,
+    remove_blank_text=False,
+    load_dtd=False,
+)
 _ADDRESS = re.compile(r'(<(?:[\w.-]+:)?address\b[^>]*?\blocation=")[^"]*(")')
 
 
@@ -67,13 +72,13 @@ def parse_envelope(data: bytes) -> Envelope:
         raise SoapRequestError(
             "For security reasons DTD is prohibited in this XML document. To enable DTD "
             "processing set the DtdProcessing property on XmlReaderSettings to Parse and pass "
-            "the settings to XmlReader.Create method.")
+            "the settings to XmlReader.Create method."
+        )
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
-        raise SoapRequestError(
-            f"There is an error in XML document ({line}, {column}).") from None
+        raise SoapRequestError(f"There is an error in XML document ({line}, {column}).") from None
     if getattr(root.getroottree().docinfo, "doctype", ""):
         raise SoapRequestError("For security reasons DTD is prohibited in this XML document.")
     if root.tag == f"{{{SOAP11_ENV}}}Envelope":

@@ -20,25 +20,34 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
-        "demo-server", help="run the embedded demo Nmbrs SOAP v3 server",
-        description="Serve the demo Nmbrs SOAP v3 services until Ctrl-C.")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (default 127.0.0.1, loopback only)")
-    parser.add_argument("--port", type=int, default=0,
-                        help="TCP port (default 0: a free port)")
-    parser.add_argument("--scenario", default="healthy",
-                        help="built-in scenario name or a scenario TOML file (default healthy)")
-    parser.add_argument("--latency-ms", type=int, default=None,
-                        help="extra latency per call in milliseconds")
-    parser.add_argument("--log-calls", action="store_true",
-                        help="print one line per call (operation, status, ms) to stderr")
+        "demo-server",
+        help="run the embedded demo Nmbrs SOAP v3 server",
+        description="Serve the demo Nmbrs SOAP v3 services until Ctrl-C.",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)"
+    )
+    parser.add_argument("--port", type=int, default=0, help="TCP port (default 0: a free port)")
+    parser.add_argument(
+        "--scenario",
+        default="healthy",
+        help="built-in scenario name or a scenario TOML file (default healthy)",
+    )
+    parser.add_argument(
+        "--latency-ms", type=int, default=None, help="extra latency per call in milliseconds"
+    )
+    parser.add_argument(
+        "--log-calls",
+        action="store_true",
+        help="print one line per call (operation, status, ms) to stderr",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from nmbrs_client.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
-    from nmbrs_client.demo.scenarios import builtin_names, load_scenario
-    from nmbrs_client.demo.server import start_demo_server
+    from nmbrs_demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+    from nmbrs_demo.scenarios import builtin_names, load_scenario
+    from nmbrs_demo.server import start_demo_server
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, got {args.port}.")
@@ -46,18 +55,28 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--latency-ms must not be negative, got {args.latency_ms}.")
     scenario = load_scenario(args.scenario)
     if args.host not in _LOOPBACK:
-        print(f"warning: binding to {args.host}: the demo server has no TLS and well-known "
-              "credentials; anyone who can reach this address can call it.", file=sys.stderr)
+        print(
+            f"warning: binding to {args.host}: the demo server has no TLS and well-known "
+            "credentials; anyone who can reach this address can call it.",
+            file=sys.stderr,
+        )
     try:
-        server = start_demo_server(scenario, host=args.host, port=args.port,
-                                   latency_ms=args.latency_ms, log_calls=args.log_calls)
+        server = start_demo_server(
+            scenario,
+            host=args.host,
+            port=args.port,
+            latency_ms=args.latency_ms,
+            log_calls=args.log_calls,
+        )
     except OSError as exc:
         raise ConfigError(f"Cannot listen on {args.host}:{args.port}: {exc.strerror}.") from None
 
     # The demo token is public and fixed (it is the same in every copy of nmbrs-tui), so
     # printing it here does not expose any secret.
-    print(f"Demo Nmbrs SOAP v3 server, scenario {scenario.name!r}"
-          f" ({', '.join(builtin_names())} are built in)")
+    print(
+        f"Demo Nmbrs SOAP v3 server, scenario {scenario.name!r}"
+        f" ({', '.join(builtin_names())} are built in)"
+    )
     print(f"  base URL : {server.base_url}")
     print(f"  username : {DEMO_USERNAME}")
     print(f"  token    : {DEMO_TOKEN}")

@@ -15,32 +15,53 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tui.commands.connection_args import UsageProblem, config_from_args, settings_from_args
+from tui.headless.connection_args import UsageProblem, config_from_args, settings_from_args
 
 EXIT_USAGE = 64
 
 
-def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentParser], None]
-               ) -> None:
+def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentParser], None]) -> None:
     parser = sub.add_parser(
-        "check", help="check the API account's rights against an integration's requirements",
+        "check",
+        help="check the API account's rights against an integration's requirements",
         description="Probe which required operations the API account may call, for which "
-                    "companies, and print a report (exit 0 all allowed, 1 something missing, "
-                    "2 cannot authenticate or connect, 64 usage error).")
+        "companies, and print a report (exit 0 all allowed, 1 something missing, "
+        "2 cannot authenticate or connect, 64 usage error).",
+    )
     add_connection_options(parser)
-    parser.add_argument("--company", dest="companies", type=int, action="append",
-                        metavar="ID", help="check this company id (repeatable; default: all "
-                                           "companies the account can see)")
-    parser.add_argument("--requirements", "-r", metavar="NAME|FILE",
-                        help="requirement profile name (default: integration) or TOML file")
-    parser.add_argument("--thorough", action="store_true",
-                        help="probe every operation × company cell instead of inferring")
+    parser.add_argument(
+        "--company",
+        dest="companies",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="check this company id (repeatable; default: all companies the account can see)",
+    )
+    parser.add_argument(
+        "--requirements",
+        "-r",
+        metavar="NAME|FILE",
+        help="requirement profile name (default: integration) or TOML file",
+    )
+    parser.add_argument(
+        "--thorough",
+        action="store_true",
+        help="probe every operation × company cell instead of inferring",
+    )
     parser.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
-    parser.add_argument("--lang", choices=("en", "nl"), default="en",
-                        help="language of the text and markdown report")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "nl"),
+        default="en",
+        help="language of the text and markdown report",
+    )
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    parser.add_argument("--concurrency", type=int, metavar="N",
-                        help="probes in flight at once (1-32; default from the profile, 8)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="probes in flight at once (1-32; default from the profile, 8)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     parser.set_defaults(handler=run)
 
@@ -73,8 +94,7 @@ class _Progress:
         elif isinstance(event, CellResult):
             self.cells += 1
             if self.tty:
-                print(f"\r  {self.cells}/{self.total} cells", end="", file=sys.stderr,
-                      flush=True)
+                print(f"\r  {self.cells}/{self.total} cells", end="", file=sys.stderr, flush=True)
 
     def _line(self, text: str) -> None:
         if self.tty and self.cells:
@@ -101,8 +121,11 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"concurrency": args.concurrency})
     progress = _Progress(args.quiet)
     if not settings.verify_tls:
-        print(f"nmbrs-tui check: warning: TLS certificate verification is OFF for "
-              f"{settings.base_url} (verify_tls = false in the profile)", file=sys.stderr)
+        print(
+            f"nmbrs-tui check: warning: TLS certificate verification is OFF for "
+            f"{settings.base_url} (verify_tls = false in the profile)",
+            file=sys.stderr,
+        )
     client = NmbrsClient(settings)
     cancel = threading.Event()
     extra: list[Any] = []
@@ -113,9 +136,16 @@ def run(args: argparse.Namespace) -> int:
         return other
 
     try:
-        engine = RightsEngine(client, profile, companies=args.companies,
-                              thorough=args.thorough, concurrency=args.concurrency,
-                              on_event=progress, cancel_event=cancel, reconnect=reconnect)
+        engine = RightsEngine(
+            client,
+            profile,
+            companies=args.companies,
+            thorough=args.thorough,
+            concurrency=args.concurrency,
+            on_event=progress,
+            cancel_event=cancel,
+            reconnect=reconnect,
+        )
         try:
             report = engine.run()
         except KeyboardInterrupt:

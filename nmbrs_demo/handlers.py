@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from nmbrs_client.demo.scenarios import Scenario
+from nmbrs_demo.scenarios import Scenario
 
 
 class DemoFault(Exception):
@@ -54,8 +54,9 @@ def resolve_access(scenario: Scenario, world: Any) -> Access:
         own = {c.ID for c in world.companies_of_debtor(debtor.Id)}
         if own and own <= unlisted:
             hidden_debtors.add(debtor.Id)
-    return Access(frozenset(blocked), frozenset(scenario.hidden_companies),
-                  frozenset(hidden_debtors))
+    return Access(
+        frozenset(blocked), frozenset(scenario.hidden_companies), frozenset(hidden_debtors)
+    )
 
 
 def _dump(model: BaseModel | None, *drop: str) -> dict[str, Any] | None:
@@ -88,13 +89,11 @@ class Handlers:
             "CompanyService.Run_GetEmployeesByRunCompany": self._run_employees,
             "CompanyService.Company_GetCurrentPeriod": self._current_period,
             "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany": self._payslips,
-            "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2":
-                self._payslips_v2,
+            "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2": self._payslips_v2,
             "EmployeeService.List_GetByCompany": self._employees,
             "EmployeeService.EmployeeType_GetList": self._employee_types,
             "EmployeeService.PersonalInfo_GetCurrent": self._personal_info,
-            "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany":
-                self._picsa,
+            "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany": self._picsa,
             "EmployeeService.Employment_GetAll_AllEmployeesByCompany": self._employments,
             "EmployeeService.Schedule_GetAll_AllEmployeesByCompany": self._schedules,
             "EmployeeService.Department_GetCurrent": self._department,
@@ -121,8 +120,7 @@ class Handlers:
     # -- scope checks ---------------------------------------------------------------------
     def _company(self, params: dict[str, int], key: str, qualified: str) -> int:
         company_id = params.get(key, 0)
-        if (self.world.company(company_id) is None
-                or company_id in self.access.unlisted_companies):
+        if self.world.company(company_id) is None or company_id in self.access.unlisted_companies:
             raise DemoFault(2004)
         if self.scenario.is_denied(qualified, company_id):
             raise DemoFault(1002)
@@ -153,8 +151,7 @@ class Handlers:
         return _dump(self.world.environment())
 
     def _debtors(self, params: dict[str, int]) -> Any:
-        return _dumps([d for d in self.world.debtors()
-                       if d.Id not in self.access.hidden_debtors])
+        return _dumps([d for d in self.world.debtors() if d.Id not in self.access.hidden_debtors])
 
     # -- CompanyService -------------------------------------------------------------------
     def _visible(self, companies: list[Any]) -> list[dict[str, Any]]:
@@ -200,13 +197,17 @@ class Handlers:
 
     def _payslips(self, params: dict[str, int]) -> Any:
         return self._payslip_list(
-            params, "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
-            self.today.year)
+            params,
+            "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany",
+            self.today.year,
+        )
 
     def _payslips_v2(self, params: dict[str, int]) -> Any:
         return self._payslip_list(
-            params, "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2",
-            params.get("intYear", 0))
+            params,
+            "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2",
+            params.get("intYear", 0),
+        )
 
     # -- EmployeeService ------------------------------------------------------------------
     def _employees(self, params: dict[str, int]) -> Any:
@@ -218,31 +219,40 @@ class Handlers:
         return _dumps(self.world.employee_types())
 
     def _personal_info(self, params: dict[str, int]) -> Any:
-        employee_id = self._employee(params, "EmployeeId",
-                                     "EmployeeService.PersonalInfo_GetCurrent")
+        employee_id = self._employee(
+            params, "EmployeeId", "EmployeeService.PersonalInfo_GetCurrent"
+        )
         return _dump(self.world.personal_info(employee_id))
 
     def _picsa(self, params: dict[str, int]) -> Any:
         company_id = self._company(
-            params, "CompanyID",
-            "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany")
+            params,
+            "CompanyID",
+            "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
+        )
         return _dumps(self.world.personal_info_contract_salary_address(company_id))
 
     def _employments(self, params: dict[str, int]) -> Any:
-        company_id = self._company(params, "CompanyID",
-                                   "EmployeeService.Employment_GetAll_AllEmployeesByCompany")
+        company_id = self._company(
+            params, "CompanyID", "EmployeeService.Employment_GetAll_AllEmployeesByCompany"
+        )
         return [
-            {"EmployeeId": item.EmployeeId,
-             "EmployeeEmployments": {"Employment": _dumps(item.Employments)}}
+            {
+                "EmployeeId": item.EmployeeId,
+                "EmployeeEmployments": {"Employment": _dumps(item.Employments)},
+            }
             for item in self.world.employments(company_id)
         ]
 
     def _schedules(self, params: dict[str, int]) -> Any:
-        company_id = self._company(params, "CompanyID",
-                                   "EmployeeService.Schedule_GetAll_AllEmployeesByCompany")
+        company_id = self._company(
+            params, "CompanyID", "EmployeeService.Schedule_GetAll_AllEmployeesByCompany"
+        )
         return [
-            {"EmployeeId": item.EmployeeId,
-             "EmployeeSchedules": {"Schedule_V2": _dumps(item.Schedules)}}
+            {
+                "EmployeeId": item.EmployeeId,
+                "EmployeeSchedules": {"Schedule_V2": _dumps(item.Schedules)},
+            }
             for item in self.world.schedules(company_id)
         ]
 
@@ -255,13 +265,15 @@ class Handlers:
         return _dump(self.world.function(employee_id))
 
     def _bank_accounts(self, params: dict[str, int]) -> Any:
-        employee_id = self._employee(params, "EmployeeId",
-                                     "EmployeeService.BankAccount_GetListCurrent")
+        employee_id = self._employee(
+            params, "EmployeeId", "EmployeeService.BankAccount_GetListCurrent"
+        )
         return _dumps(self.world.bank_accounts(employee_id))
 
     def _annual_statement(self, params: dict[str, int]) -> Any:
-        employee_id = self._employee(params, "EmployeeID",
-                                     "EmployeeService.SalaryDocuments_GetAnnualStatementPDF")
+        employee_id = self._employee(
+            params, "EmployeeID", "EmployeeService.SalaryDocuments_GetAnnualStatementPDF"
+        )
         pdf = self.world.annual_statement_pdf(employee_id, params.get("intYear", 0))
         # No statement for that year is a successful call with an empty SalaryDocument.
         return {"PDF": pdf} if pdf is not None else {}

@@ -40,8 +40,16 @@ def pdf_string(text: str) -> bytes:
 
 def _show_text(font: bytes, size: float, x: float, y: float, text: str) -> bytes:
     """One PDF text object: select the font, move to (x, y), show the string."""
-    return (b"BT " + font + b" " + f"{size:g}".encode() + b" Tf "
-            + f"{x:g} {y:g} Td ".encode() + pdf_string(text) + b" Tj ET")
+    return (
+        b"BT "
+        + font
+        + b" "
+        + f"{size:g}".encode()
+        + b" Tf "
+        + f"{x:g} {y:g} Td ".encode()
+        + pdf_string(text)
+        + b" Tj ET"
+    )
 
 
 def _content_stream(lines: Sequence[TextLine]) -> bytes:

@@ -16,16 +16,21 @@ from nmbrs_client.operations import Service
 
 EDITOR_PATH = {
     "en": "In Nmbrs: Settings → Template users → <your API template> → API; enable in each "
-          "service:",
+    "service:",
     "nl": "In Nmbrs: Instellingen → Sjabloongebruikers → <uw API-sjabloon> → API; zet per "
-          "service aan:",
+    "service aan:",
 }
 SERVICE_NAMES = {
-    "en": {Service.EMPLOYEE: "Employee service", Service.COMPANY: "Company service",
-           Service.DEBTOR: "Debtor service"},
-    "nl": {Service.EMPLOYEE: "Employee service (werknemers)",
-           Service.COMPANY: "Company service (bedrijven)",
-           Service.DEBTOR: "Debtor service (debiteuren)"},
+    "en": {
+        Service.EMPLOYEE: "Employee service",
+        Service.COMPANY: "Company service",
+        Service.DEBTOR: "Debtor service",
+    },
+    "nl": {
+        Service.EMPLOYEE: "Employee service (werknemers)",
+        Service.COMPANY: "Company service (bedrijven)",
+        Service.DEBTOR: "Debtor service (debiteuren)",
+    },
 }
 LABELS = {
     "en": {"source": "Source", "operations": "operations", "none": "no profiles"},
@@ -34,16 +39,19 @@ LABELS = {
 
 
 def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("requirements",
-                            help="list or show the rights profiles `check` can verify",
-                            description="Requirement profiles: named lists of the operations "
-                                        "an integration needs (built in: integration, app; "
-                                        "more in config.toml or a TOML file).")
+    parser = sub.add_parser(
+        "requirements",
+        help="list or show the rights profiles `check` can verify",
+        description="Requirement profiles: named lists of the operations "
+        "an integration needs (built in: integration, app; "
+        "more in config.toml or a TOML file).",
+    )
     parser.add_argument("--config", dest="config_path", help="path of config.toml to use")
     actions = parser.add_subparsers(dest="action", metavar="{list,show}")
     actions.add_parser("list", help="all profiles: name, title, number of operations, source")
-    show = actions.add_parser("show", help="one profile grouped by service, as in the API "
-                                           "template editor")
+    show = actions.add_parser(
+        "show", help="one profile grouped by service, as in the API template editor"
+    )
     show.add_argument("name", help="profile name or TOML file")
     show.add_argument("--lang", choices=("en", "nl"), default="en")
     show.add_argument("--format", "-f", choices=("text", "json"), default="text")
@@ -64,8 +72,10 @@ def render_profile(profile: Any, lang: str = "en") -> str:
     lines = [f"{profile.name}: {profile.title}"]
     if profile.description:
         lines.append(profile.description)
-    lines.append(f"{LABELS[lang]['source']}: {profile.source}  "
-                 f"({len(profile.operations)} {LABELS[lang]['operations']})")
+    lines.append(
+        f"{LABELS[lang]['source']}: {profile.source}  "
+        f"({len(profile.operations)} {LABELS[lang]['operations']})"
+    )
     lines.append("")
     lines.append(EDITOR_PATH[lang])
     for service, operations in profile.by_service():
@@ -78,8 +88,11 @@ def render_list(profiles: dict[str, Any], lang: str = "en") -> str:
     if not profiles:
         return LABELS[lang]["none"] + "\n"
     width = max(len(name) for name in profiles)
-    lines = [f"{name:<{width}}  {len(p.operations):>3} {LABELS[lang]['operations']:<10} "
-             f"{p.title}  [{p.source}]" for name, p in profiles.items()]
+    lines = [
+        f"{name:<{width}}  {len(p.operations):>3} {LABELS[lang]['operations']:<10} "
+        f"{p.title}  [{p.source}]"
+        for name, p in profiles.items()
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -97,4 +110,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_profile(profile, args.lang))
     return 0
-

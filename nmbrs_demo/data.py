@@ -18,19 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from nmbrs_client.demo import DEMO_SEED, DEMO_TODAY
-from nmbrs_client.demo import names as tables
-from nmbrs_client.demo.names import BANKS, CITIES, DEPARTMENTS, City
-from nmbrs_client.demo.pdf import AnnualStatementData, PayslipData
-from nmbrs_client.demo.pdf import annual_statement_pdf as render_annual_statement
-from nmbrs_client.demo.pdf import payslip_pdf as render_payslip
-from nmbrs_client.demo.periods import (
-    MONTH_NAMES,
-    format_current_period,
-    period_dates,
-    period_label,
-    periods_in_year,
-)
 from nmbrs_client.models import (
     BankAccount,
     Company,
@@ -48,6 +35,19 @@ from nmbrs_client.models import (
     PersonalInfoContractSalaryAddress,
     RunInfo,
     Schedule,
+)
+from nmbrs_demo import DEMO_SEED, DEMO_TODAY
+from nmbrs_demo import names as tables
+from nmbrs_demo.names import BANKS, CITIES, DEPARTMENTS, City
+from nmbrs_demo.pdf import AnnualStatementData, PayslipData
+from nmbrs_demo.pdf import annual_statement_pdf as render_annual_statement
+from nmbrs_demo.pdf import payslip_pdf as render_payslip
+from nmbrs_demo.periods import (
+    MONTH_NAMES,
+    format_current_period,
+    period_dates,
+    period_label,
+    periods_in_year,
 )
 
 SIZES = ("standard", "large-accountant")
