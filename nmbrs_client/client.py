@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -79,6 +80,22 @@ class ClientSettings(Protocol):
     def max_response_mb(self) -> float: ...
     @property
     def token(self) -> Any: ...
+    # Not used for calls; the rights report names the connection with them.
+    @property
+    def environment(self) -> str: ...
+    @property
+    def profile_name(self) -> str | None: ...
+    @property
+    def scenario(self) -> str | None: ...
+
+
+class DomainState(StrEnum):
+    """Where the client's domain stands; ``domain_source`` is the same said for people."""
+
+    PROFILE = "profile"  # given by the profile
+    PENDING = "pending"  # not yet discovered with Environment_Get
+    DISCOVERED = "discovered"  # Environment_Get gave it
+    NONE = "none"  # discovery gave none; calls go without a domain
 
 
 def _secret(value: Any) -> str:
@@ -99,6 +116,8 @@ class NmbrsClient:
         self._token = _secret(settings.token)
         self.domain: str | None = settings.domain or None
         self.domain_source = "profile" if self.domain else "not yet discovered"
+        self.domain_state = DomainState.PROFILE if self.domain else DomainState.PENDING
+        self.domain_fault_code: int | None = None  # Environment_Get's fault when state is NONE
         self._domain_resolved = self.domain is not None
         self._domain_lock = threading.Lock()
         self.call_log = CallLog()
@@ -194,11 +213,14 @@ class NmbrsClient:
                 if fault.code == 1001:
                     raise
                 self.domain = None
+                self.domain_state = DomainState.NONE
+                self.domain_fault_code = fault.code
                 self.domain_source = (
                     f"none (Environment_Get refused with {fault.code}; calls go without a domain)"
                 )
             else:
                 self.domain = env.SubDomain or None
+                self.domain_state = DomainState.DISCOVERED if self.domain else DomainState.NONE
                 self.domain_source = (
                     "discovered" if self.domain else "none (Environment_Get gave no SubDomain)"
                 )

@@ -389,7 +389,7 @@ def operation_verdicts(report: RightsReport) -> list[tuple[str, str, Status, str
         elif chosen.probed:
             basis = f"probed on company {chosen.company_id}"
         else:
-            basis = chosen.basis
+            basis = str(chosen.basis)
         if status is Status.NOT_APPLICABLE and chosen is not None:
             basis = chosen.message
         rows.append((op.service.value, op.name, status, basis, counts[status]))

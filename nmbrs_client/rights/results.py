@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
+from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
 from nmbrs_client.rights.requirements import RequirementProfile
 
@@ -24,7 +26,31 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_CONNECT = 2
 
-PROBED = "probed"
+PROBED = Basis(BasisKind.PROBED)
+
+
+class Stage(StrEnum):
+    """Where a running check is (the name of a :class:`Phase`)."""
+
+    ACCOUNT = "account"
+    PROBES = "probes"
+    THOROUGH = "thorough"
+    DONE = "done"
+
+
+class StopReason(StrEnum):
+    """Why a check ended before judging every cell."""
+
+    AUTH_FAILED = "auth_failed"
+    CONNECT = "connect"
+    CANCELLED = "cancelled"
+
+
+class CheckMode(StrEnum):
+    """Default: probe rows and columns once and infer; thorough: probe every cell too."""
+
+    DEFAULT = "default"
+    THOROUGH = "thorough"
 
 
 @dataclass(frozen=True)
@@ -56,7 +82,7 @@ class CellResult:
     operation: str
     company_id: int
     status: Status
-    basis: str
+    basis: Basis
     fault_code: int | None = None
     message: str = ""
     duration_ms: float | None = None
@@ -67,7 +93,7 @@ class CellResult:
 
     @property
     def probed(self) -> bool:
-        return self.basis == PROBED
+        return self.basis.probed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,7 +101,7 @@ class CellResult:
             "operation": self.operation,
             "company_id": self.company_id,
             "status": self.status.value,
-            "basis": self.basis,
+            "basis": str(self.basis),
             "fault_code": self.fault_code,
             "message": self.message,
             "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1),
@@ -112,9 +138,9 @@ class AccountResult:
 
 @dataclass(frozen=True)
 class Phase:
-    """The check moved on: account, companies, probes, thorough, done, stopped, cancelled."""
+    """The check moved on to a stage, or ended (done or a stop reason)."""
 
-    name: str
+    name: Stage | StopReason
     message: str = ""
 
 
@@ -136,14 +162,14 @@ class RightsReport:
     checked_at: datetime
     environment: dict[str, Any]
     requirements: RequirementProfile
-    mode: str
+    mode: CheckMode
     concurrency: int
     account: list[AccountResult] = field(default_factory=list)
     companies: list[CompanyRef] = field(default_factory=list)
     cells: list[CellResult] = field(default_factory=list)
     calls: int = 0
     elapsed_ms: float = 0.0
-    stopped: str | None = None  # "auth_failed" | "connect" | "cancelled" | None
+    stopped: StopReason | None = None
     notes: list[str] = field(default_factory=list)
     right_domain: str | None = None
 
@@ -163,7 +189,7 @@ class RightsReport:
     @property
     def exit_code(self) -> int:
         """0 all allowed, 1 a right or scope missing, 2 cannot authenticate/connect/establish."""
-        if self.stopped in ("auth_failed", "connect", "cancelled"):
+        if self.stopped is not None:
             return EXIT_CONNECT
         if any(a.status.is_missing for a in self.account_findings) or self.missing_cells:
             return EXIT_FINDINGS

@@ -515,7 +515,7 @@ class RightsPane(Pane):
                 + (f" ({company.name})" if company and company.name else ""),
             ),
             ("Result", f"{GLYPHS[status]} {WORDS['en'][status]} ({status.value})"),
-            ("Basis", cell.basis),
+            ("Basis", str(cell.basis)),
             ("Fault", fault),
             ("Message", cell.message or "—"),
             ("What to do", cell_advice(cell)),

@@ -1,0 +1,107 @@
+"""The pure inference rule, row verdict × column verdict → cell, as a table."""
+
+from __future__ import annotations
+
+import pytest
+
+from nmbrs_client.rights.basis import Basis, BasisKind, inferred_from
+from nmbrs_client.rights.classify import Status, Verdict
+from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict, infer_cell
+
+OP = "EmployeeService.Function_GetCurrent"
+OTHER = "CompanyService.Run_GetList"
+HERE, THERE = 20001, 20002
+
+ALLOWED = Verdict(Status.ALLOWED)
+DENIED = Verdict(Status.ENDPOINT_DENIED, 1002, "Unauthorized access")
+SCOPE = Verdict(Status.NO_DATA_ACCESS, 2003, "no access to company")
+BROKEN = Verdict(Status.ERROR, None, "connection reset")
+NA = Verdict(Status.NOT_APPLICABLE, None, "no employee id")
+
+
+def row(verdict: Verdict, company: int | None = THERE, op: str | None = OP) -> RowVerdict:
+    return RowVerdict(
+        verdict, company, op, 12.0, note="nothing to probe with" if op is None else ""
+    )
+
+
+def col(verdict: Verdict, op: str = OTHER, kind: BasisKind = BasisKind.PROBED) -> ColumnVerdict:
+    return ColumnVerdict(verdict, Basis(kind, op, HERE), 5.0)
+
+
+# (name, row, column, expected status, expected basis, message fragment)
+CASES: list[tuple[str, RowVerdict | None, ColumnVerdict | None, Status, str, str]] = [
+    ("allowed row × allowed column", row(ALLOWED), col(ALLOWED), Status.ALLOWED,
+     f"inferred from {OP} on company {THERE}", ""),
+    ("denied row × unknown column", row(DENIED), None, Status.ENDPOINT_DENIED,
+     f"inferred from {OP} on company {THERE}", "switched off"),
+    ("denied row × out-of-scope column", row(DENIED), col(SCOPE), Status.ENDPOINT_DENIED,
+     f"inferred from {OP} on company {THERE}", "switched off"),
+    ("allowed row × out-of-scope column", row(ALLOWED), col(SCOPE), Status.NO_DATA_ACCESS,
+     f"inferred from {OTHER} on company {HERE}", "no access"),
+    ("allowed row × broken column", row(ALLOWED), col(BROKEN), Status.ERROR,
+     f"inferred from {OTHER} on company {HERE}", "connection reset"),
+    ("out-of-scope row × allowed column", row(SCOPE), col(ALLOWED), Status.ERROR,
+     f"inferred from {OP} on company {THERE}", "not established: the probe on company 20002"),
+    ("broken row × allowed column", row(BROKEN), col(ALLOWED), Status.ERROR,
+     f"inferred from {OP} on company {THERE}", "not established: connection reset"),
+    ("nothing to probe with × allowed column", row(NA, None, None), col(ALLOWED),
+     Status.NOT_APPLICABLE, "not probed: nothing to probe with", "nothing to probe with"),
+    ("account-wide row × allowed column", row(ALLOWED, None), col(ALLOWED), Status.ALLOWED,
+     f"inferred from {OP} (account-wide call)", ""),
+    ("row probed on this very company", row(SCOPE, HERE), None, Status.NO_DATA_ACCESS,
+     "probed", "no access"),
+    ("column probe was this operation", None, col(ALLOWED, OP), Status.ALLOWED, "probed", ""),
+    ("column probe of this op denied, row denied", row(DENIED), col(DENIED, OP),
+     Status.ENDPOINT_DENIED, f"inferred from {OP} on company {THERE}", "switched off"),
+    ("company not visible", row(ALLOWED), col(SCOPE, OTHER, BasisKind.COMPANY_NOT_VISIBLE),
+     Status.NO_DATA_ACCESS, "inferred: company not visible in CompanyService.List_GetAll", ""),
+    ("company visible, nothing could probe it", row(ALLOWED),
+     col(ALLOWED, OTHER, BasisKind.COMPANY_UNPROBED), Status.ALLOWED,
+     f"inferred from {OP} on company {THERE}", ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("row_verdict", "column", "status", "basis", "fragment"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_cell_from_row_and_column(
+    row_verdict: RowVerdict | None,
+    column: ColumnVerdict | None,
+    status: Status,
+    basis: str,
+    fragment: str,
+) -> None:
+    cell = infer_cell(OP, HERE, row_verdict, column)
+    assert cell is not None
+    assert cell.status is status
+    assert str(cell.basis) == basis
+    assert fragment in cell.message
+
+
+@pytest.mark.parametrize(
+    ("row_verdict", "column"),
+    [(None, None), (None, col(ALLOWED)), (row(ALLOWED), None), (row(NA, None, None), None)],
+    ids=["nothing known", "only the column", "allowed row only", "n/a row only"],
+)
+def test_cell_waits_until_it_can_be_told(
+    row_verdict: RowVerdict | None, column: ColumnVerdict | None
+) -> None:
+    assert infer_cell(OP, HERE, row_verdict, column) is None
+
+
+def test_an_inferred_allowed_is_never_called_probed() -> None:
+    cell = infer_cell(OP, HERE, row(ALLOWED), col(ALLOWED))
+    assert cell is not None and not cell.basis.probed
+    assert cell.basis == inferred_from(OP, THERE)
+
+
+def test_thorough_note_keeps_the_basis_and_is_not_probed() -> None:
+    kept = inferred_from(OP, THERE).kept("no employee id at company 20001")
+    assert (
+        str(kept)
+        == f"inferred from {OP} on company {THERE} (thorough: no employee id at company 20001)"
+    )
+    assert not kept.probed and not Basis(BasisKind.PROBED, thorough="x").probed
