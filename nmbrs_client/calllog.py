@@ -14,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from nmbrs_client.backend import EntityId
+
 
 @dataclass(frozen=True)
 class CallRecord:
     started_at: datetime
     operation: str
-    company_id: int | None
-    employee_id: int | None
+    company_id: EntityId | None  # opaque: SOAP int or REST UUID
+    employee_id: EntityId | None
     duration_ms: float
     outcome: str  # "ok" | "fault" | "transport" | "refused"
     fault_code: int | None = None

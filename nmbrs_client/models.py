@@ -4,7 +4,7 @@ Field names are Nmbrs' own element names (``ID`` vs ``Id``, ``EmployeeID`` vs ``
 so that a reader can match them with the API documentation one to one. Every model ignores
 fields it does not know (Nmbrs adds fields over time) and enumerations are kept as text, so
 an enum value added by Nmbrs later never makes a response unreadable. Nothing here knows
-about zeep: another backend (for example the REST API) can fill the same models.
+about zeep: the REST backend fills the detail models too (see :mod:`nmbrs_client.backend`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
+
+# The detail models below are shared by both backends, so their ids accept either kind.
+from nmbrs_client.backend import EntityId
 
 
 class NmbrsModel(BaseModel):
@@ -115,7 +118,7 @@ class EmployeeType(NmbrsModel):
 
 
 class PersonalInfo(NmbrsModel):
-    Id: int
+    Id: EntityId
     Number: int = 0
     DisplayName: str | None = None
     EmployeeNumber: int | None = None
@@ -152,7 +155,7 @@ class PersonalInfo(NmbrsModel):
 
 
 class PersonalInfoContractSalaryAddress(NmbrsModel):
-    EmployeeID: int
+    EmployeeID: EntityId
     EmployeeNumber: int = 0
     FirstName: str | None = None
     Birthday: datetime | None = None
@@ -189,7 +192,7 @@ class PersonalInfoContractSalaryAddress(NmbrsModel):
 
 
 class Employment(NmbrsModel):
-    EmploymentId: int
+    EmploymentId: EntityId
     CreationDate: datetime | None = None
     StartDate: datetime | None = None
     EndDate: datetime | None = None
@@ -197,7 +200,7 @@ class Employment(NmbrsModel):
 
 
 class EmployeeEmployments(NmbrsModel):
-    EmployeeId: int
+    EmployeeId: EntityId
     Employments: list[Employment] = []
 
 
@@ -233,24 +236,24 @@ class Schedule(NmbrsModel):
 
 
 class EmployeeSchedules(NmbrsModel):
-    EmployeeId: int
+    EmployeeId: EntityId
     Schedules: list[Schedule] = []
 
 
 class Department(NmbrsModel):
-    Id: int
+    Id: EntityId
     Code: int = 0
     Description: str | None = None
 
 
 class Function(NmbrsModel):
-    Id: int
+    Id: EntityId
     Code: int = 0
     Description: str | None = None
 
 
 class BankAccount(NmbrsModel):
-    Id: int
+    Id: EntityId
     Number: str | None = None
     Description: str | None = None
     IBAN: str | None = None
