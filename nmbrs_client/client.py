@@ -20,10 +20,11 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from nmbrs_client import models as m
 from nmbrs_client.calllog import CallLog, CallRecord
@@ -50,6 +51,19 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Replies read by the fast reader (:mod:`nmbrs_client.fastread`) instead of zeep: the
+# whole-company lists always, any other reply from this size on. Smaller replies stay with
+# zeep, where its per-row cost does not matter.
+WHOLE_COMPANY_LISTS = frozenset(
+    {
+        "EmployeeService.List_GetByCompany",
+        "EmployeeService.Employment_GetAll_AllEmployeesByCompany",
+        "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
+        "EmployeeService.Schedule_GetAll_AllEmployeesByCompany",
+    }
+)
+FAST_READ_MIN_BYTES = 32 * 1024
 
 
 class ClientSettings(Protocol):
@@ -123,6 +137,8 @@ class NmbrsClient:
         self.call_log = CallLog()
         self._limiter = RateLimiter(settings.rate_limit_per_s)
         self._services: dict[Service, Any] = {}
+        self._readers: dict[str, Any] = {}
+        self.fast_reader_enabled = True
         self._build_lock = threading.Lock()
         self._transport: Any = None
         self.build_times_ms: dict[str, float] = {}
@@ -286,20 +302,19 @@ class NmbrsClient:
 
     def _invoke(self, op: Operation, arguments: dict[str, Any]) -> Any:
         from zeep.exceptions import Error as ZeepError
-        from zeep.helpers import serialize_object
 
         from nmbrs_client.transport import FaultReply, TransportProblem
 
         proxy = self.service(op.service)
         transport = self._get_transport()
         transport.last_size.value = None
+        transport.last_tree.value = None
         self._limiter.acquire()
         started_at = datetime.now()
         started = time.perf_counter()
         outcome, code, message = "ok", None, ""
         try:
-            raw = getattr(proxy, op.name)(**arguments, _soapheaders=self._header(op))
-            return serialize_object(raw, target_cls=dict)
+            return self._send(proxy, transport, op, arguments)
         except FaultReply as reply:
             code, text = parse_fault_text(reply.text)
             outcome, message = "fault", redact(text, self._token)
@@ -314,7 +329,9 @@ class NmbrsClient:
                 status=problem.status,
                 retryable=problem.retryable,
             ) from None
-        except (ZeepError, ValueError, TypeError, AttributeError) as exc:
+        except (ZeepError, ValueError, TypeError, AttributeError, ArithmeticError) as exc:
+            # ArithmeticError: decimal.InvalidOperation for text in a decimal field, which
+            # zeep's conversion (and the fast reader, like it) does not catch.
             # The envelope was well-formed but its content did not fit the schema.
             outcome = "transport"
             message = f"the reply could not be read as {op.name}Response ({type(exc).__name__})"
@@ -322,6 +339,7 @@ class NmbrsClient:
                 op.qualified_name, self.host, message, kind="malformed", retryable=False
             ) from None
         finally:
+            transport.last_tree.value = None  # never keep a big tree alive between calls
             duration = (time.perf_counter() - started) * 1000
             size = getattr(transport.last_size, "value", None)
             self.call_log.add(
@@ -337,6 +355,47 @@ class NmbrsClient:
                     size_bytes=size,
                 )
             )
+
+    def _send(self, proxy: Any, transport: Any, op: Operation, arguments: dict[str, Any]) -> Any:
+        """One call; the reply is read by the fast reader when it is big, else by zeep.
+
+        zeep builds and sends the request either way. With ``raw_response`` (a thread-local
+        zeep setting) it hands back the HTTP response unread; the transport has already
+        parsed and checked it, and that tree is what the fast reader walks.
+        """
+        from zeep.helpers import serialize_object
+
+        from nmbrs_client.fastread import UNREAD
+
+        headers = self._header(op)
+        reader = self._reader(proxy, op) if self.fast_reader_enabled else None
+        if reader is None:
+            raw = getattr(proxy, op.name)(**arguments, _soapheaders=headers)
+            return serialize_object(raw, target_cls=dict)
+        client = proxy._client
+        with client.settings(raw_response=True):
+            response = getattr(proxy, op.name)(**arguments, _soapheaders=headers)
+        tree = transport.last_tree.value
+        size = transport.last_size.value or 0
+        if tree is not None and (
+            op.qualified_name in WHOLE_COMPANY_LISTS or size >= FAST_READ_MIN_BYTES
+        ):
+            value = reader.read(tree)
+            if value is not UNREAD:
+                return value
+        binding = proxy._binding
+        raw = binding.process_reply(client, binding.get(op.name), response)
+        return serialize_object(raw, target_cls=dict)
+
+    def _reader(self, proxy: Any, op: Operation) -> Any:
+        """The fast reader of ``op`` (None when its reply type is outside its plan)."""
+        key = op.qualified_name
+        if key not in self._readers:
+            from nmbrs_client.fastread import build_reader
+
+            operation = proxy._binding.get(op.name)
+            self._readers[key] = build_reader(operation, proxy._client.wsdl.types)
+        return self._readers[key]
 
     # ----------------------------------------------------------- typed calls
     def environment(self) -> m.EnvironmentInfo:
@@ -435,27 +494,31 @@ class NmbrsClient:
                 "EmployeeService.Employment_GetAll_AllEmployeesByCompany", CompanyID=company_id
             )
         )
-        return [
-            m.EmployeeEmployments(
-                EmployeeId=row["EmployeeId"],
-                Employments=_models(
-                    m.Employment, _unwrap(row.get("EmployeeEmployments"), "Employment")
-                ),
-            )
-            for row in rows
-        ]
+        return _validate_list(
+            m.EmployeeEmployments,
+            [
+                {
+                    "EmployeeId": row.get("EmployeeId"),
+                    "Employments": _unwrap(row.get("EmployeeEmployments"), "Employment"),
+                }
+                for row in rows
+            ],
+        )
 
     def schedules(self, company_id: int) -> list[m.EmployeeSchedules]:
         rows = _as_list(
             self.call("EmployeeService.Schedule_GetAll_AllEmployeesByCompany", CompanyID=company_id)
         )
-        return [
-            m.EmployeeSchedules(
-                EmployeeId=row["EmployeeId"],
-                Schedules=_models(m.Schedule, _unwrap(row.get("EmployeeSchedules"), "Schedule_V2")),
-            )
-            for row in rows
-        ]
+        return _validate_list(
+            m.EmployeeSchedules,
+            [
+                {
+                    "EmployeeId": row.get("EmployeeId"),
+                    "Schedules": _unwrap(row.get("EmployeeSchedules"), "Schedule_V2"),
+                }
+                for row in rows
+            ],
+        )
 
     def department(self, employee_id: int) -> m.Department | None:
         return _model(
@@ -530,18 +593,37 @@ def _model(cls: type[ModelT], value: Any) -> ModelT | None:
 
 
 def _models(cls: type[ModelT], value: Any) -> list[ModelT]:
-    return [_validate(cls, item) for item in _as_list(value)]
+    return _validate_list(cls, _as_list(value))
+
+
+@cache
+def _list_adapter(cls: type[ModelT]) -> TypeAdapter[list[ModelT]]:
+    return TypeAdapter(list[cls])  # type: ignore[valid-type]
+
+
+def _validate_list(cls: type[ModelT], rows: list[Any]) -> list[ModelT]:
+    """All records of one reply in one ``validate_python`` (one pass in pydantic's core)."""
+    try:
+        return _list_adapter(cls).validate_python(rows)
+    except ValidationError as exc:
+        raise _lacks_data(cls, exc, skip_index=True) from None
 
 
 def _validate(cls: type[ModelT], value: Any) -> ModelT:
     try:
         return cls.model_validate(value)
     except ValidationError as exc:
-        fields = ", ".join(".".join(str(p) for p in err["loc"]) for err in exc.errors()[:3])
-        raise NmbrsTransportError(
-            f"{cls.__name__} reply",
-            "server",
-            f"a {cls.__name__} record lacks data it must have ({fields})",
-            kind="malformed",
-            retryable=False,
-        ) from None
+        raise _lacks_data(cls, exc, skip_index=False) from None
+
+
+def _lacks_data(cls: type[BaseModel], exc: ValidationError, *, skip_index: bool) -> Exception:
+    fields = ", ".join(
+        ".".join(str(p) for p in err["loc"][1 if skip_index else 0 :]) for err in exc.errors()[:3]
+    )
+    return NmbrsTransportError(
+        f"{cls.__name__} reply",
+        "server",
+        f"a {cls.__name__} record lacks data it must have ({fields})",
+        kind="malformed",
+        retryable=False,
+    )

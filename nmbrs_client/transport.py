@@ -70,8 +70,8 @@ def hardened_parser() -> etree.XMLParser:
     )
 
 
-def check_soap_body(content: bytes, status: int, content_type: str) -> None:
-    """Raise :class:`TransportProblem` unless ``content`` is a well-formed SOAP envelope.
+def check_soap_body(content: bytes, status: int, content_type: str) -> etree._Element:
+    """The parsed envelope; :class:`TransportProblem` unless it is a well-formed SOAP envelope.
 
     A well-formed envelope that carries a fault raises :class:`FaultReply` instead, for SOAP
     1.1 and 1.2 alike (zeep's SOAP 1.1 binding cannot read a 1.2 fault).
@@ -132,6 +132,7 @@ def check_soap_body(content: bytes, status: int, content_type: str) -> None:
         raise FaultReply(*_fault_text(fault, qname.namespace))
     if status not in (200, 500):
         raise TransportProblem("http", f"HTTP {status} with a SOAP body", status=status)
+    return root
 
 
 def _fault_text(fault: etree._Element, envelope_ns: str) -> tuple[str, str | None]:
@@ -193,6 +194,9 @@ class GuardedTransport(Transport):
         # The whole call may take a little longer than one read timeout, never unbounded.
         self.deadline_s = read_timeout * 2 + connect_timeout
         self.last_size = threading.local()
+        # The envelope the last call of this thread parsed, so the client's fast reader can
+        # read it without parsing the bytes again; the client takes it out after each call.
+        self.last_tree = threading.local()
 
     # zeep calls post() for every operation; load() for WSDL/XSD documents.
     def post(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
@@ -230,7 +234,9 @@ class GuardedTransport(Transport):
                 )
             body = self._read_bounded(response)
             self.last_size.value = len(body)
-            check_soap_body(body, response.status_code, response.headers.get("Content-Type", ""))
+            self.last_tree.value = check_soap_body(
+                body, response.status_code, response.headers.get("Content-Type", "")
+            )
             response._content = body
             response._content_consumed = True
         return response
