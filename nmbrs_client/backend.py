@@ -27,13 +27,15 @@ their id fields accept either kind of id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 if TYPE_CHECKING:
     from nmbrs_client.calllog import CallLog
+    from nmbrs_client.config import ConnectionSettings
     from nmbrs_client.models import (
         BankAccount,
         CurrentPeriod,
@@ -225,3 +227,28 @@ class Backend(Protocol):
     def close(self) -> None:
         """Release connections; safe to call twice."""
         ...
+
+
+# -- choosing a backend ----------------------------------------------------------------------
+REST_NOT_AVAILABLE = (
+    "the REST API backend is not available in this version of nmbrs-tui yet; "
+    'use --api soap (or api = "soap" in the profile)'
+)
+
+
+def require_api(api: ApiKind) -> None:
+    """Refuse an API this build cannot speak, in one line, before anything is started."""
+    from nmbrs_client.errors import ConfigError
+
+    if api is not ApiKind.SOAP:
+        raise ConfigError(REST_NOT_AVAILABLE)
+
+
+def open_backend(
+    settings: ConnectionSettings, *, today: Callable[[], date] = date.today
+) -> Backend:
+    """The backend for ``settings.api`` (no call is made yet)."""
+    require_api(settings.api)
+    from nmbrs_client.soap_backend import SoapBackend
+
+    return SoapBackend.from_settings(settings, today=today)

@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nmbrs_client.backend import ApiKind
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
 from nmbrs_client.token_sources import find_token
@@ -39,6 +40,7 @@ CONFIG_FILE_NAME = "config.toml"
 CONFIG_ENV_VAR = "NMBRS_TUI_CONFIG"
 
 Environment = Literal["production", "sandbox", "demo", "custom"]
+ApiName = Literal["soap", "rest"]  # the values of nmbrs_client.backend.ApiKind
 WsdlSource = Literal["bundled", "live"]
 ENVIRONMENTS: tuple[str, ...] = get_args(Environment)
 FIXED_URLS: dict[str, str] = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
@@ -116,6 +118,7 @@ class ProfileConfig(BaseModel):
     username: str | None = None
     domain: str | None = None
     environment: Environment = "production"
+    api: ApiName = "soap"  # which Nmbrs API this profile talks to
     base_url: str | None = None
     token_file: str | None = None
     token: SecretStr | None = None
@@ -274,6 +277,7 @@ class ConnectionSettings(BaseModel):
 
     profile_name: str | None
     environment: Environment
+    api: ApiKind = ApiKind.SOAP
     base_url: str
     username: str = Field(min_length=1)
     token: SecretStr
@@ -339,6 +343,7 @@ class EnvironmentVariables(BaseSettings):
     token: SecretStr | None = None
     domain: str | None = None
     base_url: str | None = None
+    api: ApiName | None = None
 
 
 def _choose_profile(
@@ -426,6 +431,7 @@ def resolve_settings(
             ("username", env.username),
             ("domain", env.domain),
             ("base_url", env.base_url),
+            ("api", env.api),
         )
         if value is not None
     }
@@ -553,7 +559,11 @@ def _demo_constants() -> tuple[str, str, str]:
 
 
 def demo_settings(
-    base_url: str, scenario: str = DEFAULT_SCENARIO, *, download_dir: Path | None = None
+    base_url: str,
+    scenario: str = DEFAULT_SCENARIO,
+    *,
+    download_dir: Path | None = None,
+    api: ApiKind = ApiKind.SOAP,
 ) -> ConnectionSettings:
     """Settings for the embedded demo server listening at ``base_url``."""
     username, token, domain = _demo_constants()
@@ -562,6 +572,7 @@ def demo_settings(
     }
     values.update(
         environment="demo",
+        api=api,
         base_url=base_url,
         username=username,
         domain=domain,
@@ -575,6 +586,7 @@ def demo_settings(
             for f in (
                 "profile_name",
                 "environment",
+                "api",
                 "base_url",
                 "username",
                 "domain",

@@ -260,6 +260,9 @@ class NmbrsApp(App[int]):
         label, style = ENV_BADGES.get(info.environment or "", ("…", "bold"))
         text.append(f" {label} ", style=style)
         text.append("  ")
+        if info.api:
+            text.append(f" {info.api.upper()} API ", style="bold")
+            text.append("  ")
         text.append(" READ-ONLY ", style="bold reverse")
         text.append("  ")
         if not info.verify_tls:

@@ -33,6 +33,16 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def add_api_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--api soap|rest``: which Nmbrs API to use (default: the profile's, else soap)."""
+    parser.add_argument(
+        "--api",
+        choices=("soap", "rest"),
+        default=None,
+        help="Nmbrs API to talk to (default: the profile's api, else soap)",
+    )
+
+
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument("--profile", "-P", help="profile name from config.toml")
@@ -43,6 +53,7 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--latency-ms", type=int, default=None, help="demo server latency per call (with --demo)"
     )
+    add_api_option(group)
     group.add_argument("--base-url", help="custom SOAP v3 base URL")
     group.add_argument("--username", help="API username (e-mail)")
     group.add_argument("--domain", help="Nmbrs domain (subdomain of the web UI)")

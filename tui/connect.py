@@ -26,6 +26,7 @@ class LaunchOptions:
 
     profile: str | None = None
     demo: bool = False
+    api: str | None = None  # "soap" | "rest"; None: the profile's (else soap)
     scenario: str | None = None
     latency_ms: int | None = None
     base_url: str | None = None
@@ -58,6 +59,7 @@ class ConnectionInfo:
     stage: str = STARTING
     profile: str | None = None
     environment: str | None = None
+    api: str | None = None  # the ApiKind value once settings are known
     base_url: str | None = None
     host: str | None = None
     username: str | None = None
@@ -101,6 +103,7 @@ def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> Co
     return info.with_(
         profile=settings.profile_name or "(flags/env)",
         environment=settings.environment,
+        api=settings.api.value,
         base_url=settings.base_url,
         host=settings.host,
         username=settings.username,
@@ -138,6 +141,7 @@ class Connector:
         demo_server: Any | None,
     ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
         """Resolve settings (starting the demo server if asked); ``None`` when impossible."""
+        from nmbrs_client.backend import require_api
         from nmbrs_client.config import ConfigError, load_config, resolve_settings
 
         self._set(stage=LOADING_CONFIG)
@@ -159,9 +163,11 @@ class Connector:
             "base_url": launch.base_url,
             "username": launch.username,
             "domain": launch.domain,
+            "api": launch.api,
         }
         try:
             settings = resolve_settings(config, profile=launch.profile, overrides=overrides)
+            require_api(settings.api)
         except ConfigError as exc:
             stage = NO_CONFIG if not config.profiles and not launch.profile else FAILED
             self._set(stage=stage, last_error=exc.message, last_hint=exc.hint)
@@ -175,8 +181,15 @@ class Connector:
         demo_server: Any | None,
         config: AppConfig | None,
     ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
-        from nmbrs_client.config import demo_settings
+        from nmbrs_client.backend import ApiKind, require_api
+        from nmbrs_client.config import ConfigError, demo_settings
 
+        api = ApiKind(launch.api or ApiKind.SOAP)
+        try:
+            require_api(api)
+        except ConfigError as exc:
+            self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
+            return None, config, demo_server
         scenario = launch.scenario or "healthy"
         wanted = (scenario, launch.latency_ms or 0)
         if demo_server is not None and getattr(demo_server, "_tui_key", None) != wanted:
@@ -194,7 +207,7 @@ class Connector:
         download_dir = None
         if config is not None and config.download_dir:
             download_dir = Path(config.download_dir).expanduser()
-        settings = demo_settings(demo_server.base_url, scenario, download_dir=download_dir)
+        settings = demo_settings(demo_server.base_url, scenario, download_dir=download_dir, api=api)
         self.info = settings_from_info(self.info, settings)
         return settings, config, demo_server
 

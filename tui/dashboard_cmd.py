@@ -43,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
     from tui.app import NmbrsApp
     from tui.connect import LaunchOptions
 
+    if getattr(args, "api", None):
+        from nmbrs_client.backend import ApiKind, require_api
+
+        require_api(ApiKind(args.api))  # ConfigError: one line and exit 64 from tui.cli
     exit_early = os.environ.get(EXIT_AFTER_FIRST_FRAME, "") not in ("", "0")
     app = NmbrsApp(
         LaunchOptions.from_args(args),

@@ -23,6 +23,7 @@ async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServe
         assert info.rtt_ms is not None and info.rtt_ms > 0
         text = screen_text(app)
         assert "DEMO" in text and "READ-ONLY" in text and "profile demo" in text
+        assert "SOAP API" in text and info.api == "soap"
         assert "✓ accepted" in text
         assert f"{info.companies} visible" in text
         assert demo_server.base_url in text

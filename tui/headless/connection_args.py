@@ -31,17 +31,28 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
 def settings_from_args(args: argparse.Namespace, config: Any) -> tuple[Any, Any]:
     """(settings, demo server or None) from --demo / --profile / --base-url and friends."""
+    from nmbrs_client.backend import ApiKind, require_api
     from nmbrs_client.config import demo_settings, resolve_settings
 
+    api = getattr(args, "api", None)
     if args.demo:
         if args.base_url or args.username or args.profile:
             raise UsageProblem("--demo cannot be combined with --profile, --base-url or --username")
+        kind = ApiKind(api or ApiKind.SOAP)
+        require_api(kind)  # before a demo server is started for nothing
         from nmbrs_demo.server import start_demo_server
 
         scenario = args.scenario or "healthy"
         server = start_demo_server(scenario, latency_ms=args.latency_ms)
-        return demo_settings(server.base_url, scenario), server
+        return demo_settings(server.base_url, scenario, api=kind), server
     if args.scenario or args.latency_ms is not None:
         raise UsageProblem("--scenario and --latency-ms need --demo")
-    overrides = {"base_url": args.base_url, "username": args.username, "domain": args.domain}
-    return resolve_settings(config, profile=args.profile, overrides=overrides), None
+    overrides = {
+        "base_url": args.base_url,
+        "username": args.username,
+        "domain": args.domain,
+        "api": api,
+    }
+    settings = resolve_settings(config, profile=args.profile, overrides=overrides)
+    require_api(settings.api)
+    return settings, None

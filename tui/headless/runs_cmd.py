@@ -11,9 +11,12 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.headless.connection_args import UsageProblem, config_from_args, settings_from_args
+
+if TYPE_CHECKING:
+    from nmbrs_client.backend import PayrollRun
 
 EXIT_USAGE = 64
 FIRST_YEAR = 2000
@@ -29,14 +32,29 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
     add_connection_options(parser)
     parser.add_argument(
         "--company",
-        type=int,
+        type=company_id_arg,
         required=True,
         metavar="ID",
-        help="company id (see the companies pane or `check`)",
+        help="company id: a number on SOAP, a UUID on REST (see the companies pane or `check`)",
     )
     parser.add_argument("--year", type=int, metavar="YYYY", help="default: this year")
     parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
+
+
+def company_id_arg(text: str) -> int | str:
+    """A SOAP company id (a positive int) or a REST one (a UUID), as the backend expects it."""
+    import uuid
+
+    value = text.strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a positive company id nor a UUID"
+        ) from None
 
 
 def _say(message: str) -> None:
@@ -44,7 +62,7 @@ def _say(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nmbrs_client.client import NmbrsClient
+    from nmbrs_client.backend import open_backend
     from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
 
     this_year = date.today().year
@@ -52,18 +70,20 @@ def run(args: argparse.Namespace) -> int:
     if not FIRST_YEAR <= year <= this_year + 1:
         _say(f"--year {year} is outside {FIRST_YEAR}..{this_year + 1}")
         return EXIT_USAGE
-    if args.company <= 0:
-        _say(f"--company must be a positive company id, not {args.company}")
-        return EXIT_USAGE
     config = config_from_args(args)
     try:
         settings, server = settings_from_args(args, config)
     except UsageProblem as exc:
         _say(str(exc))
         return EXIT_USAGE
-    client = NmbrsClient(settings)
     try:
-        runs = client.runs(args.company, year)
+        backend = open_backend(settings)
+    except BaseException:
+        if server is not None:
+            server.stop()
+        raise
+    try:
+        runs = backend.runs(args.company, year)
     except NmbrsFault as fault:
         _say(f"{fault.message}\n  {fault.hint}")
         scope = fault.category in (
@@ -76,18 +96,18 @@ def run(args: argparse.Namespace) -> int:
         _say(f"{error.message}\n  {error.hint}")
         return 2
     finally:
-        client.close()
+        backend.close()
         if server is not None:
             server.stop()
     if args.format == "json":
-        print(json.dumps([r.model_dump(mode="json") for r in runs], indent=2))
+        print(json.dumps([_run_json(r) for r in runs], indent=2))
     else:
         for r in runs:
-            when = r.RunAt.strftime("%Y-%m-%d %H:%M") if r.RunAt else "—"
-            lock = "locked" if r.IsLocked else "open"
+            when = r.run_at.strftime("%Y-%m-%d %H:%M") if r.run_at else "—"
+            lock = "locked" if r.locked else "open"
             print(
-                f"{r.ID:>9}  run {r.Number:>3}  periods {r.periods_label():>7}  {when}  "
-                f"{lock:<6}  {r.Description or ''}".rstrip()
+                f"{r.id!s:>9}  run {r.number:>3}  periods {r.periods_label():>7}  {when}  "
+                f"{lock:<6}  {r.description}".rstrip()
             )
     if not runs:
         _say(
@@ -96,3 +116,17 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _run_json(run: PayrollRun) -> dict[str, Any]:
+    """One run in the JSON keys scripts already read (Nmbrs' SOAP element names)."""
+    return {
+        "ID": run.id,
+        "Number": run.number,
+        "Year": run.year,
+        "PeriodStart": run.period_start,
+        "PeriodEnd": run.period_end,
+        "Description": run.description or None,
+        "RunAt": run.run_at.isoformat() if run.run_at else None,
+        "IsLocked": run.locked,
+    }

@@ -1,0 +1,88 @@
+"""`api = "soap" | "rest"` in profiles, NMBRS_API and `--api` on every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nmbrs_client.backend import REST_NOT_AVAILABLE, ApiKind, open_backend
+from nmbrs_client.config import demo_settings, describe_settings
+from nmbrs_client.errors import ConfigError
+from nmbrs_client.soap_backend import SoapBackend
+from tests.test_config import acme_config, resolve
+from tui.cli import main
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.config_isolation import isolate
+
+    isolate(tmp_path, monkeypatch)
+
+
+def test_profiles_default_to_soap_and_may_say_rest(tmp_path: Path) -> None:
+    soap = resolve(acme_config(tmp_path))
+    assert soap.api is ApiKind.SOAP and soap.provenance["api"] == "default"
+    rest = resolve(acme_config(tmp_path, 'api = "rest"'))
+    assert rest.api is ApiKind.REST and rest.provenance["api"] == "profile acme"
+    assert ("api", "rest", "profile acme") in describe_settings(rest)
+
+
+def test_an_unknown_api_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve(acme_config(tmp_path, 'api = "graphql"'))
+    assert "api" in caught.value.message
+
+
+def test_flag_beats_environment_beats_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = acme_config(tmp_path, 'api = "rest"')
+    monkeypatch.setenv("NMBRS_API", "soap")
+    from_env = resolve(path)
+    assert from_env.api is ApiKind.SOAP and from_env.provenance["api"] == "env NMBRS_API"
+    from_flag = resolve(path, api="rest")
+    assert from_flag.api is ApiKind.REST and from_flag.provenance["api"] == "flag"
+
+
+def test_open_backend_gives_soap_and_refuses_rest_until_it_exists() -> None:
+    soap = open_backend(demo_settings("http://127.0.0.1:9/soap/v3/"))
+    assert isinstance(soap, SoapBackend)
+    soap.close()
+    with pytest.raises(ConfigError) as caught:
+        open_backend(demo_settings("http://127.0.0.1:9/soap/v3/", api=ApiKind.REST))
+    assert caught.value.message == REST_NOT_AVAILABLE
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--demo", "--api", "rest"],
+        ["tui", "--demo", "--api", "rest"],
+        ["runs", "--demo", "--api", "rest", "--company", "1"],
+        ["check", "--demo", "--api", "rest"],
+        ["demo-server", "--api", "rest"],
+    ],
+)
+def test_api_rest_is_one_clear_line_and_exit_64(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 64
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and "REST" in lines[0] and "--api soap" in lines[0]
+    assert "Traceback" not in captured.err and not captured.out
+
+
+def test_a_rest_profile_is_refused_by_the_headless_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = acme_config(tmp_path, 'api = "rest"')
+    assert main(["runs", "--config", str(path), "--company", "1"]) == 64
+    assert REST_NOT_AVAILABLE in capsys.readouterr().err
+
+
+def test_api_is_validated_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["runs", "--demo", "--api", "corba", "--company", "1"]) == 64
+    assert "invalid choice" in capsys.readouterr().err
