@@ -1,0 +1,1 @@
+"""The Nmbrs REST API client: allowlisted GETs on httpx, OAuth 2.0 tokens, typed errors."""

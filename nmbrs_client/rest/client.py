@@ -1,0 +1,497 @@
+"""The REST client: allowlisted GETs, whole-list paging, error typing, the document task.
+
+Everything goes through :meth:`RestClient.get`, which accepts only an operation of the
+allowlist (:mod:`nmbrs_client.rest.operations`) and its path parameters, so the client cannot
+send anything but the listed GETs. On top of it:
+
+- :meth:`RestClient.list_all` reads a paged list to its end with ``pageSize`` 100. After the
+  first page it knows ``totalPages`` and fetches the remaining pages concurrently (bounded by
+  ``concurrency``); when a server gives no page count it follows ``nextPage`` (or a full page)
+  one page at a time. Rows that moved between pages and arrive twice are kept once.
+- :meth:`RestClient.companies` falls back to debtors → companies per debtor when
+  ``/api/companies`` answers 40306 (a consent spanning several debtors).
+- :meth:`RestClient.document` runs the two-step document task and polls 202 with a bounded
+  back-off.
+- 42908 (throttled) and transient transport failures are retried with back-off, honouring
+  ``Retry-After`` when a server sends it; 42909 (quota) is never retried. A 401 with 40102
+  refreshes the access token once and repeats the call.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Protocol
+
+from nmbrs_client.calllog import CallLog, CallRecord
+from nmbrs_client.errors import NmbrsError, NmbrsTransportError
+from nmbrs_client.rest.errors import (
+    DocumentNotReadyError,
+    NmbrsRestError,
+    NoDocumentError,
+    RestProblemKind,
+    classify,
+)
+from nmbrs_client.rest.operations import RestOp, RestOperation, operation
+from nmbrs_client.rest.transport import RestReply, RestTransport
+
+MAX_PAGE_SIZE = 100
+MAX_PAGES = 5000  # 500,000 rows: a bound against a server that never says "last page"
+_ID_KEYS = ("employeeId", "companyId", "debtorId", "payrollRunId")
+
+
+class AccessTokenSource(Protocol):
+    """Where the client gets its bearer token; a refreshing store or a fixed token."""
+
+    def access_token(self) -> str: ...
+
+    def refresh_after_rejection(self, rejected: str) -> str | None:
+        """A new token after the server refused ``rejected``, or ``None`` if none can be had."""
+        ...
+
+    def granted_scopes(self) -> frozenset[str] | None: ...
+
+
+class StaticToken:
+    """A fixed access token (``NMBRS_REST_TOKEN``, the demo): never refreshed."""
+
+    def __init__(self, token: str, scopes: Iterable[str] | None = None) -> None:
+        self._token = token
+        self._scopes = frozenset(scopes) if scopes is not None else None
+
+    def access_token(self) -> str:
+        return self._token
+
+    def refresh_after_rejection(self, rejected: str) -> str | None:
+        return None
+
+    def granted_scopes(self) -> frozenset[str] | None:
+        return self._scopes
+
+    def __repr__(self) -> str:
+        return "StaticToken(«redacted»)"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to wait: throttling and transient failures only."""
+
+    attempts: int = 4
+    base_delay_s: float = 0.5
+    max_delay_s: float = 8.0
+
+    def delay(self, attempt: int, retry_after_s: float | None) -> float:
+        if retry_after_s is not None:
+            return max(0.0, min(retry_after_s, self.max_delay_s))
+        return float(min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s))
+
+
+@dataclass(frozen=True)
+class DocumentPolling:
+    """Polling of ``/api/documents/{taskId}`` while it answers 202: bounded in count and time."""
+
+    first_delay_s: float = 0.25
+    max_delay_s: float = 2.0
+    budget_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Mapping[str, Any]]
+    page_number: int
+    total_pages: int | None
+    has_next: bool
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date); ``None`` if absent or bad."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RestClient:
+    """Read-only Nmbrs REST client (thread-safe; one instance per connection)."""
+
+    def __init__(
+        self,
+        transport: RestTransport,
+        tokens: AccessTokenSource,
+        *,
+        call_log: CallLog | None = None,
+        concurrency: int = 6,
+        retry: RetryPolicy | None = None,
+        polling: DocumentPolling | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.transport = transport
+        self.tokens = tokens
+        self.call_log = call_log or CallLog()
+        self.concurrency = max(1, concurrency)
+        self.retry = retry or RetryPolicy()
+        self.polling = polling or DocumentPolling()
+        self._sleep = sleep
+        self._calls = 0
+        self._lock = threading.Lock()
+
+    @property
+    def calls_made(self) -> int:
+        with self._lock:
+            return self._calls
+
+    def close(self) -> None:
+        self.transport.close()
+
+    # ------------------------------------------------------------------ one call
+
+    def get(
+        self,
+        name: RestOp,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str | int] | None = None,
+        *,
+        accept: tuple[int, ...] = (200,),
+    ) -> RestReply:
+        """One allowlisted GET; a status outside ``accept`` raises a typed error."""
+        op = operation(name)
+        path = op.render(dict(path_params or {}))
+        params = self._query(op, query or {})
+        token = self.tokens.access_token()
+        refreshed = False
+        attempt = 1
+        while True:
+            started = time.monotonic()
+            at = datetime.now(UTC)
+            try:
+                reply = self.transport.get(str(op.name), path, params, access_token=token)
+            except NmbrsTransportError as exc:
+                self._log(op, at, started, "transport", None, attempt, exc.problem)
+                if exc.retryable and attempt < self.retry.attempts:
+                    self._sleep(self.retry.delay(attempt, None))
+                    attempt += 1
+                    continue
+                raise
+            if reply.status in accept:
+                self._log(op, at, started, "ok", None, attempt, "", len(reply.body))
+                return reply
+            error = self._error(op, reply)
+            self._log(op, at, started, "fault", error.code or error.status, attempt, error.title)
+            if (
+                error.kind in (RestProblemKind.TOKEN_INVALID, RestProblemKind.UNAUTHORIZED)
+                and not refreshed
+            ):
+                refreshed = True
+                new_token = self.tokens.refresh_after_rejection(token)
+                if new_token and new_token != token:
+                    token = new_token
+                    continue
+            if error.retryable and attempt < self.retry.attempts:
+                self._sleep(self.retry.delay(attempt, error.retry_after_s))
+                attempt += 1
+                continue
+            raise error
+
+    def get_json(
+        self,
+        name: RestOp,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str | int] | None = None,
+    ) -> Any:
+        reply = self.get(name, path_params, query)
+        return self._decode(operation(name), reply)
+
+    def _query(self, op: RestOperation, query: Mapping[str, str | int]) -> dict[str, str]:
+        allowed = set(op.query) | ({"pageNumber", "pageSize"} if op.paged else set())
+        unknown = set(query) - allowed
+        if unknown:
+            raise ValueError(f"{op.name} takes no query parameter {sorted(unknown)}")
+        return {key: str(value) for key, value in query.items() if value is not None}
+
+    def _decode(self, op: RestOperation, reply: RestReply) -> Any:
+        try:
+            return reply.json()
+        except ValueError:
+            raise NmbrsTransportError(
+                str(op.name),
+                self.transport.host,
+                f"HTTP {reply.status} with a reply that is not valid JSON",
+                kind="malformed",
+                status=reply.status,
+            ) from None
+
+    def _error(self, op: RestOperation, reply: RestReply) -> NmbrsRestError:
+        body: Mapping[str, Any] | None = None
+        raw = reply.body[:2000].decode("utf-8", "replace")
+        if reply.is_json:
+            try:
+                parsed = reply.json()
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, Mapping):
+                body = parsed
+        kind, code = classify(
+            reply.status,
+            body,
+            raw_text=raw,
+            www_authenticate=reply.headers.get("www-authenticate", ""),
+            required=op.scopes,
+            granted=self.tokens.granted_scopes(),
+        )
+        title = str(body.get("title", "")) if body else ""
+        detail = str(body.get("detail", "") or body.get("message", "")) if body else ""
+        return NmbrsRestError(
+            str(op.name),
+            reply.status,
+            kind,
+            code=code,
+            title=title,
+            detail=detail,
+            scopes=op.scopes,
+            retry_after_s=retry_after_seconds(reply.headers.get("retry-after")),
+        )
+
+    def _log(
+        self,
+        op: RestOperation,
+        at: datetime,
+        started: float,
+        outcome: str,
+        code: int | None,
+        attempt: int,
+        message: str,
+        size: int | None = None,
+    ) -> None:
+        with self._lock:
+            self._calls += 1
+        self.call_log.add(
+            CallRecord(
+                started_at=at,
+                operation=f"REST {op.name}",
+                company_id=None,
+                employee_id=None,
+                duration_ms=(time.monotonic() - started) * 1000,
+                outcome=outcome,
+                fault_code=code,
+                message=message,
+                size_bytes=size,
+                attempt=attempt,
+            )
+        )
+
+    # ------------------------------------------------------------------ paging
+
+    def page(
+        self,
+        name: RestOp,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str | int] | None = None,
+        *,
+        number: int = 1,
+        size: int = MAX_PAGE_SIZE,
+    ) -> Page:
+        """One page of a paged list, read from the ``{pagination, data}`` envelope."""
+        op = operation(name)
+        if not op.paged:
+            raise ValueError(f"{op.name} is not paged")
+        page_size = min(size, MAX_PAGE_SIZE)
+        params = {**(query or {}), "pageNumber": number, "pageSize": page_size}
+        document = self._decode(op, self.get(name, path_params, params))
+        rows, pagination = envelope(document, str(op.name), self.transport.host)
+        total = pagination.get("totalPages")
+        total_pages = total if isinstance(total, int) and not isinstance(total, bool) else None
+        has_next = bool(pagination.get("nextPage")) or (
+            total_pages is not None and number < total_pages
+        )
+        if not pagination and len(rows) >= page_size:
+            has_next = True  # no pagination object at all: a full page may have a successor
+        return Page(rows, number, total_pages, has_next)
+
+    def list_all(
+        self,
+        name: RestOp,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str | int] | None = None,
+    ) -> list[Mapping[str, Any]]:
+        """Every row of a paged list, to the last page."""
+        first = self.page(name, path_params, query, number=1)
+        pages: dict[int, Page] = {1: first}
+        last = first
+        if first.total_pages and first.total_pages > 1:
+            numbers = range(2, min(first.total_pages, MAX_PAGES) + 1)
+            with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+                fetched = list(
+                    pool.map(lambda n: self.page(name, path_params, query, number=n), numbers)
+                )
+            for fetched_page in fetched:
+                pages[fetched_page.page_number] = fetched_page
+            last = pages[max(pages)]
+        while last.has_next and last.rows and last.page_number < MAX_PAGES:
+            last = self.page(name, path_params, query, number=last.page_number + 1)
+            pages[last.page_number] = last
+        rows: list[Mapping[str, Any]] = []
+        seen: set[tuple[str, str]] = set()
+        for number in sorted(pages):
+            for row in pages[number].rows:
+                identity = _identity(row)
+                if identity is not None:
+                    if identity in seen:
+                        continue
+                    seen.add(identity)
+                rows.append(row)
+        return rows
+
+    def single(
+        self, name: RestOp, path_params: Mapping[str, str] | None = None
+    ) -> Mapping[str, Any] | None:
+        """A single-record read: the first item of ``data``, or ``None`` when it is empty."""
+        op = operation(name)
+        document = self._decode(op, self.get(name, path_params))
+        rows, _ = envelope(document, str(op.name), self.transport.host)
+        return rows[0] if rows else None
+
+    # ------------------------------------------------------------------ companies
+
+    def companies(self) -> tuple[list[Mapping[str, Any]], bool]:
+        """Every company the consent reaches, and whether the per-debtor walk was needed."""
+        try:
+            return self.list_all(RestOp.COMPANIES), False
+        except NmbrsRestError as exc:
+            if exc.kind is not RestProblemKind.MULTI_DEBTOR:
+                raise
+        rows: list[Mapping[str, Any]] = []
+        for debtor in self.list_all(RestOp.DEBTORS):
+            debtor_id = debtor.get("debtorId")
+            if not isinstance(debtor_id, str):
+                continue
+            for company in self.list_all(RestOp.DEBTOR_COMPANIES, {"debtorId": debtor_id}):
+                rows.append({**company, "debtorId": company.get("debtorId") or debtor_id})
+        return rows, True
+
+    # ------------------------------------------------------------------ documents
+
+    def document(self, task: RestOp, employee_id: str, query: Mapping[str, str | int]) -> bytes:
+        """Run a document task (payslip per period / annual statement) and return the PDF."""
+        if task not in (RestOp.PAYSLIP_TASK, RestOp.ANNUAL_STATEMENT_TASK):
+            raise ValueError(f"{task} is not a document task")
+        try:
+            started = self.get_json(task, {"employeeId": employee_id}, query)
+        except NmbrsRestError as exc:
+            if exc.kind is RestProblemKind.NOT_FOUND:
+                raise NoDocumentError(
+                    f"Nmbrs has no document for this employee ({exc.message})",
+                    hint="There is probably no payslip in that period (or no statement yet).",
+                ) from None
+            raise
+        task_id = started.get("taskId") if isinstance(started, Mapping) else None
+        if not isinstance(task_id, str) or not task_id.strip():
+            raise NoDocumentError(
+                f"{task} started no document task",
+                hint="Nmbrs returned no taskId: there is probably no document for that period.",
+            )
+        return self._fetch_document(task_id.strip())
+
+    def _fetch_document(self, task_id: str) -> bytes:
+        deadline = time.monotonic() + self.polling.budget_s
+        delay = self.polling.first_delay_s
+        while True:
+            try:
+                reply = self.get(RestOp.DOCUMENT, {"taskId": task_id}, accept=(200, 202))
+            except NmbrsRestError as exc:
+                if exc.kind is RestProblemKind.NOT_FOUND:
+                    raise NoDocumentError(
+                        "the document task is unknown or has expired",
+                        hint="Start it again (open the payslip once more).",
+                    ) from None
+                raise
+            if reply.status == 200:
+                pdf = _pdf_bytes(reply)
+                if pdf is not None:
+                    return pdf
+            wait = retry_after_seconds(reply.headers.get("retry-after"))
+            wait = min(wait if wait is not None else delay, self.polling.max_delay_s)
+            if time.monotonic() + wait > deadline:
+                raise DocumentNotReadyError(
+                    f"the document was still being processed after {self.polling.budget_s:g} s",
+                    hint="Nmbrs is slow to generate it: try again in a minute.",
+                )
+            self._sleep(wait)
+            delay = min(delay * 2, self.polling.max_delay_s)
+
+
+def envelope(
+    document: Any, operation_name: str, host: str
+) -> tuple[list[Mapping[str, Any]], dict[str, Any]]:
+    """``(data rows, pagination)`` from a ``{pagination, data}`` reply, checked for shape."""
+    if not isinstance(document, Mapping) or not isinstance(document.get("data"), list):
+        raise NmbrsTransportError(
+            operation_name,
+            host,
+            "the reply has no {pagination, data} envelope",
+            kind="malformed",
+            retryable=False,
+        )
+    pagination = document.get("pagination")
+    rows = [row for row in document["data"] if isinstance(row, Mapping)]
+    return rows, dict(pagination) if isinstance(pagination, Mapping) else {}
+
+
+def _identity(row: Mapping[str, Any]) -> tuple[str, str] | None:
+    for key in _ID_KEYS:
+        value = row.get(key)
+        if isinstance(value, str) and value:
+            return key, value
+    return None
+
+
+def _pdf_bytes(reply: RestReply) -> bytes | None:
+    """The PDF of a 200 from ``/api/documents``: raw bytes, or tolerated JSON wrappings.
+
+    The spec says ``application/octet-stream``; a JSON string that is the "being processed"
+    text means "not yet", a JSON string or ``{content}`` holding base64 PDF is decoded.
+    """
+    body = reply.body
+    if body.lstrip()[:5] == b"%PDF-":
+        return body
+    if not reply.is_json:
+        return body if body else None
+    try:
+        value = reply.json()
+    except ValueError:
+        return None
+    if isinstance(value, Mapping):
+        value = value.get("content") or value.get("document") or value.get("pdf")
+    if isinstance(value, str):
+        try:
+            decoded = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        return decoded if decoded[:5] == b"%PDF-" else None
+    return None
+
+
+__all__ = [
+    "AccessTokenSource",
+    "DocumentPolling",
+    "NmbrsError",
+    "RestClient",
+    "RetryPolicy",
+    "StaticToken",
+    "envelope",
+    "retry_after_seconds",
+]

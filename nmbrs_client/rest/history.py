@@ -1,0 +1,137 @@
+"""Company-level history endpoints reduced to "current", one rule per kind of record.
+
+REST has no ``*_GetCurrent`` twin (except ``/api/employees/{id}``): the company-level history
+endpoints return every employee's whole history, ``{employeeId, <key>: [...]}``. What
+"current" means is an open question (facts file §8.11), so each rule below reads the fields
+it needs tolerantly and falls back when they are missing:
+
+- ``START_DATE`` (employments, contracts, salaries, schedules): the latest ``startDate`` on or
+  before today; when none has started yet, the earliest upcoming one; ties and rows without a
+  start date are decided by ``createdAt``;
+- ``PERIOD`` (departments, functions, personal info, addresses): the latest ``{year, period}``
+  not after the company's current period when that is known, tie-break ``createdAt``;
+- ``CREATED`` (private infos / BSN): the latest ``createdAt``; rows without one keep list order
+  (the last row wins), so a server that sends history oldest-first or unsorted both work.
+
+Bank accounts are not reduced to one row: the current account per ``bankAccountType``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+Row = Mapping[str, Any]
+
+
+class CurrentRule(StrEnum):
+    START_DATE = "start_date"
+    PERIOD = "period"
+    CREATED = "created"
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """An ISO date or date-time (``Z`` or offset or naive) as an aware UTC datetime."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def period_key(value: Any) -> tuple[int, int] | None:
+    if not isinstance(value, Mapping):
+        return None
+    year, period = value.get("year"), value.get("period")
+    if isinstance(year, int) and isinstance(period, int):
+        return (year, period)
+    return None
+
+
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+
+
+def _created(row: Row) -> datetime:
+    return (
+        parse_instant(row.get("createdAt"))
+        or parse_instant(row.get("changedDate"))
+        or parse_instant(row.get("creationDate"))
+        or _EPOCH
+    )
+
+
+def current(
+    rows: Sequence[Row],
+    rule: CurrentRule,
+    *,
+    today: date,
+    current_period: tuple[int, int] | None = None,
+) -> Row | None:
+    """The current row of one employee's history under ``rule`` (``None`` if empty)."""
+    if not rows:
+        return None
+    indexed = list(enumerate(rows))
+    if rule is CurrentRule.START_DATE:
+        cutoff = datetime.combine(today, datetime.max.time()).replace(tzinfo=UTC)
+        started = []
+        upcoming = []
+        undated = []
+        for index, row in indexed:
+            start = parse_instant(row.get("startDate"))
+            if start is None:
+                undated.append((index, row))
+            elif start <= cutoff:
+                started.append((start, _created(row), index, row))
+            else:
+                upcoming.append((start, _created(row), index, row))
+        if started:
+            return max(started, key=lambda item: item[:3])[3]
+        if upcoming:
+            return min(upcoming, key=lambda item: (item[0], -item[2]))[3]
+        return max(undated, key=lambda item: (_created(item[1]), item[0]))[1]
+    if rule is CurrentRule.PERIOD:
+        candidates = []
+        for index, row in indexed:
+            key = period_key(row.get("period"))
+            if key is not None and current_period is not None and key > current_period:
+                continue
+            candidates.append((key or (0, 0), _created(row), index, row))
+        if not candidates:  # every row lies after the current period: show the earliest
+            return min(indexed, key=lambda item: period_key(item[1].get("period")) or (0, 0))[1]
+        return max(candidates, key=lambda item: item[:3])[3]
+    return max(indexed, key=lambda item: (_created(item[1]), item[0]))[1]
+
+
+def current_per_type(rows: Sequence[Row], type_field: str) -> list[Row]:
+    """The latest row (by ``createdAt``, then list order) for each value of ``type_field``."""
+    best: dict[str, tuple[datetime, int, Row]] = {}
+    for index, row in enumerate(rows):
+        kind = str(row.get(type_field) or "")
+        candidate = (_created(row), index, row)
+        if kind not in best or candidate[:2] > best[kind][:2]:
+            best[kind] = candidate
+    return [item[2] for item in sorted(best.values(), key=lambda item: item[1])]
+
+
+def by_employee(wrapped: Iterable[Row], key: str) -> dict[str, list[Row]]:
+    """``{employeeId: rows}`` from the ``{employeeId, <key>: [...]}`` wrappers of one endpoint.
+
+    An employee may appear in more than one wrapper (rows can move between pages): their rows
+    are joined. Wrappers without an id or with a non-list payload are skipped.
+    """
+    result: dict[str, list[Row]] = {}
+    for item in wrapped:
+        employee_id = item.get("employeeId")
+        rows = item.get(key)
+        if not isinstance(employee_id, str) or not isinstance(rows, list):
+            continue
+        result.setdefault(employee_id, []).extend(r for r in rows if isinstance(r, Mapping))
+    return result

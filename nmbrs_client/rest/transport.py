@@ -1,0 +1,227 @@
+"""The REST transport: one hardened GET on httpx, giving a checked reply or a typed error.
+
+The same rules as the SOAP transport (:mod:`nmbrs_client.transport`), for JSON:
+
+- redirects are never followed to another host or scheme (the bearer token and the
+  subscription key must not travel elsewhere); a same-host redirect is followed at most twice;
+- the body is read in chunks under a size limit and one total deadline for the whole call
+  (connect, headers and body together), so a dripping server cannot hold a call forever;
+- an HTML page (a gateway's 502/503, a proxy's login page) is a transport error, never data;
+- a JSON reply that does not parse is a transport error that says so.
+
+Secrets are added to the request here and nowhere else, and no error text contains them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from nmbrs_client.errors import NmbrsTransportError
+from nmbrs_client.rest.errors import clean_text
+
+_MAX_REDIRECTS = 2
+
+
+@dataclass(frozen=True)
+class RestReply:
+    """A reply that passed the transport checks (any status; the client judges it)."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: Mapping[str, str]
+
+    @property
+    def is_json(self) -> bool:
+        return "json" in self.content_type or self.body.lstrip()[:1] in (b"{", b"[", b'"')
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class TransportLimits:
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    deadline_s: float = 60.0  # the whole call, redirects included
+    max_bytes: int = 80 * 1024 * 1024
+
+
+def looks_like_html(body: bytes, content_type: str) -> bool:
+    head = body.lstrip()[:64].lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (
+        "text/html" in content_type and not head.startswith((b"{", b"["))
+    )
+
+
+def html_title(body: bytes) -> str:
+    lower = body[:4096].lower()
+    start, end = lower.find(b"<title>"), lower.find(b"</title>")
+    if start >= 0 and end > start:
+        return clean_text(body[start + 7 : end].decode("utf-8", "replace"), 80)
+    return ""
+
+
+class RestTransport:
+    """GETs against one base URL with the bearer token and the subscription key attached."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        subscription_key: Callable[[], str | None],
+        limits: TransportLimits | None = None,
+        verify_tls: bool = True,
+        user_agent: str = "nmbrs-tui",
+        http_transport: httpx.BaseTransport | None = None,
+        pool_size: int = 8,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("REST base URL must be an http(s) URL with a host")
+        self.base_url = base_url.rstrip("/") + "/"
+        self.host = parts.netloc
+        self._origin = (parts.scheme, parts.netloc)
+        self.limits = limits or TransportLimits()
+        self._subscription_key = subscription_key
+        self._client = httpx.Client(
+            transport=http_transport,
+            verify=verify_tls,
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                self.limits.read_timeout_s, connect=self.limits.connect_timeout_s
+            ),
+            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            headers={"User-Agent": user_agent, "Accept": "application/json"},
+            trust_env=True,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(
+        self, operation: str, path: str, params: Mapping[str, str], *, access_token: str
+    ) -> RestReply:
+        """One GET of ``path`` (relative to the base URL) under the total deadline."""
+        started = time.monotonic()
+        url = urljoin(self.base_url, path.lstrip("/"))
+        headers = {"Authorization": f"Bearer {access_token}"}
+        key = self._subscription_key()
+        if key:
+            headers["X-Subscription-Key"] = key
+        query: Mapping[str, str] | None = params
+        for _ in range(_MAX_REDIRECTS + 1):
+            reply = self._get_once(operation, url, query, headers, started)
+            if not 300 <= reply.status < 400:
+                return reply
+            target = urljoin(url, reply.headers.get("location", ""))
+            tparts = urlsplit(target)
+            if (tparts.scheme, tparts.netloc) != self._origin:
+                raise NmbrsTransportError(
+                    operation,
+                    self.host,
+                    f"HTTP {reply.status} redirect to {clean_text(tparts.netloc, 80) or 'elsewhere'}"
+                    ", not followed (the token must not leave this host)",
+                    kind="redirect",
+                    status=reply.status,
+                    retryable=False,
+                )
+            url, query = target, None
+        raise NmbrsTransportError(
+            operation, self.host, "too many redirects", kind="redirect", retryable=False
+        )
+
+    def _get_once(
+        self,
+        operation: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str],
+        started: float,
+    ) -> RestReply:
+        deadline = self.limits.deadline_s
+        try:
+            with self._client.stream("GET", url, params=params, headers=headers) as response:
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self.limits.max_bytes:
+                    raise self._too_large(operation)
+                parts: list[bytes] = []
+                total = 0
+                for chunk in response.iter_bytes():
+                    total += len(chunk)
+                    if total > self.limits.max_bytes:
+                        raise self._too_large(operation)
+                    if time.monotonic() - started > deadline:
+                        raise NmbrsTransportError(
+                            operation,
+                            self.host,
+                            f"reply still incomplete after {deadline:g} s",
+                            kind="timeout",
+                        )
+                    parts.append(chunk)
+                body = b"".join(parts)
+                status = response.status_code
+                content_type = response.headers.get("content-type", "").lower()
+                reply_headers = {k.lower(): v for k, v in response.headers.items()}
+        except httpx.ConnectTimeout:
+            raise NmbrsTransportError(
+                operation,
+                self.host,
+                f"no connection within {self.limits.connect_timeout_s:g} s",
+                kind="timeout",
+            ) from None
+        except httpx.TimeoutException:
+            raise NmbrsTransportError(
+                operation,
+                self.host,
+                f"no answer within {self.limits.read_timeout_s:g} s",
+                kind="timeout",
+            ) from None
+        except httpx.ConnectError as exc:
+            tls = "SSL" in str(exc) or "certificate" in str(exc).lower()
+            raise NmbrsTransportError(
+                operation,
+                self.host,
+                "TLS failure" if tls else "connection refused or host not found",
+                kind="tls" if tls else "connection",
+                retryable=not tls,
+            ) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            raise NmbrsTransportError(
+                operation,
+                self.host,
+                "the connection broke while reading the reply",
+                kind="connection",
+            ) from None
+        except httpx.HTTPError as exc:
+            raise NmbrsTransportError(
+                operation, self.host, clean_text(type(exc).__name__), kind="connection"
+            ) from None
+        if looks_like_html(body, content_type):
+            title = html_title(body)
+            raise NmbrsTransportError(
+                operation,
+                self.host,
+                f"HTTP {status} with an HTML page instead of JSON"
+                + (f" (page title: {title})" if title else ""),
+                kind="http",
+                status=status,
+                retryable=status in (502, 503, 504),
+            )
+        return RestReply(status, content_type, body, reply_headers)
+
+    def _too_large(self, operation: str) -> NmbrsTransportError:
+        return NmbrsTransportError(
+            operation,
+            self.host,
+            f"reply exceeds the limit of {self.limits.max_bytes / 1e6:.0f} MB",
+            kind="too_large",
+            retryable=False,
+        )

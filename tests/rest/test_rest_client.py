@@ -1,0 +1,347 @@
+"""The REST client on httpx.MockTransport: paging, envelope, errors, retries, documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from nmbrs_client.errors import NmbrsTransportError, OperationNotAllowedError
+from nmbrs_client.rest.client import DocumentPolling, RestClient, RetryPolicy, StaticToken
+from nmbrs_client.rest.errors import (
+    DocumentNotReadyError,
+    NmbrsRestError,
+    NoDocumentError,
+    RestProblemKind,
+)
+from nmbrs_client.rest.operations import RestOp
+from nmbrs_client.rest.transport import RestTransport, TransportLimits
+from tests.rest.fake import BASE, FakeNmbrs, json_response, problem, transport, uid
+
+COMPANY = uid("company", 1)
+
+
+def make_client(
+    fake: FakeNmbrs,
+    *,
+    scopes: set[str] | None = None,
+    sleeps: list[float] | None = None,
+    limits: TransportLimits | None = None,
+    token: Any = None,
+) -> tuple[RestClient, Any]:
+    sent = transport(fake)
+    rest = RestTransport(
+        BASE, subscription_key=lambda: "sub-key-1234", http_transport=sent, limits=limits
+    )
+    recorded = sleeps if sleeps is not None else []
+    client = RestClient(
+        rest,
+        token or StaticToken("access-token-abcdef", scopes),
+        retry=RetryPolicy(attempts=3, base_delay_s=0.01),
+        polling=DocumentPolling(first_delay_s=0.01, max_delay_s=0.02, budget_s=0.5),
+        sleep=recorded.append,
+    )
+    return client, sent
+
+
+def employees(n: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "employeeId": uid("employee", i),
+            "employeeBasicInfo": {
+                "employeeNumber": i,
+                "lastName": f"L{i}",
+                "employeeType": "payroll",
+            },
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("style", ["full", "next-only", "none"])
+def test_list_all_reads_every_page_under_every_pagination_reading(style: str) -> None:
+    path = f"/api/companies/{COMPANY}/employees"
+    fake = FakeNmbrs(lists={path: employees(250)}, pagination_style=style)
+    client, sent = make_client(fake)
+    rows = client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY}, {"employeeType": "payroll"})
+    assert [r["employeeBasicInfo"]["employeeNumber"] for r in rows] == list(range(250))
+    sizes = {request.url.params["pageSize"] for request in sent.requests}
+    assert sizes == {"100"}
+    assert all(r.url.params["employeeType"] == "payroll" for r in sent.requests)
+    # 100 + 100 + 50: the short third page ends the list under every reading.
+    assert sorted(int(r.url.params["pageNumber"]) for r in sent.requests) == [1, 2, 3]
+
+
+def test_headers_carry_token_and_key_and_rows_seen_twice_are_kept_once() -> None:
+    path = f"/api/companies/{COMPANY}/employees"
+    rows = employees(150)
+    rows.insert(120, dict(rows[99]))  # a row that moved between pages arrives twice
+    fake = FakeNmbrs(lists={path: rows})
+    client, sent = make_client(fake)
+    got = client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY})
+    assert len(got) == 150
+    request = sent.requests[0]
+    assert request.headers["authorization"] == "Bearer access-token-abcdef"
+    assert request.headers["x-subscription-key"] == "sub-key-1234"
+
+
+def test_only_allowlisted_operations_and_parameters_can_be_sent() -> None:
+    client, sent = make_client(FakeNmbrs())
+    with pytest.raises(OperationNotAllowedError):
+        client.get("employee.delete")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        client.get(RestOp.COMPANIES, query={"$filter": "x"})
+    assert sent.requests == []
+
+
+def test_multi_debtor_consent_falls_back_to_companies_per_debtor() -> None:
+    debtors = [{"debtorId": uid("debtor", i), "number": str(i), "name": f"D{i}"} for i in (1, 2)]
+    fake = FakeNmbrs(
+        lists={
+            "/api/debtors": debtors,
+            f"/api/debtors/{debtors[0]['debtorId']}/companies": [
+                {"companyId": uid("company", 1), "number": "1", "name": "A"}
+            ],
+            f"/api/debtors/{debtors[1]['debtorId']}/companies": [
+                {"companyId": uid("company", 2), "number": "2", "name": "B"}
+            ],
+        },
+        overrides={"/api/companies": lambda r: problem(403, 40306, "Unauthorized")},
+    )
+    client, _ = make_client(fake)
+    companies, walked = client.companies()
+    assert walked
+    assert [(c["name"], c["debtorId"]) for c in companies] == [
+        ("A", debtors[0]["debtorId"]),
+        ("B", debtors[1]["debtorId"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("response", "kind"),
+    [
+        (problem(401, 40101, "Missing_Token"), RestProblemKind.TOKEN_MISSING),
+        (problem(401, 40102, "Invalid_Token"), RestProblemKind.TOKEN_INVALID),
+        (problem(403, 40303, "Unauthorized_AccessData"), RestProblemKind.DATA_ACCESS),
+        (problem(403, 40304, "Invalid_Subscription"), RestProblemKind.NO_SUBSCRIPTION),
+        (problem(404, 40404, "Invalid_Company"), RestProblemKind.COMPANY_NOT_FOUND),
+        (problem(429, 42909, "Quota_Exceeded"), RestProblemKind.QUOTA),
+        (
+            json_response(
+                401,
+                {"statusCode": 401, "message": "Access denied due to missing subscription key."},
+            ),
+            RestProblemKind.SUBSCRIPTION_KEY,
+        ),
+        (httpx.Response(403), RestProblemKind.FORBIDDEN),
+        (
+            httpx.Response(
+                403,
+                json=None,
+                headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
+            ),
+            RestProblemKind.SCOPE_MISSING,
+        ),
+        (
+            httpx.Response(
+                403,
+                content=b'{"type":"authenticationError","httpStatus":403,"code":40303,"title":"x"}',
+                headers={"content-type": "application/problem+json"},
+            ),
+            RestProblemKind.DATA_ACCESS,
+        ),
+    ],
+)
+def test_problem_bodies_become_typed_errors_with_a_hint(
+    response: httpx.Response, kind: RestProblemKind
+) -> None:
+    fake = FakeNmbrs(overrides={"/api/debtors": lambda r: response})
+    client, sent = make_client(fake)
+    with pytest.raises(NmbrsRestError) as caught:
+        client.list_all(RestOp.DEBTORS)
+    assert caught.value.kind is kind
+    assert caught.value.hint
+    assert "access-token-abcdef" not in str(caught.value) + caught.value.hint
+    assert "sub-key-1234" not in str(caught.value) + caught.value.hint
+    if kind is RestProblemKind.QUOTA:
+        assert len(sent.requests) == 1  # a quota is never retried
+
+
+def test_missing_scope_is_named_when_the_grant_is_known_whatever_the_403_code() -> None:
+    for response in (problem(403, 40303, "Unauthorized_AccessData"), httpx.Response(403)):
+        fake = FakeNmbrs(overrides={"/api/debtors": lambda r, resp=response: resp})
+        client, _ = make_client(fake, scopes={"employee.info.read"})
+        with pytest.raises(NmbrsRestError) as caught:
+            client.list_all(RestOp.DEBTORS)
+        assert caught.value.kind is RestProblemKind.SCOPE_MISSING
+        assert "company.info.read" in caught.value.hint
+
+
+def test_throttling_is_retried_with_retry_after_then_succeeds() -> None:
+    answers = [
+        problem(429, 42908, "Too_Many_Calls"),
+        httpx.Response(
+            429,
+            json={"type": "rateLimitError", "httpStatus": 429, "code": 42908, "title": "T"},
+            headers={"Retry-After": "3"},
+        ),
+    ]
+    fake = FakeNmbrs(
+        lists={"/api/debtors": [{"debtorId": uid("debtor", 1), "name": "D"}]},
+        overrides={"/api/debtors": lambda r: answers.pop(0) if answers else None},
+    )
+    sleeps: list[float] = []
+    client, sent = make_client(fake, sleeps=sleeps)
+    assert len(client.list_all(RestOp.DEBTORS)) == 1
+    assert len(sent.requests) == 3
+    assert sleeps == [0.01, 3.0]
+
+
+def test_gateway_html_on_503_is_a_transport_error_after_retries() -> None:
+    html = httpx.Response(
+        503,
+        content=b"<html><title>Service Unavailable</title></html>",
+        headers={"content-type": "text/html"},
+    )
+    fake = FakeNmbrs(overrides={"/api/debtors": lambda r: html})
+    client, sent = make_client(fake)
+    with pytest.raises(NmbrsTransportError) as caught:
+        client.list_all(RestOp.DEBTORS)
+    assert caught.value.kind == "http"
+    assert "Service Unavailable" in str(caught.value)
+    assert len(sent.requests) == 3
+
+
+def test_invalid_token_refreshes_once_and_repeats() -> None:
+    class Rotating:
+        def __init__(self) -> None:
+            self.current = "old-token-xyz"
+            self.refreshes = 0
+
+        def access_token(self) -> str:
+            return self.current
+
+        def refresh_after_rejection(self, rejected: str) -> str | None:
+            self.refreshes += 1
+            self.current = "new-token-xyz"
+            return self.current
+
+        def granted_scopes(self) -> frozenset[str] | None:
+            return None
+
+    def answer(request: httpx.Request) -> httpx.Response | None:
+        if request.headers["authorization"] == "Bearer old-token-xyz":
+            return problem(401, 40102, "Invalid_Token")
+        return None
+
+    fake = FakeNmbrs(lists={"/api/debtors": []}, overrides={"/api/debtors": answer})
+    tokens = Rotating()
+    client, sent = make_client(fake, token=tokens)
+    assert client.list_all(RestOp.DEBTORS) == []
+    assert tokens.refreshes == 1
+    assert len(sent.requests) == 2
+
+
+def test_redirects_to_another_host_are_refused() -> None:
+    fake = FakeNmbrs(
+        overrides={
+            "/api/debtors": lambda r: httpx.Response(
+                302, headers={"Location": "https://evil.example/x"}
+            )
+        }
+    )
+    client, sent = make_client(fake)
+    with pytest.raises(NmbrsTransportError) as caught:
+        client.list_all(RestOp.DEBTORS)
+    assert caught.value.kind == "redirect"
+    assert "evil.example" in str(caught.value)
+    assert len(sent.requests) == 1
+
+
+def test_oversized_reply_is_refused() -> None:
+    fake = FakeNmbrs(
+        lists={"/api/debtors": [{"debtorId": uid("d", i), "name": "x" * 500} for i in range(50)]}
+    )
+    client, _ = make_client(fake, limits=TransportLimits(max_bytes=4096))
+    with pytest.raises(NmbrsTransportError) as caught:
+        client.list_all(RestOp.DEBTORS)
+    assert caught.value.kind == "too_large"
+
+
+def test_reply_without_envelope_is_malformed() -> None:
+    fake = FakeNmbrs(
+        overrides={"/api/debtors": lambda r: httpx.Response(200, json=[{"debtorId": "x"}])}
+    )
+    client, _ = make_client(fake)
+    with pytest.raises(NmbrsTransportError) as caught:
+        client.list_all(RestOp.DEBTORS)
+    assert caught.value.kind == "malformed"
+
+
+EMPLOYEE = uid("employee", 7)
+TASK = uid("task", 1)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def document_fake(pending: int, final: httpx.Response | None = None) -> FakeNmbrs:
+    state = {"pending": pending}
+
+    def fetch(request: httpx.Request) -> httpx.Response:
+        if state["pending"] > 0:
+            state["pending"] -= 1
+            return json_response(202, "Document is being processed")
+        return final or httpx.Response(
+            200, content=PDF, headers={"content-type": "application/octet-stream"}
+        )
+
+    return FakeNmbrs(
+        overrides={
+            f"/api/employees/{EMPLOYEE}/payslipperperiod": lambda r: json_response(
+                200, {"taskId": TASK}
+            ),
+            f"/api/documents/{TASK}": fetch,
+        }
+    )
+
+
+def test_payslip_task_polls_202_with_growing_back_off_then_returns_the_pdf() -> None:
+    sleeps: list[float] = []
+    client, sent = make_client(document_fake(pending=3), sleeps=sleeps)
+    pdf = client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3})
+    assert pdf == PDF
+    assert sent.requests[0].url.params["year"] == "2026"
+    assert sleeps == [0.01, 0.02, 0.02]
+
+
+def test_document_base64_json_is_tolerated() -> None:
+    import base64
+
+    final = json_response(200, base64.b64encode(PDF).decode())
+    client, _ = make_client(document_fake(pending=0, final=final))
+    assert client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3}) == PDF
+
+
+def test_document_that_never_finishes_gives_up_within_the_budget() -> None:
+    client, sent = make_client(document_fake(pending=10_000))
+    with pytest.raises(DocumentNotReadyError):
+        client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3})
+    assert len(sent.requests) < 200
+
+
+@pytest.mark.parametrize("where", ["task", "document", "empty"])
+def test_no_payslip_in_the_period_is_reported_under_every_reading(where: str) -> None:
+    fake = document_fake(pending=0)
+    if where == "task":
+        fake.overrides[f"/api/employees/{EMPLOYEE}/payslipperperiod"] = lambda r: problem(
+            404, 40401, "Not_Found"
+        )
+    elif where == "document":
+        fake.overrides[f"/api/documents/{TASK}"] = lambda r: problem(404, 40401, "Not_Found")
+    else:
+        fake.overrides[f"/api/employees/{EMPLOYEE}/payslipperperiod"] = lambda r: json_response(
+            200, {}
+        )
+    client, _ = make_client(fake)
+    with pytest.raises(NoDocumentError):
+        client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3})
