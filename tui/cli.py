@@ -19,7 +19,7 @@ EXIT_FINDINGS = 1
 EXIT_CONNECT = 2
 EXIT_USAGE = 64
 
-SUBCOMMANDS = ("check", "config", "demo-server", "requirements", "runs", "tui")
+SUBCOMMANDS = ("auth", "check", "config", "demo-server", "requirements", "runs", "tui")
 
 
 class UsageError(Exception):
@@ -69,7 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     tui = sub.add_parser("tui", help="open the dashboard (the default)")
     _add_tui_options(tui)
 
-    from tui.headless import check_cmd, config_cmd, demo_server_cmd, requirements_cmd, runs_cmd
+    from tui.headless import (
+        auth_cmd,
+        check_cmd,
+        config_cmd,
+        demo_server_cmd,
+        requirements_cmd,
+        runs_cmd,
+    )
+
+    auth_cmd.add_parser(sub)
 
     check_cmd.add_parser(sub, _add_connection_options)
     config_cmd.add_parser(sub)

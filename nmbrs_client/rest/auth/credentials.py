@@ -1,0 +1,141 @@
+"""The app's REST credentials: client id, client secret, subscription key, and the URLs.
+
+A confidential client: every deployer registers their own app and keeps its secret, so these
+come from the environment, a private file or the keyring, never from the command line (argv
+is visible to every user of the machine) and never into any output. The order, first match
+per value: environment (``NMBRS_REST_CLIENT_ID``, ``NMBRS_REST_CLIENT_SECRET``,
+``NMBRS_SUBSCRIPTION_KEY``, ``NMBRS_REST_REDIRECT_URI``, ``NMBRS_REST_BASE_URL``,
+``NMBRS_REST_IDENTITY_URL``), then the profile's file ``<config dir>/rest/<profile>.toml``
+(refused unless mode 0600), then the keyring (service ``nmbrs-tui-rest``, user
+``<profile>:client_secret`` / ``<profile>:subscription_key``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from pydantic import SecretStr
+
+from nmbrs_client.errors import ConfigError
+from nmbrs_client.token_sources import is_owner_only
+
+PRODUCTION_API_URL = "https://api.nmbrsapp.com"
+PRODUCTION_IDENTITY_URL = "https://identityservice.nmbrs.com"
+DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
+KEYRING_SERVICE = "nmbrs-tui-rest"
+
+ENV = {
+    "client_id": "NMBRS_REST_CLIENT_ID",
+    "client_secret": "NMBRS_REST_CLIENT_SECRET",
+    "subscription_key": "NMBRS_SUBSCRIPTION_KEY",
+    "redirect_uri": "NMBRS_REST_REDIRECT_URI",
+    "base_url": "NMBRS_REST_BASE_URL",
+    "identity_url": "NMBRS_REST_IDENTITY_URL",
+}
+_SECRET = ("client_secret", "subscription_key")
+
+
+@dataclass(frozen=True)
+class RestCredentials:
+    profile: str
+    client_id: str | None
+    client_secret: SecretStr | None
+    subscription_key: SecretStr | None
+    redirect_uri: str
+    base_url: str
+    identity_url: str
+    sources: Mapping[str, str]  # value name → where it came from (never the value)
+
+    def require_app(self) -> tuple[str, SecretStr]:
+        if not self.client_id or self.client_secret is None:
+            raise ConfigError(
+                f"no REST app credentials for profile '{self.profile}': set "
+                "NMBRS_REST_CLIENT_ID and NMBRS_REST_CLIENT_SECRET, or write them to "
+                f"{credentials_path(self.profile)} (mode 600)",
+                hint="Register an app in Nmbrs' partner portal (My Integrations) to get them.",
+            )
+        return self.client_id, self.client_secret
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir("nmbrs-tui"))
+
+
+def credentials_path(profile: str) -> Path:
+    return config_dir() / "rest" / f"{_safe(profile)}.toml"
+
+
+def _safe(profile: str) -> str:
+    cleaned = "".join(ch for ch in profile if ch.isalnum() or ch in "-_.")
+    if not cleaned or cleaned.startswith("."):
+        raise ConfigError(f"profile name {profile!r} cannot name a file")
+    return cleaned
+
+
+def _file_values(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    if not is_owner_only(path):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        raise ConfigError(
+            f"{path} holds REST secrets but is readable by group or others (mode {mode:04o}): "
+            f"run `chmod 600 {path}`"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {type(exc).__name__}") from None
+    unknown = set(data) - set(ENV)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    return {key: str(value).strip() for key, value in data.items() if str(value).strip()}
+
+
+def _keyring_value(profile: str, name: str) -> str | None:
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        value = keyring.get_password(KEYRING_SERVICE, f"{profile}:{name}")
+    except Exception:  # any backend failure means "no keyring"
+        return None
+    return str(value).strip() or None if value else None
+
+
+def load_credentials(
+    profile: str, *, environ: Mapping[str, str] | None = None, demo: Mapping[str, str] | None = None
+) -> RestCredentials:
+    """Resolve every value for ``profile``; ``demo`` supplies the demo's values last."""
+    env = os.environ if environ is None else environ
+    path = credentials_path(profile)
+    from_file = _file_values(path)
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for name, variable in ENV.items():
+        if env.get(variable, "").strip():
+            values[name], sources[name] = env[variable].strip(), f"env {variable}"
+        elif name in from_file:
+            values[name], sources[name] = from_file[name], f"file {path}"
+        elif name in _SECRET and (found := _keyring_value(profile, name)):
+            values[name], sources[name] = found, f"keyring {KEYRING_SERVICE}/{profile}:{name}"
+        elif demo and name in demo:
+            values[name], sources[name] = demo[name], "demo"
+    secret = values.get("client_secret")
+    key = values.get("subscription_key")
+    return RestCredentials(
+        profile=profile,
+        client_id=values.get("client_id"),
+        client_secret=SecretStr(secret) if secret else None,
+        subscription_key=SecretStr(key) if key else None,
+        redirect_uri=values.get("redirect_uri", DEFAULT_REDIRECT_URI),
+        base_url=values.get("base_url", PRODUCTION_API_URL).rstrip("/"),
+        identity_url=values.get("identity_url", PRODUCTION_IDENTITY_URL).rstrip("/"),
+        sources=sources,
+    )

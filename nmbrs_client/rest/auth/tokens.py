@@ -1,0 +1,240 @@
+"""The token store: one private file per profile, refreshed under a lock.
+
+Nmbrs' refresh tokens are single use and rotate: spending one twice (two dashboards, a cron
+job beside a dashboard) kills the integration until someone logs in again in a browser. So a
+refresh happens only under an exclusive file lock, and after taking the lock the store is read
+again: if another process has already refreshed, its new token is used and nothing is spent.
+The file is written atomically (a temporary file, then rename) with mode 0600 in a 0700
+folder. The keyring is used instead of the file when the ``keyring`` package is importable
+and ``NMBRS_REST_TOKEN_STORE=keyring`` asks for it; the lock file stays on disk either way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import filelock
+import platformdirs
+
+from nmbrs_client.errors import ConfigError, NmbrsError
+
+REFRESH_MARGIN_S = 120.0  # refresh this long before expiry
+LOCK_TIMEOUT_S = 60.0
+KEYRING_SERVICE = "nmbrs-tui-rest-token"
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str
+    refresh_token: str | None
+    scope: str
+    expires_at: float  # unix time
+    token_type: str = "Bearer"
+    obtained_at: float = 0.0
+
+    @classmethod
+    def from_response(cls, response: Mapping[str, Any], *, now: float | None = None) -> TokenSet:
+        """A token endpoint response (RFC 6749 §5.1) as stored."""
+        at = time.time() if now is None else now
+        access = response.get("access_token")
+        if not isinstance(access, str) or not access:
+            raise NmbrsError("the token endpoint returned no access_token")
+        expires_in = response.get("expires_in")
+        try:
+            lifetime = float(expires_in) if expires_in is not None else 3600.0
+        except (TypeError, ValueError):
+            lifetime = 3600.0
+        refresh = response.get("refresh_token")
+        scope = response.get("scope")
+        return cls(
+            access_token=access,
+            refresh_token=refresh if isinstance(refresh, str) and refresh else None,
+            scope=" ".join(scope.split()) if isinstance(scope, str) else "",
+            expires_at=float(response.get("expires_at") or at + lifetime),
+            token_type=str(response.get("token_type") or "Bearer"),
+            obtained_at=at,
+        )
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(self.scope.split())
+
+    def expires_within(self, seconds: float, now: float | None = None) -> bool:
+        return self.expires_at - (time.time() if now is None else now) <= seconds
+
+    def __repr__(self) -> str:
+        return f"TokenSet(scope={self.scope!r}, expires_at={self.expires_at:.0f}, «redacted»)"
+
+
+class LoginRequiredError(NmbrsError):
+    """There is no usable token: a person must log in (again) in a browser."""
+
+
+def tokens_dir() -> Path:
+    return Path(platformdirs.user_state_dir("nmbrs-tui")) / "rest-tokens"
+
+
+class TokenStore:
+    """Stored tokens of one profile: load, save atomically, delete, and the refresh lock."""
+
+    def __init__(self, profile: str, folder: Path | None = None) -> None:
+        safe = "".join(ch for ch in profile if ch.isalnum() or ch in "-_.")
+        if not safe or safe.startswith("."):
+            raise ConfigError(f"profile name {profile!r} cannot name a file")
+        self.profile = profile
+        self.folder = folder or tokens_dir()
+        self.path = self.folder / f"{safe}.json"
+        self.lock_path = self.folder / f"{safe}.lock"
+        self._keyring = (
+            _keyring() if os.environ.get("NMBRS_REST_TOKEN_STORE") == "keyring" else None
+        )
+
+    @property
+    def where(self) -> str:
+        return f"keyring {KEYRING_SERVICE}/{self.profile}" if self._keyring else str(self.path)
+
+    def _ensure_folder(self) -> None:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.folder, 0o700)
+
+    def lock(self) -> filelock.BaseFileLock:
+        self._ensure_folder()
+        return filelock.FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600)
+
+    def load(self) -> TokenSet | None:
+        text: str | None
+        if self._keyring is not None:
+            text = self._keyring.get_password(KEYRING_SERVICE, self.profile)
+        else:
+            try:
+                text = self.path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                raise ConfigError(f"cannot read {self.path}: {exc.strerror}") from None
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+            return TokenSet(**{k: data[k] for k in TokenSet.__dataclass_fields__ if k in data})
+        except (ValueError, TypeError):
+            raise ConfigError(
+                f"the stored token of profile '{self.profile}' is unreadable",
+                hint=f"Run `nmbrs-tui auth login -P {self.profile}` again.",
+            ) from None
+
+    def save(self, tokens: TokenSet) -> None:
+        text = json.dumps(asdict(tokens))
+        if self._keyring is not None:
+            self._keyring.set_password(KEYRING_SERVICE, self.profile, text)
+            return
+        self._ensure_folder()
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tok-", suffix=".json")
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def delete(self) -> None:
+        if self._keyring is not None:
+            try:
+                self._keyring.delete_password(KEYRING_SERVICE, self.profile)
+            except Exception:  # already gone
+                return
+            return
+        self.path.unlink(missing_ok=True)
+
+
+def _keyring() -> Any:
+    try:
+        import keyring
+    except ImportError:
+        return None
+    return keyring
+
+
+Refresher = Callable[[str], Mapping[str, Any]]  # refresh token → token response
+
+
+class RefreshingTokens:
+    """An :class:`~nmbrs_client.rest.client.AccessTokenSource` over a :class:`TokenStore`."""
+
+    def __init__(self, store: TokenStore, refresher: Refresher) -> None:
+        self.store = store
+        self._refresher = refresher
+        self._cached: TokenSet | None = None
+
+    def current(self) -> TokenSet:
+        tokens = self._cached or self.store.load()
+        if tokens is None:
+            raise LoginRequiredError(
+                f"profile '{self.store.profile}' has no REST login",
+                hint=f"Run `nmbrs-tui auth login -P {self.store.profile}`.",
+            )
+        self._cached = tokens
+        return tokens
+
+    def access_token(self) -> str:
+        tokens = self.current()
+        if tokens.expires_within(REFRESH_MARGIN_S):
+            tokens = self._refresh(rejected=None)
+        return tokens.access_token
+
+    def refresh_after_rejection(self, rejected: str) -> str | None:
+        try:
+            return self._refresh(rejected=rejected).access_token
+        except LoginRequiredError:
+            return None
+
+    def granted_scopes(self) -> frozenset[str] | None:
+        try:
+            return self.current().scopes
+        except LoginRequiredError:
+            return None
+
+    def _refresh(self, rejected: str | None) -> TokenSet:
+        """Refresh under the lock, unless another process already did."""
+        with self.store.lock():
+            stored = self.store.load()
+            if stored is None:
+                self._cached = None
+                raise LoginRequiredError(
+                    f"profile '{self.store.profile}' has no REST login",
+                    hint=f"Run `nmbrs-tui auth login -P {self.store.profile}`.",
+                )
+            fresh_enough = not stored.expires_within(REFRESH_MARGIN_S)
+            if fresh_enough and (rejected is None or stored.access_token != rejected):
+                self._cached = stored  # someone else refreshed meanwhile
+                return stored
+            if not stored.refresh_token:
+                raise LoginRequiredError(
+                    "the access token expired and there is no refresh token "
+                    "(was offline_access granted?)",
+                    hint=f"Run `nmbrs-tui auth login -P {self.store.profile}`.",
+                )
+            try:
+                response = self._refresher(stored.refresh_token)
+            except LoginRequiredError:
+                raise
+            new = TokenSet.from_response(response)
+            if new.refresh_token is None:
+                # No rotation in this reply: the old refresh token stays the valid one.
+                new = TokenSet(**{**asdict(new), "refresh_token": stored.refresh_token})
+            if not new.scope:
+                new = TokenSet(**{**asdict(new), "scope": stored.scope})
+            self.store.save(new)
+            self._cached = new
+            return new

@@ -1,0 +1,238 @@
+"""`nmbrs-tui auth login|status|logout`: the REST API's OAuth login, usable over SSH.
+
+``login`` prints the authorize URL, then waits for the browser's redirect on the loopback
+port of the registered redirect URI (forward it with ``ssh -L <port>:localhost:<port>``) and,
+at the same time, for the landing URL pasted into the terminal; ``--paste`` skips the
+listener. ``status`` shows the granted scopes and the expiry; ``logout`` revokes the tokens
+at the identity service and deletes them here. Client id, secret and subscription key are
+read from the environment, the profile's 0600 file or the keyring (never from argv) and are
+never printed; the tokens neither.
+
+Exit codes: 0 done, 1 status: not logged in, 2 the login or revocation failed, 64 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import select
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+EXIT_OK = 0
+EXIT_NOT_LOGGED_IN = 1
+EXIT_FAILED = 2
+LOGIN_TIMEOUT_S = 300.0  # Nmbrs' authorization code lives 5 minutes
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "auth",
+        help="log in to the Nmbrs REST API (OAuth), show or remove the login",
+        description="OAuth 2.0 login for the REST API (authorization code + PKCE).",
+    )
+    actions = parser.add_subparsers(dest="auth_action", required=True)
+    for name, text in (
+        ("login", "log in in a browser and store the tokens (mode 0600)"),
+        ("status", "show the granted scopes and when the token expires"),
+        ("logout", "revoke the tokens and delete them"),
+    ):
+        action = actions.add_parser(name, help=text, description=text)
+        action.add_argument("--profile", "-P", default=None, help="profile name (default: rest)")
+        if name == "login":
+            action.add_argument(
+                "--paste",
+                action="store_true",
+                help="do not listen on the loopback port; only read the pasted landing URL",
+            )
+            action.add_argument(
+                "--scope",
+                action="append",
+                metavar="SCOPE",
+                help="ask for this scope (repeatable; default: every read scope the tool uses)",
+            )
+            action.add_argument(
+                "--timeout", type=float, default=LOGIN_TIMEOUT_S, help=argparse.SUPPRESS
+            )
+        action.set_defaults(handler=run)
+
+
+def _say(message: str) -> None:
+    print(f"nmbrs-tui auth: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nmbrs_client.errors import NmbrsError
+    from nmbrs_client.rest.auth.credentials import load_credentials
+    from nmbrs_client.rest.auth.tokens import TokenStore
+
+    profile = args.profile or "rest"
+    credentials = load_credentials(profile)
+    store = TokenStore(profile)
+    try:
+        if args.auth_action == "login":
+            return _login(args, credentials, store)
+        if args.auth_action == "status":
+            return _status(credentials, store)
+        return _logout(credentials, store)
+    except NmbrsError as exc:
+        _say(str(exc))
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _login(args: argparse.Namespace, credentials: Any, store: Any) -> int:
+    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.rest.auth.loopback import LoopbackCatcher
+    from nmbrs_client.rest.auth.oauth import LoginError, OAuthFlow
+    from nmbrs_client.rest.auth.tokens import TokenSet
+    from nmbrs_client.rest.operations import DEFAULT_SCOPES
+
+    scopes = tuple(args.scope) if args.scope else DEFAULT_SCOPES
+    flow = OAuthFlow(credentials)
+    try:
+        pending = flow.start(scopes)
+        catcher = None
+        if not args.paste:
+            try:
+                catcher = LoopbackCatcher(pending.redirect_uri)
+            except ConfigError as exc:
+                _say(f"{exc}; falling back to pasting the landing URL")
+        print("Open this URL in a browser and log in with a client or company login:")
+        print()
+        print(f"  {pending.url}")
+        print()
+        if catcher is not None:
+            print(
+                f"Waiting for the redirect on port {catcher.port} (over SSH: "
+                f"ssh -L {catcher.port}:localhost:{catcher.port} <this host>),"
+            )
+            print("or paste the URL the browser landed on and press Enter:", flush=True)
+            with catcher:
+                landing = _wait_for_landing(catcher, args.timeout)
+        else:
+            print("Then paste the URL the browser landed on and press Enter:", flush=True)
+            landing = _read_pasted(args.timeout)
+        if not landing:
+            raise LoginError(
+                "no landing URL arrived in time",
+                hint="The code lives 5 minutes: run `nmbrs-tui auth login` again.",
+            )
+        response = flow.finish(pending, landing)
+    finally:
+        flow.close()
+    tokens = TokenSet.from_response(response)
+    with store.lock():
+        store.save(tokens)
+    print(f"Logged in; tokens stored in {store.where}.")
+    _print_grant(tokens, scopes)
+    return EXIT_OK
+
+
+def _wait_for_landing(catcher: Any, timeout_s: float) -> str | None:
+    deadline = time.monotonic() + timeout_s
+    interactive = sys.stdin is not None and not sys.stdin.closed
+    while time.monotonic() < deadline:
+        landing: str | None = catcher.wait(0.2)
+        if landing:
+            return landing
+        if interactive:
+            try:
+                readable, _, _ = select.select([sys.stdin], [], [], 0)
+            except (OSError, ValueError):
+                interactive = False
+                continue
+            if readable:
+                line = sys.stdin.readline()
+                if not line:
+                    interactive = False
+                elif line.strip():
+                    return line.strip()
+    return None
+
+
+def _read_pasted(timeout_s: float) -> str | None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            readable, _, _ = select.select([sys.stdin], [], [], 0.5)
+        except (OSError, ValueError):
+            line = sys.stdin.readline()
+            return line.strip() or None
+        if readable:
+            line = sys.stdin.readline()
+            if not line:
+                return None
+            if line.strip():
+                return line.strip()
+    return None
+
+
+def _print_grant(tokens: Any, asked: tuple[str, ...]) -> None:
+    expires = datetime.fromtimestamp(tokens.expires_at, UTC)
+    left = tokens.expires_at - time.time()
+    print(f"  granted scopes  : {tokens.scope or '(none reported)'}")
+    print(
+        f"  access token    : expires {expires:%Y-%m-%d %H:%M:%S} UTC "
+        f"({'expired' if left <= 0 else f'in {int(left // 60)} min'})"
+    )
+    print(
+        "  refresh token   : "
+        + ("present (single use, rotates)" if tokens.refresh_token else "none (no offline_access)")
+    )
+    missing = sorted(set(asked) - tokens.scopes) if tokens.scope else []
+    if missing:
+        print(f"  not granted     : {' '.join(missing)}")
+
+
+def _status(credentials: Any, store: Any) -> int:
+    from nmbrs_client.rest.auth.credentials import ENV
+    from nmbrs_client.rest.operations import DEFAULT_SCOPES
+
+    print(f"profile {credentials.profile}: REST API {credentials.base_url}")
+    print(f"  identity        : {credentials.identity_url}")
+    for name in ("client_id", "client_secret", "subscription_key"):
+        where = credentials.sources.get(name)
+        print(f"  {name:<16}: {'set (' + where + ')' if where else 'missing (' + ENV[name] + ')'}")
+    tokens = store.load()
+    if tokens is None:
+        print(f"  login           : none (run `nmbrs-tui auth login -P {credentials.profile}`)")
+        return EXIT_NOT_LOGGED_IN
+    print(f"  tokens          : {store.where}")
+    _print_grant(tokens, DEFAULT_SCOPES)
+    return EXIT_OK
+
+
+def _logout(credentials: Any, store: Any) -> int:
+    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.rest.auth.oauth import OAuthFlow
+
+    with store.lock():
+        tokens = store.load()
+        if tokens is None:
+            print(f"profile {credentials.profile} has no stored REST login.")
+            return EXIT_OK
+        revoked = True
+        try:
+            flow = OAuthFlow(credentials)
+        except ConfigError as exc:
+            _say(f"cannot revoke at the identity service: {exc}")
+            revoked = False
+        else:
+            try:
+                if tokens.refresh_token:
+                    revoked = flow.revoke(tokens.refresh_token, "refresh_token") and revoked
+                revoked = flow.revoke(tokens.access_token, "access_token") and revoked
+            finally:
+                flow.close()
+        store.delete()
+    if revoked:
+        print(f"Revoked and deleted the REST login of profile {credentials.profile}.")
+        return EXIT_OK
+    print(
+        f"Deleted the REST login of profile {credentials.profile} here, but the identity "
+        "service did not confirm the revocation: remove the app in Nmbrs' App Manager."
+    )
+    return EXIT_FAILED
