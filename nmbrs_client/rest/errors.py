@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from nmbrs_client.errors import FaultCategory, NmbrsError
+from nmbrs_client.errors import FaultCategory, NmbrsError, NmbrsFault
 
 
 class RestProblemKind(StrEnum):
@@ -194,8 +194,12 @@ def _int_code(body: Mapping[str, Any] | None) -> int | None:
     return None
 
 
-class NmbrsRestError(NmbrsError):
-    """Nmbrs' REST API answered with an error status (a problem body or a gateway body)."""
+class NmbrsRestError(NmbrsFault):
+    """Nmbrs' REST API answered with an error status (a problem body or a gateway body).
+
+    A :class:`~nmbrs_client.errors.NmbrsFault` so callers of the backend act on ``category``
+    alone; ``kind`` keeps the REST-specific meaning.
+    """
 
     def __init__(
         self,
@@ -218,9 +222,12 @@ class NmbrsRestError(NmbrsError):
         self.scopes = scopes
         self.retry_after_s = retry_after_s
         self.category = CATEGORY[kind]
+        self.text = self.detail or self.title
+        self.faultcode = None
         label = f"HTTP {status}" + (f"/{code}" if code is not None else "")
         said = ": ".join(part for part in (self.title, self.detail) if part)
-        super().__init__(
+        NmbrsError.__init__(
+            self,
             f"{operation} failed with {label}" + (f" ({said})" if said else ""),
             hint=hint(kind, operation, scopes),
         )

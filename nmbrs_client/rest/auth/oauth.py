@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, quote_plus, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 from authlib.integrations.base_client.errors import OAuthError
@@ -79,7 +79,7 @@ def discover(identity_url: str, transport: httpx.BaseTransport | None = None) ->
 
 
 def _encoded_basic(client: Any, method: str, uri: str, headers: dict[str, str], body: str) -> Any:
-    pair = f"{quote_plus(client.client_id)}:{quote_plus(client.client_secret)}"
+    pair = f"{quote(client.client_id, safe='')}:{quote(client.client_secret, safe='')}"
     headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     return uri, headers, body
 
