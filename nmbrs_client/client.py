@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from nmbrs_client import models as m
+from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
 from nmbrs_client.errors import (
     NmbrsFault,
@@ -314,7 +315,13 @@ class NmbrsClient:
         started = time.perf_counter()
         outcome, code, message = "ok", None, ""
         try:
-            return self._send(proxy, transport, op, arguments)
+            value = self._send(proxy, transport, op, arguments)
+            # Every string of the reply is cleaned here, once: the rest of the program never
+            # holds a control character or bidi override that came from the network. A body
+            # with none of them in its bytes (the usual case) skips the walk over the tree.
+            if getattr(transport.last_plain, "value", False):
+                return value
+            return textsafe.clean_tree(value)
         except FaultReply as reply:
             code, text = parse_fault_text(reply.text)
             outcome, message = "fault", redact(text, self._token)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from nmbrs_client import textsafe
+
 
 class FaultCategory(StrEnum):
     AUTHENTICATION = "authentication"
@@ -136,10 +138,11 @@ class NmbrsFault(NmbrsError):
     ) -> None:
         self.operation = operation
         self.code = code
-        self.text = text
-        self.faultcode = faultcode
+        self.text = textsafe.line(text)  # server text: never raw into a terminal or report
+        self.faultcode = textsafe.line(faultcode) if faultcode is not None else None
         self.category = category_for(code)
         title = FAULT_TITLES.get(code or 0, "")
+        text = self.text
         label = f"{code}: {text or title}" if code is not None else (text or "SOAP fault")
         super().__init__(
             f"{operation} failed with Nmbrs fault {label}",
@@ -162,8 +165,9 @@ class NmbrsTransportError(NmbrsError):
         hint: str = "",
     ) -> None:
         self.operation = operation
-        self.host = host
-        self.problem = problem
+        self.host = textsafe.line(host)
+        self.problem = textsafe.line(problem)  # may quote a proxy page's title
+        problem = self.problem
         self.kind = kind  # timeout | connection | tls | http | malformed | too_large | redirect
         self.status = status
         self.retryable = retryable

@@ -25,6 +25,8 @@ from lxml import etree
 from requests.adapters import HTTPAdapter
 from zeep.transports import Transport
 
+from nmbrs_client import textsafe
+
 _SOAP_ENVELOPES = (
     "http://schemas.xmlsoap.org/soap/envelope/",
     "http://www.w3.org/2003/05/soap-envelope",
@@ -159,7 +161,7 @@ def _html_title(content: bytes) -> str:
 
 
 def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
+    text = " ".join(textsafe.line(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -197,6 +199,8 @@ class GuardedTransport(Transport):
         # The envelope the last call of this thread parsed, so the client's fast reader can
         # read it without parsing the bytes again; the client takes it out after each call.
         self.last_tree = threading.local()
+        # True when the last reply's bytes hold nothing textsafe would rewrite.
+        self.last_plain = threading.local()
 
     # zeep calls post() for every operation; load() for WSDL/XSD documents.
     def post(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
@@ -234,6 +238,7 @@ class GuardedTransport(Transport):
                 )
             body = self._read_bounded(response)
             self.last_size.value = len(body)
+            self.last_plain.value = textsafe.utf8_bytes_are_plain(body)
             self.last_tree.value = check_soap_body(
                 body, response.status_code, response.headers.get("Content-Type", "")
             )

@@ -246,6 +246,29 @@ class NmbrsApp(App[int]):
             self.demo_server.stop()
             self.demo_server = None
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast shows its text literally: messages quote server text and file names.
+
+        Markup is off whatever the caller asks, and control characters are made visible.
+        """
+        from nmbrs_client import textsafe
+
+        super().notify(
+            textsafe.line(message),
+            title=textsafe.line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Info", "Versions, config path and profile", self.action_info)

@@ -90,13 +90,18 @@ class ConnectionInfo:
 
 def describe_error(exc: BaseException) -> tuple[str, str, int | None]:
     """``(what happened, what to do, fault code)`` for any error the connection can meet."""
+    from nmbrs_client import textsafe
     from nmbrs_client.errors import NmbrsError, NmbrsFault
 
     if isinstance(exc, NmbrsFault):
-        return exc.message, exc.hint, exc.code
+        return textsafe.line(exc.message), textsafe.line(exc.hint), exc.code
     if isinstance(exc, NmbrsError):
-        return exc.message, exc.hint, None
-    return f"{type(exc).__name__}: {exc}", "This is unexpected: see the details and retry.", None
+        return textsafe.line(exc.message), textsafe.line(exc.hint), None
+    return (
+        textsafe.line(f"{type(exc).__name__}: {exc}"),
+        "This is unexpected: see the details and retry.",
+        None,
+    )
 
 
 def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> ConnectionInfo:

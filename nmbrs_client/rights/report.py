@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
+from nmbrs_client import textsafe
 from nmbrs_client.operations import Service
 from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
 from nmbrs_client.rights.requirements import RequirementProfile
@@ -450,29 +451,30 @@ def _env_line(report: RightsReport) -> str:
 # ---------------------------------------------------------------------------- markdown
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _md_escape(text: Any) -> str:
+    """A data value inside a Markdown line: one line, Markdown shown literally."""
+    return textsafe.markdown_inline(text)
 
 
 def render_markdown(report: RightsReport, lang: str = "en") -> str:
     lang = _check_lang(lang)
     env = report.environment
     prof: RequirementProfile = report.requirements
-    out: list[str] = [f"# {_t(lang, 'title')}: {prof.title}", ""]
+    out: list[str] = [f"# {_t(lang, 'title')}: {_md_escape(prof.title)}", ""]
     out += [f"**{_t(lang, 'result')}:** {headline(report, lang)}", ""]
     out += [f"## {_t(lang, 'checked')}", ""]
     out.append(f"- {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}")
-    out.append(f"- {_t(lang, 'environment')}: {_env_line(report)}")
-    out.append(f"- {_t(lang, 'api_user')}: {env.get('username') or '-'}")
+    out.append(f"- {_t(lang, 'environment')}: {_md_escape(_env_line(report))}")
+    out.append(f"- {_t(lang, 'api_user')}: {_md_escape(env.get('username') or '-')}")
     out.append(
-        f"- {_t(lang, 'domain')}: {env.get('domain') or '-'}"
-        + (f" ({env.get('domain_source')})" if env.get("domain_source") else "")
+        f"- {_t(lang, 'domain')}: {_md_escape(env.get('domain') or '-')}"
+        + (f" ({_md_escape(env.get('domain_source'))})" if env.get("domain_source") else "")
     )
     out.append(
-        f"- {_t(lang, 'requirements')}: `{prof.name}`, {prof.title} "
+        f"- {_t(lang, 'requirements')}: {_md_escape(prof.name)}, {_md_escape(prof.title)} "
         f"({len(prof.operations)} {_t(lang, 'operations')})"
     )
-    names = ", ".join(c.label() for c in report.companies[:10])
+    names = ", ".join(_md_escape(c.label()) for c in report.companies[:10])
     more = f" … (+{len(report.companies) - 10})" if len(report.companies) > 10 else ""
     out.append(
         f"- {_t(lang, 'companies')}: {len(report.companies)}"
@@ -489,7 +491,14 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     if not found and report.exit_code == 0:
         out.append(_t(lang, "nothing"))
     for index, action in enumerate(found, 1):
-        out.append(f"{index}. {action_text(action, lang)}")
+        # Items are data (company names, domains): escaped; the sentence around them is ours.
+        # (Template items are operation names from the catalogue, shown as they are.)
+        escaped = (
+            action
+            if action.kind == "template"
+            else replace(action, items=tuple(_md_escape(item) for item in action.items))
+        )
+        out.append(f"{index}. {action_text(escaped, lang)}")
     if any(a.kind == "template" for a in found):
         out += ["", _t(lang, "act_template_note")]
     out.append("")
@@ -528,7 +537,8 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out += [f"## {_t(lang, 'account')}", ""]
     for account in report.account:
         out.append(
-            f"- {badge(account.status, lang)}: {account.check}: {_md_escape(account.message)}"
+            f"- {badge(account.status, lang)}: {_md_escape(account.check)}: "
+            f"{_md_escape(account.message)}"
         )
     out.append("")
     out += [f"## {_t(lang, 'account_advice')}", ""]
@@ -641,7 +651,7 @@ def _text_matrix(report: RightsReport, lang: str, width: int) -> list[str]:
 
 
 def render_json(report: RightsReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return textsafe.json_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)) + "\n"
 
 
 def load_schema() -> dict[str, Any]:
@@ -656,10 +666,11 @@ def load_schema() -> dict[str, Any]:
 
 
 def render(report: RightsReport, fmt: str = "text", lang: str = "en") -> str:
+    """The report in ``fmt``; text and Markdown never carry a control character (last guard)."""
     if fmt == "json":
         return render_json(report)
     if fmt == "markdown":
-        return render_markdown(report, lang)
+        return textsafe.block(render_markdown(report, lang))
     if fmt == "text":
-        return render_text(report, lang)
+        return textsafe.block(render_text(report, lang))
     raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")

@@ -8,11 +8,13 @@ session already holds) and ``cancel_load`` (``esc``). ``PANES`` fixes their orde
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable
+
+from tui.safe_text import plain_text
 
 if TYPE_CHECKING:
     from tui.session import Session
@@ -78,3 +80,17 @@ class VimTable(DataTable[object]):
 
     def __init__(self, *, id: str | None = None, cursor_type: str = "row") -> None:
         super().__init__(id=id, cursor_type=cursor_type, zebra_stripes=True)  # type: ignore[arg-type]
+
+    # DataTable parses a ``str`` label or cell as markup (a company named ``[/b]`` crashed the
+    # Rights pane); every string is shown as plain, cleaned text instead.
+    def add_column(self, label: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().add_column(plain_text(label), *args, **kwargs)
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+        return super().add_row(*(plain_text(cell) for cell in cells), **kwargs)
+
+    def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+        super().update_cell(row_key, column_key, plain_text(value), **kwargs)
+
+    def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
+        super().update_cell_at(coordinate, plain_text(value), **kwargs)

@@ -8,6 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from nmbrs_client import textsafe
 from tui.clipboard import copy_with_toast
 
 
@@ -34,10 +35,11 @@ class ErrorScreen(ModalScreen[None]):
 
     def __init__(self, title: str, message: str, hint: str = "", details: str = "") -> None:
         super().__init__()
-        self.title_text = title
-        self.message = message
-        self.hint = hint
-        self.details = details or message
+        # Messages and details quote server text (an HTML title, a fault string).
+        self.title_text = textsafe.line(title)
+        self.message = textsafe.line(message)
+        self.hint = textsafe.line(hint)
+        self.details = textsafe.block(details or message)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -12,6 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.safe_text import plain_text
+
 KEYMAP_NOTE = (
     "Remap keys in keymap.toml next to config.toml, one line per binding: "
     '"<binding id>" = "<keys>", e.g. "app.info" = "f2" (ids in the right '
@@ -40,7 +42,9 @@ def help_table(sections: Iterable[tuple[str, list[Binding]]], keymap: Mapping[st
         table.add_row(Text(title, style="bold underline"), "", "")
         for binding in bindings:
             table.add_row(
-                key_label(binding, keymap), binding.description or binding.action, binding.id or ""
+                plain_text(key_label(binding, keymap)),
+                plain_text(binding.description or binding.action),
+                plain_text(binding.id or ""),
             )
         table.add_row("", "", "")
     return table

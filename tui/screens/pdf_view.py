@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from nmbrs_client import textsafe
 from tui.screens.scrolling import ScrollingScreen, scroll_bindings
 from tui.widgets.masking import Reveal, mask_text
 
@@ -29,9 +30,11 @@ def extract_pdf_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as error:  # a damaged PDF is still saved; say why the text is missing
-        return f"(the PDF text could not be read: {type(error).__name__}: {error})"
+        return textsafe.line(f"(the PDF text could not be read: {type(error).__name__}: {error})")
     text = "\n\n— page break —\n\n".join(p.strip() for p in pages)
-    return text or "(this PDF contains no extractable text)"
+    # The text inside a PDF is data from the server: escape codes in it must not reach the
+    # terminal.
+    return textsafe.block(text) or "(this PDF contains no extractable text)"
 
 
 class PdfViewScreen(ScrollingScreen):
@@ -62,11 +65,11 @@ class PdfViewScreen(ScrollingScreen):
         self, title: str, path: Path, text: str, *, more_paths: list[Path] | None = None
     ) -> None:
         super().__init__()
-        self.doc_title = title
+        self.doc_title = textsafe.line(title)
         self.path = path
         # A run can hold several payslips of one employee: all are saved, all text is shown.
         self.paths = [path, *(more_paths or [])]
-        self.text = text
+        self.text = textsafe.block(text)
         self.reveal = Reveal()
         self.header = Static("", id="pdf-header", markup=False)
         self.body = VerticalScroll(id="pdf-body")

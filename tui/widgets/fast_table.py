@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from nmbrs_client import textsafe
+
 SORT_ASC = "▲"
 SORT_DESC = "▼"
 
@@ -480,7 +482,9 @@ class FastTable(ScrollView, can_focus=True):
     # -------------------------------------------------------------- rendering
     @staticmethod
     def _fit(text: str, width: int, align: str) -> str:
-        text = text.replace("\n", " ")
+        # Segments go to the terminal as they are: every control character is made visible
+        # here, on the one path every header, cell and empty-table line takes.
+        text = textsafe.line(text)
         length = cell_len(text)
         if length > width:
             return set_cell_size(text, width - 1) + "…" if width > 1 else text[:width]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from tui.safe_text import plain_text
+
 
 def key_value_grid(rows: list[tuple[str, str]]) -> Table:
     """Bold labels on the left, values folded to the width on the right."""
@@ -11,5 +13,6 @@ def key_value_grid(rows: list[tuple[str, str]]) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in rows:
-        table.add_row(key, value)
+        # Values quote server text: plain Text, so Rich never reads markup in them.
+        table.add_row(plain_text(key), plain_text(value))
     return table

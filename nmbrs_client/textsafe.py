@@ -1,0 +1,166 @@
+"""One sanitiser for every text that came from the network or from a file.
+
+Company names, fault strings, HTML titles of proxy pages, PDF text and the names in a
+requirements or scenario file are data, and data must never drive the terminal or forge a line
+in a report. Everything such a text may carry that a terminal, a Markdown renderer or a file
+system would act on is made visible instead:
+
+- C0 controls, DEL, ESC and C1 controls become escapes such as ``\\x1b`` (so an OSC title
+  sequence or a colour code shows as text rather than acting);
+- bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) become ``\\u202e``, so
+  they cannot reorder what the reader sees;
+- in single-line fields (names, titles, messages) CR, LF and the Unicode line and paragraph
+  separators become ``\\r`` / ``\\n`` / ``\\u2028``, so data cannot start a new line; multi-line
+  text (a PDF's text) keeps its line feeds and turns CR or CRLF into a line feed.
+
+Markup is the display layer's business: the TUI shows data through ``rich.text.Text`` objects
+(never parsed as markup), and reports escape Markdown with :func:`markdown_inline`. This module
+imports nothing outside the standard library, so the client, the REST client, the headless
+commands and the TUI all use the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+_LINE_BREAKS = frozenset("\n\r\u2028\u2029")
+# Everything that may need rewriting; a text without any of these is returned as it is.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(char: str) -> str:
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """``text`` with every control, bidi override and (single-line) line break made visible.
+
+    A tab becomes a space in single-line text and stays a tab in multi-line text.
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    if not _UNSAFE.search(text):
+        return text
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    for char in text:
+        if char == "\t":
+            out.append("\t" if multiline else " ")
+        elif char == "\n" and multiline:
+            out.append(char)
+        elif _UNSAFE.match(char):
+            out.append(_visible(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def line(text: Any) -> str:
+    """A single-line field: a name, a title, a message."""
+    return clean(text if isinstance(text, str) else str(text))
+
+
+def block(text: Any) -> str:
+    """Multi-line text (a PDF's text, a whole report): keeps line feeds, nothing else."""
+    return clean(text if isinstance(text, str) else str(text), multiline=True)
+
+
+def clean_tree(value: Any) -> Any:
+    """Every string inside a reply (nested dicts, lists, tuples) cleaned as a single line.
+
+    Bytes (PDFs) and other scalars are returned untouched. Used on every SOAP result, so the
+    rest of the program only ever holds cleaned text.
+    """
+    if isinstance(value, str):
+        return clean(value) if _UNSAFE.search(value) else value
+    if isinstance(value, dict):
+        return {key: clean_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean_tree(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(clean_tree(item) for item in value)
+    return value
+
+
+# In UTF-8 bytes: C0 controls (also CR/LF, which XML text may carry), DEL, C1 (U+0080-U+009F),
+# bidi controls and the line/paragraph separators; ``&#`` for characters written as references.
+_UNSAFE_UTF8 = re.compile(
+    rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|&#"
+)
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9_-]+)""")
+
+
+def utf8_bytes_are_plain(body: bytes) -> bool:
+    """True when a UTF-8 XML document cannot hold any text :func:`clean` would rewrite.
+
+    A cheap test over the raw bytes, so most replies skip walking their parsed tree. Anything
+    not declared as UTF-8 is treated as possibly unsafe.
+    """
+    declared = _DECLARED.match(body[:200])
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return False
+    return _UNSAFE_UTF8.search(body) is None
+
+
+def is_clean(text: str, *, multiline: bool = False) -> bool:
+    """True when ``text`` holds nothing :func:`clean` would rewrite."""
+    found = _UNSAFE.findall(text)
+    if not multiline:
+        return not found
+    return all(char in ("\n", "\t") for char in found)
+
+
+# Characters CommonMark (and GitHub's tables) give a meaning inline; escaped with a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def markdown_inline(text: Any) -> str:
+    """A data value for use inside a Markdown line or table cell, shown literally."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", line(text))
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_text(dumped: str) -> str:
+    """JSON text from ``json.dumps(..., ensure_ascii=False)`` with no raw C1 or bidi control.
+
+    ``json.dumps`` escapes only C0 controls; these characters can only occur inside strings,
+    so writing them as ``\\uXXXX`` keeps the document valid and equal when parsed.
+    """
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+
+
+def file_name_part(text: Any, *, limit: int = 80, fallback: str = "export") -> str:
+    """A file-name fragment: letters, digits, ``.``, ``_`` and ``-`` only, never hidden."""
+    normal = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", normal).strip("._-")
+    return cleaned[:limit].rstrip("._-") or fallback
+
+
+def single_line_ok(text: str) -> bool:
+    """True when ``text`` has no line break of any kind (for values echoed in one line)."""
+    return not any(char in _LINE_BREAKS for char in text)
+
+
+__all__ = [
+    "block",
+    "clean",
+    "clean_tree",
+    "file_name_part",
+    "is_clean",
+    "json_text",
+    "line",
+    "markdown_inline",
+    "single_line_ok",
+    "utf8_bytes_are_plain",
+]
