@@ -1,0 +1,109 @@
+"""The one sanitiser, and `check` in every format against a server full of hostile text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nmbrs_client import textsafe
+from nmbrs_client.demo_identity import DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_demo.server import DemoServer
+from tests.hostile_text import hostile_proxy, raw_controls
+from tui.cli import main
+
+NASTY = "a\x1b]0;t\x07b\x1b[31mc\x9bd\x85e\u202ef\r\ng\tt\u2028[/b]"
+
+
+def test_single_line_makes_every_control_visible() -> None:
+    out = textsafe.line(NASTY)
+    assert raw_controls(out) == [] and "\n" not in out
+    assert out == ("a\\x1b]0;t\\x07b\\x1b[31mc\\x9bd\\x85e\\u202ef\\r\\ng t\\u2028[/b]")
+
+
+def test_block_keeps_line_feeds_and_tabs_only() -> None:
+    out = textsafe.block("one\r\ntwo\rthree\n\tfour\x1b[0m")
+    assert out == "one\ntwo\nthree\n\tfour\\x1b[0m"
+    assert textsafe.is_clean(out, multiline=True) and not textsafe.is_clean(out)
+
+
+def test_clean_text_is_returned_as_is() -> None:
+    text = "Bakkerij de Vries B.V. — Zoë"
+    assert textsafe.line(text) is text
+
+
+def test_tree_cleans_nested_strings_and_leaves_bytes() -> None:
+    tree = {"Name": "x\x9by", "Rows": [{"N": "\u202e"}, ("\r",)], "PDF": b"\x1b", "Id": 3}
+    assert textsafe.clean_tree(tree) == {
+        "Name": "x\\x9by",
+        "Rows": [{"N": "\\u202e"}, ("\\r",)],
+        "PDF": b"\x1b",
+        "Id": 3,
+    }
+
+
+def test_markdown_inline_escapes_markup_and_stays_on_one_line() -> None:
+    out = textsafe.markdown_inline("**x** | [a](http://e) <b>\n# Summary")
+    # The visible \\n is itself escaped, so Markdown renders it as the two characters.
+    assert out == "\\*\\*x\\*\\* \\| \\[a\\](http://e) \\<b\\>\\\\n# Summary"
+
+
+def test_json_text_escapes_c1_and_bidi_but_parses_equal() -> None:
+    data = {"n": "a\x85b\u202ec"}
+    text = textsafe.json_text(json.dumps(data, ensure_ascii=False))
+    assert raw_controls(text) == [] and json.loads(text) == data
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd", "etc_passwd"),
+        ("\x1b[31m.hidden", "31m.hidden"),
+        ("Zoë", "Zoe"),
+        ("", "export"),
+    ],
+)
+def test_file_name_part(name: str, expected: str) -> None:
+    assert textsafe.file_name_part(name) == expected
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_check_output_carries_no_raw_control_in_any_format(
+    demo_server: DemoServer,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+) -> None:
+    with hostile_proxy(demo_server.base_url) as url:
+        monkeypatch.setenv("NMBRS_TOKEN", DEMO_TOKEN)
+        code = main(
+            [
+                "check",
+                "--base-url",
+                url,
+                "--username",
+                DEMO_USERNAME,
+                "--domain",
+                "demo",
+                "--format",
+                fmt,
+                "--company",
+                "20001",
+            ]
+        )
+    out, err = capsysbinary.readouterr()
+    text, errors = out.decode("utf-8"), err.decode("utf-8")
+    assert code != 0  # Function_GetCurrent answered with an HTML page
+    assert raw_controls(text) == [] and raw_controls(errors) == []
+    if fmt == "markdown":
+        # The CR LF in a company name cannot start a forged line; its markup is escaped.
+        assert not any(line.startswith("Summary:") for line in text.splitlines())
+        assert "\\[/b\\]\\[red\\]\\\\x9b\\\\u202e" in text
+    if fmt == "json":
+        data = json.loads(text)
+        assert any(
+            c["name"].endswith("\\x85\\r\\nSummary: all rights present") for c in data["companies"]
+        )
+        messages = " ".join(str(cell.get("message")) for cell in data["results"])
+        # The gateway page's title is quoted with its escape sequences made visible.
+        assert "Bad Gateway" in messages and "\\x1b]0;owned\\x07" in messages
