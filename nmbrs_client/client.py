@@ -310,6 +310,7 @@ class NmbrsClient:
         transport = self._get_transport()
         transport.last_size.value = None
         transport.last_tree.value = None
+        transport.last_plain.value = False
         self._limiter.acquire()
         started_at = datetime.now()
         started = time.perf_counter()

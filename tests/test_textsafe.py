@@ -55,6 +55,22 @@ def test_json_text_escapes_c1_and_bidi_but_parses_equal() -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "plain"),
+    [
+        ('<?xml version="1.0" encoding="utf-8"?><a>Zoë</a>'.encode(), True),
+        ("<a>x\x85</a>".encode(), False),
+        (b"<a>x\r\n</a>", False),
+        ("<a>\u202e</a>".encode(), False),
+        ("<a>\u2069</a>".encode(), False),
+        (b"<a>&#x9b;</a>", False),
+        (b'<?xml version="1.0" encoding="latin-1"?><a>x</a>', False),
+    ],
+)
+def test_plain_bytes_test_never_passes_unsafe_text(body: bytes, plain: bool) -> None:
+    assert textsafe.utf8_bytes_are_plain(body) is plain
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [
         ("../../etc/passwd", "etc_passwd"),
