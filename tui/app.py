@@ -49,6 +49,7 @@ from tui.messages import CompanySelected, ConnectionChanged, EmployeeSelected, S
 from tui.palette import JumpCommands, PaneCommands, ProfileCommands, Target
 from tui.panes import PANE_IDS, PANES, Pane
 from tui.panes.connection import ConnectionPane
+from tui.widgets.masking import MasksPersonalData
 
 if TYPE_CHECKING:
     from nmbrs_client.config import ConnectionSettings
@@ -157,6 +158,7 @@ class NmbrsApp(App[int]):
         self.connection_info = ConnectionInfo()
         self.current_pane = "connection"
         self.status_text = ""
+        self.last_screenshot: Path | None = None
         self.demo_server: Any | None = None
         self._wanted_theme = theme
         self._exit_after_first_frame = exit_after_first_frame
@@ -270,8 +272,50 @@ class NmbrsApp(App[int]):
         )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own "Screenshot" writes what is on screen (revealed BSN and salary
+        # included) to ~/Downloads with the umask's mode: ours masks first and saves 0600.
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG of the screen, personal data masked, in the download folder (0600)",
+            self.action_masked_screenshot,
+        )
         yield SystemCommand("Info", "Versions, config path and profile", self.action_info)
+
+    def action_masked_screenshot(self) -> None:
+        """Mask personal data on every screen, then save the screen once it has repainted."""
+        masked = False
+        for screen in self.screen_stack:
+            if isinstance(screen, MasksPersonalData):
+                masked = screen.mask_personal_data() or masked
+        self.call_after_refresh(self._save_masked_screenshot, masked)
+
+    def _save_masked_screenshot(self, masked_now: bool) -> None:
+        from nmbrs_client.config import default_download_dir
+        from tui.export import write_new_private_file
+
+        folder = self.session.download_dir if self.session is not None else default_download_dir()
+        stamp = (FROZEN_NOW if self.deterministic else datetime.datetime.now()).strftime(
+            "%Y%m%d-%H%M%S"
+        )
+        try:
+            svg = self.export_screenshot()
+            path = write_new_private_file(
+                folder, f"screenshot-{stamp}", ".svg", svg.encode("utf-8")
+            )
+        except OSError as error:
+            self.notify(
+                f"Screenshot not saved: {error.strerror or error}. Check the download folder "
+                "(download_dir in config.toml).",
+                severity="error",
+                timeout=8,
+            )
+            return
+        self.last_screenshot = path
+        note = " Personal data was masked for it (v reveals again)." if masked_now else ""
+        self.notify(f"Saved {path} (mode 0600).{note}", title="Screenshot", timeout=8)
 
     # -- header ----------------------------------------------------------------------------
     def _header_text(self) -> Text:

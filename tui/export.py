@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,10 +22,46 @@ PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
 
 
-def safe_name(text: str) -> str:
-    """A file-name fragment without path separators or shell-unfriendly characters."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")
-    return cleaned[:80] or "export"
+def safe_name(text: str, *, limit: int = 80) -> str:
+    """A file-name fragment without path separators or shell-unfriendly characters.
+
+    Names come from the network (company and employee names): accents are folded to ASCII,
+    everything outside ``A-Za-z0-9._-`` becomes ``_`` and leading dots are dropped, so a name
+    can neither leave the folder, hide the file nor carry terminal escapes.
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("._-")
+    cleaned = re.sub(r"_+", "_", cleaned)
+    return cleaned[:limit].rstrip("._-") or "export"
+
+
+def document_stem(
+    kind: str,
+    *,
+    company_id: int,
+    company_number: int | None,
+    company_name: str | None,
+    employee_id: int,
+    employee_number: int | None,
+    year: int,
+    run_number: int | None = None,
+) -> str:
+    """The file stem of a saved payroll document, unique per company *id*.
+
+    Company numbers repeat in every debtor (each debtor's first company is number 1), so the
+    id comes first; number and a readable name follow for people looking at the folder.
+    """
+    parts = [
+        safe_name(kind),
+        f"c{company_id}",
+        f"nr{company_number}" if company_number is not None else "",
+        safe_name(company_name or "", limit=40) if company_name else "",
+        f"e{employee_id}",
+        f"nr{employee_number}" if employee_number is not None else "",
+        str(year),
+        f"run{run_number}" if run_number is not None else "",
+    ]
+    return "-".join(p for p in parts if p)
 
 
 def write_private_file(path: Path, data: bytes) -> Path:
@@ -41,6 +78,42 @@ def write_private_file(path: Path, data: bytes) -> Path:
     finally:
         os.close(fd)
     return path
+
+
+def private_dir(directory: Path) -> Path:
+    """``directory`` (absolute), created with mode 0700 when it does not exist yet."""
+    directory = directory.expanduser().absolute()
+    if not directory.exists():
+        directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        os.chmod(directory, PRIVATE_DIR_MODE)  # mkdir's mode is reduced by the umask
+    return directory
+
+
+def write_new_private_file(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write ``data`` as a NEW file ``stem[-N]suffix`` in ``directory``, mode 0600.
+
+    ``O_EXCL`` makes "never overwrite" hold even when two saves race: a taken name moves on
+    to ``-2``, ``-3``… Returns the absolute path written.
+    """
+    folder = private_dir(directory)
+    counter = 1
+    while True:
+        name = f"{stem}{suffix}" if counter == 1 else f"{stem}-{counter}{suffix}"
+        path = folder / name
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        except FileExistsError:
+            counter += 1
+            continue
+        try:
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        finally:
+            os.close(fd)
+        return path
 
 
 def unique_path(directory: Path, stem: str, suffix: str) -> Path:
@@ -92,5 +165,6 @@ def export_view(
         raise ValueError(f"unknown export format {fmt!r}")
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     text = rows_to_csv(headers, rows) if fmt == "csv" else rows_to_json(keys, rows)
-    path = unique_path(directory.expanduser().absolute(), f"{safe_name(name)}-{stamp}", f".{fmt}")
-    return write_private_file(path, text.encode("utf-8"))
+    return write_new_private_file(
+        directory, f"{safe_name(name)}-{stamp}", f".{fmt}", text.encode("utf-8")
+    )

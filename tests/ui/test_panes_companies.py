@@ -8,6 +8,7 @@ from pathlib import Path
 from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, wait_periods
+from tui.panes.companies import FILING_PERIODS, PAY_PERIODS
 from tui.panes.employees import EmployeesPane
 from tui.panes.payroll import PayrollPane
 
@@ -28,8 +29,15 @@ async def test_companies_grouped_with_periods_filter_sort_and_open(
             assert row.cells["name"] == company.Name
             assert row.cells["kvk"] == company.KvkNr
             raw = world.current_period(company.ID)
-            year, period = raw.split("-")[:2]
-            assert row.cells["period"].startswith(f"{year} period {period} ")
+            year, period, kind = raw.split("-", 2)
+            assert row.cells["period"] == f"{year} period {period}"
+            # The pay period comes from the current period; the filing period stays apart.
+            assert row.cells["pay"] == PAY_PERIODS[{"4W": "W4"}.get(kind, kind)]
+            filing = (company.LoonaangifteTijdvak or "").lower()
+            assert row.cells["tijdvak"] == FILING_PERIODS.get(filing, filing)
+            assert row.cells["id"] == str(company.ID)
+        weekly = [r for r in table.rows if r.cells["pay"] == "week"]
+        assert weekly, "the demo has a weekly company"
         # Grouped by debtor: the debtor column is sorted and every company has its debtor.
         debtors = [row.cells["debtor"] for row in table.visible_rows]
         assert "—" not in debtors and debtors == sorted(debtors)
@@ -43,9 +51,14 @@ async def test_companies_grouped_with_periods_filter_sort_and_open(
         await pilot.press("escape")
         assert table.row_count == len(world.companies()) and not table.filter_text
 
+        # The company id is a column: "/" finds a company by the id the call log shows.
+        await pilot.press("slash", *str(target.ID))
+        assert [row.key for row in table.visible_rows] == [target.ID]
+        await pilot.press("escape")
+
         # Sort by the column under the cursor (Name) and reverse it.
         table.focus()
-        await pilot.press("right", "right", "s")
+        await pilot.press("right", "right", "right", "s")
         names = [row.cells["name"] for row in table.visible_rows]
         assert names == sorted(names, key=str.lower)
         assert "Name ▲" in screen_text(app)
@@ -71,7 +84,8 @@ async def test_copy_and_export_keep_to_what_is_shown(
         pane.table.focus()
         first = pane.table.visible_rows[0]
         await pilot.press("C")
-        assert app.clipboard.split("\t")[2] == first.cells["name"]
+        assert app.clipboard.split("\t")[3] == first.cells["name"]
+        assert app.clipboard.split("\t")[1] == str(first.key)
         await pilot.press("J")
         assert f'"name": "{first.cells["name"]}"' in app.clipboard
         await pilot.press("slash", *first.cells["name"][:5].lower(), "enter", "e")
@@ -79,8 +93,9 @@ async def test_copy_and_export_keep_to_what_is_shown(
         assert path is not None and path.parent == tmp_path.absolute()
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         lines = path.read_text(encoding="utf-8").splitlines()
-        assert lines[0].startswith("Debtor,Number,Name")
+        assert lines[0].startswith("Debtor,Company id,Number,Name")
         assert len(lines) == 1 + pane.table.row_count
+        assert lines[1].split(",")[1] == str(first.key)
         # The toast names the full path (it may wrap on screen, so read the notification).
         assert any(str(path) in note.message for note in app._notifications)
         await pilot.pause()
@@ -136,7 +151,7 @@ async def test_small_terminal_80x24_keyboard_only(demo_server: DemoServer, tmp_p
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_companies(pilot, app)
         pane.table.focus()
-        await pilot.press("l", "l", "l", "l", "l")  # scroll right to the period column
+        await pilot.press(*"l" * 8)  # scroll right to the period column
         assert pane.table.scroll_x > 0 and "Current period" in screen_text(app)
         await pilot.press("enter")
         employees = app.query_one(EmployeesPane)

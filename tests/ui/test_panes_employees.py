@@ -190,3 +190,75 @@ def _label(value) -> str:  # type: ignore[no-untyped-def]
     return (
         f"{value.Code} {value.Description or ''}".strip() if value.Code else value.Description or ""
     )
+
+
+async def test_palette_screenshot_masks_revealed_data_and_saves_0600(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """The palette's Screenshot never writes revealed personal data, and writes 0600."""
+    import stat
+
+    from tui.app import NmbrsApp
+
+    world = demo_server.world
+    company = world.companies()[0]
+    app = pane_app(demo_server, tmp_path)
+    assert isinstance(app, NmbrsApp)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = await select_company(pilot, app, company.ID)
+        await wait_for(pilot, lambda: not employees.is_loading(), 10, "departments/functions")
+        first = world.employees(company.ID)[0]
+        pcsa = next(
+            p
+            for p in world.personal_info_contract_salary_address(company.ID)
+            if p.EmployeeID == first.Id
+        )
+        assert pcsa.BSN
+        screen = await _open_detail(pilot, app, employees, first.Id)
+        await pilot.press("v")
+        assert pcsa.BSN in screen_text(app)
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert titles.count("Screenshot") == 1
+        command = next(c for c in app.get_system_commands(screen) if c.title == "Screenshot")
+        command.callback()
+        await wait_for(pilot, lambda: app.last_screenshot is not None, 5, "the screenshot")
+        path = app.last_screenshot
+        assert path is not None and path.parent == tmp_path.absolute()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        svg = path.read_text(encoding="utf-8")
+        assert pcsa.BSN not in svg and pcsa.BSN[-2:] in svg.replace("&#160;", " ")
+        assert "personal" in svg and "masked" in svg
+        assert not screen.reveal.revealed  # it stays masked: v reveals again
+        command.callback()  # a second screenshot never overwrites the first
+        await wait_for(pilot, lambda: app.last_screenshot != path, 5, "the second screenshot")
+        assert app.last_screenshot is not None and path.read_text(encoding="utf-8") == svg
+
+
+async def test_export_holds_data_with_ids_not_decorations(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    import csv
+
+    world = demo_server.world
+    company = world.companies()[0]
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = await select_company(pilot, app, company.ID)
+        await wait_for(pilot, lambda: not employees.is_loading(), 10, "departments/functions")
+        first = world.employees(company.ID)[0]
+        employees.table.focus()
+        await pilot.press("slash", *str(first.Id), "enter")  # the id is filterable
+        assert [r.key for r in employees.table.visible_rows] == [first.Id]
+        await pilot.press("escape", "e")
+        path = employees.panel.last_export
+        assert path is not None
+        with path.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    assert len(rows) == len(world.employees(company.ID))
+    assert {r["Employee id"] for r in rows} == {str(e.Id) for e in world.employees(company.ID)}
+    assert {r["State"] for r in rows} <= {"active", "ended", "future", "unknown"}
+    text = path.read_text(encoding="utf-8")
+    for decoration in ("✓", "✗", "…", "(L loads)", "◷"):
+        assert decoration not in text

@@ -87,7 +87,8 @@ async def test_years_runs_payslip_and_annual_statement(
         assert path.exists() and path.parent == tmp_path.absolute()
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert path.read_bytes().startswith(b"%PDF")
-        assert str(path) in screen_text(app)
+        assert str(path) in str(viewer.header.content)  # the full path, however it wraps
+        assert path.name[:30] in screen_text(app)
         assert printed in viewer.shown_text and printed in screen_text(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, PdfViewScreen))
@@ -100,9 +101,9 @@ async def test_years_runs_payslip_and_annual_statement(
         statement = app.screen
         assert isinstance(statement, PdfViewScreen)
         assert statement.path != path and statement.path.exists()
-        assert (
-            f"annual-statement-c{company.Number}-e{member.EmployeeNumber}-"
-            f"{DEMO_TODAY.year}" in statement.path.name
+        assert statement.path.name.startswith(f"annual-statement-c{company.ID}-nr{company.Number}-")
+        assert f"-e{member.EmployeeId}-nr{member.EmployeeNumber}-{DEMO_TODAY.year}" in (
+            statement.path.name
         )
         assert stat.S_IMODE(statement.path.stat().st_mode) == 0o600
         assert printed in statement.shown_text
@@ -178,3 +179,47 @@ async def test_payslip_falls_back_when_v2_is_denied_only_in_the_current_year(
         await pilot.press("p")
         await wait_for(pilot, lambda: "1002" in pane.status_text, 10, "the denied payslip")
         assert "_v2" in pane.status_text and not isinstance(app.screen, PdfViewScreen)
+
+
+async def test_equal_company_numbers_in_two_debtors_save_two_files(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """Company numbers repeat per debtor: file names carry the company id, never overwrite."""
+    world = demo_server.world
+    first = world.companies()[0]
+    twin = next(c for c in world.companies() if c.Number == first.Number and c.ID != first.ID)
+    app = pane_app(demo_server, tmp_path)
+    saved: list[Path] = []
+    every: list[Path] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        for company in (first, twin):
+            pane = await _open_payroll(pilot, app, company.ID)
+            run = world.runs(company.ID, DEMO_TODAY.year)[-1]
+            member = world.run_employees(company.ID, run.ID)[0]
+            await _choose_run_and_employee(pilot, pane, run.ID, member.EmployeeId)
+            await pilot.press("p")
+            await wait_for(pilot, lambda: isinstance(app.screen, PdfViewScreen), 10, "payslip")
+            viewer = app.screen
+            assert isinstance(viewer, PdfViewScreen)
+            assert f"-c{company.ID}-nr{company.Number}-" in viewer.path.name
+            saved.append(viewer.path)
+            every.extend(viewer.paths)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, PdfViewScreen))
+            await pilot.press("3")
+        # The same payslip again: a new file with -2, the first one untouched.
+        pane = await _open_payroll(pilot, app, twin.ID)
+        run = world.runs(twin.ID, DEMO_TODAY.year)[-1]
+        member = world.run_employees(twin.ID, run.ID)[0]
+        await _choose_run_and_employee(pilot, pane, run.ID, member.EmployeeId)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PdfViewScreen), 10, "again")
+        assert isinstance(app.screen, PdfViewScreen)
+        again = app.screen.path
+        every.extend(app.screen.paths)
+    assert saved[0] != saved[1]
+    assert again.name == saved[1].name.replace(".pdf", "-2.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in every)
+    for path in every:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert path.read_bytes().startswith(b"%PDF")

@@ -19,18 +19,33 @@ from textual.worker import get_current_worker
 from nmbrs_client.errors import NmbrsError
 from nmbrs_client.models import Company, CurrentPeriod, Debtor
 from tui.messages import CompanySelected
-from tui.panes.data_pane import DataPane, describe_error, is_denied, run_bounded, short_error
+from tui.panes.data_pane import (
+    DataPane,
+    describe_error,
+    is_denied,
+    plain_value,
+    run_bounded,
+    short_error,
+)
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.table_panel import TablePanel
 
 COLUMNS = [
     Column("debtor", "Debtor", 18),
-    Column("number", "Number", 7, "right"),
-    Column("name", "Name", 26),
+    # The id is what the call log, faults and `runs --company` speak of; numbers repeat.
+    Column("id", "Company id", 10, "right"),
+    Column("number", "Number", 6, "right"),
+    Column("name", "Name", 24),
     Column("kvk", "KvK", 9),
-    Column("tijdvak", "Tijdvak", 8),
-    Column("period", "Current period", 22),
+    # LoonaangifteTijdvak is how often wage tax is filed, not how often people are paid:
+    # a weekly payroll can file monthly. The pay period comes from the current period.
+    Column("tijdvak", "Tax filing", 10),
+    Column("pay", "Pay period", 10, plain=plain_value),
+    Column("period", "Current period", 15, plain=plain_value),
 ]
+
+FILING_PERIODS = {"week4": "4 weeks", "4week": "4 weeks", "week": "week", "month": "month"}
+PAY_PERIODS = {"M": "month", "W4": "4 weeks", "W1": "week", "W": "week", "Q": "quarter"}
 
 PERIOD_LOADING = "…"
 
@@ -170,13 +185,19 @@ class CompaniesPane(DataPane):
             known = self.session.has(("current_period", company.ID))
             cells = {
                 "debtor": debtor_label,
+                "id": str(company.ID),
                 "number": str(company.Number),
                 "name": company.Name or "",
                 "kvk": company.KvkNr or "",
-                "tijdvak": company.LoonaangifteTijdvak or "",
+                "tijdvak": _filing_text(company.LoonaangifteTijdvak),
+                "pay": _pay_text(period) if known else PERIOD_LOADING,
                 "period": _period_text(period) if known else PERIOD_LOADING,
             }
-            values = {"number": company.Number, "debtor": (debtor_label.lower(), company.Number)}
+            values = {
+                "id": company.ID,
+                "number": company.Number,
+                "debtor": (debtor_label.lower(), company.Number),
+            }
             rows.append(Row(company.ID, cells, values, data=company))
         if self.table.sort_column is None:
             self.table.sort_column = "debtor"  # grouped by debtor unless the user sorts
@@ -201,10 +222,12 @@ class CompaniesPane(DataPane):
     ) -> None:
         if error is None:
             self.table.update_row(
-                cid, {"period": _period_text(period)}, {"period": period.raw if period else ""}
+                cid,
+                {"period": _period_text(period), "pay": _pay_text(period)},
+                {"period": period.raw if period else ""},
             )
         else:
-            self.table.update_row(cid, {"period": short_error(error)})
+            self.table.update_row(cid, {"period": short_error(error), "pay": "–"})
             if not self._period_note:
                 self._period_note = describe_error(error)
 
@@ -212,7 +235,7 @@ class CompaniesPane(DataPane):
         if denied is not None:
             for row in self.table.rows:
                 if row.cells.get("period") == PERIOD_LOADING:
-                    self.table.update_row(row.key, {"period": "✗ not available"})
+                    self.table.update_row(row.key, {"period": "✗ not available", "pay": "–"})
             self.set_status(f"Current periods not available: {describe_error(denied)}", error=True)
         elif self._period_note:
             self.set_status(
@@ -232,7 +255,7 @@ class CompaniesPane(DataPane):
         super().cancel_load()
         for row in self.table.rows:
             if row.cells.get("period") == PERIOD_LOADING:
-                self.table.update_row(row.key, {"period": "– (p loads)"})
+                self.table.update_row(row.key, {"period": "– (p loads)", "pay": "–"})
 
     def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
         event.stop()
@@ -244,4 +267,19 @@ class CompaniesPane(DataPane):
 def _period_text(period: CurrentPeriod | None) -> str:
     if period is None:
         return "– none"
-    return period.label()
+    if period.year is None or period.period is None:
+        return period.raw
+    return f"{period.year} period {period.period}"
+
+
+def _pay_text(period: CurrentPeriod | None) -> str:
+    """How often the company pays: the type of its current period (M, W4, W1)."""
+    if period is None or not period.period_type:
+        return "–"
+    return PAY_PERIODS.get(period.period_type, period.period_type)
+
+
+def _filing_text(tijdvak: str | None) -> str:
+    """Nmbrs sends the filing period in English (``Month``, ``Week4``); say it plainly."""
+    text = (tijdvak or "").strip().lower()
+    return FILING_PERIODS.get(text, text)

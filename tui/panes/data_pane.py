@@ -42,6 +42,15 @@ def short_error(error: BaseException) -> str:
     return f"✗ {kind}" if kind else "✗ error"
 
 
+# What a cell shows while it has no value: loading, stopped, none, failed (glyph first).
+PLACEHOLDER_GLYPHS = ("…", "–", "✗", "!", "?", "○")
+
+
+def plain_value(text: str) -> str:
+    """A cell's data for an export file: empty for placeholders, the value otherwise."""
+    return "" if text.startswith(PLACEHOLDER_GLYPHS) else text
+
+
 def is_denied(error: BaseException) -> bool:
     """A missing endpoint right (1002): retrying per row is pointless."""
     return isinstance(error, NmbrsFault) and error.category is FaultCategory.ENDPOINT_RIGHT_MISSING

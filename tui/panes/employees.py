@@ -23,19 +23,34 @@ from textual.binding import Binding, BindingType
 from textual.worker import get_current_worker
 
 from nmbrs_client.models import Company, Department, EmployeeEmployments, Employment, Function
-from tui.panes.data_pane import DataPane, describe_error, is_denied, run_bounded, short_error
+from tui.panes.data_pane import (
+    DataPane,
+    describe_error,
+    is_denied,
+    plain_value,
+    run_bounded,
+    short_error,
+)
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.masking import format_date
 from tui.widgets.table_panel import TablePanel
 
+
+def _state_word(text: str) -> str:
+    """``✓ active`` → ``active`` (the glyph is for the screen, the word is the data)."""
+    return "" if text == PENDING else text.split(" ", 1)[-1]
+
+
 COLUMNS = [
     Column("number", "Nr", 6, "right"),
-    Column("name", "Name", 26),
+    # The id is what the call log, faults and `runs --company` speak of: filter on it, copy it.
+    Column("id", "Employee id", 11, "right"),
+    Column("name", "Name", 24),
     Column("start", "Start", 10),
     Column("end", "End", 10),
-    Column("active", "State", 9),
-    Column("department", "Department", 18),
-    Column("function", "Function", 18),
+    Column("active", "State", 9, plain=_state_word),
+    Column("department", "Department", 18, plain=plain_value),
+    Column("function", "Function", 18, plain=plain_value),
 ]
 
 PENDING = "…"
@@ -260,6 +275,7 @@ class EmployeesPane(DataPane):
             )
             cells = {
                 "number": str(employee.Number),
+                "id": str(employee.Id),
                 "name": employee.DisplayName or "",
                 "start": format_date(job.StartDate) if job else "",
                 "end": format_date(job.EndDate) if job else "",
@@ -267,6 +283,7 @@ class EmployeesPane(DataPane):
             }
             values: dict[str, Any] = {
                 "number": employee.Number,
+                "id": employee.Id,
                 "start": job.StartDate if job and job.StartDate else None,
                 "end": job.EndDate if job and job.EndDate else None,
             }

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from nmbrs_client.errors import NmbrsError, NmbrsFault
 from nmbrs_client.models import Company, Employee, EmployeeIdNumber, RunInfo, SalaryDocument
-from tui.export import safe_name, write_private_file
+from tui.export import document_stem, write_new_private_file
 from tui.panes.data_pane import DataPane, describe_error, is_denied
 from tui.screens.pdf_view import PdfViewScreen, extract_pdf_text
 from tui.widgets.fast_table import Column, FastTable, Row
@@ -198,6 +198,7 @@ class PayrollPane(DataPane):
         kind: str,
         cid: int,
         company_number: int,
+        company_name: str,
         employee_id: int,
         employee_number: int,
         name: str,
@@ -221,7 +222,16 @@ class PayrollPane(DataPane):
                     f"Payslip of {name or employee_number}, run {run.Number} of "
                     f"{run.Year} ({run.periods_label()})"
                 )
-                stem = f"payslip-c{company_number}-e{employee_number}-{run.Year}-run{run.Number}"
+                stem = document_stem(
+                    "payslip",
+                    company_id=cid,
+                    company_number=company_number,
+                    company_name=company_name,
+                    employee_id=employee_id,
+                    employee_number=employee_number,
+                    year=run.Year,
+                    run_number=run.Number,
+                )
                 missing = (
                     f"Nmbrs returned no payslip for {name or employee_number} in run "
                     f"{run.Number} of {run.Year}."
@@ -230,7 +240,15 @@ class PayrollPane(DataPane):
                 statement = client.annual_statement(employee_id, year)
                 documents = [statement] if statement is not None else []
                 title = f"Annual statement {year} of {name or employee_number}"
-                stem = f"annual-statement-c{company_number}-e{employee_number}-{year}"
+                stem = document_stem(
+                    "annual-statement",
+                    company_id=cid,
+                    company_number=company_number,
+                    company_name=company_name,
+                    employee_id=employee_id,
+                    employee_number=employee_number,
+                    year=year,
+                )
                 missing = (
                     f"Nmbrs returned no annual statement {year} for {name or employee_number}."
                 )
@@ -246,9 +264,10 @@ class PayrollPane(DataPane):
         try:
             paths = []
             for index, pdf in enumerate(pdfs):
-                suffix = f"-{index + 1}" if len(pdfs) > 1 else ""
-                target = self.session.download_dir / f"{safe_name(stem)}{suffix}.pdf"
-                paths.append(write_private_file(target, pdf))
+                part = f"-part{index + 1}" if len(pdfs) > 1 else ""
+                paths.append(
+                    write_new_private_file(self.session.download_dir, stem + part, ".pdf", pdf)
+                )
         except OSError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(
@@ -380,6 +399,7 @@ class PayrollPane(DataPane):
             "payslip",
             self.company.ID,
             self.company.Number,
+            self.company.Name or "",
             employee_id,
             number,
             name,
@@ -399,6 +419,7 @@ class PayrollPane(DataPane):
             "annual",
             self.company.ID,
             self.company.Number,
+            self.company.Name or "",
             employee_id,
             number,
             name,

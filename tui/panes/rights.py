@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.clipboard import copy_with_toast
+from tui.export import safe_name, write_new_private_file
 from tui.panes import Pane, VimTable
 
 if TYPE_CHECKING:
@@ -575,17 +576,16 @@ class RightsPane(Pane):
     def export_to_file(self, fmt: str, lang: str, folder: Path | None = None) -> Path:
         """Write the finished report; returns the full path."""
         assert self.report is not None and self.session is not None
-        target = Path(folder or self.session.download_dir)
-        target.mkdir(parents=True, exist_ok=True)
         stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
         suffix = fmt if fmt == "json" else f"{lang}.{fmt}"
-        name = (
+        stem = safe_name(
             f"rights-{self.session.profile_name or 'session'}-{self.report.requirements.name}"
-            f"-{stamp}.{suffix}"
+            f"-{stamp}"
         )
-        path = target / name
-        path.write_text(render_report(self.report, fmt, lang), encoding="utf-8")
-        return path.resolve()
+        data = render_report(self.report, fmt, lang).encode("utf-8")
+        return write_new_private_file(
+            Path(folder or self.session.download_dir), stem, f".{suffix}", data
+        )
 
     def action_copy_report(self) -> None:
         self._copy("md", "en")

@@ -320,6 +320,14 @@ class EmployeeDetailScreen(ScrollingScreen):
         return "\n".join(lines)
 
     # -------------------------------------------------------------- actions
+    def mask_personal_data(self) -> bool:
+        """Mask again (before a screenshot); ``True`` when data was revealed."""
+        was = self.reveal.revealed
+        self.reveal.reset()
+        if was:
+            self._render_all()
+        return was
+
     def action_toggle_reveal(self) -> None:
         self.reveal.toggle()
         self._render_all()

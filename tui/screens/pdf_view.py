@@ -95,6 +95,14 @@ class PdfViewScreen(ScrollingScreen):
         self.header.update(f"{self.doc_title}\n{saved}\n{self.reveal.label}")
         self.text_widget.update(self.shown_text)
 
+    def mask_personal_data(self) -> bool:
+        """Mask again (before a screenshot); ``True`` when data was revealed."""
+        was = self.reveal.revealed
+        self.reveal.reset()
+        if was:
+            self._show_text()
+        return was
+
     def action_toggle_reveal(self) -> None:
         self.reveal.toggle()
         self._show_text()

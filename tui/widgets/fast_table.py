@@ -37,6 +37,8 @@ class Column:
 
     ``masker`` (for personal data) is applied to the shown text while the table is not revealed;
     masked values are not searchable until revealed, so a filter cannot leak them either.
+    ``plain`` turns the shown text into data for export files (``✓ active`` → ``active``,
+    ``… loading`` → empty), so files hold values, not screen decorations.
     """
 
     key: str
@@ -44,6 +46,7 @@ class Column:
     width: int
     align: Literal["left", "right"] = "left"
     masker: Callable[[str], str] | None = None
+    plain: Callable[[str], str] | None = None
 
 
 class Row:
@@ -321,11 +324,27 @@ class FastTable(ScrollView, can_focus=True):
             return column.masker(text)
         return text
 
+    def export_text(self, row: Row, column: Column) -> str:
+        """The cell as data for a file: its plain value, masked like on screen."""
+        text = row.cells.get(column.key, "")
+        if column.plain is not None:
+            text = column.plain(text)
+        if column.masker is not None and not self.revealed and text:
+            return column.masker(text)
+        return text
+
     def view_as_text(self) -> tuple[list[str], list[str], list[list[str]]]:
-        """``(keys, headers, rows)`` of the current view, as shown (for export and copy)."""
+        """``(keys, headers, rows)`` of the current view, as shown (for copying)."""
         keys = [c.key for c in self.columns]
         headers = [c.label for c in self.columns]
         rows = [[self.display_text(row, c) for c in self.columns] for row in self.visible_rows]
+        return keys, headers, rows
+
+    def view_as_data(self) -> tuple[list[str], list[str], list[list[str]]]:
+        """``(keys, headers, rows)`` of the current view as data (for export files)."""
+        keys = [c.key for c in self.columns]
+        headers = [c.label for c in self.columns]
+        rows = [[self.export_text(row, c) for c in self.columns] for row in self.visible_rows]
         return keys, headers, rows
 
     def move_cursor_to_key(self, key: Hashable) -> bool:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol, runtime_checkable
 
 MASK = "•"
 MASKED_MONEY = "€ •••••"
@@ -71,6 +72,15 @@ def format_money(value: Decimal | float | int | None) -> str:
     return f"€ {text}"
 
 
+@runtime_checkable
+class MasksPersonalData(Protocol):
+    """A screen that can reveal personal data and mask it again on request (screenshots)."""
+
+    def mask_personal_data(self) -> bool:
+        """Mask what is revealed; ``True`` when something was revealed before."""
+        ...
+
+
 @dataclass
 class Reveal:
     """Per-screen reveal switch: personal values pass through only while ``revealed``."""
@@ -112,18 +122,51 @@ class Reveal:
 _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){10,30}\b")
 _BSN_RE = re.compile(r"\b\d{9}\b")
 _DATE_RE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
-_MONEY_RE = re.compile(r"(?:€\s?)?-?\d{1,3}(?:[.,]\d{3})*[.,]\d{2}\b")
+# An amount with a euro sign is money; a bare decimal (hours, percentages, amounts in a
+# payslip column) is masked without claiming to be money, so "Uren 38,00" never reads "€".
+_MONEY_RE = re.compile(r"€\s?-?\d{1,3}(?:[.,]\d{3})*[.,]\d{2}\b")
+_DECIMAL_RE = re.compile(r"-?\b\d{1,3}(?:[.,]\d{3})*[.,]\d{2}\b")
 _POSTCODE_RE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+_POSTCODE_LINE_RE = re.compile(r"^\s*\d{4}\s?[A-Z]{2}\b.*$")
+# Dutch street names end in one of these words; with a house number the line is an address.
+_STREET_RE = re.compile(
+    r"\b[\w'.-]*(?:straat|weg|laan|plein|gracht|kade|singel|dijk|pad|steeg|hof|dreef|markt|"
+    r"park|baan|ring|wal|plantsoen|dam|burgwal|erf|veld|hoek)\s+\d{1,5}\s?[A-Za-z]{0,2}"
+    r"(?:[-/ ]?\d{1,4}[A-Za-z]?)?\b",
+    re.IGNORECASE,
+)
+MASKED_NUMBER = "••,••"
+MASKED_POSTCODE = "•••• ••"
+
+
+def _mask_address_lines(text: str) -> str:
+    """A postcode line and the line above it (street and house number) form an address."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if _POSTCODE_LINE_RE.match(line):
+            lines[index] = MASKED_ADDRESS
+            if index > 0 and lines[index - 1].strip() and not _has_label(lines[index - 1]):
+                lines[index - 1] = MASKED_ADDRESS
+    return "\n".join(lines)
+
+
+def _has_label(line: str) -> bool:
+    """A document line like "Werknemer J. Jansen" carries a label and is not an address."""
+    return bool(re.match(r"^\s*[A-Z][a-z]+(?:\s[a-z]+)*\s{2,}", line)) or ":" in line
 
 
 def mask_text(text: str) -> str:
-    """Mask what looks like an IBAN, BSN, date, amount or postcode in free text.
+    """Mask what looks like an IBAN, BSN, date, amount, address or postcode in free text.
 
-    A heuristic for document text (payslips): names and headings stay readable, numbers that
-    identify or pay a person do not. Order matters: IBANs contain digit runs a BSN would match.
+    A heuristic for document text (payslips, annual statements): names and headings stay
+    readable, numbers that identify or pay a person and where they live do not. Order
+    matters: IBANs contain digit runs a BSN would match, and a postcode marks an address block.
     """
     text = _IBAN_RE.sub(lambda m: mask_iban(m.group(0)), text)
     text = _BSN_RE.sub(lambda m: mask_bsn(m.group(0)), text)
     text = _DATE_RE.sub(MASKED_DATE, text)
     text = _MONEY_RE.sub(MASKED_MONEY, text)
-    return _POSTCODE_RE.sub("•••• ••", text)
+    text = _DECIMAL_RE.sub(MASKED_NUMBER, text)
+    text = _mask_address_lines(text)
+    text = _STREET_RE.sub(MASKED_ADDRESS, text)
+    return _POSTCODE_RE.sub(MASKED_POSTCODE, text)

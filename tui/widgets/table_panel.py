@@ -173,7 +173,7 @@ class TablePanel(Vertical):
 
     # ------------------------------------------------------------ exporting
     def action_export(self, fmt: str) -> None:
-        keys, headers, rows = self.table.view_as_text()
+        keys, headers, rows = self.table.view_as_data()
         try:
             path = export_view(self._download_dir(), self.export_name, fmt, keys, headers, rows)
         except OSError as error:
