@@ -416,6 +416,12 @@ class DemoWorld:
             if not employee_type or rec.employee_type == employee_type
         ]
 
+    def employee_records(self, company_id: int) -> list[_EmployeeRec]:
+        """The generated records of a company (treat as read-only), for the REST demo's views."""
+        if company_id not in self._company_by_id:
+            return []
+        return self._records(company_id)
+
     def company_of_employee(self, employee_id: int) -> int | None:
         position = bisect_right(self._employee_starts, employee_id) - 1
         if position < 0:
@@ -644,6 +650,20 @@ class DemoWorld:
         for pay in self._run_pay(spec, run, rec):
             pdfs.append(render_payslip(self._payslip_data(spec, run, rec, pay)))
         return pdfs
+
+    def payslip_pdf_of_period(self, employee_id: int, run_id: int, period: int) -> bytes | None:
+        """The payslip of one period of one run (REST asks per period); None when not paid."""
+        found = self._run_rec(run_id)
+        rec = self._employee(employee_id)
+        if found is None or rec is None or rec.company_id != found[0].id:
+            return None
+        spec, run = found
+        if not self._in_run(spec, run, rec):
+            return None
+        for pay in self._run_pay(spec, run, rec):
+            if pay.period == period:
+                return render_payslip(self._payslip_data(spec, run, rec, pay))
+        return None
 
     def annual_statement_pdf(self, employee_id: int, year: int) -> bytes | None:
         """The jaaropgaaf of a year the employee was paid in; None otherwise."""

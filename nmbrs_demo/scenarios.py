@@ -13,8 +13,13 @@ from a small TOML file so a support engineer can reproduce a customer's situatio
     hide_companies = [20002]
     out_of_scope = [20005]
     latency_ms = 40
+    withhold_scopes = ["document.read"]   # REST: scopes the consent does not grant
+    consent = "one-debtor"                # REST: one-debtor | all-debtors
+    throttle_per_second = 0               # REST: above this many calls a second, 429/42908
     [deny_company]
     "20003" = ["EmployeeService.PersonalInfo_GetCurrent"]
+
+The REST demo reads the same scenarios; the REST-only keys above say what its consent grants.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from nmbrs_client.operations import UnknownOperationError, resolve
 
 FLAKY_KINDS: frozenset[str] = frozenset({"html500", "truncated", "reset", "timeout", "empty"})
 WORLD_SIZES: frozenset[str] = frozenset({"standard", "large-accountant"})
+CONSENTS: frozenset[str] = frozenset({"one-debtor", "all-debtors"})
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
 
 
@@ -63,6 +69,12 @@ class Scenario:
     rate_limit: bool = True
     size: str = "standard"
     seed: int | None = None
+    # REST only: scopes the consent never grants, however asked; which debtors it spans
+    # ("one-debtor": the debtor of the world's biggest company); the throttle and the quota.
+    withheld_scopes: frozenset[str] = frozenset()
+    consent: str = "one-debtor"
+    throttle_per_second: int = 0
+    quota_calls: int = 0
 
     def is_denied(self, qualified_operation: str, company_id: int | None = None) -> bool:
         """True when the API template would answer 1002 for this call."""
@@ -96,14 +108,37 @@ MISSING_RIGHTS_OPERATIONS = _canonical(
     "built-in scenario missing-rights",
 )
 
+# REST twin of missing-rights: the consent lacks the second document scope (the PDF download)
+# and bank accounts, two scopes integrations are known to forget.
+MISSING_SCOPES = frozenset({"document.read", "employee.bankaccount", "employee.bankaccount.read"})
+
 BUILTIN_SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
         Scenario("healthy", "Every right granted, every company in scope."),
         Scenario(
             "missing-rights",
-            "The API template switches off four of the integration's operations (1002).",
+            "The API template switches off four of the integration's operations (1002); "
+            "on REST the consent lacks document.read and the bank-account scopes.",
             denied_operations=MISSING_RIGHTS_OPERATIONS,
+            withheld_scopes=MISSING_SCOPES,
+        ),
+        Scenario(
+            "missing-scopes",
+            "REST consent without document.read and the bank-account scopes (403); "
+            "on SOAP the same as missing-rights.",
+            denied_operations=MISSING_RIGHTS_OPERATIONS,
+            withheld_scopes=MISSING_SCOPES,
+        ),
+        Scenario(
+            "multi-debtor",
+            "REST consent spanning both debtors: /api/companies answers 403/40306.",
+            consent="all-debtors",
+        ),
+        Scenario(
+            "throttled",
+            "REST: more than 5 calls in a second answer 429/42908.",
+            throttle_per_second=5,
         ),
         Scenario(
             "restricted-scope",
@@ -125,9 +160,11 @@ BUILTIN_SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "large-accountant",
-            "An accountant environment with many debtors; some companies out of scope.",
+            "An accountant environment with many debtors; some companies out of scope. "
+            "On REST one consent spans all 40 debtors.",
             size="large-accountant",
             world_out_of_scope=True,
+            consent="all-debtors",
         ),
     )
 }
@@ -149,6 +186,10 @@ _TOML_KEYS = {
     "seed",
     "auth_fail",
     "no_subscription",
+    "withhold_scopes",
+    "consent",
+    "throttle_per_second",
+    "quota_calls",
 }
 
 
@@ -274,6 +315,24 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         changes["size"] = size
     if "seed" in data:
         changes["seed"] = _get(data, "seed", int, where, 0)
+    if "withhold_scopes" in data:
+        names = _get(data, "withhold_scopes", list, where, [])
+        if not all(isinstance(n, str) and n.strip() for n in names):
+            raise ConfigError(f"{where}: withhold_scopes must be a list of scope names.")
+        changes["withheld_scopes"] = base.withheld_scopes | frozenset(n.strip() for n in names)
+    if "consent" in data:
+        consent = _get(data, "consent", str, where, "one-debtor")
+        if consent not in CONSENTS:
+            raise ConfigError(
+                f"{where}: consent must be one of {', '.join(sorted(CONSENTS))}, got {consent!r}."
+            )
+        changes["consent"] = consent
+    for key in ("throttle_per_second", "quota_calls"):
+        if key in data:
+            amount = _get(data, key, int, where, 0)
+            if not 0 <= amount <= 1_000_000:
+                raise ConfigError(f"{where}: {key} must be between 0 and 1000000, got {amount}.")
+            changes[key] = amount
     return replace(base, **changes)
 
 

@@ -68,3 +68,73 @@ def demo_server_factory() -> Iterator[DemoServerFactory]:
     finally:
         for server in started:
             server.stop()
+
+
+# --------------------------------------------------------------------------- REST demo
+
+
+@pytest.fixture(scope="session")
+def rest_contract() -> Any:
+    """The OpenAPI validator (openapi-core over Nmbrs' document), loaded once."""
+    from tests.rest_contract import OpenApiContract
+
+    return OpenApiContract()
+
+
+@pytest.fixture(scope="session")
+def _rest_demo_session(rest_contract: Any) -> Iterator[Any]:
+    from nmbrs_demo.rest.server import start_rest_demo_server
+    from tests.rest_contract import ContractRecorder
+
+    server = start_rest_demo_server("healthy", latency_ms=0)
+    recorder = ContractRecorder(rest_contract)
+    server.add_observer(recorder)
+    server.contract = recorder
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def rest_demo(_rest_demo_session: Any) -> Iterator[Any]:
+    """The shared healthy REST demo; every response it sends in the test must match the spec.
+
+    ``rest_demo.contract`` is the :class:`tests.rest_contract.ContractRecorder`; set its
+    ``check_requests`` to validate what a client sends as well.
+    """
+    recorder = _rest_demo_session.contract
+    recorder.reset()
+    recorder.check_requests = False
+    yield _rest_demo_session
+    recorder.assert_clean()
+
+
+@pytest.fixture
+def rest_demo_factory(rest_contract: Any) -> Iterator[Callable[..., Any]]:
+    """Start REST demos with any scenario or readings: ``factory("multi-debtor", readings=…)``.
+
+    Each gets a contract recorder (``server.contract``) that must be clean at teardown.
+    """
+    from nmbrs_demo.rest.server import start_rest_demo_server
+    from tests.rest_contract import ContractRecorder
+
+    started: list[Any] = []
+
+    def factory(scenario: Scenario | str = "healthy", **kwargs: Any) -> Any:
+        kwargs.setdefault("latency_ms", 0)
+        check_requests = kwargs.pop("check_requests", False)
+        server = start_rest_demo_server(scenario, **kwargs)
+        recorder = ContractRecorder(rest_contract, check_requests=check_requests)
+        server.add_observer(recorder)
+        server.contract = recorder
+        started.append(server)
+        return server
+
+    try:
+        yield factory
+    finally:
+        for server in started:
+            server.stop()
+        for server in started:
+            server.contract.assert_clean()

@@ -1,13 +1,16 @@
-"""`nmbrs-tui demo-server`: run the embedded demo Nmbrs SOAP v3 server in the foreground.
+"""`nmbrs-tui demo-server`: run the embedded demo Nmbrs (SOAP v3 and/or REST) in the foreground.
 
 Useful to point another client (an SDK, SoapUI, curl) at a realistic Nmbrs without a real
 environment. It binds to loopback unless told otherwise: the demo data is fictitious, but
-the server has no TLS and fixed, published credentials.
+the server has no TLS and fixed, published credentials. With ``--api rest`` it prints
+shell-style ``NAME=value`` lines (base URL, a token, the subscription key, the identity URL,
+the demo client id and secret) so scripts and outside clients can use it at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import threading
@@ -21,8 +24,21 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "demo-server",
-        help="run the embedded demo Nmbrs SOAP v3 server",
-        description="Serve the demo Nmbrs SOAP v3 services until Ctrl-C.",
+        help="run the embedded demo Nmbrs server (SOAP v3 or REST)",
+        description="Serve the demo Nmbrs SOAP v3 services or REST API until Ctrl-C.",
+    )
+    parser.add_argument(
+        "--api",
+        choices=("soap", "rest", "both"),
+        default="soap",
+        help="which API to serve (default soap; rest adds the identity service)",
+    )
+    parser.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="answer an open question one way (repeatable; default: the strictest reading)",
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)"
@@ -51,9 +67,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nmbrs_demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+    from nmbrs_demo.readings import parse_reading_args
     from nmbrs_demo.scenarios import builtin_names, load_scenario
-    from nmbrs_demo.server import start_demo_server
 
     if args.api != "soap":
         raise ConfigError(
@@ -63,37 +78,106 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--port must be between 0 and 65535, got {args.port}.")
     if args.latency_ms is not None and args.latency_ms < 0:
         raise ConfigError(f"--latency-ms must not be negative, got {args.latency_ms}.")
+    if args.api == "both" and args.port:
+        raise ConfigError("--port cannot be given with --api both (the two APIs need two ports).")
     scenario = load_scenario(args.scenario)
+    readings = parse_reading_args(args.reading)
     if args.host not in _LOOPBACK:
         print(
             f"warning: binding to {args.host}: the demo server has no TLS and well-known "
             "credentials; anyone who can reach this address can call it.",
             file=sys.stderr,
         )
+    servers: list[Any] = []
     try:
-        server = start_demo_server(
-            scenario,
-            host=args.host,
-            port=args.port,
-            latency_ms=args.latency_ms,
-            log_calls=args.log_calls,
-        )
+        if args.api in ("soap", "both"):
+            servers.append(_start_soap(args, scenario))
+        if args.api in ("rest", "both"):
+            servers.append(_start_rest(args, scenario, readings))
     except OSError as exc:
+        for server in servers:
+            server.stop()
         raise ConfigError(f"Cannot listen on {args.host}:{args.port}: {exc.strerror}.") from None
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+
+    builtins = ", ".join(builtin_names())
+    for server in servers:
+        if hasattr(server, "identity_url"):
+            _print_rest(server, scenario.name, builtins)
+        else:
+            _print_soap(server, scenario.name, builtins)
+    # With REST every stdout line stays shell syntax (comments and NAME=value).
+    rest = any(hasattr(server, "identity_url") for server in servers)
+    print(f"{'# ' if rest else ''}Press Ctrl-C to stop.", flush=True)
+    return _serve_until_stopped(servers)
+
+
+def _start_soap(args: argparse.Namespace, scenario: Any) -> Any:
+    from nmbrs_demo.server import start_demo_server
+
+    return start_demo_server(
+        scenario,
+        host=args.host,
+        port=args.port,
+        latency_ms=args.latency_ms,
+        log_calls=args.log_calls,
+    )
+
+
+def _start_rest(args: argparse.Namespace, scenario: Any, readings: dict[str, str]) -> Any:
+    from nmbrs_demo.rest.server import start_rest_demo_server
+
+    return start_rest_demo_server(
+        scenario,
+        host=args.host,
+        port=0 if args.api == "both" else args.port,
+        latency_ms=args.latency_ms,
+        readings=readings,
+        log_calls=args.log_calls,
+    )
+
+
+def _print_soap(server: Any, scenario: str, builtins: str) -> None:
+    from nmbrs_demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 
     # The demo token is public and fixed (it is the same in every copy of nmbrs-tui), so
     # printing it here does not expose any secret.
-    print(
-        f"Demo Nmbrs SOAP v3 server, scenario {scenario.name!r}"
-        f" ({', '.join(builtin_names())} are built in)"
-    )
+    print(f"Demo Nmbrs SOAP v3 server, scenario {scenario!r} ({builtins} are built in)")
     print(f"  base URL : {server.base_url}")
     print(f"  username : {DEMO_USERNAME}")
     print(f"  token    : {DEMO_TOKEN}")
     print(f"  domain   : {DEMO_DOMAIN}")
     print(f"  WSDL     : {server.base_url}EmployeeService.asmx?WSDL")
-    print("Press Ctrl-C to stop.", flush=True)
 
+
+def _print_rest(server: Any, scenario: str, builtins: str) -> None:
+    from nmbrs_client.demo_identity import (
+        DEMO_REST_CLIENT_ID,
+        DEMO_REST_CLIENT_SECRET,
+        DEMO_REST_SUBSCRIPTION_KEY,
+    )
+
+    # Every value below is a public demo constant or a token of this throwaway demo server.
+    changed = {k: v for k, v in server.readings.items() if not server.readings.is_default(k)}
+    print(f"# Demo Nmbrs REST API, scenario {scenario!r} ({builtins} are built in)")
+    if changed:
+        print("# readings: " + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())))
+    lines = {
+        "NMBRS_REST_BASE_URL": server.base_url,
+        "NMBRS_REST_TOKEN": server.script_token(),
+        "NMBRS_SUBSCRIPTION_KEY": DEMO_REST_SUBSCRIPTION_KEY,
+        "NMBRS_REST_IDENTITY_URL": server.identity_url,
+        "NMBRS_REST_CLIENT_ID": DEMO_REST_CLIENT_ID,
+        "NMBRS_REST_CLIENT_SECRET": DEMO_REST_CLIENT_SECRET,
+    }
+    for name, value in lines.items():
+        print(f"{name}={shlex.quote(value)}")
+
+
+def _serve_until_stopped(servers: list[Any]) -> int:
     stop = threading.Event()
     previous = signal.getsignal(signal.SIGTERM)
     if threading.current_thread() is threading.main_thread():
@@ -104,7 +188,8 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, previous)
         print("Demo server stopped.", file=sys.stderr)

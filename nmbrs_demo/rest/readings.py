@@ -1,0 +1,156 @@
+"""The REST demo's readings: one per open question of ``nmbrs-rest-v1.md`` §8.
+
+Each default is the answer that is hardest on a client (it must not lean on the friendlier
+answer); ``why_default`` says why. The names are what ``--reading name=value`` takes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from nmbrs_demo.readings import Api, Reading, register
+
+
+class R(StrEnum):
+    """Reading names, so code never spells them twice."""
+
+    MISSING_SCOPE_403 = "missing-scope-403"
+    SUBSCRIPTION_KEY = "subscription-key"
+    DOCUMENT_PENDING_POLLS = "document-pending-polls"
+    DOCUMENT_REFETCH = "document-refetch"
+    PAYSLIP_NO_RUN = "payslip-no-run"
+    PAYSLIP_SEVERAL_RUNS = "payslip-several-runs"
+    ANNUAL_STATEMENT_EARLY = "annual-statement-early"
+    RUN_PERIODS = "run-periods"
+    TOKEN_CLAIMS = "token-claims"
+    INTROSPECTION = "introspection"
+    REDIRECT_URI = "redirect-uri"
+    MULTI_DEBTOR_COMPANIES = "multi-debtor-companies"
+    ERROR_CONTENT_TYPE = "error-content-type"
+    RETRY_AFTER = "retry-after"
+    ID_MAPPING = "id-mapping"
+    HISTORY_ORDER = "history-order"
+
+
+REST_READINGS = (
+    Reading(
+        R.MISSING_SCOPE_403,
+        Api.REST,
+        "Q1: the body of a 403 for a missing scope",
+        ("problem-40303", "empty-body", "insufficient-scope"),
+        "40303 is also the data-access code, so a client that trusts the code misreads a "
+        "missing scope as a tag/filter problem; it must compare granted and required scopes.",
+    ),
+    Reading(
+        R.SUBSCRIPTION_KEY,
+        Api.REST,
+        "Q2: status and body for a missing or wrong X-Subscription-Key",
+        ("gateway-401", "problem-401", "problem-403"),
+        "An API-gateway 401 whose JSON is not an ErrorResponse: the client must not assume "
+        "every 401 body parses, nor that every 401 is about the token.",
+    ),
+    Reading(
+        R.DOCUMENT_PENDING_POLLS,
+        Api.REST,
+        "Q3: how many fetches of a document task answer 202 before the PDF",
+        ("3", "0", "1", "10", "never"),
+        "Several 202s make a client poll with back-off; 'never' tests its give-up bound.",
+    ),
+    Reading(
+        R.DOCUMENT_REFETCH,
+        Api.REST,
+        "Q3: whether a document task can be fetched again after it delivered the PDF",
+        ("gone", "repeatable"),
+        "A task that answers 404 after delivery punishes a client that fetches twice.",
+    ),
+    Reading(
+        R.PAYSLIP_NO_RUN,
+        Api.REST,
+        "Q3: payslipperperiod for a period without a payslip",
+        ("task-then-404", "not-found"),
+        "A task id first and the 404 only from /api/documents: the failure comes late.",
+    ),
+    Reading(
+        R.PAYSLIP_SEVERAL_RUNS,
+        Api.REST,
+        "Q3: payslipperperiod for a period with several runs (corrections)",
+        ("latest", "merged"),
+        "Only the latest run's payslip: earlier slips of the period cannot be had over REST.",
+    ),
+    Reading(
+        R.ANNUAL_STATEMENT_EARLY,
+        Api.REST,
+        "Q3: annualstatement before the year's last payroll run",
+        ("not-found", "partial"),
+        "No statement until the year is complete, as the spec's description says.",
+    ),
+    Reading(
+        R.RUN_PERIODS,
+        Api.REST,
+        "Q4: what a run's periodStart/periodEnd hold",
+        ("period-numbers", "date-times"),
+        "Integers, as the spec's type says (its date-time format is ignored); a client "
+        "reading them as dates gets nonsense it must notice.",
+    ),
+    Reading(
+        R.TOKEN_CLAIMS,
+        Api.REST,
+        "Q5: the claims inside the access token",
+        ("minimal", "scopes"),
+        "A JWT-shaped token without scope or debtor claims: the granted scopes can only come "
+        "from the token response.",
+    ),
+    Reading(
+        R.INTROSPECTION,
+        Api.REST,
+        "Q5: whether /connect/introspect accepts an ordinary app's client credentials",
+        ("refused", "allowed"),
+        "Refused (invalid_client): a client must not depend on introspection.",
+    ),
+    Reading(
+        R.REDIRECT_URI,
+        Api.REST,
+        "Q6: whether a loopback redirect URI may use any port",
+        ("exact", "loopback-any-port"),
+        "Only the registered URIs, exactly: a client that picks a random port fails.",
+    ),
+    Reading(
+        R.MULTI_DEBTOR_COMPANIES,
+        Api.REST,
+        "Q7: /api/companies under a consent that spans several debtors",
+        ("refused-40306", "merged"),
+        "403/40306 as seen on a live tenant: the client must walk debtors → companies.",
+    ),
+    Reading(
+        R.ERROR_CONTENT_TYPE,
+        Api.REST,
+        "Q8: the content type of error bodies",
+        ("application/problem+json", "application/json"),
+        "problem+json breaks a client that only parses an exact application/json.",
+    ),
+    Reading(
+        R.RETRY_AFTER,
+        Api.REST,
+        "Q9: whether a 429 carries Retry-After",
+        ("absent", "seconds", "alternate"),
+        "No header, as in the spec: the client needs its own back-off.",
+    ),
+    Reading(
+        R.ID_MAPPING,
+        Api.REST,
+        "Q10: whether REST ids reveal the SOAP ids",
+        ("opaque", "embedded"),
+        "Opaque UUIDs: SOAP and REST records can only be matched by number and name.",
+    ),
+    Reading(
+        R.HISTORY_ORDER,
+        Api.REST,
+        "Q11: the order of entries in history endpoints",
+        ("unsorted", "chronological"),
+        "A fixed but unsorted order: the client must pick 'current' by its own rule.",
+    ),
+)
+
+register(*REST_READINGS)
+
+__all__ = ["REST_READINGS", "R"]

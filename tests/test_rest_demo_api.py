@@ -1,0 +1,266 @@
+"""The REST demo's API: gate, pagination, scopes from the OpenAPI document, data access, data.
+
+Every response sent here is validated against the OpenAPI document by the fixtures'
+contract recorder (see tests/rest_contract.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from nmbrs_demo.rest.app import HANDLERS, Exchange
+from nmbrs_demo.rest.ids import NAMESPACE
+from nmbrs_demo.rest.identity import Grant
+from nmbrs_demo.rest.spec import operation_index
+from tests.rest_contract import ContractRecorder
+from tests.rest_demo_helpers import api_headers
+
+
+def get(server: Any, path: str, token: str | None = None, **params: Any) -> httpx.Response:
+    token = token or server.script_token()
+    return httpx.get(server.base_url + path, headers=api_headers(token), params=params, timeout=30)
+
+
+def token_with(server: Any, *scopes: str) -> str:
+    grant = Grant("t", "c", frozenset(scopes), server.demo.consent_debtors)
+    token: str = server.identity.mint_access(grant, frozenset(scopes), 3600)
+    return token
+
+
+def big_company(server: Any) -> str:
+    rows = get(server, "/api/companies").json()["data"]
+    world = server.world
+    big = world.company(world.big_company_id())
+    return next(r["companyId"] for r in rows if r["name"] == big.Name)
+
+
+# ------------------------------------------------------------------ the contract validator
+
+
+def test_the_contract_recorder_rejects_a_body_outside_the_document(rest_contract: Any) -> None:
+    recorder = ContractRecorder(rest_contract)
+    bad = Exchange(
+        "GET",
+        "/api/companies",
+        "",
+        "x",
+        "http",
+        {},
+        status=401,
+        response_headers={"content-type": "application/json"},
+        response_body=b'{"httpStatus": 401, "code": 40101, "title": "t", "invalid-params": null}',
+    )
+    recorder(bad)
+    assert recorder.violations and "nullable" in recorder.violations[0]
+    recorder.reset()
+    good = Exchange(
+        "GET",
+        "/api/companies",
+        "",
+        "x",
+        "http",
+        {},
+        status=401,
+        response_headers={"content-type": "application/json"},
+        response_body=b'{"httpStatus": 401, "code": 40101, "title": "t"}',
+    )
+    recorder(good)
+    assert not recorder.violations and recorder.checked == 1
+
+
+def test_every_exchange_is_seen_by_the_recorder(rest_demo: Any) -> None:
+    before = rest_demo.contract.checked
+    get(rest_demo, "/api/debtors")
+    get(rest_demo, "/api/companies", token="not-a-token")
+    assert rest_demo.contract.checked == before + 2
+
+
+# ------------------------------------------------------------------ gate
+
+
+@pytest.mark.parametrize(
+    ("reading", "status"),
+    [("gateway-401", 401), ("problem-401", 401), ("problem-403", 403)],
+)
+def test_subscription_key_failure_is_a_reading(
+    rest_demo_factory: Any, reading: str, status: int
+) -> None:
+    server = rest_demo_factory(readings={"subscription-key": reading})
+    token = server.script_token()
+    for headers in ({"Authorization": f"Bearer {token}"}, {**api_headers(token), "X-Subscription-Key": "wrong"}):
+        reply = httpx.get(server.base_url + "/api/companies", headers=headers)
+        assert reply.status_code == status
+        body = reply.json()
+        if reading == "gateway-401":
+            assert "code" not in body and "subscription key" in body["message"]
+        else:
+            assert body["httpStatus"] == status and "invalid-params" not in body
+
+
+def test_missing_and_bad_bearer_tokens(rest_demo: Any) -> None:
+    missing = httpx.get(
+        rest_demo.base_url + "/api/companies",
+        headers={"X-Subscription-Key": api_headers("x")["X-Subscription-Key"]},
+    )
+    assert missing.status_code == 401
+    body = missing.json()
+    assert body["code"] == 40101 and body["type"] == "authenticationError"
+    assert "invalid-params" not in body
+    assert missing.headers["content-type"] == "application/problem+json"
+    bad = get(rest_demo, "/api/companies", token="eyJ.not.valid")
+    assert bad.status_code == 401 and bad.json()["code"] == 40102
+
+
+def test_error_content_type_is_a_reading(rest_demo_factory: Any) -> None:
+    server = rest_demo_factory(readings={"error-content-type": "application/json"})
+    reply = get(server, "/api/companies", token="nope")
+    assert reply.headers["content-type"] == "application/json"
+
+
+def test_no_subscription_answers_40304_everywhere(rest_demo_factory: Any) -> None:
+    server = rest_demo_factory("no-subscription")
+    for path in ("/api/companies", "/api/debtors", "/api/user/info"):
+        reply = get(server, path)
+        assert reply.status_code == 403 and reply.json()["code"] == 40304
+
+
+# ------------------------------------------------------------------ scopes from the document
+
+
+def test_every_served_path_is_an_operation_of_the_document() -> None:
+    index = operation_index()
+    for template in HANDLERS:
+        op = index.by_template("GET", template)
+        assert op.scopes, template
+
+
+@pytest.mark.parametrize("template", sorted(HANDLERS))
+def test_scope_enforcement_follows_the_documents_security(rest_demo: Any, template: str) -> None:
+    op = operation_index().by_template("GET", template)
+    company = big_company(rest_demo)
+    path = template.replace("{companyId}", company)
+    path = path.replace("{debtorId}", str(uuid.uuid4())).replace("{employeeId}", str(uuid.uuid4()))
+    path = path.replace("{payrollRunId}", str(uuid.uuid4())).replace("{taskId}", str(uuid.uuid4()))
+    others = sorted(operation_index().scopes - op.scopes)
+    denied = get(rest_demo, path, token=token_with(rest_demo, *others))
+    assert denied.status_code == 403, (template, denied.text)
+    for scope in sorted(op.scopes):
+        allowed = get(rest_demo, path, token=token_with(rest_demo, scope))
+        assert allowed.status_code != 403, (template, scope, allowed.text)
+
+
+@pytest.mark.parametrize(
+    ("reading", "has_body", "challenge"),
+    [("problem-40303", True, False), ("empty-body", False, False), ("insufficient-scope", False, True)],
+)
+def test_missing_scope_403_is_a_reading(
+    rest_demo_factory: Any, reading: str, has_body: bool, challenge: bool
+) -> None:
+    server = rest_demo_factory(readings={"missing-scope-403": reading})
+    reply = get(server, "/api/debtors", token=token_with(server, "employee.info.read"))
+    assert reply.status_code == 403
+    assert bool(reply.content) is has_body
+    if has_body:
+        assert reply.json()["code"] == 40303
+    header = reply.headers.get("www-authenticate", "")
+    assert ('error="insufficient_scope"' in header) is challenge
+    if challenge:
+        assert "company.info.read" in header
+
+
+def test_debtors_need_a_company_scope_not_a_debtor_scope(rest_demo: Any) -> None:
+    assert get(rest_demo, "/api/debtors", token=token_with(rest_demo, "debtor.info.read")).status_code == 403
+    assert get(rest_demo, "/api/debtors", token=token_with(rest_demo, "company.info")).status_code == 200
+
+
+# ------------------------------------------------------------------ pagination and ids
+
+
+def test_pages_of_the_big_company_follow_next_page_to_the_end(rest_demo: Any) -> None:
+    company = big_company(rest_demo)
+    url: str | None = f"{rest_demo.base_url}/api/companies/{company}/employees?pageSize=100"
+    token = rest_demo.script_token()
+    seen: list[str] = []
+    calls = 0
+    while url:
+        page = httpx.get(url, headers=api_headers(token)).json()
+        calls += 1
+        seen.extend(row["employeeId"] for row in page["data"])
+        url = page["pagination"]["nextPage"]
+    assert calls == 50 and len(seen) == 5000 == len(set(seen))
+    last = get(rest_demo, f"/api/companies/{company}/employees", pageSize=100, pageNumber=50).json()
+    assert last["pagination"]["totalPages"] == 50 and last["pagination"]["previousPage"]
+
+
+def test_page_size_defaults_to_20_and_above_100_is_40033(rest_demo: Any) -> None:
+    company = big_company(rest_demo)
+    first = get(rest_demo, f"/api/companies/{company}/employees").json()
+    assert first["pagination"]["pageSize"] == 20 and len(first["data"]) == 20
+    assert first["pagination"]["totalRecords"] == 5000
+    too_big = get(rest_demo, f"/api/companies/{company}/employees", pageSize=101)
+    assert too_big.status_code == 400
+    body = too_big.json()
+    assert body["code"] == 40033 and body["invalid-params"][0]["name"] == "pageSize"
+
+
+def test_ids_are_uuid5_of_the_soap_ids_or_embedded_by_reading(
+    rest_demo: Any, rest_demo_factory: Any
+) -> None:
+    world = rest_demo.world
+    big = world.big_company_id()
+    company = big_company(rest_demo)
+    assert company == str(uuid.uuid5(NAMESPACE, f"company:{big}"))
+    other = rest_demo_factory(readings={"id-mapping": "embedded"})
+    assert big_company(other).endswith(f"{big:012d}")
+
+
+# ------------------------------------------------------------------ data access
+
+
+def test_restricted_scope_companies_answer_40303_and_unknown_ones_40404(
+    rest_demo: Any, rest_demo_factory: Any
+) -> None:
+    server = rest_demo_factory("restricted-scope")
+    listed = {r["companyId"] for r in get(server, "/api/companies").json()["data"]}
+    blocked = sorted(server.demo.access.blocked_companies)
+    assert blocked
+    for company in blocked:
+        rest_id = str(uuid.uuid5(NAMESPACE, f"company:{company}"))
+        assert rest_id not in listed
+        reply = get(server, f"/api/companies/{rest_id}/employees")
+        assert reply.status_code == 403 and reply.json()["code"] == 40303
+    unknown = get(server, f"/api/companies/{uuid.uuid4()}/period")
+    assert unknown.status_code == 404 and unknown.json()["code"] == 40404
+
+
+def test_companies_of_another_debtor_are_outside_the_consent(rest_demo: Any) -> None:
+    world = rest_demo.world
+    outside = [c.ID for c in world.companies() if c.DebtorId not in rest_demo.demo.consent_debtors]
+    assert outside
+    rest_id = str(uuid.uuid5(NAMESPACE, f"company:{outside[0]}"))
+    assert get(rest_demo, f"/api/companies/{rest_id}/period").json()["code"] == 40303
+
+
+def test_multi_debtor_consent_refuses_companies_but_debtors_work(rest_demo_factory: Any) -> None:
+    server = rest_demo_factory("multi-debtor")
+    refused = get(server, "/api/companies")
+    assert refused.status_code == 403 and refused.json()["code"] == 40306
+    debtors = get(server, "/api/debtors").json()["data"]
+    assert len(debtors) == 2
+    total = 0
+    for debtor in debtors:
+        companies = get(server, f"/api/debtors/{debtor['debtorId']}/companies").json()["data"]
+        assert all(c["debtorId"] == debtor["debtorId"] for c in companies)
+        total += len(companies)
+    assert total == 6
+    merged = rest_demo_factory("multi-debtor", readings={"multi-debtor-companies": "merged"})
+    assert len(get(merged, "/api/companies").json()["data"]) == 6
+
+
+def test_unknown_employee_is_an_empty_page_not_a_404(rest_demo: Any) -> None:
+    reply = get(rest_demo, f"/api/employees/{uuid.uuid4()}")
+    assert reply.status_code == 200 and reply.json()["data"] == []
