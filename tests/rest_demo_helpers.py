@@ -90,7 +90,9 @@ class Login:
         assert page.status_code == 200, page.text
         found = re.search(r'name="request_id" value="([^"]+)"', page.text)
         assert found is not None
-        ticked = scopes if scopes is not None else re.findall(r'name="scope" value="([^"]+)"', page.text)
+        ticked = (
+            scopes if scopes is not None else re.findall(r'name="scope" value="([^"]+)"', page.text)
+        )
         reply = self.http.post(
             self.server.identity_url + "/connect/consent",
             data={"request_id": found.group(1), "scope": ticked, "decision": decision},

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from nmbrs_demo.rest.app import HANDLERS, Exchange
-from nmbrs_demo.rest.ids import NAMESPACE
 from nmbrs_demo.rest.identity import Grant
+from nmbrs_demo.rest.ids import NAMESPACE
 from nmbrs_demo.rest.spec import operation_index
 from tests.rest_contract import ContractRecorder
 from tests.rest_demo_helpers import api_headers
@@ -91,7 +91,10 @@ def test_subscription_key_failure_is_a_reading(
 ) -> None:
     server = rest_demo_factory(readings={"subscription-key": reading})
     token = server.script_token()
-    for headers in ({"Authorization": f"Bearer {token}"}, {**api_headers(token), "X-Subscription-Key": "wrong"}):
+    for headers in (
+        {"Authorization": f"Bearer {token}"},
+        {**api_headers(token), "X-Subscription-Key": "wrong"},
+    ):
         reply = httpx.get(server.base_url + "/api/companies", headers=headers)
         assert reply.status_code == status
         body = reply.json()
@@ -155,7 +158,11 @@ def test_scope_enforcement_follows_the_documents_security(rest_demo: Any, templa
 
 @pytest.mark.parametrize(
     ("reading", "has_body", "challenge"),
-    [("problem-40303", True, False), ("empty-body", False, False), ("insufficient-scope", False, True)],
+    [
+        ("problem-40303", True, False),
+        ("empty-body", False, False),
+        ("insufficient-scope", False, True),
+    ],
 )
 def test_missing_scope_403_is_a_reading(
     rest_demo_factory: Any, reading: str, has_body: bool, challenge: bool
@@ -173,8 +180,14 @@ def test_missing_scope_403_is_a_reading(
 
 
 def test_debtors_need_a_company_scope_not_a_debtor_scope(rest_demo: Any) -> None:
-    assert get(rest_demo, "/api/debtors", token=token_with(rest_demo, "debtor.info.read")).status_code == 403
-    assert get(rest_demo, "/api/debtors", token=token_with(rest_demo, "company.info")).status_code == 200
+    assert (
+        get(rest_demo, "/api/debtors", token=token_with(rest_demo, "debtor.info.read")).status_code
+        == 403
+    )
+    assert (
+        get(rest_demo, "/api/debtors", token=token_with(rest_demo, "company.info")).status_code
+        == 200
+    )
 
 
 # ------------------------------------------------------------------ pagination and ids

@@ -158,7 +158,9 @@ def test_revoking_the_refresh_token_ends_the_grant(rest_demo: Any) -> None:
     )
     assert reply.status_code == 200
     assert _companies(rest_demo, tokens["access_token"]).status_code == 401
-    refreshed = login.token({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    refreshed = login.token(
+        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    )
     assert refreshed.json()["error"] == "invalid_grant"
 
 

@@ -256,12 +256,12 @@ class Views:
     def department(self, rec: Any) -> Row:
         dept = self.world.department(rec.id)
         assert dept is not None
-        return self._org(Kind.DEPARTMENT, dept.Id, int(dept.Code or 0), dept.Description or "")
+        return self._org(Kind.DEPARTMENT, int(dept.Id), int(dept.Code or 0), dept.Description or "")
 
     def function(self, rec: Any) -> Row:
         func = self.world.function(rec.id)
         assert func is not None
-        return self._org(Kind.FUNCTION, func.Id, int(func.Code or 0), func.Description or "")
+        return self._org(Kind.FUNCTION, int(func.Id), int(func.Code or 0), func.Description or "")
 
     def employee(self, employee_id: int) -> Row | None:
         company_id = self.world.company_of_employee(employee_id)
