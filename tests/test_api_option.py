@@ -62,7 +62,6 @@ def test_open_backend_gives_soap_and_refuses_rest_until_it_exists() -> None:
         ["tui", "--demo", "--api", "rest"],
         ["runs", "--demo", "--api", "rest", "--company", "1"],
         ["check", "--demo", "--api", "rest"],
-        ["demo-server", "--api", "rest"],
     ],
 )
 def test_api_rest_is_one_clear_line_and_exit_64(

@@ -277,3 +277,92 @@ def test_multi_debtor_consent_refuses_companies_but_debtors_work(rest_demo_facto
 def test_unknown_employee_is_an_empty_page_not_a_404(rest_demo: Any) -> None:
     reply = get(rest_demo, f"/api/employees/{uuid.uuid4()}")
     assert reply.status_code == 200 and reply.json()["data"] == []
+
+
+# ------------------------------------------------------------------ demo-server --api rest
+
+
+def test_demo_server_prints_shell_lines_that_work(tmp_path: Any) -> None:
+    import os
+    import shlex
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NMBRS_")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "demo-server",
+            "--api",
+            "rest",
+            "--scenario",
+            "missing-scopes",
+            "--reading",
+            "retry-after=seconds",
+        ],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        values: dict[str, str] = {}
+        lines: list[str] = []
+        for _ in range(20):
+            line = proc.stdout.readline()
+            lines.append(line)
+            if line.startswith("# Press Ctrl-C"):
+                break
+        for line in lines:
+            assert line.startswith("#") or "=" in line, line
+            if not line.startswith("#"):
+                name, _, value = line.strip().partition("=")
+                values[name] = shlex.split(value)[0]
+        assert "# readings: retry-after=seconds" in "".join(lines)
+        assert set(values) == {
+            "NMBRS_REST_BASE_URL",
+            "NMBRS_REST_TOKEN",
+            "NMBRS_SUBSCRIPTION_KEY",
+            "NMBRS_REST_IDENTITY_URL",
+            "NMBRS_REST_CLIENT_ID",
+            "NMBRS_REST_CLIENT_SECRET",
+        }
+        headers = {
+            "Authorization": f"Bearer {values['NMBRS_REST_TOKEN']}",
+            "X-Subscription-Key": values["NMBRS_SUBSCRIPTION_KEY"],
+        }
+        base = values["NMBRS_REST_BASE_URL"]
+        assert httpx.get(base + "/api/debtors", headers=headers).status_code == 200
+        discovery = httpx.get(
+            values["NMBRS_REST_IDENTITY_URL"] + "/.well-known/openid-configuration"
+        )
+        assert discovery.json()["token_endpoint"].startswith(values["NMBRS_REST_IDENTITY_URL"])
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_demo_server_rejects_an_unknown_reading() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "demo-server", "--api", "rest", "--reading", "nope=1"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 64
+    assert "Unknown reading 'nope'" in proc.stderr

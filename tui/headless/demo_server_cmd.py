@@ -53,12 +53,6 @@ def add_parser(sub: Any) -> None:
         "--latency-ms", type=int, default=None, help="extra latency per call in milliseconds"
     )
     parser.add_argument(
-        "--api",
-        choices=("soap", "rest"),
-        default="soap",
-        help="which Nmbrs API the demo serves (default soap)",
-    )
-    parser.add_argument(
         "--log-calls",
         action="store_true",
         help="print one line per call (operation, status, ms) to stderr",
@@ -70,10 +64,6 @@ def run(args: argparse.Namespace) -> int:
     from nmbrs_demo.readings import parse_reading_args
     from nmbrs_demo.scenarios import builtin_names, load_scenario
 
-    if args.api != "soap":
-        raise ConfigError(
-            "the REST demo server is not available in this version yet; use --api soap"
-        )
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, got {args.port}.")
     if args.latency_ms is not None and args.latency_ms < 0:
