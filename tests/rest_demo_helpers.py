@@ -20,6 +20,8 @@ from nmbrs_client.demo_identity import (
 )
 
 REDIRECT = DEMO_REST_REDIRECT_URIS[0]
+# Generous: the shared 2-core machine can be slow; no test measures time with it.
+HTTP = httpx.Client(timeout=60)
 
 
 @dataclass
@@ -64,7 +66,7 @@ class Login:
 
     def __post_init__(self) -> None:
         self.verifier, self.challenge = pkce_pair()
-        self.http = httpx.Client(timeout=10)
+        self.http = httpx.Client(timeout=60)
 
     def authorize_params(self, **extra: str) -> dict[str, str]:
         params = {

@@ -17,12 +17,12 @@ from nmbrs_demo.rest.identity import Grant
 from nmbrs_demo.rest.ids import NAMESPACE
 from nmbrs_demo.rest.spec import operation_index
 from tests.rest_contract import ContractRecorder
-from tests.rest_demo_helpers import api_headers
+from tests.rest_demo_helpers import HTTP, api_headers
 
 
 def get(server: Any, path: str, token: str | None = None, **params: Any) -> httpx.Response:
     token = token or server.script_token()
-    return httpx.get(server.base_url + path, headers=api_headers(token), params=params, timeout=30)
+    return HTTP.get(server.base_url + path, headers=api_headers(token), params=params)
 
 
 def token_with(server: Any, *scopes: str) -> str:
@@ -95,7 +95,7 @@ def test_subscription_key_failure_is_a_reading(
         {"Authorization": f"Bearer {token}"},
         {**api_headers(token), "X-Subscription-Key": "wrong"},
     ):
-        reply = httpx.get(server.base_url + "/api/companies", headers=headers)
+        reply = HTTP.get(server.base_url + "/api/companies", headers=headers)
         assert reply.status_code == status
         body = reply.json()
         if reading == "gateway-401":
@@ -105,7 +105,7 @@ def test_subscription_key_failure_is_a_reading(
 
 
 def test_missing_and_bad_bearer_tokens(rest_demo: Any) -> None:
-    missing = httpx.get(
+    missing = HTTP.get(
         rest_demo.base_url + "/api/companies",
         headers={"X-Subscription-Key": api_headers("x")["X-Subscription-Key"]},
     )
@@ -200,7 +200,7 @@ def test_pages_of_the_big_company_follow_next_page_to_the_end(rest_demo: Any) ->
     seen: list[str] = []
     calls = 0
     while url:
-        page = httpx.get(url, headers=api_headers(token)).json()
+        page = HTTP.get(url, headers=api_headers(token)).json()
         calls += 1
         seen.extend(row["employeeId"] for row in page["data"])
         url = page["pagination"]["nextPage"]
@@ -339,8 +339,8 @@ def test_demo_server_prints_shell_lines_that_work(tmp_path: Any) -> None:
             "X-Subscription-Key": values["NMBRS_SUBSCRIPTION_KEY"],
         }
         base = values["NMBRS_REST_BASE_URL"]
-        assert httpx.get(base + "/api/debtors", headers=headers).status_code == 200
-        discovery = httpx.get(
+        assert HTTP.get(base + "/api/debtors", headers=headers).status_code == 200
+        discovery = HTTP.get(
             values["NMBRS_REST_IDENTITY_URL"] + "/.well-known/openid-configuration"
         )
         assert discovery.json()["token_endpoint"].startswith(values["NMBRS_REST_IDENTITY_URL"])

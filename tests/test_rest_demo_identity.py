@@ -15,15 +15,15 @@ from nmbrs_client.demo_identity import (
     DEMO_REST_SUBSCRIPTION_KEY,
 )
 from nmbrs_demo.rest.identity import ACCESS_LIFETIME_S, CODE_LIFETIME_S, REFRESH_IDLE_S
-from tests.rest_demo_helpers import FakeClock, Login, api_headers, basic
+from tests.rest_demo_helpers import HTTP, FakeClock, Login, api_headers, basic
 
 
 def _companies(server: Any, token: str) -> httpx.Response:
-    return httpx.get(server.base_url + "/api/companies", headers=api_headers(token))
+    return HTTP.get(server.base_url + "/api/companies", headers=api_headers(token))
 
 
 def test_discovery_lists_the_endpoints_pkce_and_the_documents_scopes(rest_demo: Any) -> None:
-    doc = httpx.get(rest_demo.identity_url + "/.well-known/openid-configuration").json()
+    doc = HTTP.get(rest_demo.identity_url + "/.well-known/openid-configuration").json()
     base = rest_demo.identity_url
     assert doc["authorization_endpoint"] == base + "/connect/authorize"
     assert doc["token_endpoint"] == base + "/connect/token"
@@ -54,7 +54,7 @@ def test_code_flow_with_pkce_grants_what_the_consent_kept(rest_demo: Any) -> Non
     assert _companies(rest_demo, answer["access_token"]).status_code == 200
     # employee.info.read was unticked on the consent page: the API enforces that.
     company = _companies(rest_demo, answer["access_token"]).json()["data"][0]["companyId"]
-    denied = httpx.get(
+    denied = HTTP.get(
         f"{rest_demo.base_url}/api/companies/{company}/employees",
         headers=api_headers(answer["access_token"]),
     )
@@ -120,7 +120,7 @@ def test_basic_auth_needs_percent_encoding_and_post_auth_works(rest_demo: Any) -
     )
     assert reply.status_code == 401 and reply.json()["error"] == "invalid_client"
     # The same code (not spent: client authentication failed first) with the secret in the form.
-    posted = httpx.post(
+    posted = HTTP.post(
         rest_demo.identity_url + "/connect/token",
         data={
             "grant_type": "authorization_code",
@@ -151,7 +151,7 @@ def test_refresh_tokens_rotate_and_a_spent_one_is_invalid_grant(rest_demo: Any) 
 def test_revoking_the_refresh_token_ends_the_grant(rest_demo: Any) -> None:
     login = Login(rest_demo)
     tokens = login.tokens()
-    reply = httpx.post(
+    reply = HTTP.post(
         rest_demo.identity_url + "/connect/revocation",
         data={"token": tokens["refresh_token"], "token_type_hint": "refresh_token"},
         headers={"Authorization": basic()},
@@ -222,7 +222,7 @@ def test_token_claims_and_introspection_are_readings(rest_demo_factory: Any) -> 
     strict = rest_demo_factory()
     token = Login(strict).tokens()["access_token"]
     assert "scope" not in claims(token) and "exp" in claims(token)
-    refused = httpx.post(
+    refused = HTTP.post(
         strict.identity_url + "/connect/introspect",
         data={"token": token},
         headers={"Authorization": basic()},
@@ -232,7 +232,7 @@ def test_token_claims_and_introspection_are_readings(rest_demo_factory: Any) -> 
     loose = rest_demo_factory(readings={"token-claims": "scopes", "introspection": "allowed"})
     token = Login(loose).tokens()["access_token"]
     assert "company.info.read" in claims(token)["scope"]
-    answer = httpx.post(
+    answer = HTTP.post(
         loose.identity_url + "/connect/introspect",
         data={"token": token},
         headers={"Authorization": basic()},

@@ -42,12 +42,11 @@ from nmbrs_demo import DEMO_SEED
 from nmbrs_demo.data import DemoWorld
 from nmbrs_demo.handlers import resolve_access
 from nmbrs_demo.periods import periods_in_year
-from nmbrs_demo.readings import Readings
 from nmbrs_demo.rest import problems
 from nmbrs_demo.rest.identity import AccessToken, IdentityService, OAuthError
 from nmbrs_demo.rest.ids import NAMESPACE, IdMap, Kind
 from nmbrs_demo.rest.problems import Problem
-from nmbrs_demo.rest.readings import R
+from nmbrs_demo.rest.readings import R, Readings
 from nmbrs_demo.rest.spec import SpecOperation, operation_index
 from nmbrs_demo.rest.views import Row, Views
 from nmbrs_demo.scenarios import Scenario
@@ -150,6 +149,22 @@ class Call:
         return None
 
 
+_VIEWS: dict[tuple[int, bool, bool], Views] = {}
+_VIEWS_LOCK = threading.Lock()
+
+
+def shared_views(world: DemoWorld, *, embedded: bool, sorted_history: bool) -> Views:
+    """Views (and their id map) are read-only and deterministic: servers of one world share
+    them, so the 5,000-employee company's rows are built once per process, not per server."""
+    key = (id(world), embedded, sorted_history)
+    with _VIEWS_LOCK:
+        found = _VIEWS.get(key)
+        if found is None or found.world is not world:
+            found = Views(world, IdMap(embedded=embedded), sorted_history=sorted_history)
+            _VIEWS[key] = found
+    return found
+
+
 class RestDemo:
     """State of one REST demo server: world, scenario, readings, identity, tasks, counters."""
 
@@ -174,10 +189,12 @@ class RestDemo:
                 f"Scenario {scenario.name!r} withholds unknown scope(s): {', '.join(unknown)}.",
                 hint="Scope names are those of the OpenAPI document, e.g. document.read.",
             )
-        self.ids = IdMap(embedded=readings[R.ID_MAPPING] == "embedded")
-        self.views = Views(
-            world, self.ids, sorted_history=readings[R.HISTORY_ORDER] == "chronological"
+        self.views = shared_views(
+            world,
+            embedded=readings[R.ID_MAPPING] == "embedded",
+            sorted_history=readings[R.HISTORY_ORDER] == "chronological",
         )
+        self.ids = self.views.ids
         self.access = resolve_access(scenario, world)
         if scenario.consent == "all-debtors":
             debtors = [d.Id for d in world.debtors()]

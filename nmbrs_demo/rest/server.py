@@ -20,9 +20,8 @@ from typing import Any
 import uvicorn
 
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY
-from nmbrs_demo.readings import Api, Readings
-from nmbrs_demo.rest import readings as _rest_readings  # noqa: F401 - registers the readings
 from nmbrs_demo.rest.app import IDENTITY_PREFIX, Observer, RestDemo, build_app
+from nmbrs_demo.rest.readings import Api, Readings
 from nmbrs_demo.scenarios import Scenario, load_scenario
 
 START_TIMEOUT_S = 15.0

@@ -61,7 +61,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nmbrs_demo.readings import parse_reading_args
+    from nmbrs_demo.rest.readings import parse_reading_args
     from nmbrs_demo.scenarios import builtin_names, load_scenario
 
     if not 0 <= args.port <= 65535:
