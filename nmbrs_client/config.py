@@ -150,6 +150,8 @@ class RequirementProfileConfig(BaseModel):
     title: str
     description: str = ""
     operations: list[str] = Field(default_factory=list)
+    # REST operations needed beyond the replacements of ``operations`` (names of RestOp).
+    rest_operations: list[str] | None = None
 
 
 class AppConfig(BaseModel):

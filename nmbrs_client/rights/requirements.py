@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.operations import (
@@ -26,6 +26,9 @@ from nmbrs_client.operations import (
     UnknownOperationError,
     resolve,
 )
+
+if TYPE_CHECKING:
+    from nmbrs_client.rights.rest_requirements import RestRequirement
 
 DEFAULT_PROFILE = "integration"
 
@@ -64,6 +67,9 @@ class RequirementProfile:
     description: str
     operations: tuple[Operation, ...]
     source: str = "built-in"
+    # REST operations the profile needs beyond the replacements of its SOAP operations
+    # (``rest_operations = [...]`` in TOML, names as in ``nmbrs_client.rest.operations.RestOp``).
+    rest_operations: tuple[str, ...] = ()
 
     @property
     def qualified_names(self) -> list[str]:
@@ -81,14 +87,26 @@ class RequirementProfile:
                 groups.append((service, ops))
         return groups
 
+    def rest(self) -> RestRequirement:
+        """The REST form: the REST calls replacing each operation and the scopes to consent to."""
+        from nmbrs_client.rest.operations import RestOp
+        from nmbrs_client.rights.rest_requirements import rest_form
+
+        return rest_form(
+            self.name, self.qualified_names, tuple(RestOp(n) for n in self.rest_operations)
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "title": self.title,
             "description": self.description,
             "source": self.source,
             "operations": self.qualified_names,
         }
+        if self.rest_operations:
+            data["rest_operations"] = list(self.rest_operations)
+        return data
 
 
 def resolve_operations(names: Iterable[str], where: str) -> tuple[Operation, ...]:
@@ -144,11 +162,11 @@ BUILTIN_PROFILES: dict[str, RequirementProfile] = _builtin()
 def profile_from_mapping(name: str, data: Mapping[str, Any], source: str) -> RequirementProfile:
     """Build a profile from a TOML table ``{title, description, operations}``."""
     where = f"{source}: requirements '{name}'"
-    unknown = sorted(set(data) - {"name", "title", "description", "operations"})
+    unknown = sorted(set(data) - {"name", "title", "description", "operations", "rest_operations"})
     if unknown:
         raise RequirementsError(
             f"{where}: unknown key(s) {', '.join(unknown)} "
-            "(allowed: title, description, operations)"
+            "(allowed: title, description, operations, rest_operations)"
         )
     operations = data.get("operations")
     if not isinstance(operations, list) or not operations:
@@ -165,7 +183,30 @@ def profile_from_mapping(name: str, data: Mapping[str, Any], source: str) -> Req
         description=description,
         operations=resolve_operations(operations, where),
         source=source,
+        rest_operations=_rest_operation_names(data.get("rest_operations"), where),
     )
+
+
+def _rest_operation_names(raw: object, where: str) -> tuple[str, ...]:
+    """Validate ``rest_operations``: names of the REST allowlist, without duplicates."""
+    if raw is None:
+        return ()
+    from nmbrs_client.rest.operations import RestOp
+
+    known = {op.value.lower(): op.value for op in RestOp}
+    if not isinstance(raw, list):
+        raise RequirementsError(f"{where}: 'rest_operations' must be a list of REST names")
+    names: list[str] = []
+    for item in raw:
+        name = known.get(item.strip().lower()) if isinstance(item, str) else None
+        if name is None:
+            raise RequirementsError(
+                f"{where}: unknown REST operation {item!r}",
+                hint="Known REST operations: " + ", ".join(op.value for op in RestOp),
+            )
+        if name not in names:
+            names.append(name)
+    return tuple(names)
 
 
 def load_profile_file(path: Path) -> dict[str, RequirementProfile]:

@@ -32,6 +32,31 @@ SERVICE_NAMES = {
         Service.DEBTOR: "Debtor service (debiteuren)",
     },
 }
+# The consent screen is where a REST customer says yes (nmbrs-rest-v1.md §4: only a client login
+# or a company login may consent, never an accountant master login).
+REST_CONSENT = {
+    "en": "In Nmbrs the customer consents to these scopes when the integration asks for access "
+    "(with a client login or a company login, not an accountant login). Consent cannot be "
+    "widened later: a missing scope means consenting again with the whole list.",
+    "nl": "De klant geeft in Nmbrs toestemming voor deze scopes wanneer de koppeling om toegang "
+    "vraagt (met een klantlogin of bedrijfslogin, niet met een accountantslogin). Een "
+    "toestemming kan later niet worden uitgebreid: ontbreekt er een scope, dan moet opnieuw "
+    "toestemming worden gegeven voor de hele lijst.",
+}
+REST_LABELS = {
+    "en": {
+        "scopes": "Scopes to consent to",
+        "calls": "REST calls per operation",
+        "none": "no REST equivalent",
+        "any": "any of",
+    },
+    "nl": {
+        "scopes": "Scopes waarvoor toestemming nodig is",
+        "calls": "REST-aanroepen per API-call",
+        "none": "geen REST-equivalent",
+        "any": "een van",
+    },
+}
 LABELS = {
     "en": {"source": "Source", "operations": "operations", "none": "no profiles"},
     "nl": {"source": "Bron", "operations": "API-calls", "none": "geen profielen"},
@@ -55,6 +80,12 @@ def add_parser(sub: Any) -> None:
     show.add_argument("name", help="profile name or TOML file")
     show.add_argument("--lang", choices=("en", "nl"), default="en")
     show.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    show.add_argument(
+        "--api",
+        choices=("soap", "rest"),
+        default="soap",
+        help="soap: operations to tick in the API template; rest: scopes to consent to",
+    )
     parser.set_defaults(handler=run)
     for child in (parser, *actions.choices.values()):
         child.set_defaults(handler=run)
@@ -84,6 +115,51 @@ def render_profile(profile: Any, lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_rest_profile(profile: Any, lang: str = "en") -> str:
+    """The REST form: the scope list to consent to, then which REST calls replace what."""
+    from nmbrs_client.rights.rest_requirements import GAP_TEXT, Equivalence
+
+    labels = REST_LABELS[lang]
+    rest = profile.rest()
+    lines = [f"{profile.name}: {profile.title}", ""]
+    lines.append(REST_CONSENT[lang])
+    lines.append("")
+    lines.append(f"{labels['scopes']}:")
+    lines.extend(f"  [ ] {scope}" for scope in rest.scopes)
+    lines.append("")
+    lines.append(f"{labels['calls']}:")
+    for item in rest.replacements:
+        lines.append(f"  {item.soap_operation}")
+        if item.equivalence is Equivalence.NONE:
+            lines.append(f"    – {labels['none']}")
+        for op in item.operations:
+            lines.append(f"    GET {op.path}  ({labels['any']} {', '.join(op.scopes)})")
+        lines.extend(f"    ! {GAP_TEXT[lang][gap]}" for gap in item.gaps)
+    return "\n".join(lines) + "\n"
+
+
+def rest_profile_dict(profile: Any) -> dict[str, Any]:
+    rest = profile.rest()
+    return {
+        "name": profile.name,
+        "api": "rest",
+        "scopes": list(rest.scopes),
+        "replacements": [
+            {
+                "soap_operation": item.soap_operation,
+                "equivalence": item.equivalence.value,
+                "rest_operations": [
+                    {"name": op.name.value, "path": op.path, "scopes": list(op.scopes)}
+                    for op in item.operations
+                ],
+                "gaps": [gap.value for gap in item.gaps],
+            }
+            for item in rest.replacements
+        ],
+        "extra_rest_operations": [op.value for op in rest.extra_operations],
+    }
+
+
 def render_list(profiles: dict[str, Any], lang: str = "en") -> str:
     if not profiles:
         return LABELS[lang]["none"] + "\n"
@@ -105,8 +181,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render_list(available_profiles(config)))
         return 0
     profile = find_profile(args.name, config)  # ConfigError → 64 in tui.cli
+    rest = getattr(args, "api", "soap") == "rest"
     if args.format == "json":
-        sys.stdout.write(json.dumps(profile.to_dict(), indent=2) + "\n")
+        data = rest_profile_dict(profile) if rest else profile.to_dict()
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    elif rest:
+        sys.stdout.write(render_rest_profile(profile, args.lang))
     else:
         sys.stdout.write(render_profile(profile, args.lang))
     return 0
