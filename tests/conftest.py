@@ -11,6 +11,27 @@ import pytest
 
 from nmbrs_demo.scenarios import Scenario
 from nmbrs_demo.server import DemoServer, start_demo_server
+from tests.reference_wsdl import SKIP_REASON
+
+# Where the tests find reference data outside the repository: kept, unlike other NMBRS_* vars.
+TEST_DATA = ("NMBRS_REFERENCE_WSDL_DIR", "NMBRS_SHARED_DIR")
+_unexpected_skips: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Only missing reference data may skip a test; anything else would hide a failure."""
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if SKIP_REASON not in reason:
+            _unexpected_skips.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _unexpected_skips:
+        print("\nskipped without missing reference data (not allowed):")
+        for line in _unexpected_skips:
+            print("  " + line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -18,11 +39,11 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     """Never read or write the developer's own configuration, data or cache.
 
     XDG directories point at a private temporary folder and every ``NMBRS_*`` variable is
-    removed for the whole session (restored afterwards).
+    removed for the whole session (restored afterwards), except the ``TEST_DATA`` ones.
     """
     root = tmp_path_factory.mktemp("xdg")
     saved = dict(os.environ)
-    for key in [k for k in os.environ if k.upper().startswith("NMBRS_")]:
+    for key in [k for k in os.environ if k.upper().startswith("NMBRS_") and k not in TEST_DATA]:
         del os.environ[key]
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         folder = root / name.lower()

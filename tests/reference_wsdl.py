@@ -1,7 +1,7 @@
 """Nmbrs' own (v2.1) WSDLs rewritten to v3, for tests that need an independent strict client.
 
-The reference files in ``../shared/reference/nmbrs-wsdl/`` (beside the project's folder, or
-where ``NMBRS_REFERENCE_WSDL_DIR`` points) are real Nmbrs WSDLs from 2016 and
+The reference files (in the folder ``NMBRS_REFERENCE_WSDL_DIR`` names; ``.ci/run`` points it at
+``../shared/reference/nmbrs-wsdl``) are real Nmbrs WSDLs from 2016 and
 March 2020. v3 kept their types and changed the namespace/SOAPAction prefix and the header;
 applying exactly those changes gives the best available stand-in for the live v3 WSDLs.
 They are read at run time and never copied into the project.
@@ -20,35 +20,14 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import zeep
 from lxml import etree
-
-
-def _reference_dir() -> Path:
-    """The first folder that holds the reference WSDLs; a clear error when there is none."""
-    import os
-
-    project = Path(__file__).resolve().parents[1]
-    candidates = [Path(p) for p in (os.environ.get("NMBRS_REFERENCE_WSDL_DIR"),) if p]
-    candidates += [
-        project.parent / "shared" / "reference" / "nmbrs-wsdl",
-        Path("/work/shared/reference/nmbrs-wsdl"),
-    ]
-    for folder in candidates:
-        if (folder / "EmployeeService.v2.1.2020-03.wsdl").is_file():
-            return folder
-    raise FileNotFoundError(
-        "the reference Nmbrs WSDLs were not found in "
-        + ", ".join(map(str, candidates))
-        + "; set NMBRS_REFERENCE_WSDL_DIR to their folder"
-    )
-
-
-REFERENCE_DIR = _reference_dir()
 
 # The newest available snapshot of each service.
 REFERENCE_FILES: dict[str, str] = {
@@ -56,6 +35,35 @@ REFERENCE_FILES: dict[str, str] = {
     "CompanyService": "CompanyService.v2.1.2020-03.wsdl",
     "EmployeeService": "EmployeeService.v2.1.2020-03.wsdl",
 }
+
+ENV_VAR = "NMBRS_REFERENCE_WSDL_DIR"
+SKIP_REASON = (
+    f"needs Nmbrs' reference WSDLs: set {ENV_VAR} to shared/reference/nmbrs-wsdl (.ci/run does)"
+)
+
+
+def reference_dir() -> Path | None:
+    """The folder ``NMBRS_REFERENCE_WSDL_DIR`` names; None when it is not set.
+
+    Set but wrong is an error, not a skip: whoever set it meant these tests to run.
+    """
+    value = os.environ.get(ENV_VAR)
+    if not value:
+        return None
+    folder = Path(value)
+    missing = [name for name in REFERENCE_FILES.values() if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{ENV_VAR}={value} does not hold {', '.join(missing)}")
+    return folder
+
+
+def needs_reference() -> Path:
+    """The reference folder, or skip the calling test (one line saying how to run it)."""
+    folder = reference_dir()
+    if folder is None:
+        pytest.skip(SKIP_REASON)
+    return folder
+
 
 XS = "http://www.w3.org/2001/XMLSchema"
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
@@ -67,7 +75,7 @@ NEW_SEGMENT = b"/soap/v3/"
 
 
 def reference_path(service: str) -> Path:
-    return REFERENCE_DIR / REFERENCE_FILES[service]
+    return needs_reference() / REFERENCE_FILES[service]
 
 
 def _xs(local: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -315,16 +313,3 @@ def test_call_log_notifies_subscribers_without_payload_or_token(demo_server: Dem
     record = seen[0]
     assert record.company_id == cid and record.outcome == "ok" and record.duration_ms > 0
     assert "demo-token" not in repr(record)
-
-
-def test_nmbrs_client_never_imports_textual() -> None:
-    code = (
-        "import sys, nmbrs_client, nmbrs_client.client, nmbrs_client.config, "
-        "nmbrs_demo.server, nmbrs_client.rights; "
-        "import pkgutil, importlib\n"
-        "for m in pkgutil.walk_packages(nmbrs_client.__path__, 'nmbrs_client.'):\n"
-        "    importlib.import_module(m.name)\n"
-        "print('textual' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False", out.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -333,23 +332,18 @@ def test_run_employees_are_those_employed_in_the_period(world: DemoWorld, mid_co
 # ------------------------------------------------------------------ sizes
 
 
-def test_big_company_has_5000_employees_and_generates_fast() -> None:
+def test_big_company_has_5000_employees() -> None:
     fresh = DemoWorld()
     big = fresh.big_company_id()
-    started = time.perf_counter()
     employees = fresh.employees(big)
-    elapsed = time.perf_counter() - started
     assert len(employees) == BIG_COMPANY_SIZE
     assert len({e.Id for e in employees}) == BIG_COMPANY_SIZE
-    assert elapsed < 3.0, f"generating 5,000 employees took {elapsed:.2f}s"
     assert fresh.company_of_employee(employees[-1].Id) == big
 
 
 def test_large_accountant_world() -> None:
-    started = time.perf_counter()
     large = DemoWorld(size="large-accountant")
     companies = large.companies()
-    assert time.perf_counter() - started < 1.0
     debtors = large.debtors()
     assert len(debtors) == 40 and len(companies) == 250
     assert {c.DebtorId for c in companies} == {d.Id for d in debtors}

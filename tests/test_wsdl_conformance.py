@@ -9,7 +9,6 @@ values, through extensions) equal those of the real Nmbrs WSDLs, namespaces mapp
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -271,15 +270,11 @@ def _op_id(op: Operation) -> str:
 def test_bundled_wsdl_loads_and_is_small(service: Service) -> None:
     path = wsdl_path(service)
     assert path.is_file() and path.parent.name == "wsdl"
-    start = time.perf_counter()
-    client = zeep.Client(str(path))
-    elapsed = time.perf_counter() - start
+    client = zeep.Client(str(path))  # its build time: bench/client_build.py
     ports = client.wsdl.services[service.value].ports
     assert set(ports) == {f"{service.value}Soap", f"{service.value}Soap12"}
     for port in ports.values():
         assert port.binding_options["address"] == f"https://api.nmbrs.nl/soap/v3/{service.path}"
-    # The point of trimming: far below the ~0.4 s the full Nmbrs WSDL costs.
-    assert elapsed < 0.3, f"{service} took {elapsed:.3f} s to load"
 
 
 @pytest.mark.parametrize("service", list(Service), ids=str)

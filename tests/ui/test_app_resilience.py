@@ -12,7 +12,6 @@ fails (HTML 500 page, truncated XML, reset, timeout …) until the test heals it
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -447,7 +446,6 @@ async def _switches_quickly(pilot: Pilot[object], app: NmbrsApp, keys: list[str]
 
     by_key = {p.key: p.id for p in PANES}
     for key in keys:
-        started = time.perf_counter()
         await pilot.press(key)
         await wait_for(
             pilot,
@@ -458,7 +456,6 @@ async def _switches_quickly(pilot: Pilot[object], app: NmbrsApp, keys: list[str]
             1.0,  # type: ignore[attr-defined]
             f"pane {key}",
         )
-        assert time.perf_counter() - started < 1.0
 
 
 async def _retry_until(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from nmbrs_demo.server import DemoServer
@@ -142,9 +141,8 @@ async def test_five_thousand_employees_load_and_filter(
         assert target.Id in {row.key for row in table.visible_rows}
         assert all(needle in row.search for row in table.visible_rows)
         assert counts == sorted(counts, reverse=True) and counts[-1] < 5000
-        started = time.perf_counter()
         table.set_filter("zz-no-such-name")
-        assert time.perf_counter() - started < 0.2 and table.row_count == 0
+        assert table.row_count == 0
         await pilot.press("escape")
         assert table.row_count == 5000 and not table.filter_text
         # Active/all toggle.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -49,10 +48,8 @@ async def test_only_visible_rows_render_and_navigation_works(tmp_path: Path) -> 
     app = _PanelApp(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.query_one(TablePanel).table
-        started = time.perf_counter()
-        table.set_rows(_rows(5000))
+        table.set_rows(_rows(5000))  # timed in bench/big_company.py, not here
         await pilot.pause()
-        assert time.perf_counter() - started < 2.0  # measured ≈ 0.09 s; generous for CI
         assert table.virtual_size.height == 5001  # header + rows, nothing else built
         table.focus()
         await pilot.press("G")
@@ -74,12 +71,11 @@ async def test_filter_sort_and_masked_columns(tmp_path: Path) -> None:
         panel = app.query_one(TablePanel)
         table = panel.table
         table.set_rows(_rows(5000))
-        worst = 0.0
+        counts = []
         for text in ("p", "pe", "person 0", "person 04", "person 049"):
-            started = time.perf_counter()
-            table.set_filter(text)
-            worst = max(worst, time.perf_counter() - started)
-        assert table.row_count == 100 and worst < 0.05
+            table.set_filter(text)  # per-keystroke cost: bench/big_company.py
+            counts.append(table.row_count)
+        assert counts == [5000, 5000, 5000, 1000, 100]
         # A masked column is neither shown nor searchable until revealed.
         table.set_filter("100004990")
         assert table.row_count == 0
