@@ -40,17 +40,32 @@ def test_no_one_second_window_exceeds_the_cap() -> None:
     assert 7.0 <= clock.now < 9.0  # 1000 calls at 120 per second
 
 
+class SteppingClock:
+    """Time moves a millisecond per reading; each thread remembers the reading it got."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.lock = threading.Lock()
+        self.local = threading.local()
+
+    def __call__(self) -> float:
+        with self.lock:
+            self.now += 0.001
+            self.local.last = self.now
+            return self.now
+
+
 def test_threads_share_one_cap() -> None:
-    limiter = RateLimiter(50)
+    clock = SteppingClock()
+    limiter = RateLimiter(50, clock=clock, sleep=lambda _s: None)
     starts: list[float] = []
     lock = threading.Lock()
-    import time
 
     def work() -> None:
         for _ in range(15):
-            limiter.acquire()
+            waited = limiter.acquire()
             with lock:
-                starts.append(time.monotonic())
+                starts.append(clock.local.last + waited)  # the start the limiter granted
 
     threads = [threading.Thread(target=work) for _ in range(8)]
     for thread in threads:
@@ -58,5 +73,6 @@ def test_threads_share_one_cap() -> None:
     for thread in threads:
         thread.join()
     starts.sort()
-    worst = max(bisect_left(starts, t + 0.999) - i for i, t in enumerate(starts))
-    assert len(starts) == 120 and worst <= 50
+    worst = max(bisect_left(starts, t + 1.0) - i for i, t in enumerate(starts))
+    assert len(starts) == 120 and worst == 50
+    assert starts[-1] >= 2.0  # 120 calls at 50 per second need a third window
