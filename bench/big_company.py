@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 FILTER_KEYS = "van de"
 
 
-def _world_data(small: bool) -> tuple[list[Any], dict[int, Any]]:
+def _world_data(small: bool) -> tuple[list[Any], dict[int | str, Any]]:
     """Employees and employments of the big demo company (or of a small one, for quick runs)."""
     from nmbrs_client import models
     from nmbrs_demo import DEMO_SEED, DEMO_TODAY
@@ -52,7 +52,7 @@ def _world_data(small: bool) -> tuple[list[Any], dict[int, Any]]:
     return employees, employments
 
 
-def _rows(employees: list[Any], employments: dict[int, Any], today: Any) -> list[Any]:
+def _rows(employees: list[Any], employments: dict[int | str, Any], today: Any) -> list[Any]:
     """Rows as the employees pane builds them (same columns, same cell formatting)."""
     from tui.panes.employees import employment_state, latest_employment
     from tui.widgets.fast_table import Row

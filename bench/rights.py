@@ -98,11 +98,8 @@ def call_chain(records: list[CallRecord]) -> list[str]:
 
 def bound_s(run: dict[str, Any], latency_ms: int) -> float:
     latency = latency_ms / 1000
-    return max(
-        CRITICAL_ROUND_TRIPS * latency,
-        run["calls"] / run["rate_limit_per_s"],
-        run["calls"] * latency / run["concurrency"],
-    )
+    calls, rate, concurrency = float(run["calls"]), run["rate_limit_per_s"], run["concurrency"]
+    return float(max(CRITICAL_ROUND_TRIPS * latency, calls / rate, calls * latency / concurrency))
 
 
 def _one_company(latency_ms: int, quick: bool) -> list[Record]:

@@ -189,7 +189,9 @@ class GuardedTransport(Transport):
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         session.trust_env = True
         session.headers["User-Agent"] = user_agent
-        super().__init__(session=session, timeout=read_timeout, operation_timeout=read_timeout)
+        super().__init__(  # type: ignore[no-untyped-call]  # zeep is not annotated
+            session=session, timeout=read_timeout, operation_timeout=read_timeout
+        )
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.max_bytes = max_bytes
@@ -243,7 +245,7 @@ class GuardedTransport(Transport):
                 body, response.status_code, response.headers.get("Content-Type", "")
             )
             response._content = body
-            response._content_consumed = True
+            response._content_consumed = True  # type: ignore[union-attr]  # not in the stubs
         return response
 
     def _read_bounded(self, response: requests.Response) -> bytes:
@@ -291,7 +293,7 @@ class GuardedTransport(Transport):
     def load(self, url: str) -> bytes:
         """Fetch a WSDL (``wsdl = "live"``) with the same limits; local paths read directly."""
         if "://" not in url or url.startswith("file://"):
-            return bytes(super().load(url))
+            return bytes(super().load(url))  # type: ignore[no-untyped-call]  # zeep
         try:
             response = self.session.get(
                 url, timeout=(self.connect_timeout, self.read_timeout), allow_redirects=False

@@ -7,6 +7,7 @@ render answers: what is asserted is the bytes on the wire.
 from __future__ import annotations
 
 import http.client
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -71,7 +72,7 @@ def header_xml(
 def envelope(
     service: str,
     operation: str,
-    params: dict[str, object] | None = None,
+    params: Mapping[str, object] | None = None,
     *,
     version: str = "1.1",
     **header_kwargs: object,
@@ -113,7 +114,7 @@ def call(
     base_url: str,
     service: str,
     operation: str,
-    params: dict[str, object] | None = None,
+    params: Mapping[str, object] | None = None,
     *,
     action: bool | str = True,
     version: str = "1.1",

@@ -39,7 +39,7 @@ def client(demo_server: DemoServer) -> NmbrsClient:
 
 def a_company_with_staff(server: DemoServer) -> int:
     world = server.world
-    return next(c.ID for c in world.companies() if 10 <= len(world.employees(c.ID)) <= 300)
+    return int(next(c.ID for c in world.companies() if 10 <= len(world.employees(c.ID)) <= 300))
 
 
 def test_debtors_and_companies_match_the_demo_world(

@@ -135,7 +135,7 @@ def server() -> Iterator[HostileServer]:
 
 
 def client_for(server: HostileServer, case: str, **overrides: object) -> NmbrsClient:
-    return NmbrsClient(settings_for(server.url(case), **overrides))  # type: ignore[arg-type]
+    return NmbrsClient(settings_for(server.url(case), **overrides))
 
 
 def transport_error(server: HostileServer, case: str, **overrides: object) -> NmbrsTransportError:
@@ -205,7 +205,7 @@ def test_dripping_server_hits_the_total_deadline(server: HostileServer) -> None:
 
 def test_tls_failure_is_reported_as_tls(server: HostileServer) -> None:
     url = server.url("tolerant").replace("http://", "https://")
-    client = NmbrsClient(settings_for(url))  # type: ignore[arg-type]
+    client = NmbrsClient(settings_for(url))
     with pytest.raises(NmbrsTransportError) as info:
         client.companies()
     assert info.value.kind == "tls"

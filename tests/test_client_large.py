@@ -56,7 +56,7 @@ def default_limit() -> int:
 def test_a_50_mb_pdf_fits_the_default_limit(server: HostileServer) -> None:
     client = NmbrsClient(
         settings_for(
-            server.url("pdf50"),  # type: ignore[arg-type]
+            server.url("pdf50"),
             max_response_mb=default_limit(),
             timeout_s=20.0,
         )
@@ -70,7 +70,7 @@ def test_a_50_mb_pdf_fits_the_default_limit(server: HostileServer) -> None:
 def test_a_100_mb_body_is_refused_with_a_clear_message(server: HostileServer, case: str) -> None:
     client = NmbrsClient(
         settings_for(
-            server.url(case),  # type: ignore[arg-type]
+            server.url(case),
             max_response_mb=default_limit(),
             timeout_s=20.0,
         )

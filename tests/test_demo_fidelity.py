@@ -8,7 +8,9 @@ the XML schema of the bundled WSDL (lexical values included, which zeep does not
 
 from __future__ import annotations
 
+import copy
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,7 +122,7 @@ def test_reference_files_cover_every_v21_era_operation(
 def _expected(op: Operation, world: Any, ids: Ids) -> Any:
     """What the answer must carry, straight from the demo world."""
     c, e = ids.company, ids.employee
-    return {
+    readers: dict[str, Callable[[], Any]] = {
         "DebtorService.List_GetAll": lambda: [d.Id for d in world.debtors()],
         "CompanyService.List_GetAll": lambda: [x.ID for x in world.companies()],
         "CompanyService.List_GetByDebtor": lambda: [
@@ -164,13 +166,14 @@ def _expected(op: Operation, world: Any, ids: Ids) -> Any:
             e, ids.statement_year
         ),
         "EmployeeService.Employee_GetCurrent": lambda: world.employee_current_period(e),
-    }[op.qualified_name]()
+    }
+    return readers[op.qualified_name]()
 
 
 def _actual(op: Operation, result: Any) -> Any:
     """The same facts read from what the reference zeep client parsed."""
     rows = result or []
-    return {
+    readers: dict[str, Callable[[], Any]] = {
         "DebtorService.List_GetAll": lambda: [d.Id for d in rows],
         "CompanyService.List_GetAll": lambda: [x.ID for x in rows],
         "CompanyService.List_GetByDebtor": lambda: [x.ID for x in rows],
@@ -218,7 +221,8 @@ def _actual(op: Operation, result: Any) -> Any:
         # zeep unwraps the single-child SalaryDocument to its PDF bytes.
         "EmployeeService.SalaryDocuments_GetAnnualStatementPDF": lambda: result,
         "EmployeeService.Employee_GetCurrent": lambda: result,
-    }[op.qualified_name]()
+    }
+    return readers[op.qualified_name]()
 
 
 @pytest.mark.parametrize("op", V21_OPERATIONS, ids=lambda op: op.qualified_name)
@@ -255,7 +259,7 @@ def _schema(path: Path) -> etree.XMLSchema:
     nsmap.update({k: v for k, v in source.nsmap.items() if k})
     schema = etree.Element(f"{{{XS}}}schema", nsmap=nsmap, attrib=dict(source.attrib))
     for child in source:
-        schema.append(child.__copy__())
+        schema.append(copy.copy(child))
     return etree.XMLSchema(schema)
 
 

@@ -81,7 +81,8 @@ def test_payslip_shows_name_period_and_amounts(world: DemoWorld) -> None:
     assert money(gross) in text and money(-tax) in text and money(net) in text
     assert gross > net > 0
     company_model = world.company(company)
-    assert company_model is not None and company_model.Name in text
+    assert company_model is not None and company_model.Name is not None
+    assert company_model.Name in text
     # Same request, same bytes; year None means the company's active year.
     assert world.payslip_pdfs(employee, company, run.ID, None) == pdfs
 

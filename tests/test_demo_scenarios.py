@@ -136,7 +136,7 @@ seed = 7
     assert (s.latency_ms, s.flaky_rate, s.flaky_kinds, s.flaky_timeout_s) == (
         5,
         0.5,
-        {"html500"},
+        frozenset({"html500"}),
         1.5,
     )
     assert (s.rate_limit, s.size, s.seed) == (False, "standard", 7)

@@ -9,6 +9,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,8 +66,8 @@ def test_fault_is_byte_for_byte_asmx_style(demo_server: DemoServer) -> None:
         {"header": "AuthHeader"},
     ],
 )
-def test_bad_credentials_answer_1001(demo_server: DemoServer, kwargs: dict[str, object]) -> None:
-    reply = call(demo_server.base_url, "DebtorService", "List_GetAll", **kwargs)
+def test_bad_credentials_answer_1001(demo_server: DemoServer, kwargs: dict[str, Any]) -> None:
+    reply = call(demo_server.base_url, "DebtorService", "List_GetAll", None, **kwargs)
     assert reply.status == 500
     assert reply.fault_code() == "soap:Server"
     assert reply.fault_string().endswith("---> 1001: Invalid Authentication")

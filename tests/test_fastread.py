@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from zeep.helpers import serialize_object
 from zeep.xsd.types import builtins
+from zeep.xsd.types.any import AnyType
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings
@@ -173,7 +174,7 @@ TEXT = st.text(
 def _plain_text(kind: Any, draw: Any) -> str:
     """A value in the lexical form Nmbrs writes for the simple type ``kind``."""
     if isinstance(kind, builtins.Boolean):
-        return draw(st.sampled_from(["true", "false"]))
+        return str(draw(st.sampled_from(["true", "false"])))
     if isinstance(kind, builtins.Integer):
         return str(draw(st.integers(-(2**31), 2**31 - 1)))
     if isinstance(kind, builtins.Decimal):
@@ -181,35 +182,37 @@ def _plain_text(kind: Any, draw: Any) -> str:
         return str(value)
     if isinstance(kind, builtins.DateTime):
         moment = draw(st.datetimes())
-        return moment.replace(microsecond=0).isoformat()
+        return str(moment.replace(microsecond=0).isoformat())
     if isinstance(kind, builtins.Base64Binary):
-        return draw(st.sampled_from(["JVBERi0xLjQK", ""]))
-    return draw(TEXT)
+        return str(draw(st.sampled_from(["JVBERi0xLjQK", ""])))
+    return str(draw(TEXT))
 
 
 def _odd_text(kind: Any, draw: Any) -> str:
     """Text a sloppy or hostile server might send instead."""
     plain = _plain_text(kind, draw)
-    return draw(
-        st.sampled_from(
-            [
-                f"  {plain}\n",
-                f"\t{plain}",
-                "abc",
-                "",
-                " ",
-                "2026-02-30T00:00:00",
-                "2026-01-05",
-                "2026-01-05 10:11:12",
-                "2026-01-05T10:11:12Z",
-                "1e3",
-                "12.",
-                "+7",
-                "٣",
-                "TRUE",
-                "0",
-                "1",
-            ]
+    return str(
+        draw(
+            st.sampled_from(
+                [
+                    f"  {plain}\n",
+                    f"\t{plain}",
+                    "abc",
+                    "",
+                    " ",
+                    "2026-02-30T00:00:00",
+                    "2026-01-05",
+                    "2026-01-05 10:11:12",
+                    "2026-01-05T10:11:12Z",
+                    "1e3",
+                    "12.",
+                    "+7",
+                    "٣",
+                    "TRUE",
+                    "0",
+                    "1",
+                ]
+            )
         )
     )
 
@@ -239,7 +242,7 @@ class Builder:
             self.children(node, field.plan, depth + 1)
             return
         kind = field.zeep_element.type
-        if choice == "typed" and isinstance(kind, (builtins.String, builtins.AnyType)):
+        if choice == "typed" and isinstance(kind, (builtins.String, AnyType)):
             node.set(f"{{{XSI}}}type", "xsd:string")  # ASP.NET writes anyType values so
         node.text = _odd_text(kind, draw) if choice == "odd" else _plain_text(kind, draw)
 
@@ -264,7 +267,8 @@ class Builder:
                 node.append(items[i])
 
     def reply(self, reader: ReplyReader) -> bytes:
-        envelope = etree.Element(f"{{{SOAP}}}Envelope", nsmap={"soap": SOAP, **self.nsmap})
+        nsmap: dict[str | None, str] = {"soap": SOAP, **self.nsmap}
+        envelope = etree.Element(f"{{{SOAP}}}Envelope", nsmap=nsmap)  # type: ignore[arg-type]
         body = etree.SubElement(envelope, f"{{{SOAP}}}Body")
         response = etree.SubElement(body, self.q(reader._response.localname))
         shape = self.draw(st.sampled_from(["records"] * 6 + ["empty", "missing", "nil"]))

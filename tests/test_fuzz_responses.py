@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -53,7 +54,15 @@ class CannedAdapter(requests.adapters.BaseAdapter):
         self.content_type = "text/xml; charset=utf-8"
         self.body = b""
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         raw = urllib3.HTTPResponse(
             body=io.BytesIO(self.body),
             status=self.status,
@@ -76,7 +85,7 @@ class CannedAdapter(requests.adapters.BaseAdapter):
 
 @pytest.fixture(scope="module")
 def canned() -> tuple[NmbrsClient, CannedAdapter]:
-    client = NmbrsClient(settings_for("http://fuzz.invalid/soap/v3/"))  # type: ignore[arg-type]
+    client = NmbrsClient(settings_for("http://fuzz.invalid/soap/v3/"))
     adapter = CannedAdapter()
     client._get_transport().session.mount("http://fuzz.invalid/", adapter)
     return client, adapter
@@ -126,7 +135,7 @@ def test_envelope_check_raises_only_typed_problems(body: bytes, status: int, cty
         return
 
 
-def mutate(data: bytes, draw: st.DrawFn) -> bytes:
+def mutate(data: bytes, draw: Callable[..., Any]) -> bytes:
     kind = draw(st.sampled_from(["truncate", "flip", "delete", "insert", "dup"]))
     if not data:
         return data
@@ -153,7 +162,7 @@ def mutate(data: bytes, draw: st.DrawFn) -> bytes:
                 ]
             )
         )
-        return data[:at] + junk + data[at:]
+        return data[:at] + bytes(junk) + data[at:]
     segment = data[at : at + draw(st.integers(1, 80))]
     return data[:at] + segment + data[at:]
 

@@ -97,7 +97,8 @@ def test_restricted_scope_named_companies(demo_server_factory: Any) -> None:
         cells = [c for c in report.cells if c.company_id == company]
         assert {c.status for c in cells} == {Status.NO_DATA_ACCESS}
         assert all("not visible" in str(c.basis) for c in cells)
-        assert report.company(company) is not None and report.company(company).visible is False
+        ref = report.company(company)
+        assert ref is not None and ref.visible is False
     assert {c.status for c in report.cells if c.company_id == 20001} == {Status.ALLOWED}
     assert report.exit_code == 1
 
@@ -325,7 +326,7 @@ def test_employee_id_falls_back_when_list_is_denied() -> None:
     fake = FakeClient("EmployeeService.EmployeeType_GetList", "EmployeeService.List_GetByCompany")
     original = fake.call
 
-    def call(operation: Any, **params: int) -> Any:
+    def call(operation: Any, **params: Any) -> Any:
         result = original(operation, **params)
         name = operation.qualified_name if hasattr(operation, "qualified_name") else operation
         if name.endswith("Employment_GetAll_AllEmployeesByCompany"):

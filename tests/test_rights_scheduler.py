@@ -80,8 +80,8 @@ def test_transport_errors_are_retried_faults_are_not() -> None:
     client = CountingClient({RUNS.qualified_name: [reset, reset], PERIOD.qualified_name: [fault]})
     got: dict[str, Outcome] = {}
     with scheduler(client) as s:
-        s.request(RUNS, {"CompanyId": 1, "Year": 2026}, lambda o: got.setdefault("runs", o))
-        s.request(PERIOD, {"CompanyId": 1}, lambda o: got.setdefault("period", o))
+        s.request(RUNS, {"CompanyId": 1, "Year": 2026}, lambda o: got.__setitem__("runs", o))
+        s.request(PERIOD, {"CompanyId": 1}, lambda o: got.__setitem__("period", o))
         s.run_until_idle()
     assert got["runs"].ok and got["runs"].attempts == 3
     assert not got["period"].ok and got["period"].attempts == 1

@@ -147,7 +147,8 @@ class Connector:
     ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
         """Resolve settings (starting the demo server if asked); ``None`` when impossible."""
         from nmbrs_client.backend import require_api
-        from nmbrs_client.config import ConfigError, load_config, resolve_settings
+        from nmbrs_client.config import load_config, resolve_settings
+        from nmbrs_client.errors import ConfigError
 
         self._set(stage=LOADING_CONFIG)
         config: AppConfig | None = None

@@ -27,9 +27,8 @@ async def settle(pilot: Pilot[Any], timeout: float = 30.0) -> None:
     quiet = 0
     while time.monotonic() < deadline and quiet < 3:
         await pilot.pause(0.05)
-        busy = any(w.is_running for w in app.workers) or (
-            getattr(app, "connection_info", None) is not None and app.connection_info.busy
-        )
+        info = getattr(app, "connection_info", None)
+        busy = any(w.is_running for w in app.workers) or (info is not None and info.busy)
         quiet = 0 if busy else quiet + 1
     await pilot.pause()
 

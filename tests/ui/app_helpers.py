@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -20,7 +21,7 @@ def demo_app(server: DemoServer, **kwargs: object) -> NmbrsApp:
 
 
 async def wait_for(
-    pilot: Pilot[object],
+    pilot: Pilot[Any],
     predicate: Callable[[], object],
     timeout: float = 10.0,
     what: str = "condition",
@@ -36,7 +37,7 @@ async def wait_for(
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-async def wait_connected(pilot: Pilot[object], app: NmbrsApp, timeout: float = 15.0) -> None:
+async def wait_connected(pilot: Pilot[Any], app: NmbrsApp, timeout: float = 15.0) -> None:
     await wait_for(
         pilot,
         lambda: app.connection_info.stage in ("connected", "failed", "no profile"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -22,7 +23,7 @@ def pane_app(server: DemoServer, download_dir: Path) -> NmbrsApp:
     return NmbrsApp(settings=settings, today=DEMO_TODAY)
 
 
-async def open_companies(pilot: Pilot[object], app: NmbrsApp) -> CompaniesPane:
+async def open_companies(pilot: Pilot[Any], app: NmbrsApp) -> CompaniesPane:
     await wait_connected(pilot, app)
     await pilot.press("3")
     pane = app.query_one(CompaniesPane)
@@ -32,7 +33,7 @@ async def open_companies(pilot: Pilot[object], app: NmbrsApp) -> CompaniesPane:
     return pane
 
 
-async def wait_periods(pilot: Pilot[object], pane: CompaniesPane) -> None:
+async def wait_periods(pilot: Pilot[Any], pane: CompaniesPane) -> None:
     await wait_for(
         pilot,
         lambda: (
@@ -43,7 +44,7 @@ async def wait_periods(pilot: Pilot[object], pane: CompaniesPane) -> None:
     )
 
 
-async def select_company(pilot: Pilot[object], app: NmbrsApp, company_id: int) -> EmployeesPane:
+async def select_company(pilot: Pilot[Any], app: NmbrsApp, company_id: int) -> EmployeesPane:
     """From the companies pane: move the cursor to ``company_id`` and press enter."""
     pane = app.query_one(CompaniesPane)
     pane.table.focus()

@@ -25,7 +25,7 @@ async def test_call_log_lists_every_call_of_the_session(demo_server: DemoServer)
         assert "CompanyService.List_GetAll" in text and "✓ ok" in text
         assert "demo-token" not in text
         # a call made now (on a worker thread) shows up live
-        app.run_worker(lambda: app.session.client.companies(), thread=True)  # type: ignore[union-attr]
+        app.run_worker(lambda: app.session.client.companies(), thread=True)
         await wait_for(
             pilot, lambda: len(pane.records) == len(records) + 1, 10, "the new call to appear"
         )

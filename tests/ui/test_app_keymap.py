@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from nmbrs_client.config import demo_settings
 from nmbrs_demo.server import DemoServer
@@ -14,12 +15,12 @@ from tui.screens.help import KEYMAP_NOTE, HelpScreen
 from tui.screens.info import InfoScreen
 
 
-def _app(server: DemoServer, folder: Path, **kwargs: object) -> NmbrsApp:
+def _app(server: DemoServer, folder: Path, **kwargs: Any) -> NmbrsApp:
     """The dashboard with its config (and so keymap.toml) in ``folder``."""
     launch = LaunchOptions(config_path=str(folder / "config.toml"))
     return NmbrsApp(
         launch,
-        settings=demo_settings(server.base_url),  # type: ignore[arg-type]
+        settings=demo_settings(server.base_url),
         **kwargs,
     )
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import ContentSwitcher
 
 from nmbrs_client.config import demo_settings
 from nmbrs_demo import DEMO_TODAY
@@ -302,8 +304,9 @@ async def test_employee_detail_keeps_sections_on_failure_and_recovers(
             10,
             "the detail",
         )
-        screen = app.screen
-        assert isinstance(screen, EmployeeDetailScreen)
+        current = app.screen
+        assert isinstance(current, EmployeeDetailScreen)
+        screen: EmployeeDetailScreen = current
         shown = screen.rendered_text()
         assert "not available" not in shown
         break_server(server, "html500")
@@ -441,7 +444,7 @@ async def test_app_stays_responsive_while_the_server_never_answers(
         assert pane.table.total_count == len(server.world.companies())
 
 
-async def _switches_quickly(pilot: Pilot[object], app: NmbrsApp, keys: list[str]) -> None:
+async def _switches_quickly(pilot: Pilot[Any], app: NmbrsApp, keys: list[str]) -> None:
     from tui.panes import PANES
 
     by_key = {p.key: p.id for p in PANES}
@@ -451,15 +454,15 @@ async def _switches_quickly(pilot: Pilot[object], app: NmbrsApp, keys: list[str]
             pilot,
             lambda k=key: (
                 app.current_pane == by_key[k]  # type: ignore[misc]
-                and app.query_one("#panes").current == by_key[k]
+                and app.query_one("#panes", ContentSwitcher).current == by_key[k]
             ),
-            1.0,  # type: ignore[attr-defined]
+            1.0,
             f"pane {key}",
         )
 
 
 async def _retry_until(
-    pilot: Pilot[object], done: object, failed: object, what: str, attempts: int = 40
+    pilot: Pilot[Any], done: object, failed: object, what: str, attempts: int = 40
 ) -> int:
     """Press r until ``done()``; every failure on the way must carry a hint. Returns tries."""
     for attempt in range(attempts):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nmbrs_demo.scenarios import MISSING_RIGHTS_OPERATIONS
 from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
@@ -134,8 +136,8 @@ async def test_escape_cancels_the_check(demo_server_factory: DemoServerFactory) 
 
 
 async def test_export_writes_markdown_and_json_and_copies(
-    demo_server_factory: DemoServerFactory, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     import json
 
     app = demo_app(demo_server_factory("missing-rights"))

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 from nmbrs_demo.server import DemoServer
+from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, wait_periods
 from tui.panes.companies import FILING_PERIODS, PAY_PERIODS
@@ -104,8 +105,8 @@ async def test_copy_and_export_keep_to_what_is_shown(
 
 
 async def test_restricted_scope_shows_fewer_companies(
-    demo_server: DemoServer, demo_server_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    demo_server: DemoServer, demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("restricted-scope")
     app = pane_app(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -118,8 +119,8 @@ async def test_restricted_scope_shows_fewer_companies(
 
 
 async def test_flaky_errors_are_explained_and_r_recovers(
-    demo_server_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("flaky")
     app = pane_app(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from nmbrs_demo.server import DemoServer
+from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, select_company
+from tui.app import NmbrsApp
 from tui.panes.employees import ACTIVE, EmployeesPane
 from tui.screens.employee_detail import EmployeeDetailScreen
 from tui.widgets.masking import format_money
 
 
 async def _open_detail(
-    pilot, app, employees: EmployeesPane, employee_id: int
-) -> EmployeeDetailScreen:  # type: ignore[no-untyped-def]
+    pilot: Pilot[Any], app: NmbrsApp, employees: EmployeesPane, employee_id: int
+) -> EmployeeDetailScreen:
     employees.table.focus()
     assert employees.table.move_cursor_to_key(employee_id)
     await pilot.press("enter")
@@ -155,8 +160,8 @@ async def test_five_thousand_employees_load_and_filter(
 
 
 async def test_missing_rights_explains_department_and_function(
-    demo_server_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("missing-rights")
     company = server.world.companies()[0]
     app = pane_app(server, tmp_path)

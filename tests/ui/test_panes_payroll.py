@@ -7,6 +7,7 @@ from pathlib import Path
 
 from nmbrs_demo import DEMO_TODAY
 from nmbrs_demo.server import DemoServer
+from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, payroll, select_company
 from tui.screens.pdf_view import PdfViewScreen
@@ -75,7 +76,7 @@ async def test_years_runs_payslip_and_annual_statement(
         printed = " ".join(p for p in (info.Initials, info.Prefix, info.LastName) if p)
         await _choose_run_and_employee(pilot, pane, run.ID, member.EmployeeId)
         assert pane.people_table.total_count == len(members)
-        assert pane.people_table.current_row.cells["name"] == employee.DisplayName  # type: ignore[union-attr]
+        assert pane.people_table.current_row.cells["name"] == employee.DisplayName
 
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PdfViewScreen), 10, "the payslip")
@@ -113,8 +114,8 @@ async def test_years_runs_payslip_and_annual_statement(
 
 
 async def test_missing_rights_payslip_uses_v2_and_statement_explains(
-    demo_server_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     server = demo_server_factory("missing-rights")
     world = server.world
     company = world.companies()[0]
@@ -144,8 +145,8 @@ async def test_missing_rights_payslip_uses_v2_and_statement_explains(
 
 
 async def test_payslip_falls_back_when_v2_is_denied_only_in_the_current_year(
-    demo_server_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
     from nmbrs_demo.scenarios import Scenario
 
     v2 = "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2"
