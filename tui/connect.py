@@ -188,7 +188,8 @@ class Connector:
         config: AppConfig | None,
     ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
         from nmbrs_client.backend import ApiKind, require_api
-        from nmbrs_client.config import ConfigError, demo_settings
+        from nmbrs_client.config import demo_settings
+        from nmbrs_client.errors import ConfigError
 
         api = ApiKind(launch.api or ApiKind.SOAP)
         try:

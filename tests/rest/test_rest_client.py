@@ -170,7 +170,11 @@ def test_problem_bodies_become_typed_errors_with_a_hint(
 
 def test_missing_scope_is_named_when_the_grant_is_known_whatever_the_403_code() -> None:
     for response in (problem(403, 40303, "Unauthorized_AccessData"), httpx.Response(403)):
-        fake = FakeNmbrs(overrides={"/api/debtors": lambda r, resp=response: resp})
+
+        def answer(_request: httpx.Request, resp: httpx.Response = response) -> httpx.Response:
+            return resp
+
+        fake = FakeNmbrs(overrides={"/api/debtors": answer})
         client, _ = make_client(fake, scopes={"employee.info.read"})
         with pytest.raises(NmbrsRestError) as caught:
             client.list_all(RestOp.DEBTORS)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -18,7 +20,7 @@ from nmbrs_client.rest.history import (
 TODAY = date(2026, 12, 1)
 
 
-def shuffled(rows: list[dict[str, object]], seed: int) -> list[dict[str, object]]:
+def shuffled(rows: Sequence[Mapping[str, Any]], seed: int) -> list[Mapping[str, Any]]:
     copy = list(rows)
     random.Random(seed).shuffle(copy)
     return copy
@@ -89,7 +91,7 @@ def test_bank_accounts_current_per_type() -> None:
 
 
 def test_wrappers_are_joined_per_employee_and_junk_skipped() -> None:
-    wrapped = [
+    wrapped: list[dict[str, Any]] = [
         {"employeeId": "e1", "contracts": [{"contractId": "a"}]},
         {"employeeId": "e1", "contracts": [{"contractId": "b"}, "junk"]},
         {"employeeId": None, "contracts": [{"contractId": "c"}]},

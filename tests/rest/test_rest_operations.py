@@ -31,6 +31,7 @@ def test_operation_is_a_get_of_the_document_with_its_scopes(name: RestOp) -> Non
     assert op.method == "GET"
     assert "get" in document["paths"][op.path]
     security = document["paths"][op.path]["get"].get("security") or document.get("security")
+    assert security is not None, f"{op.path} declares no security"
     spec_scopes = {
         scope for requirement in security for names in requirement.values() for scope in names
     }
