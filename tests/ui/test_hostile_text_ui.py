@@ -8,6 +8,7 @@ no control character, C1 code or bidi override may appear in any frame, toast or
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -32,7 +33,7 @@ class Frames:
         self.app = app
         self.seen: list[str] = []
 
-    async def look(self, pilot: Pilot[object], where: str) -> str:
+    async def look(self, pilot: Pilot[Any], where: str) -> str:
         await pilot.pause()
         text = screen_text(self.app)
         assert raw_controls(text) == [], (where, raw_controls(text))
