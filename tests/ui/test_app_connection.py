@@ -35,13 +35,15 @@ async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServe
 async def test_first_frame_does_not_wait_for_the_network(
     demo_server_factory: DemoServerFactory,
 ) -> None:
-    slow = demo_server_factory("healthy", latency_ms=400)
+    # 2 s a call: connecting takes two round trips, far longer than the first frame even on a
+    # loaded machine, so "busy" at the first pause means the frame did not wait for them.
+    slow = demo_server_factory("healthy", latency_ms=2000)
     app = demo_app(slow)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.connection_info.busy, "the app painted only after connecting"
         assert "…" in screen_text(app).splitlines()[0]
-        await wait_connected(pilot, app)
+        await wait_connected(pilot, app, timeout=60)
         assert app.connection_info.stage == "connected"
 
 
