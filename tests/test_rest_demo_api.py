@@ -35,7 +35,7 @@ def big_company(server: Any) -> str:
     rows = get(server, "/api/companies").json()["data"]
     world = server.world
     big = world.company(world.big_company_id())
-    return next(r["companyId"] for r in rows if r["name"] == big.Name)
+    return str(next(r["companyId"] for r in rows if r["name"] == big.Name))
 
 
 # ------------------------------------------------------------------ the contract validator
