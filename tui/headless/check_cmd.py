@@ -32,10 +32,16 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
     parser.add_argument(
         "--company",
         dest="companies",
-        type=int,
         action="append",
         metavar="ID",
-        help="check this company id (repeatable; default: all companies the account can see)",
+        help="check this company (repeatable; SOAP: company id; REST: company id or number; "
+        "default: all companies the account can see)",
+    )
+    parser.add_argument(
+        "--fetch-documents",
+        action="store_true",
+        help="REST: also download one annual statement to probe the document download "
+        "(without it the document tasks are started but nothing is fetched)",
     )
     parser.add_argument(
         "--requirements",
@@ -103,6 +109,62 @@ class _Progress:
         print(text, file=sys.stderr, flush=True)
 
 
+def _emit(args: argparse.Namespace, text: str) -> int | None:
+    """Write the report to --output or stdout; a usage exit code when the file cannot be written."""
+    if args.output:
+        path = Path(args.output).expanduser()
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _usage(f"cannot write {path}: {exc.strerror or type(exc).__name__}")
+        if not args.quiet:
+            print(f"report written to {path.resolve()}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return None
+
+
+def _run_rest(args: argparse.Namespace, settings: Any, server: Any, profile: Any) -> int:
+    """The REST check: granted scopes, reach per company, one probe per required REST call."""
+    from nmbrs_client.backend import open_backend
+    from nmbrs_client.errors import NmbrsError
+    from nmbrs_client.rights.rest_check import EXIT_CONNECT, RestRightsCheck
+    from nmbrs_client.rights.rest_report import render as render_rest
+    from nmbrs_client.textsafe import line
+
+    if args.thorough:
+        if server is not None:
+            server.stop()
+        return _usage("--thorough is not available for the REST check yet")
+    quiet = args.quiet
+    try:
+        try:
+            backend: Any = open_backend(settings)
+        except NmbrsError as exc:
+            print(f"nmbrs-tui check: {line(exc.message)}", file=sys.stderr)
+            if exc.hint:
+                print(f"  {line(exc.hint)}", file=sys.stderr)
+            return EXIT_CONNECT
+        try:
+            check = RestRightsCheck(
+                backend.client,
+                profile.rest(),
+                companies=args.companies or (),
+                fetch_documents=args.fetch_documents,
+                concurrency=args.concurrency or 8,
+                on_progress=None if quiet else lambda t: print(t, file=sys.stderr, flush=True),
+            )
+            report = check.run()
+        finally:
+            backend.close()
+    finally:
+        if server is not None:
+            server.stop()
+    failed = _emit(args, render_rest(report, args.format, args.lang))
+    return failed if failed is not None else report.exit_code
+
+
 def run(args: argparse.Namespace) -> int:
     from nmbrs_client.backend import ApiKind
     from nmbrs_client.client import NmbrsClient
@@ -112,17 +174,19 @@ def run(args: argparse.Namespace) -> int:
 
     if args.concurrency is not None and not 1 <= args.concurrency <= 32:
         return _usage("--concurrency must be between 1 and 32")
+    if getattr(args, "api", None) != ApiKind.REST.value:
+        try:
+            args.companies = [int(c) for c in args.companies] if args.companies else None
+        except ValueError:
+            return _usage("--company takes a numeric company id on SOAP")
     config = config_from_args(args)
     profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
     try:
         settings, server = settings_from_args(args, config)
     except UsageProblem as exc:
         return _usage(str(exc))
-    if settings.api is not ApiKind.SOAP:
-        # The REST check compares granted scopes and probes REST calls: issue 16, not yet here.
-        if server is not None:
-            server.stop()
-        return _usage("the rights check over the REST API is not available yet; use --api soap")
+    if settings.api is ApiKind.REST:
+        return _run_rest(args, settings, server, profile)
     if args.concurrency is not None:
         settings = settings.model_copy(update={"concurrency": args.concurrency})
     progress = _Progress(args.quiet)
@@ -163,16 +227,5 @@ def run(args: argparse.Namespace) -> int:
             other.close()
         if server is not None:
             server.stop()
-    text = render(report, args.format, args.lang)
-    if args.output:
-        path = Path(args.output).expanduser()
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            return _usage(f"cannot write {path}: {exc.strerror or type(exc).__name__}")
-        if not args.quiet:
-            print(f"report written to {path.resolve()}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    return report.exit_code
+    failed = _emit(args, render(report, args.format, args.lang))
+    return failed if failed is not None else report.exit_code
