@@ -404,6 +404,8 @@ class RestRightsCheck:
             reachable = [
                 c for c in checked if report.columns[c.id].status is RestStatus.ALLOWED
             ] or ([] if column_op is not None else checked)
+            if not reachable and column_op is not None:
+                reachable = self._reachable_elsewhere(column_op, checked)
             ids = self._sample_ids(reachable)
             self.progress(f"rights: one call per required REST operation ({len(required)})")
             verdicts = list(pool.map(lambda name: self._row(name, ids), required))
@@ -414,6 +416,19 @@ class RestRightsCheck:
             if sample and report.rows[column_op].basis is RestBasis.NOT_CALLED:
                 report.rows[column_op] = report.columns[sample]
         self._cells(checked)
+
+    def _reachable_elsewhere(
+        self, column_op: RestOp, checked: list[RestCompany]
+    ) -> list[RestCompany]:
+        """Named companies reach nothing: probe the rights on another visible company."""
+        names = {c.id for c in checked}
+        for company in self.report.companies:
+            if not company.visible or company.id in names:
+                continue
+            verdict = self._probe(column_op, {"companyId": company.id})[0]
+            if verdict.status is RestStatus.ALLOWED:
+                return [company]
+        return []
 
     def _sample_ids(self, reachable: list[RestCompany]) -> dict[str, str]:
         """A company, an employee, a run and a period to probe with, across the companies."""
@@ -472,6 +487,28 @@ class RestRightsCheck:
         return Verdict(RestStatus.NOT_VERIFIED, RestBasis.NOT_CALLED, why)
 
     def _row(self, name: RestOp, ids: Mapping[str, str]) -> Verdict:
+        verdict = self._row_probe(name, ids)
+        if (
+            self.report.granted_scopes is None
+            and verdict.basis is RestBasis.PROBED
+            and verdict.status in (RestStatus.NO_DATA_ACCESS, RestStatus.ERROR)
+            and verdict.http_status == 403
+        ):
+            # Without the granted scopes a 403 cannot say scope from data access (§3.2): the
+            # company itself answered its reach probe, so both readings stay open.
+            op = REST_OPERATIONS[name]
+            return Verdict(
+                RestStatus.NOT_VERIFIED,
+                RestBasis.PROBED,
+                "refused (403): either the consent lacks " + " or ".join(op.scopes) + " or the "
+                "login cannot reach this data; the token does not say which scopes it holds "
+                "(engineer: `nmbrs-tui auth status`, or NMBRS_REST_SCOPES for a fixed token)",
+                verdict.http_status,
+                verdict.code,
+            )
+        return verdict
+
+    def _row_probe(self, name: RestOp, ids: Mapping[str, str]) -> Verdict:
         op = REST_OPERATIONS[name]
         if self._granted(op) is False:
             return Verdict(
