@@ -263,3 +263,27 @@ def test_large_accountant_spans_every_debtor(rest_demo_factory: Any) -> None:
     debtors = get(server, "/api/debtors", pageSize=100).json()
     assert debtors["pagination"]["totalRecords"] == 40
     assert get(server, "/api/companies").json()["code"] == 40306
+
+
+def test_flaky_scenario_sends_gateway_html_and_broken_json(rest_demo_factory: Any) -> None:
+    from dataclasses import replace
+
+    from nmbrs_demo.scenarios import load_scenario
+
+    server = rest_demo_factory(replace(load_scenario("flaky"), flaky_rate=1.0))
+    seen: set[str] = set()
+    for _ in range(30):
+        reply = get(server, "/api/debtors")
+        ctype = reply.headers.get("content-type", "")
+        if ctype.startswith("text/html"):
+            assert reply.status_code in (502, 503) and b"<html>" in reply.content
+            seen.add("html")
+        elif not reply.content:
+            seen.add("empty")
+        else:
+            with pytest.raises(ValueError):
+                reply.json()
+            seen.add("truncated")
+    assert seen == {"html", "empty", "truncated"}
+    # Each one was checked against the document and found outside it (marked off-spec).
+    assert server.contract.off_spec_seen == 30

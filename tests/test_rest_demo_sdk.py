@@ -43,8 +43,10 @@ def test_sdk_lists_debtors_companies_employees_and_runs(rest_demo_factory: Any) 
         names = {c.name for c in companies}
         assert world.company(world.big_company_id()).Name in names
         big = next(c for c in companies if c.name == world.company(world.big_company_id()).Name)
-        employees = api.employees(big.id)
-        assert len(employees) == 5000
+        small = world.companies_of_debtor(world.company(world.big_company_id()).DebtorId)[0]
+        mid = next(c for c in companies if c.name == small.Name)
+        employees = api.employees(mid.id)
+        assert len(employees) == world.company_size(small.ID)
         runs = list(
             Page(
                 api.transport,
