@@ -69,6 +69,17 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         help="probes in flight at once (1-32; default from the profile, 8)",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--migration",
+        action="store_true",
+        help="SOAP → REST migration report: per required SOAP operation its REST replacement "
+        "and scopes, with today's SOAP verdict and the REST verdict side by side",
+    )
+    parser.add_argument(
+        "--rest-profile",
+        metavar="NAME",
+        help="with --migration: the REST profile to check beside the SOAP one",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -165,31 +176,13 @@ def _run_rest(args: argparse.Namespace, settings: Any, server: Any, profile: Any
     return failed if failed is not None else report.exit_code
 
 
-def run(args: argparse.Namespace) -> int:
-    from nmbrs_client.backend import ApiKind
+def _soap_report(args: argparse.Namespace, settings: Any, profile: Any) -> Any:
+    """Run the SOAP rights check with the command's options; the caller stops any demo."""
     from nmbrs_client.client import NmbrsClient
     from nmbrs_client.rights.engine import RightsEngine
-    from nmbrs_client.rights.report import render
-    from nmbrs_client.rights.requirements import find_profile
 
-    if args.concurrency is not None and not 1 <= args.concurrency <= 32:
-        return _usage("--concurrency must be between 1 and 32")
-    if getattr(args, "api", None) != ApiKind.REST.value:
-        try:
-            args.companies = [int(c) for c in args.companies] if args.companies else None
-        except ValueError:
-            return _usage("--company takes a numeric company id on SOAP")
-    config = config_from_args(args)
-    profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
-    try:
-        settings, server = settings_from_args(args, config)
-    except UsageProblem as exc:
-        return _usage(str(exc))
-    if settings.api is ApiKind.REST:
-        return _run_rest(args, settings, server, profile)
     if args.concurrency is not None:
         settings = settings.model_copy(update={"concurrency": args.concurrency})
-    progress = _Progress(args.quiet)
     if not settings.verify_tls:
         print(
             f"nmbrs-tui check: warning: TLS certificate verification is OFF for "
@@ -212,12 +205,12 @@ def run(args: argparse.Namespace) -> int:
             companies=args.companies,
             thorough=args.thorough,
             concurrency=args.concurrency,
-            on_event=progress,
+            on_event=_Progress(args.quiet),
             cancel_event=cancel,
             reconnect=reconnect,
         )
         try:
-            report = engine.run()
+            return engine.run()
         except KeyboardInterrupt:
             cancel.set()
             raise
@@ -225,6 +218,35 @@ def run(args: argparse.Namespace) -> int:
         client.close()
         for other in extra:
             other.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    from nmbrs_client.backend import ApiKind
+    from nmbrs_client.rights.report import render
+    from nmbrs_client.rights.requirements import find_profile
+
+    if args.concurrency is not None and not 1 <= args.concurrency <= 32:
+        return _usage("--concurrency must be between 1 and 32")
+    if getattr(args, "api", None) != ApiKind.REST.value and not args.migration:
+        try:
+            args.companies = [int(c) for c in args.companies] if args.companies else None
+        except ValueError:
+            return _usage("--company takes a numeric company id on SOAP")
+    config = config_from_args(args)
+    profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
+    if args.migration:
+        from tui.headless.migration_cmd import run_migration
+
+        return run_migration(args, config, profile, _soap_report, _emit)
+    try:
+        settings, server = settings_from_args(args, config)
+    except UsageProblem as exc:
+        return _usage(str(exc))
+    if settings.api is ApiKind.REST:
+        return _run_rest(args, settings, server, profile)
+    try:
+        report = _soap_report(args, settings, profile)
+    finally:
         if server is not None:
             server.stop()
     failed = _emit(args, render(report, args.format, args.lang))
