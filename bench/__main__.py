@@ -21,7 +21,15 @@ from typing import Any
 
 from bench.records import Record
 
-GROUPS = ("startup", "client_build", "rights", "peer", "big_company", "server_throughput")
+GROUPS = (
+    "startup",
+    "client_build",
+    "rights",
+    "rest_rights",
+    "peer",
+    "big_company",
+    "server_throughput",
+)
 RESULTS = Path(__file__).with_name("results.json")
 
 

@@ -354,15 +354,19 @@ class RestRightsCheck:
         return True
 
     def _companies_per_debtor(self) -> list[Mapping[str, Any]]:
-        rows: list[Mapping[str, Any]] = []
-        for debtor in self.report.debtors:
+        """The per-debtor walk, debtors in parallel (an accountant may have dozens)."""
+
+        def one(debtor: dict[str, str]) -> list[Mapping[str, Any]]:
             try:
                 found = self.client.list_all(RestOp.DEBTOR_COMPANIES, {"debtorId": debtor["id"]})
             except NmbrsError as exc:
                 self.report.rows[RestOp.DEBTOR_COMPANIES] = _failure(exc)
-                continue
-            rows.extend({**company, "debtorId": debtor["id"]} for company in found)
-        return rows
+                return []
+            return [{**company, "debtorId": debtor["id"]} for company in found]
+
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            walked = list(pool.map(one, self.report.debtors))
+        return [row for rows in walked for row in rows]
 
     def _checked_companies(self) -> list[RestCompany]:
         visible = [c for c in self.report.companies if c.visible]
@@ -384,6 +388,8 @@ class RestRightsCheck:
         column_op = self._column_op()
         self.progress(f"reach: one call per company ({len(checked)})")
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            # the ids to probe with are looked for on the first company while reach is probed
+            early = pool.submit(self._sample_ids, checked[:1]) if checked else None
             if column_op is not None:
                 verdicts = list(
                     pool.map(lambda c: self._probe(column_op, {"companyId": c.id})[0], checked)
@@ -406,7 +412,12 @@ class RestRightsCheck:
             ] or ([] if column_op is not None else checked)
             if not reachable and column_op is not None:
                 reachable = self._reachable_elsewhere(column_op, checked)
-            ids = self._sample_ids(reachable)
+            ids = early.result() if early is not None else {}
+            if not reachable or ids.get("companyId") not in {c.id for c in reachable}:
+                ids = self._sample_ids(reachable)
+            elif not {"employeeId", "payrollRunId"} <= set(ids):
+                more = self._sample_ids([c for c in reachable if c.id != ids["companyId"]])
+                ids = {**more, **ids}
             self.progress(f"rights: one call per required REST operation ({len(required)})")
             verdicts = list(pool.map(lambda name: self._row(name, ids), required))
         report.rows.update(dict(zip(required, verdicts, strict=True)))
@@ -430,6 +441,11 @@ class RestRightsCheck:
                 return [company]
         return []
 
+    def _keep(self, name: RestOp, verdict: Verdict) -> None:
+        """Record a probe made while looking for ids; an allowed answer wins over a refusal."""
+        if verdict.status is RestStatus.ALLOWED or name not in self.report.rows:
+            self.report.rows[name] = verdict
+
     def _sample_ids(self, reachable: list[RestCompany]) -> dict[str, str]:
         """A company, an employee, a run and a period to probe with, across the companies."""
         ids: dict[str, str] = {}
@@ -440,7 +456,7 @@ class RestRightsCheck:
             ids.setdefault("companyId", company.id)
             if "employeeId" not in ids and self._granted(employee_op) is not False:
                 verdict, rows = self._probe(RestOp.EMPLOYEES, {"companyId": company.id})
-                self.report.rows.setdefault(RestOp.EMPLOYEES, verdict)
+                self._keep(RestOp.EMPLOYEES, verdict)
                 if rows:
                     employee = str(rows[0].get("employeeId") or "")
                     if employee:
@@ -453,7 +469,7 @@ class RestRightsCheck:
                     verdict, rows = self._probe(
                         RestOp.COMPANY_RUNS, {"companyId": company.id}, {"year": year}
                     )
-                    self.report.rows.setdefault(RestOp.COMPANY_RUNS, verdict)
+                    self._keep(RestOp.COMPANY_RUNS, verdict)
                     if rows:
                         ids["payrollRunId"] = str(rows[0].get("payrollRunId") or "")
                         ids["runCompanyId"] = company.id
@@ -479,7 +495,7 @@ class RestRightsCheck:
             {"companyId": ids["runCompanyId"], "payrollRunId": ids["payrollRunId"]},
             {"year": int(ids["runYear"])},
         )
-        self.report.rows.setdefault(RestOp.RUN_EMPLOYEES, verdict)
+        self._keep(RestOp.RUN_EMPLOYEES, verdict)
         if rows and rows[0].get("employeeId"):
             ids["docEmployeeId"] = str(rows[0]["employeeId"])
 
