@@ -114,8 +114,10 @@ def test_missing_and_bad_bearer_tokens(rest_demo: Any) -> None:
     assert body["code"] == 40101 and body["type"] == "authenticationError"
     assert "invalid-params" not in body
     assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.headers["www-authenticate"] == "Bearer"
     bad = get(rest_demo, "/api/companies", token="eyJ.not.valid")
     assert bad.status_code == 401 and bad.json()["code"] == 40102
+    assert 'error="invalid_token"' in bad.headers["www-authenticate"]
 
 
 def test_error_content_type_is_a_reading(rest_demo_factory: Any) -> None:

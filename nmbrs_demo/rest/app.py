@@ -679,7 +679,9 @@ def _problem_response(demo: RestDemo, problem: Problem, exchange: Exchange | Non
     if media != "application/json" and exchange is not None and exchange.off_spec is None:
         exchange.off_spec = f"reading error-content-type={media}"
     headers = dict(problem.headers)
-    if problem.status == 401:
+    if problem.code == 40101:
+        headers.setdefault("WWW-Authenticate", "Bearer")  # RFC 6750 §3.1: no error code
+    elif problem.code == 40102:
         headers.setdefault("WWW-Authenticate", 'Bearer error="invalid_token"')
     body = json.dumps(problem.body()).encode()
     return Response(body, status_code=problem.status, media_type=media, headers=headers)
