@@ -250,3 +250,27 @@ def test_script_token_holds_every_scope_of_the_scenario(rest_demo_factory: Any) 
     assert len(found.scopes) == 25 - 3
     assert _companies(server, token).status_code == 200
     assert DEMO_REST_SUBSCRIPTION_KEY  # printed beside it by demo-server
+
+
+def test_pushed_authorization_request_then_authorize_by_request_uri(rest_demo: Any) -> None:
+    login = Login(rest_demo, scope="company.info.read")
+    pushed = HTTP.post(
+        rest_demo.identity_url + "/connect/par",
+        data={k: v for k, v in login.authorize_params().items() if k != "client_id"},
+        headers={"Authorization": basic()},
+    )
+    assert pushed.status_code == 201
+    handle = pushed.json()["request_uri"]
+    assert handle.startswith("urn:ietf:params:oauth:request_uri:")
+    page = HTTP.get(
+        rest_demo.identity_url + "/connect/authorize",
+        params={"client_id": DEMO_REST_CLIENT_ID, "request_uri": handle, "demo_consent": "approve"},
+    )
+    query = Login.query(page.headers["location"])
+    assert query["state"] == login.state
+    assert login.exchange(query["code"]).status_code == 200
+    reused = HTTP.get(
+        rest_demo.identity_url + "/connect/authorize",
+        params={"client_id": DEMO_REST_CLIENT_ID, "request_uri": handle},
+    )
+    assert reused.status_code == 400

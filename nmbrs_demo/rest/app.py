@@ -841,6 +841,7 @@ async def authorize(request: Request) -> Response:
     demo: RestDemo = request.app.state.demo
     params = {k: v for k, v in request.query_params.items()}
     try:
+        params = demo.identity.resolve_pushed(params)
         pending = demo.identity.start(params)
     except OAuthError as exc:
         if exc.redirect_to is None:
@@ -899,6 +900,16 @@ async def token_endpoint(request: Request) -> Response:
     except OAuthError as exc:
         return _oauth_error(exc)
     return JSONResponse(answer, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+async def pushed_authorization(request: Request) -> Response:
+    demo: RestDemo = request.app.state.demo
+    form = await _form(request)
+    try:
+        answer = demo.identity.push(request.headers.get("authorization"), form)
+    except OAuthError as exc:
+        return _oauth_error(exc)
+    return JSONResponse(answer, status_code=201)
 
 
 async def revocation(request: Request) -> Response:
@@ -991,6 +1002,7 @@ def build_app(demo: RestDemo) -> ASGIApp:
         Route(f"{IDENTITY_PREFIX}/connect/consent", consent, methods=["POST"]),
         Route(f"{IDENTITY_PREFIX}/connect/token", token_endpoint, methods=["POST"]),
         Route(f"{IDENTITY_PREFIX}/connect/revocation", revocation, methods=["POST"]),
+        Route(f"{IDENTITY_PREFIX}/connect/par", pushed_authorization, methods=["POST"]),
         Route(f"{IDENTITY_PREFIX}/connect/introspect", introspection, methods=["POST"]),
         Route("/api/{rest:path}", api_endpoint, methods=methods),
     ]
