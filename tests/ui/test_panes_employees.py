@@ -265,3 +265,44 @@ async def test_export_holds_data_with_ids_not_decorations(
     text = path.read_text(encoding="utf-8")
     for decoration in ("✓", "✗", "…", "(L loads)", "◷"):
         assert decoration not in text
+
+
+async def test_rows_are_built_once_per_reply_that_changes_a_column(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """The list and the employments fill columns; the contracts reply and the end of the
+    load fill none, so they must not rebuild the rows (the 5,000-row company did that four
+    times per open)."""
+    world = demo_server.world
+    company = world.companies()[1]
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = app.query_one(EmployeesPane)
+        table = employees.table
+        built: list[int] = []
+        original = table.set_rows
+
+        def counting(rows, *, keep_cursor: bool = True):  # type: ignore[no-untyped-def]
+            rows = list(rows)
+            if rows:
+                built.append(len(rows))
+            original(rows, keep_cursor=keep_cursor)
+
+        table.set_rows = counting  # type: ignore[method-assign]
+        await select_company(pilot, app, company.ID)
+        session = app.session
+        assert session is not None
+        await wait_for(
+            pilot,
+            lambda: (
+                all(session.has((k, company.ID)) for k in ("employees", "employments", "pcsa"))
+                and not employees.is_loading()
+            ),
+            20,
+            "all three company replies",
+        )
+        await pilot.pause()
+        assert 1 <= len(built) <= 2, built
+        assert all(r.cells["active"] != "…" for r in table.rows)
+        assert table.total_count == len(world.employees(company.ID))

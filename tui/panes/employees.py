@@ -65,6 +65,9 @@ ENDED = "✗ ended"
 FUTURE = "◷ future"
 UNKNOWN = "? unknown"
 
+# Company-wide replies that fill a column; the contracts reply ("pcsa") is for the detail view.
+VISIBLE_PARTS = frozenset({"employees", "employments"})
+
 # The per-employee operations behind the two progressive columns.
 PER_EMPLOYEE = {
     "department": "EmployeeService.Department_GetCurrent",
@@ -111,6 +114,7 @@ class EmployeesPane(DataPane):
         self.active_only = False
         self.errors: dict[str, BaseException] = {}
         self._all_rows: list[Row] = []
+        self._rows_by_key: dict[Any, Row] = {}
         self._denied: dict[str, BaseException] = {}
         self._detail_failures = 0
 
@@ -156,10 +160,13 @@ class EmployeesPane(DataPane):
 
     def cancel_load(self) -> None:
         super().cancel_load()
+        changes: dict[Any, dict[str, str]] = {}
         for row in self.table.rows:
-            changes = {k: STOPPED for k in PER_EMPLOYEE if row.cells.get(k) == PENDING}
-            if changes:
-                self.table.update_row(row.key, changes)
+            stopped = {k: STOPPED for k in PER_EMPLOYEE if row.cells.get(k) == PENDING}
+            if stopped:
+                changes[row.key] = stopped
+        if changes:
+            self.table.update_rows(changes)
 
     def load(self) -> None:
         if self.company is None:
@@ -182,6 +189,9 @@ class EmployeesPane(DataPane):
             "pcsa": client.personal_info_contract_salary_address,
         }
         # The list comes first so rows show as soon as it arrives; the other two fill in.
+        # Rows are built here, off the UI thread, once per reply that changes a column
+        # (the list, the employments); the contracts reply changes none and builds nothing.
+        errors: dict[str, BaseException] = {}
         with ThreadPoolExecutor(max_workers=3, thread_name_prefix="employees") as pool:
             futures = {
                 pool.submit(call, cid): kind
@@ -193,9 +203,14 @@ class EmployeesPane(DataPane):
                 error = future.exception()
                 if error is None:
                     self.session.store((kind, cid), future.result())
+                else:
+                    errors[kind] = error
                 if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._company_part_arrived, cid, kind, error)
+                rows = None
+                if kind in VISIBLE_PARTS and self.session.has(("employees", cid)):
+                    rows = self._build_rows(cid, errors)
+                self.app.call_from_thread(self._company_part_arrived, cid, kind, error, rows)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._company_data_done, cid)
 
@@ -242,44 +257,51 @@ class EmployeesPane(DataPane):
             self.app.call_from_thread(self._per_employee_finished, cid, complete, dict(denied))
 
     # -------------------------------------------------------------- handlers
-    def _company_part_arrived(self, cid: int, kind: str, error: BaseException | None) -> None:
+    def _company_part_arrived(
+        self, cid: int, kind: str, error: BaseException | None, rows: list[Row] | None
+    ) -> None:
         if self.company is None or cid != self.company.ID:
             return
         if error is not None:
             self.errors[kind] = error
         if kind == "employees" and error is not None:
             self.show_error(error, "Employees could not be loaded")
-        elif self.session.has(("employees", cid)):
-            self._show_employees(cid, start_details=False)
+        elif rows is not None:
+            self._install_rows(cid, rows)
+        elif self._all_rows:
+            self._show_status(cid)  # a reply with no column of its own: status only
 
     def _company_data_done(self, cid: int) -> None:
         if self.company is None or cid != self.company.ID:
             return
-        if self.session.has(("employees", cid)):
-            self._show_employees(cid)
+        if self._all_rows:
+            self._show_status(cid)
+            self._start_per_employee(cid)
 
     def _show_employees(self, cid: int, *, start_details: bool = True) -> None:
+        """Rows from the session's cache, built here (a cache hit: no reply to wait for)."""
+        self._install_rows(cid, self._build_rows(cid, self.errors))
+        if start_details:
+            self._start_per_employee(cid)
+
+    def _build_rows(self, cid: int, errors: dict[str, BaseException]) -> list[Row]:
+        """All rows of the company from the cached replies; safe to run in a worker thread."""
         employees = self.session.cached(("employees", cid)) or []
         employments = {e.EmployeeId: e for e in self.session.cached(("employments", cid)) or []}
         today = self.session.today
-        rows: list[Row] = []
         employments_known = self.session.has(("employments", cid))
+        pending_state = UNKNOWN if "employments" in errors else PENDING
+        denied = set(self._denied)
+        rows: list[Row] = []
         for employee in employees:
             job = latest_employment(employments.get(employee.Id))
-            state = (
-                employment_state(job, today)
-                if employments_known
-                else UNKNOWN
-                if "employments" in self.errors
-                else PENDING
-            )
             cells = {
                 "number": str(employee.Number),
                 "id": str(employee.Id),
                 "name": employee.DisplayName or "",
                 "start": format_date(job.StartDate) if job else "",
                 "end": format_date(job.EndDate) if job else "",
-                "active": state,
+                "active": employment_state(job, today) if employments_known else pending_state,
             }
             values: dict[str, Any] = {
                 "number": employee.Number,
@@ -288,16 +310,24 @@ class EmployeesPane(DataPane):
                 "end": job.EndDate if job and job.EndDate else None,
             }
             for kind in PER_EMPLOYEE:
-                if kind in self._denied:
+                if kind in denied:
                     cells[kind] = "✗ not available"
                 elif self.session.has((kind, employee.Id)):
                     cells[kind] = _describe(self.session.cached((kind, employee.Id)))
                 else:
                     cells[kind] = PENDING
             rows.append(Row(employee.Id, cells, values, data=employee))
+        return rows
+
+    def _install_rows(self, cid: int, rows: list[Row]) -> None:
+        """Show a built set of rows in one batch."""
         self._all_rows = rows
+        self._rows_by_key = {row.key: row for row in rows}
         self._apply_active_filter()
-        notes = [f"{len(rows):,} employees"]
+        self._show_status(cid)
+
+    def _show_status(self, cid: int) -> None:
+        notes = [f"{len(self._all_rows):,} employees"]
         if "employments" in self.errors:
             notes.append(
                 "employment dates not available: " + describe_error(self.errors["employments"])
@@ -312,8 +342,6 @@ class EmployeesPane(DataPane):
             " · ".join(notes) + ". enter opens an employee.",
             error=len(notes) > 1 and bool(self.errors),
         )
-        if start_details:
-            self._start_per_employee(cid)
 
     def _start_per_employee(self, cid: int, *, everything: bool = False) -> None:
         """Fetch missing departments/functions, beginning with the rows on screen.
@@ -326,6 +354,7 @@ class EmployeesPane(DataPane):
         start = window.start
         ordered = view[start:] + view[:start]
         self._window_only = not everything and len(self._all_rows) > AUTO_FILL_LIMIT
+        changes: dict[Any, dict[str, str]] = {}
         if not self._window_only:
             seen = {row.key for row in ordered}
             ordered += [row for row in self._all_rows if row.key not in seen]
@@ -336,18 +365,17 @@ class EmployeesPane(DataPane):
                 if row.key not in wanted:
                     stale = {k: STOPPED for k in PER_EMPLOYEE if row.cells.get(k) == PENDING}
                     if stale:
-                        self._set_cells(row, stale)
+                        changes[row.key] = stale
         items: list[tuple[int, str]] = []
         for row in ordered:
-            changes = {}
             for kind in PER_EMPLOYEE:
                 if kind in self._denied or self.session.has((kind, row.key)):
                     continue
                 items.append((_key(row), kind))
                 if row.cells.get(kind) != PENDING:
-                    changes[kind] = PENDING
-            if changes:
-                self._set_cells(row, changes)
+                    changes.setdefault(row.key, {})[kind] = PENDING
+        if changes:
+            self._set_many(changes)
         if items:
             self._detail_failures = 0
             self._fetch_per_employee(cid, items)
@@ -362,6 +390,7 @@ class EmployeesPane(DataPane):
             return
         newly_denied = [k for k in denied if k not in self._denied]
         self._denied.update(denied)
+        changes: dict[Any, dict[str, str]] = {}
         for eid, kind, result, error in batch:
             if error is None:
                 text = _describe(result)
@@ -370,25 +399,24 @@ class EmployeesPane(DataPane):
             else:
                 self._detail_failures += 1
                 text = short_error(error)
-            self._set_cell(eid, kind, text)
+            changes.setdefault(eid, {})[kind] = text
         for kind in newly_denied:
             for row in self._all_rows:
                 if row.cells.get(kind) == PENDING:
-                    self._set_cell(row.key, kind, "✗ not available")
+                    changes.setdefault(row.key, {})[kind] = "✗ not available"
             self.set_status(
                 f"{kind.title()} not available: {describe_error(denied[kind])}", error=True
             )
+        self._set_many(changes)
 
-    def _set_cell(self, key: Any, kind: str, text: str) -> None:
-        if not self.table.update_row(key, {kind: text}):
-            for row in self._all_rows:  # hidden by the active-only view
-                if row.key == key:
-                    row.cells[kind] = text
-                    break
-
-    def _set_cells(self, row: Row, changes: dict[str, str]) -> None:
-        if not self.table.update_row(row.key, changes):
-            row.cells.update(changes)
+    def _set_many(self, changes: dict[Any, dict[str, str]]) -> None:
+        """Change cells of many rows with one repaint; rows hidden by the view too."""
+        shown = self.table.update_rows(changes)
+        for key, cells in changes.items():
+            if key not in shown:
+                row = self._rows_by_key.get(key)
+                if row is not None:
+                    row.cells.update(cells)
 
     def _per_employee_finished(
         self, cid: int, complete: bool, denied: dict[str, BaseException]

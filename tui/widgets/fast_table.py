@@ -266,6 +266,21 @@ class FastTable(ScrollView, can_focus=True):
         self.refresh()
         return True
 
+    def update_rows(self, changes: Mapping[Hashable, Mapping[str, str]]) -> set[Hashable]:
+        """:meth:`update_row` for many rows with one repaint; the keys that were found."""
+        found: set[Hashable] = set()
+        for key, cells in changes.items():
+            index = self._index_by_key.get(key)
+            if index is None:
+                continue
+            row = self._rows[index]
+            row.cells.update(cells)
+            row.search = self._search_text(row)
+            found.add(key)
+        if found:
+            self.refresh()
+        return found
+
     def set_filter(self, text: str) -> None:
         """Show only rows whose text contains ``text`` (case-insensitive); "" shows all."""
         if text == self.filter_text:
