@@ -63,9 +63,11 @@ def test_threads_share_one_cap() -> None:
 
     def work() -> None:
         for _ in range(15):
-            waited = limiter.acquire()
+            limiter.acquire()
             with lock:
-                starts.append(clock.local.last + waited)  # the start the limiter granted
+                # The limiter reads the clock again after each wait and lets the call through
+                # at that reading: the last one this thread got is its start.
+                starts.append(clock.local.last)
 
     threads = [threading.Thread(target=work) for _ in range(8)]
     for thread in threads:
@@ -76,3 +78,38 @@ def test_threads_share_one_cap() -> None:
     worst = max(bisect_left(starts, t + 1.0) - i for i, t in enumerate(starts))
     assert len(starts) == 120 and worst == 50
     assert starts[-1] >= 2.0  # 120 calls at 50 per second need a third window
+
+
+class LateClock(FakeClock):
+    """A fake clock whose sleeps wake late by a varying amount, as a loaded machine's do."""
+
+    def __init__(self, lateness: list[float]) -> None:
+        super().__init__()
+        self.lateness = lateness
+        self.sleeps = 0
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.now += seconds + self.lateness[self.sleeps % len(self.lateness)]
+            self.sleeps += 1
+
+
+def worst_window(starts: list[float]) -> int:
+    starts = sorted(starts)
+    return max(bisect_left(starts, t + 1.0) - i for i, t in enumerate(starts))
+
+
+def test_late_wake_ups_never_put_more_than_the_rate_into_a_second() -> None:
+    """Counted when calls really start: a sleeper that wakes late must not be counted at
+    the moment it meant to start (the limiter let 127-133 calls into one second at 120/s)."""
+    for lateness in ([0.03, 0.0, 0.01], [0.0, 0.05], [0.002, 0.04, 0.0, 0.0, 0.02]):
+        clock = LateClock(lateness)
+        limiter = RateLimiter(120, clock=clock, sleep=clock.sleep)
+        starts = []
+        for burst in range(40):
+            for _ in range(37):  # uneven bursts, as rounds of probes come
+                limiter.acquire()
+                starts.append(clock.now)
+            clock.sleep(0.01 * (burst % 3))
+        assert worst_window(starts) <= 120
+        assert clock.now < 1480 / 120 + 3  # and it still keeps up with its rate
