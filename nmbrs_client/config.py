@@ -14,7 +14,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -31,18 +31,15 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nmbrs_client.backend import ApiKind
+from nmbrs_client.config_names import CONFIG_ENV_VAR, Environment
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
 from nmbrs_client.token_sources import find_token
 
 APP_NAME = "nmbrs-tui"
 CONFIG_FILE_NAME = "config.toml"
-CONFIG_ENV_VAR = "NMBRS_TUI_CONFIG"
-
-Environment = Literal["production", "sandbox", "demo", "custom"]
 ApiName = Literal["soap", "rest"]  # the values of nmbrs_client.backend.ApiKind
 WsdlSource = Literal["bundled", "live"]
-ENVIRONMENTS: tuple[str, ...] = get_args(Environment)
 FIXED_URLS: dict[str, str] = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 
 DEFAULT_SCENARIO = "healthy"

@@ -188,7 +188,6 @@ class NmbrsApp(App[int]):
         install(asyncio.get_running_loop())  # quitting never waits for a hanging call
         if self.keymap:
             self.set_keymap(self.keymap)
-        self._read_keymap_file()
         if self._wanted_theme:
             if self._wanted_theme in self.available_themes:
                 self.theme = self._wanted_theme
@@ -201,6 +200,12 @@ class NmbrsApp(App[int]):
         self._install_sighup()
         if self._exit_after_first_frame:
             self.call_after_refresh(self._report_first_frame)
+        # Reading keymap.toml and connecting import the config (pydantic-settings), zeep and
+        # the demo server: started after the first frame, so their imports never delay it.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        self._read_keymap_file()
         self.start_connect()
 
     @work(thread=True, exclusive=True, group="keymap", exit_on_error=False)

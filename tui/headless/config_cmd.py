@@ -14,18 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nmbrs_client.config import (
-    CONFIG_ENV_VAR,
-    ENVIRONMENTS,
-    describe_settings,
-    load_config,
-    resolve_config_path,
-    resolve_settings,
-)
-from nmbrs_client.config_writer import PROFILE_NAME_PATTERN, add_profile, write_token_file
+from nmbrs_client.config_names import CONFIG_ENV_VAR, ENVIRONMENTS
 from nmbrs_client.errors import ConfigError
-from nmbrs_client.token_sources import is_owner_only, read_token_file
 from tui.cli import EXIT_OK, EXIT_USAGE
+
+# The parser is built before the dashboard's first frame, so what needs pydantic (config,
+# config_writer) is imported by the sub-command when it runs, not here.
 
 _CONFIG_HELP = f"path of config.toml (default: ${CONFIG_ENV_VAR} or the user config folder)"
 
@@ -78,6 +72,8 @@ def _add_config_option(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from nmbrs_client.config import resolve_config_path
+
     action = getattr(args, "config_action", None)
     path = resolve_config_path(getattr(args, "config_path", None))
     if action == "path":
@@ -91,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_path(path: Path) -> int:
+    from nmbrs_client.config import load_config
+    from nmbrs_client.token_sources import is_owner_only
+
     print(path)
     if not path.exists():
         print("does not exist yet: create it with `nmbrs-tui config add`")
@@ -106,6 +105,8 @@ def _run_path(path: Path) -> int:
 
 
 def _run_show(path: Path, args: argparse.Namespace) -> int:
+    from nmbrs_client.config import describe_settings, load_config, resolve_settings
+
     config = load_config(path)
     overrides = {"base_url": args.base_url, "username": args.username, "domain": args.domain}
     settings = resolve_settings(config, profile=args.profile, overrides=overrides)
@@ -131,6 +132,9 @@ def _ask(prompt: str, default: str | None = None) -> str:
 
 
 def _run_add(path: Path, args: argparse.Namespace) -> int:
+    from nmbrs_client.config import load_config
+    from nmbrs_client.config_writer import PROFILE_NAME_PATTERN, add_profile, write_token_file
+
     interactive = args.name is None
     existing = load_config(path)  # validates first: never rewrite a broken file
     name = args.name or _ask("Profile name (letters, digits, - or _)")
@@ -221,6 +225,8 @@ def _token_choice(
     path: Path, name: str, args: argparse.Namespace, interactive: bool
 ) -> tuple[Path | None, str | None]:
     """(token_file to reference, token text to write there or None if the file exists)."""
+    from nmbrs_client.token_sources import read_token_file
+
     beside = path.parent / f"{name}.token"
     if args.token_file:
         token_file = Path(args.token_file).expanduser().absolute()

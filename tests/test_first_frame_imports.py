@@ -1,0 +1,77 @@
+"""What is loaded when the dashboard draws its first frame: Textual and the shell, nothing heavy.
+
+The real command (``nmbrs-tui --demo``, argument parsing included) runs headless in a fresh
+interpreter; at the first frame it lists the modules loaded so far. The config (pydantic and
+pydantic-settings), zeep, lxml, requests and the demo server belong to the connect worker,
+which starts after that frame.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+HEAVY_PACKAGES = (
+    "pydantic",
+    "pydantic_settings",
+    "zeep",
+    "lxml",
+    "requests",
+    "httpx",
+    "authlib",
+    "nmbrs_demo",
+)
+HEAVY_MODULES = ("nmbrs_client.config", "nmbrs_client.client", "nmbrs_client.rights")
+
+PROBE = r"""
+import json, os, sys
+os.environ["NMBRS_TUI_EXIT_AFTER_FIRST_FRAME"] = "1"
+from tui import app as app_module
+
+run = app_module.NmbrsApp.run
+def headless_run(self, *args, **kwargs):
+    kwargs.pop("mouse", None)
+    return run(self, *args, headless=True, **kwargs)
+app_module.NmbrsApp.run = headless_run
+
+report = app_module.NmbrsApp._report_first_frame
+def at_first_frame(self):
+    print("LOADED " + json.dumps(sorted(sys.modules)), flush=True)
+    report(self)
+app_module.NmbrsApp._report_first_frame = at_first_frame
+
+from tui.cli import main
+main(["--demo"])
+os._exit(0)
+"""
+
+
+def loaded_at_first_frame() -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("LOADED ")]
+    assert lines, f"no first frame ({done.returncode}): {done.stderr[-500:]}"
+    modules: list[str] = json.loads(lines[-1].removeprefix("LOADED "))
+    return modules
+
+
+def test_nothing_heavy_is_loaded_at_the_first_frame() -> None:
+    modules = loaded_at_first_frame()
+    assert "textual" in modules and "tui.app" in modules  # the probe saw a real start
+    heavy = sorted(
+        name
+        for name in modules
+        if name.split(".")[0] in HEAVY_PACKAGES
+        or any(name == m or name.startswith(m + ".") for m in HEAVY_MODULES)
+    )
+    assert heavy == []
