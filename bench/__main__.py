@@ -84,6 +84,21 @@ def run_group(name: str, quick: bool) -> list[Record]:
     return records
 
 
+def summary(records: list[Record]) -> str:
+    """The targets, one line each: median (range), bound, ratio, target, met, load."""
+    lines = ["metric | median (range) | bound | ratio | target | met | load 1/5/15 min"]
+    for r in records:
+        if "target" not in r:
+            continue
+        spread = f" ({r['min']}–{r['max']})" if "min" in r else ""
+        load = "/".join(str(v) for v in r.get("load_avg", []))
+        lines.append(
+            f"{r['name']} | {r['value']} {r['unit']}{spread} | {r.get('bound', '–')} | "
+            f"{r.get('ratio', '–')} | {r['target']} | {'yes' if r['met'] else 'NO'} | {load}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one repetition, small data")
@@ -106,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    print(summary(results), file=sys.stderr)
     print(
         f"wrote {args.output} ({len(results)} metrics, {document['total_seconds']} s)",
         file=sys.stderr,
