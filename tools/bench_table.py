@@ -1,0 +1,97 @@
+"""``python -m tools.bench_table``: the README's performance table from ``bench/results.json``.
+
+The table is written between ``<!-- bench:begin -->`` and ``<!-- bench:end -->`` in README.md,
+so the numbers there always come from one run of ``make bench`` and never by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+# What each target metric measures, in the words of the README.
+LABELS = {
+    "big_company.open": "open the 5,000-employee company: every reply in, rows final "
+    "(0 ms, demo server in its own process)",
+    "big_company.open_demo": "… the same in `nmbrs-tui --demo`",
+    "big_company.peak_rss": "peak RSS with that company open",
+    "rights.thorough_peak_rss": "peak RSS of `check --thorough` on `large-accountant`",
+    "rights.all_companies.large_accountant_thorough": "`check --thorough`, `large-accountant`, "
+    "100 ms (bound: calls ÷ limiter rate)",
+    "rights.all_companies.large_accountant": "default check, `large-accountant`, 100 ms "
+    "(bound: max(3 round trips, calls ÷ rate))",
+    "rights.all_companies.healthy": "default check, all 6 demo companies, 100 ms",
+    "rights.one_company.default": "default check, one company, 100 ms (bound: 3 round trips)",
+    "startup.first_frame": "first frame of `nmbrs-tui --demo` (bound: a minimal Textual app, "
+    "same run)",
+    "peer.large_accountant": "serial PyPI SDK ÷ nmbrs-tui, same calls, 244 companies",
+    "big_company.list_show": "show 5,000 rows once the data is there",
+    "big_company.filter_keystroke": "filter keystroke on 5,000 rows",
+}
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def _row(record: dict[str, Any]) -> str:
+    unit = record["unit"]
+    spread = (
+        f" ({_number(record['min'])}–{_number(record['max'])}, {record['runs']} runs)"
+        if "min" in record and record.get("runs", 1) > 1
+        else ""
+    )
+    bound = _number(record["bound"]) + f" {unit}" if "bound" in record else ""
+    ratio = _number(record["ratio"]) if "ratio" in record else ""
+    target = record["target"]
+    sign = "≥" if record["name"].startswith("peer.") else "≤"
+    holds = "✓" if record["met"] else "✗"
+    load = "/".join(_number(v) for v in record.get("load_avg", []))
+    label = LABELS.get(record["name"], record["name"])
+    return (
+        f"| {label} | {_number(record['value'])} {unit}{spread} | {bound} | {ratio} | "
+        f"{sign} {_number(target)} {holds} | {load} |"
+    )
+
+
+def table(document: dict[str, Any]) -> str:
+    machine = document["machine"]
+    metrics = [m for m in document["metrics"] if "target" in m]
+    order = list(LABELS)
+    metrics.sort(key=lambda m: order.index(m["name"]) if m["name"] in order else len(order))
+    lines = [
+        f"Latest run: {document['taken_at']}, {machine['cpu']}, {machine['cores']} cores, "
+        f"Python {machine['python']}, {machine['system']}; {document['total_seconds']} s for "
+        f"{len(document['metrics'])} metrics. The machine is shared: each metric carries the "
+        "load average (1/5/15 min) when it was taken.",
+        "",
+        "| metric | median (range) | bound | ratio | target | load |",
+        "|---|---|---|---|---|---|",
+        *(_row(m) for m in metrics),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    results = REPO / "bench" / "results.json"
+    readme = REPO / "README.md"
+    document = json.loads(results.read_text(encoding="utf-8"))
+    text = readme.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        print(f"README.md has no {BEGIN} … {END} block", file=sys.stderr)
+        return 1
+    head, rest = text.split(BEGIN, 1)
+    _old, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{BEGIN}\n{table(document)}\n{END}{tail}", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
