@@ -8,6 +8,7 @@ Nmbrs does not tell the two apart) answers 2004, 2003 or 2009.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -80,6 +81,11 @@ class Handlers:
         self.scenario = scenario
         self.today = today
         self.access = resolve_access(scenario, world)
+        # The world is read-only, so a whole-company list's records are made once per
+        # company (5,000 models each time cost the demo a second per big call); every call
+        # still passes the scope and rights checks first.
+        self._lists: dict[tuple[str, int, int], list[Any]] = {}
+        self._lists_lock = threading.Lock()
         self._table: dict[str, Callable[[dict[str, int]], Any]] = {
             "DebtorService.Environment_Get": self._environment,
             "DebtorService.List_GetAll": self._debtors,
@@ -116,6 +122,18 @@ class Handlers:
             raise DemoFault(1002)
         handler = self._table[qualified]
         return handler(params)
+
+    def _company_list(
+        self, kind: str, company_id: int, variant: int, make: Callable[[], list[Any]]
+    ) -> list[Any]:
+        """The records of one whole-company list, made on first use (callers never mutate)."""
+        key = (kind, company_id, variant)
+        found = self._lists.get(key)
+        if found is None:
+            made = make()
+            with self._lists_lock:
+                found = self._lists.setdefault(key, made)
+        return found
 
     # -- scope checks ---------------------------------------------------------------------
     def _company(self, params: dict[str, int], key: str, qualified: str) -> int:
@@ -213,7 +231,12 @@ class Handlers:
     def _employees(self, params: dict[str, int]) -> Any:
         company_id = self._company(params, "CompanyId", "EmployeeService.List_GetByCompany")
         employee_type = params.get("EmployeeType") or None
-        return _dumps(self.world.employees(company_id, employee_type))
+        return self._company_list(
+            "employees",
+            company_id,
+            employee_type or 0,
+            lambda: _dumps(self.world.employees(company_id, employee_type)),
+        )
 
     def _employee_types(self, params: dict[str, int]) -> Any:
         return _dumps(self.world.employee_types())
@@ -230,31 +253,46 @@ class Handlers:
             "CompanyID",
             "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
         )
-        return _dumps(self.world.personal_info_contract_salary_address(company_id))
+        return self._company_list(
+            "pcsa",
+            company_id,
+            0,
+            lambda: _dumps(self.world.personal_info_contract_salary_address(company_id)),
+        )
 
     def _employments(self, params: dict[str, int]) -> Any:
         company_id = self._company(
             params, "CompanyID", "EmployeeService.Employment_GetAll_AllEmployeesByCompany"
         )
-        return [
-            {
-                "EmployeeId": item.EmployeeId,
-                "EmployeeEmployments": {"Employment": _dumps(item.Employments)},
-            }
-            for item in self.world.employments(company_id)
-        ]
+        return self._company_list(
+            "employments",
+            company_id,
+            0,
+            lambda: [
+                {
+                    "EmployeeId": item.EmployeeId,
+                    "EmployeeEmployments": {"Employment": _dumps(item.Employments)},
+                }
+                for item in self.world.employments(company_id)
+            ],
+        )
 
     def _schedules(self, params: dict[str, int]) -> Any:
         company_id = self._company(
             params, "CompanyID", "EmployeeService.Schedule_GetAll_AllEmployeesByCompany"
         )
-        return [
-            {
-                "EmployeeId": item.EmployeeId,
-                "EmployeeSchedules": {"Schedule_V2": _dumps(item.Schedules)},
-            }
-            for item in self.world.schedules(company_id)
-        ]
+        return self._company_list(
+            "schedules",
+            company_id,
+            0,
+            lambda: [
+                {
+                    "EmployeeId": item.EmployeeId,
+                    "EmployeeSchedules": {"Schedule_V2": _dumps(item.Schedules)},
+                }
+                for item in self.world.schedules(company_id)
+            ],
+        )
 
     def _department(self, params: dict[str, int]) -> Any:
         employee_id = self._employee(params, "EmployeeId", "EmployeeService.Department_GetCurrent")
