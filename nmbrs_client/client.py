@@ -154,7 +154,8 @@ class NmbrsClient:
                 read_timeout=self.settings.timeout_s,
                 max_bytes=int(self.settings.max_response_mb * 1024 * 1024),
                 verify_tls=self.settings.verify_tls,
-                pool_size=self.settings.concurrency + 2,
+                # The rights check may run up to 32 calls at once (--thorough adapts).
+                pool_size=max(self.settings.concurrency, 32) + 2,
                 user_agent=f"nmbrs-tui/{__version__}",
             )
         return self._transport

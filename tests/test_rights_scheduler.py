@@ -111,3 +111,53 @@ def test_lower_priority_value_runs_first_when_workers_are_busy() -> None:
         client.gate.set()
         s.run_until_idle()
     assert client.order == [f"Company_GetCurrentPeriod:{c}" for c in (0, 9, 1, 2, 3)]
+
+
+class SlowClient(CountingClient):
+    """Every call takes a while (a big list, a slow network); counts the calls in flight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    def call(self, operation: Operation, *, discover_domain: bool = True, **params: Any) -> Any:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            threading.Event().wait(0.05)
+            return [{"ID": params.get("CompanyId", 0)}]
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+
+def _run_slow(adapt_to_rate: float | None) -> tuple[SlowClient, ProbeScheduler]:
+    client = SlowClient()
+    sched = ProbeScheduler(
+        client,
+        concurrency=2,
+        retries=0,
+        backoff_s=0.0,
+        cancel_event=threading.Event(),
+        adapt_to_rate=adapt_to_rate,
+    )
+    with sched:
+        for company in range(80):
+            sched.request(PERIOD, {"CompanyId": company}, lambda _o: None)
+        sched.run_until_idle()
+    return client, sched
+
+
+def test_calls_in_flight_grow_with_call_time_to_keep_up_with_the_rate() -> None:
+    # 200 calls/s of ≥ 50 ms each need at least 10 in flight; 2 would cap it at 40/s.
+    client, sched = _run_slow(200.0)
+    assert sched.concurrency >= 10
+    assert client.most_in_flight > 2
+    assert client.most_in_flight <= sched.max_concurrency
+
+
+def test_without_a_rate_the_configured_concurrency_holds() -> None:
+    client, sched = _run_slow(None)
+    assert sched.concurrency == 2 and client.most_in_flight <= 2

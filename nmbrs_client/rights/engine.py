@@ -77,6 +77,9 @@ class RightsEngine:
         self.concurrency = max(
             1, int(concurrency or client.settings.concurrency or DEFAULT_CONCURRENCY)
         )
+        # --thorough without an explicit concurrency: the calls in flight follow the
+        # latency the check sees, so the limiter (not the pool) bounds it.
+        self.adaptive = thorough and concurrency is None
         self.on_event = on_event
         self.cancel_event = cancel_event or threading.Event()
         self.clock = clock or datetime.now
@@ -86,6 +89,10 @@ class RightsEngine:
 
     def cancel(self) -> None:
         self.cancel_event.set()
+
+    def _rate(self) -> float | None:
+        rate = getattr(self.client.settings, "rate_limit_per_s", None)
+        return float(rate) if rate else None
 
     def _emit(self, event: RightsEvent) -> None:
         if self.on_event is None:
@@ -107,6 +114,7 @@ class RightsEngine:
             retries=self.retries,
             backoff_s=self.backoff_s,
             cancel_event=self.cancel_event,
+            adapt_to_rate=self._rate() if self.adaptive else None,
         )
         ctx = CheckContext(scheduler, matrix, checked_at.year, self._emit)
         account = AccountPhase(ctx, self.named_companies, self.reconnect)
@@ -141,7 +149,7 @@ class RightsEngine:
             environment=self._environment(scheduler.client, saved_domain),
             requirements=self.requirements,
             mode=CheckMode.THOROUGH if self.thorough else CheckMode.DEFAULT,
-            concurrency=self.concurrency,
+            concurrency=max(self.concurrency, scheduler.concurrency),
             account=list(account.results),
             companies=list(ctx.companies),
             cells=matrix.ordered(),

@@ -10,6 +10,7 @@ transport errors are retried; a fault is an answer.
 from __future__ import annotations
 
 import heapq
+import math
 import queue
 import threading
 import time
@@ -87,9 +88,19 @@ class ProbeScheduler:
         retries: int,
         backoff_s: float,
         cancel_event: threading.Event,
+        adapt_to_rate: float | None = None,
+        max_concurrency: int = 32,
     ) -> None:
         self.client = client
         self.concurrency = concurrency
+        # With ``adapt_to_rate`` (calls per second the client's limiter allows), the number
+        # of calls in flight follows Little's law: rate × the recent mean call time, with a
+        # quarter of headroom, between ``concurrency`` and ``max_concurrency``. Slow replies
+        # (big lists parsed, a slow network) then do not hold the check below the limiter.
+        self.base_concurrency = concurrency
+        self.max_concurrency = max(concurrency, max_concurrency) if adapt_to_rate else concurrency
+        self.adapt_to_rate = adapt_to_rate
+        self._durations: deque[float] = deque(maxlen=48)
         self.retries = retries
         self.backoff_s = backoff_s
         self.cancel_event = cancel_event
@@ -116,7 +127,7 @@ class ProbeScheduler:
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> ProbeScheduler:
         self._pool = ThreadPoolExecutor(
-            max_workers=self.concurrency, thread_name_prefix="nmbrs-rights"
+            max_workers=self.max_concurrency, thread_name_prefix="nmbrs-rights"
         )
         return self
 
@@ -246,7 +257,20 @@ class ProbeScheduler:
                 outcome = Outcome(
                     op, key[1], None, Cancelled() if self.cancel_event.is_set() else exc, 0.0, 0
                 )
+            self._adapt(outcome)
             self._deliver(key, outcome)
+
+    def _adapt(self, outcome: Outcome) -> None:
+        """Resize the calls in flight to what the limiter's rate needs (see ``__init__``)."""
+        if self.adapt_to_rate is None or outcome.attempts != 1 or outcome.duration_ms <= 0:
+            return
+        self._durations.append(outcome.duration_ms / 1000)
+        if len(self._durations) < 8:
+            return
+        mean = sum(self._durations) / len(self._durations)
+        wanted = math.ceil(self.adapt_to_rate * mean * 1.25)
+        self.concurrency = min(self.max_concurrency, max(self.base_concurrency, wanted))
+        self._dispatch()
 
     def _dispatch(self) -> None:
         """Hand queued calls to the pool while a worker is free."""
