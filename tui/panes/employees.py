@@ -268,13 +268,14 @@ class EmployeesPane(DataPane):
             self.show_error(error, "Employees could not be loaded")
         elif rows is not None:
             self._install_rows(cid, rows)
-        elif self._all_rows:
+        elif self._all_rows and self.session.has(("employees", cid)):
             self._show_status(cid)  # a reply with no column of its own: status only
 
     def _company_data_done(self, cid: int) -> None:
         if self.company is None or cid != self.company.ID:
             return
-        if self._all_rows:
+        # Rows kept from before a failed reload stay as they are, under the error.
+        if self._all_rows and self.session.has(("employees", cid)):
             self._show_status(cid)
             self._start_per_employee(cid)
 
