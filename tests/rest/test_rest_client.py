@@ -349,3 +349,41 @@ def test_no_payslip_in_the_period_is_reported_under_every_reading(where: str) ->
     client, _ = make_client(fake)
     with pytest.raises(NoDocumentError):
         client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3})
+
+
+class _Drip(httpx.SyncByteStream):
+    """A body that arrives one small chunk at a time, slower than the whole-call deadline."""
+
+    def __iter__(self) -> Any:
+        import time
+
+        yield b'{"data": ['
+        for _ in range(50):
+            time.sleep(0.02)
+            yield b" "
+        yield b"]}"
+
+
+def test_a_dripping_reply_is_cut_at_the_total_deadline() -> None:
+    fake = FakeNmbrs(overrides={"/api/debtors": lambda r: httpx.Response(200, stream=_Drip())})
+    client, sent = make_client(fake, limits=TransportLimits(deadline_s=0.2))
+    with pytest.raises(NmbrsTransportError) as caught:
+        client.list_all(RestOp.DEBTORS)
+    assert caught.value.kind == "timeout"
+    assert "0.2 s" in str(caught.value)
+
+
+def test_same_host_redirect_is_followed_with_the_token_kept_on_that_host() -> None:
+    fake = FakeNmbrs(
+        lists={"/api/debtors": [{"debtorId": uid("debtor", 1), "name": "D"}]},
+        overrides={
+            "/api/companies": lambda r: httpx.Response(
+                307, headers={"Location": f"{BASE}/api/debtors?pageNumber=1&pageSize=100"}
+            )
+        },
+    )
+    client, sent = make_client(fake)
+    reply = client.get(RestOp.COMPANIES, query={"pageNumber": 1, "pageSize": 100})
+    assert reply.status == 200
+    assert [r.url.path for r in sent.requests] == ["/api/companies", "/api/debtors"]
+    assert all(r.url.host == "api.test.example" for r in sent.requests)
