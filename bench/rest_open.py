@@ -36,7 +36,7 @@ def _serve_rest(conn: Connection, scenario: str, latency_ms: int) -> None:
 
     server = start_rest_demo_server(scenario, latency_ms=latency_ms)
     big = server.world.big_company_id()
-    number = next(c.Number for c in server.world.companies() if c.ID == big)
+    number = next(c.Number for c in server.world.companies() if big == c.ID)
     conn.send(
         {"base_url": server.base_url, "token": server.script_token(), "big_number": str(number)}
     )
