@@ -240,7 +240,7 @@ def require_api(api: ApiKind) -> None:
     """Refuse an API this build cannot speak, in one line, before anything is started."""
     from nmbrs_client.errors import ConfigError
 
-    if api is not ApiKind.SOAP:
+    if api not in (ApiKind.SOAP, ApiKind.REST):
         raise ConfigError(REST_NOT_AVAILABLE)
 
 
@@ -249,6 +249,10 @@ def open_backend(
 ) -> Backend:
     """The backend for ``settings.api`` (no call is made yet)."""
     require_api(settings.api)
+    if settings.api is ApiKind.REST:
+        from nmbrs_client.rest.connect import backend_from_settings
+
+        return backend_from_settings(settings, today=today)
     from nmbrs_client.soap_backend import SoapBackend
 
     return SoapBackend.from_settings(settings, today=today)

@@ -34,7 +34,7 @@ from nmbrs_client.backend import ApiKind
 from nmbrs_client.config_names import CONFIG_ENV_VAR, Environment
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
-from nmbrs_client.token_sources import find_token
+from nmbrs_client.token_sources import FoundToken, find_token
 
 APP_NAME = "nmbrs-tui"
 CONFIG_FILE_NAME = "config.toml"
@@ -43,6 +43,9 @@ WsdlSource = Literal["bundled", "live"]
 FIXED_URLS: dict[str, str] = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 
 DEFAULT_SCENARIO = "healthy"
+REST_PLACEHOLDER_USER = "(OAuth login)"
+REST_PLACEHOLDER_TOKEN = "(not used by REST)"
+REST_TOKEN_SOURCE = "REST: token store of `nmbrs-tui auth login`"
 
 _NO_PROFILE_HINT = (
     "Add a profile with `nmbrs-tui config add`, or set NMBRS_USERNAME and "
@@ -472,9 +475,14 @@ def resolve_settings(
     demo = environment == "demo"
     if demo and values.get("scenario") is None:
         put("scenario", DEFAULT_SCENARIO, "default")
+    # A REST connection authenticates with OAuth (`nmbrs-tui auth login`), not a SOAP user
+    # and token: those values stay placeholders, and the REST backend ignores them.
+    rest = str(values.get("api")) == "rest"
     if not values.get("username"):
         if demo:
             put("username", _demo_constants()[0], "demo")
+        elif rest:
+            put("username", REST_PLACEHOLDER_USER, "REST: OAuth login")
         else:
             raise ConfigError(
                 f"no username for {profile_label if name else 'this connection'}: set username "
@@ -484,14 +492,20 @@ def resolve_settings(
 
     token_file_value = given.get("token_file") or (prof.token_file if prof else None)
     token_file_source = "flag" if given.get("token_file") else profile_label
-    found = find_token(
-        profile_name=name,
-        env_token=env.token,
-        token_file=_expand_path(str(token_file_value), config.path) if token_file_value else None,
-        token_file_source=token_file_source,
-        config_token=prof.token if prof else None,
-        config_path=config.path,
-        demo_token=_demo_constants()[1] if demo else None,
+    found = (
+        FoundToken(SecretStr(REST_PLACEHOLDER_TOKEN), REST_TOKEN_SOURCE)
+        if rest
+        else find_token(
+            profile_name=name,
+            env_token=env.token,
+            token_file=_expand_path(str(token_file_value), config.path)
+            if token_file_value
+            else None,
+            token_file_source=token_file_source,
+            config_token=prof.token if prof else None,
+            config_path=config.path,
+            demo_token=_demo_constants()[1] if demo else None,
+        )
     )
     prov["token"] = found.source
     prov["profile_name"] = name_source

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.backend import REST_NOT_AVAILABLE, ApiKind, open_backend
+from nmbrs_client.backend import ApiKind, open_backend
 from nmbrs_client.config import demo_settings, describe_settings
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.soap_backend import SoapBackend
@@ -46,21 +46,19 @@ def test_flag_beats_environment_beats_profile(
     assert from_flag.api is ApiKind.REST and from_flag.provenance["api"] == "flag"
 
 
-def test_open_backend_gives_soap_and_refuses_rest_until_it_exists() -> None:
+def test_open_backend_gives_soap_and_rest_needs_a_login_first(tmp_path: Path) -> None:
     soap = open_backend(demo_settings("http://127.0.0.1:9/soap/v3/"))
     assert isinstance(soap, SoapBackend)
     soap.close()
+    rest = resolve(acme_config(tmp_path, 'api = "rest"'))
     with pytest.raises(ConfigError) as caught:
-        open_backend(demo_settings("http://127.0.0.1:9/soap/v3/", api=ApiKind.REST))
-    assert caught.value.message == REST_NOT_AVAILABLE
+        open_backend(rest)
+    assert "auth login" in caught.value.hint or "NMBRS_SUBSCRIPTION_KEY" in caught.value.message
 
 
 @pytest.mark.parametrize(
     "argv",
     [
-        ["--demo", "--api", "rest"],
-        ["tui", "--demo", "--api", "rest"],
-        ["runs", "--demo", "--api", "rest", "--company", "1"],
         ["check", "--demo", "--api", "rest"],
     ],
 )
@@ -74,12 +72,15 @@ def test_api_rest_is_one_clear_line_and_exit_64(
     assert "Traceback" not in captured.err and not captured.out
 
 
-def test_a_rest_profile_is_refused_by_the_headless_commands(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_a_rest_profile_without_login_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("NMBRS_SUBSCRIPTION_KEY", "key-for-the-test")
     path = acme_config(tmp_path, 'api = "rest"')
     assert main(["runs", "--config", str(path), "--company", "1"]) == 64
-    assert REST_NOT_AVAILABLE in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "auth login -P acme" in err and "Traceback" not in err
+    assert "key-for-the-test" not in err
 
 
 def test_api_is_validated_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:

@@ -198,14 +198,14 @@ class Connector:
             self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
             return None, config, demo_server
         scenario = launch.scenario or "healthy"
-        wanted = (scenario, launch.latency_ms or 0)
+        wanted = (scenario, launch.latency_ms or 0, api)
         if demo_server is not None and getattr(demo_server, "_tui_key", None) != wanted:
             demo_server.stop()
             demo_server = None
         if demo_server is None:
             self._set(stage=STARTING_DEMO, scenario=scenario, environment="demo", profile="demo")
             try:
-                demo_server = start_demo(scenario, launch.latency_ms)
+                demo_server = start_demo(scenario, launch.latency_ms, api)
             except Exception as exc:
                 what, hint, _code = describe_error(exc)
                 self._set(stage=FAILED, last_error=f"demo server: {what}", last_hint=hint)
@@ -295,8 +295,14 @@ class Connector:
         )
 
 
-def start_demo(scenario: str, latency_ms: int | None) -> Any:
-    """Start the embedded demo server in this process (a daemon thread)."""
+def start_demo(scenario: str, latency_ms: int | None, api: Any = None) -> Any:
+    """Start the embedded demo server of ``api`` in this process (a daemon thread)."""
+    from nmbrs_client.backend import ApiKind
+
+    if api is ApiKind.REST:
+        from nmbrs_demo.rest.server import start_rest_demo_server
+
+        return start_rest_demo_server(scenario, latency_ms=latency_ms or None)
     from nmbrs_demo.server import start_demo_server
 
     if latency_ms:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
@@ -23,6 +24,9 @@ from nmbrs_client.rest.auth.tokens import RefreshingTokens, TokenStore
 from nmbrs_client.rest.backend import RestBackend
 from nmbrs_client.rest.client import AccessTokenSource, RestClient, StaticToken
 from nmbrs_client.rest.transport import RestTransport, TransportLimits
+
+if TYPE_CHECKING:
+    from nmbrs_client.config import ConnectionSettings
 
 TOKEN_ENV = "NMBRS_REST_TOKEN"
 SCOPES_ENV = "NMBRS_REST_SCOPES"  # optional: the scopes a fixed token holds
@@ -59,9 +63,12 @@ def open_rest_backend(
     limits: TransportLimits | None = None,
     employee_types: tuple[str, ...] = (),
     http_transport: Any = None,
+    token_folder: Any = None,
+    verify_tls: bool = True,
+    today: Callable[[], date] = date.today,
 ) -> RestBackend:
     env = os.environ if environ is None else environ
-    credentials = load_credentials(profile, environ=env, demo=demo)
+    credentials = load_credentials(profile, environ=env, demo=demo, use_stores=demo is None)
     if credentials.subscription_key is None:
         raise ConfigError(
             f"no subscription key for REST profile '{profile}': set NMBRS_SUBSCRIPTION_KEY",
@@ -77,7 +84,7 @@ def open_rest_backend(
             scopes = tuple(env[SCOPES_ENV].split())
         tokens = StaticToken(token_text, scopes)
     else:
-        store = TokenStore(profile)
+        store = TokenStore(profile, folder=token_folder)
         tokens = RefreshingTokens(store, _LazyRefresher(credentials))
         tokens.current()  # no login → one clear LoginRequiredError now, not mid-dashboard
 
@@ -92,6 +99,113 @@ def open_rest_backend(
         limits=limits,
         http_transport=http_transport,
         pool_size=max(concurrency, 4),
+        verify_tls=verify_tls,
     )
     client = RestClient(transport, tokens, call_log=call_log, concurrency=concurrency)
-    return RestBackend(client, expires_at=expires_at, employee_types=employee_types)
+    return RestBackend(client, expires_at=expires_at, employee_types=employee_types, today=today)
+
+
+def backend_from_settings(
+    settings: ConnectionSettings, *, today: Callable[[], date] = date.today
+) -> RestBackend:
+    """The REST backend for resolved settings (``api = "rest"``).
+
+    The demo environment logs in to the embedded demo's identity service itself (see
+    :func:`demo_login`); a custom environment's ``base_url`` is the REST base URL; for
+    production the base URL comes from the REST credentials (default ``api.nmbrsapp.com``).
+    """
+    limits = TransportLimits(
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.timeout_s,
+        deadline_s=settings.timeout_s * 2 + settings.connect_timeout_s,
+        max_bytes=settings.max_response_mb * 1024 * 1024,
+    )
+    concurrency = min(settings.concurrency, 8)
+    profile = settings.profile_name or "rest"
+    if settings.environment == "demo":
+        return demo_backend(settings.base_url, limits=limits, concurrency=concurrency, today=today)
+    env = dict(os.environ)
+    if settings.environment == "custom":
+        env.setdefault("NMBRS_REST_BASE_URL", settings.base_url)
+    return open_rest_backend(
+        profile,
+        environ=env,
+        concurrency=concurrency,
+        limits=limits,
+        verify_tls=settings.verify_tls,
+        today=today,
+    )
+
+
+DEMO_IDENTITY_PATH = "/identity"  # where the embedded REST demo serves its identity service
+
+
+def demo_credentials(base_url: str) -> dict[str, str]:
+    """The embedded REST demo's public app registration and subscription key."""
+    from nmbrs_client import demo_identity as demo
+
+    base = base_url.rstrip("/")
+    return {
+        "client_id": demo.DEMO_REST_CLIENT_ID,
+        "client_secret": demo.DEMO_REST_CLIENT_SECRET,
+        "subscription_key": demo.DEMO_REST_SUBSCRIPTION_KEY,
+        "redirect_uri": demo.DEMO_REST_REDIRECT_URIS[0],
+        "base_url": base,
+        "identity_url": base + DEMO_IDENTITY_PATH,
+    }
+
+
+def demo_login(credentials: RestCredentials, scopes: tuple[str, ...]) -> Mapping[str, Any]:
+    """A complete authorization-code login against the demo identity service, no browser.
+
+    The same flow as ``auth login`` (PKCE, state, code exchange); only the consent is given
+    by the demo's scripted-consent parameter instead of a person clicking "Allow".
+    """
+    import httpx
+
+    from nmbrs_client.rest.auth.oauth import LoginError, OAuthFlow
+
+    flow = OAuthFlow(credentials)
+    try:
+        pending = flow.start(scopes)
+        with httpx.Client(timeout=10.0, follow_redirects=False) as http:
+            reply = http.get(pending.url, params={"demo_consent": "approve"})
+        landing = reply.headers.get("location", "")
+        if reply.status_code not in (302, 303) or not landing:
+            raise LoginError(f"the demo identity service answered HTTP {reply.status_code}")
+        return flow.finish(pending, landing)
+    finally:
+        flow.close()
+
+
+def demo_backend(
+    base_url: str,
+    *,
+    limits: TransportLimits | None = None,
+    concurrency: int = 6,
+    today: Callable[[], date] = date.today,
+) -> RestBackend:
+    """Log in to the embedded REST demo and open a backend on it (tokens in a temp folder)."""
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from nmbrs_client.rest.auth.tokens import TokenSet
+    from nmbrs_client.rest.operations import DEFAULT_SCOPES
+
+    demo = demo_credentials(base_url)
+    credentials = load_credentials("demo", environ={}, demo=demo, use_stores=False)
+    folder = Path(tempfile.mkdtemp(prefix="nmbrs-tui-rest-demo-"))
+    atexit.register(shutil.rmtree, folder, True)
+    store = TokenStore("demo", folder=folder)
+    store.save(TokenSet.from_response(demo_login(credentials, DEFAULT_SCOPES)))
+    return open_rest_backend(
+        "demo",
+        environ={},
+        demo=demo,
+        concurrency=concurrency,
+        limits=limits,
+        token_folder=folder,
+        today=today,
+    )

@@ -29,6 +29,19 @@ def config_from_args(args: argparse.Namespace) -> Any:
         return None
 
 
+def start_demo_for(api: Any, scenario: str, latency_ms: int | None) -> Any:
+    """The embedded demo of ``api``: the SOAP demo, or the REST demo with its identity service."""
+    from nmbrs_client.backend import ApiKind
+
+    if api is ApiKind.REST:
+        from nmbrs_demo.rest.server import start_rest_demo_server
+
+        return start_rest_demo_server(scenario, latency_ms=latency_ms)
+    from nmbrs_demo.server import start_demo_server
+
+    return start_demo_server(scenario, latency_ms=latency_ms)
+
+
 def settings_from_args(args: argparse.Namespace, config: Any) -> tuple[Any, Any]:
     """(settings, demo server or None) from --demo / --profile / --base-url and friends."""
     from nmbrs_client.backend import ApiKind, require_api
@@ -40,10 +53,8 @@ def settings_from_args(args: argparse.Namespace, config: Any) -> tuple[Any, Any]
             raise UsageProblem("--demo cannot be combined with --profile, --base-url or --username")
         kind = ApiKind(api or ApiKind.SOAP)
         require_api(kind)  # before a demo server is started for nothing
-        from nmbrs_demo.server import start_demo_server
-
         scenario = args.scenario or "healthy"
-        server = start_demo_server(scenario, latency_ms=args.latency_ms)
+        server = start_demo_for(kind, scenario, args.latency_ms)
         return demo_settings(server.base_url, scenario, api=kind), server
     if args.scenario or args.latency_ms is not None:
         raise UsageProblem("--scenario and --latency-ms need --demo")

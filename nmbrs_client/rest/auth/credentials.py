@@ -110,12 +110,20 @@ def _keyring_value(profile: str, name: str) -> str | None:
 
 
 def load_credentials(
-    profile: str, *, environ: Mapping[str, str] | None = None, demo: Mapping[str, str] | None = None
+    profile: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    demo: Mapping[str, str] | None = None,
+    use_stores: bool = True,
 ) -> RestCredentials:
-    """Resolve every value for ``profile``; ``demo`` supplies the demo's values last."""
+    """Resolve every value for ``profile``; ``demo`` supplies the demo's values last.
+
+    ``use_stores=False`` reads neither the profile's file nor the keyring (the demo, whose
+    values are fixed, must not pick up a real app's secrets).
+    """
     env = os.environ if environ is None else environ
     path = credentials_path(profile)
-    from_file = _file_values(path)
+    from_file = _file_values(path) if use_stores else {}
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
     for name, variable in ENV.items():
@@ -123,7 +131,7 @@ def load_credentials(
             values[name], sources[name] = env[variable].strip(), f"env {variable}"
         elif name in from_file:
             values[name], sources[name] = from_file[name], f"file {path}"
-        elif name in _SECRET and (found := _keyring_value(profile, name)):
+        elif use_stores and name in _SECRET and (found := _keyring_value(profile, name)):
             values[name], sources[name] = found, f"keyring {KEYRING_SERVICE}/{profile}:{name}"
         elif demo and name in demo:
             values[name], sources[name] = demo[name], "demo"

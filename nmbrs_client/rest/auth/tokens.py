@@ -73,8 +73,11 @@ class TokenSet:
         return f"TokenSet(scope={self.scope!r}, expires_at={self.expires_at:.0f}, «redacted»)"
 
 
-class LoginRequiredError(NmbrsError):
-    """There is no usable token: a person must log in (again) in a browser."""
+class LoginRequiredError(ConfigError):
+    """There is no usable token: a person must log in (again) in a browser.
+
+    A :class:`ConfigError`, so every command reports it in one line with its hint.
+    """
 
 
 def tokens_dir() -> Path:
