@@ -366,7 +366,7 @@ class _Drip(httpx.SyncByteStream):
 
 def test_a_dripping_reply_is_cut_at_the_total_deadline() -> None:
     fake = FakeNmbrs(overrides={"/api/debtors": lambda r: httpx.Response(200, stream=_Drip())})
-    client, sent = make_client(fake, limits=TransportLimits(deadline_s=0.2))
+    client, _ = make_client(fake, limits=TransportLimits(deadline_s=0.2))
     with pytest.raises(NmbrsTransportError) as caught:
         client.list_all(RestOp.DEBTORS)
     assert caught.value.kind == "timeout"
