@@ -169,7 +169,7 @@ def demo_login(credentials: RestCredentials, scopes: tuple[str, ...]) -> Mapping
     try:
         pending = flow.start(scopes)
         with httpx.Client(timeout=10.0, follow_redirects=False) as http:
-            reply = http.get(pending.url, params={"demo_consent": "approve"})
+            reply = http.get(pending.url + "&demo_consent=approve")
         landing = reply.headers.get("location", "")
         if reply.status_code not in (302, 303) or not landing:
             raise LoginError(f"the demo identity service answered HTTP {reply.status_code}")

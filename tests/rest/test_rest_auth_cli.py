@@ -71,7 +71,7 @@ def test_login_by_pasting_the_landing_url_then_use_and_revoke(
             break
     assert url.startswith(server.identity_url + "/connect/authorize?")
     # The browser: consent (scripted in the demo), then the landing URL in the address bar.
-    reply = httpx.get(url, params={"demo_consent": "approve"}, follow_redirects=False)
+    reply = httpx.get(url + "&demo_consent=approve", follow_redirects=False)
     landing = reply.headers["location"]
     assert landing.startswith(DEMO_REST_REDIRECT_URIS[0])
     out, err = login.communicate(landing + "\n", timeout=60)
