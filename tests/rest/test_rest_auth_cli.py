@@ -96,7 +96,9 @@ def test_login_by_pasting_the_landing_url_then_use_and_revoke(
         f'[profiles.e2e]\napi = "rest"\nenvironment = "custom"\nbase_url = "{server.base_url}"\n'
     )
     config.chmod(0o600)
-    company = next(iter(server.world.companies()))
+    company = next(
+        c for c in server.world.companies() if int(c.DebtorId or 0) in server.demo.consent_debtors
+    )
     from nmbrs_demo.rest.ids import Kind
 
     company_uuid = server.demo.ids.rest(Kind.COMPANY, company.ID)
