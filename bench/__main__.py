@@ -29,6 +29,7 @@ GROUPS = (
     "peer",
     "big_company",
     "server_throughput",
+    "rest_open",
 )
 RESULTS = Path(__file__).with_name("results.json")
 
