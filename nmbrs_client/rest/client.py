@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
+from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError
 from nmbrs_client.rest.errors import (
@@ -224,8 +225,13 @@ class RestClient:
         return {key: str(value) for key, value in query.items() if value is not None}
 
     def _decode(self, op: RestOperation, reply: RestReply) -> Any:
+        """The JSON of a reply with every string cleaned (:mod:`nmbrs_client.textsafe`).
+
+        JSON can spell a control character as ``\u001b``, so only a body without any
+        backslash and without raw unsafe bytes is known clean without walking it.
+        """
         try:
-            return reply.json()
+            value = reply.json()
         except ValueError:
             raise NmbrsTransportError(
                 str(op.name),
@@ -234,6 +240,9 @@ class RestClient:
                 kind="malformed",
                 status=reply.status,
             ) from None
+        if b"\\" not in reply.body and textsafe.utf8_bytes_are_plain(reply.body):
+            return value
+        return textsafe.clean_tree(value)
 
     def _error(self, op: RestOperation, reply: RestReply) -> NmbrsRestError:
         body: Mapping[str, Any] | None = None

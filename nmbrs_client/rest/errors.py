@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from nmbrs_client import textsafe
 from nmbrs_client.errors import FaultCategory, NmbrsError, NmbrsFault
 
 
@@ -138,9 +139,7 @@ def clean_text(value: Any, limit: int = 200) -> str:
     """Hostile server text made safe for one line: printable characters only, cut short."""
     if value is None:
         return ""
-    text = str(value)
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = " ".join(text.split())
+    text = " ".join(textsafe.line(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

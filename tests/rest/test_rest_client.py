@@ -387,3 +387,20 @@ def test_same_host_redirect_is_followed_with_the_token_kept_on_that_host() -> No
     assert reply.status == 200
     assert [r.url.path for r in sent.requests] == ["/api/companies", "/api/debtors"]
     assert all(r.url.host == "api.test.example" for r in sent.requests)
+
+
+def test_hostile_text_in_json_is_cleaned_before_anyone_sees_it() -> None:
+    hostile = "Evil\u001b]0;pwned\u0007 B.V.\u202e\nsecond line"
+    fake = FakeNmbrs(lists={"/api/debtors": [{"debtorId": uid("debtor", 1), "name": hostile}]})
+    client, _ = make_client(fake)
+    [row] = client.list_all(RestOp.DEBTORS)
+    name = row["name"]
+    assert "\x1b" not in name and "\u202e" not in name and "\n" not in name
+    assert "\\x1b" in name and "Evil" in name
+    detail = FakeNmbrs(
+        overrides={"/api/debtors": lambda r: problem(403, 40303, "Unauthorized", detail=hostile)}
+    )
+    client, _ = make_client(detail)
+    with pytest.raises(NmbrsRestError) as caught:
+        client.list_all(RestOp.DEBTORS)
+    assert "\x1b" not in str(caught.value) and "\n" not in str(caught.value)
