@@ -49,7 +49,8 @@ from nmbrs_client.rest.operations import OPERATIONS, RestOp
 
 Row = Mapping[str, Any]
 
-PER_PERIOD_NOTE = "REST has no payslip by run: one payslip per period of the run"
+# Appended to the pane's title, as SoapBackend's notes are (hence the leading space there).
+PER_PERIOD_NOTE = "REST has no payslip by run, one per period of the run"
 EMPLOYEE_TYPES = (
     "applicant",
     "newHire",
@@ -509,7 +510,7 @@ class RestBackend:
         label = (
             f"period {run.period_start}" if len(periods) == 1 else f"periods {run.periods_label()}"
         )
-        return Documents(pdfs=tuple(pdfs), note=f"{PER_PERIOD_NOTE} ({label} of {run.year})")
+        return Documents(pdfs=tuple(pdfs), note=f" ({PER_PERIOD_NOTE}: {label} of {run.year})")
 
     def annual_statement(self, company_id: EntityId, employee_id: EntityId, year: int) -> Documents:
         try:

@@ -165,7 +165,7 @@ def test_a_run_over_two_periods_gives_one_payslip_per_period_and_skips_an_empty_
     b, sent = backend(fake)
     documents = b.payslips(C, E, _run(3, 5))
     assert documents.pdfs == (PDF, PDF)
-    assert documents.note.startswith(PER_PERIOD_NOTE) and "3–5" in documents.note
+    assert PER_PERIOD_NOTE in documents.note and "3–5" in documents.note
     periods = [r.url.params.get("period") for r in sent.requests if "payslip" in r.url.path]
     assert periods == ["3", "4", "5"]
 

@@ -44,7 +44,7 @@ def test_every_neutral_call_on_the_healthy_demo(rest_demo: Any) -> None:
         assert members
         documents = backend.payslips(company.id, members[0].employee_id, runs[0])
         assert documents.pdfs and documents.pdfs[0].startswith(b"%PDF")
-        assert "per period" in documents.note
+        assert "one per period" in documents.note
     finally:
         backend.close()
     assert rest_demo.contract.checked > 10
