@@ -173,6 +173,8 @@ class RestClient:
         op = operation(name)
         path = op.render(dict(path_params or {}))
         params = self._query(op, query or {})
+        ids = dict(path_params or {})
+        ids.setdefault("employeeId", params.get("employeeId", ""))
         token = self.tokens.access_token()
         refreshed = False
         attempt = 1
@@ -182,17 +184,19 @@ class RestClient:
             try:
                 reply = self.transport.get(str(op.name), path, params, access_token=token)
             except NmbrsTransportError as exc:
-                self._log(op, at, started, "transport", None, attempt, exc.problem)
+                self._log(op, ids, at, started, "transport", None, attempt, exc.problem)
                 if exc.retryable and attempt < self.retry.attempts:
                     self._sleep(self.retry.delay(attempt, None))
                     attempt += 1
                     continue
                 raise
             if reply.status in accept:
-                self._log(op, at, started, "ok", None, attempt, "", len(reply.body))
+                self._log(op, ids, at, started, "ok", None, attempt, "", len(reply.body))
                 return reply
             error = self._error(op, reply)
-            self._log(op, at, started, "fault", error.code or error.status, attempt, error.title)
+            self._log(
+                op, ids, at, started, "fault", error.code or error.status, attempt, error.title
+            )
             if (
                 error.kind in (RestProblemKind.TOKEN_INVALID, RestProblemKind.UNAUTHORIZED)
                 and not refreshed
@@ -278,6 +282,7 @@ class RestClient:
     def _log(
         self,
         op: RestOperation,
+        ids: Mapping[str, str],
         at: datetime,
         started: float,
         outcome: str,
@@ -292,8 +297,8 @@ class RestClient:
             CallRecord(
                 started_at=at,
                 operation=f"REST {op.name}",
-                company_id=None,
-                employee_id=None,
+                company_id=ids.get("companyId") or None,
+                employee_id=ids.get("employeeId") or None,
                 duration_ms=(time.monotonic() - started) * 1000,
                 outcome=outcome,
                 fault_code=code,

@@ -404,3 +404,19 @@ def test_hostile_text_in_json_is_cleaned_before_anyone_sees_it() -> None:
     with pytest.raises(NmbrsRestError) as caught:
         client.list_all(RestOp.DEBTORS)
     assert "\x1b" not in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_call_log_names_operation_ids_and_codes_but_no_secrets() -> None:
+    fake = FakeNmbrs(
+        lists={f"/api/companies/{COMPANY}/employees": employees(3)},
+        overrides={"/api/debtors": lambda r: problem(403, 40303, "Unauthorized_AccessData")},
+    )
+    client, _ = make_client(fake)
+    client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY})
+    with pytest.raises(NmbrsRestError):
+        client.list_all(RestOp.DEBTORS)
+    ok, fault = client.call_log.records()
+    assert (ok.operation, ok.company_id, ok.outcome) == ("REST company.employees", COMPANY, "ok")
+    assert (fault.outcome, fault.fault_code) == ("fault", 40303)
+    text = repr(client.call_log.records())
+    assert "access-token-abcdef" not in text and "sub-key-1234" not in text
