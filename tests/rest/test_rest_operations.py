@@ -63,3 +63,14 @@ def test_path_parameters_are_encoded_so_they_cannot_add_segments() -> None:
     assert op.render({"employeeId": "../companies?x=1"}) == "/api/employees/..%2Fcompanies%3Fx%3D1"
     with pytest.raises(ValueError):
         op.render({})
+
+
+def test_the_request_check_can_fail() -> None:
+    import httpx
+
+    from tests.rest.contract import RequestOutsideTheDocument, validate_request
+
+    validate_request(httpx.Request("GET", "https://x.example/api/companies?pageSize=100"))
+    for bad in ("/api/companies?pageSize=500", "/api/nothing", "/api/employees/x/absences"):
+        with pytest.raises(RequestOutsideTheDocument):
+            validate_request(httpx.Request("GET", f"https://x.example{bad}"))
