@@ -216,3 +216,23 @@ def test_credentials_file_must_be_private(tmp_path: Path, monkeypatch: pytest.Mo
     assert found.client_id == "x"
     assert found.sources["client_secret"].startswith("file ")
     assert "y" not in repr(found.client_secret)
+
+
+def test_keyring_store_when_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    saved: dict[tuple[str, str], str] = {}
+    fake = types.ModuleType("keyring")
+    fake.get_password = lambda service, user: saved.get((service, user))  # type: ignore[attr-defined]
+    fake.set_password = lambda service, user, value: saved.__setitem__((service, user), value)  # type: ignore[attr-defined]
+    fake.delete_password = lambda service, user: saved.pop((service, user))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    monkeypatch.setenv("NMBRS_REST_TOKEN_STORE", "keyring")
+    store = TokenStore("acme", folder=tmp_path)
+    tokens = TokenSet.from_response({"access_token": "AT", "refresh_token": "RT", "scope": "a"})
+    store.save(tokens)
+    assert not store.path.exists() and store.where.startswith("keyring")
+    assert store.load() == tokens
+    store.delete()
+    assert store.load() is None and saved == {}
