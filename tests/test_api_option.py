@@ -56,22 +56,6 @@ def test_open_backend_gives_soap_and_rest_needs_a_login_first(tmp_path: Path) ->
     assert "auth login" in caught.value.hint or "NMBRS_SUBSCRIPTION_KEY" in caught.value.message
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["check", "--demo", "--api", "rest"],
-    ],
-)
-def test_api_rest_is_one_clear_line_and_exit_64(
-    argv: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(argv) == 64
-    captured = capsys.readouterr()
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1 and "REST" in lines[0] and "--api soap" in lines[0]
-    assert "Traceback" not in captured.err and not captured.out
-
-
 def test_a_rest_profile_without_login_is_one_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
