@@ -80,21 +80,25 @@ def parse_fault_text(text: str | None) -> tuple[int | None, str]:
     return None, first_line[:500]
 
 
+# The one 1001 advice: the Connection pane, the Rights pane and `check` all say this.
+AUTH_ADVICE = (
+    "Check username, token and domain: copy them again from Nmbrs (your e-mail address, top "
+    "right → User profile → API Token; a reset token is no longer valid), and use the "
+    "environment's SubDomain as domain."
+)
+
+
 def hint_for(category: FaultCategory, operation: str | None = None, code: int | None = None) -> str:
     """What the engineer should do (or ask the customer to do) about a fault."""
     op = operation or "this operation"
     service, _, name = op.partition(".")
     if category is FaultCategory.AUTHENTICATION:
-        return (
-            "Check username, token and domain: copy them again from Nmbrs → User profile → "
-            "API token (a reset token is no longer valid), and use the environment's "
-            "SubDomain as domain."
-        )
+        return AUTH_ADVICE
     if category is FaultCategory.ENDPOINT_RIGHT_MISSING:
         where = f"{service} → enable {name}" if name else f"enable {op}"
         return (
-            f"The API user's template does not allow {op}. In Nmbrs: Settings → Template "
-            f"users → <the API template> → API → {where}."
+            f"The API user's template does not allow {op}. In Nmbrs: Settings (highest "
+            f"level) → User accounts → Template Users → <the API template> → API → {where}."
         )
     if category is FaultCategory.NO_DATA_ACCESS:
         what = {2003: "employee", 2004: "company", 2009: "debtor"}.get(code or 0, "data")

@@ -27,14 +27,16 @@ def test_list_shows_builtins_and_config_profiles(
 def test_show_groups_by_service_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["requirements", "show", "integration"]) == 0
     out = capsys.readouterr().out
-    employee = out.index("Employee service")
-    company = out.index("Company service")
+    employee = out.index("Employee Service")
+    company = out.index("Company Service")
     assert employee < out.index("[ ] List_GetByCompany") < company
     assert company < out.index("[ ] Run_GetList")
     assert out.count("[ ] ") == 11
-    assert "Settings → Template users" in out
+    assert "User accounts → Template Users" in out
     assert main(["requirements", "show", "integration", "--lang", "nl"]) == 0
-    assert "Instellingen → Sjabloongebruikers" in capsys.readouterr().out
+    nl = capsys.readouterr().out
+    assert "Instellingen (hoogste niveau) → Gebruikersaccounts → Template Users" in nl
+    assert "Salaris-/HR-koppeling" in nl and "Payroll/HR" not in nl
 
 
 def test_show_json_and_unknown(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

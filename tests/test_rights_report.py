@@ -41,6 +41,9 @@ def run(
         client.close()
 
 
+SCENARIOS = ["healthy", "missing-rights", "restricted-scope", "bad-token", "no-subscription"]
+
+
 @pytest.fixture(scope="module")
 def reports() -> Any:
     from nmbrs_demo.server import start_demo_server
@@ -88,19 +91,20 @@ def test_markdown_missing_rights_groups_operations_per_service(
 ) -> None:
     md = render(reports["missing-rights"], "markdown", "en")
     assert (
-        "Settings → Template users → <your API template> → API → Employee service → "
-        "enable Department_GetCurrent, Function_GetCurrent, "
-        "SalaryDocuments_GetAnnualStatementPDF."
+        "Settings (highest level) → User accounts → Template Users → <your API template> → "
+        "API → Employee Service → set Department_GetCurrent, Function_GetCurrent, "
+        "SalaryDocuments_GetAnnualStatementPDF to active."
     ) in md
     assert (
-        "API → Company service → enable SalaryDocuments_GetEmployeePayslipsPDFByRunCompany."
+        "API → Company Service → set SalaryDocuments_GetEmployeePayslipsPDFByRunCompany to active."
     ) in md
     assert "1 March 2027: 97 days after this check" in md
-    assert "two-factor" in md and "Masterbedrijfslogin" in md
+    assert "two-factor" in md and "Master Accountant" in md  # the demo sees two debtors
     nl = render(reports["missing-rights"], "markdown", "nl")
     assert (
-        "Instellingen → Sjabloongebruikers → <uw API-sjabloon> → API → Employee service "
-        "(werknemers) → zet Department_GetCurrent, Function_GetCurrent" in nl
+        "Instellingen (hoogste niveau) → Gebruikersaccounts → Template Users → <uw "
+        "API-template> → API → Employee Service (werknemers) → zet Department_GetCurrent, "
+        "Function_GetCurrent" in nl
     )
     assert "1 maart 2027" in nl and "97 dagen na deze controle" in nl
     assert "tweestapsverificatie" in nl
@@ -114,8 +118,10 @@ def test_markdown_scope_and_credentials(reports: dict[str, RightsReport]) -> Non
         reports["restricted-scope"], "markdown", "nl"
     )
     bad = render(reports["bad-token"], "markdown", "en")
-    assert "User profile → API token" in bad
-    assert "Gebruikersprofiel → API-token" in render(reports["bad-token"], "markdown", "nl")
+    assert "User profile → tab API Token" in bad
+    assert "User profile (gebruikersprofiel) → tabblad API Token" in render(
+        reports["bad-token"], "markdown", "nl"
+    )
     sub = render(reports["no-subscription"], "markdown", "en")
     assert "no valid API subscription" in sub
 
@@ -142,7 +148,7 @@ def test_text_has_matrix_account_summary_and_calls(
     line = next(row for row in text.splitlines() if row.strip().startswith("Run_GetList"))
     assert line.count(allowed) == 2
     assert f"{report.calls}" in text and ("Calls" in text or "Aanroepen" in text)
-    assert "credentials" in text
+    assert ("credentials" if lang == "en" else "inloggegevens") in text
 
 
 def test_wrong_domain_action(demo_server: Any) -> None:
@@ -160,3 +166,72 @@ def test_days_left_follows_the_clock(reports: dict[str, RightsReport]) -> None:
     assert report.days_left() == -10
     assert "10 days before this check" in render(report, "markdown", "en")
     assert Status.ALLOWED.value == "allowed"
+
+
+def _english_sentences() -> list[str]:
+    """Every fixed fragment of the English catalogue long enough to be a sentence part."""
+    import re
+
+    from nmbrs_client.rights.report import T
+
+    fragments: set[str] = set()
+    for text in T["en"].values():
+        for part in re.split(r"\{[^}]*\}|`[^`]*`", text):
+            part = part.strip(" .,:;()→")
+            if len(part.split()) >= 3:  # three words and more: a phrase, not a shared name
+                fragments.add(part)
+    return sorted(fragments)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_dutch_reports_hold_no_english_sentence(
+    reports: dict[str, RightsReport], scenario: str, fmt: str
+) -> None:
+    """The customer reads the nl report: no sentence of the English catalogue may remain."""
+    report = reports[scenario]
+    nl = render(report, fmt, "nl")
+    # The engineer's probe notes are machine data; everything else is checked line by line.
+    notes = set(report.notes)
+    lines = [line for line in nl.splitlines() if line.strip() not in notes]
+    text = "\n".join(lines)
+    leaked = [s for s in _english_sentences() if s in text]
+    assert not leaked, f"English left in the nl {fmt} report of {scenario}: {leaked}"
+    for english in ("probed on", "inferred", "concurrency", "(profile)", "debtor(s)", "--company"):
+        if english == "--company":
+            customer = text.split("Voor de supportmedewerker")[0]
+            assert english not in customer  # command-line words only for the engineer
+        else:
+            assert english not in text
+    assert "Payroll/HR integration" not in text and "Salaris-/HR-koppeling" in text
+    assert "Sjabloongebruikers" not in text
+    from nmbrs_client.rights.report import ACCOUNT_CHECKS
+
+    for check in ("credentials", "subscription", "debtors", "companies", "connection"):
+        assert f" {check} " not in text and f": {check}:" not in text
+        assert ACCOUNT_CHECKS["nl"][check] != check
+
+
+def test_account_guidance_follows_what_the_account_sees(
+    reports: dict[str, RightsReport],
+) -> None:
+    import dataclasses
+
+    from nmbrs_client.rights.report import account_advice
+
+    many = reports["healthy"]  # the demo account sees two debtors: an accountant environment
+    assert "Master Accountant" in account_advice(many, "nl")
+    assert "debiteurentag" in account_advice(many, "nl")
+    assert "Master Bedrijfslogin" not in account_advice(many, "nl")
+    one = dataclasses.replace(
+        many,
+        account=[
+            dataclasses.replace(a, value="1", message="1 debtor(s) visible")
+            if a.check == "debtors"
+            else a
+            for a in many.account
+        ],
+    )
+    assert "Master Bedrijfslogin" in account_advice(one, "nl")
+    assert "klantlogin" in account_advice(one, "nl")
+    assert "client login" in account_advice(one, "en")

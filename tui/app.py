@@ -340,7 +340,9 @@ class NmbrsApp(App[int]):
         if not info.verify_tls:
             text.append(" ⚠ TLS UNVERIFIED ", style="bold black on yellow")
             text.append("  ")
-        if info.stage == CONNECTED:
+        if info.stage == CONNECTED and info.stop_reason:
+            text.append(f"$ {info.stop_reason}", style="bold yellow")
+        elif info.stage == CONNECTED:
             text.append("✓ connected", style="green")
         elif info.stage == FAILED:
             text.append("✗ failed", style="red")

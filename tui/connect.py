@@ -78,6 +78,8 @@ class ConnectionInfo:
     last_error: str | None = None
     last_hint: str | None = None
     fault_code: int | None = None
+    # Connected, but nothing can be read: why (no API subscription, 1004), shown with the fix.
+    stop_reason: str = ""
     profiles: tuple[str, ...] = field(default_factory=tuple)
 
     def with_(self, **changes: Any) -> ConnectionInfo:
@@ -229,6 +231,7 @@ class Connector:
             last_error=None,
             last_hint=None,
             fault_code=None,
+            stop_reason="",
         )
         timings: list[float] = []
 
@@ -269,12 +272,16 @@ class Connector:
                     fail(exc)
                     return
                 accepted = True  # any other fault means the credentials were accepted
+                no_subscription = exc.category is FaultCategory.NO_SUBSCRIPTION
                 self._set(
                     **{
                         f"{what}_note": f"{exc.code}: {exc.text or exc.message}",
                         "last_error": exc.message,
                         "last_hint": exc.hint,
                         "fault_code": exc.code,
+                        "stop_reason": "no API subscription (1004)"
+                        if no_subscription
+                        else self.info.stop_reason,
                     }
                 )
             except NmbrsTransportError as exc:

@@ -13,26 +13,20 @@ import io
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+
+from nmbrs_client import textsafe
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
 
 
 def safe_name(text: str, *, limit: int = 80) -> str:
-    """A file-name fragment without path separators or shell-unfriendly characters.
-
-    Names come from the network (company and employee names): accents are folded to ASCII,
-    everything outside ``A-Za-z0-9._-`` becomes ``_`` and leading dots are dropped, so a name
-    can neither leave the folder, hide the file nor carry terminal escapes.
-    """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("._-")
-    cleaned = re.sub(r"_+", "_", cleaned)
-    return cleaned[:limit].rstrip("._-") or "export"
+    """A file-name fragment from network text (company/employee names): the one sanitiser's
+    rule (ASCII letters, digits, ``._-``; never hidden, never a path), runs of ``_`` folded."""
+    return re.sub(r"_+", "_", textsafe.file_name_part(text, limit=limit))
 
 
 def document_stem(

@@ -19,6 +19,8 @@ from typing import Any
 
 from nmbrs_client import textsafe
 from nmbrs_client.operations import Service
+from nmbrs_client.rights import nmbrs_words
+from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT, CellResult, CompanyRef, RightsReport
@@ -27,18 +29,7 @@ FORMATS = ("text", "markdown", "json")
 LANGS = ("en", "nl")
 TEXT_MATRIX_MAX_COMPANIES = 12
 
-SERVICE_LABEL: dict[str, dict[Service, str]] = {
-    "en": {
-        Service.EMPLOYEE: "Employee service",
-        Service.COMPANY: "Company service",
-        Service.DEBTOR: "Debtor service",
-    },
-    "nl": {
-        Service.EMPLOYEE: "Employee service (werknemers)",
-        Service.COMPANY: "Company service (bedrijven)",
-        Service.DEBTOR: "Debtor service (debiteuren)",
-    },
-}
+SERVICE_LABEL = nmbrs_words.SERVICE_NAMES
 
 MONTHS_NL = (
     "januari",
@@ -85,20 +76,19 @@ T: dict[str, dict[str, str]] = {
         "nothing": "Nothing: every required operation is allowed for every company checked.",
         "act_credentials": "Nmbrs does not accept the username and API token. The token was "
         "probably reset (or the user removed): log in to Nmbrs as the API "
-        "user, open User profile → API token, copy the username and the new "
-        "token, and send them again.",
+        "user, open {token_path}, copy the username and the new token, and send them "
+        "again.",
         "act_domain": "Use domain `{domain}` (the saved domain `{saved}` is wrong).",
         "act_domain_unknown": "The saved domain is wrong: use the environment's own name, the "
         "part before `.nmbrs.nl` in the address of the Nmbrs web "
         "application.",
         "act_subscription": "The Nmbrs environment has no valid API subscription (error 1004). "
         "This is a commercial matter: contact Nmbrs to activate the API.",
-        "act_template": "In Nmbrs: Settings → Template users → <your API template> → API → "
-        "{service} → enable {ops}.",
+        "act_template": "In Nmbrs: {path} → {service} → set {ops} to active.",
         "act_template_note": "Changes to a template apply at once to every user with that "
         "template.",
-        "act_scope": "Give this user access to {what} (debtor tag for an accountant login, "
-        "company filter for a client login).",
+        "act_scope": "Give this user access to {what}: for an Accountant login with a debtor "
+        "tag ({tags}), for a client login in {filter}.",
         "act_no_companies": "This user cannot see any company: give it access to the "
         "debtors/companies of the integration (debtor tag or company "
         "filter).",
@@ -118,16 +108,45 @@ T: dict[str, dict[str, str]] = {
         "advice_dedicated": "Use a dedicated API account for the integration, not a person's "
         "own login: personal logins are bound to two-factor authentication, "
         "which blocks an integration and delays support.",
-        "advice_master": "The account must be a master company login (Masterbedrijfslogin) "
-        "with the right to create API tokens; give it its own API template "
-        "so its rights can be tracked.",
+        "advice_accountant": "This account sees several debtors (an accountant environment): "
+        "use a login from the Master Accountant template with a debtor tag on exactly the "
+        "debtors of the integration ({tags}).",
+        "advice_single": "This account sees one debtor: use a client login with a filter on "
+        "the companies of the integration ({filter}), or a Master Bedrijfslogin.",
+        "advice_unknown": "For several debtors (an accountant environment) use a login from "
+        "the Master Accountant template with a debtor tag; for one debtor a client login "
+        "with a company filter or a Master Bedrijfslogin.",
+        "advice_template": "The account needs the right to create API tokens; give it its own "
+        "API template, named after the integration, so its rights can be tracked.",
         "soap": "SOAP end of support",
         "soap_text": "Nmbrs stops supporting the SOAP API on {date}: {days} days after this "
         "check. Integrations must move to the Nmbrs REST API before then.",
         "soap_passed": "Nmbrs stopped supporting the SOAP API on {date} ({days} days before "
         "this check).",
-        "not_listed": "Companies this user cannot see do not appear in its lists; to check "
-        "one, name it with --company.",
+        "not_listed": "A company missing from this list is one this user cannot see: give "
+        "the user access to it (see above) and the next check will include it.",
+        "support": "For the support engineer",
+        "support_company": "Check a company this user cannot see by its id: "
+        "`nmbrs-tui check --company ID` (repeatable).",
+        "support_again": "Run the check again after the changes: `nmbrs-tui check{args}`.",
+        "concurrency": "concurrency",
+        "mode_word_default": "default",
+        "mode_word_thorough": "thorough",
+        "basis_probed": "probed",
+        "basis_probed_on": "probed on company {id}",
+        "basis_inferred": "inferred from {op} {where}",
+        "basis_on_company": "on company {id}",
+        "basis_account_wide": "(account-wide call)",
+        "basis_no_subscription": "inferred: 1004 on the account checks",
+        "basis_not_visible": "inferred: company not visible in CompanyService.List_GetAll",
+        "basis_unprobed": "inferred: company visible in CompanyService.List_GetAll (no allowed "
+        "company-level operation to probe its data with)",
+        "basis_nothing": "not probed: nothing to probe with",
+        "basis_not_probed": "not probed",
+        "basis_thorough": "thorough mode could not probe this cell itself",
+        "source_profile": "profile",
+        "source_discovered": "discovered",
+        "source_none": "none",
         "matrix": "Matrix (operations × companies)",
         "more_ok": "… and {n} more companies where every operation is allowed",
         "summary": "Summary",
@@ -169,9 +188,8 @@ T: dict[str, dict[str, str]] = {
         "bedrijven.",
         "act_credentials": "Nmbrs accepteert de gebruikersnaam en het API-token niet. "
         "Waarschijnlijk is het token opnieuw aangemaakt (of de gebruiker "
-        "verwijderd): log in Nmbrs in als de API-gebruiker, open "
-        "Gebruikersprofiel → API-token, kopieer de gebruikersnaam en het "
-        "nieuwe token en stuur ze opnieuw op.",
+        "verwijderd): log in Nmbrs in als de API-gebruiker, open {token_path}, kopieer de "
+        "gebruikersnaam en het nieuwe token en stuur ze opnieuw op.",
         "act_domain": "Gebruik domein `{domain}` (het opgeslagen domein `{saved}` klopt niet).",
         "act_domain_unknown": "Het opgeslagen domein klopt niet: gebruik de naam van de "
         "omgeving, het deel vóór `.nmbrs.nl` in het adres van de "
@@ -179,43 +197,73 @@ T: dict[str, dict[str, str]] = {
         "act_subscription": "De Nmbrs-omgeving heeft geen geldig API-abonnement (fout 1004). "
         "Dat is een commerciële kwestie: neem contact op met Nmbrs om de "
         "API te laten activeren.",
-        "act_template": "In Nmbrs: Instellingen → Sjabloongebruikers → <uw API-sjabloon> → "
-        "API → {service} → zet {ops} aan.",
-        "act_template_note": "Een wijziging in een sjabloon geldt direct voor alle gebruikers "
-        "met dat sjabloon.",
-        "act_scope": "Geef deze gebruiker toegang tot {what} (debiteurtag bij een "
-        "accountantslogin, bedrijfsfilter bij een klantlogin).",
+        "act_template": "In Nmbrs: {path} → {service} → zet {ops} op actief.",
+        "act_template_note": "Een wijziging in een template geldt direct voor alle gebruikers "
+        "met die template.",
+        "act_scope": "Geef deze gebruiker toegang tot {what}: bij een Accountant login met een "
+        "debiteurentag ({tags}), bij een klantlogin in {filter}.",
         "act_no_companies": "Deze gebruiker ziet geen enkel bedrijf: geef hem toegang tot de "
         "debiteuren/bedrijven van de koppeling (debiteurtag of "
         "bedrijfsfilter).",
         "act_errors": "{n} uitkomst(en) konden niet worden vastgesteld door netwerk- of "
         "serverfouten; voer de controle opnieuw uit.",
         "act_na": "Niet gecontroleerd bij gebrek aan gegevens: {what}.",
-        "endpoint_rights": "Rechten per API-call (API-sjabloon: gelijk voor alle bedrijven)",
+        "endpoint_rights": "Rechten per API-call (API-template: gelijk voor alle bedrijven)",
         "data_access": "Toegang tot gegevens per bedrijf",
-        "service": "Service",
+        "service": "Onderdeel",
         "operation": "API-call",
         "status": "Uitkomst",
         "basis": "Hoe vastgesteld",
         "company": "Bedrijf",
         "name": "Naam",
-        "account": "Account",
+        "account": "Het API-account",
         "account_advice": "Over het API-account",
         "advice_dedicated": "Gebruik een apart API-account voor de koppeling, niet de eigen "
         "inlog van een medewerker: persoonlijke inlogs hebben "
         "tweestapsverificatie, en dat blokkeert een koppeling en vertraagt "
         "de ondersteuning.",
-        "advice_master": "Het account moet een Masterbedrijfslogin zijn met het recht om "
-        "API-tokens aan te maken; geef het een eigen API-sjabloon, zodat "
-        "zichtbaar blijft welke rechten het heeft.",
+        "advice_accountant": "Dit account ziet meerdere debiteuren (een accountantsomgeving): "
+        "gebruik een login met de template Master Accountant en een debiteurentag op precies "
+        "de debiteuren van de koppeling ({tags}).",
+        "advice_single": "Dit account ziet één debiteur: gebruik een klantlogin met een filter "
+        "op de bedrijven van de koppeling ({filter}), of een Master Bedrijfslogin.",
+        "advice_unknown": "Bij meerdere debiteuren (een accountantsomgeving) een login met de "
+        "template Master Accountant en een debiteurentag; bij één debiteur een klantlogin met "
+        "een filter op de bedrijven, of een Master Bedrijfslogin.",
+        "advice_template": "Het account heeft het recht nodig om API-tokens aan te maken; geef "
+        "het een eigen API-template met de naam van de koppeling, zodat zichtbaar blijft welke "
+        "rechten het heeft.",
         "soap": "Einde ondersteuning SOAP",
         "soap_text": "Nmbrs stopt op {date} met de ondersteuning van de SOAP-API: {days} dagen "
         "na deze controle. Koppelingen moeten vóór die datum over naar de "
         "REST-API van Nmbrs.",
         "soap_passed": "Nmbrs is op {date} gestopt met de ondersteuning van de SOAP-API "
         "({days} dagen vóór deze controle).",
-        "not_listed": "Bedrijven die deze gebruiker niet mag zien, staan niet in zijn lijsten; "
-        "noem ze met --company om ze te controleren.",
+        "not_listed": "Staat een bedrijf niet in deze lijst, dan kan deze gebruiker het niet "
+        "zien: geef de gebruiker er toegang toe (zie hierboven), dan neemt de volgende controle "
+        "het mee.",
+        "support": "Voor de supportmedewerker",
+        "support_company": "Een bedrijf dat deze gebruiker niet ziet, controleer je op zijn id: "
+        "`nmbrs-tui check --company ID` (mag vaker).",
+        "support_again": "Controle opnieuw na de wijzigingen: `nmbrs-tui check{args}`.",
+        "concurrency": "gelijktijdige aanroepen",
+        "mode_word_default": "standaard",
+        "mode_word_thorough": "grondig",
+        "basis_probed": "direct getest",
+        "basis_probed_on": "getest bij bedrijf {id}",
+        "basis_inferred": "afgeleid uit {op} {where}",
+        "basis_on_company": "bij bedrijf {id}",
+        "basis_account_wide": "(aanroep voor het hele account)",
+        "basis_no_subscription": "afgeleid: fout 1004 bij de controle van het account",
+        "basis_not_visible": "afgeleid: bedrijf staat niet in CompanyService.List_GetAll",
+        "basis_unprobed": "afgeleid: bedrijf staat in CompanyService.List_GetAll (geen "
+        "toegestane API-call op bedrijfsniveau om de gegevens mee te testen)",
+        "basis_nothing": "niet getest: niets om mee te testen",
+        "basis_not_probed": "niet getest",
+        "basis_thorough": "de grondige controle kon deze cel niet zelf testen",
+        "source_profile": "profiel",
+        "source_discovered": "gevonden",
+        "source_none": "geen",
         "matrix": "Matrix (API-calls × bedrijven)",
         "more_ok": "… en nog {n} bedrijven waar alle API-calls zijn toegestaan",
         "summary": "Samenvatting",
@@ -224,9 +272,132 @@ T: dict[str, dict[str, str]] = {
         "probe_inputs": "Gebruikt om te testen",
         "on_companies": "bij {n} van {total} bedrijven",
         "company_ok": "alle API-calls toegestaan",
-        "company_denied": "bereikbaar; {n} API-call(s) uitgezet in het sjabloon",
+        "company_denied": "bereikbaar; {n} API-call(s) staan uit in de template",
     },
 }
+
+
+# The account checks by name, and what each outcome means, for the customer's language.
+ACCOUNT_CHECKS: dict[str, dict[str, str]] = {
+    "nl": {
+        "credentials": "inloggegevens",
+        "domain": "domein",
+        "environment_get": "Environment_Get",
+        "connection": "verbinding",
+        "subscription": "abonnement",
+        "debtors": "debiteuren",
+        "companies": "bedrijven",
+    },
+}
+
+ACCOUNT_NL: dict[tuple[str, Status], str] = {
+    ("credentials", Status.ALLOWED): "gebruikersnaam en API-token geaccepteerd",
+    ("credentials", Status.AUTH_FAILED): "Nmbrs weigert de gebruikersnaam of het API-token "
+    "(fout 1001)",
+    ("domain", Status.ALLOWED): "domein {value} klopt met de omgeving",
+    ("domain", Status.AUTH_FAILED): "het opgeslagen domein klopt niet (fout 1001)",
+    ("subscription", Status.NO_SUBSCRIPTION): "de omgeving heeft geen geldig API-abonnement "
+    "(fout 1004)",
+    ("debtors", Status.ALLOWED): "{value} {debtor_word} zichtbaar",
+    ("companies", Status.ALLOWED): "{value} {company_word} zichtbaar",
+    ("companies", Status.NO_DATA_ACCESS): "deze gebruiker ziet geen enkel bedrijf",
+}
+
+
+def account_check_name(check: str, lang: str) -> str:
+    """The check's name in ``lang`` (English: the check's own id, as in the JSON)."""
+    return ACCOUNT_CHECKS.get(lang, {}).get(check, check)
+
+
+def account_text(account: Any, lang: str) -> str:
+    """One account check in the customer's language (English: the check's own message)."""
+    if lang == "en":
+        return str(account.message)
+    if account.check in ("companies", "debtors") and account.status is Status.ALLOWED:
+        value = account.value or _leading_number(account.message)
+    else:
+        value = account.value or ""
+    template = ACCOUNT_NL.get((account.check, account.status))
+    if template is not None:
+        one = value == "1"
+        text = template.format(
+            value=value,
+            debtor_word="debiteur" if one else "debiteuren",
+            company_word="bedrijf" if one else "bedrijven",
+        )
+        if account.check == "domain" and account.status is Status.AUTH_FAILED and value:
+            text += f": gebruik {value}"
+        return text
+    code = f" (fout {account.fault_code})" if account.fault_code is not None else ""
+    if account.check == "environment_get":
+        return (
+            "Environment_Get gaf geen domein" + code + "; de controle ging verder zonder "
+            "domein, wat Nmbrs accepteert"
+        )
+    if account.check == "connection":
+        return "Nmbrs was niet bereikbaar of gaf geen bruikbaar antwoord" + code
+    return f"{WORDS['nl'][account.status]}{code}"
+
+
+def _leading_number(text: str) -> str:
+    head = str(text).split(" ", 1)[0]
+    return head if head.isdigit() else ""
+
+
+def basis_text(basis: Basis | str | None, lang: str) -> str:
+    """Why a verdict holds, in the report's language."""
+    if basis is None:
+        return ""
+    if not isinstance(basis, Basis):
+        return str(basis)
+    match basis.kind:
+        case BasisKind.PROBED:
+            text = _t(lang, "basis_probed")
+        case BasisKind.INFERRED_FROM_PROBE:
+            where = (
+                _t(lang, "basis_on_company", id=basis.company_id)
+                if basis.company_id is not None
+                else _t(lang, "basis_account_wide")
+            )
+            text = _t(lang, "basis_inferred", op=basis.operation, where=where)
+        case BasisKind.NO_SUBSCRIPTION:
+            text = _t(lang, "basis_no_subscription")
+        case BasisKind.COMPANY_NOT_VISIBLE:
+            text = _t(lang, "basis_not_visible")
+        case BasisKind.COMPANY_UNPROBED:
+            text = _t(lang, "basis_unprobed")
+        case BasisKind.NOTHING_TO_PROBE_WITH:
+            text = _t(lang, "basis_nothing")
+        case _:
+            text = _t(lang, "basis_not_probed")
+    if basis.thorough:
+        text += (
+            f" ({_t(lang, 'basis_thorough')})" if lang != "en" else f" (thorough: {basis.thorough})"
+        )
+    return text
+
+
+def domain_source_text(source: Any, lang: str) -> str:
+    """``profile`` / ``discovered`` / ``none (…)`` in the report's language."""
+    text = str(source or "")
+    for key in ("profile", "discovered", "none"):
+        if text == key or (key == "none" and text.startswith("none")):
+            return _t(lang, f"source_{key}")
+    return text
+
+
+def account_advice(report: RightsReport, lang: str) -> str:
+    """Which kind of login fits, from what this account can see."""
+    debtors = next((a for a in report.account if a.check == "debtors"), None)
+    count = None
+    if debtors is not None and debtors.status is Status.ALLOWED:
+        raw = debtors.value or _leading_number(debtors.message)
+        count = int(raw) if raw.isdigit() else None
+    if count is not None and count > 1:
+        return _t(lang, "advice_accountant", tags=nmbrs_words.DEBTOR_TAGS[lang])
+    if count == 1:
+        return _t(lang, "advice_single", filter=nmbrs_words.CLIENT_FILTER[lang])
+    return _t(lang, "advice_unknown")
 
 
 def _t(lang: str, key: str, **values: Any) -> str:
@@ -326,7 +497,7 @@ def actions(report: RightsReport) -> list[Action]:
 
 def action_text(action: Action, lang: str) -> str:
     if action.kind == "credentials":
-        return _t(lang, "act_credentials")
+        return _t(lang, "act_credentials", token_path=nmbrs_words.TOKEN_PATH[lang])
     if action.kind == "domain":
         right, saved = action.items
         return (
@@ -342,6 +513,7 @@ def action_text(action: Action, lang: str) -> str:
         return _t(
             lang,
             "act_template",
+            path=nmbrs_words.TEMPLATE_PATH[lang],
             service=SERVICE_LABEL[lang][action.service],
             ops=", ".join(action.items),
         )
@@ -351,6 +523,8 @@ def action_text(action: Action, lang: str) -> str:
         return _t(
             lang,
             "act_scope",
+            tags=nmbrs_words.DEBTOR_TAGS[lang],
+            filter=nmbrs_words.CLIENT_FILTER[lang],
             what=f"{label} {what}"
             if len(action.items) > 1
             else f"{_t(lang, 'company').lower()} {what}",
@@ -360,7 +534,9 @@ def action_text(action: Action, lang: str) -> str:
     return _t(lang, "act_na", what="; ".join(action.items))
 
 
-def operation_verdicts(report: RightsReport) -> list[tuple[str, str, Status, str, int]]:
+def operation_verdicts(
+    report: RightsReport, lang: str = "en"
+) -> list[tuple[str, str, Status, str, int]]:
     """Per required operation: (service, operation, status, basis, companies with that status).
 
     The endpoint verdict of an operation is what its row probe found: denied wins, then
@@ -388,13 +564,28 @@ def operation_verdicts(report: RightsReport) -> list[tuple[str, str, Status, str
         if chosen is None:
             basis = ""
         elif chosen.probed:
-            basis = f"probed on company {chosen.company_id}"
+            basis = _t(lang, "basis_probed_on", id=chosen.company_id)
         else:
-            basis = str(chosen.basis)
+            basis = basis_text(chosen.basis, lang)
         if status is Status.NOT_APPLICABLE and chosen is not None:
-            basis = chosen.message
+            basis = chosen.message if lang == "en" else _t(lang, "basis_nothing")
         rows.append((op.service.value, op.name, status, basis, counts[status]))
     return rows
+
+
+def _cell_reason(cells: list[CellResult], status: Status, lang: str) -> str:
+    """Why a company has ``status``: the check's message in English; in another language the
+    fault code, with Nmbrs' own words quoted when a probe got them (never our English)."""
+    chosen = next((c for c in cells if c.status is status and c.message), None)
+    if chosen is None:
+        return ""
+    if lang == "en":
+        return chosen.message
+    code = chosen.fault_code
+    if code is None:
+        return basis_text(chosen.basis, lang)
+    quoted = f" “{chosen.message}”" if chosen.probed else ""
+    return f"fout {code}{quoted}"
 
 
 def company_verdict(report: RightsReport, company: CompanyRef) -> tuple[Status, list[CellResult]]:
@@ -460,7 +651,7 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     lang = _check_lang(lang)
     env = report.environment
     prof: RequirementProfile = report.requirements
-    out: list[str] = [f"# {_t(lang, 'title')}: {_md_escape(prof.title)}", ""]
+    out: list[str] = [f"# {_t(lang, 'title')}: {_md_escape(prof.title_in(lang))}", ""]
     out += [f"**{_t(lang, 'result')}:** {headline(report, lang)}", ""]
     out += [f"## {_t(lang, 'checked')}", ""]
     out.append(f"- {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}")
@@ -468,10 +659,15 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out.append(f"- {_t(lang, 'api_user')}: {_md_escape(env.get('username') or '-')}")
     out.append(
         f"- {_t(lang, 'domain')}: {_md_escape(env.get('domain') or '-')}"
-        + (f" ({_md_escape(env.get('domain_source'))})" if env.get("domain_source") else "")
+        + (
+            f" ({_md_escape(domain_source_text(env.get('domain_source'), lang))})"
+            if env.get("domain_source")
+            else ""
+        )
     )
     out.append(
-        f"- {_t(lang, 'requirements')}: {_md_escape(prof.name)}, {_md_escape(prof.title)} "
+        f"- {_t(lang, 'requirements')}: {_md_escape(prof.name)}, "
+        f"{_md_escape(prof.title_in(lang))} "
         f"({len(prof.operations)} {_t(lang, 'operations')})"
     )
     names = ", ".join(_md_escape(c.label()) for c in report.companies[:10])
@@ -510,7 +706,7 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
             f"| {_t(lang, 'basis')} |"
         )
         out.append("|---|---|---|---|")
-        for service, name, status, basis, count in operation_verdicts(report):
+        for service, name, status, basis, count in operation_verdicts(report, lang):
             scope = "" if count == total else " " + _t(lang, "on_companies", n=count, total=total)
             out.append(
                 f"| {service} | {name} | {badge(status, lang)}{scope} | {_md_escape(basis)} |"
@@ -528,7 +724,7 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
             elif status is Status.ALLOWED:
                 status_text = badge(status, lang)
             else:
-                reason = next((c.message for c in cells if c.status is status and c.message), "")
+                reason = _cell_reason(cells, status, lang)
                 status_text = badge(status, lang) + (f": {_md_escape(reason)}" if reason else "")
             out.append(f"| {company.id} | {_md_escape(company.name or '')} | {status_text} |")
         out.append("")
@@ -537,16 +733,33 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out += [f"## {_t(lang, 'account')}", ""]
     for account in report.account:
         out.append(
-            f"- {badge(account.status, lang)}: {_md_escape(account.check)}: "
-            f"{_md_escape(account.message)}"
+            f"- {badge(account.status, lang)}: {_md_escape(account_check_name(account.check, lang))}"
+            f": {_md_escape(account_text(account, lang))}"
         )
     out.append("")
     out += [f"## {_t(lang, 'account_advice')}", ""]
     out.append(f"- {_t(lang, 'advice_dedicated')}")
-    out.append(f"- {_t(lang, 'advice_master')}")
+    out.append(f"- {account_advice(report, lang)}")
+    out.append(f"- {_t(lang, 'advice_template')}")
     out.append("")
     out += [f"## {_t(lang, 'soap')}", "", _soap_line(report, lang), ""]
+    out += [f"## {_t(lang, 'support')}", ""]
+    out.extend(f"- {line}" for line in _support_lines(report, lang))
+    out.append("")
     return "\n".join(out)
+
+
+def _support_lines(report: RightsReport, lang: str) -> list[str]:
+    """Command-line hints, kept out of the customer's part of the report."""
+    env = report.environment
+    args = ""
+    if env.get("environment") == "demo":
+        args += " --demo"
+    elif env.get("profile"):
+        args += f" --profile {textsafe.line(env.get('profile'))}"
+    if report.requirements.name != "integration":
+        args += f" --requirements {textsafe.line(report.requirements.name)}"
+    return [_t(lang, "support_company"), _t(lang, "support_again", args=args)]
 
 
 # ---------------------------------------------------------------------------- text
@@ -560,7 +773,7 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     lang = _check_lang(lang)
     env = report.environment
     prof = report.requirements
-    out: list[str] = [f"{_t(lang, 'title')}: {prof.title} [{prof.name}]"]
+    out: list[str] = [f"{_t(lang, 'title')}: {prof.title_in(lang)} [{prof.name}]"]
     out.append(
         f"{_t(lang, 'environment')}: {_env_line(report)}  {_t(lang, 'api_user')}: "
         f"{env.get('username') or '-'}  {_t(lang, 'domain')}: {env.get('domain') or '-'}"
@@ -569,12 +782,15 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     out.append("")
     out.append(_t(lang, "account"))
     for account in report.account:
-        out.append(f"  {badge(account.status, lang):<16} {account.check:<16} {account.message}")
+        out.append(
+            f"  {badge(account.status, lang):<16} {account_check_name(account.check, lang):<16} "
+            f"{account_text(account, lang)}"
+        )
     if report.cells:
         out.append("")
         out.append(_t(lang, "endpoint_rights"))
         total = len(report.companies)
-        for service, name, status, basis, count in operation_verdicts(report):
+        for service, name, status, basis, count in operation_verdicts(report, lang):
             scope = "" if count == total else " " + _t(lang, "on_companies", n=count, total=total)
             out.append(f"  {badge(status, lang):<16} {service}.{name}{scope}  [{basis}]")
         out.append("")
@@ -585,10 +801,12 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         out.append(_t(lang, "actions"))
         for index, action in enumerate(found, 1):
             out.append(f"  {index}. {action_text(action, lang)}")
+    out.append("")
+    out.append(_t(lang, "support"))
+    out.extend(f"  {line}" for line in _support_lines(report, lang))
     if report.notes:
-        out.append("")
-        out.append(_t(lang, "probe_inputs"))
-        out.extend(f"  {note}" for note in report.notes)
+        out.append(f"  {_t(lang, 'probe_inputs')}:")
+        out.extend(f"    {note}" for note in report.notes)
     summary = report.summary()
     out.append("")
     out.append(f"{_t(lang, 'summary')}: {headline(report, lang)}")
@@ -607,8 +825,9 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     )
     out.append(
         f"  {_t(lang, 'calls')}: {report.calls}  {_t(lang, 'elapsed')}: "
-        f"{report.elapsed_ms / 1000:.2f} s  {_t(lang, 'mode')}: {report.mode}, "
-        f"concurrency {report.concurrency}"
+        f"{report.elapsed_ms / 1000:.2f} s  {_t(lang, 'mode')}: "
+        f"{_t(lang, 'mode_word_thorough' if report.mode == 'thorough' else 'mode_word_default')}"
+        f", {_t(lang, 'concurrency')} {report.concurrency}"
     )
     out.append(f"  {_soap_line(report, lang)}")
     return "\n".join(out) + "\n"

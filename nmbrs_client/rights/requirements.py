@@ -70,6 +70,12 @@ class RequirementProfile:
     # REST operations the profile needs beyond the replacements of its SOAP operations
     # (``rest_operations = [...]`` in TOML, names as in ``nmbrs_client.rest.operations.RestOp``).
     rest_operations: tuple[str, ...] = ()
+    # Built-in profiles carry their title in Dutch too (customer reports); a profile from a
+    # config file keeps the title its author wrote, in whatever language that is.
+    title_nl: str | None = None
+
+    def title_in(self, lang: str) -> str:
+        return self.title_nl if lang == "nl" and self.title_nl else self.title
 
     @property
     def qualified_names(self) -> list[str]:
@@ -135,6 +141,7 @@ def _builtin() -> dict[str, RequirementProfile]:
     integration = RequirementProfile(
         name="integration",
         title="Payroll/HR integration (employee data, payslips, annual statements)",
+        title_nl="Salaris-/HR-koppeling (werknemergegevens, loonstroken, jaaropgaven)",
         description=(
             "The operations a typical payroll/HR integration reads: employees, "
             "personal info, contracts, employments, schedules, departments, functions, "
@@ -145,6 +152,7 @@ def _builtin() -> dict[str, RequirementProfile]:
     app = RequirementProfile(
         name="app",
         title="nmbrs-tui itself",
+        title_nl="nmbrs-tui zelf",
         description=(
             "Every read-only operation the nmbrs-tui dashboard calls. Environment_Get "
             "is checked in the account section."

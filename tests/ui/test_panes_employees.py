@@ -175,7 +175,7 @@ async def test_missing_rights_explains_department_and_function(
             "the denied columns",
         )
         assert "Department_GetCurrent" in employees.status_text
-        assert "Template users" in employees.status_text  # what to do
+        assert "Template Users" in employees.status_text  # what to do
         assert all(r.cells["department"] == "✗ not available" for r in employees.table.rows)
         assert all(r.cells["function"] == "✗ not available" for r in employees.table.rows)
         first = employees.table.rows[0]

@@ -138,7 +138,7 @@ async def test_missing_rights_payslip_uses_v2_and_statement_explains(
         await pilot.press("a")
         await wait_for(pilot, lambda: "1002" in pane.status_text, 10, "the denied statement")
         assert "SalaryDocuments_GetAnnualStatementPDF" in pane.status_text
-        assert "Template users" in pane.status_text
+        assert "Template Users" in pane.status_text
         assert not isinstance(app.screen, PdfViewScreen)
         assert pane.people_table.total_count > 0  # the previous data stays
         assert len(list(tmp_path.iterdir())) == 1

@@ -12,25 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nmbrs_client.operations import Service
+from nmbrs_client.rights import nmbrs_words
 
+# Nmbrs' own menu names (sources in nmbrs_client/rights/nmbrs_words.py).
 EDITOR_PATH = {
-    "en": "In Nmbrs: Settings → Template users → <your API template> → API; enable in each "
-    "service:",
-    "nl": "In Nmbrs: Instellingen → Sjabloongebruikers → <uw API-sjabloon> → API; zet per "
-    "service aan:",
-}
-SERVICE_NAMES = {
-    "en": {
-        Service.EMPLOYEE: "Employee service",
-        Service.COMPANY: "Company service",
-        Service.DEBTOR: "Debtor service",
-    },
-    "nl": {
-        Service.EMPLOYEE: "Employee service (werknemers)",
-        Service.COMPANY: "Company service (bedrijven)",
-        Service.DEBTOR: "Debtor service (debiteuren)",
-    },
+    "en": f"In Nmbrs: {nmbrs_words.TEMPLATE_PATH['en']}; set to active in each service:",
+    "nl": f"In Nmbrs: {nmbrs_words.TEMPLATE_PATH['nl']}; zet per onderdeel op actief:",
 }
 # The consent screen is where a REST customer says yes (nmbrs-rest-v1.md §4: only a client login
 # or a company login may consent, never an accountant master login).
@@ -57,6 +44,7 @@ REST_LABELS = {
         "any": "een van",
     },
 }
+SERVICE_NAMES = nmbrs_words.SERVICE_NAMES
 LABELS = {
     "en": {"source": "Source", "operations": "operations", "none": "no profiles"},
     "nl": {"source": "Bron", "operations": "API-calls", "none": "geen profielen"},
@@ -100,8 +88,8 @@ def _config(args: argparse.Namespace) -> Any:
 
 def render_profile(profile: Any, lang: str = "en") -> str:
     """The profile as a checklist per service, in the order of the template editor."""
-    lines = [f"{profile.name}: {profile.title}"]
-    if profile.description:
+    lines = [f"{profile.name}: {profile.title_in(lang)}"]
+    if profile.description and lang == "en":
         lines.append(profile.description)
     lines.append(
         f"{LABELS[lang]['source']}: {profile.source}  "
@@ -121,7 +109,7 @@ def render_rest_profile(profile: Any, lang: str = "en") -> str:
 
     labels = REST_LABELS[lang]
     rest = profile.rest()
-    lines = [f"{profile.name}: {profile.title}", ""]
+    lines = [f"{profile.name}: {profile.title_in(lang)}", ""]
     lines.append(REST_CONSENT[lang])
     lines.append("")
     lines.append(f"{labels['scopes']}:")

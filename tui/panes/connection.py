@@ -147,6 +147,10 @@ class ConnectionPane(Pane):
 
 
 def _stage_text(info: ConnectionInfo) -> Text:
+    if info.stage == CONNECTED and info.stop_reason:
+        return Text(
+            f"$ connected, but {info.stop_reason}: nothing can be read", style="bold yellow"
+        )
     if info.stage == CONNECTED:
         return Text("✓ connected", style="bold green")
     if info.stage == FAILED:

@@ -25,6 +25,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from nmbrs_client.errors import AUTH_ADVICE, FaultCategory, hint_for
 from tui.clipboard import copy_with_toast
 from tui.export import safe_name, write_new_private_file
 from tui.panes import Pane, VimTable
@@ -106,16 +107,26 @@ def render_report(report: RightsReport, fmt: str, lang: str) -> str:
 STOP_HINTS = {
     "connect": "Check the network, VPN and proxy, then press r to run the check again; the "
     "call log (6) shows every call and its answer.",
-    "auth_failed": "Check username, token and domain: copy them again from Nmbrs → User "
-    "profile → API token, then reconnect (1, r).",
+    "auth_failed": AUTH_ADVICE + " Then reconnect (1, r).",
+    "no_subscription": hint_for(FaultCategory.NO_SUBSCRIPTION),
 }
+
+
+def stop_key(report: RightsReport) -> str | None:
+    """Why the check judged nothing: its stop reason, or no subscription (1004)."""
+    if report.stopped:
+        return str(report.stopped)
+    if not report.cells and any(a.finding and a.check == "subscription" for a in report.account):
+        return "no_subscription"
+    return None
 
 
 def stop_reason(report: RightsReport) -> str:
     """``what happened — what to do`` for a check that stopped at the account step."""
+    key = stop_key(report)
     findings = [a.message for a in report.account if a.finding]
-    what = "; ".join(findings) or f"the check stopped ({report.stopped})"
-    return f"{what} — {STOP_HINTS.get(report.stopped or '', 'press r to try again.')}"
+    what = "; ".join(findings) or f"the check stopped ({key})"
+    return f"{what} — {STOP_HINTS.get(key or '', 'press r to try again.')}"
 
 
 class RightsEventArrived(Message):
@@ -349,7 +360,7 @@ class RightsPane(Pane):
         self.running = False
         self.report = message.report
         self.error = message.error
-        if message.report is not None and message.report.stopped in STOP_HINTS:
+        if message.report is not None and stop_key(message.report) in STOP_HINTS:
             self.error = stop_reason(message.report)
         previous = self._last_good
         if (
