@@ -1,13 +1,20 @@
 # nmbrs-tui: the two commands that matter are `make demo` and `make test`.
-PYTHON ?= python3.11
+# The first Python >= 3.11 on PATH, newest first (override: make PYTHON=/path/to/python demo).
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	if command -v $$p >/dev/null 2>&1 && \
+	   $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	echo $$p; break; fi; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench screenshots clean venv
+.PHONY: demo test lint typecheck bench screenshots clean venv which-python
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python >= 3.11) on PATH, or run: make PYTHON=python3 ..."; exit 1; }
+	@test -n "$(PYTHON)" || { echo "need Python >= 3.11: none of $(PYTHON_CANDIDATES) on PATH is; run make PYTHON=/path/to/python3.x ..."; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is not on PATH; run make PYTHON=/path/to/python3.x ..."; exit 1; }
+	@echo "using $(PYTHON) ($$($(PYTHON) --version 2>&1)) for $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml
@@ -16,6 +23,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+which-python:
+	@if [ -n "$(PYTHON)" ]; then echo "$(PYTHON)"; else echo "none of $(PYTHON_CANDIDATES) is Python >= 3.11" >&2; exit 1; fi
 
 demo: $(STAMP)
 	$(BIN)/nmbrs-tui --demo $(if $(SCENARIO),--scenario $(SCENARIO),)

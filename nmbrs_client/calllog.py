@@ -29,6 +29,8 @@ class CallRecord:
     message: str = ""
     size_bytes: int | None = None
     attempt: int = 1
+    http_status: int | None = None  # of the reply, when one came
+    error_kind: str | None = None  # transport kind (timeout, http, malformed…) or fault category
 
 
 Subscriber = Callable[[CallRecord], None]

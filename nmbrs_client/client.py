@@ -33,6 +33,7 @@ from nmbrs_client.errors import (
     NmbrsFault,
     NmbrsTransportError,
     OperationNotAllowedError,
+    category_for,
     parse_fault_text,
     redact,
 )
@@ -310,12 +311,14 @@ class NmbrsClient:
         proxy = self.service(op.service)
         transport = self._get_transport()
         transport.last_size.value = None
+        transport.last_status.value = None
         transport.last_tree.value = None
         transport.last_plain.value = False
         self._limiter.acquire()
         started_at = datetime.now()
         started = time.perf_counter()
         outcome, code, message = "ok", None, ""
+        kind: str | None = None
         try:
             value = self._send(proxy, transport, op, arguments)
             # Every string of the reply is cleaned here, once: the rest of the program never
@@ -327,9 +330,11 @@ class NmbrsClient:
         except FaultReply as reply:
             code, text = parse_fault_text(reply.text)
             outcome, message = "fault", redact(text, self._token)
+            kind = category_for(code).value
             raise NmbrsFault(op.qualified_name, code, message, faultcode=reply.faultcode) from None
         except TransportProblem as problem:
             outcome, message = "transport", redact(problem.problem, self._token)
+            kind = problem.kind
             raise NmbrsTransportError(
                 op.qualified_name,
                 self.host,
@@ -342,7 +347,7 @@ class NmbrsClient:
             # ArithmeticError: decimal.InvalidOperation for text in a decimal field, which
             # zeep's conversion (and the fast reader, like it) does not catch.
             # The envelope was well-formed but its content did not fit the schema.
-            outcome = "transport"
+            outcome, kind = "transport", "malformed"
             message = f"the reply could not be read as {op.name}Response ({type(exc).__name__})"
             raise NmbrsTransportError(
                 op.qualified_name, self.host, message, kind="malformed", retryable=False
@@ -362,6 +367,8 @@ class NmbrsClient:
                     fault_code=code,
                     message=message[:200],
                     size_bytes=size,
+                    http_status=getattr(transport.last_status, "value", None),
+                    error_kind=kind,
                 )
             )
 

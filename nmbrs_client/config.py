@@ -246,8 +246,30 @@ def read_config_dict(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
-            f"{path}: invalid TOML: {exc}", hint="Fix the line shown; strings need double quotes."
+            f"{path}: invalid TOML: {exc}{_shown_line(raw, exc)}",
+            hint="Fix the line shown; strings need double quotes.",
         ) from None
+
+
+def _shown_line(raw: bytes, exc: tomllib.TOMLDecodeError) -> str:
+    """The offending line of the file, quoted (tomllib only gives its number)."""
+    lineno = getattr(exc, "lineno", None)
+    if lineno is None:
+        import re
+
+        match = re.search(r"line (\d+)", str(exc))
+        lineno = int(match.group(1)) if match else None
+    lines = raw.decode("utf-8", "replace").splitlines()
+    if not lineno or not 1 <= lineno <= len(lines):
+        return ""
+    from nmbrs_client import textsafe
+
+    text = textsafe.line(lines[lineno - 1])
+    # A token written in the file must not end up on screen: show only the key then.
+    key, sep, _value = text.partition("=")
+    if sep and "token" in key.lower():
+        text = f"{key}= …"
+    return f"\n  line {lineno}: {text[:200]}"
 
 
 def validate_config_dict(data: Mapping[str, Any], path: Path) -> AppConfig:

@@ -198,6 +198,7 @@ class GuardedTransport(Transport):
         # The whole call may take a little longer than one read timeout, never unbounded.
         self.deadline_s = read_timeout * 2 + connect_timeout
         self.last_size = threading.local()
+        self.last_status = threading.local()  # HTTP status of this thread's last reply
         # The envelope the last call of this thread parsed, so the client's fast reader can
         # read it without parsing the bytes again; the client takes it out after each call.
         self.last_tree = threading.local()
@@ -238,6 +239,7 @@ class GuardedTransport(Transport):
                     status=response.status_code,
                     retryable=False,
                 )
+            self.last_status.value = response.status_code
             body = self._read_bounded(response)
             self.last_size.value = len(body)
             self.last_plain.value = textsafe.utf8_bytes_are_plain(body)

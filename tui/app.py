@@ -130,6 +130,7 @@ class NmbrsApp(App[int]):
         Binding("r", "refresh_pane", "Refresh", id="app.refresh"),
         Binding("escape", "cancel_load", "Cancel", show=False, id="app.cancel"),
         Binding("i", "info", "Info", show=False, id="app.info"),
+        Binding("B", "support_bundle", "Support bundle", show=False, id="app.bundle"),
     ]
 
     def __init__(
@@ -159,6 +160,7 @@ class NmbrsApp(App[int]):
         self.current_pane = "connection"
         self.status_text = ""
         self.last_screenshot: Path | None = None
+        self.last_bundle: Path | None = None
         self.demo_server: Any | None = None
         self._wanted_theme = theme
         self._exit_after_first_frame = exit_after_first_frame
@@ -288,6 +290,56 @@ class NmbrsApp(App[int]):
             self.action_masked_screenshot,
         )
         yield SystemCommand("Info", "Versions, config path and profile", self.action_info)
+
+    def action_support_bundle(self, lang: str | None = None) -> None:
+        """Write the support bundle (zip, 0600) into the download folder and say where."""
+        from tui.bundle import BundleInputs, write_bundle
+
+        if self.session is None:
+            self.notify("Not connected yet: nothing to bundle.", severity="warning")
+            return
+        report = None
+        chosen = lang or "en"
+        try:
+            from tui.panes.rights import RightsPane
+
+            rights = self.query_one(RightsPane)
+            report = rights.report
+            chosen = lang or rights.report_lang
+        except Exception:  # no rights pane mounted (an unavailable module): bundle the rest
+            report = None
+        log = getattr(self.session.client, "call_log", None)
+        calls = log.records() if log is not None else []
+        stamp = (FROZEN_NOW if self.deterministic else datetime.datetime.now()).strftime(
+            "%Y%m%d-%H%M%S"
+        )
+        name = self.session.profile_name or "session"
+        try:
+            path = write_bundle(
+                self.session.download_dir / f"support-bundle-{name}-{stamp}.zip",
+                BundleInputs(
+                    report=report,
+                    lang=chosen,
+                    calls=calls,
+                    settings=self.session.settings,
+                    created_at=FROZEN_NOW if self.deterministic else datetime.datetime.now(),
+                ),
+            )
+        except OSError as error:
+            self.notify(
+                f"Support bundle not written: {error.strerror or error}. Check the download "
+                "folder (download_dir in config.toml).",
+                severity="error",
+                timeout=8,
+            )
+            return
+        self.last_bundle = path
+        missing = "" if report is not None else " No finished rights check: run it (2) first."
+        self.notify(
+            f"Saved {path} (mode 0600): report, {len(calls)} calls, versions, settings.{missing}",
+            title="Support bundle",
+            timeout=10,
+        )
 
     def action_masked_screenshot(self) -> None:
         """Mask personal data on every screen, then save the screen once it has repainted."""

@@ -18,6 +18,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_CONNECT = 2
 EXIT_USAGE = 64
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipe closed early
 
 SUBCOMMANDS = ("auth", "check", "config", "demo-server", "requirements", "runs", "tui")
 
@@ -60,10 +61,22 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--config", dest="config_path", help="path of config.toml to use")
 
 
+def version() -> str:
+    """The installed package's version (``pip install .`` / ``pipx`` / ``uv tool``)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("nmbrs-tui")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nmbrs-tui", description="Read-only support dashboard for Nmbrs SOAP v3 environments."
     )
+    parser.add_argument("--version", action="version", version=f"nmbrs-tui {version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     tui = sub.add_parser("tui", help="open the dashboard (the default)")
@@ -107,7 +120,7 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0] not in (*SUBCOMMANDS, "-h", "--help"):
+    if not args_list or args_list[0] not in (*SUBCOMMANDS, "-h", "--help", "--version"):
         args_list = ["tui", *args_list]
     parser = build_parser()
     try:
@@ -116,7 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as exit_:  # usage errors (64) and --help (0) from argparse
             return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
         handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the BrokenPipeError handler
+        return code
     except UsageError as exc:
         print(f"nmbrs-tui: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -127,6 +142,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `nmbrs-tui runs … | head -1`: the reader left. Say nothing more (stdout is gone)
+        # and exit like a process ended by SIGPIPE, never 0 and never a traceback.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

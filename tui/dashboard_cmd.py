@@ -48,6 +48,19 @@ def run(args: argparse.Namespace) -> int:
 
         require_api(ApiKind(args.api))  # ConfigError: one line and exit 64 from tui.cli
     exit_early = os.environ.get(EXIT_AFTER_FIRST_FRAME, "") not in ("", "0")
+    if getattr(args, "scenario", None):
+        # A typo must end here with exit 64, as `check` does, not in a "Connection failed" view.
+        from nmbrs_demo.scenarios import load_scenario
+
+        load_scenario(args.scenario)  # ConfigError: one line and exit 64 from tui.cli
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the app would run unseen until killed (cron, a pipe, CI).
+        print(
+            "nmbrs-tui: the dashboard needs a terminal; for scripts use `nmbrs-tui check` "
+            "or `nmbrs-tui runs`.",
+            file=sys.stderr,
+        )
+        return 64
     app = NmbrsApp(
         LaunchOptions.from_args(args),
         theme=getattr(args, "theme", None),

@@ -148,6 +148,16 @@ class PaneCommands(_ListedCommands):
         yield ("Help: keys", "every key and its binding id", app.action_help)
         yield ("Info: versions and config", "what to quote in a ticket", app.action_info)
         yield ("Reconnect", "connect again and reload", app.action_reconnect)
+        yield (
+            "Support bundle (B): report in English",
+            "zip for a ticket: report, call log, versions, settings",
+            partial(app.action_support_bundle, "en"),
+        )
+        yield (
+            "Support bundle: report in Dutch",
+            "zip for a ticket, with the Nederlands report",
+            partial(app.action_support_bundle, "nl"),
+        )
 
 
 class ProfileCommands(_ListedCommands):

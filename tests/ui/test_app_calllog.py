@@ -76,3 +76,66 @@ async def test_switching_panes_does_not_refetch(demo_server: DemoServer) -> None
             await pilot.press(key)
             await pilot.pause()
         assert len(app.session.client.call_log.records()) == before
+
+
+async def test_enter_shows_the_whole_call_at_80_columns(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    """enter on a row: full operation, ids, HTTP status, fault code and text, kind, retries."""
+    from nmbrs_client.errors import NmbrsFault
+    from tui.screens.call_detail import CallDetailScreen
+
+    app = demo_app(demo_server_factory("missing-rights"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_connected(pilot, app)
+        assert app.session is not None
+        client = app.session.client
+
+        def denied_call() -> None:
+            try:
+                client.call(
+                    "EmployeeService.SalaryDocuments_GetAnnualStatementPDF",
+                    EmployeeID=300001,
+                    intYear=2026,
+                )
+            except NmbrsFault:
+                pass
+
+        app.run_worker(denied_call, thread=True)
+        await pilot.press("6")
+        pane = app.query_one(CallLogPane)
+        await wait_for(
+            pilot,
+            lambda: any(r.fault_code == 1002 for r in pane.shown),
+            10,
+            "the denied call",
+        )
+        index = next(i for i, r in enumerate(pane.shown) if r.fault_code == 1002)
+        table = pane.query_one("#calllog-table")
+        table.move_cursor(row=index)  # type: ignore[attr-defined]
+        table.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen), 5, "the detail")
+        screen = app.screen
+        assert isinstance(screen, CallDetailScreen)
+        rows = dict(screen.rows)
+        assert rows["Operation"] == "EmployeeService.SalaryDocuments_GetAnnualStatementPDF"
+        assert rows["Employee id"] == "300001"
+        assert rows["Fault code"] == "1002"
+        assert rows["HTTP status"] == "500"
+        assert rows["Error kind"] == "endpoint_right_missing"
+        assert rows["Retries"].startswith("0 ")
+        assert rows["Fault / error text"] != "—"
+        text = screen_text(app)
+        # The whole name is on screen (folded over two lines at 80 columns, never cut).
+        lines = text.splitlines()
+        at = next(i for i, line in enumerate(lines) if "Operation " in line)
+        col = lines[at].index("EmployeeService")
+        full = "EmployeeService.SalaryDocuments_GetAnnualStatementPDF"
+        shown = lines[at][col:].split("█")[0].strip()
+        if shown != full:  # folded: the rest is on the next line, same column
+            shown += lines[at + 1][col:].split("█")[0].strip()
+        assert shown == full
+        assert "demo-token" not in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CallDetailScreen))

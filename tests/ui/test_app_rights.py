@@ -158,3 +158,37 @@ async def test_export_writes_markdown_and_json_and_copies(
         assert str(path).startswith(str(tmp_path))
         await pilot.press("y")
         assert "Department_GetCurrent" in app.clipboard
+
+
+async def test_bundle_key_writes_a_private_zip_for_the_ticket(
+    demo_server_factory: DemoServerFactory, tmp_path: object
+) -> None:
+    """B: report (md in the chosen language + json), call log, versions, settings; 0600."""
+    import stat
+    import zipfile
+    from pathlib import Path
+
+    from nmbrs_client.config import demo_settings
+
+    server = demo_server_factory("no-subscription")
+    folder = Path(str(tmp_path))
+    app = NmbrsApp(
+        settings=demo_settings(server.base_url, server.scenario.name, download_dir=folder)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _run_check(pilot, app)
+        # no-subscription judges nothing: the pane says why and what to do
+        assert "subscription" in pane.error and "Nmbrs" in pane.error
+        assert "no API subscription" in screen_text(app)
+        pane.report_lang = "nl"
+        await pilot.press("B")
+        await wait_for(pilot, lambda: app.last_bundle is not None, 10, "the bundle")
+        path = app.last_bundle
+        assert path is not None and path.parent == folder.absolute()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            text = "".join(archive.read(n).decode("utf-8") for n in names)
+        assert {"rights-report.nl.md", "rights-report.json", "calls.csv", "demo.txt"} <= names
+        assert "demo-token" not in text and "scenario no-subscription" in text
+        assert any(str(path) in n.message for n in app._notifications)

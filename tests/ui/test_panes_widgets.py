@@ -136,3 +136,17 @@ def test_masking_helpers() -> None:
     assert "P.E. Mulder" in masked
     assert "123456782" not in masked and "2.345,67" not in masked
     assert "NL91ABNA0417164300" not in masked
+
+
+def test_masked_document_text_hides_the_address_and_never_calls_hours_money() -> None:
+    statement = (
+        "Jaaropgaaf 2026\nDelta B.V.\nWerknemer T.C. Hendriks\n Kastanjelaan 171\n"
+        " 6214 GD MAASTRICHT\nPersoneelsnummer 1\nUren 38,00\nBrutoloon € 81.689,60\n"
+    )
+    masked = mask_text(statement)
+    for secret in ("Kastanjelaan", "171", "6214", "MAASTRICHT", "38,00", "81.689"):
+        assert secret not in masked
+    assert "Uren ••,••" in masked and "Uren €" not in masked
+    assert "Brutoloon € •••••" in masked
+    assert "Werknemer T.C. Hendriks" in masked and "Personeelsnummer 1" in masked
+    assert "Prins Bernhardlaan 2a" not in mask_text("Adres: Prins Bernhardlaan 2a")

@@ -18,6 +18,7 @@ from typing import Any
 from tui.headless.connection_args import UsageProblem, config_from_args, settings_from_args
 
 EXIT_USAGE = 64
+DEFAULT_CONCURRENCY = 12  # ProfileConfig.concurrency's default (a test keeps them equal)
 
 
 def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -66,7 +67,8 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         "--concurrency",
         type=int,
         metavar="N",
-        help="probes in flight at once (1-32; default from the profile, 8)",
+        help=f"probes in flight at once (1-32; default from the profile, else "
+        f"{DEFAULT_CONCURRENCY})",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     parser.add_argument(
@@ -74,6 +76,26 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         action="store_true",
         help="SOAP → REST migration report: per required SOAP operation its REST replacement "
         "and scopes, with today's SOAP verdict and the REST verdict side by side",
+    )
+    parser.add_argument(
+        "--all-profiles",
+        action="store_true",
+        help="check every profile of config.toml and print one summary table "
+        "(--format json for JSON); exit with the worst verdict",
+    )
+    parser.add_argument(
+        "--profiles-at-once",
+        type=int,
+        metavar="N",
+        default=None,
+        help="with --all-profiles: profiles checked at the same time (1-16; default 4); "
+        "each keeps its own rate limit",
+    )
+    parser.add_argument(
+        "--bundle",
+        metavar="FILE",
+        help="also write a support bundle (zip, mode 0600) for a ticket: the report as "
+        "Markdown and JSON, the call log without payloads, versions and settings",
     )
     parser.add_argument(
         "--rest-profile",
@@ -176,8 +198,13 @@ def _run_rest(args: argparse.Namespace, settings: Any, server: Any, profile: Any
     return failed if failed is not None else report.exit_code
 
 
-def _soap_report(args: argparse.Namespace, settings: Any, profile: Any) -> Any:
-    """Run the SOAP rights check with the command's options; the caller stops any demo."""
+def _soap_report(
+    args: argparse.Namespace, settings: Any, profile: Any, calls: list[Any] | None = None
+) -> Any:
+    """Run the SOAP rights check with the command's options; the caller stops any demo.
+
+    Each run has its own client, so its own rate limit; ``calls`` receives the call log.
+    """
     from nmbrs_client.client import NmbrsClient
     from nmbrs_client.rights.engine import RightsEngine
 
@@ -215,9 +242,70 @@ def _soap_report(args: argparse.Namespace, settings: Any, profile: Any) -> Any:
             cancel.set()
             raise
     finally:
+        if calls is not None:
+            for each in (client, *extra):
+                calls.extend(each.call_log.records())
         client.close()
         for other in extra:
             other.close()
+
+
+def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> int:
+    """``--all-profiles``: every profile, a few at once, one table; the worst exit code."""
+    from nmbrs_client.backend import ApiKind
+    from nmbrs_client.config import resolve_settings
+    from nmbrs_client.errors import ConfigError
+    from tui.headless import all_profiles
+
+    if args.profile or args.demo or args.base_url or args.username:
+        return _usage(
+            "--all-profiles checks every profile: leave out --profile, --demo and "
+            "--base-url/--username"
+        )
+    if args.bundle or args.migration:
+        return _usage("--all-profiles prints a summary: check one profile for a bundle")
+    workers = args.profiles_at_once or all_profiles.DEFAULT_WORKERS
+    if not 1 <= workers <= 16:
+        return _usage("--profiles-at-once must be between 1 and 16")
+    names = sorted(config.profiles) if config is not None else []
+    if not names:
+        return _usage("no profiles in config.toml (nmbrs-tui config add creates one)")
+    quiet_args = argparse.Namespace(**{**vars(args), "quiet": True})
+
+    def check_one(name: str) -> tuple[str, Any]:
+        settings = resolve_settings(config, profile=name, overrides={"api": args.api})
+        if settings.api is not ApiKind.SOAP:
+            raise ConfigError(f"profile {name} uses the REST API: check it with --profile {name}")
+        report = _soap_report(quiet_args, settings, profile)
+        if not args.quiet:
+            print(f"  {name}: exit {report.exit_code}", file=sys.stderr, flush=True)
+        return str(settings.environment), report
+
+    if not args.quiet:
+        print(f"checking {len(names)} profiles, {workers} at once…", file=sys.stderr, flush=True)
+    outcomes = all_profiles.check_profiles(names, check_one, workers=workers)
+    text = (
+        all_profiles.render_json(outcomes)
+        if args.format == "json"
+        else all_profiles.render_table(outcomes)
+    )
+    failed = _emit(args, text)
+    return failed if failed is not None else all_profiles.worst_exit(outcomes)
+
+
+def _write_bundle(args: argparse.Namespace, report: Any, calls: list[Any], settings: Any) -> int:
+    from tui.bundle import BundleInputs, write_bundle
+
+    try:
+        path = write_bundle(
+            Path(args.bundle),
+            BundleInputs(report=report, lang=args.lang, calls=calls, settings=settings),
+        )
+    except OSError as exc:
+        return _usage(f"cannot write {args.bundle}: {exc.strerror or type(exc).__name__}")
+    if not args.quiet:
+        print(f"support bundle written to {path}", file=sys.stderr)
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -234,6 +322,8 @@ def run(args: argparse.Namespace) -> int:
             return _usage("--company takes a numeric company id on SOAP")
     config = config_from_args(args)
     profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
+    if args.all_profiles:
+        return _run_all_profiles(args, config, profile)
     if args.migration:
         from tui.headless.migration_cmd import run_migration
 
@@ -244,10 +334,15 @@ def run(args: argparse.Namespace) -> int:
         return _usage(str(exc))
     if settings.api is ApiKind.REST:
         return _run_rest(args, settings, server, profile)
+    calls: list[Any] = []
     try:
-        report = _soap_report(args, settings, profile)
+        report = _soap_report(args, settings, profile, calls)
     finally:
         if server is not None:
             server.stop()
+    if args.bundle:
+        trouble = _write_bundle(args, report, calls, settings)
+        if trouble:
+            return trouble
     failed = _emit(args, render(report, args.format, args.lang))
-    return failed if failed is not None else report.exit_code
+    return failed if failed is not None else int(report.exit_code)

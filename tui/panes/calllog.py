@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from nmbrs_client.calllog import CallRecord
     from tui.session import Session
 
-# Result first and the long operation name last, so 80 columns show what matters.
+# Result first and the long operation name last, so 80 columns show what matters; the
+# table scrolls sideways for the full name, and enter shows every field whole.
 COLUMNS = ("Time", "Result", "Fault", "ms", "Company", "Employee", "Operation")
 RESULT_WORDS = {"ok": "✓ ok", "fault": "✗ fault", "transport": "⚠ network", "refused": "⊘ refused"}
 
@@ -67,6 +68,7 @@ class CallLogPane(Pane):
         Binding("c", "copy_row", "Copy row", id="calllog.copy_row"),
         Binding("C", "copy_all", "Copy all", show=False, id="calllog.copy_all"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="calllog.clear_filter"),
+        Binding("enter", "open_call", "Call detail", id="calllog.detail"),
     ]
 
     DEFAULT_CSS = """
@@ -200,6 +202,27 @@ class CallLogPane(Pane):
     @on(Input.Submitted, "#calllog-filter")
     def _filter_done(self) -> None:
         self.query_one(VimTable).focus()
+
+    def current_record(self) -> CallRecord | None:
+        table = self.query_one(VimTable)
+        if not self.shown or table.cursor_row < 0:
+            return None
+        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
+
+    def action_open_call(self) -> None:
+        """``enter``: every field of the call under the cursor, whole."""
+        record = self.current_record()
+        if record is None:
+            self.notify("No call to show yet", severity="warning")
+            return
+        from tui.screens.call_detail import CallDetailScreen
+
+        self.app.push_screen(CallDetailScreen(record, deterministic=self._deterministic))
+
+    @on(VimTable.RowSelected, "#calllog-table")
+    def _row_selected(self, event: VimTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_call()
 
     def action_copy_row(self) -> None:
         table = self.query_one(VimTable)

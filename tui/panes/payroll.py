@@ -111,6 +111,7 @@ class PayrollPane(DataPane):
         self.cancel_load()
         self.company = company
         self.run = None
+        self.runs_table.empty_text = f"Loading the runs of {self.year}…"
         self.runs_table.clear()
         self.people_table.clear()
         self.load_runs()
@@ -306,6 +307,8 @@ class PayrollPane(DataPane):
                 "run_at": run.RunAt,
             }
             rows.append(Row(run.ID, cells, values, data=run))
+        # The company is chosen now: the empty table says what is true for it, not "choose one".
+        self.runs_table.empty_text = f"No runs in {year} for this company ([ ] change the year)"
         self.runs_table.set_rows(rows)
         self.runs_panel.set_title(f"Runs of {year}")
         self.set_status(

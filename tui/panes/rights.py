@@ -238,6 +238,7 @@ class RightsPane(Pane):
         self.report: RightsReport | None = None
         self.running = False
         self.error = ""
+        self.report_lang = "en"  # language of the last report export (the bundle follows it)
         self._run = 0
         self._cancel: threading.Event | None = None
         self._last_good: RightsReport | None = None  # shown again when a rerun fails
@@ -571,6 +572,8 @@ class RightsPane(Pane):
             self._copy(fmt, lang)
             return
         fmt, lang = choice.split(":")
+        if fmt != "json":
+            self.report_lang = lang  # the support bundle follows the language chosen last
         try:
             path = self.export_to_file(fmt, lang)
         except OSError as exc:

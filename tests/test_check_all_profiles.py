@@ -1,0 +1,156 @@
+"""`check --all-profiles` and `check --bundle`: many customers at once, and a ticket zip."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+from tests.config_isolation import isolate
+from tui.cli import main
+
+SCENARIOS = ("healthy", "missing-rights", "bad-token")
+
+
+@pytest.fixture()
+def three_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A config.toml with one profile per demo server: healthy, missing-rights, bad-token."""
+    from nmbrs_demo.server import start_demo_server
+
+    isolate(tmp_path, monkeypatch)
+    servers = [start_demo_server(name, latency_ms=0) for name in SCENARIOS]
+    try:
+        lines = []
+        for name, server in zip(SCENARIOS, servers, strict=True):
+            lines += [
+                f"[profiles.{name}]",
+                'environment = "custom"',
+                f'base_url = "{server.base_url}"',
+                f'username = "{DEMO_USERNAME}"',
+                f'domain = "{DEMO_DOMAIN}"',
+                f'token = "{DEMO_TOKEN}"',
+                "",
+            ]
+        path = tmp_path / "config.toml"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        os.chmod(path, 0o600)  # a token in the file is accepted only when private
+        yield path
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def test_all_profiles_table_with_each_verdict_and_the_worst_exit(
+    three_profiles: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "--all-profiles", "--config", str(three_profiles), "--company", "20001"])
+    out, _err = capsys.readouterr()
+    assert code == 2  # the worst of 0, 1 and 2
+    rows = {line.split()[0]: line for line in out.splitlines() if line.split()[:1]}
+    assert "Profile" in out and "Environment" in out and "Unverified" in out
+    assert rows["healthy"].split()[1:3] == ["custom", "0"]
+    assert rows["missing-rights"].split()[2] == "1"
+    assert rows["bad-token"].split()[2] == "2"
+    # Missing, unverified, errors, duration follow the verdict words.
+    assert rows["missing-rights"].split("rights missing")[1].split()[:3] == ["4", "0", "0"]
+    assert rows["healthy"].split("all allowed")[1].split()[:3] == ["0", "0", "0"]
+
+
+def test_all_profiles_json_and_a_failing_profile_does_not_stop_the_others(
+    three_profiles: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = three_profiles.read_text(encoding="utf-8")
+    text += '\n[profiles.unreachable]\nenvironment = "custom"\nbase_url = "http://127.0.0.1:9/"\n'
+    text += f'username = "{DEMO_USERNAME}"\ntoken = "{DEMO_TOKEN}"\ntimeout_s = 2\n'
+    text += "connect_timeout_s = 1\n"
+    three_profiles.write_text(text, encoding="utf-8")
+    code = main(
+        [
+            "check",
+            "--all-profiles",
+            "--config",
+            str(three_profiles),
+            "--company",
+            "20001",
+            "--format",
+            "json",
+            "--profiles-at-once",
+            "2",
+            "-q",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    by_name = {row["profile"]: row for row in data["profiles"]}
+    assert sorted(by_name) == ["bad-token", "healthy", "missing-rights", "unreachable"]
+    assert by_name["healthy"]["exit_code"] == 0 and by_name["healthy"]["missing_rights"] == 0
+    assert by_name["missing-rights"]["exit_code"] == 1
+    assert by_name["missing-rights"]["missing_rights"] == 4
+    assert by_name["bad-token"]["exit_code"] == 2
+    assert by_name["unreachable"]["exit_code"] == 2 and by_name["unreachable"]["reason"]
+    assert data["exit_code"] == code == 2
+    for row in data["profiles"]:
+        assert set(row) >= {
+            "profile",
+            "environment",
+            "verdict",
+            "missing_rights",
+            "unverified",
+            "errors",
+            "duration_s",
+        }
+
+
+def test_bundle_is_a_private_zip_with_report_calls_versions_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "ticket" / "bundle.zip"
+    code = main(
+        [
+            "check",
+            "--demo",
+            "--scenario",
+            "missing-rights",
+            "--company",
+            "20001",
+            "--lang",
+            "nl",
+            "--bundle",
+            str(target),
+            "-q",
+        ]
+    )
+    assert code == 1
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with zipfile.ZipFile(target) as archive:
+        names = set(archive.namelist())
+        assert names >= {
+            "rights-report.nl.md",
+            "rights-report.json",
+            "calls.csv",
+            "versions.txt",
+            "settings.json",
+            "demo.txt",
+        }
+        everything = "".join(archive.read(n).decode("utf-8") for n in names)
+        calls = archive.read("calls.csv").decode("utf-8").splitlines()
+        report = json.loads(archive.read("rights-report.json"))
+        settings = json.loads(archive.read("settings.json"))
+        md = archive.read("rights-report.nl.md").decode("utf-8")
+    assert DEMO_TOKEN not in everything  # never the token
+    assert "<soap" not in everything.lower() and "<?xml" not in everything  # never payloads
+    assert calls[0].startswith("started_at,operation,company_id")
+    assert len(calls) - 1 == report["summary"]["calls"]
+    assert any("Department_GetCurrent" in line and ",1002," in line for line in calls)
+    assert md.startswith("# Controle API-rechten Nmbrs")
+    assert {row["setting"] for row in settings} >= {"base_url", "username", "token"}
+    assert "scenario missing-rights" in everything and "nmbrs-tui " in everything
+    # A second bundle to the same name never overwrites the first.
+    assert main(["check", "--demo", "--company", "20001", "--bundle", str(target), "-q"]) == 0
+    assert (tmp_path / "ticket" / "bundle-2.zip").exists()
+    capsys.readouterr()

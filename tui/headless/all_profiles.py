@@ -1,0 +1,179 @@
+"""`nmbrs-tui check --all-profiles`: the rights check for every profile, one summary table.
+
+A support engineer with many customers wants one answer per customer. Each profile gets its
+own client (and so its own rate limit and connection pool); at most ``workers`` checks run at
+once. A profile that cannot be resolved, cannot connect or crashes becomes a row with its
+reason and never stops the others. The exit code is the worst of all rows.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from nmbrs_client import textsafe
+
+EXIT_OK, EXIT_FINDINGS, EXIT_CONNECT, EXIT_USAGE = 0, 1, 2, 64
+DEFAULT_WORKERS = 4
+VERDICT_WORDS = {
+    EXIT_OK: "✓ all allowed",
+    EXIT_FINDINGS: "✗ rights missing",
+    EXIT_CONNECT: "⚠ cannot connect/authenticate",
+    EXIT_USAGE: "! profile unusable",
+}
+
+
+@dataclass(frozen=True)
+class ProfileOutcome:
+    """One row of the summary: a profile's verdict and its counts."""
+
+    profile: str
+    environment: str
+    exit_code: int
+    verdict: str
+    missing_rights: int
+    unverified: int
+    errors: int
+    duration_s: float
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["duration_s"] = round(self.duration_s, 2)
+        return data
+
+
+def outcome_of(profile: str, environment: str, report: Any, duration_s: float) -> ProfileOutcome:
+    """Summarise a finished report: distinct missing operations plus companies without access."""
+    from nmbrs_client.rights.classify import Status
+
+    denied_ops = {c.qualified_name for c in report.cells if c.status is Status.ENDPOINT_DENIED}
+    no_access = {c.company_id for c in report.cells if c.status is Status.NO_DATA_ACCESS}
+    account_missing = sum(1 for a in report.account_findings if a.status.is_missing)
+    unverified = sum(
+        1 for c in report.cells if c.status.value in ("not_applicable", "not_verified")
+    )
+    errors = sum(1 for c in report.cells if c.status is Status.ERROR)
+    code = int(report.exit_code)
+    reason = "; ".join(textsafe.line(a.message) for a in report.account_findings)[:200]
+    return ProfileOutcome(
+        profile=profile,
+        environment=environment,
+        exit_code=code,
+        verdict=VERDICT_WORDS.get(code, str(code)),
+        missing_rights=len(denied_ops) + len(no_access) + account_missing,
+        unverified=unverified,
+        errors=errors,
+        duration_s=duration_s,
+        reason=reason,
+    )
+
+
+def failed_outcome(
+    profile: str, environment: str, code: int, reason: str, duration_s: float
+) -> ProfileOutcome:
+    return ProfileOutcome(
+        profile=profile,
+        environment=environment,
+        exit_code=code,
+        verdict=VERDICT_WORDS.get(code, str(code)),
+        missing_rights=0,
+        unverified=0,
+        errors=1,
+        duration_s=duration_s,
+        reason=textsafe.line(reason)[:200],
+    )
+
+
+def check_profiles(
+    names: Sequence[str],
+    check_one: Callable[[str], tuple[str, Any]],
+    *,
+    workers: int = DEFAULT_WORKERS,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[ProfileOutcome]:
+    """Run ``check_one(name) -> (environment, report)`` for every profile, ``workers`` at once.
+
+    Rows come back in the order of ``names``. Any exception of one profile becomes its row.
+    """
+    from nmbrs_client.errors import ConfigError, NmbrsError
+
+    def one(name: str) -> ProfileOutcome:
+        started = clock()
+        try:
+            environment, report = check_one(name)
+        except ConfigError as exc:
+            return failed_outcome(name, "?", EXIT_USAGE, str(exc), clock() - started)
+        except NmbrsError as exc:
+            return failed_outcome(name, "?", EXIT_CONNECT, str(exc), clock() - started)
+        except Exception as exc:  # one broken profile must not end the run for the others
+            reason = f"{type(exc).__name__}: {exc}"
+            return failed_outcome(name, "?", EXIT_CONNECT, reason, clock() - started)
+        return outcome_of(name, environment, report, clock() - started)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="profile") as pool:
+        return list(pool.map(one, names))
+
+
+def worst_exit(outcomes: Sequence[ProfileOutcome]) -> int:
+    """The exit code of the whole run: the worst row (usage 64 > connect 2 > findings 1 > 0)."""
+    return max((o.exit_code for o in outcomes), default=EXIT_OK)
+
+
+COLUMNS = (
+    ("profile", "Profile"),
+    ("environment", "Environment"),
+    ("verdict", "Verdict"),
+    ("missing_rights", "Missing"),
+    ("unverified", "Unverified"),
+    ("errors", "Errors"),
+    ("duration", "Duration"),
+)
+
+
+def render_table(outcomes: Sequence[ProfileOutcome]) -> str:
+    """A plain-text table (glyph and word per verdict) plus the reasons below it."""
+    rows = [
+        {
+            "profile": textsafe.line(o.profile),
+            "environment": textsafe.line(o.environment),
+            "verdict": f"{o.exit_code} {o.verdict}",
+            "missing_rights": str(o.missing_rights),
+            "unverified": str(o.unverified),
+            "errors": str(o.errors),
+            "duration": f"{o.duration_s:.1f} s",
+        }
+        for o in outcomes
+    ]
+    widths = {key: max([len(label), *(len(r[key]) for r in rows)]) for key, label in COLUMNS}
+    numeric = {"missing_rights", "unverified", "errors", "duration"}
+
+    def line(cells: dict[str, str]) -> str:
+        parts = [
+            cells[key].rjust(widths[key]) if key in numeric else cells[key].ljust(widths[key])
+            for key, _ in COLUMNS
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(dict(COLUMNS)), line({key: "-" * widths[key] for key, _ in COLUMNS})]
+    out.extend(line(r) for r in rows)
+    reasons = [o for o in outcomes if o.reason]
+    if reasons:
+        out.append("")
+        out.extend(f"{textsafe.line(o.profile)}: {o.reason}" for o in reasons)
+    worst = worst_exit(outcomes)
+    out.append("")
+    out.append(f"{len(outcomes)} profile(s); worst verdict {worst} ({VERDICT_WORDS.get(worst)})")
+    return "\n".join(out) + "\n"
+
+
+def render_json(outcomes: Sequence[ProfileOutcome]) -> str:
+    data = {
+        "profiles": [o.to_dict() for o in outcomes],
+        "exit_code": worst_exit(outcomes),
+    }
+    return textsafe.json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
