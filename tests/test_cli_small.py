@@ -53,7 +53,8 @@ def test_closed_pipe_ends_quietly_and_not_with_0(
 
 
 def test_broken_config_shows_the_line(tmp_path: Path) -> None:
-    from nmbrs_client.config import ConfigError, read_config_dict
+    from nmbrs_client.config import read_config_dict
+    from nmbrs_client.errors import ConfigError
 
     path = tmp_path / "config.toml"
     path.write_text(
