@@ -708,6 +708,13 @@ class NmbrsApp(App[int]):
         if callable(hook):
             hook(message.company_id, message.employee_id)
 
+    def jump_rights_company(self, company_id: int) -> None:
+        """Palette: the rights of one company, among however many the check covered."""
+        from tui.panes.rights import RightsPane
+
+        self.show_pane("rights")
+        self.query_one(RightsPane).jump_to_company(company_id)
+
     def jump_to(self, target: Target) -> None:
         """Palette jump: select the company (and open the employee)."""
         company = None

@@ -193,3 +193,22 @@ class JumpCommands(Provider):
                 text=target.label,
                 help=f"open this {target.kind}",
             )
+        # Companies of a finished rights check: jump to their results in pane 2.
+        seen: set[int] = set()
+        needle = query.lower().strip()
+        for key in app.session.keys(("rights",)):
+            report = app.session.cached(key)
+            for company in getattr(report, "companies", []) or []:
+                if company.id in seen:
+                    continue
+                seen.add(company.id)
+                label = f"Rights: company {company.id} {company.name or ''}".strip()
+                if needle and needle not in label.lower():
+                    continue
+                yield Hit(
+                    0.9 if needle else 0.5,
+                    _highlight(label, query),
+                    partial(app.jump_rights_company, company.id),
+                    text=label,
+                    help="show this company's rights (pane 2)",
+                )

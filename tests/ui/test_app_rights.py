@@ -192,3 +192,98 @@ async def test_bundle_key_writes_a_private_zip_for_the_ticket(
         assert {"rights-report.nl.md", "rights-report.json", "calls.csv", "demo.txt"} <= names
         assert "demo-token" not in text and "scenario no-subscription" in text
         assert any(str(path) in n.message for n in app._notifications)
+
+
+async def test_filter_failures_only_and_esc_clear(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    app = demo_app(demo_server_factory("missing-rights"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _run_check(pilot, app)
+        assert not pane.is_transposed()  # 6 companies, 11 operations: operations as rows
+        await pilot.press("slash", *"department")
+        assert pane.visible_operations() == ["EmployeeService.Department_GetCurrent"]
+        assert len(pane.visible_companies()) == len(pane.companies)
+        await pilot.press("enter")
+        await pilot.press("escape")  # clears the filter, does not cancel anything
+        assert pane.filter_text == "" and len(pane.visible_operations()) == len(pane.operations)
+        await pilot.press("slash", *"20004", "enter")  # a company id narrows the columns
+        assert [c.id for c in pane.visible_companies()] == [20004]
+        await pilot.press("escape")
+        await pilot.press("f")
+        assert set(pane.visible_operations()) == MISSING_RIGHTS_OPERATIONS & set(pane.operations)
+        assert "failures only" in screen_text(app)
+        table = pane.query_one("#rights-table")
+        assert table.row_count == len(MISSING_RIGHTS_OPERATIONS & set(pane.operations))  # type: ignore[attr-defined]
+        await pilot.press("f")
+        assert len(pane.visible_operations()) == len(pane.operations)
+
+
+async def test_many_companies_transpose_and_jump_from_the_palette(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    server = demo_server_factory("large-accountant")
+    app = demo_app(server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        # 30 of its 244 companies (named, as `n` does) keep the test light on a busy machine.
+        app.query_one(RightsPane).named_companies = [c.ID for c in server.world.companies()[:30]]
+        pane = await _run_check(pilot, app)
+        assert len(pane.companies) == 30
+        assert pane.is_transposed()  # companies as rows: 30 columns would not fit
+        table = pane.query_one("#rights-table")
+        assert table.row_count == len(pane.companies)  # type: ignore[attr-defined]
+        assert "companies as rows" in screen_text(app)
+        target = pane.companies[25]
+        await pilot.press("6")
+        app.jump_rights_company(target.id)
+        await pilot.pause()
+        assert app.current_pane == "rights"
+        assert [c.id for c in pane.visible_companies()] == [target.id]
+        cell = pane.current_cell()
+        assert cell is not None and cell.company_id == target.id
+        await pilot.press("t")  # back to operations as rows
+        assert not pane.is_transposed()
+
+
+async def test_check_named_company_ids_and_recheck_failed_cells(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    import dataclasses
+
+    from nmbrs_client.rights.classify import Status
+    from tui.screens.ask import AskScreen
+
+    app = demo_app(demo_server_factory("healthy"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _run_check(pilot, app)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, AskScreen), 5, "the question")
+        await pilot.press(*"20002, 20005", "enter")
+        await wait_for(
+            pilot, lambda: pane.report is not None and not pane.running, 30, "the named check"
+        )
+        assert pane.report is not None
+        assert [c.id for c in pane.report.companies] == [20002, 20005]
+        assert "companies 20002, 20005" in screen_text(app)
+        # A cell that proved nothing (as a network error leaves it) is probed again by R.
+        op = pane.operations[0]
+        broken = dataclasses.replace(
+            pane.cells[(op, 20005)], status=Status.ERROR, message="transport (timeout)"
+        )
+        pane.cells[(op, 20005)] = broken
+        pane.report = dataclasses.replace(
+            pane.report,
+            cells=[
+                broken if (c.qualified_name, c.company_id) == (op, 20005) else c
+                for c in pane.report.cells
+            ],
+        )
+        calls_before = pane.report.calls
+        assert pane.failed_cells() == [broken]
+        await pilot.press("R")
+        await wait_for(pilot, lambda: "re-checked" in pane.phase, 30, "the re-check")
+        assert pane.cell_status(op, 20005) == "allowed"
+        assert pane.report.cell(op, 20005).status is Status.ALLOWED  # type: ignore[union-attr]
+        assert pane.report.calls > calls_before and not pane.failed_cells()
+        assert len(pane.report.cells) == len(pane.operations) * 2  # merged, not replaced

@@ -125,9 +125,26 @@ async def test_five_thousand_employees_load_and_filter(
             20,
             "the end rows",
         )
-        # L loads them all; esc stops that fill and the rows stay.
+        # L asks first, naming the number of calls; "n" makes none.
+        from tui.screens.confirm import ConfirmScreen
+
+        promised = employees.missing_detail_calls()
+        assert 9000 < promised < 10_000
+        before = len(client.call_log.records())
         await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 5, "the question")
+        assert f"{promised:,} calls" in screen_text(app)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert len(client.call_log.records()) == before and not employees.is_loading()
+        # L then y loads them all with a running count; esc stops that fill, the rows stay.
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 5, "the question")
+        await pilot.press("y")
         await wait_for(pilot, lambda: employees.is_loading(), 5, "the full fill")
+        await wait_for(
+            pilot, lambda: f"of {promised:,} calls" in employees.status_text, 10, "the count"
+        )
         await pilot.press("escape")
         await wait_for(pilot, lambda: not employees.is_loading(), 5, "the cancel")
         assert "cancelled" in employees.status_text
@@ -185,6 +202,42 @@ async def test_missing_rights_explains_department_and_function(
         assert "Department\nnot available: " in text and "1002" in text
         assert "enable Function_GetCurrent" in text
         assert "Contract, salary and address\n  Contract:" in text  # other sections show
+
+
+async def test_a_1002_stops_the_per_row_calls_for_the_whole_session(
+    demo_server_factory: DemoServerFactory, tmp_path: Path
+) -> None:
+    """After the first 1002 the operation is not called again, in this or another company."""
+    server = demo_server_factory("missing-rights")
+    first, second = server.world.companies()[0], server.world.companies()[3]
+    app = pane_app(server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = await select_company(pilot, app, first.ID)
+        await wait_for(
+            pilot,
+            lambda: not employees.is_loading() and "1002" in employees.status_text,
+            10,
+            "the denied columns",
+        )
+        client = app.session.client  # type: ignore[union-attr]
+
+        def department_calls() -> int:
+            return sum(
+                1
+                for r in client.call_log.records()
+                if r.operation == "EmployeeService.Department_GetCurrent"
+            )
+
+        # Calls already in flight when the first 1002 came may still answer; no new ones.
+        assert department_calls() <= app.session.settings.concurrency  # type: ignore[union-attr]
+        seen = department_calls()
+        await pilot.press("3")
+        employees = await select_company(pilot, app, second.ID)
+        await wait_for(pilot, lambda: not employees.is_loading(), 10, "the second company")
+        assert department_calls() == seen
+        assert all(r.cells["department"] == "✗ not available" for r in employees.table.rows)
+        assert employees.status_text.count("department not available") == 1
 
 
 def _label(value) -> str:  # type: ignore[no-untyped-def]

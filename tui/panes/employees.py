@@ -117,6 +117,17 @@ class EmployeesPane(DataPane):
         self._rows_by_key: dict[Any, Row] = {}
         self._denied: dict[str, BaseException] = {}
         self._detail_failures = 0
+        self._progress_total = 0  # calls L promised, for the running count
+        self._progress_done = 0
+
+    def _known_denials(self) -> dict[str, BaseException]:
+        """Operations that answered 1002 earlier in this session (in any company)."""
+        found: dict[str, BaseException] = {}
+        for kind, operation in PER_EMPLOYEE.items():
+            error = self.session.cached(("denied", operation))
+            if isinstance(error, BaseException):
+                found[kind] = error
+        return found
 
     def compose(self) -> ComposeResult:
         yield self.status
@@ -134,7 +145,7 @@ class EmployeesPane(DataPane):
         self.cancel_load()
         self.company = company
         self.errors = {}
-        self._denied = {}
+        self._denied = self._known_denials()
         self._all_rows = []
         self.table.clear()
         self.panel.set_title(f"Employees of {company.Number} {company.Name or ''}".strip())
@@ -156,6 +167,8 @@ class EmployeesPane(DataPane):
             self.session.invalidate(("function", row.key))
         self.errors = {}
         self._denied = {}
+        for operation in PER_EMPLOYEE.values():  # r: the template may have been fixed
+            self.session.invalidate(("denied", operation))
         self.load()
 
     def cancel_load(self) -> None:
@@ -337,6 +350,11 @@ class EmployeesPane(DataPane):
             notes.append(
                 "contract/salary/address not available: " + describe_error(self.errors["pcsa"])
             )
+        for kind in self._denied:
+            notes.append(
+                f"{kind} not available ({PER_EMPLOYEE[kind]} answered 1002; not called again "
+                "this session, r retries)"
+            )
         if not self.session.has(("employments", cid)) and "employments" not in self.errors:
             notes.append("loading employments and contracts…")
         self.set_status(
@@ -391,6 +409,14 @@ class EmployeesPane(DataPane):
             return
         newly_denied = [k for k in denied if k not in self._denied]
         self._denied.update(denied)
+        for kind in newly_denied:  # an endpoint right is account-wide: every company knows it
+            self.session.store(("denied", PER_EMPLOYEE[kind]), denied[kind])
+        if self._progress_total:
+            self._progress_done += len(batch)
+            self.set_status(
+                f"Loading departments and functions: {self._progress_done:,} of "
+                f"{self._progress_total:,} calls… (esc stops)"
+            )
         changes: dict[Any, dict[str, str]] = {}
         for eid, kind, result, error in batch:
             if error is None:
@@ -424,6 +450,7 @@ class EmployeesPane(DataPane):
     ) -> None:
         if self.company is None or cid != self.company.ID:
             return
+        promised, self._progress_total = self._progress_total, 0
         if denied:
             parts = [
                 f"{kind.title()} not available: {describe_error(error)}"
@@ -444,9 +471,14 @@ class EmployeesPane(DataPane):
                 "enter opens an employee."
             )
         elif complete:
+            done = f" ({promised:,} calls)" if promised else ""
             self.set_status(
                 f"{len(self._all_rows):,} employees, departments and functions "
-                "loaded. enter opens an employee."
+                f"loaded{done}. enter opens an employee."
+            )
+        elif promised:
+            self.set_status(
+                f"Stopped after {self._progress_done:,} of {promised:,} calls; L continues."
             )
 
     # --------------------------------------------------------------- actions
@@ -472,14 +504,45 @@ class EmployeesPane(DataPane):
             timeout=3,
         )
 
+    def missing_detail_calls(self) -> int:
+        """How many per-employee calls ``L`` would make now (cached and denied ones excluded)."""
+        return sum(
+            1
+            for row in self._all_rows
+            for kind in PER_EMPLOYEE
+            if kind not in self._denied and not self.session.has((kind, row.key))
+        )
+
     def action_load_details(self) -> None:
-        if self.company is not None:
-            total = len(self._all_rows)
-            self.set_status(
-                f"Loading departments and functions of all {total:,} employees "
-                f"(up to {2 * total:,} calls)… (esc cancels)"
-            )
-            self._start_per_employee(self.company.ID, everything=True)
+        """``L``: ask first (with the number of calls), then load with a running count."""
+        if self.company is None:
+            return
+        calls = self.missing_detail_calls()
+        total = len(self._all_rows)
+        if calls == 0:
+            self.notify("Every department and function is loaded already.", timeout=3)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        rate = getattr(self.session.settings, "rate_limit_per_s", None)
+        pace = f" (at most {rate:.0f} per second)" if rate else ""
+        question = (
+            f"Load department and function of all {total:,} employees?\n\n"
+            f"This makes {calls:,} calls to the customer's Nmbrs{pace}. esc stops it at any "
+            "time."
+        )
+        cid = self.company.ID
+
+        def answered(yes: bool | None) -> None:
+            if not yes or self.company is None or cid != self.company.ID:
+                self.set_status("Nothing loaded: department and function stay as they are.")
+                return
+            self._progress_total = calls
+            self._progress_done = 0
+            self.set_status(f"Loading departments and functions: 0 of {calls:,} calls… (esc)")
+            self._start_per_employee(cid, everything=True)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def on_fast_table_row_highlighted(self, event: FastTable.RowHighlighted) -> None:
         """In a big company, fetch department/function for the rows the cursor brings up."""

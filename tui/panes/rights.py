@@ -21,7 +21,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -216,6 +216,11 @@ class RightsPane(Pane):
         Binding("y", "copy_report", "Copy report", id="rights.copy_report"),
         Binding("h,left", "cursor_left", "Left", show=False, id="rights.left"),
         Binding("l,right", "cursor_right", "Right", show=False, id="rights.right"),
+        Binding("slash", "open_filter", "Filter", id="rights.filter"),
+        Binding("f", "toggle_failures", "Failures only", id="rights.failures"),
+        Binding("t", "toggle_transpose", "Transpose", show=False, id="rights.transpose"),
+        Binding("n", "check_named", "Check company ids", show=False, id="rights.named"),
+        Binding("R", "recheck_failed", "Re-check failed", show=False, id="rights.recheck"),
     ]
 
     DEFAULT_CSS = """
@@ -223,6 +228,8 @@ class RightsPane(Pane):
         height: auto; padding: 0 1;
     }
     RightsPane #rights-table { height: 1fr; }
+    RightsPane #rights-filter { display: none; height: 3; }
+    RightsPane #rights-filter.shown { display: block; }
     RightsPane #rights-hint { height: 2; padding: 0 1; color: $text-muted; }
     """
 
@@ -242,11 +249,23 @@ class RightsPane(Pane):
         self._run = 0
         self._cancel: threading.Event | None = None
         self._last_good: RightsReport | None = None  # shown again when a rerun fails
+        # The view: a filter on operations and companies, failures only, orientation.
+        self.filter_text = ""
+        self.failures_only = False
+        self.transposed: bool | None = None  # None: automatic (companies do not fit)
+        self.named_companies: list[int] | None = None  # check only these ids (n)
+        self._merge_into: RightsReport | None = None  # R: re-checked cells go into this
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
         yield Static("", id="rights-set")
         yield Static("", id="rights-account")
         yield Static("", id="rights-summary")
+        yield Input(
+            placeholder="filter operations and companies (name or id; enter keeps, esc clears)",
+            id="rights-filter",
+        )
         yield VimTable(id="rights-table", cursor_type="cell")
         yield Static("", id="rights-hint")
 
@@ -263,18 +282,37 @@ class RightsPane(Pane):
         self.start_check()
 
     def cancel_load(self) -> None:
+        if self.is_mounted and self.clear_filter():
+            return  # esc clears the filter first, like every list
         if self._cancel is not None:
             self._cancel.set()
         if self.running:
             self.notify("Stopping the rights check…", timeout=3)
 
     # -- running the engine ------------------------------------------------------------------
-    def start_check(self, set_name: str | None = None) -> None:
+    def start_check(
+        self,
+        set_name: str | None = None,
+        *,
+        only_operations: list[str] | None = None,
+        only_companies: list[int] | None = None,
+    ) -> None:
+        """Run the check; ``only_*`` re-checks some cells and merges them into the report."""
         assert self.session is not None
         if self._cancel is not None:
             self._cancel.set()
         if set_name is not None:
             self.set_name = set_name
+        if only_operations is not None and self.report is not None:
+            self._merge_into = self.report
+            self._run += 1
+            self._cancel = threading.Event()
+            self.running = True
+            self.phase = f"re-checking {len(only_operations)} operation(s)"
+            self._update_text()
+            self._check(self._run, self._cancel, self.set_name, only_companies, only_operations)
+            return
+        self._merge_into = None
         if self.report is not None and not self.report.stopped:
             self._last_good = self.report
         self._run += 1
@@ -289,10 +327,17 @@ class RightsPane(Pane):
         self.phase = "starting"
         self._rebuild_table()
         self._update_text()
-        self._check(self._run, self._cancel, self.set_name)
+        self._check(self._run, self._cancel, self.set_name, self.named_companies, None)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _check(self, run: int, cancel: threading.Event, set_name: str | None) -> None:
+    def _check(
+        self,
+        run: int,
+        cancel: threading.Event,
+        set_name: str | None,
+        companies: list[int] | None,
+        operations: list[str] | None,
+    ) -> None:
         from nmbrs_client.rights.engine import RightsEngine
         from nmbrs_client.rights.requirements import find_profile
 
@@ -303,7 +348,18 @@ class RightsPane(Pane):
         except Exception as exc:  # a broken [requirements] table in config.toml
             self.post_message(RightsFinished(None, run, str(exc)))
             return
-        self.app.call_from_thread(self._set_requirements, requirements, run)
+        if operations is not None:
+            import dataclasses
+
+            wanted = set(operations)
+            requirements = dataclasses.replace(
+                requirements,
+                operations=tuple(
+                    op for op in requirements.operations if op.qualified_name in wanted
+                ),
+            )
+        else:
+            self.app.call_from_thread(self._set_requirements, requirements, run)
 
         def on_event(event: object) -> None:
             if not worker.is_cancelled:
@@ -312,6 +368,7 @@ class RightsPane(Pane):
         engine = RightsEngine(
             self.session.client,
             requirements,
+            companies=companies,
             on_event=on_event,
             cancel_event=cancel,
             clock=self.session.now,
@@ -324,7 +381,8 @@ class RightsPane(Pane):
             what, hint, _code = describe_error(exc)
             self.post_message(RightsFinished(None, run, f"{what} — {hint}"))
             return
-        self.session.store(("rights", requirements.name), report)
+        if operations is None:
+            self.session.store(("rights", requirements.name), report)
         self.post_message(RightsFinished(report, run))
 
     def _set_requirements(self, requirements: RequirementProfile, run: int) -> None:
@@ -343,6 +401,8 @@ class RightsPane(Pane):
         event = message.event
         if isinstance(event, Phase):
             self.phase = event.message or event.name
+        elif self._merge_into is not None and isinstance(event, (AccountResult, CompaniesKnown)):
+            pass  # a re-check keeps the matrix and account of the report it completes
         elif isinstance(event, AccountResult):
             self.account.append(event)
         elif isinstance(event, CompaniesKnown):
@@ -359,6 +419,9 @@ class RightsPane(Pane):
         if message.run != self._run:
             return
         self.running = False
+        if self._merge_into is not None:
+            self._finish_recheck(self._merge_into, message)
+            return
         self.report = message.report
         self.error = message.error
         if message.report is not None and stop_key(message.report) in STOP_HINTS:
@@ -398,6 +461,36 @@ class RightsPane(Pane):
             self.notify(self.error, title="Rights check failed", severity="error", timeout=8)
         self._update_text()
 
+    def _finish_recheck(self, previous: RightsReport, message: RightsFinished) -> None:
+        """Put the re-checked cells into the report on screen (and into its exports)."""
+        import dataclasses
+
+        self._merge_into = None
+        fresh = message.report
+        if fresh is None or fresh.stopped:
+            self.report = previous
+            self.phase = "re-check failed: the previous results stay"
+            self.notify(message.error or "The re-check could not run.", severity="error")
+            self._rebuild_table()
+            self._update_text()
+            return
+        merged = {(c.qualified_name, c.company_id): c for c in previous.cells}
+        changed = 0
+        for cell in fresh.cells:
+            key = (cell.qualified_name, cell.company_id)
+            if key in merged:
+                changed += merged[key].status != cell.status
+                merged[key] = cell
+        self.report = dataclasses.replace(
+            previous, cells=list(merged.values()), calls=previous.calls + fresh.calls
+        )
+        self.cells = dict(merged)
+        self.phase = f"re-checked {len(fresh.cells)} cell(s), {changed} changed"
+        if self.session is not None:
+            self.session.store(("rights", previous.requirements.name), self.report)
+        self._rebuild_table()
+        self._update_text()
+
     def _show_previous(self, report: RightsReport) -> None:
         self.report = report
         self.requirements = report.requirements
@@ -409,30 +502,87 @@ class RightsPane(Pane):
         self._rebuild_table()
 
     # -- drawing -----------------------------------------------------------------------------
+    # -- the view: filter, failures only, orientation ----------------------------------------
+    def _failed(self, cell: CellResult | None) -> bool:
+        return cell is not None and str(cell.status) != "allowed"
+
+    def visible_operations(self) -> list[str]:
+        needle = self.filter_text.lower()
+        ops = list(self.operations)
+        if needle:
+            matching = [op for op in ops if needle in op.lower()]
+            ops = matching or ops  # the filter names companies: keep every operation
+        if self.failures_only:
+            companies = self.visible_companies(failures=False)
+            ops = [
+                op for op in ops if any(self._failed(self.cells.get((op, c.id))) for c in companies)
+            ]
+        return ops
+
+    def visible_companies(self, *, failures: bool = True) -> list[CompanyRef]:
+        needle = self.filter_text.lower()
+        companies = list(self.companies)
+        if needle:
+            matching = [
+                c for c in companies if needle in str(c.id) or needle in (c.name or "").lower()
+            ]
+            companies = matching or companies  # the filter names operations
+        if failures and self.failures_only:
+            companies = [
+                c
+                for c in companies
+                if any(self._failed(self.cells.get((op, c.id))) for op in self.operations)
+            ]
+        return companies
+
+    def is_transposed(self) -> bool:
+        """Companies as rows when there are more of them than fit side by side."""
+        if self.transposed is not None:
+            return self.transposed
+        # Decided on the whole check, so a filter never flips the layout under the cursor.
+        width = self.size.width or 120
+        fits = max((width - 38) // 20, 1)
+        return len(self.companies) > fits and len(self.companies) > len(self.operations)
+
     def _rebuild_table(self) -> None:
         table = self.query_one(VimTable)
         table.clear(columns=True)
+        ops, companies = self.visible_operations(), self.visible_companies()
         # Fixed widths: the layout must not depend on which cells happened to arrive first.
-        table.add_column("Operation", key="op", width=38)
-        for company in self.companies:
-            name = (company.name or "")[:14]
-            table.add_column(f"{company.id} {name}".strip(), key=str(company.id), width=20)
-        for op in self.operations:
-            row = [Text(short_operation(op), style="bold")]
-            for company in self.companies:
-                cell = self.cells.get((op, company.id))
-                row.append(cell_label(str(cell.status)) if cell else Text(PENDING, style="dim"))
-            table.add_row(*row, key=op)
-        if self.companies and table.cursor_coordinate.column == 0:
+        if self.is_transposed():
+            table.add_column("Company", key="company", width=30)
+            for op in ops:
+                table.add_column(short_operation(op, 22), key=op, width=24)
+            for company in companies:
+                row = [Text(f"{company.id} {(company.name or '')[:22]}".strip(), style="bold")]
+                for op in ops:
+                    cell = self.cells.get((op, company.id))
+                    row.append(cell_label(str(cell.status)) if cell else Text(PENDING, style="dim"))
+                table.add_row(*row, key=str(company.id))
+        else:
+            table.add_column("Operation", key="op", width=38)
+            for company in companies:
+                name = (company.name or "")[:14]
+                table.add_column(f"{company.id} {name}".strip(), key=str(company.id), width=20)
+            for op in ops:
+                row = [Text(short_operation(op), style="bold")]
+                for company in companies:
+                    cell = self.cells.get((op, company.id))
+                    row.append(cell_label(str(cell.status)) if cell else Text(PENDING, style="dim"))
+                table.add_row(*row, key=op)
+        if table.columns and len(table.columns) > 1 and table.cursor_coordinate.column == 0:
             table.cursor_coordinate = Coordinate(table.cursor_coordinate.row, 1)
 
     def _update_cell(self, cell: CellResult) -> None:
         table = self.query_one(VimTable)
+        row, column = (
+            (str(cell.company_id), cell.qualified_name)
+            if self.is_transposed()
+            else (cell.qualified_name, str(cell.company_id))
+        )
         try:
-            table.update_cell(
-                cell.qualified_name, str(cell.company_id), cell_label(str(cell.status))
-            )
-        except Exception:  # row/column not known yet: the next rebuild shows it
+            table.update_cell(row, column, cell_label(str(cell.status)))
+        except Exception:  # row/column not shown (filtered) or not known yet
             return
 
     def summary_text(self) -> Text:
@@ -453,6 +603,17 @@ class RightsPane(Pane):
         if counts["not_applicable"]:
             text.append(f" · – {counts['not_applicable']} n/a")
         text.append(f" · {'… ' if self.running else ''}{self.phase}")
+        view = []
+        if self.filter_text:
+            view.append(f"filter “{self.filter_text}”")
+        if self.failures_only:
+            view.append("failures only (f)")
+        if self.named_companies:
+            view.append(f"companies {', '.join(map(str, self.named_companies))} (n)")
+        if self.companies and self.is_transposed():
+            view.append("companies as rows (t)")
+        if view:
+            text.append(" · " + " · ".join(view), style="bold")
         return text
 
     def _update_text(self) -> None:
@@ -483,12 +644,19 @@ class RightsPane(Pane):
 
     def current_cell(self) -> CellResult | None:
         table = self.query_one(VimTable)
-        if not self.operations or not self.companies:
+        ops, companies = self.visible_operations(), self.visible_companies()
+        if not ops or not companies:
             return None
         row, column = table.cursor_coordinate
-        if column == 0 or row >= len(self.operations) or column - 1 >= len(self.companies):
+        if column == 0:
             return None
-        return self.cells.get((self.operations[row], self.companies[column - 1].id))
+        if self.is_transposed():
+            if row >= len(companies) or column - 1 >= len(ops):
+                return None
+            return self.cells.get((ops[column - 1], companies[row].id))
+        if row >= len(ops) or column - 1 >= len(companies):
+            return None
+        return self.cells.get((ops[row], companies[column - 1].id))
 
     @on(DataTable.CellHighlighted)
     def _highlighted(self) -> None:
@@ -618,6 +786,128 @@ class RightsPane(Pane):
 
     def focus_cell(self, operation: str, company_id: int) -> None:
         """Put the cursor on one cell (tests, palette)."""
-        row = self.operations.index(operation)
-        column = 1 + [c.id for c in self.companies].index(company_id)
+        ops = self.visible_operations()
+        ids = [c.id for c in self.visible_companies()]
+        if self.is_transposed():
+            row, column = ids.index(company_id), 1 + ops.index(operation)
+        else:
+            row, column = ops.index(operation), 1 + ids.index(company_id)
         self.query_one(VimTable).cursor_coordinate = Coordinate(row, column)
+
+    # -- view actions --------------------------------------------------------------------------
+    def action_open_filter(self) -> None:
+        from textual.widgets import Input
+
+        box = self.query_one("#rights-filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        self._rebuild_table()
+        self._update_text()
+
+    @on(Input.Changed, "#rights-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.set_filter(event.value)
+
+    @on(Input.Submitted, "#rights-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value:
+            event.input.remove_class("shown")
+        self.query_one(VimTable).focus()
+
+    def clear_filter(self) -> bool:
+        """esc: clear the filter first; False when there was none (esc then cancels)."""
+        box = self.query_one("#rights-filter", Input)
+        if not self.filter_text and not box.has_class("shown"):
+            return False
+        box.value = ""
+        box.remove_class("shown")
+        self.set_filter("")
+        self.query_one(VimTable).focus()
+        return True
+
+    def action_toggle_failures(self) -> None:
+        self.failures_only = not self.failures_only
+        self._rebuild_table()
+        self._update_text()
+        self.notify(
+            "Showing failed cells only (f shows all)" if self.failures_only else "Showing all",
+            timeout=3,
+        )
+
+    def action_toggle_transpose(self) -> None:
+        self.transposed = not self.is_transposed()
+        self._rebuild_table()
+        self._update_text()
+
+    def jump_to_company(self, company_id: int) -> bool:
+        """Show one company's results (palette "Rights: company …"): filter on its id."""
+        if not any(c.id == company_id for c in self.companies):
+            self.notify(f"Company {company_id} is not in this check.", severity="warning")
+            return False
+        self.failures_only = False
+        box = self.query_one("#rights-filter", Input)
+        box.value = str(company_id)
+        box.add_class("shown")
+        self.set_filter(str(company_id))
+        table = self.query_one(VimTable)
+        table.cursor_coordinate = Coordinate(0, 1)
+        table.focus()
+        return True
+
+    def action_check_named(self) -> None:
+        """n: check only the company ids typed (also ones this user cannot list)."""
+        from tui.screens.ask import AskScreen
+
+        def answered(text: str | None) -> None:
+            if text is None:
+                return
+            ids: list[int] = []
+            for part in text.replace(",", " ").split():
+                if not part.isdigit():
+                    self.notify(f"{part!r} is not a company id (digits only).", severity="error")
+                    return
+                ids.append(int(part))
+            self.named_companies = ids or None
+            self.notify(
+                f"Checking companies {', '.join(map(str, ids))}"
+                if ids
+                else "Checking every company the account can see",
+                timeout=4,
+            )
+            self.start_check()
+
+        current = " ".join(map(str, self.named_companies or []))
+        self.app.push_screen(
+            AskScreen(
+                "Company ids to check (space or comma separated; empty: every visible company)",
+                current,
+            ),
+            answered,
+        )
+
+    def failed_cells(self) -> list[CellResult]:
+        """Cells that proved nothing (errors, not verified): what R re-checks."""
+        return [c for c in self.cells.values() if str(c.status) in ("error", "not_verified")]
+
+    def action_recheck_failed(self) -> None:
+        """R: probe the failed cells again and merge the answers into the report."""
+        failed = self.failed_cells()
+        if self.running:
+            self.notify("The check is still running.", severity="warning")
+            return
+        if not failed or self.report is None:
+            self.notify("No failed cells to re-check.", timeout=3)
+            return
+        operations = sorted({c.qualified_name for c in failed})
+        companies = sorted({c.company_id for c in failed})
+        self.notify(
+            f"Re-checking {len(failed)} failed cell(s): {len(operations)} operation(s) on "
+            f"{len(companies)} company(ies)",
+            timeout=4,
+        )
+        self.start_check(only_operations=operations, only_companies=companies)
