@@ -68,3 +68,16 @@ def test_pane_snapshot(
 def test_help_snapshot(snap_compare: Any, demo_server: DemoServer) -> None:
     app = demo_app(demo_server, deterministic=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("question_mark"))
+
+
+# The support engineer's views (issue 18): the rights filter and a call's full record.
+VIEW_STEPS: dict[str, tuple[str, ...]] = {
+    "rights_filtered": ("2", "slash", *"department", "enter"),
+    "calllog_detail": ("6", "enter"),
+}
+
+
+@pytest.mark.parametrize("view", list(VIEW_STEPS))
+def test_view_snapshot(snap_compare: Any, demo_server: DemoServer, view: str) -> None:
+    app = demo_app(demo_server, deterministic=True)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps(*VIEW_STEPS[view]))
