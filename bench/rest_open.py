@@ -109,13 +109,19 @@ def _rest(latency_ms: int, reps: int) -> list[Record]:
         try:
             company = next(c for c in backend.companies() if c.number == info["big_number"])
             _open(backend, company.id)  # warm-up: the demo generates the big company lazily
-            opened = [_open(backend, company.id) for _ in range(reps)]
             slips = [_payslip(backend, company.id) for _ in range(reps)]
         finally:
             backend.close()
+        opened = []
+        for _ in range(reps):  # a fresh backend each time: it keeps history lists per company
+            fresh = _rest_backend(info)
+            try:
+                opened.append(_open(fresh, company.id))
+            finally:
+                fresh.close()
     return [
         metric(
-            f"rest.open_big_company.{latency_ms}ms",
+            f"rest_open.rest_open_big_company.{latency_ms}ms",
             median([t for t, _ in opened]),
             "s",
             calls=opened[0][1],
@@ -123,7 +129,7 @@ def _rest(latency_ms: int, reps: int) -> list[Record]:
             note="employees + employments, pages of 100, pages 2..N concurrent",
         ),
         metric(
-            f"rest.payslip_document_task.{latency_ms}ms",
+            f"rest_open.rest_payslip_document_task.{latency_ms}ms",
             median([t for t, _ in slips]),
             "s",
             calls=slips[0][1],
@@ -147,13 +153,16 @@ def _soap(latency_ms: int, reps: int) -> list[Record]:
             backend.close()
     return [
         metric(
-            f"soap.open_big_company.{latency_ms}ms",
+            f"rest_open.soap_open_big_company.{latency_ms}ms",
             median([t for t, _ in opened]),
             "s",
             calls=opened[0][1],
         ),
         metric(
-            f"soap.payslip.{latency_ms}ms", median([t for t, _ in slips]), "s", calls=slips[0][1]
+            f"rest_open.soap_payslip.{latency_ms}ms",
+            median([t for t, _ in slips]),
+            "s",
+            calls=slips[0][1],
         ),
     ]
 
