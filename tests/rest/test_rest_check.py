@@ -193,3 +193,21 @@ def test_report_formats_in_both_languages(fmt: str, lang: str) -> None:
     assert "document.read" in out
     if lang == "nl":
         assert "What to change" not in out and "Consent again" not in out
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [("missing-scopes", EXIT_FINDINGS), ("no-subscription", EXIT_FINDINGS), ("bad-token", 2)],
+)
+def test_check_cli_on_the_rest_demo_exits_with_the_verdict(
+    scenario: str, expected: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    code = main(
+        ["check", "--demo", "--api", "rest", "--scenario", scenario, "-q", "--format", "json"]
+    )
+    out = capsys.readouterr().out
+    assert code == expected
+    if expected != 2:
+        assert json.loads(out)["summary"]["exit_code"] == expected

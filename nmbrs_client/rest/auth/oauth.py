@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
+
+with warnings.catch_warnings():
+    # Authlib 1.9 announces on stderr a future move of its httpx client to "httpx2"; the httpx
+    # client works, and a support engineer's terminal is no place for a library's roadmap.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.httpx_client import OAuth2Client
 
 from nmbrs_client.errors import NmbrsError
 from nmbrs_client.rest.auth.credentials import RestCredentials
