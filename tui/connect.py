@@ -13,32 +13,16 @@ import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+# The launch options live with their resolver in the client; re-exported for the TUI's callers.
+from nmbrs_client.launch import LaunchOptions
 
 if TYPE_CHECKING:
     from nmbrs_client.config import AppConfig, ConnectionSettings
+    from nmbrs_client.launch import DemoLaunch
 
-
-@dataclass(frozen=True)
-class LaunchOptions:
-    """What the user asked for on the command line (or in the palette's profile switch)."""
-
-    profile: str | None = None
-    demo: bool = False
-    api: str | None = None  # "soap" | "rest"; None: the profile's (else soap)
-    scenario: str | None = None
-    latency_ms: int | None = None
-    base_url: str | None = None
-    username: str | None = None
-    domain: str | None = None
-    config_path: str | None = None
-
-    @classmethod
-    def from_args(cls, args: Any) -> LaunchOptions:
-        names = [f.name for f in dataclasses.fields(cls)]
-        given: dict[str, Any] = {n: getattr(args, n, None) for n in names if getattr(args, n, None)}
-        return cls(**given)
+__all__ = ["ConnectionInfo", "Connector", "LaunchOptions"]
 
 
 # Stages, in the order a connection goes through them.
@@ -147,76 +131,69 @@ class Connector:
         launch: LaunchOptions,
         demo_server: Any | None,
     ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
-        """Resolve settings (starting the demo server if asked); ``None`` when impossible."""
-        from nmbrs_client.backend import require_api
-        from nmbrs_client.config import load_config, resolve_settings
+        """Resolve settings (starting the demo server if asked); ``None`` when impossible.
+
+        The options go through the same resolver as the headless commands
+        (:func:`~nmbrs_client.launch.resolve_launch`), so both refuse the same ones.
+        """
         from nmbrs_client.errors import ConfigError
+        from nmbrs_client.launch import (
+            DemoLaunch,
+            LaunchError,
+            load_launch_config,
+            resolve_launch,
+        )
 
         self._set(stage=LOADING_CONFIG)
         config: AppConfig | None = None
         try:
-            config = load_config(Path(launch.config_path) if launch.config_path else None)
+            config = load_launch_config(launch)
+        except ConfigError as exc:
+            self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
+            return None, None, demo_server
+        if config is not None:
             self._set(
                 config_path=str(config.path) if config.path else None,
                 profiles=tuple(sorted(config.profiles)),
             )
-        except ConfigError as exc:
-            if not launch.demo:
-                self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
-                return None, None, demo_server
-        if launch.demo:
-            return self._demo_settings(launch, demo_server, config)
-        assert config is not None
-        overrides = {
-            "base_url": launch.base_url,
-            "username": launch.username,
-            "domain": launch.domain,
-            "api": launch.api,
-        }
         try:
-            settings = resolve_settings(config, profile=launch.profile, overrides=overrides)
-            require_api(settings.api)
+            plan = resolve_launch(launch, config)
+        except LaunchError as exc:
+            self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
+            return None, config, demo_server
         except ConfigError as exc:
-            stage = NO_CONFIG if not config.profiles and not launch.profile else FAILED
+            no_profile = config is not None and not config.profiles and not launch.profile
+            stage = NO_CONFIG if no_profile and not launch.demo else FAILED
             self._set(stage=stage, last_error=exc.message, last_hint=exc.hint)
             return None, config, demo_server
-        self.info = settings_from_info(self.info, settings)
-        return settings, config, demo_server
+        if isinstance(plan, DemoLaunch):
+            return self._demo_settings(plan, demo_server, config)
+        self.info = settings_from_info(self.info, plan)
+        return plan, config, demo_server
 
     def _demo_settings(
         self,
-        launch: LaunchOptions,
+        plan: DemoLaunch,
         demo_server: Any | None,
         config: AppConfig | None,
     ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
-        from nmbrs_client.backend import ApiKind, require_api
-        from nmbrs_client.config import demo_settings
-        from nmbrs_client.errors import ConfigError
-
-        api = ApiKind(launch.api or ApiKind.SOAP)
-        try:
-            require_api(api)
-        except ConfigError as exc:
-            self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
-            return None, config, demo_server
-        scenario = launch.scenario or "healthy"
-        wanted = (scenario, launch.latency_ms or 0, api)
+        """Start (or reuse) the demo server the plan asks for and connect to it."""
+        wanted = (plan.scenario, plan.latency_ms or 0, plan.api)
         if demo_server is not None and getattr(demo_server, "_tui_key", None) != wanted:
             demo_server.stop()
             demo_server = None
         if demo_server is None:
-            self._set(stage=STARTING_DEMO, scenario=scenario, environment="demo", profile="demo")
+            self._set(
+                stage=STARTING_DEMO, scenario=plan.scenario, environment="demo", profile="demo"
+            )
             try:
-                demo_server = start_demo(scenario, launch.latency_ms, api)
+                demo_server = start_demo(plan.scenario, plan.latency_ms, plan.api)
             except Exception as exc:
                 what, hint, _code = describe_error(exc)
                 self._set(stage=FAILED, last_error=f"demo server: {what}", last_hint=hint)
                 return None, config, None
             demo_server._tui_key = wanted
-        download_dir = None
-        if config is not None and config.download_dir:
-            download_dir = Path(config.download_dir).expanduser()
-        settings = demo_settings(demo_server.base_url, scenario, download_dir=download_dir, api=api)
+        settings = plan.settings(demo_server.base_url)
         self.info = settings_from_info(self.info, settings)
         return settings, config, demo_server
 

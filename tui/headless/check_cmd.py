@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tui.headless.connection_args import UsageProblem, config_from_args, settings_from_args
+from tui.headless.connection_args import config_from_args, settings_from_args
 
 EXIT_USAGE = 64
 DEFAULT_CONCURRENCY = 12  # ProfileConfig.concurrency's default (a test keeps them equal)
@@ -310,6 +310,7 @@ def _write_bundle(args: argparse.Namespace, report: Any, calls: list[Any], setti
 
 def run(args: argparse.Namespace) -> int:
     from nmbrs_client.backend import ApiKind
+    from nmbrs_client.launch import LaunchError
     from nmbrs_client.rights.report import render
     from nmbrs_client.rights.requirements import find_profile
 
@@ -330,7 +331,7 @@ def run(args: argparse.Namespace) -> int:
         return run_migration(args, config, profile, _soap_report, _emit)
     try:
         settings, server = settings_from_args(args, config)
-    except UsageProblem as exc:
+    except LaunchError as exc:
         return _usage(str(exc))
     if settings.api is ApiKind.REST:
         return _run_rest(args, settings, server, profile)

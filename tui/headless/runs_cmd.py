@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from tui.headless.connection_args import UsageProblem, config_from_args, settings_from_args
+from tui.headless.connection_args import config_from_args, settings_from_args
 
 if TYPE_CHECKING:
     from nmbrs_client.backend import PayrollRun
@@ -64,6 +64,7 @@ def _say(message: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from nmbrs_client.backend import open_backend
     from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
+    from nmbrs_client.launch import LaunchError
 
     this_year = date.today().year
     year = args.year if args.year is not None else this_year
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     try:
         settings, server = settings_from_args(args, config)
-    except UsageProblem as exc:
+    except LaunchError as exc:
         _say(str(exc))
         return EXIT_USAGE
     try:

@@ -1,0 +1,129 @@
+"""Launch options → what to connect to: the one resolver every command and the dashboard use.
+
+``nmbrs-tui check --demo --profile acme`` and ``nmbrs-tui --demo --profile acme`` must give the
+same answer, so both ask :func:`resolve_launch`. It starts nothing: the client never imports the
+demo server, so for ``--demo`` it returns a :class:`DemoLaunch` that says which scenario to
+start and turns the running server's address into settings. Importing this module is cheap
+(the dashboard builds :class:`LaunchOptions` before its first frame); config parsing loads
+inside the functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nmbrs_client.errors import ConfigError
+
+if TYPE_CHECKING:  # pydantic-settings and the backend load only when options are resolved
+    from nmbrs_client.backend import ApiKind
+    from nmbrs_client.config import AppConfig, ConnectionSettings
+
+DEFAULT_DEMO_SCENARIO = "healthy"
+
+
+class LaunchError(ConfigError):
+    """Options that cannot be combined: exit 64 on the command line, a failed stage in the app."""
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """What the user asked for on the command line (or in the palette's profile switch)."""
+
+    profile: str | None = None
+    demo: bool = False
+    api: str | None = None  # "soap" | "rest"; None: the profile's (else soap)
+    scenario: str | None = None
+    latency_ms: int | None = None
+    base_url: str | None = None
+    username: str | None = None
+    domain: str | None = None
+    config_path: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> LaunchOptions:
+        """The options an ``argparse`` namespace carries (absent or empty ones stay unset)."""
+        given: dict[str, Any] = {}
+        for option in dataclasses.fields(cls):
+            value = getattr(args, option.name, None)
+            if value is not None and value != "" and value is not False:
+                given[option.name] = value
+        return cls(**given)
+
+
+@dataclass(frozen=True)
+class DemoLaunch:
+    """Start the embedded demo server with this scenario, then connect with :meth:`settings`."""
+
+    scenario: str
+    latency_ms: int | None
+    api: ApiKind
+    download_dir: Path | None = None
+
+    def settings(self, base_url: str) -> ConnectionSettings:
+        from nmbrs_client.config import demo_settings
+
+        return demo_settings(base_url, self.scenario, download_dir=self.download_dir, api=self.api)
+
+
+def check_combination(options: LaunchOptions) -> None:
+    """Refuse options that contradict each other, before any file is read."""
+    if options.demo:
+        if options.profile or options.base_url or options.username:
+            raise LaunchError(
+                "--demo cannot be combined with --profile, --base-url or --username",
+                hint="drop --demo to use the profile, or drop the profile options for the demo",
+            )
+    elif options.scenario or options.latency_ms is not None:
+        raise LaunchError(
+            "--scenario and --latency-ms need --demo",
+            hint="add --demo, or drop --scenario/--latency-ms",
+        )
+
+
+def load_launch_config(options: LaunchOptions) -> AppConfig | None:
+    """The config file the options name (or the default one).
+
+    With ``--demo`` a broken config file does not matter: None. Otherwise its ConfigError goes up.
+    """
+    from nmbrs_client.config import load_config
+
+    try:
+        return load_config(Path(options.config_path) if options.config_path else None)
+    except ConfigError:
+        if not options.demo:
+            raise
+        return None
+
+
+def resolve_launch(
+    options: LaunchOptions, config: AppConfig | None
+) -> DemoLaunch | ConnectionSettings:
+    """What to connect to: a demo server to start, or a profile's settings (with the flags)."""
+    from nmbrs_client.backend import ApiKind, require_api
+    from nmbrs_client.config import resolve_settings
+
+    check_combination(options)
+    if options.demo:
+        api = ApiKind(options.api or ApiKind.SOAP)
+        require_api(api)  # before a demo server is started for nothing
+        download_dir = None
+        if config is not None and config.download_dir:
+            download_dir = Path(config.download_dir).expanduser()
+        return DemoLaunch(
+            options.scenario or DEFAULT_DEMO_SCENARIO, options.latency_ms, api, download_dir
+        )
+    if config is None:
+        config = load_launch_config(options)
+        assert config is not None  # not a demo: a broken file raised
+    overrides = {
+        "base_url": options.base_url,
+        "username": options.username,
+        "domain": options.domain,
+        "api": options.api,
+    }
+    settings = resolve_settings(config, profile=options.profile, overrides=overrides)
+    require_api(settings.api)
+    return settings
