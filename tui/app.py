@@ -24,12 +24,11 @@ import signal
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -45,6 +44,7 @@ from tui.connect import (
     Connector,
     LaunchOptions,
 )
+from tui.keys import Context, bindings
 from tui.messages import CompanySelected, ConnectionChanged, EmployeeSelected, StatusUpdate
 from tui.palette import JumpCommands, PaneCommands, ProfileCommands, Target
 from tui.panes import PANE_IDS, PANES, Pane
@@ -120,18 +120,7 @@ class NmbrsApp(App[int]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {PaneCommands, ProfileCommands, JumpCommands}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(p.key, f"show_pane('{p.id}')", p.title, show=False, id=f"app.pane.{p.id}")
-            for p in PANES
-        ),
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("r", "refresh_pane", "Refresh", id="app.refresh"),
-        Binding("escape", "cancel_load", "Cancel", show=False, id="app.cancel"),
-        Binding("i", "info", "Info", show=False, id="app.info"),
-        Binding("B", "support_bundle", "Support bundle", show=False, id="app.bundle"),
-    ]
+    BINDINGS = bindings(Context.APP)
 
     def __init__(
         self,
@@ -476,34 +465,12 @@ class NmbrsApp(App[int]):
             hook()
 
     def action_help(self) -> None:
-        from tui.panes import VimTable
-        from tui.screens.help import HelpScreen, bindings_of
+        """Help for where the focus is: its widget, the containers above it, the app."""
+        from tui.screens.help import HelpScreen, chain_sections
 
-        sections: list[tuple[str, list[Binding]]] = [
-            (
-                "Everywhere",
-                [
-                    *bindings_of(self.BINDINGS),
-                    Binding(
-                        self.COMMAND_PALETTE_BINDING,
-                        "command_palette",
-                        "Command palette: panes, profiles, jump to a company or employee",
-                        id="app.palette",
-                    ),
-                ],
-            ),
-        ]
-        for spec in PANES:
-            pane = self.pane(spec.id)
-            cls = type(pane) if pane is not None else None
-            if cls is None and spec.id == "connection":
-                cls = ConnectionPane
-            if cls is not None:
-                sections.append(
-                    (f"{spec.key} {spec.title}", bindings_of(getattr(cls, "BINDINGS", [])))
-                )
-        sections.append(("Tables", bindings_of(VimTable.BINDINGS)))
-        self.push_screen(HelpScreen(sections, self.keymap))
+        focused = self.screen.focused
+        node = focused if focused is not None else self.pane(self.current_pane) or self.screen
+        self.push_screen(HelpScreen(chain_sections(node), self.keymap))
 
     def action_info(self) -> None:
         from tui.screens.info import InfoScreen, info_rows

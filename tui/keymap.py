@@ -13,8 +13,6 @@ imports Textual widgets at module import, so reading the file costs nothing at s
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import tomllib
 from collections.abc import Iterable
@@ -22,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 KEYMAP_FILE = "keymap.toml"
-# Packages whose widgets, panes and screens declare bindings.
-BINDING_PACKAGES = ("tui.panes", "tui.screens", "tui.widgets")
 _KEY = re.compile(r"^[A-Za-z0-9_+\-]+$|^.$")
 
 
@@ -48,35 +44,14 @@ def keymap_path(config_path: str | Path | None = None) -> Path:
 
 
 def known_binding_ids() -> set[str]:
-    """Every binding id the dashboard declares (app, panes, screens, widgets)."""
-    from textual.binding import Binding
-    from textual.dom import DOMNode
+    """Every binding id the dashboard declares: the key registry's."""
+    from tui.keys import binding_ids
 
-    importlib.import_module("tui.app")
-    for package_name in BINDING_PACKAGES:
-        package = importlib.import_module(package_name)
-        for info in pkgutil.iter_modules(package.__path__, f"{package_name}."):
-            importlib.import_module(info.name)
-    ids: set[str] = set()
-    pending: list[type] = [DOMNode]
-    seen: set[type] = set()
-    while pending:
-        cls = pending.pop()
-        subclasses: list[type] = cls.__subclasses__()
-        for sub in subclasses:
-            if sub in seen:
-                continue
-            seen.add(sub)
-            pending.append(sub)
-            if sub.__module__.startswith("tui."):
-                for binding in vars(sub).get("BINDINGS", []):
-                    if isinstance(binding, Binding) and binding.id:
-                        ids.add(binding.id)
-    return ids
+    return binding_ids()
 
 
 def valid_keys(value: str) -> bool:
-    """``"l"``, ``"ctrl+l"``, ``"question_mark,f1"``: comma-separated, none empty."""
+    """``"l"``, ``"ctrl+l"``, ``"question_mark,f1"`` (Textual key names): comma-separated."""
     parts = [p.strip() for p in value.split(",")]
     return bool(parts) and all(p and _KEY.match(p) for p in parts)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from textual.binding import Binding
+
 from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
+from tui.keys import BY_ID
 from tui.panes import PANES
 from tui.screens.error import ErrorScreen
 from tui.screens.help import HelpScreen
@@ -57,13 +61,17 @@ async def test_help_lists_bindings_with_ids(demo_server: DemoServer) -> None:
         await wait_for(pilot, lambda: app.current_pane == "calllog")
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        text = screen_text(app)
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.plain()
         for binding_id in ("app.help", "app.refresh", "app.pane.rights"):
             assert binding_id in text
         line = next(ln for ln in text.splitlines() if "app.pane.calllog" in ln)
-        assert " l " in line and " 6 " not in line  # the help shows the remapped key
-        ids = {b.id for _title, group in app.screen.sections for b in group}  # type: ignore[attr-defined]
-        assert {"calllog.filter", "rights.export", "table.down", "connection.demo"} <= ids
+        assert line.split()[0] == "l" and " 6 " not in line  # the help shows the remapped key
+        assert isinstance(app.screen, HelpScreen)
+        ids = {key.id for _title, group in app.screen.sections for key in group}
+        # The call log's own keys, its table's and the app's; not another pane's.
+        assert {"calllog.filter", "table.cursor_down", "app.quit"} <= ids
+        assert "rights.export" not in ids and "connection.demo" not in ids
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
 
@@ -119,3 +127,39 @@ async def test_vim_keys_move_the_call_log_cursor(demo_server: DemoServer) -> Non
         assert table.cursor_row == 0
         await pilot.press("G")
         assert table.cursor_row == table.row_count - 1
+
+
+# Key names as Textual spells them in bindings; help must show what is on the keyboard instead.
+RAW_NAMES = ("question_mark", "left_square_bracket", "right_square_bracket", "slash", "pagedown")
+
+
+@pytest.mark.parametrize("pane_key", ["1", "2", "3", "4", "5", "6"])
+async def test_help_lists_every_registered_key_of_the_focused_chain(
+    demo_server: DemoServer, pane_key: str
+) -> None:
+    app = demo_app(demo_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press(pane_key)
+        await pilot.pause()
+        focused = app.screen.focused
+        chain = list((focused or app.screen).ancestors_with_self)
+        expected = {
+            binding.id
+            for node in chain
+            for cls in type(node).__mro__
+            for binding in vars(cls).get("BINDINGS", [])
+            if isinstance(binding, Binding) and binding.id in BY_ID
+        }
+        assert expected, "the focused chain declares no registered key"
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.plain()
+        for key_id in sorted(expected):
+            line = next((ln for ln in text.splitlines() if f" {key_id}" in ln), None)
+            assert line is not None, f"{key_id} is bound here but missing from help"
+            key = BY_ID[key_id]
+            first = app.get_key_display(Binding(key.keys.split(",")[0], key.action))
+            assert first in line, f"{key_id}: {first!r} not shown in {line!r}"
+        assert not [name for name in RAW_NAMES if name in text]

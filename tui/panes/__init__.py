@@ -7,36 +7,19 @@ session already holds) and ``cancel_load`` (``esc``). ``PANES`` fixes their orde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from tui.keys import PANE_IDS, PANES, Context, PaneSpec, bindings
 from tui.safe_text import plain_text
 
 if TYPE_CHECKING:
     from tui.session import Session
 
 
-@dataclass(frozen=True)
-class PaneSpec:
-    id: str
-    key: str
-    title: str
-    description: str
-
-
-PANES: tuple[PaneSpec, ...] = (
-    PaneSpec("connection", "1", "Connection", "profile, credentials, round trip, counts"),
-    PaneSpec("rights", "2", "Rights", "required operations × companies"),
-    PaneSpec("companies", "3", "Companies", "companies of the environment"),
-    PaneSpec("employees", "4", "Employees", "employees of the chosen company"),
-    PaneSpec("payroll", "5", "Payroll", "runs and payslips of the chosen company"),
-    PaneSpec("calllog", "6", "Call log", "every API call of this session"),
-)
-PANE_IDS = tuple(p.id for p in PANES)
+__all__ = ["PANES", "PANE_IDS", "Pane", "PaneSpec", "VimTable", "app_action"]
 
 
 def app_action(widget: Widget, name: str) -> None:
@@ -69,14 +52,19 @@ class Pane(Widget):
 
 
 class VimTable(DataTable[object]):
-    """A DataTable that also answers to vim keys (j/k/g/G) beside arrows and PgUp/PgDn."""
+    """A DataTable with the same keys (and ids) as every other table: vim keys beside arrows."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("g", "scroll_top", "First row", show=False, id="table.top"),
-        Binding("G", "scroll_bottom", "Last row", show=False, id="table.bottom"),
-    ]
+    BINDINGS = bindings(Context.TABLE)
+
+    # The table keys' actions under the names FastTable gives them.
+    def action_cursor_first(self) -> None:
+        self.action_scroll_top()
+
+    def action_cursor_last(self) -> None:
+        self.action_scroll_bottom()
+
+    def action_select(self) -> None:
+        self.action_select_cursor()
 
     def __init__(self, *, id: str | None = None, cursor_type: str = "row") -> None:
         super().__init__(id=id, cursor_type=cursor_type, zebra_stripes=True)  # type: ignore[arg-type]

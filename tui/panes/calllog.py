@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from tui.keys import Context, bindings
 from tui.panes import Pane, VimTable, app_action
 
 if TYPE_CHECKING:
@@ -63,13 +63,7 @@ TSV_HEADER = "\t".join((*COLUMNS, "Message"))
 class CallLogPane(Pane):
     """Live table of API calls with a substring filter (``/``)."""
 
-    BINDINGS = [
-        Binding("slash", "filter", "Filter", id="calllog.filter"),
-        Binding("c", "copy_row", "Copy row", id="calllog.copy_row"),
-        Binding("C", "copy_all", "Copy all", show=False, id="calllog.copy_all"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="calllog.clear_filter"),
-        Binding("enter", "open_call", "Call detail", id="calllog.detail"),
-    ]
+    BINDINGS = bindings(Context.CALLLOG)
 
     DEFAULT_CSS = """
     CallLogPane #calllog-filter { display: none; height: 3; }

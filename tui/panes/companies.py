@@ -9,15 +9,15 @@ call marks the column and says which right to enable. ``enter`` posts ``CompanyS
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.worker import get_current_worker
 
 from nmbrs_client.errors import NmbrsError
 from nmbrs_client.models import Company, CurrentPeriod, Debtor
+from tui.keys import Context, bindings
 from tui.messages import CompanySelected
 from tui.panes.data_pane import (
     DataPane,
@@ -53,9 +53,7 @@ PERIOD_LOADING = "…"
 class CompaniesPane(DataPane):
     """Pane 3: companies by debtor; ``enter`` opens the company's employees."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "load_periods", "Load periods", show=False, id="companies.load_periods"),
-    ]
+    BINDINGS = bindings(Context.COMPANIES)
 
     def __init__(self, session: Any, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(session, id=id, classes=classes)

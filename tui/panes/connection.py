@@ -11,11 +11,11 @@ import re
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.connect import CONNECTED, FAILED, NO_CONFIG, ConnectionInfo
+from tui.keys import Context, bindings
 from tui.panes import Pane, app_action
 
 _PORT = re.compile(r"(//[^/:]+):\d+")
@@ -36,9 +36,7 @@ def mask_port(url: str | None) -> str | None:
 class ConnectionPane(Pane):
     """Profile, base URL, username, domain, environment, credentials, round trip, counts."""
 
-    BINDINGS = [
-        Binding("d", "start_demo", "Demo", id="connection.demo"),
-    ]
+    BINDINGS = bindings(Context.CONNECTION)
 
     DEFAULT_CSS = """
     ConnectionPane #connection-body { padding: 0 1; }

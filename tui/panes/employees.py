@@ -15,14 +15,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.worker import get_current_worker
 
 from nmbrs_client.models import Company, Department, EmployeeEmployments, Employment, Function
+from tui.keys import Context, bindings
 from tui.panes.data_pane import (
     DataPane,
     describe_error,
@@ -95,10 +95,7 @@ def employment_state(employment: Employment | None, today: date) -> str:
 class EmployeesPane(DataPane):
     """Pane 4: employees of the company chosen in the companies pane."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "toggle_active", "Active/all", id="employees.toggle_active"),
-        Binding("L", "load_details", "Load dept/function", show=False, id="employees.load_details"),
-    ]
+    BINDINGS = bindings(Context.EMPLOYEES)
 
     def __init__(self, session: Any, *, id: str | None = None, classes: str | None = None) -> None:
         self._window_only = False

@@ -11,17 +11,17 @@ the current year, the older operation (which takes the company's current year) i
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from nmbrs_client.errors import NmbrsError, NmbrsFault
 from nmbrs_client.models import Company, Employee, EmployeeIdNumber, RunInfo, SalaryDocument
 from tui.export import document_stem, write_new_private_file
+from tui.keys import Context, bindings
 from tui.panes.data_pane import DataPane, describe_error, is_denied
 from tui.screens.pdf_view import PdfViewScreen, extract_pdf_text
 from tui.widgets.fast_table import Column, FastTable, Row
@@ -47,12 +47,7 @@ YEARS_BACK = 4
 class PayrollPane(DataPane):
     """Pane 5: runs, employees of a run, payslip and annual statement PDFs."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "year(-1)", "Older year", id="payroll.year_older"),
-        Binding("right_square_bracket", "year(1)", "Newer year", id="payroll.year_newer"),
-        Binding("p", "payslip", "Payslip PDF", id="payroll.payslip"),
-        Binding("a", "annual_statement", "Annual statement PDF", id="payroll.annual"),
-    ]
+    BINDINGS = bindings(Context.PAYROLL)
 
     DEFAULT_CSS = """
     PayrollPane > #payroll-year {

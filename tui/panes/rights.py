@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.message import Message
@@ -28,6 +27,7 @@ from textual.worker import get_current_worker
 from nmbrs_client.errors import AUTH_ADVICE, FaultCategory, hint_for
 from tui.clipboard import copy_with_toast
 from tui.export import safe_name, write_new_private_file
+from tui.keys import Context, bindings
 from tui.panes import Pane, VimTable
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ class RightsFinished(Message):
 class ChoiceScreen(ModalScreen[str | None]):
     """A small list to pick from (requirement set, export format); esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+    BINDINGS = bindings(Context.CHOICE)
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical { width: 70; max-width: 95%; height: auto; max-height: 80%;
@@ -178,10 +178,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 class CellScreen(ModalScreen[None]):
     """``enter`` on a cell: the call, its verdict, the fault and the fix."""
 
-    BINDINGS = [
-        Binding("escape,enter,q", "close", "Close", id="cell.close"),
-        Binding("c", "copy", "Copy", id="cell.copy"),
-    ]
+    BINDINGS = bindings(Context.CELL)
     DEFAULT_CSS = """
     CellScreen { align: center middle; }
     CellScreen > VerticalScroll { width: 90%; max-width: 100; height: auto; max-height: 90%;
@@ -209,19 +206,7 @@ class CellScreen(ModalScreen[None]):
 class RightsPane(Pane):
     """Runs the rights engine for the chosen requirement set and fills the matrix live."""
 
-    BINDINGS = [
-        Binding("enter", "open_cell", "Details", id="rights.details"),
-        Binding("s", "switch_set", "Requirements", id="rights.switch_set"),
-        Binding("e", "export", "Export", id="rights.export"),
-        Binding("y", "copy_report", "Copy report", id="rights.copy_report"),
-        Binding("h,left", "cursor_left", "Left", show=False, id="rights.left"),
-        Binding("l,right", "cursor_right", "Right", show=False, id="rights.right"),
-        Binding("slash", "open_filter", "Filter", id="rights.filter"),
-        Binding("f", "toggle_failures", "Failures only", id="rights.failures"),
-        Binding("t", "toggle_transpose", "Transpose", show=False, id="rights.transpose"),
-        Binding("n", "check_named", "Check company ids", show=False, id="rights.named"),
-        Binding("R", "recheck_failed", "Re-check failed", show=False, id="rights.recheck"),
-    ]
+    BINDINGS = bindings(Context.RIGHTS)
 
     DEFAULT_CSS = """
     RightsPane #rights-set, RightsPane #rights-summary, RightsPane #rights-account {

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -31,8 +30,9 @@ from nmbrs_client.models import (
     PersonalInfo,
     PersonalInfoContractSalaryAddress,
 )
+from tui.keys import Context, bindings
 from tui.panes.data_pane import describe_error, not_available
-from tui.screens.scrolling import ScrollingScreen, scroll_bindings
+from tui.screens.scrolling import ScrollingScreen
 from tui.widgets.masking import Reveal, format_date
 
 SECTIONS: list[tuple[str, str]] = [
@@ -53,13 +53,7 @@ _MIN = datetime.min
 class EmployeeDetailScreen(ScrollingScreen):
     """One employee; ``v`` reveals personal data on this screen only, ``esc`` goes back."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,backspace", "close", "Back", id="detail.close"),
-        Binding("v", "toggle_reveal", "Reveal/mask", id="detail.reveal"),
-        Binding("r", "reload", "Refresh", id="detail.refresh"),
-        Binding("c", "copy", "Copy (as shown)", id="detail.copy"),
-        *scroll_bindings("detail"),
-    ]
+    BINDINGS = bindings(Context.DETAIL)
 
     DEFAULT_CSS = """
     EmployeeDetailScreen > #detail-header {

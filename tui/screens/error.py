@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from nmbrs_client import textsafe
 from tui.clipboard import copy_with_toast
+from tui.keys import Context, bindings
 
 
 class ErrorScreen(ModalScreen[None]):
     """Shows one failure; ``c`` copies the details, ``esc``/``enter`` closes."""
 
-    BINDINGS = [
-        Binding("escape,enter,q", "dismiss", "Close", id="error.close"),
-        Binding("c", "copy", "Copy details", id="error.copy"),
-    ]
+    BINDINGS = bindings(Context.ERROR)
 
     DEFAULT_CSS = """
     ErrorScreen { align: center middle; }

@@ -1,17 +1,25 @@
-"""``?``/F1: every key of the app and of each pane, generated from the bindings themselves."""
+"""``?``/F1: the keys that work where the focus is, generated from the key registry.
+
+The sections follow the focused widget up to the app (table → list → pane → everywhere), each
+the registry's keys of that class, with the keys as remapped by ``keymap.toml`` and named the
+way Textual shows them (``?``, ``[``, ``↑``), never ``question_mark``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import io
+from collections.abc import Callable, Mapping
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.keys import BY_ID, Context, Key, bindings
 from tui.safe_text import plain_text
 
 KEYMAP_NOTE = (
@@ -20,44 +28,51 @@ KEYMAP_NOTE = (
     "column)."
 )
 
-
-def key_label(binding: Binding, keymap: Mapping[str, str]) -> str:
-    keys = keymap.get(binding.id or "", binding.key) if binding.id else binding.key
-    return " / ".join(k.strip() for k in keys.split(","))
+Section = tuple[str, list[Key]]
 
 
-def bindings_of(items: Iterable[BindingType]) -> list[Binding]:
-    return [b for b in items if isinstance(b, Binding)]
+def chain_sections(node: DOMNode) -> list[Section]:
+    """The registry's keys of ``node`` and of every node above it, most specific first."""
+    sections: dict[Context, list[Key]] = {}
+    for current in node.ancestors_with_self:
+        for cls in type(current).__mro__:
+            for binding in vars(cls).get("BINDINGS", []):
+                key = BY_ID.get(binding.id or "") if isinstance(binding, Binding) else None
+                if key is not None and key not in sections.setdefault(key.context, []):
+                    sections[key.context].append(key)
+    return [(context.value, keys) for context, keys in sections.items() if keys]
 
 
-def help_table(sections: Iterable[tuple[str, list[Binding]]], keymap: Mapping[str, str]) -> Table:
+def key_names(key: Key, keymap: Mapping[str, str], display: Callable[[Binding], str]) -> str:
+    """The keys of ``key`` after remapping, as Textual names them on screen."""
+    keys = keymap.get(key.id, key.keys)
+    return " / ".join(display(Binding(k.strip(), key.action)) for k in keys.split(","))
+
+
+def help_table(
+    sections: list[Section], keymap: Mapping[str, str], display: Callable[[Binding], str]
+) -> Table:
     """One table: section headings, then key · what it does · binding id (for remapping)."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     table.add_column(style="dim", no_wrap=True)
-    for title, bindings in sections:
-        if not bindings:
-            continue
+    for title, keys in sections:
         table.add_row(Text(title, style="bold underline"), "", "")
-        for binding in bindings:
+        for key in keys:
             table.add_row(
-                plain_text(key_label(binding, keymap)),
-                plain_text(binding.description or binding.action),
-                plain_text(binding.id or ""),
+                plain_text(key_names(key, keymap, display)),
+                plain_text(key.description),
+                plain_text(key.id),
             )
         table.add_row("", "", "")
     return table
 
 
 class HelpScreen(ModalScreen[None]):
-    """The keys, section by section; ``esc``, ``q`` or ``?`` closes it."""
+    """The keys of the focused context; ``esc``, ``q`` or ``?`` closes it."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="help.up"),
-    ]
+    BINDINGS = bindings(Context.HELP)
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -69,9 +84,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-keymap { color: $text-muted; }
     """
 
-    def __init__(
-        self, sections: list[tuple[str, list[Binding]]], keymap: Mapping[str, str]
-    ) -> None:
+    def __init__(self, sections: list[Section], keymap: Mapping[str, str]) -> None:
         super().__init__()
         self.sections = sections
         self.keymap = keymap
@@ -79,11 +92,23 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                "Keys — nmbrs-tui is read-only: no key changes anything in Nmbrs", id="help-title"
+                "Keys here — nmbrs-tui is read-only: no key changes anything in Nmbrs",
+                id="help-title",
             )
             yield Static(KEYMAP_NOTE, id="help-keymap", markup=False)
             with VerticalScroll(id="help-scroll"):
-                yield Static(help_table(self.sections, self.keymap), id="help-body")
+                yield Static(self.table(), id="help-body")
+
+    def table(self) -> Table:
+        return help_table(self.sections, self.keymap, self.app.get_key_display)
+
+    def plain(self, width: int = 160) -> str:
+        """The whole help as plain text, scrolled or not (for copying and for tests)."""
+        from rich.console import Console
+
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(self.table())
+        return console.export_text()
 
     def action_scroll_down(self) -> None:
         self.query_one("#help-scroll", VerticalScroll).scroll_down()

@@ -7,12 +7,12 @@ import sys
 from importlib import metadata
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.clipboard import copy_with_toast
+from tui.keys import Context, bindings
 from tui.widgets.key_value import key_value_grid
 
 
@@ -39,10 +39,7 @@ def info_rows(app_rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
 class InfoScreen(ModalScreen[None]):
     """Shows :func:`info_rows`; ``c`` copies them as text for a ticket."""
 
-    BINDINGS = [
-        Binding("escape,q,i", "dismiss", "Close", id="info.close"),
-        Binding("c", "copy", "Copy", id="info.copy"),
-    ]
+    BINDINGS = bindings(Context.INFO)
 
     DEFAULT_CSS = """
     InfoScreen { align: center middle; }

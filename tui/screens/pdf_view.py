@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from nmbrs_client import textsafe
-from tui.screens.scrolling import ScrollingScreen, scroll_bindings
+from tui.keys import Context, bindings
+from tui.screens.scrolling import ScrollingScreen
 from tui.widgets.masking import Reveal, mask_text
 
 
@@ -40,12 +39,7 @@ def extract_pdf_text(data: bytes) -> str:
 class PdfViewScreen(ScrollingScreen):
     """Title, saved path and the document text; ``esc`` goes back."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,backspace", "close", "Back", id="pdf.close"),
-        Binding("v", "toggle_reveal", "Reveal/mask", id="pdf.reveal"),
-        Binding("c", "copy_path", "Copy path", id="pdf.copy_path"),
-        *scroll_bindings("pdf"),
-    ]
+    BINDINGS = bindings(Context.PDF)
 
     DEFAULT_CSS = """
     PdfViewScreen > #pdf-header {

@@ -17,7 +17,6 @@ from typing import Any, ClassVar, Literal
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
@@ -26,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from nmbrs_client import textsafe
+from tui.keys import Context, bindings
 
 SORT_ASC = "▲"
 SORT_DESC = "▼"
@@ -85,17 +85,7 @@ def _sort_key(column: str) -> Callable[[Row], tuple[int, Any]]:
 class FastTable(ScrollView, can_focus=True):
     """Virtual table with cursor, ▲/▼ sort in the header and an instant substring filter."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="table.cursor_up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="table.cursor_down"),
-        Binding("left,h", "cursor_left", "Left", show=False, id="table.cursor_left"),
-        Binding("right,l", "cursor_right", "Right", show=False, id="table.cursor_right"),
-        Binding("home,g", "cursor_first", "First row", show=False, id="table.first"),
-        Binding("end,G", "cursor_last", "Last row", show=False, id="table.last"),
-        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
-        Binding("enter", "select", "Open", id="table.select"),
-    ]
+    BINDINGS = bindings(Context.TABLE)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "fast-table--header",

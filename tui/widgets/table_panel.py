@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar
 
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tui.export import export_view, rows_to_tsv
+from tui.keys import Context, bindings
 from tui.messages import StatusUpdate
 from tui.widgets.fast_table import Column, FastTable
 
@@ -28,17 +27,7 @@ from tui.widgets.fast_table import Column, FastTable
 class TablePanel(Vertical):
     """Title line, hidden filter input and a :class:`FastTable`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "open_filter", "Filter", id="list.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear_filter"),
-        Binding("s", "sort_column", "Sort", id="list.sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False, id="list.reverse_sort"),
-        Binding("c", "copy_cell", "Copy cell", show=False, id="list.copy_cell"),
-        Binding("C", "copy_row", "Copy row (TSV)", show=False, id="list.copy_row"),
-        Binding("J", "copy_json", "Copy row (JSON)", show=False, id="list.copy_json"),
-        Binding("e", "export('csv')", "Export CSV", show=False, id="list.export_csv"),
-        Binding("E", "export('json')", "Export JSON", show=False, id="list.export_json"),
-    ]
+    BINDINGS = bindings(Context.LIST)
 
     DEFAULT_CSS = """
     TablePanel {
