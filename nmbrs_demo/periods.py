@@ -10,22 +10,11 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from nmbrs_client.dutch import MONTHS_NL
+
 PERIOD_TYPES = ("M", "W4", "W1")
 
-MONTH_NAMES = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MONTH_NAMES = MONTHS_NL  # period names as Nmbrs writes them
 
 # How Company_GetCurrentPeriod spells each type: the WSDL documentation shows "2010-4-4W".
 WIRE_PERIOD_TYPE = {"M": "M", "W4": "4W", "W1": "W1"}

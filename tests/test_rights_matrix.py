@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nmbrs_client.rights.basis import Basis, BasisKind, inferred_from
-from nmbrs_client.rights.classify import Status, Verdict
+from nmbrs_client.rights.classify import Status, Verdict, status_for_code
 from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict, infer_cell
 
 OP = "EmployeeService.Function_GetCurrent"
@@ -105,3 +105,23 @@ def test_thorough_note_keeps_the_basis_and_is_not_probed() -> None:
         == f"inferred from {OP} on company {THERE} (thorough: no employee id at company 20001)"
     )
     assert not kept.probed and not Basis(BasisKind.PROBED, thorough="x").probed
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        (1001, Status.AUTH_FAILED),
+        (1002, Status.ENDPOINT_DENIED),
+        (1003, Status.NO_DATA_ACCESS),
+        (2003, Status.NO_DATA_ACCESS),
+        (2004, Status.NO_DATA_ACCESS),
+        (2009, Status.NO_DATA_ACCESS),
+        (1004, Status.NO_SUBSCRIPTION),
+        (2046, Status.ERROR),  # not found: no rights meaning
+        (9999, Status.ERROR),
+        (1234, Status.ERROR),
+        (None, Status.ERROR),
+    ],
+)
+def test_fault_code_verdicts_follow_the_one_fault_table(code: int | None, status: Status) -> None:
+    assert status_for_code(code) is status

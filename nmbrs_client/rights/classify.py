@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from nmbrs_client.errors import NmbrsFault, NmbrsTransportError, OperationNotAllowedError
-
-SCOPE_CODES: frozenset[int] = frozenset({1003, 2003, 2004, 2009})
+from nmbrs_client.errors import (
+    FaultCategory,
+    NmbrsFault,
+    NmbrsTransportError,
+    OperationNotAllowedError,
+    category_for,
+)
 
 
 class Status(StrEnum):
@@ -86,16 +90,18 @@ class Verdict:
 ALLOWED = Verdict(Status.ALLOWED)
 
 
+# A fault code's meaning is tabled once, in nmbrs_client.errors; a verdict follows from it.
+_STATUS_BY_CATEGORY: dict[FaultCategory, Status] = {
+    FaultCategory.AUTHENTICATION: Status.AUTH_FAILED,
+    FaultCategory.ENDPOINT_RIGHT_MISSING: Status.ENDPOINT_DENIED,
+    FaultCategory.NO_DATA_ACCESS: Status.NO_DATA_ACCESS,
+    FaultCategory.NO_SUBSCRIPTION: Status.NO_SUBSCRIPTION,
+}
+
+
 def status_for_code(code: int | None) -> Status:
-    if code == 1001:
-        return Status.AUTH_FAILED
-    if code == 1002:
-        return Status.ENDPOINT_DENIED
-    if code in SCOPE_CODES:
-        return Status.NO_DATA_ACCESS
-    if code == 1004:
-        return Status.NO_SUBSCRIPTION
-    return Status.ERROR
+    """The verdict a fault code gives; a code without a rights meaning is an error."""
+    return _STATUS_BY_CATEGORY.get(category_for(code), Status.ERROR)
 
 
 def classify(exc: BaseException | None) -> Verdict:

@@ -306,19 +306,17 @@ class DefaultPlan:
     def _employee_found(self, op: Operation, hit: EmployeeHit | None, reason: str) -> None:
         if hit is None:
             self._not_applicable(op, reason)
-            return
-        self.ctx.scheduler.request(
-            op,
-            employee_params(op, hit.company_id, hit.employee_id, None, self.ctx.last_year),
-            self._row_done(op, hit.company_id),
-        )
+        else:
+            self._probe_employee(op, hit.company_id, hit.employee_id, None)
 
     def _run_found(self, op: Operation, hit: RunHit | None, reason: str) -> None:
         if hit is None:
             self._not_applicable(op, reason)
-            return
-        self.ctx.scheduler.request(
-            op,
-            employee_params(op, hit.company_id, hit.employee_id, hit.run, self.ctx.last_year),
-            self._row_done(op, hit.company_id),
-        )
+        else:
+            self._probe_employee(op, hit.company_id, hit.employee_id, hit.run)
+
+    def _probe_employee(
+        self, op: Operation, company_id: int, employee_id: int, run: tuple[int, int] | None
+    ) -> None:
+        params = employee_params(op, company_id, employee_id, run, self.ctx.last_year)
+        self.ctx.scheduler.request(op, params, self._row_done(op, company_id))

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from nmbrs_client import textsafe
+from nmbrs_client.dutch import MONTHS_NL
 from nmbrs_client.operations import Service
 from nmbrs_client.rights import nmbrs_words
 from nmbrs_client.rights.basis import Basis, BasisKind
@@ -30,21 +31,6 @@ LANGS = ("en", "nl")
 TEXT_MATRIX_MAX_COMPANIES = 12
 
 SERVICE_LABEL = nmbrs_words.SERVICE_NAMES
-
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 T: dict[str, dict[str, str]] = {
     "en": {
