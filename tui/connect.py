@@ -13,6 +13,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 # The launch options live with their resolver in the client; re-exported for the TUI's callers.
@@ -25,22 +26,34 @@ if TYPE_CHECKING:
 __all__ = ["ConnectionInfo", "Connector", "LaunchOptions"]
 
 
-# Stages, in the order a connection goes through them.
-STARTING = "starting"
-LOADING_CONFIG = "loading configuration"
-STARTING_DEMO = "starting demo server"
-CONNECTING = "connecting"
-CONNECTED = "connected"
-FAILED = "failed"
-NO_CONFIG = "no profile"
-CANCELLED = "cancelled"
+class Stage(StrEnum):
+    """Where a connection attempt is, in the order it goes through them (shown as is)."""
+
+    STARTING = "starting"
+    LOADING_CONFIG = "loading configuration"
+    STARTING_DEMO = "starting demo server"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    FAILED = "failed"
+    NO_CONFIG = "no profile"
+    CANCELLED = "cancelled"
+
+
+STARTING = Stage.STARTING
+LOADING_CONFIG = Stage.LOADING_CONFIG
+STARTING_DEMO = Stage.STARTING_DEMO
+CONNECTING = Stage.CONNECTING
+CONNECTED = Stage.CONNECTED
+FAILED = Stage.FAILED
+NO_CONFIG = Stage.NO_CONFIG
+CANCELLED = Stage.CANCELLED
 
 
 @dataclass(frozen=True)
 class ConnectionInfo:
     """One snapshot of what the connection pane and the header show."""
 
-    stage: str = STARTING
+    stage: Stage = Stage.STARTING
     profile: str | None = None
     environment: str | None = None
     api: str | None = None  # the ApiKind value once settings are known
