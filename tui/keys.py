@@ -171,9 +171,9 @@ KEYS: tuple[Key, ...] = (
 BY_ID: dict[str, Key] = {key.id: key for key in KEYS}
 
 
-def bindings(context: Context) -> list[BindingType]:
-    """The ``BINDINGS`` of the class that owns ``context``."""
-    return [key.binding() for key in KEYS if key.context is context]
+def bindings(context: Context, *, without: frozenset[str] = frozenset()) -> list[BindingType]:
+    """The ``BINDINGS`` of the class that owns ``context`` (less the ids in ``without``)."""
+    return [key.binding() for key in KEYS if key.context is context and key.id not in without]
 
 
 def binding_ids() -> set[str]:

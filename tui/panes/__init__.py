@@ -54,7 +54,8 @@ class Pane(Widget):
 class VimTable(DataTable[object]):
     """A DataTable with the same keys (and ids) as every other table: vim keys beside arrows."""
 
-    BINDINGS = bindings(Context.TABLE)
+    # enter stays DataTable's own select (the panes using it bind enter themselves).
+    BINDINGS = bindings(Context.TABLE, without=frozenset({"table.select"}))
 
     # The table keys' actions under the names FastTable gives them.
     def action_cursor_first(self) -> None:
@@ -62,9 +63,6 @@ class VimTable(DataTable[object]):
 
     def action_cursor_last(self) -> None:
         self.action_scroll_bottom()
-
-    def action_select(self) -> None:
-        self.action_select_cursor()
 
     def __init__(self, *, id: str | None = None, cursor_type: str = "row") -> None:
         super().__init__(id=id, cursor_type=cursor_type, zebra_stripes=True)  # type: ignore[arg-type]
