@@ -36,6 +36,9 @@ class Context(StrEnum):
     ERROR = "Error"
     CELL = "Rights cell"
     CHOICE = "Choice"
+    CONFIRM = "Confirm"
+    ASK = "Question"
+    CALL_DETAIL = "Call detail"
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,11 @@ KEYS: tuple[Key, ...] = (
     Key(C.CELL, "cell.close", "escape,enter,q", "close", "Close"),
     Key(C.CELL, "cell.copy", "c", "copy", "Copy"),
     Key(C.CHOICE, "choice.cancel", "escape", "cancel", "Cancel"),
+    Key(C.CONFIRM, "confirm.yes", "y,enter", "answer(True)", "Yes"),
+    Key(C.CONFIRM, "confirm.no", "n,escape", "answer(False)", "No"),
+    Key(C.ASK, "ask.cancel", "escape", "cancel", "Cancel"),
+    Key(C.CALL_DETAIL, "calldetail.close", "escape,q,enter", "close", "Close"),
+    Key(C.CALL_DETAIL, "calldetail.copy", "c", "copy", "Copy"),
 )
 BY_ID: dict[str, Key] = {key.id: key for key in KEYS}
 

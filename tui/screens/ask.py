@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from tui.keys import Context, bindings
 
 
 class AskScreen(ModalScreen[str | None]):
     """Dismisses with the typed text on enter, ``None`` on esc."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
+    BINDINGS = bindings(Context.ASK)
 
     DEFAULT_CSS = """
     AskScreen { align: center middle; }

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from nmbrs_client import textsafe
 from tui.clipboard import copy_with_toast
+from tui.keys import Context, bindings
 from tui.widgets.key_value import key_value_grid
 
 if TYPE_CHECKING:
@@ -61,10 +61,7 @@ def call_rows(record: CallRecord, *, deterministic: bool = False) -> list[tuple[
 class CallDetailScreen(ModalScreen[None]):
     """The full record of one call; ``c`` copies it, ``esc`` closes."""
 
-    BINDINGS = [
-        Binding("escape,q,enter", "close", "Close", id="calldetail.close"),
-        Binding("c", "copy", "Copy", id="calldetail.copy"),
-    ]
+    BINDINGS = bindings(Context.CALL_DETAIL)
 
     DEFAULT_CSS = """
     CallDetailScreen { align: center middle; }

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.keys import Context, bindings
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """``y``/``enter`` answers yes, ``n``/``esc`` no; the question says what will happen."""
 
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS = bindings(Context.CONFIRM)
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
