@@ -30,6 +30,7 @@ GROUPS = (
     "big_company",
     "server_throughput",
     "rest_open",
+    "flaky_verdicts",
 )
 RESULTS = Path(__file__).with_name("results.json")
 

@@ -24,13 +24,21 @@ class CallRecord:
     company_id: EntityId | None  # opaque: SOAP int or REST UUID
     employee_id: EntityId | None
     duration_ms: float
-    outcome: str  # "ok" | "fault" | "transport" | "refused"
+    outcome: str  # "ok" | "fault" | "transport" | "refused" | "note" (not a call)
     fault_code: int | None = None
     message: str = ""
     size_bytes: int | None = None
     attempt: int = 1
     http_status: int | None = None  # of the reply, when one came
     error_kind: str | None = None  # transport kind (timeout, http, malformed…) or fault category
+
+    @property
+    def is_call(self) -> bool:
+        """False for a note (e.g. which route found the employees), which made no call."""
+        return self.outcome != NOTE
+
+
+NOTE = "note"
 
 
 Subscriber = Callable[[CallRecord], None]
@@ -65,9 +73,27 @@ class CallLog:
             except Exception:  # a broken subscriber must not break API calls
                 continue
 
+    def note(self, operation: str, message: str, *, company_id: int | None = None) -> None:
+        """A line that is not a call (``outcome="note"``), e.g. the employee-discovery route."""
+        self.add(
+            CallRecord(
+                started_at=datetime.now(),
+                operation=operation,
+                company_id=company_id,
+                employee_id=None,
+                duration_ms=0.0,
+                outcome=NOTE,
+                message=message[:300],
+            )
+        )
+
     def records(self) -> list[CallRecord]:
         with self._lock:
             return list(self._records)
+
+    def calls(self) -> list[CallRecord]:
+        """The records that are calls (notes left out)."""
+        return [r for r in self.records() if r.is_call]
 
     def __len__(self) -> int:
         with self._lock:

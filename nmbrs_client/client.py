@@ -144,6 +144,7 @@ class NmbrsClient:
         self._build_lock = threading.Lock()
         self._transport: Any = None
         self.build_times_ms: dict[str, float] = {}
+        self._employee_types: list[int] | None = None
 
     # ----------------------------------------------------------------- plumbing
     def _get_transport(self) -> Any:
@@ -473,11 +474,45 @@ class NmbrsClient:
     def employee_types(self) -> list[m.EmployeeType]:
         return _models(m.EmployeeType, self.call("EmployeeService.EmployeeType_GetList"))
 
-    def employees(self, company_id: int, employee_type: int = 0) -> list[m.Employee]:
-        # UNCERTAIN (API facts §3.3): v3's EmployeeType is either an employee-type id or an
-        # active filter. 0 is neither a real type id nor a documented filter value; servers that
-        # treat unknown values as "no filter" (the demo does) return everyone. Callers that need
-        # completeness can pass each id of employee_types() and merge.
+    def employees(self, company_id: int) -> list[m.Employee]:
+        """Every employee of a company, found by :mod:`nmbrs_client.employee_discovery`.
+
+        UNCERTAIN (API facts §3.3): what ``EmployeeType`` means in v3 is not documented, so this
+        never sends ``EmployeeType=0``; it lists each employee type and merges. Raises the first
+        error when no listing call answered at all (the list is unknown, not empty).
+        """
+        found = self.discover_employees(company_id)
+        if found.error is not None:
+            raise found.error
+        return [
+            m.Employee(Id=e.Id, Number=e.Number or 0, DisplayName=e.DisplayName)
+            for e in found.employees
+        ]
+
+    def discover_employees(self, company_id: int) -> Any:
+        """The employees of a company with the route that found them (``DiscoveredEmployees``)."""
+        from nmbrs_client.employee_discovery import discover_employees
+
+        return discover_employees(self, company_id, types=self._employee_type_ids())
+
+    def _employee_type_ids(self) -> list[int] | None:
+        """Employee types are environment-wide: asked once per client, then remembered."""
+        cached = self._employee_types
+        if cached is not None:
+            return cached
+        try:
+            ids = [t.Id for t in self.employee_types()]
+        except NmbrsFault as fault:
+            if fault.code != 1002:
+                raise
+            return None  # discovery notes the refusal and falls back
+        except NmbrsTransportError:
+            return None
+        self._employee_types = ids
+        return ids
+
+    def employees_of_type(self, company_id: int, employee_type: int) -> list[m.Employee]:
+        """``List_GetByCompany`` for one employee-type id (see :meth:`employees`)."""
         return _models(
             m.Employee,
             self.call(

@@ -406,14 +406,26 @@ class DemoWorld:
 
     # ----------------------------------------------------------------- employees
 
-    def employees(self, company_id: int, employee_type: int | None = None) -> list[Employee]:
-        """List_GetByCompany: None or 0 = every employee (current and former)."""
+    def employees(
+        self,
+        company_id: int,
+        employee_type: int | None = None,
+        *,
+        active: bool | None = None,
+    ) -> list[Employee]:
+        """Employees (current and former) of a company.
+
+        ``employee_type`` None = every type, else that type's id; ``active`` None = everyone,
+        True = in service today, False = out of service. What ``List_GetByCompany`` passes
+        depends on the server's employee-type reading.
+        """
         if company_id not in self._company_by_id:
             return []
         return [
             Employee(Id=rec.id, Number=rec.number, DisplayName=rec.display_name)
             for rec in self._records(company_id)
-            if not employee_type or rec.employee_type == employee_type
+            if (employee_type is None or rec.employee_type == employee_type)
+            and (active is None or self._in_service(rec) == active)
         ]
 
     def employee_records(self, company_id: int) -> list[_EmployeeRec]:
@@ -421,6 +433,10 @@ class DemoWorld:
         if company_id not in self._company_by_id:
             return []
         return self._records(company_id)
+
+    def _in_service(self, rec: _EmployeeRec) -> bool:
+        last = rec.employments[-1] if rec.employments else None
+        return last is not None and (last.end is None or last.end >= self.today)
 
     def company_of_employee(self, employee_id: int) -> int | None:
         position = bisect_right(self._employee_starts, employee_id) - 1

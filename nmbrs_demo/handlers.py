@@ -1,9 +1,11 @@
 """What each read-only operation answers in the demo: data from the world, filtered by scope.
 
-The rules mirror what is known of Nmbrs: endpoint rights (1002) belong to the API user and
-are checked before data scope; list calls quietly leave out what the user cannot see; asking
-for a specific company, employee or debtor outside the scope (or one that does not exist —
-Nmbrs does not tell the two apart) answers 2004, 2003 or 2009.
+The rules mirror what is known of Nmbrs: endpoint rights (1002) belong to the API user; list
+calls quietly leave out what the user cannot see; asking for a specific company, employee or
+debtor outside the scope (or one that does not exist — Nmbrs does not tell the two apart)
+answers 2004 (or 1003), 2003 or 2009. Where the facts leave the behaviour open (the meaning of
+``EmployeeType``, which check comes first, whether the payslip calls share a switch) the
+scenario's :class:`~nmbrs_demo.readings.Readings` decide.
 """
 
 from __future__ import annotations
@@ -16,7 +18,25 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from nmbrs_demo.readings import (
+    CompanyScopeFaultReading,
+    EmployeeTypeReading,
+    FaultOrderReading,
+    PayslipRightsReading,
+)
 from nmbrs_demo.scenarios import Scenario
+
+PAYSLIPS = "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany"
+PAYSLIPS_V2 = PAYSLIPS + "_v2"
+# Operations whose request names no company, employee or debtor: nothing to check before 1002.
+NO_ID_OPERATIONS = frozenset(
+    {
+        "DebtorService.Environment_Get",
+        "DebtorService.List_GetAll",
+        "CompanyService.List_GetAll",
+        "EmployeeService.EmployeeType_GetList",
+    }
+)
 
 
 class DemoFault(Exception):
@@ -118,7 +138,11 @@ class Handlers:
             # Environment_Get still answers: it only says which environment the credentials
             # belong to, and it lets a support tool tell "subscription" from "credentials".
             raise DemoFault(1004)
-        if self.scenario.is_denied(qualified):
+        readings = self.scenario.readings
+        if (
+            qualified in NO_ID_OPERATIONS
+            or readings.fault_order is FaultOrderReading.TEMPLATE_FIRST
+        ) and self._denied(qualified):
             raise DemoFault(1002)
         handler = self._table[qualified]
         return handler(params)
@@ -135,21 +159,39 @@ class Handlers:
                 found = self._lists.setdefault(key, made)
         return found
 
+    def _denied(self, qualified: str, company_id: int | None = None) -> bool:
+        """The API template answers 1002 (globally, or for this company)."""
+        names = [qualified]
+        if self.scenario.readings.payslip_rights is PayslipRightsReading.SHARED:
+            if qualified == PAYSLIPS:
+                names.append(PAYSLIPS_V2)
+            elif qualified == PAYSLIPS_V2:
+                names.append(PAYSLIPS)
+        return any(self.scenario.is_denied(name, company_id) for name in names)
+
+    def _company_fault(self) -> int:
+        reading = self.scenario.readings.company_scope_fault
+        return 1003 if reading is CompanyScopeFaultReading.CODE_1003 else 2004
+
     # -- scope checks ---------------------------------------------------------------------
     def _company(self, params: dict[str, int], key: str, qualified: str) -> int:
         company_id = params.get(key, 0)
         if self.world.company(company_id) is None or company_id in self.access.unlisted_companies:
-            raise DemoFault(2004)
-        if self.scenario.is_denied(qualified, company_id):
+            raise DemoFault(self._company_fault())
+        if self._denied(qualified, company_id):
             raise DemoFault(1002)
         return company_id
 
     def _employee(self, params: dict[str, int], key: str, qualified: str) -> int:
         employee_id = params.get(key, 0)
         company_id = self.world.company_of_employee(employee_id)
-        if company_id is None or company_id in self.access.blocked_companies:
+        if (
+            company_id is None
+            or company_id in self.access.blocked_companies
+            or self.scenario.no_employees
+        ):
             raise DemoFault(2003)
-        if self.scenario.is_denied(qualified, company_id):
+        if self._denied(qualified, company_id):
             raise DemoFault(1002)
         return employee_id
 
@@ -184,6 +226,8 @@ class Handlers:
         known = {d.Id for d in self.world.debtors()}
         if debtor_id not in known or debtor_id in self.access.hidden_debtors:
             raise DemoFault(2009)
+        if self._denied("CompanyService.List_GetByDebtor"):
+            raise DemoFault(1002)
         return self._visible(self.world.companies_of_debtor(debtor_id))
 
     def _runs(self, params: dict[str, int]) -> Any:
@@ -194,7 +238,7 @@ class Handlers:
         qualified = "CompanyService.Run_GetEmployeesByRunCompany"
         company_id = self._company(params, "CompanyId", qualified)
         run = self._run(company_id, params.get("RunId", 0))
-        if run.Year != params.get("Year", 0):
+        if run.Year != params.get("Year", 0) or self.scenario.no_employees:
             return []
         return _dumps(self.world.run_employees(company_id, run.ID))
 
@@ -230,12 +274,30 @@ class Handlers:
     # -- EmployeeService ------------------------------------------------------------------
     def _employees(self, params: dict[str, int]) -> Any:
         company_id = self._company(params, "CompanyId", "EmployeeService.List_GetByCompany")
-        employee_type = params.get("EmployeeType") or None
+        if self.scenario.no_employees:
+            return []
+        value = params.get("EmployeeType", 0)
+        known = {t.Id for t in self.world.employee_types()}
+        type_id: int | None = None
+        active: bool | None = None
+        match self.scenario.readings.employee_type:
+            case EmployeeTypeReading.TYPE_ID:  # an employee-type id; anything else: nobody
+                if value not in known:
+                    return []
+                type_id, variant = value, value
+            case EmployeeTypeReading.ZERO_IS_ALL:  # 0 or an unknown id: everyone
+                type_id = value if value in known else None
+                variant = type_id or 0
+            case EmployeeTypeReading.ACTIVE_FILTER:  # v2.1's Active: 0 active, 1 not, 2 all
+                filters = {0: True, 1: False, 2: None}
+                if value not in filters:
+                    return []
+                active, variant = filters[value], -1 - value
         return self._company_list(
             "employees",
             company_id,
-            employee_type or 0,
-            lambda: _dumps(self.world.employees(company_id, employee_type)),
+            variant,
+            lambda: _dumps(self.world.employees(company_id, type_id, active=active)),
         )
 
     def _employee_types(self, params: dict[str, int]) -> Any:
@@ -253,6 +315,8 @@ class Handlers:
             "CompanyID",
             "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
         )
+        if self.scenario.no_employees:
+            return []
         return self._company_list(
             "pcsa",
             company_id,
@@ -264,6 +328,8 @@ class Handlers:
         company_id = self._company(
             params, "CompanyID", "EmployeeService.Employment_GetAll_AllEmployeesByCompany"
         )
+        if self.scenario.no_employees:
+            return []
         return self._company_list(
             "employments",
             company_id,
@@ -281,6 +347,8 @@ class Handlers:
         company_id = self._company(
             params, "CompanyID", "EmployeeService.Schedule_GetAll_AllEmployeesByCompany"
         )
+        if self.scenario.no_employees:
+            return []
         return self._company_list(
             "schedules",
             company_id,

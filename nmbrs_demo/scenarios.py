@@ -20,6 +20,8 @@ from a small TOML file so a support engineer can reproduce a customer's situatio
     "20003" = ["EmployeeService.PersonalInfo_GetCurrent"]
 
 The REST demo reads the same scenarios; the REST-only keys above say what its consent grants.
+    [readings]                            # open questions, see nmbrs_demo.readings
+    employee-type = "zero-is-all"
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.operations import UnknownOperationError, resolve
+from nmbrs_demo.readings import STRICT, Readings
 
 FLAKY_KINDS: frozenset[str] = frozenset({"html500", "truncated", "reset", "timeout", "empty"})
 WORLD_SIZES: frozenset[str] = frozenset({"standard", "large-accountant"})
@@ -62,6 +65,8 @@ class Scenario:
     world_out_of_scope: bool = False
     auth_fail: bool = False
     no_subscription: bool = False
+    # Every company is empty: no list names an employee (a new environment, say).
+    no_employees: bool = False
     flaky_rate: float = 0.0
     flaky_kinds: frozenset[str] = FLAKY_KINDS
     flaky_timeout_s: float = 35.0
@@ -75,6 +80,7 @@ class Scenario:
     consent: str = "one-debtor"
     throttle_per_second: int = 0
     quota_calls: int = 0
+    readings: Readings = STRICT
 
     def is_denied(self, qualified_operation: str, company_id: int | None = None) -> bool:
         """True when the API template would answer 1002 for this call."""
@@ -159,6 +165,12 @@ BUILTIN_SCENARIOS: dict[str, Scenario] = {
             flaky_timeout_s=3.0,
         ),
         Scenario(
+            "no-employees",
+            "Every company is visible but none has employees: per-employee rights cannot be "
+            "verified.",
+            no_employees=True,
+        ),
+        Scenario(
             "large-accountant",
             "An accountant environment with many debtors; some companies out of scope. "
             "On REST one consent spans all 40 debtors.",
@@ -190,6 +202,8 @@ _TOML_KEYS = {
     "consent",
     "throttle_per_second",
     "quota_calls",
+    "no_employees",
+    "readings",
 }
 
 
@@ -303,7 +317,7 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         if not 0.0 < timeout <= 600.0:
             raise ConfigError(f"{where}: flaky_timeout_s must be in (0, 600], got {timeout}.")
         changes["flaky_timeout_s"] = timeout
-    for flag in ("rate_limit", "auth_fail", "no_subscription"):
+    for flag in ("rate_limit", "auth_fail", "no_subscription", "no_employees"):
         if flag in data:
             changes[flag] = _get(data, flag, bool, where, False)
     if "size" in data:
@@ -333,6 +347,12 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
             if not 0 <= amount <= 1_000_000:
                 raise ConfigError(f"{where}: {key} must be between 0 and 1000000, got {amount}.")
             changes[key] = amount
+    if "readings" in data:
+        table = _get(data, "readings", dict, where, {})
+        try:
+            changes["readings"] = base.readings.changed({str(k): str(v) for k, v in table.items()})
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: readings: {exc.message}", hint=exc.hint) from None
     return replace(base, **changes)
 
 

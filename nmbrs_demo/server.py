@@ -3,9 +3,11 @@
 It speaks the wire protocol of the real services closely enough that the project's own
 client, a strict zeep client built from Nmbrs' published WSDLs, and third-party SDKs cannot
 tell the difference: same paths, WSDLs at ``?WSDL``, SOAPAction checks, ``AuthHeaderWithDomain``
-in the service namespace, ASP.NET-style faults, Nmbrs' 150-calls-per-second throttle. The
-standard library's threading HTTP server is enough (and adds no dependency); one thread per
-connection serves hundreds of simultaneous calls.
+in the service namespace, replies and faults written as ASP.NET writes them
+(:mod:`nmbrs_demo.wirestyle`), Nmbrs' 150-calls-per-second throttle. Where the facts leave a
+question open the server answers by a named reading (:mod:`nmbrs_demo.readings`). It is an
+ASGI app served by uvicorn (:mod:`nmbrs_demo.host`): keep-alive and chunked request bodies
+work as they do against IIS, and other demo apps (REST) can be mounted on the same port.
 
 Usage::
 
@@ -15,28 +17,26 @@ Usage::
 
 from __future__ import annotations
 
-import contextlib
 import random
-import socket
-import struct
 import sys
 import threading
 import time
 import traceback
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from lxml import etree
 
 from nmbrs_client.operations import Header, Operation, Service, get_operation
 from nmbrs_demo import DEMO_DOMAIN, DEMO_SEED, DEMO_TODAY, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_demo.handlers import DemoFault, Handlers
+from nmbrs_demo.host import AsgiHost
+from nmbrs_demo.readings import EnvironmentHeaderReading, Readings
 from nmbrs_demo.scenarios import Scenario, load_scenario
 from nmbrs_demo.soapwire import (
     Envelope,
@@ -136,64 +136,46 @@ def _build_world(seed: int, today: date, size: str) -> Any:
 _SERVICES_BY_PATH = {f"{BASE_PATH}{s.value}.asmx".lower(): s for s in Service}
 
 
+@dataclass(frozen=True)
 class _Reply:
-    """A response to send: status, content type and body (or a transport misbehaviour)."""
+    """A response to send: status, content type, body and extra headers."""
 
-    def __init__(self, status: int, ctype: str, body: bytes) -> None:
-        self.status = status
-        self.ctype = ctype
-        self.body = body
-
-
-class _DemoHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 512
-    allow_reuse_address = True
-    demo: DemoServer
+    status: int
+    ctype: str
+    body: bytes
+    close: bool = False  # answer with ``Connection: close``
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _DemoHTTPServer
-    protocol_version = "HTTP/1.1"
+class _Request:
+    """What the SOAP logic needs of an HTTP request (headers are case-insensitive)."""
 
-    def setup(self) -> None:
-        super().setup()
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    def __init__(self, path: str, query: str, headers: Mapping[str, str]) -> None:
+        self.path = path
+        self.query = query
+        self.headers = headers
 
-    def version_string(self) -> str:
-        return "nmbrs-tui-demo/1"
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the per-request access log; ``log_calls`` writes its own line."""
-
-    def do_GET(self) -> None:
-        self.server.demo._serve_get(self)
-
-    def do_POST(self) -> None:
-        self.server.demo._serve_post(self)
-
-    def send_reply(self, reply: _Reply, extra: dict[str, str] | None = None) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.ctype)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Cache-Control", "private")
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        # Headers and body leave in one write: two small writes on a keep-alive connection
-        # meet Nagle's algorithm and delayed ACKs and cost ~40 ms per call.
-        buffer: list[bytes] = self._headers_buffer  # type: ignore[attr-defined]
-        buffer.append(b"\r\n")
-        buffer.append(reply.body)
-        with contextlib.suppress(OSError):
-            self.flush_headers()
+AppFactory = Callable[["DemoServer"], Any]
 
 
 class DemoServer:
-    """A running demo server. Stop it with :meth:`stop` or use it as a context manager."""
+    """A running demo server. Stop it with :meth:`stop` or use it as a context manager.
+
+    ``mounts`` are ``(path, factory)`` pairs: each factory gets this server (its world,
+    scenario, readings) and returns an ASGI app served under ``path`` on the same port, next
+    to the SOAP services, e.g. the REST demo.
+    """
 
     def __init__(
-        self, scenario: Scenario, world: Any, today: date, *, host: str, port: int, log_calls: bool
+        self,
+        scenario: Scenario,
+        world: Any,
+        today: date,
+        *,
+        host: str,
+        port: int,
+        log_calls: bool,
+        mounts: Sequence[tuple[str, AppFactory]] = (),
     ) -> None:
         self.scenario = scenario
         self.world = world
@@ -208,40 +190,40 @@ class DemoServer:
         self.rate_limiter = RateLimiter(enabled=scenario.rate_limit)
         self._random = random.Random(scenario.seed if scenario.seed is not None else DEMO_SEED)
         self._random_lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._httpd = _DemoHTTPServer((host, port), _Handler)
-        self._httpd.demo = self
+        from starlette.routing import Mount, Router
+
+        routes = [Mount(path, app=factory(self)) for path, factory in mounts]
+        app = (
+            Router(routes=routes, redirect_slashes=False, default=self._asgi)  # type: ignore[arg-type]
+            if routes
+            else self._asgi
+        )
+        self._host = AsgiHost(app, host, port)
         self.host = host
-        self.port = int(self._httpd.server_address[1])
+        self.port = self._host.port
         url_host = f"[{host}]" if ":" in host else host
         if host in ("0.0.0.0", "", "::"):
             url_host = "127.0.0.1"
-        self.base_url = f"http://{url_host}:{self.port}{BASE_PATH}"
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"nmbrs-demo-server:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
+        self.root_url = f"http://{url_host}:{self.port}"
+        self.base_url = f"{self.root_url}{BASE_PATH}"
 
     # -- public API -----------------------------------------------------------------------
+    @property
+    def readings(self) -> Readings:
+        """The readings of the open questions this server answers by (from its scenario)."""
+        return self.scenario.readings
+
     def url_for(self, service: Service | str) -> str:
         """Endpoint URL of one service, e.g. ``…/soap/v3/EmployeeService.asmx``."""
         return self.base_url + Service(service).path
 
     def stop(self) -> None:
-        """Stop serving and free the port; idempotent. Open keep-alive threads are daemons."""
-        if self._stopping.is_set():
-            return
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        """Stop serving and free the port; idempotent."""
+        self._host.stop()
 
     @property
     def running(self) -> bool:
-        return not self._stopping.is_set()
+        return self._host.running
 
     def __enter__(self) -> DemoServer:
         return self
@@ -252,51 +234,109 @@ class DemoServer:
     def __repr__(self) -> str:
         return f"DemoServer({self.base_url!r}, scenario={self.scenario.name!r})"
 
-    # -- GET: WSDL and help pages ---------------------------------------------------------
-    def _serve_get(self, request: _Handler) -> None:
-        parts = urlsplit(request.path)
-        service = _SERVICES_BY_PATH.get(parts.path.lower())
-        if service is None:
-            request.send_reply(_not_found())
+    # -- ASGI -----------------------------------------------------------------------------
+    async def _asgi(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
             return
-        query = {k.lower(): v for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        try:
+            await self._http(scope, receive, send)
+        except Exception:  # a bug in the demo server: say so loudly (uvicorn answers 500)
+            traceback.print_exc(file=sys.stderr)
+            raise
+
+    async def _http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        from starlette.datastructures import Headers
+
+        request = _Request(
+            scope.get("path", ""),
+            scope.get("query_string", b"").decode("latin-1"),
+            Headers(scope=scope),
+        )
+        method = scope.get("method", "GET")
+        if method in ("GET", "HEAD"):
+            await self._send(send, self._serve_get(request))
+            return
+        if method != "POST":
+            await self._drain(receive)
+            await self._send(
+                send,
+                _Reply(
+                    405, "text/html; charset=utf-8", b"<html><body>Method Not Allowed</body></html>"
+                ),
+            )
+            return
+        await self._serve_post(scope, receive, send, request)
+
+    @staticmethod
+    async def _send(send: Any, reply: _Reply) -> None:
+        headers = [
+            (b"content-type", reply.ctype.encode("latin-1")),
+            (b"content-length", str(len(reply.body)).encode()),
+            (b"cache-control", b"private"),
+        ]
+        if reply.close:
+            headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await send({"type": "http.response.body", "body": reply.body})
+
+    @staticmethod
+    async def _read_body(receive: Any) -> bytes | None:
+        """The whole request body (chunked or not); None when it exceeds the limit."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return b"".join(chunks)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_REQUEST_BYTES:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    @staticmethod
+    async def _drain(receive: Any) -> None:
+        size = 0
+        while size <= MAX_REQUEST_BYTES:
+            message = await receive()
+            size += len(message.get("body", b""))
+            if message["type"] == "http.disconnect" or not message.get("more_body", False):
+                return
+
+    # -- GET: WSDL and help pages ---------------------------------------------------------
+    def _serve_get(self, request: _Request) -> _Reply:
+        service = _SERVICES_BY_PATH.get(request.path.lower())
+        if service is None:
+            return _not_found()
+        query = {k.lower(): v for k, v in parse_qs(request.query, keep_blank_values=True).items()}
         loaded = self.services[service]
         if "wsdl" in query:
             host = request.headers.get("Host")
             base = f"http://{host}{BASE_PATH}" if host else self.base_url
             body = loaded.location_rewritten(base).encode("utf-8")
-            request.send_reply(_Reply(200, "text/xml; charset=utf-8", body))
-            return
+            return _Reply(200, "text/xml; charset=utf-8", body)
         items = "".join(f"<li>{name}</li>" for name in sorted(loaded.soap11))
         page = (
             f"<html><head><title>{service.value} Web Service</title></head><body>"
             f"<h1>{service.value}</h1><p>Demo Nmbrs SOAP v3 service. "
             f'The WSDL is at <a href="?WSDL">?WSDL</a>.</p><ul>{items}</ul></body></html>'
         )
-        request.send_reply(_Reply(200, "text/html; charset=utf-8", page.encode()))
+        return _Reply(200, "text/html; charset=utf-8", page.encode())
 
     # -- POST: SOAP calls -----------------------------------------------------------------
-    def _serve_post(self, request: _Handler) -> None:
+    async def _serve_post(
+        self, scope: dict[str, Any], receive: Any, send: Any, request: _Request
+    ) -> None:
         started = time.perf_counter()
-        parts = urlsplit(request.path)
-        service = _SERVICES_BY_PATH.get(parts.path.lower())
-        length_text = request.headers.get("Content-Length")
+        service = _SERVICES_BY_PATH.get(request.path.lower())
         if service is None:
-            self._discard_body(request, length_text)
-            request.send_reply(_not_found())
+            await self._drain(receive)
+            await self._send(send, _not_found())
             return
-        try:
-            length = int(length_text or "")
-        except ValueError:
-            request.close_connection = True
-            request.send_reply(
-                _Reply(
-                    411, "text/html; charset=utf-8", b"<html><body>Length Required</body></html>"
-                )
-            )
-            return
-        if length < 0 or length > MAX_REQUEST_BYTES:
-            request.close_connection = True
+        data = await self._read_body(receive)
+        if data is None:
             reply = _Reply(
                 500,
                 "text/xml; charset=utf-8",
@@ -305,21 +345,22 @@ class DemoServer:
                     True,
                     "Server was unable to read request. ---> Maximum request length exceeded.",
                 ),
+                close=True,
             )
             self._finish(None, reply.status, None, started)
-            request.send_reply(reply)
+            await self._send(send, reply)
             return
-        data = request.rfile.read(length)
 
+        scenario = self.scenario
         delay = self.rate_limiter.arrive()
         with self.stats._lock:
             self.stats.max_calls_per_second = self.rate_limiter.max_in_window
             if delay:
                 self.stats.delayed_calls += 1
-        if delay:
-            self._stopping.wait(delay)
-        if self.scenario.latency_ms > 0:
-            self._stopping.wait(self.scenario.latency_ms / 1000)
+        if delay and await self._host.pause(delay):
+            return
+        if scenario.latency_ms > 0 and await self._host.pause(scenario.latency_ms / 1000):
+            return
 
         flaky = self._draw_flaky()
         if flaky in ("reset", "timeout", "html500", "empty"):
@@ -332,19 +373,24 @@ class DemoServer:
                 started,
                 note=flaky,
             )
-            self._misbehave(request, flaky)
+            await self._misbehave(scope, send, flaky)
             return
 
-        operation, reply, code = self._answer(service, request, data)
+        from starlette.concurrency import run_in_threadpool
+
+        # Parsing and rendering are CPU work (a 5,000-row list takes a second): off the loop,
+        # so small calls and latency sleeps of other connections are not held up by it.
+        operation, reply, code = await run_in_threadpool(self._answer, service, request, data)
         if flaky == "truncated":
             # A complete HTTP answer whose XML stops half-way: a proxy or a cut stream.
-            reply = _Reply(reply.status, reply.ctype, reply.body[: max(1, len(reply.body) // 2)])
+            reply = replace(reply, body=reply.body[: max(1, len(reply.body) // 2)])
         self._finish(operation, reply.status, code, started, note=flaky)
-        request.send_reply(reply)
+        await self._send(send, reply)
 
     def _answer(
-        self, service: Service, request: _Handler, data: bytes
+        self, service: Service, request: _Request, data: bytes
     ) -> tuple[str | None, _Reply, int | None]:
+        readings = self.scenario.readings
         ctype = request.headers.get("Content-Type", "")
         version_hint = "1.2" if "application/soap+xml" in ctype.lower() else "1.1"
         try:
@@ -404,39 +450,49 @@ class DemoServer:
                 _client_fault(version, f"Server was unable to read request. ---> {exc}"),
                 None,
             )
+        handlers = self.handlers
         try:
             self._authenticate(operation, envelope)
-            value = self.handlers.call(operation.qualified_name, params)
+            value = handlers.call(operation.qualified_name, params)
         except DemoFault as fault:
             return (
                 qualified,
                 _Reply(
                     500,
                     content_type(version),
-                    fault_xml(version, False, nmbrs_fault_text(fault.code)),
+                    fault_xml(version, False, nmbrs_fault_text(fault.code, readings)),
                 ),
                 fault.code,
             )
         try:
-            body_bytes = loaded.render(name, version, value)
+            body_bytes = loaded.render(name, version, value, readings)
         except Exception:  # a bug in the demo data or server: say so loudly, answer 9999
             traceback.print_exc(file=sys.stderr)
             return (
                 qualified,
                 _Reply(
-                    500, content_type(version), fault_xml(version, False, nmbrs_fault_text(9999))
+                    500,
+                    content_type(version),
+                    fault_xml(version, False, nmbrs_fault_text(9999, readings)),
                 ),
                 9999,
             )
         return qualified, _Reply(200, content_type(version), body_bytes), None
 
     def _authenticate(self, operation: Operation, envelope: Envelope) -> None:
-        """1001 for a missing header, a wrong user/token, or a Domain that is not this one."""
+        """1001 for a missing header, a wrong user/token, or a Domain that is not this one.
+
+        ``Environment_Get`` is declared with the plain ``AuthHeader``; under the strict
+        reading an ``AuthHeaderWithDomain`` there is not its header, so Nmbrs sees none.
+        """
         if self.scenario.auth_fail:
             raise DemoFault(1001)
-        accepted = {Header.AUTH_WITH_DOMAIN.value}
         if operation.header is Header.AUTH:
-            accepted.add(Header.AUTH.value)
+            accepted = {Header.AUTH.value}
+            if self.scenario.readings.environment_header is EnvironmentHeaderReading.EITHER:
+                accepted.add(Header.AUTH_WITH_DOMAIN.value)
+        else:
+            accepted = {Header.AUTH_WITH_DOMAIN.value}
         namespace = operation.service.namespace
         for element in envelope.headers:
             qname = etree.QName(element)
@@ -465,44 +521,31 @@ class DemoServer:
 
     # -- transport trouble ----------------------------------------------------------------
     def _draw_flaky(self) -> str | None:
-        rate = self.scenario.flaky_rate
+        scenario = self.scenario
+        rate = scenario.flaky_rate
         if rate <= 0:
             return None
-        kinds = sorted(self.scenario.flaky_kinds)
+        kinds = sorted(scenario.flaky_kinds)
         with self._random_lock:
             if self._random.random() >= rate:
                 return None
             return self._random.choice(kinds)
 
-    def _misbehave(self, request: _Handler, kind: str) -> None:
+    async def _misbehave(self, scope: dict[str, Any], send: Any, kind: str) -> None:
         if kind == "html500":
             page = (
                 b"<!DOCTYPE html><html><head><title>500 - Internal server error.</title>"
                 b"</head><body><h1>Server Error</h1><h2>500 - Internal server error."
                 b"</h2></body></html>"
             )
-            request.send_reply(_Reply(500, "text/html", page))
+            await self._send(send, _Reply(500, "text/html", page))
         elif kind == "empty":
-            request.send_reply(_Reply(200, "text/xml; charset=utf-8", b""))
+            await self._send(send, _Reply(200, "text/xml; charset=utf-8", b""))
         else:
-            if kind == "timeout":
-                # Hold the call longer than a client waits, then hang up without answering.
-                self._stopping.wait(self.scenario.flaky_timeout_s)
-            request.close_connection = True
-            with contextlib.suppress(OSError):
-                # SO_LINGER 0: closing sends a TCP reset instead of a clean FIN.
-                request.connection.setsockopt(
-                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                )
-                request.connection.close()
-
-    def _discard_body(self, request: _Handler, length_text: str | None) -> None:
-        with contextlib.suppress(ValueError, OSError):
-            length = int(length_text or "0")
-            if 0 < length <= MAX_REQUEST_BYTES:
-                request.rfile.read(length)
-            elif length:
-                request.close_connection = True
+            # Hold the call longer than a client waits, then hang up without answering.
+            if kind == "timeout" and await self._host.pause(self.scenario.flaky_timeout_s):
+                return
+            await self._host.reset(scope)
 
     def _finish(
         self,
@@ -523,7 +566,7 @@ class DemoServer:
             )
 
 
-def _requested_action(request: _Handler, ctype: str, version: str) -> str:
+def _requested_action(request: _Request, ctype: str, version: str) -> str:
     """The SOAPAction (1.1 header) or the ``action`` content-type parameter (1.2), unquoted."""
     action = request.headers.get("SOAPAction")
     if action is None and version == "1.2":
@@ -573,18 +616,30 @@ def start_demo_server(
     latency_ms: int | None = None,
     log_calls: bool = False,
     today: date | None = None,
+    readings: Readings | Mapping[str, str] | None = None,
+    mounts: Sequence[tuple[str, AppFactory]] = (),
 ) -> DemoServer:
     """Start a demo server in a background daemon thread and return once it accepts calls.
 
     ``scenario`` is a :class:`Scenario`, a built-in name or a TOML path; ``latency_ms``
-    overrides the scenario's latency; ``port=0`` picks a free port.
+    overrides the scenario's latency; ``readings`` (a :class:`Readings` or
+    ``{"employee-type": "zero-is-all"}``) overrides the scenario's readings; ``port=0`` picks
+    a free port; ``mounts`` serves more ASGI apps on the same port (see :class:`DemoServer`).
+    This is the one launcher of the demo: the CLI, the TUI, the tests and the benches use it.
     """
     chosen = load_scenario(scenario) if isinstance(scenario, str) else scenario
     if latency_ms is not None:
         if latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
         chosen = replace(chosen, latency_ms=latency_ms)
+    if readings is not None:
+        chosen = replace(
+            chosen,
+            readings=readings
+            if isinstance(readings, Readings)
+            else chosen.readings.changed(readings),
+        )
     day = today or DEMO_TODAY
     seed = chosen.seed if chosen.seed is not None else DEMO_SEED
     world = _build_world(seed, day, chosen.size)
-    return DemoServer(chosen, world, day, host=host, port=port, log_calls=log_calls)
+    return DemoServer(chosen, world, day, host=host, port=port, log_calls=log_calls, mounts=mounts)

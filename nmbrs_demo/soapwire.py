@@ -2,9 +2,9 @@
 
 Requests are parsed by hand (safely) and responses are rendered by zeep from the *same*
 WSDL the client loads, so schema order, ``xsi:nil``, dates and decimals come out right by
-construction and the server can never drift from the contract it serves. Faults are written
-as ASP.NET ASMX writes them, because clients (and the rights engine) read the code out of
-the faultstring.
+construction and the server can never drift from the contract it serves. The bytes are then
+written in the ASP.NET style of :mod:`nmbrs_demo.wirestyle`; faults too, because clients
+(and the rights engine) read the code out of the faultstring.
 """
 
 from __future__ import annotations
@@ -20,9 +20,22 @@ from lxml import etree
 
 from nmbrs_client.operations import Service
 from nmbrs_client.wsdl import wsdl_path
+from nmbrs_demo import wirestyle
+from nmbrs_demo.readings import (
+    STRICT,
+    EmptyListReading,
+    EnvironmentReplyReading,
+    FaultTextReading,
+    Readings,
+)
+from nmbrs_demo.wirestyle import SOAP11_ENV, SOAP12_ENV
 
-SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
-SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+# Stands in for the part of a .NET stack trace ASMX appends when custom errors are off.
+STACK_TRACE = (
+    "\n   at Nmbrs.Api.Services.ServiceBase.Authorize(AuthHeaderWithDomain header)"
+    "\n   at Nmbrs.Api.Services.ServiceBase.Invoke(String method)"
+    "\n   --- End of inner exception stack trace ---"
+)
 SOAP11_CONTENT_TYPE = "text/xml; charset=utf-8"
 SOAP12_CONTENT_TYPE = "application/soap+xml; charset=utf-8"
 
@@ -103,32 +116,15 @@ def parse_envelope(data: bytes) -> Envelope:
 
 def fault_xml(version: str, sender_fault: bool, text: str) -> bytes:
     """A SOAP fault as ASMX writes it (``soap:Server``/``soap:Client``, empty detail)."""
-    if version == "1.2":
-        code = "soap:Sender" if sender_fault else "soap:Receiver"
-        return (
-            '<?xml version="1.0" encoding="utf-8"?>'
-            f'<soap:Envelope xmlns:soap="{SOAP12_ENV}" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            'xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
-            f"<soap:Body><soap:Fault><soap:Code><soap:Value>{code}</soap:Value></soap:Code>"
-            f'<soap:Reason><soap:Text xml:lang="en">{escape(text)}</soap:Text></soap:Reason>'
-            "<soap:Detail /></soap:Fault></soap:Body></soap:Envelope>"
-        ).encode()
-    code = "soap:Client" if sender_fault else "soap:Server"
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        f'<soap:Envelope xmlns:soap="{SOAP11_ENV}" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
-        f"<soap:Body><soap:Fault><faultcode>{code}</faultcode>"
-        f"<faultstring>{escape(text)}</faultstring><detail /></soap:Fault>"
-        "</soap:Body></soap:Envelope>"
-    ).encode()
+    return wirestyle.fault(version, sender_fault, escape(text))
 
 
-def nmbrs_fault_text(code: int) -> str:
+def nmbrs_fault_text(code: int, readings: Readings = STRICT) -> str:
     """The faultstring of an Nmbrs business error, e.g. ``… ---> 1002: Unauthorized access``."""
-    return f"Server was unable to process request. ---> {code}: {FAULT_TEXTS.get(code, 'Unkown')}"
+    text = f"Server was unable to process request. ---> {code}: {FAULT_TEXTS.get(code, 'Unkown')}"
+    if readings.fault_text is FaultTextReading.STACK_TRACE:
+        text += STACK_TRACE
+    return text
 
 
 def content_type(version: str) -> str:
@@ -147,20 +143,39 @@ class LoadedService:
     array_items: dict[str, str | None] = field(default_factory=dict)
     # Text writers for big lists, per (operation, SOAP version); None where zeep must write.
     writers: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # Elements the WSDL leaves untyped (.NET ``object``): written with xsi:type="xsd:string".
+    untyped: frozenset[str] = frozenset()
 
     def operation(self, name: str, version: str) -> Any | None:
         ops = self.soap12 if version == "1.2" and self.soap12 else self.soap11
         return ops.get(name)
 
-    def render(self, name: str, version: str, value: Any, *, text_writer: bool = True) -> bytes:
-        """Serialize ``<Op>Response/<Op>Result``, wrapping lists as ArrayOfX.
+    def render(
+        self,
+        name: str,
+        version: str,
+        value: Any,
+        readings: Readings = STRICT,
+        *,
+        text_writer: bool = True,
+    ) -> bytes:
+        """``<Op>Response/<Op>Result`` (lists wrapped as ArrayOfX), written in the ASMX wire
+        style of :mod:`nmbrs_demo.wirestyle` under the given readings.
 
         Big lists are written by :mod:`nmbrs_demo.textwriter` (zeep's bytes, without zeep's
         tree); ``text_writer=False`` makes zeep write them, for the tests that compare both.
+        Either way the bytes then take the one wire style.
         """
         op = self.operation(name, version)
         if op is None:  # pragma: no cover - callers route only known operations
             raise KeyError(name)
+        if (
+            name == "Environment_Get"
+            and readings.environment_reply is EnvironmentReplyReading.EXTENDED
+            and isinstance(value, dict)
+        ):
+            return self._environment_extended(version, value)
+        empty = isinstance(value, list) and not value
         raw = None
         if text_writer and isinstance(value, list) and len(value) >= TEXT_WRITER_MIN_ITEMS:
             writer = self._text_writer(name, version, op)
@@ -172,7 +187,10 @@ class LoadedService:
                     value = {item: value}
             message = op.output.serialize(**{f"{name}Result": value})
             raw = bytes(etree.tostring(message.content, xml_declaration=True, encoding="utf-8"))
-        return raw
+        data = wirestyle.from_zeep(raw, version, self.untyped)
+        if empty and readings.empty_list is EmptyListReading.OMITTED:
+            data = wirestyle.omit_empty_result(data, name)
+        return data
 
     def _text_writer(self, name: str, version: str, op: Any) -> Any:
         """The text writer of one list operation, built on first use (None: zeep writes)."""
@@ -186,6 +204,23 @@ class LoadedService:
             except (TypeError, ValueError, KeyError):
                 self.writers[key] = None
         return self.writers[key]
+
+    def _environment_extended(self, version: str, value: dict[str, Any]) -> bytes:
+        """SubDomain before Domain, then fields the published WSDL does not list."""
+        parts = [
+            f"<{tag}>{escape(str(value[tag]))}</{tag}>"
+            for tag in ("SubDomain", "Domain")
+            if value.get(tag) is not None
+        ]
+        parts.append("<Culture>nl-NL</Culture><IsSandbox>false</IsSandbox>")
+        body = (
+            wirestyle.response_open("Environment_Get", self.service.namespace)
+            + "<Environment_GetResult>"
+            + "".join(parts)
+            + "</Environment_GetResult>"
+            + wirestyle.response_close("Environment_Get")
+        )
+        return (wirestyle.envelope_open(version) + body + wirestyle.ENVELOPE_CLOSE).encode()
 
     def location_rewritten(self, base_url: str) -> str:
         """The WSDL with only the soap/soap12 address locations pointing at ``base_url``."""
@@ -205,6 +240,20 @@ def _array_item(op: Any) -> str | None:
     if len(children) == 1 and children[0][1].max_occurs == "unbounded":
         return str(children[0][0])
     return None
+
+
+def _untyped_elements(wsdl: bytes) -> frozenset[str]:
+    """Names of schema elements with neither a type nor an inline type (``object`` in .NET)."""
+    root = etree.fromstring(wsdl, _PARSER)
+    xs = "http://www.w3.org/2001/XMLSchema"
+    return frozenset(
+        str(node.get("name"))
+        for node in root.iter(f"{{{xs}}}element")
+        if node.get("name")
+        and node.get("type") is None
+        and node.get("ref") is None
+        and len(node) == 0
+    )
 
 
 _CACHE: dict[Service, LoadedService] = {}
@@ -229,6 +278,7 @@ def load_service(service: Service) -> LoadedService:
             soap11=soap11,
             soap12=soap12,
             array_items={name: _array_item(op) for name, op in soap11.items()},
+            untyped=_untyped_elements(path.read_bytes()),
         )
         _CACHE[service] = loaded
         return loaded

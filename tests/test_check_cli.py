@@ -51,8 +51,17 @@ def test_restricted_scope_named_company_exit_1(capsys: pytest.CaptureFixture[str
         capsys, "--scenario", "restricted-scope", "--company", "20005", "--format", "json", "-q"
     )
     assert code == 1
-    statuses = {r["status"] for r in json.loads(out)["results"]}
-    assert statuses == {"no_data_access"}
+    data = json.loads(out)
+    named = {r["status"] for r in data["results"] if r["company_id"] == 20005}
+    assert named == {"no_data_access"}
+    # 20005 is in no list of this user: its column says so, and a visible company is added
+    # as a column so the endpoint rights are still probed.
+    probe = [c for c in data["companies"] if c["id"] != 20005]
+    assert len(probe) == 1 and probe[0]["visible"] is True
+    assert {r["status"] for r in data["results"] if r["company_id"] == probe[0]["id"]} == {
+        "allowed"
+    }
+    assert any(a["check"] == "company" and "not visible" in a["message"] for a in data["account"])
 
 
 @pytest.mark.parametrize("scenario,expected", [("bad-token", 2), ("no-subscription", 1)])

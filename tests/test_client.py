@@ -151,7 +151,7 @@ def test_every_catalogue_operation_is_exercised(demo_server: DemoServer) -> None
         "year": year,
         "intyear": year,
         "debtorid": world.companies()[0].DebtorId,
-        "employeetype": 0,
+        "employeetype": world.employee_types()[0].Id,  # 0 lists nobody under the strict reading
     }
     for op in OPERATIONS:
         params = {p.name: values[p.name.lower()] for p in op.params}

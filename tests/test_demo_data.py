@@ -152,7 +152,8 @@ def test_personal_data_is_plausible(world: DemoWorld, mid_company: int) -> None:
 def test_employee_ids_numbers_and_types(world: DemoWorld, mid_company: int) -> None:
     employees = world.employees(mid_company)
     assert [e.Number for e in employees] == list(range(1, 251))
-    assert world.employees(mid_company, 0) == employees
+    assert world.employees(mid_company, None) == employees
+    assert world.employees(mid_company, 0) == []  # 0 is no employee-type id
     per_type = [world.employees(mid_company, type_id) for type_id, _ in EMPLOYEE_TYPES]
     assert sum(len(group) for group in per_type) == len(employees)
     assert [t.Id for t in world.employee_types()] == [t for t, _ in EMPLOYEE_TYPES]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from lxml import etree
 from nmbrs_client.operations import OPERATIONS, Operation, Service
 from nmbrs_client.wsdl import wsdl_path
 from nmbrs_demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
-from nmbrs_demo.server import DemoServer
+from nmbrs_demo.server import DemoServer, start_demo_server
 from tests.reference_wsdl import rewrite_reference_wsdls
 from tests.soap_raw import SOAP11, call
 
@@ -32,6 +32,26 @@ HEADERS = {
 }
 # Catalogue operations that do not exist yet in the 2016/2020 reference files.
 V3_ONLY = {"DebtorService.Environment_Get", "EmployeeService.EmployeeType_GetList"}
+
+
+@pytest.fixture(scope="module")
+def demo_server() -> Iterator[DemoServer]:
+    """A server whose answers are exactly the published schema's.
+
+    Two readings of open questions are set to the ones the WSDL describes: ``EmployeeType=0``
+    lists everyone (so one call covers the company) and ``Environment_Get`` answers with
+    exactly Domain and SubDomain. The strict defaults are checked elsewhere; this module checks
+    fidelity to the WSDL.
+    """
+    server = start_demo_server(
+        "healthy",
+        latency_ms=0,
+        readings={"employee-type": "zero-is-all", "environment-reply": "documented"},
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,11 @@ from nmbrs_demo.server import DemoServer, RateLimiter
 from tests.conftest import DemoServerFactory
 from tests.soap_raw import NS_ROOT, SOAP11, SOAP12, call, envelope, get, post
 
+
+def etree_local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
 REPO = Path(__file__).resolve().parent.parent
 FAULT_1001 = (
     b'<?xml version="1.0" encoding="utf-8"?><soap:Envelope '
@@ -48,11 +53,20 @@ def test_list_call_answers_200_with_soap11_result(demo_server: DemoServer) -> No
     assert reply.xml.tag == f"{{{SOAP11}}}Envelope"
 
 
-def test_fault_is_byte_for_byte_asmx_style(demo_server: DemoServer) -> None:
-    reply = call(demo_server.base_url, "CompanyService", "List_GetAll", token="wrong")
+def test_fault_is_byte_for_byte_asmx_style(demo_server_factory: DemoServerFactory) -> None:
+    server = demo_server_factory(readings={"fault-text": "plain"})
+    reply = call(server.base_url, "CompanyService", "List_GetAll", token="wrong")
     assert reply.status == 500
     assert reply.content_type == "text/xml; charset=utf-8"
     assert reply.body == FAULT_1001
+
+
+def test_strict_reading_appends_a_stack_trace_to_the_fault(demo_server: DemoServer) -> None:
+    reply = call(demo_server.base_url, "CompanyService", "List_GetAll", token="wrong")
+    text = reply.fault_string()
+    first, _, rest = text.partition("\n")
+    assert first == "Server was unable to process request. ---> 1001: Invalid Authentication"
+    assert rest.lstrip().startswith("at ")
 
 
 @pytest.mark.parametrize(
@@ -70,7 +84,7 @@ def test_bad_credentials_answer_1001(demo_server: DemoServer, kwargs: dict[str, 
     reply = call(demo_server.base_url, "DebtorService", "List_GetAll", None, **kwargs)
     assert reply.status == 500
     assert reply.fault_code() == "soap:Server"
-    assert reply.fault_string().endswith("---> 1001: Invalid Authentication")
+    assert "---> 1001: Invalid Authentication" in reply.fault_string()
 
 
 def test_domain_is_optional_and_case_insensitive(demo_server: DemoServer) -> None:
@@ -92,15 +106,39 @@ def test_header_in_another_service_namespace_is_ignored(demo_server: DemoServer)
     assert "1001" in reply.fault_string()
 
 
+@pytest.mark.parametrize("reading", ["auth-header-only", "either"])
 @pytest.mark.parametrize("header", ["AuthHeader", "AuthHeaderWithDomain"])
-def test_environment_get_accepts_both_headers(demo_server: DemoServer, header: str) -> None:
-    reply = call(demo_server.base_url, "DebtorService", "Environment_Get", header=header)
+def test_environment_get_header_reading(
+    demo_server_factory: DemoServerFactory, header: str, reading: str
+) -> None:
+    """The WSDL declares the plain AuthHeader; only the lenient reading takes the other one."""
+    server = demo_server_factory(readings={"environment-header": reading})
+    reply = call(server.base_url, "DebtorService", "Environment_Get", header=header)
+    if header == "AuthHeaderWithDomain" and reading == "auth-header-only":
+        assert reply.status == 500
+        assert "---> 1001: Invalid Authentication" in reply.fault_string()
+        return
     assert reply.status == 200, reply.body
     result = reply.result("DebtorService", "Environment_Get")
     assert result is not None
     sub = result.find(f"{{{NS_ROOT}DebtorService}}SubDomain")
     assert sub is not None
-    assert sub.text == demo_server.world.environment().SubDomain
+    assert sub.text == server.world.environment().SubDomain
+
+
+@pytest.mark.parametrize("reading", ["extended", "documented"])
+def test_environment_get_reply_reading(
+    demo_server_factory: DemoServerFactory, reading: str
+) -> None:
+    server = demo_server_factory(readings={"environment-reply": reading})
+    reply = call(server.base_url, "DebtorService", "Environment_Get", header="AuthHeader")
+    result = reply.result("DebtorService", "Environment_Get")
+    assert result is not None
+    names = [etree_local(child.tag) for child in result]
+    if reading == "documented":
+        assert names == ["Domain", "SubDomain"]
+    else:
+        assert names[:2] == ["SubDomain", "Domain"] and len(names) > 2
 
 
 def test_soap_action_naming_another_operation_is_rejected(demo_server: DemoServer) -> None:
@@ -235,10 +273,11 @@ def test_soap12_call_and_fault(demo_server: DemoServer) -> None:
     assert fault.status == 500
     assert fault.content_type == "application/soap+xml; charset=utf-8"
     assert fault.fault_code() == "soap:Receiver"
-    assert fault.fault_string().endswith("---> 1001: Invalid Authentication")
+    assert "---> 1001: Invalid Authentication" in fault.fault_string()
 
 
-def test_unknown_ids_answer_scope_faults(demo_server: DemoServer) -> None:
+def test_unknown_ids_answer_scope_faults(demo_server_factory: DemoServerFactory) -> None:
+    demo_server = demo_server_factory(readings={"fault-text": "plain"})
     base = demo_server.base_url
     cases = [
         ("CompanyService", "Run_GetList", {"CompanyId": 999999999, "Year": 2026}, 2004),
@@ -262,15 +301,22 @@ def test_unknown_ids_answer_scope_faults(demo_server: DemoServer) -> None:
     assert reply.fault_string().endswith("---> 2046: Not found")
 
 
-def test_empty_list_is_an_empty_result_element(demo_server: DemoServer) -> None:
-    company = demo_server.world.big_company_id()
+@pytest.mark.parametrize("reading", ["omitted", "empty-element"])
+def test_empty_list_reading(demo_server_factory: DemoServerFactory, reading: str) -> None:
+    server = demo_server_factory(readings={"empty-list": reading})
+    company = server.world.big_company_id()
     reply = call(
-        demo_server.base_url, "CompanyService", "Run_GetList", {"CompanyId": company, "Year": 1990}
+        server.base_url, "CompanyService", "Run_GetList", {"CompanyId": company, "Year": 1990}
     )
     assert reply.status == 200
+    ns = NS_ROOT + "CompanyService"
+    response = reply.xml.find(f".//{{{ns}}}Run_GetListResponse")
+    assert response is not None
     result = reply.result("CompanyService", "Run_GetList")
-    assert result is not None
-    assert len(result) == 0
+    if reading == "omitted":
+        assert result is None and len(response) == 0
+    else:
+        assert result is not None and len(result) == 0
 
 
 def test_stats_count_calls_per_operation(demo_server_factory: DemoServerFactory) -> None:
@@ -288,13 +334,13 @@ def test_stats_count_calls_per_operation(demo_server_factory: DemoServerFactory)
 def test_latency_is_applied(demo_server_factory: DemoServerFactory) -> None:
     server = demo_server_factory(latency_ms=150)
     waits: list[float] = []
-    real_wait = server._stopping.wait
+    real_pause = server._host.pause
 
-    def recording_wait(timeout: float | None = None) -> bool:
-        waits.append(timeout or 0.0)
-        return real_wait(timeout)
+    async def recording_pause(seconds: float) -> bool:
+        waits.append(seconds)
+        return await real_pause(seconds)
 
-    server._stopping.wait = recording_wait  # type: ignore[method-assign]
+    server._host.pause = recording_pause  # type: ignore[method-assign]
     assert call(server.base_url, "EmployeeService", "EmployeeType_GetList").status == 200
     assert waits == [0.15]  # the scenario's latency, once per call
 
@@ -395,6 +441,8 @@ def test_cli_prints_url_and_credentials_and_stops_on_ctrl_c() -> None:
             "127.0.0.2",
             "--scenario",
             "missing-rights",
+            "--reading",
+            "fault-order=template-first",
         ],
         cwd=REPO,
         env=env,

@@ -93,7 +93,7 @@ def canned() -> tuple[NmbrsClient, CannedAdapter]:
 
 def outcome(client: NmbrsClient) -> str:
     try:
-        client.employees(20001)
+        client.employees_of_type(20001, 1)
     except NmbrsFault:
         return "fault"
     except NmbrsTransportError:
@@ -186,10 +186,13 @@ def test_client_survives_mutated_replies(
 def test_unmutated_replies_parse(canned: tuple[NmbrsClient, CannedAdapter]) -> None:
     client, adapter = canned
     adapter.status, adapter.body = 200, GOOD
-    assert [e.DisplayName for e in client.employees(20001)] == ["Jan de Vries", "Els ten Brink"]
+    assert [e.DisplayName for e in client.employees_of_type(20001, 1)] == [
+        "Jan de Vries",
+        "Els ten Brink",
+    ]
     adapter.status, adapter.body = 500, FAULT
     with pytest.raises(NmbrsFault) as info:
-        client.employees(20001)
+        client.employees_of_type(20001, 1)
     assert info.value.code == 2004
 
 

@@ -60,7 +60,9 @@ def test_healthy_all_allowed_with_few_calls(demo_server: DemoServer) -> None:
     assert report.exit_code == 0 and report.stopped is None
     # ops + companies + a small constant (Environment_Get and the two lists)
     assert report.calls == demo_server.stats.total_calls - before
-    assert report.calls <= 11 + companies + 3
+    # + employee discovery: EmployeeType_GetList and List_GetByCompany once per type.
+    discovery = 1 + len(demo_server.world.employee_types())
+    assert report.calls <= 11 + companies + 3 + discovery
     # Every operation was probed once, every company's column once with the cheapest
     # company-level call (Run_GetList for one year, not the whole employee list).
     probed = [c for c in report.cells if c.basis == PROBED]
@@ -187,7 +189,8 @@ def test_large_accountant_call_count(demo_server_factory: Any) -> None:
     report = check(server)
     visible = len(report.companies)
     assert visible >= 200
-    assert report.calls <= len(INTEGRATION.operations) + visible + 5
+    discovery = 1 + len(server.world.employee_types())
+    assert report.calls <= len(INTEGRATION.operations) + visible + 5 + discovery
     assert report.calls == server.stats.total_calls
     assert {c.status for c in report.cells} == {Status.ALLOWED}
     blocked = sorted(server.handlers.access.blocked_companies)
@@ -300,6 +303,7 @@ class FakeClient:
             "DebtorService.Environment_Get": {"SubDomain": "demo"},
             "DebtorService.List_GetAll": [{"Id": 1}],
             "CompanyService.List_GetAll": [{"ID": 10, "Name": "A"}, {"ID": 11, "Name": "B"}],
+            "EmployeeService.EmployeeType_GetList": [{"Id": 1, "Description": "Werknemer"}],
             "EmployeeService.List_GetByCompany": [{"Id": 100}],
             "CompanyService.Run_GetList": [{"ID": 7, "Year": 2026, "Number": 1}],
         }

@@ -112,9 +112,12 @@ def test_markdown_missing_rights_groups_operations_per_service(
 
 def test_markdown_scope_and_credentials(reports: dict[str, RightsReport]) -> None:
     scope = render(reports["restricted-scope"], "markdown", "en")
-    assert "Give this user access to companies 20004, 20005" in scope
+    # Named with --company but in no list of this user: "not visible", never a plain access fix.
+    for company in (20004, 20005):
+        assert f"Company {company} is not visible to this user: a wrong id, or outside" in scope
+    assert "Give this user access to companies 20004, 20005" not in scope
     assert "debtor tag" in scope
-    assert "Geef deze gebruiker toegang tot bedrijven 20004, 20005" in render(
+    assert "Bedrijf 20004 is niet zichtbaar voor deze gebruiker" in render(
         reports["restricted-scope"], "markdown", "nl"
     )
     bad = render(reports["bad-token"], "markdown", "en")

@@ -481,6 +481,28 @@ class AccountPhase:
                     chosen.append(by_id[cid])
                 else:
                     chosen.append(CompanyRef(cid, None, None, False))
+                    self._add(
+                        AccountResult(
+                            "company",
+                            Status.NO_DATA_ACCESS,
+                            f"company {cid} is not visible: a wrong id, or outside this user's "
+                            "scope (no company list of this user names it)",
+                            finding=True,
+                            value=str(cid),
+                        )
+                    )
+            if visible:
+                named = set(self.named_companies)
+                others = [c for c in visible if c.id not in named]
+                if others and not any(c.visible for c in chosen):
+                    # Endpoint rights are the same for every company: probe them on a
+                    # visible one, shown as its own column so the reader sees where.
+                    chosen.append(others[0])
+                    self.ctx.notes.append(
+                        f"Probe company: {others[0].id} added, because no company named with "
+                        "--company is visible to this user"
+                    )
+                self.ctx.probe_only = [c.id for c in others]
         else:
             chosen = list(visible or [])
         self.ctx.matrix.companies = chosen

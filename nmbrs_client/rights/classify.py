@@ -29,6 +29,9 @@ class Status(StrEnum):
     AUTH_FAILED = "auth_failed"
     NO_SUBSCRIPTION = "no_subscription"
     NOT_APPLICABLE = "not_applicable"
+    # A required operation that could not be called at all (no employee, run or debtor to
+    # call it with): not a missing right, not allowed either.
+    NOT_VERIFIED = "not_verified"
     ERROR = "error"
 
     @property
@@ -48,6 +51,7 @@ GLYPHS: dict[Status, str] = {
     Status.AUTH_FAILED: "⚿",
     Status.NO_SUBSCRIPTION: "$",
     Status.NOT_APPLICABLE: "–",
+    Status.NOT_VERIFIED: "?",
     Status.ERROR: "!",
 }
 
@@ -60,6 +64,7 @@ WORDS: dict[str, dict[Status, str]] = {
         Status.AUTH_FAILED: "auth failed",
         Status.NO_SUBSCRIPTION: "no subscr.",
         Status.NOT_APPLICABLE: "n/a",
+        Status.NOT_VERIFIED: "unverified",
         Status.ERROR: "error",
     },
     "nl": {
@@ -69,6 +74,7 @@ WORDS: dict[str, dict[Status, str]] = {
         Status.AUTH_FAILED: "inlog mislukt",
         Status.NO_SUBSCRIPTION: "geen abonn.",
         Status.NOT_APPLICABLE: "n.v.t.",
+        Status.NOT_VERIFIED: "niet getest",
         Status.ERROR: "fout",
     },
 }

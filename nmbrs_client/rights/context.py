@@ -22,6 +22,9 @@ class CheckContext:
     emit: Callable[[RightsEvent], None]
     debtor_ids: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Visible companies that are not columns (``--company`` named others): searched for the
+    # ids the probes need, never reported as columns.
+    probe_only: list[int] = field(default_factory=list)
 
     @property
     def last_year(self) -> int:
@@ -39,8 +42,10 @@ class CheckContext:
         return next((c for c in self.companies if c.id == company_id), None)
 
     def in_order(self) -> list[int]:
-        """The ids of the companies that may be probed (not known to be invisible), in order."""
-        return [c.id for c in self.companies if c.visible is not False]
+        """The ids of the companies that may be probed (not known to be invisible), in order:
+        the columns first, then the other visible companies."""
+        columns = [c.id for c in self.companies if c.visible is not False]
+        return columns + [cid for cid in self.probe_only if cid not in columns]
 
     def company_params(
         self, op: Operation, company_id: int, year: int | None = None

@@ -17,6 +17,9 @@ from nmbrs_client.rights.basis import Basis, BasisKind, inferred_from, probed
 from nmbrs_client.rights.classify import Status, Verdict
 from nmbrs_client.rights.results import CellResult, CompanyRef
 
+# Row verdicts that say the operation could not be called: a later probe may still settle them.
+UNSETTLED = frozenset({Status.NOT_APPLICABLE, Status.NOT_VERIFIED})
+
 
 @dataclass(frozen=True)
 class RowVerdict:
@@ -74,7 +77,7 @@ def infer_cell(
     if (
         row.company_id == company_id
         and row.operation == operation
-        and verdict.status is not Status.NOT_APPLICABLE
+        and verdict.status not in UNSETTLED
     ):
         return CellVerdict(
             verdict.status, probed(), verdict.fault_code, verdict.message, row.duration_ms
@@ -94,9 +97,9 @@ def infer_cell(
         if basis.kind is BasisKind.PROBED:  # another operation's probe of this company
             basis = inferred_from(basis.operation or "", company_id)
         return CellVerdict(col.verdict.status, basis, col.verdict.fault_code, col.verdict.message)
-    if verdict.status is Status.NOT_APPLICABLE:
+    if verdict.status in UNSETTLED:
         return CellVerdict(
-            Status.NOT_APPLICABLE,
+            verdict.status,
             Basis(BasisKind.NOTHING_TO_PROBE_WITH),
             None,
             row.note or verdict.message,
@@ -164,7 +167,7 @@ class Matrix:
         name = op.qualified_name
         if name not in self.required_names:
             return
-        if name in self.rows and self.rows[name].verdict.status is not Status.NOT_APPLICABLE:
+        if name in self.rows and self.rows[name].verdict.status not in UNSETTLED:
             return
         self.rows[name] = row
         for company in self.companies:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from nmbrs_client.employee_discovery import EMPLOYEE_TYPES
 from nmbrs_client.operations import Operation, get_operation
 from nmbrs_client.rights.answers import EMPLOYEES, RUNS, employee_params
 from nmbrs_client.rights.basis import Basis, BasisKind
@@ -156,9 +157,8 @@ class DefaultPlan:
         company = ctx.company(company_id)
         # The employee and run ids first: the per-employee probes wait for them.
         if any("employee" in op.needs for op in ctx.required):
-            sources = self.discovery.sources()
-            if sources:
-                scheduler.prefetch(sources[0], ctx.company_params(sources[0], company_id))
+            # The first step of employee discovery (account-wide, asked once).
+            scheduler.prefetch(EMPLOYEE_TYPES, {})
         if any("run" in op.needs for op in ctx.required):
             scheduler.prefetch(RUNS, ctx.company_params(RUNS, company_id, ctx.this_year))
         for op in ctx.required:
@@ -176,7 +176,12 @@ class DefaultPlan:
         the answers are read only once ``op`` has answered on a company in scope.
         """
         ctx = self.ctx
-        order = [cid for cid in ctx.in_order() if cid != after and cid not in ctx.matrix.cols]
+        columns = {c.id for c in ctx.companies}
+        order = [
+            cid
+            for cid in ctx.in_order()
+            if cid != after and cid not in ctx.matrix.cols and cid in columns
+        ]
         for company_id in order[:SPECULATIVE_COLUMNS]:
             ctx.scheduler.prefetch(op, ctx.company_params(op, company_id), priority=1)
 
@@ -201,15 +206,13 @@ class DefaultPlan:
                 return
         reason = (
             "no company in scope to probe on (every company answered with a scope fault "
-            "or an error)"
+            "or an error); name a company this user can see with --company"
         )
         for op in ctx.required:
             if op.needs:
                 matrix.rows.setdefault(
                     op.qualified_name,
-                    RowVerdict(
-                        Verdict(Status.NOT_APPLICABLE, None, reason), None, None, note=reason
-                    ),
+                    RowVerdict(Verdict(Status.NOT_VERIFIED, None, reason), None, None, note=reason),
                 )
         matrix.settle_all()
 
@@ -283,9 +286,10 @@ class DefaultPlan:
 
         return done
 
-    def _not_applicable(self, op: Operation, reason: str) -> None:
+    def _not_verified(self, op: Operation, reason: str) -> None:
+        """Nothing to call ``op`` with: it stays unverified (never inferred allowed)."""
         self.ctx.matrix.set_row(
-            op, RowVerdict(Verdict(Status.NOT_APPLICABLE, None, reason), None, None, note=reason)
+            op, RowVerdict(Verdict(Status.NOT_VERIFIED, None, reason), None, None, note=reason)
         )
 
     def _probe_debtor_op(self, op: Operation, anchor: int) -> None:
@@ -297,21 +301,23 @@ class DefaultPlan:
             else (ctx.debtor_ids[0] if ctx.debtor_ids else None)
         )
         if debtor is None:
-            self._not_applicable(
-                op, "no debtor id to probe with: DebtorService.List_GetAll gave none"
+            self._not_verified(
+                op,
+                "no debtor id to probe with: DebtorService.List_GetAll gave none; allow it "
+                "in the API template or give the user access to a debtor",
             )
             return
         ctx.scheduler.request(op, {"DebtorId": debtor}, self._row_done(op, None))
 
     def _employee_found(self, op: Operation, hit: EmployeeHit | None, reason: str) -> None:
         if hit is None:
-            self._not_applicable(op, reason)
+            self._not_verified(op, reason)
         else:
             self._probe_employee(op, hit.company_id, hit.employee_id, None)
 
     def _run_found(self, op: Operation, hit: RunHit | None, reason: str) -> None:
         if hit is None:
-            self._not_applicable(op, reason)
+            self._not_verified(op, reason)
         else:
             self._probe_employee(op, hit.company_id, hit.employee_id, hit.run)
 

@@ -12,6 +12,7 @@ the account section, a summary, calls made and time taken. JSON follows
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -60,6 +61,8 @@ T: dict[str, dict[str, str]] = {
         "elapsed": "elapsed",
         "actions": "What to change in Nmbrs",
         "nothing": "Nothing: every required operation is allowed for every company checked.",
+        "nothing_yet": "Nothing found to change so far; see the sections below for what could "
+        "not be established or verified.",
         "act_credentials": "Nmbrs does not accept the username and API token. The token was "
         "probably reset (or the user removed): log in to Nmbrs as the API "
         "user, open {token_path}, copy the username and the new token, and send them "
@@ -81,6 +84,18 @@ T: dict[str, dict[str, str]] = {
         "act_errors": "{n} result(s) could not be established because of network or server "
         "errors; run the check again.",
         "act_na": "Not checked for lack of data: {what}.",
+        "act_not_visible": "Company {what} is not visible to this user: a wrong id, or outside "
+        "this user's scope. Check the id first; only if it is right, give the user access to it "
+        "(debtor tag or company filter). Endpoint rights were probed on a visible company.",
+        "errors_heading": "Could not be established: run the check again",
+        "errors_kind": "{n} result(s): {kind} ({ops})",
+        "not_verified_heading": "Not verified",
+        "unverified_headline": "Some required operations could not be verified (nothing to "
+        'call them with): see "Not verified".',
+        "not_verified_line": "{op}: {why}",
+        "not_verified_exit": "The check exits with code 3 while a required operation is not "
+        "verified.",
+        "retries": "retries",
         "endpoint_rights": "Endpoint rights (API template: the same for every company)",
         "data_access": "Data access per company",
         "service": "Service",
@@ -136,8 +151,8 @@ T: dict[str, dict[str, str]] = {
         "matrix": "Matrix (operations × companies)",
         "more_ok": "… and {n} more companies where every operation is allowed",
         "summary": "Summary",
-        "summary_line": "{allowed} allowed, {missing} missing, {errors} errors, {na} not "
-        "applicable ({cells} cells, {probed} probed)",
+        "summary_line": "{allowed} allowed, {missing} missing, {errors} errors, {nv} not "
+        "verified, {na} not applicable ({cells} cells, {probed} probed)",
         "probe_inputs": "Probe inputs",
         "on_companies": "on {n} of {total} companies",
         "company_ok": "all operations allowed",
@@ -170,6 +185,8 @@ T: dict[str, dict[str, str]] = {
         "calls": "Aanroepen",
         "elapsed": "duur",
         "actions": "Wat moet er in Nmbrs worden aangepast",
+        "nothing_yet": "Tot nu toe niets gevonden om aan te passen; zie hieronder wat niet kon "
+        "worden vastgesteld of getest.",
         "nothing": "Niets: alle benodigde API-calls zijn toegestaan voor alle gecontroleerde "
         "bedrijven.",
         "act_credentials": "Nmbrs accepteert de gebruikersnaam en het API-token niet. "
@@ -194,6 +211,19 @@ T: dict[str, dict[str, str]] = {
         "act_errors": "{n} uitkomst(en) konden niet worden vastgesteld door netwerk- of "
         "serverfouten; voer de controle opnieuw uit.",
         "act_na": "Niet gecontroleerd bij gebrek aan gegevens: {what}.",
+        "act_not_visible": "Bedrijf {what} is niet zichtbaar voor deze gebruiker: een verkeerd "
+        "id, of buiten het bereik van deze gebruiker. Controleer eerst het id; geef de gebruiker "
+        "alleen als het klopt toegang (debiteurtag of bedrijfsfilter). De rechten per API-call "
+        "zijn getest op een zichtbaar bedrijf.",
+        "errors_heading": "Niet vastgesteld: voer de controle opnieuw uit",
+        "errors_kind": "{n} uitkomst(en): {kind} ({ops})",
+        "not_verified_heading": "Niet getest",
+        "unverified_headline": "Een deel van de benodigde API-calls kon niet worden getest (er "
+        'was niets om ze mee aan te roepen): zie "Niet getest".',
+        "not_verified_line": "{op}: {why}",
+        "not_verified_exit": "De controle eindigt met code 3 zolang een benodigde API-call niet "
+        "getest is.",
+        "retries": "herhaalde aanroepen",
         "endpoint_rights": "Rechten per API-call (API-template: gelijk voor alle bedrijven)",
         "data_access": "Toegang tot gegevens per bedrijf",
         "service": "Onderdeel",
@@ -253,8 +283,8 @@ T: dict[str, dict[str, str]] = {
         "matrix": "Matrix (API-calls × bedrijven)",
         "more_ok": "… en nog {n} bedrijven waar alle API-calls zijn toegestaan",
         "summary": "Samenvatting",
-        "summary_line": "{allowed} toegestaan, {missing} ontbrekend, {errors} fouten, {na} "
-        "n.v.t. ({cells} cellen, {probed} direct getest)",
+        "summary_line": "{allowed} toegestaan, {missing} ontbrekend, {errors} fouten, {nv} niet "
+        "getest, {na} n.v.t. ({cells} cellen, {probed} direct getest)",
         "probe_inputs": "Gebruikt om te testen",
         "on_companies": "bij {n} van {total} bedrijven",
         "company_ok": "alle API-calls toegestaan",
@@ -459,26 +489,109 @@ def actions(report: RightsReport) -> list[Action]:
         if service in denied:
             found.append(Action("template", service, tuple(sorted(denied[service], key=str.lower))))
     no_access = []
+    not_visible = []
     for company in report.companies:
-        if any(
+        if company.visible is False:
+            not_visible.append(company.label())
+        elif any(
             c.company_id == company.id and c.status is Status.NO_DATA_ACCESS for c in report.cells
         ):
             no_access.append(company.label())
+    for label in not_visible:
+        found.append(Action("not_visible", items=(label,)))
     if no_access:
         found.append(Action("scope", items=tuple(no_access)))
     if any(c.status is Status.AUTH_FAILED for c in report.cells) and not any(
         a.kind == "credentials" for a in found
     ):
         found.append(Action("credentials"))
-    errors = report.cells_with(Status.ERROR)
-    if errors:
-        found.append(Action("errors", items=(str(len(errors)),)))
     na = {c.qualified_name: c.message for c in report.cells_with(Status.NOT_APPLICABLE)}
     if na:
         found.append(
             Action("not_applicable", items=tuple(f"{op} ({why})" for op, why in na.items()))
         )
     return found
+
+
+ERROR_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "timeout": "time-out",
+        "connection": "connection reset or refused",
+        "malformed": "malformed or truncated reply",
+        "html": "HTML page instead of SOAP",
+        "http": "HTTP error without a SOAP fault",
+        "tls": "TLS error",
+        "too_large": "reply too large",
+        "redirect": "redirect",
+        "throttled": "throttled (slow down)",
+        "cancelled": "cancelled",
+        "fault": "Nmbrs fault without a known meaning",
+        "other": "other",
+    },
+    "nl": {
+        "timeout": "time-out",
+        "connection": "verbinding verbroken of geweigerd",
+        "malformed": "onleesbaar of afgebroken antwoord",
+        "html": "HTML-pagina in plaats van SOAP",
+        "http": "HTTP-fout zonder SOAP-fault",
+        "tls": "TLS-fout",
+        "too_large": "antwoord te groot",
+        "redirect": "doorverwijzing",
+        "throttled": "afgeremd (te veel aanroepen)",
+        "cancelled": "afgebroken",
+        "fault": "Nmbrs-fout zonder bekende betekenis",
+        "other": "overig",
+    },
+}
+_TRANSPORT_KIND = re.compile(r"transport \(([\w-]+)\)")
+
+
+def error_kind(cell: CellResult) -> str:
+    """The kind of an ``error`` cell: transport kind, unknown fault, cancelled, other."""
+    text = cell.message
+    if "cancelled" in text:
+        return "cancelled"
+    match = _TRANSPORT_KIND.search(text)
+    if match:
+        kind = match.group(1)
+        if kind == "http" and "html" in text.lower():
+            return "html"
+        return kind if kind in ERROR_KINDS["en"] else "other"
+    if cell.fault_code is not None or "Nmbrs fault" in text:
+        return "fault"
+    return "other"
+
+
+def errors_by_kind(report: RightsReport) -> list[tuple[str, int, list[str]]]:
+    """``(kind, cells, operations)`` for the results still not established after retries."""
+    groups: dict[str, list[CellResult]] = {}
+    for cell in report.cells_with(Status.ERROR):
+        groups.setdefault(error_kind(cell), []).append(cell)
+    out = []
+    for kind, cells in sorted(groups.items(), key=lambda item: -len(item[1])):
+        ops = list(dict.fromkeys(c.operation for c in cells))
+        out.append((kind, len(cells), ops))
+    return out
+
+
+def not_verified(report: RightsReport) -> list[tuple[str, str]]:
+    """``(operation, reason and what would make it verifiable)`` per unverified operation."""
+    found: dict[str, str] = {}
+    for cell in report.cells_with(Status.NOT_VERIFIED):
+        found.setdefault(cell.qualified_name, cell.message)
+    return list(found.items())
+
+
+def _error_lines(report: RightsReport, lang: str) -> list[str]:
+    words = ERROR_KINDS[lang]
+    return [
+        _t(lang, "errors_kind", n=n, kind=words.get(kind, kind), ops=", ".join(ops[:6]))
+        for kind, n, ops in errors_by_kind(report)
+    ]
+
+
+def _not_verified_lines(report: RightsReport, lang: str) -> list[str]:
+    return [_t(lang, "not_verified_line", op=op, why=why) for op, why in not_verified(report)]
 
 
 def action_text(action: Action, lang: str) -> str:
@@ -517,6 +630,8 @@ def action_text(action: Action, lang: str) -> str:
         )
     if action.kind == "errors":
         return _t(lang, "act_errors", n=action.items[0])
+    if action.kind == "not_visible":
+        return _t(lang, "act_not_visible", what=action.items[0])
     return _t(lang, "act_na", what="; ".join(action.items))
 
 
@@ -538,6 +653,7 @@ def operation_verdicts(
             Status.AUTH_FAILED,
             Status.NO_SUBSCRIPTION,
             Status.ALLOWED,
+            Status.NOT_VERIFIED,
             Status.NOT_APPLICABLE,
             Status.ERROR,
             Status.NO_DATA_ACCESS,
@@ -553,7 +669,7 @@ def operation_verdicts(
             basis = _t(lang, "basis_probed_on", id=chosen.company_id)
         else:
             basis = basis_text(chosen.basis, lang)
-        if status is Status.NOT_APPLICABLE and chosen is not None:
+        if status in (Status.NOT_APPLICABLE, Status.NOT_VERIFIED) and chosen is not None:
             basis = chosen.message if lang == "en" else _t(lang, "basis_nothing")
         rows.append((op.service.value, op.name, status, basis, counts[status]))
     return rows
@@ -583,6 +699,7 @@ def company_verdict(report: RightsReport, company: CompanyRef) -> tuple[Status, 
         Status.NO_SUBSCRIPTION,
         Status.ERROR,
         Status.ENDPOINT_DENIED,
+        Status.NOT_VERIFIED,
         Status.NOT_APPLICABLE,
     ):
         if status in statuses:
@@ -602,6 +719,8 @@ def headline(report: RightsReport, lang: str) -> str:
         return _t(lang, "ok")
     if code == 1:
         return _t(lang, "findings")
+    if code == 3:
+        return _t(lang, "unverified_headline")
     return _t(lang, "errors_only")
 
 
@@ -670,8 +789,8 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out.append("")
     out += [f"## {_t(lang, 'actions')}", ""]
     found = actions(report)
-    if not found and report.exit_code == 0:
-        out.append(_t(lang, "nothing"))
+    if not found:
+        out.append(_t(lang, "nothing" if report.exit_code == 0 else "nothing_yet"))
     for index, action in enumerate(found, 1):
         # Items are data (company names, domains): escaped; the sentence around them is ours.
         # (Template items are operation names from the catalogue, shown as they are.)
@@ -684,6 +803,16 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     if any(a.kind == "template" for a in found):
         out += ["", _t(lang, "act_template_note")]
     out.append("")
+    errors = _error_lines(report, lang)
+    if errors:
+        out += [f"## {_t(lang, 'errors_heading')}", ""]
+        out += [f"- {_md_escape(line)}" for line in errors]
+        out.append("")
+    unverified = _not_verified_lines(report, lang)
+    if unverified:
+        out += [f"## {_t(lang, 'not_verified_heading')}", ""]
+        out += [f"- {_md_escape(line)}" for line in unverified]
+        out += ["", _t(lang, "not_verified_exit"), ""]
     if report.cells:
         total = len(report.companies)
         out += [f"## {_t(lang, 'endpoint_rights')}", ""]
@@ -787,6 +916,17 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         out.append(_t(lang, "actions"))
         for index, action in enumerate(found, 1):
             out.append(f"  {index}. {action_text(action, lang)}")
+    errors = _error_lines(report, lang)
+    if errors:
+        out.append("")
+        out.append(_t(lang, "errors_heading"))
+        out.extend(f"  - {line}" for line in errors)
+    unverified = _not_verified_lines(report, lang)
+    if unverified:
+        out.append("")
+        out.append(_t(lang, "not_verified_heading"))
+        out.extend(f"  - {line}" for line in unverified)
+        out.append(f"  {_t(lang, 'not_verified_exit')}")
     out.append("")
     out.append(_t(lang, "support"))
     out.extend(f"  {line}" for line in _support_lines(report, lang))
@@ -804,6 +944,7 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
             allowed=summary["allowed"],
             missing=summary["missing"],
             errors=summary["errors"],
+            nv=summary["not_verified"],
             na=summary["not_applicable"],
             cells=summary["cells"],
             probed=summary["probed"],

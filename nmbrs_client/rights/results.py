@@ -25,6 +25,7 @@ SOAP_END_OF_SUPPORT = date(2027, 3, 1)
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_CONNECT = 2
+EXIT_NOT_VERIFIED = 3
 
 PROBED = Basis(BasisKind.PROBED)
 
@@ -188,13 +189,19 @@ class RightsReport:
 
     @property
     def exit_code(self) -> int:
-        """0 all allowed, 1 a right or scope missing, 2 cannot authenticate/connect/establish."""
+        """0 every required right probed (or soundly inferred) and allowed; 1 a right or scope
+        missing; 2 cannot authenticate/connect, or a result not established after retries;
+        3 a required operation could not be verified (nothing to call it with)."""
         if self.stopped is not None:
             return EXIT_CONNECT
         if any(a.status.is_missing for a in self.account_findings) or self.missing_cells:
             return EXIT_FINDINGS
         if self.cells_with(Status.ERROR) or self.account_findings:
             return EXIT_CONNECT
+        if self.cells_with(Status.NOT_VERIFIED) or (
+            not self.cells and self.requirements.operations
+        ):
+            return EXIT_NOT_VERIFIED
         return EXIT_OK
 
     def summary(self) -> dict[str, Any]:
@@ -204,6 +211,7 @@ class RightsReport:
             "missing": sum(counts[s] for s in MISSING_STATUSES),
             "errors": counts[Status.ERROR],
             "not_applicable": counts[Status.NOT_APPLICABLE],
+            "not_verified": counts[Status.NOT_VERIFIED],
             "cells": len(self.cells),
             "probed": sum(1 for c in self.cells if c.probed),
             "calls": self.calls,

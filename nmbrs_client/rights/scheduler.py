@@ -158,7 +158,9 @@ class ProbeScheduler:
             return
         self._calls_seen = True
 
-        def count(_record: object) -> None:
+        def count(record: object) -> None:
+            if not getattr(record, "is_call", True):
+                return  # a note, not a call
             with self._attempt_lock:
                 self._calls += 1
 

@@ -2,8 +2,10 @@
 
 Headless on top of :mod:`nmbrs_client.rights` (never imports Textual). The report goes to
 stdout or ``--output``; progress goes to stderr, so ``check --format json > report.json``
-stays clean. Exit codes: 0 every required operation allowed for every checked company,
-1 a right or scope is missing, 2 cannot authenticate or connect, 64 usage or configuration.
+stays clean. Exit codes: 0 every required operation probed (or soundly inferred) and allowed
+for every checked company, 1 a right or scope is missing, 2 cannot authenticate or connect or a
+result could not be established after retries, 3 a required operation could not be verified
+(nothing to call it with), 64 usage or configuration.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         "check",
         help="check the API account's rights against an integration's requirements",
         description="Probe which required operations the API account may call, for which "
-        "companies, and print a report (exit 0 all allowed, 1 something missing, "
-        "2 cannot authenticate or connect, 64 usage error).",
+        "companies, and print a report. Exit codes: 0 every required operation probed (or "
+        "soundly inferred) and allowed; 1 a right or scope is missing (or a --company id is "
+        "not visible); 2 cannot authenticate or connect, or a result could not be established "
+        "after retries; 3 a required operation could not be verified, e.g. no company in scope "
+        "has employees; 64 usage error.",
     )
     add_connection_options(parser)
     parser.add_argument(

@@ -17,6 +17,7 @@ import threading
 from typing import Any
 
 from nmbrs_client.errors import ConfigError
+from nmbrs_demo.readings import SWITCHES
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -38,7 +39,11 @@ def add_parser(sub: Any) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="answer an open question one way (repeatable; default: the strictest reading)",
+        help="answer an open question one way (repeatable; default: the strictest reading). "
+        "SOAP readings: "
+        + "; ".join(
+            f"{name} ({', '.join(m.value for m in kind)})" for name, kind in SWITCHES.items()
+        ),
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)"
@@ -60,7 +65,14 @@ def add_parser(sub: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _soap_reading(item: str) -> bool:
+    from nmbrs_demo.readings import SWITCHES
+
+    return item.partition("=")[0].strip().lower().replace("_", "-") in SWITCHES
+
+
 def run(args: argparse.Namespace) -> int:
+    from nmbrs_demo.readings import parse_reading_args as parse_soap_readings
     from nmbrs_demo.rest.readings import parse_reading_args
     from nmbrs_demo.scenarios import builtin_names, load_scenario
 
@@ -71,7 +83,11 @@ def run(args: argparse.Namespace) -> int:
     if args.api == "both" and args.port:
         raise ConfigError("--port cannot be given with --api both (the two APIs need two ports).")
     scenario = load_scenario(args.scenario)
-    readings = parse_reading_args(args.reading)
+    # One --reading flag for both demos: the SOAP demo's switches are its own, the rest the
+    # REST demo's (each rejects names neither knows).
+    soap_items = [item for item in args.reading if _soap_reading(item)]
+    readings = parse_reading_args([item for item in args.reading if not _soap_reading(item)])
+    soap_readings = parse_soap_readings(soap_items, scenario.readings)
     if args.host not in _LOOPBACK:
         print(
             f"warning: binding to {args.host}: the demo server has no TLS and well-known "
@@ -81,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     servers: list[Any] = []
     try:
         if args.api in ("soap", "both"):
-            servers.append(_start_soap(args, scenario))
+            servers.append(_start_soap(args, scenario, soap_readings))
         if args.api in ("rest", "both"):
             servers.append(_start_rest(args, scenario, readings))
     except OSError as exc:
@@ -105,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     return _serve_until_stopped(servers)
 
 
-def _start_soap(args: argparse.Namespace, scenario: Any) -> Any:
+def _start_soap(args: argparse.Namespace, scenario: Any, readings: Any) -> Any:
     from nmbrs_demo.server import start_demo_server
 
     return start_demo_server(
@@ -114,6 +130,7 @@ def _start_soap(args: argparse.Namespace, scenario: Any) -> Any:
         port=args.port,
         latency_ms=args.latency_ms,
         log_calls=args.log_calls,
+        readings=readings,
     )
 
 
@@ -140,6 +157,7 @@ def _print_soap(server: Any, scenario: str, builtins: str) -> None:
     print(f"  username : {DEMO_USERNAME}")
     print(f"  token    : {DEMO_TOKEN}")
     print(f"  domain   : {DEMO_DOMAIN}")
+    print(f"  readings : {server.readings.describe()}")
     print(f"  WSDL     : {server.base_url}EmployeeService.asmx?WSDL")
 
 

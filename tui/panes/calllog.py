@@ -27,7 +27,13 @@ if TYPE_CHECKING:
 # Result first and the long operation name last, so 80 columns show what matters; the
 # table scrolls sideways for the full name, and enter shows every field whole.
 COLUMNS = ("Time", "Result", "Fault", "ms", "Company", "Employee", "Operation")
-RESULT_WORDS = {"ok": "✓ ok", "fault": "✗ fault", "transport": "⚠ network", "refused": "⊘ refused"}
+RESULT_WORDS = {
+    "ok": "✓ ok",
+    "fault": "✗ fault",
+    "transport": "⚠ network",
+    "refused": "⊘ refused",
+    "note": "ℹ note",
+}
 
 
 def record_cells(
@@ -164,7 +170,7 @@ class CallLogPane(Pane):
         self._update_summary()
 
     def _update_summary(self) -> None:
-        faults = sum(1 for r in self.records if r.outcome != "ok")
+        faults = sum(1 for r in self.records if r.outcome not in ("ok", "note"))
         text = f"{len(self.records)} calls, {faults} failed"
         if self.filter_text:
             text += f" · filter “{self.filter_text}”: {len(self.shown)} shown"

@@ -43,6 +43,7 @@ STATUS_STYLES = {
     "auth_failed": "bold red",
     "no_subscription": "bold red",
     "not_applicable": "dim",
+    "not_verified": "bold yellow",
     "error": "magenta",
 }
 # JSON is language-neutral (keys and status values), so it is offered once.
@@ -80,6 +81,11 @@ def cell_advice(cell: CellResult) -> str:
         return "Nothing to do: the call succeeded."
     if status == "not_applicable":
         return cell.message or "Not applicable for this company (nothing to call it with)."
+    if status == "not_verified":
+        return (
+            f"Not verified: {cell.message or 'there was nothing to call it with'}. "
+            "This is neither allowed nor missing; the check exits 3 until it is verified."
+        )
     if status == "error":
         return (
             f"The probe did not get an answer that proves anything: {cell.message}. "
@@ -587,6 +593,8 @@ class RightsPane(Pane):
             text.append(f" · ! {counts['error']} errors", style="magenta")
         if counts["not_applicable"]:
             text.append(f" · – {counts['not_applicable']} n/a")
+        if counts["not_verified"]:
+            text.append(f" · ? {counts['not_verified']} not verified", style="bold yellow")
         text.append(f" · {'… ' if self.running else ''}{self.phase}")
         view = []
         if self.filter_text:
