@@ -55,7 +55,7 @@ def check_once(
     elapsed = time.perf_counter() - started
     client.close()
     stats = server.stats()
-    records = client.call_log.records()
+    records = client.call_log.calls()
     slowest = max(records, key=lambda r: r.duration_ms, default=None)
     return {
         "chain": call_chain(records) if len(records) <= 600 else None,

@@ -34,7 +34,9 @@ def check_records(group: str, records: list[dict[str, object]]) -> None:
             assert isinstance(record["met"], bool), record
 
 
-@pytest.mark.parametrize("group", ["client_build", "server_throughput", "big_company", "startup"])
+@pytest.mark.parametrize(
+    "group", ["client_build", "server_throughput", "big_company", "startup", "flaky_verdicts"]
+)
 def test_group_quick(group: str) -> None:
     records = bench_main.run_group(group, quick=True)
     check_records(group, records)

@@ -79,6 +79,7 @@ def test_builtins_are_all_loadable_case_insensitively() -> None:
         "bad-token",
         "no-subscription",
         "flaky",
+        "no-employees",
         "large-accountant",
         # REST twins (they also load on SOAP)
         "missing-scopes",

@@ -41,7 +41,7 @@ XSD = "http://www.w3.org/2001/XMLSchema"
 
 # Operation → the client's typed method that turns its data into models (with its arguments).
 TYPED: dict[str, Callable[[NmbrsClient], Any]] = {
-    "EmployeeService.List_GetByCompany": lambda c: c.employees(1),
+    "EmployeeService.List_GetByCompany": lambda c: c.employees_of_type(1, 1),
     "EmployeeService.Employment_GetAll_AllEmployeesByCompany": lambda c: c.employments(1),
     "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany": (
         lambda c: c.personal_info_contract_salary_address(1)

@@ -348,7 +348,7 @@ def test_employee_id_falls_back_when_list_is_denied() -> None:
     assert any("555" in note and "Employment_GetAll" in note for note in report.notes)
 
 
-def test_nothing_to_probe_with_is_not_applicable() -> None:
+def test_nothing_to_probe_with_is_not_verified() -> None:
     fake = FakeClient("EmployeeService.EmployeeType_GetList", "CompanyService.Run_GetList")
     report = RightsEngine(fake, INTEGRATION, backoff_s=0.0, clock=lambda: FROZEN).run()
     payslips = [
@@ -356,5 +356,6 @@ def test_nothing_to_probe_with_is_not_applicable() -> None:
         for c in report.cells
         if c.operation == "SalaryDocuments_GetEmployeePayslipsPDFByRunCompany"
     ]
-    assert {c.status for c in payslips} == {Status.NOT_APPLICABLE}
+    assert {c.status for c in payslips} == {Status.NOT_VERIFIED}
     assert all("Run_GetList" in c.message for c in payslips)
+    assert report.exit_code == 1  # Run_GetList itself is denied: that is the finding

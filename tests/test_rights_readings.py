@@ -164,3 +164,30 @@ def test_errors_have_their_own_heading_never_the_changes(demo_server: DemoServer
         if "What to change in Nmbrs" in out:
             changes = out.split("What to change in Nmbrs")[1].split(heading)[0]
             assert "run the check again" not in changes and "time-out" not in changes
+
+
+def test_retries_are_counted_in_the_summary() -> None:
+    from dataclasses import replace
+
+    from nmbrs_client.rights.report import render
+
+    scenario = replace(
+        load_scenario("healthy"),
+        name="resets",
+        flaky_rate=0.3,
+        flaky_kinds=frozenset({"reset"}),
+        seed=3,
+    )
+    with start_demo_server(scenario, latency_ms=0) as server:
+        client = NmbrsClient(demo_settings(server.base_url, "resets"))
+        try:
+            report = RightsEngine(
+                client, INTEGRATION, companies=SMALL, clock=lambda: FROZEN, backoff_s=0.0
+            ).run()
+        finally:
+            client.close()
+        resets = server.stats.statuses[0]
+    assert resets > 0 and report.retries > 0
+    assert report.retries <= resets  # each retry answers one reset (a few may stay errors)
+    assert report.summary()["retries"] == report.retries
+    assert f"({report.retries} retries)" in render(report, "text")

@@ -94,6 +94,13 @@ class IdDiscovery:
                 if search.types is not None and self.types is None:
                     self.types = search.types
                 self.routes[search.company_id] = search.result
+                log = getattr(self.ctx.scheduler.client, "call_log", None)
+                if log is not None and hasattr(log, "note"):
+                    log.note(
+                        "employee discovery",
+                        search.result.note(),
+                        company_id=search.company_id,
+                    )
                 done(search.result)
             return
         for op, params in calls:

@@ -154,6 +154,7 @@ class RightsEngine:
             companies=list(ctx.companies),
             cells=matrix.ordered(),
             calls=scheduler.calls,
+            retries=scheduler.retried,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             stopped=stopped,
             notes=list(ctx.notes),

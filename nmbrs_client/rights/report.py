@@ -783,7 +783,8 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     )
     out.append(f"- {_t(lang, 'mode')}: {_mode(report, lang)}")
     out.append(
-        f"- {_t(lang, 'calls')}: {report.calls}, {_t(lang, 'elapsed')} "
+        f"- {_t(lang, 'calls')}: {report.calls} ({report.retries} {_t(lang, 'retries')}), "
+        f"{_t(lang, 'elapsed')} "
         f"{report.elapsed_ms / 1000:.1f} s"
     )
     out.append("")
@@ -951,7 +952,8 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         )
     )
     out.append(
-        f"  {_t(lang, 'calls')}: {report.calls}  {_t(lang, 'elapsed')}: "
+        f"  {_t(lang, 'calls')}: {report.calls} ({report.retries} {_t(lang, 'retries')})  "
+        f"{_t(lang, 'elapsed')}: "
         f"{report.elapsed_ms / 1000:.2f} s  {_t(lang, 'mode')}: "
         f"{_t(lang, 'mode_word_thorough' if report.mode == 'thorough' else 'mode_word_default')}"
         f", {_t(lang, 'concurrency')} {report.concurrency}"

@@ -169,6 +169,7 @@ class RightsReport:
     companies: list[CompanyRef] = field(default_factory=list)
     cells: list[CellResult] = field(default_factory=list)
     calls: int = 0
+    retries: int = 0  # calls repeated after transport trouble (included in ``calls``)
     elapsed_ms: float = 0.0
     stopped: StopReason | None = None
     notes: list[str] = field(default_factory=list)
@@ -215,6 +216,7 @@ class RightsReport:
             "cells": len(self.cells),
             "probed": sum(1 for c in self.cells if c.probed),
             "calls": self.calls,
+            "retries": self.retries,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "by_status": {s.value: counts[s] for s in Status},
         }

@@ -119,6 +119,7 @@ class ProbeScheduler:
         self._calls = 0
         self._calls_seen = False
         self._attempts = 0
+        self._retried = 0  # calls made again after a transport error (here or in the client)
         self._attempt_lock = threading.Lock()
         self._unsubscribers: list[Callable[[], None]] = []
         self._pool: ThreadPoolExecutor | None = None
@@ -136,6 +137,11 @@ class ProbeScheduler:
             self._pool.shutdown(wait=True, cancel_futures=True)
         for unsubscribe in self._unsubscribers:
             unsubscribe()
+
+    @property
+    def retried(self) -> int:
+        """Calls that were repeats of an earlier attempt (transport trouble), counted once each."""
+        return self._retried
 
     @property
     def calls(self) -> int:
@@ -163,6 +169,9 @@ class ProbeScheduler:
                 return  # a note, not a call
             with self._attempt_lock:
                 self._calls += 1
+                # The client layer's own retries log each attempt with its number.
+                if (getattr(record, "attempt", 1) or 1) > 1:
+                    self._retried += 1
 
         self._unsubscribers.append(log.subscribe(count))
 
@@ -185,6 +194,8 @@ class ProbeScheduler:
                     result = self.client.call(op, **arguments)
             except Exception as exc:
                 if is_retryable(exc) and attempts <= self.retries:
+                    with self._attempt_lock:
+                        self._retried += 1
                     self.cancel_event.wait(self.backoff_s * (2 ** (attempts - 1)))
                     continue
                 return Outcome(
