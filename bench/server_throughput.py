@@ -88,7 +88,7 @@ def run(quick: bool = False) -> list[Record]:
             "employee_list": (
                 "EmployeeService",
                 "List_GetByCompany",
-                {"CompanyId": company, "EmployeeType": 0},
+                {"CompanyId": company, "EmployeeType": 1},
             ),
             "pdf": (
                 "EmployeeService",
