@@ -194,3 +194,17 @@ def test_demo_server_cli_rejects_a_bad_reading() -> None:
     )
     assert proc.returncode == 64
     assert "employee-type cannot be 'all'" in proc.stderr
+
+
+def test_cli_help_names_every_soap_reading() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "demo-server", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    text = "".join(proc.stdout.split())  # argparse wraps lines at hyphens
+    assert all(name in text for name in SWITCHES)

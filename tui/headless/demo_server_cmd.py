@@ -17,7 +17,6 @@ import threading
 from typing import Any
 
 from nmbrs_client.errors import ConfigError
-from nmbrs_demo.readings import SWITCHES
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -40,10 +39,8 @@ def add_parser(sub: Any) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="answer an open question one way (repeatable; default: the strictest reading). "
-        "SOAP readings: "
-        + "; ".join(
-            f"{name} ({', '.join(m.value for m in kind)})" for name, kind in SWITCHES.items()
-        ),
+        "SOAP readings (values in the README): employee-type, empty-list, environment-header, "
+        "environment-reply, fault-order, payslip-rights, company-scope-fault, fault-text",
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)"
