@@ -160,7 +160,9 @@ from tui.app import NmbrsApp
 from tui.connect import LaunchOptions
 from tui.messages import CompanySelected
 
-PARTS = ("employees", "employments", "pcsa")
+from tui.data.kinds import CONTRACTS, EMPLOYEES, EMPLOYMENTS
+
+PARTS = (EMPLOYEES, EMPLOYMENTS, CONTRACTS)
 
 def vm(key):
     with open("/proc/self/status") as f:
@@ -172,7 +174,7 @@ def vm(key):
 def lists_final(app, pane, cid, expected):
     # Every reply of the open is in and the rows show what they bring.
     session = app.session
-    if not all(session.has((kind, cid)) for kind in PARTS):
+    if not all(session.data.has(kind, cid) for kind in PARTS):
         return False
     rows = pane.table.rows
     return len(rows) >= expected and all(row.cells.get("active") != "…" for row in rows)
@@ -197,8 +199,8 @@ async def main(mode, base_url, company_id, expected):
             await pilot.pause()
         if mode == "demo":
             company_id = app.demo_server.world.big_company_id()
-        companies = app.session.client.companies()
-        company = next(c for c in companies if c.ID == company_id)
+        companies = app.session.backend.companies()
+        company = next(c for c in companies if c.id == company_id)
         before = vm("VmHWM")
         started = time.perf_counter()
         app.post_message(CompanySelected(company))

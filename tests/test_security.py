@@ -136,7 +136,7 @@ async def test_a_whole_tui_session_shows_no_token_and_writes_nothing(
             await pilot.press(key)
             await pilot.pause(0.5)
             seen.append(screen_text(app))
-        records = app.session.client.call_log.records() if app.session else []
+        records = app.session.backend.call_log.records() if app.session else []
     assert records, "the session made calls"
     assert any("personal data masked" in text for text in seen), "the detail screen was seen"
     assert all(DEMO_TOKEN not in text for text in seen)

@@ -24,7 +24,7 @@ import signal
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -44,9 +44,10 @@ from tui.connect import (
     Connector,
     LaunchOptions,
 )
+from tui.data.targets import Target
 from tui.keys import Context, bindings
 from tui.messages import CompanySelected, ConnectionChanged, EmployeeSelected, StatusUpdate
-from tui.palette import JumpCommands, PaneCommands, ProfileCommands, Target
+from tui.palette import JumpCommands, PaneCommands, ProfileCommands
 from tui.panes import PANE_IDS, PANES, Pane
 from tui.panes.connection import ConnectionPane
 from tui.widgets.masking import MasksPersonalData
@@ -297,8 +298,7 @@ class NmbrsApp(App[int]):
             chosen = lang or rights.report_lang
         except Exception:  # no rights pane mounted (an unavailable module): bundle the rest
             report = None
-        log = getattr(self.session.client, "call_log", None)
-        calls = log.records() if log is not None else []
+        calls = self.session.backend.call_log.records()
         stamp = (FROZEN_NOW if self.deterministic else datetime.datetime.now()).strftime(
             "%Y%m%d-%H%M%S"
         )
@@ -550,13 +550,16 @@ class NmbrsApp(App[int]):
                 # the user was looking at) survive a failed attempt; r in a pane refetches.
                 session = current
             else:
-                from nmbrs_client.client import NmbrsClient
+                from nmbrs_client.backend import open_backend
                 from tui.session import Session
 
-                client = NmbrsClient(cast(Any, settings))
+                today = self.today
+                backend = open_backend(
+                    settings, today=(lambda: today) if today else datetime.date.today
+                )
                 session = Session(
                     settings,
-                    client,
+                    backend,
                     today=self.today,
                     deterministic=self.deterministic,
                     now=(lambda: FROZEN_NOW) if self.deterministic else None,
@@ -571,7 +574,7 @@ class NmbrsApp(App[int]):
         self.post_message(SessionReady(session, demo_server))
         if worker.is_cancelled:
             return
-        connector.check(session.client, session.store)
+        connector.check(session.backend, session.data)
 
     @on(ConnectionProgress)
     def _on_progress(self, message: ConnectionProgress) -> None:
@@ -684,13 +687,13 @@ class NmbrsApp(App[int]):
 
     def jump_to(self, target: Target) -> None:
         """Palette jump: select the company (and open the employee)."""
-        company = None
+        company = target.company
         if self.session is not None:
-            for item in self.session.cached(("companies",)) or []:
-                if getattr(item, "ID", None) == target.company_id:
+            from tui.data.kinds import COMPANIES
+
+            for item in self.session.data.get(COMPANIES, None) or []:
+                if item.id == target.company_id:
                     company = item
-        if target.kind == "company" and company is None:
-            company = target.item
         if company is not None:
             self.post_message(CompanySelected(company))
         if target.employee_id is not None:

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 from nmbrs_client.launch import LaunchOptions
 
 if TYPE_CHECKING:
+    from nmbrs_client.backend import Backend
     from nmbrs_client.config import AppConfig, ConnectionSettings
     from nmbrs_client.launch import DemoLaunch
+    from tui.data.store import DataStore
 
 __all__ = ["ConnectionInfo", "Connector", "LaunchOptions"]
 
@@ -211,9 +213,13 @@ class Connector:
         return settings, config, demo_server
 
     # -- step 2: first calls ---------------------------------------------------------------
-    def check(self, client: Any, store: Callable[[tuple[object, ...], object], None]) -> None:
-        """Verify credentials, discover the domain, count debtors and companies."""
+    def check(self, backend: Backend, data: DataStore) -> None:
+        """Verify credentials, discover the domain, count debtors and companies.
+
+        The lists go into the store, so the companies pane and the palette start from them.
+        """
         from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
+        from tui.data.kinds import COMPANIES, DEBTORS
 
         self._set(
             stage=CONNECTING,
@@ -241,22 +247,26 @@ class Connector:
                 fault_code=code,
                 credentials=f"rejected — {what}" if auth else self.info.credentials,
                 credentials_ok=False if auth else self.info.credentials_ok,
-                domain_source=client.domain_source,
+                domain_source=backend.known_identity().domain_source,
             )
 
         try:
-            domain = client.ensure_domain()
+            identity = backend.identity()
         except (NmbrsFault, NmbrsTransportError) as exc:
             fail(exc)
             return
-        self._set(domain=domain, domain_source=client.domain_source)
+        self._set(domain=identity.domain, domain_source=identity.domain_source)
         if self.is_cancelled():
             self._set(stage=CANCELLED)
             return
         accepted = False
-        for what in ("debtors", "companies"):
+        counts: tuple[tuple[str, Callable[[], int]], ...] = (
+            ("debtors", lambda: len(data.fetch(DEBTORS, None, force=True))),
+            ("companies", lambda: len(data.fetch(COMPANIES, None, force=True))),
+        )
+        for what, count in counts:
             try:
-                rows = timed(getattr(client, what))
+                found = timed(count)
             except NmbrsFault as exc:
                 if exc.category is FaultCategory.AUTHENTICATION:
                     fail(exc)
@@ -279,8 +289,7 @@ class Connector:
                 return
             else:
                 accepted = True
-                store((what,), rows)
-                self._set(**{what: len(rows), f"{what}_note": ""})
+                self._set(**{what: found, f"{what}_note": ""})
             if self.is_cancelled():
                 self._set(stage=CANCELLED)
                 return

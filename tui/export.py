@@ -32,10 +32,10 @@ def safe_name(text: str, *, limit: int = 80) -> str:
 def document_stem(
     kind: str,
     *,
-    company_id: int,
-    company_number: int | None,
+    company_id: int | str,
+    company_number: int | str | None,
     company_name: str | None,
-    employee_id: int,
+    employee_id: int | str,
     employee_number: int | None,
     year: int,
     run_number: int | None = None,

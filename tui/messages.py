@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from nmbrs_client.models import Company
+    from nmbrs_client.backend import Company, EntityId
 
 
 class CompanySelected(Message):
@@ -21,7 +21,7 @@ class CompanySelected(Message):
 class EmployeeSelected(Message):
     """An employee was chosen (employees pane, palette): open the employee detail."""
 
-    def __init__(self, company_id: int, employee_id: int) -> None:
+    def __init__(self, company_id: EntityId, employee_id: EntityId) -> None:
         super().__init__()
         self.company_id = company_id
         self.employee_id = employee_id

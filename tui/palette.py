@@ -1,20 +1,21 @@
 """Command palette providers: pane jumps, profile switch, and jump to a company or employee.
 
-The jump provider searches only what the session already loaded (no API call from a key
-press) with a case-insensitive substring match on name or number: Textual's fuzzy matcher
+The jump provider searches only what the data store already holds (no API call from a key
+press, see :mod:`tui.data.targets`) with a case-insensitive substring match on name or number: Textual's fuzzy matcher
 costs ≈ 250 ms over 10k rows, a substring test ≈ 2 ms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.data.kinds import RIGHTS
+from tui.data.targets import Target, jump_targets
 from tui.panes import PANES
 
 if TYPE_CHECKING:
@@ -23,76 +24,8 @@ if TYPE_CHECKING:
 MAX_JUMP_HITS = 40
 
 
-@dataclass(frozen=True)
-class Target:
-    """Something the palette can jump to, with the text it is found by."""
-
-    kind: str  # "company" | "employee"
-    label: str
-    haystack: str
-    company_id: int
-    employee_id: int | None
-    item: Any
-
-
-def _employee_label(row: Any) -> tuple[int | None, str, int]:
-    """(employee id, display name, number) for the employee shapes the panes cache."""
-    emp_id = getattr(row, "Id", None)
-    if emp_id is None:
-        emp_id = getattr(row, "EmployeeID", None) or getattr(row, "EmployeeId", None)
-    name = getattr(row, "DisplayName", None)
-    if not name:
-        parts = [getattr(row, a, None) for a in ("FirstName", "Prefix", "LastName")]
-        name = " ".join(p for p in parts if p)
-    number = getattr(row, "Number", None) or getattr(row, "EmployeeNumber", None) or 0
-    return emp_id, name or "", int(number)
-
-
-def jump_targets(cache: dict[tuple[object, ...], object]) -> Iterator[Target]:
-    """Companies and employees present in the session cache (any pane may have filled it)."""
-    companies: dict[int, str] = {}
-    for key, value in list(cache.items()):
-        if key[:1] == ("companies",) and isinstance(value, list):
-            for company in value:
-                cid = getattr(company, "ID", None)
-                if cid is None:
-                    continue
-                name = getattr(company, "Name", None) or ""
-                number = getattr(company, "Number", 0)
-                companies[cid] = name
-                yield Target(
-                    "company",
-                    f"{name} (company {number}, id {cid})",
-                    f"{name} {number} {cid}".lower(),
-                    cid,
-                    None,
-                    company,
-                )
-    seen: set[tuple[int, int]] = set()
-    for key, value in list(cache.items()):
-        if key[:1] not in (("employees",), ("pcsa",)) or len(key) < 2:
-            continue
-        if not isinstance(value, list) or not isinstance(key[1], int):
-            continue
-        cid = key[1]
-        for row in value:
-            emp_id, name, number = _employee_label(row)
-            if emp_id is None or (cid, emp_id) in seen:
-                continue
-            seen.add((cid, emp_id))
-            where = companies.get(cid, f"company {cid}")
-            yield Target(
-                "employee",
-                f"{name} (employee {number}, {where})",
-                f"{name} {number} {emp_id}".lower(),
-                cid,
-                emp_id,
-                row,
-            )
-
-
 def search_targets(
-    targets: Iterator[Target], query: str, limit: int = MAX_JUMP_HITS
+    targets: Iterable[Target], query: str, limit: int = MAX_JUMP_HITS
 ) -> list[tuple[float, Target]]:
     """Substring search; earlier matches and exact numbers score higher."""
     needle = query.strip().lower()
@@ -185,7 +118,7 @@ class JumpCommands(Provider):
         app = cast("NmbrsApp", self.app)
         if app.session is None:
             return
-        for score, target in search_targets(jump_targets(app.session.cache), query):
+        for score, target in search_targets(jump_targets(app.session.data), query):
             yield Hit(
                 score,
                 _highlight(f"{target.kind.title()}: {target.label}", query),
@@ -196,8 +129,7 @@ class JumpCommands(Provider):
         # Companies of a finished rights check: jump to their results in pane 2.
         seen: set[int] = set()
         needle = query.lower().strip()
-        for key in app.session.keys(("rights",)):
-            report = app.session.cached(key)
+        for _name, report in app.session.data.items(RIGHTS):
             for company in getattr(report, "companies", []) or []:
                 if company.id in seen:
                     continue

@@ -17,7 +17,7 @@ async def test_call_log_lists_every_call_of_the_session(demo_server: DemoServer)
         await pilot.press("6")
         pane = app.query_one(CallLogPane)
         assert app.session is not None
-        records = app.session.client.call_log.records()
+        records = app.session.backend.call_log.records()
         await wait_for(pilot, lambda: len(pane.records) == len(records))
         assert [r.operation for r in pane.records] == [r.operation for r in records]
         assert {"DebtorService.List_GetAll", "CompanyService.List_GetAll"} <= {
@@ -27,7 +27,7 @@ async def test_call_log_lists_every_call_of_the_session(demo_server: DemoServer)
         assert "CompanyService.List_GetAll" in text and "✓ ok" in text
         assert "demo-token" not in text
         # a call made now (on a worker thread) shows up live
-        app.run_worker(lambda: app.session.client.companies(), thread=True)
+        app.run_worker(lambda: app.session.backend.companies(), thread=True)
         await wait_for(
             pilot, lambda: len(pane.records) == len(records) + 1, 10, "the new call to appear"
         )
@@ -73,11 +73,11 @@ async def test_switching_panes_does_not_refetch(demo_server: DemoServer) -> None
         assert app.session is not None
         await pilot.press("6")
         await pilot.pause()
-        before = len(app.session.client.call_log.records())
+        before = len(app.session.backend.call_log.records())
         for key in ("1", "6", "1", "6"):
             await pilot.press(key)
             await pilot.pause()
-        assert len(app.session.client.call_log.records()) == before
+        assert len(app.session.backend.call_log.records()) == before
 
 
 async def test_enter_shows_the_whole_call_at_80_columns(
@@ -91,7 +91,8 @@ async def test_enter_shows_the_whole_call_at_80_columns(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_connected(pilot, app)
         assert app.session is not None
-        client = app.session.client
+        client = app.session.rights_client()  # the SOAP client: a raw denied call
+        assert client is not None
 
         def denied_call() -> None:
             with contextlib.suppress(NmbrsFault):  # the 1002 is what this test wants logged

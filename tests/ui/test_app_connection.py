@@ -9,6 +9,7 @@ from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.connect import LaunchOptions
+from tui.data.kinds import COMPANIES
 
 
 async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServer) -> None:
@@ -29,7 +30,8 @@ async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServe
         assert demo_server.base_url in text
         # the companies were kept for the session (other panes reuse them)
         assert app.session is not None
-        assert len(app.session.cached(("companies",)) or []) == info.companies
+        companies = app.session.data.get(COMPANIES, None)
+        assert companies is not None and len(companies) == info.companies
 
 
 async def test_first_frame_does_not_wait_for_the_network(
@@ -124,13 +126,13 @@ async def test_reconnect_checks_again_and_keeps_the_session(demo_server: DemoSer
         await wait_connected(pilot, app)
         first = app.session
         assert first is not None
-        calls = len(first.client.call_log.records())
+        calls = len(first.backend.call_log.records())
         calllog = app.pane("calllog")
         await pilot.press("r")
         await wait_for(
             pilot,
             lambda: (
-                len(first.client.call_log.records()) > calls
+                len(first.backend.call_log.records()) > calls
                 and app.connection_info.stage == "connected"
             ),
             15,

@@ -282,7 +282,7 @@ async def test_call_log_lists_failures_and_recovers(
         await pilot.press("r")
         await wait_for(pilot, lambda: len(log.records) > before, 5, "new calls")
         assert log.records[-1].outcome == "ok"
-        assert len(log.records) == len(app.session.client.call_log.records())  # type: ignore[union-attr]
+        assert len(log.records) == len(app.session.backend.call_log.records())  # type: ignore[union-attr]
 
 
 async def test_employee_detail_keeps_sections_on_failure_and_recovers(

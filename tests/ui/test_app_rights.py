@@ -9,6 +9,7 @@ from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
+from tui.data.kinds import RIGHTS
 from tui.panes.rights import CellScreen, ChoiceScreen, RightsPane
 
 
@@ -114,7 +115,7 @@ async def test_switch_requirement_set_and_no_rerun_on_pane_switch(demo_server: D
         await pilot.press(*["down"] * index, "enter")
         await wait_for(pilot, lambda: pane.report is not None and pane.set_name == other, 40)
         assert pane.requirements is not None and pane.requirements.name == other
-        assert app.session is not None and app.session.cached(("rights", other)) is pane.report
+        assert app.session is not None and app.session.data.get(RIGHTS, other) is pane.report
 
 
 async def test_escape_cancels_the_check(demo_server_factory: DemoServerFactory) -> None:

@@ -12,6 +12,7 @@ from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, select_company
 from tui.app import NmbrsApp
+from tui.data.kinds import CONTRACTS, EMPLOYEES, EMPLOYMENTS
 from tui.panes.employees import ACTIVE, EmployeesPane
 from tui.screens.employee_detail import EmployeeDetailScreen
 from tui.widgets.masking import format_money
@@ -102,10 +103,10 @@ async def test_five_thousand_employees_load_and_filter(
         )
         # Only the rows on screen get department/function: no 10,000 calls unasked.
         await wait_for(pilot, lambda: not employees.is_loading(), 20, "the on-screen fill")
-        client = app.session.client  # type: ignore[union-attr]
+        backend = app.session.backend  # type: ignore[union-attr]
         detail_calls = [
             r
-            for r in client.call_log.records()
+            for r in backend.call_log.records()
             if r.operation.endswith(("Department_GetCurrent", "Function_GetCurrent"))
         ]
         window = len(table.visible_range()) + 1 + 20  # the screen (±1 row) and the margin
@@ -130,13 +131,13 @@ async def test_five_thousand_employees_load_and_filter(
 
         promised = employees.missing_detail_calls()
         assert 9000 < promised < 10_000
-        before = len(client.call_log.records())
+        before = len(backend.call_log.records())
         await pilot.press("L")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 5, "the question")
         assert f"{promised:,} calls" in screen_text(app)
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
-        assert len(client.call_log.records()) == before and not employees.is_loading()
+        assert len(backend.call_log.records()) == before and not employees.is_loading()
         # L then y loads them all with a running count; esc stops that fill, the rows stay.
         await pilot.press("L")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 5, "the question")
@@ -349,7 +350,7 @@ async def test_rows_are_built_once_per_reply_that_changes_a_column(
         await wait_for(
             pilot,
             lambda: (
-                all(session.has((k, company.ID)) for k in ("employees", "employments", "pcsa"))
+                all(session.data.has(k, company.ID) for k in (EMPLOYEES, EMPLOYMENTS, CONTRACTS))
                 and not employees.is_loading()
             ),
             20,

@@ -103,7 +103,7 @@ class CallLogPane(Pane):
         for name in COLUMNS:
             table.add_column(name, key=name)
         assert self.session is not None
-        log = self.session.client.call_log
+        log = self.session.backend.call_log
         # Subscribe first, then read the backlog, dropping what the subscription already saw.
         self._unsubscribe = log.subscribe(self._on_record)
         backlog = log.records()
@@ -246,5 +246,5 @@ class CallLogPane(Pane):
         assert self.session is not None
         with self._lock:
             self._pending = []
-        self.records = list(self.session.client.call_log.records())
+        self.records = list(self.session.backend.call_log.records())
         self._rebuild()

@@ -15,8 +15,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.worker import get_current_worker
 
+from nmbrs_client.backend import Company, EntityId, number_key
 from nmbrs_client.errors import NmbrsError
-from nmbrs_client.models import Company, CurrentPeriod, Debtor
+from nmbrs_client.models import CurrentPeriod
+from tui.data.kinds import COMPANIES, CURRENT_PERIOD, GROUPING, CompanyGrouping
 from tui.keys import Context, bindings
 from tui.messages import CompanySelected
 from tui.panes.data_pane import (
@@ -82,23 +84,15 @@ class CompaniesPane(DataPane):
         self.table.focus()
 
     def refresh_data(self) -> None:
-        for prefix in (
-            ("companies",),
-            ("debtor_of_company",),
-            ("debtor_note",),
-            ("current_period",),
-        ):
-            self.session.invalidate(prefix)
+        self.session.data.invalidate_kinds(COMPANIES, GROUPING, CURRENT_PERIOD)
         self.load()
 
     def load(self) -> None:
-        companies = self.session.cached(("companies",))
-        if companies is not None and self.session.has(("debtor_of_company",)):
-            self._show_companies(
-                companies,
-                self.session.cached(("debtor_of_company",)) or {},
-                self.session.cached(("debtor_note",)) or "",
-            )
+        data = self.session.data
+        companies = data.get(COMPANIES, None)
+        grouping = data.get(GROUPING, None)
+        if companies is not None and grouping is not None:
+            self._show_companies(companies, grouping)
             return
         self.set_status("Loading companies… (esc cancels)")
         self._fetch_companies()
@@ -107,45 +101,29 @@ class CompaniesPane(DataPane):
     @work(thread=True, exclusive=True, group="companies", exit_on_error=False)
     def _fetch_companies(self) -> None:
         worker = get_current_worker()
-        client = self.session.client
+        data = self.session.data
         try:
-            # Another pane may have listed the companies already; the grouping is ours.
-            cached = self.session.cached(("companies",))
-            companies = cached if cached is not None else client.companies()
+            # The connection check has usually listed the companies already.
+            companies = data.fetch(COMPANIES, None)
         except NmbrsError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._companies_failed, error)
             return
         if worker.is_cancelled:
             return
-        mapping: dict[int, Debtor] = {}
-        note = ""
-        try:
-            for debtor in client.debtors():
-                if worker.is_cancelled:
-                    return
-                try:
-                    for company in client.companies_of_debtor(debtor.Id):
-                        mapping[company.ID] = debtor
-                except NmbrsError as error:
-                    note = f"Grouping incomplete: {describe_error(error)}"
-        except NmbrsError as error:
-            note = f"Debtors not available, companies are not grouped: {describe_error(error)}"
-        self.session.store(("companies",), companies)
-        self.session.store(("debtor_of_company",), mapping)
-        self.session.store(("debtor_note",), note)
+        grouping = data.fetch(GROUPING, None)  # never raises: a refusal becomes its note
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_companies, companies, mapping, note)
+            self.app.call_from_thread(self._show_companies, companies, grouping)
 
     @work(thread=True, exclusive=True, group="company-periods", exit_on_error=False)
-    def _fetch_periods(self, company_ids: list[int]) -> None:
+    def _fetch_periods(self, company_ids: list[EntityId]) -> None:
         worker = get_current_worker()
-        client = self.session.client
+        data = self.session.data
         denied: list[BaseException] = []
 
-        def on_done(cid: int, result: CurrentPeriod | None, error: BaseException | None) -> bool:
-            if error is None:
-                self.session.store(("current_period", cid), result)
+        def on_done(
+            cid: EntityId, result: CurrentPeriod | None, error: BaseException | None
+        ) -> bool:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._set_period, cid, result, error)
             if error is not None and is_denied(error):
@@ -155,8 +133,8 @@ class CompaniesPane(DataPane):
 
         complete = run_bounded(
             company_ids,
-            client.current_period,
-            self.session.settings.concurrency,
+            lambda cid: data.fetch(CURRENT_PERIOD, cid),
+            self.session.backend.concurrency,
             on_done,
             lambda: worker.is_cancelled,
         )
@@ -169,34 +147,33 @@ class CompaniesPane(DataPane):
     def _companies_failed(self, error: BaseException) -> None:
         self.show_error(error, "Companies could not be loaded")
 
-    def _show_companies(
-        self, companies: list[Company], mapping: dict[int, Debtor], note: str
-    ) -> None:
+    def _show_companies(self, companies: list[Company], grouping: CompanyGrouping) -> None:
         self.loaded = True
+        data = self.session.data
+        note = grouping.note
         rows = []
         for company in companies:
-            debtor = mapping.get(company.ID)
-            debtor_label = (
-                f"{debtor.Number or debtor.Id} {debtor.Name or ''}".strip() if debtor else "—"
-            )
-            period = self.session.cached(("current_period", company.ID))
-            known = self.session.has(("current_period", company.ID))
+            debtor = grouping.debtor_of.get(company.id)
+            debtor_label = f"{debtor.number or debtor.id} {debtor.name}".strip() if debtor else "—"
+            period = data.get(CURRENT_PERIOD, company.id)
+            known = data.has(CURRENT_PERIOD, company.id)
             cells = {
                 "debtor": debtor_label,
-                "id": str(company.ID),
-                "number": str(company.Number),
-                "name": company.Name or "",
-                "kvk": company.KvkNr or "",
-                "tijdvak": _filing_text(company.LoonaangifteTijdvak),
+                "id": str(company.id),
+                "number": company.number,
+                "name": company.name,
+                "kvk": company.kvk or "",
+                "tijdvak": _filing_text(company.tax_period),
                 "pay": _pay_text(period) if known else PERIOD_LOADING,
                 "period": _period_text(period) if known else PERIOD_LOADING,
             }
+            number = number_key(company.number)
             values = {
-                "id": company.ID,
-                "number": company.Number,
-                "debtor": (debtor_label.lower(), company.Number),
+                "id": company.id,
+                "number": number,
+                "debtor": (debtor_label.lower(), number),
             }
-            rows.append(Row(company.ID, cells, values, data=company))
+            rows.append(Row(company.id, cells, values, data=company))
         if self.table.sort_column is None:
             self.table.sort_column = "debtor"  # grouped by debtor unless the user sorts
         self.table.set_rows(rows)
@@ -204,19 +181,19 @@ class CompaniesPane(DataPane):
         debtors = len({r.cells["debtor"] for r in rows})
         text = f"{len(rows)} companies of {debtors} debtor(s). enter opens the employees."
         self.set_status(f"{text} {note}".strip(), error=bool(note))
-        missing = [c.ID for c in companies if not self.session.has(("current_period", c.ID))]
+        missing = [c.id for c in companies if not data.has(CURRENT_PERIOD, c.id)]
         if missing:
             self._fetch_periods(self._visible_first(missing))
 
-    def _visible_first(self, company_ids: list[int]) -> list[int]:
+    def _visible_first(self, company_ids: list[EntityId]) -> list[EntityId]:
         wanted = set(company_ids)
         order = [row.key for row in self.table.visible_rows if row.key in wanted]
         start = self.table.visible_range().start
         ordered = order[start:] + order[:start]
-        return [int(k) for k in ordered if isinstance(k, int)]
+        return [k for k in ordered if isinstance(k, int | str)]
 
     def _set_period(
-        self, cid: int, period: CurrentPeriod | None, error: BaseException | None
+        self, cid: EntityId, period: CurrentPeriod | None, error: BaseException | None
     ) -> None:
         if error is None:
             self.table.update_row(
@@ -243,8 +220,9 @@ class CompaniesPane(DataPane):
             self.set_status("Loading current periods stopped (p resumes).")
 
     def action_load_periods(self) -> None:
-        companies = self.session.cached(("companies",)) or []
-        missing = [c.ID for c in companies if not self.session.has(("current_period", c.ID))]
+        data = self.session.data
+        companies = data.get(COMPANIES, None) or []
+        missing = [c.id for c in companies if not data.has(CURRENT_PERIOD, c.id)]
         if missing:
             self.set_status(f"Loading {len(missing)} current periods… (esc cancels)")
             self._fetch_periods(self._visible_first(missing))

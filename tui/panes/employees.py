@@ -12,7 +12,6 @@ first answer and says which right to enable. ``enter`` opens the employee detail
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, datetime
 from typing import Any
@@ -21,7 +20,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.worker import get_current_worker
 
-from nmbrs_client.models import Company, Department, EmployeeEmployments, Employment, Function
+from nmbrs_client.backend import Company, EntityId
+from nmbrs_client.errors import NmbrsFault
+from nmbrs_client.models import Department, EmployeeEmployments, Employment, Function
+from tui.data.kinds import (
+    COMPANIES,
+    CONTRACTS,
+    DENIED,
+    DEPARTMENT,
+    EMPLOYEES,
+    EMPLOYMENTS,
+    FUNCTION,
+    SCHEDULES,
+    Kind,
+)
 from tui.keys import Context, bindings
 from tui.panes.data_pane import (
     DataPane,
@@ -68,10 +80,16 @@ UNKNOWN = "? unknown"
 # Company-wide replies that fill a column; the contracts reply ("pcsa") is for the detail view.
 VISIBLE_PARTS = frozenset({"employees", "employments"})
 
-# The per-employee operations behind the two progressive columns.
-PER_EMPLOYEE = {
-    "department": "EmployeeService.Department_GetCurrent",
-    "function": "EmployeeService.Function_GetCurrent",
+# The per-employee data behind the two progressive columns (one call each per employee).
+PER_EMPLOYEE: dict[str, Kind[tuple[EntityId, EntityId], Any]] = {
+    "department": DEPARTMENT,
+    "function": FUNCTION,
+}
+# The company-wide lists this pane loads in parallel, by the name its errors are kept under.
+COMPANY_WIDE: dict[str, Kind[EntityId, list[Any]]] = {
+    "employees": EMPLOYEES,
+    "employments": EMPLOYMENTS,
+    "pcsa": CONTRACTS,
 }
 
 
@@ -120,9 +138,9 @@ class EmployeesPane(DataPane):
     def _known_denials(self) -> dict[str, BaseException]:
         """Operations that answered 1002 earlier in this session (in any company)."""
         found: dict[str, BaseException] = {}
-        for kind, operation in PER_EMPLOYEE.items():
-            error = self.session.cached(("denied", operation))
-            if isinstance(error, BaseException):
+        for kind in PER_EMPLOYEE:
+            error = self.session.data.get(DENIED, kind)
+            if error is not None:
                 found[kind] = error
         return found
 
@@ -137,7 +155,7 @@ class EmployeesPane(DataPane):
     # ------------------------------------------------------------- protocol
     def show_company(self, company: Company) -> None:
         """Switch to ``company`` (from cache when it was loaded before)."""
-        if self.company is not None and self.company.ID == company.ID and self._all_rows:
+        if self.company is not None and self.company.id == company.id and self._all_rows:
             return
         self.cancel_load()
         self.company = company
@@ -145,7 +163,7 @@ class EmployeesPane(DataPane):
         self._denied = self._known_denials()
         self._all_rows = []
         self.table.clear()
-        self.panel.set_title(f"Employees of {company.Number} {company.Name or ''}".strip())
+        self.panel.set_title(f"Employees of {company.number} {company.name}".strip())
         self.load()
 
     def on_show_pane(self) -> None:
@@ -156,16 +174,13 @@ class EmployeesPane(DataPane):
     def refresh_data(self) -> None:
         if self.company is None:
             return
-        cid = self.company.ID
-        for kind in ("employees", "employments", "pcsa", "schedules"):
-            self.session.invalidate((kind, cid))
-        for row in self._all_rows:
-            self.session.invalidate(("department", row.key))
-            self.session.invalidate(("function", row.key))
+        self.session.data.invalidate_company(
+            self.company.id, (*COMPANY_WIDE.values(), SCHEDULES, *PER_EMPLOYEE.values())
+        )
         self.errors = {}
         self._denied = {}
-        for operation in PER_EMPLOYEE.values():  # r: the template may have been fixed
-            self.session.invalidate(("denied", operation))
+        for kind in PER_EMPLOYEE:  # r: the template may have been fixed
+            self.session.data.invalidate(DENIED, kind)
         self.load()
 
     def cancel_load(self) -> None:
@@ -181,8 +196,8 @@ class EmployeesPane(DataPane):
     def load(self) -> None:
         if self.company is None:
             return
-        cid = self.company.ID
-        if all(self.session.has((kind, cid)) for kind in ("employees", "employments", "pcsa")):
+        cid = self.company.id
+        if all(self.session.data.has(kind, cid) for kind in COMPANY_WIDE.values()):
             self._show_employees(cid)
             return
         self.set_status("Loading employees, employments and contracts… (esc cancels)")
@@ -190,54 +205,46 @@ class EmployeesPane(DataPane):
 
     # --------------------------------------------------------------- workers
     @work(thread=True, exclusive=True, group="employees", exit_on_error=False)
-    def _fetch_company_data(self, cid: int) -> None:
+    def _fetch_company_data(self, cid: EntityId) -> None:
         worker = get_current_worker()
-        client = self.session.client
-        calls: dict[str, Callable[[int], Any]] = {
-            "employees": client.employees,
-            "employments": client.employments,
-            "pcsa": client.personal_info_contract_salary_address,
-        }
+        data = self.session.data
         # The list comes first so rows show as soon as it arrives; the other two fill in.
         # Rows are built here, off the UI thread, once per reply that changes a column
         # (the list, the employments); the contracts reply changes none and builds nothing.
         errors: dict[str, BaseException] = {}
         with ThreadPoolExecutor(max_workers=3, thread_name_prefix="employees") as pool:
             futures = {
-                pool.submit(call, cid): kind
-                for kind, call in calls.items()
-                if not self.session.has((kind, cid))
+                pool.submit(data.fetch, store_kind, cid): kind
+                for kind, store_kind in COMPANY_WIDE.items()
+                if not data.has(store_kind, cid)
             }
             for future in as_completed(futures):
                 kind = futures[future]
                 error = future.exception()
-                if error is None:
-                    self.session.store((kind, cid), future.result())
-                else:
+                if error is not None:
                     errors[kind] = error
                 if worker.is_cancelled:
                     return
                 rows = None
-                if kind in VISIBLE_PARTS and self.session.has(("employees", cid)):
+                if kind in VISIBLE_PARTS and data.has(EMPLOYEES, cid):
                     rows = self._build_rows(cid, errors)
                 self.app.call_from_thread(self._company_part_arrived, cid, kind, error, rows)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._company_data_done, cid)
 
     @work(thread=True, exclusive=True, group="employee-details", exit_on_error=False)
-    def _fetch_per_employee(self, cid: int, items: list[tuple[int, str]]) -> None:
+    def _fetch_per_employee(self, cid: EntityId, items: list[tuple[EntityId, str]]) -> None:
         worker = get_current_worker()
-        client = self.session.client
+        data = self.session.data
         denied: dict[str, BaseException] = dict(self._denied)
-        batch: list[tuple[int, str, Any, BaseException | None]] = []
+        batch: list[tuple[EntityId, str, Any, BaseException | None]] = []
         last_flush = time.monotonic()
-        calls = {"department": client.department, "function": client.function}
 
-        def call(item: tuple[int, str]) -> Any:
+        def call(item: tuple[EntityId, str]) -> Any:
             eid, kind = item
             if kind in denied:
                 raise denied[kind]
-            return calls[kind](eid)
+            return data.fetch(PER_EMPLOYEE[kind], (cid, eid))
 
         def flush() -> None:
             nonlocal last_flush
@@ -248,19 +255,17 @@ class EmployeesPane(DataPane):
             batch.clear()
             last_flush = time.monotonic()
 
-        def on_done(item: tuple[int, str], result: Any, error: BaseException | None) -> bool:
+        def on_done(item: tuple[EntityId, str], result: Any, error: BaseException | None) -> bool:
             eid, kind = item
-            if error is None:
-                self.session.store((kind, eid), result)
-            elif is_denied(error) and kind not in denied:
+            if error is not None and is_denied(error) and kind not in denied:
                 denied[kind] = error
             batch.append((eid, kind, result, error))
             if len(batch) >= 100 or time.monotonic() - last_flush > 0.15:
                 flush()
-            return len(denied) < len(calls)
+            return len(denied) < len(PER_EMPLOYEE)
 
         complete = run_bounded(
-            items, call, self.session.settings.concurrency, on_done, lambda: worker.is_cancelled
+            items, call, self.session.backend.concurrency, on_done, lambda: worker.is_cancelled
         )
         flush()
         if not worker.is_cancelled:
@@ -268,9 +273,9 @@ class EmployeesPane(DataPane):
 
     # -------------------------------------------------------------- handlers
     def _company_part_arrived(
-        self, cid: int, kind: str, error: BaseException | None, rows: list[Row] | None
+        self, cid: EntityId, kind: str, error: BaseException | None, rows: list[Row] | None
     ) -> None:
-        if self.company is None or cid != self.company.ID:
+        if self.company is None or cid != self.company.id:
             return
         if error is not None:
             self.errors[kind] = error
@@ -278,66 +283,67 @@ class EmployeesPane(DataPane):
             self.show_error(error, "Employees could not be loaded")
         elif rows is not None:
             self._install_rows(cid, rows)
-        elif self._all_rows and self.session.has(("employees", cid)):
+        elif self._all_rows and self.session.data.has(EMPLOYEES, cid):
             self._show_status(cid)  # a reply with no column of its own: status only
 
-    def _company_data_done(self, cid: int) -> None:
-        if self.company is None or cid != self.company.ID:
+    def _company_data_done(self, cid: EntityId) -> None:
+        if self.company is None or cid != self.company.id:
             return
         # Rows kept from before a failed reload stay as they are, under the error.
-        if self._all_rows and self.session.has(("employees", cid)):
+        if self._all_rows and self.session.data.has(EMPLOYEES, cid):
             self._show_status(cid)
             self._start_per_employee(cid)
 
-    def _show_employees(self, cid: int, *, start_details: bool = True) -> None:
-        """Rows from the session's cache, built here (a cache hit: no reply to wait for)."""
+    def _show_employees(self, cid: EntityId, *, start_details: bool = True) -> None:
+        """Rows from the data store, built here (a store hit: no reply to wait for)."""
         self._install_rows(cid, self._build_rows(cid, self.errors))
         if start_details:
             self._start_per_employee(cid)
 
-    def _build_rows(self, cid: int, errors: dict[str, BaseException]) -> list[Row]:
-        """All rows of the company from the cached replies; safe to run in a worker thread."""
-        employees = self.session.cached(("employees", cid)) or []
-        employments = {e.EmployeeId: e for e in self.session.cached(("employments", cid)) or []}
+    def _build_rows(self, cid: EntityId, errors: dict[str, BaseException]) -> list[Row]:
+        """All rows of the company from the stored replies; safe to run in a worker thread."""
+        data = self.session.data
+        employees = data.get(EMPLOYEES, cid) or []
+        employments = {e.EmployeeId: e for e in data.get(EMPLOYMENTS, cid) or []}
         today = self.session.today
-        employments_known = self.session.has(("employments", cid))
+        employments_known = data.has(EMPLOYMENTS, cid)
         pending_state = UNKNOWN if "employments" in errors else PENDING
         denied = set(self._denied)
         rows: list[Row] = []
         for employee in employees:
-            job = latest_employment(employments.get(employee.Id))
+            job = latest_employment(employments.get(employee.id))
             cells = {
-                "number": str(employee.Number),
-                "id": str(employee.Id),
-                "name": employee.DisplayName or "",
+                "number": str(employee.number),
+                "id": str(employee.id),
+                "name": employee.name,
                 "start": format_date(job.StartDate) if job else "",
                 "end": format_date(job.EndDate) if job else "",
                 "active": employment_state(job, today) if employments_known else pending_state,
             }
             values: dict[str, Any] = {
-                "number": employee.Number,
-                "id": employee.Id,
+                "number": employee.number,
+                "id": employee.id,
                 "start": job.StartDate if job and job.StartDate else None,
                 "end": job.EndDate if job and job.EndDate else None,
             }
-            for kind in PER_EMPLOYEE:
+            for kind, store_kind in PER_EMPLOYEE.items():
                 if kind in denied:
                     cells[kind] = "✗ not available"
-                elif self.session.has((kind, employee.Id)):
-                    cells[kind] = _describe(self.session.cached((kind, employee.Id)))
+                elif data.has(store_kind, (cid, employee.id)):
+                    cells[kind] = _describe(data.get(store_kind, (cid, employee.id)))
                 else:
                     cells[kind] = PENDING
-            rows.append(Row(employee.Id, cells, values, data=employee))
+            rows.append(Row(employee.id, cells, values, data=employee))
         return rows
 
-    def _install_rows(self, cid: int, rows: list[Row]) -> None:
+    def _install_rows(self, cid: EntityId, rows: list[Row]) -> None:
         """Show a built set of rows in one batch."""
         self._all_rows = rows
         self._rows_by_key = {row.key: row for row in rows}
         self._apply_active_filter()
         self._show_status(cid)
 
-    def _show_status(self, cid: int) -> None:
+    def _show_status(self, cid: EntityId) -> None:
         notes = [f"{len(self._all_rows):,} employees"]
         if "employments" in self.errors:
             notes.append(
@@ -347,19 +353,21 @@ class EmployeesPane(DataPane):
             notes.append(
                 "contract/salary/address not available: " + describe_error(self.errors["pcsa"])
             )
-        for kind in self._denied:
+        for kind, error in self._denied.items():
+            what = error.operation if isinstance(error, NmbrsFault) else kind
+            code = error.code if isinstance(error, NmbrsFault) else None
             notes.append(
-                f"{kind} not available ({PER_EMPLOYEE[kind]} answered 1002; not called again "
-                "this session, r retries)"
+                f"{kind} not available ({what} answered {code or 'a refusal'}; not called "
+                "again this session, r retries)"
             )
-        if not self.session.has(("employments", cid)) and "employments" not in self.errors:
+        if not self.session.data.has(EMPLOYMENTS, cid) and "employments" not in self.errors:
             notes.append("loading employments and contracts…")
         self.set_status(
             " · ".join(notes) + ". enter opens an employee.",
             error=len(notes) > 1 and bool(self.errors),
         )
 
-    def _start_per_employee(self, cid: int, *, everything: bool = False) -> None:
+    def _start_per_employee(self, cid: EntityId, *, everything: bool = False) -> None:
         """Fetch missing departments/functions, beginning with the rows on screen.
 
         Small companies (and ``everything``) get every row; a big company only the rows on
@@ -382,10 +390,11 @@ class EmployeesPane(DataPane):
                     stale = {k: STOPPED for k in PER_EMPLOYEE if row.cells.get(k) == PENDING}
                     if stale:
                         changes[row.key] = stale
-        items: list[tuple[int, str]] = []
+        items: list[tuple[EntityId, str]] = []
+        data = self.session.data
         for row in ordered:
-            for kind in PER_EMPLOYEE:
-                if kind in self._denied or self.session.has((kind, row.key)):
+            for kind, store_kind in PER_EMPLOYEE.items():
+                if kind in self._denied or data.has(store_kind, (cid, _key(row))):
                     continue
                 items.append((_key(row), kind))
                 if row.cells.get(kind) != PENDING:
@@ -398,16 +407,16 @@ class EmployeesPane(DataPane):
 
     def _per_employee_arrived(
         self,
-        cid: int,
-        batch: list[tuple[int, str, Any, BaseException | None]],
+        cid: EntityId,
+        batch: list[tuple[EntityId, str, Any, BaseException | None]],
         denied: dict[str, BaseException],
     ) -> None:
-        if self.company is None or cid != self.company.ID:
+        if self.company is None or cid != self.company.id:
             return
         newly_denied = [k for k in denied if k not in self._denied]
         self._denied.update(denied)
         for kind in newly_denied:  # an endpoint right is account-wide: every company knows it
-            self.session.store(("denied", PER_EMPLOYEE[kind]), denied[kind])
+            self.session.data.put(DENIED, kind, denied[kind])
         if self._progress_total:
             self._progress_done += len(batch)
             self.set_status(
@@ -443,9 +452,9 @@ class EmployeesPane(DataPane):
                     row.cells.update(cells)
 
     def _per_employee_finished(
-        self, cid: int, complete: bool, denied: dict[str, BaseException]
+        self, cid: EntityId, complete: bool, denied: dict[str, BaseException]
     ) -> None:
-        if self.company is None or cid != self.company.ID:
+        if self.company is None or cid != self.company.id:
             return
         promised, self._progress_total = self._progress_total, 0
         if denied:
@@ -487,7 +496,7 @@ class EmployeesPane(DataPane):
         )
         self.table.set_rows(rows)
         base = (
-            f"Employees of {self.company.Number} {self.company.Name or ''}".strip()
+            f"Employees of {self.company.number} {self.company.name}".strip()
             if self.company
             else "Employees"
         )
@@ -502,12 +511,15 @@ class EmployeesPane(DataPane):
         )
 
     def missing_detail_calls(self) -> int:
-        """How many per-employee calls ``L`` would make now (cached and denied ones excluded)."""
+        """How many per-employee calls ``L`` would make now (stored and denied ones excluded)."""
+        if self.company is None:
+            return 0
+        cid, data = self.company.id, self.session.data
         return sum(
             1
             for row in self._all_rows
-            for kind in PER_EMPLOYEE
-            if kind not in self._denied and not self.session.has((kind, row.key))
+            for kind, store_kind in PER_EMPLOYEE.items()
+            if kind not in self._denied and not data.has(store_kind, (cid, _key(row)))
         )
 
     def action_load_details(self) -> None:
@@ -528,10 +540,10 @@ class EmployeesPane(DataPane):
             f"This makes {calls:,} calls to the customer's Nmbrs{pace}. esc stops it at any "
             "time."
         )
-        cid = self.company.ID
+        cid = self.company.id
 
         def answered(yes: bool | None) -> None:
-            if not yes or self.company is None or cid != self.company.ID:
+            if not yes or self.company is None or cid != self.company.id:
                 self.set_status("Nothing loaded: department and function stay as they are.")
                 return
             self._progress_total = calls
@@ -552,17 +564,17 @@ class EmployeesPane(DataPane):
         ):
             return
         if any(row.cells.get(kind) == STOPPED for kind in PER_EMPLOYEE):
-            self._start_per_employee(self.company.ID)
+            self._start_per_employee(self.company.id)
 
     def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
         event.stop()
         self.open_employee(_key(event.row))
 
-    def show_employee(self, company_id: int, employee_id: int) -> None:
+    def show_employee(self, company_id: EntityId, employee_id: EntityId) -> None:
         """Open one employee's detail (palette jump), switching company when needed."""
-        if self.company is None or company_id != self.company.ID:
-            companies = self.session.cached(("companies",)) or []
-            company = next((c for c in companies if company_id == c.ID), None)
+        if self.company is None or company_id != self.company.id:
+            companies = self.session.data.get(COMPANIES, None) or []
+            company = next((c for c in companies if company_id == c.id), None)
             if company is None:
                 self.notify(
                     f"Company {company_id} is not loaded: open the companies pane (3)",
@@ -572,7 +584,7 @@ class EmployeesPane(DataPane):
             self.show_company(company)
         self.open_employee(employee_id)
 
-    def open_employee(self, employee_id: int) -> None:
+    def open_employee(self, employee_id: EntityId) -> None:
         """Open the detail screen of one employee of the current company."""
         if self.company is None:
             return
@@ -587,9 +599,9 @@ class EmployeesPane(DataPane):
         )
 
 
-def _key(row: Row) -> int:
+def _key(row: Row) -> EntityId:
     key = row.key
-    assert isinstance(key, int)
+    assert isinstance(key, int | str)
     return key
 
 

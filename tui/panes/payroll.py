@@ -6,7 +6,8 @@ employees (``Run_GetEmployeesByRunCompany``, names joined from the cached employ
 for the year. A PDF is written only on that explicit key, with mode 0600, into the session's
 download folder; the full path is shown and the text opens in a viewer. The payslip uses the
 ``_v2`` operation with the run's year; if the template denies ``_v2`` (1002) and the run is in
-the current year, the older operation (which takes the company's current year) is tried.
+the current year, the older operation (which takes the company's current year) is tried
+(that choice lives in the SOAP backend; the pane shows the note it returns).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from nmbrs_client.errors import NmbrsError, NmbrsFault
-from nmbrs_client.models import Company, Employee, EmployeeIdNumber, RunInfo, SalaryDocument
+from nmbrs_client.backend import Company, Documents, Employee, EntityId, PayrollRun, RunEmployee
+from nmbrs_client.errors import NmbrsError
+from tui.data.kinds import ANNUAL_STATEMENT, EMPLOYEES, PAYSLIPS, RUN_EMPLOYEES, RUNS
 from tui.export import document_stem, write_new_private_file
 from tui.keys import Context, bindings
-from tui.panes.data_pane import DataPane, describe_error, is_denied
+from tui.panes.data_pane import DataPane, describe_error
 from tui.screens.pdf_view import PdfViewScreen, extract_pdf_text
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.table_panel import TablePanel
@@ -63,7 +65,7 @@ class PayrollPane(DataPane):
         self.years = [this_year - i for i in range(YEARS_BACK + 1)]
         self.year = this_year
         self.company: Company | None = None
-        self.run: RunInfo | None = None
+        self.run: PayrollRun | None = None
         self.year_line = Static("", id="payroll-year", markup=False)
         self.runs_panel = TablePanel(
             "Runs",
@@ -101,7 +103,7 @@ class PayrollPane(DataPane):
 
     # ------------------------------------------------------------- protocol
     def show_company(self, company: Company) -> None:
-        if self.company is not None and self.company.ID == company.ID:
+        if self.company is not None and self.company.id == company.id:
             return
         self.cancel_load()
         self.company = company
@@ -119,9 +121,9 @@ class PayrollPane(DataPane):
     def refresh_data(self) -> None:
         if self.company is None:
             return
-        cid = self.company.ID
-        self.session.invalidate(("runs", cid, self.year))
-        self.session.invalidate(("run_employees", cid))
+        cid = self.company.id
+        self.session.data.invalidate(RUNS, (cid, self.year))
+        self.session.data.invalidate_company(cid, (RUN_EMPLOYEES,))
         self.load_runs()
         if self.run is not None:
             self.load_run_employees(self.run)
@@ -130,61 +132,59 @@ class PayrollPane(DataPane):
         if self.company is None:
             return
         self._render_year()
-        key = ("runs", self.company.ID, self.year)
-        if self.session.has(key):
-            self._show_runs(self.company.ID, self.year, self.session.cached(key) or [])
+        cid = self.company.id
+        runs = self.session.data.get(RUNS, (cid, self.year))
+        if runs is not None:
+            self._show_runs(cid, self.year, runs)
             return
         self.set_status(f"Loading runs of {self.year}… (esc cancels)")
-        self._fetch_runs(self.company.ID, self.year)
+        self._fetch_runs(cid, self.year)
 
-    def load_run_employees(self, run: RunInfo) -> None:
+    def load_run_employees(self, run: PayrollRun) -> None:
         if self.company is None:
             return
         previous, self.run = self.run, run
-        cid = self.company.ID
-        key = ("run_employees", cid, run.ID, run.Year)
+        cid = self.company.id
+        data = self.session.data
         self.people_panel.set_title(
-            f"Employees in run {run.Number} of {run.Year} ({run.periods_label()})"
+            f"Employees in run {run.number} of {run.year} ({run.periods_label()})"
         )
-        if self.session.has(key) and self.session.has(("employees", cid)):
+        if data.has(RUN_EMPLOYEES, (cid, run)) and data.has(EMPLOYEES, cid):
             self._show_run_employees(cid, run, None)
             return
-        if previous is None or (previous.ID, previous.Year) != (run.ID, run.Year):
+        if previous is None or (previous.id, previous.year) != (run.id, run.year):
             self.people_table.clear()  # a refresh of the same run keeps its rows on screen
-        self.set_status(f"Loading employees of run {run.Number}… (esc cancels)")
+        self.set_status(f"Loading employees of run {run.number}… (esc cancels)")
         self._fetch_run_employees(cid, run)
 
     # --------------------------------------------------------------- workers
     @work(thread=True, exclusive=True, group="payroll-runs", exit_on_error=False)
-    def _fetch_runs(self, cid: int, year: int) -> None:
+    def _fetch_runs(self, cid: EntityId, year: int) -> None:
         worker = get_current_worker()
         try:
-            runs = self.session.client.runs(cid, year)
+            runs = self.session.data.fetch(RUNS, (cid, year))
         except NmbrsError as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.show_error, error, f"Runs of {year}")
             return
-        self.session.store(("runs", cid, year), runs)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_runs, cid, year, runs)
 
     @work(thread=True, exclusive=True, group="payroll-run-employees", exit_on_error=False)
-    def _fetch_run_employees(self, cid: int, run: RunInfo) -> None:
+    def _fetch_run_employees(self, cid: EntityId, run: PayrollRun) -> None:
         worker = get_current_worker()
-        client = self.session.client
+        data = self.session.data
         note: BaseException | None = None
-        if not self.session.has(("employees", cid)):
-            try:
-                self.session.store(("employees", cid), client.employees(cid))
-            except NmbrsError as error:
-                note = error  # names stay empty; the run's members still show
         try:
-            members = client.run_employees(cid, run.ID, run.Year)
+            data.fetch(EMPLOYEES, cid)
+        except NmbrsError as error:
+            note = error  # names stay empty; the run's members still show
+        try:
+            data.fetch(RUN_EMPLOYEES, (cid, run))
         except NmbrsError as error:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.show_error, error, f"Employees of run {run.Number}")
+                self.app.call_from_thread(self.show_error, error, f"Employees of run {run.number}")
             return
-        self.session.store(("run_employees", cid, run.ID, run.Year), members)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_run_employees, cid, run, note)
 
@@ -192,31 +192,25 @@ class PayrollPane(DataPane):
     def _fetch_document(
         self,
         kind: str,
-        cid: int,
-        company_number: int,
+        cid: EntityId,
+        company_number: str,
         company_name: str,
-        employee_id: int,
+        employee_id: EntityId,
         employee_number: int,
         name: str,
-        run: RunInfo | None,
+        run: PayrollRun | None,
         year: int,
     ) -> None:
         worker = get_current_worker()
-        client = self.session.client
-        note = ""
+        data = self.session.data
+        documents: Documents
         try:
             if kind == "payslip":
                 assert run is not None
-                try:
-                    documents = client.payslips(employee_id, cid, run.ID, year=run.Year)
-                except NmbrsFault as error:
-                    if not (is_denied(error) and run.Year == self.session.today.year):
-                        raise
-                    documents = client.payslips(employee_id, cid, run.ID, year=None)
-                    note = " (the _v2 payslip call is denied; used the older call)"
+                documents = data.fetch(PAYSLIPS, (cid, employee_id, run))
                 title = (
-                    f"Payslip of {name or employee_number}, run {run.Number} of "
-                    f"{run.Year} ({run.periods_label()})"
+                    f"Payslip of {name or employee_number}, run {run.number} of "
+                    f"{run.year} ({run.periods_label()})"
                 )
                 stem = document_stem(
                     "payslip",
@@ -225,16 +219,15 @@ class PayrollPane(DataPane):
                     company_name=company_name,
                     employee_id=employee_id,
                     employee_number=employee_number,
-                    year=run.Year,
-                    run_number=run.Number,
+                    year=run.year,
+                    run_number=run.number,
                 )
                 missing = (
                     f"Nmbrs returned no payslip for {name or employee_number} in run "
-                    f"{run.Number} of {run.Year}."
+                    f"{run.number} of {run.year}."
                 )
             else:
-                statement = client.annual_statement(employee_id, year)
-                documents = [statement] if statement is not None else []
+                documents = data.fetch(ANNUAL_STATEMENT, (cid, employee_id, year))
                 title = f"Annual statement {year} of {name or employee_number}"
                 stem = document_stem(
                     "annual-statement",
@@ -252,7 +245,8 @@ class PayrollPane(DataPane):
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._document_failed, error)
             return
-        pdfs = [d.PDF for d in documents if isinstance(d, SalaryDocument) and d.PDF]
+        note = documents.note
+        pdfs = list(documents.pdfs)
         if not pdfs:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.set_status, missing, error=True)
@@ -281,27 +275,27 @@ class PayrollPane(DataPane):
     def _render_year(self) -> None:
         older = "◀ [" if self.year > self.years[-1] else "  "
         newer = "] ▶" if self.year < self.years[0] else "  "
-        company = f" · {self.company.Number} {self.company.Name or ''}" if self.company else ""
+        company = f" · {self.company.number} {self.company.name}" if self.company else ""
         self.year_line.update(f"Year {older} {self.year} {newer}{company}")
 
-    def _show_runs(self, cid: int, year: int, runs: list[RunInfo]) -> None:
-        if self.company is None or cid != self.company.ID or year != self.year:
+    def _show_runs(self, cid: EntityId, year: int, runs: list[PayrollRun]) -> None:
+        if self.company is None or cid != self.company.id or year != self.year:
             return
         rows = []
         for run in runs:
             cells = {
-                "number": str(run.Number),
+                "number": str(run.number),
                 "periods": run.periods_label(),
-                "description": run.Description or "",
-                "run_at": run.RunAt.strftime("%d-%m-%Y %H:%M") if run.RunAt else "",
-                "locked": "✓ locked" if run.IsLocked else "○ open",
+                "description": run.description,
+                "run_at": run.run_at.strftime("%d-%m-%Y %H:%M") if run.run_at else "",
+                "locked": "✓ locked" if run.locked else "○ open",
             }
             values = {
-                "number": run.Number,
-                "periods": (run.PeriodStart, run.PeriodEnd),
-                "run_at": run.RunAt,
+                "number": run.number,
+                "periods": (run.period_start, run.period_end),
+                "run_at": run.run_at,
             }
-            rows.append(Row(run.ID, cells, values, data=run))
+            rows.append(Row(run.id, cells, values, data=run))
         # The company is chosen now: the empty table says what is true for it, not "choose one".
         self.runs_table.empty_text = f"No runs in {year} for this company ([ ] change the year)"
         self.runs_table.set_rows(rows)
@@ -312,34 +306,33 @@ class PayrollPane(DataPane):
             else f"No runs in {year}."
         )
 
-    def _show_run_employees(self, cid: int, run: RunInfo, note: BaseException | None) -> None:
-        if self.company is None or cid != self.company.ID:
+    def _show_run_employees(
+        self, cid: EntityId, run: PayrollRun, note: BaseException | None
+    ) -> None:
+        if self.company is None or cid != self.company.id:
             return
-        members: list[EmployeeIdNumber] = (
-            self.session.cached(("run_employees", cid, run.ID, run.Year)) or []
-        )
-        names: dict[int, Employee] = {
-            e.Id: e for e in self.session.cached(("employees", cid)) or []
-        }
+        data = self.session.data
+        members = data.get(RUN_EMPLOYEES, (cid, run)) or []
+        names: dict[EntityId, Employee] = {e.id: e for e in data.get(EMPLOYEES, cid) or []}
         rows = []
         for member in members:
-            employee = names.get(member.EmployeeId)
+            employee = names.get(member.employee_id)
             cells = {
-                "number": str(member.EmployeeNumber),
-                "name": (employee.DisplayName or "") if employee else "",
-                "id": str(member.EmployeeId),
+                "number": str(member.employee_number),
+                "name": employee.name if employee else "",
+                "id": str(member.employee_id),
             }
             rows.append(
                 Row(
-                    member.EmployeeId,
+                    member.employee_id,
                     cells,
-                    {"number": member.EmployeeNumber, "id": member.EmployeeId},
+                    {"number": member.employee_number, "id": member.employee_id},
                     data=member,
                 )
             )
         self.people_table.set_rows(rows, keep_cursor=False)
         text = (
-            f"{len(rows)} employees in run {run.Number} of {run.Year}. p payslip · "
+            f"{len(rows)} employees in run {run.number} of {run.year}. p payslip · "
             f"a annual statement {self.year}."
         )
         if note is not None:
@@ -375,17 +368,17 @@ class PayrollPane(DataPane):
 
     def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
         event.stop()
-        if event.table is self.runs_table and isinstance(event.row.data, RunInfo):
+        if event.table is self.runs_table and isinstance(event.row.data, PayrollRun):
             self.load_run_employees(event.row.data)
         elif event.table is self.people_table:
             self.action_payslip()
 
-    def _selected_employee(self) -> tuple[int, int, str] | None:
+    def _selected_employee(self) -> tuple[EntityId, int, str] | None:
         row = self.people_table.current_row
-        if row is None or not isinstance(row.data, EmployeeIdNumber):
+        if row is None or not isinstance(row.data, RunEmployee):
             self.notify("Choose a run (enter) and an employee first", severity="warning", timeout=4)
             return None
-        return row.data.EmployeeId, row.data.EmployeeNumber, row.cells.get("name", "")
+        return row.data.employee_id, row.data.employee_number, row.cells.get("name", "")
 
     def action_payslip(self) -> None:
         chosen = self._selected_employee()
@@ -395,14 +388,14 @@ class PayrollPane(DataPane):
         self.set_status(f"Fetching the payslip of {name or number}… (esc cancels)")
         self._fetch_document(
             "payslip",
-            self.company.ID,
-            self.company.Number,
-            self.company.Name or "",
+            self.company.id,
+            self.company.number,
+            self.company.name,
             employee_id,
             number,
             name,
             self.run,
-            self.run.Year,
+            self.run.year,
         )
 
     def action_annual_statement(self) -> None:
@@ -415,9 +408,9 @@ class PayrollPane(DataPane):
         )
         self._fetch_document(
             "annual",
-            self.company.ID,
-            self.company.Number,
-            self.company.Name or "",
+            self.company.id,
+            self.company.number,
+            self.company.name,
             employee_id,
             number,
             name,

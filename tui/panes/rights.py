@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from nmbrs_client.errors import AUTH_ADVICE, FaultCategory, hint_for
 from tui.clipboard import copy_with_toast
+from tui.data.kinds import RIGHTS
 from tui.export import safe_name, write_new_private_file
 from tui.keys import Context, bindings
 from tui.panes import Pane, VimTable
@@ -356,8 +357,16 @@ class RightsPane(Pane):
             if not worker.is_cancelled:
                 self.post_message(RightsEventArrived(event, run))
 
+        client = self.session.rights_client()
+        if client is None:
+            self.post_message(
+                RightsFinished(
+                    None, run, "The rights check over the REST API is not available yet."
+                )
+            )
+            return
         engine = RightsEngine(
-            self.session.client,
+            client,
             requirements,
             companies=companies,
             on_event=on_event,
@@ -373,7 +382,7 @@ class RightsPane(Pane):
             self.post_message(RightsFinished(None, run, f"{what} — {hint}"))
             return
         if operations is None:
-            self.session.store(("rights", requirements.name), report)
+            self.session.data.put(RIGHTS, requirements.name, report)
         self.post_message(RightsFinished(report, run))
 
     def _set_requirements(self, requirements: RequirementProfile, run: int) -> None:
@@ -478,7 +487,7 @@ class RightsPane(Pane):
         self.cells = dict(merged)
         self.phase = f"re-checked {len(fresh.cells)} cell(s), {changed} changed"
         if self.session is not None:
-            self.session.store(("rights", previous.requirements.name), self.report)
+            self.session.data.put(RIGHTS, previous.requirements.name, self.report)
         self._rebuild_table()
         self._update_text()
 

@@ -3,7 +3,7 @@
 Per-employee calls (``PersonalInfo_GetCurrent``, ``Department_GetCurrent``,
 ``Function_GetCurrent``, ``BankAccount_GetListCurrent``) run in parallel in a worker; employment
 history, contract/salary/address and the schedule come from the company-wide calls, taken from
-the session cache (fetched once if the cache does not have them). Each section stands alone: a
+the data store (fetched once if the store does not have them). Each section stands alone: a
 denied call (1002) shows "not available: <meaning — hint>" for that section and the rest still
 shows. BSN, IBAN, salary, birth date and address are masked until ``v``; a new screen always
 starts masked, so leaving the screen forgets the reveal.
@@ -11,7 +11,6 @@ starts masked, so leaving the screen forgets the reveal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -22,13 +21,23 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from nmbrs_client.backend import Company, EntityId
 from nmbrs_client.models import (
     BankAccount,
-    Company,
     EmployeeEmployments,
     EmployeeSchedules,
     PersonalInfo,
     PersonalInfoContractSalaryAddress,
+)
+from tui.data.kinds import (
+    BANK_ACCOUNTS,
+    CONTRACTS,
+    DEPARTMENT,
+    EMPLOYMENTS,
+    FUNCTION,
+    PERSONAL_INFO,
+    SCHEDULES,
+    Kind,
 )
 from tui.keys import Context, bindings
 from tui.panes.data_pane import describe_error, not_available
@@ -75,7 +84,7 @@ class EmployeeDetailScreen(ScrollingScreen):
         self,
         session: Any,
         company: Company,
-        employee_id: int,
+        employee_id: EntityId,
         name: str = "",
         *,
         errors: dict[str, BaseException] | None = None,
@@ -116,32 +125,28 @@ class EmployeeDetailScreen(ScrollingScreen):
     @work(thread=True, exclusive=True, group="employee-detail", exit_on_error=False)
     def _fetch(self, force: bool) -> None:
         worker = get_current_worker()
-        client = self.session.client
-        eid, cid = self.employee_id, self.company.ID
-        per_employee: dict[str, tuple[tuple[object, ...] | None, Callable[[], Any]]] = {
-            "personal": (None, lambda: client.personal_info(eid)),
-            "department": (("department", eid), lambda: client.department(eid)),
-            "function": (("function", eid), lambda: client.function(eid)),
-            "bank": (None, lambda: client.bank_accounts(eid)),
-            "employment": (("employments", cid), lambda: client.employments(cid)),
-            "contract": (("pcsa", cid), lambda: client.personal_info_contract_salary_address(cid)),
-            "schedule": (("schedules", cid), lambda: client.schedules(cid)),
+        data = self.session.data
+        eid, cid = self.employee_id, self.company.id
+        # Personal info and bank accounts are never kept (read fresh on every open).
+        sources: dict[str, tuple[Kind[Any, Any], object]] = {
+            "personal": (PERSONAL_INFO, (cid, eid)),
+            "department": (DEPARTMENT, (cid, eid)),
+            "function": (FUNCTION, (cid, eid)),
+            "bank": (BANK_ACCOUNTS, (cid, eid)),
+            "employment": (EMPLOYMENTS, cid),
+            "contract": (CONTRACTS, cid),
+            "schedule": (SCHEDULES, cid),
         }
 
         def one(section: str) -> tuple[str, Any]:
-            key, call = per_employee[section]
-            if key is not None and not force and self.session.has(key):
-                return section, self.session.cached(key)
+            kind, key = sources[section]
             try:
-                value = call()
+                return section, data.fetch(kind, key, force=force)
             except Exception as error:  # shown per section, never crashes the screen
                 return section, error
-            if key is not None:
-                self.session.store(key, value)
-            return section, value
 
         with ThreadPoolExecutor(max_workers=4, thread_name_prefix="detail") as pool:
-            for section, value in pool.map(one, list(per_employee)):
+            for section, value in pool.map(one, list(sources)):
                 if worker.is_cancelled:
                     return
                 self.app.call_from_thread(self._arrived, section, value)
@@ -172,8 +177,8 @@ class EmployeeDetailScreen(ScrollingScreen):
     def _render_header(self) -> None:
         name = self.employee_name or f"employee {self.employee_id}"
         self.header.update(
-            f"{name} · id {self.employee_id} · company {self.company.Number} "
-            f"{self.company.Name or ''} · {self.reveal.label}"
+            f"{name} · id {self.employee_id} · company {self.company.number} "
+            f"{self.company.name} · {self.reveal.label}"
         )
 
     def _render_section(self, section: str) -> None:
