@@ -209,7 +209,7 @@ async def main(mode, base_url, company_id, expected):
         hwm = rss = 0.0
         while time.monotonic() < deadline:
             await asyncio.sleep(0.005)
-            if lists_s is None and lists_final(app, pane, company.ID, expected):
+            if lists_s is None and lists_final(app, pane, company.id, expected):
                 lists_s = time.perf_counter() - started
                 hwm, rss = vm("VmHWM"), vm("VmRSS")
             if lists_s is not None and settled(pane):
