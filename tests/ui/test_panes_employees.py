@@ -221,7 +221,7 @@ async def test_a_1002_stops_the_per_row_calls_for_the_whole_session(
             10,
             "the denied columns",
         )
-        client = app.session.client  # type: ignore[union-attr]
+        client = app.session.backend  # type: ignore[union-attr]
 
         def department_calls() -> int:
             return sum(
