@@ -23,6 +23,7 @@ from bench.records import Record
 
 GROUPS = (
     "startup",
+    "hangup",
     "client_build",
     "rights",
     "rest_rights",

@@ -46,6 +46,7 @@ from nmbrs_client.operations import (
     resolve,
 )
 from nmbrs_client.ratelimit import RateLimiter
+from nmbrs_client.retry import Failure, FailureKind, RetryPolicy, RetryStats
 
 if TYPE_CHECKING:
     import zeep
@@ -122,8 +123,15 @@ def _secret(value: Any) -> str:
 class NmbrsClient:
     """One client per connection profile; share it between threads."""
 
-    def __init__(self, settings: ClientSettings) -> None:
+    def __init__(
+        self, settings: ClientSettings, *, retry_policy: RetryPolicy | None = None
+    ) -> None:
         self.settings = settings
+        # Transient failures and throttling are retried here, under one policy, for every
+        # caller (panes, palette, rights engine); ``retry_stats`` counts what was retried.
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.retry_stats = RetryStats()
+        self._stop_retrying = threading.Event()
         self.base_url = (
             settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
         )
@@ -305,6 +313,40 @@ class NmbrsClient:
         }
 
     def _invoke(self, op: Operation, arguments: dict[str, Any]) -> Any:
+        """One logical call: attempts under :attr:`retry_policy` until an answer or give-up.
+
+        Every attempt is its own call-log record (``attempt`` 1, 2, …); the error that is
+        finally raised carries ``attempts`` and ``retries_exhausted`` so callers do not retry
+        it again on top.
+        """
+        first = time.monotonic()
+        attempt = 1
+        while True:
+            try:
+                return self._invoke_once(op, arguments, attempt)
+            except (NmbrsFault, NmbrsTransportError) as exc:
+                failure = failure_of(exc)
+                delay = self.retry_policy.delay_before_retry(
+                    failure, attempt, time.monotonic() - first
+                )
+                if delay is None or self._stop_retrying.is_set():
+                    if failure.kind is not FailureKind.FINAL:
+                        self.retry_stats.gave_up(failure.kind)
+                    exc.attempts = attempt
+                    exc.retries_exhausted = failure.kind is not FailureKind.FINAL
+                    raise
+                self.retry_stats.retried(failure.kind)
+                if self._stop_retrying.wait(delay):
+                    exc.attempts = attempt
+                    exc.retries_exhausted = True
+                    raise
+                attempt += 1
+
+    def stop_retrying(self) -> None:
+        """Give up waiting between attempts (quitting, cancelling): the next failure is final."""
+        self._stop_retrying.set()
+
+    def _invoke_once(self, op: Operation, arguments: dict[str, Any], attempt: int = 1) -> Any:
         from zeep.exceptions import Error as ZeepError
 
         from nmbrs_client.transport import FaultReply, TransportProblem
@@ -343,6 +385,7 @@ class NmbrsClient:
                 kind=problem.kind,
                 status=problem.status,
                 retryable=problem.retryable,
+                retry_after_s=problem.retry_after_s,
             ) from None
         except (ZeepError, ValueError, TypeError, AttributeError, ArithmeticError) as exc:
             # ArithmeticError: decimal.InvalidOperation for text in a decimal field, which
@@ -370,6 +413,7 @@ class NmbrsClient:
                     size_bytes=size,
                     http_status=getattr(transport.last_status, "value", None),
                     error_kind=kind,
+                    attempt=attempt,
                 )
             )
 
@@ -604,6 +648,7 @@ class NmbrsClient:
         )
 
     def close(self) -> None:
+        self.stop_retrying()
         if self._transport is not None:
             self._transport.session.close()
 
@@ -612,6 +657,38 @@ class NmbrsClient:
 
 
 # --------------------------------------------------------------------- helpers
+_SLOW_DOWN_WORDS = ("too many", "rate limit", "throttl", "slow down", "try again later")
+
+
+def failure_of(exc: BaseException) -> Failure:
+    """How :mod:`nmbrs_client.retry` sees a SOAP call's error.
+
+    Throttling: HTTP 429 or 503 (with any ``Retry-After``) and a fault without a known code
+    whose text asks to slow down (Nmbrs documents throttling by delay, so such a fault is
+    read by its words). Transient: time-outs, resets, truncated or malformed replies and HTTP
+    5xx without a SOAP fault (HTML gateway pages too). Everything else is final.
+    """
+    if isinstance(exc, NmbrsFault):
+        text = (exc.text or "").lower()
+        if exc.code is None and any(word in text for word in _SLOW_DOWN_WORDS):
+            return Failure(FailureKind.THROTTLED)
+        return Failure(FailureKind.FINAL)
+    if not isinstance(exc, NmbrsTransportError) or not exc.retryable:
+        return Failure(FailureKind.FINAL)
+    retry_after = getattr(exc, "retry_after_s", None)
+    if exc.status in (429, 503):
+        return Failure(FailureKind.THROTTLED, retry_after)
+    if exc.kind == "timeout":
+        return Failure(FailureKind.TIMEOUT)
+    if exc.kind == "connection":
+        return Failure(FailureKind.RESET)
+    if exc.kind == "malformed":
+        return Failure(FailureKind.MALFORMED)
+    if exc.kind == "http" and exc.status is not None and exc.status >= 500:
+        return Failure(FailureKind.SERVER_ERROR)
+    return Failure(FailureKind.FINAL)
+
+
 def _id_param(arguments: Mapping[str, Any], lower_name: str) -> int | None:
     for key, value in arguments.items():
         if key.lower() == lower_name and isinstance(value, int):

@@ -124,6 +124,10 @@ class NmbrsError(Exception):
     """Base of every error this package raises on purpose."""
 
     hint: str = ""
+    # Set by the client's retry loop: how many attempts were made, and whether the policy
+    # gave up on a transient failure (then nobody should retry it again on top).
+    attempts: int = 1
+    retries_exhausted: bool = False
 
     def __init__(self, message: str, *, hint: str = "") -> None:
         super().__init__(message)
@@ -167,6 +171,7 @@ class NmbrsTransportError(NmbrsError):
         status: int | None = None,
         retryable: bool = True,
         hint: str = "",
+        retry_after_s: float | None = None,
     ) -> None:
         self.operation = operation
         self.host = textsafe.line(host)
@@ -175,6 +180,7 @@ class NmbrsTransportError(NmbrsError):
         self.kind = kind  # timeout | connection | tls | http | malformed | too_large | redirect
         self.status = status
         self.retryable = retryable
+        self.retry_after_s = retry_after_s
         super().__init__(
             f"{operation} to {host}: {problem}", hint=hint or _transport_hint(kind, host)
         )

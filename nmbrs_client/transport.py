@@ -6,14 +6,18 @@ a truncated reply or a 100 MB body must become a clear transport error, not part
 transport therefore checks every reply before zeep sees it:
 
 - no redirects are followed (a 3xx is reported with its target host);
-- the body is read in chunks under a size limit and a total deadline (a server that drips
-  bytes cannot hold a call forever: the read timeout bounds each wait, the deadline the sum);
+- the whole call (connect, status line, headers, body) runs under one total deadline: a
+  watchdog shuts the socket down when it passes, so a server that sends its status line and
+  then one header byte per second cannot hold a call (the read timeout only bounds each wait);
+- the body is read in chunks under a size limit;
 - a reply must be well-formed XML with a SOAP envelope (parsed with a hardened parser: no DTD,
   no entities, no network) unless it is an HTTP error, which is reported as such.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
 from typing import Any
@@ -23,9 +27,12 @@ import requests
 import urllib3
 from lxml import etree
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from zeep.transports import Transport
 
 from nmbrs_client import textsafe
+from nmbrs_client.retry import parse_retry_after
 
 _SOAP_ENVELOPES = (
     "http://schemas.xmlsoap.org/soap/envelope/",
@@ -47,13 +54,103 @@ class TransportProblem(Exception):
     """Raised inside the transport; the client turns it into ``NmbrsTransportError``."""
 
     def __init__(
-        self, kind: str, problem: str, *, status: int | None = None, retryable: bool = True
+        self,
+        kind: str,
+        problem: str,
+        *,
+        status: int | None = None,
+        retryable: bool = True,
+        retry_after_s: float | None = None,
     ) -> None:
         super().__init__(problem)
         self.kind = kind
         self.problem = problem
         self.status = status
         self.retryable = retryable
+        self.retry_after_s = retry_after_s
+
+
+# ----------------------------------------------------------------- whole-call deadline
+_watched = threading.local()
+
+
+class _Watchdog:
+    """Shuts the connection of one call down when the call's total deadline passes.
+
+    The connection registers itself when the request goes out (same thread); the timer thread
+    then only calls ``shutdown`` on its socket, which makes the blocked read return at once.
+    """
+
+    def __init__(self, deadline_s: float) -> None:
+        self.deadline_s = deadline_s
+        self.expired = False
+        self.connection: Any = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(deadline_s, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        _watched.watchdog = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        _watched.watchdog = None
+
+    def attach(self, connection: Any) -> None:
+        with self._lock:
+            self.connection = connection
+            if self.expired:
+                self._shutdown()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _attach_current(connection: Any) -> None:
+    watchdog = getattr(_watched, "watchdog", None)
+    if watchdog is not None:
+        watchdog.attach(connection)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _attach_current(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _attach_current(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """An adapter whose pools make connections the watchdog can shut down."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
 
 
 def hardened_parser() -> etree.XMLParser:
@@ -179,7 +276,7 @@ class GuardedTransport(Transport):
         user_agent: str,
     ) -> None:
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(pool_size, 4), max_retries=0)
+        adapter = _WatchedAdapter(pool_connections=4, pool_maxsize=max(pool_size, 4), max_retries=0)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         session.verify = verify_tls
@@ -207,6 +304,22 @@ class GuardedTransport(Transport):
 
     # zeep calls post() for every operation; load() for WSDL/XSD documents.
     def post(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
+        """One POST under the total deadline; past it, whatever broke is a time-out."""
+        with _Watchdog(self.deadline_s) as watchdog:
+            try:
+                response = self._post_once(address, message, headers)
+            except TransportProblem as problem:
+                if watchdog.expired:
+                    raise self._deadline_passed() from None
+                raise problem from None
+            if watchdog.expired:  # a body cut short by the watchdog can still look complete
+                raise self._deadline_passed()
+            return response
+
+    def _deadline_passed(self) -> TransportProblem:
+        return TransportProblem("timeout", f"no complete reply within {self.deadline_s:g} s")
+
+    def _post_once(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
         try:
             response = self.session.post(
                 address,
@@ -243,9 +356,14 @@ class GuardedTransport(Transport):
             body = self._read_bounded(response)
             self.last_size.value = len(body)
             self.last_plain.value = textsafe.utf8_bytes_are_plain(body)
-            self.last_tree.value = check_soap_body(
-                body, response.status_code, response.headers.get("Content-Type", "")
-            )
+            try:
+                self.last_tree.value = check_soap_body(
+                    body, response.status_code, response.headers.get("Content-Type", "")
+                )
+            except TransportProblem as problem:
+                if response.status_code in (429, 503):
+                    problem.retry_after_s = parse_retry_after(response.headers.get("Retry-After"))
+                raise
             response._content = body
             response._content_consumed = True  # type: ignore[union-attr]  # not in the stubs
         return response

@@ -74,6 +74,27 @@ def drip(total_s: float, byte_every_s: float) -> Behaviour:
     return play
 
 
+def drip_headers(total_s: float, byte_every_s: float) -> Behaviour:
+    """Send the status line, then the headers one byte at a time: the body never starts."""
+
+    def play(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        handler.wfile.flush()
+        end = time.monotonic() + total_s
+        header = b"X-Slow: " + b"a" * 10_000
+        try:
+            for byte in header:
+                if time.monotonic() >= end:
+                    return
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(byte_every_s)
+        except OSError:
+            return
+
+    return play
+
+
 def silent(seconds: float) -> Behaviour:
     def play(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(seconds)

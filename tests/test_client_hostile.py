@@ -8,9 +8,11 @@ import pytest
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
+from nmbrs_client.retry import NO_RETRIES
 from tests.hostile_server import (
     HostileServer,
     drip,
+    drip_headers,
     hostile_server,
     huge,
     reply,
@@ -96,6 +98,7 @@ CASES = {
     "huge_declared": huge(5_000_000, declare_length=True),
     "huge_chunked": huge(5_000_000, declare_length=False),
     "drip": drip(total_s=12, byte_every_s=0.2),
+    "drip_headers": drip_headers(total_s=30, byte_every_s=1.0),
     "silent": silent(6),
     "reset": reset(),
     "tolerant": reply(
@@ -135,7 +138,8 @@ def server() -> Iterator[HostileServer]:
 
 
 def client_for(server: HostileServer, case: str, **overrides: object) -> NmbrsClient:
-    return NmbrsClient(settings_for(server.url(case), **overrides))
+    """A client that makes one attempt: these tests are about what one reply becomes."""
+    return NmbrsClient(settings_for(server.url(case), **overrides), retry_policy=NO_RETRIES)
 
 
 def transport_error(server: HostileServer, case: str, **overrides: object) -> NmbrsTransportError:
@@ -201,6 +205,16 @@ def test_dripping_server_hits_the_total_deadline(server: HostileServer) -> None:
     # deadline ends it with a timeout (a per-read timeout never fires).
     error = transport_error(server, "drip", timeout_s=1.0, connect_timeout_s=0.5)
     assert error.kind == "timeout"
+
+
+def test_headers_one_byte_a_second_hit_the_total_deadline(server: HostileServer) -> None:
+    """The status line arrives, then a header byte every second: never idle for a read
+    time-out, so only the whole-call deadline (connect + 2 x read time-out) ends it."""
+    client = client_for(server, "drip_headers", timeout_s=1.5, connect_timeout_s=0.5)
+    with pytest.raises(NmbrsTransportError) as info:
+        client.companies()
+    assert info.value.kind == "timeout"
+    assert "no complete reply within 3.5 s" in info.value.problem
 
 
 def test_tls_failure_is_reported_as_tls(server: HostileServer) -> None:

@@ -156,6 +156,7 @@ class NmbrsApp(App[int]):
         self._exit_after_first_frame = exit_after_first_frame
         self._started_at = started_at
         self.first_frame_s: float | None = None
+        self.crash_message: str | None = None
         if deterministic:
             self.animation_level = "none"
 
@@ -226,18 +227,45 @@ class NmbrsApp(App[int]):
         self.exit(0)  # the command prints first_frame_s once the terminal is restored
 
     def _install_sighup(self) -> None:
-        """Leave cleanly (stop workers, the demo server) when the terminal goes away."""
+        """Leave when the terminal goes away: a normal exit, forced after a grace period.
+
+        Restoring a terminal that has gone can block on a write, and a call waiting on the
+        network must not keep the process alive; see :mod:`tui.crash`.
+        """
         if not hasattr(signal, "SIGHUP") or self.is_headless:
             return
-        try:
-            import asyncio
+        import asyncio
 
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_hangup)
-        except (RuntimeError, NotImplementedError, ValueError):
-            pass
+        from tui.crash import install_hangup_exit
+
+        loop = asyncio.get_running_loop()
+        install_hangup_exit(lambda: loop.call_soon_threadsafe(self._on_hangup))
 
     def _on_hangup(self) -> None:
-        self.exit(129)
+        from tui.crash import EXIT_HANGUP
+
+        session = getattr(self, "session", None)
+        client = getattr(session, "client", None)
+        if client is not None and hasattr(client, "stop_retrying"):
+            client.stop_retrying()
+        self.exit(EXIT_HANGUP)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected exception: traceback to a 0600 log file, one line on the terminal.
+
+        Textual's default prints the traceback with local variables (customer data) and the
+        process would end with status 0 from ``app.run()``; here the exit status is 70.
+        """
+        from tui.crash import EXIT_CRASH, crash_line, write_crash_log
+
+        self._return_code = EXIT_CRASH
+        if self._exception is None:  # Pilot tests re-raise the first exception
+            self._exception = error
+            self._exception_event.set()
+        log = write_crash_log(error)
+        self.crash_message = crash_line(error, log)
+        self._exit_renderables.append(Text(self.crash_message))
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         self._close_session()

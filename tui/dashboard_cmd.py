@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     result = app.run(mouse=not getattr(args, "no_mouse", False))
     if exit_early and app.first_frame_s is not None:
         print(f"first frame after {app.first_frame_s * 1000:.0f} ms", file=sys.stderr)
-    code = int(result or 0)
+    # app.run() gives None after a crash or a forced exit: the return code says what happened.
+    code = int(result) if result is not None else int(app.return_code or 0)
     if calls_still_running():
         # A call is still waiting on a server that does not answer (fan-out pools are
         # joined at interpreter exit): the terminal is restored, so leave without waiting.

@@ -129,4 +129,7 @@ def classify(exc: BaseException | None) -> Verdict:
 
 def is_retryable(exc: BaseException) -> bool:
     """Only transport trouble is retried; a fault is an answer and retrying cannot change it."""
-    return isinstance(exc, NmbrsTransportError) and bool(exc.retryable)
+    # The client retries transient failures itself; what it gave up on is not retried again.
+    return (
+        isinstance(exc, NmbrsTransportError) and bool(exc.retryable) and not exc.retries_exhausted
+    )

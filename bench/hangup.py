@@ -1,0 +1,91 @@
+"""Exit after SIGHUP: how long `nmbrs-tui --demo` takes to leave once its terminal is gone.
+
+The app runs in a 120×40 pty. Once its first screen has arrived, the terminal stops being read
+(as when an SSH connection freezes or drops, so the app's writes may block) and SIGHUP is sent;
+the clock runs from the signal to the process's exit. Target: within 2 s, non-zero status.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+
+from bench.records import Record, median, metric, miss_note
+from bench.startup import COLS, REPO, ROWS, _command
+
+EXIT_TARGET_S = 2.0
+
+
+def one_hangup(timeout_s: float = 30.0) -> dict[str, float | int | None]:
+    """Start the app, wait for its first frame, stop reading, SIGHUP; seconds to exit."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
+    env.pop("NMBRS_TUI_EXIT_AFTER_FIRST_FRAME", None)
+    process = subprocess.Popen(
+        _command(),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+        close_fds=True,
+    )
+    os.close(slave)
+    bottom = f"\x1b[{ROWS};1H".encode()
+    output = b""
+    deadline = time.monotonic() + timeout_s
+    try:
+        while bottom not in output and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    output += os.read(master, 65536)
+                except OSError:
+                    break
+            elif process.poll() is not None:
+                break
+        time.sleep(0.3)  # let the connect worker start its calls
+        started = time.monotonic()
+        process.send_signal(signal.SIGHUP)
+        try:
+            code = process.wait(timeout=timeout_s)
+            exit_s: float | None = time.monotonic() - started
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            code = process.wait()
+            exit_s = None
+    finally:
+        os.close(master)
+    return {"exit_s": exit_s, "returncode": code, "first_frame_seen": int(bottom in output)}
+
+
+def run(quick: bool = False) -> list[Record]:
+    reps = 3 if quick else 20
+    runs = [one_hangup() for _ in range(reps)]
+    times = [r["exit_s"] for r in runs if r["exit_s"] is not None]
+    hung = reps - len(times)
+    zero = sum(1 for r in runs if r["returncode"] == 0)
+    value = median(times) if times else float("inf")
+    note = miss_note(value, EXIT_TARGET_S, "s", "look for blocking writes or non-daemon threads")
+    if hung:
+        note = f"{hung} of {reps} runs did not exit within 30 s"
+    return [
+        metric(
+            "hangup.exit_after_sighup_s",
+            value,
+            "s",
+            target=EXIT_TARGET_S,
+            note=note,
+            runs=reps,
+            max_s=max(times) if times else None,
+            exited_zero=zero,
+        )
+    ]

@@ -1,0 +1,162 @@
+"""When to try a failed call again, and how long to wait: one policy for SOAP and REST.
+
+A call that failed below the API (a time-out, a reset connection, a truncated or malformed
+reply, an HTTP 5xx without a SOAP fault) or was throttled (HTTP 429/503, ``Retry-After``,
+Nmbrs' own "too many calls" answer) says nothing about the account's rights, so it is tried
+again; only what still fails after the policy's attempts and its time budget is an error. A
+fault with a meaning (1002, 2004, …) is an answer and is never retried.
+
+The policy knows nothing about HTTP libraries: a client describes each failure as a
+:class:`Failure` (its :class:`FailureKind` and any ``Retry-After``) and asks
+:meth:`RetryPolicy.delay_before_retry` whether and when to try again. The SOAP client
+(requests/zeep) and the REST client (httpx) share it. :class:`RetryStats` counts the retries
+per kind, for the call log, the rights report and the bench.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+
+
+class FailureKind(StrEnum):
+    """Why an attempt failed, as far as retrying is concerned."""
+
+    THROTTLED = "throttled"  # 429, 503, Retry-After, Nmbrs' slow-down
+    TIMEOUT = "timeout"
+    RESET = "reset"  # connection refused, reset or closed without an answer
+    MALFORMED = "malformed"  # truncated or not well-formed reply
+    SERVER_ERROR = "server_error"  # HTTP 5xx without a SOAP fault (also HTML gateway pages)
+    FINAL = "final"  # an answer, or a problem retrying cannot change
+
+
+TRANSIENT: frozenset[FailureKind] = frozenset(
+    {FailureKind.TIMEOUT, FailureKind.RESET, FailureKind.MALFORMED, FailureKind.SERVER_ERROR}
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: FailureKind
+    retry_after_s: float | None = None
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP-date.
+
+    ``None`` when absent or unreadable; a date in the past gives 0.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(int(text))
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now or datetime.now(UTC)
+    return max(0.0, (when - current).total_seconds())
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries: attempts per kind, exponential back-off with jitter, one time budget.
+
+    ``budget_s`` bounds the time one logical call may spend from its first attempt to the
+    start of its last, waits included, so a check stays inside its time bound even when every
+    call is throttled; ``retry_after_cap_s`` stops a server from parking the client with a
+    huge ``Retry-After``.
+    """
+
+    transient_attempts: int = 4
+    throttled_attempts: int = 12
+    base_delay_s: float = 0.25
+    max_delay_s: float = 4.0
+    retry_after_cap_s: float = 10.0
+    budget_s: float = 60.0
+    jitter: float = 0.2
+
+    def delay_before_retry(
+        self,
+        failure: Failure,
+        attempt: int,
+        elapsed_s: float,
+        *,
+        rng: random.Random | None = None,
+    ) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``, or ``None`` to give up now.
+
+        ``attempt`` is the number of the attempt that just failed (1 for the first),
+        ``elapsed_s`` the time since the first attempt started.
+        """
+        if failure.kind is FailureKind.FINAL:
+            return None
+        limit = (
+            self.throttled_attempts
+            if failure.kind is FailureKind.THROTTLED
+            else self.transient_attempts
+        )
+        if attempt >= limit:
+            return None
+        backoff = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
+        if failure.kind is FailureKind.THROTTLED:
+            backoff = max(backoff, 2 * self.base_delay_s)
+        if failure.retry_after_s is not None:
+            delay = min(self.retry_after_cap_s, max(0.0, failure.retry_after_s))
+        else:
+            spread = (rng or random).uniform(-self.jitter, self.jitter)
+            delay = backoff * (1 + spread)
+        if elapsed_s + delay > self.budget_s:
+            return None
+        return delay
+
+
+NO_RETRIES = RetryPolicy(transient_attempts=1, throttled_attempts=1)
+
+
+@dataclass
+class RetryStats:
+    """Thread-safe counts of retries by kind (a retry is every attempt after the first)."""
+
+    _counts: Counter[str] = field(default_factory=Counter)
+    _gave_up: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def retried(self, kind: FailureKind) -> None:
+        with self._lock:
+            self._counts[kind.value] += 1
+
+    def gave_up(self, kind: FailureKind) -> None:
+        with self._lock:
+            self._gave_up[kind.value] += 1
+
+    @property
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._counts.values())
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        """``{"retries": {kind: n}, "gave_up": {kind: n}}`` (kinds with a count only)."""
+        with self._lock:
+            return {"retries": dict(self._counts), "gave_up": dict(self._gave_up)}
+
+
+__all__ = [
+    "NO_RETRIES",
+    "TRANSIENT",
+    "Failure",
+    "FailureKind",
+    "RetryPolicy",
+    "RetryStats",
+    "parse_retry_after",
+]
