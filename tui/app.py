@@ -296,6 +296,23 @@ class NmbrsApp(App[int]):
             markup=False,
         )
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, guarded against a second ``enter`` (see tui.screens.guarded)."""
+        from textual.command import CommandPalette
+
+        from tui.screens.guarded import GuardedCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(cast(Any, self)):
+            self.push_screen(GuardedCommandPalette(id="--command-palette"))
+
+    def pop_screen(self) -> Any:
+        """Never pop the last screen: a late second dismissal is ignored, not a crash."""
+        from textual.await_complete import AwaitComplete
+
+        if len(self.screen_stack) <= 1:
+            return AwaitComplete.nothing()
+        return super().pop_screen()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own "Screenshot" writes what is on screen (revealed BSN and salary
         # included) to ~/Downloads with the umask's mode: ours masks first and saves 0600.

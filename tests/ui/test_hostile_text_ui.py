@@ -7,6 +7,7 @@ no control character, C1 code or bidi override may appear in any frame, toast or
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,11 @@ async def test_every_pane_shows_hostile_text_literally(
 
     # Nothing written to disk carries a raw control either, nor in its name.
     written = list(tmp_path.rglob("*"))
-    assert written
+    reports = [p for p in written if p.name.startswith("rights-")]
+    assert reports, "the rights export was not written"
+    for report in reports:  # exports are private, like the PDFs
+        assert stat.S_IMODE(report.stat().st_mode) == 0o600
+        assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700
     for path in written:
         assert raw_controls(path.name) == []
         if path.is_file() and path.suffix in (".md", ".json", ".csv", ".txt"):

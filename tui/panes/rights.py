@@ -30,6 +30,7 @@ from tui.data.kinds import RIGHTS
 from tui.export import safe_name, write_new_private_file
 from tui.keys import Context, bindings
 from tui.panes import Pane, VimTable
+from tui.screens.guarded import DismissOnce
 
 if TYPE_CHECKING:
     from nmbrs_client.rights.requirements import RequirementProfile
@@ -153,7 +154,7 @@ class RightsFinished(Message):
         self.error = error
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(DismissOnce, ModalScreen[str | None]):
     """A small list to pick from (requirement set, export format); esc cancels."""
 
     BINDINGS = bindings(Context.CHOICE)
@@ -182,7 +183,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CellScreen(ModalScreen[None]):
+class CellScreen(DismissOnce, ModalScreen[None]):
     """``enter`` on a cell: the call, its verdict, the fault and the fix."""
 
     BINDINGS = bindings(Context.CELL)
@@ -758,7 +759,7 @@ class RightsPane(Pane):
         self.notify(f"Saved {path}", title="Rights report", timeout=8)
 
     def export_to_file(self, fmt: str, lang: str, folder: Path | None = None) -> Path:
-        """Write the finished report; returns the full path."""
+        """Write the finished report (mode 0600 in a 0700 folder, never over a file)."""
         assert self.report is not None and self.session is not None
         stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
         suffix = fmt if fmt == "json" else f"{lang}.{fmt}"

@@ -10,9 +10,10 @@ from textual.widgets import Static
 from nmbrs_client import textsafe
 from tui.clipboard import copy_with_toast
 from tui.keys import Context, bindings
+from tui.screens.guarded import DismissOnce
 
 
-class ErrorScreen(ModalScreen[None]):
+class ErrorScreen(DismissOnce, ModalScreen[None]):
     """Shows one failure; ``c`` copies the details, ``esc``/``enter`` closes."""
 
     BINDINGS = bindings(Context.ERROR)

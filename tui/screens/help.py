@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from tui.keys import BY_ID, Context, Key, bindings
 from tui.safe_text import plain_text
+from tui.screens.guarded import DismissOnce
 
 KEYMAP_NOTE = (
     "Remap keys in keymap.toml next to config.toml, one line per binding: "
@@ -69,7 +70,7 @@ def help_table(
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DismissOnce, ModalScreen[None]):
     """The keys of the focused context; ``esc``, ``q`` or ``?`` closes it."""
 
     BINDINGS = bindings(Context.HELP)

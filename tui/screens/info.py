@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from tui.clipboard import copy_with_toast
 from tui.keys import Context, bindings
+from tui.screens.guarded import DismissOnce
 from tui.widgets.key_value import key_value_grid
 
 
@@ -36,7 +37,7 @@ def info_rows(app_rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
     ]
 
 
-class InfoScreen(ModalScreen[None]):
+class InfoScreen(DismissOnce, ModalScreen[None]):
     """Shows :func:`info_rows`; ``c`` copies them as text for a ticket."""
 
     BINDINGS = bindings(Context.INFO)

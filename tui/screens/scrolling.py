@@ -8,8 +8,10 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 
+from tui.screens.guarded import DismissOnce
 
-class ScrollingScreen(Screen[None]):
+
+class ScrollingScreen(DismissOnce, Screen[None]):
     """Subclasses set ``self.body`` to their scrolling container before it is used."""
 
     body: VerticalScroll
