@@ -98,7 +98,7 @@ def server() -> Iterator[HostileServer]:
 
 
 def client(server: HostileServer, case: str, policy: RetryPolicy = FAST) -> NmbrsClient:
-    return NmbrsClient(settings_for(server.url(case)), retry_policy=policy)  # type: ignore[arg-type]
+    return NmbrsClient(settings_for(server.url(case)), retry_policy=policy)
 
 
 @pytest.mark.parametrize(

@@ -307,10 +307,10 @@ class NmbrsApp(App[int]):
 
     def pop_screen(self) -> Any:
         """Never pop the last screen: a late second dismissal is ignored, not a crash."""
-        from textual.await_complete import AwaitComplete
+        from tui.screens.guarded import nothing_to_await
 
         if len(self.screen_stack) <= 1:
-            return AwaitComplete.nothing()
+            return nothing_to_await()
         return super().pop_screen()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

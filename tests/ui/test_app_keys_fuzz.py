@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
@@ -67,7 +68,7 @@ def burst(app: NmbrsApp, keys: list[str]) -> None:
         driver.send_message(event)
 
 
-async def settle(pilot: Pilot[object]) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await pilot.pause()
 

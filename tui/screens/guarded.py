@@ -17,6 +17,12 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 
+def nothing_to_await() -> AwaitComplete:
+    """An already finished AwaitComplete (Textual's helper is untyped)."""
+    done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
+    return done
+
+
 class DismissOnce:
     """Mixin for :class:`~textual.screen.Screen`: later dismissals are ignored."""
 
@@ -25,7 +31,7 @@ class DismissOnce:
     def dismiss(self, result: Any = None) -> AwaitComplete:
         screen: Any = self
         if self._dismissed or not screen.is_attached or screen.app.screen is not screen:
-            return AwaitComplete.nothing()
+            return nothing_to_await()
         self._dismissed = True
         done: AwaitComplete = super().dismiss(result)  # type: ignore[misc]
         return done
