@@ -302,7 +302,7 @@ class NmbrsApp(App[int]):
 
         from tui.screens.guarded import GuardedCommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(cast(Any, self)):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(GuardedCommandPalette(id="--command-palette"))
 
     def pop_screen(self) -> Any:
