@@ -44,6 +44,28 @@ def at_first_frame(self):
     report(self)
 app_module.NmbrsApp._report_first_frame = at_first_frame
 
+# The dashboard refuses to start without a terminal; this probe runs headless in a pipe, so
+# the launcher is shown a terminal (only its isatty check; the app itself runs headless).
+import types
+from tui import dashboard_cmd
+
+class _Terminal:
+    def __init__(self, stream):
+        self._stream = stream
+    def isatty(self):
+        return True
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+class _Sys(types.ModuleType):
+    def __getattr__(self, name):
+        return getattr(sys, name)
+
+fake_sys = _Sys("sys")
+fake_sys.stdin = _Terminal(sys.stdin)
+fake_sys.stdout = _Terminal(sys.stdout)
+dashboard_cmd.sys = fake_sys
+
 from tui.cli import main
 main(["--demo"])
 os._exit(0)

@@ -12,13 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nmbrs_client.rights import nmbrs_words
-
-# Nmbrs' own menu names (sources in nmbrs_client/rights/nmbrs_words.py).
-EDITOR_PATH = {
-    "en": f"In Nmbrs: {nmbrs_words.TEMPLATE_PATH['en']}; set to active in each service:",
-    "nl": f"In Nmbrs: {nmbrs_words.TEMPLATE_PATH['nl']}; zet per onderdeel op actief:",
-}
 # The consent screen is where a REST customer says yes (nmbrs-rest-v1.md §4: only a client login
 # or a company login may consent, never an accountant master login).
 REST_CONSENT = {
@@ -44,7 +37,6 @@ REST_LABELS = {
         "any": "een van",
     },
 }
-SERVICE_NAMES = nmbrs_words.SERVICE_NAMES
 LABELS = {
     "en": {"source": "Source", "operations": "operations", "none": "no profiles"},
     "nl": {"source": "Bron", "operations": "API-calls", "none": "geen profielen"},
@@ -96,9 +88,17 @@ def render_profile(profile: Any, lang: str = "en") -> str:
         f"({len(profile.operations)} {LABELS[lang]['operations']})"
     )
     lines.append("")
-    lines.append(EDITOR_PATH[lang])
+    # Nmbrs' own menu names (sources in nmbrs_client/rights/nmbrs_words.py), imported here:
+    # the parser is built before the dashboard's first frame, so this module stays light.
+    from nmbrs_client.rights import nmbrs_words
+
+    editor_path = {
+        "en": f"In Nmbrs: {nmbrs_words.TEMPLATE_PATH['en']}; set to active in each service:",
+        "nl": f"In Nmbrs: {nmbrs_words.TEMPLATE_PATH['nl']}; zet per onderdeel op actief:",
+    }
+    lines.append(editor_path[lang])
     for service, operations in profile.by_service():
-        lines.append(f"  {SERVICE_NAMES[lang][service]}")
+        lines.append(f"  {nmbrs_words.SERVICE_NAMES[lang][service]}")
         lines.extend(f"    [ ] {op.name}" for op in operations)
     return "\n".join(lines) + "\n"
 
