@@ -13,6 +13,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,9 @@ class ConnectionInfo:
     # Connected, but nothing can be read: why (no API subscription, 1004), shown with the fix.
     stop_reason: str = ""
     profiles: tuple[str, ...] = field(default_factory=tuple)
+    # REST only: the granted scopes and the access token's expiry (UTC), from the backend.
+    scopes: tuple[str, ...] | None = None
+    token_expires: datetime | None = None
 
     def with_(self, **changes: Any) -> ConnectionInfo:
         return dataclasses.replace(self, **changes)
@@ -256,6 +260,12 @@ class Connector:
             fail(exc)
             return
         self._set(domain=identity.domain, domain_source=identity.domain_source)
+        if identity.api.value == "rest":
+            self._set(
+                username=identity.user or self.info.username,
+                scopes=identity.scopes,
+                token_expires=identity.expires_at,
+            )
         if self.is_cancelled():
             self._set(stage=CANCELLED)
             return

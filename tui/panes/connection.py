@@ -120,6 +120,15 @@ class ConnectionPane(Pane):
             )
         row("Username", info.username)
         row("Domain", info.domain, info.domain_source or "")
+        if info.api == "rest":
+            row("Scopes", " ".join(info.scopes) if info.scopes else "not reported by the token")
+            if info.token_expires is None:
+                expires = "—"
+            elif self.deterministic:
+                expires = "(hidden in deterministic mode)"
+            else:
+                expires = f"{info.token_expires:%Y-%m-%d %H:%M} UTC"
+            row("Token expires", expires, "refreshed before expiry" if info.token_expires else "")
         row("Credentials", _credentials_text(info))
         if info.rtt_ms is None:
             rtt = "—"

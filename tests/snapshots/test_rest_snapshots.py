@@ -1,0 +1,39 @@
+"""Snapshot tests of every pane on the REST demo (120×40), as for SOAP.
+
+The same dashboard over the REST backend: the header says REST API, ids are UUIDs, the
+connection has no domain, payslips come per period. Deterministic: the REST demo's world and
+UUIDs are derived from the seed, the app runs with ``deterministic=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from nmbrs_client.backend import ApiKind
+from nmbrs_client.config import demo_settings
+from tests.snapshots.test_snapshots import PANE_STEPS, steps
+from tui.app import NmbrsApp
+
+
+@pytest.fixture(scope="module")
+def rest_server() -> Iterator[Any]:
+    from nmbrs_demo.rest.server import start_rest_demo_server
+
+    server = start_rest_demo_server("healthy", latency_ms=0)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+REST_PANES = {name: keys for name, keys in PANE_STEPS.items() if name != "rights"}
+
+
+@pytest.mark.parametrize("pane", list(REST_PANES))
+def test_rest_pane_snapshot(snap_compare: Any, rest_server: Any, pane: str) -> None:
+    settings = demo_settings(rest_server.base_url, "healthy", api=ApiKind.REST)
+    app = NmbrsApp(settings=settings, deterministic=True)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps(*REST_PANES[pane]))
