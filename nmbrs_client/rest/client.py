@@ -423,6 +423,7 @@ class RestClient:
     def _fetch_document(self, task_id: str) -> bytes:
         deadline = time.monotonic() + self.polling.budget_s
         delay = self.polling.first_delay_s
+        waited = 0.0  # the pauses alone also count against the budget (bounded polls)
         while True:
             try:
                 reply = self.get(RestOp.DOCUMENT, {"taskId": task_id}, accept=(200, 202))
@@ -439,12 +440,13 @@ class RestClient:
                     return pdf
             wait = retry_after_seconds(reply.headers.get("retry-after"))
             wait = min(wait if wait is not None else delay, self.polling.max_delay_s)
-            if time.monotonic() + wait > deadline:
+            if time.monotonic() + wait > deadline or waited + wait > self.polling.budget_s:
                 raise DocumentNotReadyError(
                     f"the document was still being processed after {self.polling.budget_s:g} s",
                     hint="Nmbrs is slow to generate it: try again in a minute.",
                 )
             self._sleep(wait)
+            waited += wait
             delay = min(delay * 2, self.polling.max_delay_s)
 
 

@@ -147,8 +147,13 @@ async def test_five_thousand_employees_load_and_filter(
             pilot, lambda: f"of {promised:,} calls" in employees.status_text, 10, "the count"
         )
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not employees.is_loading(), 5, "the cancel")
-        assert "cancelled" in employees.status_text
+        # the worker stops first, its handler then says so: wait for both
+        await wait_for(
+            pilot,
+            lambda: not employees.is_loading() and "cancelled" in employees.status_text,
+            5,
+            "the cancel",
+        )
         assert table.total_count == 5000
         assert any(r.cells["department"] == "– (L loads)" for r in table.rows)
         await pilot.press("g")
