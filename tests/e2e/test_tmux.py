@@ -78,7 +78,9 @@ def test_demo_dashboard_in_a_real_terminal(tui_session) -> None:  # type: ignore
     assert "demo-token" not in screen
 
     _tmux("send-keys", "-t", name, "?")
-    _wait_for(capture, "app.help", 5)
+    # help is per context: the focused call-log table's keys come first, with their ids
+    screen = _wait_for(capture, "Keys here", 5)
+    assert "table.cursor_down" in screen and "Call log" in screen
     _tmux("send-keys", "-t", name, "Escape")
     time.sleep(0.3)
 
