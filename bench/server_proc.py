@@ -18,7 +18,8 @@ from typing import Any
 
 def _serve(conn: Connection, scenario: str, latency_ms: int, rate_limit: bool) -> None:
     from nmbrs_demo.scenarios import load_scenario
-    from nmbrs_demo.server import ServerStats, start_demo_server
+    from nmbrs_demo.server import start_demo_server
+    from nmbrs_demo.stats import ServerStats
 
     chosen = replace(load_scenario(scenario), latency_ms=latency_ms, rate_limit=rate_limit)
     server = start_demo_server(chosen)

@@ -22,9 +22,9 @@ import sys
 import threading
 import time
 import traceback
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -48,6 +48,7 @@ from nmbrs_demo.soapwire import (
     nmbrs_fault_text,
     parse_envelope,
 )
+from nmbrs_demo.stats import ServerStats
 
 BASE_PATH = "/soap/v3/"
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -89,40 +90,6 @@ class RateLimiter:
             count = len(self._arrivals)
             self.max_in_window = max(self.max_in_window, count)
         return self.delay_s if self.enabled and count > self.limit else 0.0
-
-
-@dataclass
-class ServerStats:
-    """What the server saw: calls per ``Service.Operation``, HTTP statuses, fault codes."""
-
-    calls: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[int] = field(default_factory=Counter)
-    faults: Counter[int] = field(default_factory=Counter)
-    delayed_calls: int = 0
-    max_calls_per_second: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @property
-    def total_calls(self) -> int:
-        return sum(self.calls.values())
-
-    def record(self, operation: str | None, status: int, code: int | None) -> None:
-        with self._lock:
-            if operation:
-                self.calls[operation] += 1
-            self.statuses[status] += 1
-            if code is not None:
-                self.faults[code] += 1
-
-    def snapshot(self) -> dict[str, Any]:
-        with self._lock:
-            return {
-                "calls": dict(self.calls),
-                "statuses": dict(self.statuses),
-                "faults": dict(self.faults),
-                "delayed_calls": self.delayed_calls,
-                "max_calls_per_second": self.max_calls_per_second,
-            }
 
 
 @lru_cache(maxsize=8)

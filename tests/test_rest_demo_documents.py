@@ -255,7 +255,7 @@ def test_quota_answers_42909(rest_demo_factory: Any) -> None:
     server = rest_demo_factory(replace(load_scenario("healthy"), quota_calls=2))
     codes = [get(server, "/api/debtors").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
-    assert server.stats.codes[42909] == 1
+    assert server.stats.faults[42909] == 1
 
 
 def test_large_accountant_spans_every_debtor(rest_demo_factory: Any) -> None:

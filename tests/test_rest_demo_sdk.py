@@ -69,4 +69,4 @@ def test_sdk_walks_debtors_when_companies_refuses_a_multi_debtor_consent(
     with _sdk(server) as api:
         companies = api.companies()
     assert len(companies) == len(server.world.companies())
-    assert server.stats.codes[40306] == 1
+    assert server.stats.faults[40306] == 1

@@ -102,7 +102,7 @@ def test_the_client_reads_every_pane_of_the_healthy_demo(backend_for: Any) -> No
 def test_the_client_walks_debtors_under_a_multi_debtor_consent(backend_for: Any) -> None:
     server, backend = backend_for("multi-debtor")
     assert len(backend.companies()) == 6
-    assert server.stats.codes[40306] >= 1
+    assert server.stats.faults[40306] >= 1
 
 
 def test_a_missing_document_scope_is_told_apart_from_data_access(backend_for: Any) -> None:

@@ -18,7 +18,7 @@ import random
 import threading
 import time
 import uuid
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,6 +50,7 @@ from nmbrs_demo.rest.readings import R, Readings
 from nmbrs_demo.rest.spec import SpecOperation, operation_index
 from nmbrs_demo.rest.views import Row, Views
 from nmbrs_demo.scenarios import Scenario
+from nmbrs_demo.stats import ServerStats
 
 IDENTITY_PREFIX = "/identity"
 MAX_PAGE_SIZE = 100
@@ -104,26 +105,6 @@ class Exchange:
 
 
 Observer = Callable[[Exchange], None]
-
-
-@dataclass
-class RestStats:
-    calls: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[int] = field(default_factory=Counter)
-    codes: Counter[int] = field(default_factory=Counter)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @property
-    def total_calls(self) -> int:
-        return sum(self.calls.values())
-
-    def record(self, operation: str | None, status: int, code: int | None) -> None:
-        with self._lock:
-            if operation:
-                self.calls[operation] += 1
-            self.statuses[status] += 1
-            if code is not None:
-                self.codes[code] += 1
 
 
 @dataclass
@@ -212,7 +193,7 @@ class RestDemo:
             scope_claims=readings[R.TOKEN_CLAIMS] == "scopes",
             clock=clock,
         )
-        self.stats = RestStats()
+        self.stats = ServerStats()
         self.observers: list[Observer] = []
         self._tasks: dict[str, _Task] = {}
         self._task_counter = 0
