@@ -197,6 +197,7 @@ _EMPLOYEE_OPS = frozenset(
     {RestOp.EMPLOYEE, RestOp.PAYSLIP_TASK, RestOp.ANNUAL_STATEMENT_TASK, RestOp.DOCUMENT}
 )
 _NEEDS_RUN = frozenset({RestOp.RUN_EMPLOYEES})
+_DEBTOR_FIELDS = (("id", "debtorId"), ("number", "number"), ("name", "name"))
 
 
 def _failure(exc: NmbrsError) -> Verdict:
@@ -315,9 +316,7 @@ class RestRightsCheck:
         else:
             report.rows[RestOp.DEBTORS] = Verdict(RestStatus.ALLOWED, RestBasis.PROBED)
         report.debtors = [
-            {"id": str(d.get("debtorId") or ""), "number": str(d.get("number") or "")}
-            | {"name": str(d.get("name") or "")}
-            for d in debtors
+            {key: str(d.get(field) or "") for key, field in _DEBTOR_FIELDS} for d in debtors
         ]
         rows: list[Mapping[str, Any]] = []
         try:
@@ -628,8 +627,8 @@ def _cell(row: Verdict, column: Verdict | None, is_sample: bool) -> Verdict:
     if column.status is not RestStatus.ALLOWED:
         return Verdict(column.status, RestBasis.INFERRED, column.reason, column.http_status)
     if row.status is RestStatus.ALLOWED:
-        basis = RestBasis.PROBED if is_sample and row.basis is RestBasis.PROBED else row.basis
-        if basis is RestBasis.PROBED and not is_sample:
-            basis = RestBasis.INFERRED
+        # the call itself was made on the sample company only; elsewhere it is row × column
+        probed_here = row.basis is not RestBasis.PROBED or is_sample
+        basis = row.basis if probed_here else RestBasis.INFERRED
         return Verdict(RestStatus.ALLOWED, basis, row.reason)
     return row
