@@ -330,11 +330,11 @@ class RestRightsCheck:
             else:
                 report.rows[RestOp.DEBTOR_COMPANIES] = _failure(exc)
         if RestOp.DEBTOR_COMPANIES not in report.rows:
-            # /api/companies and /api/debtors/{id}/companies accept the same scopes
-            report.rows[RestOp.DEBTOR_COMPANIES] = Verdict(
-                RestStatus.ALLOWED,
-                RestBasis.PROBED if report.multi_debtor else RestBasis.INFERRED,
-                "" if report.multi_debtor else "same scopes as /api/companies, which answered",
+            # after a multi-debtor walk the per-debtor list answered; otherwise probe it once
+            report.rows[RestOp.DEBTOR_COMPANIES] = (
+                Verdict(RestStatus.ALLOWED, RestBasis.PROBED)
+                if report.multi_debtor
+                else self._probe_debtor_companies()
             )
         seen: dict[str, RestCompany] = {}
         for row in rows:
@@ -351,6 +351,13 @@ class RestRightsCheck:
             if not any(name in (c.id, c.number) for c in report.companies):
                 report.companies.append(RestCompany(name, visible=False))
         return True
+
+    def _probe_debtor_companies(self) -> Verdict:
+        """The per-debtor company list, probed itself: it is never judged by its twin."""
+        debtor = next((d["id"] for d in self.report.debtors if d["id"]), None)
+        if debtor is None:
+            return self._not_verified("no debtor in reach to call it on")
+        return self._probe(RestOp.DEBTOR_COMPANIES, {"debtorId": debtor})[0]
 
     def _companies_per_debtor(self) -> list[Mapping[str, Any]]:
         """The per-debtor walk, debtors in parallel (an accountant may have dozens)."""
