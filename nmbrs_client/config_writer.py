@@ -9,9 +9,7 @@ half-written config and the token is never readable by others, not even for a mo
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from nmbrs_client.config import (
     validate_config_dict,
 )
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.private_file import write_private_file_exactly
 
 PROFILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -105,19 +104,7 @@ def _dump_table(data: Mapping[str, Any], prefix: tuple[str, ...], lines: list[st
 
 def _private_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` with mode 0600, atomically (temp file + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    os.chmod(path, 0o600)
+    write_private_file_exactly(path, text.encode("utf-8"), overwrite=True)
 
 
 def write_config(path: Path, data: Mapping[str, Any]) -> AppConfig:

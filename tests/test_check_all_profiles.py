@@ -153,7 +153,10 @@ def test_bundle_is_a_private_zip_with_report_calls_versions_settings(
     assert md.startswith("# Controle API-rechten Nmbrs")
     assert {row["setting"] for row in settings} >= {"base_url", "username", "token"}
     assert "scenario missing-rights" in everything and "nmbrs-tui " in everything
-    # A second bundle to the same name never overwrites the first.
-    assert main(["check", "--demo", "--company", "20001", "--bundle", str(target), "-q"]) == 0
-    assert (tmp_path / "ticket" / "bundle-2.zip").exists()
+    # A second bundle to the same name is refused (exit 64), never renamed or overwritten.
+    before = target.read_bytes()
     capsys.readouterr()
+    assert main(["check", "--demo", "--company", "20001", "--bundle", str(target), "-q"]) == 64
+    assert "--force" in capsys.readouterr().err
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["bundle.zip"]

@@ -135,8 +135,8 @@ def bundle_files(inputs: BundleInputs) -> dict[str, str]:
     return files
 
 
-def write_bundle(target: Path, inputs: BundleInputs) -> Path:
-    """Write the zip at ``target`` (``-2``, ``-3``… when taken); returns the path written."""
+def bundle_zip(inputs: BundleInputs) -> bytes:
+    """The bundle as zip bytes (every member mode 0600)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, text in bundle_files(inputs).items():
@@ -144,7 +144,15 @@ def write_bundle(target: Path, inputs: BundleInputs) -> Path:
             info.external_attr = 0o600 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def write_bundle(target: Path, inputs: BundleInputs) -> Path:
+    """Write the zip at ``target`` (``-2``, ``-3``… when taken); returns the path written.
+
+    For a name the app chose; a path the user named is written exactly (``check --bundle``).
+    """
     target = target.expanduser()
     suffix = target.suffix or ".zip"
     stem = target.name[: -len(target.suffix)] if target.suffix else target.name
-    return write_new_private_file(target.parent, stem, suffix, buffer.getvalue())
+    return write_new_private_file(target.parent, stem, suffix, bundle_zip(inputs))

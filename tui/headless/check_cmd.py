@@ -67,7 +67,18 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         default="en",
         help="language of the text and markdown report",
     )
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the report to exactly FILE (mode 0600; an existing FILE is refused "
+        "unless --force)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite an existing --output or --bundle file",
+    )
     parser.add_argument(
         "--concurrency",
         type=int,
@@ -99,8 +110,9 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
     parser.add_argument(
         "--bundle",
         metavar="FILE",
-        help="also write a support bundle (zip, mode 0600) for a ticket: the report as "
-        "Markdown and JSON, the call log without payloads, versions and settings",
+        help="also write a support bundle to exactly FILE (zip, mode 0600; an existing FILE "
+        "is refused unless --force) for a ticket: the report as Markdown and JSON, the call "
+        "log without payloads, versions and settings",
     )
     parser.add_argument(
         "--rest-profile",
@@ -147,19 +159,50 @@ class _Progress:
         print(text, file=sys.stderr, flush=True)
 
 
+def _write_named_file(args: argparse.Namespace, name: str, data: bytes, what: str) -> int | None:
+    """Write exactly the file the user named (0600, refused when it exists unless --force).
+
+    The path is printed even with -q: the engineer must know which file to attach.
+    """
+    from nmbrs_client.private_file import TargetExists, write_private_file_exactly
+
+    try:
+        path = write_private_file_exactly(
+            Path(name), data, overwrite=bool(getattr(args, "force", False))
+        )
+    except TargetExists:
+        return _usage(f"{name} exists: choose another file name, or add --force to overwrite it")
+    except OSError as exc:
+        return _usage(f"cannot write {name}: {exc.strerror or type(exc).__name__}")
+    print(f"{what} written to {path}", file=sys.stderr, flush=True)
+    return None
+
+
+def refuse_existing_outputs(args: argparse.Namespace) -> int | None:
+    """Exit 64 before any check runs when --output/--bundle name an existing file (no --force)."""
+    import os
+
+    named = [n for n in (getattr(args, "output", None), getattr(args, "bundle", None)) if n]
+    if len(named) == 2 and Path(named[0]).expanduser().absolute() == (
+        Path(named[1]).expanduser().absolute()
+    ):
+        return _usage("--output and --bundle name the same file")
+    if getattr(args, "force", False):
+        return None
+    for name in named:
+        if os.path.lexists(Path(name).expanduser()):
+            return _usage(
+                f"{name} exists: choose another file name, or add --force to overwrite it"
+            )
+    return None
+
+
 def _emit(args: argparse.Namespace, text: str) -> int | None:
     """Write the report to --output or stdout; a usage exit code when the file cannot be written."""
     if args.output:
-        path = Path(args.output).expanduser()
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            return _usage(f"cannot write {path}: {exc.strerror or type(exc).__name__}")
-        if not args.quiet:
-            print(f"report written to {path.resolve()}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        return _write_named_file(args, args.output, text.encode("utf-8"), "report")
+    sys.stdout.write(text)
+    sys.stdout.flush()
     return None
 
 
@@ -299,18 +342,10 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
 
 
 def _write_bundle(args: argparse.Namespace, report: Any, calls: list[Any], settings: Any) -> int:
-    from tui.bundle import BundleInputs, write_bundle
+    from tui.bundle import BundleInputs, bundle_zip
 
-    try:
-        path = write_bundle(
-            Path(args.bundle),
-            BundleInputs(report=report, lang=args.lang, calls=calls, settings=settings),
-        )
-    except OSError as exc:
-        return _usage(f"cannot write {args.bundle}: {exc.strerror or type(exc).__name__}")
-    if not args.quiet:
-        print(f"support bundle written to {path}", file=sys.stderr)
-    return 0
+    data = bundle_zip(BundleInputs(report=report, lang=args.lang, calls=calls, settings=settings))
+    return _write_named_file(args, args.bundle, data, "support bundle") or 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -326,6 +361,9 @@ def run(args: argparse.Namespace) -> int:
             args.companies = [int(c) for c in args.companies] if args.companies else None
         except ValueError:
             return _usage("--company takes a numeric company id on SOAP")
+    refused = refuse_existing_outputs(args)
+    if refused is not None:
+        return refused
     config = config_from_args(args)
     profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
     if args.all_profiles:
