@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bench.hangup import one_hangup
-from tui.crash import EXIT_CRASH, crash_line, write_crash_log
+from nmbrs_client.exit_codes import ExitCode
+from tui.crash import crash_line, write_crash_log
 
 
 def test_sighup_with_an_unread_terminal_ends_the_process_non_zero() -> None:
@@ -58,7 +59,7 @@ async def test_an_unexpected_exception_exits_70_with_one_line(
             await pilot.pause()
             await pilot.pause()
             app.query_one("#status", Static)
-    assert app.return_code == EXIT_CRASH
+    assert app.return_code == ExitCode.CRASH
     assert app.crash_message is not None and "RuntimeError" in app.crash_message
     logs = list((tmp_path / "nmbrs-tui" / "crashes").glob("crash-*.log"))
     assert len(logs) == 1 and "handler bug" in logs[0].read_text()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import EXIT_BROKEN_PIPE, main, version
+from nmbrs_client.exit_codes import ExitCode
+from tui.cli import main, version
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +49,7 @@ def test_closed_pipe_ends_quietly_and_not_with_0(
         code = main(["runs", "--demo", "--company", "20001", "--year", "2026"])
     finally:
         monkeypatch.undo()
-    assert code == EXIT_BROKEN_PIPE
+    assert code == ExitCode.BROKEN_PIPE
     assert "Traceback" not in capsys.readouterr().err
 
 

@@ -242,13 +242,13 @@ class NmbrsApp(App[int]):
         install_hangup_exit(lambda: loop.call_soon_threadsafe(self._on_hangup))
 
     def _on_hangup(self) -> None:
-        from tui.crash import EXIT_HANGUP
+        from nmbrs_client.exit_codes import ExitCode
 
         session = getattr(self, "session", None)
         client = getattr(session, "client", None)
         if client is not None and hasattr(client, "stop_retrying"):
             client.stop_retrying()
-        self.exit(EXIT_HANGUP)
+        self.exit(ExitCode.HANGUP)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected exception: traceback to a 0600 log file, one line on the terminal.
@@ -256,9 +256,10 @@ class NmbrsApp(App[int]):
         Textual's default prints the traceback with local variables (customer data) and the
         process would end with status 0 from ``app.run()``; here the exit status is 70.
         """
-        from tui.crash import EXIT_CRASH, crash_line, write_crash_log
+        from nmbrs_client.exit_codes import ExitCode
+        from tui.crash import crash_line, write_crash_log
 
-        self._return_code = EXIT_CRASH
+        self._return_code = ExitCode.CRASH
         if self._exception is None:  # Pilot tests re-raise the first exception
             self._exception = error
             self._exception_event.set()

@@ -2,8 +2,7 @@
 
 Each sub-command lives in its own module under ``tui/headless`` and is imported only when
 used, so ``nmbrs-tui check`` never loads Textual and the dashboard starts without loading the
-rights engine's report code. Exit codes: 0 ok, 1 findings, 2 cannot connect/authenticate,
-64 usage or configuration error (as in ``sysexits.h``).
+rights engine's report code. Exit codes: :mod:`nmbrs_client.exit_codes`.
 """
 
 from __future__ import annotations
@@ -13,12 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from nmbrs_client.errors import ConfigError
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_CONNECT = 2
-EXIT_USAGE = 64
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipe closed early
+from nmbrs_client.exit_codes import ExitCode
 
 SUBCOMMANDS = ("auth", "check", "config", "demo-server", "requirements", "runs", "tui")
 
@@ -31,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+        raise SystemExit(ExitCode.USAGE)
 
 
 def add_api_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -127,26 +121,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = parser.parse_args(args_list)
         except SystemExit as exit_:  # usage errors (64) and --help (0) from argparse
-            return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+            return exit_.code if isinstance(exit_.code, int) else ExitCode.USAGE
         handler: Callable[[argparse.Namespace], int] = args.handler
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the BrokenPipeError handler
         return code
     except UsageError as exc:
         print(f"nmbrs-tui: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except ConfigError as exc:
         print(f"nmbrs-tui: {exc}", file=sys.stderr)
         if exc.hint:
             print(f"  {exc.hint}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # `nmbrs-tui runs … | head -1`: the reader left. Say nothing more (stdout is gone)
         # and exit like a process ended by SIGPIPE, never 0 and never a traceback.
         _silence_stdout()
-        return EXIT_BROKEN_PIPE
+        return ExitCode.BROKEN_PIPE
 
 
 def _silence_stdout() -> None:

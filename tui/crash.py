@@ -19,8 +19,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-EXIT_CRASH = 70  # EX_SOFTWARE
-EXIT_HANGUP = 129  # 128 + SIGHUP
+from nmbrs_client.exit_codes import ExitCode
+
 HANGUP_GRACE_S = 0.5
 
 
@@ -62,12 +62,12 @@ def install_hangup_exit(on_hangup: Callable[[], object]) -> None:
         return
 
     def handler(_signum: int, _frame: object) -> None:
-        timer = threading.Timer(HANGUP_GRACE_S, os._exit, args=(EXIT_HANGUP,))
+        timer = threading.Timer(HANGUP_GRACE_S, os._exit, args=(ExitCode.HANGUP,))
         timer.daemon = True
         timer.start()
         try:
             on_hangup()
         except Exception:
-            os._exit(EXIT_HANGUP)
+            os._exit(ExitCode.HANGUP)
 
     signal.signal(signal.SIGHUP, handler)

@@ -14,6 +14,8 @@ import os
 import sys
 import time
 
+from nmbrs_client.exit_codes import ExitCode
+
 EXIT_AFTER_FIRST_FRAME = "NMBRS_TUI_EXIT_AFTER_FIRST_FRAME"
 T0_ENV = "NMBRS_TUI_T0"
 
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             "or `nmbrs-tui runs`.",
             file=sys.stderr,
         )
-        return 64
+        return ExitCode.USAGE
     app = NmbrsApp(
         LaunchOptions.from_args(args),
         theme=getattr(args, "theme", None),

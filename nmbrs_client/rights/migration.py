@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rights.report import operation_verdicts
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.rest_check import RestCheckReport, RestStatus
@@ -109,7 +110,7 @@ class MigrationReport:
         return (SOAP_END_OF_SUPPORT - self.today).days
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         """1 when REST would miss something, 3 when it was not (fully) checked, else 0."""
         statuses = {row.rest_status for row in self.rows}
         if statuses & {
@@ -118,10 +119,10 @@ class MigrationReport:
             RestStatus.NO_SUBSCRIPTION,
             RestStatus.NOT_VISIBLE,
         }:
-            return 1
+            return ExitCode.FINDINGS
         if not self.rest_ran or statuses & {RestStatus.NOT_VERIFIED, RestStatus.ERROR}:
-            return 3
-        return 0
+            return ExitCode.NOT_VERIFIED
+        return ExitCode.OK
 
 
 def _rest_status(item: RestReplacement, rest: RestCheckReport | None) -> RestStatus | None:

@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from nmbrs_client.errors import NmbrsError
+from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rest.backend import run_period
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
@@ -33,11 +34,6 @@ from nmbrs_client.rest.operations import OPERATIONS as REST_OPERATIONS
 from nmbrs_client.rest.operations import RestOp, RestOperation
 from nmbrs_client.rights.rest_requirements import ACCOUNT_OPERATIONS, RestRequirement
 from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_CONNECT = 2
-EXIT_NOT_VERIFIED = 3
 
 
 class RestStatus(StrEnum):
@@ -161,19 +157,19 @@ class RestCheckReport:
         return sum(1 for v in self.cells.values() if v.status is status)
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         if self.stopped in (StopKind.AUTH_FAILED, StopKind.CONNECT):
-            return EXIT_CONNECT
+            return ExitCode.CONNECT
         if self.stopped is StopKind.NO_SUBSCRIPTION:
-            return EXIT_FINDINGS
+            return ExitCode.FINDINGS
         statuses = {v.status for v in self.cells.values()} | {v.status for v in self.rows.values()}
         if statuses & FINDINGS or self.scopes_to_ask:
-            return EXIT_FINDINGS
+            return ExitCode.FINDINGS
         if RestStatus.NOT_VERIFIED in statuses or RestStatus.ERROR in statuses:
-            return EXIT_NOT_VERIFIED
+            return ExitCode.NOT_VERIFIED
         if not self.cells:
-            return EXIT_NOT_VERIFIED  # nothing was judged: no company reached
-        return EXIT_OK
+            return ExitCode.NOT_VERIFIED  # nothing was judged: no company reached
+        return ExitCode.OK
 
     @property
     def days_left(self) -> int:

@@ -16,16 +16,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
 from nmbrs_client.rights.requirements import RequirementProfile
 
 SOAP_END_OF_SUPPORT = date(2027, 3, 1)
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_CONNECT = 2
-EXIT_NOT_VERIFIED = 3
 
 PROBED = Basis(BasisKind.PROBED)
 
@@ -189,21 +185,8 @@ class RightsReport:
         return [c for c in self.cells if c.status in MISSING_STATUSES]
 
     @property
-    def exit_code(self) -> int:
-        """0 every required right probed (or soundly inferred) and allowed; 1 a right or scope
-        missing; 2 cannot authenticate/connect, or a result not established after retries;
-        3 a required operation could not be verified (nothing to call it with)."""
-        if self.stopped is not None:
-            return EXIT_CONNECT
-        if any(a.status.is_missing for a in self.account_findings) or self.missing_cells:
-            return EXIT_FINDINGS
-        if self.cells_with(Status.ERROR) or self.account_findings:
-            return EXIT_CONNECT
-        if self.cells_with(Status.NOT_VERIFIED) or (
-            not self.cells and self.requirements.operations
-        ):
-            return EXIT_NOT_VERIFIED
-        return EXIT_OK
+    def exit_code(self) -> ExitCode:
+        return exit_code_for(self)
 
     def summary(self) -> dict[str, Any]:
         counts = Counter(c.status for c in self.cells)
@@ -258,3 +241,23 @@ class RightsReport:
             "soap_days_left": self.days_left(),
             "exit_code": self.exit_code,
         }
+
+
+def exit_code_for(report: RightsReport) -> ExitCode:
+    """The one rule from a report to the process exit code, for every command and both APIs.
+
+    0 every required right probed (or soundly inferred) and allowed; 1 a right or scope
+    missing; 2 cannot authenticate/connect, or a result not established after retries;
+    3 a required operation could not be verified (nothing to call it with).
+    """
+    if report.stopped is not None:
+        return ExitCode.CONNECT
+    if any(a.status.is_missing for a in report.account_findings) or report.missing_cells:
+        return ExitCode.FINDINGS
+    if report.cells_with(Status.ERROR) or report.account_findings:
+        return ExitCode.CONNECT
+    if report.cells_with(Status.NOT_VERIFIED) or (
+        not report.cells and report.requirements.operations
+    ):
+        return ExitCode.NOT_VERIFIED
+    return ExitCode.OK

@@ -10,15 +10,12 @@ from typing import Any
 import pytest
 
 from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
+from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.operations import RestOp
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.rest_check import (
-    EXIT_CONNECT,
-    EXIT_FINDINGS,
-    EXIT_NOT_VERIFIED,
-    EXIT_OK,
     RestBasis,
     RestCheckReport,
     RestRightsCheck,
@@ -67,7 +64,7 @@ def _cells(report: RestCheckReport, status: RestStatus) -> set[RestOp]:
 
 def test_healthy_every_call_allowed_but_download_not_verified_without_asking() -> None:
     with checked("healthy") as (report, _):
-        assert report.exit_code == EXIT_NOT_VERIFIED
+        assert report.exit_code == ExitCode.NOT_VERIFIED
         assert report.rows[RestOp.DOCUMENT].status is RestStatus.NOT_VERIFIED
         others = {op: v for op, v in report.rows.items() if op is not RestOp.DOCUMENT}
         assert all(v.status is RestStatus.ALLOWED for v in others.values()), others
@@ -77,7 +74,7 @@ def test_healthy_every_call_allowed_but_download_not_verified_without_asking() -
 
 def test_healthy_with_fetch_documents_exits_zero_and_probes_every_call() -> None:
     with checked("healthy", fetch_documents=True) as (report, _):
-        assert report.exit_code == EXIT_OK, render(report)
+        assert report.exit_code == ExitCode.OK, render(report)
         assert report.rows[RestOp.DOCUMENT].basis is RestBasis.PROBED
         assert all(v.status is RestStatus.ALLOWED for v in report.cells.values())
 
@@ -85,7 +82,7 @@ def test_healthy_with_fetch_documents_exits_zero_and_probes_every_call() -> None
 @pytest.mark.parametrize("shape", ["problem-40303", "empty-body", "insufficient-scope"])
 def test_missing_scopes_are_named_with_a_new_consent(shape: str) -> None:
     with checked("missing-scopes", readings={"missing-scope-403": shape}) as (report, _):
-        assert report.exit_code == EXIT_FINDINGS
+        assert report.exit_code == ExitCode.FINDINGS
         missing = _cells(report, RestStatus.SCOPE_MISSING)
         assert missing == {RestOp.BANK_ACCOUNTS, RestOp.DOCUMENT}
         assert {"document.read", "employee.bankaccount.read"} <= set(report.scopes_to_ask)
@@ -99,7 +96,7 @@ def test_without_the_grant_a_refusal_is_never_called_data_access_or_allowed(shap
     ) as (report, _):
         bank = report.rows[RestOp.BANK_ACCOUNTS]
         assert bank.status in (RestStatus.SCOPE_MISSING, RestStatus.NOT_VERIFIED), bank
-        assert report.exit_code != EXIT_OK
+        assert report.exit_code != ExitCode.OK
         assert RestOp.BANK_ACCOUNTS not in _cells(report, RestStatus.ALLOWED)
         assert RestOp.BANK_ACCOUNTS not in _cells(report, RestStatus.NO_DATA_ACCESS)
 
@@ -119,7 +116,7 @@ def test_restricted_scope_named_company_outside_the_login_is_not_visible_or_no_a
     with checked("restricted-scope", companies=[outside], fetch_documents=True) as (report, _):
         assert {c.id for c in report.companies if not c.visible} == {outside}
         assert _cells(report, RestStatus.NOT_VISIBLE)
-        assert report.exit_code == EXIT_FINDINGS
+        assert report.exit_code == ExitCode.FINDINGS
         # the rights themselves are probed on a company in reach
         assert report.rows[RestOp.EMPLOYMENTS].status is RestStatus.ALLOWED
         assert not _cells(report, RestStatus.SCOPE_MISSING)
@@ -130,7 +127,7 @@ def test_restricted_scope_named_company_outside_the_login_is_not_visible_or_no_a
 def test_no_subscription_stops_with_the_finding() -> None:
     with checked("no-subscription") as (report, _):
         assert report.stopped is StopKind.NO_SUBSCRIPTION
-        assert report.exit_code == EXIT_FINDINGS
+        assert report.exit_code == ExitCode.FINDINGS
         assert not _cells(report, RestStatus.ALLOWED)
 
 
@@ -140,7 +137,7 @@ def test_multi_debtor_consent_is_a_finding_not_a_failure(reading: str) -> None:
         debtors = {c.debtor_id for c in report.companies}
         assert len(debtors) >= 2
         assert report.multi_debtor is (reading == "refused-40306")
-        assert report.exit_code in (EXIT_OK, EXIT_NOT_VERIFIED)
+        assert report.exit_code in (ExitCode.OK, ExitCode.NOT_VERIFIED)
 
 
 @pytest.mark.parametrize("retry_after", ["absent", "seconds", "alternate"])
@@ -148,7 +145,7 @@ def test_throttling_is_never_a_missing_right(retry_after: str) -> None:
     with checked("throttled", readings={"retry-after": retry_after}) as (report, _):
         assert not _cells(report, RestStatus.SCOPE_MISSING)
         assert not _cells(report, RestStatus.NO_DATA_ACCESS)
-        assert report.exit_code != EXIT_OK or not _cells(report, RestStatus.ERROR)
+        assert report.exit_code != ExitCode.OK or not _cells(report, RestStatus.ERROR)
 
 
 def test_large_accountant_costs_operations_plus_companies_plus_a_few_calls() -> None:
@@ -164,7 +161,7 @@ def test_large_accountant_costs_operations_plus_companies_plus_a_few_calls() -> 
 def test_bad_token_stops_with_exit_2() -> None:
     with checked("healthy", token="not-a-token") as (report, _):
         assert report.stopped is StopKind.AUTH_FAILED
-        assert report.exit_code == EXIT_CONNECT
+        assert report.exit_code == ExitCode.CONNECT
 
 
 def test_unknown_company_is_not_visible_and_rights_are_still_probed() -> None:
@@ -185,7 +182,7 @@ def test_report_formats_in_both_languages(fmt: str, lang: str) -> None:
     if fmt == "json":
         data = json.loads(out)
         assert data["api"] == "rest"
-        assert data["summary"]["exit_code"] == EXIT_FINDINGS
+        assert data["summary"]["exit_code"] == ExitCode.FINDINGS
         assert set(data["missing_scopes"]) == {"company.employees.bankaccounts", "document"}
         return
     word = "opnieuw toestemming" if lang == "nl" else "Consent again"
@@ -197,7 +194,11 @@ def test_report_formats_in_both_languages(fmt: str, lang: str) -> None:
 
 @pytest.mark.parametrize(
     ("scenario", "expected"),
-    [("missing-scopes", EXIT_FINDINGS), ("no-subscription", EXIT_FINDINGS), ("bad-token", 2)],
+    [
+        ("missing-scopes", ExitCode.FINDINGS),
+        ("no-subscription", ExitCode.FINDINGS),
+        ("bad-token", 2),
+    ],
 )
 def test_check_cli_on_the_rest_demo_exits_with_the_verdict(
     scenario: str, expected: int, capsys: pytest.CaptureFixture[str]

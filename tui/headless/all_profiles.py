@@ -16,14 +16,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from nmbrs_client import textsafe
+from nmbrs_client.exit_codes import ExitCode
 
-EXIT_OK, EXIT_FINDINGS, EXIT_CONNECT, EXIT_USAGE = 0, 1, 2, 64
 DEFAULT_WORKERS = 4
-VERDICT_WORDS = {
-    EXIT_OK: "✓ all allowed",
-    EXIT_FINDINGS: "✗ rights missing",
-    EXIT_CONNECT: "⚠ cannot connect/authenticate",
-    EXIT_USAGE: "! profile unusable",
+VERDICT_WORDS: dict[int, str] = {
+    ExitCode.OK: "✓ all allowed",
+    ExitCode.FINDINGS: "✗ rights missing",
+    ExitCode.CONNECT: "⚠ cannot connect/authenticate",
+    ExitCode.NOT_VERIFIED: "? not verified",
+    ExitCode.USAGE: "! profile unusable",
 }
 
 
@@ -107,21 +108,28 @@ def check_profiles(
         try:
             environment, report = check_one(name)
         except ConfigError as exc:
-            return failed_outcome(name, "?", EXIT_USAGE, str(exc), clock() - started)
+            return failed_outcome(name, "?", ExitCode.USAGE, str(exc), clock() - started)
         except NmbrsError as exc:
-            return failed_outcome(name, "?", EXIT_CONNECT, str(exc), clock() - started)
+            return failed_outcome(name, "?", ExitCode.CONNECT, str(exc), clock() - started)
         except Exception as exc:  # one broken profile must not end the run for the others
             reason = f"{type(exc).__name__}: {exc}"
-            return failed_outcome(name, "?", EXIT_CONNECT, reason, clock() - started)
+            return failed_outcome(name, "?", ExitCode.CONNECT, reason, clock() - started)
         return outcome_of(name, environment, report, clock() - started)
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="profile") as pool:
         return list(pool.map(one, names))
 
 
-def worst_exit(outcomes: Sequence[ProfileOutcome]) -> int:
-    """The exit code of the whole run: the worst row (usage 64 > connect 2 > findings 1 > 0)."""
-    return max((o.exit_code for o in outcomes), default=EXIT_OK)
+# Worst first: a profile that cannot be used or reached hides nothing, a finding outranks an
+# operation that could not be verified.
+_SEVERITY = (ExitCode.USAGE, ExitCode.CONNECT, ExitCode.FINDINGS, ExitCode.NOT_VERIFIED)
+
+
+def worst_exit(outcomes: Sequence[ProfileOutcome]) -> ExitCode:
+    """The exit code of the whole run: the worst row (usage 64 > connect 2 > findings 1 >
+    not verified 3 > 0)."""
+    codes = {o.exit_code for o in outcomes}
+    return next((code for code in _SEVERITY if code in codes), ExitCode.OK)
 
 
 COLUMNS = (

@@ -20,9 +20,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-EXIT_OK = 0
-EXIT_NOT_LOGGED_IN = 1
-EXIT_FAILED = 2
+from nmbrs_client.exit_codes import ExitCode
+
 LOGIN_TIMEOUT_S = 300.0  # Nmbrs' authorization code lives 5 minutes
 
 
@@ -80,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         _say(str(exc))
         if exc.hint:
             print(f"  {exc.hint}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.CONNECT
 
 
 def _login(args: argparse.Namespace, credentials: Any, store: Any) -> int:
@@ -128,7 +127,7 @@ def _login(args: argparse.Namespace, credentials: Any, store: Any) -> int:
         store.save(tokens)
     print(f"Logged in; tokens stored in {store.where}.")
     _print_grant(tokens, scopes)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _wait_for_landing(catcher: Any, timeout_s: float) -> str | None:
@@ -199,10 +198,10 @@ def _status(credentials: Any, store: Any) -> int:
     tokens = store.load()
     if tokens is None:
         print(f"  login           : none (run `nmbrs-tui auth login -P {credentials.profile}`)")
-        return EXIT_NOT_LOGGED_IN
+        return ExitCode.FINDINGS
     print(f"  tokens          : {store.where}")
     _print_grant(tokens, DEFAULT_SCOPES)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _logout(credentials: Any, store: Any) -> int:
@@ -213,7 +212,7 @@ def _logout(credentials: Any, store: Any) -> int:
         tokens = store.load()
         if tokens is None:
             print(f"profile {credentials.profile} has no stored REST login.")
-            return EXIT_OK
+            return ExitCode.OK
         revoked = True
         try:
             flow = OAuthFlow(credentials)
@@ -230,9 +229,9 @@ def _logout(credentials: Any, store: Any) -> int:
         store.delete()
     if revoked:
         print(f"Revoked and deleted the REST login of profile {credentials.profile}.")
-        return EXIT_OK
+        return ExitCode.OK
     print(
         f"Deleted the REST login of profile {credentials.profile} here, but the identity "
         "service did not confirm the revocation: remove the app in Nmbrs' App Manager."
     )
-    return EXIT_FAILED
+    return ExitCode.CONNECT

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nmbrs_client.exit_codes import ExitCode
 from tui.headless.connection_args import config_from_args, settings_from_args
 
-EXIT_USAGE = 64
 DEFAULT_CONCURRENCY = 12  # ProfileConfig.concurrency's default (a test keeps them equal)
 
 
@@ -124,7 +124,7 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
 
 def _usage(message: str) -> int:
     print(f"nmbrs-tui check: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 class _Progress:
@@ -210,7 +210,7 @@ def _run_rest(args: argparse.Namespace, settings: Any, server: Any, profile: Any
     """The REST check: granted scopes, reach per company, one probe per required REST call."""
     from nmbrs_client.backend import open_backend
     from nmbrs_client.errors import NmbrsError
-    from nmbrs_client.rights.rest_check import EXIT_CONNECT, RestRightsCheck
+    from nmbrs_client.rights.rest_check import RestRightsCheck
     from nmbrs_client.rights.rest_report import render as render_rest
     from nmbrs_client.textsafe import line
 
@@ -226,7 +226,7 @@ def _run_rest(args: argparse.Namespace, settings: Any, server: Any, profile: Any
             print(f"nmbrs-tui check: {line(exc.message)}", file=sys.stderr)
             if exc.hint:
                 print(f"  {line(exc.hint)}", file=sys.stderr)
-            return EXIT_CONNECT
+            return ExitCode.CONNECT
         try:
             check = RestRightsCheck(
                 backend.client,

@@ -16,7 +16,7 @@ from typing import Any
 
 from nmbrs_client.config_names import CONFIG_ENV_VAR, ENVIRONMENTS
 from nmbrs_client.errors import ConfigError
-from tui.cli import EXIT_OK, EXIT_USAGE
+from nmbrs_client.exit_codes import ExitCode
 
 # The parser is built before the dashboard's first frame, so what needs pydantic (config,
 # config_writer) is imported by the sub-command when it runs, not here.
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if action == "add":
         return _run_add(path, args)
     print("usage: nmbrs-tui config {path,show,add} [--config PATH]", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 def _run_path(path: Path) -> int:
@@ -93,7 +93,7 @@ def _run_path(path: Path) -> int:
     print(path)
     if not path.exists():
         print("does not exist yet: create it with `nmbrs-tui config add`")
-        return EXIT_OK
+        return ExitCode.OK
     config = load_config(path)
     names = ", ".join(sorted(config.profiles)) or "none"
     private = "private (mode 600)" if is_owner_only(path) else "readable by others"
@@ -101,7 +101,7 @@ def _run_path(path: Path) -> int:
         f"exists, {private}; profiles: {names}"
         + (f"; default: {config.default_profile}" if config.default_profile else "")
     )
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _run_show(path: Path, args: argparse.Namespace) -> int:
@@ -119,7 +119,7 @@ def _run_show(path: Path, args: argparse.Namespace) -> int:
         print(f"  {name:<{width}}  {value:<{value_width}}  ({source})")
     if settings.is_production:
         print("  note: this is the production environment (read-only calls only)")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _ask(prompt: str, default: str | None = None) -> str:
@@ -148,7 +148,7 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
         not in ("y", "yes")
     ):
         print("Nothing changed.")
-        return EXIT_OK
+        return ExitCode.OK
 
     environment = args.environment or (
         _ask(f"Environment ({'/'.join(ENVIRONMENTS)})", old.environment if old else "production")
@@ -218,7 +218,7 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
     if token_file is None and not (old and (old.token_file or old.token)) and environment != "demo":
         print("No token stored: set NMBRS_TOKEN before connecting.")
     print(f"Check it with: nmbrs-tui config show --profile {name}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _token_choice(

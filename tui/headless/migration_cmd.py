@@ -112,6 +112,7 @@ def run_migration(
     soap_report: Callable[..., Any],
     emit: Callable[[argparse.Namespace, str], int | None],
 ) -> int:
+    from nmbrs_client.exit_codes import ExitCode
     from nmbrs_client.rights.migration import build_migration, render
 
     if args.demo:
@@ -120,7 +121,7 @@ def run_migration(
                 "nmbrs-tui check: --demo cannot be combined with --profile or --rest-profile",
                 file=sys.stderr,
             )
-            return 64
+            return ExitCode.USAGE
         soap, rest = _demo_sides(args, profile, soap_report)
     else:
         soap, rest = _configured_sides(args, config, profile, soap_report)

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from nmbrs_client.exit_codes import ExitCode
 from tui.headless.connection_args import config_from_args, settings_from_args
 
 if TYPE_CHECKING:
     from nmbrs_client.backend import PayrollRun
 
-EXIT_USAGE = 64
 FIRST_YEAR = 2000
 
 
@@ -70,13 +70,13 @@ def run(args: argparse.Namespace) -> int:
     year = args.year if args.year is not None else this_year
     if not FIRST_YEAR <= year <= this_year + 1:
         _say(f"--year {year} is outside {FIRST_YEAR}..{this_year + 1}")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     config = config_from_args(args)
     try:
         settings, server = settings_from_args(args, config)
     except LaunchError as exc:
         _say(str(exc))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         backend = open_backend(settings)
     except BaseException:
@@ -92,10 +92,10 @@ def run(args: argparse.Namespace) -> int:
             FaultCategory.NOT_FOUND,
             FaultCategory.ENDPOINT_RIGHT_MISSING,
         )
-        return 1 if scope else 2
+        return ExitCode.FINDINGS if scope else ExitCode.CONNECT
     except NmbrsTransportError as error:
         _say(f"{error.message}\n  {error.hint}")
-        return 2
+        return ExitCode.CONNECT
     finally:
         backend.close()
         if server is not None:
@@ -115,8 +115,8 @@ def run(args: argparse.Namespace) -> int:
             f"company {args.company} has no payroll runs in {year}; try another --year "
             f"(the TUI's payroll pane lists {this_year - 4}..{this_year})"
         )
-        return 1
-    return 0
+        return ExitCode.FINDINGS
+    return ExitCode.OK
 
 
 def _run_json(run: PayrollRun) -> dict[str, Any]:

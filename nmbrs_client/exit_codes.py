@@ -1,0 +1,28 @@
+"""Every exit code of every ``nmbrs-tui`` command, in one place.
+
+Scripts branch on these numbers, so each has one meaning for every command (the README lists
+them): 0 nothing to do; 1 the customer must change something (a right, a scope, a login);
+2 the result could not be established (cannot log in or connect, or not established after
+retries); 3 a required operation could not be verified (nothing to call it with); 64 usage or
+configuration (``sysexits.h``); 70 an internal error (``EX_SOFTWARE``); 128 + a signal for a
+hang-up or a closed pipe. The rights report maps to 0-3 in
+:func:`nmbrs_client.rights.results.exit_code_for`.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The process exit status; an ``int``, so ``sys.exit(ExitCode.USAGE)`` works as is."""
+
+    OK = 0
+    FINDINGS = 1  # something to change in Nmbrs (auth status: not logged in)
+    CONNECT = 2  # cannot log in or connect, or not established after retries
+    NOT_VERIFIED = 3  # a required operation could not be called (nothing to call it with)
+    USAGE = 64  # EX_USAGE: how the command was called, or its configuration
+    CRASH = 70  # EX_SOFTWARE: an unexpected exception (logged, never a traceback on screen)
+    HANGUP = 129  # 128 + SIGHUP: the terminal went away
+    INTERRUPTED = 130  # 128 + SIGINT: Ctrl+C
+    BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of stdout left early
