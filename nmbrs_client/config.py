@@ -407,12 +407,19 @@ def _choose_profile(
 
 
 def resolve_settings(
-    config: AppConfig, *, profile: str | None = None, overrides: Mapping[str, object] | None = None
+    config: AppConfig,
+    *,
+    profile: str | None = None,
+    overrides: Mapping[str, object] | None = None,
+    environment_credentials: bool = True,
 ) -> ConnectionSettings:
     """Merge flags (``overrides``) > ``NMBRS_*`` environment > profile > defaults.
 
     ``overrides`` holds command-line values by setting name; keys whose value is ``None`` count
-    as not given, so an argparse namespace can be passed through without filtering.
+    as not given, so an argparse namespace can be passed through without filtering. With
+    ``environment_credentials=False`` the ``NMBRS_*`` variables are left out: they belong to the
+    one connection they were exported for, not to each profile of ``--all-profiles`` or to a
+    profile switched to in the app.
     """
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     unknown = sorted(set(given) - OVERRIDABLE)
@@ -421,7 +428,11 @@ def resolve_settings(
             f"unknown setting(s) {', '.join(unknown)} (allowed: {', '.join(sorted(OVERRIDABLE))})"
         )
     try:
-        env = EnvironmentVariables()
+        env = (
+            EnvironmentVariables()
+            if environment_credentials
+            else EnvironmentVariables.model_construct()
+        )
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, "environment variables")) from None
 

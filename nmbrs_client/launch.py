@@ -41,6 +41,9 @@ class LaunchOptions:
     username: str | None = None
     domain: str | None = None
     config_path: str | None = None
+    # NMBRS_TOKEN and friends belong to the connection they were exported for: False for a
+    # profile switched to in the app, so it is checked with its own credentials.
+    environment_credentials: bool = True
 
     @classmethod
     def from_args(cls, args: Any) -> LaunchOptions:
@@ -124,6 +127,11 @@ def resolve_launch(
         "domain": options.domain,
         "api": options.api,
     }
-    settings = resolve_settings(config, profile=options.profile, overrides=overrides)
+    settings = resolve_settings(
+        config,
+        profile=options.profile,
+        overrides=overrides,
+        environment_credentials=options.environment_credentials,
+    )
     require_api(settings.api)
     return settings

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,35 @@ from pydantic import SecretStr
 from nmbrs_client.errors import ConfigError
 
 KEYRING_SERVICE = "nmbrs-tui"
+ENV_TOKEN_SOURCE = "env NMBRS_TOKEN"
+_INSTEAD_OF = ", instead of "
+# The variables that name one connection: they apply to the connection they were set for (the
+# profile named with --profile, or the only/default one), never to every profile of a run.
+CONNECTION_ENV_VARS = (
+    "NMBRS_TOKEN",
+    "NMBRS_USERNAME",
+    "NMBRS_DOMAIN",
+    "NMBRS_BASE_URL",
+    "NMBRS_API",
+)
+
+
+def connection_env_vars_set(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The connection variables that are set (non-empty), to say that they were left out."""
+    env = os.environ if environ is None else environ
+    return [name for name in CONNECTION_ENV_VARS if env.get(name, "").strip()]
+
+
+def env_override_note(token_source: str | None) -> str | None:
+    """A sentence when NMBRS_TOKEN replaced a token the profile stores itself, else None.
+
+    A profile whose own token is wrong must not look healthy because of a variable exported
+    for another customer, so every place that shows the connection says so.
+    """
+    prefix = ENV_TOKEN_SOURCE + _INSTEAD_OF
+    if token_source and token_source.startswith(prefix):
+        return f"NMBRS_TOKEN is used instead of {token_source[len(prefix) :]}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -91,6 +121,20 @@ def keyring_token(profile_name: str | None) -> SecretStr | None:
     return SecretStr(str(value).strip())
 
 
+def _stored_token_place(
+    profile_name: str | None, token_file: Path | None, config_token: SecretStr | None
+) -> str | None:
+    """Where the profile keeps a token of its own (that an environment token overrides)."""
+    owner = f"profile {profile_name}" if profile_name else "the command line"
+    if token_file is not None:
+        return f"the token file of {owner}"
+    if keyring_token(profile_name) is not None:
+        return f"the keyring token of {owner}"
+    if config_token is not None and config_token.get_secret_value().strip():
+        return f"the config-file token of {owner}"
+    return None
+
+
 def find_token(
     *,
     profile_name: str | None,
@@ -103,7 +147,9 @@ def find_token(
 ) -> FoundToken:
     """Pick the token: NMBRS_TOKEN, token_file, keyring, config ``token``, demo; else explain."""
     if env_token is not None and env_token.get_secret_value().strip():
-        return FoundToken(SecretStr(env_token.get_secret_value().strip()), "env NMBRS_TOKEN")
+        stored = _stored_token_place(profile_name, token_file, config_token)
+        source = ENV_TOKEN_SOURCE if stored is None else ENV_TOKEN_SOURCE + _INSTEAD_OF + stored
+        return FoundToken(SecretStr(env_token.get_secret_value().strip()), source)
     if token_file is not None:
         label = f"token file {token_file}"
         return FoundToken(

@@ -591,7 +591,8 @@ def test_token_never_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     ):
         assert TOKEN not in text
     rows = {name: (value, source) for name, value, source in describe_settings(s)}
-    assert rows["token"] == ("«set, from env NMBRS_TOKEN»", "env NMBRS_TOKEN")
+    source = "env NMBRS_TOKEN, instead of the token file of profile acme"
+    assert rows["token"] == (f"«set, from {source}»", source)
 
 
 # --------------------------------------------------------------------------- TOML writer

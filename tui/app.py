@@ -700,7 +700,11 @@ class NmbrsApp(App[int]):
 
     def switch_profile(self, name: str) -> None:
         self._given_settings = None
-        self.start_connect(LaunchOptions(profile=name, config_path=self.launch.config_path))
+        self.start_connect(
+            LaunchOptions(
+                profile=name, config_path=self.launch.config_path, environment_credentials=False
+            )
+        )
         self.show_pane("connection")
 
     # -- messages from panes ---------------------------------------------------------------

@@ -69,6 +69,7 @@ class ConnectionInfo:
     verify_tls: bool = True
     config_path: str | None = None
     credentials: str = "not checked yet"
+    token_override: str | None = None  # NMBRS_TOKEN used instead of the profile's own token
     credentials_ok: bool | None = None
     rtt_ms: float | None = None
     debtors: int | None = None
@@ -110,6 +111,8 @@ def describe_error(exc: BaseException) -> tuple[str, str, int | None]:
 
 
 def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> ConnectionInfo:
+    from nmbrs_client.token_sources import env_override_note
+
     return info.with_(
         profile=settings.profile_name or "(flags/env)",
         environment=settings.environment,
@@ -121,6 +124,7 @@ def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> Co
         domain_source="profile" if settings.domain else "not yet discovered",
         scenario=settings.scenario,
         verify_tls=settings.verify_tls,
+        token_override=env_override_note(settings.token_source),
     )
 
 

@@ -169,6 +169,8 @@ class RightsEngine:
 
     @staticmethod
     def _environment(client: RightsClient, saved_domain: str | None) -> dict[str, Any]:
+        from nmbrs_client.token_sources import env_override_note
+
         settings = client.settings
         return {
             "base_url": client.base_url,
@@ -180,6 +182,7 @@ class RightsEngine:
             "environment": settings.environment,
             "profile": settings.profile_name,
             "scenario": settings.scenario,
+            "token_override": env_override_note(getattr(settings, "token_source", None)),
         }
 
 

@@ -762,6 +762,8 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out.append(f"- {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}")
     out.append(f"- {_t(lang, 'environment')}: {_md_escape(_env_line(report))}")
     out.append(f"- {_t(lang, 'api_user')}: {_md_escape(env.get('username') or '-')}")
+    if env.get("token_override"):
+        out.append(f"- ⚠ {_md_escape(env['token_override'])}")
     out.append(
         f"- {_t(lang, 'domain')}: {_md_escape(env.get('domain') or '-')}"
         + (
@@ -895,6 +897,8 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         f"{env.get('username') or '-'}  {_t(lang, 'domain')}: {env.get('domain') or '-'}"
         f"  {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}"
     )
+    if env.get("token_override"):
+        out.append(f"⚠ {textsafe.line(env['token_override'])}")
     out.append("")
     out.append(_t(lang, "account"))
     for account in report.account:

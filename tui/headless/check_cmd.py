@@ -303,6 +303,7 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
     from nmbrs_client.backend import ApiKind
     from nmbrs_client.config import resolve_settings
     from nmbrs_client.errors import ConfigError
+    from nmbrs_client.token_sources import connection_env_vars_set
     from tui.headless import all_profiles
 
     if args.profile or args.demo or args.base_url or args.username:
@@ -321,7 +322,9 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
     quiet_args = argparse.Namespace(**{**vars(args), "quiet": True})
 
     def check_one(name: str) -> tuple[str, Any]:
-        settings = resolve_settings(config, profile=name, overrides={"api": args.api})
+        settings = resolve_settings(
+            config, profile=name, overrides={"api": args.api}, environment_credentials=False
+        )
         if settings.api is not ApiKind.SOAP:
             raise ConfigError(f"profile {name} uses the REST API: check it with --profile {name}")
         report = _soap_report(quiet_args, settings, profile)
@@ -329,6 +332,14 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
             print(f"  {name}: exit {report.exit_code}", file=sys.stderr, flush=True)
         return str(settings.environment), report
 
+    left_out = connection_env_vars_set()
+    if left_out:  # said even with -q: the engineer may expect the variables to apply
+        print(
+            f"nmbrs-tui check: {', '.join(left_out)} left out: --all-profiles checks each "
+            "profile with its own credentials",
+            file=sys.stderr,
+            flush=True,
+        )
     if not args.quiet:
         print(f"checking {len(names)} profiles, {workers} at once…", file=sys.stderr, flush=True)
     outcomes = all_profiles.check_profiles(names, check_one, workers=workers)

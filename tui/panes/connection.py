@@ -130,6 +130,8 @@ class ConnectionPane(Pane):
                 expires = f"{info.token_expires:%Y-%m-%d %H:%M} UTC"
             row("Token expires", expires, "refreshed before expiry" if info.token_expires else "")
         row("Credentials", _credentials_text(info))
+        if info.token_override:
+            row("Token", Text("⚠ " + info.token_override, style="bold yellow"))
         if info.rtt_ms is None:
             rtt = "—"
         elif self.deterministic:
