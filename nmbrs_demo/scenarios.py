@@ -16,6 +16,10 @@ from a small TOML file so a support engineer can reproduce a customer's situatio
     withhold_scopes = ["document.read"]   # REST: scopes the consent does not grant
     consent = "one-debtor"                # REST: one-debtor | all-debtors
     throttle_per_second = 0               # REST: above this many calls a second, 429/42908
+    throttle_rate = 0.3                   # SOAP: this share of calls is told to slow down …
+    throttle_kinds = ["429", "503", "slow-down"]  # … by 429/503 with Retry-After, or a fault
+    throttle_retry_after_s = 1
+    hang = ["EmployeeService.Function_GetCurrent"]  # accepted, never answered
     [deny_company]
     "20003" = ["EmployeeService.PersonalInfo_GetCurrent"]
 
@@ -36,6 +40,9 @@ from nmbrs_client.operations import UnknownOperationError, resolve
 from nmbrs_demo.readings import STRICT, Readings
 
 FLAKY_KINDS: frozenset[str] = frozenset({"html500", "truncated", "reset", "timeout", "empty"})
+# How the SOAP demo tells a client to slow down: HTTP 429 or 503 with Retry-After (a gateway in
+# front of the service), or a SOAP fault without a number whose text asks to slow down.
+THROTTLE_KINDS: frozenset[str] = frozenset({"429", "503", "slow-down"})
 WORLD_SIZES: frozenset[str] = frozenset({"standard", "large-accountant"})
 CONSENTS: frozenset[str] = frozenset({"one-debtor", "all-debtors"})
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
@@ -70,6 +77,12 @@ class Scenario:
     flaky_rate: float = 0.0
     flaky_kinds: frozenset[str] = FLAKY_KINDS
     flaky_timeout_s: float = 35.0
+    # SOAP: a share of the calls is throttled (see THROTTLE_KINDS), with this Retry-After.
+    throttle_rate: float = 0.0
+    throttle_kinds: frozenset[str] = THROTTLE_KINDS
+    throttle_retry_after_s: int = 1
+    # Calls of these operations are accepted and never answered (until the server stops).
+    hang_operations: frozenset[str] = frozenset()
     latency_ms: int = 0
     rate_limit: bool = True
     size: str = "standard"
@@ -143,8 +156,11 @@ BUILTIN_SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "throttled",
-            "REST: more than 5 calls in a second answer 429/42908.",
+            "REST: more than 5 calls in a second answer 429/42908. SOAP: three calls in ten "
+            "are told to slow down (HTTP 429 or 503 with Retry-After: 1, or a SOAP fault "
+            "asking to slow down); every call answers once retried.",
             throttle_per_second=5,
+            throttle_rate=0.3,
         ),
         Scenario(
             "restricted-scope",
@@ -193,6 +209,10 @@ _TOML_KEYS = {
     "flaky_rate",
     "flaky_kinds",
     "flaky_timeout_s",
+    "throttle_rate",
+    "throttle_kinds",
+    "throttle_retry_after_s",
+    "hang",
     "rate_limit",
     "size",
     "seed",
@@ -317,6 +337,30 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         if not 0.0 < timeout <= 600.0:
             raise ConfigError(f"{where}: flaky_timeout_s must be in (0, 600], got {timeout}.")
         changes["flaky_timeout_s"] = timeout
+    if "throttle_rate" in data:
+        rate = _get(data, "throttle_rate", (int, float), where, 0.0)
+        if not 0.0 <= float(rate) <= 1.0:
+            raise ConfigError(f"{where}: throttle_rate must be between 0 and 1, got {rate}.")
+        changes["throttle_rate"] = float(rate)
+    if "throttle_kinds" in data:
+        kinds = _get(data, "throttle_kinds", list, where, [])
+        bad = sorted(str(k) for k in kinds if k not in THROTTLE_KINDS)
+        if bad or not kinds:
+            raise ConfigError(
+                f"{where}: throttle_kinds must be a non-empty list of "
+                f"{', '.join(sorted(THROTTLE_KINDS))}"
+                + (f"; unknown: {', '.join(bad)}." if bad else ".")
+            )
+        changes["throttle_kinds"] = frozenset(kinds)
+    if "throttle_retry_after_s" in data:
+        after = _get(data, "throttle_retry_after_s", int, where, 1)
+        if not 0 <= after <= 120:
+            raise ConfigError(f"{where}: throttle_retry_after_s must be 0-120, got {after}.")
+        changes["throttle_retry_after_s"] = after
+    if "hang" in data:
+        changes["hang_operations"] = _canonical(
+            _get(data, "hang", list, where, []), f"{where}: hang"
+        )
     for flag in ("rate_limit", "auth_fail", "no_subscription", "no_employees"):
         if flag in data:
             changes[flag] = _get(data, flag, bool, where, False)

@@ -111,6 +111,7 @@ class _Reply:
     ctype: str
     body: bytes
     close: bool = False  # answer with ``Connection: close``
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class _Request:
@@ -243,6 +244,7 @@ class DemoServer:
         ]
         if reply.close:
             headers.append((b"connection", b"close"))
+        headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers)
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": reply.body})
 
@@ -329,6 +331,13 @@ class DemoServer:
         if scenario.latency_ms > 0 and await self._host.pause(scenario.latency_ms / 1000):
             return
 
+        throttle = self._draw_throttle()
+        if throttle is not None:
+            reply = self._throttle_reply(throttle, request)
+            self._finish(None, reply.status, None, started, note=f"throttled {throttle}")
+            await self._send(send, reply)
+            return
+
         flaky = self._draw_flaky()
         if flaky in ("reset", "timeout", "html500", "empty"):
             # Statistics are recorded before answering, so a client that has its answer
@@ -348,6 +357,11 @@ class DemoServer:
         # Parsing and rendering are CPU work (a 5,000-row list takes a second): off the loop,
         # so small calls and latency sleeps of other connections are not held up by it.
         operation, reply, code = await run_in_threadpool(self._answer, service, request, data)
+        if operation in scenario.hang_operations:
+            # Accepted and never answered: the connection stays open until the server stops.
+            self._finish(operation, 0, None, started, note="hang")
+            await self._host.pause(24 * 3600)
+            return
         if flaky == "truncated":
             # A complete HTTP answer whose XML stops half-way: a proxy or a cut stream.
             reply = replace(reply, body=reply.body[: max(1, len(reply.body) // 2)])
@@ -497,6 +511,29 @@ class DemoServer:
             if self._random.random() >= rate:
                 return None
             return self._random.choice(kinds)
+
+    def _draw_throttle(self) -> str | None:
+        scenario = self.scenario
+        if scenario.throttle_rate <= 0:
+            return None
+        kinds = sorted(scenario.throttle_kinds)
+        with self._random_lock:
+            if self._random.random() >= scenario.throttle_rate:
+                return None
+            return self._random.choice(kinds)
+
+    def _throttle_reply(self, kind: str, request: _Request) -> _Reply:
+        """A slow-down answer: 429/503 with Retry-After, or a SOAP fault that asks for it."""
+        after = (("Retry-After", str(self.scenario.throttle_retry_after_s)),)
+        if kind == "slow-down":
+            ctype = request.headers.get("Content-Type", "")
+            version = "1.2" if "application/soap+xml" in ctype.lower() else "1.1"
+            text = "Server was unable to process request. ---> Too many calls, slow down."
+            return _Reply(500, content_type(version), fault_xml(version, False, text))
+        status = int(kind)
+        title = "Too Many Requests" if status == 429 else "Service Unavailable"
+        page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
+        return _Reply(status, "text/html; charset=utf-8", page.encode(), headers=after)
 
     async def _misbehave(self, scope: dict[str, Any], send: Any, kind: str) -> None:
         if kind == "html500":
