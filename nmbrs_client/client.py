@@ -46,7 +46,7 @@ from nmbrs_client.operations import (
     resolve,
 )
 from nmbrs_client.ratelimit import RateLimiter
-from nmbrs_client.retry import Failure, FailureKind, RetryPolicy, RetryStats
+from nmbrs_client.retry import Failure, FailureKind, RetryPolicy, RetryStats, current_budget
 
 if TYPE_CHECKING:
     import zeep
@@ -321,14 +321,23 @@ class NmbrsClient:
         """
         first = time.monotonic()
         attempt = 1
+        budget = current_budget()
+        read_timeout: float | None = None  # the transport's own for the first attempt
         while True:
+            if budget is not None:
+                budget.attempted()
+                left = budget.remaining_s()
+                if left < (read_timeout or self.settings.timeout_s):
+                    read_timeout = max(1.0, left)  # never wait past the check's deadline
             try:
-                return self._invoke_once(op, arguments, attempt)
+                return self._invoke_once(op, arguments, attempt, read_timeout)
             except (NmbrsFault, NmbrsTransportError) as exc:
                 failure = failure_of(exc)
                 delay = self.retry_policy.delay_before_retry(
                     failure, attempt, time.monotonic() - first
                 )
+                if delay is not None and budget is not None:
+                    delay = delay if budget.allow_retry(failure, delay) else None
                 if delay is None or self._stop_retrying.is_set():
                     if failure.kind is not FailureKind.FINAL:
                         self.retry_stats.gave_up(failure.kind)
@@ -341,18 +350,27 @@ class NmbrsClient:
                     exc.retries_exhausted = True
                     raise
                 attempt += 1
+                shorter = self.retry_policy.read_timeout_after(failure, self.settings.timeout_s)
+                read_timeout = shorter if shorter < self.settings.timeout_s else None
 
     def stop_retrying(self) -> None:
         """Give up waiting between attempts (quitting, cancelling): the next failure is final."""
         self._stop_retrying.set()
 
-    def _invoke_once(self, op: Operation, arguments: dict[str, Any], attempt: int = 1) -> Any:
+    def _invoke_once(
+        self,
+        op: Operation,
+        arguments: dict[str, Any],
+        attempt: int = 1,
+        read_timeout: float | None = None,
+    ) -> Any:
         from zeep.exceptions import Error as ZeepError
 
         from nmbrs_client.transport import FaultReply, TransportProblem
 
         proxy = self.service(op.service)
         transport = self._get_transport()
+        transport.next_read_timeout.value = read_timeout
         transport.last_size.value = None
         transport.last_status.value = None
         transport.last_tree.value = None

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -79,6 +82,10 @@ class RetryPolicy:
     """
 
     transient_attempts: int = 4
+    # A time-out already cost a whole read time-out: it is tried once more, with the short
+    # ``retry_timeout_s``, so a call that never answers costs one time-out plus one short try.
+    timeout_attempts: int = 2
+    retry_timeout_s: float = 8.0
     throttled_attempts: int = 12
     base_delay_s: float = 0.25
     max_delay_s: float = 4.0
@@ -101,11 +108,12 @@ class RetryPolicy:
         """
         if failure.kind is FailureKind.FINAL:
             return None
-        limit = (
-            self.throttled_attempts
-            if failure.kind is FailureKind.THROTTLED
-            else self.transient_attempts
-        )
+        if failure.kind is FailureKind.THROTTLED:
+            limit = self.throttled_attempts
+        elif failure.kind is FailureKind.TIMEOUT:
+            limit = min(self.timeout_attempts, self.transient_attempts)
+        else:
+            limit = self.transient_attempts
         if attempt >= limit:
             return None
         backoff = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
@@ -120,8 +128,95 @@ class RetryPolicy:
             return None
         return delay
 
+    def read_timeout_after(self, failure: Failure | None, read_timeout_s: float) -> float:
+        """The read time-out of the next attempt: the short one after a time-out."""
+        if failure is not None and failure.kind is FailureKind.TIMEOUT:
+            return min(read_timeout_s, self.retry_timeout_s)
+        return read_timeout_s
 
-NO_RETRIES = RetryPolicy(transient_attempts=1, throttled_attempts=1)
+
+NO_RETRIES = RetryPolicy(transient_attempts=1, throttled_attempts=1, timeout_attempts=1)
+
+
+def check_deadline_s(timeout_s: float, connect_timeout_s: float) -> float:
+    """How long one whole check may take, from the connection settings.
+
+    Fifteen worst-case calls end to end (a time-out, a short retry, a connect time-out each):
+    10 minutes with the defaults, room for a large account under throttling, and still a
+    bound that a server which stops answering halfway cannot stretch.
+    """
+    return 15.0 * (timeout_s + connect_timeout_s)
+
+
+class CheckBudget:
+    """One retry budget and one deadline for a whole check, shared by all its calls.
+
+    Per-call budgets add up: a check of 300 calls against a failing server could retry every
+    one of them. Here the transient retries of the whole check are bounded (a floor plus a
+    share of the calls made), throttling is waited out only while the check's deadline allows,
+    and past the deadline no call is started or retried: what is left is ``error`` ("run the
+    check again"), never a verdict. The clock is injectable so tests never wait.
+    """
+
+    def __init__(
+        self,
+        deadline_s: float,
+        *,
+        retry_floor: int = 8,
+        retry_share: float = 0.25,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.clock = clock
+        self.deadline_s = deadline_s
+        self._ends_at = clock() + deadline_s
+        self._floor = retry_floor
+        self._share = retry_share
+        self._attempts = 0
+        self._transient_retries = 0
+        self._lock = threading.Lock()
+
+    def remaining_s(self) -> float:
+        return max(0.0, self._ends_at - self.clock())
+
+    @property
+    def expired(self) -> bool:
+        return self.remaining_s() <= 0.0
+
+    def attempted(self) -> None:
+        with self._lock:
+            self._attempts += 1
+
+    def allow_retry(self, failure: Failure, delay_s: float) -> bool:
+        """Take one retry from the budget; False when the budget or the deadline says no."""
+        if self.remaining_s() <= delay_s:
+            return False
+        if failure.kind is FailureKind.THROTTLED:
+            return True  # the server asked to wait; the deadline bounds how long
+        with self._lock:
+            if self._transient_retries >= self._floor + self._share * self._attempts:
+                return False
+            self._transient_retries += 1
+            return True
+
+
+_current = threading.local()
+
+
+@contextmanager
+def budget_applied(budget: CheckBudget | None) -> Iterator[None]:
+    """Calls made on this thread inside the block draw on ``budget`` (None: only per call)."""
+    previous = getattr(_current, "budget", None)
+    _current.budget = budget
+    try:
+        yield
+    finally:
+        _current.budget = previous
+
+
+def current_budget() -> CheckBudget | None:
+    """The check budget of the calling thread, if a check set one."""
+    budget: CheckBudget | None = getattr(_current, "budget", None)
+    return budget
 
 
 @dataclass
@@ -154,9 +249,13 @@ class RetryStats:
 __all__ = [
     "NO_RETRIES",
     "TRANSIENT",
+    "CheckBudget",
     "Failure",
     "FailureKind",
     "RetryPolicy",
     "RetryStats",
+    "budget_applied",
+    "check_deadline_s",
+    "current_budget",
     "parse_retry_after",
 ]

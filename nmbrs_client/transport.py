@@ -301,31 +301,42 @@ class GuardedTransport(Transport):
         self.last_tree = threading.local()
         # True when the last reply's bytes hold nothing textsafe would rewrite.
         self.last_plain = threading.local()
+        # A shorter read time-out for this thread's next call (the retry after a time-out).
+        self.next_read_timeout = threading.local()
+
+    def _timeouts_now(self) -> tuple[float, float]:
+        """(read time-out, whole-call deadline) of the call this thread is about to make."""
+        read = getattr(self.next_read_timeout, "value", None) or self.read_timeout
+        return read, read * 2 + self.connect_timeout
 
     # zeep calls post() for every operation; load() for WSDL/XSD documents.
     def post(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
         """One POST under the total deadline; past it, whatever broke is a time-out."""
-        with _Watchdog(self.deadline_s) as watchdog:
+        read, deadline = self._timeouts_now()
+        with _Watchdog(deadline) as watchdog:
             try:
-                response = self._post_once(address, message, headers)
+                response = self._post_once(address, message, headers, read, deadline)
             except TransportProblem as problem:
                 if watchdog.expired:
-                    raise self._deadline_passed() from None
+                    raise self._deadline_passed(deadline) from None
                 raise problem from None
             if watchdog.expired:  # a body cut short by the watchdog can still look complete
-                raise self._deadline_passed()
+                raise self._deadline_passed(deadline)
             return response
 
-    def _deadline_passed(self) -> TransportProblem:
-        return TransportProblem("timeout", f"no complete reply within {self.deadline_s:g} s")
+    @staticmethod
+    def _deadline_passed(deadline: float) -> TransportProblem:
+        return TransportProblem("timeout", f"no complete reply within {deadline:g} s")
 
-    def _post_once(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
+    def _post_once(
+        self, address: str, message: Any, headers: dict[str, str], read: float, deadline: float
+    ) -> requests.Response:
         try:
             response = self.session.post(
                 address,
                 data=message,
                 headers=headers,
-                timeout=(self.connect_timeout, self.read_timeout),
+                timeout=(self.connect_timeout, read),
                 allow_redirects=False,
                 stream=True,
             )
@@ -338,7 +349,7 @@ class GuardedTransport(Transport):
                 "timeout", f"no connection within {self.connect_timeout:g} s"
             ) from None
         except requests.exceptions.ReadTimeout:
-            raise TransportProblem("timeout", f"no answer within {self.read_timeout:g} s") from None
+            raise TransportProblem("timeout", f"no answer within {read:g} s") from None
         except requests.exceptions.ConnectionError as exc:
             raise TransportProblem("connection", _connection_problem(exc)) from None
         except requests.exceptions.RequestException as exc:
@@ -353,7 +364,7 @@ class GuardedTransport(Transport):
                     retryable=False,
                 )
             self.last_status.value = response.status_code
-            body = self._read_bounded(response)
+            body = self._read_bounded(response, read, deadline)
             self.last_size.value = len(body)
             self.last_plain.value = textsafe.utf8_bytes_are_plain(body)
             try:
@@ -368,7 +379,7 @@ class GuardedTransport(Transport):
             response._content_consumed = True  # type: ignore[union-attr]  # not in the stubs
         return response
 
-    def _read_bounded(self, response: requests.Response) -> bytes:
+    def _read_bounded(self, response: requests.Response, read: float, deadline: float) -> bytes:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise TransportProblem(
@@ -395,14 +406,14 @@ class GuardedTransport(Transport):
                         f"reply exceeds the limit of {self.max_bytes / 1e6:.0f} MB",
                         retryable=False,
                     )
-                if time.monotonic() - started > self.deadline_s:
+                if time.monotonic() - started > deadline:
                     raise TransportProblem(
-                        "timeout", f"reply still incomplete after {self.deadline_s:g} s"
+                        "timeout", f"reply still incomplete after {deadline:g} s"
                     )
                 parts.append(chunk)
         except urllib3.exceptions.ReadTimeoutError:
             raise TransportProblem(
-                "timeout", f"no data for {self.read_timeout:g} s while reading the reply"
+                "timeout", f"no data for {read:g} s while reading the reply"
             ) from None
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, OSError) as exc:
             raise TransportProblem(

@@ -69,12 +69,17 @@ def test_retry_after_is_capped_and_the_budget_ends_retrying() -> None:
 def test_attempts_per_kind_and_final_never_retried() -> None:
     policy = RetryPolicy(transient_attempts=3, throttled_attempts=5, jitter=0.0)
     rng = random.Random(1)
-    timeout = Failure(FailureKind.TIMEOUT)
-    assert [policy.delay_before_retry(timeout, n, 0.0, rng=rng) for n in (1, 2, 3)] == [
+    reset = Failure(FailureKind.RESET)
+    assert [policy.delay_before_retry(reset, n, 0.0, rng=rng) for n in (1, 2, 3)] == [
         0.25,
         0.5,
         None,
     ]
+    # a time-out already cost a whole read time-out: one more (short) try, then give up
+    timeout = Failure(FailureKind.TIMEOUT)
+    assert [policy.delay_before_retry(timeout, n, 0.0, rng=rng) for n in (1, 2)] == [0.25, None]
+    assert policy.read_timeout_after(timeout, 30.0) == policy.retry_timeout_s < 30.0
+    assert policy.read_timeout_after(reset, 30.0) == 30.0
     assert policy.delay_before_retry(Failure(FailureKind.THROTTLED), 4, 0.0) == 2.0
     assert policy.delay_before_retry(Failure(FailureKind.THROTTLED), 5, 0.0) is None
     assert policy.delay_before_retry(Failure(FailureKind.FINAL), 1, 0.0) is None

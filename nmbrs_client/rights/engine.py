@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from nmbrs_client.retry import CheckBudget, check_deadline_s
 from nmbrs_client.rights.account import AccountPhase, Reconnect
 from nmbrs_client.rights.context import CheckContext
 from nmbrs_client.rights.discovery import IdDiscovery
@@ -69,6 +70,8 @@ class RightsEngine:
         retries: int = DEFAULT_RETRIES,
         backoff_s: float = 0.25,
         reconnect: Reconnect | None = None,
+        deadline_s: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.requirements = requirements
@@ -86,6 +89,12 @@ class RightsEngine:
         self.retries = max(0, retries)
         self.backoff_s = backoff_s
         self.reconnect = reconnect
+        settings = client.settings
+        self.deadline_s = deadline_s or check_deadline_s(
+            float(getattr(settings, "timeout_s", 30.0)),
+            float(getattr(settings, "connect_timeout_s", 10.0)),
+        )
+        self.monotonic = monotonic
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -115,6 +124,7 @@ class RightsEngine:
             backoff_s=self.backoff_s,
             cancel_event=self.cancel_event,
             adapt_to_rate=self._rate() if self.adaptive else None,
+            budget=CheckBudget(self.deadline_s, clock=self.monotonic),
         )
         ctx = CheckContext(scheduler, matrix, checked_at.year, self._emit)
         account = AccountPhase(ctx, self.named_companies, self.reconnect)

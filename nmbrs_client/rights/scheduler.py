@@ -22,6 +22,7 @@ from typing import Any
 
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.operations import Operation, get_operation
+from nmbrs_client.retry import CheckBudget, Failure, FailureKind, budget_applied
 from nmbrs_client.rights.answers import Params, pdf_size
 from nmbrs_client.rights.classify import Status, Verdict, classify, is_retryable
 from nmbrs_client.rights.protocol import RightsClient
@@ -31,6 +32,10 @@ CallKey = tuple[str, Params]
 
 class Cancelled(Exception):
     """Stand-in outcome for a call that was not made because the check was cancelled."""
+
+
+class OutOfTime(Exception):
+    """Stand-in outcome for a call not made (or not retried) because the check's deadline passed."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,10 @@ class Outcome:
     def verdict(self) -> Verdict:
         if isinstance(self.exc, Cancelled):
             return Verdict(Status.ERROR, None, "not established: the check was cancelled")
+        if isinstance(self.exc, OutOfTime):
+            return Verdict(
+                Status.ERROR, None, "not established: the check ran out of time (run it again)"
+            )
         return classify(self.exc)
 
     @property
@@ -90,8 +99,10 @@ class ProbeScheduler:
         cancel_event: threading.Event,
         adapt_to_rate: float | None = None,
         max_concurrency: int = 32,
+        budget: CheckBudget | None = None,
     ) -> None:
         self.client = client
+        self.budget = budget  # one retry budget and one deadline for every call of the check
         self.concurrency = concurrency
         # With ``adapt_to_rate`` (calls per second the client's limiter allows), the number
         # of calls in flight follows Little's law: rate × the recent mean call time, with a
@@ -183,17 +194,20 @@ class ProbeScheduler:
         while True:
             if self.cancel_event.is_set():
                 return Outcome(op, params, None, Cancelled(), 0.0, attempts)
+            if self.budget is not None and self.budget.expired:
+                return Outcome(op, params, None, OutOfTime(), 0.0, attempts)
             attempts += 1
             with self._attempt_lock:
                 self._attempts += 1
             arguments: dict[str, Any] = dict(params)
             try:
-                if op.qualified_name in self.without_domain:
-                    result = self.client.call(op, discover_domain=False, **arguments)
-                else:
-                    result = self.client.call(op, **arguments)
+                with budget_applied(self.budget):
+                    if op.qualified_name in self.without_domain:
+                        result = self.client.call(op, discover_domain=False, **arguments)
+                    else:
+                        result = self.client.call(op, **arguments)
             except Exception as exc:
-                if is_retryable(exc) and attempts <= self.retries:
+                if is_retryable(exc) and attempts <= self.retries and self._may_retry():
                     with self._attempt_lock:
                         self._retried += 1
                     self.cancel_event.wait(self.backoff_s * (2 ** (attempts - 1)))
@@ -205,6 +219,12 @@ class ProbeScheduler:
             if op.returns_pdf:
                 return Outcome(op, params, None, None, duration, attempts, pdf_size(result))
             return Outcome(op, params, result, None, duration, attempts)
+
+    def _may_retry(self) -> bool:
+        """A retry of the scheduler's own (for clients that do not retry) draws on the budget."""
+        if self.budget is None:
+            return True
+        return self.budget.allow_retry(Failure(FailureKind.RESET), self.backoff_s)
 
     def call_now(self, op: Operation, params: dict[str, int] | None = None) -> Outcome:
         """A call on the orchestrating thread, for the strictly sequential account steps."""
