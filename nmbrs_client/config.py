@@ -33,6 +33,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from nmbrs_client.backend import ApiKind
 from nmbrs_client.config_names import CONFIG_ENV_VAR, Environment
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.local_files import expand_user, one_line, parse_toml, read_local_bytes
 from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
 from nmbrs_client.token_sources import FoundToken, find_token
 
@@ -221,10 +222,10 @@ def default_config_path() -> Path:
 def resolve_config_path(path: Path | str | None = None) -> Path:
     """Explicit path (``--config``) > ``NMBRS_TUI_CONFIG`` > the platform default."""
     if path is not None and str(path):
-        return Path(path).expanduser()
+        return expand_user(path)
     from_env = os.environ.get(CONFIG_ENV_VAR, "").strip()
     if from_env:
-        return Path(from_env).expanduser()
+        return expand_user(from_env)
     return default_config_path()
 
 
@@ -234,14 +235,9 @@ def default_download_dir() -> Path:
 
 def read_config_dict(path: Path) -> dict[str, Any]:
     """Parse the TOML file into a plain dict, with file/line in any error."""
-    if path.is_dir():
-        raise ConfigError(f"{path} is a directory, not a config file")
+    raw = read_local_bytes(path, "config file")  # regular file, size-capped, never blocks
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return parse_toml(raw.decode("utf-8"), str(path))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
@@ -379,8 +375,8 @@ def _choose_profile(
     def must_exist(name: str, source: str) -> tuple[str, str]:
         if name not in config.profiles:
             raise ConfigError(
-                f"profile '{name}' ({source}) is not defined in {where} (defined: {defined})",
-                hint=f"Add it with `nmbrs-tui config add --name {name}`, or pick another one.",
+                f"profile '{one_line(name)}' ({source}) is not defined in {where} (defined: {defined})",
+                hint=f"Add it with `nmbrs-tui config add --name {one_line(name)}`, or pick another one.",
             )
         return name, source
 
@@ -591,7 +587,7 @@ def _format_resolved_error(exc: ValidationError, prov: Mapping[str, str]) -> str
 
 def _expand_path(value: str, config_path: Path | None) -> Path:
     """``~`` expands; a relative path is relative to the config file's folder."""
-    path = Path(value).expanduser()
+    path = expand_user(value)
     if not path.is_absolute() and config_path is not None:
         path = config_path.parent / path
     return path

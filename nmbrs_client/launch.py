@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pydantic-settings and the backend load only when options ar
     from nmbrs_client.config import AppConfig, ConnectionSettings
 
 DEFAULT_DEMO_SCENARIO = "healthy"
+MAX_DEMO_LATENCY_MS = 60_000  # what a scenario file allows too
 
 
 class LaunchError(ConfigError):
@@ -79,11 +80,41 @@ def check_combination(options: LaunchOptions) -> None:
                 "--demo cannot be combined with --profile, --base-url or --username",
                 hint="drop --demo to use the profile, or drop the profile options for the demo",
             )
+        latency = options.latency_ms
+        if latency is not None and not 0 <= latency <= MAX_DEMO_LATENCY_MS:
+            raise LaunchError(
+                f"--latency-ms must be between 0 and {MAX_DEMO_LATENCY_MS}, got {latency}",
+                hint="e.g. --latency-ms 100 for 100 ms per call",
+            )
     elif options.scenario or options.latency_ms is not None:
         raise LaunchError(
             "--scenario and --latency-ms need --demo",
             hint="add --demo, or drop --scenario/--latency-ms",
         )
+
+
+def preflight(options: LaunchOptions) -> None:
+    """Refuse options and a named config file that can never work, before a first frame.
+
+    Cheap (no pydantic): the combination of options, and a config file named by
+    ``--config`` or ``NMBRS_TUI_CONFIG`` that is no regular file, too big or nested too deep.
+    The dashboard calls it so such input ends in one line and exit 64, as ``check`` does.
+    """
+    import os
+
+    from nmbrs_client.config_names import CONFIG_ENV_VAR
+    from nmbrs_client.local_files import expand_user, read_local_text, toml_depth_problem
+
+    check_combination(options)
+    named = options.config_path or os.environ.get(CONFIG_ENV_VAR, "").strip()
+    if not named or options.demo:
+        return
+    path = expand_user(named)
+    if not os.path.lexists(path):
+        return
+    problem = toml_depth_problem(read_local_text(path, "config file"))
+    if problem is not None:
+        raise ConfigError(f"{path}: {problem}")
 
 
 def load_launch_config(options: LaunchOptions) -> AppConfig | None:

@@ -17,8 +17,10 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.local_files import read_local_text
 
 KEYRING_SERVICE = "nmbrs-tui"
+TOKEN_FILE_MAX_BYTES = 64 * 1024  # a token is a few dozen characters
 ENV_TOKEN_SOURCE = "env NMBRS_TOKEN"
 _INSTEAD_OF = ", instead of "
 # The variables that name one connection: they apply to the connection they were set for (the
@@ -90,11 +92,7 @@ def read_token_file(path: Path) -> SecretStr:
             f"(mode {mode:04o}): run `chmod 600 {path}`",
             hint="A token file must be private to its owner.",
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise ConfigError(f"cannot read token file {path}: {reason}") from None
+    text = read_local_text(path, "token file", limit=TOKEN_FILE_MAX_BYTES)
     token = text.strip()
     if not token:
         raise ConfigError(

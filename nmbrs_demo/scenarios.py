@@ -30,12 +30,12 @@ The REST demo reads the same scenarios; the REST-only keys above say what its co
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.local_files import read_toml_file
 from nmbrs_client.operations import UnknownOperationError, resolve
 from nmbrs_demo.readings import STRICT, Readings
 
@@ -259,16 +259,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def load_scenario_file(path: Path) -> Scenario:
     """Parse and validate a scenario TOML file; every problem is a ConfigError naming the file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"Scenario file {path} does not exist.") from None
-    except OSError as exc:
-        raise ConfigError(f"Scenario file {path} cannot be read: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"Scenario file {path} is not UTF-8 text.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Scenario file {path} is not valid TOML: {exc}.") from None
+    data = read_toml_file(path, "scenario file")
     return scenario_from_mapping(data, str(path), default_name=path.stem)
 
 

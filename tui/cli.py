@@ -130,9 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nmbrs-tui: {exc}", file=sys.stderr)
         return ExitCode.USAGE
     except ConfigError as exc:
-        print(f"nmbrs-tui: {exc}", file=sys.stderr)
-        if exc.hint:
-            print(f"  {exc.hint}", file=sys.stderr)
+        print(f"nmbrs-tui: {_one_line(str(exc), exc.hint)}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
@@ -141,6 +139,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and exit like a process ended by SIGPIPE, never 0 and never a traceback.
         _silence_stdout()
         return ExitCode.BROKEN_PIPE
+
+
+def _one_line(message: str, hint: str | None) -> str:
+    """A configuration problem as one line: its text, then the fix (a value with a newline,
+    a TOML error's quoted line, must not spread it over the terminal)."""
+    parts = [" ".join(message.split())]
+    if hint:
+        parts.append(" ".join(hint.split()))
+    text = " — ".join(parts)
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def _silence_stdout() -> None:

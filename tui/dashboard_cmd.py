@@ -50,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
 
         require_api(ApiKind(args.api))  # ConfigError: one line and exit 64 from tui.cli
     exit_early = os.environ.get(EXIT_AFTER_FIRST_FRAME, "") not in ("", "0")
+    from nmbrs_client.launch import preflight
+
+    preflight(LaunchOptions.from_args(args))  # ConfigError: one line and exit 64 from tui.cli
     if getattr(args, "scenario", None):
         # A typo must end here with exit 64, as `check` does, not in a "Connection failed" view.
         from nmbrs_demo.scenarios import load_scenario

@@ -13,8 +13,8 @@ imports Textual widgets at module import, so reading the file costs nothing at s
 
 from __future__ import annotations
 
+import os
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,18 +59,15 @@ def valid_keys(value: str) -> bool:
 def read_keymap(path: Path, known_ids: Iterable[str] | None = None) -> KeymapFile:
     """Parse and validate ``path``; a missing file is an empty keymap, not a problem."""
     result = KeymapFile(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return result
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        result.problems.append(f"{path} cannot be read ({reason}); default keys are used.")
+    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.local_files import read_toml_file
+
+    if not os.path.lexists(path):
         return result
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        result.problems.append(f"{path} is not valid TOML ({exc}); default keys are used.")
+        data = read_toml_file(path, "keymap file")
+    except ConfigError as exc:
+        result.problems.append(f"{exc.message}; default keys are used.")
         return result
     known = set(known_ids) if known_ids is not None else known_binding_ids()
     unknown: list[str] = []

@@ -12,7 +12,6 @@ Profiles come from three places: the built-ins (``integration``, ``app``), the
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,18 +218,12 @@ def _rest_operation_names(raw: object, where: str) -> tuple[str, ...]:
 
 def load_profile_file(path: Path) -> dict[str, RequirementProfile]:
     """Profiles in a TOML file: ``[requirements.<name>]`` tables, or one profile at top level."""
+    from nmbrs_client.local_files import read_toml_file
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RequirementsError(f"requirements file {path} does not exist") from None
-    except OSError as exc:
-        raise RequirementsError(
-            f"cannot read requirements file {path}: {exc.strerror or type(exc).__name__}"
-        ) from None
-    except UnicodeDecodeError:
-        raise RequirementsError(f"requirements file {path} is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RequirementsError(f"requirements file {path} is not valid TOML: {exc}") from None
+        data = read_toml_file(path, "requirements file")
+    except ConfigError as exc:
+        raise RequirementsError(exc.message, hint=exc.hint) from None
     source = str(path)
     if "operations" in data:
         name = data.get("name") or path.stem

@@ -84,7 +84,9 @@ async def test_remapped_pane_key_from_the_file_works(
         await pilot.press("escape")
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, InfoScreen))
-        assert "1 binding(s) remapped" in screen_text(app)
+        # the row wraps with the length of the temporary folder's path: test what it says
+        assert app._keymap_file_text().endswith("(1 binding(s) remapped)")
+        assert "binding(s)" in screen_text(app)
 
 
 async def test_invalid_keymap_is_reported_and_ignored(

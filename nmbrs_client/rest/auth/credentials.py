@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import platformdirs
 from pydantic import SecretStr
 
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.local_files import read_toml_file
 from nmbrs_client.token_sources import is_owner_only
 
 PRODUCTION_API_URL = "https://api.nmbrsapp.com"
@@ -87,10 +87,7 @@ def _file_values(path: Path) -> dict[str, str]:
             f"{path} holds REST secrets but is readable by group or others (mode {mode:04o}): "
             f"run `chmod 600 {path}`"
         )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {type(exc).__name__}") from None
+    data = read_toml_file(path, "REST credentials file")
     unknown = set(data) - set(ENV)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
