@@ -224,6 +224,11 @@ class Backend(Protocol):
         self, company_id: EntityId, employee_id: EntityId, year: int
     ) -> Documents: ...
 
+    def stop_retrying(self) -> None:
+        """Give up waiting between attempts (the terminal went away, the app quits): the next
+        failure of any call is final, so no worker keeps the process alive."""
+        ...
+
     def close(self) -> None:
         """Release connections; safe to call twice."""
         ...

@@ -183,6 +183,9 @@ class SoapBackend:
         pdf = statement.PDF if statement is not None else None
         return Documents(pdfs=(pdf,) if pdf else ())
 
+    def stop_retrying(self) -> None:
+        self.client.stop_retrying()
+
     def close(self) -> None:
         self.client.close()
 

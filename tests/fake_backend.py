@@ -213,6 +213,9 @@ class FakeBackend:
         self._call("annual_statement", company_id)
         return Documents(pdfs=())
 
+    def stop_retrying(self) -> None:
+        self.calls["stop_retrying"] += 1
+
     def close(self) -> None:
         self.calls["close"] += 1
 

@@ -244,10 +244,9 @@ class NmbrsApp(App[int]):
     def _on_hangup(self) -> None:
         from nmbrs_client.exit_codes import ExitCode
 
-        session = getattr(self, "session", None)
-        client = getattr(session, "client", None)
-        if client is not None and hasattr(client, "stop_retrying"):
-            client.stop_retrying()
+        session = self.session
+        if session is not None:
+            session.backend.stop_retrying()  # a worker waiting to retry gives up now
         self.exit(ExitCode.HANGUP)
 
     def _handle_exception(self, error: Exception) -> None:

@@ -521,6 +521,9 @@ class RestBackend:
             return Documents(pdfs=())
         return Documents(pdfs=(pdf,))
 
+    def stop_retrying(self) -> None:
+        self.client.stop_retrying()
+
     def close(self) -> None:
         self.client.close()
 

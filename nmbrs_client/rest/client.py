@@ -148,6 +148,7 @@ class RestClient:
         self.retry = retry or RetryPolicy()
         self.polling = polling or DocumentPolling()
         self._sleep = sleep
+        self._stop_retrying = threading.Event()
         self._calls = 0
         self._lock = threading.Lock()
 
@@ -156,7 +157,21 @@ class RestClient:
         with self._lock:
             return self._calls
 
+    def stop_retrying(self) -> None:
+        """Give up waiting between attempts (quitting, hangup): the next failure is final."""
+        self._stop_retrying.set()
+
+    def _pause_before_retry(self, seconds: float) -> bool:
+        """Wait ``seconds`` before another attempt; False when retrying was stopped."""
+        if self._stop_retrying.is_set():
+            return False
+        if self._sleep is time.sleep:
+            return not self._stop_retrying.wait(seconds)
+        self._sleep(seconds)
+        return not self._stop_retrying.is_set()
+
     def close(self) -> None:
+        self.stop_retrying()
         self.transport.close()
 
     # ------------------------------------------------------------------ one call
@@ -185,8 +200,11 @@ class RestClient:
                 reply = self.transport.get(str(op.name), path, params, access_token=token)
             except NmbrsTransportError as exc:
                 self._log(op, ids, at, started, "transport", None, attempt, exc.problem)
-                if exc.retryable and attempt < self.retry.attempts:
-                    self._sleep(self.retry.delay(attempt, None))
+                if (
+                    exc.retryable
+                    and attempt < self.retry.attempts
+                    and self._pause_before_retry(self.retry.delay(attempt, None))
+                ):
                     attempt += 1
                     continue
                 raise
@@ -206,8 +224,11 @@ class RestClient:
                 if new_token and new_token != token:
                     token = new_token
                     continue
-            if error.retryable and attempt < self.retry.attempts:
-                self._sleep(self.retry.delay(attempt, error.retry_after_s))
+            if (
+                error.retryable
+                and attempt < self.retry.attempts
+                and self._pause_before_retry(self.retry.delay(attempt, error.retry_after_s))
+            ):
                 attempt += 1
                 continue
             raise error
