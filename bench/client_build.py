@@ -21,7 +21,7 @@ def run(quick: bool = False) -> list[Record]:
         base = demo_settings(server.base_url)
         NmbrsClient(base).service(Service.DEBTOR)  # warm-up: imports zeep, requests, lxml
         for source in ("bundled", "live"):
-            settings = base.model_copy(update={"wsdl": source})
+            settings = base.with_soap(wsdl=source)
             totals: list[float] = []
             per_service: dict[Service, list[float]] = {s: [] for s in Service}
             for _ in range(reps):

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def sdk_replay(server: ServerProcess, calls: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
     """Replay ``calls`` through the SDK in a subprocess; its timings plus the process wall."""
-    settings = demo_settings(server.base_url)
+    settings = demo_settings(server.base_url).soap
     request = {
         "base_url": server.base_url,
         "username": settings.username,
@@ -60,7 +60,7 @@ def sdk_replay(server: ServerProcess, calls: list[tuple[str, dict[str, int]]]) -
 
 def check_cli(server: ServerProcess) -> float:
     """Wall seconds of the real ``nmbrs-tui check`` command (a new process) against ``server``."""
-    settings = demo_settings(server.base_url)
+    settings = demo_settings(server.base_url).soap
     script = Path(sys.executable).with_name("nmbrs-tui")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
     env = dict(os.environ, NMBRS_TOKEN=settings.token.get_secret_value())

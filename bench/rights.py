@@ -234,7 +234,7 @@ def thorough_cli(latency_ms: int) -> list[Record]:
     repo = Path(__file__).resolve().parent.parent
     with ServerProcess("large-accountant", latency_ms=latency_ms) as server:
         server.reset()
-        settings = demo_settings(server.base_url)
+        settings = demo_settings(server.base_url).soap
         script = Path(sys.executable).with_name("nmbrs-tui")
         command = [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
         env = dict(os.environ, NMBRS_TOKEN=settings.token.get_secret_value())
@@ -264,7 +264,7 @@ def thorough_cli(latency_ms: int) -> list[Record]:
         process.returncode = os.waitstatus_to_exitcode(status)
         stats = server.stats()
     calls = sum(stats["calls"].values())
-    rate = float(settings.rate_limit_per_s)
+    rate = float(demo_settings(server.base_url).rate_limit_per_s)
     bound = calls / rate
     peak_mb = usage.ru_maxrss / 1024
     ratio = elapsed / bound

@@ -69,11 +69,8 @@ WHOLE_COMPANY_LISTS = frozenset(
 FAST_READ_MIN_BYTES = 32 * 1024
 
 
-class ClientSettings(Protocol):
-    """What the client needs from a connection profile (``config.ConnectionSettings`` fits).
-
-    Read-only properties, so frozen models with narrower types (Literal, int) satisfy it.
-    """
+class SoapPart(Protocol):
+    """The SOAP part of a connection (``config.SoapSettings`` fits)."""
 
     @property
     def base_url(self) -> str: ...
@@ -81,6 +78,20 @@ class ClientSettings(Protocol):
     def username(self) -> str: ...
     @property
     def domain(self) -> str | None: ...
+    @property
+    def wsdl(self) -> str: ...
+    @property
+    def token(self) -> Any: ...
+
+
+class ClientSettings(Protocol):
+    """What the client needs from a connection profile (``config.ConnectionSettings`` fits).
+
+    Read-only properties, so frozen models with narrower types (Literal, int) satisfy it.
+    """
+
+    @property
+    def soap(self) -> SoapPart: ...
     @property
     def timeout_s(self) -> float: ...
     @property
@@ -90,13 +101,9 @@ class ClientSettings(Protocol):
     @property
     def rate_limit_per_s(self) -> float: ...
     @property
-    def wsdl(self) -> str: ...
-    @property
     def verify_tls(self) -> bool: ...
     @property
     def max_response_mb(self) -> float: ...
-    @property
-    def token(self) -> Any: ...
     # Not used for calls; the rights report names the connection with them.
     @property
     def environment(self) -> str: ...
@@ -132,13 +139,12 @@ class NmbrsClient:
         self.retry_policy = retry_policy or RetryPolicy()
         self.retry_stats = RetryStats()
         self._stop_retrying = threading.Event()
-        self.base_url = (
-            settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
-        )
+        soap = settings.soap
+        self.base_url = soap.base_url if soap.base_url.endswith("/") else soap.base_url + "/"
         self.host = urlsplit(self.base_url).netloc or self.base_url
-        self.username = settings.username
-        self._token = _secret(settings.token)
-        self.domain: str | None = settings.domain or None
+        self.username = soap.username
+        self._token = _secret(soap.token)
+        self.domain: str | None = soap.domain or None
         self.domain_source = "profile" if self.domain else "not yet discovered"
         self.domain_state = DomainState.PROFILE if self.domain else DomainState.PENDING
         self.domain_fault_code: int | None = None  # Environment_Get's fault when state is NONE
@@ -189,7 +195,7 @@ class NmbrsClient:
         from nmbrs_client.transport import TransportProblem
 
         started = time.perf_counter()
-        if self.settings.wsdl == "live":
+        if self.settings.soap.wsdl == "live":
             location = f"{self.base_url}{service.path}?WSDL"
         else:
             from nmbrs_client.wsdl import wsdl_path

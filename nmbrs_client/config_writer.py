@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from nmbrs_client.config import (
-    FIXED_URLS,
     AppConfig,
+    fixed_urls,
+    grouped_profile,
     read_config_dict,
     validate_config_dict,
 )
@@ -102,7 +103,7 @@ def _dump_table(data: Mapping[str, Any], prefix: tuple[str, ...], lines: list[st
         _dump_table(value, (*prefix, key), lines)
 
 
-def _private_write(path: Path, text: str) -> None:
+def private_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` with mode 0600, atomically (temp file + rename)."""
     write_private_file_exactly(path, text.encode("utf-8"), overwrite=True)
 
@@ -111,7 +112,7 @@ def write_config(path: Path, data: Mapping[str, Any]) -> AppConfig:
     """Validate ``data`` against the schema, then write it to ``path`` (mode 0600)."""
     config = validate_config_dict(data, path)
     try:
-        _private_write(path, dump_toml(data))
+        private_write(path, dump_toml(data))
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or type(exc).__name__}") from None
     return config
@@ -123,7 +124,7 @@ def write_token_file(path: Path, token: str) -> None:
     if not token or any(ch.isspace() for ch in token):
         raise ConfigError("the token must be one word without spaces")
     try:
-        _private_write(path, token + "\n")
+        private_write(path, token + "\n")
     except OSError as exc:
         raise ConfigError(
             f"cannot write token file {path}: {exc.strerror or type(exc).__name__}"
@@ -135,18 +136,37 @@ def merged_profile(
 ) -> dict[str, Any]:
     """A profile table with ``changes`` applied; keys set to ``None``/"" are removed.
 
-    Keys that no longer fit the new environment (a base_url for production, a scenario outside
-    the demo) are dropped, so switching a profile's environment does not leave it invalid.
+    ``changes`` may hold a ``soap`` and a ``rest`` table, merged key by key into the profile's
+    parts (an older flat profile is first regrouped). Keys that no longer fit the new
+    environment (a base_url for production, a scenario outside the demo) are dropped, so
+    switching a profile's environment does not leave it invalid.
     """
-    profile = dict(existing or {})
+    profile = grouped_profile(dict(existing or {}))
     for key, value in changes.items():
-        if value is None or value == "":
+        if key in ("soap", "rest") and isinstance(value, Mapping):
+            part = dict(profile.get(key) or {})
+            for sub, sub_value in value.items():
+                if sub_value is None or sub_value == "":
+                    part.pop(sub, None)
+                else:
+                    part[sub] = sub_value
+            if part:
+                profile[key] = part
+            else:
+                profile.pop(key, None)
+        elif value is None or value == "":
             profile.pop(key, None)
         else:
             profile[key] = value
     environment = profile.get("environment", "production")
-    if environment in FIXED_URLS:
-        profile.pop("base_url", None)
+    for api in ("soap", "rest"):
+        hosts = profile.get(api)
+        if isinstance(hosts, dict) and environment in fixed_urls(api):
+            hosts.pop("base_url", None)
+            if api == "rest":
+                hosts.pop("identity_url", None)
+            if not hosts:
+                profile.pop(api)
     if environment != "demo":
         profile.pop("scenario", None)
     if environment != "custom" and profile.get("verify_tls") is False:

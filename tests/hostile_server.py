@@ -181,6 +181,7 @@ def hostile_server(behaviours: dict[str, Behaviour]) -> Iterator[HostileServer]:
 
 def settings_for(base_url: str, **overrides: object) -> SimpleNamespace:
     """Minimal client settings (the client only needs these attributes)."""
+    soap_keys = ("base_url", "username", "token", "domain", "wsdl")
     values: dict[str, object] = dict(
         base_url=base_url,
         username="support@example.nl",
@@ -195,4 +196,5 @@ def settings_for(base_url: str, **overrides: object) -> SimpleNamespace:
         max_response_mb=1.0,
     )
     values.update(overrides)
-    return SimpleNamespace(**values)
+    soap = SimpleNamespace(**{k: v for k, v in values.items() if k in soap_keys})
+    return SimpleNamespace(soap=soap, **{k: v for k, v in values.items() if k not in soap_keys})

@@ -27,8 +27,10 @@ DemoServerFactory = Callable[..., DemoServer]
 
 def make_client(server: DemoServer, **changes: Any) -> NmbrsClient:
     settings = demo_settings(server.base_url)
-    if changes:
-        settings = settings.model_copy(update=changes)
+    soap = {k: v for k, v in changes.items() if k in ("domain", "wsdl", "token", "username")}
+    settings = settings.model_copy(update={k: v for k, v in changes.items() if k not in soap})
+    if soap:
+        settings = settings.with_soap(**soap)
     return NmbrsClient(settings)
 
 

@@ -73,20 +73,26 @@ def test_profile_values_and_defaults_with_provenance(tmp_path: Path) -> None:
     assert s.profile_name == "acme"
     assert s.environment == "production" and s.is_production
     assert s.base_url == PRODUCTION_URL
-    assert (s.username, s.domain, s.timeout_s, s.concurrency) == ("api@acme.nl", "acme", 12.0, 4)
-    assert s.token.get_secret_value() == TOKEN
-    assert s.token_source == f"token file {tmp_path / 'acme.token'}"
-    assert s.provenance["username"] == "profile acme"
+    assert (s.soap.username, s.soap.domain, s.timeout_s, s.concurrency) == (
+        "api@acme.nl",
+        "acme",
+        12.0,
+        4,
+    )
+    assert s.soap.token.get_secret_value() == TOKEN
+    assert s.soap.token_source == f"token file {tmp_path / 'acme.token'}"
+    assert s.provenance["soap.username"] == "profile acme"
     assert s.provenance["timeout_s"] == "profile acme"
     assert s.provenance["connect_timeout_s"] == "default"
     assert s.provenance["profile_name"] == "config file default_profile"
-    assert s.provenance["token"] == s.token_source
-    fields = set(ConnectionSettings.model_fields) - {"provenance", "token_source"}
-    assert set(s.provenance) == fields
+    assert s.provenance["soap.token"] == s.soap.token_source
+    shared = set(ConnectionSettings.model_fields) - {"provenance", "api_settings"}
+    soap = {f"soap.{f}" for f in ("base_url", "username", "token", "domain", "wsdl")}
+    assert set(s.provenance) == shared | soap | {"api"}
     assert (
         s.connect_timeout_s,
         s.rate_limit_per_s,
-        s.wsdl,
+        s.soap.wsdl,
         s.verify_tls,
         s.max_response_mb,
         s.scenario,
@@ -96,13 +102,13 @@ def test_profile_values_and_defaults_with_provenance(tmp_path: Path) -> None:
 def test_settings_are_frozen(tmp_path: Path) -> None:
     s = resolve(acme_config(tmp_path))
     with pytest.raises(ValueError):
-        s.username = "other"
+        s.soap.username = "other"
 
 
 def test_sandbox_profile_gets_sandbox_url(tmp_path: Path) -> None:
     s = resolve(acme_config(tmp_path, 'environment = "sandbox"'))
     assert s.base_url == SANDBOX_URL and not s.is_production
-    assert s.provenance["base_url"] == "profile acme"
+    assert s.provenance["soap.base_url"] == "profile acme"
 
 
 LAYERS = ("profile", "env", "flag")
@@ -158,13 +164,13 @@ def test_precedence_matrix(
         "flag": "flag",
         None: "default",
     }[winner]
-    assert getattr(s, field) == expected_value
-    assert s.provenance[field] == expected_source
+    assert getattr(s.soap, field) == expected_value
+    assert s.provenance[f"soap.{field}"] == expected_source
 
 
 def test_none_override_counts_as_not_given(tmp_path: Path) -> None:
     s = resolve(acme_config(tmp_path), domain=None, username=None)
-    assert s.domain == "acme" and s.provenance["domain"] == "profile acme"
+    assert s.soap.domain == "acme" and s.provenance["soap.domain"] == "profile acme"
 
 
 def test_profile_selection_flag_beats_env_beats_default(
@@ -180,7 +186,7 @@ def test_profile_selection_flag_beats_env_beats_default(
     assert resolve(cfg).profile_name == "acme"
     monkeypatch.setenv("NMBRS_PROFILE", "beta")
     s = resolve(cfg)
-    assert (s.profile_name, s.username) == ("beta", "b@b.nl")
+    assert (s.profile_name, s.soap.username) == ("beta", "b@b.nl")
     assert s.provenance["profile_name"] == "env NMBRS_PROFILE"
     s = resolve(cfg, profile="gamma")
     assert (s.profile_name, s.provenance["profile_name"]) == ("gamma", "flag")
@@ -235,10 +241,10 @@ def test_environment_only_connection(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("NMBRS_DOMAIN", "envdomain")
     s = resolve(tmp_path / "missing.toml")
     assert s.profile_name is None
-    assert (s.username, s.domain) == ("env@x.nl", "envdomain")
-    assert s.provenance["username"] == "env NMBRS_USERNAME"
-    assert s.provenance["domain"] == "env NMBRS_DOMAIN"
-    assert s.token_source == "env NMBRS_TOKEN"
+    assert (s.soap.username, s.soap.domain) == ("env@x.nl", "envdomain")
+    assert s.provenance["soap.username"] == "env NMBRS_USERNAME"
+    assert s.provenance["soap.domain"] == "env NMBRS_DOMAIN"
+    assert s.soap.token_source == "env NMBRS_TOKEN"
 
 
 # --------------------------------------------------------------------------- base URL / environment
@@ -249,7 +255,7 @@ def test_env_base_url_implies_custom(tmp_path: Path, monkeypatch: pytest.MonkeyP
     s = resolve(acme_config(tmp_path))
     assert s.environment == "custom" and s.base_url == "https://proxy.example.test/soap/v3/"
     assert s.provenance["environment"] == "env NMBRS_BASE_URL"
-    assert s.provenance["base_url"] == "env NMBRS_BASE_URL"
+    assert s.provenance["soap.base_url"] == "env NMBRS_BASE_URL"
 
 
 def test_env_base_url_equal_to_sandbox_implies_sandbox(
@@ -270,7 +276,11 @@ def test_flag_base_url_beats_env_base_url(tmp_path: Path, monkeypatch: pytest.Mo
 def test_flag_environment_replaces_lower_custom_url(tmp_path: Path) -> None:
     cfg = acme_config(tmp_path, 'environment = "custom"\nbase_url = "https://p.example.test/"')
     s = resolve(cfg, environment="sandbox")
-    assert (s.environment, s.base_url, s.provenance["base_url"]) == ("sandbox", SANDBOX_URL, "flag")
+    assert (s.environment, s.base_url, s.provenance["soap.base_url"]) == (
+        "sandbox",
+        SANDBOX_URL,
+        "flag",
+    )
 
 
 def test_flag_environment_and_conflicting_flag_url(tmp_path: Path) -> None:
@@ -293,7 +303,9 @@ def test_base_url_refused_for_production_unless_equal(tmp_path: Path) -> None:
 
 def test_base_url_must_be_http(tmp_path: Path) -> None:
     cfg = acme_config(tmp_path, 'environment = "custom"\nbase_url = "ftp://x.test/"')
-    with pytest.raises(ConfigError, match=r"profiles\.acme\.base_url: base_url must be an http"):
+    with pytest.raises(
+        ConfigError, match=r"profiles\.acme\.soap\.base_url: base_url must be an http"
+    ):
         load_config(cfg)
 
 
@@ -333,13 +345,13 @@ def test_demo_profile_uses_demo_credentials(tmp_path: Path) -> None:
         '[profiles.d]\nenvironment = "demo"\nbase_url = "http://127.0.0.1:8123"\n',
     )
     s = resolve(cfg)
-    assert (s.environment, s.username, s.token_source, s.scenario) == (
+    assert (s.environment, s.soap.username, s.soap.token_source, s.scenario) == (
         "demo",
         "demo@example.com",
         "demo",
         "healthy",
     )
-    assert s.token.get_secret_value() == "demo-token"
+    assert s.soap.token.get_secret_value() == "demo-token"
     assert s.base_url == "http://127.0.0.1:8123/"
 
 
@@ -352,15 +364,15 @@ def test_demo_profile_without_base_url(tmp_path: Path) -> None:
 def test_demo_settings() -> None:
     s = demo_settings("http://127.0.0.1:5000", scenario="slow")
     assert (s.profile_name, s.environment, s.base_url) == ("demo", "demo", "http://127.0.0.1:5000/")
-    assert (s.username, s.domain, s.token_source, s.scenario) == (
+    assert (s.soap.username, s.soap.domain, s.soap.token_source, s.scenario) == (
         "demo@example.com",
         "demo",
         "demo",
         "slow",
     )
-    assert s.token.get_secret_value() == "demo-token"
+    assert s.soap.token.get_secret_value() == "demo-token"
     assert not s.is_production
-    assert s.provenance["base_url"] == "demo"
+    assert s.provenance["soap.base_url"] == "demo"
 
 
 # --------------------------------------------------------------------------- file errors
@@ -403,7 +415,7 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
             "profiles.acme.concurrency: Input should be greater than or equal to 1",
         ),
         ("concurrency = 33", "profiles.acme.concurrency: Input should be less than or equal to 32"),
-        ('wsdl = "remote"', "profiles.acme.wsdl: Input should be 'bundled' or 'live'"),
+        ('wsdl = "remote"', "profiles.acme.soap.wsdl: Input should be 'bundled' or 'live'"),
         ('environment = "prod"', "profiles.acme.environment: Input should be 'production'"),
         ("rate_limit_per_s = 500", "profiles.acme.rate_limit_per_s: Input should be less than"),
     ],
@@ -518,7 +530,7 @@ def test_relative_token_file_is_relative_to_config(
     sub.mkdir()
     monkeypatch.chdir(sub)
     cfg = write(tmp_path / "c.toml", '[profiles.a]\nusername = "a@a"\ntoken_file = "acme.token"\n')
-    assert resolve(cfg).token.get_secret_value() == TOKEN
+    assert resolve(cfg).soap.token.get_secret_value() == TOKEN
 
 
 def test_token_in_config_needs_private_file(tmp_path: Path) -> None:
@@ -530,7 +542,7 @@ def test_token_in_config_needs_private_file(tmp_path: Path) -> None:
     assert TOKEN not in str(info.value)
     os.chmod(cfg, 0o600)
     s = resolve(cfg)
-    assert s.token.get_secret_value() == TOKEN and s.token_source == "config file"
+    assert s.soap.token.get_secret_value() == TOKEN and s.soap.token_source == "config file"
 
 
 def test_missing_token_says_where_to_put_it(tmp_path: Path) -> None:
@@ -556,13 +568,16 @@ def test_token_source_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     no_file = write(tmp_path / "d.toml", '[profiles.a]\nusername = "a@a"\ntoken = "from-config"\n')
     _fake_keyring(monkeypatch, {("nmbrs-tui", "a"): "from-keyring"})
     monkeypatch.setenv("NMBRS_TOKEN", "from-env")
-    assert resolve(cfg).token.get_secret_value() == "from-env"
+    assert resolve(cfg).soap.token.get_secret_value() == "from-env"
     monkeypatch.delenv("NMBRS_TOKEN")
-    assert resolve(cfg).token.get_secret_value() == "from-file"
+    assert resolve(cfg).soap.token.get_secret_value() == "from-file"
     s = resolve(no_file)
-    assert (s.token.get_secret_value(), s.token_source) == ("from-keyring", "keyring nmbrs-tui/a")
+    assert (s.soap.token.get_secret_value(), s.soap.token_source) == (
+        "from-keyring",
+        "keyring nmbrs-tui/a",
+    )
     _fake_keyring(monkeypatch, {})
-    assert resolve(no_file).token.get_secret_value() == "from-config"
+    assert resolve(no_file).soap.token.get_secret_value() == "from-config"
 
 
 def test_broken_keyring_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -573,21 +588,21 @@ def test_broken_keyring_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     module.get_password = explode  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "keyring", module)
-    assert resolve(acme_config(tmp_path)).token.get_secret_value() == TOKEN
+    assert resolve(acme_config(tmp_path)).soap.token.get_secret_value() == TOKEN
 
 
 def test_token_never_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NMBRS_TOKEN", TOKEN)
     s = resolve(acme_config(tmp_path))
-    assert s.token.get_secret_value() == TOKEN
+    assert s.soap.token.get_secret_value() == TOKEN
     for text in (
         repr(s),
         str(s),
         s.model_dump_json(),
         str(s.model_dump()),
         str(describe_settings(s)),
-        repr(s.token),
-        str(s.token),
+        repr(s.soap.token),
+        str(s.soap.token),
     ):
         assert TOKEN not in text
     rows = {name: (value, source) for name, value, source in describe_settings(s)}
@@ -639,6 +654,6 @@ def test_dump_toml_round_trips_any_profile(profile: dict[str, object]) -> None:
 
 def test_secretstr_input_is_accepted_from_toml(tmp_path: Path) -> None:
     config = load_config(acme_config(tmp_path, f'token = "{TOKEN}"'))
-    token = config.profiles["acme"].token
+    token = config.profiles["acme"].soap.token
     assert isinstance(token, SecretStr) and token.get_secret_value() == TOKEN
     assert TOKEN not in repr(config)

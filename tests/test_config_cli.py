@@ -91,12 +91,12 @@ def test_add_writes_private_file_and_round_trips(
     config = load_config(cfg)
     assert config.default_profile == "acme"
     profile = config.profiles["acme"]
-    assert (profile.environment, profile.username, profile.domain) == (
+    assert (profile.environment, profile.soap.username, profile.soap.domain) == (
         "sandbox",
         "api@acme.nl",
         "acme",
     )
-    assert profile.token is None and profile.token_file is None
+    assert profile.soap.token is None and profile.soap.token_file is None
 
 
 def test_add_preserves_other_profiles_and_sections(
@@ -130,8 +130,8 @@ def test_add_preserves_other_profiles_and_sections(
     assert data["profiles"]["old"] == {"username": "o@o.nl", "timeout_s": 5.5, "concurrency": 3}
     assert data["profiles"]["new"] == {
         "environment": "custom",
-        "username": "n@n.nl",
-        "base_url": "https://proxy.example.test/soap/v3/",
+        "api": "soap",
+        "soap": {"username": "n@n.nl", "base_url": "https://proxy.example.test/soap/v3/"},
     }
     assert data["requirements"]["mine"] == {"title": "Mine", "operations": ["A.b"]}
     # Updating an existing profile keeps its other keys; --default moves the default.
@@ -151,7 +151,7 @@ def test_add_preserves_other_profiles_and_sections(
     data = tomllib.loads(cfg.read_text())
     assert data["default_profile"] == "old"
     assert data["profiles"]["old"]["timeout_s"] == 5.5
-    assert data["profiles"]["old"]["domain"] == "olddomain"
+    assert data["profiles"]["old"]["soap"] == {"username": "o@o.nl", "domain": "olddomain"}
 
 
 def test_add_token_stdin_writes_private_token_file(
@@ -175,8 +175,8 @@ def test_add_token_stdin_writes_private_token_file(
     assert mode(token_path) == 0o600 and token_path.read_text().strip() == TOKEN
     assert TOKEN not in cfg.read_text()
     settings = resolve_settings(load_config(cfg), profile=None, overrides={})
-    assert settings.token.get_secret_value() == TOKEN
-    assert settings.token_source == f"token file {token_path}"
+    assert settings.soap.token.get_secret_value() == TOKEN
+    assert settings.soap.token_source == f"token file {token_path}"
 
 
 def test_add_refuses_world_readable_token_file(
@@ -217,7 +217,7 @@ def test_add_refuses_world_readable_token_file(
         )[0]
         == 0
     )
-    assert load_config(cfg).profiles["acme"].token_file == str(token_path)
+    assert load_config(cfg).profiles["acme"].soap.token_file == str(token_path)
 
 
 def test_add_custom_without_base_url_fails(cfg: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -264,7 +264,9 @@ def test_add_refuses_to_rewrite_broken_file(cfg: Path, capsys: pytest.CaptureFix
 def test_add_interactive(
     cfg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answers = iter(["acme", "custom", "api@acme.nl", "", "https://proxy.example.test/v3", "f"])
+    answers = iter(
+        ["acme", "soap", "custom", "api@acme.nl", "", "https://proxy.example.test/v3", "f"]
+    )
     prompts: list[str] = []
 
     def fake_input(prompt: str) -> str:
@@ -275,14 +277,14 @@ def test_add_interactive(
     monkeypatch.setattr("getpass.getpass", lambda prompt="": TOKEN)
     code, out, err = run(capsys, "config", "add", "--config", str(cfg))
     assert code == 0, err
-    assert len(prompts) == 6 and TOKEN not in out + err
+    assert len(prompts) == 7 and TOKEN not in out + err
     profile = load_config(cfg).profiles["acme"]
-    assert (profile.environment, profile.base_url, profile.domain) == (
+    assert (profile.environment, profile.soap.base_url, profile.soap.domain) == (
         "custom",
         "https://proxy.example.test/v3/",
         None,
     )
-    assert profile.token_file == str(cfg.parent / "acme.token")
+    assert profile.soap.token_file == str(cfg.parent / "acme.token")
     assert mode(cfg.parent / "acme.token") == 0o600 and mode(cfg) == 0o600
 
 

@@ -77,12 +77,12 @@ def test_resolving_without_environment_credentials_ignores_every_connection_vari
     monkeypatch.setenv("NMBRS_DOMAIN", "elsewhere")
     config = load_config(good_and_wrong)
     own = resolve_settings(config, profile="wrong", environment_credentials=False)
-    assert own.token.get_secret_value() == WRONG
-    assert own.username == DEMO_USERNAME and own.domain == DEMO_DOMAIN
-    assert own.token_source.startswith("token file")
+    assert own.soap.token.get_secret_value() == WRONG
+    assert own.soap.username == DEMO_USERNAME and own.soap.domain == DEMO_DOMAIN
+    assert own.soap.token_source.startswith("token file")
     lent = resolve_settings(config, profile="wrong")  # the profile named for this connection
-    assert lent.token.get_secret_value() == DEMO_TOKEN
-    assert lent.username == "someone-else@example.com"
+    assert lent.soap.token.get_secret_value() == DEMO_TOKEN
+    assert lent.soap.username == "someone-else@example.com"
 
 
 def test_config_show_and_report_say_the_variable_replaces_the_profiles_token(
@@ -116,7 +116,7 @@ def test_no_note_when_the_profile_has_no_token_of_its_own(
     )
     monkeypatch.setenv("NMBRS_TOKEN", "t")
     settings = resolve_settings(load_config(path), profile="p")
-    assert settings.token_source == "env NMBRS_TOKEN"
+    assert settings.soap.token_source == "env NMBRS_TOKEN"
 
 
 async def test_a_profile_switched_to_in_the_app_uses_its_own_token(good_and_wrong: Path) -> None:

@@ -96,8 +96,8 @@ def test_profile_with_flags_gives_its_settings(config_file: Path) -> None:
     chosen = options(config_file, "--profile", "acme", "--domain", "other")
     settings = resolve_launch(chosen, load_launch_config(chosen))
     assert isinstance(settings, ConnectionSettings)
-    assert settings.profile_name == "acme" and settings.domain == "other"
-    assert settings.provenance["domain"] == "flag"
+    assert settings.profile_name == "acme" and settings.soap.domain == "other"
+    assert settings.provenance["soap.domain"] == "flag"
 
 
 def test_a_broken_config_file_does_not_stop_the_demo(tmp_path: Path) -> None:

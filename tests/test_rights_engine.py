@@ -38,7 +38,7 @@ def check(server: DemoServer, profile: Any = INTEGRATION, **options: Any) -> Rig
     settings = demo_settings(server.base_url, server.scenario.name)
     domain = options.pop("domain", None)
     if domain is not None:
-        settings = settings.model_copy(update={"domain": domain})
+        settings = settings.with_soap(domain=domain)
     client = NmbrsClient(settings)
     try:
         return RightsEngine(client, profile, clock=lambda: FROZEN, **options).run()
@@ -134,11 +134,11 @@ def test_no_subscription(demo_server_factory: Any) -> None:
 
 
 def test_wrong_domain_reported_with_the_right_one(demo_server: DemoServer) -> None:
-    settings = demo_settings(demo_server.base_url).model_copy(update={"domain": "elsewhere"})
+    settings = demo_settings(demo_server.base_url).with_soap(domain="elsewhere")
     clients: list[NmbrsClient] = []
 
     def reconnect(domain: str | None) -> NmbrsClient:
-        clients.append(NmbrsClient(settings.model_copy(update={"domain": domain})))
+        clients.append(NmbrsClient(settings.with_soap(domain=domain)))
         return clients[-1]
 
     report = RightsEngine(
@@ -247,12 +247,21 @@ def test_cancel_before_start_gives_no_verdicts(demo_server: DemoServer) -> None:
 
 
 @dataclass(frozen=True)
-class FakeSettings:
-    """The profile fields the engine reads."""
+class FakeSoap:
+    """The SOAP part the client and the engine read."""
 
     base_url: str = "http://fake.invalid/soap/v3/"
     username: str = "fake"
     domain: str | None = "demo"
+    wsdl: str = "bundled"
+    token: str = "fake-token"
+
+
+@dataclass(frozen=True)
+class FakeSettings:
+    """The profile fields the engine reads."""
+
+    soap: FakeSoap = FakeSoap()
     concurrency: int = 4
     environment: str = "custom"
     profile_name: str | None = None
@@ -260,10 +269,8 @@ class FakeSettings:
     timeout_s: float = 2.0
     connect_timeout_s: float = 1.0
     rate_limit_per_s: float = 1000.0
-    wsdl: str = "bundled"
     verify_tls: bool = True
     max_response_mb: float = 1.0
-    token: str = "fake-token"
 
 
 class FakeClient:

@@ -27,7 +27,7 @@ def run(
 ) -> RightsReport:
     settings = demo_settings(server.base_url, server.scenario.name)
     if domain:
-        settings = settings.model_copy(update={"domain": domain})
+        settings = settings.with_soap(domain=domain)
     client = NmbrsClient(settings)
     try:
         return RightsEngine(
@@ -35,7 +35,7 @@ def run(
             BUILTIN_PROFILES["integration"],
             companies=companies,
             clock=lambda: FROZEN,
-            reconnect=lambda d: NmbrsClient(settings.model_copy(update={"domain": d})),
+            reconnect=lambda d: NmbrsClient(settings.with_soap(domain=d)),
         ).run()
     finally:
         client.close()

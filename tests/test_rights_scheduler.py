@@ -22,7 +22,7 @@ class CountingClient:
 
     def __init__(self, fail: dict[str, list[Exception]] | None = None) -> None:
         self.settings = FakeSettings()
-        self.base_url = self.settings.base_url
+        self.base_url = self.settings.soap.base_url
         self.host = "fake.invalid"
         self.username = "fake"
         self.domain: str | None = "demo"

@@ -84,9 +84,7 @@ def test_token_is_not_accepted_on_the_command_line() -> None:
 
 
 def test_exceptions_and_call_log_never_carry_the_token(demo_server: DemoServer) -> None:
-    settings = demo_settings(demo_server.base_url).model_copy(
-        update={"token": SecretStr(WRONG_TOKEN)}
-    )
+    settings = demo_settings(demo_server.base_url).with_soap(token=SecretStr(WRONG_TOKEN))
     client = NmbrsClient(settings)
     with pytest.raises(NmbrsFault) as info:
         client.companies()

@@ -20,7 +20,7 @@ DemoServerFactory = Callable[..., DemoServer]
 def make_backend(server: DemoServer, *, discover: bool = False) -> SoapBackend:
     settings = demo_settings(server.base_url)
     if discover:
-        settings = settings.model_copy(update={"domain": None})
+        settings = settings.with_soap(domain=None)
     return SoapBackend.from_settings(settings, today=lambda: DEMO_TODAY)
 
 

@@ -113,18 +113,19 @@ def describe_error(exc: BaseException) -> tuple[str, str, int | None]:
 def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> ConnectionInfo:
     from nmbrs_client.token_sources import env_override_note
 
+    soap = settings.soap_part
     return info.with_(
         profile=settings.profile_name or "(flags/env)",
         environment=settings.environment,
         api=settings.api.value,
         base_url=settings.base_url,
         host=settings.host,
-        username=settings.username,
-        domain=settings.domain,
-        domain_source="profile" if settings.domain else "not yet discovered",
+        username=soap.username if soap else None,
+        domain=soap.domain if soap else None,
+        domain_source="profile" if soap and soap.domain else "not yet discovered",
         scenario=settings.scenario,
         verify_tls=settings.verify_tls,
-        token_override=env_override_note(settings.token_source),
+        token_override=env_override_note(soap.token_source if soap else None),
     )
 
 

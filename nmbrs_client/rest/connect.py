@@ -19,10 +19,15 @@ from pydantic import SecretStr
 
 from nmbrs_client.calllog import CallLog
 from nmbrs_client.errors import ConfigError
-from nmbrs_client.rest.auth.credentials import RestCredentials, load_credentials
+from nmbrs_client.rest.auth.credentials import (
+    RestCredentials,
+    load_credentials,
+    secret_place_hint,
+)
 from nmbrs_client.rest.auth.tokens import RefreshingTokens, TokenStore
 from nmbrs_client.rest.backend import RestBackend
 from nmbrs_client.rest.client import AccessTokenSource, RestClient, StaticToken
+from nmbrs_client.rest.hosts import DEMO_IDENTITY_PATH
 from nmbrs_client.rest.transport import RestTransport, TransportLimits
 
 if TYPE_CHECKING:
@@ -66,12 +71,16 @@ def open_rest_backend(
     token_folder: Any = None,
     verify_tls: bool = True,
     today: Callable[[], date] = date.today,
+    credentials: RestCredentials | None = None,
+    token_store: str | None = None,
 ) -> RestBackend:
     env = os.environ if environ is None else environ
-    credentials = load_credentials(profile, environ=env, demo=demo, use_stores=demo is None)
+    if credentials is None:
+        credentials = load_credentials(profile, environ=env, demo=demo, use_stores=demo is None)
     if credentials.subscription_key is None:
         raise ConfigError(
-            f"no subscription key for REST profile '{profile}': set NMBRS_SUBSCRIPTION_KEY",
+            f"no subscription key for REST profile '{profile}': "
+            + secret_place_hint(profile, "subscription_key", None),
             hint="Developer portal → Products → subscribe → Profile → Subscriptions → Primary key.",
         )
     key: SecretStr = credentials.subscription_key
@@ -84,7 +93,7 @@ def open_rest_backend(
             scopes = tuple(env[SCOPES_ENV].split())
         tokens = StaticToken(token_text, scopes)
     else:
-        store = TokenStore(profile, folder=token_folder)
+        store = TokenStore(profile, folder=token_folder, kind=token_store)
         tokens = RefreshingTokens(store, _LazyRefresher(credentials))
         tokens.current()  # no login → one clear LoginRequiredError now, not mid-dashboard
 
@@ -94,7 +103,7 @@ def open_rest_backend(
         return None
 
     transport = RestTransport(
-        credentials.base_url,
+        credentials.base_url,  # the host shown as "REST API" is exactly the one called
         subscription_key=key.get_secret_value,
         limits=limits,
         http_transport=http_transport,
@@ -111,8 +120,8 @@ def backend_from_settings(
     """The REST backend for resolved settings (``api = "rest"``).
 
     The demo environment logs in to the embedded demo's identity service itself (see
-    :func:`demo_login`); a custom environment's ``base_url`` is the REST base URL; for
-    production the base URL comes from the REST credentials (default ``api.nmbrsapp.com``).
+    :func:`demo_login`); otherwise the hosts, the app and where each secret is kept are the
+    profile's (``settings.rest``), read by :func:`load_credentials`.
     """
     limits = TransportLimits(
         connect_timeout_s=settings.connect_timeout_s,
@@ -122,22 +131,18 @@ def backend_from_settings(
     )
     concurrency = min(settings.concurrency, 8)
     profile = settings.profile_name or "rest"
+    rest = settings.rest
     if settings.environment == "demo":
-        return demo_backend(settings.base_url, limits=limits, concurrency=concurrency, today=today)
-    env = dict(os.environ)
-    if settings.environment == "custom":
-        env.setdefault("NMBRS_REST_BASE_URL", settings.base_url)
+        return demo_backend(rest.base_url, limits=limits, concurrency=concurrency, today=today)
     return open_rest_backend(
         profile,
-        environ=env,
         concurrency=concurrency,
         limits=limits,
         verify_tls=settings.verify_tls,
         today=today,
+        credentials=load_credentials(profile, settings=settings),
+        token_store=rest.token_store,
     )
-
-
-DEMO_IDENTITY_PATH = "/identity"  # where the embedded REST demo serves its identity service
 
 
 def demo_credentials(base_url: str) -> dict[str, str]:

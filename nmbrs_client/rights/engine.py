@@ -115,7 +115,7 @@ class RightsEngine:
         """Run the whole check (blocking) and return the report; never raises for API trouble."""
         started = time.perf_counter()
         checked_at = self.clock()
-        saved_domain = self.client.settings.domain
+        saved_domain = self.client.settings.soap.domain
         matrix = Matrix(self.requirements.operations, self._emit)
         scheduler = ProbeScheduler(
             self.client,
@@ -192,7 +192,7 @@ class RightsEngine:
             "environment": settings.environment,
             "profile": settings.profile_name,
             "scenario": settings.scenario,
-            "token_override": env_override_note(getattr(settings, "token_source", None)),
+            "token_override": env_override_note(getattr(settings.soap, "token_source", None)),
         }
 
 

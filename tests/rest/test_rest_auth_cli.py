@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from nmbrs_client.config import load_config
 from nmbrs_client.demo_identity import (
     DEMO_REST_CLIENT_ID,
     DEMO_REST_CLIENT_SECRET,
@@ -90,12 +91,19 @@ def test_login_by_pasting_the_landing_url_then_use_and_revoke(
         and DEMO_REST_SUBSCRIPTION_KEY not in status.stdout
     )
 
+    # The login created the profile from the exported variables (no terminal: no question).
     config = tmp_path / "config" / "nmbrs-tui" / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        f'[profiles.e2e]\napi = "rest"\nenvironment = "custom"\nbase_url = "{server.base_url}"\n'
-    )
-    config.chmod(0o600)
+    assert config.stat().st_mode & 0o777 == 0o600
+    assert load_config(config).profiles["e2e"].rest.base_url == server.base_url + "/"
+    shown = _cli("config", "show", "-P", "e2e", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "/soap/v3/" not in shown.stdout and "username" not in shown.stdout
+    assert f"rest.base_url               {server.base_url}/" in shown.stdout
+    assert "(env NMBRS_REST_CLIENT_SECRET)" in shown.stdout and "«login stored»" in shown.stdout
+    for secret in (DEMO_REST_CLIENT_SECRET, DEMO_REST_SUBSCRIPTION_KEY):
+        assert secret not in shown.stdout + shown.stderr
+    check = _cli("check", "-P", "e2e", "--api", "rest", "--fetch-documents", "-q", env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
     company = next(
         c for c in server.world.companies() if int(c.DebtorId or 0) in server.demo.consent_debtors
     )

@@ -38,7 +38,10 @@ def add_parser(sub: Any) -> None:
         ("logout", "revoke the tokens and delete them"),
     ):
         action = actions.add_parser(name, help=text, description=text)
-        action.add_argument("--profile", "-P", default=None, help="profile name (default: rest)")
+        action.add_argument(
+            "--profile", "-P", default=None, help="profile name (default: the default profile)"
+        )
+        action.add_argument("--config", dest="config_path", help="path of config.toml")
         if name == "login":
             action.add_argument(
                 "--paste",
@@ -66,10 +69,15 @@ def run(args: argparse.Namespace) -> int:
     from nmbrs_client.rest.auth.credentials import load_credentials
     from nmbrs_client.rest.auth.tokens import TokenStore
 
-    profile = args.profile or "rest"
-    credentials = load_credentials(profile)
-    store = TokenStore(profile)
     try:
+        profile, settings = _profile_settings(args)
+        if settings is None and args.auth_action == "login":
+            settings = _create_or_bind(args, profile)
+            if settings is None:
+                print("Nothing changed: no profile, no login.")
+                return ExitCode.CONNECT
+        credentials = load_credentials(profile, settings=settings)
+        store = TokenStore(profile, kind=settings.rest.token_store if settings else None)
         if args.auth_action == "login":
             return _login(args, credentials, store)
         if args.auth_action == "status":
@@ -80,6 +88,72 @@ def run(args: argparse.Namespace) -> int:
         if exc.hint:
             print(f"  {exc.hint}", file=sys.stderr)
         return ExitCode.CONNECT
+
+
+def _profile_settings(args: argparse.Namespace) -> tuple[str, Any]:
+    """(profile name, its resolved REST settings or None when config.toml has no REST for it)."""
+    from nmbrs_client.config import load_config, resolve_config_path, resolve_settings
+
+    config = load_config(resolve_config_path(args.config_path))
+    name = args.profile or config.default_profile or "rest"
+    profile = config.profiles.get(name)
+    if profile is None or not profile.has_rest:
+        return name, None
+    return name, resolve_settings(config, profile=name, overrides={"api": "rest"})
+
+
+def _create_or_bind(args: argparse.Namespace, name: str) -> Any:
+    """Write the REST part of profile ``name`` from the ``NMBRS_REST_*`` variables.
+
+    A login needs a profile to belong to; the variables the REST demo (or the integrator's
+    shell) exports say where the hosts are and which secrets the environment holds. On a
+    terminal the user is asked first; in a script the profile is written and said so.
+    """
+    import os
+
+    from nmbrs_client.config import (
+        environment_for_url,
+        load_config,
+        resolve_config_path,
+        resolve_settings,
+    )
+    from nmbrs_client.config_writer import add_profile
+    from nmbrs_client.rest.auth.credentials import ENV
+
+    path = resolve_config_path(args.config_path)
+    config = load_config(path)
+    old = config.profiles.get(name)
+    env = {key: os.environ.get(var, "").strip() for key, var in ENV.items()}
+    rest: dict[str, Any] = {
+        key: env[key]
+        for key in ("base_url", "identity_url", "client_id", "redirect_uri")
+        if env[key]
+    }
+    for secret in ("client_secret", "subscription_key"):
+        if env[secret]:
+            rest[f"{secret}_from"] = "env"
+    changes: dict[str, Any] = {"rest": rest}
+    base = rest.get("base_url")
+    if old is None:
+        changes["api"] = "rest"
+        changes["environment"] = (
+            (environment_for_url(base, "rest") or "custom") if base else "production"
+        )
+    where = f"REST API {base or 'of Nmbrs (production)'}"
+    if rest.get("identity_url"):
+        where += f", identity service {rest['identity_url']}"
+    verb = "create it as a REST profile" if old is None else "add its REST part"
+    question = f"Profile '{name}' has no REST settings in {path}: {verb} ({where})?"
+    if sys.stdin is not None and sys.stdin.isatty():
+        print(f"{question} [Y/n] ", end="", flush=True)
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("", "y", "yes", "j", "ja"):
+            return None
+    config, created = add_profile(path, name, changes)
+    print(f"{'Created' if created else 'Updated'} profile '{name}' in {path} (mode 600): {where}.")
+    if old is not None and old.api != "rest":
+        print('The profile still opens on SOAP: add --api rest to use REST (or set api = "rest").')
+    return resolve_settings(config, profile=name, overrides={"api": "rest"})
 
 
 def _login(args: argparse.Namespace, credentials: Any, store: Any) -> int:

@@ -269,7 +269,7 @@ def _soap_report(
     extra: list[Any] = []
 
     def reconnect(domain: str | None) -> Any:
-        other = NmbrsClient(settings.model_copy(update={"domain": domain}))
+        other = NmbrsClient(settings.with_soap(domain=domain))
         extra.append(other)
         return other
 

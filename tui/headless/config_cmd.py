@@ -21,6 +21,7 @@ from nmbrs_client.exit_codes import ExitCode
 # The parser is built before the dashboard's first frame, so what needs pydantic (config,
 # config_writer) is imported by the sub-command when it runs, not here.
 
+SECRET_PLACES = ("env", "keyring", "file")
 _CONFIG_HELP = f"path of config.toml (default: ${CONFIG_ENV_VAR} or the user config folder)"
 
 
@@ -43,22 +44,57 @@ def add_parser(sub: Any) -> None:
     show.add_argument("--base-url", help="as the connection flag of the same name")
     show.add_argument("--username", help="as the connection flag of the same name")
     show.add_argument("--domain", help="as the connection flag of the same name")
+    show.add_argument("--api", choices=("soap", "rest"), help="as the connection flag")
 
     add = actions.add_parser(
         "add", help="add or update a profile (asks questions unless --name is given)"
     )
     _add_config_option(add)
     add.add_argument("--name", help="profile name (letters, digits, '-', '_'); no prompts")
-    add.add_argument("--environment", choices=ENVIRONMENTS)
-    add.add_argument("--username", help="API user e-mail")
-    add.add_argument("--domain", help="Nmbrs domain; leave out to discover it")
-    add.add_argument("--base-url", help="SOAP v3 base URL (environment custom or demo)")
-    add.add_argument("--token-file", help="existing private file (mode 600) holding the token")
     add.add_argument(
+        "--api",
+        choices=("soap", "rest"),
+        help="which API the profile uses (default: the profile's, else soap)",
+    )
+    add.add_argument("--environment", choices=ENVIRONMENTS)
+    add.add_argument(
+        "--base-url",
+        help="base URL of the API (SOAP v3 service, or REST host); implies environment custom",
+    )
+    soap = add.add_argument_group("SOAP (--api soap)")
+    soap.add_argument("--username", help="API user e-mail")
+    soap.add_argument("--domain", help="Nmbrs domain; leave out to discover it")
+    soap.add_argument("--token-file", help="existing private file (mode 600) holding the token")
+    soap.add_argument(
         "--token-stdin",
         action="store_true",
         help="read the token from standard input and store it in a private file "
         "next to config.toml",
+    )
+    rest = add.add_argument_group("REST (--api rest)")
+    rest.add_argument("--identity-url", help="identity service (default: Nmbrs' own)")
+    rest.add_argument("--client-id", help="client id of the app registered at Nmbrs")
+    rest.add_argument("--redirect-uri", help="redirect URI registered on the app")
+    for name, text in (
+        ("client-secret", "client secret"),
+        ("subscription-key", "subscription key"),
+    ):
+        rest.add_argument(
+            f"--{name}-from",
+            choices=SECRET_PLACES,
+            help=f"where the {text} is kept: env (variable), keyring, or file (the profile's "
+            "0600 file); default: whichever has it",
+        )
+    rest.add_argument(
+        "--secrets-stdin",
+        action="store_true",
+        help="read the client secret and the subscription key (one line each) from standard "
+        "input and store them where --client-secret-from/--subscription-key-from say",
+    )
+    rest.add_argument(
+        "--token-store",
+        choices=("file", "keyring"),
+        help="where `auth login` keeps the tokens (default: a 0600 file)",
     )
     add.add_argument(
         "--default", action="store_true", dest="make_default", help="make this the default profile"
@@ -108,18 +144,60 @@ def _run_show(path: Path, args: argparse.Namespace) -> int:
     from nmbrs_client.config import describe_settings, load_config, resolve_settings
 
     config = load_config(path)
-    overrides = {"base_url": args.base_url, "username": args.username, "domain": args.domain}
+    overrides = {
+        "base_url": args.base_url,
+        "username": args.username,
+        "domain": args.domain,
+        "api": args.api,
+    }
     settings = resolve_settings(config, profile=args.profile, overrides=overrides)
     state = "exists" if config.exists else "does not exist"
     print(f"config file: {path} ({state})")
     rows = describe_settings(settings)
+    if settings.rest_part is not None and settings.environment != "demo":
+        at = next(i for i, row in enumerate(rows) if row[0] == "rest.token_store") + 1
+        rows[at:at] = _rest_secret_rows(settings)
     width = max(len(name) for name, _, _ in rows)
     value_width = min(60, max(len(value) for _, value, _ in rows))
     for name, value, source in rows:
         print(f"  {name:<{width}}  {value:<{value_width}}  ({source})")
-    if settings.is_production:
-        print("  note: this is the production environment (read-only calls only)")
+    for endpoint in settings.endpoints():
+        if endpoint.kind == "production":
+            print(f"  note: {endpoint.role} {endpoint.host} is Nmbrs' production (read-only calls)")
     return ExitCode.OK
+
+
+def _rest_secret_rows(settings: Any) -> list[tuple[str, str, str]]:
+    """Where the REST secrets and the login are found right now (never the values)."""
+    import os
+
+    from nmbrs_client.rest.auth.credentials import load_credentials, secret_place_hint
+    from nmbrs_client.rest.auth.tokens import TokenStore
+    from nmbrs_client.rest.connect import TOKEN_ENV
+
+    profile = settings.profile_name or "rest"
+    credentials = load_credentials(profile, settings=settings)
+    rows: list[tuple[str, str, str]] = []
+    for name in ("client_secret", "subscription_key"):
+        source = credentials.sources.get(name)
+        if source:
+            rows.append((name, "«set»", source))
+        else:
+            place = getattr(settings.rest, f"{name}_from")
+            rows.append((name, "missing", secret_place_hint(profile, name, place)))
+    if os.environ.get(TOKEN_ENV, "").strip():
+        rows.append(("access_token", "«set»", f"env {TOKEN_ENV} (overrides the login)"))
+    else:
+        store = TokenStore(profile, kind=settings.rest.token_store)
+        logged_in = store.load() is not None
+        rows.append(
+            (
+                "access_token",
+                "«login stored»" if logged_in else f"none: run `nmbrs-tui auth login -P {profile}`",
+                store.where,
+            )
+        )
+    return rows
 
 
 def _ask(prompt: str, default: str | None = None) -> str:
@@ -131,9 +209,13 @@ def _ask(prompt: str, default: str | None = None) -> str:
     return answer or (default or "")
 
 
+def _yes(prompt: str, default: str = "n") -> bool:
+    return _ask(prompt, default).lower() in ("y", "yes")
+
+
 def _run_add(path: Path, args: argparse.Namespace) -> int:
     from nmbrs_client.config import load_config
-    from nmbrs_client.config_writer import PROFILE_NAME_PATTERN, add_profile, write_token_file
+    from nmbrs_client.config_writer import PROFILE_NAME_PATTERN, add_profile
 
     interactive = args.name is None
     existing = load_config(path)  # validates first: never rewrite a broken file
@@ -144,81 +226,189 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
     if (
         interactive
         and old is not None
-        and _ask(f"Profile '{name}' exists in {path}; update it? (y/N)", "n").lower()
-        not in ("y", "yes")
+        and not _yes(f"Profile '{name}' exists in {path}; update it? (y/N)")
     ):
         print("Nothing changed.")
         return ExitCode.OK
-
-    environment = args.environment or (
-        _ask(f"Environment ({'/'.join(ENVIRONMENTS)})", old.environment if old else "production")
+    api = args.api or (
+        _ask("API (soap/rest)", old.api if old else "soap")
         if interactive
-        else (old.environment if old else "production")
+        else (old.api if old else "soap")
     )
+    if api not in ("soap", "rest"):
+        raise ConfigError(f"unknown API {api!r} (soap or rest)")
+    if api == "rest":
+        changes, written = _rest_changes(path, name, args, old, interactive)
+    else:
+        changes, written = _soap_changes(path, name, args, old, interactive)
+    changes["api"] = api
+    make_default = args.make_default or (
+        interactive
+        and bool(existing.default_profile)
+        and existing.default_profile != name
+        and _yes(f"Make '{name}' the default profile? (y/N)")
+    )
+    try:
+        config, created = add_profile(path, name, changes, make_default=make_default)
+    except ConfigError:
+        for undo in written:
+            undo()
+        raise
+    print(f"{'Added' if created else 'Updated'} profile '{name}' in {path} (mode 600).")
+    if config.default_profile == name:
+        print(f"'{name}' is the default profile.")
+    if api == "soap":
+        soap = config.profiles[name].soap
+        if not (soap.token_file or soap.token) and changes["environment"] != "demo":
+            print("No token stored: set NMBRS_TOKEN before connecting.")
+    else:
+        print(f"Log in with: nmbrs-tui auth login -P {name}")
+    print(f"Check it with: nmbrs-tui config show --profile {name}")
+    return ExitCode.OK
+
+
+def _environment(
+    args: argparse.Namespace, old: Any, interactive: bool, api: str, base_url: str | None
+) -> str:
+    """The profile's environment: a flag, else implied by a base URL, else asked or kept."""
+    from nmbrs_client.config import environment_for_url
+
+    if args.environment:
+        environment = str(args.environment)
+    elif base_url:
+        environment = environment_for_url(base_url, api) or "custom"
+    elif interactive and api == "soap":
+        environment = _ask(
+            f"Environment ({'/'.join(ENVIRONMENTS)})", old.environment if old else "production"
+        )
+    else:
+        environment = old.environment if old else "production"
     if environment not in ENVIRONMENTS:
         raise ConfigError(f"unknown environment {environment!r} (one of {', '.join(ENVIRONMENTS)})")
-    changes: dict[str, Any] = {"environment": environment}
+    return environment
+
+
+def _soap_changes(
+    path: Path, name: str, args: argparse.Namespace, old: Any, interactive: bool
+) -> tuple[dict[str, Any], list[Any]]:
+    """The SOAP part from flags or answers: user, domain, base URL, where the token is."""
+    from nmbrs_client.config_writer import write_token_file
+
+    was = old.soap if old is not None else None
+    environment = _environment(args, old, interactive, "soap", args.base_url)
+    soap: dict[str, Any] = {}
     username = args.username or (
-        _ask("API username (e-mail)", old.username if old else None) if interactive else None
+        _ask("API username (e-mail)", was.username if was else None) if interactive else None
     )
     if username:
-        changes["username"] = username
-    elif not (old and old.username) and environment != "demo":
+        soap["username"] = username
+    elif not (was and was.username) and environment != "demo":
         raise ConfigError(
             "a username is required (the API user's e-mail address)",
-            hint="Pass --username, or answer the prompt.",
+            hint="Pass --username, or answer the prompt (a REST profile: --api rest).",
         )
     domain = (
         args.domain
         if args.domain is not None
         else (
-            _ask("Domain (blank: discover it)", old.domain if old else None)
+            _ask("Domain (blank: discover it)", was.domain if was else None)
             if interactive
             else None
         )
     )
     if domain is not None:
-        changes["domain"] = domain.strip()
+        soap["domain"] = domain.strip()
     if environment in ("custom", "demo"):
         base_url = args.base_url or (
-            _ask("Base URL of the SOAP v3 service", old.base_url if old else None)
+            _ask("Base URL of the SOAP v3 service", was.base_url if was else None)
             if interactive
             else None
         )
         if base_url:
-            changes["base_url"] = base_url
-    elif args.base_url:
-        changes["base_url"] = args.base_url
-
+            soap["base_url"] = base_url
     token_file, token_text = _token_choice(path, name, args, interactive)
+    written: list[Any] = []
     if token_file is not None:
-        changes["token_file"] = str(token_file)
+        soap["token_file"] = str(token_file)
+        if token_text is not None:
+            write_token_file(token_file, token_text)
+            if not (was and was.token_file and Path(was.token_file).expanduser() == token_file):
+                written.append(lambda: token_file.unlink(missing_ok=True))
+    return {"environment": environment, "soap": soap}, written
 
-    if token_text is not None and token_file is not None:
-        write_token_file(token_file, token_text)
-    make_default = args.make_default or (
-        interactive
-        and bool(existing.default_profile)
-        and existing.default_profile != name
-        and _ask(f"Make '{name}' the default profile? (y/N)", "n").lower() in ("y", "yes")
-    )
-    try:
-        config, created = add_profile(path, name, changes, make_default=make_default)
-    except ConfigError:
-        if (
-            token_text is not None
-            and token_file is not None
-            and not (old and old.token_file and Path(old.token_file).expanduser() == token_file)
-        ):
-            token_file.unlink(missing_ok=True)
-        raise
-    print(f"{'Added' if created else 'Updated'} profile '{name}' in {path} (mode 600).")
-    if config.default_profile == name:
-        print(f"'{name}' is the default profile.")
-    if token_file is None and not (old and (old.token_file or old.token)) and environment != "demo":
-        print("No token stored: set NMBRS_TOKEN before connecting.")
-    print(f"Check it with: nmbrs-tui config show --profile {name}")
-    return ExitCode.OK
+
+def _rest_changes(
+    path: Path, name: str, args: argparse.Namespace, old: Any, interactive: bool
+) -> tuple[dict[str, Any], list[Any]]:
+    """The REST part from flags or answers: hosts, the app, where each secret is kept."""
+    from nmbrs_client.rest.hosts import DEFAULT_REDIRECT_URI, PRODUCTION_API_URL
+
+    was = old.rest if old is not None else None
+    base_url = args.base_url
+    if base_url is None and interactive:
+        answer = _ask("REST API base URL", (was.base_url if was else None) or PRODUCTION_API_URL)
+        base_url = None if answer.rstrip("/") == PRODUCTION_API_URL else answer
+    environment = _environment(args, old, interactive, "rest", base_url)
+    rest: dict[str, Any] = {}
+    if base_url:
+        rest["base_url"] = base_url
+    identity_url = args.identity_url
+    if identity_url is None and interactive and environment == "custom":
+        identity_url = _ask("Identity service URL", was.identity_url if was else None)
+    if identity_url:
+        rest["identity_url"] = identity_url
+    elif environment == "custom" and not (was and was.identity_url):
+        raise ConfigError(
+            "a custom REST host needs its identity service: pass --identity-url",
+            hint="The REST demo prints it as NMBRS_REST_IDENTITY_URL.",
+        )
+    for key, prompt, default in (
+        ("client_id", "Client id of your app (blank: NMBRS_REST_CLIENT_ID)", None),
+        ("redirect_uri", "Redirect URI registered on the app", DEFAULT_REDIRECT_URI),
+    ):
+        value = getattr(args, key) or (
+            _ask(prompt, (getattr(was, key) if was else None) or default) if interactive else None
+        )
+        if value:
+            rest[key] = value
+    written: list[Any] = []
+    typed: dict[str, str] = {}
+    if args.secrets_stdin:
+        typed = {
+            "client_secret": sys.stdin.readline().strip(),
+            "subscription_key": sys.stdin.readline().strip(),
+        }
+    for key, text in (("client_secret", "client secret"), ("subscription_key", "subscription key")):
+        place = getattr(args, f"{key}_from") or (
+            _ask(f"Where is the {text} kept (env/keyring/file)", "env") if interactive else None
+        )
+        if place is None:
+            continue
+        if place not in SECRET_PLACES:
+            raise ConfigError(f"unknown place {place!r} for the {text} (env, keyring or file)")
+        rest[f"{key}_from"] = place
+        secret = typed.get(key) or (
+            getpass.getpass(f"{text.capitalize()} (not shown; blank: keep): ")
+            if interactive and place != "env"
+            else ""
+        )
+        if secret and place == "env":
+            raise ConfigError(f"the {text} is kept in the environment: nothing to store")
+        if secret:
+            written.append(_store_secret(name, key, place, secret))
+    token_store = args.token_store
+    if token_store is None and interactive:
+        token_store = _ask("Keep the login tokens in (file/keyring)", "file")
+    if token_store:
+        rest["token_store"] = token_store
+    return {"environment": environment, "rest": rest}, written
+
+
+def _store_secret(profile: str, key: str, place: str, secret: str) -> Any:
+    """Store one REST secret in the profile's 0600 file or the keyring; returns its undo."""
+    from nmbrs_client.rest.auth.credentials import store_secret
+
+    return store_secret(profile, key, place, secret)
 
 
 def _token_choice(

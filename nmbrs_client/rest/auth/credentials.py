@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from pydantic import SecretStr
 
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.local_files import read_toml_file
+from nmbrs_client.rest.hosts import (
+    DEFAULT_REDIRECT_URI,
+    PRODUCTION_API_URL,
+    PRODUCTION_IDENTITY_URL,
+)
 from nmbrs_client.token_sources import is_owner_only
 
-PRODUCTION_API_URL = "https://api.nmbrsapp.com"
-PRODUCTION_IDENTITY_URL = "https://identityservice.nmbrs.com"
-DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
+if TYPE_CHECKING:
+    from nmbrs_client.config import ConnectionSettings
+
 KEYRING_SERVICE = "nmbrs-tui-rest"
 
 ENV = {
@@ -112,23 +118,41 @@ def load_credentials(
     environ: Mapping[str, str] | None = None,
     demo: Mapping[str, str] | None = None,
     use_stores: bool = True,
+    settings: ConnectionSettings | None = None,
 ) -> RestCredentials:
     """Resolve every value for ``profile``; ``demo`` supplies the demo's values last.
 
     ``use_stores=False`` reads neither the profile's file nor the keyring (the demo, whose
-    values are fixed, must not pick up a real app's secrets).
+    values are fixed, must not pick up a real app's secrets). With the profile's resolved
+    ``settings`` the hosts, client id and redirect URI are the profile's (flags and variables
+    already applied), and each secret is read where the profile keeps it: the environment
+    still wins for one run, and its source then says so.
     """
     env = os.environ if environ is None else environ
     path = credentials_path(profile)
     from_file = _file_values(path) if use_stores else {}
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
+    rest = settings.rest if settings is not None else None
     for name, variable in ENV.items():
+        place = getattr(rest, f"{name}_from", None) if rest is not None else None
+        configured = getattr(rest, name, None) if rest is not None else None
+        if rest is not None and name not in _SECRET and configured:
+            values[name] = str(configured).rstrip("/") if "url" in name else str(configured)
+            sources[name] = settings.provenance.get(f"rest.{name}", "profile") if settings else ""
+            continue
         if env.get(variable, "").strip():
             values[name], sources[name] = env[variable].strip(), f"env {variable}"
-        elif name in from_file:
+            if place in ("file", "keyring"):
+                sources[name] += f" (overrides the profile's {place})"
+        elif name in from_file and place in (None, "file"):
             values[name], sources[name] = from_file[name], f"file {path}"
-        elif use_stores and name in _SECRET and (found := _keyring_value(profile, name)):
+        elif (
+            use_stores
+            and name in _SECRET
+            and place in (None, "keyring")
+            and (found := _keyring_value(profile, name))
+        ):
             values[name], sources[name] = found, f"keyring {KEYRING_SERVICE}/{profile}:{name}"
         elif demo and name in demo:
             values[name], sources[name] = demo[name], "demo"
@@ -144,3 +168,66 @@ def load_credentials(
         identity_url=values.get("identity_url", PRODUCTION_IDENTITY_URL).rstrip("/"),
         sources=sources,
     )
+
+
+def secret_place_hint(profile: str, name: str, place: str | None) -> str:
+    """Where to put a missing secret, following the profile's choice."""
+    variable = ENV[name]
+    if place == "env":
+        return f"set {variable}"
+    if place == "keyring":
+        return f"store it in the keyring (service {KEYRING_SERVICE}, user {profile}:{name})"
+    if place == "file":
+        return f'write {name} = "…" to {credentials_path(profile)} (mode 600)'
+    return f"set {variable}, or write it to {credentials_path(profile)} (mode 600)"
+
+
+def store_secret(profile: str, name: str, place: str, secret: str) -> Callable[[], None]:
+    """Keep one secret of ``profile`` in its 0600 file or the keyring; returns the undo.
+
+    Called by ``config add`` with a secret typed at a hidden prompt or read from stdin, never
+    from argv. The file keeps its other keys.
+    """
+    if name not in _SECRET:
+        raise ConfigError(f"{name} is not a REST secret")
+    secret = secret.strip()
+    if not secret or any(ch.isspace() for ch in secret):
+        raise ConfigError(f"the {name.replace('_', ' ')} must be one word without spaces")
+    if place == "keyring":
+        try:
+            import keyring
+        except ImportError:
+            raise ConfigError(
+                "the keyring is not available here (pip install keyring)",
+                hint="Keep the secret in the profile's file or the environment instead.",
+            ) from None
+        user = f"{profile}:{name}"
+        try:
+            keyring.set_password(KEYRING_SERVICE, user, secret)
+        except Exception as exc:  # a backend failure: one line, never the secret
+            raise ConfigError(f"the keyring refused the secret: {type(exc).__name__}") from None
+        return lambda: _forget_keyring(user)
+    if place != "file":
+        raise ConfigError(f"a secret kept in {place!r} is not stored by nmbrs-tui")
+    from nmbrs_client.config_writer import dump_toml, private_write
+
+    path = credentials_path(profile)
+    before = _file_values(path)
+    private_write(path, dump_toml({**before, name: secret}))
+
+    def undo() -> None:
+        if before:
+            private_write(path, dump_toml(before))
+        else:
+            path.unlink(missing_ok=True)
+
+    return undo
+
+
+def _forget_keyring(user: str) -> None:
+    try:
+        import keyring
+
+        keyring.delete_password(KEYRING_SERVICE, user)
+    except Exception:  # already gone, or no keyring: nothing to undo
+        return

@@ -87,7 +87,7 @@ def tokens_dir() -> Path:
 class TokenStore:
     """Stored tokens of one profile: load, save atomically, delete, and the refresh lock."""
 
-    def __init__(self, profile: str, folder: Path | None = None) -> None:
+    def __init__(self, profile: str, folder: Path | None = None, kind: str | None = None) -> None:
         safe = "".join(ch for ch in profile if ch.isalnum() or ch in "-_.")
         if not safe or safe.startswith("."):
             raise ConfigError(f"profile name {profile!r} cannot name a file")
@@ -95,9 +95,9 @@ class TokenStore:
         self.folder = folder or tokens_dir()
         self.path = self.folder / f"{safe}.json"
         self.lock_path = self.folder / f"{safe}.lock"
-        self._keyring = (
-            _keyring() if os.environ.get("NMBRS_REST_TOKEN_STORE") == "keyring" else None
-        )
+        # ``kind`` is the profile's token_store; without one, NMBRS_REST_TOKEN_STORE decides.
+        kind = kind or os.environ.get("NMBRS_REST_TOKEN_STORE") or "file"
+        self._keyring = _keyring() if kind == "keyring" else None
 
     @property
     def where(self) -> str:
