@@ -1,6 +1,6 @@
 """The REST rights check on ``large-accountant``, against the REST demo in its own process.
 
-What ``nmbrs-tui check --api rest`` runs (:class:`nmbrs_client.rights.rest_check.RestRightsCheck`)
+What ``nmbrs-tui check --api rest`` runs (:class:`nmbrs_client.rights.rest_prober.RestProber`)
 is timed end to end, at 0 and 100 ms per call, with the default concurrency and with 1. The REST
 API publishes no rate limit, so the bound is the SOAP formula without its limiter term:
 ``max(critical path, calls × latency ÷ concurrency)``, where the critical path is 8 round trips
@@ -22,7 +22,7 @@ from bench.records import Record, metric, miss_note
 from nmbrs_client.rest.client import RestClient, StaticToken
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.requirements import find_profile
-from nmbrs_client.rights.rest_check import RestRightsCheck
+from nmbrs_client.rights.rest_prober import RestProber
 
 CRITICAL_ROUND_TRIPS = 8
 TARGET_RATIO = 1.3
@@ -76,7 +76,7 @@ def check_once(demo: dict[str, str], concurrency: int) -> dict[str, Any]:
     key = demo["NMBRS_SUBSCRIPTION_KEY"]
     transport = RestTransport(demo["NMBRS_REST_BASE_URL"], subscription_key=lambda: key)
     client = RestClient(transport, StaticToken(demo["NMBRS_REST_TOKEN"]), concurrency=concurrency)
-    check = RestRightsCheck(client, find_profile("integration").rest(), concurrency=concurrency)
+    check = RestProber(client, find_profile("integration"), concurrency=concurrency)
     started = time.perf_counter()
     report = check.run()
     elapsed = time.perf_counter() - started

@@ -34,7 +34,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 if TYPE_CHECKING:
-    from nmbrs_client.calllog import CallLog
+    from nmbrs_client.calllog import CallLog, CallRecord
     from nmbrs_client.config import ConnectionSettings
     from nmbrs_client.models import (
         BankAccount,
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
         PersonalInfo,
         PersonalInfoContractSalaryAddress,
     )
+    from nmbrs_client.rights.protocol import CheckOptions, Prober
+    from nmbrs_client.rights.requirements import RequirementProfile
 
 EntityId: TypeAlias = int | str
 """An opaque id: a SOAP int or a REST UUID string. Only compared, hashed and passed back."""
@@ -227,6 +229,19 @@ class Backend(Protocol):
     def stop_retrying(self) -> None:
         """Give up waiting between attempts (the terminal went away, the app quits): the next
         failure of any call is final, so no worker keeps the process alive."""
+        ...
+
+    def company_id(self, text: str) -> EntityId:
+        """A company id as typed by a person (``--company``); ValueError says what fits."""
+        ...
+
+    def call_records(self) -> list[CallRecord]:
+        """Every call this backend made, for a support bundle (a call log's records)."""
+        ...
+
+    # -- rights ------------------------------------------------------------------------
+    def rights_prober(self, requirements: RequirementProfile, options: CheckOptions) -> Prober:
+        """The rights check of this API, ready to run: the same report type on every API."""
         ...
 
     def close(self) -> None:

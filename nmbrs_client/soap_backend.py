@@ -27,8 +27,10 @@ from nmbrs_client.backend import (
 from nmbrs_client.errors import FaultCategory, NmbrsFault
 
 if TYPE_CHECKING:
-    from nmbrs_client.calllog import CallLog
+    from nmbrs_client.calllog import CallLog, CallRecord
     from nmbrs_client.client import ClientSettings, NmbrsClient
+    from nmbrs_client.rights.protocol import CheckOptions, Prober
+    from nmbrs_client.rights.requirements import RequirementProfile
 
 V2_DENIED_NOTE = " (the _v2 payslip call is denied; used the older call)"
 
@@ -74,9 +76,13 @@ class SoapBackend:
         client: NmbrsClient,
         *,
         today: Callable[[], datetime.date] = datetime.date.today,
+        with_domain: Callable[[str | None], NmbrsClient] | None = None,
     ) -> None:
         self.client = client  # the rights engine probes SOAP operations on it directly
         self._today = today
+        # a client for the same account with another domain, for when the saved one is wrong
+        self._with_domain = with_domain
+        self._others: list[NmbrsClient] = []
 
     @classmethod
     def from_settings(
@@ -87,11 +93,52 @@ class SoapBackend:
     ) -> SoapBackend:
         from nmbrs_client.client import NmbrsClient
 
-        return cls(NmbrsClient(settings), today=today)
+        copy = getattr(settings, "with_soap", None)  # a profile can be re-pointed
+
+        def with_domain(domain: str | None) -> NmbrsClient:
+            assert copy is not None
+            return NmbrsClient(copy(domain=domain))
+
+        return cls(NmbrsClient(settings), today=today, with_domain=with_domain if copy else None)
+
+    def company_id(self, text: str) -> EntityId:
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r}: a SOAP company id is a number") from None
+
+    def call_records(self) -> list[CallRecord]:
+        """Every call of this backend, those of a client re-pointed to the right domain too."""
+        records = self.client.call_log.records()
+        for other in self._others:
+            records.extend(other.call_log.records())
+        return records
+
+    def _reconnect(self, domain: str | None) -> NmbrsClient:
+        assert self._with_domain is not None
+        other = self._with_domain(domain)
+        self._others.append(other)
+        return other
 
     @property
     def call_log(self) -> CallLog:
         return self.client.call_log
+
+    def rights_prober(self, requirements: RequirementProfile, options: CheckOptions) -> Prober:
+        """The SOAP rights engine on this backend's client (rows, columns, discovery)."""
+        from nmbrs_client.rights.engine import RightsEngine
+
+        return RightsEngine(
+            self.client,
+            requirements,
+            companies=options.companies,
+            thorough=options.thorough,
+            concurrency=options.concurrency,
+            on_event=options.on_event,
+            cancel_event=options.cancel_event,
+            clock=options.clock,
+            reconnect=self._reconnect if self._with_domain is not None else None,
+        )
 
     @property
     def concurrency(self) -> int:
@@ -188,6 +235,8 @@ class SoapBackend:
 
     def close(self) -> None:
         self.client.close()
+        for other in self._others:
+            other.close()
 
     def __repr__(self) -> str:  # never shows the token
         return f"SoapBackend({self.client!r})"

@@ -46,6 +46,10 @@ THROTTLE_KINDS: frozenset[str] = frozenset({"429", "503", "slow-down"})
 WORLD_SIZES: frozenset[str] = frozenset({"standard", "large-accountant"})
 CONSENTS: frozenset[str] = frozenset({"one-debtor", "all-debtors"})
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
+# The demos a scenario exists for: "soap", "rest" or both. A scenario one demo cannot play is
+# refused there (never played as healthy): its verdicts would be false.
+APIS: tuple[str, ...] = ("soap", "rest")
+BOTH_APIS: frozenset[str] = frozenset(APIS)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class Scenario:
     throttle_per_second: int = 0
     quota_calls: int = 0
     readings: Readings = STRICT
+    apis: frozenset[str] = BOTH_APIS
 
     def is_denied(self, qualified_operation: str, company_id: int | None = None) -> bool:
         """True when the API template would answer 1002 for this call."""
@@ -153,6 +158,7 @@ BUILTIN_SCENARIOS: dict[str, Scenario] = {
             "multi-debtor",
             "REST consent spanning both debtors: /api/companies answers 403/40306.",
             consent="all-debtors",
+            apis=frozenset({"rest"}),
         ),
         Scenario(
             "throttled",
@@ -224,11 +230,32 @@ _TOML_KEYS = {
     "quota_calls",
     "no_employees",
     "readings",
+    "apis",
 }
 
 
 def builtin_names() -> list[str]:
     return list(BUILTIN_SCENARIOS)
+
+
+def names_for(api: str) -> list[str]:
+    """The built-in and bundled scenarios the demo of ``api`` can play."""
+    bundled = [stem for stem, path in bundled_files().items() if api in load_scenario(path).apis]
+    return [name for name, s in BUILTIN_SCENARIOS.items() if api in s.apis] + bundled
+
+
+def scenario_for(scenario: Scenario | str | Path, api: str) -> Scenario:
+    """The scenario, when the demo of ``api`` can play it; else one ConfigError (exit 64)
+    that names the scenarios that demo has."""
+    chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if api not in chosen.apis:
+        others = " and ".join(sorted(chosen.apis)).upper()
+        raise ConfigError(
+            f"Demo scenario {chosen.name!r} exists for the {others} demo only, not for "
+            f"{api.upper()}.",
+            hint=f"{api.upper()} demo scenarios: {', '.join(names_for(api))}.",
+        )
+    return chosen
 
 
 def bundled_files() -> dict[str, Path]:
@@ -277,7 +304,14 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
             f"(choose from {', '.join(BUILTIN_SCENARIOS)})."
         )
     base = BUILTIN_SCENARIOS[base_name]
+    apis = _get(data, "apis", list, where, sorted(base.apis))
+    if not apis or any(a not in APIS for a in apis):
+        raise ConfigError(f"{where}: apis must be a non-empty list of {', '.join(APIS)}.")
+    if "deny" in data or "deny_company" in data:
+        # a REST consent has no per-operation switches: a deny list has no REST twin
+        apis = [a for a in apis if a != "rest"] or apis
     changes: dict[str, Any] = {
+        "apis": frozenset(apis),
         "name": _get(data, "name", str, where, default_name),
         "description": _get(data, "description", str, where, base.description),
     }

@@ -37,7 +37,7 @@ from nmbrs_demo import DEMO_DOMAIN, DEMO_SEED, DEMO_TODAY, DEMO_TOKEN, DEMO_USER
 from nmbrs_demo.handlers import DemoFault, Handlers
 from nmbrs_demo.host import AsgiHost
 from nmbrs_demo.readings import EnvironmentHeaderReading, Readings
-from nmbrs_demo.scenarios import Scenario, load_scenario
+from nmbrs_demo.scenarios import Scenario, scenario_for
 from nmbrs_demo.soapwire import (
     Envelope,
     LoadedService,
@@ -631,7 +631,7 @@ def start_demo_server(
     a free port; ``mounts`` serves more ASGI apps on the same port (see :class:`DemoServer`).
     This is the one launcher of the demo: the CLI, the TUI, the tests and the benches use it.
     """
-    chosen = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    chosen = scenario_for(scenario, "soap")
     if latency_ms is not None:
         if latency_ms < 0:
             raise ValueError("latency_ms must not be negative")

@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 from nmbrs_client.backend import (
     ApiKind,
@@ -24,7 +25,7 @@ from nmbrs_client.backend import (
     RunEmployee,
 )
 from nmbrs_client.calllog import CallLog, CallRecord
-from nmbrs_client.errors import NmbrsFault
+from nmbrs_client.errors import NmbrsError, NmbrsFault
 from nmbrs_client.models import (
     BankAccount,
     CurrentPeriod,
@@ -215,6 +216,15 @@ class FakeBackend:
 
     def stop_retrying(self) -> None:
         self.calls["stop_retrying"] += 1
+
+    def company_id(self, text: str) -> EntityId:
+        return text
+
+    def call_records(self) -> list[CallRecord]:
+        return self.call_log.records()
+
+    def rights_prober(self, requirements: Any, options: Any) -> Any:
+        raise NmbrsError("the fake backend has no rights check")
 
     def close(self) -> None:
         self.calls["close"] += 1

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from nmbrs_client.backend import EntityId
 from nmbrs_client.calllog import CallLog
 from nmbrs_client.client import DomainState, NmbrsClient
 from nmbrs_client.config import demo_settings
@@ -46,7 +47,7 @@ def check(server: DemoServer, profile: Any = INTEGRATION, **options: Any) -> Rig
         client.close()
 
 
-def statuses(report: RightsReport) -> dict[tuple[str, int], Status]:
+def statuses(report: RightsReport) -> dict[tuple[str, EntityId], Status]:
     return {(c.qualified_name, c.company_id): c.status for c in report.cells}
 
 

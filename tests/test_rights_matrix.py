@@ -61,6 +61,51 @@ CASES: list[tuple[str, RowVerdict | None, ColumnVerdict | None, Status, str, str
      f"inferred from {OP} on company {THERE}", ""),
 ]  # fmt: skip
 
+# The same rule on REST rows: opaque UUID company ids, REST operations, scope verdicts.
+R_OP, R_COL = "REST.company.employees.bankaccounts", "REST.company.period"
+R_HERE, R_THERE = "0f6c1c9e-0000-4000-8000-000000000001", "0f6c1c9e-0000-4000-8000-000000000002"
+NO_SCOPE = Verdict(Status.SCOPE_MISSING, None, "the consent does not include bank scopes")
+UNSETTLED = Verdict(Status.SCOPE_MISSING, 40303, "scope x missing, or this login cannot reach")
+GONE = Verdict(Status.NOT_VISIBLE, None, "no company list shows this id")
+REST_CASES: list[tuple[str, RowVerdict | None, ColumnVerdict | None, Status, str, str]] = [
+    ("REST allowed row × allowed column", RowVerdict(ALLOWED, R_THERE, R_OP),
+     ColumnVerdict(ALLOWED, Basis(BasisKind.PROBED, R_COL, R_HERE)), Status.ALLOWED,
+     f"inferred from {R_OP} on company {R_THERE}", ""),
+    ("REST scope not granted × any column", RowVerdict(NO_SCOPE, None, None,
+     basis=Basis(BasisKind.GRANTED_SCOPES)), ColumnVerdict(ALLOWED, Basis(BasisKind.PROBED,
+     R_COL, R_HERE)), Status.SCOPE_MISSING, "from the granted scopes (not called)",
+     "does not include"),
+    ("REST unsettled 403 row × allowed column", RowVerdict(UNSETTLED, R_THERE, R_OP),
+     ColumnVerdict(ALLOWED, Basis(BasisKind.PROBED, R_COL, R_HERE)), Status.SCOPE_MISSING,
+     f"inferred from {R_OP} on company {R_THERE}", "or this login cannot reach"),
+    ("REST unsettled 403 row probed here", RowVerdict(UNSETTLED, R_HERE, R_OP), None,
+     Status.SCOPE_MISSING, "probed", "or this login cannot reach"),
+    ("REST allowed row × named company no list shows", RowVerdict(ALLOWED, R_THERE, R_OP),
+     ColumnVerdict(GONE, Basis(BasisKind.COMPANY_NOT_VISIBLE)), Status.NOT_VISIBLE,
+     "inferred: company not visible in CompanyService.List_GetAll", "no company list"),
+    ("REST column probe was this call", None, ColumnVerdict(ALLOWED, Basis(BasisKind.PROBED,
+     R_OP, R_HERE)), Status.ALLOWED, "probed", ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("row_verdict", "column", "status", "basis", "fragment"),
+    [case[1:] for case in REST_CASES],
+    ids=[case[0] for case in REST_CASES],
+)
+def test_rest_cell_from_row_and_column(
+    row_verdict: RowVerdict | None,
+    column: ColumnVerdict | None,
+    status: Status,
+    basis: str,
+    fragment: str,
+) -> None:
+    cell = infer_cell(R_OP, R_HERE, row_verdict, column)
+    assert cell is not None
+    assert cell.status is status
+    assert str(cell.basis) == basis
+    assert fragment in cell.message
+
 
 @pytest.mark.parametrize(
     ("row_verdict", "column", "status", "basis", "fragment"),

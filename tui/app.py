@@ -53,6 +53,7 @@ from tui.panes.connection import ConnectionPane
 from tui.widgets.masking import MasksPersonalData
 
 if TYPE_CHECKING:
+    from nmbrs_client.backend import EntityId
     from nmbrs_client.config import ConnectionSettings
     from tui.session import Session
 
@@ -727,7 +728,7 @@ class NmbrsApp(App[int]):
         if callable(hook):
             hook(message.company_id, message.employee_id)
 
-    def jump_rights_company(self, company_id: int) -> None:
+    def jump_rights_company(self, company_id: EntityId) -> None:
         """Palette: the rights of one company, among however many the check covered."""
         from tui.panes.rights import RightsPane
 

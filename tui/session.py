@@ -17,7 +17,6 @@ from tui.data.store import DataStore
 
 if TYPE_CHECKING:  # heavy imports stay out of the first frame
     from nmbrs_client.backend import Backend
-    from nmbrs_client.client import NmbrsClient
     from nmbrs_client.config import ConnectionSettings
 
 
@@ -62,13 +61,6 @@ class Session:
     def now(self) -> datetime.datetime:
         """Wall-clock time, replaceable for deterministic tests."""
         return self._now()
-
-    def rights_client(self) -> NmbrsClient | None:
-        """The SOAP client the rights engine probes; ``None`` on REST (its check is issue 16)."""
-        from nmbrs_client.soap_backend import SoapBackend
-
-        backend = self.backend
-        return backend.client if isinstance(backend, SoapBackend) else None
 
     def close(self) -> None:
         """Release the backend's connections; safe to call twice."""

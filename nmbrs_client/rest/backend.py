@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from nmbrs_client import models as m
@@ -34,7 +34,7 @@ from nmbrs_client.backend import (
     PayrollRun,
     RunEmployee,
 )
-from nmbrs_client.calllog import CallLog
+from nmbrs_client.calllog import CallLog, CallRecord
 from nmbrs_client.errors import NmbrsError
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, NoDocumentError, RestProblemKind
@@ -46,6 +46,10 @@ from nmbrs_client.rest.history import (
     parse_instant,
 )
 from nmbrs_client.rest.operations import OPERATIONS, RestOp
+
+if TYPE_CHECKING:
+    from nmbrs_client.rights.protocol import CheckOptions, Prober
+    from nmbrs_client.rights.requirements import RequirementProfile
 
 Row = Mapping[str, Any]
 
@@ -61,6 +65,10 @@ EMPLOYEE_TYPES = (
     "rejectedApplicant",
 )
 _PERIOD_TYPES = {"month": "M", "4-weeks": "W4", "1-week": "W1"}
+
+if TYPE_CHECKING:
+    from nmbrs_client.rights.protocol import CheckOptions, Prober
+    from nmbrs_client.rights.requirements import RequirementProfile
 
 
 def rest_id(value: EntityId) -> str:
@@ -150,6 +158,33 @@ class RestBackend:
     @property
     def call_log(self) -> CallLog:
         return self.client.call_log
+
+    def company_id(self, text: str) -> EntityId:
+        """A REST company id (UUID) or company number: the check accepts either."""
+        value = text.strip()
+        if not value:
+            raise ValueError("an empty company id")
+        return value
+
+    def call_records(self) -> list[CallRecord]:
+        return self.client.call_log.records()
+
+    def rights_prober(self, requirements: RequirementProfile, options: CheckOptions) -> Prober:
+        """The REST prober on this backend's client (granted scopes, reach, one probe per call)."""
+        from nmbrs_client.rights.rest_prober import RestProber
+
+        return RestProber(
+            self.client,
+            requirements,
+            companies=options.companies,
+            fetch_documents=options.fetch_documents,
+            thorough=options.thorough,
+            concurrency=options.concurrency or self.concurrency,
+            environment=options.environment,
+            on_event=options.on_event,
+            cancel_event=options.cancel_event,
+            clock=options.clock,
+        )
 
     @property
     def concurrency(self) -> int:

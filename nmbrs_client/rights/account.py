@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from nmbrs_client.backend import EntityId
 from nmbrs_client.client import DomainState
 from nmbrs_client.errors import NmbrsFault
 from nmbrs_client.operations import get_operation
@@ -39,7 +40,7 @@ class AccountPhase:
     def __init__(
         self,
         ctx: CheckContext,
-        named_companies: list[int] | None,
+        named_companies: list[EntityId] | None,
         reconnect: Reconnect | None,
     ) -> None:
         self.ctx = ctx
@@ -502,7 +503,7 @@ class AccountPhase:
                         f"Probe company: {others[0].id} added, because no company named with "
                         "--company is visible to this user"
                     )
-                self.ctx.probe_only = [c.id for c in others]
+                self.ctx.probe_only = [int(c.id) for c in others]
         else:
             chosen = list(visible or [])
         self.ctx.matrix.companies = chosen

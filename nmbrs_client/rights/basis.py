@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from nmbrs_client.backend import EntityId
+
 
 class BasisKind(StrEnum):
     """How a verdict was reached."""
@@ -20,6 +22,7 @@ class BasisKind(StrEnum):
     COMPANY_UNPROBED = "company_unprobed"  # visible, but nothing allowed to probe its data
     NOTHING_TO_PROBE_WITH = "nothing_to_probe_with"  # no id to make the call with
     NOT_PROBED = "not_probed"  # never established (cancelled, or no answer)
+    GRANTED_SCOPES = "granted_scopes"  # REST: the token's granted scopes lack every one needed
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class Basis:
 
     kind: BasisKind
     operation: str | None = None
-    company_id: int | None = None
+    company_id: EntityId | None = None
     thorough: str | None = None
 
     @property
@@ -67,11 +70,13 @@ class Basis:
                 return "not probed: nothing to probe with"
             case BasisKind.NOT_PROBED:
                 return "not probed"
+            case BasisKind.GRANTED_SCOPES:
+                return "from the granted scopes (not called)"
 
 
 def probed() -> Basis:
     return Basis(BasisKind.PROBED)
 
 
-def inferred_from(operation: str, company_id: int | None) -> Basis:
+def inferred_from(operation: str, company_id: EntityId | None) -> Basis:
     return Basis(BasisKind.INFERRED_FROM_PROBE, operation, company_id)

@@ -21,11 +21,19 @@ from nmbrs_client.errors import (
 
 
 class Status(StrEnum):
-    """The verdict of one cell (operation × company) or one account check."""
+    """The verdict of one cell (operation × company) or one account check, on either API.
+
+    ``endpoint_denied`` is SOAP's API template switching an operation off; ``scope_missing``
+    is REST's consent lacking a scope the call needs (or, when the token does not say which
+    scopes it holds, a refusal that is a missing scope or missing data access). Both are the
+    same for every company. ``not_visible`` is a named company no list returns.
+    """
 
     ALLOWED = "allowed"
     ENDPOINT_DENIED = "endpoint_denied"
+    SCOPE_MISSING = "scope_missing"
     NO_DATA_ACCESS = "no_data_access"
+    NOT_VISIBLE = "not_visible"
     AUTH_FAILED = "auth_failed"
     NO_SUBSCRIPTION = "no_subscription"
     NOT_APPLICABLE = "not_applicable"
@@ -41,13 +49,25 @@ class Status(StrEnum):
 
 
 MISSING_STATUSES: frozenset[Status] = frozenset(
-    {Status.ENDPOINT_DENIED, Status.NO_DATA_ACCESS, Status.AUTH_FAILED, Status.NO_SUBSCRIPTION}
+    {
+        Status.ENDPOINT_DENIED,
+        Status.SCOPE_MISSING,
+        Status.NO_DATA_ACCESS,
+        Status.NOT_VISIBLE,
+        Status.AUTH_FAILED,
+        Status.NO_SUBSCRIPTION,
+    }
 )
+
+# The same for every company: a row verdict that settles its whole row.
+ROW_WIDE: frozenset[Status] = frozenset({Status.ENDPOINT_DENIED, Status.SCOPE_MISSING})
 
 GLYPHS: dict[Status, str] = {
     Status.ALLOWED: "✓",
     Status.ENDPOINT_DENIED: "✗",
+    Status.SCOPE_MISSING: "✗",
     Status.NO_DATA_ACCESS: "⊘",
+    Status.NOT_VISIBLE: "∅",
     Status.AUTH_FAILED: "⚿",
     Status.NO_SUBSCRIPTION: "$",
     Status.NOT_APPLICABLE: "–",
@@ -60,7 +80,9 @@ WORDS: dict[str, dict[Status, str]] = {
     "en": {
         Status.ALLOWED: "allowed",
         Status.ENDPOINT_DENIED: "denied",
+        Status.SCOPE_MISSING: "no scope",
         Status.NO_DATA_ACCESS: "no access",
+        Status.NOT_VISIBLE: "not visible",
         Status.AUTH_FAILED: "auth failed",
         Status.NO_SUBSCRIPTION: "no subscr.",
         Status.NOT_APPLICABLE: "n/a",
@@ -70,7 +92,9 @@ WORDS: dict[str, dict[Status, str]] = {
     "nl": {
         Status.ALLOWED: "toegestaan",
         Status.ENDPOINT_DENIED: "geweigerd",
+        Status.SCOPE_MISSING: "geen scope",
         Status.NO_DATA_ACCESS: "geen toegang",
+        Status.NOT_VISIBLE: "onzichtbaar",
         Status.AUTH_FAILED: "inlog mislukt",
         Status.NO_SUBSCRIPTION: "geen abonn.",
         Status.NOT_APPLICABLE: "n.v.t.",

@@ -38,13 +38,13 @@ class CheckContext:
     def companies(self) -> list[CompanyRef]:
         return self.matrix.companies
 
-    def company(self, company_id: int) -> CompanyRef | None:
+    def company(self, company_id: int) -> CompanyRef | None:  # the SOAP engine's int ids
         return next((c for c in self.companies if c.id == company_id), None)
 
     def in_order(self) -> list[int]:
         """The ids of the companies that may be probed (not known to be invisible), in order:
         the columns first, then the other visible companies."""
-        columns = [c.id for c in self.companies if c.visible is not False]
+        columns = [int(c.id) for c in self.companies if c.visible is not False]  # SOAP ids
         return columns + [cid for cid in self.probe_only if cid not in columns]
 
     def company_params(

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from nmbrs_client.backend import EntityId
 from nmbrs_client.retry import CheckBudget, check_deadline_s
 from nmbrs_client.rights.account import AccountPhase, Reconnect
 from nmbrs_client.rights.context import CheckContext
@@ -61,7 +62,7 @@ class RightsEngine:
         client: RightsClient,
         requirements: RequirementProfile,
         *,
-        companies: Iterable[int] | None = None,
+        companies: Iterable[EntityId] | None = None,
         thorough: bool = False,
         concurrency: int | None = None,
         on_event: Callable[[RightsEvent], None] | None = None,

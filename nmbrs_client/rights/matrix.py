@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from nmbrs_client.backend import EntityId
 from nmbrs_client.operations import Operation
 from nmbrs_client.rights.answers import fault_text
 from nmbrs_client.rights.basis import Basis, BasisKind, inferred_from, probed
-from nmbrs_client.rights.classify import Status, Verdict
+from nmbrs_client.rights.classify import ROW_WIDE, Status, Verdict
 from nmbrs_client.rights.results import CellResult, CompanyRef
 
 # Row verdicts that say the operation could not be called: a later probe may still settle them.
@@ -26,14 +27,16 @@ class RowVerdict:
     """An operation's settled verdict and the probe it came from.
 
     ``operation`` is the call that gave it and ``company_id`` where it was made (None: an
-    account-wide call). Without ``operation`` the row was not probed; ``note`` says why.
+    account-wide call). Without ``operation`` the row was not probed; ``note`` says why, and
+    ``basis`` (if given) what the verdict rests on instead (REST: the granted scopes).
     """
 
     verdict: Verdict
-    company_id: int | None
+    company_id: EntityId | None
     operation: str | None
     duration_ms: float | None = None
     note: str = ""
+    basis: Basis | None = None
 
 
 @dataclass(frozen=True)
@@ -57,17 +60,13 @@ class CellVerdict:
 
 
 def infer_cell(
-    operation: str, company_id: int, row: RowVerdict | None, col: ColumnVerdict | None
+    operation: str, company_id: EntityId, row: RowVerdict | None, col: ColumnVerdict | None
 ) -> CellVerdict | None:
     """The default-mode verdict of one cell, or None while it cannot be told yet."""
     # The column probe was this very operation on this company.
     if col is not None and col.basis.kind is BasisKind.PROBED and col.basis.operation == operation:
         verdict = col.verdict
-        if (
-            verdict.status is Status.ALLOWED
-            or row is None
-            or row.verdict.status is not Status.ENDPOINT_DENIED
-        ):
+        if verdict.status is Status.ALLOWED or row is None or row.verdict.status not in ROW_WIDE:
             return CellVerdict(
                 verdict.status, probed(), verdict.fault_code, verdict.message, col.duration_ms
             )
@@ -82,7 +81,11 @@ def infer_cell(
         return CellVerdict(
             verdict.status, probed(), verdict.fault_code, verdict.message, row.duration_ms
         )
-    inferred = inferred_from(row.operation or "", row.company_id)
+    inferred = (
+        row.basis
+        if row.basis is not None and row.operation is None
+        else inferred_from(row.operation or "", row.company_id)
+    )
     if verdict.status is Status.ENDPOINT_DENIED:
         return CellVerdict(
             Status.ENDPOINT_DENIED,
@@ -90,6 +93,8 @@ def infer_cell(
             verdict.fault_code,
             "switched off in the API template (the same for every company)",
         )
+    if verdict.status is Status.SCOPE_MISSING:  # the consent is the same for every company
+        return CellVerdict(Status.SCOPE_MISSING, inferred, verdict.fault_code, verdict.message)
     if col is None:
         return None
     if col.verdict.status is not Status.ALLOWED:
@@ -120,7 +125,7 @@ def infer_cell(
     return CellVerdict(verdict.status, inferred, verdict.fault_code, message)
 
 
-def cell_result(op: Operation, company_id: int, verdict: CellVerdict) -> CellResult:
+def cell_result(op: Operation, company_id: EntityId, verdict: CellVerdict) -> CellResult:
     return CellResult(
         op.service.value,
         op.name,
@@ -145,11 +150,11 @@ class Matrix:
         self.required_names = frozenset(op.qualified_name for op in self.required)
         self.companies: list[CompanyRef] = []
         self.rows: dict[str, RowVerdict] = {}
-        self.cols: dict[int, ColumnVerdict] = {}
-        self.cells: dict[tuple[str, int], CellResult] = {}
+        self.cols: dict[EntityId, ColumnVerdict] = {}
+        self.cells: dict[tuple[str, EntityId], CellResult] = {}
         self.emit_settled = True
         self._emit = emit
-        self._emitted: set[tuple[str, int]] = set()
+        self._emitted: set[tuple[str, EntityId]] = set()
 
     # ------------------------------------------------------------------ rows and columns
     def row(self, operation: str) -> RowVerdict | None:
@@ -159,7 +164,7 @@ class Matrix:
         row = self.rows.get(operation)
         return None if row is None else row.verdict.status
 
-    def col(self, company_id: int) -> ColumnVerdict | None:
+    def col(self, company_id: EntityId) -> ColumnVerdict | None:
         return self.cols.get(company_id)
 
     def set_row(self, op: Operation, row: RowVerdict) -> None:
@@ -173,7 +178,7 @@ class Matrix:
         for company in self.companies:
             self._settle(op, company.id)
 
-    def set_col(self, company_id: int, col: ColumnVerdict) -> None:
+    def set_col(self, company_id: EntityId, col: ColumnVerdict) -> None:
         """Settle a company's column (the first verdict stays)."""
         if company_id in self.cols:
             return
@@ -186,7 +191,7 @@ class Matrix:
             for company in self.companies:
                 self._settle(op, company.id)
 
-    def _settle(self, op: Operation, company_id: int) -> None:
+    def _settle(self, op: Operation, company_id: EntityId) -> None:
         key = (op.qualified_name, company_id)
         if key in self.cells:
             return

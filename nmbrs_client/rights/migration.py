@@ -13,45 +13,58 @@ from datetime import date
 from typing import Any
 
 from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.rights.classify import MISSING_STATUSES, Status
 from nmbrs_client.rights.report import operation_verdicts
 from nmbrs_client.rights.requirements import RequirementProfile
-from nmbrs_client.rights.rest_check import RestCheckReport, RestStatus
-from nmbrs_client.rights.rest_report import STATUS_WORD as REST_WORD
-from nmbrs_client.rights.rest_requirements import GAP_TEXT, Equivalence, RestReplacement
+from nmbrs_client.rights.rest_requirements import (
+    ACCOUNT_OPERATIONS,
+    GAP_TEXT,
+    Equivalence,
+    RestReplacement,
+)
 from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT, RightsReport
 from nmbrs_client.textsafe import line, markdown_inline
 
-# The REST verdict of one SOAP operation is the worst of its REST calls, in this order.
-_REST_ORDER = (
-    RestStatus.SCOPE_MISSING,
-    RestStatus.NO_SUBSCRIPTION,
-    RestStatus.NO_DATA_ACCESS,
-    RestStatus.NOT_VISIBLE,
-    RestStatus.ERROR,
-    RestStatus.NOT_VERIFIED,
-    RestStatus.ALLOWED,
+# The verdict of one SOAP operation on REST is the worst of its REST calls, in this order.
+_WORST_FIRST = (
+    Status.ENDPOINT_DENIED,
+    Status.SCOPE_MISSING,
+    Status.AUTH_FAILED,
+    Status.NO_SUBSCRIPTION,
+    Status.NO_DATA_ACCESS,
+    Status.NOT_VISIBLE,
+    Status.ERROR,
+    Status.NOT_VERIFIED,
+    Status.NOT_APPLICABLE,
+    Status.ALLOWED,
 )
+# REST account calls are judged in the account section, under these checks
+_ACCOUNT_CHECK = {"debtors": "debtors", "debtor.companies": "debtor_companies"}
 
-SOAP_WORD = {
+STATUS_WORD: dict[str, dict[Status, str]] = {
     "en": {
-        "allowed": "allowed",
-        "endpoint_denied": "endpoint right missing",
-        "no_data_access": "no data access",
-        "auth_failed": "cannot log in",
-        "no_subscription": "no subscription",
-        "not_applicable": "not applicable",
-        "not_verified": "not verified",
-        "error": "not established",
+        Status.ALLOWED: "allowed",
+        Status.ENDPOINT_DENIED: "endpoint right missing",
+        Status.SCOPE_MISSING: "scope missing",
+        Status.NO_DATA_ACCESS: "no data access",
+        Status.NOT_VISIBLE: "not visible",
+        Status.AUTH_FAILED: "cannot log in",
+        Status.NO_SUBSCRIPTION: "no subscription",
+        Status.NOT_APPLICABLE: "not applicable",
+        Status.NOT_VERIFIED: "not verified",
+        Status.ERROR: "not established",
     },
     "nl": {
-        "allowed": "toegestaan",
-        "endpoint_denied": "API-recht ontbreekt",
-        "no_data_access": "geen toegang tot gegevens",
-        "auth_failed": "inloggen mislukt",
-        "no_subscription": "geen abonnement",
-        "not_applicable": "niet van toepassing",
-        "not_verified": "niet gecontroleerd",
-        "error": "niet vastgesteld",
+        Status.ALLOWED: "toegestaan",
+        Status.ENDPOINT_DENIED: "API-recht ontbreekt",
+        Status.SCOPE_MISSING: "scope ontbreekt",
+        Status.NO_DATA_ACCESS: "geen toegang tot gegevens",
+        Status.NOT_VISIBLE: "niet zichtbaar",
+        Status.AUTH_FAILED: "inloggen mislukt",
+        Status.NO_SUBSCRIPTION: "geen abonnement",
+        Status.NOT_APPLICABLE: "niet van toepassing",
+        Status.NOT_VERIFIED: "niet gecontroleerd",
+        Status.ERROR: "niet vastgesteld",
     },
 }
 
@@ -65,6 +78,7 @@ WORDS = {
         "calls": "REST calls (any listed scope is enough)",
         "none": "no REST equivalent",
         "not_run": "not checked",
+        "unreached": "could not be checked: {reason}",
         "scopes": "Scopes the customer must consent to on REST",
         "gaps": "What REST cannot give",
         "operation": "SOAP operation",
@@ -80,6 +94,7 @@ WORDS = {
         "calls": "REST-aanroepen (één van de genoemde scopes is genoeg)",
         "none": "geen REST-equivalent",
         "not_run": "niet gecontroleerd",
+        "unreached": "kon niet worden gecontroleerd: {reason}",
         "scopes": "Scopes waarvoor de klant op REST toestemming moet geven",
         "gaps": "Wat REST niet kan leveren",
         "operation": "SOAP-API-call",
@@ -92,85 +107,120 @@ WORDS = {
 @dataclass(frozen=True)
 class MigrationRow:
     replacement: RestReplacement
-    soap_status: str | None  # a SOAP Status value, None when no SOAP check ran
-    rest_status: RestStatus | None  # None when no REST check ran
+    soap_status: Status | None  # None when no SOAP check ran (or it could not reach Nmbrs)
+    rest_status: Status | None  # None when no REST check ran (or it could not reach Nmbrs)
 
 
 @dataclass(frozen=True)
 class MigrationReport:
+    """Both sides of one profile, each a :class:`RightsReport` of its API (or not run)."""
+
     profile: RequirementProfile
     rows: tuple[MigrationRow, ...]
     scopes: tuple[str, ...]
     today: date
-    soap_ran: bool
-    rest_ran: bool
+    soap: RightsReport | None = None
+    rest: RightsReport | None = None
+
+    @property
+    def soap_ran(self) -> bool:
+        return self.soap is not None
+
+    @property
+    def rest_ran(self) -> bool:
+        return self.rest is not None
 
     @property
     def days_left(self) -> int:
         return (SOAP_END_OF_SUPPORT - self.today).days
 
+    def unreached(self) -> list[tuple[str, str]]:
+        """``(api, why)`` for each side that ran but could not reach or log in to Nmbrs."""
+        found = []
+        for api, report in (("SOAP", self.soap), ("REST", self.rest)):
+            if report is not None and report.stopped is not None:
+                why = next((a.message for a in report.account_findings), str(report.stopped))
+                found.append((api, line(why)))
+        return found
+
     @property
     def exit_code(self) -> ExitCode:
-        """1 when REST would miss something, 3 when it was not (fully) checked, else 0."""
+        """2 when a side could not be reached, 1 when REST would miss something, 3 when REST
+        was not (fully) checked, else 0."""
+        if self.unreached():
+            return ExitCode.CONNECT
         statuses = {row.rest_status for row in self.rows}
-        if statuses & {
-            RestStatus.SCOPE_MISSING,
-            RestStatus.NO_DATA_ACCESS,
-            RestStatus.NO_SUBSCRIPTION,
-            RestStatus.NOT_VISIBLE,
-        }:
+        if statuses & MISSING_STATUSES or (self.rest is not None and self.rest.scopes_to_ask):
             return ExitCode.FINDINGS
-        if not self.rest_ran or statuses & {RestStatus.NOT_VERIFIED, RestStatus.ERROR}:
+        if Status.ERROR in statuses:
+            return ExitCode.CONNECT
+        if not self.rest_ran or statuses & {Status.NOT_VERIFIED, Status.NOT_APPLICABLE}:
             return ExitCode.NOT_VERIFIED
         return ExitCode.OK
 
 
-def _rest_status(item: RestReplacement, rest: RestCheckReport | None) -> RestStatus | None:
-    if rest is None or not item.rest_operations:
-        return None
-    found = {rest.rows[name].status for name in item.rest_operations if name in rest.rows}
-    if len(found) == 0:
-        return RestStatus.NOT_VERIFIED
-    return next(status for status in _REST_ORDER if status in found)
+def _verdicts(report: RightsReport) -> dict[str, Status]:
+    """Each matrix row's verdict (``service.operation``), plus the REST account calls."""
+    found = {
+        f"{service}.{name}": status for service, name, status, _b, _n in operation_verdicts(report)
+    }
+    for op in ACCOUNT_OPERATIONS:
+        check = _ACCOUNT_CHECK.get(op.value)
+        result = next((a for a in report.account if a.check == check), None)
+        found[f"REST.{op.value}"] = Status.ALLOWED if result is None else result.status
+    return found
+
+
+def _worst(statuses: list[Status]) -> Status:
+    if not statuses:
+        return Status.NOT_VERIFIED
+    return next(status for status in _WORST_FIRST if status in statuses)
 
 
 def build_migration(
     profile: RequirementProfile,
     *,
     soap: RightsReport | None,
-    rest: RestCheckReport | None,
+    rest: RightsReport | None,
     today: date,
 ) -> MigrationReport:
+    """Side by side, per required SOAP operation: today's SOAP verdict and the REST one."""
     requirement = profile.rest()
-    soap_status: dict[str, str] = {}
-    if soap is not None:
-        for service, name, status, _basis, _count in operation_verdicts(soap):
-            soap_status[f"{service}.{name}"] = str(status)
-    rows = tuple(
-        MigrationRow(
-            item,
-            soap_status.get(item.soap_operation) if soap is not None else None,
-            _rest_status(item, rest),
-        )
-        for item in requirement.replacements
-    )
-    return MigrationReport(
-        profile, rows, requirement.scopes, today, soap is not None, rest is not None
-    )
+    soap_seen = _verdicts(soap) if soap is not None and soap.stopped is None else None
+    rest_seen = _verdicts(rest) if rest is not None and rest.stopped is None else None
+    rows = []
+    for item in requirement.replacements:
+        soap_status = None if soap_seen is None else soap_seen.get(item.soap_operation)
+        rest_status = None
+        if rest_seen is not None and item.rest_operations:
+            rest_status = _worst(
+                [
+                    rest_seen[k]
+                    for k in (f"REST.{n.value}" for n in item.rest_operations)
+                    if k in rest_seen
+                ]
+            )
+        rows.append(MigrationRow(item, soap_status, rest_status))
+    return MigrationReport(profile, tuple(rows), requirement.scopes, today, soap, rest)
 
 
-def _soap_word(status: str | None, lang: str) -> str:
+def _side_word(report: MigrationReport, api: str, status: Status | None, lang: str) -> str:
+    for side, why in report.unreached():
+        if side == api:
+            return WORDS[lang]["unreached"].format(reason=why)
     if status is None:
         return WORDS[lang]["not_run"]
-    return SOAP_WORD[lang].get(status, status)
+    return STATUS_WORD[lang][status]
 
 
-def _rest_word(row: MigrationRow, lang: str) -> str:
+def _soap_word(report: MigrationReport, row: MigrationRow, lang: str) -> str:
+    return _side_word(report, "SOAP", row.soap_status, lang)
+
+
+def _rest_word(report: MigrationReport, row: MigrationRow, lang: str) -> str:
     if row.replacement.equivalence is Equivalence.NONE:
         return WORDS[lang]["none"]
-    if row.rest_status is None:
-        return WORDS[lang]["not_run"]
-    return REST_WORD[lang][row.rest_status]
+    return _side_word(report, "REST", row.rest_status, lang)
 
 
 def _calls(row: MigrationRow, lang: str) -> list[str]:
@@ -197,8 +247,8 @@ def render_text(report: MigrationReport, lang: str = "en") -> str:
     out.extend(["", f"{w['scopes']}:", "  " + " ".join(report.scopes), "  " + w["consent"], ""])
     for row in report.rows:
         out.append(row.replacement.soap_operation)
-        out.append(f"  {w['soap']}: {_soap_word(row.soap_status, lang)}")
-        out.append(f"  {w['rest']}: {_rest_word(row, lang)}")
+        out.append(f"  {w['soap']}: {_soap_word(report, row, lang)}")
+        out.append(f"  {w['rest']}: {_rest_word(report, row, lang)}")
         out.extend(f"    {call}" for call in _calls(row, lang))
     gaps = _gap_lines(report, lang)
     if gaps:
@@ -221,8 +271,8 @@ def render_markdown(report: MigrationReport, lang: str = "en") -> str:
     for row in report.rows:
         calls = "<br>".join(markdown_inline(c) for c in _calls(row, lang))
         out.append(
-            f"| `{row.replacement.soap_operation}` | {_soap_word(row.soap_status, lang)} | "
-            f"{_rest_word(row, lang)} | {calls} |"
+            f"| `{row.replacement.soap_operation}` | {markdown_inline(_soap_word(report, row, lang))} | "
+            f"{markdown_inline(_rest_word(report, row, lang))} | {calls} |"
         )
     gaps = _gap_lines(report, lang)
     if gaps:
@@ -239,6 +289,7 @@ def report_dict(report: MigrationReport) -> dict[str, Any]:
         "rest_scopes": list(report.scopes),
         "soap_checked": report.soap_ran,
         "rest_checked": report.rest_ran,
+        "unreached": [{"api": api, "reason": why} for api, why in report.unreached()],
         "exit_code": report.exit_code,
         "operations": [
             {
@@ -249,7 +300,7 @@ def report_dict(report: MigrationReport) -> dict[str, Any]:
                     for op in row.replacement.operations
                 ],
                 "gaps": [gap.value for gap in row.replacement.gaps],
-                "soap_verdict": row.soap_status,
+                "soap_verdict": row.soap_status.value if row.soap_status else None,
                 "rest_verdict": row.rest_status.value if row.rest_status else None,
             }
             for row in report.rows

@@ -59,3 +59,8 @@ CLIENT_FILTER = {
     "en": "the filter of the client login (the debtor → User accounts → Client login)",
     "nl": "de filter van de klantlogin (de debiteur → Gebruikersaccounts → Klant login)",
 }
+
+TEMPLATE_USERS_PATH = {
+    "en": "Settings (highest level) → User accounts → Template Users",
+    "nl": "Instellingen (hoogste niveau) → Gebruikersaccounts → Template Users",
+}

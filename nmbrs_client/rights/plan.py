@@ -167,7 +167,7 @@ class DefaultPlan:
             if company_level(op):
                 scheduler.prefetch(op, ctx.company_params(op, company_id))
             elif set(op.needs) == {"debtor"} and company is not None and company.debtor_id:
-                scheduler.prefetch(op, {"DebtorId": company.debtor_id})
+                scheduler.prefetch(op, {"DebtorId": int(company.debtor_id)})
 
     def _prefetch_columns(self, op: Operation, after: int) -> None:
         """Start the column probe on the next few companies before ``op`` is proven allowed.
@@ -233,8 +233,8 @@ class DefaultPlan:
             if company.id not in ctx.matrix.cols:
                 ctx.scheduler.request(
                     op,
-                    ctx.company_params(op, company.id),
-                    self._col_done(company.id, op),
+                    ctx.company_params(op, int(company.id)),
+                    self._col_done(int(company.id), op),
                     priority=1,
                 )
         ctx.matrix.settle_all()
@@ -307,7 +307,7 @@ class DefaultPlan:
                 "in the API template or give the user access to a debtor",
             )
             return
-        ctx.scheduler.request(op, {"DebtorId": debtor}, self._row_done(op, None))
+        ctx.scheduler.request(op, {"DebtorId": int(debtor)}, self._row_done(op, None))
 
     def _employee_found(self, op: Operation, hit: EmployeeHit | None, reason: str) -> None:
         if hit is None:

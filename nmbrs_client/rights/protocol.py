@@ -6,12 +6,19 @@ Read-only properties, so implementations may narrow the types (``Literal``, froz
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
+from nmbrs_client.backend import EntityId
 from nmbrs_client.calllog import CallRecord
 from nmbrs_client.client import ClientSettings, DomainState
 from nmbrs_client.operations import Operation
+
+if TYPE_CHECKING:
+    from nmbrs_client.rights.results import RightsEvent, RightsReport
 
 
 class CallCounter(Protocol):
@@ -45,3 +52,32 @@ class RightsClient(Protocol):
     def ensure_domain(self) -> str | None: ...
 
     def call(self, operation: Operation, *, discover_domain: bool = True, **params: Any) -> Any: ...
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to run one rights check, whatever the API: what the commands and the pane choose.
+
+    ``fetch_documents`` builds and downloads one document where the API needs a separate
+    download call (REST); ``environment`` names the profile, environment and scenario for the
+    report.
+    """
+
+    companies: tuple[EntityId, ...] | None = None
+    thorough: bool = False
+    concurrency: int | None = None
+    fetch_documents: bool = True
+    on_event: Callable[[RightsEvent], None] | None = None
+    cancel_event: threading.Event | None = None
+    clock: Callable[[], datetime] | None = None
+    environment: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Prober(Protocol):
+    """One rights check over one backend: the SOAP engine and the REST prober both fit."""
+
+    def run(self) -> RightsReport:
+        """Run the check (blocking) and return the report; never raises for API trouble."""
+        ...
+
+    def cancel(self) -> None: ...

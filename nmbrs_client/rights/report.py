@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from nmbrs_client import textsafe
+from nmbrs_client.backend import ApiKind
 from nmbrs_client.dutch import MONTHS_NL
 from nmbrs_client.operations import Service
 from nmbrs_client.rights import nmbrs_words
@@ -157,6 +158,26 @@ T: dict[str, dict[str, str]] = {
         "on_companies": "on {n} of {total} companies",
         "company_ok": "all operations allowed",
         "company_denied": "reachable; {n} operation(s) switched off in the template",
+        "stopped_token": "Nmbrs refused the REST access token (expired, revoked or missing), so "
+        "the rights could not be checked: log in again.",
+        "stopped_key": "Nmbrs' gateway refused the subscription key, so the rights could not be "
+        "checked: check the profile's subscription key.",
+        "act_consent": "Consent again to the integration with these scopes (a consent cannot be "
+        "widened, a new one replaces it): {scopes}.",
+        "act_scope_or_access": "{ops}: {why}. Either consent again including that scope, or "
+        "give the consenting login access to this data (its template user's tags and filters "
+        "in Nmbrs: {path}).",
+        "endpoint_scopes": "Scopes (the consent: the same for every company)",
+        "granted": "Granted scopes",
+        "granted_unknown": "unknown (the token does not say; verdicts rest on probes only)",
+        "advice_consent": "Only a client login or a company login of the debtor can consent to a "
+        "REST integration; an accountant login cannot. If the wrong kind of user consented, "
+        "have a client or company login consent instead.",
+        "support_login": "Log in again: `nmbrs-tui auth login -P {profile}`, then run the check "
+        "again.",
+        "support_key": "Check the subscription key of the profile (`nmbrs-tui config show -P "
+        "{profile}`): the gateway refused it. A new login does not change it.",
+        "basis_granted_scopes": "from the granted scopes (not called)",
     },
     "nl": {
         "title": "Controle API-rechten Nmbrs",
@@ -289,6 +310,27 @@ T: dict[str, dict[str, str]] = {
         "on_companies": "bij {n} van {total} bedrijven",
         "company_ok": "alle API-calls toegestaan",
         "company_denied": "bereikbaar; {n} API-call(s) staan uit in de template",
+        "stopped_token": "Nmbrs weigert het REST-toegangstoken (verlopen, ingetrokken of "
+        "ontbrekend), dus de rechten konden niet worden gecontroleerd: log opnieuw in.",
+        "stopped_key": "De gateway van Nmbrs weigert de subscription key, dus de rechten konden "
+        "niet worden gecontroleerd: controleer de subscription key van het profiel.",
+        "act_consent": "Geef opnieuw toestemming aan de koppeling met deze scopes (een "
+        "toestemming kan niet worden uitgebreid, een nieuwe vervangt haar): {scopes}.",
+        "act_scope_or_access": "{ops}: {why}. Geef opnieuw toestemming inclusief die scope, of "
+        "geef de login die toestemming gaf toegang tot deze gegevens (tags en filters van zijn "
+        "template user in Nmbrs: {path}).",
+        "endpoint_scopes": "Scopes (de toestemming: gelijk voor alle bedrijven)",
+        "granted": "Toegekende scopes",
+        "granted_unknown": "onbekend (het token zegt het niet; de uitkomst berust alleen op "
+        "proefaanroepen)",
+        "advice_consent": "Alleen een klantlogin of een bedrijfslogin van de debiteur kan "
+        "toestemming geven voor een REST-koppeling, een accountantslogin niet. Gaf de verkeerde "
+        "soort gebruiker toestemming, laat dan een klant- of bedrijfslogin dat doen.",
+        "support_login": "Log opnieuw in: `nmbrs-tui auth login -P {profile}`, en controleer "
+        "daarna opnieuw.",
+        "support_key": "Controleer de subscription key van het profiel (`nmbrs-tui config show "
+        "-P {profile}`): de gateway weigert hem. Opnieuw inloggen verandert hem niet.",
+        "basis_granted_scopes": "uit de toegekende scopes (niet aangeroepen)",
     },
 }
 
@@ -384,6 +426,8 @@ def basis_text(basis: Basis | str | None, lang: str) -> str:
             text = _t(lang, "basis_unprobed")
         case BasisKind.NOTHING_TO_PROBE_WITH:
             text = _t(lang, "basis_nothing")
+        case BasisKind.GRANTED_SCOPES:
+            text = _t(lang, "basis_granted_scopes")
         case _:
             text = _t(lang, "basis_not_probed")
     if basis.thorough:
@@ -445,7 +489,9 @@ def badge(status: Status, lang: str = "en") -> str:
 class Action:
     """One thing the customer must do, with what it applies to."""
 
-    kind: str  # credentials | domain | subscription | template | scope | no_companies | errors
+    # credentials | domain | subscription | template | scope | no_companies | not_visible |
+    # consent | scope_or_access | not_applicable
+    kind: str
     service: Service | None = None
     items: tuple[str, ...] = ()
 
@@ -479,6 +525,17 @@ def actions(report: RightsReport) -> list[Action]:
         elif account.check == "companies":
             found.append(Action("no_companies"))
     services = _services_by_name()
+    if report.scopes_to_ask:
+        found.append(Action("consent", items=report.scopes_to_ask))
+    unsettled: dict[str, str] = {}  # a refusal that is a missing scope or missing access
+    for account in report.account_findings:
+        if account.status is Status.SCOPE_MISSING and report.granted_scopes is None:
+            unsettled.setdefault(account.check, account.message)
+    for cell in report.cells_with(Status.SCOPE_MISSING):
+        if cell.basis.kind is not BasisKind.GRANTED_SCOPES and not report.scopes_to_ask:
+            unsettled.setdefault(cell.operation, cell.message)
+    for op, why in unsettled.items():
+        found.append(Action("scope_or_access", items=(op, why)))
     denied: dict[Service, list[str]] = {}
     for cell in report.cells_with(Status.ENDPOINT_DENIED):
         service = services[cell.service]
@@ -524,6 +581,7 @@ ERROR_KINDS: dict[str, dict[str, str]] = {
         "too_large": "reply too large",
         "redirect": "redirect",
         "throttled": "throttled (slow down)",
+        "quota": "call quota used up",
         "cancelled": "cancelled",
         "fault": "Nmbrs fault without a known meaning",
         "other": "other",
@@ -538,6 +596,7 @@ ERROR_KINDS: dict[str, dict[str, str]] = {
         "too_large": "antwoord te groot",
         "redirect": "doorverwijzing",
         "throttled": "afgeremd (te veel aanroepen)",
+        "quota": "aanroepquotum op",
         "cancelled": "afgebroken",
         "fault": "Nmbrs-fout zonder bekende betekenis",
         "other": "overig",
@@ -548,6 +607,8 @@ _TRANSPORT_KIND = re.compile(r"transport \(([\w-]+)\)")
 
 def error_kind(cell: CellResult) -> str:
     """The kind of an ``error`` cell: transport kind, unknown fault, cancelled, other."""
+    if cell.error_kind is not None:
+        return cell.error_kind if cell.error_kind in ERROR_KINDS["en"] else "other"
     text = cell.message
     if "cancelled" in text:
         return "cancelled"
@@ -632,6 +693,16 @@ def action_text(action: Action, lang: str) -> str:
         return _t(lang, "act_errors", n=action.items[0])
     if action.kind == "not_visible":
         return _t(lang, "act_not_visible", what=action.items[0])
+    if action.kind == "consent":
+        return _t(lang, "act_consent", scopes=" ".join(action.items))
+    if action.kind == "scope_or_access":
+        return _t(
+            lang,
+            "act_scope_or_access",
+            ops=action.items[0],
+            why=action.items[1],
+            path=nmbrs_words.TEMPLATE_USERS_PATH[lang],
+        )
     return _t(lang, "act_na", what="; ".join(action.items))
 
 
@@ -644,12 +715,13 @@ def operation_verdicts(
     allowed (possibly only on the reachable companies), then not applicable, then errors.
     """
     rows = []
-    for op in report.requirements.operations:
-        cells = [c for c in report.cells if c.qualified_name == op.qualified_name]
+    for service, name in report.row_keys():
+        cells = [c for c in report.cells if c.service == service and c.operation == name]
         counts = Counter(c.status for c in cells)
         status = Status.ERROR
         for candidate in (
             Status.ENDPOINT_DENIED,
+            Status.SCOPE_MISSING,
             Status.AUTH_FAILED,
             Status.NO_SUBSCRIPTION,
             Status.ALLOWED,
@@ -657,6 +729,7 @@ def operation_verdicts(
             Status.NOT_APPLICABLE,
             Status.ERROR,
             Status.NO_DATA_ACCESS,
+            Status.NOT_VISIBLE,
         ):
             if counts[candidate]:
                 status = candidate
@@ -671,7 +744,7 @@ def operation_verdicts(
             basis = basis_text(chosen.basis, lang)
         if status in (Status.NOT_APPLICABLE, Status.NOT_VERIFIED) and chosen is not None:
             basis = chosen.message if lang == "en" else _t(lang, "basis_nothing")
-        rows.append((op.service.value, op.name, status, basis, counts[status]))
+        rows.append((service, name, status, basis, counts[status]))
     return rows
 
 
@@ -694,11 +767,13 @@ def company_verdict(report: RightsReport, company: CompanyRef) -> tuple[Status, 
     cells = [c for c in report.cells if c.company_id == company.id]
     statuses = {c.status for c in cells}
     for status in (
+        Status.NOT_VISIBLE,
         Status.NO_DATA_ACCESS,
         Status.AUTH_FAILED,
         Status.NO_SUBSCRIPTION,
         Status.ERROR,
         Status.ENDPOINT_DENIED,
+        Status.SCOPE_MISSING,
         Status.NOT_VERIFIED,
         Status.NOT_APPLICABLE,
     ):
@@ -714,6 +789,10 @@ def headline(report: RightsReport, lang: str) -> str:
         return _t(lang, "stopped_connect")
     if report.stopped == "cancelled":
         return _t(lang, "stopped_cancelled")
+    if report.stopped == "token_refused":
+        return _t(lang, "stopped_token")
+    if report.stopped == "subscription_key":
+        return _t(lang, "stopped_key")
     code = report.exit_code
     if code == 0:
         return _t(lang, "ok")
@@ -764,14 +843,17 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out.append(f"- {_t(lang, 'api_user')}: {_md_escape(env.get('username') or '-')}")
     if env.get("token_override"):
         out.append(f"- ⚠ {_md_escape(env['token_override'])}")
-    out.append(
-        f"- {_t(lang, 'domain')}: {_md_escape(env.get('domain') or '-')}"
-        + (
-            f" ({_md_escape(domain_source_text(env.get('domain_source'), lang))})"
-            if env.get("domain_source")
-            else ""
+    if report.api is ApiKind.SOAP:
+        out.append(
+            f"- {_t(lang, 'domain')}: {_md_escape(env.get('domain') or '-')}"
+            + (
+                f" ({_md_escape(domain_source_text(env.get('domain_source'), lang))})"
+                if env.get("domain_source")
+                else ""
+            )
         )
-    )
+    else:
+        out.append(f"- {_t(lang, 'granted')}: {_md_escape(_granted_text(report, lang))}")
     out.append(
         f"- {_t(lang, 'requirements')}: {_md_escape(prof.name)}, "
         f"{_md_escape(prof.title_in(lang))} "
@@ -790,10 +872,12 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
         f"{report.elapsed_ms / 1000:.1f} s"
     )
     out.append("")
-    out += [f"## {_t(lang, 'actions')}", ""]
     found = actions(report)
-    if not found:
-        out.append(_t(lang, "nothing" if report.exit_code == 0 else "nothing_yet"))
+    # a heading only with something under it: "nothing to change" is said when all is well
+    if found or report.exit_code == 0:
+        out += [f"## {_t(lang, 'actions')}", ""]
+    if not found and report.exit_code == 0:
+        out.append(_t(lang, "nothing"))
     for index, action in enumerate(found, 1):
         # Items are data (company names, domains): escaped; the sentence around them is ours.
         # (Template items are operation names from the catalogue, shown as they are.)
@@ -805,7 +889,8 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
         out.append(f"{index}. {action_text(escaped, lang)}")
     if any(a.kind == "template" for a in found):
         out += ["", _t(lang, "act_template_note")]
-    out.append("")
+    if found or report.exit_code == 0:
+        out.append("")
     errors = _error_lines(report, lang)
     if errors:
         out += [f"## {_t(lang, 'errors_heading')}", ""]
@@ -818,7 +903,7 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
         out += ["", _t(lang, "not_verified_exit"), ""]
     if report.cells:
         total = len(report.companies)
-        out += [f"## {_t(lang, 'endpoint_rights')}", ""]
+        out += [f"## {_t(lang, _rights_heading(report))}", ""]
         out.append(
             f"| {_t(lang, 'service')} | {_t(lang, 'operation')} | {_t(lang, 'status')} "
             f"| {_t(lang, 'basis')} |"
@@ -844,7 +929,10 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
             else:
                 reason = _cell_reason(cells, status, lang)
                 status_text = badge(status, lang) + (f": {_md_escape(reason)}" if reason else "")
-            out.append(f"| {company.id} | {_md_escape(company.name or '')} | {status_text} |")
+            out.append(
+                f"| {_md_escape(company.number or company.id)} | {_md_escape(company.name or '')} "
+                f"| {status_text} |"
+            )
         out.append("")
         out.append(_t(lang, "not_listed"))
         out.append("")
@@ -856,9 +944,7 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
         )
     out.append("")
     out += [f"## {_t(lang, 'account_advice')}", ""]
-    out.append(f"- {_t(lang, 'advice_dedicated')}")
-    out.append(f"- {account_advice(report, lang)}")
-    out.append(f"- {_t(lang, 'advice_template')}")
+    out.extend(f"- {line}" for line in _advice_lines(report, lang))
     out.append("")
     out += [f"## {_t(lang, 'soap')}", "", _soap_line(report, lang), ""]
     out += [f"## {_t(lang, 'support')}", ""]
@@ -867,14 +953,40 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     return "\n".join(out)
 
 
+def _advice_lines(report: RightsReport, lang: str) -> list[str]:
+    """Which login fits: an API user with a template on SOAP, a consenting login on REST."""
+    if report.api is not ApiKind.SOAP:
+        return [_t(lang, "advice_consent")]
+    return [_t(lang, "advice_dedicated"), account_advice(report, lang), _t(lang, "advice_template")]
+
+
+def _rights_heading(report: RightsReport) -> str:
+    return "endpoint_rights" if report.api is ApiKind.SOAP else "endpoint_scopes"
+
+
+def _granted_text(report: RightsReport, lang: str) -> str:
+    if report.stopped is not None and report.granted_scopes is None:
+        return "-"
+    if report.granted_scopes is None:
+        return _t(lang, "granted_unknown")
+    return " ".join(report.granted_scopes) or "-"
+
+
 def _support_lines(report: RightsReport, lang: str) -> list[str]:
     """Command-line hints, kept out of the customer's part of the report."""
     env = report.environment
+    profile = textsafe.line(env.get("profile") or "<profile>")
+    if report.stopped == "token_refused":
+        return [_t(lang, "support_login", profile=profile)]
+    if report.stopped == "subscription_key":
+        return [_t(lang, "support_key", profile=profile)]
     args = ""
     if env.get("environment") == "demo":
         args += " --demo"
     elif env.get("profile"):
         args += f" --profile {textsafe.line(env.get('profile'))}"
+    if report.api is not ApiKind.SOAP:
+        args += f" --api {report.api.value}"
     if report.requirements.name != "integration":
         args += f" --requirements {textsafe.line(report.requirements.name)}"
     return [_t(lang, "support_company"), _t(lang, "support_again", args=args)]
@@ -892,9 +1004,14 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     env = report.environment
     prof = report.requirements
     out: list[str] = [f"{_t(lang, 'title')}: {prof.title_in(lang)} [{prof.name}]"]
+    where = (
+        f"{_t(lang, 'domain')}: {env.get('domain') or '-'}"
+        if report.api is ApiKind.SOAP
+        else f"{_t(lang, 'granted')}: {_granted_text(report, lang)}"
+    )
     out.append(
         f"{_t(lang, 'environment')}: {_env_line(report)}  {_t(lang, 'api_user')}: "
-        f"{env.get('username') or '-'}  {_t(lang, 'domain')}: {env.get('domain') or '-'}"
+        f"{env.get('username') or '-'}  {where}"
         f"  {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}"
     )
     if env.get("token_override"):
@@ -908,7 +1025,7 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         )
     if report.cells:
         out.append("")
-        out.append(_t(lang, "endpoint_rights"))
+        out.append(_t(lang, _rights_heading(report)))
         total = len(report.companies)
         for service, name, status, basis, count in operation_verdicts(report, lang):
             scope = "" if count == total else " " + _t(lang, "on_companies", n=count, total=total)
@@ -978,19 +1095,20 @@ def _text_matrix(report: RightsReport, lang: str, width: int) -> list[str]:
         lines.append("  " + _t(lang, "more_ok", n=hidden_ok))
         return lines
     cells = {(c.qualified_name, c.company_id): c for c in report.cells}
-    name_width = min(44, max(len(op.name) for op in report.requirements.operations))
+    rows = report.row_keys()
+    name_width = min(44, max((len(name) for _, name in rows), default=8))
     col_width = max(max(len(badge(s, lang)) for s in Status), 8) + 2
     per_block = max(1, (width - name_width - 4) // col_width)
     for start in range(0, len(companies), per_block):
         block = companies[start : start + per_block]
         header = " " * (name_width + 4) + "".join(
-            _short(str(c.id), col_width - 2).ljust(col_width) for c in block
+            _short(str(c.number or c.id), col_width - 2).ljust(col_width) for c in block
         )
         lines.append(header.rstrip())
-        for op in report.requirements.operations:
-            row = f"  {_short(op.name, name_width):<{name_width}}  "
+        for service, name in rows:
+            row = f"  {_short(name, name_width):<{name_width}}  "
             for company in block:
-                cell = cells.get((op.qualified_name, company.id))
+                cell = cells.get((f"{service}.{name}", company.id))
                 text = badge(cell.status, lang) if cell else "?"
                 row += text.ljust(col_width)
             lines.append(row.rstrip())

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from nmbrs_client.backend import ApiKind, EntityId
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
@@ -38,7 +39,9 @@ class Stage(StrEnum):
 class StopReason(StrEnum):
     """Why a check ended before judging every cell."""
 
-    AUTH_FAILED = "auth_failed"
+    AUTH_FAILED = "auth_failed"  # SOAP: username and API token refused
+    TOKEN_REFUSED = "token_refused"  # REST: the access token is missing, expired or revoked
+    SUBSCRIPTION_KEY = "subscription_key"  # REST: the gateway refused the subscription key
     CONNECT = "connect"
     CANCELLED = "cancelled"
 
@@ -52,23 +55,32 @@ class CheckMode(StrEnum):
 
 @dataclass(frozen=True)
 class CompanyRef:
-    """A company in the check. ``visible`` is ``None`` when no company list could be read."""
+    """A company in the check. ``visible`` is ``None`` when no company list could be read.
 
-    id: int
+    ``id`` is the backend's opaque id (a SOAP int, a REST UUID); ``number`` is the company
+    number people read, when the API keeps it apart from the id.
+    """
+
+    id: EntityId
     name: str | None = None
-    debtor_id: int | None = None
+    debtor_id: EntityId | None = None
     visible: bool | None = True
+    number: str | None = None
 
     def label(self) -> str:
-        return f"{self.id} {self.name}" if self.name else str(self.id)
+        head = self.number or str(self.id)
+        return f"{head} {self.name}" if self.name else head
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "debtor_id": self.debtor_id,
             "visible": self.visible,
         }
+        if self.number is not None:
+            data["number"] = self.number
+        return data
 
 
 @dataclass(frozen=True)
@@ -77,12 +89,15 @@ class CellResult:
 
     service: str
     operation: str
-    company_id: int
+    company_id: EntityId
     status: Status
     basis: Basis
     fault_code: int | None = None
     message: str = ""
     duration_ms: float | None = None
+    # why an ``error`` cell was not established (time-out, throttled, quota, html, …): data,
+    # so the report groups errors without reading the message
+    error_kind: str | None = None
 
     @property
     def qualified_name(self) -> str:
@@ -170,8 +185,20 @@ class RightsReport:
     stopped: StopReason | None = None
     notes: list[str] = field(default_factory=list)
     right_domain: str | None = None
+    api: ApiKind = ApiKind.SOAP
+    # the matrix rows as (service, operation) when they are not the profile's SOAP operations
+    rows: tuple[tuple[str, str], ...] = ()
+    # REST: the scopes the token holds (None: the token does not say) and those to ask for
+    granted_scopes: tuple[str, ...] | None = None
+    scopes_to_ask: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ verdicts
+    def row_keys(self) -> list[tuple[str, str]]:
+        """The matrix rows in order, as (service, operation)."""
+        if self.rows:
+            return list(self.rows)
+        return [(op.service.value, op.name) for op in self.requirements.operations]
+
     @property
     def account_findings(self) -> list[AccountResult]:
         return [a for a in self.account if a.finding]
@@ -208,13 +235,13 @@ class RightsReport:
         """Days from the check date until SOAP end of support (negative once it has passed)."""
         return (SOAP_END_OF_SUPPORT - self.checked_at.date()).days
 
-    def cell(self, qualified: str, company_id: int) -> CellResult | None:
+    def cell(self, qualified: str, company_id: EntityId) -> CellResult | None:
         for c in self.cells:
             if c.qualified_name == qualified and c.company_id == company_id:
                 return c
         return None
 
-    def company(self, company_id: int) -> CompanyRef | None:
+    def company(self, company_id: EntityId) -> CompanyRef | None:
         for c in self.companies:
             if c.id == company_id:
                 return c
@@ -222,7 +249,8 @@ class RightsReport:
 
     def to_dict(self) -> dict[str, Any]:
         summary = self.summary()
-        return {
+        data: dict[str, Any] = {
+            "api": self.api.value,
             "checked_at": self.checked_at.isoformat(timespec="seconds"),
             "environment": dict(self.environment),
             "requirements": self.requirements.to_dict(),
@@ -241,6 +269,12 @@ class RightsReport:
             "soap_days_left": self.days_left(),
             "exit_code": self.exit_code,
         }
+        if self.api is not ApiKind.SOAP:
+            data["granted_scopes"] = (
+                None if self.granted_scopes is None else list(self.granted_scopes)
+            )
+            data["scopes_to_ask"] = list(self.scopes_to_ask)
+        return data
 
 
 def exit_code_for(report: RightsReport) -> ExitCode:
@@ -252,12 +286,14 @@ def exit_code_for(report: RightsReport) -> ExitCode:
     """
     if report.stopped is not None:
         return ExitCode.CONNECT
-    if any(a.status.is_missing for a in report.account_findings) or report.missing_cells:
+    if (
+        any(a.status.is_missing for a in report.account_findings)
+        or report.missing_cells
+        or report.scopes_to_ask
+    ):
         return ExitCode.FINDINGS
     if report.cells_with(Status.ERROR) or report.account_findings:
         return ExitCode.CONNECT
-    if report.cells_with(Status.NOT_VERIFIED) or (
-        not report.cells and report.requirements.operations
-    ):
+    if report.cells_with(Status.NOT_VERIFIED) or (not report.cells and report.row_keys()):
         return ExitCode.NOT_VERIFIED
     return ExitCode.OK

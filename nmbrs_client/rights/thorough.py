@@ -40,7 +40,7 @@ class ThoroughPlan:
                 if current is not None and current.probed:
                     continue
                 if sized and company_level(op) and op not in COLUMN_PREFERENCE:
-                    heavy.setdefault(company.id, []).append(op)
+                    heavy.setdefault(int(company.id), []).append(op)
                 else:
                     self._cell(op, company)
         for company_id, ops in heavy.items():
@@ -104,7 +104,7 @@ class ThoroughPlan:
     def _cell(self, op: Operation, company: CompanyRef) -> None:
         ctx = self.ctx
         needs = set(op.needs)
-        company_id = company.id
+        company_id = int(company.id)  # the SOAP engine's companies have int ids
         if company_level(op):
             ctx.scheduler.request(
                 op, ctx.company_params(op, company_id), self._replacer(op, company_id)
@@ -115,7 +115,7 @@ class ThoroughPlan:
                 self._keep(op, company_id, "the company's debtor is not known")
                 return
             ctx.scheduler.request(
-                op, {"DebtorId": company.debtor_id}, self._replacer(op, company_id)
+                op, {"DebtorId": int(company.debtor_id)}, self._replacer(op, company_id)
             )
             return
 

@@ -236,7 +236,7 @@ class RestDemo:
     def employee_id(self, call: Call, raw: str) -> int | None:
         """The SOAP id of an employee the caller may read; None when there is no such id."""
         soap = self.ids.soap(Kind.EMPLOYEE, raw)
-        if soap is None:
+        if soap is None or self.scenario.no_employees:
             return None
         company_id = self.world.company_of_employee(soap)
         if company_id is None:
@@ -445,7 +445,7 @@ def h_period(demo: RestDemo, call: Call) -> Any:
 
 def h_employees(demo: RestDemo, call: Call) -> Any:
     company = demo.company_id(call)
-    rows = demo.views.employees(company)
+    rows = [] if demo.scenario.no_employees else demo.views.employees(company)
     types = call.query("employeeType")
     if types:
         wanted = {t.strip() for t in types.split(",") if t.strip()}
@@ -475,6 +475,8 @@ def h_history(resource: str) -> Handler:
 
     def handler(demo: RestDemo, call: Call) -> Any:
         company = demo.company_id(call)
+        if demo.scenario.no_employees:
+            return _paged(call, [])
         rows = _filter_history(call, demo.views.history(resource, company), key, resource)
         return _paged(call, rows)
 
@@ -515,6 +517,8 @@ def h_run_employees(demo: RestDemo, call: Call) -> Any:
     if found is None or found[0] != company:
         raise problems.not_found()
     assert run is not None
+    if demo.scenario.no_employees:
+        return _paged(call, [])
     return _paged(call, demo.views.run_employees(company, run))
 
 

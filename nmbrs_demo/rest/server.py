@@ -22,7 +22,7 @@ import uvicorn
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.rest.app import IDENTITY_PREFIX, Observer, RestDemo, build_app
 from nmbrs_demo.rest.readings import Api, Readings
-from nmbrs_demo.scenarios import Scenario, load_scenario
+from nmbrs_demo.scenarios import Scenario, scenario_for
 
 START_TIMEOUT_S = 15.0
 
@@ -138,7 +138,7 @@ def start_rest_demo_server(
     """
     from nmbrs_demo.server import _build_world
 
-    chosen = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    chosen = scenario_for(scenario, "rest")
     if latency_ms is not None:
         if latency_ms < 0:
             raise ValueError("latency_ms must not be negative")

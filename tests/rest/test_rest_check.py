@@ -1,12 +1,18 @@
-"""The REST rights check against the REST demo: every scenario, the readings it must survive."""
+"""The REST prober against the REST demo: every scenario, the readings it must survive.
+
+It returns the one :class:`RightsReport` of both APIs, so these tests read the same fields as
+the SOAP ones do: statuses, bases, account findings, the exit code.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import jsonschema
 import pytest
 
 from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
@@ -14,91 +20,97 @@ from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.operations import RestOp
 from nmbrs_client.rest.transport import RestTransport
+from nmbrs_client.rights.basis import BasisKind
+from nmbrs_client.rights.classify import Status
+from nmbrs_client.rights.report import actions, load_schema, render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
-from nmbrs_client.rights.rest_check import (
-    RestBasis,
-    RestCheckReport,
-    RestRightsCheck,
-    RestStatus,
-    StopKind,
-)
-from nmbrs_client.rights.rest_report import render
+from nmbrs_client.rights.rest_prober import RestProber
+from nmbrs_client.rights.results import RightsReport, StopReason
 from nmbrs_demo.rest.ids import Kind
 from nmbrs_demo.rest.server import start_rest_demo_server
+from nmbrs_demo.scenarios import BUILTIN_SCENARIOS
 
-INTEGRATION = BUILTIN_PROFILES["integration"].rest()
+INTEGRATION = BUILTIN_PROFILES["integration"]
 
 
 @contextmanager
 def checked(
-    scenario: str,
+    scenario: Any,
     *,
     readings: Mapping[str, str] | None = None,
     scopes: frozenset[str] | bool | None = True,
     token: str | None = None,
+    key: str = DEMO_REST_SUBSCRIPTION_KEY,
     **options: Any,
-) -> Iterator[tuple[RestCheckReport, Any]]:
-    """Run the check on a REST demo; ``scopes=True`` hands the check the grant, None hides it."""
+) -> Iterator[tuple[RightsReport, Any]]:
+    """Run the prober on a REST demo; ``scopes=True`` hands it the grant, None hides it."""
     server = start_rest_demo_server(scenario, readings=readings)
     try:
         granted = server.demo.identity.grantable_scopes if scopes is True else scopes
-        transport = RestTransport(
-            server.base_url, subscription_key=lambda: DEMO_REST_SUBSCRIPTION_KEY
-        )
+        transport = RestTransport(server.base_url, subscription_key=lambda: key)
         client = RestClient(
             transport,
             StaticToken(token or server.script_token(), granted or None),
             retry=RetryPolicy(attempts=6, base_delay_s=0.05, max_delay_s=1.0),
         )
         try:
-            yield RestRightsCheck(client, INTEGRATION, **options).run(), server
+            yield RestProber(client, INTEGRATION, backoff_s=0.05, **options).run(), server
         finally:
             client.close()
     finally:
         server.stop()
 
 
-def _cells(report: RestCheckReport, status: RestStatus) -> set[RestOp]:
-    return {op for (op, _), v in report.cells.items() if v.status is status}
+def _ops(report: RightsReport, status: Status) -> set[str]:
+    return {c.operation for c in report.cells if c.status is status}
 
 
-def test_healthy_every_call_allowed_but_download_not_verified_without_asking() -> None:
+def test_healthy_probes_the_document_download_by_default_and_exits_zero() -> None:
     with checked("healthy") as (report, _):
-        assert report.exit_code == ExitCode.NOT_VERIFIED
-        assert report.rows[RestOp.DOCUMENT].status is RestStatus.NOT_VERIFIED
-        others = {op: v for op, v in report.rows.items() if op is not RestOp.DOCUMENT}
-        assert all(v.status is RestStatus.ALLOWED for v in others.values()), others
-        assert _cells(report, RestStatus.ALLOWED)
+        assert report.exit_code == ExitCode.OK, render(report)
+        assert report.api == "rest"
+        assert all(c.status is Status.ALLOWED for c in report.cells)
+        document = [c for c in report.cells if c.operation == RestOp.DOCUMENT.value]
+        assert document and any(c.probed for c in document)
         assert not report.scopes_to_ask
 
 
-def test_healthy_with_fetch_documents_exits_zero_and_probes_every_call() -> None:
-    with checked("healthy", fetch_documents=True) as (report, _):
-        assert report.exit_code == ExitCode.OK, render(report)
-        assert report.rows[RestOp.DOCUMENT].basis is RestBasis.PROBED
-        assert all(v.status is RestStatus.ALLOWED for v in report.cells.values())
+def test_skipping_the_download_leaves_it_not_verified_exit_3() -> None:
+    with checked("healthy", fetch_documents=False) as (report, _):
+        assert report.exit_code == ExitCode.NOT_VERIFIED
+        assert _ops(report, Status.NOT_VERIFIED) == {RestOp.DOCUMENT.value}
 
 
 @pytest.mark.parametrize("shape", ["problem-40303", "empty-body", "insufficient-scope"])
 def test_missing_scopes_are_named_with_a_new_consent(shape: str) -> None:
     with checked("missing-scopes", readings={"missing-scope-403": shape}) as (report, _):
         assert report.exit_code == ExitCode.FINDINGS
-        missing = _cells(report, RestStatus.SCOPE_MISSING)
-        assert missing == {RestOp.BANK_ACCOUNTS, RestOp.DOCUMENT}
+        missing = _ops(report, Status.SCOPE_MISSING)
+        assert missing == {RestOp.BANK_ACCOUNTS.value, RestOp.DOCUMENT.value}
         assert {"document.read", "employee.bankaccount.read"} <= set(report.scopes_to_ask)
-        assert not _cells(report, RestStatus.NO_DATA_ACCESS)
+        assert not _ops(report, Status.NO_DATA_ACCESS)
+        bank = next(c for c in report.cells if c.operation == RestOp.BANK_ACCOUNTS.value)
+        assert bank.basis.kind is BasisKind.GRANTED_SCOPES
+        assert [a.kind for a in actions(report)] == ["consent"]
 
 
 @pytest.mark.parametrize("shape", ["problem-40303", "empty-body", "insufficient-scope"])
-def test_without_the_grant_a_refusal_is_never_called_data_access_or_allowed(shape: str) -> None:
-    with checked(
-        "missing-scopes", readings={"missing-scope-403": shape}, scopes=None, fetch_documents=True
-    ) as (report, _):
-        bank = report.rows[RestOp.BANK_ACCOUNTS]
-        assert bank.status in (RestStatus.SCOPE_MISSING, RestStatus.NOT_VERIFIED), bank
-        assert report.exit_code != ExitCode.OK
-        assert RestOp.BANK_ACCOUNTS not in _cells(report, RestStatus.ALLOWED)
-        assert RestOp.BANK_ACCOUNTS not in _cells(report, RestStatus.NO_DATA_ACCESS)
+def test_without_the_grant_a_refusal_is_missing_with_both_fixes(shape: str) -> None:
+    with checked("missing-scopes", readings={"missing-scope-403": shape}, scopes=None) as (
+        report,
+        _,
+    ):
+        assert report.granted_scopes is None
+        assert report.exit_code == ExitCode.FINDINGS, render(report)
+        missing = _ops(report, Status.SCOPE_MISSING)
+        assert {RestOp.BANK_ACCOUNTS.value, RestOp.DOCUMENT.value} <= missing
+        assert RestOp.BANK_ACCOUNTS.value not in _ops(report, Status.ALLOWED)
+        assert RestOp.BANK_ACCOUNTS.value not in _ops(report, Status.NOT_VERIFIED)
+        both = [a for a in actions(report) if a.kind == "scope_or_access"]
+        assert {a.items[0] for a in both} >= {RestOp.BANK_ACCOUNTS.value}
+        text = render(report, "text")
+        assert "or this login cannot reach this data" in text
+        assert "give the consenting login access" in text
 
 
 def _blocked_company_uuid(scenario: str) -> str:
@@ -111,67 +123,90 @@ def _blocked_company_uuid(scenario: str) -> str:
         server.stop()
 
 
-def test_restricted_scope_named_company_outside_the_login_is_not_visible_or_no_access() -> None:
+def test_a_named_company_outside_the_login_is_not_visible_and_rights_still_probed() -> None:
     outside = _blocked_company_uuid("restricted-scope")
-    with checked("restricted-scope", companies=[outside], fetch_documents=True) as (report, _):
-        assert {c.id for c in report.companies if not c.visible} == {outside}
-        assert _cells(report, RestStatus.NOT_VISIBLE)
+    with checked("restricted-scope", companies=[outside]) as (report, _):
+        assert {c.id for c in report.companies if c.visible is False} == {outside}
+        assert {c.company_id for c in report.cells_with(Status.NOT_VISIBLE)} == {outside}
         assert report.exit_code == ExitCode.FINDINGS
-        # the rights themselves are probed on a company in reach
-        assert report.rows[RestOp.EMPLOYMENTS].status is RestStatus.ALLOWED
-        assert not _cells(report, RestStatus.SCOPE_MISSING)
-        text = render(report, "text", "en")
-        assert "outside this login's reach" in text
+        employments = [c for c in report.cells if c.operation == RestOp.EMPLOYMENTS.value]
+        assert any(c.status is Status.ALLOWED and c.probed for c in employments)
+        assert not _ops(report, Status.SCOPE_MISSING)
+        assert "not visible to this user" in render(report, "text", "en")
 
 
-def test_no_subscription_stops_with_the_finding() -> None:
+def test_no_subscription_is_a_finding() -> None:
     with checked("no-subscription") as (report, _):
-        assert report.stopped is StopKind.NO_SUBSCRIPTION
         assert report.exit_code == ExitCode.FINDINGS
-        assert not _cells(report, RestStatus.ALLOWED)
+        assert any(a.status is Status.NO_SUBSCRIPTION for a in report.account_findings)
+        assert not _ops(report, Status.ALLOWED)
 
 
 @pytest.mark.parametrize("reading", ["refused-40306", "merged"])
-def test_multi_debtor_consent_is_a_finding_not_a_failure(reading: str) -> None:
+def test_multi_debtor_consent_is_read_per_debtor_and_healthy(reading: str) -> None:
     with checked("multi-debtor", readings={"multi-debtor-companies": reading}) as (report, _):
-        debtors = {c.debtor_id for c in report.companies}
-        assert len(debtors) >= 2
-        assert report.multi_debtor is (reading == "refused-40306")
-        assert report.exit_code in (ExitCode.OK, ExitCode.NOT_VERIFIED)
+        assert len({c.debtor_id for c in report.companies}) >= 2
+        per_debtor = any("per debtor" in note for note in report.notes)
+        assert per_debtor is (reading == "refused-40306")
+        assert report.exit_code == ExitCode.OK, render(report)
 
 
 @pytest.mark.parametrize("retry_after", ["absent", "seconds", "alternate"])
 def test_throttling_is_never_a_missing_right(retry_after: str) -> None:
     with checked("throttled", readings={"retry-after": retry_after}) as (report, _):
-        assert not _cells(report, RestStatus.SCOPE_MISSING)
-        assert not _cells(report, RestStatus.NO_DATA_ACCESS)
-        assert report.exit_code != ExitCode.OK or not _cells(report, RestStatus.ERROR)
+        assert not report.missing_cells
+        errors = report.cells_with(Status.ERROR)
+        assert all(c.error_kind == "throttled" for c in errors), errors
+        assert report.exit_code == (ExitCode.CONNECT if errors else ExitCode.OK)
+
+
+def test_a_used_up_quota_is_not_established_exit_2_never_missing() -> None:
+    scenario = dataclasses.replace(BUILTIN_SCENARIOS["healthy"], name="quota", quota_calls=12)
+    with checked(scenario) as (report, _):
+        assert report.exit_code == ExitCode.CONNECT, render(report)
+        assert not report.missing_cells
+        text = render(report, "text")
+        assert "Could not be established" in text
+        assert "What to change in Nmbrs" not in text
 
 
 def test_large_accountant_costs_operations_plus_companies_plus_a_few_calls() -> None:
     with checked("large-accountant", concurrency=12) as (report, _):
         companies = len([c for c in report.companies if c.visible])
         assert companies > 100
-        operations = len(INTEGRATION.operations)
-        # the demo's accountant consents for every debtor, so companies are read per debtor
-        debtors = len(report.debtors) if report.multi_debtor else 0
-        assert report.calls <= operations + companies + debtors + 10, report.calls
+        operations = len(report.row_keys())
+        debtors = len({c.debtor_id for c in report.companies})
+        assert report.calls <= operations + companies + debtors + 12, report.calls
 
 
-def test_bad_token_stops_with_exit_2() -> None:
+def test_a_refused_token_says_log_in_again_and_nothing_for_the_customer() -> None:
     with checked("healthy", token="not-a-token") as (report, _):
-        assert report.stopped is StopKind.AUTH_FAILED
+        assert report.stopped is StopReason.TOKEN_REFUSED
         assert report.exit_code == ExitCode.CONNECT
+        assert not report.scopes_to_ask and actions(report) == []
+        for lang, heading in (("en", "What to change in Nmbrs"), ("nl", "Wat moet er")):
+            for fmt in ("text", "markdown"):
+                out = render(report, fmt, lang)
+                assert "auth login -P" in out
+                assert heading not in out
+                assert "document.read" not in out
 
 
-def test_unknown_company_is_not_visible_and_rights_are_still_probed() -> None:
-    with checked("healthy", companies=["00000000-0000-0000-0000-000000000000"]) as (report, _):
-        ghost = [c for c in report.companies if not c.visible]
-        assert [c.id for c in ghost] == ["00000000-0000-0000-0000-000000000000"]
-        assert _cells(report, RestStatus.NOT_VISIBLE)
-        assert report.rows[RestOp.EMPLOYMENTS].status is RestStatus.ALLOWED
-        text = render(report, "text", "en")
-        assert "wrong id, or outside this login's reach" in text
+def test_a_wrong_subscription_key_has_its_own_hint() -> None:
+    with checked("healthy", key="0" * 32) as (report, _):
+        assert report.stopped is StopReason.SUBSCRIPTION_KEY
+        assert report.exit_code == ExitCode.CONNECT
+        out = render(report, "text")
+        assert "subscription key" in out and "auth login" not in out
+        assert "What to change in Nmbrs" not in out
+
+
+def test_thorough_probes_every_company_level_cell() -> None:
+    with checked("healthy", thorough=True) as (report, _):
+        assert report.mode == "thorough"
+        company_level = [c for c in report.cells if c.operation.startswith("company.employees")]
+        assert company_level and all(c.probed for c in company_level)
+        assert report.exit_code == ExitCode.OK
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
@@ -181,34 +216,13 @@ def test_report_formats_in_both_languages(fmt: str, lang: str) -> None:
         out = render(report, fmt, lang)
     if fmt == "json":
         data = json.loads(out)
+        jsonschema.validate(data, load_schema())
         assert data["api"] == "rest"
-        assert data["summary"]["exit_code"] == ExitCode.FINDINGS
-        assert set(data["missing_scopes"]) == {"company.employees.bankaccounts", "document"}
+        assert data["exit_code"] == ExitCode.FINDINGS
+        assert {"document.read", "employee.bankaccount.read"} <= set(data["scopes_to_ask"])
         return
     word = "opnieuw toestemming" if lang == "nl" else "Consent again"
     assert word in out
     assert "document.read" in out
     if lang == "nl":
         assert "What to change" not in out and "Consent again" not in out
-
-
-@pytest.mark.parametrize(
-    ("scenario", "expected"),
-    [
-        ("missing-scopes", ExitCode.FINDINGS),
-        ("no-subscription", ExitCode.FINDINGS),
-        ("bad-token", 2),
-    ],
-)
-def test_check_cli_on_the_rest_demo_exits_with_the_verdict(
-    scenario: str, expected: int, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from tui.cli import main
-
-    code = main(
-        ["check", "--demo", "--api", "rest", "--scenario", scenario, "-q", "--format", "json"]
-    )
-    out = capsys.readouterr().out
-    assert code == expected
-    if expected != 2:
-        assert json.loads(out)["summary"]["exit_code"] == expected

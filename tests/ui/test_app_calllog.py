@@ -91,8 +91,11 @@ async def test_enter_shows_the_whole_call_at_80_columns(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_connected(pilot, app)
         assert app.session is not None
-        client = app.session.rights_client()  # the SOAP client: a raw denied call
-        assert client is not None
+        from nmbrs_client.soap_backend import SoapBackend
+
+        backend = app.session.backend
+        assert isinstance(backend, SoapBackend)  # the SOAP client: a raw denied call
+        client = backend.client
 
         def denied_call() -> None:
             with contextlib.suppress(NmbrsFault):  # the 1002 is what this test wants logged

@@ -44,10 +44,13 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         "default: all companies the account can see)",
     )
     parser.add_argument(
-        "--fetch-documents",
+        "--skip-documents",
         action="store_true",
-        help="REST: also download one annual statement to probe the document download "
-        "(without it the document tasks are started but nothing is fetched)",
+        help="REST: do not download the annual statement that probes the document download "
+        "(the download is then not verified, exit 3)",
+    )
+    parser.add_argument(  # the download is verified by default now; kept for old scripts
+        "--fetch-documents", action="store_true", help=argparse.SUPPRESS
     )
     parser.add_argument(
         "--requirements",
@@ -206,103 +209,91 @@ def _emit(args: argparse.Namespace, text: str) -> int | None:
     return None
 
 
-def _run_rest(args: argparse.Namespace, settings: Any, server: Any, profile: Any) -> int:
-    """The REST check: granted scopes, reach per company, one probe per required REST call."""
-    from nmbrs_client.backend import open_backend
-    from nmbrs_client.errors import NmbrsError
-    from nmbrs_client.rights.rest_check import RestRightsCheck
-    from nmbrs_client.rights.rest_report import render as render_rest
-    from nmbrs_client.textsafe import line
+class CheckFailed(Exception):
+    """The check could not start: one line for the user, and the exit code it means."""
 
-    if args.thorough:
-        if server is not None:
-            server.stop()
-        return _usage("--thorough is not available for the REST check yet")
-    quiet = args.quiet
-    try:
-        try:
-            backend: Any = open_backend(settings)
-        except NmbrsError as exc:
-            print(f"nmbrs-tui check: {line(exc.message)}", file=sys.stderr)
-            if exc.hint:
-                print(f"  {line(exc.hint)}", file=sys.stderr)
-            return ExitCode.CONNECT
-        try:
-            check = RestRightsCheck(
-                backend.client,
-                profile.rest(),
-                companies=args.companies or (),
-                fetch_documents=args.fetch_documents,
-                concurrency=args.concurrency or 8,
-                on_progress=None if quiet else lambda t: print(t, file=sys.stderr, flush=True),
-            )
-            report = check.run()
-        finally:
-            backend.close()
-    finally:
-        if server is not None:
-            server.stop()
-    failed = _emit(args, render_rest(report, args.format, args.lang))
-    return failed if failed is not None else report.exit_code
+    def __init__(self, message: str, code: ExitCode) -> None:
+        super().__init__(message)
+        self.code = code
 
 
-def _soap_report(
+def check_report(
     args: argparse.Namespace, settings: Any, profile: Any, calls: list[Any] | None = None
 ) -> Any:
-    """Run the SOAP rights check with the command's options; the caller stops any demo.
-
-    Each run has its own client, so its own rate limit; ``calls`` receives the call log.
-    """
-    from nmbrs_client.client import NmbrsClient
-    from nmbrs_client.rights.engine import RightsEngine
+    """Run the rights check of ``settings``' API with the command's options; the caller stops
+    any demo. Each run has its own backend, so its own rate limit; ``calls`` receives the call
+    log. Raises :class:`CheckFailed` when the backend cannot be opened or a --company id does
+    not fit the API."""
+    from nmbrs_client.backend import open_backend
+    from nmbrs_client.errors import NmbrsError
+    from nmbrs_client.textsafe import line
 
     if args.concurrency is not None:
         settings = settings.model_copy(update={"concurrency": args.concurrency})
-    if not settings.verify_tls:
+    if not getattr(settings, "verify_tls", True):
         print(
             f"nmbrs-tui check: warning: TLS certificate verification is OFF for "
             f"{settings.base_url} (verify_tls = false in the profile)",
             file=sys.stderr,
         )
-    client = NmbrsClient(settings)
-    cancel = threading.Event()
-    extra: list[Any] = []
-
-    def reconnect(domain: str | None) -> Any:
-        other = NmbrsClient(settings.with_soap(domain=domain))
-        extra.append(other)
-        return other
-
     try:
-        engine = RightsEngine(
-            client,
-            profile,
-            companies=args.companies,
+        backend = open_backend(settings)
+    except NmbrsError as exc:
+        hint = f"\n  {line(exc.hint)}" if exc.hint else ""
+        raise CheckFailed(line(exc.message) + hint, ExitCode.CONNECT) from None
+    environment = {
+        "profile": getattr(settings, "profile_name", None),
+        "environment": str(getattr(settings, "environment", "") or "") or None,
+        "scenario": getattr(settings, "scenario", None),
+    }
+    return report_on_backend(args, backend, profile, environment, calls)
+
+
+def report_on_backend(
+    args: argparse.Namespace,
+    backend: Any,
+    profile: Any,
+    environment: dict[str, Any],
+    calls: list[Any] | None = None,
+) -> Any:
+    """The rights check on an open backend, which this closes; see :func:`check_report`."""
+    from nmbrs_client.rights.protocol import CheckOptions
+
+    cancel = threading.Event()
+    try:
+        try:
+            companies = (
+                tuple(backend.company_id(str(c)) for c in args.companies)
+                if args.companies
+                else None
+            )
+        except ValueError as exc:
+            raise CheckFailed(f"--company {exc}", ExitCode.USAGE) from None
+        options = CheckOptions(
+            companies=companies,
             thorough=args.thorough,
             concurrency=args.concurrency,
+            fetch_documents=not getattr(args, "skip_documents", False),
             on_event=_Progress(args.quiet),
             cancel_event=cancel,
-            reconnect=reconnect,
+            environment=environment,
         )
+        prober = backend.rights_prober(profile, options)
         try:
-            return engine.run()
+            return prober.run()
         except KeyboardInterrupt:
             cancel.set()
             raise
     finally:
         if calls is not None:
-            for each in (client, *extra):
-                calls.extend(each.call_log.records())
-        client.close()
-        for other in extra:
-            other.close()
+            calls.extend(backend.call_records())
+        backend.close()
 
 
 def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> int:
     """``--all-profiles``: every profile, a few at once, one table; the worst exit code."""
-    from nmbrs_client.backend import ApiKind
     from nmbrs_client.config import resolve_settings
-    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.errors import ConfigError, NmbrsError
     from nmbrs_client.token_sources import connection_env_vars_set
     from tui.headless import all_profiles
 
@@ -325,9 +316,12 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
         settings = resolve_settings(
             config, profile=name, overrides={"api": args.api}, environment_credentials=False
         )
-        if settings.api is not ApiKind.SOAP:
-            raise ConfigError(f"profile {name} uses the REST API: check it with --profile {name}")
-        report = _soap_report(quiet_args, settings, profile)
+        try:
+            report = check_report(quiet_args, settings, profile)
+        except CheckFailed as exc:
+            if exc.code is ExitCode.USAGE:
+                raise ConfigError(str(exc)) from None
+            raise NmbrsError(str(exc)) from None
         if not args.quiet:
             print(f"  {name}: exit {report.exit_code}", file=sys.stderr, flush=True)
         return str(settings.environment), report
@@ -360,18 +354,12 @@ def _write_bundle(args: argparse.Namespace, report: Any, calls: list[Any], setti
 
 
 def run(args: argparse.Namespace) -> int:
-    from nmbrs_client.backend import ApiKind
     from nmbrs_client.launch import LaunchError
     from nmbrs_client.rights.report import render
     from nmbrs_client.rights.requirements import find_profile
 
     if args.concurrency is not None and not 1 <= args.concurrency <= 32:
         return _usage("--concurrency must be between 1 and 32")
-    if getattr(args, "api", None) != ApiKind.REST.value and not args.migration:
-        try:
-            args.companies = [int(c) for c in args.companies] if args.companies else None
-        except ValueError:
-            return _usage("--company takes a numeric company id on SOAP")
     refused = refuse_existing_outputs(args)
     if refused is not None:
         return refused
@@ -382,16 +370,17 @@ def run(args: argparse.Namespace) -> int:
     if args.migration:
         from tui.headless.migration_cmd import run_migration
 
-        return run_migration(args, config, profile, _soap_report, _emit)
+        return run_migration(args, config, profile, check_report, _emit)
     try:
         settings, server = settings_from_args(args, config)
     except LaunchError as exc:
         return _usage(str(exc))
-    if settings.api is ApiKind.REST:
-        return _run_rest(args, settings, server, profile)
     calls: list[Any] = []
     try:
-        report = _soap_report(args, settings, profile, calls)
+        report = check_report(args, settings, profile, calls)
+    except CheckFailed as exc:
+        print(f"nmbrs-tui check: {exc}", file=sys.stderr)
+        return exc.code
     finally:
         if server is not None:
             server.stop()

@@ -19,57 +19,37 @@ def _note(args: argparse.Namespace, text: str) -> None:
         print(f"nmbrs-tui check: {text}", file=sys.stderr, flush=True)
 
 
-def _rest_check(args: argparse.Namespace, client: Any, profile: Any) -> Any:
-    from nmbrs_client.rights.rest_check import RestRightsCheck
+def _side(
+    args: argparse.Namespace, api: str, config: Any, profile: Any, check_report: Callable[..., Any]
+) -> Any:
+    """One side on the embedded demo of ``api``; None (said on stderr) when it cannot start."""
+    from nmbrs_client.launch import LaunchError
+    from tui.headless.check_cmd import CheckFailed
+    from tui.headless.connection_args import settings_from_args
 
-    return RestRightsCheck(
-        client,
-        profile.rest(),
-        companies=[str(c) for c in args.companies or ()],
-        fetch_documents=args.fetch_documents,
-        concurrency=args.concurrency or 8,
-    ).run()
-
-
-def _demo_sides(
-    args: argparse.Namespace, profile: Any, soap_report: Callable[..., Any]
-) -> tuple[Any, Any]:
-    from nmbrs_client.config import demo_settings
-    from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
-    from nmbrs_client.rest.client import RestClient, StaticToken
-    from nmbrs_client.rest.transport import RestTransport
-    from nmbrs_demo.rest.server import start_rest_demo_server
-    from nmbrs_demo.server import start_demo_server
-
-    scenario = args.scenario or "healthy"
-    soap_server = start_demo_server(scenario, latency_ms=args.latency_ms)
+    side_args = argparse.Namespace(**{**vars(args), "api": api})
     try:
-        soap = soap_report(args, demo_settings(soap_server.base_url, scenario), profile)
-    finally:
-        soap_server.stop()
-    rest_server = start_rest_demo_server(scenario, latency_ms=args.latency_ms)
+        settings, server = settings_from_args(side_args, config)
+    except LaunchError as exc:
+        _note(args, f"{api.upper()} side not checked: {exc}")
+        return None
     try:
-        transport = RestTransport(
-            rest_server.base_url, subscription_key=lambda: DEMO_REST_SUBSCRIPTION_KEY
-        )
-        # the token demo-server prints: every scope the scenario's consent grants
-        granted = rest_server.demo.identity.grantable_scopes
-        client = RestClient(transport, StaticToken(rest_server.script_token(), granted))
-        try:
-            rest = _rest_check(args, client, profile)
-        finally:
-            client.close()
+        return check_report(side_args, settings, profile)
+    except CheckFailed as exc:
+        _note(args, f"{api.upper()} side not checked: {exc}")
+        return None
     finally:
-        rest_server.stop()
-    return soap, rest
+        if server is not None:
+            server.stop()
 
 
 def _configured_sides(
-    args: argparse.Namespace, config: Any, profile: Any, soap_report: Callable[..., Any]
+    args: argparse.Namespace, config: Any, profile: Any, check_report: Callable[..., Any]
 ) -> tuple[Any, Any]:
     from nmbrs_client.config import resolve_settings
     from nmbrs_client.errors import ConfigError, NmbrsError
     from nmbrs_client.rest.connect import open_rest_backend
+    from tui.headless.check_cmd import CheckFailed, report_on_backend
 
     soap = rest = None
     if args.profile or args.base_url:
@@ -87,7 +67,10 @@ def _configured_sides(
         except ConfigError as exc:
             _note(args, f"SOAP side not checked: {exc.message}")
         else:
-            soap = soap_report(args, settings, profile)
+            try:
+                soap = check_report(args, settings, profile)
+            except CheckFailed as exc:
+                _note(args, f"SOAP side not checked: {exc}")
     else:
         _note(args, "SOAP side not checked: name the SOAP profile with --profile")
     if args.rest_profile:
@@ -96,10 +79,11 @@ def _configured_sides(
         except NmbrsError as exc:
             _note(args, f"REST side not checked: {exc.message}")
         else:
+            environment = {"profile": args.rest_profile, "environment": None, "scenario": None}
             try:
-                rest = _rest_check(args, backend.client, profile)
-            finally:
-                backend.close()
+                rest = report_on_backend(args, backend, profile, environment)
+            except CheckFailed as exc:
+                _note(args, f"REST side not checked: {exc}")
     else:
         _note(args, "REST side not checked: name the REST profile with --rest-profile")
     return soap, rest
@@ -109,7 +93,7 @@ def run_migration(
     args: argparse.Namespace,
     config: Any,
     profile: Any,
-    soap_report: Callable[..., Any],
+    check_report: Callable[..., Any],
     emit: Callable[[argparse.Namespace, str], int | None],
 ) -> int:
     from nmbrs_client.exit_codes import ExitCode
@@ -122,9 +106,10 @@ def run_migration(
                 file=sys.stderr,
             )
             return ExitCode.USAGE
-        soap, rest = _demo_sides(args, profile, soap_report)
+        soap = _side(args, "soap", config, profile, check_report)
+        rest = _side(args, "rest", config, profile, check_report)
     else:
-        soap, rest = _configured_sides(args, config, profile, soap_report)
+        soap, rest = _configured_sides(args, config, profile, check_report)
     report = build_migration(profile, soap=soap, rest=rest, today=date.today())
     failed = emit(args, render(report, args.format, args.lang))
     return failed if failed is not None else report.exit_code

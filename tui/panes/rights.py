@@ -33,6 +33,7 @@ from tui.panes import Pane, VimTable
 from tui.screens.guarded import DismissOnce
 
 if TYPE_CHECKING:
+    from nmbrs_client.backend import EntityId
     from nmbrs_client.rights.requirements import RequirementProfile
     from nmbrs_client.rights.results import CellResult, CompanyRef, RightsReport
     from tui.session import Session
@@ -232,7 +233,7 @@ class RightsPane(Pane):
         self.requirements: RequirementProfile | None = None
         self.operations: list[str] = []
         self.companies: list[CompanyRef] = []
-        self.cells: dict[tuple[str, int], CellResult] = {}
+        self.cells: dict[tuple[str, EntityId], CellResult] = {}
         self.account: list[Any] = []
         self.phase = "not started"
         self.report: RightsReport | None = None
@@ -246,7 +247,7 @@ class RightsPane(Pane):
         self.filter_text = ""
         self.failures_only = False
         self.transposed: bool | None = None  # None: automatic (companies do not fit)
-        self.named_companies: list[int] | None = None  # check only these ids (n)
+        self.named_companies: list[EntityId] | None = None  # check only these ids (n)
         self._merge_into: RightsReport | None = None  # R: re-checked cells go into this
 
     def compose(self) -> ComposeResult:
@@ -288,7 +289,7 @@ class RightsPane(Pane):
         set_name: str | None = None,
         *,
         only_operations: list[str] | None = None,
-        only_companies: list[int] | None = None,
+        only_companies: list[EntityId] | None = None,
     ) -> None:
         """Run the check; ``only_*`` re-checks some cells and merges them into the report."""
         assert self.session is not None
@@ -328,10 +329,10 @@ class RightsPane(Pane):
         run: int,
         cancel: threading.Event,
         set_name: str | None,
-        companies: list[int] | None,
+        companies: list[EntityId] | None,
         operations: list[str] | None,
     ) -> None:
-        from nmbrs_client.rights.engine import RightsEngine
+        from nmbrs_client.rights.protocol import CheckOptions
         from nmbrs_client.rights.requirements import find_profile
 
         assert self.session is not None
@@ -358,24 +359,19 @@ class RightsPane(Pane):
             if not worker.is_cancelled:
                 self.post_message(RightsEventArrived(event, run))
 
-        client = self.session.rights_client()
-        if client is None:
-            self.post_message(
-                RightsFinished(
-                    None, run, "The rights check over the REST API is not available yet."
-                )
-            )
-            return
-        engine = RightsEngine(
-            client,
-            requirements,
-            companies=companies,
+        options = CheckOptions(
+            companies=tuple(companies) if companies else None,
             on_event=on_event,
             cancel_event=cancel,
             clock=self.session.now,
+            environment={
+                "profile": getattr(self.session.settings, "profile_name", None),
+                "environment": str(getattr(self.session.settings, "environment", "") or "") or None,
+                "scenario": getattr(self.session.settings, "scenario", None),
+            },
         )
         try:
-            report = engine.run()
+            report = self.session.backend.rights_prober(requirements, options).run()
         except Exception as exc:
             from tui.connect import describe_error
 
@@ -783,11 +779,11 @@ class RightsPane(Pane):
             self.app, render_report(self.report, fmt, lang), f"the rights report ({fmt}, {lang})"
         )
 
-    def cell_status(self, operation: str, company_id: int) -> str | None:
+    def cell_status(self, operation: str, company_id: EntityId) -> str | None:
         cell = self.cells.get((operation, company_id))
         return None if cell is None else str(cell.status)
 
-    def focus_cell(self, operation: str, company_id: int) -> None:
+    def focus_cell(self, operation: str, company_id: EntityId) -> None:
         """Put the cursor on one cell (tests, palette)."""
         ops = self.visible_operations()
         ids = [c.id for c in self.visible_companies()]
@@ -847,7 +843,7 @@ class RightsPane(Pane):
         self._rebuild_table()
         self._update_text()
 
-    def jump_to_company(self, company_id: int) -> bool:
+    def jump_to_company(self, company_id: EntityId) -> bool:
         """Show one company's results (palette "Rights: company …"): filter on its id."""
         if not any(c.id == company_id for c in self.companies):
             self.notify(f"Company {company_id} is not in this check.", severity="warning")
@@ -869,7 +865,7 @@ class RightsPane(Pane):
         def answered(text: str | None) -> None:
             if text is None:
                 return
-            ids: list[int] = []
+            ids: list[EntityId] = []
             for part in text.replace(",", " ").split():
                 if not part.isdigit():
                     self.notify(f"{part!r} is not a company id (digits only).", severity="error")

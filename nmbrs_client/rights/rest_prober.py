@@ -1,0 +1,787 @@
+"""The rights check over the REST API: the REST prober behind the one report.
+
+On REST a 403 looks the same for a missing scope, a login that cannot reach the company, a
+lapsed subscription and a multi-debtor consent, so the prober keeps them apart itself
+(``nmbrs-rest-v1.md`` §3.2, §3.7):
+
+1. *account*, no calls: the token's granted ``scope`` against the profile's REST form; then
+   user info (only when ``user.info.read`` was granted), the debtors and the companies (per
+   debtor when ``/api/companies`` refuses a multi-debtor consent);
+2. *columns*: one cheap probe per company for reach;
+3. *rows*: one probe (``pageSize=1``) per required REST call on a company in reach, with the
+   ids it needs found across the visible companies; the document download is fetched once;
+4. *cells*: row × column through :func:`~nmbrs_client.rights.matrix.infer_cell`, the same rule
+   as on SOAP, each with its basis.
+
+It returns the same :class:`~nmbrs_client.rights.results.RightsReport` as the SOAP engine and
+streams the same events. A call that could not be made is *not verified*; a call that failed
+after the client's retries is *error* (not established); neither is ever allowed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from nmbrs_client.backend import ApiKind, EntityId
+from nmbrs_client.errors import NmbrsError, NmbrsTransportError
+from nmbrs_client.rest.backend import run_period
+from nmbrs_client.rest.client import RestClient
+from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
+from nmbrs_client.rest.operations import OPERATIONS as REST_OPERATIONS
+from nmbrs_client.rest.operations import RestOp, RestOperation
+from nmbrs_client.rights.basis import Basis, BasisKind
+from nmbrs_client.rights.classify import Status, Verdict
+from nmbrs_client.rights.matrix import CellVerdict, ColumnVerdict, RowVerdict, infer_cell
+from nmbrs_client.rights.requirements import RequirementProfile
+from nmbrs_client.rights.rest_requirements import ACCOUNT_OPERATIONS
+from nmbrs_client.rights.results import (
+    AccountResult,
+    CellResult,
+    CheckMode,
+    CompaniesKnown,
+    CompanyRef,
+    Phase,
+    RightsEvent,
+    RightsReport,
+    Stage,
+    StopReason,
+)
+
+SERVICE = "REST"  # the ``service`` of every REST cell: its operation is the RestOp name
+DEFAULT_RETRIES = 2  # rounds on top of the client's own retries, as the SOAP scheduler does
+MAX_PAUSE_S = 10.0
+
+_EMPLOYEE_OPS = frozenset(
+    {RestOp.EMPLOYEE, RestOp.PAYSLIP_TASK, RestOp.ANNUAL_STATEMENT_TASK, RestOp.DOCUMENT}
+)
+_NEEDS_RUN = frozenset({RestOp.RUN_EMPLOYEES})
+_AUTH_KINDS = {
+    RestProblemKind.TOKEN_MISSING: StopReason.TOKEN_REFUSED,
+    RestProblemKind.TOKEN_INVALID: StopReason.TOKEN_REFUSED,
+    RestProblemKind.UNAUTHORIZED: StopReason.TOKEN_REFUSED,
+    RestProblemKind.SUBSCRIPTION_KEY: StopReason.SUBSCRIPTION_KEY,
+}
+_STATUS_BY_KIND = {
+    RestProblemKind.SCOPE_MISSING: Status.SCOPE_MISSING,
+    RestProblemKind.DATA_ACCESS: Status.NO_DATA_ACCESS,
+    RestProblemKind.NO_SUBSCRIPTION: Status.NO_SUBSCRIPTION,
+    RestProblemKind.COMPANY_NOT_FOUND: Status.NOT_VISIBLE,
+}
+# the error kind of a call not established, as the report groups them
+_ERROR_KIND_BY_KIND = {
+    RestProblemKind.THROTTLED: "throttled",
+    RestProblemKind.QUOTA: "quota",
+    RestProblemKind.SERVER: "http",
+}
+
+
+def qualified(name: RestOp) -> str:
+    return f"{SERVICE}.{name.value}"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one REST call proved: a verdict, and for a failure its HTTP status and kind."""
+
+    verdict: Verdict
+    http_status: int | None = None
+    error_kind: str | None = None
+    duration_ms: float | None = None
+
+    @property
+    def status(self) -> Status:
+        return self.verdict.status
+
+
+def failure(exc: NmbrsError) -> Probe:
+    """The probe result for a call that failed after the client's own retries."""
+    if isinstance(exc, NmbrsRestError):
+        status = _STATUS_BY_KIND.get(exc.kind, Status.ERROR)
+        kind = None if status is not Status.ERROR else _ERROR_KIND_BY_KIND.get(exc.kind, "http")
+        if exc.kind is RestProblemKind.FORBIDDEN:
+            kind = "forbidden"
+        return Probe(Verdict(status, exc.code, exc.message[:300]), exc.status, kind)
+    if isinstance(exc, NmbrsTransportError):
+        kind = "html" if "HTML page" in exc.problem else exc.kind
+        return Probe(Verdict(Status.ERROR, None, exc.message[:300]), exc.status, kind)
+    return Probe(Verdict(Status.ERROR, None, exc.message[:300]), None, "other")
+
+
+ALLOWED = Probe(Verdict(Status.ALLOWED))
+
+
+class RestProber:
+    """Runs the REST check once; ``companies`` narrows it to named ids or company numbers."""
+
+    def __init__(
+        self,
+        client: RestClient,
+        requirements: RequirementProfile,
+        *,
+        companies: Iterable[EntityId] | None = None,
+        fetch_documents: bool = True,
+        thorough: bool = False,
+        concurrency: int = 8,
+        environment: Mapping[str, Any] | None = None,
+        on_event: Callable[[RightsEvent], None] | None = None,
+        cancel_event: threading.Event | None = None,
+        clock: Callable[[], datetime] | None = None,
+        retries: int = DEFAULT_RETRIES,
+        backoff_s: float = 0.5,
+    ) -> None:
+        self.client = client
+        self.requirements = requirements
+        self.requirement = requirements.rest()
+        self.named = [str(c).strip() for c in companies or () if str(c).strip()]
+        self.fetch_documents = fetch_documents
+        self.thorough = thorough
+        self.concurrency = max(1, concurrency)
+        self.on_event = on_event
+        self.cancel_event = cancel_event or threading.Event()
+        self.clock = clock or datetime.now
+        self.granted = client.tokens.granted_scopes()
+        self.extra_environment = dict(environment or {})
+        self.account: list[AccountResult] = []
+        self.companies: list[CompanyRef] = []
+        self.debtors: list[str] = []
+        self.rows: dict[RestOp, RowVerdict] = {}
+        self.columns: dict[EntityId, ColumnVerdict] = {}
+        # why a call was not established (throttled, quota, html, …), per row and per column
+        self.row_kinds: dict[RestOp, str] = {}
+        self.column_kinds: dict[EntityId, str] = {}
+        self.notes: list[str] = []
+        self.stopped: StopReason | None = None
+        self.multi_debtor = False
+        self.today = self.clock().date()
+        self.retries = max(0, retries)
+        self.backoff_s = backoff_s
+        self.retried = 0
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    # .................................................................. helpers
+
+    def _emit(self, event: RightsEvent) -> None:
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(event)
+        except Exception:  # a broken listener must not break the check
+            return
+
+    def _account(self, check: str, status: Status, message: str, **extra: Any) -> None:
+        result = AccountResult(check, status, message, **extra)
+        self.account.append(result)
+        self._emit(result)
+
+    def _granted(self, op: RestOperation) -> bool | None:
+        if self.granted is None:
+            return None
+        return any(scope in self.granted for scope in op.scopes)
+
+    def _again(self, call: Callable[[], Any]) -> Any:
+        """``call()``, repeated after a pause when it failed for a passing reason.
+
+        The client already retries throttling and gateway errors a few times; a check makes
+        many calls at once, so it gives such a call up to ``retries`` more rounds (pausing as
+        Nmbrs asked, else with a growing backoff) before calling the result not established.
+        An answer (a refusal, a 404) is never retried: retrying cannot change it.
+        """
+        for attempt in range(self.retries + 1):
+            try:
+                return call()
+            except NmbrsError as exc:
+                if attempt == self.retries or not _passing(exc) or self.cancel_event.is_set():
+                    raise
+                wait = getattr(exc, "retry_after_s", None) or self.backoff_s * 2**attempt
+                self.retried += 1
+                self.cancel_event.wait(min(float(wait), MAX_PAUSE_S))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _probe(
+        self, name: RestOp, params: Mapping[str, str], query: Mapping[str, str | int] | None = None
+    ) -> tuple[Probe, Any]:
+        op = REST_OPERATIONS[name]
+        started = time.perf_counter()
+        try:
+            if op.paged:
+                rows: Any = self._again(
+                    lambda: self.client.page(name, params, query, number=1, size=1).rows
+                )
+            else:
+                rows = self._again(lambda: self.client.get_json(name, params, query))
+        except NmbrsError as exc:
+            probe = failure(exc)
+            return Probe(probe.verdict, probe.http_status, probe.error_kind, _ms(started)), None
+        return Probe(ALLOWED.verdict, duration_ms=_ms(started)), rows
+
+    def _stop_on(self, exc: NmbrsError) -> bool:
+        """Stop the check for failures no later call can get past; say so once."""
+        if isinstance(exc, NmbrsRestError) and exc.kind in _AUTH_KINDS:
+            self.stopped = _AUTH_KINDS[exc.kind]
+            check = "token" if self.stopped is StopReason.TOKEN_REFUSED else "subscription_key"
+            self._account(check, Status.AUTH_FAILED, exc.message, finding=True)
+            return True
+        if not isinstance(exc, NmbrsRestError):
+            self.stopped = StopReason.CONNECT
+            self._account("connection", Status.ERROR, exc.message, finding=True)
+            return True
+        return False
+
+    # .................................................................. the check
+
+    def run(self) -> RightsReport:
+        """Run the whole check (blocking) and return the report; never raises for API trouble."""
+        started = time.perf_counter()
+        checked_at = self.clock()
+        calls_before = self.client.calls_made
+        self._emit(Phase(Stage.ACCOUNT, "token, debtors and companies"))
+        self._scopes()
+        cells: list[CellResult] = []
+        checked: list[CompanyRef] = []
+        if self._identity() and not self.cancel_event.is_set():
+            checked = self._checked_companies()
+            operations = tuple(qualified(op.name) for op in self._required())
+            self._emit(CompaniesKnown(tuple(self.companies), operations))
+            self._emit(
+                Phase(Stage.PROBES, f"{len(operations)} calls × {len(self.companies)} companies")
+            )
+            with ThreadPoolExecutor(self.concurrency, thread_name_prefix="rest-probe") as pool:
+                self._plan(pool, checked)
+            cells = self._cells()
+            if self.thorough and not self.cancel_event.is_set():
+                self._emit(Phase(Stage.THOROUGH, "probing every remaining cell"))
+                with ThreadPoolExecutor(self.concurrency, thread_name_prefix="rest-probe") as pool:
+                    cells = self._thorough(pool, cells)
+            for cell in cells:
+                self._emit(cell)
+        if self.cancel_event.is_set() and self.stopped is None:
+            self.stopped = StopReason.CANCELLED
+        granted = self.granted
+        if self.stopped in (StopReason.TOKEN_REFUSED, StopReason.SUBSCRIPTION_KEY):
+            # what a refused token claims to hold means nothing: the fix is a new login
+            granted = None
+            self.account = [a for a in self.account if a.check != "scopes"]
+        scopes_to_ask = () if granted is None else self.requirement.scopes_to_ask(granted)
+        report = RightsReport(
+            checked_at=checked_at,
+            environment=self._environment(),
+            requirements=self.requirements,
+            mode=CheckMode.THOROUGH if self.thorough else CheckMode.DEFAULT,
+            concurrency=self.concurrency,
+            account=list(self.account),
+            companies=list(self.companies),
+            cells=cells,
+            calls=self.client.calls_made - calls_before,
+            retries=self.retried,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            stopped=self.stopped,
+            notes=list(self.notes),
+            api=ApiKind.REST,
+            rows=tuple((SERVICE, op.name.value) for op in self._required()),
+            granted_scopes=None if granted is None else tuple(sorted(granted)),
+            scopes_to_ask=scopes_to_ask,
+        )
+        self._emit(
+            Phase(
+                self.stopped or Stage.DONE,
+                f"{report.calls} calls in {report.elapsed_ms / 1000:.1f} s",
+            )
+        )
+        return report
+
+    def _environment(self) -> dict[str, Any]:
+        base_url = self.client.transport.base_url
+        user = next((a.value for a in self.account if a.check == "user" and a.value), None)
+        return {
+            "base_url": base_url,
+            "host": urlsplit(base_url).netloc,
+            "username": user or "",
+            "domain": None,
+            "domain_source": None,
+            "saved_domain": None,
+            "environment": self.extra_environment.get("environment"),
+            "profile": self.extra_environment.get("profile"),
+            "scenario": self.extra_environment.get("scenario"),
+        }
+
+    def _required(self) -> list[RestOperation]:
+        return [op for op in self.requirement.operations if op.name not in ACCOUNT_OPERATIONS]
+
+    def _scopes(self) -> None:
+        if self.granted is None:
+            self._account(
+                "scopes",
+                Status.NOT_VERIFIED,
+                "the token does not say which scopes it holds: verdicts rest on probes only",
+            )
+            return
+        missing = self.requirement.scopes_to_ask(self.granted)
+        self._account(
+            "scopes",
+            Status.SCOPE_MISSING if missing else Status.ALLOWED,
+            ("missing: " + " ".join(missing)) if missing else "every needed scope is granted",
+            finding=bool(missing),
+            value=" ".join(sorted(self.granted)),
+        )
+
+    def _identity(self) -> bool:
+        user_op = REST_OPERATIONS[RestOp.USER_INFO]
+        if self._granted(user_op) is not False:
+            try:
+                row = self.client.single(RestOp.USER_INFO)
+            except NmbrsError as exc:
+                if self._stop_on(exc):
+                    return False
+            else:
+                if row:
+                    who = str(row.get("email") or row.get("name") or "")
+                    self._account("user", Status.ALLOWED, f"consent given by {who}", value=who)
+        try:
+            debtors = self.client.list_all(RestOp.DEBTORS)
+        except NmbrsError as exc:
+            if self._stop_on(exc):
+                return False
+            self._account_failure("debtors", RestOp.DEBTORS, failure(exc))
+            debtors = []
+        else:
+            self._account(
+                "debtors", Status.ALLOWED, f"{len(debtors)} visible", value=str(len(debtors))
+            )
+        self.debtors = [str(d.get("debtorId") or "") for d in debtors if d.get("debtorId")]
+        rows: list[Mapping[str, Any]] = []
+        listed = True
+        try:
+            rows = self.client.list_all(RestOp.COMPANIES)
+        except NmbrsError as exc:
+            if self._stop_on(exc):
+                return False
+            if isinstance(exc, NmbrsRestError) and exc.kind is RestProblemKind.MULTI_DEBTOR:
+                self.multi_debtor = True
+                rows, listed = self._companies_per_debtor()
+                self.notes.append(
+                    "The consent spans several debtors: /api/companies refuses it, so the "
+                    "companies were read per debtor (no action needed)."
+                )
+            else:
+                listed = False
+                self._account_failure("companies", RestOp.COMPANIES, failure(exc))
+        if listed and not self.multi_debtor:
+            self._debtor_companies()
+        seen: dict[str, CompanyRef] = {}
+        for row in rows:
+            company_id = str(row.get("companyId") or "")
+            if company_id and company_id not in seen:
+                seen[company_id] = CompanyRef(
+                    company_id,
+                    str(row.get("name") or "") or None,
+                    str(row.get("debtorId") or "") or None,
+                    True,
+                    str(row.get("number") or "") or None,
+                )
+        if listed:
+            self._account(
+                "companies",
+                Status.ALLOWED if seen else Status.NO_DATA_ACCESS,
+                f"{len(seen)} visible" if seen else "the consent reaches no company",
+                finding=not seen and not self.named,
+                value=str(len(seen)),
+            )
+        self.companies = list(seen.values())
+        for name in self.named:
+            if not any(name in (str(c.id), c.number) for c in self.companies):
+                self.companies.append(CompanyRef(name, visible=False))
+        return True
+
+    def _account_failure(self, check: str, name: RestOp, probe: Probe) -> None:
+        verdict = self._judge(name, probe)
+        if verdict.status is Status.NO_SUBSCRIPTION:
+            check = "subscription"
+        if any(a.check == check for a in self.account):
+            return
+        self._account(
+            check, verdict.status, verdict.message, fault_code=verdict.fault_code, finding=True
+        )
+
+    def _debtor_companies(self) -> None:
+        """The per-debtor company list, probed itself: it is never judged by its twin."""
+        if not self.debtors:
+            return
+        probe = self._probe(RestOp.DEBTOR_COMPANIES, {"debtorId": self.debtors[0]})[0]
+        if probe.status is Status.ALLOWED:
+            return
+        self._account_failure("debtor_companies", RestOp.DEBTOR_COMPANIES, probe)
+
+    def _companies_per_debtor(self) -> tuple[list[Mapping[str, Any]], bool]:
+        """The per-debtor walk, debtors in parallel (an accountant may have dozens)."""
+        failed: list[Probe] = []
+
+        def one(debtor: str) -> list[Mapping[str, Any]]:
+            try:
+                found = self.client.list_all(RestOp.DEBTOR_COMPANIES, {"debtorId": debtor})
+            except NmbrsError as exc:
+                failed.append(failure(exc))
+                return []
+            return [{**company, "debtorId": debtor} for company in found]
+
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="rest-probe") as pool:
+            walked = list(pool.map(one, self.debtors))
+        if failed:
+            self._account_failure("companies", RestOp.DEBTOR_COMPANIES, failed[0])
+        return [row for rows in walked for row in rows], not failed
+
+    def _checked_companies(self) -> list[CompanyRef]:
+        visible = [c for c in self.companies if c.visible]
+        if not self.named:
+            return visible
+        return [c for c in visible if str(c.id) in self.named or c.number in self.named]
+
+    def _column_op(self) -> RestOp | None:
+        """The cheapest company-scoped call the grant allows, to probe reach per company."""
+        for name in (RestOp.COMPANY_PERIOD, RestOp.EMPLOYEES, RestOp.COMPANY_RUNS):
+            if self._granted(REST_OPERATIONS[name]) is not False:
+                return name
+        return None
+
+    def _column(self, column_op: RestOp, company: CompanyRef) -> ColumnVerdict:
+        probe = self._probe(column_op, {"companyId": str(company.id)})[0]
+        if probe.error_kind:
+            self.column_kinds[company.id] = probe.error_kind
+        basis = Basis(BasisKind.PROBED, qualified(column_op), company.id)
+        return ColumnVerdict(self._judge(column_op, probe), basis, probe.duration_ms)
+
+    def _plan(self, pool: ThreadPoolExecutor, checked: list[CompanyRef]) -> None:
+        column_op = self._column_op()
+        for company in self.companies:
+            if company.visible is False:
+                self.columns[company.id] = ColumnVerdict(
+                    Verdict(
+                        Status.NOT_VISIBLE,
+                        None,
+                        "no company list shows this id: a wrong id, or outside this login's reach",
+                    ),
+                    Basis(BasisKind.COMPANY_NOT_VISIBLE),
+                )
+        # the ids to probe with are looked for on the first company while reach is probed
+        early = pool.submit(self._sample_ids, checked[:1]) if checked else None
+        if column_op is not None:
+            verdicts = list(pool.map(lambda c: self._column(column_op, c), checked))
+            self.columns.update({c.id: v for c, v in zip(checked, verdicts, strict=True)})
+        else:
+            for company in checked:
+                self.columns[company.id] = ColumnVerdict(
+                    Verdict(Status.ALLOWED), Basis(BasisKind.COMPANY_UNPROBED)
+                )
+        if any(v.verdict.status is Status.NO_SUBSCRIPTION for v in self.columns.values()):
+            self._account(
+                "subscription",
+                Status.NO_SUBSCRIPTION,
+                "the Nmbrs environment has no valid subscription",
+                finding=True,
+            )
+        reachable = [c for c in checked if self.columns[c.id].verdict.status is Status.ALLOWED]
+        if not reachable and column_op is not None:
+            reachable = self._reachable_elsewhere(column_op, checked)
+        ids = early.result() if early is not None else {}
+        if not reachable or ids.get("companyId") not in {str(c.id) for c in reachable}:
+            ids = self._sample_ids(reachable)
+        elif not {"employeeId", "payrollRunId"} <= set(ids):
+            more = self._sample_ids([c for c in reachable if str(c.id) != ids["companyId"]])
+            ids = {**more, **ids}
+        unreached = self._why_unreached(checked)
+        required = [op.name for op in self._required() if op.name not in self.rows]
+        probes = list(pool.map(lambda name: self._row(name, ids, unreached), required))
+        self.rows.update(dict(zip(required, probes, strict=True)))
+
+    def _why_unreached(self, checked: list[CompanyRef]) -> Verdict:
+        """Why no row could be probed when no company was in reach: an error is an error."""
+        columns = [self.columns[c.id] for c in checked if c.id in self.columns]
+        errors = [c for c in columns if c.verdict.status is Status.ERROR]
+        if errors:
+            return Verdict(
+                Status.ERROR,
+                None,
+                "not established: no company answered its reach probe "
+                f"({errors[0].verdict.message})",
+            )
+        if not checked:
+            return Verdict(Status.NOT_VERIFIED, None, "no company in reach to call it on")
+        return Verdict(
+            Status.NOT_VERIFIED,
+            None,
+            "no checked company is in reach of this login: name one that is with --company",
+        )
+
+    def _reachable_elsewhere(
+        self, column_op: RestOp, checked: list[CompanyRef]
+    ) -> list[CompanyRef]:
+        """Named companies reach nothing: probe the rights on another visible company."""
+        names = {c.id for c in checked}
+        for company in self.companies:
+            if not company.visible or company.id in names:
+                continue
+            if self._column(column_op, company).verdict.status is Status.ALLOWED:
+                self.notes.append(
+                    f"Probe company: {company.label()} added, because no company named with "
+                    "--company is in reach"
+                )
+                return [company]
+        return []
+
+    def _keep(self, name: RestOp, probe: Probe, company_id: str) -> None:
+        """Record a probe made while looking for ids; an allowed answer wins over a refusal."""
+        if name in self.rows and self.rows[name].verdict.status is Status.ALLOWED:
+            return
+        self.rows[name] = self._row_verdict(name, probe, company_id)
+
+    def _sample_ids(self, reachable: list[CompanyRef]) -> dict[str, str]:
+        """A company, an employee, a run and a period to probe with, across the companies."""
+        ids: dict[str, str] = {}
+        employee_op = REST_OPERATIONS[RestOp.EMPLOYEES]
+        runs_op = REST_OPERATIONS[RestOp.COMPANY_RUNS]
+        for company in reachable:
+            company_id = str(company.id)
+            ids.setdefault("companyId", company_id)
+            if "employeeId" not in ids and self._granted(employee_op) is not False:
+                probe, rows = self._probe(RestOp.EMPLOYEES, {"companyId": company_id})
+                self._keep(RestOp.EMPLOYEES, probe, company_id)
+                if rows:
+                    employee = str(rows[0].get("employeeId") or "")
+                    if employee:
+                        ids["employeeId"] = employee
+                        ids["employeeCompanyId"] = company_id
+                        self.notes.append(f"Employee found in company {company.label()}")
+            if "payrollRunId" not in ids and self._granted(runs_op) is not False:
+                # last year first: its runs are complete, so its annual statement exists
+                for year in (self.today.year - 1, self.today.year):
+                    probe, rows = self._probe(
+                        RestOp.COMPANY_RUNS, {"companyId": company_id}, {"year": year}
+                    )
+                    self._keep(RestOp.COMPANY_RUNS, probe, company_id)
+                    if rows:
+                        ids["payrollRunId"] = str(rows[0].get("payrollRunId") or "")
+                        ids["runCompanyId"] = company_id
+                        ids["runYear"] = str(rows[0].get("year") or year)
+                        ids["runPeriod"] = str(run_period(rows[0].get("periodStart"), 1))
+                        self._run_employee(ids)
+                        break
+                    if probe.status is not Status.ALLOWED:
+                        break
+            if {"employeeId", "payrollRunId"} <= set(ids):
+                break
+        return ids
+
+    def _run_employee(self, ids: dict[str, str]) -> None:
+        """An employee paid in the sample run: the one the document probes ask about."""
+        if self._granted(REST_OPERATIONS[RestOp.RUN_EMPLOYEES]) is False:
+            return
+        probe, rows = self._probe(
+            RestOp.RUN_EMPLOYEES,
+            {"companyId": ids["runCompanyId"], "payrollRunId": ids["payrollRunId"]},
+            {"year": int(ids["runYear"])},
+        )
+        self._keep(RestOp.RUN_EMPLOYEES, probe, ids["runCompanyId"])
+        if rows and rows[0].get("employeeId"):
+            ids["docEmployeeId"] = str(rows[0]["employeeId"])
+
+    # .................................................................. rows
+
+    def _judge(self, name: RestOp, probe: Probe) -> Verdict:
+        """The verdict of one probe of ``name``, with the REST 403 rule applied.
+
+        A refusal whose cause the granted scopes cannot settle (the token does not say what it
+        holds, or a 403 without a known code) is a missing scope *or* missing data access:
+        missing in every reading, so it is reported as missing with both fixes, never as not
+        verified and never as allowed.
+        """
+        verdict = probe.verdict
+        refused = probe.http_status == 403 and verdict.status in (
+            Status.SCOPE_MISSING,
+            Status.NO_DATA_ACCESS,
+            Status.ERROR,
+        )
+        if refused and (self.granted is None or verdict.status is Status.ERROR):
+            scopes = " or ".join(REST_OPERATIONS[name].scopes)
+            return Verdict(
+                Status.SCOPE_MISSING,
+                verdict.fault_code,
+                f"scope {scopes} missing, or this login cannot reach this data",
+            )
+        return verdict
+
+    def _row_verdict(self, name: RestOp, probe: Probe, company_id: str | None) -> RowVerdict:
+        """A probe of a required call as a row verdict (made on ``company_id``)."""
+        verdict = self._judge(name, probe)
+        if verdict.status is Status.ERROR and probe.error_kind:
+            self.row_kinds[name] = probe.error_kind
+        return RowVerdict(verdict, company_id, qualified(name), probe.duration_ms)
+
+    def _not_verified(self, why: str) -> RowVerdict:
+        return RowVerdict(Verdict(Status.NOT_VERIFIED, None, why), None, None, note=why)
+
+    def _row(self, name: RestOp, ids: Mapping[str, str], unreached: Verdict) -> RowVerdict:
+        op = REST_OPERATIONS[name]
+        if self._granted(op) is False:
+            return RowVerdict(
+                Verdict(
+                    Status.SCOPE_MISSING,
+                    None,
+                    "the consent does not include " + " or ".join(op.scopes),
+                ),
+                None,
+                None,
+                basis=Basis(BasisKind.GRANTED_SCOPES),
+            )
+        company = ids.get("companyId")
+        if company is None:
+            return RowVerdict(unreached, None, None, note=unreached.message)
+        year = int(ids.get("runYear") or self.today.year)
+        closed_year = year if year < self.today.year else year - 1
+        if name in _EMPLOYEE_OPS:
+            documents = name is not RestOp.EMPLOYEE
+            employee = ids.get("docEmployeeId" if documents else "employeeId") or ids.get(
+                "employeeId"
+            )
+            if employee is None:
+                return self._not_verified(
+                    "no company in reach has employees: name one that has with --company"
+                )
+            where = ids.get("employeeCompanyId", company)
+            if name is RestOp.DOCUMENT:
+                return self._document(employee, closed_year, where)
+            query: dict[str, str | int] = {}
+            if name is RestOp.PAYSLIP_TASK:
+                query = {"year": year, "period": int(ids.get("runPeriod") or 1)}
+            elif name is RestOp.ANNUAL_STATEMENT_TASK:
+                query = {"year": closed_year}
+            probe = self._probe(name, {"employeeId": employee}, query)[0]
+            if probe.status is Status.ERROR and probe.http_status == 404:
+                # what a task answers when there is no document is an open question (§8.3):
+                # the call got past the gate, but that does not prove the scope
+                return self._not_verified(
+                    "Nmbrs has no document for the sample employee and period; "
+                    "name a company with payslips with --company"
+                )
+            return self._row_verdict(name, probe, where)
+        if name in _NEEDS_RUN:
+            run = ids.get("payrollRunId")
+            if not run:
+                return self._not_verified(
+                    "no company in reach has a payroll run this year or last: "
+                    "name one that has with --company"
+                )
+            probe = self._probe(
+                name, {"companyId": ids["runCompanyId"], "payrollRunId": run}, {"year": year}
+            )[0]
+            return self._row_verdict(name, probe, ids["runCompanyId"])
+        if "{debtorId}" in op.path:
+            debtor = self.debtors[0] if self.debtors else None
+            if debtor is None:
+                return self._not_verified("no debtor in reach to call it on")
+            return self._row_verdict(name, self._probe(name, {"debtorId": debtor})[0], None)
+        probe = self._probe(name, {"companyId": company})[0]
+        return self._row_verdict(name, probe, company)
+
+    def _document(self, employee: str, year: int, company: str) -> RowVerdict:
+        """The download step: an annual statement is built and fetched (then discarded)."""
+        if not self.fetch_documents:
+            return self._not_verified(
+                "the document download was skipped (--skip-documents): run without it to verify it"
+            )
+        started = time.perf_counter()
+        try:
+            self._again(
+                lambda: self.client.document(RestOp.ANNUAL_STATEMENT_TASK, employee, {"year": year})
+            )
+        except NmbrsRestError as exc:
+            if exc.operation == str(RestOp.DOCUMENT):
+                return self._row_verdict(RestOp.DOCUMENT, failure(exc), company)
+            return self._not_verified(f"no document task could be started: {exc.message}")
+        except NmbrsError as exc:
+            return self._not_verified(f"no document could be fetched to probe it: {exc.message}")
+        return self._row_verdict(
+            RestOp.DOCUMENT, Probe(ALLOWED.verdict, duration_ms=_ms(started)), company
+        )
+
+    # .................................................................. cells
+
+    def _cells(self) -> list[CellResult]:
+        """Row × column through the one pure rule, in the order of the rows and companies."""
+        cells = []
+        for op in self._required():
+            row = self.rows.get(op.name)
+            for company in self.companies:
+                verdict = infer_cell(
+                    qualified(op.name), company.id, row, self.columns.get(company.id)
+                )
+                if verdict is None:
+                    verdict = CellVerdict(
+                        Status.ERROR, Basis(BasisKind.NOT_PROBED), None, "not established"
+                    )
+                cells.append(self._cell(op.name, company.id, verdict))
+        return cells
+
+    def _cell(self, name: RestOp, company_id: EntityId, verdict: CellVerdict) -> CellResult:
+        kind = None
+        if verdict.status is Status.ERROR:
+            kind = self.row_kinds.get(name) or self.column_kinds.get(company_id) or "other"
+        return CellResult(
+            SERVICE,
+            name.value,
+            company_id,
+            verdict.status,
+            verdict.basis,
+            verdict.fault_code,
+            verdict.message,
+            verdict.duration_ms,
+            error_kind=kind,
+        )
+
+    def _thorough(self, pool: ThreadPoolExecutor, cells: list[CellResult]) -> list[CellResult]:
+        """Every company-level cell that was inferred is probed on its own company."""
+        by_name = {op.name.value: op.name for op in self._required()}
+
+        def redo(cell: CellResult) -> CellResult:
+            name = by_name[cell.operation]
+            op = REST_OPERATIONS[name]
+            if cell.probed or cell.status not in (Status.ALLOWED, Status.ERROR):
+                return cell
+            if op.path_params() != ("companyId",):
+                why = "this call needs an employee, run or document of each company"
+                return replace(cell, basis=cell.basis.kept(why))
+            probe = self._probe(name, {"companyId": str(cell.company_id)})[0]
+            verdict = self._judge(name, probe)
+            return self._cell(
+                name,
+                cell.company_id,
+                CellVerdict(
+                    verdict.status,
+                    Basis(BasisKind.PROBED),
+                    verdict.fault_code,
+                    verdict.message,
+                    probe.duration_ms,
+                ),
+            )
+
+        return list(pool.map(redo, cells))
+
+
+def _passing(exc: NmbrsError) -> bool:
+    """Trouble that may pass: throttling, a gateway error, a broken or garbled reply."""
+    if isinstance(exc, NmbrsRestError):
+        return exc.retryable
+    if isinstance(exc, NmbrsTransportError):
+        return exc.kind in ("timeout", "connection", "malformed", "http")
+    return False
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
