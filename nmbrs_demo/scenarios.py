@@ -307,8 +307,9 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
     apis = _get(data, "apis", list, where, sorted(base.apis))
     if not apis or any(a not in APIS for a in apis):
         raise ConfigError(f"{where}: apis must be a non-empty list of {', '.join(APIS)}.")
-    if "deny" in data or "deny_company" in data:
-        # a REST consent has no per-operation switches: a deny list has no REST twin
+    if {"deny", "deny_company", "hang"} & set(data):
+        # a REST consent has no per-operation switches, and the REST demo has no hanging
+        # calls: these have no REST twin, so such a scenario is the SOAP demo's alone
         apis = [a for a in apis if a != "rest"] or apis
     changes: dict[str, Any] = {
         "apis": frozenset(apis),

@@ -41,9 +41,7 @@ def test_the_scenarios_of_the_table_exist_on_both_apis() -> None:
         assert BUILTIN_SCENARIOS[name].apis == {"soap", "rest"}
 
 
-@pytest.mark.parametrize(
-    ("api", "scenario"), [("soap", "multi-debtor"), ("rest", "payroll-only")]
-)
+@pytest.mark.parametrize(("api", "scenario"), [("soap", "multi-debtor"), ("rest", "payroll-only")])
 def test_a_scenario_without_a_twin_is_refused_with_that_apis_list(
     api: str, scenario: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
