@@ -4,13 +4,19 @@ with no extra flag, and the JSON of both validates against the one schema."""
 from __future__ import annotations
 
 import json
+import os
+import stat
+import zipfile
+from pathlib import Path
 
 import jsonschema
 import pytest
 
+from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rights.report import load_schema
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, names_for
+from tests.config_isolation import isolate
 from tui.cli import main
 
 EXPECTED = {
@@ -53,3 +59,66 @@ def test_a_scenario_without_a_twin_is_refused_with_that_apis_list(
     listed = captured.err.split(f"{api.upper()} demo scenarios: ", 1)[1]
     assert scenario not in listed
     assert all(name in listed for name in names_for(api))
+
+
+def test_rest_bundle_is_a_private_zip_carrying_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "ticket.zip"
+    args = ["check", "--demo", "--api", "rest", "--scenario", "missing-scopes", "-q"]
+    code = main([*args, "--bundle", str(target)])
+    capsys.readouterr()
+    assert code == ExitCode.FINDINGS
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with zipfile.ZipFile(target) as bundle:
+        report = json.loads(bundle.read("rights-report.json"))
+        markdown = bundle.read("rights-report.en.md").decode("utf-8")
+    jsonschema.validate(report, load_schema())
+    assert report["api"] == "rest" and report["exit_code"] == ExitCode.FINDINGS
+    assert "document.read" in markdown
+
+
+def test_rest_thorough_probes_every_company_level_cell(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--demo", "--api", "rest", "--thorough", "-q", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.OK
+    assert data["mode"] == "thorough"
+    company_level = [r for r in data["results"] if r["operation"].startswith("company.employees")]
+    assert company_level and all(r["basis"] == "probed" for r in company_level)
+
+
+def test_all_profiles_checks_soap_and_rest_profiles_in_one_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nmbrs_demo.rest.server import start_rest_demo_server
+    from nmbrs_demo.server import start_demo_server
+
+    isolate(tmp_path, monkeypatch)
+    soap = start_demo_server("healthy", latency_ms=0)
+    rest = start_rest_demo_server("missing-scopes")
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            "[profiles.soapy]\n"
+            'environment = "custom"\n'
+            f'base_url = "{soap.base_url}"\n'
+            f'username = "{DEMO_USERNAME}"\n'
+            f'domain = "{DEMO_DOMAIN}"\n'
+            f'token = "{DEMO_TOKEN}"\n\n'
+            "[profiles.resty]\n"
+            'api = "rest"\n'
+            'environment = "demo"\n'
+            "[profiles.resty.rest]\n"
+            f'base_url = "{rest.base_url}"\n',
+            encoding="utf-8",
+        )
+        os.chmod(config, 0o600)
+        code = main(["check", "--all-profiles", "--config", str(config), "--format", "json"])
+    finally:
+        soap.stop()
+        rest.stop()
+    rows = {row["profile"]: row for row in json.loads(capsys.readouterr().out)["profiles"]}
+    assert rows["soapy"]["exit_code"] == ExitCode.OK
+    assert rows["resty"]["exit_code"] == ExitCode.FINDINGS
+    assert rows["resty"]["missing_rights"] >= 2  # bank accounts and the document download
+    assert code == ExitCode.FINDINGS

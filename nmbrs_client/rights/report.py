@@ -739,7 +739,9 @@ def operation_verdicts(
         if chosen is None:
             basis = ""
         elif chosen.probed:
-            basis = _t(lang, "basis_probed_on", id=chosen.company_id)
+            company = report.company(chosen.company_id)
+            where = company.label() if company is not None and company.number else None
+            basis = _t(lang, "basis_probed_on", id=where or chosen.company_id)
         else:
             basis = basis_text(chosen.basis, lang)
         if status in (Status.NOT_APPLICABLE, Status.NOT_VERIFIED) and chosen is not None:

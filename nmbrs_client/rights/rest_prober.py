@@ -324,11 +324,12 @@ class RestProber:
                 "the token does not say which scopes it holds: verdicts rest on probes only",
             )
             return
-        missing = self.requirement.scopes_to_ask(self.granted)
+        lacking = self.requirement.missing_scopes(self.granted)
+        missing = sorted({" or ".join(scopes) for scopes in lacking.values()})
         self._account(
             "scopes",
             Status.SCOPE_MISSING if missing else Status.ALLOWED,
-            ("missing: " + " ".join(missing)) if missing else "every needed scope is granted",
+            ("missing: " + ", ".join(missing)) if missing else "every needed scope is granted",
             finding=bool(missing),
             value=" ".join(sorted(self.granted)),
         )

@@ -50,10 +50,14 @@ class ProfileOutcome:
 
 def outcome_of(profile: str, environment: str, report: Any, duration_s: float) -> ProfileOutcome:
     """Summarise a finished report: distinct missing operations plus companies without access."""
-    from nmbrs_client.rights.classify import Status
+    from nmbrs_client.rights.classify import ROW_WIDE, Status
 
-    denied_ops = {c.qualified_name for c in report.cells if c.status is Status.ENDPOINT_DENIED}
-    no_access = {c.company_id for c in report.cells if c.status is Status.NO_DATA_ACCESS}
+    denied_ops = {c.qualified_name for c in report.cells if c.status in ROW_WIDE}
+    no_access = {
+        c.company_id
+        for c in report.cells
+        if c.status in (Status.NO_DATA_ACCESS, Status.NOT_VISIBLE)
+    }
     account_missing = sum(1 for a in report.account_findings if a.status.is_missing)
     unverified = sum(
         1 for c in report.cells if c.status.value in ("not_applicable", "not_verified")
