@@ -416,7 +416,7 @@ class NmbrsApp(App[int]):
         text.append(" profile ")
         text.append(info.profile or "—", style="bold")
         text.append("  ")
-        label, style = ENV_BADGES.get(info.environment or "", ("…", "bold"))
+        label, style = ENV_BADGES.get(info.place or "", ("…", "bold"))
         text.append(f" {label} ", style=style)
         text.append("  ")
         if info.api:
@@ -526,7 +526,7 @@ class NmbrsApp(App[int]):
             ("config file", info.config_path or "(not read)"),
             ("profile", info.profile or "—"),
             ("environment", info.environment or "—"),
-            ("base URL", info.base_url or "—"),
+            *((e.role, f"{e.url} ({e.source})") for e in info.endpoints),
             ("username", info.username or "—"),
             ("domain", f"{info.domain or '—'} ({info.domain_source or '—'})"),
             ("theme", self.theme),
@@ -637,7 +637,7 @@ class NmbrsApp(App[int]):
 
     def _announce(self, info: ConnectionInfo) -> None:
         if info.stage == CONNECTED:
-            self.set_status(f"Connected to {info.host or info.base_url} as {info.username}")
+            self.set_status(f"Connected to {info.hosts_text} as {info.username}")
             self.post_message(ConnectionChanged(True))
         elif info.stage == FAILED:
             self.set_status(f"✗ {info.last_error}")

@@ -53,6 +53,26 @@ CANCELLED = Stage.CANCELLED
 
 
 @dataclass(frozen=True)
+class HostShown:
+    """One host the connection calls: its role, address, where the address came from, and
+    whose host it is (``production``/``sandbox`` only for Nmbrs' own, ``demo``, ``custom``)."""
+
+    role: str
+    url: str
+    source: str
+    kind: str
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname or self.url
+
+
+PLACE_ORDER = ("production", "sandbox", "demo", "custom")
+
+
+@dataclass(frozen=True)
 class ConnectionInfo:
     """One snapshot of what the connection pane and the header show."""
 
@@ -85,6 +105,8 @@ class ConnectionInfo:
     # REST only: the granted scopes and the access token's expiry (UTC), from the backend.
     scopes: tuple[str, ...] | None = None
     token_expires: datetime | None = None
+    # The hosts actually called (REST: the API and the identity service), with their sources.
+    endpoints: tuple[HostShown, ...] = ()
 
     def with_(self, **changes: Any) -> ConnectionInfo:
         return dataclasses.replace(self, **changes)
@@ -92,6 +114,22 @@ class ConnectionInfo:
     @property
     def busy(self) -> bool:
         return self.stage in (STARTING, LOADING_CONFIG, STARTING_DEMO, CONNECTING)
+
+    @property
+    def place(self) -> str | None:
+        """Whose hosts these are, for the badge: production only when one of them is Nmbrs'
+        own production host, whatever the profile says; before settings are known, None."""
+        kinds = {e.kind for e in self.endpoints}
+        return next((k for k in PLACE_ORDER if k in kinds), None)
+
+    @property
+    def hosts_text(self) -> str:
+        """``REST API host, identity service host`` (SOAP: the one host)."""
+        if not self.endpoints:
+            return self.host or self.base_url or "—"
+        if len(self.endpoints) == 1:
+            return self.endpoints[0].host
+        return ", ".join(f"{e.role} {e.host}" for e in self.endpoints)
 
 
 def describe_error(exc: BaseException) -> tuple[str, str, int | None]:
@@ -126,6 +164,7 @@ def settings_from_info(info: ConnectionInfo, settings: ConnectionSettings) -> Co
         scenario=settings.scenario,
         verify_tls=settings.verify_tls,
         token_override=env_override_note(soap.token_source if soap else None),
+        endpoints=tuple(HostShown(e.role, e.url, e.source, e.kind) for e in settings.endpoints()),
     )
 
 

@@ -101,14 +101,20 @@ class ConnectionPane(Pane):
 
         row("State", _stage_text(info))
         row("Profile", info.profile)
-        env = ENV_LABELS.get(info.environment or "", info.environment or "—")
+        place = info.place
+        env = ENV_LABELS.get(place or "", "—")
         row(
             "Environment",
-            Text(env, style=_env_style(info.environment)),
-            f"scenario {info.scenario}" if info.environment == "demo" and info.scenario else "",
+            Text(env, style=_env_style(place)),
+            f"scenario {info.scenario}" if place == "demo" and info.scenario else "",
         )
-        base = mask_port(info.base_url) if self.deterministic else info.base_url
-        row("Base URL", base)
+        # Each host actually called, with where its address came from: a variable pointing
+        # REST elsewhere shows here, not the profile's idea of the environment.
+        for endpoint in info.endpoints:
+            url = mask_port(endpoint.url) if self.deterministic else endpoint.url
+            row(endpoint.role[:1].upper() + endpoint.role[1:], url, endpoint.source)
+        if not info.endpoints:
+            row("Base URL", mask_port(info.base_url) if self.deterministic else info.base_url)
         if not info.verify_tls:
             row(
                 "TLS",
