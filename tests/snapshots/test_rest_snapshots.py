@@ -29,7 +29,7 @@ def rest_server() -> Iterator[Any]:
         server.stop()
 
 
-REST_PANES = {name: keys for name, keys in PANE_STEPS.items() if name != "rights"}
+REST_PANES = dict(PANE_STEPS)  # every pane, the rights matrix included
 
 
 @pytest.mark.parametrize("pane", list(REST_PANES))

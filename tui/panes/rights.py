@@ -42,6 +42,8 @@ PENDING = "… probing"
 STATUS_STYLES = {
     "allowed": "green",
     "endpoint_denied": "bold red",
+    "scope_missing": "bold red",
+    "not_visible": "yellow",
     "no_data_access": "yellow",
     "auth_failed": "bold red",
     "no_subscription": "bold red",
@@ -94,6 +96,16 @@ def cell_advice(cell: CellResult) -> str:
             f"The probe did not get an answer that proves anything: {cell.message}. "
             "Press r to run the check again; if it repeats, look at the call log (6)."
         )
+    if status == "scope_missing":
+        return (
+            f"{cell.message}. The customer consents again with every scope the integration "
+            "needs (e exports the report that lists them); a consent cannot be widened."
+        )
+    if status == "not_visible":
+        return (
+            f"{cell.message}. Check the id first; only if it is right, give the login access "
+            "to the company."
+        )
     category = category_for(cell.fault_code)
     if category is FaultCategory.UNKNOWN:
         category = {
@@ -118,6 +130,10 @@ STOP_HINTS = {
     "call log (6) shows every call and its answer.",
     "auth_failed": AUTH_ADVICE + " Then reconnect (1, r).",
     "no_subscription": hint_for(FaultCategory.NO_SUBSCRIPTION),
+    "token_refused": "Nmbrs refused the REST access token (expired or revoked): log in again "
+    "with `nmbrs-tui auth login -P <profile>`, then reconnect (1, r).",
+    "subscription_key": "Nmbrs' gateway refused the subscription key: check the profile's "
+    "key (`nmbrs-tui config show`); a new login does not change it.",
 }
 
 
@@ -346,12 +362,10 @@ class RightsPane(Pane):
             import dataclasses
 
             wanted = set(operations)
-            requirements = dataclasses.replace(
-                requirements,
-                operations=tuple(
-                    op for op in requirements.operations if op.qualified_name in wanted
-                ),
-            )
+            narrowed = tuple(op for op in requirements.operations if op.qualified_name in wanted)
+            # rows that are not the profile's own operations (REST calls) are re-checked whole
+            if narrowed:
+                requirements = dataclasses.replace(requirements, operations=narrowed)
         else:
             self.app.call_from_thread(self._set_requirements, requirements, run)
 
@@ -521,7 +535,9 @@ class RightsPane(Pane):
         companies = list(self.companies)
         if needle:
             matching = [
-                c for c in companies if needle in str(c.id) or needle in (c.name or "").lower()
+                c
+                for c in companies
+                if needle in str(c.id) or needle == c.number or needle in (c.name or "").lower()
             ]
             companies = matching or companies  # the filter names operations
         if failures and self.failures_only:
@@ -551,7 +567,8 @@ class RightsPane(Pane):
             for op in ops:
                 table.add_column(short_operation(op, 22), key=op, width=24)
             for company in companies:
-                row = [Text(f"{company.id} {(company.name or '')[:22]}".strip(), style="bold")]
+                head = company.number or company.id
+                row = [Text(f"{head} {(company.name or '')[:22]}".strip(), style="bold")]
                 for op in ops:
                     cell = self.cells.get((op, company.id))
                     row.append(cell_label(str(cell.status)) if cell else Text(PENDING, style="dim"))
@@ -560,7 +577,8 @@ class RightsPane(Pane):
             table.add_column("Operation", key="op", width=38)
             for company in companies:
                 name = (company.name or "")[:14]
-                table.add_column(f"{company.id} {name}".strip(), key=str(company.id), width=20)
+                head = company.number or company.id
+                table.add_column(f"{head} {name}".strip(), key=str(company.id), width=20)
             for op in ops:
                 row = [Text(short_operation(op), style="bold")]
                 for company in companies:
@@ -583,6 +601,8 @@ class RightsPane(Pane):
             return
 
     def summary_text(self) -> Text:
+        from nmbrs_client.rights.classify import MISSING_STATUSES
+
         counts = Counter(str(c.status) for c in self.cells.values())
         total = len(self.operations) * len(self.companies)
         text = Text()
@@ -590,10 +610,7 @@ class RightsPane(Pane):
             done = len(self.cells)
             text.append(f"{done}/{total} cells · ")
         text.append(f"✓ {counts['allowed']} allowed", style="green")
-        missing = sum(
-            counts[s]
-            for s in ("endpoint_denied", "no_data_access", "auth_failed", "no_subscription")
-        )
+        missing = sum(counts[str(s)] for s in MISSING_STATUSES)
         text.append(f" · ✗ {missing} missing", style="bold red" if missing else "")
         if counts["error"]:
             text.append(f" · ! {counts['error']} errors", style="magenta")
@@ -634,11 +651,17 @@ class RightsPane(Pane):
         self.query_one("#rights-summary", Static).update(summary)
         self._update_hint()
 
+    def company_head(self, company_id: EntityId) -> str:
+        """How a company is named in one line: its number where the API has one, else its id."""
+        company = next((c for c in self.companies if c.id == company_id), None)
+        return str(company.number if company is not None and company.number else company_id)
+
     def _update_hint(self) -> None:
         cell = self.current_cell()
         hint = ""
         if cell is not None:
-            hint = f"{cell.qualified_name} @ {cell.company_id}: {cell_advice(cell)}"
+            hint = f"{cell.qualified_name} @ {self.company_head(cell.company_id)}: "
+            hint += cell_advice(cell)
         self.query_one("#rights-hint", Static).update(Text(hint))
 
     def current_cell(self) -> CellResult | None:
@@ -866,11 +889,13 @@ class RightsPane(Pane):
             if text is None:
                 return
             ids: list[EntityId] = []
+            assert self.session is not None
             for part in text.replace(",", " ").split():
-                if not part.isdigit():
-                    self.notify(f"{part!r} is not a company id (digits only).", severity="error")
+                try:
+                    ids.append(self.session.backend.company_id(part))
+                except ValueError as exc:
+                    self.notify(f"Not a company id: {exc}", severity="error")
                     return
-                ids.append(int(part))
             self.named_companies = ids or None
             self.notify(
                 f"Checking companies {', '.join(map(str, ids))}"
