@@ -22,7 +22,7 @@ import datetime
 import os
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +53,9 @@ from tui.panes.connection import ConnectionPane
 from tui.widgets.masking import MasksPersonalData
 
 if TYPE_CHECKING:
+    from textual.command import CommandListItem
+    from textual.widget import AwaitMount
+
     from nmbrs_client.backend import EntityId
     from nmbrs_client.config import ConnectionSettings
     from tui.session import Session
@@ -303,8 +306,43 @@ class NmbrsApp(App[int]):
 
         from tui.screens.guarded import GuardedCommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(GuardedCommandPalette(id="--command-palette"))
+        if not self.use_command_palette or CommandPalette.is_open(self):  # type: ignore[arg-type]
+            return
+        if self._screen_still_mounted(lambda screen: isinstance(screen, CommandPalette)):
+            return  # one is closing: a second one with its id would be a DuplicateIds crash
+        self.push_screen(GuardedCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """Textual's theme picker (the palette's "Theme"), with the palette's guards."""
+        from textual.theme import ThemeProvider
+
+        from tui.screens.guarded import GuardedCommandPalette
+
+        self.push_screen(
+            GuardedCommandPalette(providers=[ThemeProvider], placeholder="Search for themes…")
+        )
+
+    def search_commands(
+        self, commands: Sequence[CommandListItem], placeholder: str = "Search for commands…"
+    ) -> AwaitMount:
+        """Textual's list of commands (e.g. "Keys"), with the palette's guards."""
+        from textual.command import SimpleProvider
+
+        from tui.screens.guarded import GuardedCommandPalette
+
+        return self.push_screen(
+            GuardedCommandPalette(
+                # Textual's own search_commands passes the provider instance this way too
+                providers=[SimpleProvider(self.screen, list(commands))],  # type: ignore[list-item]
+                placeholder=placeholder,
+            )
+        )
+
+    def _screen_still_mounted(self, wanted: Callable[[Screen[Any]], bool]) -> bool:
+        """True while such a screen is on the stack or still being removed from the app."""
+        return any(
+            isinstance(node, Screen) and wanted(node) for node in (*self._nodes, *self.screen_stack)
+        )
 
     def pop_screen(self) -> Any:
         """Never pop the last screen: a late second dismissal is ignored, not a crash."""
@@ -514,6 +552,8 @@ class NmbrsApp(App[int]):
         """Help for where the focus is: its widget, the containers above it, the app."""
         from tui.screens.help import HelpScreen, chain_sections
 
+        if self._screen_still_mounted(lambda screen: isinstance(screen, HelpScreen)):
+            return  # one is open or still closing: a second one is never what the key meant
         focused = self.screen.focused
         node = focused if focused is not None else self.pane(self.current_pane) or self.screen
         self.push_screen(HelpScreen(chain_sections(node), self.keymap))

@@ -2,11 +2,15 @@
 
 Two presses of ``enter``/``esc`` used to reach a modal before its first dismissal took effect
 (``ScreenStackError`` in the choice screen and the command palette). Every screen now ignores a
-second dismissal; the walk sends 2,000 seeded keys across every pane and screen.
+second dismissal. The walk sends 2,000 seeded keys in bursts of up to 50 with resizes between
+them, the palette and help keys weighted; before the palette and help were guarded it ended in
+``DuplicateIds: '--command-palette'`` (a palette opened while the last one was still being
+removed) and ``NoMatches: '#help-scroll'`` (a scroll key on a help screen going away).
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 import unicodedata
 from pathlib import Path
@@ -111,13 +115,84 @@ async def test_every_key_twice_fast_on_every_screen(
         assert app.is_running
 
 
-async def test_seeded_random_walk_of_2000_keys(demo_server: DemoServer, tmp_path: Path) -> None:
+# The palette and help keys come often (opening one while another is mounted or closing is
+# where the dashboard crashed), and so do the keys that close and scroll them.
+WEIGHTED_KEYS = [
+    *KEYS,
+    *["ctrl+p"] * 10,
+    *["question_mark"] * 10,
+    *["f1"] * 4,
+    *["escape"] * 8,
+    *["up", "down", "k", "j", "pageup", "pagedown"] * 2,
+]
+TURNS_BETWEEN_KEYS = (0, 0, 1, 2, 3, 4, 5, 6, 8)
+SIZES = [(100, 30), (80, 24), (120, 40), (60, 18), (140, 45), (40, 12)]
+
+
+def resize(app: NmbrsApp, width: int, height: int) -> None:
+    """A terminal resize, queued behind the keys like a real one (no pause in between)."""
+    from textual.driver import Driver
+    from textual.events import Resize
+    from textual.geometry import Size
+
+    driver: Driver | None = app._driver
+    assert driver is not None
+    driver._size = Size(width, height)
+    app.post_message(Resize(Size(width, height), Size(width, height)))
+
+
+async def test_seeded_random_walk_of_2000_keys_in_bursts_with_resizes(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
     app = pane_app(demo_server, tmp_path)
     rng = random.Random(13)
+    sent = resizes = 0
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready(pilot, app)
-        walk = [rng.choice(KEYS) for _ in range(2000)]
-        for start in range(0, len(walk), 20):
-            burst(app, walk[start : start + 20])
+        while sent < 2000:
+            count = min(rng.randint(1, 50), 2000 - sent)
+            for key in [rng.choice(WEIGHTED_KEYS) for _ in range(count)]:
+                burst(app, [key])
+                # No waiting on the app: only a few turns of the event loop between keys,
+                # as a terminal's reader hands them over, so keys land while a screen is
+                # being pushed or removed (where the palette and help crashed).
+                for _ in range(rng.choice(TURNS_BETWEEN_KEYS)):
+                    await asyncio.sleep(0)
+            sent += count
+            for _ in range(rng.randint(1, 3)):
+                resize(app, *rng.choice(SIZES))
+                resizes += 1
             await settle(pilot)
+        assert app.is_running and app.return_code in (None, 0)
+    assert sent == 2000 and resizes >= 80
+
+
+async def test_palette_or_help_opened_while_one_is_closing_is_ignored(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    from textual.command import CommandPalette
+
+    from tui.screens.help import HelpScreen
+
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_connected(pilot, app)
+        app.action_command_palette()
+        await settle(pilot)
+        closing = app.screen
+        assert isinstance(closing, CommandPalette)
+        closing.dismiss()
+        app.action_command_palette()  # the old one is still being removed: no DuplicateIds
+        await settle(pilot)
+        assert not any(isinstance(s, CommandPalette) for s in app.screen_stack)
+        app.action_help()
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        help_screen.dismiss()
+        app.action_help()  # ignored while the first one goes away
+        assert help_screen.check_action("scroll_up", ()) is False  # no action on its way out
+        await settle(pilot)
+        assert not any(isinstance(s, HelpScreen) for s in app.screen_stack)
+        help_screen.action_scroll_up()  # its widgets are gone: nothing happens, no NoMatches
         assert app.is_running and app.return_code in (None, 0)

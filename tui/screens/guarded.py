@@ -24,9 +24,22 @@ def nothing_to_await() -> AwaitComplete:
 
 
 class DismissOnce:
-    """Mixin for :class:`~textual.screen.Screen`: later dismissals are ignored."""
+    """Mixin for :class:`~textual.screen.Screen`: later dismissals are ignored, and so is every
+    action once the screen is being dismissed or no longer on top.
+
+    Keys typed ahead reach a screen after its dismissal started (its widgets may already be
+    gone: ``NoMatches``); Textual asks ``check_action`` before it runs any action, so a screen
+    on its way out runs none.
+    """
 
     _dismissed: bool = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        screen: Any = self
+        if self._dismissed or not screen.is_attached or screen.app.screen is not screen:
+            return False
+        allowed: bool | None = super().check_action(action, parameters)  # type: ignore[misc]
+        return allowed
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         screen: Any = self

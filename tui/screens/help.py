@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -111,11 +112,20 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
         console.print(self.table())
         return console.export_text()
 
+    def _scroller(self) -> VerticalScroll | None:
+        """The help's scroll area; None while it is not (or no longer) mounted."""
+        try:
+            return self.query_one("#help-scroll", VerticalScroll)
+        except NoMatches:
+            return None
+
     def action_scroll_down(self) -> None:
-        self.query_one("#help-scroll", VerticalScroll).scroll_down()
+        if (scroller := self._scroller()) is not None:
+            scroller.scroll_down()
 
     def action_scroll_up(self) -> None:
-        self.query_one("#help-scroll", VerticalScroll).scroll_up()
+        if (scroller := self._scroller()) is not None:
+            scroller.scroll_up()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
