@@ -284,7 +284,7 @@ class DemoServer:
         if "wsdl" in query:
             host = request.headers.get("Host")
             base = f"http://{host}{BASE_PATH}" if host else self.base_url
-            body = loaded.location_rewritten(base).encode("utf-8")
+            body = loaded.served_wsdl(base, self.scenario.readings).encode("utf-8")
             return _Reply(200, "text/xml; charset=utf-8", body)
         items = "".join(f"<li>{name}</li>" for name in sorted(loaded.soap11))
         page = (

@@ -63,6 +63,20 @@ _PARSER = etree.XMLParser(
 # (same bytes; zeep's tree costs ~85 % of answering a 5,000-employee list).
 TEXT_WRITER_MIN_ITEMS = 50
 _ADDRESS = re.compile(r'(<(?:[\w.-]+:)?address\b[^>]*?\blocation=")[^"]*(")')
+# The Environment type of the bundled WSDL (DebtorService), to be rewritten per reading.
+_ENVIRONMENT_TYPE = re.compile(
+    r'(<(?P<ns>[\w.-]+:)?complexType name="Environment">\s*<(?P=ns)?sequence>).*?'
+    r"(</(?P=ns)?sequence>)",
+    re.DOTALL,
+)
+# environment-reply=extended: the order and the extra fields of the reply, with the value the
+# demo writes. The served WSDL declares exactly these, as a real ASMX service's own WSDL does.
+EXTENDED_ENVIRONMENT: tuple[tuple[str, str, str | None], ...] = (
+    ("SubDomain", "string", None),
+    ("Domain", "string", None),
+    ("Culture", "string", "nl-NL"),
+    ("IsSandbox", "boolean", "false"),
+)
 
 
 class SoapRequestError(Exception):
@@ -207,12 +221,11 @@ class LoadedService:
 
     def _environment_extended(self, version: str, value: dict[str, Any]) -> bytes:
         """SubDomain before Domain, then fields the published WSDL does not list."""
-        parts = [
-            f"<{tag}>{escape(str(value[tag]))}</{tag}>"
-            for tag in ("SubDomain", "Domain")
-            if value.get(tag) is not None
-        ]
-        parts.append("<Culture>nl-NL</Culture><IsSandbox>false</IsSandbox>")
+        parts = []
+        for tag, _kind, fixed in EXTENDED_ENVIRONMENT:
+            shown = fixed if fixed is not None else value.get(tag)
+            if shown is not None:
+                parts.append(f"<{tag}>{escape(str(shown))}</{tag}>")
         body = (
             wirestyle.response_open("Environment_Get", self.service.namespace)
             + "<Environment_GetResult>"
@@ -221,6 +234,26 @@ class LoadedService:
             + wirestyle.response_close("Environment_Get")
         )
         return (wirestyle.envelope_open(version) + body + wirestyle.ENVELOPE_CLOSE).encode()
+
+    def served_wsdl(self, base_url: str, readings: Readings = STRICT) -> str:
+        """The WSDL this demo serves at ``?WSDL``: its endpoints at ``base_url`` and its types
+        as the chosen readings answer, so a client that reads the server's own WSDL (the PyPI
+        SDK, strict zeep) always meets replies that fit it; only a client that brings its own
+        WSDL meets the difference."""
+        text = self.location_rewritten(base_url)
+        if readings.environment_reply is EnvironmentReplyReading.EXTENDED:
+
+            def extended(match: re.Match[str]) -> str:
+                ns = match.group("ns") or ""
+                elements = "".join(
+                    f'<{ns}element minOccurs="{0 if kind == "string" else 1}" maxOccurs="1" '
+                    f'name="{tag}" type="{ns}{kind}"/>'
+                    for tag, kind, _fixed in EXTENDED_ENVIRONMENT
+                )
+                return match.group(1) + elements + match.group(3)
+
+            text = _ENVIRONMENT_TYPE.sub(extended, text)
+        return text
 
     def location_rewritten(self, base_url: str) -> str:
         """The WSDL with only the soap/soap12 address locations pointing at ``base_url``."""

@@ -16,7 +16,9 @@ import pytest
 from nmbrs_client.operations import Service
 from nmbrs_client.wsdl import wsdl_path
 from nmbrs_demo import DEMO_TOKEN
+from nmbrs_demo.readings import EnvironmentReplyReading, Readings
 from nmbrs_demo.server import DemoServer, RateLimiter
+from nmbrs_demo.soapwire import load_service
 from tests.conftest import DemoServerFactory
 from tests.soap_raw import NS_ROOT, SOAP11, SOAP12, call, envelope, get, post
 
@@ -231,7 +233,15 @@ def test_wsdl_is_served_with_only_the_address_rewritten(
     bundled = wsdl_path(service).read_text(encoding="utf-8")
     local = f"{demo_server.base_url}{service.value}.asmx"
     assert served.count(f'location="{local}"') == 2  # soap:address and soap12:address
-    assert served.replace(local, f"https://api.nmbrs.nl/soap/v3/{service.value}.asmx") == bundled
+    loaded = load_service(service)
+    assert served == loaded.served_wsdl(demo_server.base_url, demo_server.readings)
+    # Under the documented reading only the address differs from the bundled WSDL; the
+    # default (extended) Environment reply is declared in the served WSDL too.
+    documented = loaded.served_wsdl(
+        demo_server.base_url, Readings(environment_reply=EnvironmentReplyReading.DOCUMENTED)
+    )
+    official = f"https://api.nmbrs.nl/soap/v3/{service.value}.asmx"
+    assert documented.replace(local, official) == bundled
     assert f'targetNamespace="https://api.nmbrs.nl/soap/v3/{service.value}"' in served
 
 
