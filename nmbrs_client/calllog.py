@@ -31,6 +31,10 @@ class CallRecord:
     attempt: int = 1
     http_status: int | None = None  # of the reply, when one came
     error_kind: str | None = None  # transport kind (timeout, http, malformed…) or fault category
+    method: str | None = None  # HTTP method (SOAP: POST)
+    path: str | None = None  # path template with the page asked for; ids stay in their fields
+    page: int | None = None  # of a paged list: this page's number …
+    pages: int | None = None  # … and how many there are, once the first page said so
 
     @property
     def is_call(self) -> bool:

@@ -438,6 +438,8 @@ class NmbrsClient:
                     http_status=getattr(transport.last_status, "value", None),
                     error_kind=kind,
                     attempt=attempt,
+                    method="POST",
+                    path=f"{urlsplit(self.base_url).path}{op.service.path}",
                 )
             )
 

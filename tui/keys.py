@@ -115,6 +115,7 @@ KEYS: tuple[Key, ...] = (
     Key(C.LIST, "list.clear_filter", "escape", "clear_filter", "Clear filter", show=False),
     Key(C.LIST, "list.sort", "s", "sort_column", "Sort"),
     Key(C.LIST, "list.reverse_sort", "S", "reverse_sort", "Reverse sort", show=False),
+    Key(C.LIST, "list.copy_id", "y", "copy_id", "Copy id"),
     Key(C.LIST, "list.copy_cell", "c", "copy_cell", "Copy cell", show=False),
     Key(C.LIST, "list.copy_row", "C", "copy_row", "Copy row (TSV)", show=False),
     Key(C.LIST, "list.copy_json", "J", "copy_json", "Copy row (JSON)", show=False),

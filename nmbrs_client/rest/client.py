@@ -183,13 +183,19 @@ class RestClient:
         query: Mapping[str, str | int] | None = None,
         *,
         accept: tuple[int, ...] = (200,),
+        pages: int | None = None,
     ) -> RestReply:
-        """One allowlisted GET; a status outside ``accept`` raises a typed error."""
+        """One allowlisted GET; a status outside ``accept`` raises a typed error.
+
+        ``pages``: how many pages the list has (known after its first page), for the call log's
+        progress ("page 23 of 50").
+        """
         op = operation(name)
         path = op.render(dict(path_params or {}))
         params = self._query(op, query or {})
         ids = dict(path_params or {})
         ids.setdefault("employeeId", params.get("employeeId", ""))
+        page = (params.get("pageNumber"), pages)
         token = self.tokens.access_token()
         refreshed = False
         attempt = 1
@@ -199,7 +205,7 @@ class RestClient:
             try:
                 reply = self.transport.get(str(op.name), path, params, access_token=token)
             except NmbrsTransportError as exc:
-                self._log(op, ids, at, started, "transport", None, attempt, exc.problem)
+                self._log(op, ids, at, started, "transport", None, attempt, exc.problem, page=page)
                 if (
                     exc.retryable
                     and attempt < self.retry.attempts
@@ -209,11 +215,32 @@ class RestClient:
                     continue
                 raise
             if reply.status in accept:
-                self._log(op, ids, at, started, "ok", None, attempt, "", len(reply.body))
+                self._log(
+                    op,
+                    ids,
+                    at,
+                    started,
+                    "ok",
+                    None,
+                    attempt,
+                    "",
+                    len(reply.body),
+                    status=reply.status,
+                    page=page,
+                )
                 return reply
             error = self._error(op, reply)
             self._log(
-                op, ids, at, started, "fault", error.code or error.status, attempt, error.title
+                op,
+                ids,
+                at,
+                started,
+                "fault",
+                error.code or error.status,
+                attempt,
+                error.title,
+                status=reply.status,
+                page=page,
             )
             if (
                 error.kind in (RestProblemKind.TOKEN_INVALID, RestProblemKind.UNAUTHORIZED)
@@ -311,6 +338,9 @@ class RestClient:
         attempt: int,
         message: str,
         size: int | None = None,
+        *,
+        status: int | None = None,
+        page: tuple[str | None, int | None] = (None, None),
     ) -> None:
         with self._lock:
             self._calls += 1
@@ -326,6 +356,11 @@ class RestClient:
                 message=message,
                 size_bytes=size,
                 attempt=attempt,
+                http_status=status,
+                method=op.method,
+                path=op.path + (f"?pageNumber={page[0]}" if page[0] else ""),
+                page=int(page[0]) if page[0] else None,
+                pages=page[1],
             )
         )
 
@@ -339,6 +374,7 @@ class RestClient:
         *,
         number: int = 1,
         size: int = MAX_PAGE_SIZE,
+        pages: int | None = None,
     ) -> Page:
         """One page of a paged list, read from the ``{pagination, data}`` envelope."""
         op = operation(name)
@@ -346,7 +382,7 @@ class RestClient:
             raise ValueError(f"{op.name} is not paged")
         page_size = min(size, MAX_PAGE_SIZE)
         params = {**(query or {}), "pageNumber": number, "pageSize": page_size}
-        document = self._decode(op, self.get(name, path_params, params))
+        document = self._decode(op, self.get(name, path_params, params, pages=pages))
         rows, pagination = envelope(document, str(op.name), self.transport.host)
         total = pagination.get("totalPages")
         total_pages = total if isinstance(total, int) and not isinstance(total, bool) else None
@@ -371,7 +407,12 @@ class RestClient:
             numbers = range(2, min(first.total_pages, MAX_PAGES) + 1)
             with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
                 fetched = list(
-                    pool.map(lambda n: self.page(name, path_params, query, number=n), numbers)
+                    pool.map(
+                        lambda n: self.page(
+                            name, path_params, query, number=n, pages=first.total_pages
+                        ),
+                        numbers,
+                    )
                 )
             for fetched_page in fetched:
                 pages[fetched_page.page_number] = fetched_page

@@ -1,4 +1,4 @@
-"""Pane 6: every API call of the session (time, operation, ids, duration, result, fault code).
+"""Pane 6: every API call of the session (operation, method, path, status, result, ids).
 
 The client's call log calls subscribers on whatever thread made the call; this pane only
 appends the record to a lock-protected buffer and, when the buffer was empty, posts one
@@ -19,14 +19,15 @@ from textual.widgets import Input, Static
 
 from tui.keys import Context, bindings
 from tui.panes import Pane, VimTable, app_action
+from tui.widgets.ids import short_id
 
 if TYPE_CHECKING:
     from nmbrs_client.calllog import CallRecord
     from tui.session import Session
 
-# Result first and the long operation name last, so 80 columns show what matters; the
-# table scrolls sideways for the full name, and enter shows every field whole.
-COLUMNS = ("Time", "Result", "Fault", "ms", "Company", "Employee", "Operation")
+# The operation first, then how it was asked (method, path with the page) and what came back;
+# ids last and shortened (a REST UUID is 36 characters): enter shows every field whole.
+COLUMNS = ("Operation", "Method", "Path", "Status", "Result", "ms", "Time", "Company", "Employee")
 RESULT_WORDS = {
     "ok": "✓ ok",
     "fault": "✗ fault",
@@ -43,24 +44,30 @@ def record_cells(
     when = clock if deterministic and clock else record.started_at.strftime("%H:%M:%S")
     duration = "·" if deterministic else f"{record.duration_ms:.0f}"
     result = RESULT_WORDS.get(record.outcome, record.outcome)
+    if record.fault_code is not None and record.fault_code != record.http_status:
+        result += f" {record.fault_code}"
     if record.attempt > 1:
         result += f" (try {record.attempt})"
     return (
-        when,
-        result,
-        "" if record.fault_code is None else str(record.fault_code),
-        duration,
-        "" if record.company_id is None else str(record.company_id),
-        "" if record.employee_id is None else str(record.employee_id),
         record.operation,
+        record.method or "",
+        record.path or "",
+        "" if record.http_status is None else str(record.http_status),
+        result,
+        duration,
+        when,
+        short_id(record.company_id),
+        short_id(record.employee_id),
     )
 
 
 def record_tsv(record: CallRecord) -> str:
-    cells = record_cells(record)
-    return "\t".join(
-        (record.started_at.isoformat(timespec="milliseconds"), *cells[1:], record.message)
-    )
+    """One call as a TSV line: the cells, with the time and the ids whole, and the message."""
+    cells = list(record_cells(record))
+    cells[6] = record.started_at.isoformat(timespec="milliseconds")
+    cells[7] = "" if record.company_id is None else str(record.company_id)
+    cells[8] = "" if record.employee_id is None else str(record.employee_id)
+    return "\t".join((*cells, record.message))
 
 
 TSV_HEADER = "\t".join((*COLUMNS, "Message"))
@@ -156,7 +163,7 @@ class CallLogPane(Pane):
     def _matches(self, record: CallRecord) -> bool:
         if not self.filter_text:
             return True
-        haystack = " ".join(record_cells(record)).lower() + " " + record.message.lower()
+        haystack = record_tsv(record).lower()
         return self.filter_text.lower() in haystack
 
     def _rebuild(self) -> None:

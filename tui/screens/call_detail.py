@@ -45,6 +45,7 @@ def call_rows(record: CallRecord, *, deterministic: bool = False) -> list[tuple[
             else record.started_at.isoformat(timespec="milliseconds"),
         ),
         ("Operation", textsafe.line(record.operation)),
+        ("Request", given(" ".join(filter(None, (record.method, record.path))) or None)),
         ("Company id", given(record.company_id)),
         ("Employee id", given(record.employee_id)),
         ("Result", OUTCOME_WORDS.get(record.outcome, textsafe.line(record.outcome))),

@@ -11,13 +11,15 @@ starts masked, so leaving the screen forgets the reveal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -43,6 +45,10 @@ from tui.keys import Context, bindings
 from tui.panes.data_pane import describe_error, not_available
 from tui.screens.scrolling import ScrollingScreen
 from tui.widgets.masking import Reveal, format_date
+from tui.widgets.page_progress import PageProgress
+
+if TYPE_CHECKING:
+    from nmbrs_client.calllog import CallRecord
 
 SECTIONS: list[tuple[str, str]] = [
     ("personal", "Personal info"),
@@ -70,6 +76,11 @@ class EmployeeDetailScreen(ScrollingScreen):
         padding: 0 1;
         background: $boost;
         text-style: bold;
+    }
+    EmployeeDetailScreen > #detail-progress {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
     }
     EmployeeDetailScreen .detail-section {
         padding: 0 1 1 1;
@@ -102,6 +113,9 @@ class EmployeeDetailScreen(ScrollingScreen):
         self.pending: set[str] = {key for key, _ in SECTIONS}
         self._company_errors = dict(errors or {})
         self.header = Static("", id="detail-header", markup=False)
+        self.progress = PageProgress()
+        self.progress_line = Static("", id="detail-progress", markup=False)
+        self._unsubscribe: Callable[[], None] | None = None
         self.body = VerticalScroll(id="detail-body")
         self.section_widgets = {
             key: Static(LOADING, classes="detail-section", markup=False, id=f"section-{key}")
@@ -109,8 +123,16 @@ class EmployeeDetailScreen(ScrollingScreen):
         }
         self.section_texts: dict[str, str] = {}
 
+    class PageRead(Message):
+        """A page of a company-wide list was answered (posted from the calling thread)."""
+
+        def __init__(self, record: CallRecord) -> None:
+            super().__init__()
+            self.record = record
+
     def compose(self) -> ComposeResult:
         yield self.header
+        yield self.progress_line
         with self.body:
             yield from self.section_widgets.values()
         yield Footer()
@@ -118,8 +140,29 @@ class EmployeeDetailScreen(ScrollingScreen):
     def on_mount(self) -> None:
         self.body.can_focus = True
         self.body.focus()
+        log = getattr(self.session.backend, "call_log", None)
+        if log is not None:
+            self._unsubscribe = log.subscribe(self._on_call)
         self._render_all()
-        self._fetch(False)
+        self._start_fetch(False)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _on_call(self, record: CallRecord) -> None:
+        """Runs on the calling thread: only pages of lists are passed to the UI thread."""
+        if record.page is not None and self.pending:
+            self.post_message(self.PageRead(record))
+
+    def on_employee_detail_screen_page_read(self, message: PageRead) -> None:
+        if self.progress.add(message.record) and self.pending:
+            self.progress_line.update(f"reading company-wide lists: {self.progress.text()}")
+
+    def _start_fetch(self, force: bool) -> None:
+        self.progress.reset()
+        self._fetch(force)
 
     # --------------------------------------------------------------- worker
     @work(thread=True, exclusive=True, group="employee-detail", exit_on_error=False)
@@ -164,6 +207,8 @@ class EmployeeDetailScreen(ScrollingScreen):
             self.stale.pop(section, None)
             self.results[section] = value
         self._render_section(section)
+        if not self.pending:
+            self.progress_line.update("")
         if section == "personal" and isinstance(value, PersonalInfo) and value.DisplayName:
             self.employee_name = value.DisplayName
             self._render_header()
@@ -342,7 +387,7 @@ class EmployeeDetailScreen(ScrollingScreen):
         """Refetch every section; what is shown stays until a newer answer replaces it."""
         self.pending = {key for key, _ in SECTIONS}
         self._render_all()
-        self._fetch(True)
+        self._start_fetch(True)
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.rendered_text())

@@ -144,6 +144,18 @@ class TablePanel(Vertical):
             f"{column.label} “{self.table.display_text(row, column)[:30]}”",
         )
 
+    def action_copy_id(self) -> None:
+        """The id of the row under the cursor, whole (the column shows only its start)."""
+        row = self.table.current_row
+        column = next(
+            (c for c in self.table.columns if c.key == "id" or c.key.endswith("_id")), None
+        )
+        if row is None or column is None:
+            self.notify("No id to copy here", severity="warning", timeout=3)
+            return
+        value = self.table.display_text(row, column)
+        self._copy(value, f"{column.label} {value}")
+
     def action_copy_row(self) -> None:
         row = self.table.current_row
         if row is None:
