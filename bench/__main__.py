@@ -32,6 +32,7 @@ GROUPS = (
     "server_throughput",
     "rest_open",
     "flaky_verdicts",
+    "throttled_check",
 )
 RESULTS = Path(__file__).with_name("results.json")
 

@@ -16,12 +16,20 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 
-def _serve(conn: Connection, scenario: str, latency_ms: int, rate_limit: bool) -> None:
+def _serve(
+    conn: Connection,
+    scenario: str,
+    latency_ms: int,
+    rate_limit: bool,
+    changes: dict[str, Any] | None = None,
+) -> None:
     from nmbrs_demo.scenarios import load_scenario
     from nmbrs_demo.server import start_demo_server
     from nmbrs_demo.stats import ServerStats
 
-    chosen = replace(load_scenario(scenario), latency_ms=latency_ms, rate_limit=rate_limit)
+    chosen = replace(
+        load_scenario(scenario), latency_ms=latency_ms, rate_limit=rate_limit, **(changes or {})
+    )
     server = start_demo_server(chosen)
     calls: list[tuple[str, dict[str, int]]] = []
     original = server.handlers.call
@@ -64,13 +72,19 @@ class ServerProcess:
     """Start with ``ServerProcess("healthy", latency_ms=100)``; use as a context manager."""
 
     def __init__(
-        self, scenario: str = "healthy", *, latency_ms: int = 0, rate_limit: bool = True
+        self,
+        scenario: str = "healthy",
+        *,
+        latency_ms: int = 0,
+        rate_limit: bool = True,
+        changes: dict[str, Any] | None = None,
     ) -> None:
+        """``changes`` are Scenario fields set on top of ``scenario`` (e.g. the throttle)."""
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
         self._process = ctx.Process(
             target=_serve,
-            args=(child, scenario, latency_ms, rate_limit),
+            args=(child, scenario, latency_ms, rate_limit, changes),
             daemon=True,
             name=f"demo-server-{scenario}",
         )
