@@ -158,6 +158,7 @@ class DemoServer:
         self.rate_limiter = RateLimiter(enabled=scenario.rate_limit)
         self._random = random.Random(scenario.seed if scenario.seed is not None else DEMO_SEED)
         self._random_lock = threading.Lock()
+        self._held = threading.Event()  # set: every SOAP call waits until released
         from starlette.routing import Mount, Router
 
         routes = [Mount(path, app=factory(self)) for path, factory in mounts]
@@ -184,6 +185,17 @@ class DemoServer:
     def url_for(self, service: Service | str) -> str:
         """Endpoint URL of one service, e.g. ``…/soap/v3/EmployeeService.asmx``."""
         return self.base_url + Service(service).path
+
+    def hold_calls(self) -> None:
+        """Every SOAP call from now on waits (unanswered) until :meth:`release_calls`.
+
+        For tests that must see the client while a call is in flight, without betting on a
+        latency being longer than a loaded machine's pauses.
+        """
+        self._held.set()
+
+    def release_calls(self) -> None:
+        self._held.clear()
 
     def stop(self) -> None:
         """Stop serving and free the port; idempotent."""
@@ -320,6 +332,9 @@ class DemoServer:
             await self._send(send, reply)
             return
 
+        while self._held.is_set():
+            if await self._host.pause(0.01):
+                return
         scenario = self.scenario
         delay = self.rate_limiter.arrive()
         with self.stats._lock:

@@ -97,8 +97,8 @@ CASES = {
     "deep": reply(200, DEEP),
     "huge_declared": huge(5_000_000, declare_length=True),
     "huge_chunked": huge(5_000_000, declare_length=False),
-    "drip": drip(total_s=12, byte_every_s=0.2),
-    "drip_headers": drip_headers(total_s=30, byte_every_s=1.0),
+    "drip": drip(total_s=30, byte_every_s=0.05),
+    "drip_headers": drip_headers(total_s=30, byte_every_s=0.05),
     "silent": silent(6),
     "reset": reset(),
     "tolerant": reply(
@@ -200,21 +200,48 @@ def test_silent_server_times_out_within_the_limit(server: HostileServer) -> None
     assert "127.0.0.1" in error.hint
 
 
+def with_deadline(client: NmbrsClient, deadline_s: float) -> NmbrsClient:
+    """A read time-out no drip can hit (20 s between bytes) and a short whole-call deadline:
+    the test does not bet on the machine keeping a byte interval below a read time-out."""
+    transport = client._get_transport()
+    transport._timeouts_now = lambda: (20.0, deadline_s)
+    return client
+
+
 def test_dripping_server_hits_the_total_deadline(server: HostileServer) -> None:
-    # The server drips a byte at a time for longer than the deadline: only a whole-call
-    # deadline ends it with a timeout (a per-read timeout never fires).
-    error = transport_error(server, "drip", timeout_s=1.0, connect_timeout_s=0.5)
-    assert error.kind == "timeout"
-
-
-def test_headers_one_byte_a_second_hit_the_total_deadline(server: HostileServer) -> None:
-    """The status line arrives, then a header byte every second: never idle for a read
-    time-out, so only the whole-call deadline (connect + 2 x read time-out) ends it."""
-    client = client_for(server, "drip_headers", timeout_s=1.5, connect_timeout_s=0.5)
+    # The server drips a byte every 50 ms for 30 s: only a whole-call deadline ends it (the
+    # per-read time-out never fires).
+    client = with_deadline(client_for(server, "drip"), 1.5)
     with pytest.raises(NmbrsTransportError) as info:
         client.companies()
     assert info.value.kind == "timeout"
-    assert "no complete reply within 3.5 s" in info.value.problem
+    assert "1.5 s" in info.value.problem and "no answer" not in info.value.problem
+
+
+def test_headers_one_byte_at_a_time_hit_the_total_deadline(server: HostileServer) -> None:
+    """The status line arrives, then a header byte at a time: never idle for a read time-out,
+    so only the whole-call deadline ends it."""
+    client = with_deadline(client_for(server, "drip_headers"), 1.5)
+    with pytest.raises(NmbrsTransportError) as info:
+        client.companies()
+    assert info.value.kind == "timeout"
+    assert "no complete reply within 1.5 s" in info.value.problem
+
+
+def test_the_whole_call_deadline_follows_the_timeouts() -> None:
+    from nmbrs_client.transport import GuardedTransport
+
+    transport = GuardedTransport(
+        connect_timeout=0.5,
+        read_timeout=1.5,
+        max_bytes=1000,
+        verify_tls=True,
+        pool_size=1,
+        user_agent="t",
+    )
+    assert transport._timeouts_now() == (1.5, 3.5)  # connect + 2 x read
+    transport.next_read_timeout.value = 0.5  # the short retry after a time-out
+    assert transport._timeouts_now() == (0.5, 1.5)
 
 
 def test_tls_failure_is_reported_as_tls(server: HostileServer) -> None:

@@ -24,6 +24,7 @@ from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.cli import main
+from tui.panes.employees import EmployeesPane
 
 WRONG_TOKEN = "wrong-token-7f3a9c"
 
@@ -124,10 +125,13 @@ async def test_a_whole_tui_session_shows_no_token_and_writes_nothing(
         await wait_for(pilot, lambda: "Maasland" in screen_text(app), 10, "companies")
         await pilot.press("enter")  # employees of the first company
         await wait_for(pilot, lambda: app.current_pane == "employees", 5, "employees pane")
-        await pilot.pause(1.0)
+        employees = app.query_one(EmployeesPane)
+        await wait_for(pilot, lambda: employees.table.row_count > 0, 30, "the employees")
         seen.append(screen_text(app))
         await pilot.press("enter")  # employee detail, masked
-        await pilot.pause(1.0)
+        await wait_for(
+            pilot, lambda: "personal data masked" in screen_text(app), 30, "the masked detail"
+        )
         seen.append(screen_text(app))
         await pilot.press("escape")
         for key in ("5", "6"):
@@ -151,7 +155,7 @@ async def test_tls_verification_off_is_visible(demo_server: DemoServer) -> None:
     app = NmbrsApp(settings=settings, today=DEMO_TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: "TLS UNVERIFIED" in screen_text(app), what="the badge")
         text = screen_text(app)
     assert "TLS UNVERIFIED" in text
     assert "verification is OFF" in text

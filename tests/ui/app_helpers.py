@@ -13,6 +13,32 @@ from nmbrs_client.config import demo_settings
 from nmbrs_demo.server import DemoServer
 from tui.app import NmbrsApp
 
+MIN_WAIT_S = 60.0
+
+
+async def palette_pick(pilot: Pilot[Any], app: NmbrsApp, query: str, expect: str) -> None:
+    """Open the palette, type ``query`` and press enter once the top match offers ``expect``
+    (its search runs in a worker: a fixed pause may end before the match is listed)."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p", *query)
+
+    def offered() -> bool:
+        screen = app.screen
+        if not isinstance(screen, CommandPalette):
+            return False
+        found = screen.query(CommandList)
+        if not found:
+            return False
+        options = found.first()
+        index = options.highlighted
+        if options.option_count == 0 or index is None:
+            return False
+        return expect in str(options.get_option_at_index(index).prompt)
+
+    await wait_for(pilot, offered, what=f"the palette to offer {expect!r}")
+    await pilot.press("enter")
+
 
 def demo_app(server: DemoServer, **kwargs: object) -> NmbrsApp:
     """An app connected (in its worker) to ``server`` with the demo credentials."""
@@ -26,8 +52,12 @@ async def wait_for(
     timeout: float = 10.0,
     what: str = "condition",
 ) -> None:
-    """Poll ``predicate`` between UI refreshes; fail with ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
+    """Poll ``predicate`` between UI refreshes; fail with ``what`` after ``timeout``.
+
+    The timeout only ends a test that is stuck: it is at least a minute, so a loaded machine
+    (a second suite beside this one) never fails a test that would have passed.
+    """
+    deadline = time.monotonic() + max(timeout, MIN_WAIT_S)
     while time.monotonic() < deadline:
         if predicate():
             await pilot.pause()

@@ -37,14 +37,16 @@ async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServe
 async def test_first_frame_does_not_wait_for_the_network(
     demo_server_factory: DemoServerFactory,
 ) -> None:
-    # 2 s a call: connecting takes two round trips, far longer than the first frame even on a
-    # loaded machine, so "busy" at the first pause means the frame did not wait for them.
-    slow = demo_server_factory("healthy", latency_ms=2000)
+    # Every call is held until the first frame was checked: "busy" at the first pause means
+    # the frame did not wait for the network (no bet on a latency outlasting a loaded machine).
+    slow = demo_server_factory("healthy")
+    slow.hold_calls()
     app = demo_app(slow)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.connection_info.busy, "the app painted only after connecting"
         assert "…" in screen_text(app).splitlines()[0]
+        slow.release_calls()
         await wait_connected(pilot, app, timeout=60)
         assert app.connection_info.stage == "connected"
 
@@ -143,9 +145,12 @@ async def test_reconnect_checks_again_and_keeps_the_session(demo_server: DemoSer
 
 
 async def test_escape_cancels_a_slow_connect(demo_server_factory: DemoServerFactory) -> None:
-    app = demo_app(demo_server_factory("healthy", latency_ms=1500))
+    server = demo_server_factory("healthy")
+    server.hold_calls()  # the connect is in flight until the escape was handled
+    app = demo_app(server)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.connection_info.stage == "cancelled", 30, "the cancel")
         assert "cancelled" in screen_text(app)
+        server.release_calls()

@@ -26,7 +26,7 @@ from nmbrs_demo.handlers import Handlers
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, Scenario
 from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
-from tests.ui.app_helpers import screen_text, wait_connected, wait_for
+from tests.ui.app_helpers import palette_pick, screen_text, wait_connected, wait_for
 from tests.ui.panes_helpers import open_companies, select_company
 from tui.app import NmbrsApp
 from tui.panes.calllog import CallLogPane
@@ -405,9 +405,7 @@ async def test_palette_jump_to_an_out_of_scope_company_explains_2004(
         blocked = _restricted(server)
         company = next(c for c in server.world.companies() if c.ID in blocked)
         assert company.Name
-        await pilot.press("ctrl+p", *company.Name[:10])
-        await pilot.pause(0.4)
-        await pilot.press("enter")
+        await palette_pick(pilot, app, company.Name[:10], company.Name[:10])
         await wait_for(pilot, lambda: app.current_pane == "employees", 5, "the jump")
         employees = app.query_one(EmployeesPane)
         await wait_for(pilot, lambda: "2004" in employees.status_text, 10, "the 2004 answer")

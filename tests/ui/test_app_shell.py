@@ -6,7 +6,7 @@ import pytest
 from textual.binding import Binding
 
 from nmbrs_demo.server import DemoServer
-from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
+from tests.ui.app_helpers import demo_app, palette_pick, screen_text, wait_connected, wait_for
 from tui.keys import BY_ID
 from tui.panes import PANES
 from tui.screens.error import ErrorScreen
@@ -27,12 +27,15 @@ async def test_every_pane_has_a_key(demo_server: DemoServer) -> None:
 
 
 async def test_panes_wait_for_the_session(demo_server_factory) -> None:  # type: ignore[no-untyped-def]
-    app = demo_app(demo_server_factory("healthy", latency_ms=500))
+    server = demo_server_factory("healthy")
+    server.hold_calls()  # connecting cannot finish until the test says so
+    app = demo_app(server)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("6")
         await pilot.pause()
         if app.session is None:
             assert "Not connected yet" in screen_text(app)
+        server.release_calls()
         await wait_connected(pilot, app)
         await wait_for(pilot, lambda: app.query_one("#panes").current == "calllog")  # type: ignore[attr-defined]
 
@@ -41,15 +44,11 @@ async def test_palette_jumps_to_a_pane_and_a_company(demo_server: DemoServer) ->
     app = demo_app(demo_server)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
-        await pilot.press("ctrl+p", *"Go to Call log")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette_pick(pilot, app, "Go to Call log", "Call log")
         await wait_for(pilot, lambda: app.current_pane == "calllog", 5, "the pane jump")
         company = demo_server.world.companies()[1]
         assert company.Name
-        await pilot.press("ctrl+p", *company.Name[:8])
-        await pilot.pause(0.4)
-        await pilot.press("enter")
+        await palette_pick(pilot, app, company.Name[:8], company.Name[:8])
         await wait_for(pilot, lambda: app.current_pane == "employees", 5, "the company jump")
 
 
