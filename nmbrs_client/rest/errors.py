@@ -154,6 +154,9 @@ def classify(
 ) -> tuple[RestProblemKind, int | None]:
     """The kind of a failed reply and the numeric code it carried (if any)."""
     code = _int_code(body)
+    if status in (401, 403) and _about_the_key(body, raw_text):
+        # a wrong X-Subscription-Key: whatever code it carries, a new login cannot fix it
+        return RestProblemKind.SUBSCRIPTION_KEY, code
     if status == 403 and granted is not None and required and not set(required) & granted:
         return RestProblemKind.SCOPE_MISSING, code
     if status == 403 and "insufficient_scope" in www_authenticate:
@@ -178,6 +181,17 @@ def classify(
     if status >= 500:
         return RestProblemKind.SERVER, code
     return RestProblemKind.UNKNOWN, code
+
+
+def _about_the_key(body: Mapping[str, Any] | None, raw_text: str) -> bool:
+    """Whether an error names the subscription key (the gateway's body or a problem title)."""
+    said = (
+        " ".join(str(body.get(field) or "") for field in ("title", "detail", "message", "type"))
+        if body
+        else raw_text
+    )
+    lowered = said.lower().replace("_", " ").replace("-", " ")
+    return "subscription key" in lowered
 
 
 def _int_code(body: Mapping[str, Any] | None) -> int | None:

@@ -78,7 +78,9 @@ WORDS = {
         "calls": "REST calls (any listed scope is enough)",
         "none": "no REST equivalent",
         "not_run": "not checked",
-        "unreached": "could not be checked: {reason}",
+        "unreached": "could not be checked (see above)",
+        "unreached_line": "{api} could not be checked: {reason}. Run the check again once it "
+        "can be reached; nothing below is a {api} verdict.",
         "scopes": "Scopes the customer must consent to on REST",
         "gaps": "What REST cannot give",
         "operation": "SOAP operation",
@@ -94,7 +96,9 @@ WORDS = {
         "calls": "REST-aanroepen (één van de genoemde scopes is genoeg)",
         "none": "geen REST-equivalent",
         "not_run": "niet gecontroleerd",
-        "unreached": "kon niet worden gecontroleerd: {reason}",
+        "unreached": "kon niet worden gecontroleerd (zie boven)",
+        "unreached_line": "{api} kon niet worden gecontroleerd: {reason}. Controleer opnieuw "
+        "zodra het bereikbaar is; niets hieronder is een {api}-uitkomst.",
         "scopes": "Scopes waarvoor de klant op REST toestemming moet geven",
         "gaps": "Wat REST niet kan leveren",
         "operation": "SOAP-API-call",
@@ -205,9 +209,8 @@ def build_migration(
 
 
 def _side_word(report: MigrationReport, api: str, status: Status | None, lang: str) -> str:
-    for side, why in report.unreached():
-        if side == api:
-            return WORDS[lang]["unreached"].format(reason=why)
+    if any(side == api for side, _why in report.unreached()):
+        return WORDS[lang]["unreached"]
     if status is None:
         return WORDS[lang]["not_run"]
     return STATUS_WORD[lang][status]
@@ -240,9 +243,17 @@ def _gap_lines(report: MigrationReport, lang: str) -> list[str]:
     return seen
 
 
+def _unreached_lines(report: MigrationReport, lang: str) -> list[str]:
+    lines = [
+        WORDS[lang]["unreached_line"].format(api=api, reason=why) for api, why in report.unreached()
+    ]
+    return [*lines, ""] if lines else []
+
+
 def render_text(report: MigrationReport, lang: str = "en") -> str:
     w = WORDS[lang]
     out = [w["title"], w["days"].format(days=report.days_left), ""]
+    out.extend(_unreached_lines(report, lang))
     out.append(f"{w['profile']}: {line(report.profile.name)} ({line(report.profile.title)})")
     out.extend(["", f"{w['scopes']}:", "  " + " ".join(report.scopes), "  " + w["consent"], ""])
     for row in report.rows:
@@ -260,6 +271,7 @@ def render_text(report: MigrationReport, lang: str = "en") -> str:
 def render_markdown(report: MigrationReport, lang: str = "en") -> str:
     w = WORDS[lang]
     out = [f"# {w['title']}", "", w["days"].format(days=report.days_left), ""]
+    out.extend(f"**{markdown_inline(text)}**" for text in _unreached_lines(report, lang))
     out.append(
         f"**{w['profile']}:** {markdown_inline(report.profile.name)} "
         f"({markdown_inline(report.profile.title)})"

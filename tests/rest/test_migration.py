@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -63,3 +64,48 @@ def test_without_configured_sides_nothing_is_called_allowed(
     assert not data["soap_checked"] and not data["rest_checked"]
     assert all(row["rest_verdict"] is None for row in data["operations"])
     assert code == 3
+
+
+def _unreachable_rest_report() -> Any:
+    """A REST check against a port nothing listens on: it stops, it never guesses."""
+    import socket
+
+    from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
+    from nmbrs_client.rest.transport import RestTransport
+    from nmbrs_client.rights.requirements import BUILTIN_PROFILES
+    from nmbrs_client.rights.rest_prober import RestProber
+
+    with socket.socket() as probe:  # a free port, closed again: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    transport = RestTransport(f"http://127.0.0.1:{port}/", subscription_key=lambda: "k" * 32)
+    client = RestClient(
+        transport, StaticToken("token", None), retry=RetryPolicy(attempts=1, base_delay_s=0.0)
+    )
+    try:
+        return RestProber(client, BUILTIN_PROFILES["integration"], retries=0).run()
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_rest_that_cannot_be_reached_says_so_and_exits_2(lang: str) -> None:
+    from datetime import date
+
+    from nmbrs_client.exit_codes import ExitCode
+    from nmbrs_client.rights.migration import build_migration, render
+    from nmbrs_client.rights.requirements import BUILTIN_PROFILES
+
+    rest = _unreachable_rest_report()
+    assert rest.stopped == "connect"
+    report = build_migration(
+        BUILTIN_PROFILES["integration"], soap=None, rest=rest, today=date(2026, 12, 7)
+    )
+    assert report.exit_code == ExitCode.CONNECT
+    assert all(row.rest_status is None for row in report.rows)
+    text = render(report, "text", lang)
+    assert (
+        "REST kon niet worden gecontroleerd" if lang == "nl" else "REST could not be checked"
+    ) in text
+    data = json.loads(render(report, "json"))
+    assert data["exit_code"] == 2 and data["unreached"][0]["api"] == "REST"

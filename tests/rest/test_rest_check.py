@@ -17,7 +17,7 @@ import pytest
 
 from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
 from nmbrs_client.exit_codes import ExitCode
-from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
+from nmbrs_client.rest.client import DocumentPolling, RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.operations import RestOp
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.basis import BasisKind
@@ -52,6 +52,8 @@ def checked(
             transport,
             StaticToken(token or server.script_token(), granted or None),
             retry=RetryPolicy(attempts=6, base_delay_s=0.05, max_delay_s=1.0),
+            # short pauses between polls: a PDF that never comes costs seconds, not half a minute
+            polling=DocumentPolling(first_delay_s=0.02, max_delay_s=0.1, budget_s=4.0),
         )
         try:
             yield RestProber(client, INTEGRATION, backoff_s=0.05, **options).run(), server
@@ -226,3 +228,27 @@ def test_report_formats_in_both_languages(fmt: str, lang: str) -> None:
     assert "document.read" in out
     if lang == "nl":
         assert "What to change" not in out and "Consent again" not in out
+
+
+def _every_reading() -> list[tuple[str, str]]:
+    from nmbrs_demo.rest.readings import REST_READINGS
+
+    return [(reading.name, choice) for reading in REST_READINGS for choice in reading.choices]
+
+
+@pytest.mark.parametrize(("reading", "choice"), _every_reading())
+def test_every_reading_gives_the_verdict_of_the_scenario(reading: str, choice: str) -> None:
+    """Under each answer the demo can give, healthy is 0, missing scopes 1, a wrong key 2."""
+    with checked("healthy", readings={reading: choice}) as (report, _):
+        if (reading, choice) == ("document-pending-polls", "never"):
+            # the PDF never comes: the download is honestly not verified, nothing is missing
+            assert report.exit_code == ExitCode.NOT_VERIFIED, render(report)
+            assert _ops(report, Status.NOT_VERIFIED) == {RestOp.DOCUMENT.value}
+        else:
+            assert report.exit_code == ExitCode.OK, render(report)
+    with checked("missing-scopes", readings={reading: choice}, scopes=None) as (report, _):
+        assert report.exit_code == ExitCode.FINDINGS, render(report)
+        assert RestOp.BANK_ACCOUNTS.value in _ops(report, Status.SCOPE_MISSING)
+    with checked("healthy", readings={reading: choice}, key="0" * 32) as (report, _):
+        assert report.stopped is StopReason.SUBSCRIPTION_KEY, render(report)
+        assert report.exit_code == ExitCode.CONNECT
