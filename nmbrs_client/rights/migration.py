@@ -101,7 +101,7 @@ WORDS = {
         "zodra het bereikbaar is; niets hieronder is een {api}-uitkomst.",
         "scopes": "Scopes waarvoor de klant op REST toestemming moet geven",
         "gaps": "Wat REST niet kan leveren",
-        "operation": "SOAP-API-call",
+        "operation": "SOAP-aanroep",
         "consent": "Toestemming op REST geeft een klantlogin of bedrijfslogin van de debiteur, "
         "niet een accountantslogin.",
     },
@@ -254,7 +254,9 @@ def render_text(report: MigrationReport, lang: str = "en") -> str:
     w = WORDS[lang]
     out = [w["title"], w["days"].format(days=report.days_left), ""]
     out.extend(_unreached_lines(report, lang))
-    out.append(f"{w['profile']}: {line(report.profile.name)} ({line(report.profile.title)})")
+    out.append(
+        f"{w['profile']}: {line(report.profile.name)} ({line(report.profile.title_in(lang))})"
+    )
     out.extend(["", f"{w['scopes']}:", "  " + " ".join(report.scopes), "  " + w["consent"], ""])
     for row in report.rows:
         out.append(row.replacement.soap_operation)
@@ -274,7 +276,7 @@ def render_markdown(report: MigrationReport, lang: str = "en") -> str:
     out.extend(f"**{markdown_inline(text)}**" for text in _unreached_lines(report, lang))
     out.append(
         f"**{w['profile']}:** {markdown_inline(report.profile.name)} "
-        f"({markdown_inline(report.profile.title)})"
+        f"({markdown_inline(report.profile.title_in(lang))})"
     )
     out.extend(["", f"## {w['scopes']}", "", "`" + " ".join(report.scopes) + "`", ""])
     out.extend([w["consent"], ""])

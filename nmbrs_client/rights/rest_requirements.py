@@ -47,6 +47,7 @@ class Gap(StrEnum):
     TYPE_NAMES = "type_names"
     NO_PICSA = "no_picsa"
     DOCUMENT_TASK = "document_task"
+    NO_INITIAL_START_DATE = "no_initial_start_date"
 
 
 GAP_TEXT: Mapping[str, Mapping[Gap, str]] = {
@@ -62,6 +63,8 @@ GAP_TEXT: Mapping[str, Mapping[Gap, str]] = {
         "five company-wide calls together give the same data.",
         Gap.DOCUMENT_TASK: "The PDF is made by a document task: the first call returns a task "
         "id, a second call fetches the PDF once it is ready.",
+        Gap.NO_INITIAL_START_DATE: "REST employments have no InitialStartDate (the first "
+        "start date with the employer); seniorityDate is not the same field.",
     },
     "nl": {
         Gap.NO_DOMAIN: "REST kent geen domein of omgeving: één adres bedient alle klanten, "
@@ -76,6 +79,8 @@ GAP_TEXT: Mapping[str, Mapping[Gap, str]] = {
         "adres samen: vijf aanroepen per bedrijf geven samen dezelfde gegevens.",
         Gap.DOCUMENT_TASK: "De pdf wordt door een documenttaak gemaakt: de eerste aanroep geeft "
         "een taaknummer, een tweede haalt de pdf op zodra die klaar is.",
+        Gap.NO_INITIAL_START_DATE: "Dienstverbanden in REST hebben geen InitialStartDate (de "
+        "eerste begindatum bij de werkgever); seniorityDate is een ander gegeven.",
     },
 }
 
@@ -141,7 +146,12 @@ SOAP_TO_REST: Mapping[str, RestReplacement] = {
             ),
             (Gap.NO_PICSA,),
         ),
-        _r("EmployeeService.Employment_GetAll_AllEmployeesByCompany", _D, (RestOp.EMPLOYMENTS,)),
+        _r(
+            "EmployeeService.Employment_GetAll_AllEmployeesByCompany",
+            _D,
+            (RestOp.EMPLOYMENTS,),
+            (Gap.NO_INITIAL_START_DATE,),
+        ),
         _r("EmployeeService.Schedule_GetAll_AllEmployeesByCompany", _D, (RestOp.SCHEDULES,)),
         _r("EmployeeService.Department_GetCurrent", _D, (RestOp.DEPARTMENTS,)),
         _r("EmployeeService.Function_GetCurrent", _D, (RestOp.FUNCTIONS,)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -132,8 +132,13 @@ _SEVERITY = (ExitCode.USAGE, ExitCode.CONNECT, ExitCode.FINDINGS, ExitCode.NOT_V
 def worst_exit(outcomes: Sequence[ProfileOutcome]) -> ExitCode:
     """The exit code of the whole run: the worst row (usage 64 > connect 2 > findings 1 >
     not verified 3 > 0)."""
-    codes = {o.exit_code for o in outcomes}
-    return next((code for code in _SEVERITY if code in codes), ExitCode.OK)
+    return worst_of(o.exit_code for o in outcomes)
+
+
+def worst_of(codes: Iterable[int]) -> ExitCode:
+    """The worst of several exit codes, in the order of :func:`worst_exit`."""
+    found = set(codes)
+    return next((code for code in _SEVERITY if code in found), ExitCode.OK)
 
 
 COLUMNS = (

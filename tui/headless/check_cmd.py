@@ -302,7 +302,7 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
             "--all-profiles checks every profile: leave out --profile, --demo and "
             "--base-url/--username"
         )
-    if args.bundle or args.migration:
+    if args.bundle:
         return _usage("--all-profiles prints a summary: check one profile for a bundle")
     workers = args.profiles_at_once or all_profiles.DEFAULT_WORKERS
     if not 1 <= workers <= 16:
@@ -310,6 +310,10 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
     names = sorted(config.profiles) if config is not None else []
     if not names:
         return _usage("no profiles in config.toml (nmbrs-tui config add creates one)")
+    if args.migration:
+        from tui.headless.fleet_migration import run_fleet
+
+        return run_fleet(args, config, profile, check_report, _emit, workers=workers)
     quiet_args = argparse.Namespace(**{**vars(args), "quiet": True})
 
     def check_one(name: str) -> tuple[str, Any]:

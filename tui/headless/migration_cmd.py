@@ -1,8 +1,9 @@
 """`nmbrs-tui check --migration`: the SOAP check and the REST check of one profile, side by side.
 
-With ``--demo`` both embedded demos are started on the same scenario. Otherwise the SOAP side
-uses ``--profile`` (when it resolves to SOAP credentials) and the REST side ``--rest-profile``;
-a side that is not configured is reported as "not checked", never as allowed.
+With ``--demo`` both embedded demos are started on the same scenario. Otherwise the profile's
+SOAP part is the SOAP side and its REST part the REST side (``--rest-profile`` names another);
+a side that is not set up is reported as "not checked", never as allowed. The migration plan
+(verdict, numbered steps) comes first, the side-by-side report under it.
 """
 
 from __future__ import annotations
@@ -43,50 +44,87 @@ def _side(
             server.stop()
 
 
-def _configured_sides(
-    args: argparse.Namespace, config: Any, profile: Any, check_report: Callable[..., Any]
-) -> tuple[Any, Any]:
+def profile_sides(
+    args: argparse.Namespace,
+    config: Any,
+    name: str | None,
+    profile: Any,
+    check_report: Callable[..., Any],
+    *,
+    rest_name: str | None = None,
+    environment_credentials: bool = True,
+) -> tuple[Any, Any, list[str]]:
+    """(SOAP report or None, REST report or None, why a side was not checked) of one customer.
+
+    A profile holds a SOAP part and a REST part: each side that is set up is checked with its
+    own credentials; a side that is not set up is "not checked", never allowed. ``rest_name``
+    names another profile (or an older token-store-only login) for the REST side.
+    """
     from nmbrs_client.config import resolve_settings
     from nmbrs_client.errors import ConfigError, NmbrsError
-    from nmbrs_client.rest.connect import open_rest_backend
     from tui.headless.check_cmd import CheckFailed, report_on_backend
 
+    notes: list[str] = []
+    profiles = config.profiles if config is not None else {}
+
+    def run(api: str, settings_of: Callable[[], Any]) -> Any:
+        try:
+            return check_report(args, settings_of(), profile)
+        except (ConfigError, CheckFailed) as exc:
+            notes.append(f"{api} side not checked: {getattr(exc, 'message', exc)}")
+            return None
+
     soap = rest = None
-    if args.profile or args.base_url:
-        try:
-            settings = resolve_settings(
+    own = profiles.get(name) if name else None
+    soap_set_up = getattr(args, "base_url", None) or (
+        own is not None and (own.soap.model_fields_set or own.environment == "demo")
+    )
+    if soap_set_up:
+        overrides = {
+            "base_url": getattr(args, "base_url", None),
+            "username": getattr(args, "username", None),
+            "domain": getattr(args, "domain", None),
+            "api": "soap",
+        }
+        soap = run(
+            "SOAP",
+            lambda: resolve_settings(
                 config,
-                profile=args.profile,
-                overrides={
-                    "base_url": args.base_url,
-                    "username": args.username,
-                    "domain": args.domain,
-                    "api": "soap",
-                },
-            )
-        except ConfigError as exc:
-            _note(args, f"SOAP side not checked: {exc.message}")
-        else:
-            try:
-                soap = check_report(args, settings, profile)
-            except CheckFailed as exc:
-                _note(args, f"SOAP side not checked: {exc}")
+                profile=name,
+                overrides=overrides,
+                environment_credentials=environment_credentials,
+            ),
+        )
     else:
-        _note(args, "SOAP side not checked: name the SOAP profile with --profile")
-    if args.rest_profile:
+        notes.append("SOAP side not checked: the profile has no SOAP part")
+    rest_profile = rest_name or name
+    other = profiles.get(rest_profile) if rest_profile else None
+    if other is not None and other.has_rest:
+        rest = run(
+            "REST",
+            lambda: resolve_settings(
+                config,
+                profile=rest_profile,
+                overrides={"api": "rest"},
+                environment_credentials=environment_credentials,
+            ),
+        )
+    elif rest_name:  # a login of `auth login` that no profile describes (older setups)
+        from nmbrs_client.rest.connect import open_rest_backend
+
         try:
-            backend = open_rest_backend(args.rest_profile)
+            backend = open_rest_backend(rest_name)
         except NmbrsError as exc:
-            _note(args, f"REST side not checked: {exc.message}")
+            notes.append(f"REST side not checked: {exc.message}")
         else:
-            environment = {"profile": args.rest_profile, "environment": None, "scenario": None}
+            environment = {"profile": rest_name, "environment": None, "scenario": None}
             try:
                 rest = report_on_backend(args, backend, profile, environment)
             except CheckFailed as exc:
-                _note(args, f"REST side not checked: {exc}")
+                notes.append(f"REST side not checked: {exc}")
     else:
-        _note(args, "REST side not checked: name the REST profile with --rest-profile")
-    return soap, rest
+        notes.append("REST not set up: the profile has no REST part (config add --api rest)")
+    return soap, rest, notes
 
 
 def run_migration(
@@ -97,8 +135,10 @@ def run_migration(
     emit: Callable[[argparse.Namespace, str], int | None],
 ) -> int:
     from nmbrs_client.exit_codes import ExitCode
-    from nmbrs_client.rights.migration import build_migration, render
+    from nmbrs_client.rights.migration import build_migration
+    from nmbrs_client.rights.migration_plan import render
 
+    name: str | None
     if args.demo:
         if args.profile or args.rest_profile or args.base_url:
             print(
@@ -108,8 +148,15 @@ def run_migration(
             return ExitCode.USAGE
         soap = _side(args, "soap", config, profile, check_report)
         rest = _side(args, "rest", config, profile, check_report)
+        name = "demo"
     else:
-        soap, rest = _configured_sides(args, config, profile, check_report)
+        name = args.profile or (config.default_profile if config is not None else None)
+        soap, rest, notes = profile_sides(
+            args, config, name, profile, check_report, rest_name=args.rest_profile
+        )
+        for note in notes:
+            _note(args, note)
     report = build_migration(profile, soap=soap, rest=rest, today=date.today())
-    failed = emit(args, render(report, args.format, args.lang))
+    text = render(report, args.format, args.lang, profile=args.rest_profile or name or "NAME")
+    failed = emit(args, text)
     return failed if failed is not None else report.exit_code
