@@ -26,7 +26,11 @@ EXPECTED = {
     "no-subscription": ExitCode.FINDINGS,
     "bad-token": ExitCode.CONNECT,
     "no-employees": ExitCode.NOT_VERIFIED,
+    "restricted-scope": ExitCode.OK,
+    "large-accountant": ExitCode.OK,
 }
+# an id no company list returns, in each API's own form
+UNKNOWN_COMPANY = {"soap": "99999", "rest": "00000000-0000-0000-0000-000000000000"}
 
 
 @pytest.mark.parametrize("api", ["soap", "rest"])
@@ -40,6 +44,21 @@ def test_same_exit_code_on_both_apis_by_default(
     jsonschema.validate(data, load_schema())
     assert data["api"] == api
     assert data["exit_code"] == code
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+def test_a_company_no_list_returns_is_not_visible_exit_1_on_both_apis(
+    api: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unknown = UNKNOWN_COMPANY[api]
+    args = ["check", "--demo", "--api", api, "-q", "--format", "json", "--company", unknown]
+    code = main(args)
+    data = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.FINDINGS
+    invisible = [c for c in data["companies"] if c["visible"] is False]
+    assert [str(c["id"]) for c in invisible] == [unknown]
+    # the rights themselves were still probed, on a company the login can see
+    assert any(r["status"] == "allowed" and r["basis"] == "probed" for r in data["results"])
 
 
 def test_the_scenarios_of_the_table_exist_on_both_apis() -> None:

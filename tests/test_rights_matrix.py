@@ -170,3 +170,16 @@ def test_thorough_note_keeps_the_basis_and_is_not_probed() -> None:
 )
 def test_fault_code_verdicts_follow_the_one_fault_table(code: int | None, status: Status) -> None:
     assert status_for_code(code) is status
+
+
+def test_an_errors_kind_travels_from_the_probe_to_the_cell() -> None:
+    from nmbrs_client.errors import NmbrsTransportError
+    from nmbrs_client.rights.classify import classify
+
+    timeout = classify(NmbrsTransportError("op", "host", "no answer", kind="timeout"))
+    html = classify(NmbrsTransportError("op", "host", "HTTP 502 with an HTML page", kind="http"))
+    assert (timeout.error_kind, html.error_kind) == ("timeout", "html")
+    from_column = infer_cell(OP, HERE, row(ALLOWED), col(timeout))
+    from_row = infer_cell(OP, HERE, row(html), col(ALLOWED))
+    assert from_column is not None and from_column.error_kind == "timeout"
+    assert from_row is not None and from_row.error_kind == "html"

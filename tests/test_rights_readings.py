@@ -149,9 +149,12 @@ def test_errors_have_their_own_heading_never_the_changes(demo_server: DemoServer
 
     report = _check(demo_server, companies=SMALL)
     assert report.exit_code == 0
-    kinds = ["transport (timeout): no answer", "not established: transport (malformed): cut"]
-    for index, message in enumerate(kinds):
-        report.cells[index] = replace(report.cells[index], status=Status.ERROR, message=message)
+    # the kind is data on the cell, set by the prober: the message is never parsed for it
+    kinds = [("timeout", "no answer"), ("malformed", "a reply cut short")]
+    for index, (kind, message) in enumerate(kinds):
+        report.cells[index] = replace(
+            report.cells[index], status=Status.ERROR, message=message, error_kind=kind
+        )
     assert report.exit_code == 2
     for fmt, heading in (
         ("text", "Could not be established: run the check again\n"),

@@ -55,9 +55,12 @@ def run(args: argparse.Namespace) -> int:
     preflight(LaunchOptions.from_args(args))  # ConfigError: one line and exit 64 from tui.cli
     if getattr(args, "scenario", None):
         # A typo must end here with exit 64, as `check` does, not in a "Connection failed" view.
-        from nmbrs_demo.scenarios import load_scenario
+        # A scenario the chosen demo cannot play is refused the same way.
+        from nmbrs_demo.scenarios import load_scenario, scenario_for
 
-        load_scenario(args.scenario)  # ConfigError: one line and exit 64 from tui.cli
+        scenario = load_scenario(args.scenario)  # ConfigError: one line and exit 64
+        if getattr(args, "demo", False):
+            scenario_for(scenario, getattr(args, "api", None) or "soap")
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Without a terminal the app would run unseen until killed (cron, a pipe, CI).
         print(

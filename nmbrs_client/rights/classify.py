@@ -106,11 +106,17 @@ WORDS: dict[str, dict[Status, str]] = {
 
 @dataclass(frozen=True)
 class Verdict:
-    """What one call proved: a status, the Nmbrs fault code if any, and a short message."""
+    """What one call proved: a status, the Nmbrs fault code if any, and a short message.
+
+    ``error_kind`` says why an ``error`` was not established (``timeout``, ``html``,
+    ``throttled``, ``fault``, ``cancelled``, …): data the report groups by, never re-read
+    from the message.
+    """
 
     status: Status
     fault_code: int | None = None
     message: str = ""
+    error_kind: str | None = None
 
     @property
     def is_scope(self) -> bool:
@@ -143,12 +149,41 @@ def classify(exc: BaseException | None) -> Verdict:
         text = exc.text or str(exc)
         if status is Status.ERROR:
             text = f"Nmbrs fault {exc.code}: {text}" if exc.code is not None else str(exc)
+            return Verdict(status, exc.code, text[:300], "fault")
         return Verdict(status, exc.code, text[:300])
     if isinstance(exc, NmbrsTransportError):
-        return Verdict(Status.ERROR, None, f"transport ({exc.kind}): {exc.problem}"[:300])
+        kind = "html" if exc.kind == "http" and "html" in exc.problem.lower() else exc.kind
+        return Verdict(
+            Status.ERROR, None, f"transport ({exc.kind}): {exc.problem}"[:300], transport_kind(kind)
+        )
     if isinstance(exc, OperationNotAllowedError):
-        return Verdict(Status.ERROR, None, str(exc)[:300])
-    return Verdict(Status.ERROR, None, f"{type(exc).__name__}: {exc}"[:300])
+        return Verdict(Status.ERROR, None, str(exc)[:300], "other")
+    return Verdict(Status.ERROR, None, f"{type(exc).__name__}: {exc}"[:300], "other")
+
+
+# The kinds of trouble the report names; anything else is "other".
+ERROR_KINDS = frozenset(
+    {
+        "timeout",
+        "connection",
+        "malformed",
+        "html",
+        "http",
+        "tls",
+        "too_large",
+        "redirect",
+        "throttled",
+        "quota",
+        "cancelled",
+        "out_of_time",
+        "fault",
+        "other",
+    }
+)
+
+
+def transport_kind(kind: str) -> str:
+    return kind if kind in ERROR_KINDS else "other"
 
 
 def is_retryable(exc: BaseException) -> bool:

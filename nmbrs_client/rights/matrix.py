@@ -57,6 +57,7 @@ class CellVerdict:
     fault_code: int | None = None
     message: str = ""
     duration_ms: float | None = None
+    error_kind: str | None = None
 
 
 def infer_cell(
@@ -68,7 +69,12 @@ def infer_cell(
         verdict = col.verdict
         if verdict.status is Status.ALLOWED or row is None or row.verdict.status not in ROW_WIDE:
             return CellVerdict(
-                verdict.status, probed(), verdict.fault_code, verdict.message, col.duration_ms
+                verdict.status,
+                probed(),
+                verdict.fault_code,
+                verdict.message,
+                col.duration_ms,
+                verdict.error_kind,
             )
     if row is None:
         return None
@@ -79,7 +85,12 @@ def infer_cell(
         and verdict.status not in UNSETTLED
     ):
         return CellVerdict(
-            verdict.status, probed(), verdict.fault_code, verdict.message, row.duration_ms
+            verdict.status,
+            probed(),
+            verdict.fault_code,
+            verdict.message,
+            row.duration_ms,
+            verdict.error_kind,
         )
     inferred = (
         row.basis
@@ -101,7 +112,13 @@ def infer_cell(
         basis = col.basis
         if basis.kind is BasisKind.PROBED:  # another operation's probe of this company
             basis = inferred_from(basis.operation or "", company_id)
-        return CellVerdict(col.verdict.status, basis, col.verdict.fault_code, col.verdict.message)
+        return CellVerdict(
+            col.verdict.status,
+            basis,
+            col.verdict.fault_code,
+            col.verdict.message,
+            error_kind=col.verdict.error_kind,
+        )
     if verdict.status in UNSETTLED:
         return CellVerdict(
             verdict.status,
@@ -118,11 +135,14 @@ def infer_cell(
             inferred,
             verdict.fault_code,
             f"not established: the probe {where} gave {fault_text(verdict)}",
+            error_kind="fault",
         )
     message = verdict.message
     if verdict.status is Status.ERROR and not message.startswith("not established"):
         message = f"not established: {message}"
-    return CellVerdict(verdict.status, inferred, verdict.fault_code, message)
+    return CellVerdict(
+        verdict.status, inferred, verdict.fault_code, message, None, verdict.error_kind
+    )
 
 
 def cell_result(op: Operation, company_id: EntityId, verdict: CellVerdict) -> CellResult:
@@ -135,6 +155,7 @@ def cell_result(op: Operation, company_id: EntityId, verdict: CellVerdict) -> Ce
         verdict.fault_code,
         verdict.message,
         verdict.duration_ms,
+        error_kind=verdict.error_kind,
     )
 
 
@@ -226,7 +247,13 @@ class Matrix:
                     self.cells[key] = cell_result(
                         op,
                         company.id,
-                        CellVerdict(Status.ERROR, Basis(BasisKind.NOT_PROBED), None, message),
+                        CellVerdict(
+                            Status.ERROR,
+                            Basis(BasisKind.NOT_PROBED),
+                            None,
+                            message,
+                            error_kind="cancelled" if cancelled else "other",
+                        ),
                     )
                 if key not in self._emitted:
                     self._emitted.add(key)

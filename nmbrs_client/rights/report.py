@@ -12,7 +12,6 @@ the account section, a summary, calls made and time taken. JSON follows
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -583,6 +582,7 @@ ERROR_KINDS: dict[str, dict[str, str]] = {
         "throttled": "throttled (slow down)",
         "quota": "call quota used up",
         "cancelled": "cancelled",
+        "out_of_time": "the check ran out of time",
         "fault": "Nmbrs fault without a known meaning",
         "other": "other",
     },
@@ -598,29 +598,17 @@ ERROR_KINDS: dict[str, dict[str, str]] = {
         "throttled": "afgeremd (te veel aanroepen)",
         "quota": "aanroepquotum op",
         "cancelled": "afgebroken",
+        "out_of_time": "de controle had geen tijd meer",
         "fault": "Nmbrs-fout zonder bekende betekenis",
         "other": "overig",
     },
 }
-_TRANSPORT_KIND = re.compile(r"transport \(([\w-]+)\)")
 
 
 def error_kind(cell: CellResult) -> str:
-    """The kind of an ``error`` cell: transport kind, unknown fault, cancelled, other."""
-    if cell.error_kind is not None:
-        return cell.error_kind if cell.error_kind in ERROR_KINDS["en"] else "other"
-    text = cell.message
-    if "cancelled" in text:
-        return "cancelled"
-    match = _TRANSPORT_KIND.search(text)
-    if match:
-        kind = match.group(1)
-        if kind == "http" and "html" in text.lower():
-            return "html"
-        return kind if kind in ERROR_KINDS["en"] else "other"
-    if cell.fault_code is not None or "Nmbrs fault" in text:
-        return "fault"
-    return "other"
+    """The kind of an ``error`` cell, as the prober recorded it (never read from the text)."""
+    kind = cell.error_kind or "other"
+    return kind if kind in ERROR_KINDS["en"] else "other"
 
 
 def errors_by_kind(report: RightsReport) -> list[tuple[str, int, list[str]]]:

@@ -37,7 +37,7 @@ from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
 from nmbrs_client.rest.operations import OPERATIONS as REST_OPERATIONS
 from nmbrs_client.rest.operations import RestOp, RestOperation
 from nmbrs_client.rights.basis import Basis, BasisKind
-from nmbrs_client.rights.classify import Status, Verdict
+from nmbrs_client.rights.classify import Status, Verdict, classify
 from nmbrs_client.rights.matrix import CellVerdict, ColumnVerdict, RowVerdict, infer_cell
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.rest_requirements import ACCOUNT_OPERATIONS
@@ -105,13 +105,11 @@ def failure(exc: NmbrsError) -> Probe:
     if isinstance(exc, NmbrsRestError):
         status = _STATUS_BY_KIND.get(exc.kind, Status.ERROR)
         kind = None if status is not Status.ERROR else _ERROR_KIND_BY_KIND.get(exc.kind, "http")
-        if exc.kind is RestProblemKind.FORBIDDEN:
-            kind = "forbidden"
-        return Probe(Verdict(status, exc.code, exc.message[:300]), exc.status, kind)
+        return Probe(Verdict(status, exc.code, exc.message[:300], kind), exc.status, kind)
     if isinstance(exc, NmbrsTransportError):
-        kind = "html" if "HTML page" in exc.problem else exc.kind
-        return Probe(Verdict(Status.ERROR, None, exc.message[:300]), exc.status, kind)
-    return Probe(Verdict(Status.ERROR, None, exc.message[:300]), None, "other")
+        kind = classify(exc).error_kind  # the one rule for transport trouble, as on SOAP
+        return Probe(Verdict(Status.ERROR, None, exc.message[:300], kind), exc.status, kind)
+    return Probe(Verdict(Status.ERROR, None, exc.message[:300], "other"), None, "other")
 
 
 ALLOWED = Probe(Verdict(Status.ALLOWED))

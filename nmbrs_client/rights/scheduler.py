@@ -53,10 +53,15 @@ class Outcome:
     @property
     def verdict(self) -> Verdict:
         if isinstance(self.exc, Cancelled):
-            return Verdict(Status.ERROR, None, "not established: the check was cancelled")
+            return Verdict(
+                Status.ERROR, None, "not established: the check was cancelled", "cancelled"
+            )
         if isinstance(self.exc, OutOfTime):
             return Verdict(
-                Status.ERROR, None, "not established: the check ran out of time (run it again)"
+                Status.ERROR,
+                None,
+                "not established: the check ran out of time (run it again)",
+                "out_of_time",
             )
         return classify(self.exc)
 

@@ -78,6 +78,7 @@ class ThoroughPlan:
                     verdict.fault_code,
                     verdict.message,
                     outcome.duration_ms,
+                    error_kind=verdict.error_kind,
                 )
             )
 
@@ -98,6 +99,7 @@ class ThoroughPlan:
                 current.fault_code,
                 current.message,
                 current.duration_ms,
+                error_kind=current.error_kind,
             )
         )
 
