@@ -46,7 +46,14 @@ from nmbrs_client.operations import (
     resolve,
 )
 from nmbrs_client.ratelimit import RateLimiter
-from nmbrs_client.retry import Failure, FailureKind, RetryPolicy, RetryStats, current_budget
+from nmbrs_client.retry import (
+    Failure,
+    FailureKind,
+    RetryPolicy,
+    RetryStats,
+    current_budget,
+    transport_failure,
+)
 
 if TYPE_CHECKING:
     import zeep
@@ -699,20 +706,9 @@ def failure_of(exc: BaseException) -> Failure:
         if exc.code is None and any(word in text for word in _SLOW_DOWN_WORDS):
             return Failure(FailureKind.THROTTLED)
         return Failure(FailureKind.FINAL)
-    if not isinstance(exc, NmbrsTransportError) or not exc.retryable:
+    if not isinstance(exc, NmbrsTransportError):
         return Failure(FailureKind.FINAL)
-    retry_after = getattr(exc, "retry_after_s", None)
-    if exc.status in (429, 503):
-        return Failure(FailureKind.THROTTLED, retry_after)
-    if exc.kind == "timeout":
-        return Failure(FailureKind.TIMEOUT)
-    if exc.kind == "connection":
-        return Failure(FailureKind.RESET)
-    if exc.kind == "malformed":
-        return Failure(FailureKind.MALFORMED)
-    if exc.kind == "http" and exc.status is not None and exc.status >= 500:
-        return Failure(FailureKind.SERVER_ERROR)
-    return Failure(FailureKind.FINAL)
+    return transport_failure(exc)
 
 
 def _id_param(arguments: Mapping[str, Any], lower_name: str) -> int | None:

@@ -135,6 +135,31 @@ class RetryPolicy:
         return read_timeout_s
 
 
+def transport_failure(exc: object) -> Failure:
+    """How the policy sees a transport error of either API (an ``NmbrsTransportError``: its
+    ``kind``, ``status``, ``retryable`` and ``retry_after_s``).
+
+    Throttling: HTTP 429 or 503 (with any ``Retry-After``). Transient: time-outs, resets,
+    truncated or malformed replies and HTTP 5xx (HTML gateway pages too). Anything else, and
+    anything marked not retryable (TLS, redirects, too large), is final.
+    """
+    if not getattr(exc, "retryable", False):
+        return Failure(FailureKind.FINAL)
+    status = getattr(exc, "status", None)
+    kind = getattr(exc, "kind", None)
+    if status in (429, 503):
+        return Failure(FailureKind.THROTTLED, getattr(exc, "retry_after_s", None))
+    if kind == "timeout":
+        return Failure(FailureKind.TIMEOUT)
+    if kind == "connection":
+        return Failure(FailureKind.RESET)
+    if kind == "malformed":
+        return Failure(FailureKind.MALFORMED)
+    if kind == "http" and status is not None and status >= 500:
+        return Failure(FailureKind.SERVER_ERROR)
+    return Failure(FailureKind.FINAL)
+
+
 NO_RETRIES = RetryPolicy(transient_attempts=1, throttled_attempts=1, timeout_attempts=1)
 
 
@@ -213,6 +238,12 @@ def budget_applied(budget: CheckBudget | None) -> Iterator[None]:
         _current.budget = previous
 
 
+def set_thread_budget(budget: CheckBudget | None) -> None:
+    """For the worker threads of a check's own pool (``ThreadPoolExecutor(initializer=…)``):
+    every call they make draws on ``budget``."""
+    _current.budget = budget
+
+
 def current_budget() -> CheckBudget | None:
     """The check budget of the calling thread, if a check set one."""
     budget: CheckBudget | None = getattr(_current, "budget", None)
@@ -258,4 +289,6 @@ __all__ = [
     "check_deadline_s",
     "current_budget",
     "parse_retry_after",
+    "set_thread_budget",
+    "transport_failure",
 ]

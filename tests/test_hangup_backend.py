@@ -76,7 +76,10 @@ def test_rest_client_stop_retrying_makes_the_next_failure_final() -> None:
         BASE, subscription_key=lambda: "k", http_transport=httpx.MockTransport(unavailable)
     )
     client = RestClient(
-        transport, StaticToken("t", None), retry=RetryPolicy(attempts=5), sleep=lambda _s: None
+        transport,
+        StaticToken("t", None),
+        retry=RetryPolicy(throttled_attempts=5),
+        sleep=lambda _s: None,
     )
     with pytest.raises(NmbrsRestError):
         client.get(RestOp.COMPANIES)

@@ -42,6 +42,14 @@ from nmbrs_client.rest.errors import (
 )
 from nmbrs_client.rest.operations import RestOp, RestOperation, operation
 from nmbrs_client.rest.transport import RestReply, RestTransport
+from nmbrs_client.retry import (
+    CheckBudget,
+    Failure,
+    FailureKind,
+    RetryPolicy,
+    current_budget,
+    transport_failure,
+)
 
 MAX_PAGE_SIZE = 100
 MAX_PAGES = 5000  # 500,000 rows: a bound against a server that never says "last page"
@@ -78,20 +86,6 @@ class StaticToken:
 
     def __repr__(self) -> str:
         return "StaticToken(«redacted»)"
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to wait: throttling and transient failures only."""
-
-    attempts: int = 4
-    base_delay_s: float = 0.5
-    max_delay_s: float = 8.0
-
-    def delay(self, attempt: int, retry_after_s: float | None) -> float:
-        if retry_after_s is not None:
-            return max(0.0, min(retry_after_s, self.max_delay_s))
-        return float(min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s))
 
 
 @dataclass(frozen=True)
@@ -170,6 +164,16 @@ class RestClient:
         self._sleep(seconds)
         return not self._stop_retrying.is_set()
 
+    def _retried(
+        self, failure: Failure, attempt: int, first: float, budget: CheckBudget | None
+    ) -> bool:
+        """Whether to try again (after waiting): the shared policy, the check's budget, and
+        not after :meth:`stop_retrying`."""
+        delay = self.retry.delay_before_retry(failure, attempt, time.monotonic() - first)
+        if delay is None or (budget is not None and not budget.allow_retry(failure, delay)):
+            return False
+        return self._pause_before_retry(delay)
+
     def close(self) -> None:
         self.stop_retrying()
         self.transport.close()
@@ -199,20 +203,43 @@ class RestClient:
         token = self.tokens.access_token()
         refreshed = False
         attempt = 1
+        first = time.monotonic()
+        budget = current_budget()  # the check's one retry budget and deadline, if in a check
+        read_timeout: float | None = None  # the transport's own for the first attempt
         while True:
+            if budget is not None:
+                if budget.expired:
+                    raise NmbrsTransportError(
+                        str(op.name),
+                        self.transport.host,
+                        "not made: the check ran out of time (run it again)",
+                        kind="deadline",
+                        retryable=False,
+                    )
+                budget.attempted()
+                left = budget.remaining_s()
+                if left < (read_timeout or self.transport.limits.read_timeout_s):
+                    read_timeout = max(1.0, left)  # never wait past the check's deadline
             started = time.monotonic()
             at = datetime.now(UTC)
             try:
-                reply = self.transport.get(str(op.name), path, params, access_token=token)
+                reply = self.transport.get(
+                    str(op.name), path, params, access_token=token, read_timeout_s=read_timeout
+                )
             except NmbrsTransportError as exc:
                 self._log(op, ids, at, started, "transport", None, attempt, exc.problem, page=page)
-                if (
-                    exc.retryable
-                    and attempt < self.retry.attempts
-                    and self._pause_before_retry(self.retry.delay(attempt, None))
-                ):
+                failure = transport_failure(exc)
+                if self._retried(failure, attempt, first, budget):
                     attempt += 1
+                    shorter = self.retry.read_timeout_after(
+                        failure, self.transport.limits.read_timeout_s
+                    )
+                    read_timeout = (
+                        shorter if shorter < self.transport.limits.read_timeout_s else None
+                    )
                     continue
+                exc.attempts = attempt
+                exc.retries_exhausted = failure.kind is not FailureKind.FINAL
                 raise
             if reply.status in accept:
                 self._log(
@@ -251,12 +278,19 @@ class RestClient:
                 if new_token and new_token != token:
                     token = new_token
                     continue
-            if (
-                error.retryable
-                and attempt < self.retry.attempts
-                and self._pause_before_retry(self.retry.delay(attempt, error.retry_after_s))
+            if error.retryable and self._retried(
+                Failure(
+                    FailureKind.THROTTLED
+                    if error.status in (429, 503)
+                    else FailureKind.SERVER_ERROR,
+                    error.retry_after_s,
+                ),
+                attempt,
+                first,
+                budget,
             ):
                 attempt += 1
+                read_timeout = None
                 continue
             raise error
 

@@ -107,9 +107,19 @@ class RestTransport:
         self._client.close()
 
     def get(
-        self, operation: str, path: str, params: Mapping[str, str], *, access_token: str
+        self,
+        operation: str,
+        path: str,
+        params: Mapping[str, str],
+        *,
+        access_token: str,
+        read_timeout_s: float | None = None,
     ) -> RestReply:
-        """One GET of ``path`` (relative to the base URL) under the total deadline."""
+        """One GET of ``path`` (relative to the base URL) under the total deadline.
+
+        ``read_timeout_s`` shortens this call's read time-out (and its deadline with it): the
+        one short retry after a time-out.
+        """
         started = time.monotonic()
         url = urljoin(self.base_url, path.lstrip("/"))
         headers = {"Authorization": f"Bearer {access_token}"}
@@ -118,7 +128,7 @@ class RestTransport:
             headers["X-Subscription-Key"] = key
         query: Mapping[str, str] | None = params
         for _ in range(_MAX_REDIRECTS + 1):
-            reply = self._get_once(operation, url, query, headers, started)
+            reply = self._get_once(operation, url, query, headers, started, read_timeout_s)
             if not 300 <= reply.status < 400:
                 return reply
             target = urljoin(url, reply.headers.get("location", ""))
@@ -145,10 +155,18 @@ class RestTransport:
         params: Mapping[str, str] | None,
         headers: Mapping[str, str],
         started: float,
+        read_timeout_s: float | None = None,
     ) -> RestReply:
-        deadline = self.limits.deadline_s
+        limits = self.limits
+        read = read_timeout_s or limits.read_timeout_s
+        deadline = limits.deadline_s
+        if read_timeout_s is not None:
+            deadline = min(deadline, read * 2 + limits.connect_timeout_s)
+        timeout = httpx.Timeout(read, connect=limits.connect_timeout_s)
         try:
-            with self._client.stream("GET", url, params=params, headers=headers) as response:
+            with self._client.stream(
+                "GET", url, params=params, headers=headers, timeout=timeout
+            ) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.limits.max_bytes:
                     raise self._too_large(operation)
@@ -181,7 +199,7 @@ class RestTransport:
             raise NmbrsTransportError(
                 operation,
                 self.host,
-                f"no answer within {self.limits.read_timeout_s:g} s",
+                f"no answer within {read:g} s",
                 kind="timeout",
             ) from None
         except httpx.ConnectError as exc:

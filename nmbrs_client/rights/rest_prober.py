@@ -36,6 +36,15 @@ from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
 from nmbrs_client.rest.operations import OPERATIONS as REST_OPERATIONS
 from nmbrs_client.rest.operations import RestOp, RestOperation
+from nmbrs_client.retry import (
+    CheckBudget,
+    Failure,
+    FailureKind,
+    budget_applied,
+    check_deadline_s,
+    set_thread_budget,
+    transport_failure,
+)
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import Status, Verdict, classify
 from nmbrs_client.rights.matrix import CellVerdict, ColumnVerdict, RowVerdict, infer_cell
@@ -133,6 +142,8 @@ class RestProber:
         clock: Callable[[], datetime] | None = None,
         retries: int = DEFAULT_RETRIES,
         backoff_s: float = 0.5,
+        deadline_s: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.requirements = requirements
@@ -144,6 +155,11 @@ class RestProber:
         self.on_event = on_event
         self.cancel_event = cancel_event or threading.Event()
         self.clock = clock or datetime.now
+        # One retry budget and one deadline for the whole check (nmbrs_client.retry), as on
+        # SOAP; the deadline follows the connection's time-outs unless given.
+        self.deadline_s = deadline_s
+        self.monotonic = monotonic
+        self._budget = CheckBudget(deadline_s or 600.0, clock=monotonic)
         self.granted = client.tokens.granted_scopes()
         self.extra_environment = dict(environment or {})
         self.account: list[AccountResult] = []
@@ -200,6 +216,8 @@ class RestProber:
                 if attempt == self.retries or not _passing(exc) or self.cancel_event.is_set():
                     raise
                 wait = getattr(exc, "retry_after_s", None) or self.backoff_s * 2**attempt
+                if not self._budget.allow_retry(_failure(exc), min(float(wait), MAX_PAUSE_S)):
+                    raise  # the check's one retry budget or its deadline says no
                 self.retried += 1
                 self.cancel_event.wait(min(float(wait), MAX_PAUSE_S))
         raise AssertionError("unreachable")  # pragma: no cover
@@ -236,8 +254,26 @@ class RestProber:
 
     # .................................................................. the check
 
+    def _pool(self) -> ThreadPoolExecutor:
+        """The check's workers: every call they make draws on the check's one budget."""
+        return ThreadPoolExecutor(
+            self.concurrency,
+            thread_name_prefix="rest-probe",
+            initializer=set_thread_budget,
+            initargs=(self._budget,),
+        )
+
     def run(self) -> RightsReport:
         """Run the whole check (blocking) and return the report; never raises for API trouble."""
+        limits = self.client.transport.limits
+        self._budget = CheckBudget(
+            self.deadline_s or check_deadline_s(limits.read_timeout_s, limits.connect_timeout_s),
+            clock=self.monotonic,
+        )
+        with budget_applied(self._budget):
+            return self._run()
+
+    def _run(self) -> RightsReport:
         started = time.perf_counter()
         checked_at = self.clock()
         calls_before = self.client.calls_made
@@ -252,12 +288,12 @@ class RestProber:
             self._emit(
                 Phase(Stage.PROBES, f"{len(operations)} calls × {len(self.companies)} companies")
             )
-            with ThreadPoolExecutor(self.concurrency, thread_name_prefix="rest-probe") as pool:
+            with self._pool() as pool:
                 self._plan(pool, checked)
             cells = self._cells()
             if self.thorough and not self.cancel_event.is_set():
                 self._emit(Phase(Stage.THOROUGH, "probing every remaining cell"))
-                with ThreadPoolExecutor(self.concurrency, thread_name_prefix="rest-probe") as pool:
+                with self._pool() as pool:
                     cells = self._thorough(pool, cells)
             for cell in cells:
                 self._emit(cell)
@@ -431,7 +467,7 @@ class RestProber:
                 return []
             return [{**company, "debtorId": debtor} for company in found]
 
-        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="rest-probe") as pool:
+        with self._pool() as pool:
             walked = list(pool.map(one, self.debtors))
         if failed:
             self._account_failure("companies", RestOp.DEBTOR_COMPANIES, failed[0])
@@ -774,12 +810,26 @@ class RestProber:
 
 
 def _passing(exc: NmbrsError) -> bool:
-    """Trouble that may pass: throttling, a gateway error, a broken or garbled reply."""
+    """Trouble that may pass: throttling, a gateway error, a broken or garbled reply.
+
+    A call the client already gave up on after a time-out (one read time-out and one short
+    retry: it never answers) is not tried again: the check has one retry budget.
+    """
     if isinstance(exc, NmbrsRestError):
         return exc.retryable
     if isinstance(exc, NmbrsTransportError):
+        if exc.retries_exhausted and exc.kind == "timeout":
+            return False
         return exc.kind in ("timeout", "connection", "malformed", "http")
     return False
+
+
+def _failure(exc: NmbrsError) -> Failure:
+    if isinstance(exc, NmbrsRestError) and exc.status in (429, 503):
+        return Failure(FailureKind.THROTTLED, exc.retry_after_s)
+    if isinstance(exc, NmbrsTransportError):
+        return transport_failure(exc)
+    return Failure(FailureKind.SERVER_ERROR)
 
 
 def _ms(started: float) -> float:

@@ -70,8 +70,9 @@ def _unreachable_rest_report() -> Any:
     """A REST check against a port nothing listens on: it stops, it never guesses."""
     import socket
 
-    from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
+    from nmbrs_client.rest.client import RestClient, StaticToken
     from nmbrs_client.rest.transport import RestTransport
+    from nmbrs_client.retry import NO_RETRIES
     from nmbrs_client.rights.requirements import BUILTIN_PROFILES
     from nmbrs_client.rights.rest_prober import RestProber
 
@@ -79,9 +80,7 @@ def _unreachable_rest_report() -> Any:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     transport = RestTransport(f"http://127.0.0.1:{port}/", subscription_key=lambda: "k" * 32)
-    client = RestClient(
-        transport, StaticToken("token", None), retry=RetryPolicy(attempts=1, base_delay_s=0.0)
-    )
+    client = RestClient(transport, StaticToken("token", None), retry=NO_RETRIES)
     try:
         return RestProber(client, BUILTIN_PROFILES["integration"], retries=0).run()
     finally:

@@ -51,7 +51,9 @@ def checked(
         client = RestClient(
             transport,
             StaticToken(token or server.script_token(), granted or None),
-            retry=RetryPolicy(attempts=6, base_delay_s=0.05, max_delay_s=1.0),
+            retry=RetryPolicy(
+                transient_attempts=6, throttled_attempts=6, base_delay_s=0.05, max_delay_s=1.0
+            ),
             # short pauses between polls: a PDF that never comes costs seconds, not half a minute
             polling=DocumentPolling(first_delay_s=0.02, max_delay_s=0.1, budget_s=4.0),
         )
@@ -252,3 +254,56 @@ def test_every_reading_gives_the_verdict_of_the_scenario(reading: str, choice: s
     with checked("healthy", readings={reading: choice}, key="0" * 32) as (report, _):
         assert report.stopped is StopReason.SUBSCRIPTION_KEY, render(report)
         assert report.exit_code == ExitCode.CONNECT
+
+
+class _HangingFunctions:
+    """An httpx transport to the REST demo whose /functions calls never answer: each raises
+    the read time-out at once (no test waits a time-out), recording the read time-out asked."""
+
+    def __init__(self) -> None:
+        import httpx
+
+        self.inner = httpx.HTTPTransport()
+        self.read_timeouts: list[float | None] = []
+
+    def handle_request(self, request: Any) -> Any:
+        import httpx
+
+        if request.url.path.endswith("/functions"):
+            self.read_timeouts.append(request.extensions.get("timeout", {}).get("read"))
+            raise httpx.ReadTimeout("no answer", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_rest_call_that_never_answers_is_one_timeout_plus_one_short_retry_then_error() -> None:
+    server = start_rest_demo_server("healthy")
+    hanging = _HangingFunctions()
+    try:
+        granted = server.demo.identity.grantable_scopes
+        transport = RestTransport(
+            server.base_url,
+            subscription_key=lambda: DEMO_REST_SUBSCRIPTION_KEY,
+            http_transport=hanging,  # type: ignore[arg-type]
+        )
+        client = RestClient(
+            transport,
+            StaticToken(server.script_token(), granted),
+            retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0, jitter=0.0),
+        )
+        try:
+            report = RestProber(client, INTEGRATION, backoff_s=0.0).run()
+        finally:
+            client.close()
+    finally:
+        server.stop()
+    hung = [c for c in report.cells if c.operation == RestOp.FUNCTIONS.value]
+    assert hung and all(c.status is Status.ERROR for c in hung), render(report)
+    others = [c for c in report.cells if c.operation != RestOp.FUNCTIONS.value]
+    assert others and all(c.status is Status.ALLOWED for c in others), render(report)
+    assert report.exit_code == ExitCode.CONNECT
+    # one probe: a full read time-out, then one retry with the short one; no further rounds
+    full = transport.limits.read_timeout_s
+    assert hanging.read_timeouts == [full, RetryPolicy().retry_timeout_s]

@@ -38,7 +38,9 @@ def make_client(
     client = RestClient(
         rest,
         token or StaticToken("access-token-abcdef", scopes),
-        retry=RetryPolicy(attempts=3, base_delay_s=0.01),
+        retry=RetryPolicy(
+            transient_attempts=3, throttled_attempts=3, base_delay_s=0.01, jitter=0.0
+        ),
         polling=DocumentPolling(first_delay_s=0.01, max_delay_s=0.02, budget_s=0.5),
         sleep=recorded.append,
     )
@@ -199,7 +201,7 @@ def test_throttling_is_retried_with_retry_after_then_succeeds() -> None:
     client, sent = make_client(fake, sleeps=sleeps)
     assert len(client.list_all(RestOp.DEBTORS)) == 1
     assert len(sent.requests) == 3
-    assert sleeps == [0.01, 3.0]
+    assert sleeps == [0.02, 3.0]  # a throttle waits at least twice the base delay
 
 
 def test_gateway_html_on_503_is_a_transport_error_after_retries() -> None:
