@@ -490,6 +490,9 @@ class ConnectionSettings(Tuning):
     scenario: str | None = None
     api_settings: SoapSettings | RestSettings = Field(discriminator="api")
     provenance: dict[str, str] = Field(default_factory=dict)
+    # False when resolved for one of many profiles (--all-profiles, a switch in the app): the
+    # secrets read when the connection opens (REST) leave the environment out too.
+    environment_credentials: bool = True
 
     @model_validator(mode="after")
     def _rules(self) -> ConnectionSettings:
@@ -750,7 +753,12 @@ def resolve_settings(
     shared = {k: layers.values[k] for k in (*TUNING_FIELDS, *SHARED_FIELDS) if k != "api"}
     try:
         return ConnectionSettings.model_validate(
-            {**shared, "api_settings": part, "provenance": dict(layers.prov)}
+            {
+                **shared,
+                "api_settings": part,
+                "provenance": dict(layers.prov),
+                "environment_credentials": environment_credentials,
+            }
         )
     except ValidationError as exc:
         raise ConfigError(_format_resolved_error(exc, layers.prov)) from None

@@ -137,3 +137,34 @@ async def test_a_profile_switched_to_in_the_app_uses_its_own_token(good_and_wron
         assert app.connection_info.credentials_ok is False
         assert app.connection_info.token_override is None
         assert "✓ accepted" not in screen_text(app)
+
+
+def test_a_rest_profile_among_many_never_takes_the_exported_rest_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.rest.connect import backend_from_settings
+
+    isolate(tmp_path, monkeypatch)
+    path = write_rest_profile(tmp_path)
+    monkeypatch.setenv("NMBRS_REST_TOKEN", "another-customers-access-token")
+    monkeypatch.setenv("NMBRS_SUBSCRIPTION_KEY", "k" * 32)
+    config = load_config(path)
+    lent = resolve_settings(config, profile="rest-acme")
+    assert lent.environment_credentials
+    backend = backend_from_settings(lent)  # the one connection: the variables apply
+    backend.close()
+    own = resolve_settings(config, profile="rest-acme", environment_credentials=False)
+    assert not own.environment_credentials
+    with pytest.raises(ConfigError, match="subscription key"):
+        backend_from_settings(own)  # its own secrets only: it has none
+
+
+def write_rest_profile(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[profiles.rest-acme]\napi = "rest"\nenvironment = "custom"\n[profiles.rest-acme.rest]\n'
+        'base_url = "http://127.0.0.1:9/"\nidentity_url = "http://127.0.0.1:9/identity"\n',
+        encoding="utf-8",
+    )
+    return path

@@ -134,13 +134,17 @@ def backend_from_settings(
     rest = settings.rest
     if settings.environment == "demo":
         return demo_backend(rest.base_url, limits=limits, concurrency=concurrency, today=today)
+    # A profile checked among many (or switched to) never takes another's secrets from the
+    # environment: NMBRS_REST_TOKEN and friends belong to the one connection they were set for.
+    environ: Mapping[str, str] = os.environ if settings.environment_credentials else {}
     return open_rest_backend(
         profile,
         concurrency=concurrency,
         limits=limits,
         verify_tls=settings.verify_tls,
         today=today,
-        credentials=load_credentials(profile, settings=settings),
+        environ=environ,
+        credentials=load_credentials(profile, settings=settings, environ=environ),
         token_store=rest.token_store,
     )
 
