@@ -145,18 +145,26 @@ def infer_cell(
     )
 
 
-def cell_result(op: Operation, company_id: EntityId, verdict: CellVerdict) -> CellResult:
+def result_of(
+    service: str, operation: str, company_id: EntityId, verdict: CellVerdict
+) -> CellResult:
+    """A settled cell with its coordinates; an error always says its kind."""
+    kind = verdict.error_kind or ("other" if verdict.status is Status.ERROR else None)
     return CellResult(
-        op.service.value,
-        op.name,
+        service,
+        operation,
         company_id,
         verdict.status,
         verdict.basis,
         verdict.fault_code,
         verdict.message,
         verdict.duration_ms,
-        error_kind=verdict.error_kind,
+        error_kind=kind,
     )
+
+
+def cell_result(op: Operation, company_id: EntityId, verdict: CellVerdict) -> CellResult:
+    return result_of(op.service.value, op.name, company_id, verdict)
 
 
 class Matrix:

@@ -47,7 +47,13 @@ from nmbrs_client.retry import (
 )
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import Status, Verdict, classify
-from nmbrs_client.rights.matrix import CellVerdict, ColumnVerdict, RowVerdict, infer_cell
+from nmbrs_client.rights.matrix import (
+    CellVerdict,
+    ColumnVerdict,
+    RowVerdict,
+    infer_cell,
+    result_of,
+)
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.rest_requirements import ACCOUNT_OPERATIONS
 from nmbrs_client.rights.results import (
@@ -97,11 +103,10 @@ def qualified(name: RestOp) -> str:
 
 @dataclass(frozen=True)
 class Probe:
-    """What one REST call proved: a verdict, and for a failure its HTTP status and kind."""
+    """What one REST call proved: a verdict (with its error kind), and a failure's HTTP status."""
 
     verdict: Verdict
     http_status: int | None = None
-    error_kind: str | None = None
     duration_ms: float | None = None
 
     @property
@@ -114,11 +119,11 @@ def failure(exc: NmbrsError) -> Probe:
     if isinstance(exc, NmbrsRestError):
         status = _STATUS_BY_KIND.get(exc.kind, Status.ERROR)
         kind = None if status is not Status.ERROR else _ERROR_KIND_BY_KIND.get(exc.kind, "http")
-        return Probe(Verdict(status, exc.code, exc.message[:300], kind), exc.status, kind)
+        return Probe(Verdict(status, exc.code, exc.message[:300], kind), exc.status)
     if isinstance(exc, NmbrsTransportError):
         kind = classify(exc).error_kind  # the one rule for transport trouble, as on SOAP
-        return Probe(Verdict(Status.ERROR, None, exc.message[:300], kind), exc.status, kind)
-    return Probe(Verdict(Status.ERROR, None, exc.message[:300], "other"), None, "other")
+        return Probe(Verdict(Status.ERROR, None, exc.message[:300], kind), exc.status)
+    return Probe(Verdict(Status.ERROR, None, exc.message[:300], "other"))
 
 
 ALLOWED = Probe(Verdict(Status.ALLOWED))
@@ -167,9 +172,6 @@ class RestProber:
         self.debtors: list[str] = []
         self.rows: dict[RestOp, RowVerdict] = {}
         self.columns: dict[EntityId, ColumnVerdict] = {}
-        # why a call was not established (throttled, quota, html, …), per row and per column
-        self.row_kinds: dict[RestOp, str] = {}
-        self.column_kinds: dict[EntityId, str] = {}
         self.notes: list[str] = []
         self.stopped: StopReason | None = None
         self.multi_debtor = False
@@ -236,7 +238,7 @@ class RestProber:
                 rows = self._again(lambda: self.client.get_json(name, params, query))
         except NmbrsError as exc:
             probe = failure(exc)
-            return Probe(probe.verdict, probe.http_status, probe.error_kind, _ms(started)), None
+            return Probe(probe.verdict, probe.http_status, _ms(started)), None
         return Probe(ALLOWED.verdict, duration_ms=_ms(started)), rows
 
     def _stop_on(self, exc: NmbrsError) -> bool:
@@ -488,8 +490,6 @@ class RestProber:
 
     def _column(self, column_op: RestOp, company: CompanyRef) -> ColumnVerdict:
         probe = self._probe(column_op, {"companyId": str(company.id)})[0]
-        if probe.error_kind:
-            self.column_kinds[company.id] = probe.error_kind
         basis = Basis(BasisKind.PROBED, qualified(column_op), company.id)
         return ColumnVerdict(self._judge(column_op, probe), basis, probe.duration_ms)
 
@@ -654,10 +654,7 @@ class RestProber:
 
     def _row_verdict(self, name: RestOp, probe: Probe, company_id: str | None) -> RowVerdict:
         """A probe of a required call as a row verdict (made on ``company_id``)."""
-        verdict = self._judge(name, probe)
-        if verdict.status is Status.ERROR and probe.error_kind:
-            self.row_kinds[name] = probe.error_kind
-        return RowVerdict(verdict, company_id, qualified(name), probe.duration_ms)
+        return RowVerdict(self._judge(name, probe), company_id, qualified(name), probe.duration_ms)
 
     def _not_verified(self, why: str) -> RowVerdict:
         return RowVerdict(Verdict(Status.NOT_VERIFIED, None, why), None, None, note=why)
@@ -765,20 +762,7 @@ class RestProber:
         return cells
 
     def _cell(self, name: RestOp, company_id: EntityId, verdict: CellVerdict) -> CellResult:
-        kind = None
-        if verdict.status is Status.ERROR:
-            kind = self.row_kinds.get(name) or self.column_kinds.get(company_id) or "other"
-        return CellResult(
-            SERVICE,
-            name.value,
-            company_id,
-            verdict.status,
-            verdict.basis,
-            verdict.fault_code,
-            verdict.message,
-            verdict.duration_ms,
-            error_kind=kind,
-        )
+        return result_of(SERVICE, name.value, company_id, verdict)
 
     def _thorough(self, pool: ThreadPoolExecutor, cells: list[CellResult]) -> list[CellResult]:
         """Every company-level cell that was inferred is probed on its own company."""
@@ -803,6 +787,7 @@ class RestProber:
                     verdict.fault_code,
                     verdict.message,
                     probe.duration_ms,
+                    verdict.error_kind,
                 ),
             )
 
