@@ -141,3 +141,16 @@ def test_all_profiles_checks_soap_and_rest_profiles_in_one_table(
     assert rows["resty"]["exit_code"] == ExitCode.FINDINGS
     assert rows["resty"]["missing_rights"] >= 2  # bank accounts and the document download
     assert code == ExitCode.FINDINGS
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+@pytest.mark.parametrize("requirements", ["integration", "app"])
+def test_every_builtin_requirement_profile_is_checked_on_both_apis(
+    api: str, requirements: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["check", "--demo", "--api", api, "-q", "--format", "json", "-r", requirements]
+    code = main(args)
+    data = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.OK
+    assert data["requirements"]["name"] == requirements
+    assert data["results"] and all(r["status"] == "allowed" for r in data["results"])

@@ -714,11 +714,14 @@ class RestProber:
                 name, {"companyId": ids["runCompanyId"], "payrollRunId": run}, {"year": year}
             )[0]
             return self._row_verdict(name, probe, ids["runCompanyId"])
-        if "{debtorId}" in op.path:
+        needs = op.path_params()
+        if "debtorId" in needs:
             debtor = self.debtors[0] if self.debtors else None
             if debtor is None:
                 return self._not_verified("no debtor in reach to call it on")
             return self._row_verdict(name, self._probe(name, {"debtorId": debtor})[0], None)
+        if "companyId" not in needs:  # an account-wide call (user info, the company list)
+            return self._row_verdict(name, self._probe(name, {})[0], None)
         probe = self._probe(name, {"companyId": company})[0]
         return self._row_verdict(name, probe, company)
 
