@@ -30,11 +30,12 @@ SDK_RATIO_TARGET = 10.0  # issue 17: the serial SDK at least 10× slower on 244 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def sdk_replay(server: ServerProcess, calls: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
-    """Replay ``calls`` through the SDK in a subprocess; its timings plus the process wall."""
-    settings = demo_settings(server.base_url).soap
+def sdk_replay(base_url: str, calls: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
+    """Replay ``calls`` through the SDK in a subprocess against the demo at ``base_url``;
+    its timings plus the process wall."""
+    settings = demo_settings(base_url).soap
     request = {
-        "base_url": server.base_url,
+        "base_url": base_url,
         "username": settings.username,
         "token": settings.token.get_secret_value(),
         "domain": settings.domain,
@@ -97,7 +98,7 @@ def compare(
         calls = server.recorded()
         check_counts = Counter(op for op, _ in calls)
         server.reset()
-        sdk = sdk_replay(server, calls)
+        sdk = sdk_replay(server.base_url, calls)
         sdk_counts = Counter(server.stats()["calls"])
         cli_s = check_cli(server) if with_cli else None
     check_s = median(c["elapsed_s"] for c in checks)

@@ -343,41 +343,16 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         if not 0 <= latency <= 60_000:
             raise ConfigError(f"{where}: latency_ms must be between 0 and 60000, got {latency}.")
         changes["latency_ms"] = latency
-    if "flaky_rate" in data:
-        rate = _get(data, "flaky_rate", (int, float), where, 0.0)
-        if not 0.0 <= float(rate) <= 1.0:
-            raise ConfigError(f"{where}: flaky_rate must be between 0 and 1, got {rate}.")
-        changes["flaky_rate"] = float(rate)
-    if "flaky_kinds" in data:
-        kinds = _get(data, "flaky_kinds", list, where, [])
-        bad = sorted(str(k) for k in kinds if k not in FLAKY_KINDS)
-        if bad or not kinds:
-            raise ConfigError(
-                f"{where}: flaky_kinds must be a non-empty list of "
-                f"{', '.join(sorted(FLAKY_KINDS))}"
-                + (f"; unknown: {', '.join(bad)}." if bad else ".")
-            )
-        changes["flaky_kinds"] = frozenset(kinds)
+    for prefix, allowed in (("flaky", FLAKY_KINDS), ("throttle", THROTTLE_KINDS)):
+        if f"{prefix}_rate" in data:
+            changes[f"{prefix}_rate"] = _share(data, f"{prefix}_rate", where)
+        if f"{prefix}_kinds" in data:
+            changes[f"{prefix}_kinds"] = _kinds(data, f"{prefix}_kinds", allowed, where)
     if "flaky_timeout_s" in data:
         timeout = float(_get(data, "flaky_timeout_s", (int, float), where, 35.0))
         if not 0.0 < timeout <= 600.0:
             raise ConfigError(f"{where}: flaky_timeout_s must be in (0, 600], got {timeout}.")
         changes["flaky_timeout_s"] = timeout
-    if "throttle_rate" in data:
-        rate = _get(data, "throttle_rate", (int, float), where, 0.0)
-        if not 0.0 <= float(rate) <= 1.0:
-            raise ConfigError(f"{where}: throttle_rate must be between 0 and 1, got {rate}.")
-        changes["throttle_rate"] = float(rate)
-    if "throttle_kinds" in data:
-        kinds = _get(data, "throttle_kinds", list, where, [])
-        bad = sorted(str(k) for k in kinds if k not in THROTTLE_KINDS)
-        if bad or not kinds:
-            raise ConfigError(
-                f"{where}: throttle_kinds must be a non-empty list of "
-                f"{', '.join(sorted(THROTTLE_KINDS))}"
-                + (f"; unknown: {', '.join(bad)}." if bad else ".")
-            )
-        changes["throttle_kinds"] = frozenset(kinds)
     if "throttle_retry_after_s" in data:
         after = _get(data, "throttle_retry_after_s", int, where, 1)
         if not 0 <= after <= 120:
@@ -424,6 +399,26 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         except ConfigError as exc:
             raise ConfigError(f"{where}: readings: {exc.message}", hint=exc.hint) from None
     return replace(base, **changes)
+
+
+def _share(data: dict[str, Any], key: str, where: str) -> float:
+    """A share of the calls, between 0 and 1."""
+    rate = _get(data, key, (int, float), where, 0.0)
+    if not 0.0 <= float(rate) <= 1.0:
+        raise ConfigError(f"{where}: {key} must be between 0 and 1, got {rate}.")
+    return float(rate)
+
+
+def _kinds(data: dict[str, Any], key: str, allowed: frozenset[str], where: str) -> frozenset[str]:
+    """A non-empty list of names out of ``allowed``."""
+    kinds = _get(data, key, list, where, [])
+    bad = sorted(str(k) for k in kinds if k not in allowed)
+    if bad or not kinds:
+        raise ConfigError(
+            f"{where}: {key} must be a non-empty list of {', '.join(sorted(allowed))}"
+            + (f"; unknown: {', '.join(bad)}." if bad else ".")
+        )
+    return frozenset(kinds)
 
 
 def _get(

@@ -9,16 +9,13 @@ difference. The SDK runs in its own process (``import nmbrs`` configures logging
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import zeep
 from lxml import etree
 
+from bench.peer import sdk_replay
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings
 from nmbrs_client.operations import Service
@@ -71,35 +68,12 @@ def sdk_calls(server: DemoServer) -> list[tuple[str, dict[str, int]]]:
     ]
 
 
-def replay(server: DemoServer, calls: list[tuple[str, dict[str, int]]]) -> dict[str, Any]:
-    soap = demo_settings(server.base_url).soap
-    request = {
-        "base_url": server.base_url,
-        "username": soap.username,
-        "token": soap.token.get_secret_value(),
-        "domain": soap.domain,
-        "calls": calls,
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.sdk_replay"],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-500:]
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
-
 @pytest.mark.parametrize("reply", list(EnvironmentReplyReading), ids=str)
 def test_the_sdk_passes_against_the_demo(reply: EnvironmentReplyReading) -> None:
     readings = STRICT.changed({"environment-reply": reply.value})
     with start_demo_server("healthy", latency_ms=0, readings=readings) as server:
         calls = sdk_calls(server)
-        result = replay(server, calls)
+        result = sdk_replay(server.base_url, calls)
     assert result["calls"] == len(calls)
     assert result["failures"] == []  # Environment_Get included: the WSDL fits the reply
 
