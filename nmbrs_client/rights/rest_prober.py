@@ -127,6 +127,9 @@ def failure(exc: NmbrsError) -> Probe:
 
 
 ALLOWED = Probe(Verdict(Status.ALLOWED))
+CANCELLED = Probe(
+    Verdict(Status.ERROR, None, "not established: the check was cancelled", "cancelled")
+)
 
 
 class RestProber:
@@ -228,6 +231,8 @@ class RestProber:
         self, name: RestOp, params: Mapping[str, str], query: Mapping[str, str | int] | None = None
     ) -> tuple[Probe, Any]:
         op = REST_OPERATIONS[name]
+        if self.cancel_event.is_set():  # esc in the pane: no new call, nothing guessed
+            return CANCELLED, None
         started = time.perf_counter()
         try:
             if op.paged:
@@ -546,6 +551,7 @@ class RestProber:
                 None,
                 "not established: no company answered its reach probe "
                 f"({errors[0].verdict.message})",
+                errors[0].verdict.error_kind,
             )
         if not checked:
             return Verdict(Status.NOT_VERIFIED, None, "no company in reach to call it on")

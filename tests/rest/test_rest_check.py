@@ -307,3 +307,22 @@ def test_a_rest_call_that_never_answers_is_one_timeout_plus_one_short_retry_then
     # one probe: a full read time-out, then one retry with the short one; no further rounds
     full = transport.limits.read_timeout_s
     assert hanging.read_timeouts == [full, RetryPolicy().retry_timeout_s]
+
+
+def test_a_cancelled_check_stops_and_calls_nothing_allowed() -> None:
+    import threading
+
+    from nmbrs_client.rights.results import Phase, RightsEvent, Stage
+
+    cancel = threading.Event()
+
+    def on_event(event: RightsEvent) -> None:
+        if isinstance(event, Phase) and event.name is Stage.PROBES:
+            cancel.set()  # as esc in the pane would, while the probes run
+
+    with checked("healthy", on_event=on_event, cancel_event=cancel) as (report, _):
+        assert report.stopped is StopReason.CANCELLED
+        assert report.exit_code == ExitCode.CONNECT
+        assert report.cells and not report.cells_with(Status.ALLOWED)
+        assert {c.error_kind for c in report.cells_with(Status.ERROR)} == {"cancelled"}
+        assert "cancelled" in render(report, "text")
