@@ -244,6 +244,8 @@ class RestProber:
         except NmbrsError as exc:
             probe = failure(exc)
             return Probe(probe.verdict, probe.http_status, _ms(started)), None
+        except Exception as exc:  # as the SOAP scheduler does: not established, no traceback
+            return Probe(classify(exc), None, _ms(started)), None
         return Probe(ALLOWED.verdict, duration_ms=_ms(started)), rows
 
     def _stop_on(self, exc: NmbrsError) -> bool:
