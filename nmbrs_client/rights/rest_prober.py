@@ -97,6 +97,10 @@ _ERROR_KIND_BY_KIND = {
 }
 
 
+# what a 403 can come out as before the REST 403 rule: its cause is not known yet
+_REFUSALS = frozenset({Status.SCOPE_MISSING, Status.NO_DATA_ACCESS, Status.ERROR})
+
+
 def qualified(name: RestOp) -> str:
     return f"{SERVICE}.{name.value}"
 
@@ -495,10 +499,30 @@ class RestProber:
                 return name
         return None
 
-    def _column(self, column_op: RestOp, company: CompanyRef) -> ColumnVerdict:
+    def _column(self, column_op: RestOp, company: CompanyRef) -> tuple[ColumnVerdict, Probe]:
         probe = self._probe(column_op, {"companyId": str(company.id)})[0]
         basis = Basis(BasisKind.PROBED, qualified(column_op), company.id)
-        return ColumnVerdict(self._judge(column_op, probe), basis, probe.duration_ms)
+        return ColumnVerdict(self._judge(column_op, probe), basis, probe.duration_ms), probe
+
+    @staticmethod
+    def _columns(
+        probed: list[tuple[CompanyRef, tuple[ColumnVerdict, Probe]]],
+    ) -> dict[EntityId, ColumnVerdict]:
+        """The reach of each company. A refusal where another company answered the very same
+        call is that company's data access (the scope is proven); only when no company
+        answered does a refusal stay 'scope missing, or this login cannot reach this data'."""
+        answered = any(v.verdict.status is Status.ALLOWED for _, (v, _p) in probed)
+        settled: dict[EntityId, ColumnVerdict] = {}
+        for company, (column, probe) in probed:
+            if answered and probe.http_status == 403 and probe.status in _REFUSALS:
+                verdict = Verdict(
+                    Status.NO_DATA_ACCESS,
+                    probe.verdict.fault_code,
+                    f"this login cannot reach this company's data ({probe.verdict.message})",
+                )
+                column = ColumnVerdict(verdict, column.basis, column.duration_ms)
+            settled[company.id] = column
+        return settled
 
     def _plan(self, pool: ThreadPoolExecutor, checked: list[CompanyRef]) -> None:
         column_op = self._column_op()
@@ -515,8 +539,8 @@ class RestProber:
         # the ids to probe with are looked for on the first company while reach is probed
         early = pool.submit(self._sample_ids, checked[:1]) if checked else None
         if column_op is not None:
-            verdicts = list(pool.map(lambda c: self._column(column_op, c), checked))
-            self.columns.update({c.id: v for c, v in zip(checked, verdicts, strict=True)})
+            probed = list(pool.map(lambda c: self._column(column_op, c), checked))
+            self.columns.update(self._columns(list(zip(checked, probed, strict=True))))
         else:
             for company in checked:
                 self.columns[company.id] = ColumnVerdict(
@@ -571,7 +595,7 @@ class RestProber:
         for company in self.companies:
             if not company.visible or company.id in names:
                 continue
-            if self._column(column_op, company).verdict.status is Status.ALLOWED:
+            if self._column(column_op, company)[0].verdict.status is Status.ALLOWED:
                 self.notes.append(
                     f"Probe company: {company.label()} added, because no company named with "
                     "--company is in reach"
@@ -646,11 +670,7 @@ class RestProber:
         verified and never as allowed.
         """
         verdict = probe.verdict
-        refused = probe.http_status == 403 and verdict.status in (
-            Status.SCOPE_MISSING,
-            Status.NO_DATA_ACCESS,
-            Status.ERROR,
-        )
+        refused = probe.http_status == 403 and verdict.status in _REFUSALS
         if refused and (self.granted is None or verdict.status is Status.ERROR):
             scopes = " or ".join(REST_OPERATIONS[name].scopes)
             return Verdict(

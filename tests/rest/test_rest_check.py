@@ -326,3 +326,24 @@ def test_a_cancelled_check_stops_and_calls_nothing_allowed() -> None:
         assert report.cells and not report.cells_with(Status.ALLOWED)
         assert {c.error_kind for c in report.cells_with(Status.ERROR)} == {"cancelled"}
         assert "cancelled" in render(report, "text")
+
+
+def test_a_refused_company_beside_answering_ones_is_its_data_access_not_a_scope() -> None:
+    from nmbrs_client.rights.basis import Basis
+    from nmbrs_client.rights.classify import Verdict
+    from nmbrs_client.rights.matrix import ColumnVerdict
+    from nmbrs_client.rights.rest_prober import Probe
+    from nmbrs_client.rights.results import CompanyRef
+
+    basis = Basis(BasisKind.PROBED, "REST.company.period", "a")
+    ok = Probe(Verdict(Status.ALLOWED))
+    empty_403 = Probe(Verdict(Status.ERROR, None, "HTTP 403", "other"), 403)
+    unsettled = ColumnVerdict(Verdict(Status.SCOPE_MISSING, None, "scope x missing, or …"), basis)
+    a, b = CompanyRef("a"), CompanyRef("b")
+    beside = RestProber._columns(
+        [(a, (ColumnVerdict(ok.verdict, basis), ok)), (b, (unsettled, empty_403))]
+    )
+    assert beside["a"].verdict.status is Status.ALLOWED
+    assert beside["b"].verdict.status is Status.NO_DATA_ACCESS
+    alone = RestProber._columns([(b, (unsettled, empty_403))])
+    assert alone["b"].verdict.status is Status.SCOPE_MISSING
