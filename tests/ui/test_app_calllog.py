@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
@@ -24,7 +25,9 @@ async def test_call_log_lists_every_call_of_the_session(demo_server: DemoServer)
             r.operation for r in records
         }
         text = screen_text(app)
-        assert "CompanyService.List_GetAll" in text and "✓ ok" in text
+        # the operation first (its service is in the path), then method, path and status
+        assert "List_GetAll" in text and "/CompanyService.asmx" in text and "✓ ok" in text
+        assert re.search(r"List_GetAll +POST +/soap/v3/CompanyService\.asmx +200 ", text)
         assert "demo-token" not in text
         # a call made now (on a worker thread) shows up live
         app.run_worker(lambda: app.session.backend.companies(), thread=True)

@@ -38,7 +38,7 @@ def test_rest_call_log_row_reads_operation_method_path_page_and_status(
     assert list(COLUMNS[:4]) == ["Operation", "Method", "Path", "Status"]
     assert cells["Operation"] == "REST company.employees"
     assert cells["Method"] == "GET" and cells["Status"] == "200"
-    assert cells["Path"] == "/api/companies/{companyId}/employees?pageNumber=1"
+    assert cells["Path"] == "/api/companies/{companyId}/employees page 1"
     assert cells["Company"] == short_id(company.id) and len(cells["Company"]) == 9
     assert str(company.id) in record_tsv(records[0])  # copied whole
     detail = dict(call_rows(records[0]))

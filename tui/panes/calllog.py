@@ -28,6 +28,20 @@ if TYPE_CHECKING:
 # The operation first, then how it was asked (method, path with the page) and what came back;
 # ids last and shortened (a REST UUID is 36 characters): enter shows every field whole.
 COLUMNS = ("Operation", "Method", "Path", "Status", "Result", "ms", "Time", "Company", "Employee")
+# Fixed widths for the first five, so they always fit the screen (at 120 columns and at 80);
+# longer text ends in "…" and enter shows it whole.
+WIDTHS = {"Operation": 30, "Method": 6, "Path": 52, "Status": 6, "Result": 12}
+
+
+def widths_for(columns: int) -> dict[str, int]:
+    """The first five columns' widths for a table ``columns`` cells wide (2 cells of padding
+    per column and the scrollbar): the path takes what the others leave."""
+    operation = 30 if columns >= 110 else 22
+    result = 12 if columns >= 100 else 9
+    path = columns - (operation + WIDTHS["Method"] + WIDTHS["Status"] + result) - 5 * 2 - 2
+    return {**WIDTHS, "Operation": operation, "Result": result, "Path": max(16, min(52, path))}
+
+
 RESULT_WORDS = {
     "ok": "✓ ok",
     "fault": "✗ fault",
@@ -38,7 +52,11 @@ RESULT_WORDS = {
 
 
 def record_cells(
-    record: CallRecord, *, deterministic: bool = False, clock: str | None = None
+    record: CallRecord,
+    *,
+    deterministic: bool = False,
+    clock: str | None = None,
+    widths: dict[str, int] = WIDTHS,
 ) -> tuple[str, ...]:
     """The row shown for one call; ``deterministic`` hides what varies between runs."""
     when = clock if deterministic and clock else record.started_at.strftime("%H:%M:%S")
@@ -49,11 +67,11 @@ def record_cells(
     if record.attempt > 1:
         result += f" (try {record.attempt})"
     return (
-        record.operation,
+        _fit(_operation(record), widths["Operation"]),
         record.method or "",
-        record.path or "",
+        _fit(_path(record), widths["Path"]),
         "" if record.http_status is None else str(record.http_status),
-        result,
+        _fit(result, widths["Result"]),
         duration,
         when,
         short_id(record.company_id),
@@ -61,9 +79,29 @@ def record_cells(
     )
 
 
+def _operation(record: CallRecord) -> str:
+    """The operation without its SOAP service (the path names the service)."""
+    name = record.operation
+    if record.path and "." in name and name.split(".", 1)[0] in record.path:
+        return name.split(".", 1)[1]
+    return name
+
+
+def _path(record: CallRecord) -> str:
+    """The path with the page in words (``… page 23``): shorter than the query string."""
+    path = record.path or ""
+    return path.split("?", 1)[0] + f" page {record.page}" if record.page else path
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def record_tsv(record: CallRecord) -> str:
     """One call as a TSV line: the cells, with the time and the ids whole, and the message."""
     cells = list(record_cells(record))
+    cells[0] = record.operation
+    cells[2] = record.path or ""
     cells[6] = record.started_at.isoformat(timespec="milliseconds")
     cells[7] = "" if record.company_id is None else str(record.company_id)
     cells[8] = "" if record.employee_id is None else str(record.employee_id)
@@ -96,6 +134,7 @@ class CallLogPane(Pane):
         self._pending: list[CallRecord] = []
         self._lock = threading.Lock()
         self._unsubscribe: Callable[[], None] | None = None
+        self.widths = dict(WIDTHS)
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -106,9 +145,7 @@ class CallLogPane(Pane):
         yield Static("", id="calllog-summary")
 
     def on_mount(self) -> None:
-        table = self.query_one(VimTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name)
+        self._add_columns()
         assert self.session is not None
         log = self.session.backend.call_log
         # Subscribe first, then read the backlog, dropping what the subscription already saw.
@@ -118,6 +155,19 @@ class CallLogPane(Pane):
             seen = set(map(id, self._pending))
             self._pending = [r for r in backlog if id(r) not in seen] + self._pending
         self._drain()
+
+    def _add_columns(self) -> None:
+        table = self.query_one(VimTable)
+        for name in COLUMNS:
+            table.add_column(name, key=name, width=self.widths.get(name))
+
+    def on_resize(self) -> None:
+        widths = widths_for(self.size.width)
+        if widths != self.widths:
+            self.widths = widths
+            self.query_one(VimTable).clear(columns=True)
+            self._add_columns()
+            self._rebuild()
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -147,7 +197,8 @@ class CallLogPane(Pane):
         clock = self._clock()
         follow = table.cursor_row >= table.row_count - 1
         table.add_rows(
-            record_cells(r, deterministic=self._deterministic, clock=clock) for r in fresh
+            record_cells(r, deterministic=self._deterministic, clock=clock, widths=self.widths)
+            for r in fresh
         )
         if follow and table.row_count:
             table.move_cursor(row=table.row_count - 1, animate=False)
@@ -172,7 +223,8 @@ class CallLogPane(Pane):
         self.shown = [r for r in self.records if self._matches(r)]
         clock = self._clock()
         table.add_rows(
-            record_cells(r, deterministic=self._deterministic, clock=clock) for r in self.shown
+            record_cells(r, deterministic=self._deterministic, clock=clock, widths=self.widths)
+            for r in self.shown
         )
         self._update_summary()
 
