@@ -60,7 +60,8 @@ class Basis:
             case BasisKind.NO_SUBSCRIPTION:
                 return "inferred: 1004 on the account checks"
             case BasisKind.COMPANY_NOT_VISIBLE:
-                return "inferred: company not visible in CompanyService.List_GetAll"
+                listing = self.operation or "CompanyService.List_GetAll"
+                return f"inferred: company not visible in {listing}"
             case BasisKind.COMPANY_UNPROBED:
                 return (
                     "inferred: company visible in CompanyService.List_GetAll (no allowed "

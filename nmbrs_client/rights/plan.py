@@ -72,7 +72,7 @@ class DefaultPlan:
         for company in self.ctx.companies:
             if company.visible is False:
                 matrix.cols[company.id] = ColumnVerdict(
-                    NOT_VISIBLE, Basis(BasisKind.COMPANY_NOT_VISIBLE)
+                    NOT_VISIBLE, Basis(BasisKind.COMPANY_NOT_VISIBLE, "CompanyService.List_GetAll")
                 )
         for op in self.ctx.required:
             if not op.needs and op.qualified_name not in matrix.rows:

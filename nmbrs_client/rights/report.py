@@ -139,7 +139,7 @@ T: dict[str, dict[str, str]] = {
         "basis_on_company": "on company {id}",
         "basis_account_wide": "(account-wide call)",
         "basis_no_subscription": "inferred: 1004 on the account checks",
-        "basis_not_visible": "inferred: company not visible in CompanyService.List_GetAll",
+        "basis_not_visible": "inferred: company not visible in {listing}",
         "basis_unprobed": "inferred: company visible in CompanyService.List_GetAll (no allowed "
         "company-level operation to probe its data with)",
         "basis_nothing": "not probed: nothing to probe with",
@@ -291,7 +291,7 @@ T: dict[str, dict[str, str]] = {
         "basis_on_company": "bij bedrijf {id}",
         "basis_account_wide": "(aanroep voor het hele account)",
         "basis_no_subscription": "afgeleid: fout 1004 bij de controle van het account",
-        "basis_not_visible": "afgeleid: bedrijf staat niet in CompanyService.List_GetAll",
+        "basis_not_visible": "afgeleid: bedrijf staat niet in {listing}",
         "basis_unprobed": "afgeleid: bedrijf staat in CompanyService.List_GetAll (geen "
         "toegestane API-call op bedrijfsniveau om de gegevens mee te testen)",
         "basis_nothing": "niet getest: niets om mee te testen",
@@ -420,7 +420,9 @@ def basis_text(basis: Basis | str | None, lang: str) -> str:
         case BasisKind.NO_SUBSCRIPTION:
             text = _t(lang, "basis_no_subscription")
         case BasisKind.COMPANY_NOT_VISIBLE:
-            text = _t(lang, "basis_not_visible")
+            text = _t(
+                lang, "basis_not_visible", listing=basis.operation or "CompanyService.List_GetAll"
+            )
         case BasisKind.COMPANY_UNPROBED:
             text = _t(lang, "basis_unprobed")
         case BasisKind.NOTHING_TO_PROBE_WITH:

@@ -534,7 +534,7 @@ class RestProber:
                         None,
                         "no company list shows this id: a wrong id, or outside this login's reach",
                     ),
-                    Basis(BasisKind.COMPANY_NOT_VISIBLE),
+                    Basis(BasisKind.COMPANY_NOT_VISIBLE, qualified(RestOp.COMPANIES)),
                 )
         # the ids to probe with are looked for on the first company while reach is probed
         early = pool.submit(self._sample_ids, checked[:1]) if checked else None
