@@ -71,7 +71,7 @@ T: dict[str, dict[str, str]] = {
         "act_domain_unknown": "The saved domain is wrong: use the environment's own name, the "
         "part before `.nmbrs.nl` in the address of the Nmbrs web "
         "application.",
-        "act_subscription": "The Nmbrs environment has no valid API subscription (error 1004). "
+        "act_subscription": "The Nmbrs environment has no valid API subscription{code}. "
         "This is a commercial matter: contact Nmbrs to activate the API.",
         "act_template": "In Nmbrs: {path} → {service} → set {ops} to active.",
         "act_template_note": "Changes to a template apply at once to every user with that "
@@ -217,7 +217,7 @@ T: dict[str, dict[str, str]] = {
         "act_domain_unknown": "Het opgeslagen domein klopt niet: gebruik de naam van de "
         "omgeving, het deel vóór `.nmbrs.nl` in het adres van de "
         "Nmbrs-webapplicatie.",
-        "act_subscription": "De Nmbrs-omgeving heeft geen geldig API-abonnement (fout 1004). "
+        "act_subscription": "De Nmbrs-omgeving heeft geen geldig API-abonnement{code}. "
         "Dat is een commerciële kwestie: neem contact op met Nmbrs om de "
         "API te laten activeren.",
         "act_template": "In Nmbrs: {path} → {service} → zet {ops} op actief.",
@@ -344,6 +344,11 @@ ACCOUNT_CHECKS: dict[str, dict[str, str]] = {
         "subscription": "abonnement",
         "debtors": "debiteuren",
         "companies": "bedrijven",
+        "token": "toegangstoken",
+        "subscription_key": "subscription key",
+        "scopes": "scopes",
+        "user": "gebruiker",
+        "debtor_companies": "bedrijven per debiteur",
     },
 }
 
@@ -353,11 +358,16 @@ ACCOUNT_NL: dict[tuple[str, Status], str] = {
     "(fout 1001)",
     ("domain", Status.ALLOWED): "domein {value} klopt met de omgeving",
     ("domain", Status.AUTH_FAILED): "het opgeslagen domein klopt niet (fout 1001)",
-    ("subscription", Status.NO_SUBSCRIPTION): "de omgeving heeft geen geldig API-abonnement "
-    "(fout 1004)",
+    ("subscription", Status.NO_SUBSCRIPTION): "de omgeving heeft geen geldig API-abonnement{code}",
     ("debtors", Status.ALLOWED): "{value} {debtor_word} zichtbaar",
     ("companies", Status.ALLOWED): "{value} {company_word} zichtbaar",
     ("companies", Status.NO_DATA_ACCESS): "deze gebruiker ziet geen enkel bedrijf",
+    ("token", Status.AUTH_FAILED): "Nmbrs weigert het toegangstoken (verlopen of ingetrokken)",
+    ("subscription_key", Status.AUTH_FAILED): "de gateway van Nmbrs weigert de subscription key",
+    ("scopes", Status.ALLOWED): "alle benodigde scopes zijn toegekend",
+    ("scopes", Status.SCOPE_MISSING): "er ontbreken scopes (zie hieronder)",
+    ("scopes", Status.NOT_VERIFIED): "het token zegt niet welke scopes het heeft",
+    ("user", Status.ALLOWED): "toestemming gegeven door {value}",
 }
 
 
@@ -381,6 +391,7 @@ def account_text(account: Any, lang: str) -> str:
             value=value,
             debtor_word="debiteur" if one else "debiteuren",
             company_word="bedrijf" if one else "bedrijven",
+            code=f" (fout {account.fault_code})" if account.fault_code is not None else "",
         )
         if account.check == "domain" and account.status is Status.AUTH_FAILED and value:
             text += f": gebruik {value}"
@@ -522,7 +533,8 @@ def actions(report: RightsReport) -> list[Action]:
                 )
             )
         elif account.check == "subscription":
-            found.append(Action("subscription"))
+            code = "" if account.fault_code is None else str(account.fault_code)
+            found.append(Action("subscription", items=(code,)))
         elif account.check == "companies":
             found.append(Action("no_companies"))
     services = _services_by_name()
@@ -656,7 +668,9 @@ def action_text(action: Action, lang: str) -> str:
             else _t(lang, "act_domain_unknown")
         )
     if action.kind == "subscription":
-        return _t(lang, "act_subscription")
+        code = action.items[0] if action.items else ""
+        word = "fout" if lang == "nl" else "error"
+        return _t(lang, "act_subscription", code=f" ({word} {code})" if code else "")
     if action.kind == "no_companies":
         return _t(lang, "act_no_companies")
     if action.kind == "template" and action.service is not None:
