@@ -90,38 +90,25 @@ REST_CASES: list[tuple[str, RowVerdict | None, ColumnVerdict | None, Status, str
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("row_verdict", "column", "status", "basis", "fragment"),
-    [case[1:] for case in REST_CASES],
-    ids=[case[0] for case in REST_CASES],
-)
-def test_rest_cell_from_row_and_column(
-    row_verdict: RowVerdict | None,
-    column: ColumnVerdict | None,
-    status: Status,
-    basis: str,
-    fragment: str,
-) -> None:
-    cell = infer_cell(R_OP, R_HERE, row_verdict, column)
-    assert cell is not None
-    assert cell.status is status
-    assert str(cell.basis) == basis
-    assert fragment in cell.message
+# one table, one rule: the SOAP rows on int ids, the REST rows on UUIDs
+ALL_CASES = [(OP, HERE, *case) for case in CASES] + [(R_OP, R_HERE, *case) for case in REST_CASES]
 
 
 @pytest.mark.parametrize(
-    ("row_verdict", "column", "status", "basis", "fragment"),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
+    ("operation", "company", "row_verdict", "column", "status", "basis", "fragment"),
+    [(case[0], case[1], *case[3:]) for case in ALL_CASES],
+    ids=[case[2] for case in ALL_CASES],
 )
 def test_cell_from_row_and_column(
+    operation: str,
+    company: int | str,
     row_verdict: RowVerdict | None,
     column: ColumnVerdict | None,
     status: Status,
     basis: str,
     fragment: str,
 ) -> None:
-    cell = infer_cell(OP, HERE, row_verdict, column)
+    cell = infer_cell(operation, company, row_verdict, column)
     assert cell is not None
     assert cell.status is status
     assert str(cell.basis) == basis
