@@ -129,10 +129,10 @@ KEYS: tuple[Key, ...] = (
     Key(C.RIGHTS, "rights.left", "h,left", "cursor_left", "Left", show=False),
     Key(C.RIGHTS, "rights.right", "l,right", "cursor_right", "Right", show=False),
     Key(C.RIGHTS, "rights.filter", "slash", "open_filter", "Filter"),
-    Key(C.RIGHTS, "rights.failures", "f", "toggle_failures", "Failures only"),
+    Key(C.RIGHTS, "rights.failures", "f", "toggle_failures", "Not allowed only"),
     Key(C.RIGHTS, "rights.transpose", "t", "toggle_transpose", "Transpose", show=False),
     Key(C.RIGHTS, "rights.named", "n", "check_named", "Check company ids", show=False),
-    Key(C.RIGHTS, "rights.recheck", "R", "recheck_failed", "Re-check failed", show=False),
+    Key(C.RIGHTS, "rights.recheck", "R", "recheck_failed", "Re-check not allowed", show=False),
     Key(C.COMPANIES, "companies.load_periods", "p", "load_periods", "Load periods", show=False),
     Key(C.EMPLOYEES, "employees.toggle_active", "a", "toggle_active", "Active/all"),
     Key(

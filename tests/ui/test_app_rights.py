@@ -217,7 +217,7 @@ async def test_filter_failures_only_and_esc_clear(
         await pilot.press("escape")
         await pilot.press("f")
         assert set(pane.visible_operations()) == MISSING_RIGHTS_OPERATIONS & set(pane.operations)
-        assert "failures only" in screen_text(app)
+        assert "not allowed only" in screen_text(app)
         table = pane.query_one("#rights-table")
         assert table.row_count == len(MISSING_RIGHTS_OPERATIONS & set(pane.operations))  # type: ignore[attr-defined]
         await pilot.press("f")
@@ -292,3 +292,33 @@ async def test_check_named_company_ids_and_recheck_failed_cells(
         assert pane.report.cell(op, 20005).status is Status.ALLOWED  # type: ignore[union-attr]
         assert pane.report.calls > calls_before and not pane.failed_cells()
         assert len(pane.report.cells) == len(pane.operations) * 2  # merged, not replaced
+
+
+async def test_recheck_probes_denied_cells_after_the_customer_fixes_them(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    """ "Failed" has one meaning: the cells f shows are the cells R probes again."""
+    import dataclasses
+
+    server = demo_server_factory("missing-rights")
+    app = demo_app(server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _run_check(pilot, app)
+        await wait_for(pilot, lambda: not pane.running, 30, "the check to end")
+        denied = [c for c in pane.cells.values() if str(c.status) == "endpoint_denied"]
+        assert denied and sorted(pane.failed_cells(), key=id) == sorted(denied, key=id)
+        await pilot.press("f")
+        shown = set(pane.visible_operations())
+        assert shown == {c.qualified_name for c in denied}
+        # The customer grants the rights; R re-probes exactly the denied cells.
+        server.handlers.scenario = dataclasses.replace(
+            server.handlers.scenario, denied_operations=frozenset()
+        )
+        assert pane.report is not None
+        calls_before = pane.report.calls
+        await pilot.press("R")
+        await wait_for(pilot, lambda: "re-checked" in pane.phase, 30, "the re-check")
+        assert f"re-checked {len(denied)} cell(s), {len(denied)} changed" in pane.phase
+        assert pane.report.calls > calls_before
+        assert not pane.failed_cells()
+        assert all(pane.cell_status(c.qualified_name, c.company_id) == "allowed" for c in denied)

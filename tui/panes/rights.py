@@ -515,7 +515,8 @@ class RightsPane(Pane):
     # -- drawing -----------------------------------------------------------------------------
     # -- the view: filter, failures only, orientation ----------------------------------------
     def _failed(self, cell: CellResult | None) -> bool:
-        return cell is not None and str(cell.status) != "allowed"
+        """Not allowed: the one meaning of "failed" for f (show) and R (re-check)."""
+        return cell is not None and str(cell.status) not in ("allowed", "not_applicable")
 
     def visible_operations(self) -> list[str]:
         needle = self.filter_text.lower()
@@ -623,7 +624,7 @@ class RightsPane(Pane):
         if self.filter_text:
             view.append(f"filter “{self.filter_text}”")
         if self.failures_only:
-            view.append("failures only (f)")
+            view.append("not allowed only (f; R re-checks)")
         if self.named_companies:
             view.append(f"companies {', '.join(map(str, self.named_companies))} (n)")
         if self.companies and self.is_transposed():
@@ -857,7 +858,9 @@ class RightsPane(Pane):
         self._rebuild_table()
         self._update_text()
         self.notify(
-            "Showing failed cells only (f shows all)" if self.failures_only else "Showing all",
+            "Showing cells not allowed only (f shows all; R re-checks them)"
+            if self.failures_only
+            else "Showing all",
             timeout=3,
         )
 
@@ -915,22 +918,23 @@ class RightsPane(Pane):
         )
 
     def failed_cells(self) -> list[CellResult]:
-        """Cells that proved nothing (errors, not verified): what R re-checks."""
-        return [c for c in self.cells.values() if str(c.status) in ("error", "not_verified")]
+        """Every cell not allowed (denied, missing, errors, not verified): what f shows and R
+        re-checks, since "the customer says it is fixed" is when R is pressed."""
+        return [c for c in self.cells.values() if self._failed(c)]
 
     def action_recheck_failed(self) -> None:
-        """R: probe the failed cells again and merge the answers into the report."""
+        """R: probe the cells not allowed again and merge the answers into the report."""
         failed = self.failed_cells()
         if self.running:
             self.notify("The check is still running.", severity="warning")
             return
         if not failed or self.report is None:
-            self.notify("No failed cells to re-check.", timeout=3)
+            self.notify("Every cell is allowed: nothing to re-check.", timeout=3)
             return
         operations = sorted({c.qualified_name for c in failed})
         companies = sorted({c.company_id for c in failed})
         self.notify(
-            f"Re-checking {len(failed)} failed cell(s): {len(operations)} operation(s) on "
+            f"Re-checking {len(failed)} cell(s) not allowed: {len(operations)} operation(s) on "
             f"{len(companies)} company(ies)",
             timeout=4,
         )
