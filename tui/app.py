@@ -758,7 +758,8 @@ class NmbrsApp(App[int]):
             hook = getattr(self.pane(pane_id), "show_company", None)
             if callable(hook):
                 hook(message.company)
-        self.show_pane("employees")
+        if message.chosen_on in (None, self.current_pane):  # the view moves only when asked
+            self.show_pane("employees")
 
     @on(EmployeeSelected)
     def _on_employee(self, message: EmployeeSelected) -> None:

@@ -11,11 +11,16 @@ if TYPE_CHECKING:
 
 
 class CompanySelected(Message):
-    """A company was chosen (companies pane, palette): show its employees and payroll."""
+    """A company was chosen (companies pane, palette): show its employees and payroll.
 
-    def __init__(self, company: Company) -> None:
+    ``chosen_on`` is the pane the choice was made on: the app opens Employees only while the
+    user is still there, so a pane key typed before this message arrives is never undone.
+    """
+
+    def __init__(self, company: Company, *, chosen_on: str | None = None) -> None:
         super().__init__()
         self.company = company
+        self.chosen_on = chosen_on
 
 
 class EmployeeSelected(Message):

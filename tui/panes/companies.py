@@ -237,7 +237,7 @@ class CompaniesPane(DataPane):
         event.stop()
         company = event.row.data
         if isinstance(company, Company):
-            self.post_message(CompanySelected(company))
+            self.post_message(CompanySelected(company, chosen_on="companies"))
 
 
 def _period_text(period: CurrentPeriod | None) -> str:

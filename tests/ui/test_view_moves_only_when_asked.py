@@ -1,0 +1,41 @@
+"""Pilot tests: the view moves only when the user asks, and a viewed payslip stays on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nmbrs_demo.server import DemoServer
+from tests.ui.app_helpers import wait_for
+from tests.ui.panes_helpers import open_companies, pane_app
+from tui.messages import CompanySelected
+from tui.panes.employees import EmployeesPane
+
+
+async def test_a_pane_key_typed_while_a_company_loads_is_kept(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    big = demo_server.world.big_company_id()
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        companies = await open_companies(pilot, app)
+        company = next(r.data for r in companies.table.rows if r.key == big)
+        # enter on a company, then "2" typed before the app handled the choice
+        companies.post_message(CompanySelected(company, chosen_on="companies"))
+        app.show_pane("rights")
+        employees = app.query_one(EmployeesPane)
+        await wait_for(pilot, lambda: employees.company is not None, 10, "the choice")
+        assert app.current_pane == "rights"
+        # a key typed while the 5,000 employees load is not lost, and the load moves nothing
+        await pilot.press("6")
+        assert app.current_pane == "calllog"
+        await wait_for(
+            pilot, lambda: employees.table.total_count == 5000, 60, "the employees to load"
+        )
+        await wait_for(pilot, lambda: not employees.is_loading(), 60, "the on-screen fill")
+        assert app.current_pane == "calllog"
+        # choosing on the companies pane with nothing typed after it still opens the employees
+        await pilot.press("3")
+        companies.table.focus()
+        assert companies.table.move_cursor_to_key(big)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_pane == "employees", 10, "the employees pane")
