@@ -159,6 +159,7 @@ KEYS: tuple[Key, ...] = (
     *_scroll(C.DETAIL, "detail"),
     Key(C.PDF, "pdf.close", "escape,backspace", "close", "Back"),
     Key(C.PDF, "pdf.reveal", "v", "toggle_reveal", "Reveal/mask"),
+    Key(C.PDF, "pdf.save", "s", "save", "Save PDF"),
     Key(C.PDF, "pdf.copy_path", "c", "copy_path", "Copy path"),
     *_scroll(C.PDF, "pdf"),
     Key(C.HELP, "help.close", "escape,q,question_mark,f1", "dismiss", "Close"),

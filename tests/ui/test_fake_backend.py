@@ -22,6 +22,7 @@ from tui.data.kinds import EMPLOYEES
 from tui.data.targets import jump_targets
 from tui.palette import search_targets
 from tui.screens.employee_detail import EmployeeDetailScreen
+from tui.screens.pdf_view import PdfViewScreen
 from tui.session import Session
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
@@ -78,7 +79,10 @@ async def test_every_data_pane_works_on_the_protocol_alone(tmp_path: Path) -> No
         await wait_for(pilot, lambda: pane.people_table.total_count == 3, 10, "run employees")
         assert pane.people_table.rows[0].cells["name"] == backend.staff[alpha.id][0].name
         await pilot.press("p")
-        await wait_for(pilot, lambda: bool(pane.saved_paths), 10, "the payslip")
+        await wait_for(pilot, lambda: isinstance(app.screen, PdfViewScreen), 10, "the payslip")
+        assert not pane.saved_paths  # viewing writes nothing
+        await pilot.press("s")
+        await wait_for(pilot, lambda: bool(pane.saved_paths), 10, "the saved payslip")
         saved = pane.saved_paths[0]
         assert saved.read_bytes().startswith(b"%PDF") and saved.stat().st_mode & 0o777 == 0o600
         await pilot.press("escape")

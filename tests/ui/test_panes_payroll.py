@@ -82,7 +82,12 @@ async def test_years_runs_payslip_and_annual_statement(
         await wait_for(pilot, lambda: isinstance(app.screen, PdfViewScreen), 10, "the payslip")
         viewer = app.screen
         assert isinstance(viewer, PdfViewScreen)
+        # Viewing writes nothing; only s saves.
+        assert viewer.path is None and not any(tmp_path.iterdir())
+        assert "Not saved" in screen_text(app)
+        await pilot.press("s")
         path = viewer.path
+        assert path is not None
         payslips = list(viewer.paths)  # a run may hold more than one payslip of a person
         assert payslips == pane.saved_paths
         assert path.exists() and path.parent == tmp_path.absolute()
@@ -101,6 +106,8 @@ async def test_years_runs_payslip_and_annual_statement(
         )
         statement = app.screen
         assert isinstance(statement, PdfViewScreen)
+        await pilot.press("s")
+        assert statement.path is not None
         assert statement.path != path and statement.path.exists()
         assert statement.path.name.startswith(f"annual-statement-c{company.ID}-nr{company.Number}-")
         assert f"-e{member.EmployeeId}-nr{member.EmployeeNumber}-{DEMO_TODAY.year}" in (
@@ -141,7 +148,7 @@ async def test_missing_rights_payslip_uses_v2_and_statement_explains(
         assert "Template Users" in pane.status_text
         assert not isinstance(app.screen, PdfViewScreen)
         assert pane.people_table.total_count > 0  # the previous data stays
-        assert len(list(tmp_path.iterdir())) == 1
+        assert not any(tmp_path.iterdir())  # the payslip was viewed, never saved
 
 
 async def test_payslip_falls_back_when_v2_is_denied_only_in_the_current_year(
@@ -164,7 +171,8 @@ async def test_payslip_falls_back_when_v2_is_denied_only_in_the_current_year(
         viewer = app.screen
         assert isinstance(viewer, PdfViewScreen)
         assert "used the older call" in viewer.doc_title
-        assert viewer.path.exists()
+        await pilot.press("s")
+        assert viewer.path is not None and viewer.path.exists()
         await pilot.press("escape")
         # A past year cannot fall back (the older call only knows the current year).
         await pilot.press("left_square_bracket")
@@ -202,6 +210,8 @@ async def test_equal_company_numbers_in_two_debtors_save_two_files(
             await wait_for(pilot, lambda: isinstance(app.screen, PdfViewScreen), 10, "payslip")
             viewer = app.screen
             assert isinstance(viewer, PdfViewScreen)
+            await pilot.press("s")
+            assert viewer.path is not None
             assert f"-c{company.ID}-nr{company.Number}-" in viewer.path.name
             saved.append(viewer.path)
             every.extend(viewer.paths)
@@ -216,7 +226,9 @@ async def test_equal_company_numbers_in_two_debtors_save_two_files(
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, PdfViewScreen), 10, "again")
         assert isinstance(app.screen, PdfViewScreen)
+        await pilot.press("s")
         again = app.screen.path
+        assert again is not None
         every.extend(app.screen.paths)
     assert saved[0] != saved[1]
     assert again.name == saved[1].name.replace(".pdf", "-2.pdf")

@@ -3,8 +3,8 @@
 ``[``/``]`` change the year (this year and the four before), ``enter`` on a run lists its
 employees (``Run_GetEmployeesByRunCompany``, names joined from the cached employee list),
 ``p`` fetches the highlighted employee's payslip for the run and ``a`` the annual statement
-for the year. A PDF is written only on that explicit key, with mode 0600, into the session's
-download folder; the full path is shown and the text opens in a viewer. The payslip uses the
+for the year. Either opens the document's text in a viewer and writes nothing; ``s`` in the
+viewer saves it, with mode 0600, into the session's download folder and shows the full path. The payslip uses the
 ``_v2`` operation with the run's year; if the template denies ``_v2`` (1002) and the run is in
 the current year, the older operation (which takes the company's current year) is tried
 (that choice lives in the SOAP backend; the pane shows the note it returns).
@@ -12,6 +12,7 @@ the current year, the older operation (which takes the company's current year) i
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -22,7 +23,7 @@ from textual.worker import get_current_worker
 from nmbrs_client.backend import Company, Documents, Employee, EntityId, PayrollRun, RunEmployee
 from nmbrs_client.errors import NmbrsError
 from tui.data.kinds import ANNUAL_STATEMENT, EMPLOYEES, PAYSLIPS, RUN_EMPLOYEES, RUNS
-from tui.export import document_stem, write_new_private_file
+from tui.export import document_stem
 from tui.keys import Context, bindings
 from tui.panes.data_pane import DataPane, describe_error
 from tui.screens.pdf_view import PdfViewScreen, extract_pdf_text
@@ -81,8 +82,8 @@ class PayrollPane(DataPane):
             download_dir=lambda: self.session.download_dir,
             empty_text="enter on a run lists its employees",
         )
-        self.last_saved: Any = None
-        self.saved_paths: list[Any] = []
+        self.last_saved: Path | None = None  # set only when the user saves a PDF (s)
+        self.saved_paths: list[Path] = []
 
     def compose(self) -> ComposeResult:
         yield self.status
@@ -251,25 +252,9 @@ class PayrollPane(DataPane):
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.set_status, missing, error=True)
             return
-        try:
-            paths = []
-            for index, pdf in enumerate(pdfs):
-                part = f"-part{index + 1}" if len(pdfs) > 1 else ""
-                paths.append(
-                    write_new_private_file(self.session.download_dir, stem + part, ".pdf", pdf)
-                )
-        except OSError as error:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(
-                    self.set_status,
-                    f"Could not save the PDF: {error.strerror or error}. "
-                    "Check the download folder (download_dir in the profile).",
-                    error=True,
-                )
-            return
         text = "\n\n".join(extract_pdf_text(pdf) for pdf in pdfs)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._document_ready, title + note, paths, text)
+            self.app.call_from_thread(self._document_ready, title + note, stem, pdfs, text)
 
     # -------------------------------------------------------------- handlers
     def _render_year(self) -> None:
@@ -346,13 +331,23 @@ class PayrollPane(DataPane):
         self.set_status(f"PDF not fetched: {describe_error(error)}", error=True)
         self.notify(describe_error(error), title="PDF not fetched", severity="error", timeout=10)
 
-    def _document_ready(self, title: str, paths: list[Any], text: str) -> None:
+    def _document_ready(self, title: str, stem: str, pdfs: list[bytes], text: str) -> None:
+        self.set_status(f"{title}: on screen, not saved (s in the viewer saves it).")
+        self.app.push_screen(
+            PdfViewScreen(
+                title,
+                text,
+                pdfs=pdfs,
+                stem=stem,
+                download_dir=lambda: self.session.download_dir,
+                on_saved=self._saved,
+            )
+        )
+
+    def _saved(self, paths: list[Path]) -> None:
         self.last_saved = paths[0]
-        shown = ", ".join(str(p) for p in paths)
-        self.set_status(f"Saved {shown}")
-        self.notify(f"Saved {shown}", title=title, timeout=8)
         self.saved_paths = list(paths)
-        self.app.push_screen(PdfViewScreen(title, paths[0], text, more_paths=paths[1:]))
+        self.set_status(f"Saved {', '.join(str(p) for p in paths)}")
 
     # --------------------------------------------------------------- actions
     def action_year(self, step: int) -> None:
