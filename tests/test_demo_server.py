@@ -19,6 +19,7 @@ from nmbrs_demo import DEMO_TOKEN
 from nmbrs_demo.readings import EnvironmentReplyReading, Readings
 from nmbrs_demo.server import DemoServer, RateLimiter
 from nmbrs_demo.soapwire import load_service
+from tests.cli_process import CLI_WITH_CTRL_C
 from tests.conftest import DemoServerFactory
 from tests.soap_raw import NS_ROOT, SOAP11, SOAP12, call, envelope, get, post
 
@@ -443,9 +444,7 @@ def test_cli_prints_url_and_credentials_and_stops_on_ctrl_c() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NMBRS_")}
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "tui.cli",
+            *CLI_WITH_CTRL_C,
             "demo-server",
             "--host",
             "127.0.0.2",

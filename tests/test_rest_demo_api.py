@@ -16,6 +16,7 @@ from nmbrs_demo.rest.app import HANDLERS, Exchange
 from nmbrs_demo.rest.identity import Grant
 from nmbrs_demo.rest.ids import NAMESPACE
 from nmbrs_demo.rest.spec import operation_index
+from tests.cli_process import CLI_WITH_CTRL_C
 from tests.rest_contract import ContractRecorder
 from tests.rest_demo_helpers import HTTP, api_headers
 
@@ -297,16 +298,13 @@ def test_demo_server_prints_shell_lines_that_work(tmp_path: Any) -> None:
     import shlex
     import signal
     import subprocess
-    import sys
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("NMBRS_")}
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "tui.cli",
+            *CLI_WITH_CTRL_C,
             "demo-server",
             "--api",
             "rest",
