@@ -6,7 +6,7 @@ from pathlib import Path
 
 from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import wait_for
-from tests.ui.panes_helpers import open_companies, pane_app
+from tests.ui.panes_helpers import open_companies, pane_app, select_company
 from tui.messages import CompanySelected
 from tui.panes.employees import EmployeesPane
 
@@ -39,3 +39,38 @@ async def test_a_pane_key_typed_while_a_company_loads_is_kept(
         assert companies.table.move_cursor_to_key(big)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.current_pane == "employees", 10, "the employees pane")
+
+
+async def test_esc_stops_the_full_fill_first_even_with_a_filter_open(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """The status line says "(esc stops)": the first esc stops L, the next clears the filter."""
+    from tui.screens.confirm import ConfirmScreen
+
+    big = demo_server.world.big_company_id()
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = await select_company(pilot, app, big)
+        await wait_for(pilot, lambda: not employees.is_loading(), 60, "the on-screen fill")
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 10, "the question")
+        demo_server.hold_calls()  # the fill cannot finish before esc, however fast the machine
+        try:
+            await pilot.press("y")
+            await wait_for(pilot, lambda: employees.is_loading(), 10, "the full fill")
+            assert "(esc" in employees.status_text
+            await pilot.press("slash", "a")
+            assert employees.table.filter_text == "a"
+            await pilot.press("escape")
+        finally:
+            demo_server.release_calls()
+        await wait_for(
+            pilot,
+            lambda: not employees.is_loading() and "cancelled" in employees.status_text,
+            30,
+            "the fill to stop",
+        )
+        assert employees.table.filter_text == "a"  # the first esc stopped the load only
+        await pilot.press("escape")
+        assert employees.table.filter_text == ""

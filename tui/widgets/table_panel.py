@@ -1,7 +1,7 @@
 """A titled FastTable with the list behaviour every pane shares: filter, sort, copy, export.
 
 Every list in the dashboard behaves the same way (STYLE.md): ``/`` opens an instant substring
-filter and ``esc`` clears it, ``s``/``S`` sort with ▲/▼ in the header, ``c``/``C``/``J`` copy
+filter and ``esc`` clears it (after stopping a running load, which the status line promises), ``s``/``S`` sort with ▲/▼ in the header, ``c``/``C``/``J`` copy
 the cell, the row as TSV or the row as JSON over OSC 52, ``e``/``E`` export the current view as
 CSV or JSON into the download folder. Keeping this in one widget keeps the keys identical
 across panes.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -22,6 +23,15 @@ from tui.export import export_view, rows_to_tsv
 from tui.keys import Context, bindings
 from tui.messages import StatusUpdate
 from tui.widgets.fast_table import Column, FastTable
+
+
+@runtime_checkable
+class StoppableLoad(Protocol):
+    """A pane around the table whose load ``esc`` stops (the app's cancel key)."""
+
+    def is_loading(self) -> bool: ...
+
+    def cancel_load(self) -> None: ...
 
 
 class TablePanel(Vertical):
@@ -103,6 +113,8 @@ class TablePanel(Vertical):
         self.filter_input.focus()
 
     def action_clear_filter(self) -> None:
+        if any(isinstance(n, StoppableLoad) and n.is_loading() for n in self.ancestors):
+            raise SkipAction()  # the status line says "esc stops": the load goes first
         if not self.has_class("filtering") and not self.table.filter_text:
             raise SkipAction()  # nothing to clear: let esc cancel a load further up
         self.filter_input.value = ""
