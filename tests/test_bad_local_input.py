@@ -174,3 +174,11 @@ def test_a_keymap_on_a_device_or_nested_deep_falls_back_to_default_keys(tmp_path
     for target in (Path("/dev/zero"), write(tmp_path / "keymap.toml", DEEP_TABLES)):
         keymap = read_keymap(target)
         assert keymap.problems and "default keys" in keymap.problems[0]
+
+
+def test_a_fix_already_in_the_message_is_not_repeated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = write(tmp_path / "config.toml", "")
+    line = assert_one_line_64(capsys, lambda: main(["check", "--config", str(empty)]))
+    assert line.count("nmbrs-tui config add") == 1

@@ -145,8 +145,9 @@ def _one_line(message: str, hint: str | None) -> str:
     """A configuration problem as one line: its text, then the fix (a value with a newline,
     a TOML error's quoted line, must not spread it over the terminal)."""
     parts = [" ".join(message.split())]
-    if hint:
-        parts.append(" ".join(hint.split()))
+    fix = " ".join((hint or "").split())
+    if fix and fix not in parts[0]:  # some messages already end with their fix
+        parts.append(fix)
     text = " — ".join(parts)
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
