@@ -182,3 +182,18 @@ def test_a_fix_already_in_the_message_is_not_repeated(
     empty = write(tmp_path / "config.toml", "")
     line = assert_one_line_64(capsys, lambda: main(["check", "--config", str(empty)]))
     assert line.count("nmbrs-tui config add") == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--demo", "--reading", "x"],
+        ["runs", "--demo", "--company", "x"],
+        ["check", "--latency-ms", "abc"],
+        ["check", "--format", "yaml"],
+        ["no-such-command-option", "--bogus"],
+    ],
+)
+def test_usage_errors_are_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    line = assert_one_line_64(capsys, lambda: main(argv), "--help")
+    assert "error" in line

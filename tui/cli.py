@@ -23,8 +23,11 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        """A usage error in one line (what was wrong, where the usage is), exit 64."""
+        print(
+            f"{self.prog}: error: {_one_line(message, None)} (see {self.prog} --help)",
+            file=sys.stderr,
+        )
         raise SystemExit(ExitCode.USAGE)
 
 
