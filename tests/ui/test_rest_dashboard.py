@@ -3,6 +3,7 @@ ids are shortened in tables and copied whole; company-wide lists show how far th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -61,12 +62,13 @@ def test_page_progress_counts_answered_pages_per_list() -> None:
     progress = PageProgress()
     assert not progress.add(CallRecord(datetime(2026, 12, 7), "REST x", None, None, 1.0, "ok"))
     assert progress.add(_page("REST company.employments", 1, None))
-    assert progress.text() == "company.employments page 1"
+    assert progress.text() == ""  # how many pages is not known from the first one
     for number in range(2, 24):
         progress.add(_page("REST company.employments", number, 50))
     assert not progress.add(_page("REST company.employments", 24, 50, outcome="fault"))
+    assert progress.text() == "employments page 23 of 50"  # one list with a known size
     progress.add(_page("REST company.schedules", 2, 50))
-    assert progress.text() == ("company.employments page 23 of 50 · company.schedules page 1 of 50")
+    assert progress.text() == "schedules page 1 of 50, slowest of 2 lists"
 
 
 def test_rest_client_logs_the_page_count_from_the_second_page_on(
@@ -89,7 +91,7 @@ def test_rest_client_logs_the_page_count_from_the_second_page_on(
     progress = PageProgress()
     for record in pages:
         progress.add(record)
-    assert progress.text() == f"company.employees page {len(pages)} of {len(pages)}"
+    assert progress.text() == f"employees page {len(pages)} of {len(pages)}"
 
 
 async def test_companies_pane_copies_the_whole_uuid_with_the_footer_key(
@@ -143,3 +145,49 @@ async def test_employee_detail_counts_the_pages_of_the_company_wide_lists(
         shown = [line for line in lines if " of " in line]
         assert shown and shown[-1].startswith("reading company-wide lists: ")
         assert "page" in shown[-1] and lines[-1] == ""  # cleared once everything arrived
+
+
+def test_page_progress_counts_only_the_company_asked_about() -> None:
+    progress = PageProgress()
+    other = CallRecord(
+        datetime(2026, 12, 7), "REST company.runs", "other", None, 1.0, "ok", page=2, pages=3
+    )
+    mine = CallRecord(
+        datetime(2026, 12, 7), "REST company.runs", "mine", None, 1.0, "ok", page=2, pages=3
+    )
+    assert not progress.add(other, "mine") and progress.add(mine, "mine")
+    assert progress.text() == "runs page 1 of 3"
+
+
+async def test_employees_pane_says_how_far_the_company_wide_lists_paged(
+    rest_demo_factory: Callable[..., Any],
+) -> None:
+    from tui.panes.employees import EmployeesPane
+
+    server = rest_demo_factory("healthy")
+    mid = next(c.ID for c in server.world.companies() if len(server.world.employees(c.ID)) == 250)
+    app = NmbrsApp(settings=demo_settings(server.base_url, "healthy", api=ApiKind.REST))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app, timeout=30)
+        assert app.session is not None
+        company = next(
+            c
+            for c in app.session.backend.companies()
+            if str(c.id) == server.demo.ids.rest(Kind.COMPANY, mid)
+        )
+        await pilot.press("4")
+        pane = app.query_one(EmployeesPane)
+        lines: list[str] = []
+        original = pane.set_status
+
+        def seen(text: str, *, error: bool = False) -> None:
+            lines.append(text)
+            original(text, error=error)
+
+        pane.set_status = seen  # type: ignore[method-assign]
+        pane.show_company(company)
+        await wait_for(pilot, lambda: not pane.is_loading(), 60, "the employees")
+        paged = [line for line in lines if re.search(r"page \d+ of 3", line)]
+        assert paged, lines
+        assert not any("runs page" in line for line in paged)  # another pane's lists
+        assert "250 employees" in lines[-1] and "page" not in lines[-1]

@@ -12,6 +12,7 @@ first answer and says which right to enable. ``enter`` opens the employee detail
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, datetime
 from typing import Any
@@ -45,7 +46,10 @@ from tui.panes.data_pane import (
 )
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.masking import format_date
+from tui.widgets.page_progress import PageProgress, PageRead, watch_pages
 from tui.widgets.table_panel import TablePanel
+
+LOADING_COMPANY = "Loading employees, employments and contracts… (esc cancels)"
 
 
 def _state_word(text: str) -> str:
@@ -134,6 +138,10 @@ class EmployeesPane(DataPane):
         self._detail_failures = 0
         self._progress_total = 0  # calls L promised, for the running count
         self._progress_done = 0
+        # Pages of the company-wide lists as they arrive ("page 23 of 50"), while they load.
+        self.pages = PageProgress()
+        self._paging = False
+        self._unwatch: Callable[[], None] = lambda: None
 
     def _known_denials(self) -> dict[str, BaseException]:
         """Operations that answered 1002 earlier in this session (in any company)."""
@@ -184,6 +192,7 @@ class EmployeesPane(DataPane):
         self.load()
 
     def cancel_load(self) -> None:
+        self._paging = False
         super().cancel_load()
         changes: dict[Any, dict[str, str]] = {}
         for row in self.table.rows:
@@ -200,8 +209,28 @@ class EmployeesPane(DataPane):
         if all(self.session.data.has(kind, cid) for kind in COMPANY_WIDE.values()):
             self._show_employees(cid)
             return
-        self.set_status("Loading employees, employments and contracts… (esc cancels)")
+        self.set_status(LOADING_COMPANY)
+        self.pages.reset()
+        self._paging = True
         self._fetch_company_data(cid)
+
+    def on_mount(self) -> None:
+        log = getattr(self.session.backend, "call_log", None)
+        self._unwatch = watch_pages(self, log, lambda: self._paging)
+
+    def on_unmount(self) -> None:
+        self._unwatch()
+
+    def on_page_read(self, message: PageRead) -> None:
+        message.stop()
+        if self.company is None or not self._paging:
+            return
+        if not self.pages.add(message.record, self.company.id):
+            return
+        if self._all_rows:
+            self._show_status(self.company.id)
+        elif self.pages.text():
+            self.set_status(f"Loading employees, employments and contracts: {self.pages.text()}")
 
     # --------------------------------------------------------------- workers
     @work(thread=True, exclusive=True, group="employees", exit_on_error=False)
@@ -287,6 +316,7 @@ class EmployeesPane(DataPane):
             self._show_status(cid)  # a reply with no column of its own: status only
 
     def _company_data_done(self, cid: EntityId) -> None:
+        self._paging = False
         if self.company is None or cid != self.company.id:
             return
         # Rows kept from before a failed reload stay as they are, under the error.
@@ -361,7 +391,12 @@ class EmployeesPane(DataPane):
                 "again this session, r retries)"
             )
         if not self.session.data.has(EMPLOYMENTS, cid) and "employments" not in self.errors:
-            notes.append("loading employments and contracts…")
+            paged = self.pages.text() if self._paging else ""
+            notes.append(
+                f"loading employments and contracts: {paged}"
+                if paged
+                else "loading employments and contracts…"
+            )
         self.set_status(
             " · ".join(notes) + ". enter opens an employee.",
             error=len(notes) > 1 and bool(self.errors),

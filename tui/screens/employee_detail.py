@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -45,10 +44,7 @@ from tui.keys import Context, bindings
 from tui.panes.data_pane import describe_error, not_available
 from tui.screens.scrolling import ScrollingScreen
 from tui.widgets.masking import Reveal, format_date
-from tui.widgets.page_progress import PageProgress
-
-if TYPE_CHECKING:
-    from nmbrs_client.calllog import CallRecord
+from tui.widgets.page_progress import PageProgress, PageRead, watch_pages
 
 SECTIONS: list[tuple[str, str]] = [
     ("personal", "Personal info"),
@@ -123,13 +119,6 @@ class EmployeeDetailScreen(ScrollingScreen):
         }
         self.section_texts: dict[str, str] = {}
 
-    class PageRead(Message):
-        """A page of a company-wide list was answered (posted from the calling thread)."""
-
-        def __init__(self, record: CallRecord) -> None:
-            super().__init__()
-            self.record = record
-
     def compose(self) -> ComposeResult:
         yield self.header
         yield self.progress_line
@@ -141,8 +130,7 @@ class EmployeeDetailScreen(ScrollingScreen):
         self.body.can_focus = True
         self.body.focus()
         log = getattr(self.session.backend, "call_log", None)
-        if log is not None:
-            self._unsubscribe = log.subscribe(self._on_call)
+        self._unsubscribe = watch_pages(self, log, lambda: bool(self.pending))
         self._render_all()
         self._start_fetch(False)
 
@@ -151,13 +139,12 @@ class EmployeeDetailScreen(ScrollingScreen):
             self._unsubscribe()
             self._unsubscribe = None
 
-    def _on_call(self, record: CallRecord) -> None:
-        """Runs on the calling thread: only pages of lists are passed to the UI thread."""
-        if record.page is not None and self.pending:
-            self.post_message(self.PageRead(record))
-
-    def on_employee_detail_screen_page_read(self, message: PageRead) -> None:
-        if self.progress.add(message.record) and self.pending:
+    def on_page_read(self, message: PageRead) -> None:
+        if (
+            self.progress.add(message.record, self.company.id)
+            and self.pending
+            and self.progress.text()
+        ):
             self.progress_line.update(f"reading company-wide lists: {self.progress.text()}")
 
     def _start_fetch(self, force: bool) -> None:

@@ -8,10 +8,15 @@ pages per list gives "page 23 of 50" without asking the backend anything new.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual.message import Message
+
 if TYPE_CHECKING:
-    from nmbrs_client.calllog import CallRecord
+    from textual.message_pump import MessagePump
+
+    from nmbrs_client.calllog import CallLog, CallRecord
 
 
 class PageProgress:
@@ -23,21 +28,51 @@ class PageProgress:
     def reset(self) -> None:
         self._lists.clear()
 
-    def add(self, record: CallRecord) -> bool:
-        """Count one call; True when it was a page of a list (the line changed)."""
+    def add(self, record: CallRecord, company: object = None) -> bool:
+        """Count one call; True when it was a page of a list (of ``company``, when given)."""
         if record.page is None or record.outcome != "ok":
+            return False
+        if company is not None and record.company_id != company:
             return False
         done, total = self._lists.get(record.operation, (0, None))
         self._lists[record.operation] = (done + 1, record.pages or total)
         return True
 
     def text(self) -> str:
-        """``company.employments page 23 of 50 · …``; empty before any page arrived."""
-        parts = []
-        for operation, (done, total) in self._lists.items():
-            name = operation.removeprefix("REST ")
-            if total and total > 1:
-                parts.append(f"{name} page {min(done, total)} of {total}")
-            elif total is None:
-                parts.append(f"{name} page {done}")
-        return " · ".join(parts)
+        """``employments page 23 of 50`` for one list; with several, the one furthest behind
+        (``…, slowest of 4 lists``). Lists of one page, and lists whose size is not known yet,
+        are left out; empty before any page of a longer list arrived."""
+        known = [
+            (done / total, name.rsplit(".", 1)[-1], min(done, total), total)
+            for name, (done, total) in self._lists.items()
+            if total and total > 1
+        ]
+        if not known:
+            return ""
+        _share, name, done, total = min(known)
+        text = f"{name} page {done} of {total}"
+        return text if len(known) == 1 else f"{text}, slowest of {len(known)} lists"
+
+
+class PageRead(Message):
+    """A page of a list was answered (posted from the thread that made the call)."""
+
+    def __init__(self, record: CallRecord) -> None:
+        super().__init__()
+        self.record = record
+
+
+def watch_pages(
+    owner: MessagePump, log: CallLog | None, active: Callable[[], bool]
+) -> Callable[[], None]:
+    """Post each answered page of a list to ``owner`` as :class:`PageRead` while ``active()``;
+    returns the unsubscribe. The call log calls back on the calling thread, so only a message
+    crosses to the UI thread."""
+    if log is None:
+        return lambda: None
+
+    def on_call(record: CallRecord) -> None:
+        if record.page is not None and active():
+            owner.post_message(PageRead(record))
+
+    return log.subscribe(on_call)
