@@ -15,6 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from nmbrs_demo.server import DemoServer
+from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import demo_app
 
 SIZES = [(80, 24), (120, 40)]
@@ -68,6 +69,14 @@ def test_pane_snapshot(
 def test_help_snapshot(snap_compare: Any, demo_server: DemoServer) -> None:
     app = demo_app(demo_server, deterministic=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("question_mark"))
+
+
+def test_rights_missing_rights_snapshot(
+    snap_compare: Any, demo_server_factory: DemoServerFactory
+) -> None:
+    """80×24 on missing-rights: 6 company columns do not fit, so companies become rows."""
+    app = demo_app(demo_server_factory("missing-rights"), deterministic=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2"))
 
 
 # The support engineer's views (issue 18): the rights filter and a call's full record.

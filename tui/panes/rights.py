@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from tui.session import Session
 
 PENDING = "… probing"
+# Column widths of the matrix with operations as rows; fixed, so the layout never depends on
+# which cells arrived first.
+OPERATION_WIDTH = 38
+COMPANY_WIDTH = 20
 STATUS_STYLES = {
     "allowed": "green",
     "endpoint_denied": "bold red",
@@ -550,13 +554,17 @@ class RightsPane(Pane):
         return companies
 
     def is_transposed(self) -> bool:
-        """Companies as rows when there are more of them than fit side by side."""
+        """Companies as rows when their columns do not all fit side by side (``t`` overrides).
+
+        Every company then stays on screen; the operations scroll sideways instead, and the
+        status line says "companies as rows (t)". Decided on the whole check, so a filter
+        never flips the layout under the cursor.
+        """
         if self.transposed is not None:
             return self.transposed
-        # Decided on the whole check, so a filter never flips the layout under the cursor.
         width = self.size.width or 120
-        fits = max((width - 38) // 20, 1)
-        return len(self.companies) > fits and len(self.companies) > len(self.operations)
+        fits = max((width - OPERATION_WIDTH - 2) // (COMPANY_WIDTH + 1), 1)
+        return len(self.companies) > fits
 
     def _rebuild_table(self) -> None:
         table = self.query_one(VimTable)
@@ -575,11 +583,11 @@ class RightsPane(Pane):
                     row.append(cell_label(str(cell.status)) if cell else Text(PENDING, style="dim"))
                 table.add_row(*row, key=str(company.id))
         else:
-            table.add_column("Operation", key="op", width=38)
+            table.add_column("Operation", key="op", width=OPERATION_WIDTH)
             for company in companies:
                 name = (company.name or "")[:14]
                 head = company.number or company.id
-                table.add_column(f"{head} {name}".strip(), key=str(company.id), width=20)
+                table.add_column(f"{head} {name}".strip(), key=str(company.id), width=COMPANY_WIDTH)
             for op in ops:
                 row = [Text(short_operation(op), style="bold")]
                 for company in companies:
