@@ -66,9 +66,15 @@ def test_pane_snapshot(
     assert snap_compare(app, terminal_size=size, run_before=steps(*PANE_STEPS[pane]))
 
 
-def test_help_snapshot(snap_compare: Any, demo_server: DemoServer) -> None:
+HELP_PANES = ["connection", "rights", "companies", "employees", "payroll", "calllog"]
+
+
+@pytest.mark.parametrize("pane", HELP_PANES)
+def test_help_snapshot(snap_compare: Any, demo_server: DemoServer, pane: str) -> None:
+    """``?`` at 80×24 on every pane: titles on their own line, descriptions not cut."""
     app = demo_app(demo_server, deterministic=True)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("question_mark"))
+    keys = (*PANE_STEPS[pane], "question_mark")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps(*keys))
 
 
 def test_rights_missing_rights_snapshot(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 
+from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -53,22 +55,29 @@ def key_names(key: Key, keymap: Mapping[str, str], display: Callable[[Binding], 
 
 def help_table(
     sections: list[Section], keymap: Mapping[str, str], display: Callable[[Binding], str]
-) -> Table:
-    """One table: section headings, then key · what it does · binding id (for remapping)."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    table.add_column(style="dim", no_wrap=True)
-    for title, keys in sections:
-        table.add_row(Text(title, style="bold underline"), "", "")
-        for key in keys:
-            table.add_row(
-                plain_text(key_names(key, keymap, display)),
-                plain_text(key.description),
-                plain_text(key.id),
-            )
-        table.add_row("", "", "")
-    return table
+) -> Group:
+    """Each section's title on its own line, then key · what it does · binding id.
+
+    The key column is as wide as the widest key (never a title), the same in every section, so
+    at 80 columns the descriptions keep their room; the id column folds before they do.
+    """
+    rows = [
+        (title, [(key_names(key, keymap, display), key) for key in keys])
+        for title, keys in sections
+    ]
+    key_width = max((cell_len(names) for _t, keys in rows for names, _k in keys), default=1)
+    parts: list[Text | Table] = []
+    for title, keys in rows:
+        parts.append(Text(title, style="bold underline"))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True, width=key_width)
+        table.add_column(min_width=18, ratio=2)
+        table.add_column(style="dim", overflow="fold", ratio=1)
+        for names, key in keys:
+            table.add_row(plain_text(names), plain_text(key.description), plain_text(key.id))
+        parts.append(table)
+        parts.append(Text(""))
+    return Group(*parts)
 
 
 class HelpScreen(DismissOnce, ModalScreen[None]):
@@ -101,7 +110,7 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
             with VerticalScroll(id="help-scroll"):
                 yield Static(self.table(), id="help-body")
 
-    def table(self) -> Table:
+    def table(self) -> Group:
         return help_table(self.sections, self.keymap, self.app.get_key_display)
 
     def plain(self, width: int = 160) -> str:
