@@ -173,3 +173,60 @@ def test_an_older_flat_soap_profile_still_reads(tmp_path: Path) -> None:
     assert settings.soap.username == "a@b.nl" and settings.soap.base_url.endswith("/soap/v3/")
     assert settings.provenance["soap.base_url"] == "profile old"
     assert [e.kind for e in settings.endpoints()] == ["custom"]
+
+
+def test_add_rest_interactively_asks_every_value_and_stores_the_secret_privately(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = tmp_path / "config.toml"
+    answers = iter(
+        [
+            "acme",  # profile name
+            "rest",  # API
+            "http://127.0.0.1:8999",  # REST API base URL (not Nmbrs' own: custom)
+            "http://127.0.0.1:8999/identity",  # identity service
+            "PartnerApp_acme",  # client id
+            "",  # redirect URI: the default
+            "file",  # client secret kept in the profile's file
+            "env",  # subscription key in the environment
+            "keyring",  # tokens in the keyring
+        ]
+    )
+    prompts: list[str] = []
+
+    def fake_input(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": SECRET)
+    assert main(["config", "add", "--config", str(cfg)]) == 0
+    out, err = capsys.readouterr()
+    assert SECRET not in out + err and len(prompts) == 9
+    rest = load_config(cfg).profiles["acme"].rest
+    assert (rest.base_url, rest.identity_url, rest.client_id) == (
+        "http://127.0.0.1:8999/",
+        "http://127.0.0.1:8999/identity/",
+        "PartnerApp_acme",
+    )
+    assert (rest.client_secret_from, rest.subscription_key_from, rest.token_store) == (
+        "file",
+        "env",
+        "keyring",
+    )
+    assert rest.redirect_uri == "http://localhost:8765/callback"
+    stored = credentials_path("acme")
+    assert stored.stat().st_mode & 0o777 == 0o600 and SECRET in stored.read_text()
+    assert SECRET not in cfg.read_text()
+
+
+def test_auth_without_a_profile_never_binds_rest_to_the_default_soap_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('default_profile = "acme"\n[profiles.acme.soap]\nusername = "a@b.nl"\n')
+    before = cfg.read_text()
+    code = main(["auth", "status", "--config", str(cfg)])
+    out = capsys.readouterr().out
+    assert code == 1 and out.startswith("profile rest:")  # not logged in, and not acme
+    assert cfg.read_text() == before

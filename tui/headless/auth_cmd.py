@@ -95,7 +95,13 @@ def _profile_settings(args: argparse.Namespace) -> tuple[str, Any]:
     from nmbrs_client.config import load_config, resolve_config_path, resolve_settings
 
     config = load_config(resolve_config_path(args.config_path))
-    name = args.profile or config.default_profile or "rest"
+    default = config.profiles.get(config.default_profile or "")
+    # Without -P: the default profile when it has REST; never bind REST to it unasked.
+    name: str = (
+        args.profile
+        or (config.default_profile if default is not None and default.has_rest else None)
+        or "rest"
+    )
     profile = config.profiles.get(name)
     if profile is None or not profile.has_rest:
         return name, None
