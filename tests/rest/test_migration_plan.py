@@ -175,6 +175,14 @@ def test_fleet_over_three_profiles_gives_one_row_each_with_its_verdict(
         f"[profiles.soaponly]\n{soap}"
     )
     config.chmod(0o600)
+    # One customer: its profile's SOAP part and REST part, side by side, the plan first.
+    one = ["check", "--config", str(config), "--migration", "-q", "--format", "json"]
+    assert main([*one, "-P", "scopes"]) == 1
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["soap_checked"] and plan["rest_checked"] and plan["verdict"] == "not_ready"
+    assert main([*one, "-P", "soaponly"]) == 3
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["verdict"] == "not_checked" and not plan["rest_checked"]
     argv = ["check", "--config", str(config), "--all-profiles", "--migration", "-q"]
     code = main([*argv, "--format", "json"])
     data = json.loads(capsys.readouterr().out)
