@@ -477,6 +477,8 @@ class NmbrsApp(App[int]):
             text.append("⊘ cancelled")
         else:
             text.append(f"… {info.stage}")
+        if info.endpoints:  # the API host actually called, last: a narrow screen cuts it first
+            text.append(f"  {info.endpoints[0].host}", style="dim")
         return text
 
     def _tabs_text(self) -> Text:

@@ -59,6 +59,8 @@ async def test_rest_pointed_elsewhere_by_a_variable_is_shown_as_custom_with_its_
         assert info.stage == "connected", info.last_error
         text = screen_text(app)
         assert "PRODUCTION" not in text and "CUSTOM" in text
+        header = text.splitlines()[0]
+        assert "CUSTOM" in header and header.rstrip().endswith("127.0.0.1")  # the host called
         host = "127.0.0.1"
         rows = {line.split("  ")[0].strip(): line for line in text.splitlines() if "  " in line}
         assert (
