@@ -12,6 +12,7 @@ the account section, a summary, calls made and time taken. JSON follows
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -142,7 +143,7 @@ T: dict[str, dict[str, str]] = {
         "basis_not_visible": "inferred: company not visible in {listing}",
         "basis_unprobed": "inferred: company visible in CompanyService.List_GetAll (no allowed "
         "company-level operation to probe its data with)",
-        "basis_nothing": "not probed: nothing to probe with",
+        "basis_nothing": "nothing to probe with",
         "basis_not_probed": "not probed",
         "basis_thorough": "thorough mode could not probe this cell itself",
         "source_profile": "profile",
@@ -226,14 +227,14 @@ T: dict[str, dict[str, str]] = {
         "act_scope": "Geef deze gebruiker toegang tot {what}: bij een Accountant login met een "
         "debiteurentag ({tags}), bij een klantlogin in {filter}.",
         "act_no_companies": "Deze gebruiker ziet geen enkel bedrijf: geef hem toegang tot de "
-        "debiteuren/bedrijven van de koppeling (debiteurtag of "
+        "debiteuren/bedrijven van de koppeling (debiteurentag of "
         "bedrijfsfilter).",
         "act_errors": "{n} uitkomst(en) konden niet worden vastgesteld door netwerk- of "
         "serverfouten; voer de controle opnieuw uit.",
         "act_na": "Niet gecontroleerd bij gebrek aan gegevens: {what}.",
         "act_not_visible": "Bedrijf {what} is niet zichtbaar voor deze gebruiker: een verkeerd "
         "id, of buiten het bereik van deze gebruiker. Controleer eerst het id; geef de gebruiker "
-        "alleen als het klopt toegang (debiteurtag of bedrijfsfilter). De rechten per API-call "
+        "alleen als het klopt toegang (debiteurentag of bedrijfsfilter). De rechten per API-call "
         "zijn getest op een zichtbaar bedrijf.",
         "errors_heading": "Niet vastgesteld: voer de controle opnieuw uit",
         "errors_kind": "{n} uitkomst(en): {kind} ({ops})",
@@ -294,7 +295,7 @@ T: dict[str, dict[str, str]] = {
         "basis_not_visible": "afgeleid: bedrijf staat niet in {listing}",
         "basis_unprobed": "afgeleid: bedrijf staat in CompanyService.List_GetAll (geen "
         "toegestane API-call op bedrijfsniveau om de gegevens mee te testen)",
-        "basis_nothing": "niet getest: niets om mee te testen",
+        "basis_nothing": "niets om mee te testen",
         "basis_not_probed": "niet getest",
         "basis_thorough": "de grondige controle kon deze cel niet zelf testen",
         "source_profile": "profiel",
@@ -470,6 +471,80 @@ def account_advice(report: RightsReport, lang: str) -> str:
     if count == 1:
         return _t(lang, "advice_single", filter=nmbrs_words.CLIENT_FILTER[lang])
     return _t(lang, "advice_unknown")
+
+
+# The prober writes its notes and "not verified" reasons in English (the engineer's call log
+# speaks English). The Dutch report says each known shape in Dutch; the patterns follow the
+# sentences the probers write, and a test over every demo scenario keeps the two in step.
+_NL_FRAGMENTS: tuple[tuple[str, str], ...] = (
+    ("no employee id to probe with", "geen werknemer-id om mee te testen"),
+    ("every source of employee ids is switched off", "elke bron van werknemer-ids staat uit"),
+    ("allow one of them in the API template", "zet er één aan in de API-template"),
+    ("none of the ", "geen van de "),
+    (" companies in scope lists an employee", " bedrijven in bereik toont een werknemer"),
+    (
+        # the customer reads these: what to name, not the flag (the engineer's part of the
+        # report says how: check --company ID)
+        "; name a company with employees with --company",
+        "; noem een bedrijf met werknemers",
+    ),
+    ("no company in reach has employees", "geen bedrijf in bereik heeft werknemers"),
+    (": name one that has with --company", ": noem een bedrijf met werknemers"),
+    ("no company in scope to probe on", "geen bedrijf in bereik om op te testen"),
+    ("every company answered with a scope fault or an error", "elk bedrijf gaf een fout"),
+    (
+        "; name a company this user can see with --company",
+        "; noem een bedrijf dat deze gebruiker ziet",
+    ),
+    ("Probe company: ", "Testbedrijf: "),
+    ("first company in scope: ", "eerste bedrijf in bereik: "),
+    (" answered", " gaf antwoord"),
+    (
+        " added, because no company named with --company is visible to this user",
+        " toegevoegd, omdat geen met --company genoemd bedrijf zichtbaar is voor deze gebruiker",
+    ),
+    (
+        " added, because no company named with --company is in reach",
+        " toegevoegd, omdat geen met --company genoemd bedrijf in bereik is",
+    ),
+    ("Column probe: ", "Kolomtest: "),
+    (" on every company", " bij elk bedrijf"),
+    ("Employee id: none", "Werknemer-id: geen"),
+    ("Employee id: ", "Werknemer-id: "),
+    (", then ", ", daarna "),
+    (" per employee type", " per soort werknemer"),
+    ("employee ids of ", "werknemer-ids uit "),
+    ("no route gave an employee", "geen route gaf een werknemer"),
+    ("Employee found in company ", "Werknemer gevonden in bedrijf "),
+    ("Run id: ", "Run-id: "),
+    (" on company ", " bij bedrijf "),
+    ("nobody", "niemand"),
+    (
+        "The consent spans several debtors: /api/companies refuses it, so the companies were "
+        "read per debtor (no action needed).",
+        "De toestemming geldt voor meerdere debiteuren: /api/companies weigert die, dus de "
+        "bedrijven zijn per debiteur gelezen (geen actie nodig).",
+    ),
+    (
+        "No allowed operation could probe company data: ",
+        "Geen toegestane API-call kon bedrijfsgegevens testen: ",
+    ),
+)
+
+
+def engineer_note(text: str, lang: str) -> str:
+    """A probe note or "not verified" reason in the report's language."""
+    if lang != "nl":
+        return text
+    for english, dutch in _NL_FRAGMENTS:
+        text = text.replace(english, dutch)
+    return re.sub(r"(?<![-\w])company (?=\d)", "bedrijf ", text)  # "company 20001: nobody"
+
+
+def seconds_text(ms: float, lang: str, digits: int = 1) -> str:
+    """A duration with the decimal separator of the language (``0,4 s`` in Dutch)."""
+    text = f"{ms / 1000:.{digits}f} s"
+    return text.replace(".", ",") if lang == "nl" else text
 
 
 def _t(lang: str, key: str, **values: Any) -> str:
@@ -654,7 +729,10 @@ def _error_lines(report: RightsReport, lang: str) -> list[str]:
 
 
 def _not_verified_lines(report: RightsReport, lang: str) -> list[str]:
-    return [_t(lang, "not_verified_line", op=op, why=why) for op, why in not_verified(report)]
+    return [
+        _t(lang, "not_verified_line", op=op, why=engineer_note(why, lang))
+        for op, why in not_verified(report)
+    ]
 
 
 def action_text(action: Action, lang: str) -> str:
@@ -874,8 +952,7 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out.append(f"- {_t(lang, 'mode')}: {_mode(report, lang)}")
     out.append(
         f"- {_t(lang, 'calls')}: {report.calls} ({report.retries} {_t(lang, 'retries')}), "
-        f"{_t(lang, 'elapsed')} "
-        f"{report.elapsed_ms / 1000:.1f} s"
+        f"{_t(lang, 'elapsed')} {seconds_text(report.elapsed_ms, lang)}"
     )
     out.append("")
     found = actions(report)
@@ -1060,7 +1137,7 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     out.extend(f"  {line}" for line in _support_lines(report, lang))
     if report.notes:
         out.append(f"  {_t(lang, 'probe_inputs')}:")
-        out.extend(f"    {note}" for note in report.notes)
+        out.extend(f"    {engineer_note(note, lang)}" for note in report.notes)
     summary = report.summary()
     out.append("")
     out.append(f"{_t(lang, 'summary')}: {headline(report, lang)}")
@@ -1081,7 +1158,7 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     out.append(
         f"  {_t(lang, 'calls')}: {report.calls} ({report.retries} {_t(lang, 'retries')})  "
         f"{_t(lang, 'elapsed')}: "
-        f"{report.elapsed_ms / 1000:.2f} s  {_t(lang, 'mode')}: "
+        f"{seconds_text(report.elapsed_ms, lang, 2)}  {_t(lang, 'mode')}: "
         f"{_t(lang, 'mode_word_thorough' if report.mode == 'thorough' else 'mode_word_default')}"
         f", {_t(lang, 'concurrency')} {report.concurrency}"
     )
