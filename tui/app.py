@@ -288,12 +288,13 @@ class NmbrsApp(App[int]):
     ) -> None:
         """Every toast shows its text literally: messages quote server text and file names.
 
-        Markup is off whatever the caller asks, and control characters are made visible.
+        Markup is off whatever the caller asks, and control characters are made visible; a
+        line feed stays a real line break (a fault, then its fix), never a literal ``\\n``.
         """
         from nmbrs_client import textsafe
 
         super().notify(
-            textsafe.line(message),
+            textsafe.block(message),
             title=textsafe.line(title),
             severity=severity,
             timeout=timeout,

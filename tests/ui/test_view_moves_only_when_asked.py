@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from nmbrs_demo.server import DemoServer
-from tests.ui.app_helpers import wait_for
+from tests.conftest import DemoServerFactory
+from tests.ui.app_helpers import demo_app, screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, select_company
 from tui.messages import CompanySelected
 from tui.panes.employees import EmployeesPane
@@ -74,3 +75,15 @@ async def test_esc_stops_the_full_fill_first_even_with_a_filter_open(
         assert employees.table.filter_text == "a"  # the first esc stopped the load only
         await pilot.press("escape")
         assert employees.table.filter_text == ""
+
+
+async def test_a_failed_connection_toast_breaks_lines_instead_of_showing_backslash_n(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    app = demo_app(demo_server_factory("bad-token"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(app._notifications), 30, "the failure toast")
+        toast = next(iter(app._notifications))
+        assert "1001" in toast.message
+        assert "\\n" not in toast.message and "\n" in toast.message  # the fix on its own line
+        assert "\\n" not in screen_text(app)
