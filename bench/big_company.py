@@ -41,7 +41,7 @@ def _world_data(small: bool) -> tuple[list[Any], dict[int | str, Any]]:
     """Employees and employments of the big demo company (or of a small one, for quick runs)."""
     from nmbrs_client import models
     from nmbrs_demo import DEMO_SEED, DEMO_TODAY
-    from nmbrs_demo.data import DemoWorld
+    from nmbrs_demo.soap.views import DemoWorld
 
     world = DemoWorld(DEMO_SEED, DEMO_TODAY)
     cid = world.companies()[0].ID if small else world.big_company_id()

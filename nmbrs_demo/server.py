@@ -95,7 +95,7 @@ class RateLimiter:
 @lru_cache(maxsize=8)
 def _build_world(seed: int, today: date, size: str) -> Any:
     """Worlds are read-only and deterministic, so servers with the same inputs share one."""
-    from nmbrs_demo.data import DemoWorld
+    from nmbrs_demo.soap.views import DemoWorld
 
     return DemoWorld(seed, today, size=size)
 

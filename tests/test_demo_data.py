@@ -10,15 +10,10 @@ import pytest
 
 from nmbrs_client.models import CurrentPeriod
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY
-from nmbrs_demo.data import (
-    BIG_COMPANY_SIZE,
-    EMPLOYEE_TYPES,
-    DemoWorld,
-    bsn_is_valid,
-    iban_is_valid,
-)
 from nmbrs_demo.names import BIC_BY_BANK_CODE
 from nmbrs_demo.periods import period_dates, periods_in_year
+from nmbrs_demo.records import BIG_COMPANY_SIZE, EMPLOYEE_TYPES, bsn_is_valid, iban_is_valid
+from nmbrs_demo.soap.views import DemoWorld
 
 SALARY_TYPES = {
     "None",

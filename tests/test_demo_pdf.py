@@ -10,8 +10,8 @@ import pypdf
 import pytest
 
 from nmbrs_demo import DEMO_TODAY
-from nmbrs_demo.data import DemoWorld
 from nmbrs_demo.pdf import TextLine, money, pdf_string, render_pdf
+from nmbrs_demo.soap.views import DemoWorld
 
 
 @pytest.fixture(scope="module")

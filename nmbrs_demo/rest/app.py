@@ -39,7 +39,6 @@ from nmbrs_client.demo_identity import (
 )
 from nmbrs_client.errors import ConfigError
 from nmbrs_demo import DEMO_SEED
-from nmbrs_demo.data import DemoWorld
 from nmbrs_demo.handlers import resolve_access
 from nmbrs_demo.periods import periods_in_year
 from nmbrs_demo.rest import problems
@@ -51,6 +50,7 @@ from nmbrs_demo.rest.spec import SpecOperation, operation_index
 from nmbrs_demo.rest.views import Row, Views
 from nmbrs_demo.scenarios import Scenario
 from nmbrs_demo.stats import ServerStats
+from nmbrs_demo.world import World
 
 IDENTITY_PREFIX = "/identity"
 MAX_PAGE_SIZE = 100
@@ -134,7 +134,7 @@ _VIEWS: dict[tuple[int, bool, bool], Views] = {}
 _VIEWS_LOCK = threading.Lock()
 
 
-def shared_views(world: DemoWorld, *, embedded: bool, sorted_history: bool) -> Views:
+def shared_views(world: World, *, embedded: bool, sorted_history: bool) -> Views:
     """Views (and their id map) are read-only and deterministic: servers of one world share
     them, so the 5,000-employee company's rows are built once per process, not per server."""
     key = (id(world), embedded, sorted_history)
@@ -152,7 +152,7 @@ class RestDemo:
     def __init__(
         self,
         scenario: Scenario,
-        world: DemoWorld,
+        world: World,
         readings: Readings,
         *,
         clock: Callable[[], float] = time.time,

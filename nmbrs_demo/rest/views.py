@@ -12,16 +12,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from nmbrs_demo.data import (
+from nmbrs_demo.periods import periods_in_year
+from nmbrs_demo.records import (
     BANK_CITIES,
     OTHER_NATIONALITIES,
     SALARY_FULLTIME,
     SALARY_HOURLY,
     YEARLY_INDEXATION,
-    DemoWorld,
 )
-from nmbrs_demo.periods import periods_in_year
 from nmbrs_demo.rest.ids import IdMap, Kind
+from nmbrs_demo.world import World
 
 Row = dict[str, Any]
 
@@ -63,7 +63,7 @@ def number(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def period_of(world: DemoWorld, company_id: int, day: date) -> Row:
+def period_of(world: World, company_id: int, day: date) -> Row:
     """``{year, period}`` of the company's payroll period holding ``day``."""
     ptype = world.period_type(company_id)
     if ptype == "M":
@@ -77,7 +77,7 @@ def period_of(world: DemoWorld, company_id: int, day: date) -> Row:
 class Views:
     """REST rows of one world under one id map and history order; cached per company."""
 
-    def __init__(self, world: DemoWorld, ids: IdMap, *, sorted_history: bool) -> None:
+    def __init__(self, world: World, ids: IdMap, *, sorted_history: bool) -> None:
         self.world = world
         self.ids = ids
         self.sorted_history = sorted_history
@@ -98,8 +98,7 @@ class Views:
         return out
 
     def _first_employee_id(self, company_id: int) -> int:
-        spec = self.world._company_by_id[company_id]
-        return spec.first_employee_id
+        return self.world.first_employee_id(company_id)
 
     def _all_run_ids(self) -> list[int]:
         today = self.world.today

@@ -1,0 +1,1 @@
+"""The SOAP demo's projection of the world."""
