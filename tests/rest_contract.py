@@ -28,7 +28,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.templating.paths.exceptions import PathNotFound
 from openapi_core.testing import MockRequest, MockResponse
 
-from nmbrs_demo.rest.app import Exchange
+from nmbrs_demo.rest.observe import Exchange
 from nmbrs_demo.rest.spec import load_document
 
 SPEC_HOST = "https://api.nmbrsapp.com"

@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from nmbrs_demo.rest.app import HANDLERS, Exchange
+from nmbrs_demo.rest.app import HANDLERS
 from nmbrs_demo.rest.identity import Grant
 from nmbrs_demo.rest.ids import NAMESPACE
+from nmbrs_demo.rest.observe import Exchange
 from nmbrs_demo.rest.spec import operation_index
 from tests.cli_process import CLI_WITH_CTRL_C
 from tests.rest_contract import ContractRecorder

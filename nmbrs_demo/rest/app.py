@@ -1,18 +1,16 @@
-"""The REST demo as one ASGI app (Starlette): identity service under ``/identity``, API under ``/api``.
+"""The REST demo as one ASGI app (Starlette): the API under ``/api``, beside the identity
+service's routes (:mod:`nmbrs_demo.rest.identity_routes`) under ``/identity``.
 
 Every ``/api`` call passes one gate, in this order: latency, the subscription key, transport
 trouble (flaky scenarios), throttle and quota, the bearer token, the environment's subscription,
 the operation (looked up in the OpenAPI document), its scopes (any one of the document's
-security scopes), and then the handler, which checks data access. Handlers only read.
-
-Observers see every exchange (request and response bytes), which is how the contract tests
-validate each answer against the OpenAPI document without the app depending on a validator.
+security scopes), and then the handler, which checks data access. Handlers only read. Observers
+(:mod:`nmbrs_demo.rest.observe`) see every exchange.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import random
 import threading
@@ -20,17 +18,15 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from nmbrs_client.demo_identity import (
     DEMO_REST_SUBSCRIPTION_KEY,
@@ -42,8 +38,11 @@ from nmbrs_demo import DEMO_SEED
 from nmbrs_demo.handlers import resolve_access
 from nmbrs_demo.periods import periods_in_year
 from nmbrs_demo.rest import problems
-from nmbrs_demo.rest.identity import AccessToken, IdentityService, OAuthError
+from nmbrs_demo.rest.call import Call, date_param, int_param, paged, require_uuid
+from nmbrs_demo.rest.identity import IdentityService
+from nmbrs_demo.rest.identity_routes import IDENTITY_PREFIX, identity_routes
 from nmbrs_demo.rest.ids import NAMESPACE, IdMap, Kind
+from nmbrs_demo.rest.observe import Exchange, ObserveMiddleware, Observer
 from nmbrs_demo.rest.problems import Problem
 from nmbrs_demo.rest.readings import R, Readings
 from nmbrs_demo.rest.spec import SpecOperation, operation_index
@@ -52,9 +51,6 @@ from nmbrs_demo.scenarios import Scenario
 from nmbrs_demo.stats import ServerStats
 from nmbrs_demo.world import World
 
-IDENTITY_PREFIX = "/identity"
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
 PROCESSING = "Document is being processed"
 EMPLOYEE_TYPES = (
     "applicant",
@@ -83,51 +79,10 @@ IGNORES_EMPLOYEE_FILTER = frozenset({"privateInfos"})
 
 
 @dataclass
-class Exchange:
-    """One request and its answer, as observers see them."""
-
-    method: str
-    path: str
-    query: str
-    host: str
-    scheme: str
-    request_headers: dict[str, str]
-    request_body: bytes = b""
-    status: int = 0
-    response_headers: dict[str, str] = field(default_factory=dict)
-    response_body: bytes = b""
-    # Set by the app when a reading deliberately answers outside the OpenAPI document.
-    off_spec: str | None = None
-
-    @property
-    def content_type(self) -> str:
-        return self.response_headers.get("content-type", "")
-
-
-Observer = Callable[[Exchange], None]
-
-
-@dataclass
 class _Task:
     make: Callable[[], bytes | None]
     polls: int = 0
     delivered: bool = False
-
-
-@dataclass
-class Call:
-    """What a handler gets: the request, its operation's path values and the caller's grant."""
-
-    request: Request
-    path_params: dict[str, str]
-    token: AccessToken
-    exchange: Exchange | None
-
-    def query(self, name: str) -> str | None:
-        for key, value in self.request.query_params.multi_items():
-            if key.lower() == name.lower():
-                return value
-        return None
 
 
 _VIEWS: dict[tuple[int, bool, bool], Views] = {}
@@ -217,9 +172,17 @@ class RestDemo:
             out.append(company.ID)
         return out
 
+    def consent_debtor_names(self) -> list[str]:
+        """Names of the debtors the consent page offers, sorted by id (for the identity routes)."""
+        return [self.views.debtor(d)["name"] for d in sorted(self.consent_debtors)]
+
+    def introspection_refused(self) -> bool:
+        """Whether this demo plays the reading in which clients may not introspect tokens."""
+        return self.readings[R.INTROSPECTION] == "refused"
+
     def company_id(self, call: Call, name: str = "companyId") -> int:
         raw = call.path_params.get(name, "")
-        _require_uuid(name, raw)
+        require_uuid(name, raw)
         soap = self.ids.soap(Kind.COMPANY, raw)
         if soap is None:
             raise problems.invalid_company()
@@ -315,72 +278,6 @@ class RestDemo:
 # ---------------------------------------------------------------------- helpers
 
 
-def _require_uuid(name: str, raw: str) -> None:
-    try:
-        uuid.UUID(raw)
-    except ValueError:
-        raise problems.invalid_parameter(
-            name, "The parameter is invalid. It needs to be a UUID."
-        ) from None
-
-
-def _int_param(call: Call, name: str, default: int | None, low: int, high: int) -> int | None:
-    raw = call.query(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise problems.invalid_parameter(name, f"{name} must be a whole number.") from None
-    if not low <= value <= high:
-        raise problems.invalid_parameter(name, f"{name} must be between {low} and {high}.")
-    return value
-
-
-def _date_param(call: Call, name: str) -> datetime | None:
-    raw = call.query(name)
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise problems.invalid_parameter(name, f"{name} must be an ISO date-time.") from None
-    return moment.replace(tzinfo=None)
-
-
-def _paged(call: Call, rows: list[Row]) -> dict[str, Any]:
-    """The ``{pagination, data}`` envelope of one page, with absolute page links."""
-    size = _int_param(call, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    number = _int_param(call, "pageNumber", 1, 1, 1_000_000)
-    assert size is not None and number is not None
-    total = len(rows)
-    pages = (total + size - 1) // size
-    request = call.request
-    base = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
-    others = [
-        (k, v)
-        for k, v in request.query_params.multi_items()
-        if k.lower() not in ("pagenumber", "pagesize")
-    ]
-
-    def link(page: int) -> str:
-        return base + "?" + urlencode([*others, ("pageNumber", page), ("pageSize", size)])
-
-    return {
-        "pagination": {
-            "pageNumber": number,
-            "pageSize": size,
-            "firstPage": link(1),
-            "lastPage": link(max(1, pages)),
-            "totalPages": pages,
-            "totalRecords": total,
-            "nextPage": link(number + 1) if number < pages else None,
-            "previousPage": link(min(number - 1, max(1, pages))) if number > 1 else None,
-        },
-        "data": rows[(number - 1) * size : number * size],
-    }
-
-
 def _created_at(row: Row, key: str) -> list[Row]:
     entries: list[Row] = row[key]
     return entries
@@ -389,9 +286,9 @@ def _created_at(row: Row, key: str) -> list[Row]:
 def _filter_history(call: Call, rows: list[Row], key: str, resource: str) -> list[Row]:
     wanted = None if resource in IGNORES_EMPLOYEE_FILTER else call.query("employeeId")
     if wanted:
-        _require_uuid("employeeId", wanted)
+        require_uuid("employeeId", wanted)
         rows = [r for r in rows if r["employeeId"] == wanted.lower()]
-    since = _date_param(call, "createdFrom")
+    since = date_param(call, "createdFrom")
     if since is not None:
         stamp_since = since.strftime("%Y-%m-%dT%H:%M:%SZ")
         out: list[Row] = []
@@ -416,18 +313,18 @@ def h_debtors(demo: RestDemo, call: Call) -> Any:
     debtors = [
         d for d in sorted(call.token.grant.debtor_ids) if d not in demo.access.hidden_debtors
     ]
-    return _paged(call, [demo.views.debtor(d) for d in debtors])
+    return paged(call, [demo.views.debtor(d) for d in debtors])
 
 
 def h_debtor_companies(demo: RestDemo, call: Call) -> Any:
     raw = call.path_params["debtorId"]
-    _require_uuid("debtorId", raw)
+    require_uuid("debtorId", raw)
     debtor = demo.ids.soap(Kind.DEBTOR, raw)
     if debtor is None:
         raise problems.not_found()
     if debtor not in call.token.grant.debtor_ids:
         raise problems.no_data_access("debtor")
-    return _paged(call, [demo.views.company(c) for c in demo.visible_companies(debtor)])
+    return paged(call, [demo.views.company(c) for c in demo.visible_companies(debtor)])
 
 
 def h_companies(demo: RestDemo, call: Call) -> Any:
@@ -435,12 +332,12 @@ def h_companies(demo: RestDemo, call: Call) -> Any:
     if len(debtors) > 1 and demo.readings[R.MULTI_DEBTOR_COMPANIES] == "refused-40306":
         raise problems.multi_debtor()
     companies = demo.visible_companies()
-    return _paged(call, [demo.views.company(c) for c in companies])
+    return paged(call, [demo.views.company(c) for c in companies])
 
 
 def h_period(demo: RestDemo, call: Call) -> Any:
     company = demo.company_id(call)
-    return _paged(call, [demo.views.period(company)])
+    return paged(call, [demo.views.period(company)])
 
 
 def h_employees(demo: RestDemo, call: Call) -> Any:
@@ -457,9 +354,9 @@ def h_employees(demo: RestDemo, call: Call) -> Any:
         rows = [r for r in rows if r["employeeBasicInfo"]["employeeType"] in wanted]
     wanted_id = call.query("employeeId")
     if wanted_id:
-        _require_uuid("employeeId", wanted_id)
+        require_uuid("employeeId", wanted_id)
         rows = [r for r in rows if r["employeeId"] == wanted_id.lower()]
-    since = _date_param(call, "createdFrom")
+    since = date_param(call, "createdFrom")
     if since is not None:
         ids = {
             r["employeeId"]
@@ -467,7 +364,7 @@ def h_employees(demo: RestDemo, call: Call) -> Any:
             if r["info"][0]["createdAt"] >= since.strftime("%Y-%m-%dT%H:%M:%SZ")
         }
         rows = [r for r in rows if r["employeeId"] in ids]
-    return _paged(call, rows)
+    return paged(call, rows)
 
 
 def h_history(resource: str) -> Handler:
@@ -476,24 +373,24 @@ def h_history(resource: str) -> Handler:
     def handler(demo: RestDemo, call: Call) -> Any:
         company = demo.company_id(call)
         if demo.scenario.no_employees:
-            return _paged(call, [])
+            return paged(call, [])
         rows = _filter_history(call, demo.views.history(resource, company), key, resource)
-        return _paged(call, rows)
+        return paged(call, rows)
 
     return handler
 
 
 def h_employee(demo: RestDemo, call: Call) -> Any:
     raw = call.path_params["employeeId"]
-    _require_uuid("employeeId", raw)
+    require_uuid("employeeId", raw)
     soap = demo.employee_id(call, raw)
     row = None if soap is None else demo.views.employee(soap)
     # An unknown id is an empty page, not a 404.
-    return _paged(call, [] if row is None else [row])
+    return paged(call, [] if row is None else [row])
 
 
 def _year(call: Call, demo: RestDemo) -> int:
-    year = _int_param(call, "year", demo.world.today.year, 1900, 2999)
+    year = int_param(call, "year", demo.world.today.year, 1900, 2999)
     assert year is not None
     return year
 
@@ -505,26 +402,26 @@ def h_runs(demo: RestDemo, call: Call) -> Any:
     )
     if demo.readings[R.RUN_PERIODS] == "date-times" and call.exchange is not None:
         call.exchange.off_spec = "reading run-periods=date-times (integer fields hold strings)"
-    return _paged(call, rows)
+    return paged(call, rows)
 
 
 def h_run_employees(demo: RestDemo, call: Call) -> Any:
     company = demo.company_id(call)
     raw = call.path_params["payrollRunId"]
-    _require_uuid("payrollRunId", raw)
+    require_uuid("payrollRunId", raw)
     run = demo.ids.soap(Kind.RUN, raw)
     found = None if run is None else demo.world.run(run)
     if found is None or found[0] != company:
         raise problems.not_found()
     assert run is not None
     if demo.scenario.no_employees:
-        return _paged(call, [])
-    return _paged(call, demo.views.run_employees(company, run))
+        return paged(call, [])
+    return paged(call, demo.views.run_employees(company, run))
 
 
 def _document_employee(demo: RestDemo, call: Call) -> tuple[int, int]:
     raw = call.path_params["employeeId"]
-    _require_uuid("employeeId", raw)
+    require_uuid("employeeId", raw)
     soap = demo.employee_id(call, raw)
     if soap is None:
         raise problems.not_found()
@@ -539,7 +436,7 @@ def h_payslip(demo: RestDemo, call: Call) -> Any:
     current = demo.views.period(company)["period"]
     count = periods_in_year(demo.world.period_type(company), year)
     default_period = current["period"] if current["year"] == year else count
-    period = _int_param(call, "period", default_period, 1, count)
+    period = int_param(call, "period", default_period, 1, count)
     assert period is not None
     runs = [
         r
@@ -591,7 +488,7 @@ def h_annual(demo: RestDemo, call: Call) -> Any:
 
 def h_document(demo: RestDemo, call: Call) -> Any:
     raw = call.path_params["taskId"]
-    _require_uuid("taskId", raw)
+    require_uuid("taskId", raw)
     status, pdf = demo.fetch_task(raw)
     if pdf is None:
         return JSONResponse(PROCESSING, status_code=status)
@@ -607,7 +504,7 @@ def h_user_info(demo: RestDemo, call: Call) -> Any:
         "debtorId": demo.ids.rest(Kind.DEBTOR, debtor),
         "userId": demo.ids.rest(Kind.USER, 1),
     }
-    return _paged(call, [row])
+    return paged(call, [row])
 
 
 def h_debtor_info(demo: RestDemo, call: Call) -> Any:
@@ -632,7 +529,7 @@ def h_debtor_info(demo: RestDemo, call: Call) -> Any:
                 },
             }
         )
-    return _paged(call, rows)
+    return paged(call, rows)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -802,204 +699,19 @@ async def _serve_api(
     return JSONResponse(result), op.operation_id
 
 
-# ---------------------------------------------------------------------- identity endpoints
-
-
-def _oauth_error(exc: OAuthError) -> Response:
-    headers = {"WWW-Authenticate": 'Basic realm="identityservice"'} if exc.status == 401 else {}
-    return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
-
-
-async def _form(request: Request) -> dict[str, str]:
-    body = (await request.body()).decode("utf-8", "replace")
-    return dict(parse_qsl(body, keep_blank_values=True))
-
-
-async def discovery(request: Request) -> Response:
-    demo: RestDemo = request.app.state.demo
-    issuer = f"{request.url.scheme}://{request.url.netloc}{IDENTITY_PREFIX}"
-    demo.identity.issuer = issuer
-    return JSONResponse(demo.identity.discovery())
-
-
-async def authorize(request: Request) -> Response:
-    demo: RestDemo = request.app.state.demo
-    params = {k: v for k, v in request.query_params.items()}
-    try:
-        params = demo.identity.resolve_pushed(params)
-        pending = demo.identity.start(params)
-    except OAuthError as exc:
-        if exc.redirect_to is None:
-            return HTMLResponse(_page("Cannot start the login", html.escape(exc.description)), 400)
-        query = {"error": exc.error, "error_description": exc.description}
-        if exc.state is not None:
-            query["state"] = exc.state
-        separator = "&" if "?" in exc.redirect_to else "?"
-        return RedirectResponse(exc.redirect_to + separator + urlencode(query), 302)
-    # Demo-only shortcut for scripts and tests: decide without the page.
-    scripted = params.get("demo_consent")
-    if scripted in ("approve", "deny"):
-        scopes = params["demo_scope"].split() if "demo_scope" in params else None
-        landing = demo.identity.decide(pending.request_id, scripted == "approve", scopes)
-        return RedirectResponse(landing, 302)
-    offered, withheld = demo.identity.offered(pending)
-    debtors = ", ".join(demo.views.debtor(d)["name"] for d in sorted(demo.consent_debtors))
-    boxes = "".join(
-        f'<li><label><input type="checkbox" name="scope" value="{html.escape(s)}" checked> '
-        f"{html.escape(s)}</label></li>"
-        for s in offered
-    )
-    refused = "".join(f"<li>{html.escape(s)} (not available to this app)</li>" for s in withheld)
-    body = (
-        f"<p>The app <b>{html.escape(pending.client_id)}</b> asks to read data of "
-        f"<b>{html.escape(debtors)}</b> as {html.escape(DEMO_REST_USER_EMAIL)}.</p>"
-        f'<form method="post" action="{IDENTITY_PREFIX}/connect/consent">'
-        f'<input type="hidden" name="request_id" value="{pending.request_id}">'
-        f"<ul>{boxes}</ul>{f'<ul>{refused}</ul>' if refused else ''}"
-        '<button name="decision" value="allow">Allow</button> '
-        '<button name="decision" value="deny">Deny</button></form>'
-    )
-    return HTMLResponse(_page("Nmbrs demo: consent", body))
-
-
-async def consent(request: Request) -> Response:
-    demo: RestDemo = request.app.state.demo
-    body = (await request.body()).decode("utf-8", "replace")
-    pairs = parse_qsl(body, keep_blank_values=True)
-    form = dict(pairs)
-    scopes = [v for k, v in pairs if k == "scope"]
-    try:
-        landing = demo.identity.decide(
-            form.get("request_id", ""), form.get("decision") == "allow", scopes
-        )
-    except OAuthError as exc:
-        return HTMLResponse(_page("Consent failed", html.escape(exc.description)), 400)
-    return RedirectResponse(landing, 302)
-
-
-async def token_endpoint(request: Request) -> Response:
-    demo: RestDemo = request.app.state.demo
-    form = await _form(request)
-    try:
-        answer = demo.identity.token(request.headers.get("authorization"), form)
-    except OAuthError as exc:
-        return _oauth_error(exc)
-    return JSONResponse(answer, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
-
-
-async def pushed_authorization(request: Request) -> Response:
-    demo: RestDemo = request.app.state.demo
-    form = await _form(request)
-    try:
-        answer = demo.identity.push(request.headers.get("authorization"), form)
-    except OAuthError as exc:
-        return _oauth_error(exc)
-    return JSONResponse(answer, status_code=201)
-
-
-async def revocation(request: Request) -> Response:
-    demo: RestDemo = request.app.state.demo
-    form = await _form(request)
-    try:
-        demo.identity.revoke(request.headers.get("authorization"), form)
-    except OAuthError as exc:
-        return _oauth_error(exc)
-    return Response(b"", status_code=200)
-
-
-async def introspection(request: Request) -> Response:
-    demo: RestDemo = request.app.state.demo
-    form = await _form(request)
-    try:
-        demo.identity.authenticate_client(request.headers.get("authorization"), form)
-        if demo.readings[R.INTROSPECTION] == "refused":
-            raise OAuthError("invalid_client", "This client may not introspect tokens.", 401)
-    except OAuthError as exc:
-        return _oauth_error(exc)
-    return JSONResponse(demo.identity.introspect(form.get("token", "")))
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"</head><body><h1>{html.escape(title)}</h1>{body}</body></html>"
-    )
-
-
-# ---------------------------------------------------------------------- observation
-
-
-class ObserveMiddleware:
-    """Pure ASGI: copies each request and response for the demo's observers."""
-
-    def __init__(self, app: ASGIApp, demo: RestDemo) -> None:
-        self.app = app
-        self.demo = demo
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.demo.observers:
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        exchange = Exchange(
-            method=scope["method"],
-            path=scope["path"],
-            query=scope.get("query_string", b"").decode("latin-1"),
-            host=headers.get("host", ""),
-            scheme=scope.get("scheme", "http"),
-            request_headers=headers,
-        )
-        scope["nmbrs.exchange"] = exchange
-        body_parts: list[bytes] = []
-
-        async def receive_copy() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                body_parts.append(message.get("body", b""))
-            return message
-
-        response_parts: list[bytes] = []
-
-        async def send_copy(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-                exchange.response_headers = {
-                    k.decode("latin-1").lower(): v.decode("latin-1")
-                    for k, v in message.get("headers", [])
-                }
-            elif message["type"] == "http.response.body":
-                response_parts.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    exchange.request_body = b"".join(body_parts)
-                    exchange.response_body = b"".join(response_parts)
-                    for observer in list(self.demo.observers):
-                        observer(exchange)
-            await send(message)
-
-        await self.app(scope, receive_copy, send_copy)
-
-
 def build_app(demo: RestDemo) -> ASGIApp:
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     routes = [
-        Route(f"{IDENTITY_PREFIX}/.well-known/openid-configuration", discovery),
-        Route(f"{IDENTITY_PREFIX}/connect/authorize", authorize),
-        Route(f"{IDENTITY_PREFIX}/connect/consent", consent, methods=["POST"]),
-        Route(f"{IDENTITY_PREFIX}/connect/token", token_endpoint, methods=["POST"]),
-        Route(f"{IDENTITY_PREFIX}/connect/revocation", revocation, methods=["POST"]),
-        Route(f"{IDENTITY_PREFIX}/connect/par", pushed_authorization, methods=["POST"]),
-        Route(f"{IDENTITY_PREFIX}/connect/introspect", introspection, methods=["POST"]),
+        *identity_routes(),
         Route("/api/{rest:path}", api_endpoint, methods=methods),
     ]
     app = Starlette(routes=routes)
     app.state.demo = demo
-    return ObserveMiddleware(app, demo)
+    return ObserveMiddleware(app, demo.observers)
 
 
 __all__ = [
     "HANDLERS",
-    "Exchange",
-    "Observer",
     "RestDemo",
     "build_app",
 ]

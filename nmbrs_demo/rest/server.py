@@ -20,7 +20,9 @@ from typing import Any
 import uvicorn
 
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY
-from nmbrs_demo.rest.app import IDENTITY_PREFIX, Observer, RestDemo, build_app
+from nmbrs_demo.rest.app import RestDemo, build_app
+from nmbrs_demo.rest.identity_routes import IDENTITY_PREFIX
+from nmbrs_demo.rest.observe import Observer
 from nmbrs_demo.rest.readings import Api, Readings
 from nmbrs_demo.scenarios import Scenario, scenario_for
 
