@@ -69,6 +69,8 @@ def test_demo_dashboard_in_a_real_terminal(tui_session) -> None:  # type: ignore
     _wait_for(capture, "done", 20)
 
     _tmux("send-keys", "-t", name, "3")
+    # the Rights pane names the companies too (as rows): wait for the Companies pane itself
+    screen = _wait_for(capture, "[3 Companies]", 10)
     screen = _wait_for(capture, "B.V.", 10)
     assert "[3 Companies]" in screen
 
