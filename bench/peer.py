@@ -26,7 +26,7 @@ from bench.server_proc import ServerProcess
 from nmbrs_client.config import demo_settings
 
 LATENCY_MS = 100
-SDK_RATIO_TARGET = 10.0  # issue 17: the serial SDK at least 10× slower on 244 companies
+SDK_RATIO_TARGET = 10.0  # the serial SDK at least 10× slower on 244 companies
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -27,7 +27,7 @@ LATENCY_MS = 100
 CRITICAL_ROUND_TRIPS = 3
 ONE_COMPANY_TARGET = 1.5
 ALL_COMPANIES_TARGET = 1.3
-LARGE_TARGET = 1.15  # issue 17: large-accountant, default and --thorough
+LARGE_TARGET = 1.15  # large-accountant, default and --thorough
 THOROUGH_RSS_TARGET_MB = 200.0
 NMBRS_CAP_PER_S = 150
 

@@ -554,7 +554,7 @@ class NmbrsClient:
     def employees(self, company_id: int) -> list[m.Employee]:
         """Every employee of a company, found by :mod:`nmbrs_client.employee_discovery`.
 
-        UNCERTAIN (API facts §3.3): what ``EmployeeType`` means in v3 is not documented, so this
+        UNCERTAIN: Nmbrs documents no meaning for v3's ``EmployeeType``, so this
         never sends ``EmployeeType=0``; it lists each employee type and merges. Raises the first
         error when no listing call answered at all (the list is unknown, not empty).
         """

@@ -1,6 +1,6 @@
 """Employee discovery: the one way this project lists the employees of a company.
 
-What ``List_GetByCompany``'s ``EmployeeType`` means in v3 is not documented (facts §3.3): every
+What ``List_GetByCompany``'s ``EmployeeType`` means in v3 is not documented by Nmbrs: every
 public v3 client sends an employee-type id, connectors call ``EmployeeType_GetList`` and then
 ``List_GetByCompany`` once per type, and nothing says ``0`` means "all". So the employees of a
 company are found by a route that works under every reading:

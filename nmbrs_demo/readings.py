@@ -1,11 +1,11 @@
 """Readings: how the demo answers where the public facts about Nmbrs leave a question open.
 
-``nmbrs-soap-v3.md`` marks some behaviour of the real service UNCERTAIN (never observed, or
-sources disagree). The demo cannot know the truth either, so each open question is a named
-switch with one value per plausible reading. The default is always the reading that is
-hardest on a client: a client that works against the defaults does not rely on a guess, and
-the test suite runs the rights engine and the panes under every other value too, so relying
-on one reading fails a test.
+The public sources (Nmbrs' support articles and WSDLs, the public v3 clients) leave some behaviour
+of the real service open (never observed, or sources disagree). The demo cannot know the truth
+either, so each open question is a named switch with one value per plausible reading. The default
+is always the reading that is hardest on a client: a client that works against the defaults does
+not rely on a guess, and the test suite runs the rights engine and the panes under every other
+value too, so relying on one reading fails a test.
 
 A reading is given as ``name=value`` (``demo-server --reading employee-type=zero-is-all``,
 ``check --demo --reading …``) or in a scenario TOML file under ``[readings]``.
@@ -21,7 +21,7 @@ from nmbrs_client.errors import ConfigError
 
 
 class EmployeeTypeReading(StrEnum):
-    """What ``List_GetByCompany``'s ``EmployeeType`` means (facts §3.3, §11 question 2)."""
+    """What ``List_GetByCompany``'s ``EmployeeType`` means."""
 
     TYPE_ID = "type-id"  # an id from EmployeeType_GetList; 0 or an unknown id lists nobody
     ZERO_IS_ALL = "zero-is-all"  # 0 (or an unknown id) lists everyone, a type id filters
@@ -29,49 +29,49 @@ class EmployeeTypeReading(StrEnum):
 
 
 class EmptyListReading(StrEnum):
-    """How an empty list is written (facts §10, §11 question 5)."""
+    """How an empty list is written."""
 
     OMITTED = "omitted"  # no <Op>Result element at all
     EMPTY_ELEMENT = "empty-element"  # <Op>Result />
 
 
 class EnvironmentHeaderReading(StrEnum):
-    """Which header ``Environment_Get`` accepts (facts §2.1: the WSDL declares AuthHeader)."""
+    """Which header ``Environment_Get`` accepts (the WSDL declares AuthHeader)."""
 
     AUTH_HEADER_ONLY = "auth-header-only"  # AuthHeaderWithDomain there counts as no header: 1001
     EITHER = "either"
 
 
 class EnvironmentReplyReading(StrEnum):
-    """The shape of ``Environment_GetResult`` (facts §3.1, §11 question 1)."""
+    """The shape of ``Environment_GetResult``."""
 
     EXTENDED = "extended"  # SubDomain first, then Domain, then fields the WSDL does not list
     DOCUMENTED = "documented"  # exactly Domain, SubDomain, in that order
 
 
 class FaultOrderReading(StrEnum):
-    """Which check Nmbrs makes first when a call is both switched off and out of scope (§4.4)."""
+    """Which check Nmbrs makes first when a call is both switched off and out of scope."""
 
     SCOPE_FIRST = "scope-first"  # the ids are validated before the API template: 2004 wins
     TEMPLATE_FIRST = "template-first"  # the template is checked first: 1002 wins
 
 
 class PayslipRightsReading(StrEnum):
-    """Whether the payslip call and its ``_v2`` share one template switch (facts §3.2, §4.4)."""
+    """Whether the payslip call and its ``_v2`` share one template switch."""
 
     SEPARATE = "separate"  # each name is its own switch
     SHARED = "shared"  # switching off either name switches off both
 
 
 class CompanyScopeFaultReading(StrEnum):
-    """The code for a company outside the user's scope (facts §4.3, §11 question 6)."""
+    """The code for a company outside the user's scope."""
 
     CODE_2004 = "2004"
     CODE_1003 = "1003"
 
 
 class FaultTextReading(StrEnum):
-    """Whether a fault's text ends at the message (facts §4.1, §11 question 3)."""
+    """Whether a fault's text ends at the message."""
 
     STACK_TRACE = "stack-trace"  # ASMX with custom errors off appends a .NET stack trace
     PLAIN = "plain"

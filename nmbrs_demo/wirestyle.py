@@ -1,6 +1,6 @@
 """How an ASP.NET (ASMX) web service writes its replies: the one definition the demo uses.
 
-A captured Nmbrs reply (facts "Update 2026-12-01: how ASMX writes a reply") looks like::
+A captured Nmbrs reply looks like::
 
     <?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="…" xmlns:xsi="…"
     xmlns:xsd="…"><soap:Body><List_GetAllResponse xmlns="https://api.nmbrs.nl/soap/v3/…">

@@ -3,7 +3,7 @@
 Why generated: the real service WSDLs are huge (hundreds of operations, ~0.4 s for zeep to
 load), while the project needs about twenty read-only operations. The operations catalogue
 (``nmbrs_client.operations``) fixes which operations exist and their request parameters; the
-type table below fixes the response types. Both follow the published v3 facts, and
+type table below fixes the response types. Both follow Nmbrs' published v3 WSDLs, and
 ``tests/test_wsdl_conformance.py`` checks every operation against Nmbrs' own WSDLs.
 
 The output imitates what ASP.NET ASMX generates (names, layout, both SOAP bindings) so a

@@ -2,7 +2,7 @@
 
 REST has no ``*_GetCurrent`` twin (except ``/api/employees/{id}``): the company-level history
 endpoints return every employee's whole history, ``{employeeId, <key>: [...]}``. What
-"current" means is an open question (facts file §8.11), so each rule below reads the fields
+"current" means the OpenAPI document does not say, so each rule below reads the fields
 it needs tolerantly and falls back when they are missing:
 
 - ``START_DATE`` (employments, contracts, salaries, schedules): the latest ``startDate`` on or

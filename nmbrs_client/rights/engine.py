@@ -1,6 +1,6 @@
 """The rights engine: does this API account have the rights an integration needs?
 
-Nmbrs has two independent axes (nmbrs-soap-v3.md §4.4): endpoint rights come from the API
+Nmbrs has two independent axes (Nmbrs support, "API User Template"): endpoint rights come from the API
 user's template and are the same for every company; data scope belongs to the debtor/company.
 So the engine probes rows once and columns once, in parts that are tested alone:
 

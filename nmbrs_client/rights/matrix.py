@@ -1,7 +1,7 @@
 """The matrix: row verdicts (an operation's right) × column verdicts (a company's scope).
 
 Rights come from the API user's template and are the same for every company; data scope is per
-company (nmbrs-soap-v3.md §4.4). So one probe per row and one per column settle the whole
+company (Nmbrs support, "API User Template"). So one probe per row and one per column settle the whole
 matrix: :func:`infer_cell` is that rule, pure and table-tested; :class:`Matrix` keeps what is
 known and settles each cell as soon as its row and column both are.
 """

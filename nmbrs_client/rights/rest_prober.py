@@ -1,8 +1,8 @@
 """The rights check over the REST API: the REST prober behind the one report.
 
 On REST a 403 looks the same for a missing scope, a login that cannot reach the company, a
-lapsed subscription and a multi-debtor consent, so the prober keeps them apart itself
-(``nmbrs-rest-v1.md`` §3.2, §3.7):
+lapsed subscription and a multi-debtor consent (the OpenAPI document has no scope-specific error
+code), so the prober keeps them apart itself:
 
 1. *account*, no calls: the token's granted ``scope`` against the profile's REST form; then
    user info (only when ``user.info.read`` was granted), the debtors and the companies (per
@@ -724,7 +724,7 @@ class RestProber:
                 query = {"year": closed_year}
             probe = self._probe(name, {"employeeId": employee}, query)[0]
             if probe.status is Status.ERROR and probe.http_status == 404:
-                # what a task answers when there is no document is an open question (§8.3):
+                # what a task answers when there is no document the OpenAPI document does not say:
                 # the call got past the gate, but that does not prove the scope
                 return self._not_verified(
                     "Nmbrs has no document for the sample employee and period; "

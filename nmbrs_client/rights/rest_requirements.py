@@ -8,8 +8,9 @@ replacement is, and what REST cannot give back. The scopes come from the REST al
 (``nmbrs_client.rest.operations``), which a test checks against Nmbrs' OpenAPI document; any
 one listed scope satisfies an operation, ``.read`` twins included.
 
-Facts: ``nmbrs-rest-v1.md`` §2.2 (mapping table and "Where no REST equivalent was found") and
-§3.1 (scopes; ``offline_access`` is needed for a refresh token and guards no operation).
+Facts: the OpenAPI document (each operation's path and security scopes; some SOAP operations have
+no REST path) and Nmbrs' developer pages (``offline_access`` is needed for a refresh token and
+guards no operation).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from nmbrs_client.rest.operations import RestOp, RestOperation
 OFFLINE_ACCESS = "offline_access"
 
 # Every REST integration first finds the companies it may read: debtors, then companies per
-# debtor (``/api/companies`` refuses a multi-debtor consent, §2.2). These play the part of the
-# SOAP account section and are needed whatever the profile lists.
+# debtor (``/api/companies`` refuses a consent that spans several debtors). These play the part
+# of the SOAP account section and are needed whatever the profile lists.
 ACCOUNT_OPERATIONS: tuple[RestOp, ...] = (RestOp.DEBTORS, RestOp.DEBTOR_COMPANIES)
 
 

@@ -1,4 +1,4 @@
-"""The REST demo's readings: one per open question of ``nmbrs-rest-v1.md`` §8.
+"""The REST demo's readings: one per question the OpenAPI document and Nmbrs' pages leave open.
 
 Where the facts leave a question open (what a missing scope's 403 looks like, how long a
 document task stays pending, …) the demo can answer each plausible way. Each way is a

@@ -26,7 +26,8 @@ from nmbrs_client.rights.rest_requirements import (
 from tests.rest.contract import spec_document
 from tui.cli import main
 
-# nmbrs-rest-v1.md §3.1, "Minimum scope set for this tool's read-only REST backend".
+# The minimum scope set of a read-only REST backend: a scope the OpenAPI document names for each
+# read this tool makes, and offline_access for a refresh token.
 FACTS_MINIMUM_SCOPES = {
     "offline_access",
     "company.info.read",

@@ -85,7 +85,7 @@ def test_rights_missing_rights_snapshot(
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2"))
 
 
-# The support engineer's views (issue 18): the rights filter and a call's full record.
+# The support engineer's views: the rights filter and a call's full record.
 VIEW_STEPS: dict[str, tuple[str, ...]] = {
     "rights_filtered": ("2", "slash", *"department", "enter"),
     "calllog_detail": ("6", "enter"),

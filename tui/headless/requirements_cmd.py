@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# The consent screen is where a REST customer says yes (nmbrs-rest-v1.md §4: only a client login
-# or a company login may consent, never an accountant master login).
+# The consent screen is where a REST customer says yes (Nmbrs support, "Visma Nmbrs REST API
+# voor accountants": only a client login or a company login may consent, never an accountant
+# master login).
 REST_CONSENT = {
     "en": "In Nmbrs the customer consents to these scopes when the integration asks for access "
     "(with a client login or a company login, not an accountant login). Consent cannot be "

@@ -1,6 +1,6 @@
 """A titled FastTable with the list behaviour every pane shares: filter, sort, copy, export.
 
-Every list in the dashboard behaves the same way (STYLE.md): ``/`` opens an instant substring
+Every list in the dashboard behaves the same way: ``/`` opens an instant substring
 filter and ``esc`` clears it (after stopping a running load, which the status line promises), ``s``/``S`` sort with ▲/▼ in the header, ``c``/``C``/``J`` copy
 the cell, the row as TSV or the row as JSON over OSC 52, ``e``/``E`` export the current view as
 CSV or JSON into the download folder. Keeping this in one widget keeps the keys identical
