@@ -61,6 +61,9 @@ def test_all_profiles_table_with_each_verdict_and_the_worst_exit(
     # Missing, unverified, errors, duration follow the verdict words.
     assert rows["missing-rights"].split("rights missing")[1].split()[:3] == ["4", "0", "0"]
     assert rows["healthy"].split("all allowed")[1].split()[:3] == ["0", "0", "0"]
+    # a profile that could not log in has no rights to count: a dash, not a number
+    assert rows["bad-token"].split("authenticate")[1].split()[0] == "–"
+    assert "✓ all allowed" in rows["healthy"]
 
 
 def test_all_profiles_json_and_a_failing_profile_does_not_stop_the_others(
@@ -93,6 +96,8 @@ def test_all_profiles_json_and_a_failing_profile_does_not_stop_the_others(
     assert by_name["missing-rights"]["exit_code"] == 1
     assert by_name["missing-rights"]["missing_rights"] == 4
     assert by_name["bad-token"]["exit_code"] == 2
+    assert by_name["bad-token"]["missing_rights"] is None  # never reached the rights
+    assert by_name["healthy"]["verdict"] == "all allowed"  # words for scripts, no glyph
     assert by_name["unreachable"]["exit_code"] == 2 and by_name["unreachable"]["reason"]
     assert data["exit_code"] == code == 2
     for row in data["profiles"]:

@@ -19,13 +19,23 @@ from nmbrs_client import textsafe
 from nmbrs_client.exit_codes import ExitCode
 
 DEFAULT_WORKERS = 4
+# Words for JSON and scripts; the table puts the glyph in front for the eye.
 VERDICT_WORDS: dict[int, str] = {
-    ExitCode.OK: "✓ all allowed",
-    ExitCode.FINDINGS: "✗ rights missing",
-    ExitCode.CONNECT: "⚠ cannot connect/authenticate",
-    ExitCode.NOT_VERIFIED: "? not verified",
-    ExitCode.USAGE: "! profile unusable",
+    ExitCode.OK: "all allowed",
+    ExitCode.FINDINGS: "rights missing",
+    ExitCode.CONNECT: "cannot connect/authenticate",
+    ExitCode.NOT_VERIFIED: "not verified",
+    ExitCode.USAGE: "profile unusable",
 }
+VERDICT_GLYPHS: dict[int, str] = {
+    ExitCode.OK: "✓",
+    ExitCode.FINDINGS: "✗",
+    ExitCode.CONNECT: "⚠",
+    ExitCode.NOT_VERIFIED: "?",
+    ExitCode.USAGE: "!",
+}
+# A profile that could not log in (or be used) has no rights to count: "–", not 0 or 1.
+UNCOUNTED = (ExitCode.CONNECT, ExitCode.USAGE)
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class ProfileOutcome:
     environment: str
     exit_code: int
     verdict: str
-    missing_rights: int
+    missing_rights: int | None  # None: the rights were never reached (login failed)
     unverified: int
     errors: int
     duration_s: float
@@ -70,7 +80,9 @@ def outcome_of(profile: str, environment: str, report: Any, duration_s: float) -
         environment=environment,
         exit_code=code,
         verdict=VERDICT_WORDS.get(code, str(code)),
-        missing_rights=len(denied_ops) + len(no_access) + account_missing,
+        missing_rights=(
+            None if code in UNCOUNTED else len(denied_ops) + len(no_access) + account_missing
+        ),
         unverified=unverified,
         errors=errors,
         duration_s=duration_s,
@@ -86,7 +98,7 @@ def failed_outcome(
         environment=environment,
         exit_code=code,
         verdict=VERDICT_WORDS.get(code, str(code)),
-        missing_rights=0,
+        missing_rights=None,
         unverified=0,
         errors=1,
         duration_s=duration_s,
@@ -158,8 +170,8 @@ def render_table(outcomes: Sequence[ProfileOutcome]) -> str:
         {
             "profile": textsafe.line(o.profile),
             "environment": textsafe.line(o.environment),
-            "verdict": f"{o.exit_code} {o.verdict}",
-            "missing_rights": str(o.missing_rights),
+            "verdict": f"{o.exit_code} {VERDICT_GLYPHS.get(o.exit_code, '')} {o.verdict}",
+            "missing_rights": "–" if o.missing_rights is None else str(o.missing_rights),
             "unverified": str(o.unverified),
             "errors": str(o.errors),
             "duration": f"{o.duration_s:.1f} s",
