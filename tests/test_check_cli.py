@@ -136,3 +136,14 @@ def test_scenario_without_demo_is_usage_error(capsys: pytest.CaptureFixture[str]
     )
     capsys.readouterr()
     assert code == 64
+
+
+def test_text_report_puts_the_fix_first_and_repeats_the_options_used(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["check", "--demo", "--scenario", "missing-rights", "--latency-ms", "0", "-q"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.index("What to change in Nmbrs") < out.index("Account") < out.index("Matrix")
+    again = next(line for line in out.splitlines() if "Run the check again" in line)
+    assert "`nmbrs-tui check --demo --scenario missing-rights`" in again

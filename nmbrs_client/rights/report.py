@@ -1063,15 +1063,21 @@ def _support_lines(report: RightsReport, lang: str) -> list[str]:
         return [_t(lang, "support_login", profile=profile)]
     if report.stopped == "subscription_key":
         return [_t(lang, "support_key", profile=profile)]
+    # the options this check ran with, so the command repeats this check, not the default one
     args = ""
     if env.get("environment") == "demo":
         args += " --demo"
+        scenario = textsafe.line(env.get("scenario") or "")
+        if scenario and scenario != "healthy":
+            args += f" --scenario {scenario}"
     elif env.get("profile"):
         args += f" --profile {textsafe.line(env.get('profile'))}"
     if report.api is not ApiKind.SOAP:
         args += f" --api {report.api.value}"
     if report.requirements.name != "integration":
         args += f" --requirements {textsafe.line(report.requirements.name)}"
+    if str(report.mode) == "thorough":
+        args += " --thorough"
     return [_t(lang, "support_company"), _t(lang, "support_again", args=args)]
 
 
@@ -1099,6 +1105,13 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     )
     if env.get("token_override"):
         out.append(f"⚠ {textsafe.line(env['token_override'])}")
+    # What the customer must change comes first, as in the Markdown: the evidence follows.
+    found = actions(report)
+    if found:
+        out.append("")
+        out.append(_t(lang, "actions"))
+        for index, action in enumerate(found, 1):
+            out.append(f"  {index}. {action_text(action, lang)}")
     out.append("")
     out.append(_t(lang, "account"))
     for account in report.account:
@@ -1115,12 +1128,6 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
             out.append(f"  {badge(status, lang):<16} {service}.{name}{scope}  [{basis}]")
         out.append("")
         out.extend(_text_matrix(report, lang, width))
-    found = actions(report)
-    if found:
-        out.append("")
-        out.append(_t(lang, "actions"))
-        for index, action in enumerate(found, 1):
-            out.append(f"  {index}. {action_text(action, lang)}")
     errors = _error_lines(report, lang)
     if errors:
         out.append("")
