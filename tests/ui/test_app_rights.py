@@ -325,3 +325,26 @@ async def test_recheck_probes_denied_cells_after_the_customer_fixes_them(
         assert pane.report.calls > calls_before
         assert not pane.failed_cells()
         assert all(pane.cell_status(c.qualified_name, c.company_id) == "allowed" for c in denied)
+
+
+async def test_cell_detail_speaks_words_and_says_when_no_call_was_made(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    app = demo_app(demo_server_factory("healthy"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _run_check(pilot, app)
+        await wait_for(pilot, lambda: not pane.running, 30, "the check to end")
+        inferred = next(
+            c
+            for c in pane.cells.values()
+            if str(c.status) == "allowed" and c.basis.kind != "probed"
+        )
+        pane.transposed = False
+        pane._rebuild_table()
+        pane.focus_cell(inferred.qualified_name, inferred.company_id)
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CellScreen))
+        detail = screen_text(app)
+        assert "✓ allowed" in detail and "(allowed)" not in detail
+        assert "inferred from" in detail and "the call succeeded" not in detail

@@ -84,9 +84,13 @@ def cell_label(status: str, lang: str = "en") -> Text:
 def cell_advice(cell: CellResult) -> str:
     """What the engineer should do about one cell, from the client's own fault hints."""
     from nmbrs_client.errors import FaultCategory, category_for, hint_for
+    from nmbrs_client.rights.basis import Basis, BasisKind
 
     status = str(cell.status)
     if status == "allowed":
+        if isinstance(cell.basis, Basis) and cell.basis.kind is not BasisKind.PROBED:
+            # no call was made for this cell: say what the verdict rests on instead
+            return "Nothing to do: inferred allowed from the probe named under Basis."
         return "Nothing to do: the call succeeded."
     if status == "not_applicable":
         return cell.message or "Not applicable for this company (nothing to call it with)."
@@ -713,6 +717,7 @@ class RightsPane(Pane):
             return
         company = next((c for c in self.companies if c.id == cell.company_id), None)
         from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
+        from nmbrs_client.rights.report import basis_text
 
         status = Status(cell.status)
         fault = "none"
@@ -726,8 +731,8 @@ class RightsPane(Pane):
                 f"{cell.qualified_name} for company {cell.company_id}"
                 + (f" ({company.name})" if company and company.name else ""),
             ),
-            ("Result", f"{GLYPHS[status]} {WORDS['en'][status]} ({status.value})"),
-            ("Basis", str(cell.basis)),
+            ("Result", f"{GLYPHS[status]} {WORDS['en'][status]}"),
+            ("Basis", basis_text(cell.basis, "en")),
             ("Fault", fault),
             ("Message", cell.message or "—"),
             ("What to do", cell_advice(cell)),
