@@ -257,7 +257,11 @@ class EmployeeDetailScreen(ScrollingScreen):
             ("Gender", info.Gender or ""),
             ("Birth date", r.date(info.Birthday)),
             ("BSN", r.bsn(info.BSN)),
-            ("Nationality code", "" if info.NationalityCode is None else str(info.NationalityCode)),
+            # Nmbrs documents no list of these codes we could cite: say it is Nmbrs' code
+            (
+                "Nationality",
+                "" if info.NationalityCode is None else f"Nmbrs code {info.NationalityCode}",
+            ),
             ("Place of birth", info.PlaceOfBirth or ""),
             ("E-mail (work)", info.EmailWork or ""),
             ("Phone (work)", info.TelephoneWork or ""),
@@ -296,7 +300,7 @@ class EmployeeDetailScreen(ScrollingScreen):
         lines = [
             ("Contract", f"{format_date(mine.ContractStartDate)} – {contract_end}"),
             ("Contract hours", "" if mine.ContractHours is None else f"{mine.ContractHours}"),
-            ("Salary type", mine.SalaryType or ""),
+            ("Salary type", salary_type_words(mine.SalaryType)),
             ("Salary", r.money(mine.SalaryValue)),
             ("Hourly wage", r.money(mine.HourlyWage)),
             ("Birth date", r.date(mine.Birthday)),
@@ -387,3 +391,10 @@ class EmployeeDetailScreen(ScrollingScreen):
 
 def _pairs(lines: list[tuple[str, str]]) -> str:
     return "\n".join(f"  {label + ':':<17} {value}" for label, value in lines if value != "")
+
+
+def salary_type_words(value: str | None) -> str:
+    """Nmbrs' SalaryType enum (``Bruto_Salaris_Fulltime``) as the words it is made of."""
+    if not value or value == "None":
+        return ""
+    return value.replace("_", " ").capitalize()
