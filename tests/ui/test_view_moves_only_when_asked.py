@@ -87,3 +87,25 @@ async def test_a_failed_connection_toast_breaks_lines_instead_of_showing_backsla
         assert "1001" in toast.message
         assert "\\n" not in toast.message and "\n" in toast.message  # the fix on its own line
         assert "\\n" not in screen_text(app)
+
+
+async def test_the_employees_table_says_loading_once_a_company_is_chosen(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    big = demo_server.world.big_company_id()
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        companies = await open_companies(pilot, app)
+        employees = app.query_one(EmployeesPane)
+        assert "Choose a company" in employees.table.empty_text
+        demo_server.hold_calls()  # the employees cannot arrive before the first frame
+        try:
+            companies.table.focus()
+            assert companies.table.move_cursor_to_key(big)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.current_pane == "employees", 10, "the pane")
+            assert "Loading the employees" in screen_text(app)
+            assert "Choose a company" not in screen_text(app)
+        finally:
+            demo_server.release_calls()
+        await wait_for(pilot, lambda: employees.table.total_count == 5000, 60, "the employees")

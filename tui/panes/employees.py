@@ -170,6 +170,8 @@ class EmployeesPane(DataPane):
         self.errors = {}
         self._denied = self._known_denials()
         self._all_rows = []
+        # the company is chosen: the empty table says it is loading, not "choose a company"
+        self.table.empty_text = "Loading the employees…"
         self.table.clear()
         self.panel.set_title(f"Employees of {company.number} {company.name}".strip())
         self.load()
@@ -326,6 +328,7 @@ class EmployeesPane(DataPane):
 
     def _show_employees(self, cid: EntityId, *, start_details: bool = True) -> None:
         """Rows from the data store, built here (a store hit: no reply to wait for)."""
+        self.table.empty_text = "No employees to show (a: active/all, r reloads)"
         self._install_rows(cid, self._build_rows(cid, self.errors))
         if start_details:
             self._start_per_employee(cid)
