@@ -78,11 +78,12 @@ class ConnectionPane(Pane):
                 ("d", "bold"),
                 " to open the embedded demo environment now.",
             )
+        in_demo = self.info.environment == "demo"
         return Text.assemble(
             ("r", "bold"),
             " reconnect   ",
             ("d", "bold"),
-            " switch to the demo   ",
+            " restart the demo   " if in_demo else " switch to the demo   ",
             ("ctrl+p", "bold"),
             " switch profile",
         )
