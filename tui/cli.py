@@ -71,7 +71,8 @@ def version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="nmbrs-tui", description="Read-only support dashboard for Nmbrs SOAP v3 environments."
+        prog="nmbrs-tui",
+        description="Read-only support dashboard and rights check for Nmbrs, over SOAP or REST.",
     )
     parser.add_argument("--version", action="version", version=f"nmbrs-tui {version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
