@@ -147,3 +147,40 @@ def test_text_report_puts_the_fix_first_and_repeats_the_options_used(
     assert out.index("What to change in Nmbrs") < out.index("Account") < out.index("Matrix")
     again = next(line for line in out.splitlines() if "Run the check again" in line)
     assert "`nmbrs-tui check --demo --scenario missing-rights`" in again
+
+
+def test_ctrl_c_says_what_was_done_and_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl+C during a long check: exit 130 with one line of what was done, never silence."""
+    from nmbrs_client import backend as backend_module
+    from nmbrs_client.exit_codes import ExitCode
+
+    real_open = backend_module.open_backend
+
+    def interrupted_open(settings: object) -> object:
+        backend = real_open(settings)  # type: ignore[arg-type]
+        real_prober = backend.rights_prober
+
+        def prober(profile: object, options: object) -> object:
+            inner = real_prober(profile, options)  # type: ignore[arg-type]
+
+            class Interrupted:
+                def run(self) -> None:
+                    inner.run()  # some real work first, then the user presses Ctrl+C
+                    raise KeyboardInterrupt
+
+            return Interrupted()
+
+        backend.rights_prober = prober  # type: ignore[method-assign,assignment]
+        return backend
+
+    monkeypatch.setattr(backend_module, "open_backend", interrupted_open)
+    code = main(["check", "--demo", "--latency-ms", "0", "-q", "--thorough"])
+    captured = capsys.readouterr()
+    assert code == ExitCode.INTERRUPTED
+    assert captured.out == ""
+    line = next(ln for ln in captured.err.splitlines() if "interrupted" in ln)
+    calls = int(line.split("after ")[1].split(" call")[0])
+    cells, total = line.split("call(s) and ")[1].split(" cells")[0].split(" of ")
+    assert calls > 0 and int(cells) == int(total) > 0 and "no report" in line

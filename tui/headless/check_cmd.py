@@ -137,17 +137,21 @@ class _Progress:
         self.quiet = quiet
         self.tty = sys.stderr.isatty()
         self.cells = 0
+        self.done = 0  # cells answered in all (cells is the tty line's count)
         self.total = 0
 
     def __call__(self, event: Any) -> None:
-        if self.quiet:
-            return
         from nmbrs_client.rights.results import AccountResult, CellResult, CompaniesKnown, Phase
 
+        # counted even when quiet: an interrupted check says how far it got
+        if isinstance(event, CompaniesKnown):
+            self.total = len(event.companies) * len(event.operations)
+        elif isinstance(event, CellResult):
+            self.done += 1
+        if self.quiet:
+            return
         if isinstance(event, Phase):
             self._line(f"[{event.name}] {event.message}")
-        elif isinstance(event, CompaniesKnown):
-            self.total = len(event.companies) * len(event.operations)
         elif isinstance(event, AccountResult):
             self._line(f"  {event.check}: {event.status.value}")
         elif isinstance(event, CellResult):
@@ -269,12 +273,13 @@ def report_on_backend(
             )
         except ValueError as exc:
             raise CheckFailed(f"--company {exc}", ExitCode.USAGE) from None
+        progress = _Progress(args.quiet)
         options = CheckOptions(
             companies=companies,
             thorough=args.thorough,
             concurrency=args.concurrency,
             fetch_documents=not getattr(args, "skip_documents", False),
-            on_event=_Progress(args.quiet),
+            on_event=progress,
             cancel_event=cancel,
             environment=environment,
         )
@@ -283,6 +288,14 @@ def report_on_backend(
             return prober.run()
         except KeyboardInterrupt:
             cancel.set()
+            # say what was done before exit 130, so a stopped --thorough run is not a mystery
+            print(
+                f"\nnmbrs-tui check: interrupted (Ctrl+C) after {len(backend.call_records())} "
+                f"call(s) and {progress.done} of {progress.total or '?'} cells; no report "
+                "was printed or written",
+                file=sys.stderr,
+                flush=True,
+            )
             raise
     finally:
         if calls is not None:
