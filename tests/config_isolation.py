@@ -23,3 +23,11 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setitem(sys.modules, "keyring", None)
+
+
+def isolate_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """:func:`isolate`, and the state directory (check history, tokens) under ``tmp_path``."""
+    isolate(tmp_path, monkeypatch)
+    state = tmp_path / "xdg-state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state

@@ -37,8 +37,9 @@ ENTRY_POINTS: dict[str, str] = {
     "nmbrs-tui --help": MAIN.format(argv=["--help"]),
     **{
         f"nmbrs-tui {command} --help": MAIN.format(argv=[command, "--help"])
-        for command in ("check", "config", "demo-server", "requirements", "runs")
+        for command in ("check", "config", "demo-server", "history", "requirements", "runs")
     },
+    "nmbrs-tui history prune": MAIN.format(argv=["history", "prune"]),
     "nmbrs-tui requirements list": MAIN.format(argv=["requirements", "list"]),
     "nmbrs-tui check --demo (a whole check)": MAIN.format(
         argv=["check", "--demo", "--company", "20001", "--format", "json", "--quiet"]

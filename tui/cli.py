@@ -14,7 +14,16 @@ from collections.abc import Callable, Sequence
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.exit_codes import ExitCode
 
-SUBCOMMANDS = ("auth", "check", "config", "demo-server", "requirements", "runs", "tui")
+SUBCOMMANDS = (
+    "auth",
+    "check",
+    "config",
+    "demo-server",
+    "history",
+    "requirements",
+    "runs",
+    "tui",
+)
 
 
 class UsageError(Exception):
@@ -85,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         check_cmd,
         config_cmd,
         demo_server_cmd,
+        history_cmd,
         requirements_cmd,
         runs_cmd,
     )
@@ -94,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd.add_parser(sub, _add_connection_options)
     config_cmd.add_parser(sub)
     demo_server_cmd.add_parser(sub)
+    history_cmd.add_parser(sub)
     requirements_cmd.add_parser(sub)
     runs_cmd.add_parser(sub, _add_connection_options)
     return parser

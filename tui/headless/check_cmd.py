@@ -19,6 +19,7 @@ from typing import Any
 
 from nmbrs_client.exit_codes import ExitCode
 from tui.headless.connection_args import config_from_args, settings_from_args
+from tui.headless.history_cmd import record_check
 
 DEFAULT_CONCURRENCY = 12  # ProfileConfig.concurrency's default (a test keeps them equal)
 
@@ -116,6 +117,15 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         help="also write a support bundle to exactly FILE (zip, mode 0600; an existing FILE "
         "is refused unless --force) for a ticket: the report as Markdown and JSON, the call "
         "log without payloads, versions and settings",
+    )
+    parser.add_argument(
+        "--diff",
+        nargs="?",
+        const="last",
+        metavar="last|N|DATE",
+        help="first say what changed since an earlier check of this profile and API: the "
+        "last one (default), check number N of `nmbrs-tui history`, or the last one on or "
+        "before DATE (YYYY-MM-DD); the exit code stays that of this check",
     )
     parser.add_argument(
         "--rest-profile",
@@ -285,7 +295,7 @@ def report_on_backend(
         )
         prober = backend.rights_prober(profile, options)
         try:
-            return prober.run()
+            report = prober.run()
         except KeyboardInterrupt:
             cancel.set()
             # say what was done before exit 130, so a stopped --thorough run is not a mystery
@@ -301,6 +311,8 @@ def report_on_backend(
         if calls is not None:
             calls.extend(backend.call_records())
         backend.close()
+    record_check(report)
+    return report
 
 
 def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> int:
@@ -380,6 +392,10 @@ def run(args: argparse.Namespace) -> int:
     refused = refuse_existing_outputs(args)
     if refused is not None:
         return refused
+    if args.diff is not None:
+        refused = _refuse_diff(args)
+        if refused is not None:
+            return refused
     config = config_from_args(args)
     profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
     if args.all_profiles:
@@ -392,6 +408,7 @@ def run(args: argparse.Namespace) -> int:
         settings, server = settings_from_args(args, config)
     except LaunchError as exc:
         return _usage(str(exc))
+    before = _baseline(args, settings) if args.diff is not None else None
     calls: list[Any] = []
     try:
         report = check_report(args, settings, profile, calls)
@@ -405,5 +422,55 @@ def run(args: argparse.Namespace) -> int:
         trouble = _write_bundle(args, report, calls, settings)
         if trouble:
             return trouble
-    failed = _emit(args, render(report, args.format, args.lang))
+    text = render(report, args.format, args.lang)
+    if before is not None:
+        text = _with_changes(args, before, report, text)
+    failed = _emit(args, text)
     return failed if failed is not None else int(report.exit_code)
+
+
+def _refuse_diff(args: argparse.Namespace) -> int | None:
+    """Exit 64 before the check when --diff names nothing a history can find."""
+    from nmbrs_client.history import parse_day
+
+    if args.all_profiles or args.migration:
+        return _usage("--diff compares one profile's check: leave out --all-profiles/--migration")
+    ref = args.diff.strip()
+    if ref == "last" or ref.isdigit():
+        return None
+    try:
+        parse_day(ref)
+    except ValueError as exc:
+        return _usage(f"--diff {exc}")
+    return None
+
+
+def _baseline(args: argparse.Namespace, settings: Any) -> Any:
+    """The earlier check to compare with, or ``None`` after one line on stderr."""
+    from nmbrs_client.history import HistoryError
+    from tui.headless.history_cmd import baseline
+
+    try:
+        return baseline(args.diff, settings)
+    except HistoryError as exc:
+        print(f"nmbrs-tui check: warning: {exc} ({exc.hint})", file=sys.stderr)
+    except ValueError as exc:
+        print(f"nmbrs-tui check: {exc}; the report follows without it", file=sys.stderr)
+    return None
+
+
+def _with_changes(args: argparse.Namespace, before: Any, report: Any, text: str) -> str:
+    """The changes since ``before`` ahead of the report (JSON: its ``changes`` key)."""
+    import json
+
+    from nmbrs_client.history import record_of
+    from nmbrs_client.rights import changes
+    from nmbrs_client.textsafe import json_text
+
+    now = record_of(report, before.profile, "")
+    found = changes.compare(before, now)
+    if args.format == "json":
+        data = json.loads(text)
+        data["changes"] = found.to_dict()
+        return json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    return changes.render(found, args.format, args.lang) + text

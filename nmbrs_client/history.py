@@ -1,0 +1,474 @@
+"""The local history of finished rights checks, so "it worked last week" can be answered.
+
+One SQLite file in the user's state directory (0600 in a 0700 folder). It keeps what a check
+decided, never what it read: per cell the operation or REST call, the company id and number,
+the status, the basis and the fault code, and per check when, which profile, API and
+environment, the requirement profile, the exit code, the call count, the duration and the tool
+version. No employee data, no secret, company names only as the report shows them.
+
+Several checks may finish at once (``check --all-profiles``, two terminals): WAL mode and a
+busy time-out let each write wait for the other instead of losing a row. The schema carries
+its version in ``PRAGMA user_version`` and grows only through :data:`MIGRATIONS`, so a file
+written by any earlier version opens. Any trouble with the file is a :class:`HistoryError`
+with a hint; a caller that records a check warns and carries on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from nmbrs_client.errors import NmbrsError
+
+APP_NAME = "nmbrs-tui"
+HISTORY_FILE_NAME = "history.sqlite3"
+DEFAULT_KEEP = 50  # checks kept per profile and API
+BUSY_TIMEOUT_MS = 15_000  # a writer waits this long for another before giving up
+
+# Each entry brings the schema from version i to i + 1; never edit a released entry, add one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: checks and their cells
+    """
+    CREATE TABLE checks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        checked_at TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        api TEXT NOT NULL,
+        environment TEXT,
+        requirements TEXT NOT NULL,
+        exit_code INTEGER NOT NULL,
+        calls INTEGER NOT NULL,
+        duration_ms REAL NOT NULL,
+        tool_version TEXT NOT NULL
+    );
+    CREATE TABLE cells (
+        check_id INTEGER NOT NULL REFERENCES checks(id) ON DELETE CASCADE,
+        service TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        company_id TEXT NOT NULL,
+        company_number TEXT,
+        status TEXT NOT NULL,
+        basis TEXT NOT NULL,
+        fault_code INTEGER
+    );
+    CREATE INDEX cells_by_check ON cells(check_id);
+    """,
+    # 2: the companies in scope and the granted scopes, so a diff can say what came and went
+    """
+    ALTER TABLE checks ADD COLUMN granted_scopes TEXT;
+    ALTER TABLE checks ADD COLUMN stopped TEXT;
+    CREATE TABLE companies (
+        check_id INTEGER NOT NULL REFERENCES checks(id) ON DELETE CASCADE,
+        company_id TEXT NOT NULL,
+        number TEXT,
+        name TEXT,
+        visible INTEGER
+    );
+    CREATE INDEX companies_by_check ON companies(check_id);
+    CREATE INDEX checks_by_profile ON checks(profile, api, id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class HistoryError(NmbrsError):
+    """The history file cannot be read or written (damaged, locked, no permission)."""
+
+
+def history_dir() -> Path:
+    """``<user state dir>/nmbrs-tui/history`` as platformdirs defines it."""
+    return Path(platformdirs.user_state_dir(APP_NAME)) / "history"
+
+
+def history_path() -> Path:
+    return history_dir() / HISTORY_FILE_NAME
+
+
+@dataclass(frozen=True)
+class StoredCell:
+    service: str
+    operation: str
+    company_id: str
+    company_number: str | None
+    status: str
+    basis: str
+    fault_code: int | None
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.service}.{self.operation}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "operation": self.qualified_name,
+            "company_id": self.company_id,
+            "company_number": self.company_number,
+            "status": self.status,
+            "basis": self.basis,
+            "fault_code": self.fault_code,
+        }
+
+
+@dataclass(frozen=True)
+class StoredCompany:
+    company_id: str
+    number: str | None
+    name: str | None
+    visible: bool | None
+
+    def label(self) -> str:
+        head = self.number or self.company_id
+        return f"{head} {self.name}" if self.name else head
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """One finished check as the history keeps it (``id`` is 0 until stored)."""
+
+    checked_at: datetime
+    profile: str
+    api: str
+    environment: str | None
+    requirements: str
+    exit_code: int
+    calls: int
+    duration_ms: float
+    tool_version: str
+    granted_scopes: tuple[str, ...] | None = None
+    stopped: str | None = None
+    cells: tuple[StoredCell, ...] = ()
+    companies: tuple[StoredCompany, ...] = ()
+    id: int = 0
+
+    def to_dict(self, *, with_cells: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "checked_at": self.checked_at.isoformat(timespec="seconds"),
+            "profile": self.profile,
+            "api": self.api,
+            "environment": self.environment,
+            "requirements": self.requirements,
+            "exit_code": self.exit_code,
+            "calls": self.calls,
+            "duration_ms": round(self.duration_ms, 1),
+            "tool_version": self.tool_version,
+            "granted_scopes": None if self.granted_scopes is None else list(self.granted_scopes),
+            "stopped": self.stopped,
+        }
+        if with_cells:
+            data["companies"] = [
+                {"id": c.company_id, "number": c.number, "name": c.name, "visible": c.visible}
+                for c in self.companies
+            ]
+            data["cells"] = [c.to_dict() for c in self.cells]
+        return data
+
+
+def record_of(report: Any, profile: str, tool_version: str) -> CheckRecord:
+    """What the history keeps of a :class:`~nmbrs_client.rights.results.RightsReport`."""
+    numbers = {str(c.id): c.number for c in report.companies}
+    env = report.environment.get("environment") if report.environment else None
+    checked_at = report.checked_at
+    if checked_at.tzinfo is None:
+        checked_at = checked_at.astimezone()
+    return CheckRecord(
+        checked_at=checked_at.astimezone(UTC),
+        profile=profile,
+        api=str(report.api.value),
+        environment=None if env is None else str(env),
+        requirements=str(report.requirements.name),
+        exit_code=int(report.exit_code),
+        calls=int(report.calls),
+        duration_ms=float(report.elapsed_ms),
+        tool_version=tool_version,
+        granted_scopes=None if report.granted_scopes is None else tuple(report.granted_scopes),
+        stopped=None if report.stopped is None else str(report.stopped.value),
+        cells=tuple(
+            StoredCell(
+                service=c.service,
+                operation=c.operation,
+                company_id=str(c.company_id),
+                company_number=numbers.get(str(c.company_id)),
+                status=str(c.status.value),
+                basis=str(c.basis),
+                fault_code=c.fault_code,
+            )
+            for c in report.cells
+        ),
+        companies=tuple(
+            StoredCompany(company_id=str(c.id), number=c.number, name=c.name, visible=c.visible)
+            for c in report.companies
+        ),
+    )
+
+
+def _trouble(path: Path, exc: BaseException) -> HistoryError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return HistoryError(
+        f"check history {path} cannot be used: {reason}",
+        hint=f"move {path} aside; a new history starts with the next check",
+    )
+
+
+def _prepare_file(path: Path) -> None:
+    """The folder 0700 and the file 0600 before SQLite opens it (SQLite would use the umask)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`, one migration per step; the version now."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(
+            f"written by a newer nmbrs-tui (schema {version}, this one knows {SCHEMA_VERSION})"
+        )
+    for step in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        again = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if again != step:  # another process migrated meanwhile
+            conn.execute("ROLLBACK")
+            return migrate(conn)
+        for statement in MIGRATIONS[step].split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {step + 1}")
+        conn.execute("COMMIT")
+    return SCHEMA_VERSION
+
+
+class History:
+    """The history file; every method opens, uses and closes its own connection."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else history_path()
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            _prepare_file(self.path)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise _trouble(self.path, exc) from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+            yield conn
+        except (OSError, sqlite3.Error) as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise _trouble(self.path, exc) from None
+        finally:
+            conn.close()
+
+    # ------------------------------------------------------------------ writing
+    def add(self, record: CheckRecord, keep: int = DEFAULT_KEEP) -> int:
+        """Store one check and drop the oldest of its profile beyond ``keep``; its id."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            cur = conn.execute(
+                "INSERT INTO checks (checked_at, profile, api, environment, requirements, "
+                "exit_code, calls, duration_ms, tool_version, granted_scopes, stopped) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.checked_at.isoformat(timespec="seconds"),
+                    record.profile,
+                    record.api,
+                    record.environment,
+                    record.requirements,
+                    record.exit_code,
+                    record.calls,
+                    record.duration_ms,
+                    record.tool_version,
+                    None if record.granted_scopes is None else json.dumps(record.granted_scopes),
+                    record.stopped,
+                ),
+            )
+            check_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        check_id,
+                        c.service,
+                        c.operation,
+                        c.company_id,
+                        c.company_number,
+                        c.status,
+                        c.basis,
+                        c.fault_code,
+                    )
+                    for c in record.cells
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO companies VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        check_id,
+                        c.company_id,
+                        c.number,
+                        c.name,
+                        None if c.visible is None else int(c.visible),
+                    )
+                    for c in record.companies
+                ],
+            )
+            self._prune(conn, keep, record.profile)
+            conn.execute("COMMIT")
+            return check_id
+
+    def prune(self, keep: int = DEFAULT_KEEP, profile: str | None = None) -> int:
+        """Keep the newest ``keep`` checks per profile (or of one profile); how many went."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            gone = self._prune(conn, keep, profile)
+            conn.execute("COMMIT")
+            return gone
+
+    @staticmethod
+    def _prune(conn: sqlite3.Connection, keep: int, profile: str | None) -> int:
+        keep = max(keep, 0)
+        where, params = ("WHERE profile = ?", (profile,)) if profile is not None else ("", ())
+        cur = conn.execute(
+            "DELETE FROM checks WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+            f"(PARTITION BY profile ORDER BY id DESC) AS n FROM checks {where}) WHERE n > ?)",
+            (*params, keep),
+        )
+        return int(cur.rowcount)
+
+    # ------------------------------------------------------------------ reading
+    def checks(
+        self, profile: str | None = None, api: str | None = None, limit: int | None = None
+    ) -> list[CheckRecord]:
+        """Checks newest first, without their cells."""
+        sql, params = _filtered("SELECT * FROM checks", profile, api)
+        sql += " ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(limit, 0))
+        with self._connect() as conn:
+            conn.row_factory = sqlite3.Row
+            return [_check_of(row) for row in conn.execute(sql, params)]
+
+    def get(self, check_id: int) -> CheckRecord | None:
+        """One check with its cells and companies."""
+        with self._connect() as conn:
+            conn.row_factory = sqlite3.Row
+            row = conn.execute("SELECT * FROM checks WHERE id = ?", (check_id,)).fetchone()
+            if row is None:
+                return None
+            cells = tuple(
+                StoredCell(
+                    service=r["service"],
+                    operation=r["operation"],
+                    company_id=r["company_id"],
+                    company_number=r["company_number"],
+                    status=r["status"],
+                    basis=r["basis"],
+                    fault_code=r["fault_code"],
+                )
+                for r in conn.execute(
+                    "SELECT * FROM cells WHERE check_id = ? ORDER BY rowid", (check_id,)
+                )
+            )
+            companies = tuple(
+                StoredCompany(
+                    company_id=r["company_id"],
+                    number=r["number"],
+                    name=r["name"],
+                    visible=None if r["visible"] is None else bool(r["visible"]),
+                )
+                for r in conn.execute(
+                    "SELECT * FROM companies WHERE check_id = ? ORDER BY rowid", (check_id,)
+                )
+            )
+        base = _check_of(row)
+        return CheckRecord(**{**base.__dict__, "cells": cells, "companies": companies})
+
+    def find(
+        self, ref: str, profile: str, api: str, before: int | None = None
+    ) -> CheckRecord | None:
+        """The check ``ref`` names: ``last`` (of this profile and API, before id ``before``),
+        a history id, or a date (the last check on or before that day, local time)."""
+        ref = ref.strip()
+        if ref.isdigit():
+            return self.get(int(ref))
+        sql, params = _filtered("SELECT id FROM checks", profile, api)
+        if before is not None:
+            sql += " AND id < ?"
+            params.append(before)
+        if ref != "last":
+            day = parse_day(ref)
+            end = datetime.combine(day + timedelta(days=1), time(), tzinfo=None).astimezone(UTC)
+            sql += " AND checked_at < ?"
+            params.append(end.isoformat(timespec="seconds"))
+        sql += " ORDER BY id DESC LIMIT 1"
+        with self._connect() as conn:
+            row = conn.execute(sql, params).fetchone()
+        return None if row is None else self.get(int(row[0]))
+
+
+def parse_day(text: str) -> date:
+    """``YYYY-MM-DD``; a :class:`ValueError` names what is accepted."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not last, a history number or a date (YYYY-MM-DD)") from None
+
+
+def _filtered(sql: str, profile: str | None, api: str | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = ["1 = 1"]
+    params: list[Any] = []
+    if profile is not None:
+        clauses.append("profile = ?")
+        params.append(profile)
+    if api is not None:
+        clauses.append("api = ?")
+        params.append(api)
+    return f"{sql} WHERE {' AND '.join(clauses)}", params
+
+
+def _check_of(row: sqlite3.Row) -> CheckRecord:
+    scopes = row["granted_scopes"]
+    return CheckRecord(
+        id=int(row["id"]),
+        checked_at=datetime.fromisoformat(row["checked_at"]),
+        profile=row["profile"],
+        api=row["api"],
+        environment=row["environment"],
+        requirements=row["requirements"],
+        exit_code=int(row["exit_code"]),
+        calls=int(row["calls"]),
+        duration_ms=float(row["duration_ms"]),
+        tool_version=row["tool_version"],
+        granted_scopes=None if scopes is None else tuple(json.loads(scopes)),
+        stopped=row["stopped"],
+    )
+
+
+__all__: Sequence[str] = (
+    "DEFAULT_KEEP",
+    "SCHEMA_VERSION",
+    "CheckRecord",
+    "History",
+    "HistoryError",
+    "StoredCell",
+    "StoredCompany",
+    "history_path",
+    "record_of",
+)

@@ -1,0 +1,171 @@
+"""The check history: schema and migrations, privacy, concurrency, damage, retention."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from nmbrs_client.history import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    CheckRecord,
+    History,
+    HistoryError,
+    StoredCell,
+    StoredCompany,
+    history_path,
+)
+from tests.config_isolation import isolate_state
+
+
+@pytest.fixture()
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return isolate_state(tmp_path, monkeypatch)
+
+
+def _record(profile: str = "acme", status: str = "allowed", **extra: object) -> CheckRecord:
+    values: dict[str, object] = {
+        "checked_at": datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+        "profile": profile,
+        "api": "soap",
+        "environment": "production",
+        "requirements": "integration",
+        "exit_code": 0 if status == "allowed" else 1,
+        "calls": 12,
+        "duration_ms": 800.0,
+        "tool_version": "0.1.0",
+        "cells": (
+            StoredCell(
+                "EmployeeService", "Function_GetCurrent", "1", "20001", status, "probed", None
+            ),
+        ),
+        "companies": (StoredCompany("1", "20001", "Acme B.V.", True),),
+    }
+    values.update(extra)
+    return CheckRecord(**values)  # type: ignore[arg-type]
+
+
+def test_the_history_lives_in_the_state_dir_private_in_wal_mode(state: Path) -> None:
+    history = History()
+    check_id = history.add(_record())
+    path = history_path()
+    assert path.is_relative_to(state)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    stored = history.get(check_id)
+    assert stored is not None
+    assert stored.cells == _record().cells and stored.companies == _record().companies
+    assert stored.to_dict()["exit_code"] == 0
+
+
+def test_a_history_of_schema_version_1_migrates_and_keeps_its_checks(state: Path) -> None:
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as conn:
+        conn.executescript(MIGRATIONS[0])
+        conn.execute(
+            "INSERT INTO checks (checked_at, profile, api, environment, requirements, exit_code,"
+            " calls, duration_ms, tool_version) VALUES"
+            " ('2026-11-30T08:00:00+00:00', 'acme', 'soap', 'production', 'integration', 1, 9,"
+            " 500.0, '0.0.9')"
+        )
+        conn.execute(
+            "INSERT INTO cells VALUES (1, 'EmployeeService', 'Function_GetCurrent', '1', '20001',"
+            " 'endpoint_denied', 'probed', 1002)"
+        )
+        conn.execute("PRAGMA user_version = 1")
+    history = History(path)
+    old = history.get(1)
+    assert old is not None and old.exit_code == 1 and old.granted_scopes is None
+    assert [c.status for c in old.cells] == ["endpoint_denied"] and old.companies == ()
+    history.add(_record())
+    assert [c.id for c in history.checks("acme")] == [2, 1]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_history_from_a_newer_version_is_refused_not_rewritten(state: Path) -> None:
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(HistoryError, match="newer"):
+        History().add(_record())
+
+
+def test_a_damaged_file_is_one_history_error_with_what_to_do(state: Path) -> None:
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(HistoryError) as caught:
+        History().add(_record())
+    assert "move" in caught.value.hint and str(path) in caught.value.hint
+
+
+def test_retention_keeps_the_newest_per_profile(state: Path) -> None:
+    history = History()
+    for _ in range(5):
+        history.add(_record("acme"), keep=3)
+    history.add(_record("other"), keep=3)
+    assert len(history.checks("acme")) == 3
+    assert [c.id for c in history.checks("acme")] == [5, 4, 3]
+    assert len(history.checks("other")) == 1
+    assert history.get(1) is None  # its cells went with it (cascade)
+    assert history.prune(keep=1) == 2
+    assert [c.id for c in history.checks()] == [6, 5]
+
+
+def test_find_last_a_number_and_a_date(state: Path) -> None:
+    history = History()
+    first = history.add(_record(checked_at=datetime(2026, 11, 2, 10, 0, tzinfo=UTC)))
+    second = history.add(_record(status="endpoint_denied"))
+    assert (found := history.find("last", "acme", "soap")) is not None and found.id == second
+    before = history.find("last", "acme", "soap", before=second)
+    assert before is not None and before.id == first
+    assert (by_day := history.find("2026-11-15", "acme", "soap")) is not None
+    assert by_day.id == first
+    assert history.find("2026-11-01", "acme", "soap") is None
+    assert history.find("last", "acme", "rest") is None
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        history.find("yesterday", "acme", "soap")
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import UTC, datetime
+    from nmbrs_client.history import CheckRecord, History, StoredCell
+    cells = tuple(
+        StoredCell("S", f"Op{i}", "1", None, "allowed", "probed", None) for i in range(20)
+    )
+    history = History()
+    for n in range(int(sys.argv[2])):
+        history.add(CheckRecord(datetime.now(UTC), sys.argv[1], "soap", None, "integration",
+                                0, 1, 1.0, "test", cells=cells), keep=1000)
+    """
+)
+
+
+def test_two_processes_writing_at_once_lose_no_row(state: Path) -> None:
+    runs = 40
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, name, str(runs)], stderr=subprocess.PIPE)
+        for name in ("one", "two")
+    ]
+    for writer in writers:
+        _out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err.decode()
+    history = History()
+    assert len(history.checks("one")) == runs and len(history.checks("two")) == runs
+    with sqlite3.connect(history_path()) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM cells").fetchone()[0] == 2 * runs * 20

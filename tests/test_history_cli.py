@@ -1,0 +1,216 @@
+"""`check` records every finished check, `check --diff` says what changed, `history` lists."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_client.history import History, history_path
+from nmbrs_client.rights.report import load_schema
+from nmbrs_demo.scenarios import MISSING_RIGHTS_OPERATIONS
+from tests.config_isolation import isolate_state
+from tui.cli import main
+
+
+@pytest.fixture()
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return isolate_state(tmp_path, monkeypatch)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _section(text: str, heading: str) -> list[str]:
+    """The bullet lines under ``heading`` in the text rendering of the changes."""
+    lines = text.splitlines()
+    start = lines.index(f"  {heading}:") + 1
+    found: list[str] = []
+    for item in lines[start:]:
+        if not item.startswith("    - "):
+            break
+        found.append(item.removeprefix("    - "))
+    return found
+
+
+def test_demo_healthy_then_missing_rights_diff_names_exactly_the_denied_operations(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(capsys, "check", "--demo", "-q")[0] == 0
+    code, out, _err = _run(
+        capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff", "last"
+    )
+    assert code == 1  # the verdict of this check, as without --diff
+    denied = _section(out, "Now denied")
+    assert sorted(item.split(":")[0] for item in denied) == sorted(MISSING_RIGHTS_OPERATIONS)
+    assert all("✓ allowed → ✗ denied for all 6 companies" in item for item in denied)
+    assert out.index("Now denied") < out.index("Nmbrs API rights check")
+
+    code, out, _err = _run(capsys, "history", "--format", "json")
+    assert code == 0
+    checks = json.loads(out)["checks"]
+    assert [(c["id"], c["exit_code"]) for c in checks] == [(2, 1), (1, 0)]
+    assert checks[0]["profile"] == "demo" and checks[0]["changed"] == "+24 denied"
+
+    code, out, _err = _run(
+        capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff", "1", "-f", "json"
+    )
+    assert code == 1
+    data = json.loads(out)
+    jsonschema.validate(data, load_schema())  # still the report of the schema, plus changes
+    changes = data["changes"]
+    assert changes["compared_to"] == {
+        "id": 1,
+        "checked_at": changes["compared_to"]["checked_at"],
+        "exit_code": 0,
+    }
+    flipped = {f["operation"] for f in changes["flipped"] if f["kind"] == "to_denied"}
+    assert flipped == set(MISSING_RIGHTS_OPERATIONS)
+    assert {f["operation"] for f in changes["flipped"]} == flipped
+    assert data["exit_code"] == 1 and data["results"]  # the usual report, its own exit code
+
+    code, out, _err = _run(
+        capsys,
+        "check",
+        "--demo",
+        "-q",
+        "--scenario",
+        "missing-rights",
+        "--diff",
+        "1",
+        "--lang",
+        "nl",
+    )
+    assert code == 1
+    assert out.startswith("Wijzigingen sinds controle #1")
+    denied_nl = _section(out, "Nu geweigerd")
+    assert sorted(item.split(":")[0] for item in denied_nl) == sorted(MISSING_RIGHTS_OPERATIONS)
+    assert all("voor alle 6 bedrijven" in item for item in denied_nl)
+
+
+def test_diff_against_an_unchanged_check_and_markdown(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(capsys, "check", "--demo", "-q")[0] == 0
+    code, out, _err = _run(capsys, "check", "--demo", "-q", "--diff", "-f", "markdown")
+    assert code == 0 and out.startswith("Nothing changed since check \\#1")
+    code, out, _err = _run(
+        capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff", "-f", "markdown"
+    )
+    assert code == 1 and out.startswith("## Changes since check \\#2")
+    assert "**Now denied**" in out and "**New fault codes**" in out
+
+
+def test_diff_without_an_earlier_check_says_so_and_keeps_the_exit_code(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff")
+    assert code == 1 and "no earlier check of profile demo (soap)" in err
+    assert out.startswith("Nmbrs API rights check")
+    assert _run(capsys, "check", "--demo", "-q", "--diff", "someday")[0] == 64
+
+
+def test_rest_diff_names_the_lost_scopes(state: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "check", "--demo", "-q", "--api", "rest")[0] == 0
+    code, out, _err = _run(
+        capsys,
+        "check",
+        "--demo",
+        "-q",
+        "--api",
+        "rest",
+        "--scenario",
+        "missing-rights",
+        "--diff",
+        "-f",
+        "json",
+    )
+    assert code == 1
+    lost = json.loads(out)["changes"]["scopes_lost"]
+    assert "document.read" in lost and "employee.bankaccount.read" in lost
+    assert _run(capsys, "history", "--api", "soap")[0] == 1  # nothing recorded on SOAP
+
+
+def test_a_corrupt_history_is_one_warning_and_the_check_keeps_its_exit_code(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = history_path()
+    path.parent.mkdir(parents=True, mode=0o700)
+    path.write_bytes(b"\x00garbage" * 512)
+    code, out, err = _run(capsys, "check", "--demo", "-q", "--scenario", "missing-rights")
+    assert code == 1 and "Nmbrs API rights check" in out
+    assert len(err.strip().splitlines()) == 1 and "warning" in err and "move" in err
+    code, _out, err = _run(capsys, "history")
+    assert code == 64 and "move" in err
+
+
+@pytest.fixture()
+def two_profiles(state: Path, tmp_path: Path) -> Iterator[Path]:
+    from nmbrs_demo.server import start_demo_server
+
+    servers = {name: start_demo_server(name, latency_ms=0) for name in ("healthy", "bad-token")}
+    try:
+        lines: list[str] = []
+        for name, server in servers.items():
+            lines += [
+                f"[profiles.{name}]",
+                'environment = "custom"',
+                f'base_url = "{server.base_url}"',
+                f'username = "{DEMO_USERNAME}"',
+                f'domain = "{DEMO_DOMAIN}"',
+                f'token = "{DEMO_TOKEN}"',
+                "",
+            ]
+        path = tmp_path / "config.toml"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        os.chmod(path, 0o600)
+        yield path
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def test_all_profiles_records_each_profile(
+    two_profiles: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, _err = _run(capsys, "check", "--all-profiles", "-q", "--config", str(two_profiles))
+    assert code == 2
+    recorded = {(c.profile, c.exit_code) for c in History().checks()}
+    assert recorded == {("healthy", 0), ("bad-token", 2)}
+    bad = History().find("last", "bad-token", "soap")
+    assert bad is not None and bad.stopped == "auth_failed"
+
+
+def test_migration_records_the_soap_and_the_rest_check(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "check", "--demo", "--migration", "-q")
+    assert sorted(c.api for c in History().checks()) == ["rest", "soap"]
+
+
+def test_history_show_and_prune(state: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(capsys, "check", "--demo", "-q")
+    _run(capsys, "check", "--demo", "-q", "--scenario", "missing-rights")
+    code, out, _err = _run(capsys, "history", "show", "2")
+    assert code == 0 and "exit 1" in out and "endpoint_denied" in out and "Now denied" in out
+    code, out, _err = _run(capsys, "history", "show", "2", "-f", "json")
+    shown = json.loads(out)
+    assert shown["exit_code"] == 1
+    operations = {c["operation"] for c in shown["cells"]}
+    assert len(shown["cells"]) == 6 * len(operations)  # every operation on each of 6 companies
+    denied = [c for c in shown["cells"] if c["status"] == "endpoint_denied"]
+    assert {c["operation"] for c in denied} == set(MISSING_RIGHTS_OPERATIONS)
+    assert len(denied) == 24 and {c["fault_code"] for c in denied} == {1002}
+    assert not any("demo@example.com" in json.dumps(c) for c in shown["cells"])
+    assert _run(capsys, "history", "show", "9")[0] == 1
+    code, out, _err = _run(capsys, "history", "prune", "--keep", "1")
+    assert code == 0 and out.startswith("1 checks removed")
+    assert [c.id for c in History().checks()] == [2]

@@ -1,0 +1,192 @@
+"""`nmbrs-tui history`: the checks this machine ran, newest first, and what changed.
+
+Also the one place a finished check is recorded (:func:`record_check`), called wherever the
+command turns a report into an exit code. Trouble with the history file is one warning line
+on stderr (once per process); the check reports and exits as it would without a history.
+Exit codes: 0 listed, 1 nothing recorded (or no such check), 64 usage or an unusable history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from typing import Any
+
+from nmbrs_client.exit_codes import ExitCode
+
+NO_PROFILE = "-"  # a check run from flags alone, without a profile
+_warned = threading.Event()
+
+
+def profile_key(name: str | None) -> str:
+    return name or NO_PROFILE
+
+
+def record_check(report: Any) -> int | None:
+    """Store the finished check; its history id, or ``None`` (warned once) when that failed."""
+    from nmbrs_client.history import History, HistoryError, record_of
+    from tui.cli import version
+
+    try:
+        return History().add(
+            record_of(report, profile_key(report.environment.get("profile")), version())
+        )
+    except HistoryError as exc:
+        if not _warned.is_set():
+            _warned.set()
+            print(f"nmbrs-tui: warning: {exc} ({exc.hint})", file=sys.stderr, flush=True)
+        return None
+
+
+def add_parser(sub: Any) -> None:
+    from tui.cli import add_api_option
+
+    parser = sub.add_parser(
+        "history",
+        help="the checks run on this machine, newest first, and what changed",
+        description="List the recorded checks (newest first) with their exit code and what "
+        "changed since the check before; `history show N` prints one check, `history prune` "
+        "keeps the newest checks per profile. Exit codes: 0 listed, 1 nothing recorded, 64 "
+        "usage or an unusable history file.",
+    )
+    parser.add_argument(
+        "action", nargs="?", choices=("list", "show", "prune"), default="list", help="default: list"
+    )
+    parser.add_argument("number", nargs="?", type=int, help="with show: the check's number")
+    parser.add_argument("--profile", "-P", help="only this profile's checks")
+    add_api_option(parser)
+    parser.add_argument("--limit", "-n", type=int, default=20, help="checks to list (default 20)")
+    parser.add_argument(
+        "--keep", type=int, default=None, help="with prune: checks kept per profile (default 50)"
+    )
+    parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    parser.add_argument("--lang", choices=("en", "nl"), default="en")
+    parser.set_defaults(handler=run)
+
+
+def _usage(message: str) -> int:
+    print(f"nmbrs-tui history: {message}", file=sys.stderr)
+    return ExitCode.USAGE
+
+
+def run(args: argparse.Namespace) -> int:
+    from nmbrs_client.history import DEFAULT_KEEP, History, HistoryError
+
+    history = History()
+    try:
+        if args.action == "prune":
+            keep = DEFAULT_KEEP if args.keep is None else args.keep
+            if keep < 1:
+                return _usage("--keep must be at least 1")
+            gone = history.prune(keep, args.profile)
+            print(f"{gone} checks removed, at most {keep} kept per profile")
+            return ExitCode.OK
+        if args.action == "show":
+            if args.number is None:
+                return _usage("show needs the check's number (see `nmbrs-tui history`)")
+            return _show(history, args)
+        if args.limit < 1:
+            return _usage("--limit must be at least 1")
+        return _list(history, args)
+    except HistoryError as exc:
+        return _usage(f"{exc}\n  {exc.hint}")
+
+
+def _previous(history: Any, record: Any) -> Any:
+    return history.find("last", record.profile, record.api, before=record.id)
+
+
+def _list(history: Any, args: argparse.Namespace) -> int:
+    from nmbrs_client.rights.changes import compare, short_summary
+
+    records = history.checks(args.profile, args.api, args.limit)
+    rows: list[tuple[Any, str]] = []
+    for rec in records:
+        full = history.get(rec.id)
+        before = _previous(history, rec)
+        changed = short_summary(compare(before, full), args.lang) if before and full else "-"
+        rows.append((rec, changed))
+    if args.format == "json":
+        data = [{**rec.to_dict(), "changed": changed} for rec, changed in rows]
+        print(json.dumps({"checks": data}, indent=2, ensure_ascii=False))
+    elif not rows:
+        print("no checks recorded yet (nmbrs-tui check records each one)", file=sys.stderr)
+    else:
+        print(_table(rows))
+    return ExitCode.OK if rows else ExitCode.FINDINGS
+
+
+def _table(rows: list[tuple[Any, str]]) -> str:
+    from nmbrs_client.textsafe import line
+
+    head = ("#", "when", "profile", "api", "environment", "exit", "calls", "changed since before")
+    body = [
+        (
+            str(rec.id),
+            rec.checked_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            line(rec.profile),
+            rec.api,
+            line(rec.environment or "-"),
+            str(rec.exit_code),
+            str(rec.calls),
+            changed,
+        )
+        for rec, changed in rows
+    ]
+    widths = [max(len(r[i]) for r in (head, *body)) for i in range(len(head))]
+    return "\n".join(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in (head, *body)
+    )
+
+
+def _show(history: Any, args: argparse.Namespace) -> int:
+    from nmbrs_client.rights.changes import compare, render
+    from nmbrs_client.textsafe import line
+
+    rec = history.get(args.number)
+    if rec is None:
+        print(f"nmbrs-tui history: no check #{args.number}", file=sys.stderr)
+        return ExitCode.FINDINGS
+    before = _previous(history, rec)
+    changes = compare(before, rec) if before is not None else None
+    if args.format == "json":
+        data = rec.to_dict(with_cells=True)
+        data["changes"] = None if changes is None else changes.to_dict()
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    when = rec.checked_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    print(
+        f"check #{rec.id}  {when}  profile {line(rec.profile)}  api {rec.api}  "
+        f"requirements {line(rec.requirements)}  exit {rec.exit_code}  calls {rec.calls}  "
+        f"{rec.duration_ms / 1000:.1f} s  nmbrs-tui {line(rec.tool_version)}"
+    )
+    for cell in rec.cells:
+        fault = f"  fault {cell.fault_code}" if cell.fault_code is not None else ""
+        company = cell.company_number or cell.company_id
+        print(
+            f"  {line(cell.qualified_name)}  {line(company)}  {cell.status}  "
+            f"({line(cell.basis)}){fault}"
+        )
+    if changes is not None:
+        print()
+        sys.stdout.write(render(changes, "text", args.lang))
+    return ExitCode.OK
+
+
+def baseline(ref: str, settings: Any) -> Any:
+    """The recorded check ``--diff REF`` names for this profile and API, before this check.
+
+    Raises :class:`ValueError` (a usage line) when REF is not understood or names nothing.
+    """
+    from nmbrs_client.history import History
+
+    profile = profile_key(getattr(settings, "profile_name", None))
+    record = History().find(ref, profile, settings.api.value)
+    if record is None:
+        raise ValueError(
+            f"--diff {ref}: no earlier check of profile {profile} "
+            f"({settings.api.value}) in the history"
+        )
+    return record
