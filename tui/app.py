@@ -356,15 +356,16 @@ class NmbrsApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's own "Screenshot" writes what is on screen (revealed BSN and salary
         # included) to ~/Downloads with the umask's mode: ours masks first and saves 0600.
+        # "Keys" is Textual's key panel: ours is "Help: keys" (and "Info: versions and config"),
+        # listed once each by the pane commands.
         for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":
+            if command.title not in ("Screenshot", "Keys"):
                 yield command
         yield SystemCommand(
             "Screenshot",
             "Save an SVG of the screen, personal data masked, in the download folder (0600)",
             self.action_masked_screenshot,
         )
-        yield SystemCommand("Info", "Versions, config path and profile", self.action_info)
 
     def action_support_bundle(self, lang: str | None = None) -> None:
         """Write the support bundle (zip, 0600) into the download folder and say where."""

@@ -109,3 +109,18 @@ async def test_the_employees_table_says_loading_once_a_company_is_chosen(
         finally:
             demo_server.release_calls()
         await wait_for(pilot, lambda: employees.table.total_count == 5000, 60, "the employees")
+
+
+async def test_the_palette_lists_help_and_info_once(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Keys" not in titles and "Info" not in titles
+        from tui.palette import PaneCommands
+
+        provider = PaneCommands(app.screen)
+        names = [name for name, _help, _command in provider._commands()]
+        assert names.count("Help: keys") == 1 and names.count("Info: versions and config") == 1
