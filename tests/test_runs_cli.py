@@ -98,3 +98,10 @@ def test_bad_token_exits_2(
         == 2
     )
     assert "1001" in capsys.readouterr().err
+
+
+def test_runs_text_has_a_header_row(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["runs", "--demo", "--company", "20001"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Run", "id", "Run", "Periods", "Run", "at", "Status", "Description"]
+    assert len(lines) > 1 and lines[1].split()[0].isdigit()

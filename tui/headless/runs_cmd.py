@@ -102,12 +102,15 @@ def run(args: argparse.Namespace) -> int:
             server.stop()
     if args.format == "json":
         print(json.dumps([_run_json(r) for r in runs], indent=2))
-    else:
+    elif runs:
+        print(
+            f"{'Run id':>9}  {'Run':>3}  {'Periods':>7}  {'Run at':<16}  {'Status':<6}  Description"
+        )
         for r in runs:
             when = r.run_at.strftime("%Y-%m-%d %H:%M") if r.run_at else "—"
             lock = "locked" if r.locked else "open"
             print(
-                f"{r.id!s:>9}  run {r.number:>3}  periods {r.periods_label():>7}  {when}  "
+                f"{r.id!s:>9}  {r.number:>3}  {r.periods_label():>7}  {when:<16}  "
                 f"{lock:<6}  {r.description}".rstrip()
             )
     if not runs:
