@@ -394,7 +394,11 @@ def _pairs(lines: list[tuple[str, str]]) -> str:
 
 
 def salary_type_words(value: str | None) -> str:
-    """Nmbrs' SalaryType enum (``Bruto_Salaris_Fulltime``) as the words it is made of."""
+    """Nmbrs' salary type (SOAP ``Bruto_Salaris_Fulltime``, REST ``grossFulltimeSalary``) as
+    the words it is made of."""
     if not value or value == "None":
         return ""
-    return value.replace("_", " ").capitalize()
+    import re
+
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value).replace("_", " ")
+    return words.lower().capitalize()
