@@ -173,6 +173,20 @@ class CheckRecord:
         return data
 
 
+NO_PROFILE = "-"  # a check run from flags alone, without a profile
+
+
+def profile_key(name: str | None) -> str:
+    """The profile a check is filed under (``-`` for one without a profile)."""
+    return name or NO_PROFILE
+
+
+def record_report(report: Any, tool_version: str, path: Path | None = None) -> int:
+    """Store a finished report under its own profile; its history id (or a HistoryError)."""
+    profile = profile_key((report.environment or {}).get("profile"))
+    return History(path).add(record_of(report, profile, tool_version))
+
+
 def record_of(report: Any, profile: str, tool_version: str) -> CheckRecord:
     """What the history keeps of a :class:`~nmbrs_client.rights.results.RightsReport`."""
     numbers = {str(c.id): c.number for c in report.companies}

@@ -214,3 +214,28 @@ def test_history_show_and_prune(state: Path, capsys: pytest.CaptureFixture[str])
     code, out, _err = _run(capsys, "history", "prune", "--keep", "1")
     assert code == 0 and out.startswith("1 checks removed")
     assert [c.id for c in History().checks()] == [2]
+
+
+def test_all_profiles_says_what_changed_since_each_profiles_last_check(
+    two_profiles: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nmbrs_demo.server import start_demo_server
+
+    argv = ("check", "--all-profiles", "-q", "--config", str(two_profiles))
+    code, out, _err = _run(capsys, *argv)
+    assert code == 2 and "Changed since last" in out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.split()[:1]}
+    assert rows["healthy"].endswith(" -")  # nothing recorded before
+    code, out, _err = _run(capsys, *argv, "--format", "json")
+    changed = {row["profile"]: row["changed"] for row in json.loads(out)["profiles"]}
+    assert changed == {"healthy": "no change", "bad-token": "no change"}
+    denying = start_demo_server("missing-rights", latency_ms=0)
+    try:
+        text = two_profiles.read_text(encoding="utf-8")
+        healthy_url = text.split('base_url = "')[1].split('"')[0]
+        two_profiles.write_text(text.replace(healthy_url, denying.base_url), encoding="utf-8")
+        code, out, _err = _run(capsys, *argv)
+    finally:
+        denying.stop()
+    rows = {line.split()[0]: line for line in out.splitlines() if line.split()[:1]}
+    assert rows["healthy"].endswith("+24 denied") and rows["bad-token"].endswith("no change")

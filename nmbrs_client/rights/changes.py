@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from nmbrs_client.history import CheckRecord, StoredCell
+from nmbrs_client.history import CheckRecord, StoredCell, record_of
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
 from nmbrs_client.textsafe import line
 
@@ -143,8 +143,13 @@ def compare(before: CheckRecord, after: CheckRecord) -> Changes:
     )
 
 
+def since(before: CheckRecord, report: Any) -> Changes:
+    """The changes from a recorded check to a just finished report."""
+    return compare(before, record_of(report, before.profile, ""))
+
+
 def short_summary(changes: Changes, lang: str = "en") -> str:
-    """One cell of a table: ``+2 denied, 1 company left`` (``-`` when nothing changed)."""
+    """One cell of a table: ``+2 denied, 1 company left`` (``no change`` when nothing did)."""
     parts: list[str] = []
     for kind in FlipKind:
         n = len(changes.flips_of(kind))
@@ -158,7 +163,7 @@ def short_summary(changes: Changes, lang: str = "en") -> str:
     ):
         if items:
             parts.append(_t(lang, key, n=len(items)))
-    return ", ".join(parts) or "-"
+    return ", ".join(parts) or _t(lang, "short_none")
 
 
 # ----------------------------------------------------------------------------- wording
@@ -182,6 +187,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "short_to_error": "error",
         "short_to_allowed": "allowed",
         "short_other": "changed",
+        "short_none": "no change",
         "short_appeared": "{n} company appeared",
         "short_left": "{n} company left",
         "short_granted": "{n} scope granted",
@@ -205,6 +211,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "short_to_error": "fout",
         "short_to_allowed": "toegestaan",
         "short_other": "gewijzigd",
+        "short_none": "niets gewijzigd",
         "short_appeared": "{n} bedrijf erbij",
         "short_left": "{n} bedrijf weg",
         "short_granted": "{n} scope erbij",

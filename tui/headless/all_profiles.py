@@ -51,6 +51,7 @@ class ProfileOutcome:
     errors: int
     duration_s: float
     reason: str = ""
+    changed: str = "-"  # since this profile's previous recorded check ("-": none to compare)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -161,6 +162,7 @@ COLUMNS = (
     ("unverified", "Unverified"),
     ("errors", "Errors"),
     ("duration", "Duration"),
+    ("changed", "Changed since last"),
 )
 
 
@@ -175,6 +177,7 @@ def render_table(outcomes: Sequence[ProfileOutcome]) -> str:
             "unverified": str(o.unverified),
             "errors": str(o.errors),
             "duration": f"{o.duration_s:.1f} s",
+            "changed": o.changed,
         }
         for o in outcomes
     ]

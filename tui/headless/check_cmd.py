@@ -11,6 +11,7 @@ result could not be established after retries, 3 a required operation could not 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import threading
 from collections.abc import Callable
@@ -340,17 +341,21 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
 
         return run_fleet(args, config, profile, check_report, _emit, workers=workers)
     quiet_args = argparse.Namespace(**{**vars(args), "quiet": True})
+    changed: dict[str, str] = {}  # per profile, what changed since its previous check
 
     def check_one(name: str) -> tuple[str, Any]:
         settings = resolve_settings(
             config, profile=name, overrides={"api": args.api}, environment_credentials=False
         )
+        before = _previous_check(settings)
         try:
             report = check_report(quiet_args, settings, profile)
         except CheckFailed as exc:
             if exc.code is ExitCode.USAGE:
                 raise ConfigError(str(exc)) from None
             raise NmbrsError(str(exc)) from None
+        if before is not None:
+            changed[name] = _short_changes(before, report)
         if not args.quiet:
             print(f"  {name}: exit {report.exit_code}", file=sys.stderr, flush=True)
         return str(settings.environment), report
@@ -365,7 +370,10 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
         )
     if not args.quiet:
         print(f"checking {len(names)} profiles, {workers} at once…", file=sys.stderr, flush=True)
-    outcomes = all_profiles.check_profiles(names, check_one, workers=workers)
+    outcomes = [
+        dataclasses.replace(o, changed=changed.get(o.profile, "-"))
+        for o in all_profiles.check_profiles(names, check_one, workers=workers)
+    ]
     text = (
         all_profiles.render_json(outcomes)
         if args.format == "json"
@@ -373,6 +381,22 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
     )
     failed = _emit(args, text)
     return failed if failed is not None else all_profiles.worst_exit(outcomes)
+
+
+def _previous_check(settings: Any) -> Any:
+    """This profile's last recorded check, or ``None`` (no history, or none usable)."""
+    from nmbrs_client.history import History, HistoryError, profile_key
+
+    try:
+        return History().find("last", profile_key(settings.profile_name), settings.api.value)
+    except HistoryError:
+        return None  # the check itself warns once when it cannot record
+
+
+def _short_changes(before: Any, report: Any) -> str:
+    from nmbrs_client.rights.changes import short_summary, since
+
+    return short_summary(since(before, report))
 
 
 def _write_bundle(args: argparse.Namespace, report: Any, calls: list[Any], settings: Any) -> int:
@@ -463,12 +487,10 @@ def _with_changes(args: argparse.Namespace, before: Any, report: Any, text: str)
     """The changes since ``before`` ahead of the report (JSON: its ``changes`` key)."""
     import json
 
-    from nmbrs_client.history import record_of
     from nmbrs_client.rights import changes
     from nmbrs_client.textsafe import json_text
 
-    now = record_of(report, before.profile, "")
-    found = changes.compare(before, now)
+    found = changes.since(before, report)
     if args.format == "json":
         data = json.loads(text)
         data["changes"] = found.to_dict()

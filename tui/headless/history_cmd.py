@@ -16,23 +16,16 @@ from typing import Any
 
 from nmbrs_client.exit_codes import ExitCode
 
-NO_PROFILE = "-"  # a check run from flags alone, without a profile
 _warned = threading.Event()
-
-
-def profile_key(name: str | None) -> str:
-    return name or NO_PROFILE
 
 
 def record_check(report: Any) -> int | None:
     """Store the finished check; its history id, or ``None`` (warned once) when that failed."""
-    from nmbrs_client.history import History, HistoryError, record_of
+    from nmbrs_client.history import HistoryError, record_report
     from tui.cli import version
 
     try:
-        return History().add(
-            record_of(report, profile_key(report.environment.get("profile")), version())
-        )
+        return record_report(report, version())
     except HistoryError as exc:
         if not _warned.is_set():
             _warned.set()
@@ -107,6 +100,7 @@ def _list(history: Any, args: argparse.Namespace) -> int:
         full = history.get(rec.id)
         before = _previous(history, rec)
         changed = short_summary(compare(before, full), args.lang) if before and full else "-"
+
         rows.append((rec, changed))
     if args.format == "json":
         data = [{**rec.to_dict(), "changed": changed} for rec, changed in rows]
@@ -180,7 +174,7 @@ def baseline(ref: str, settings: Any) -> Any:
 
     Raises :class:`ValueError` (a usage line) when REF is not understood or names nothing.
     """
-    from nmbrs_client.history import History
+    from nmbrs_client.history import History, profile_key
 
     profile = profile_key(getattr(settings, "profile_name", None))
     record = History().find(ref, profile, settings.api.value)

@@ -402,7 +402,20 @@ class RightsPane(Pane):
             return
         if operations is None:
             self.session.data.put(RIGHTS, requirements.name, report)
+            self._record(report)
         self.post_message(RightsFinished(report, run))
+
+    def _record(self, report: RightsReport) -> None:
+        """Keep the finished check in the history (``nmbrs-tui history``); trouble is a toast."""
+        from nmbrs_client.history import HistoryError, record_report
+        from tui.cli import version
+
+        try:
+            record_report(report, version())
+        except HistoryError as exc:
+            self.app.call_from_thread(
+                self.notify, f"{exc} — {exc.hint}", severity="warning", timeout=10
+            )
 
     def _set_requirements(self, requirements: RequirementProfile, run: int) -> None:
         if run != self._run:
