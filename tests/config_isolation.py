@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -31,3 +32,27 @@ def isolate_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     state = tmp_path / "xdg-state"
     monkeypatch.setenv("XDG_STATE_HOME", str(state))
     return state
+
+
+def write_demo_profiles(path: Path, profiles: dict[str, tuple[str, str]]) -> Path:
+    """A private config.toml of SOAP profiles on demo servers: name → (base URL, token line).
+
+    The token line is ``token = "..."`` or ``token_file = "..."``; a token in the file is
+    accepted only when the file is 0600, so it is written that way.
+    """
+    from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_USERNAME
+
+    lines: list[str] = []
+    for name, (base_url, token_line) in profiles.items():
+        lines += [
+            f"[profiles.{name}]",
+            'environment = "custom"',
+            f'base_url = "{base_url}"',
+            f'username = "{DEMO_USERNAME}"',
+            f'domain = "{DEMO_DOMAIN}"',
+            token_line,
+            "",
+        ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import stat
 import zipfile
 from collections.abc import Iterator
@@ -12,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
-from tests.config_isolation import isolate
+from nmbrs_client.demo_identity import DEMO_TOKEN, DEMO_USERNAME
+from tests.config_isolation import isolate, write_demo_profiles
 from tui.cli import main
 
 SCENARIOS = ("healthy", "missing-rights", "bad-token")
@@ -27,20 +26,13 @@ def three_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     isolate(tmp_path, monkeypatch)
     servers = [start_demo_server(name, latency_ms=0) for name in SCENARIOS]
     try:
-        lines = []
-        for name, server in zip(SCENARIOS, servers, strict=True):
-            lines += [
-                f"[profiles.{name}]",
-                'environment = "custom"',
-                f'base_url = "{server.base_url}"',
-                f'username = "{DEMO_USERNAME}"',
-                f'domain = "{DEMO_DOMAIN}"',
-                f'token = "{DEMO_TOKEN}"',
-                "",
-            ]
-        path = tmp_path / "config.toml"
-        path.write_text("\n".join(lines), encoding="utf-8")
-        os.chmod(path, 0o600)  # a token in the file is accepted only when private
+        path = write_demo_profiles(
+            tmp_path / "config.toml",
+            {
+                name: (server.base_url, f'token = "{DEMO_TOKEN}"')
+                for name, server in zip(SCENARIOS, servers, strict=True)
+            },
+        )
         yield path
     finally:
         for server in servers:

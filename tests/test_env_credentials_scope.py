@@ -17,7 +17,7 @@ import pytest
 
 from nmbrs_client.config import load_config, resolve_settings
 from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
-from tests.config_isolation import isolate
+from tests.config_isolation import isolate, write_demo_profiles
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.cli import main
@@ -34,23 +34,13 @@ def good_and_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     isolate(tmp_path, monkeypatch)
     server = start_demo_server("healthy", latency_ms=0)
     try:
-        lines = []
+        profiles: dict[str, tuple[str, str]] = {}
         for name, token in (("good", DEMO_TOKEN), ("wrong", WRONG)):
             token_file = tmp_path / f"{name}.token"
             token_file.write_text(token + "\n", encoding="utf-8")
             os.chmod(token_file, 0o600)
-            lines += [
-                f"[profiles.{name}]",
-                'environment = "custom"',
-                f'base_url = "{server.base_url}"',
-                f'username = "{DEMO_USERNAME}"',
-                f'domain = "{DEMO_DOMAIN}"',
-                f'token_file = "{token_file}"',
-                "",
-            ]
-        path = tmp_path / "config.toml"
-        path.write_text("\n".join(lines), encoding="utf-8")
-        os.chmod(path, 0o600)
+            profiles[name] = (server.base_url, f'token_file = "{token_file}"')
+        path = write_demo_profiles(tmp_path / "config.toml", profiles)
         monkeypatch.setenv("NMBRS_TOKEN", DEMO_TOKEN)  # the good customer's token, exported
         yield path
     finally:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_client.demo_identity import DEMO_TOKEN
 from nmbrs_client.history import History, history_path
 from nmbrs_client.rights.report import load_schema
 from nmbrs_demo.scenarios import MISSING_RIGHTS_OPERATIONS
-from tests.config_isolation import isolate_state
+from tests.config_isolation import isolate_state, write_demo_profiles
 from tui.cli import main
 
 
@@ -158,20 +157,13 @@ def two_profiles(state: Path, tmp_path: Path) -> Iterator[Path]:
 
     servers = {name: start_demo_server(name, latency_ms=0) for name in ("healthy", "bad-token")}
     try:
-        lines: list[str] = []
-        for name, server in servers.items():
-            lines += [
-                f"[profiles.{name}]",
-                'environment = "custom"',
-                f'base_url = "{server.base_url}"',
-                f'username = "{DEMO_USERNAME}"',
-                f'domain = "{DEMO_DOMAIN}"',
-                f'token = "{DEMO_TOKEN}"',
-                "",
-            ]
-        path = tmp_path / "config.toml"
-        path.write_text("\n".join(lines), encoding="utf-8")
-        os.chmod(path, 0o600)
+        path = write_demo_profiles(
+            tmp_path / "config.toml",
+            {
+                name: (server.base_url, f'token = "{DEMO_TOKEN}"')
+                for name, server in servers.items()
+            },
+        )
         yield path
     finally:
         for server in servers.values():
