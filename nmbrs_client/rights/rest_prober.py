@@ -169,9 +169,12 @@ class RestProber:
         self.clock = clock or datetime.now
         # One retry budget and one deadline for the whole check (nmbrs_client.retry), as on
         # SOAP; the deadline follows the connection's time-outs unless given.
-        self.deadline_s = deadline_s
+        limits = client.transport.limits
+        self.deadline_s = deadline_s or check_deadline_s(
+            limits.read_timeout_s, limits.connect_timeout_s
+        )
         self.monotonic = monotonic
-        self._budget = CheckBudget(deadline_s or 600.0, clock=monotonic)
+        self._budget = CheckBudget(self.deadline_s, clock=monotonic)
         self.granted = client.tokens.granted_scopes()
         self.extra_environment = dict(environment or {})
         self.account: list[AccountResult] = []
@@ -278,11 +281,7 @@ class RestProber:
 
     def run(self) -> RightsReport:
         """Run the whole check (blocking) and return the report; never raises for API trouble."""
-        limits = self.client.transport.limits
-        self._budget = CheckBudget(
-            self.deadline_s or check_deadline_s(limits.read_timeout_s, limits.connect_timeout_s),
-            clock=self.monotonic,
-        )
+        self._budget = CheckBudget(self.deadline_s, clock=self.monotonic)  # fresh for each run
         with budget_applied(self._budget):
             return self._run()
 
