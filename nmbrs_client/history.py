@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time as time_module
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ APP_NAME = "nmbrs-tui"
 HISTORY_FILE_NAME = "history.sqlite3"
 DEFAULT_KEEP = 50  # checks kept per profile and API
 BUSY_TIMEOUT_MS = 15_000  # a writer waits this long for another before giving up
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 # Each entry brings the schema from version i to i + 1; never edit a released entry, add one.
 MIGRATIONS: tuple[str, ...] = (
@@ -263,6 +265,38 @@ def migrate(conn: sqlite3.Connection) -> int:
     return SCHEMA_VERSION
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in _BUSY_CODES or "locked" in str(exc)
+
+
+def _open_ready(path: Path) -> sqlite3.Connection:
+    """A connection in WAL mode on the current schema, waiting out other processes.
+
+    Switching a new file to WAL and migrating need the file to themselves; SQLite answers "database
+    is locked" at once there instead of calling the busy handler, so that step is retried here
+    until the busy time-out has passed.
+    """
+    deadline = time_module.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+            return conn
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.close()
+            if not _is_busy(exc) or time_module.monotonic() + pause > deadline:
+                raise
+        time_module.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
 class History:
     """The history file; every method opens, uses and closes its own connection."""
 
@@ -273,14 +307,10 @@ class History:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
             _prepare_file(self.path)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = _open_ready(self.path)
         except (OSError, sqlite3.Error) as exc:
             raise _trouble(self.path, exc) from None
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn)
             yield conn
         except (OSError, sqlite3.Error) as exc:
             if conn.in_transaction:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from nmbrs_client import history as history_module
 from nmbrs_client.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -156,16 +157,54 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_two_processes_writing_at_once_lose_no_row(state: Path) -> None:
+def test_processes_writing_at_once_lose_no_row(state: Path) -> None:
+    """Four writers on a new file: the WAL switch and the schema must wait for each other too."""
     runs = 40
+    names = ("one", "two", "three", "four")
     writers = [
         subprocess.Popen([sys.executable, "-c", WRITER, name, str(runs)], stderr=subprocess.PIPE)
-        for name in ("one", "two")
+        for name in names
     ]
     for writer in writers:
         _out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err.decode()
     history = History()
-    assert len(history.checks("one")) == runs and len(history.checks("two")) == runs
+    assert [len(history.checks(name)) for name in names] == [runs] * len(names)
     with sqlite3.connect(history_path()) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM cells").fetchone()[0] == 2 * runs * 20
+        assert conn.execute("SELECT COUNT(*) FROM cells").fetchone()[0] == len(names) * runs * 20
+
+
+def test_a_file_busy_at_opening_is_retried_not_lost(
+    state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite may refuse the WAL switch or the schema step at once, without waiting: retried."""
+    real_migrate = history_module.migrate
+    refusals = iter([sqlite3.OperationalError("database is locked")] * 2)
+    pauses: list[float] = []
+
+    def migrate_after_refusals(conn: sqlite3.Connection) -> int:
+        refusal = next(refusals, None)
+        if refusal is not None:
+            raise refusal
+        return real_migrate(conn)
+
+    monkeypatch.setattr(history_module, "migrate", migrate_after_refusals)
+    monkeypatch.setattr("nmbrs_client.history.time_module.sleep", pauses.append)
+    History().add(_record())
+    assert len(pauses) == 2
+    assert len(History().checks("acme")) == 1
+
+
+def test_a_file_that_stays_busy_is_one_history_error(
+    state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter(range(0, 10_000, 5))  # seconds on a fake monotonic clock
+
+    def always_locked(conn: sqlite3.Connection) -> int:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(history_module, "migrate", always_locked)
+    monkeypatch.setattr("nmbrs_client.history.time_module.monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr("nmbrs_client.history.time_module.sleep", lambda _s: None)
+    with pytest.raises(HistoryError, match="database is locked"):
+        History().add(_record())
