@@ -4,9 +4,9 @@ Nmbrs has two APIs, SOAP v3 (ending 2027-03-01) and REST (OAuth 2.0). The panes,
 and the headless commands talk to one :class:`Backend`; ``nmbrs_client.soap_backend`` and the
 REST backend implement it. Nothing above this line knows which protocol answered.
 
-Ids are opaque (:data:`EntityId`): SOAP gives ints, REST gives UUID strings, and there is no
-published mapping between them. Compare, hash and pass them back; never parse or do arithmetic
-on them. The numbers people read (company number, employee number, run number) travel beside
+Ids are opaque (:data:`~nmbrs_client.ids.EntityId`, beside :class:`~nmbrs_client.ids.ApiKind`
+in :mod:`nmbrs_client.ids`); :func:`nmbrs_client.connect.open_backend` picks the backend. The
+numbers people read (company number, employee number, run number) travel beside
 the ids and are what screens, file names and search show first.
 
 Errors: a backend raises :class:`~nmbrs_client.errors.NmbrsError` subclasses only. An API
@@ -27,15 +27,14 @@ their id fields accept either kind of id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from nmbrs_client.ids import ApiKind, EntityId
 
 if TYPE_CHECKING:
     from nmbrs_client.calllog import CallLog, CallRecord
-    from nmbrs_client.config import ConnectionSettings
     from nmbrs_client.models import (
         BankAccount,
         CurrentPeriod,
@@ -48,16 +47,6 @@ if TYPE_CHECKING:
     )
     from nmbrs_client.rights.protocol import CheckOptions, Prober
     from nmbrs_client.rights.requirements import RequirementProfile
-
-EntityId: TypeAlias = int | str
-"""An opaque id: a SOAP int or a REST UUID string. Only compared, hashed and passed back."""
-
-
-class ApiKind(StrEnum):
-    """Which Nmbrs API a backend speaks (the ``api`` of a profile, ``--api`` on the CLI)."""
-
-    SOAP = "soap"
-    REST = "rest"
 
 
 def number_key(number: str) -> tuple[int, int, str]:
@@ -247,32 +236,3 @@ class Backend(Protocol):
     def close(self) -> None:
         """Release connections; safe to call twice."""
         ...
-
-
-# -- choosing a backend ----------------------------------------------------------------------
-REST_NOT_AVAILABLE = (
-    "the REST API backend is not available in this version of nmbrs-tui yet; "
-    'use --api soap (or api = "soap" in the profile)'
-)
-
-
-def require_api(api: ApiKind) -> None:
-    """Refuse an API this build cannot speak, in one line, before anything is started."""
-    from nmbrs_client.errors import ConfigError
-
-    if api not in (ApiKind.SOAP, ApiKind.REST):
-        raise ConfigError(REST_NOT_AVAILABLE)
-
-
-def open_backend(
-    settings: ConnectionSettings, *, today: Callable[[], date] = date.today
-) -> Backend:
-    """The backend for ``settings.api`` (no call is made yet)."""
-    require_api(settings.api)
-    if settings.api is ApiKind.REST:
-        from nmbrs_client.rest.connect import backend_from_settings
-
-        return backend_from_settings(settings, today=today)
-    from nmbrs_client.soap_backend import SoapBackend
-
-    return SoapBackend.from_settings(settings, today=today)

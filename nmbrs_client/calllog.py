@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from nmbrs_client.backend import EntityId
+from nmbrs_client.ids import EntityId
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from nmbrs_client.backend import ApiKind
 from nmbrs_client.config_names import CONFIG_ENV_VAR, Environment
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.local_files import expand_user, one_line, parse_toml, read_local_bytes
 from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
 from nmbrs_client.rest.hosts import (
@@ -45,7 +45,6 @@ from nmbrs_client.token_sources import find_token
 
 APP_NAME = "nmbrs-tui"
 CONFIG_FILE_NAME = "config.toml"
-ApiName = Literal["soap", "rest"]  # the values of nmbrs_client.backend.ApiKind
 WsdlSource = Literal["bundled", "live"]
 FIXED_URLS: dict[str, str] = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 REST_FIXED_URLS: dict[str, str] = {"production": PRODUCTION_API_URL + "/"}
@@ -223,7 +222,7 @@ class ProfileConfig(Tuning):
     """
 
     environment: Environment = "production"
-    api: ApiName = "soap"  # which Nmbrs API this profile talks to
+    api: ApiKind = Field(ApiKind.SOAP, strict=False)  # which Nmbrs API this profile talks to
     scenario: str | None = None
     soap: SoapProfile = SoapProfile()
     rest: RestProfile = RestProfile()
@@ -616,7 +615,7 @@ class EnvironmentVariables(BaseSettings):
     token: SecretStr | None = None
     domain: str | None = None
     base_url: str | None = None
-    api: ApiName | None = None
+    api: ApiKind | None = None
     rest_base_url: str | None = None
     rest_identity_url: str | None = None
     rest_client_id: str | None = None

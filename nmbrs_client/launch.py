@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from nmbrs_client.errors import ConfigError
 
-if TYPE_CHECKING:  # pydantic-settings and the backend load only when options are resolved
-    from nmbrs_client.backend import ApiKind
+if TYPE_CHECKING:  # pydantic-settings loads only when options are resolved
     from nmbrs_client.config import AppConfig, ConnectionSettings
+    from nmbrs_client.ids import ApiKind
 
 DEFAULT_DEMO_SCENARIO = "healthy"
 MAX_DEMO_LATENCY_MS = 60_000  # what a scenario file allows too
@@ -136,13 +136,12 @@ def resolve_launch(
     options: LaunchOptions, config: AppConfig | None
 ) -> DemoLaunch | ConnectionSettings:
     """What to connect to: a demo server to start, or a profile's settings (with the flags)."""
-    from nmbrs_client.backend import ApiKind, require_api
     from nmbrs_client.config import resolve_settings
+    from nmbrs_client.ids import ApiKind
 
     check_combination(options)
     if options.demo:
         api = ApiKind(options.api or ApiKind.SOAP)
-        require_api(api)  # before a demo server is started for nothing
         download_dir = None
         if config is not None and config.download_dir:
             download_dir = Path(config.download_dir).expanduser()
@@ -164,5 +163,4 @@ def resolve_launch(
         overrides=overrides,
         environment_credentials=options.environment_credentials,
     )
-    require_api(settings.api)
     return settings

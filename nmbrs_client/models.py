@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 
 # The detail models below are shared by both backends, so their ids accept either kind.
-from nmbrs_client.backend import EntityId
+from nmbrs_client.ids import EntityId
 
 
 class NmbrsModel(BaseModel):

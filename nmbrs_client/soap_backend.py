@@ -14,17 +14,16 @@ from typing import TYPE_CHECKING
 
 from nmbrs_client import models as m
 from nmbrs_client.backend import (
-    ApiKind,
     Company,
     ConnectionIdentity,
     Debtor,
     Documents,
     Employee,
-    EntityId,
     PayrollRun,
     RunEmployee,
 )
 from nmbrs_client.errors import FaultCategory, NmbrsFault
+from nmbrs_client.ids import ApiKind, EntityId
 
 if TYPE_CHECKING:
     from nmbrs_client.calllog import CallLog, CallRecord

@@ -14,18 +14,17 @@ from datetime import datetime
 from typing import Any
 
 from nmbrs_client.backend import (
-    ApiKind,
     Company,
     ConnectionIdentity,
     Debtor,
     Documents,
     Employee,
-    EntityId,
     PayrollRun,
     RunEmployee,
 )
 from nmbrs_client.calllog import CallLog, CallRecord
 from nmbrs_client.errors import NmbrsError, NmbrsFault
+from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.models import (
     BankAccount,
     CurrentPeriod,

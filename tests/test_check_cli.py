@@ -153,7 +153,7 @@ def test_ctrl_c_says_what_was_done_and_exits_130(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Ctrl+C during a long check: exit 130 with one line of what was done, never silence."""
-    from nmbrs_client import backend as backend_module
+    from nmbrs_client import connect as backend_module
     from nmbrs_client.exit_codes import ExitCode
 
     real_open = backend_module.open_backend

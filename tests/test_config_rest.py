@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.backend import ApiKind
 from nmbrs_client.config import load_config, resolve_settings
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest.auth.credentials import credentials_path, load_credentials
 from tui.cli import main
 

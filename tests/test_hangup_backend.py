@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from nmbrs_client.backend import ApiKind
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.errors import NmbrsRestError
 from nmbrs_client.rest.operations import RestOp

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.backend import ApiKind
 from nmbrs_client.config import ConnectionSettings
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.launch import (
     DemoLaunch,
     LaunchError,

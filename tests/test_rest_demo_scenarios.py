@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from nmbrs_client.errors import ConfigError
-from nmbrs_demo.rest.readings import REST_READINGS, Api, Readings, parse_reading_args
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo.rest.readings import REST_READINGS, Readings, parse_reading_args
 from nmbrs_demo.scenarios import load_scenario
 from tests.test_rest_demo_api import get
 
@@ -61,7 +62,7 @@ def test_an_unknown_withheld_scope_stops_the_rest_demo(tmp_path: Path) -> None:
 
 
 def test_every_reading_defaults_to_its_first_choice_and_says_why() -> None:
-    readings = Readings(Api.REST)
+    readings = Readings(ApiKind.REST)
     assert len(readings) == len(REST_READINGS) >= 12
     for reading in REST_READINGS:
         assert readings[reading.name] == reading.choices[0]
@@ -75,4 +76,4 @@ def test_reading_arguments_are_checked() -> None:
     with pytest.raises(ConfigError, match="Unknown reading"):
         parse_reading_args(["retry-afterwards=1"])
     with pytest.raises(ConfigError, match="cannot be"):
-        Readings(Api.REST, {"retry-after": "sometimes"})
+        Readings(ApiKind.REST, {"retry-after": "sometimes"})

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from nmbrs_client.backend import EntityId
 from nmbrs_client.calllog import CallLog
 from nmbrs_client.client import DomainState, NmbrsClient
 from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import NmbrsFault, NmbrsTransportError
+from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import resolve
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine

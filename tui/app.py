@@ -56,8 +56,8 @@ if TYPE_CHECKING:
     from textual.command import CommandListItem
     from textual.widget import AwaitMount
 
-    from nmbrs_client.backend import EntityId
     from nmbrs_client.config import ConnectionSettings
+    from nmbrs_client.ids import EntityId
     from tui.session import Session
 
 # The demo world's own "today" (DEMO_TODAY), so frozen pictures agree with its data.
@@ -640,7 +640,7 @@ class NmbrsApp(App[int]):
                 # the user was looking at) survive a failed attempt; r in a pane refetches.
                 session = current
             else:
-                from nmbrs_client.backend import open_backend
+                from nmbrs_client.connect import open_backend
                 from tui.session import Session
 
                 today = self.today

@@ -304,12 +304,13 @@ class Connector:
             fail(exc)
             return
         self._set(domain=identity.domain, domain_source=identity.domain_source)
-        if identity.api.value == "rest":
-            self._set(
-                username=identity.user or self.info.username,
-                scopes=identity.scopes,
-                token_expires=identity.expires_at,
-            )
+        # What the API said about who we are (SOAP: the API user; REST also the granted
+        # scopes and the token's expiry), whichever API answered.
+        self._set(
+            username=identity.user or self.info.username,
+            scopes=identity.scopes,
+            token_expires=identity.expires_at,
+        )
         if self.is_cancelled():
             self._set(stage=CANCELLED)
             return
@@ -357,7 +358,7 @@ class Connector:
 
 def start_demo(scenario: str, latency_ms: int | None, api: Any = None) -> Any:
     """Start the embedded demo server of ``api`` in this process (a daemon thread)."""
-    from nmbrs_client.backend import ApiKind
+    from nmbrs_client.ids import ApiKind
 
     if api is ApiKind.REST:
         from nmbrs_demo.rest.server import start_rest_demo_server

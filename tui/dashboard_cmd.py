@@ -45,10 +45,6 @@ def run(args: argparse.Namespace) -> int:
     from tui.app import NmbrsApp
     from tui.connect import LaunchOptions
 
-    if getattr(args, "api", None):
-        from nmbrs_client.backend import ApiKind, require_api
-
-        require_api(ApiKind(args.api))  # ConfigError: one line and exit 64 from tui.cli
     exit_early = os.environ.get(EXIT_AFTER_FIRST_FRAME, "") not in ("", "0")
     from nmbrs_client.launch import preflight
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from nmbrs_client.backend import Company, EntityId
+    from nmbrs_client.backend import Company
+    from nmbrs_client.ids import EntityId
 
 
 class CompanySelected(Message):

@@ -24,18 +24,17 @@ from urllib.parse import urlsplit
 
 from nmbrs_client import models as m
 from nmbrs_client.backend import (
-    ApiKind,
     Company,
     ConnectionIdentity,
     Debtor,
     Documents,
     Employee,
-    EntityId,
     PayrollRun,
     RunEmployee,
 )
 from nmbrs_client.calllog import CallLog, CallRecord
 from nmbrs_client.errors import NmbrsError
+from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, NoDocumentError, RestProblemKind
 from nmbrs_client.rest.history import (

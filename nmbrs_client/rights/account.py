@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from nmbrs_client.backend import EntityId
 from nmbrs_client.client import DomainState
 from nmbrs_client.errors import NmbrsFault
+from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import get_operation
 from nmbrs_client.rights.answers import as_list, field, ids
 from nmbrs_client.rights.classify import Status, Verdict, classify, is_retryable

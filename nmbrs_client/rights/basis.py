@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from nmbrs_client.backend import EntityId
+from nmbrs_client.ids import EntityId
 
 
 class BasisKind(StrEnum):

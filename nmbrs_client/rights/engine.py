@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from nmbrs_client.backend import EntityId
+from nmbrs_client.ids import EntityId
 from nmbrs_client.retry import CheckBudget, check_deadline_s
 from nmbrs_client.rights.account import AccountPhase, Reconnect
 from nmbrs_client.rights.context import CheckContext

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from nmbrs_client.backend import EntityId
+from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import Operation
 from nmbrs_client.rights.answers import fault_text
 from nmbrs_client.rights.basis import Basis, BasisKind, inferred_from, probed

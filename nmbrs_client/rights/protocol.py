@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from nmbrs_client.backend import EntityId
 from nmbrs_client.calllog import CallRecord
 from nmbrs_client.client import ClientSettings, DomainState
+from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import Operation
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from importlib import resources
 from typing import Any
 
 from nmbrs_client import textsafe
-from nmbrs_client.backend import ApiKind
 from nmbrs_client.dutch import MONTHS_NL
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.operations import Service
 from nmbrs_client.rights import nmbrs_words
 from nmbrs_client.rights.basis import Basis, BasisKind

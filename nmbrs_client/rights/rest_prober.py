@@ -29,8 +29,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from nmbrs_client.backend import ApiKind, EntityId
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError
+from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rest.backend import run_period
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind

@@ -16,8 +16,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from nmbrs_client.backend import ApiKind, EntityId
 from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
 from nmbrs_client.rights.requirements import RequirementProfile

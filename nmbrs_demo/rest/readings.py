@@ -16,11 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from nmbrs_client.errors import ConfigError
-
-
-class Api(StrEnum):
-    SOAP = "soap"
-    REST = "rest"
+from nmbrs_client.ids import ApiKind
 
 
 @dataclass(frozen=True)
@@ -28,7 +24,7 @@ class Reading:
     """One open question and the answers the demo can give; ``choices[0]`` is the default."""
 
     name: str
-    api: Api
+    api: ApiKind
     question: str
     choices: tuple[str, ...]
     why_default: str
@@ -51,14 +47,14 @@ def register(*readings: Reading) -> None:
         REGISTRY[reading.name] = reading
 
 
-def readings_for(api: Api) -> list[Reading]:
+def readings_for(api: ApiKind) -> list[Reading]:
     return [r for r in REGISTRY.values() if r.api is api]
 
 
 class Readings(Mapping[str, str]):
     """The chosen value of every reading of one API (defaults filled in), read-only."""
 
-    def __init__(self, api: Api, chosen: Mapping[str, str] | None = None) -> None:
+    def __init__(self, api: ApiKind, chosen: Mapping[str, str] | None = None) -> None:
         self.api = api
         values = {r.name: r.default for r in readings_for(api)}
         for name, value in (chosen or {}).items():
@@ -140,7 +136,7 @@ class R(StrEnum):
 REST_READINGS = (
     Reading(
         R.MISSING_SCOPE_403,
-        Api.REST,
+        ApiKind.REST,
         "Q1: the body of a 403 for a missing scope",
         ("problem-40303", "empty-body", "insufficient-scope"),
         "40303 is also the data-access code, so a client that trusts the code misreads a "
@@ -148,7 +144,7 @@ REST_READINGS = (
     ),
     Reading(
         R.SUBSCRIPTION_KEY,
-        Api.REST,
+        ApiKind.REST,
         "Q2: status and body for a missing or wrong X-Subscription-Key",
         ("gateway-401", "problem-401", "problem-403"),
         "An API-gateway 401 whose JSON is not an ErrorResponse: the client must not assume "
@@ -156,42 +152,42 @@ REST_READINGS = (
     ),
     Reading(
         R.DOCUMENT_PENDING_POLLS,
-        Api.REST,
+        ApiKind.REST,
         "Q3: how many fetches of a document task answer 202 before the PDF",
         ("3", "0", "1", "10", "never"),
         "Several 202s make a client poll with back-off; 'never' tests its give-up bound.",
     ),
     Reading(
         R.DOCUMENT_REFETCH,
-        Api.REST,
+        ApiKind.REST,
         "Q3: whether a document task can be fetched again after it delivered the PDF",
         ("gone", "repeatable"),
         "A task that answers 404 after delivery punishes a client that fetches twice.",
     ),
     Reading(
         R.PAYSLIP_NO_RUN,
-        Api.REST,
+        ApiKind.REST,
         "Q3: payslipperperiod for a period without a payslip",
         ("task-then-404", "not-found"),
         "A task id first and the 404 only from /api/documents: the failure comes late.",
     ),
     Reading(
         R.PAYSLIP_SEVERAL_RUNS,
-        Api.REST,
+        ApiKind.REST,
         "Q3: payslipperperiod for a period with several runs (corrections)",
         ("latest", "merged"),
         "Only the latest run's payslip: earlier slips of the period cannot be had over REST.",
     ),
     Reading(
         R.ANNUAL_STATEMENT_EARLY,
-        Api.REST,
+        ApiKind.REST,
         "Q3: annualstatement before the year's last payroll run",
         ("not-found", "partial"),
         "No statement until the year is complete, as the spec's description says.",
     ),
     Reading(
         R.RUN_PERIODS,
-        Api.REST,
+        ApiKind.REST,
         "Q4: what a run's periodStart/periodEnd hold",
         ("period-numbers", "date-times"),
         "Integers, as the spec's type says (its date-time format is ignored); a client "
@@ -199,7 +195,7 @@ REST_READINGS = (
     ),
     Reading(
         R.TOKEN_CLAIMS,
-        Api.REST,
+        ApiKind.REST,
         "Q5: the claims inside the access token",
         ("minimal", "scopes"),
         "A JWT-shaped token without scope or debtor claims: the granted scopes can only come "
@@ -207,49 +203,49 @@ REST_READINGS = (
     ),
     Reading(
         R.INTROSPECTION,
-        Api.REST,
+        ApiKind.REST,
         "Q5: whether /connect/introspect accepts an ordinary app's client credentials",
         ("refused", "allowed"),
         "Refused (invalid_client): a client must not depend on introspection.",
     ),
     Reading(
         R.REDIRECT_URI,
-        Api.REST,
+        ApiKind.REST,
         "Q6: whether a loopback redirect URI may use any port",
         ("exact", "loopback-any-port"),
         "Only the registered URIs, exactly: a client that picks a random port fails.",
     ),
     Reading(
         R.MULTI_DEBTOR_COMPANIES,
-        Api.REST,
+        ApiKind.REST,
         "Q7: /api/companies under a consent that spans several debtors",
         ("refused-40306", "merged"),
         "403/40306 as seen on a live tenant: the client must walk debtors → companies.",
     ),
     Reading(
         R.ERROR_CONTENT_TYPE,
-        Api.REST,
+        ApiKind.REST,
         "Q8: the content type of error bodies",
         ("application/problem+json", "application/json"),
         "problem+json breaks a client that only parses an exact application/json.",
     ),
     Reading(
         R.RETRY_AFTER,
-        Api.REST,
+        ApiKind.REST,
         "Q9: whether a 429 carries Retry-After",
         ("absent", "seconds", "alternate"),
         "No header, as in the spec: the client needs its own back-off.",
     ),
     Reading(
         R.ID_MAPPING,
-        Api.REST,
+        ApiKind.REST,
         "Q10: whether REST ids reveal the SOAP ids",
         ("opaque", "embedded"),
         "Opaque UUIDs: SOAP and REST records can only be matched by number and name.",
     ),
     Reading(
         R.HISTORY_ORDER,
-        Api.REST,
+        ApiKind.REST,
         "Q11: the order of entries in history endpoints",
         ("unsorted", "chronological"),
         "A fixed but unsorted order: the client must pick 'current' by its own rule.",

@@ -19,11 +19,12 @@ from typing import Any
 
 import uvicorn
 
+from nmbrs_client.ids import ApiKind
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.rest.app import RestDemo, build_app
 from nmbrs_demo.rest.identity_routes import IDENTITY_PREFIX
 from nmbrs_demo.rest.observe import Observer
-from nmbrs_demo.rest.readings import Api, Readings
+from nmbrs_demo.rest.readings import Readings
 from nmbrs_demo.scenarios import Scenario, scenario_for
 
 START_TIMEOUT_S = 15.0
@@ -148,5 +149,7 @@ def start_rest_demo_server(
     day = today or DEMO_TODAY
     seed = chosen.seed if chosen.seed is not None else DEMO_SEED
     world = _build_world(seed, day, chosen.size)
-    demo = RestDemo(chosen, world, Readings(Api.REST, readings), clock=clock, log_calls=log_calls)
+    demo = RestDemo(
+        chosen, world, Readings(ApiKind.REST, readings), clock=clock, log_calls=log_calls
+    )
     return RestDemoServer(demo, host=host, port=port)

@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from nmbrs_client.backend import ApiKind
 from nmbrs_client.config import demo_settings
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest.operations import RestOp
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.backend import ApiKind
 from nmbrs_client.config import demo_settings
+from nmbrs_client.ids import ApiKind
 from tests.fake_backend import FakeBackend
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tests.ui.panes_helpers import open_companies, payroll, select_company

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from nmbrs_client.backend import ApiKind
 from nmbrs_client.calllog import CallRecord
 from nmbrs_client.config import demo_settings
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest.connect import demo_backend
 from nmbrs_demo.rest.ids import Kind
 from tests.ui.app_helpers import wait_connected, wait_for

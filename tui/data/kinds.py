@@ -19,11 +19,11 @@ from nmbrs_client.backend import (
     Debtor,
     Documents,
     Employee,
-    EntityId,
     PayrollRun,
     RunEmployee,
 )
 from nmbrs_client.errors import NmbrsError
+from nmbrs_client.ids import EntityId
 
 if TYPE_CHECKING:
     from nmbrs_client.models import (

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from tui.data.kinds import Kind
 
 if TYPE_CHECKING:
-    from nmbrs_client.backend import Backend, EntityId
+    from nmbrs_client.backend import Backend
+    from nmbrs_client.ids import EntityId
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from tui.data.kinds import COMPANIES, CONTRACTS, EMPLOYEES
 
 if TYPE_CHECKING:
-    from nmbrs_client.backend import Company, EntityId
+    from nmbrs_client.backend import Company
+    from nmbrs_client.ids import EntityId
     from tui.data.store import DataStore
 
 

@@ -239,7 +239,7 @@ def check_report(
     any demo. Each run has its own backend, so its own rate limit; ``calls`` receives the call
     log. Raises :class:`CheckFailed` when the backend cannot be opened or a --company id does
     not fit the API."""
-    from nmbrs_client.backend import open_backend
+    from nmbrs_client.connect import open_backend
     from nmbrs_client.errors import NmbrsError
     from nmbrs_client.textsafe import line
 

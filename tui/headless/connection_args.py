@@ -20,7 +20,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
 def start_demo_for(api: Any, scenario: str, latency_ms: int | None) -> Any:
     """The embedded demo of ``api``: the SOAP demo, or the REST demo with its identity service."""
-    from nmbrs_client.backend import ApiKind
+    from nmbrs_client.ids import ApiKind
 
     if api is ApiKind.REST:
         from nmbrs_demo.rest.server import start_rest_demo_server

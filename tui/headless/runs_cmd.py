@@ -62,7 +62,7 @@ def _say(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nmbrs_client.backend import open_backend
+    from nmbrs_client.connect import open_backend
     from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
     from nmbrs_client.launch import LaunchError
 

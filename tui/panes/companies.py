@@ -15,8 +15,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.worker import get_current_worker
 
-from nmbrs_client.backend import Company, EntityId, number_key
+from nmbrs_client.backend import Company, number_key
 from nmbrs_client.errors import NmbrsError
+from nmbrs_client.ids import EntityId
 from nmbrs_client.models import CurrentPeriod
 from tui.data.kinds import COMPANIES, CURRENT_PERIOD, GROUPING, CompanyGrouping
 from tui.keys import Context, bindings

@@ -21,8 +21,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.worker import get_current_worker
 
-from nmbrs_client.backend import Company, EntityId
+from nmbrs_client.backend import Company
 from nmbrs_client.errors import NmbrsFault
+from nmbrs_client.ids import EntityId
 from nmbrs_client.models import Department, EmployeeEmployments, Employment, Function
 from tui.data.kinds import (
     COMPANIES,

@@ -20,8 +20,9 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from nmbrs_client.backend import Company, Documents, Employee, EntityId, PayrollRun, RunEmployee
+from nmbrs_client.backend import Company, Documents, Employee, PayrollRun, RunEmployee
 from nmbrs_client.errors import NmbrsError
+from nmbrs_client.ids import EntityId
 from tui.data.kinds import ANNUAL_STATEMENT, EMPLOYEES, PAYSLIPS, RUN_EMPLOYEES, RUNS
 from tui.export import document_stem
 from tui.keys import Context, bindings

@@ -33,7 +33,7 @@ from tui.panes import Pane, VimTable
 from tui.screens.guarded import DismissOnce
 
 if TYPE_CHECKING:
-    from nmbrs_client.backend import EntityId
+    from nmbrs_client.ids import EntityId
     from nmbrs_client.rights.requirements import RequirementProfile
     from nmbrs_client.rights.results import CellResult, CompanyRef, RightsReport
     from tui.session import Session

@@ -22,7 +22,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from nmbrs_client.backend import Company, EntityId
+from nmbrs_client.backend import Company
+from nmbrs_client.ids import EntityId
 from nmbrs_client.models import (
     BankAccount,
     EmployeeEmployments,
