@@ -9,7 +9,6 @@ Usage::
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ import uvicorn
 
 from nmbrs_client.ids import ApiKind
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY
+from nmbrs_demo.host import tcp_listener
 from nmbrs_demo.rest.app import RestDemo, build_app
 from nmbrs_demo.rest.identity_routes import IDENTITY_PREFIX
 from nmbrs_demo.rest.observe import Observer
@@ -40,15 +40,7 @@ class RestDemoServer:
         self.world = demo.world
         # Slot for a test's contract recorder (tests/rest_contract.py).
         self.contract: Any = None
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._socket = socket.socket(family, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            self._socket.bind((host, port))
-        except OSError:
-            self._socket.close()
-            raise
-        self._socket.listen(512)
+        self._socket = tcp_listener(host, port, 512)
         self.host = host
         self.port = int(self._socket.getsockname()[1])
         url_host = f"[{host}]" if ":" in host else host
