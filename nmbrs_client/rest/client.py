@@ -10,8 +10,8 @@ send anything but the listed GETs. On top of it:
   one page at a time. Rows that moved between pages and arrive twice are kept once.
 - :meth:`RestClient.companies` falls back to debtors → companies per debtor when
   ``/api/companies`` answers 40306 (a consent spanning several debtors).
-- :meth:`RestClient.document` runs the two-step document task and polls 202 with a bounded
-  back-off.
+- :meth:`RestClient.document` runs the two-step document task and polls 202 on a schedule that
+  starts in tens of milliseconds and doubles to a cap, within a time budget.
 - 42908 (throttled) and transient transport failures are retried with back-off, honouring
   ``Retry-After`` when a server sends it; 42909 (quota) is never retried. A 401 with 40102
   refreshes the access token once and repeats the call.
@@ -23,7 +23,7 @@ import base64
 import binascii
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,11 +90,25 @@ class StaticToken:
 
 @dataclass(frozen=True)
 class DocumentPolling:
-    """Polling of ``/api/documents/{taskId}`` while it answers 202: bounded in count and time."""
+    """Polling of ``/api/documents/{taskId}`` while it answers 202: bounded in count and time.
 
-    first_delay_s: float = 0.25
+    Nmbrs does not say how long a document task takes, so the schedule starts fast (a PDF
+    that is ready at once costs one short pause, not a quarter of a second) and doubles each
+    pause up to ``max_delay_s``, which keeps a slow task from costing more than a few dozen
+    polls within ``budget_s``.
+    """
+
+    first_delay_s: float = 0.02
     max_delay_s: float = 2.0
     budget_s: float = 30.0
+    factor: float = 2.0
+
+    def pauses(self) -> Iterator[float]:
+        """The pause before each further poll, before any ``Retry-After`` or budget applies."""
+        delay = max(0.0, self.first_delay_s)
+        while True:
+            yield min(delay, self.max_delay_s)
+            delay = min(delay * self.factor, self.max_delay_s)
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,7 @@ class RestClient:
         retry: RetryPolicy | None = None,
         polling: DocumentPolling | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transport = transport
         self.tokens = tokens
@@ -142,6 +157,7 @@ class RestClient:
         self.retry = retry or RetryPolicy()
         self.polling = polling or DocumentPolling()
         self._sleep = sleep
+        self._monotonic = monotonic
         self._stop_retrying = threading.Event()
         self._calls = 0
         self._lock = threading.Lock()
@@ -517,9 +533,16 @@ class RestClient:
         return self._fetch_document(task_id.strip())
 
     def _fetch_document(self, task_id: str) -> bytes:
-        deadline = time.monotonic() + self.polling.budget_s
-        delay = self.polling.first_delay_s
-        waited = 0.0  # the pauses alone also count against the budget (bounded polls)
+        """Poll the task until its PDF comes, on :class:`DocumentPolling`'s schedule.
+
+        The budget counts both the clock and the pauses made (a fake sleep in tests, a clock
+        that jumps), and the last poll is made when it runs out, so "still being processed
+        after N s" is true for the N it says.
+        """
+        budget = self.polling.budget_s
+        started = self._monotonic()
+        waited = 0.0
+        pauses = self.polling.pauses()
         while True:
             try:
                 reply = self.get(RestOp.DOCUMENT, {"taskId": task_id}, accept=(200, 202))
@@ -534,16 +557,18 @@ class RestClient:
                 pdf = _pdf_bytes(reply)
                 if pdf is not None:
                     return pdf
-            wait = retry_after_seconds(reply.headers.get("retry-after"))
-            wait = min(wait if wait is not None else delay, self.polling.max_delay_s)
-            if time.monotonic() + wait > deadline or waited + wait > self.polling.budget_s:
+            spent = max(self._monotonic() - started, waited)
+            left = budget - spent
+            if left <= 0:
                 raise DocumentNotReadyError(
-                    f"the document was still being processed after {self.polling.budget_s:g} s",
+                    f"the document was still being processed after {spent:.3g} s",
                     hint="Nmbrs is slow to generate it: try again in a minute.",
                 )
+            # Retry-After is "not before": it may lengthen a pause, never shorten the schedule
+            asked = retry_after_seconds(reply.headers.get("retry-after")) or 0.0
+            wait = min(max(asked, next(pauses)), self.polling.max_delay_s, left)
             self._sleep(wait)
             waited += wait
-            delay = min(delay * 2, self.polling.max_delay_s)
 
 
 def envelope(

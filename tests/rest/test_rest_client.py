@@ -335,6 +335,79 @@ def test_document_that_never_finishes_gives_up_within_the_budget() -> None:
     assert len(sent.requests) < 200
 
 
+class FakeClock:
+    """Monotonic time that moves only when the client pauses: polls cost no time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.pauses: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+def polling_client(fake: FakeNmbrs, clock: FakeClock, polling: DocumentPolling) -> Any:
+    rest = RestTransport(
+        BASE, subscription_key=lambda: "sub-key-1234", http_transport=transport(fake)
+    )
+    return RestClient(
+        rest,
+        StaticToken("access-token-abcdef"),
+        polling=polling,
+        sleep=clock.sleep,
+        monotonic=clock.monotonic,
+    )
+
+
+def test_document_polling_starts_in_tens_of_milliseconds_and_doubles_to_its_cap() -> None:
+    clock = FakeClock()
+    client = polling_client(document_fake(pending=9), clock, DocumentPolling())
+    assert client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3}) == PDF
+    assert clock.pauses == [0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.0, 2.0]
+
+
+def test_a_ready_document_costs_one_short_pause_not_a_long_one() -> None:
+    clock = FakeClock()
+    client = polling_client(document_fake(pending=1), clock, DocumentPolling())
+    client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3})
+    assert clock.pauses == [0.02]
+
+
+def test_document_polling_gives_up_when_its_budget_is_spent_and_says_how_long() -> None:
+    clock = FakeClock()
+    fake = document_fake(pending=10_000)
+    client = polling_client(fake, clock, DocumentPolling(budget_s=30.0))
+    with pytest.raises(DocumentNotReadyError) as caught:
+        client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3})
+    # the last pause is cut to what is left, so the task got exactly its budget, no more
+    assert sum(clock.pauses) == pytest.approx(30.0)
+    assert max(clock.pauses) == 2.0
+    assert "after 30 s" in str(caught.value)
+    polls = len(clock.pauses) + 1
+    assert polls < 30  # doubling to a 2 s cap: a slow task costs a few dozen polls at most
+
+
+def test_a_retry_after_on_202_lengthens_a_pause_but_never_past_the_cap() -> None:
+    clock = FakeClock()
+    waits = iter(["1", "60", "0"])
+
+    def fetch(_request: httpx.Request) -> httpx.Response:
+        wait = next(waits, None)
+        if wait is None:
+            return httpx.Response(200, content=PDF, headers={"content-type": "application/pdf"})
+        return json_response(202, "Document is being processed", headers={"Retry-After": wait})
+
+    fake = document_fake(pending=0)
+    fake.overrides[f"/api/documents/{TASK}"] = fetch
+    client = polling_client(fake, clock, DocumentPolling())
+    client.document(RestOp.PAYSLIP_TASK, EMPLOYEE, {"year": 2026, "period": 3})
+    assert clock.pauses == [1.0, 2.0, 0.08]
+
+
 @pytest.mark.parametrize("where", ["task", "document", "empty"])
 def test_no_payslip_in_the_period_is_reported_under_every_reading(where: str) -> None:
     fake = document_fake(pending=0)
