@@ -151,6 +151,11 @@ class CheckRecord:
     companies: tuple[StoredCompany, ...] = ()
     id: int = 0
 
+    @property
+    def local_when(self) -> str:
+        """When the check ran, in this machine's time zone, to the minute (as every view shows it)."""
+        return self.checked_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
     def to_dict(self, *, with_cells: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,

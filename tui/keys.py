@@ -130,6 +130,7 @@ KEYS: tuple[Key, ...] = (
     Key(C.RIGHTS, "rights.right", "l,right", "cursor_right", "Right", show=False),
     Key(C.RIGHTS, "rights.filter", "slash", "open_filter", "Filter"),
     Key(C.RIGHTS, "rights.failures", "f", "toggle_failures", "Not allowed only"),
+    Key(C.RIGHTS, "rights.changes", "c", "toggle_changes", "Changes only"),
     Key(C.RIGHTS, "rights.transpose", "t", "toggle_transpose", "Transpose", show=False),
     Key(C.RIGHTS, "rights.named", "n", "check_named", "Check company ids", show=False),
     Key(C.RIGHTS, "rights.recheck", "R", "recheck_failed", "Re-check not allowed", show=False),

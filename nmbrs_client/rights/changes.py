@@ -109,20 +109,33 @@ def _key(cell: StoredCell) -> tuple[str, str]:
     return cell.qualified_name, cell.company_id
 
 
+def statuses(record: CheckRecord) -> dict[tuple[str, str], str]:
+    """Each cell's status by (operation, company id): what a newer check is compared with."""
+    return {_key(c): c.status for c in record.cells}
+
+
+def flipped_from(
+    old: dict[tuple[str, str], str], operation: str, company_id: str, now: str
+) -> str | None:
+    """The status a cell had in ``old`` when it differs from ``now`` (a flip), else ``None``."""
+    was = old.get((operation, company_id))
+    return was if was is not None and was != now else None
+
+
 def compare(before: CheckRecord, after: CheckRecord) -> Changes:
     """The changes from ``before`` to ``after`` (both with their cells and companies)."""
     labels = {c.company_id: c.label() for c in (*before.companies, *after.companies)}
-    old = {_key(c): c for c in before.cells}
+    old = statuses(before)
     flips = tuple(
         Flip(
             operation=cell.qualified_name,
             company_id=cell.company_id,
             company=labels.get(cell.company_id, cell.company_number or cell.company_id),
-            before=old[_key(cell)].status,
+            before=was,
             after=cell.status,
         )
         for cell in after.cells
-        if _key(cell) in old and old[_key(cell)].status != cell.status
+        if (was := flipped_from(old, cell.qualified_name, cell.company_id, cell.status))
     )
     old_ids = {c.company_id for c in before.companies if c.visible is not False}
     new_ids = {c.company_id for c in after.companies if c.visible is not False}
@@ -239,8 +252,8 @@ def _sections(changes: Changes, lang: str) -> list[tuple[str, list[str]]]:
                             "flip",
                             operation=line(operation),
                             company=_companies(names, len(changes.after.companies), lang),
-                            before=_status_word(before, lang),
-                            after=_status_word(after, lang),
+                            before=status_word(before, lang),
+                            after=status_word(after, lang),
                         )
                         for (operation, before, after), names in _grouped(flips).items()
                     ],
@@ -258,7 +271,7 @@ def _sections(changes: Changes, lang: str) -> list[tuple[str, list[str]]]:
     return sections
 
 
-def _status_word(value: str, lang: str) -> str:
+def status_word(value: str, lang: str) -> str:
     """The report's own glyph and word; a status this version does not know, as stored."""
     from nmbrs_client.rights.report import badge
 
@@ -283,7 +296,7 @@ def _companies(names: list[str], total: int, lang: str) -> str:
 
 
 def _when(changes: Changes) -> str:
-    return changes.before.checked_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return changes.before.local_when
 
 
 def render_text(changes: Changes, lang: str = "en") -> str:

@@ -96,3 +96,19 @@ VIEW_STEPS: dict[str, tuple[str, ...]] = {
 def test_view_snapshot(snap_compare: Any, demo_server: DemoServer, view: str) -> None:
     app = demo_app(demo_server, deterministic=True)
     assert snap_compare(app, terminal_size=(120, 40), run_before=steps(*VIEW_STEPS[view]))
+
+
+def test_rights_changed_since_last_check_snapshot(snap_compare: Any) -> None:
+    """A healthy check, then the same demo profile on missing-rights: the flipped cells carry
+    "Δ changed" and the summary names the check (and date) they are compared with."""
+    from tui.app import NmbrsApp
+    from tui.connect import LaunchOptions
+
+    app = NmbrsApp(LaunchOptions(demo=True, latency_ms=0), deterministic=True)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await steps("2")(pilot)
+        app.start_connect(LaunchOptions(demo=True, scenario="missing-rights", latency_ms=0))
+        await steps("2")(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

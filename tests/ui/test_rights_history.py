@@ -10,7 +10,9 @@ from nmbrs_client.history import History, history_path
 from nmbrs_demo.scenarios import MISSING_RIGHTS_OPERATIONS
 from tests.config_isolation import isolate_state
 from tests.conftest import DemoServerFactory
-from tests.ui.app_helpers import demo_app, wait_connected, wait_for
+from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
+from tui.app import NmbrsApp
+from tui.connect import LaunchOptions
 from tui.panes.rights import RightsPane
 
 
@@ -52,3 +54,70 @@ async def test_a_damaged_history_is_a_toast_and_the_matrix_still_shows(
             "the history warning",
         )
         assert pane.report is not None and pane.report.exit_code == 0
+
+
+async def _checked(pilot, app: NmbrsApp, old: RightsPane | None = None) -> RightsPane:  # type: ignore[no-untyped-def]
+    """Press 2 once connected and wait for the (new session's) pane to finish its check."""
+    await wait_for(
+        pilot,
+        lambda: (
+            app.connection_info.stage == "connected"
+            and app.query(RightsPane)
+            and app.query_one(RightsPane) is not old
+        ),
+        30,
+        "the connection",
+    )
+    await pilot.press("2")
+    pane = app.query_one(RightsPane)
+    await wait_for(pilot, lambda: pane.report is not None and not pane.running, 60, "the check")
+    return pane
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+async def test_cells_flipped_since_the_last_check_are_marked_and_c_shows_only_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, api: str
+) -> None:
+    isolate_state(tmp_path, monkeypatch)
+    app = NmbrsApp(LaunchOptions(demo=True, api=api, latency_ms=0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = await _checked(pilot, app)
+        assert first.report is not None and first.report.exit_code == 0
+        assert first.baseline is None and not first.changed_cells()
+        assert "first check of this profile: nothing to compare" in screen_text(app)
+        # the customer's template changes: the same demo profile now answers missing-rights
+        app.start_connect(
+            LaunchOptions(demo=True, api=api, scenario="missing-rights", latency_ms=0)
+        )
+        pane = await _checked(pilot, app, old=first)
+        assert pane.report is not None and pane.report.exit_code == 1
+        not_allowed = {
+            (c.qualified_name, str(c.company_id))
+            for c in pane.report.cells
+            if str(c.status) != "allowed"
+        }
+        changed = {(c.qualified_name, str(c.company_id)) for c in pane.changed_cells()}
+        assert changed and changed == not_allowed  # everything was allowed the check before
+        if api == "soap":
+            assert {op for op, _ in changed} == MISSING_RIGHTS_OPERATIONS & set(pane.operations)
+        assert pane.baseline is not None
+        text = screen_text(app)
+        assert f"Δ {len(changed)} changed since check #{pane.baseline.id} (" in text
+        assert pane.baseline.local_when in text
+        assert "✗" in text and "Δ changed" in text
+        # c: only the changed cells' operations and companies remain; again: all of them
+        await pilot.press("c")
+        assert set(pane.visible_operations()) == {op for op, _ in changed}
+        assert {str(c.id) for c in pane.visible_companies()} == {cid for _, cid in changed}
+        assert "changes only (c)" in screen_text(app)
+        # the other layout marks the same cells
+        transposed = pane.is_transposed()
+        await pilot.press("t")
+        assert pane.is_transposed() is not transposed
+        assert "Δ changed" in screen_text(app)
+        flipped = pane.changed_cells()[0]
+        pane.focus_cell(flipped.qualified_name, flipped.company_id)
+        await pilot.pause()
+        assert "Δ changed from ✓ allowed since" in screen_text(app)
+        await pilot.press("c")
+        assert pane.visible_operations() == pane.operations

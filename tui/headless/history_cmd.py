@@ -119,7 +119,7 @@ def _table(rows: list[tuple[Any, str]]) -> str:
     body = [
         (
             str(rec.id),
-            rec.checked_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            rec.local_when,
             line(rec.profile),
             rec.api,
             line(rec.environment or "-"),
@@ -150,9 +150,8 @@ def _show(history: Any, args: argparse.Namespace) -> int:
         data["changes"] = None if changes is None else changes.to_dict()
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return ExitCode.OK
-    when = rec.checked_at.astimezone().strftime("%Y-%m-%d %H:%M")
     print(
-        f"check #{rec.id}  {when}  profile {line(rec.profile)}  api {rec.api}  "
+        f"check #{rec.id}  {rec.local_when}  profile {line(rec.profile)}  api {rec.api}  "
         f"requirements {line(rec.requirements)}  exit {rec.exit_code}  calls {rec.calls}  "
         f"{rec.duration_ms / 1000:.1f} s  nmbrs-tui {line(rec.tool_version)}"
     )

@@ -33,12 +33,15 @@ from tui.panes import Pane, VimTable
 from tui.screens.guarded import DismissOnce
 
 if TYPE_CHECKING:
+    from nmbrs_client.history import CheckRecord
     from nmbrs_client.ids import EntityId
     from nmbrs_client.rights.requirements import RequirementProfile
     from nmbrs_client.rights.results import CellResult, CompanyRef, RightsReport
     from tui.session import Session
 
 PENDING = "… probing"
+# A cell whose status differs from the previous recorded check of this profile and API.
+CHANGED_MARK = " Δ changed"
 # Column widths of the matrix with operations as rows; fixed, so the layout never depends on
 # which cells arrived first.
 OPERATION_WIDTH = 38
@@ -79,6 +82,12 @@ def cell_label(status: str, lang: str = "en") -> Text:
 
     state = Status(status)
     return Text(f"{GLYPHS[state]} {WORDS[lang][state]}", style=STATUS_STYLES.get(status, ""))
+
+
+def _status_words(status: str) -> str:
+    from nmbrs_client.rights.changes import status_word
+
+    return status_word(status, "en")
 
 
 def cell_advice(cell: CellResult) -> str:
@@ -169,6 +178,24 @@ class RightsEventArrived(Message):
         super().__init__()
         self.event = event
         self.run = run
+
+
+class RightsBaseline(Message):
+    """The previous recorded check the new one is compared with (``None``: there is none)."""
+
+    def __init__(self, record: CheckRecord | None, run: int, note: str = "") -> None:
+        super().__init__()
+        self.record = record
+        self.run = run
+        self.note = note
+
+
+class CheckRecorded(Message):
+    """A finished check went into the history (the Connection pane shows the last one)."""
+
+    def __init__(self, record: CheckRecord) -> None:
+        super().__init__()
+        self.record = record
 
 
 class RightsFinished(Message):
@@ -270,6 +297,11 @@ class RightsPane(Pane):
         # The view: a filter on operations and companies, failures only, orientation.
         self.filter_text = ""
         self.failures_only = False
+        self.changes_only = False  # c: only the cells that changed since the baseline
+        # The previous recorded check of this profile and API, and each of its cells' status.
+        self.baseline: CheckRecord | None = None
+        self.baseline_note = ""
+        self._was: dict[tuple[str, str], str] = {}
         self.transposed: bool | None = None  # None: automatic (companies do not fit)
         self.named_companies: list[EntityId] | None = None  # check only these ids (n)
         self._merge_into: RightsReport | None = None  # R: re-checked cells go into this
@@ -376,6 +408,8 @@ class RightsPane(Pane):
                 requirements = dataclasses.replace(requirements, operations=narrowed)
         else:
             self.app.call_from_thread(self._set_requirements, requirements, run)
+            previous, note = self._previous_check()
+            self.post_message(RightsBaseline(previous, run, note))
 
         def on_event(event: object) -> None:
             if not worker.is_cancelled:
@@ -405,17 +439,33 @@ class RightsPane(Pane):
             self._record(report)
         self.post_message(RightsFinished(report, run))
 
+    def _previous_check(self) -> tuple[CheckRecord | None, str]:
+        """The last recorded check of this profile and API (worker thread), or why none."""
+        from nmbrs_client.history import History, HistoryError, profile_key
+
+        assert self.session is not None
+        settings = self.session.settings
+        try:
+            found = History().find("last", profile_key(settings.profile_name), settings.api.value)
+        except HistoryError:
+            return None, "the check history cannot be read"
+        return found, "" if found else "first check of this profile: nothing to compare"
+
     def _record(self, report: RightsReport) -> None:
         """Keep the finished check in the history (``nmbrs-tui history``); trouble is a toast."""
-        from nmbrs_client.history import HistoryError, record_report
+        from nmbrs_client.history import History, HistoryError, record_report
         from tui.cli import version
 
         try:
-            record_report(report, version())
+            check_id = record_report(report, version())
+            record = History().get(check_id)
         except HistoryError as exc:
             self.app.call_from_thread(
                 self.notify, f"{exc} — {exc.hint}", severity="warning", timeout=10
             )
+            return
+        if record is not None:
+            self.post_message(CheckRecorded(record))
 
     def _set_requirements(self, requirements: RequirementProfile, run: int) -> None:
         if run != self._run:
@@ -423,6 +473,32 @@ class RightsPane(Pane):
         self.requirements = requirements
         self.set_name = requirements.name
         self._update_text()
+
+    @on(RightsBaseline)
+    def _on_baseline(self, message: RightsBaseline) -> None:
+        if message.run != self._run:
+            return
+        from nmbrs_client.rights.changes import statuses
+
+        self.baseline = message.record
+        self.baseline_note = message.note
+        self._was = statuses(message.record) if message.record is not None else {}
+        self._update_text()
+
+    def changed_from(self, cell: CellResult) -> str | None:
+        """The status this cell had in the previous check, when it is not the same now."""
+        from nmbrs_client.rights.changes import flipped_from
+
+        return flipped_from(self._was, cell.qualified_name, str(cell.company_id), str(cell.status))
+
+    def _label(self, cell: CellResult | None) -> Text:
+        """A cell as shown: glyph and word, and "Δ changed" when it flipped since the baseline."""
+        if cell is None:
+            return Text(PENDING, style="dim")
+        label = cell_label(str(cell.status))
+        if self.changed_from(cell) is not None:
+            label.append(CHANGED_MARK, style="bold reverse")
+        return label
 
     @on(RightsEventArrived)
     def _on_event(self, message: RightsEventArrived) -> None:
@@ -539,16 +615,24 @@ class RightsPane(Pane):
         """Not allowed: the one meaning of "failed" for f (show) and R (re-check)."""
         return cell is not None and str(cell.status) not in ("allowed", "not_applicable")
 
+    def _wanted(self, cell: CellResult | None) -> bool:
+        """Shown under the view's toggles: f (not allowed) and c (changed), both when both on."""
+        if cell is None:
+            return False
+        if self.failures_only and not self._failed(cell):
+            return False
+        return not (self.changes_only and self.changed_from(cell) is None)
+
     def visible_operations(self) -> list[str]:
         needle = self.filter_text.lower()
         ops = list(self.operations)
         if needle:
             matching = [op for op in ops if needle in op.lower()]
             ops = matching or ops  # the filter names companies: keep every operation
-        if self.failures_only:
+        if self.failures_only or self.changes_only:
             companies = self.visible_companies(failures=False)
             ops = [
-                op for op in ops if any(self._failed(self.cells.get((op, c.id))) for c in companies)
+                op for op in ops if any(self._wanted(self.cells.get((op, c.id))) for c in companies)
             ]
         return ops
 
@@ -562,11 +646,11 @@ class RightsPane(Pane):
                 if needle in str(c.id) or needle == c.number or needle in (c.name or "").lower()
             ]
             companies = matching or companies  # the filter names operations
-        if failures and self.failures_only:
+        if failures and (self.failures_only or self.changes_only):
             companies = [
                 c
                 for c in companies
-                if any(self._failed(self.cells.get((op, c.id))) for op in self.operations)
+                if any(self._wanted(self.cells.get((op, c.id))) for op in self.operations)
             ]
         return companies
 
@@ -597,7 +681,7 @@ class RightsPane(Pane):
                 row = [Text(f"{head} {(company.name or '')[:22]}".strip(), style="bold")]
                 for op in ops:
                     cell = self.cells.get((op, company.id))
-                    row.append(cell_label(str(cell.status)) if cell else Text(PENDING, style="dim"))
+                    row.append(self._label(cell))
                 table.add_row(*row, key=str(company.id))
         else:
             table.add_column("Operation", key="op", width=OPERATION_WIDTH)
@@ -609,7 +693,7 @@ class RightsPane(Pane):
                 row = [Text(short_operation(op), style="bold")]
                 for company in companies:
                     cell = self.cells.get((op, company.id))
-                    row.append(cell_label(str(cell.status)) if cell else Text(PENDING, style="dim"))
+                    row.append(self._label(cell))
                 table.add_row(*row, key=op)
         if table.columns and len(table.columns) > 1 and table.cursor_coordinate.column == 0:
             table.cursor_coordinate = Coordinate(table.cursor_coordinate.row, 1)
@@ -622,7 +706,7 @@ class RightsPane(Pane):
             else (cell.qualified_name, str(cell.company_id))
         )
         try:
-            table.update_cell(row, column, cell_label(str(cell.status)))
+            table.update_cell(row, column, self._label(cell))
         except Exception:  # row/column not shown (filtered) or not known yet
             return
 
@@ -650,12 +734,26 @@ class RightsPane(Pane):
             view.append(f"filter “{self.filter_text}”")
         if self.failures_only:
             view.append("not allowed only (f; R re-checks)")
+        if self.changes_only:
+            view.append("changes only (c)")
         if self.named_companies:
             view.append(f"companies {', '.join(map(str, self.named_companies))} (n)")
         if self.companies and self.is_transposed():
             view.append("companies as rows (t)")
         if view:
             text.append(" · " + " · ".join(view), style="bold")
+        return text
+
+    def changed_cells(self) -> list[CellResult]:
+        return [c for c in self.cells.values() if self.changed_from(c) is not None]
+
+    def compared_text(self) -> Text:
+        """What the Δ marks compare with: the previous check's number and date, or why none."""
+        if self.baseline is None:
+            return Text(self.baseline_note, style="dim")
+        n = len(self.changed_cells())
+        text = Text(f"Δ {n} changed", style="bold" if n else "")
+        text.append(f" since check #{self.baseline.id} ({self.baseline.local_when})")
         return text
 
     def _update_text(self) -> None:
@@ -670,6 +768,8 @@ class RightsPane(Pane):
         for item in self.account:
             glyph = "✓" if str(item.status) == "allowed" else ("✗" if item.finding else "·")
             account.append(f"{glyph} {item.check}  ", style="red" if item.finding else "")
+        if self.account or self.baseline is not None or self.baseline_note:
+            account.append_text(self.compared_text())
         self.query_one("#rights-account", Static).update(account)
         summary = self.summary_text()
         if self.error:
@@ -687,6 +787,9 @@ class RightsPane(Pane):
         hint = ""
         if cell is not None:
             hint = f"{cell.qualified_name} @ {self.company_head(cell.company_id)}: "
+            was = self.changed_from(cell)
+            if was is not None and self.baseline is not None:
+                hint += f"Δ changed from {_status_words(was)} since {self.baseline.local_when}. "
             hint += cell_advice(cell)
         self.query_one("#rights-hint", Static).update(Text(hint))
 
@@ -746,11 +849,21 @@ class RightsPane(Pane):
             ),
             ("Result", f"{GLYPHS[status]} {WORDS['en'][status]}"),
             ("Basis", basis_text(cell.basis, "en")),
+            ("Since last check", self._since_text(cell)),
             ("Fault", fault),
             ("Message", cell.message or "—"),
             ("What to do", cell_advice(cell)),
         ]
         self.app.push_screen(CellScreen(lines))
+
+    def _since_text(self, cell: CellResult) -> str:
+        if self.baseline is None:
+            return self.baseline_note or "not compared"
+        was = self.changed_from(cell)
+        when = f"check #{self.baseline.id} of {self.baseline.local_when}"
+        if was is None:
+            return f"unchanged since {when}"
+        return f"Δ changed: was {_status_words(was)} in {when}"
 
     def action_switch_set(self) -> None:
         from nmbrs_client.rights.requirements import available_profiles
@@ -889,6 +1002,24 @@ class RightsPane(Pane):
             else "Showing all",
             timeout=3,
         )
+
+    def action_toggle_changes(self) -> None:
+        self.changes_only = not self.changes_only
+        self._rebuild_table()
+        self._update_text()
+        if not self.changes_only:
+            self.notify("Showing all", timeout=3)
+        elif self.baseline is None:
+            self.notify(
+                f"{(self.baseline_note or 'nothing to compare').capitalize()} (c shows all)",
+                timeout=4,
+            )
+        else:
+            self.notify(
+                f"Showing only the cells changed since check #{self.baseline.id} of "
+                f"{self.baseline.local_when} (c shows all)",
+                timeout=3,
+            )
 
     def action_toggle_transpose(self) -> None:
         self.transposed = not self.is_transposed()
