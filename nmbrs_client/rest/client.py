@@ -32,6 +32,7 @@ from typing import Any, Protocol
 
 from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
+from nmbrs_client.concurrency import AdaptiveConcurrency, Outcome
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError
 from nmbrs_client.rest.errors import (
     DocumentNotReadyError,
@@ -154,6 +155,9 @@ class RestClient:
         self.tokens = tokens
         self.call_log = call_log or CallLog()
         self.concurrency = max(1, concurrency)
+        # how many calls are on the wire at once: grows to ``concurrency`` while Nmbrs
+        # answers, halves when it throttles (nmbrs_client.concurrency)
+        self.window = AdaptiveConcurrency(self.concurrency)
         self.retry = retry or RetryPolicy()
         self.polling = polling or DocumentPolling()
         self._sleep = sleep
@@ -236,15 +240,23 @@ class RestClient:
                 left = budget.remaining_s()
                 if left < (read_timeout or self.transport.limits.read_timeout_s):
                     read_timeout = max(1.0, left)  # never wait past the check's deadline
-            started = time.monotonic()
-            at = datetime.now(UTC)
-            try:
-                reply = self.transport.get(
-                    str(op.name), path, params, access_token=token, read_timeout_s=read_timeout
+            with self.window.held() as slot:  # the wait for a place is not the call's time
+                started = time.monotonic()
+                at = datetime.now(UTC)
+                try:
+                    reply = self.transport.get(
+                        str(op.name), path, params, access_token=token, read_timeout_s=read_timeout
+                    )
+                except NmbrsTransportError as lost:
+                    failed: NmbrsTransportError | None = lost
+                else:
+                    failed = None
+                    slot.outcome = _outcome(reply)
+            if failed is not None:  # handled once the place is free: a retry's pause holds none
+                self._log(
+                    op, ids, at, started, "transport", None, attempt, failed.problem, page=page
                 )
-            except NmbrsTransportError as exc:
-                self._log(op, ids, at, started, "transport", None, attempt, exc.problem, page=page)
-                failure = transport_failure(exc)
+                failure = transport_failure(failed)
                 if self._retried(failure, attempt, first, budget):
                     attempt += 1
                     shorter = self.retry.read_timeout_after(
@@ -254,9 +266,9 @@ class RestClient:
                         shorter if shorter < self.transport.limits.read_timeout_s else None
                     )
                     continue
-                exc.attempts = attempt
-                exc.retries_exhausted = failure.kind is not FailureKind.FINAL
-                raise
+                failed.attempts = attempt
+                failed.retries_exhausted = failure.kind is not FailureKind.FINAL
+                raise failed
             if reply.status in accept:
                 self._log(
                     op,
@@ -569,6 +581,12 @@ class RestClient:
             wait = min(max(asked, next(pauses)), self.polling.max_delay_s, left)
             self._sleep(wait)
             waited += wait
+
+
+def _outcome(reply: RestReply) -> Outcome:
+    """What a reply says about Nmbrs' capacity: 429 is throttling (42908, or a quota that a
+    smaller window cannot cure but does not hurt); anything else is an answer."""
+    return Outcome.THROTTLED if reply.status == 429 else Outcome.ANSWERED
 
 
 def envelope(

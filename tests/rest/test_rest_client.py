@@ -204,6 +204,27 @@ def test_throttling_is_retried_with_retry_after_then_succeeds() -> None:
     assert sleeps == [0.02, 3.0]  # a throttle waits at least twice the base delay
 
 
+def test_the_client_window_grows_while_nmbrs_answers_and_halves_on_42908() -> None:
+    throttle = {"on": False}
+    fake = FakeNmbrs(
+        lists={"/api/debtors": [{"debtorId": uid("debtor", 1), "name": "D"}]},
+        overrides={
+            "/api/debtors": lambda r: (
+                problem(429, 42908, "Too_Many_Calls") if throttle.pop("on", False) else None
+            )
+        },
+    )
+    client, _ = make_client(fake)
+    assert (client.concurrency, client.window.cap, client.window.limit) == (6, 6, 2)
+    for _ in range(10):
+        client.list_all(RestOp.DEBTORS)
+    assert client.window.limit == 6  # grown to the connection's concurrency, never past it
+    throttle["on"] = True
+    client.list_all(RestOp.DEBTORS)  # throttled once, then answered on the retry
+    assert client.window.throttled == 1
+    assert client.window.limit == 3
+
+
 def test_gateway_html_on_503_is_a_transport_error_after_retries() -> None:
     html = httpx.Response(
         503,
