@@ -270,11 +270,12 @@ class RestProber:
 
     # .................................................................. the check
 
-    def _pool(self) -> ThreadPoolExecutor:
-        """The check's workers: every call they make draws on the check's one budget."""
+    def _pool(self, name: str = "rest-probe") -> ThreadPoolExecutor:
+        """Workers of the check: every call they make draws on the check's one budget (how
+        many calls are on the wire at once is the client's window, shared by all pools)."""
         return ThreadPoolExecutor(
             self.concurrency,
-            thread_name_prefix="rest-probe",
+            thread_name_prefix=name,
             initializer=set_thread_budget,
             initargs=(self._budget,),
         )
@@ -524,6 +525,13 @@ class RestProber:
         return settled
 
     def _plan(self, pool: ThreadPoolExecutor, checked: list[CompanyRef]) -> None:
+        """Reach per company beside the rows: the rows start once the first company gave
+        its ids and answered its own reach probe, instead of after every company's.
+
+        Rows probed that early are the very rows the check would probe after the reach
+        probes (same ids, same calls); in every other case they are probed afterwards, as
+        before, so speed never changes a verdict.
+        """
         column_op = self._column_op()
         for company in self.companies:
             if company.visible is False:
@@ -535,10 +543,22 @@ class RestProber:
                     ),
                     Basis(BasisKind.COMPANY_NOT_VISIBLE, qualified(RestOp.COMPANIES)),
                 )
+        reach = (
+            [pool.submit(self._column, column_op, c) for c in checked]
+            if column_op is not None
+            else []
+        )
         # the ids to probe with are looked for on the first company while reach is probed
-        early = pool.submit(self._sample_ids, checked[:1]) if checked else None
+        ids = self._sample_ids(checked[:1]) if checked else {}
+        early: dict[RestOp, RowVerdict] | None = None
+        first_reached = column_op is None or (
+            bool(reach) and reach[0].result()[0].verdict.status is Status.ALLOWED
+        )
+        if checked and first_reached and {"employeeId", "payrollRunId"} <= set(ids):
+            # the first company is in reach and gave every id: nothing below can change them
+            early = self._rows(ids, None)
         if column_op is not None:
-            probed = list(pool.map(lambda c: self._column(column_op, c), checked))
+            probed = [future.result() for future in reach]
             self.columns.update(self._columns(list(zip(checked, probed, strict=True))))
         else:
             for company in checked:
@@ -552,19 +572,30 @@ class RestProber:
                 "the Nmbrs environment has no valid subscription",
                 finding=True,
             )
+        if early is not None:
+            self.rows.update(early)
+            return
         reachable = [c for c in checked if self.columns[c.id].verdict.status is Status.ALLOWED]
         if not reachable and column_op is not None:
             reachable = self._reachable_elsewhere(column_op, checked)
-        ids = early.result() if early is not None else {}
         if not reachable or ids.get("companyId") not in {str(c.id) for c in reachable}:
             ids = self._sample_ids(reachable)
         elif not {"employeeId", "payrollRunId"} <= set(ids):
             more = self._sample_ids([c for c in reachable if str(c.id) != ids["companyId"]])
             ids = {**more, **ids}
-        unreached = self._why_unreached(checked)
+        self.rows.update(self._rows(ids, self._why_unreached(checked)))
+
+    def _rows(self, ids: Mapping[str, str], unreached: Verdict | None) -> dict[RestOp, RowVerdict]:
+        """Every required row not settled while looking for ids, probed side by side.
+
+        ``unreached`` says why a row could not be probed when ``ids`` hold no company; rows
+        probed with a company never need it.
+        """
         required = [op.name for op in self._required() if op.name not in self.rows]
-        probes = list(pool.map(lambda name: self._row(name, ids, unreached), required))
-        self.rows.update(dict(zip(required, probes, strict=True)))
+        why = unreached or Verdict(Status.NOT_VERIFIED, None, "no company in reach")
+        with self._pool("rest-row") as rows:  # beside the reach probes' pool, not behind it
+            probes = list(rows.map(lambda name: self._row(name, ids, why), required))
+        return dict(zip(required, probes, strict=True))
 
     def _why_unreached(self, checked: list[CompanyRef]) -> Verdict:
         """Why no row could be probed when no company was in reach: an error is an error."""
