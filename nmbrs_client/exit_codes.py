@@ -26,3 +26,26 @@ class ExitCode(IntEnum):
     HANGUP = 129  # 128 + SIGHUP: the terminal went away
     INTERRUPTED = 130  # 128 + SIGINT: Ctrl+C
     BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of stdout left early
+
+
+# What a rights check's exit code says, in words for JSON and scripts; the glyph for the eye.
+VERDICT_WORDS: dict[int, str] = {
+    ExitCode.OK: "all allowed",
+    ExitCode.FINDINGS: "rights missing",
+    ExitCode.CONNECT: "cannot connect/authenticate",
+    ExitCode.NOT_VERIFIED: "not verified",
+    ExitCode.USAGE: "profile unusable",
+}
+VERDICT_GLYPHS: dict[int, str] = {
+    ExitCode.OK: "✓",
+    ExitCode.FINDINGS: "✗",
+    ExitCode.CONNECT: "⚠",
+    ExitCode.NOT_VERIFIED: "?",
+    ExitCode.USAGE: "!",
+}
+
+
+def verdict_text(code: int) -> str:
+    """``✗ rights missing (exit 1)``: a check's verdict as a person reads it."""
+    word = VERDICT_WORDS.get(code, "unknown verdict")
+    return f"{VERDICT_GLYPHS.get(code, '·')} {word} (exit {code})"

@@ -46,7 +46,13 @@ from tui.connect import (
 )
 from tui.data.targets import Target
 from tui.keys import Context, bindings
-from tui.messages import CompanySelected, ConnectionChanged, EmployeeSelected, StatusUpdate
+from tui.messages import (
+    CompanySelected,
+    ConnectionChanged,
+    EmployeeSelected,
+    LastCheckKnown,
+    StatusUpdate,
+)
 from tui.palette import JumpCommands, PaneCommands, ProfileCommands
 from tui.panes import PANE_IDS, PANES, Pane
 from tui.panes.connection import ConnectionPane
@@ -699,6 +705,25 @@ class NmbrsApp(App[int]):
     async def _on_session_ready(self, message: SessionReady) -> None:
         self.demo_server = message.demo_server
         await self._mount_session(message.session)
+        self._read_last_check(message.session.settings)
+
+    @work(thread=True, exclusive=True, group="last-check", exit_on_error=False)
+    def _read_last_check(self, settings: ConnectionSettings) -> None:
+        """The Connection pane's "Last check": this profile and API's newest recorded check."""
+        from nmbrs_client.history import History, HistoryError, profile_key
+
+        try:
+            found = History().checks(profile_key(settings.profile_name), settings.api.value, 1)
+        except HistoryError as exc:
+            self.post_message(LastCheckKnown(None, f"the check history cannot be read: {exc.hint}"))
+            return
+        note = "none recorded for this profile and API yet (2 runs the rights check)"
+        self.post_message(LastCheckKnown(found[0] if found else None, note))
+
+    @on(LastCheckKnown)
+    def _on_last_check(self, message: LastCheckKnown) -> None:
+        for pane in self.query(ConnectionPane):
+            pane.show_last_check(message.record, message.note)
 
     async def _mount_session(self, session: Session) -> None:
         old = self.session

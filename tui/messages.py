@@ -8,6 +8,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from nmbrs_client.backend import Company
+    from nmbrs_client.history import CheckRecord
     from nmbrs_client.ids import EntityId
 
 
@@ -39,6 +40,16 @@ class StatusUpdate(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+
+
+class LastCheckKnown(Message):
+    """The last recorded check of the connected profile and API (``None``: there is none,
+    ``note`` says why), read when the session opens and posted again after each check."""
+
+    def __init__(self, record: CheckRecord | None, note: str = "") -> None:
+        super().__init__()
+        self.record = record
+        self.note = note
 
 
 class ConnectionChanged(Message):

@@ -121,3 +121,36 @@ async def test_cells_flipped_since_the_last_check_are_marked_and_c_shows_only_th
         assert "Δ changed from ✓ allowed since" in screen_text(app)
         await pilot.press("c")
         assert pane.visible_operations() == pane.operations
+
+
+async def test_the_connection_pane_shows_the_last_check_of_this_profile(
+    demo_server_factory: DemoServerFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolate_state(tmp_path, monkeypatch)
+    app = demo_app(demo_server_factory("missing-rights"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await wait_for(
+            pilot,
+            lambda: "none recorded for this profile and API yet" in screen_text(app),
+            what="the connection pane to say there is no check yet",
+        )
+        await pilot.press("2")
+        pane = app.query_one(RightsPane)
+        await wait_for(pilot, lambda: pane.report is not None, 40, "the rights check")
+        await pilot.press("1")
+        await wait_for(
+            pilot,
+            lambda: "✗ rights missing (exit 1)" in screen_text(app),
+            what="the check just run as the last check",
+        )
+        assert "check #1" in screen_text(app)
+    # a new session reads it back from the history
+    again = demo_app(demo_server_factory("healthy"))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, again)
+        await wait_for(
+            pilot,
+            lambda: "✗ rights missing (exit 1)" in screen_text(again),
+            what="the recorded check on the connection pane",
+        )

@@ -16,24 +16,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from nmbrs_client import textsafe
-from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.exit_codes import VERDICT_GLYPHS, VERDICT_WORDS, ExitCode
 
 DEFAULT_WORKERS = 4
-# Words for JSON and scripts; the table puts the glyph in front for the eye.
-VERDICT_WORDS: dict[int, str] = {
-    ExitCode.OK: "all allowed",
-    ExitCode.FINDINGS: "rights missing",
-    ExitCode.CONNECT: "cannot connect/authenticate",
-    ExitCode.NOT_VERIFIED: "not verified",
-    ExitCode.USAGE: "profile unusable",
-}
-VERDICT_GLYPHS: dict[int, str] = {
-    ExitCode.OK: "✓",
-    ExitCode.FINDINGS: "✗",
-    ExitCode.CONNECT: "⚠",
-    ExitCode.NOT_VERIFIED: "?",
-    ExitCode.USAGE: "!",
-}
 # A profile that could not log in (or be used) has no rights to count: "–", not 0 or 1.
 UNCOUNTED = (ExitCode.CONNECT, ExitCode.USAGE)
 

@@ -7,6 +7,7 @@ snapshots and this pane renders the latest one, so it can show progress from the
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +18,9 @@ from textual.widgets import Static
 from tui.connect import CONNECTED, FAILED, NO_CONFIG, ConnectionInfo
 from tui.keys import Context, bindings
 from tui.panes import Pane, app_action
+
+if TYPE_CHECKING:
+    from nmbrs_client.history import CheckRecord
 
 _PORT = re.compile(r"(//[^/:]+):\d+")
 
@@ -47,6 +51,9 @@ class ConnectionPane(Pane):
         super().__init__(None, id=id)
         self.info = ConnectionInfo()
         self.deterministic = deterministic
+        # The last recorded rights check of this profile and API, or why there is none.
+        self.last_check: CheckRecord | None = None
+        self.last_check_note = "not read yet"
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -58,6 +65,11 @@ class ConnectionPane(Pane):
         if self.is_mounted:
             self.query_one("#connection-body", Static).update(self._render_info())
             self.query_one("#connection-help", Static).update(self._help_text())
+
+    def show_last_check(self, record: CheckRecord | None, note: str = "") -> None:
+        self.last_check = record
+        self.last_check_note = note
+        self.show_info(self.info)
 
     def refresh_data(self) -> None:
         app_action(self, "reconnect")
@@ -148,6 +160,7 @@ class ConnectionPane(Pane):
         row("Round trip", rtt)
         row("Debtors", _count_text(info.debtors, info.debtors_note))
         row("Companies", _count_text(info.companies, info.companies_note))
+        row("Last check", self._last_check_text())
         if info.last_error:
             row("Last error", Text("✗ " + info.last_error, style="bold red"))
             if info.last_hint:
@@ -160,6 +173,19 @@ class ConnectionPane(Pane):
                 "(hidden in deterministic mode)" if self.deterministic else info.config_path,
             )
         return table
+
+    def _last_check_text(self) -> Text:
+        """When this profile was last checked and what the verdict was (from the history)."""
+        from nmbrs_client.exit_codes import ExitCode, verdict_text
+
+        record = self.last_check
+        if record is None:
+            return Text(self.last_check_note, style="dim")
+        style = "green" if record.exit_code == ExitCode.OK else "bold yellow"
+        text = Text(f"{record.local_when}  ")
+        text.append(verdict_text(record.exit_code), style=style)
+        text.append(f"  (check #{record.id}; nmbrs-tui history show {record.id})", style="dim")
+        return text
 
 
 def _stage_text(info: ConnectionInfo) -> Text:

@@ -190,14 +190,6 @@ class RightsBaseline(Message):
         self.note = note
 
 
-class CheckRecorded(Message):
-    """A finished check went into the history (the Connection pane shows the last one)."""
-
-    def __init__(self, record: CheckRecord) -> None:
-        super().__init__()
-        self.record = record
-
-
 class RightsFinished(Message):
     def __init__(self, report: RightsReport | None, run: int, error: str = "") -> None:
         super().__init__()
@@ -465,7 +457,9 @@ class RightsPane(Pane):
             )
             return
         if record is not None:
-            self.post_message(CheckRecorded(record))
+            from tui.messages import LastCheckKnown
+
+            self.post_message(LastCheckKnown(record))
 
     def _set_requirements(self, requirements: RequirementProfile, run: int) -> None:
         if run != self._run:
