@@ -231,3 +231,51 @@ def test_all_profiles_says_what_changed_since_each_profiles_last_check(
         denying.stop()
     rows = {line.split()[0]: line for line in out.splitlines() if line.split()[:1]}
     assert rows["healthy"].endswith("+24 denied") and rows["bad-token"].endswith("no change")
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+def test_the_support_bundle_carries_the_profiles_last_checks_and_nothing_personal(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], api: str
+) -> None:
+    import zipfile
+
+    from nmbrs_client.demo_identity import DEMO_REST_CLIENT_SECRET, DEMO_REST_SUBSCRIPTION_KEY
+
+    assert _run(capsys, "check", "--demo", "--api", api, "-q")[0] == 0
+    target = tmp_path / "ticket.zip"
+    code, _out, _err = _run(
+        capsys, "check", "--demo", "--api", api, "-q", "--scenario", "missing-rights",
+        "--bundle", str(target),
+    )  # fmt: skip
+    assert code == 1
+    with zipfile.ZipFile(target) as bundle:
+        history = json.loads(bundle.read("history.json"))
+        everything = "".join(bundle.read(n).decode("utf-8") for n in bundle.namelist())
+    checks = history["checks"]
+    assert [(c["exit_code"], c["api"], c["profile"]) for c in checks] == [
+        (1, api, "demo"),
+        (0, api, "demo"),
+    ]
+    assert checks[0]["changed"].startswith("+") and "denied" in checks[0]["changed"]
+    assert checks[1]["changed"] == "-"  # nothing before the first check
+    raw = json.dumps(history)
+    assert "cells" not in raw and "Maasland" not in raw  # no cells, so no company names
+    for secret in (DEMO_TOKEN, DEMO_REST_CLIENT_SECRET, DEMO_REST_SUBSCRIPTION_KEY):
+        assert secret not in everything
+
+
+def test_a_bundle_with_an_unreadable_history_says_so(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    path = history_path()
+    path.parent.mkdir(parents=True, mode=0o700)
+    path.write_bytes(b"\x00not sqlite" * 400)
+    target = tmp_path / "ticket.zip"
+    code, _out, _err = _run(capsys, "check", "--demo", "-q", "--bundle", str(target))
+    assert code == 0  # the check's own verdict; the warning is printed once per process
+    with zipfile.ZipFile(target) as bundle:
+        assert "history.json" not in bundle.namelist()
+        readme = bundle.read("README.txt").decode("utf-8")
+    assert "check history not included" in readme

@@ -376,6 +376,7 @@ class NmbrsApp(App[int]):
     def action_support_bundle(self, lang: str | None = None) -> None:
         """Write the support bundle (zip, 0600) into the download folder and say where."""
         from tui.bundle import BundleInputs, write_bundle
+        from tui.headless.history_cmd import recent_checks
 
         if self.session is None:
             self.notify("Not connected yet: nothing to bundle.", severity="warning")
@@ -395,6 +396,7 @@ class NmbrsApp(App[int]):
             "%Y%m%d-%H%M%S"
         )
         name = self.session.profile_name or "session"
+        history, note = recent_checks(self.session.settings)
         try:
             path = write_bundle(
                 self.session.download_dir / f"support-bundle-{name}-{stamp}.zip",
@@ -404,6 +406,8 @@ class NmbrsApp(App[int]):
                     calls=calls,
                     settings=self.session.settings,
                     created_at=FROZEN_NOW if self.deterministic else datetime.datetime.now(),
+                    history=history,
+                    notes=[note] if note else [],
                 ),
             )
         except OSError as error:

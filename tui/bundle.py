@@ -4,7 +4,8 @@ It holds what another engineer needs to read the case back without access to the
 environment: the rights report (Markdown in the chosen language, and JSON), the call log
 (operation, ids, duration, outcome, fault code and text; never payloads, headers or the
 token), the versions of nmbrs-tui and its libraries, the non-secret settings with where each
-came from, and on the demo the scenario and reading. Written mode 0600 in a 0700 folder and
+came from, the profile's last few recorded checks (verdict, counts, what changed; never cells,
+so no company names) and on the demo the scenario and reading. Written mode 0600 in a 0700 folder and
 never over an existing file. No Textual import: ``check --bundle`` uses it too.
 """
 
@@ -51,6 +52,8 @@ class BundleInputs:
     elapsed_s: float | None = None
     created_at: datetime = field(default_factory=datetime.now)
     notes: Sequence[str] = ()
+    # The profile's newest recorded checks (``history_cmd.recent_checks``), newest first.
+    history: Sequence[dict[str, Any]] = ()
 
 
 def versions_text() -> str:
@@ -120,6 +123,13 @@ def bundle_files(inputs: BundleInputs) -> dict[str, str]:
     files["calls.csv"] = calls_csv(inputs.calls)
     files["versions.txt"] = versions_text()
     files["settings.json"] = settings_json(inputs.settings)
+    if inputs.history:
+        files["history.json"] = (
+            textsafe.json_text(
+                json.dumps({"checks": list(inputs.history)}, indent=2, ensure_ascii=False)
+            )
+            + "\n"
+        )
     demo = demo_text(inputs.settings)
     if demo is not None:
         files["demo.txt"] = demo
@@ -127,6 +137,7 @@ def bundle_files(inputs: BundleInputs) -> dict[str, str]:
         "nmbrs-tui support bundle",
         f"created {inputs.created_at:%Y-%m-%d %H:%M:%S}",
         f"calls {len(inputs.calls)}",
+        f"recorded checks of this profile {len(inputs.history)} (history.json)",
     ]
     if inputs.report is None:
         readme.append("no finished rights check in this session: the report is missing")

@@ -195,6 +195,7 @@ async def test_bundle_key_writes_a_private_zip_for_the_ticket(
             names = set(archive.namelist())
             text = "".join(archive.read(n).decode("utf-8") for n in names)
         assert {"rights-report.nl.md", "rights-report.json", "calls.csv", "demo.txt"} <= names
+        assert "history.json" in names  # this check, just recorded, at least
         assert "demo-token" not in text and "scenario no-subscription" in text
         assert any(str(path) in n.message for n in app._notifications)
 

@@ -401,8 +401,18 @@ def _short_changes(before: Any, report: Any) -> str:
 
 def _write_bundle(args: argparse.Namespace, report: Any, calls: list[Any], settings: Any) -> int:
     from tui.bundle import BundleInputs, bundle_zip
+    from tui.headless.history_cmd import recent_checks
 
-    data = bundle_zip(BundleInputs(report=report, lang=args.lang, calls=calls, settings=settings))
+    history, note = recent_checks(settings)
+    inputs = BundleInputs(
+        report=report,
+        lang=args.lang,
+        calls=calls,
+        settings=settings,
+        history=history,
+        notes=[note] if note else [],
+    )
+    data = bundle_zip(inputs)
     return _write_named_file(args, args.bundle, data, "support bundle") or 0
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from nmbrs_client.exit_codes import ExitCode
 
 _warned = threading.Event()
+BUNDLE_CHECKS = 5  # the newest checks of the profile a support bundle carries
 
 
 def record_check(report: Any) -> int | None:
@@ -91,17 +92,36 @@ def _previous(history: Any, record: Any) -> Any:
     return history.find("last", record.profile, record.api, before=record.id)
 
 
-def _list(history: Any, args: argparse.Namespace) -> int:
+def _with_changes(history: Any, records: list[Any], lang: str) -> list[tuple[Any, str]]:
+    """Each check with what changed since the one before it (``-``: nothing to compare)."""
     from nmbrs_client.rights.changes import compare, short_summary
 
-    records = history.checks(args.profile, args.api, args.limit)
     rows: list[tuple[Any, str]] = []
     for rec in records:
         full = history.get(rec.id)
         before = _previous(history, rec)
-        changed = short_summary(compare(before, full), args.lang) if before and full else "-"
-
+        changed = short_summary(compare(before, full), lang) if before and full else "-"
         rows.append((rec, changed))
+    return rows
+
+
+def recent_checks(settings: Any, limit: int = BUNDLE_CHECKS) -> tuple[list[dict[str, Any]], str]:
+    """The newest checks of ``settings``' profile and API as the support bundle carries them
+    (no cells, so no company names; no secret is ever recorded), or a note why there are none."""
+    from nmbrs_client.history import History, HistoryError, profile_key
+
+    history = History()
+    profile = profile_key(getattr(settings, "profile_name", None))
+    try:
+        records = history.checks(profile, settings.api.value, limit)
+        rows = _with_changes(history, records, "en")
+    except HistoryError as exc:
+        return [], f"check history not included: {exc.message}"
+    return [{**rec.to_dict(), "changed": changed} for rec, changed in rows], ""
+
+
+def _list(history: Any, args: argparse.Namespace) -> int:
+    rows = _with_changes(history, history.checks(args.profile, args.api, args.limit), args.lang)
     if args.format == "json":
         data = [{**rec.to_dict(), "changed": changed} for rec, changed in rows]
         print(json.dumps({"checks": data}, indent=2, ensure_ascii=False))
