@@ -266,6 +266,8 @@ class AppConfig(BaseModel):
 
     default_profile: str | None = None
     download_dir: str | None = None
+    # Recorded checks kept per profile in the local history; unset: the default, 50.
+    history_keep: int | None = Field(default=None, ge=1, le=100_000)
     profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
     requirements: dict[str, RequirementProfileConfig] = Field(default_factory=dict)
 

@@ -32,7 +32,7 @@ from nmbrs_client.errors import NmbrsError
 
 APP_NAME = "nmbrs-tui"
 HISTORY_FILE_NAME = "history.sqlite3"
-DEFAULT_KEEP = 50  # checks kept per profile and API
+DEFAULT_KEEP = 50  # checks kept per profile
 BUSY_TIMEOUT_MS = 15_000  # a writer waits this long for another before giving up
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
@@ -188,10 +188,19 @@ def profile_key(name: str | None) -> str:
     return name or NO_PROFILE
 
 
-def record_report(report: Any, tool_version: str, path: Path | None = None) -> int:
-    """Store a finished report under its own profile; its history id (or a HistoryError)."""
+def keep_of(config: Any) -> int:
+    """The checks kept per profile: config.toml's ``history_keep``, else :data:`DEFAULT_KEEP`."""
+    kept = getattr(config, "history_keep", None)
+    return int(kept) if kept else DEFAULT_KEEP
+
+
+def record_report(
+    report: Any, tool_version: str, path: Path | None = None, keep: int = DEFAULT_KEEP
+) -> int:
+    """Store a finished report under its own profile, keeping the newest ``keep`` checks of
+    that profile; its history id (or a HistoryError)."""
     profile = profile_key((report.environment or {}).get("profile"))
-    return History(path).add(record_of(report, profile, tool_version))
+    return History(path).add(record_of(report, profile, tool_version), keep)
 
 
 def record_of(report: Any, profile: str, tool_version: str) -> CheckRecord:
@@ -519,5 +528,6 @@ __all__: Sequence[str] = (
     "StoredCell",
     "StoredCompany",
     "history_path",
+    "keep_of",
     "record_of",
 )

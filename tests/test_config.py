@@ -403,7 +403,7 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     with pytest.raises(
         ConfigError,
         match=r"unknown key 'colour' \(allowed: default_profile, "
-        r"download_dir, profiles, requirements\)",
+        r"download_dir, history_keep, profiles, requirements\)",
     ):
         load_config(cfg)
 

@@ -279,3 +279,36 @@ def test_a_bundle_with_an_unreadable_history_says_so(
         assert "history.json" not in bundle.namelist()
         readme = bundle.read("README.txt").decode("utf-8")
     assert "check history not included" in readme
+
+
+def _keep_config(tmp_path: Path, value: str) -> Path:
+    import os
+
+    path = tmp_path / "keep.toml"
+    path.write_text(f"history_keep = {value}\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path
+
+
+def test_history_keep_in_config_toml_is_what_each_check_and_prune_keep(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _keep_config(tmp_path, "2")
+    for _ in range(3):
+        assert _run(capsys, "check", "--demo", "-q", "--config", str(config))[0] == 0
+    assert [c.id for c in History().checks()] == [3, 2]  # the oldest went with the third
+    _keep_config(tmp_path, "1")
+    code, out, _err = _run(capsys, "history", "prune", "--config", str(config))
+    assert code == 0 and out.startswith("1 checks removed, at most 1 kept per profile")
+    assert [c.id for c in History().checks()] == [3]
+
+
+@pytest.mark.parametrize("value", ["0", "-5", '"many"', "1.5", "100001"])
+def test_a_bad_history_keep_is_one_line_and_exit_64(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    config = _keep_config(tmp_path, value)
+    for argv in (("history", "prune"), ("check", "-q")):
+        code, out, err = _run(capsys, *argv, "--config", str(config))
+        assert code == 64 and out == ""
+        assert "history_keep" in err and len(err.strip().splitlines()) == 1, err

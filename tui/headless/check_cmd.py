@@ -312,7 +312,7 @@ def report_on_backend(
         if calls is not None:
             calls.extend(backend.call_records())
         backend.close()
-    record_check(report)
+    record_check(report, getattr(args, "history_keep", None))
     return report
 
 
@@ -417,6 +417,7 @@ def _write_bundle(args: argparse.Namespace, report: Any, calls: list[Any], setti
 
 
 def run(args: argparse.Namespace) -> int:
+    from nmbrs_client.history import keep_of
     from nmbrs_client.launch import LaunchError
     from nmbrs_client.rights.report import render
     from nmbrs_client.rights.requirements import find_profile
@@ -431,6 +432,7 @@ def run(args: argparse.Namespace) -> int:
         if refused is not None:
             return refused
     config = config_from_args(args)
+    args.history_keep = keep_of(config)  # every check this command records keeps as many
     profile = find_profile(args.requirements, config)  # ConfigError → exit 64 in tui.cli
     if args.all_profiles:
         return _run_all_profiles(args, config, profile)

@@ -29,7 +29,10 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "config",
         help="show where the configuration is, explain it, add profiles",
-        description="Manage connection profiles in config.toml.",
+        description="Manage connection profiles in config.toml. Its keys: default_profile, "
+        "download_dir, history_keep (recorded checks kept per profile, 1 to 100000, default "
+        "50), [profiles.NAME] with its [profiles.NAME.soap] and [profiles.NAME.rest] parts, and "
+        "[requirements.NAME]; the README's Profiles section shows each.",
     )
     parser.add_argument("--config", dest="config_path", help=_CONFIG_HELP)
     parser.set_defaults(handler=run, config_action=None)

@@ -20,13 +20,14 @@ _warned = threading.Event()
 BUNDLE_CHECKS = 5  # the newest checks of the profile a support bundle carries
 
 
-def record_check(report: Any) -> int | None:
-    """Store the finished check; its history id, or ``None`` (warned once) when that failed."""
-    from nmbrs_client.history import HistoryError, record_report
+def record_check(report: Any, keep: int | None = None) -> int | None:
+    """Store the finished check, keeping ``keep`` checks of its profile (config.toml's
+    ``history_keep``); its history id, or ``None`` (warned once) when that failed."""
+    from nmbrs_client.history import DEFAULT_KEEP, HistoryError, record_report
     from tui.cli import version
 
     try:
-        return record_report(report, version())
+        return record_report(report, version(), keep=keep or DEFAULT_KEEP)
     except HistoryError as exc:
         if not _warned.is_set():
             _warned.set()
@@ -42,7 +43,8 @@ def add_parser(sub: Any) -> None:
         help="the checks run on this machine, newest first, and what changed",
         description="List the recorded checks (newest first) with their exit code and what "
         "changed since the check before; `history show N` prints one check, `history prune` "
-        "keeps the newest checks per profile. Exit codes: 0 listed, 1 nothing recorded, 64 "
+        "keeps the newest checks per profile (--keep, else history_keep in config.toml, else "
+        "50; each check keeps that many too). Exit codes: 0 listed, 1 nothing recorded, 64 "
         "usage or an unusable history file.",
     )
     parser.add_argument(
@@ -53,8 +55,12 @@ def add_parser(sub: Any) -> None:
     add_api_option(parser)
     parser.add_argument("--limit", "-n", type=int, default=20, help="checks to list (default 20)")
     parser.add_argument(
-        "--keep", type=int, default=None, help="with prune: checks kept per profile (default 50)"
+        "--keep",
+        type=int,
+        default=None,
+        help="with prune: checks kept per profile (default: history_keep in config.toml, else 50)",
     )
+    parser.add_argument("--config", dest="config_path", help="path of config.toml to use")
     parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
     parser.add_argument("--lang", choices=("en", "nl"), default="en")
     parser.set_defaults(handler=run)
@@ -66,12 +72,12 @@ def _usage(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nmbrs_client.history import DEFAULT_KEEP, History, HistoryError
+    from nmbrs_client.history import History, HistoryError
 
     history = History()
     try:
         if args.action == "prune":
-            keep = DEFAULT_KEEP if args.keep is None else args.keep
+            keep = _configured_keep(args) if args.keep is None else args.keep
             if keep < 1:
                 return _usage("--keep must be at least 1")
             gone = history.prune(keep, args.profile)
@@ -86,6 +92,16 @@ def run(args: argparse.Namespace) -> int:
         return _list(history, args)
     except HistoryError as exc:
         return _usage(f"{exc}\n  {exc.hint}")
+
+
+def _configured_keep(args: argparse.Namespace) -> int:
+    """config.toml's ``history_keep`` (a broken file: ConfigError, exit 64 in tui.cli)."""
+    from pathlib import Path
+
+    from nmbrs_client.config import load_config
+    from nmbrs_client.history import keep_of
+
+    return keep_of(load_config(Path(args.config_path) if args.config_path else None))
 
 
 def _previous(history: Any, record: Any) -> Any:

@@ -445,11 +445,13 @@ class RightsPane(Pane):
 
     def _record(self, report: RightsReport) -> None:
         """Keep the finished check in the history (``nmbrs-tui history``); trouble is a toast."""
-        from nmbrs_client.history import History, HistoryError, record_report
+        from nmbrs_client.history import History, HistoryError, keep_of, record_report
         from tui.cli import version
 
+        assert self.session is not None
         try:
-            check_id = record_report(report, version())
+            keep = keep_of(getattr(self.session, "config", None))
+            check_id = record_report(report, version(), keep=keep)
             record = History().get(check_id)
         except HistoryError as exc:
             self.app.call_from_thread(
