@@ -208,3 +208,13 @@ def test_a_file_that_stays_busy_is_one_history_error(
     monkeypatch.setattr("nmbrs_client.history.time_module.sleep", lambda _s: None)
     with pytest.raises(HistoryError, match="database is locked"):
         History().add(_record())
+
+
+def test_the_short_summary_counts_in_words_that_agree_with_the_number() -> None:
+    from nmbrs_client.rights.changes import compare, short_summary
+
+    companies = tuple(StoredCompany(str(i), f"2000{i}", None, True) for i in (1, 2, 3))
+    before = _record(companies=companies, granted_scopes=("a.read", "b.read", "c.read"))
+    after = _record(companies=companies[:1], granted_scopes=("a.read", "b.read"))
+    assert short_summary(compare(before, after)) == "2 companies left, 1 scope lost"
+    assert short_summary(compare(after, before), "nl") == "2 bedrijven erbij, 1 scope erbij"

@@ -175,7 +175,7 @@ def short_summary(changes: Changes, lang: str = "en") -> str:
         ("short_lost", changes.scopes_lost),
     ):
         if items:
-            parts.append(_t(lang, key, n=len(items)))
+            parts.append(_t(lang, key if len(items) == 1 else key + "_many", n=len(items)))
     return ", ".join(parts) or _t(lang, "short_none")
 
 
@@ -205,6 +205,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "short_left": "{n} company left",
         "short_granted": "{n} scope granted",
         "short_lost": "{n} scope lost",
+        "short_appeared_many": "{n} companies appeared",
+        "short_left_many": "{n} companies left",
+        "short_granted_many": "{n} scopes granted",
+        "short_lost_many": "{n} scopes lost",
     },
     "nl": {
         "title": "Wijzigingen sinds controle #{id} van {when} (exitcode {code})",
@@ -229,6 +233,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "short_left": "{n} bedrijf weg",
         "short_granted": "{n} scope erbij",
         "short_lost": "{n} scope kwijt",
+        "short_appeared_many": "{n} bedrijven erbij",
+        "short_left_many": "{n} bedrijven weg",
+        "short_granted_many": "{n} scopes erbij",
+        "short_lost_many": "{n} scopes kwijt",
     },
 }
 
