@@ -22,6 +22,7 @@ def test_list_shows_builtins_and_config_profiles(
     assert main(["requirements", "--config", str(config), "list"]) == 0
     out = capsys.readouterr().out
     assert "integration" in out and "app" in out and "Payroll export" in out
+    assert "[built in]" in out and f"[{config}]" in out and "built-in" not in out
 
 
 def test_show_groups_by_service_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
@@ -37,6 +38,10 @@ def test_show_groups_by_service_in_both_languages(capsys: pytest.CaptureFixture[
     nl = capsys.readouterr().out
     assert "Instellingen (hoogste niveau) → Gebruikersaccounts → Template Users" in nl
     assert "Salaris-/HR-koppeling" in nl and "Payroll/HR" not in nl
+    # where the profile is defined, in words of the reader's language
+    assert "Defined in: nmbrs-tui itself (built in)" in out
+    assert "Vastgelegd in: nmbrs-tui zelf (ingebouwd)" in nl
+    assert "built-in" not in out + nl and "Bron" not in nl
 
 
 def test_show_json_and_unknown(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -57,6 +57,9 @@ class RequirementsError(ConfigError):
     """A requirement profile cannot be used: unknown name, bad file or unknown operation."""
 
 
+BUILT_IN = "built-in"  # the source of a profile that ships with nmbrs-tui (else a file path)
+
+
 @dataclass(frozen=True)
 class RequirementProfile:
     """A named list of operations an integration needs, with where it was defined."""
@@ -65,7 +68,7 @@ class RequirementProfile:
     title: str
     description: str
     operations: tuple[Operation, ...]
-    source: str = "built-in"
+    source: str = BUILT_IN
     # REST operations the profile needs beyond the replacements of its SOAP operations
     # (``rest_operations = [...]`` in TOML, names as in ``nmbrs_client.rest.operations.RestOp``).
     rest_operations: tuple[str, ...] = ()

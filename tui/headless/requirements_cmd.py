@@ -39,9 +39,31 @@ REST_LABELS = {
     },
 }
 LABELS = {
-    "en": {"source": "Source", "operations": "operations", "none": "no profiles"},
-    "nl": {"source": "Bron", "operations": "API-calls", "none": "geen profielen"},
+    "en": {
+        "source": "Defined in",
+        "built_in": "nmbrs-tui itself (built in)",
+        "built_in_short": "built in",
+        "operations": "operations",
+        "none": "no profiles",
+    },
+    "nl": {
+        "source": "Vastgelegd in",
+        "built_in": "nmbrs-tui zelf (ingebouwd)",
+        "built_in_short": "ingebouwd",
+        "operations": "API-calls",
+        "none": "geen profielen",
+    },
 }
+
+
+def source_text(source: str, lang: str, *, short: bool = False) -> str:
+    """Where a profile is defined, in words: nmbrs-tui itself, or the file it came from."""
+    from nmbrs_client.rights.requirements import BUILT_IN
+    from nmbrs_client.textsafe import line
+
+    if source == BUILT_IN:
+        return LABELS[lang]["built_in_short" if short else "built_in"]
+    return line(source)
 
 
 def add_parser(sub: Any) -> None:
@@ -85,7 +107,7 @@ def render_profile(profile: Any, lang: str = "en") -> str:
     if profile.description and lang == "en":
         lines.append(profile.description)
     lines.append(
-        f"{LABELS[lang]['source']}: {profile.source}  "
+        f"{LABELS[lang]['source']}: {source_text(profile.source, lang)}  "
         f"({len(profile.operations)} {LABELS[lang]['operations']})"
     )
     lines.append("")
@@ -155,7 +177,7 @@ def render_list(profiles: dict[str, Any], lang: str = "en") -> str:
     width = max(len(name) for name in profiles)
     lines = [
         f"{name:<{width}}  {len(p.operations):>3} {LABELS[lang]['operations']:<10} "
-        f"{p.title}  [{p.source}]"
+        f"{p.title}  [{source_text(p.source, lang, short=True)}]"
         for name, p in profiles.items()
     ]
     return "\n".join(lines) + "\n"
