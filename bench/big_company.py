@@ -198,7 +198,7 @@ async def main(mode, base_url, company_id, expected):
             await asyncio.sleep(0.05)
             await pilot.pause()
         if mode == "demo":
-            company_id = app.demo_server.world.big_company_id()
+            company_id = app.demo_server.server.world.big_company_id()
         companies = app.session.backend.companies()
         company = next(c for c in companies if c.id == company_id)
         before = vm("VmHWM")

@@ -59,17 +59,12 @@ class LaunchOptions:
 
 @dataclass(frozen=True)
 class DemoLaunch:
-    """Start the embedded demo server with this scenario, then connect with :meth:`settings`."""
+    """Start the embedded demo of this API and scenario (``nmbrs_demo.start``), then connect."""
 
     scenario: str
     latency_ms: int | None
     api: ApiKind
     download_dir: Path | None = None
-
-    def settings(self, base_url: str) -> ConnectionSettings:
-        from nmbrs_client.config import demo_settings
-
-        return demo_settings(base_url, self.scenario, download_dir=self.download_dir, api=self.api)
 
 
 def check_combination(options: LaunchOptions) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 
+from nmbrs_demo.access import resolve_access
 from nmbrs_demo.readings import (
     CompanyScopeFaultReading,
     EmployeeTypeReading,
@@ -45,39 +45,6 @@ class DemoFault(Exception):
     def __init__(self, code: int) -> None:
         super().__init__(code)
         self.code = code
-
-
-@dataclass(frozen=True)
-class Access:
-    """A scenario's scope resolved against the generated world's ids."""
-
-    blocked_companies: frozenset[int]  # out of scope: 2004, employees 2003
-    hidden_companies: frozenset[int]  # missing from lists, 2004 when asked for directly
-    hidden_debtors: frozenset[int]  # every company of theirs is blocked or hidden
-
-    @property
-    def unlisted_companies(self) -> frozenset[int]:
-        return self.blocked_companies | self.hidden_companies
-
-
-def resolve_access(scenario: Scenario, world: Any) -> Access:
-    blocked = set(scenario.out_of_scope_companies)
-    if scenario.world_out_of_scope and hasattr(world, "out_of_scope_company_ids"):
-        blocked.update(world.out_of_scope_company_ids())
-    if scenario.out_of_scope_sample:
-        big = world.big_company_id()
-        ids = sorted((c.ID for c in world.companies()), reverse=True)
-        candidates = [company_id for company_id in ids if company_id != big]
-        blocked.update(candidates[: scenario.out_of_scope_sample])
-    unlisted = blocked | set(scenario.hidden_companies)
-    hidden_debtors = set()
-    for debtor in world.debtors():
-        own = {c.ID for c in world.companies_of_debtor(debtor.Id)}
-        if own and own <= unlisted:
-            hidden_debtors.add(debtor.Id)
-    return Access(
-        frozenset(blocked), frozenset(scenario.hidden_companies), frozenset(hidden_debtors)
-    )
 
 
 def _dump(model: BaseModel | None, *drop: str) -> dict[str, Any] | None:

@@ -16,6 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from nmbrs_client.models import RunInfo
 from nmbrs_demo.names import City
 
+# The seed of the fictitious data and the day the demo lives on: the same world in every copy.
+DEMO_SEED = 20261124
+DEMO_TODAY = date(2026, 11, 24)
+
 SIZES = ("standard", "large-accountant")
 
 DEBTOR_ID_START = 1001

@@ -26,17 +26,17 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
 
 from lxml import etree
 
+from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_client.operations import Header, Operation, Service, get_operation
-from nmbrs_demo import DEMO_DOMAIN, DEMO_SEED, DEMO_TODAY, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_demo.handlers import DemoFault, Handlers
 from nmbrs_demo.host import AsgiHost
 from nmbrs_demo.readings import EnvironmentHeaderReading, Readings
+from nmbrs_demo.records import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.scenarios import Scenario, scenario_for
 from nmbrs_demo.soapwire import (
     Envelope,
@@ -49,6 +49,7 @@ from nmbrs_demo.soapwire import (
     parse_envelope,
 )
 from nmbrs_demo.stats import ServerStats
+from nmbrs_demo.worlds import shared_world
 
 BASE_PATH = "/soap/v3/"
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -90,14 +91,6 @@ class RateLimiter:
             count = len(self._arrivals)
             self.max_in_window = max(self.max_in_window, count)
         return self.delay_s if self.enabled and count > self.limit else 0.0
-
-
-@lru_cache(maxsize=8)
-def _build_world(seed: int, today: date, size: str) -> Any:
-    """Worlds are read-only and deterministic, so servers with the same inputs share one."""
-    from nmbrs_demo.soap.views import DemoWorld
-
-    return DemoWorld(seed, today, size=size)
 
 
 _SERVICES_BY_PATH = {f"{BASE_PATH}{s.value}.asmx".lower(): s for s in Service}
@@ -660,5 +653,5 @@ def start_demo_server(
         )
     day = today or DEMO_TODAY
     seed = chosen.seed if chosen.seed is not None else DEMO_SEED
-    world = _build_world(seed, day, chosen.size)
+    world = shared_world(seed, day, chosen.size)
     return DemoServer(chosen, world, day, host=host, port=port, log_calls=log_calls, mounts=mounts)

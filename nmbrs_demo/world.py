@@ -21,7 +21,6 @@ from nmbrs_client.models import (
     PersonalInfoContractSalaryAddress,
     RunInfo,
 )
-from nmbrs_demo import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.generator import WorldGenerator
 from nmbrs_demo.names import DEPARTMENTS
 from nmbrs_demo.pdf import AnnualStatementData, PayslipData
@@ -30,6 +29,8 @@ from nmbrs_demo.pdf import payslip_pdf as render_payslip
 from nmbrs_demo.periods import format_current_period, period_dates, period_label, periods_in_year
 from nmbrs_demo.records import (
     BIG_COMPANY_SIZE,
+    DEMO_SEED,
+    DEMO_TODAY,
     DEPARTMENT_ID_START,
     FULLTIME_HOURS,
     FUNCTION_ID_START,

@@ -21,8 +21,8 @@ from nmbrs_client.operations import Service
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY, wirestyle
 from nmbrs_demo.handlers import Handlers
 from nmbrs_demo.scenarios import load_scenario
-from nmbrs_demo.server import _build_world
 from nmbrs_demo.soapwire import TEXT_WRITER_MIN_ITEMS, LoadedService, load_service
+from nmbrs_demo.worlds import shared_world
 
 VERSIONS = ("1.1", "1.2")
 
@@ -69,7 +69,7 @@ def _list_calls(world: Any) -> list[tuple[str, dict[str, int]]]:
 
 
 def test_the_demo_lists_are_written_as_zeep_writes_them() -> None:
-    world = _build_world(DEMO_SEED, DEMO_TODAY, "standard")
+    world = shared_world(DEMO_SEED, DEMO_TODAY, "standard")
     handlers = Handlers(world, load_scenario("healthy"), DEMO_TODAY)
     written = 0
     for qualified, params in _list_calls(world):
@@ -84,7 +84,7 @@ def test_the_demo_lists_are_written_as_zeep_writes_them() -> None:
 
 
 def test_the_big_company_goes_through_the_text_writer() -> None:
-    world = _build_world(DEMO_SEED, DEMO_TODAY, "standard")
+    world = shared_world(DEMO_SEED, DEMO_TODAY, "standard")
     handlers = Handlers(world, load_scenario("healthy"), DEMO_TODAY)
     value = handlers.call(
         "EmployeeService.List_GetByCompany",

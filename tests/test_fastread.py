@@ -32,8 +32,8 @@ from nmbrs_client.transport import check_soap_body
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.handlers import Handlers
 from nmbrs_demo.scenarios import load_scenario
-from nmbrs_demo.server import _build_world
 from nmbrs_demo.soapwire import load_service
+from nmbrs_demo.worlds import shared_world
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -123,7 +123,7 @@ def assert_same(qualified: str, body: bytes) -> bool:
 
 # ------------------------------------------------------------------ demo replies
 def _demo_replies() -> list[tuple[str, bytes]]:
-    world = _build_world(DEMO_SEED, DEMO_TODAY, "standard")
+    world = shared_world(DEMO_SEED, DEMO_TODAY, "standard")
     handlers = Handlers(world, load_scenario("healthy"), DEMO_TODAY)
     companies = [c.ID for c in world.companies()]
     replies = []

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from nmbrs_client.backend import Backend
     from nmbrs_client.config import AppConfig, ConnectionSettings
     from nmbrs_client.launch import DemoLaunch
+    from nmbrs_demo import RunningDemo
     from tui.data.store import DataStore
 
 __all__ = ["ConnectionInfo", "Connector", "LaunchOptions"]
@@ -192,8 +193,8 @@ class Connector:
     def load_settings(
         self,
         launch: LaunchOptions,
-        demo_server: Any | None,
-    ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
+        demo_server: RunningDemo | None,
+    ) -> tuple[ConnectionSettings | None, AppConfig | None, RunningDemo | None]:
         """Resolve settings (starting the demo server if asked); ``None`` when impossible.
 
         The options go through the same resolver as the headless commands
@@ -237,12 +238,15 @@ class Connector:
     def _demo_settings(
         self,
         plan: DemoLaunch,
-        demo_server: Any | None,
+        demo_server: RunningDemo | None,
         config: AppConfig | None,
-    ) -> tuple[ConnectionSettings | None, AppConfig | None, Any | None]:
+    ) -> tuple[ConnectionSettings | None, AppConfig | None, RunningDemo | None]:
         """Start (or reuse) the demo server the plan asks for and connect to it."""
-        wanted = (plan.scenario, plan.latency_ms or 0, plan.api)
-        if demo_server is not None and getattr(demo_server, "_tui_key", None) != wanted:
+        from nmbrs_demo import start
+
+        if demo_server is not None and not demo_server.answers(
+            plan.api, plan.scenario, plan.latency_ms
+        ):
             demo_server.stop()
             demo_server = None
         if demo_server is None:
@@ -250,13 +254,12 @@ class Connector:
                 stage=STARTING_DEMO, scenario=plan.scenario, environment="demo", profile="demo"
             )
             try:
-                demo_server = start_demo(plan.scenario, plan.latency_ms, plan.api)
+                demo_server = start(plan.api, plan.scenario, plan.latency_ms)
             except Exception as exc:
                 what, hint, _code = describe_error(exc)
                 self._set(stage=FAILED, last_error=f"demo server: {what}", last_hint=hint)
                 return None, config, None
-            demo_server._tui_key = wanted
-        settings = plan.settings(demo_server.base_url)
+        settings = demo_server.settings(plan.download_dir)
         self.info = settings_from_info(self.info, settings)
         return settings, config, demo_server
 
@@ -354,18 +357,3 @@ class Connector:
             credentials_ok=accepted or None,
             rtt_ms=min(timings) if timings else None,
         )
-
-
-def start_demo(scenario: str, latency_ms: int | None, api: Any = None) -> Any:
-    """Start the embedded demo server of ``api`` in this process (a daemon thread)."""
-    from nmbrs_client.ids import ApiKind
-
-    if api is ApiKind.REST:
-        from nmbrs_demo.rest.server import start_rest_demo_server
-
-        return start_rest_demo_server(scenario, latency_ms=latency_ms or None)
-    from nmbrs_demo.server import start_demo_server
-
-    if latency_ms:
-        return start_demo_server(scenario, latency_ms=latency_ms)
-    return start_demo_server(scenario)

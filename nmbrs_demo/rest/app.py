@@ -34,9 +34,9 @@ from nmbrs_client.demo_identity import (
     DEMO_REST_USER_NAME,
 )
 from nmbrs_client.errors import ConfigError
-from nmbrs_demo import DEMO_SEED
-from nmbrs_demo.handlers import resolve_access
+from nmbrs_demo.access import resolve_access
 from nmbrs_demo.periods import periods_in_year
+from nmbrs_demo.records import DEMO_SEED
 from nmbrs_demo.rest import problems
 from nmbrs_demo.rest.call import Call, date_param, int_param, paged, require_uuid
 from nmbrs_demo.rest.identity import IdentityService

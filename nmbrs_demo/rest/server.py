@@ -19,8 +19,8 @@ from typing import Any
 import uvicorn
 
 from nmbrs_client.ids import ApiKind
-from nmbrs_demo import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.host import tcp_listener
+from nmbrs_demo.records import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.rest.app import RestDemo, build_app
 from nmbrs_demo.rest.identity_routes import IDENTITY_PREFIX
 from nmbrs_demo.rest.observe import Observer
@@ -131,7 +131,7 @@ def start_rest_demo_server(
     ``readings`` maps reading names to values (defaults: the strictest); ``clock`` drives token
     and code expiry, so tests can move time on without waiting.
     """
-    from nmbrs_demo.server import _build_world
+    from nmbrs_demo.worlds import shared_world
 
     chosen = scenario_for(scenario, "rest")
     if latency_ms is not None:
@@ -140,7 +140,7 @@ def start_rest_demo_server(
         chosen = replace(chosen, latency_ms=latency_ms)
     day = today or DEMO_TODAY
     seed = chosen.seed if chosen.seed is not None else DEMO_SEED
-    world = _build_world(seed, day, chosen.size)
+    world = shared_world(seed, day, chosen.size)
     demo = RestDemo(
         chosen, world, Readings(ApiKind.REST, readings), clock=clock, log_calls=log_calls
     )

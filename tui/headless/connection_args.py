@@ -18,28 +18,16 @@ def config_from_args(args: argparse.Namespace) -> Any:
     return load_launch_config(LaunchOptions.from_args(args))
 
 
-def start_demo_for(api: Any, scenario: str, latency_ms: int | None) -> Any:
-    """The embedded demo of ``api``: the SOAP demo, or the REST demo with its identity service."""
-    from nmbrs_client.ids import ApiKind
-
-    if api is ApiKind.REST:
-        from nmbrs_demo.rest.server import start_rest_demo_server
-
-        return start_rest_demo_server(scenario, latency_ms=latency_ms)
-    from nmbrs_demo.server import start_demo_server
-
-    return start_demo_server(scenario, latency_ms=latency_ms)
-
-
 def settings_from_args(args: argparse.Namespace, config: Any) -> tuple[Any, Any]:
     """(settings, demo server or None) from --demo / --profile / --base-url and friends.
 
     Raises ``LaunchError`` (a ``ConfigError``) for options that cannot be combined.
     """
     from nmbrs_client.launch import DemoLaunch, LaunchOptions, resolve_launch
+    from nmbrs_demo import start
 
     plan = resolve_launch(LaunchOptions.from_args(args), config)
     if not isinstance(plan, DemoLaunch):
         return plan, None
-    server = start_demo_for(plan.api, plan.scenario, plan.latency_ms)
-    return plan.settings(server.base_url), server
+    demo = start(plan.api, plan.scenario, plan.latency_ms)
+    return demo.settings(plan.download_dir), demo

@@ -10,7 +10,6 @@ the demo client id and secret) so scripts and outside clients can use it at once
 from __future__ import annotations
 
 import argparse
-import shlex
 import signal
 import sys
 import threading
@@ -91,95 +90,42 @@ def run(args: argparse.Namespace) -> int:
             "credentials; anyone who can reach this address can call it.",
             file=sys.stderr,
         )
-    servers: list[Any] = []
+    from nmbrs_client.ids import ApiKind
+    from nmbrs_demo import start
+
+    apis = (ApiKind.SOAP, ApiKind.REST) if args.api == "both" else (ApiKind(args.api),)
+    readings_of: dict[ApiKind, Any] = {ApiKind.SOAP: soap_readings, ApiKind.REST: readings}
+    demos: list[Any] = []
     try:
-        if args.api in ("soap", "both"):
-            servers.append(_start_soap(args, scenario, soap_readings))
-        if args.api in ("rest", "both"):
-            servers.append(_start_rest(args, scenario, readings))
+        for api in apis:
+            demos.append(
+                start(
+                    api,
+                    scenario,
+                    args.latency_ms,
+                    readings_of[api],
+                    host=args.host,
+                    port=args.port,
+                    log_calls=args.log_calls,
+                )
+            )
     except OSError as exc:
-        for server in servers:
-            server.stop()
+        for demo in demos:
+            demo.stop()
         raise ConfigError(f"Cannot listen on {args.host}:{args.port}: {exc.strerror}.") from None
     except BaseException:
-        for server in servers:
-            server.stop()
+        for demo in demos:
+            demo.stop()
         raise
 
     builtins = ", ".join(builtin_names())
-    for server in servers:
-        if hasattr(server, "identity_url"):
-            _print_rest(server, scenario.name, builtins)
-        else:
-            _print_soap(server, scenario.name, builtins)
+    for demo in demos:
+        for line in demo.description(builtins):
+            print(line)
     # With REST every stdout line stays shell syntax (comments and NAME=value).
-    rest = any(hasattr(server, "identity_url") for server in servers)
-    print(f"{'# ' if rest else ''}Press Ctrl-C to stop.", flush=True)
-    return _serve_until_stopped(servers)
-
-
-def _start_soap(args: argparse.Namespace, scenario: Any, readings: Any) -> Any:
-    from nmbrs_demo.server import start_demo_server
-
-    return start_demo_server(
-        scenario,
-        host=args.host,
-        port=args.port,
-        latency_ms=args.latency_ms,
-        log_calls=args.log_calls,
-        readings=readings,
-    )
-
-
-def _start_rest(args: argparse.Namespace, scenario: Any, readings: dict[str, str]) -> Any:
-    from nmbrs_demo.rest.server import start_rest_demo_server
-
-    return start_rest_demo_server(
-        scenario,
-        host=args.host,
-        port=0 if args.api == "both" else args.port,
-        latency_ms=args.latency_ms,
-        readings=readings,
-        log_calls=args.log_calls,
-    )
-
-
-def _print_soap(server: Any, scenario: str, builtins: str) -> None:
-    from nmbrs_demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
-
-    # The demo token is public and fixed (it is the same in every copy of nmbrs-tui), so
-    # printing it here does not expose any secret.
-    print(f"Demo Nmbrs SOAP v3 server, scenario {scenario!r} ({builtins} are built in)")
-    print(f"  base URL : {server.base_url}")
-    print(f"  username : {DEMO_USERNAME}")
-    print(f"  token    : {DEMO_TOKEN}")
-    print(f"  domain   : {DEMO_DOMAIN}")
-    print(f"  readings : {server.readings.describe()}")
-    print(f"  WSDL     : {server.base_url}EmployeeService.asmx?WSDL")
-
-
-def _print_rest(server: Any, scenario: str, builtins: str) -> None:
-    from nmbrs_client.demo_identity import (
-        DEMO_REST_CLIENT_ID,
-        DEMO_REST_CLIENT_SECRET,
-        DEMO_REST_SUBSCRIPTION_KEY,
-    )
-
-    # Every value below is a public demo constant or a token of this throwaway demo server.
-    changed = {k: v for k, v in server.readings.items() if not server.readings.is_default(k)}
-    print(f"# Demo Nmbrs REST API, scenario {scenario!r} ({builtins} are built in)")
-    if changed:
-        print("# readings: " + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())))
-    lines = {
-        "NMBRS_REST_BASE_URL": server.base_url,
-        "NMBRS_REST_TOKEN": server.script_token(),
-        "NMBRS_SUBSCRIPTION_KEY": DEMO_REST_SUBSCRIPTION_KEY,
-        "NMBRS_REST_IDENTITY_URL": server.identity_url,
-        "NMBRS_REST_CLIENT_ID": DEMO_REST_CLIENT_ID,
-        "NMBRS_REST_CLIENT_SECRET": DEMO_REST_CLIENT_SECRET,
-    }
-    for name, value in lines.items():
-        print(f"{name}={shlex.quote(value)}")
+    shell = any(demo.speaks_shell for demo in demos)
+    print(f"{'# ' if shell else ''}Press Ctrl-C to stop.", flush=True)
+    return _serve_until_stopped(demos)
 
 
 def _serve_until_stopped(servers: list[Any]) -> int:
