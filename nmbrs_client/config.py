@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import platformdirs
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -30,6 +29,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nmbrs_client import locations
 from nmbrs_client.config_names import CONFIG_ENV_VAR, Environment
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.ids import ApiKind
@@ -43,8 +43,6 @@ from nmbrs_client.rest.hosts import (
 )
 from nmbrs_client.token_sources import find_token
 
-APP_NAME = "nmbrs-tui"
-CONFIG_FILE_NAME = "config.toml"
 WsdlSource = Literal["bundled", "live"]
 FIXED_URLS: dict[str, str] = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 REST_FIXED_URLS: dict[str, str] = {"production": PRODUCTION_API_URL + "/"}
@@ -322,7 +320,7 @@ def format_validation_error(exc: ValidationError, where: str) -> str:
 
 def default_config_path() -> Path:
     """``<user config dir>/nmbrs-tui/config.toml`` as platformdirs defines it."""
-    return Path(platformdirs.user_config_dir(APP_NAME)) / CONFIG_FILE_NAME
+    return locations.config_file()
 
 
 def resolve_config_path(path: Path | str | None = None) -> Path:
@@ -336,7 +334,7 @@ def resolve_config_path(path: Path | str | None = None) -> Path:
 
 
 def default_download_dir() -> Path:
-    return Path(platformdirs.user_downloads_dir()) / APP_NAME
+    return locations.downloads_dir()
 
 
 def read_config_dict(path: Path) -> dict[str, Any]:

@@ -26,11 +26,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from nmbrs_client import locations
 from nmbrs_client.errors import NmbrsError
+from nmbrs_client.private_file import ensure_private_dir
 
-APP_NAME = "nmbrs-tui"
 HISTORY_FILE_NAME = "history.sqlite3"
 DEFAULT_KEEP = 50  # checks kept per profile
 BUSY_TIMEOUT_MS = 15_000  # a writer waits this long for another before giving up
@@ -86,13 +85,8 @@ class HistoryError(NmbrsError):
     """The history file cannot be read or written (damaged, locked, no permission)."""
 
 
-def history_dir() -> Path:
-    """``<user state dir>/nmbrs-tui/history`` as platformdirs defines it."""
-    return Path(platformdirs.user_state_dir(APP_NAME)) / "history"
-
-
 def history_path() -> Path:
-    return history_dir() / HISTORY_FILE_NAME
+    return locations.history_dir() / HISTORY_FILE_NAME
 
 
 @dataclass(frozen=True)
@@ -251,8 +245,7 @@ def _trouble(path: Path, exc: BaseException) -> HistoryError:
 
 def _prepare_file(path: Path) -> None:
     """The folder 0700 and the file 0600 before SQLite opens it (SQLite would use the umask)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
+    ensure_private_dir(path.parent, tighten=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.close(fd)
     os.chmod(path, 0o600)

@@ -1,4 +1,7 @@
-"""Writing one private file at exactly the path the user named: 0600, atomic, never by surprise.
+"""The one writer of private files: 0600 in a 0700 folder, atomic, never overwriting by surprise.
+
+Every file nmbrs-tui writes for the user or for itself goes through here: reports, bundles,
+exports, PDFs, crash logs, config.toml, token files and the REST token store.
 
 A report or support bundle can hold payroll data and goes to a ticket, so the file the user
 named must be the file written: not a renamed neighbour, not a half-written file, not a file
@@ -23,10 +26,14 @@ class TargetExists(FileExistsError):
     """The named file exists and overwriting was not asked for."""
 
 
-def ensure_private_dir(directory: Path) -> Path:
-    """``directory`` (absolute); created with mode 0700 when missing, an existing one untouched."""
+def ensure_private_dir(directory: Path, *, tighten: bool = False) -> Path:
+    """``directory`` (absolute); created with mode 0700 when missing.
+
+    An existing folder is left as it is (the user's own Downloads), unless ``tighten``: the
+    app's own folders (token store, crash logs, history) are made 0700 whatever they were.
+    """
     directory = directory.expanduser().absolute()
-    if not directory.exists():
+    if tighten or not directory.exists():
         directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         os.chmod(directory, PRIVATE_DIR_MODE)  # mkdir's mode is reduced by the umask
     return directory
@@ -64,3 +71,19 @@ def write_private_file_exactly(path: Path, data: bytes, *, overwrite: bool = Fal
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_new_private_file(directory: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write ``data`` as a NEW file ``stem[-N]suffix`` in ``directory``; the absolute path.
+
+    For files the app names itself (a saved PDF, an export, a crash log): a taken name moves
+    on to ``-2``, ``-3``…, and since each try is the exclusive write above, that holds even
+    when two saves race.
+    """
+    counter = 1
+    while True:
+        name = f"{stem}{suffix}" if counter == 1 else f"{stem}-{counter}{suffix}"
+        try:
+            return write_private_file_exactly(directory / name, data)
+        except TargetExists:
+            counter += 1

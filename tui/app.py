@@ -436,7 +436,7 @@ class NmbrsApp(App[int]):
 
     def _save_masked_screenshot(self, masked_now: bool) -> None:
         from nmbrs_client.config import default_download_dir
-        from tui.export import write_new_private_file
+        from nmbrs_client.private_file import write_new_private_file
 
         folder = self.session.download_dir if self.session is not None else default_download_dir()
         stamp = (FROZEN_NOW if self.deterministic else datetime.datetime.now()).strftime(

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from nmbrs_client import textsafe
-from tui.export import write_new_private_file
+from nmbrs_client.private_file import write_new_private_file
 
 CALL_FIELDS = (
     "started_at",

@@ -19,29 +19,24 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from nmbrs_client import locations
 from nmbrs_client.exit_codes import ExitCode
 
 HANGUP_GRACE_S = 0.5
 
 
-def crash_log_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("nmbrs-tui")) / "crashes"
-
-
 def write_crash_log(error: BaseException, *, directory: Path | None = None) -> Path | None:
     """Write ``error``'s traceback (no locals) to a new private file; ``None`` if impossible."""
-    from tui.export import unique_path, write_private_file
+    from nmbrs_client.private_file import ensure_private_dir, write_new_private_file
 
-    folder = directory or crash_log_dir()
+    folder = directory or locations.crash_log_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(folder, 0o700)
+        ensure_private_dir(folder, tighten=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = unique_path(folder, f"crash-{stamp}", ".log")
         text = "".join(traceback.format_exception(error))
-        return write_private_file(path, text.encode("utf-8", "replace"))
+        return write_new_private_file(
+            folder, f"crash-{stamp}", ".log", text.encode("utf-8", "replace")
+        )
     except OSError:
         return None
 

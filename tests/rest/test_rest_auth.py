@@ -201,10 +201,10 @@ def test_revocation_sends_the_token_with_client_auth() -> None:
 
 
 def test_credentials_file_must_be_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nmbrs_client import locations
     from nmbrs_client.errors import ConfigError
-    from nmbrs_client.rest.auth import credentials as module
 
-    monkeypatch.setattr(module, "config_dir", lambda: tmp_path)
+    monkeypatch.setattr(locations, "config_dir", lambda: tmp_path)
     path = tmp_path / "rest" / "acme.toml"
     path.parent.mkdir()
     path.write_text('client_id = "x"\nclient_secret = "y"\n')

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
-from tui.export import export_view, write_private_file
+from nmbrs_client.private_file import write_private_file_exactly
+from tui.export import export_view
 from tui.widgets.fast_table import Column, Row
 from tui.widgets.masking import Reveal, mask_bsn, mask_iban, mask_text
 from tui.widgets.table_panel import TablePanel
@@ -118,7 +119,7 @@ def test_private_files_are_0600_even_when_they_existed(tmp_path: Path) -> None:
     target.parent.mkdir()
     target.write_bytes(b"old")
     os.chmod(target, 0o644)
-    written = write_private_file(target, b"%PDF-1.4 new")
+    written = write_private_file_exactly(target, b"%PDF-1.4 new", overwrite=True)
     assert written == target.absolute()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_bytes() == b"%PDF-1.4 new"

@@ -25,9 +25,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from nmbrs_client.errors import AUTH_ADVICE, FaultCategory, hint_for
+from nmbrs_client.private_file import write_new_private_file
 from tui.clipboard import copy_with_toast
 from tui.data.kinds import RIGHTS
-from tui.export import safe_name, write_new_private_file
+from tui.export import safe_name
 from tui.keys import Context, bindings
 from tui.panes import Pane, VimTable
 from tui.screens.guarded import DismissOnce

@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from nmbrs_client import textsafe
-from tui.export import write_new_private_file
+from nmbrs_client.private_file import write_new_private_file
 from tui.keys import Context, bindings
 from tui.screens.scrolling import ScrollingScreen
 from tui.widgets.masking import Reveal, mask_text

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
 from pydantic import SecretStr
 
+from nmbrs_client import locations
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.local_files import read_toml_file
 from nmbrs_client.rest.hosts import (
@@ -69,12 +69,8 @@ class RestCredentials:
         return self.client_id, self.client_secret
 
 
-def config_dir() -> Path:
-    return Path(platformdirs.user_config_dir("nmbrs-tui"))
-
-
 def credentials_path(profile: str) -> Path:
-    return config_dir() / "rest" / f"{_safe(profile)}.toml"
+    return locations.config_dir() / "rest" / f"{_safe(profile)}.toml"
 
 
 def _safe(profile: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
@@ -21,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import filelock
-import platformdirs
 
+from nmbrs_client import locations
 from nmbrs_client.errors import ConfigError, NmbrsError
+from nmbrs_client.private_file import ensure_private_dir, write_private_file_exactly
 
 REFRESH_MARGIN_S = 120.0  # refresh this long before expiry
 LOCK_TIMEOUT_S = 60.0
@@ -80,10 +80,6 @@ class LoginRequiredError(ConfigError):
     """
 
 
-def tokens_dir() -> Path:
-    return Path(platformdirs.user_state_dir("nmbrs-tui")) / "rest-tokens"
-
-
 class TokenStore:
     """Stored tokens of one profile: load, save atomically, delete, and the refresh lock."""
 
@@ -92,7 +88,7 @@ class TokenStore:
         if not safe or safe.startswith("."):
             raise ConfigError(f"profile name {profile!r} cannot name a file")
         self.profile = profile
-        self.folder = folder or tokens_dir()
+        self.folder = folder or locations.tokens_dir()
         self.path = self.folder / f"{safe}.json"
         self.lock_path = self.folder / f"{safe}.lock"
         # ``kind`` is the profile's token_store; without one, NMBRS_REST_TOKEN_STORE decides.
@@ -104,8 +100,7 @@ class TokenStore:
         return f"keyring {KEYRING_SERVICE}/{self.profile}" if self._keyring else str(self.path)
 
     def _ensure_folder(self) -> None:
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(self.folder, 0o700)
+        ensure_private_dir(self.folder, tighten=True)
 
     def lock(self) -> filelock.BaseFileLock:
         self._ensure_folder()
@@ -139,17 +134,7 @@ class TokenStore:
             self._keyring.set_password(KEYRING_SERVICE, self.profile, text)
             return
         self._ensure_folder()
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tok-", suffix=".json")
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private_file_exactly(self.path, text.encode("utf-8"), overwrite=True)
 
     def delete(self) -> None:
         if self._keyring is not None:

@@ -1,0 +1,90 @@
+"""Sentences of ARCHITECTURE.md that a machine can check, checked on the source itself.
+
+Each test reads the packages' Python files (never imports them), so a rule broken anywhere,
+also in a file no other test loads, fails here with the file named.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("nmbrs_client", "nmbrs_demo", "tui")
+
+
+def _modules() -> Iterator[tuple[str, ast.Module]]:
+    for package in PACKAGES:
+        for path in sorted((REPO / package).rglob("*.py")):
+            relative = path.relative_to(REPO).as_posix()
+            yield relative, ast.parse(path.read_text(encoding="utf-8"), filename=relative)
+
+
+def _imported_top_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_platformdirs_is_asked_in_one_module_only() -> None:
+    """Every folder the app uses is decided in nmbrs_client/locations.py."""
+    users = sorted(name for name, tree in _modules() if "platformdirs" in _imported_top_names(tree))
+    assert users == ["nmbrs_client/locations.py"]
+
+
+def _enum_values(node: ast.ClassDef) -> set[str]:
+    values: set[str] = set()
+    for statement in node.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and isinstance(statement.value, ast.Constant)
+            and isinstance(statement.value.value, str)
+        ):
+            values.add(statement.value.value.lower())
+    return values
+
+
+def test_there_is_one_enum_of_the_two_apis() -> None:
+    """``ApiKind`` in nmbrs_client/ids.py; no other class or Literal spells "soap" and "rest"."""
+    found: list[str] = []
+    for name, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and {"soap", "rest"} <= _enum_values(node):
+                found.append(f"{name}:{node.name}")
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Literal"
+            ):
+                members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                spelled = {m.value for m in members if isinstance(m, ast.Constant)}
+                if {"soap", "rest"} <= spelled:
+                    found.append(f"{name}:Literal")
+    assert found == ["nmbrs_client/ids.py:ApiKind"]
+
+
+def test_nothing_above_the_backends_asks_which_backend_it_holds() -> None:
+    """No ``isinstance(x, SoapBackend/RestBackend)`` and no import of either under tui/."""
+    offenders: list[str] = []
+    for name, tree in _modules():
+        if not name.startswith("tui/"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in (
+                "nmbrs_client.soap_backend",
+                "nmbrs_client.rest.backend",
+            ):
+                offenders.append(f"{name}:{node.lineno} imports {node.module}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "isinstance"
+                and "Backend" in ast.unparse(node.args[1] if len(node.args) > 1 else node)
+            ):
+                offenders.append(f"{name}:{node.lineno} {ast.unparse(node)}")
+    assert offenders == []
