@@ -14,7 +14,8 @@ from nmbrs_client.client import NmbrsClient
 from nmbrs_client.config import demo_settings
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
-from nmbrs_client.rights.report import actions, load_schema, render
+from nmbrs_client.rights.findings import actions
+from nmbrs_client.rights.report import load_schema, render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import RightsReport
 
@@ -176,7 +177,7 @@ def _english_sentences() -> list[str]:
     """Every fixed fragment of the English catalogue long enough to be a sentence part."""
     import re
 
-    from nmbrs_client.rights.report import T
+    from nmbrs_client.rights.report_words import T
 
     fragments: set[str] = set()
     for text in T["en"].values():
@@ -270,7 +271,7 @@ def test_dutch_reports_hold_no_english_sentence(api: str, scenario: str, fmt: st
     assert "duur" in text
     assert "Payroll/HR integration" not in text and "Salaris-/HR-koppeling" in text
     assert "Sjabloongebruikers" not in text
-    from nmbrs_client.rights.report import ACCOUNT_CHECKS
+    from nmbrs_client.rights.report_words import ACCOUNT_CHECKS
 
     for check in ("credentials", "subscription", "debtors", "companies", "connection"):
         assert f" {check} " not in text and f": {check}:" not in text
@@ -282,7 +283,7 @@ def test_account_guidance_follows_what_the_account_sees(
 ) -> None:
     import dataclasses
 
-    from nmbrs_client.rights.report import account_advice
+    from nmbrs_client.rights.report_words import account_advice
 
     many = reports["healthy"]  # the demo account sees two debtors: an accountant environment
     assert "Master Accountant" in account_advice(many, "nl")

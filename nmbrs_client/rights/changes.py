@@ -281,7 +281,7 @@ def _sections(changes: Changes, lang: str) -> list[tuple[str, list[str]]]:
 
 def status_word(value: str, lang: str) -> str:
     """The report's own glyph and word; a status this version does not know, as stored."""
-    from nmbrs_client.rights.report import badge
+    from nmbrs_client.rights.report_words import badge
 
     try:
         return badge(Status(value), lang)

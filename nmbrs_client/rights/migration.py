@@ -14,7 +14,7 @@ from typing import Any
 
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
-from nmbrs_client.rights.report import operation_verdicts
+from nmbrs_client.rights.findings import operation_verdicts
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.rest_requirements import (
     ACCOUNT_OPERATIONS,

@@ -20,8 +20,8 @@ from typing import Any
 from nmbrs_client.dutch import MONTHS_NL
 from nmbrs_client.rest.hosts import DEFAULT_REDIRECT_URI
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
+from nmbrs_client.rights.findings import action_text, actions
 from nmbrs_client.rights.migration import MigrationReport
-from nmbrs_client.rights.report import action_text, actions
 from nmbrs_client.rights.rest_requirements import GAP_TEXT, Equivalence
 from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT, RightsReport, StopReason
 from nmbrs_client.textsafe import line, markdown_inline

@@ -12,901 +12,42 @@ the account section, a summary, calls made and time taken. JSON follows
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
 from nmbrs_client import textsafe
-from nmbrs_client.dutch import MONTHS_NL
 from nmbrs_client.ids import ApiKind
-from nmbrs_client.operations import Service
-from nmbrs_client.rights import nmbrs_words
-from nmbrs_client.rights.basis import Basis, BasisKind
-from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
+from nmbrs_client.rights.classify import Status
+from nmbrs_client.rights.findings import (
+    action_text,
+    actions,
+    cell_reason,
+    company_verdict,
+    environment_line,
+    error_lines,
+    headline,
+    mode_text,
+    not_verified_lines,
+    operation_verdicts,
+    soap_line,
+)
+from nmbrs_client.rights.report_words import (
+    account_advice,
+    account_check_name,
+    account_text,
+    badge,
+    check_lang,
+    domain_source_text,
+    engineer_note,
+    say,
+    seconds_text,
+)
 from nmbrs_client.rights.requirements import RequirementProfile
-from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT, CellResult, CompanyRef, RightsReport
+from nmbrs_client.rights.results import RightsReport
 
 FORMATS = ("text", "markdown", "json")
-LANGS = ("en", "nl")
 TEXT_MATRIX_MAX_COMPANIES = 12
-
-SERVICE_LABEL = nmbrs_words.SERVICE_NAMES
-
-T: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Nmbrs API rights check",
-        "result": "Result",
-        "ok": "Every required operation is allowed for every company checked.",
-        "findings": 'Rights or access are missing: make the changes under "What to change in '
-        'Nmbrs".',
-        "stopped_auth": "Nmbrs refused the login, so the rights could not be checked.",
-        "stopped_connect": "Nmbrs could not be reached, so the rights could not be checked.",
-        "stopped_cancelled": "The check was cancelled before it finished.",
-        "errors_only": "Some rights could not be established (network or server errors): "
-        "run the check again.",
-        "checked": "What was checked",
-        "date": "Date",
-        "environment": "Environment",
-        "api_user": "API user",
-        "domain": "Domain",
-        "requirements": "Requirements",
-        "operations": "operations",
-        "companies": "Companies",
-        "mode": "Mode",
-        "mode_default": "default (every operation probed once, every company probed once; the "
-        "other cells are inferred)",
-        "mode_thorough": "thorough (every cell probed)",
-        "calls": "Calls",
-        "elapsed": "elapsed",
-        "actions": "What to change in Nmbrs",
-        "nothing": "Nothing: every required operation is allowed for every company checked.",
-        "nothing_yet": "Nothing found to change so far; see the sections below for what could "
-        "not be established or verified.",
-        "act_credentials": "Nmbrs does not accept the username and API token. The token was "
-        "probably reset (or the user removed): log in to Nmbrs as the API "
-        "user, open {token_path}, copy the username and the new token, and send them "
-        "again.",
-        "act_domain": "Use domain `{domain}` (the saved domain `{saved}` is wrong).",
-        "act_domain_unknown": "The saved domain is wrong: use the environment's own name, the "
-        "part before `.nmbrs.nl` in the address of the Nmbrs web "
-        "application.",
-        "act_subscription": "The Nmbrs environment has no valid API subscription{code}. "
-        "This is a commercial matter: contact Nmbrs to activate the API.",
-        "act_template": "In Nmbrs: {path} → {service} → set {ops} to active.",
-        "act_template_note": "Changes to a template apply at once to every user with that "
-        "template.",
-        "act_scope": "Give this user access to {what}: for an Accountant login with a debtor "
-        "tag ({tags}), for a client login in {filter}.",
-        "act_no_companies": "This user cannot see any company: give it access to the "
-        "debtors/companies of the integration (debtor tag or company "
-        "filter).",
-        "act_errors": "{n} result(s) could not be established because of network or server "
-        "errors; run the check again.",
-        "act_na": "Not checked for lack of data: {what}.",
-        "act_not_visible": "Company {what} is not visible to this user: a wrong id, or outside "
-        "this user's scope. Check the id first; only if it is right, give the user access to it "
-        "(debtor tag or company filter). Endpoint rights were probed on a visible company.",
-        "errors_heading": "Could not be established: run the check again",
-        "errors_kind": "{n} result(s): {kind} ({ops})",
-        "not_verified_heading": "Not verified",
-        "unverified_headline": "Some required operations could not be verified (nothing to "
-        'call them with): see "Not verified".',
-        "not_verified_line": "{op}: {why}",
-        "not_verified_exit": "The check exits with code 3 while a required operation is not "
-        "verified.",
-        "retries": "retries",
-        "endpoint_rights": "Endpoint rights (API template: the same for every company)",
-        "data_access": "Data access per company",
-        "service": "Service",
-        "operation": "Operation",
-        "status": "Result",
-        "basis": "How it was established",
-        "company": "Company",
-        "name": "Name",
-        "account": "Account",
-        "account_advice": "About the API account",
-        "advice_dedicated": "Use a dedicated API account for the integration, not a person's "
-        "own login: personal logins are bound to two-factor authentication, "
-        "which blocks an integration and delays support.",
-        "advice_accountant": "This account sees several debtors (an accountant environment): "
-        "use a login from the Master Accountant template with a debtor tag on exactly the "
-        "debtors of the integration ({tags}).",
-        "advice_single": "This account sees one debtor: use a client login with a filter on "
-        "the companies of the integration ({filter}), or a Master Bedrijfslogin.",
-        "advice_unknown": "For several debtors (an accountant environment) use a login from "
-        "the Master Accountant template with a debtor tag; for one debtor a client login "
-        "with a company filter or a Master Bedrijfslogin.",
-        "advice_template": "The account needs the right to create API tokens; give it its own "
-        "API template, named after the integration, so its rights can be tracked.",
-        "soap": "SOAP end of support",
-        "soap_text": "Nmbrs stops supporting the SOAP API on {date}: {days} days after this "
-        "check. Integrations must move to the Nmbrs REST API before then.",
-        "soap_passed": "Nmbrs stopped supporting the SOAP API on {date} ({days} days before "
-        "this check).",
-        "not_listed": "A company missing from this list is one this user cannot see: give "
-        "the user access to it (see above) and the next check will include it.",
-        "support": "For the support engineer",
-        "support_company": "Check a company this user cannot see by its id: "
-        "`nmbrs-tui check --company ID` (repeatable).",
-        "support_again": "Run the check again after the changes: `nmbrs-tui check{args}`.",
-        "concurrency": "concurrency",
-        "mode_word_default": "default",
-        "mode_word_thorough": "thorough",
-        "basis_probed": "probed",
-        "basis_probed_on": "probed on company {id}",
-        "basis_inferred": "inferred from {op} {where}",
-        "basis_on_company": "on company {id}",
-        "basis_account_wide": "(account-wide call)",
-        "basis_no_subscription": "inferred: 1004 on the account checks",
-        "basis_not_visible": "inferred: company not visible in {listing}",
-        "basis_unprobed": "inferred: company visible in CompanyService.List_GetAll (no allowed "
-        "company-level operation to probe its data with)",
-        "basis_nothing": "nothing to probe with",
-        "basis_not_probed": "not probed",
-        "basis_thorough": "thorough mode could not probe this cell itself",
-        "source_profile": "profile",
-        "source_discovered": "discovered",
-        "source_none": "none",
-        "matrix": "Matrix (operations × companies)",
-        "more_ok": "… and {n} more companies where every operation is allowed",
-        "summary": "Summary",
-        "summary_line": "{allowed} allowed, {missing} missing, {errors} errors, {nv} not "
-        "verified, {na} not applicable ({cells} cells, {probed} probed)",
-        "probe_inputs": "Probe inputs",
-        "on_companies": "on {n} of {total} companies",
-        "company_ok": "all operations allowed",
-        "company_denied": "reachable; {n} operation(s) switched off in the template",
-        "stopped_token": "Nmbrs refused the REST access token (expired, revoked or missing), so "
-        "the rights could not be checked: log in again.",
-        "stopped_key": "Nmbrs' gateway refused the subscription key, so the rights could not be "
-        "checked: check the profile's subscription key.",
-        "act_consent": "Consent again to the integration with these scopes (a consent cannot be "
-        "widened, a new one replaces it): {scopes}.",
-        "act_scope_or_access": "{ops}: {why}. Either consent again including that scope, or "
-        "give the consenting login access to this data (its template user's tags and filters "
-        "in Nmbrs: {path}).",
-        "endpoint_scopes": "Scopes (the consent: the same for every company)",
-        "granted": "Granted scopes",
-        "granted_unknown": "unknown (the token does not say; verdicts rest on probes only)",
-        "advice_consent": "Only a client login or a company login of the debtor can consent to a "
-        "REST integration; an accountant login cannot. If the wrong kind of user consented, "
-        "have a client or company login consent instead.",
-        "support_login": "Log in again: `nmbrs-tui auth login -P {profile}`, then run the check "
-        "again.",
-        "support_key": "Check the subscription key of the profile (`nmbrs-tui config show -P "
-        "{profile}`): the gateway refused it. A new login does not change it.",
-        "basis_granted_scopes": "from the granted scopes (not called)",
-    },
-    "nl": {
-        "title": "Controle API-rechten Nmbrs",
-        "result": "Uitkomst",
-        "ok": "Alle benodigde API-calls zijn toegestaan voor alle gecontroleerde bedrijven.",
-        "findings": 'Er ontbreken rechten of toegang: voer de wijzigingen onder "Wat moet er '
-        'in Nmbrs worden aangepast" uit.',
-        "stopped_auth": "Nmbrs weigert de inlog, dus de rechten konden niet worden gecontroleerd.",
-        "stopped_connect": "Nmbrs was niet bereikbaar, dus de rechten konden niet worden "
-        "gecontroleerd.",
-        "stopped_cancelled": "De controle is afgebroken voordat hij klaar was.",
-        "errors_only": "Een deel van de rechten kon niet worden vastgesteld (netwerk- of "
-        "serverfouten): voer de controle opnieuw uit.",
-        "checked": "Wat is er gecontroleerd",
-        "date": "Datum",
-        "environment": "Omgeving",
-        "api_user": "API-gebruiker",
-        "domain": "Domein",
-        "requirements": "Vereisten",
-        "operations": "API-calls",
-        "companies": "Bedrijven",
-        "mode": "Werkwijze",
-        "mode_default": "standaard (elke API-call één keer getest, elk bedrijf één keer "
-        "getest; de overige cellen zijn daaruit afgeleid)",
-        "mode_thorough": "grondig (elke cel apart getest)",
-        "calls": "Aanroepen",
-        "elapsed": "duur",
-        "actions": "Wat moet er in Nmbrs worden aangepast",
-        "nothing_yet": "Tot nu toe niets gevonden om aan te passen; zie hieronder wat niet kon "
-        "worden vastgesteld of getest.",
-        "nothing": "Niets: alle benodigde API-calls zijn toegestaan voor alle gecontroleerde "
-        "bedrijven.",
-        "act_credentials": "Nmbrs accepteert de gebruikersnaam en het API-token niet. "
-        "Waarschijnlijk is het token opnieuw aangemaakt (of de gebruiker "
-        "verwijderd): log in Nmbrs in als de API-gebruiker, open {token_path}, kopieer de "
-        "gebruikersnaam en het nieuwe token en stuur ze opnieuw op.",
-        "act_domain": "Gebruik domein `{domain}` (het opgeslagen domein `{saved}` klopt niet).",
-        "act_domain_unknown": "Het opgeslagen domein klopt niet: gebruik de naam van de "
-        "omgeving, het deel vóór `.nmbrs.nl` in het adres van de "
-        "Nmbrs-webapplicatie.",
-        "act_subscription": "De Nmbrs-omgeving heeft geen geldig API-abonnement{code}. "
-        "Dat is een commerciële kwestie: neem contact op met Nmbrs om de "
-        "API te laten activeren.",
-        "act_template": "In Nmbrs: {path} → {service} → zet {ops} op actief.",
-        "act_template_note": "Een wijziging in een template geldt direct voor alle gebruikers "
-        "met die template.",
-        "act_scope": "Geef deze gebruiker toegang tot {what}: bij een Accountant login met een "
-        "debiteurentag ({tags}), bij een klantlogin in {filter}.",
-        "act_no_companies": "Deze gebruiker ziet geen enkel bedrijf: geef hem toegang tot de "
-        "debiteuren/bedrijven van de koppeling (debiteurentag of "
-        "bedrijfsfilter).",
-        "act_errors": "{n} uitkomst(en) konden niet worden vastgesteld door netwerk- of "
-        "serverfouten; voer de controle opnieuw uit.",
-        "act_na": "Niet gecontroleerd bij gebrek aan gegevens: {what}.",
-        "act_not_visible": "Bedrijf {what} is niet zichtbaar voor deze gebruiker: een verkeerd "
-        "id, of buiten het bereik van deze gebruiker. Controleer eerst het id; geef de gebruiker "
-        "alleen als het klopt toegang (debiteurentag of bedrijfsfilter). De rechten per API-call "
-        "zijn getest op een zichtbaar bedrijf.",
-        "errors_heading": "Niet vastgesteld: voer de controle opnieuw uit",
-        "errors_kind": "{n} uitkomst(en): {kind} ({ops})",
-        "not_verified_heading": "Niet getest",
-        "unverified_headline": "Een deel van de benodigde API-calls kon niet worden getest (er "
-        'was niets om ze mee aan te roepen): zie "Niet getest".',
-        "not_verified_line": "{op}: {why}",
-        "not_verified_exit": "De controle eindigt met code 3 zolang een benodigde API-call niet "
-        "getest is.",
-        "retries": "herhaalde aanroepen",
-        "endpoint_rights": "Rechten per API-call (API-template: gelijk voor alle bedrijven)",
-        "data_access": "Toegang tot gegevens per bedrijf",
-        "service": "Onderdeel",
-        "operation": "API-call",
-        "status": "Uitkomst",
-        "basis": "Hoe vastgesteld",
-        "company": "Bedrijf",
-        "name": "Naam",
-        "account": "Het API-account",
-        "account_advice": "Over het API-account",
-        "advice_dedicated": "Gebruik een apart API-account voor de koppeling, niet de eigen "
-        "inlog van een medewerker: persoonlijke inlogs hebben "
-        "tweestapsverificatie, en dat blokkeert een koppeling en vertraagt "
-        "de ondersteuning.",
-        "advice_accountant": "Dit account ziet meerdere debiteuren (een accountantsomgeving): "
-        "gebruik een login met de template Master Accountant en een debiteurentag op precies "
-        "de debiteuren van de koppeling ({tags}).",
-        "advice_single": "Dit account ziet één debiteur: gebruik een klantlogin met een filter "
-        "op de bedrijven van de koppeling ({filter}), of een Master Bedrijfslogin.",
-        "advice_unknown": "Bij meerdere debiteuren (een accountantsomgeving) een login met de "
-        "template Master Accountant en een debiteurentag; bij één debiteur een klantlogin met "
-        "een filter op de bedrijven, of een Master Bedrijfslogin.",
-        "advice_template": "Het account heeft het recht nodig om API-tokens aan te maken; geef "
-        "het een eigen API-template met de naam van de koppeling, zodat zichtbaar blijft welke "
-        "rechten het heeft.",
-        "soap": "Einde ondersteuning SOAP",
-        "soap_text": "Nmbrs stopt op {date} met de ondersteuning van de SOAP-API: {days} dagen "
-        "na deze controle. Koppelingen moeten vóór die datum over naar de "
-        "REST-API van Nmbrs.",
-        "soap_passed": "Nmbrs is op {date} gestopt met de ondersteuning van de SOAP-API "
-        "({days} dagen vóór deze controle).",
-        "not_listed": "Staat een bedrijf niet in deze lijst, dan kan deze gebruiker het niet "
-        "zien: geef de gebruiker er toegang toe (zie hierboven), dan neemt de volgende controle "
-        "het mee.",
-        "support": "Voor de supportmedewerker",
-        "support_company": "Een bedrijf dat deze gebruiker niet ziet, controleer je op zijn id: "
-        "`nmbrs-tui check --company ID` (mag vaker).",
-        "support_again": "Controle opnieuw na de wijzigingen: `nmbrs-tui check{args}`.",
-        "concurrency": "gelijktijdige aanroepen",
-        "mode_word_default": "standaard",
-        "mode_word_thorough": "grondig",
-        "basis_probed": "direct getest",
-        "basis_probed_on": "getest bij bedrijf {id}",
-        "basis_inferred": "afgeleid uit {op} {where}",
-        "basis_on_company": "bij bedrijf {id}",
-        "basis_account_wide": "(aanroep voor het hele account)",
-        "basis_no_subscription": "afgeleid: fout 1004 bij de controle van het account",
-        "basis_not_visible": "afgeleid: bedrijf staat niet in {listing}",
-        "basis_unprobed": "afgeleid: bedrijf staat in CompanyService.List_GetAll (geen "
-        "toegestane API-call op bedrijfsniveau om de gegevens mee te testen)",
-        "basis_nothing": "niets om mee te testen",
-        "basis_not_probed": "niet getest",
-        "basis_thorough": "de grondige controle kon deze cel niet zelf testen",
-        "source_profile": "profiel",
-        "source_discovered": "gevonden",
-        "source_none": "geen",
-        "matrix": "Matrix (API-calls × bedrijven)",
-        "more_ok": "… en nog {n} bedrijven waar alle API-calls zijn toegestaan",
-        "summary": "Samenvatting",
-        "summary_line": "{allowed} toegestaan, {missing} ontbrekend, {errors} fouten, {nv} niet "
-        "getest, {na} n.v.t. ({cells} cellen, {probed} direct getest)",
-        "probe_inputs": "Gebruikt om te testen",
-        "on_companies": "bij {n} van {total} bedrijven",
-        "company_ok": "alle API-calls toegestaan",
-        "company_denied": "bereikbaar; {n} API-call(s) staan uit in de template",
-        "stopped_token": "Nmbrs weigert het REST-toegangstoken (verlopen, ingetrokken of "
-        "ontbrekend), dus de rechten konden niet worden gecontroleerd: log opnieuw in.",
-        "stopped_key": "De gateway van Nmbrs weigert de subscription key, dus de rechten konden "
-        "niet worden gecontroleerd: controleer de subscription key van het profiel.",
-        "act_consent": "Geef opnieuw toestemming aan de koppeling met deze scopes (een "
-        "toestemming kan niet worden uitgebreid, een nieuwe vervangt haar): {scopes}.",
-        "act_scope_or_access": "{ops}: {why}. Geef opnieuw toestemming inclusief die scope, of "
-        "geef de login die toestemming gaf toegang tot deze gegevens (tags en filters van zijn "
-        "template user in Nmbrs: {path}).",
-        "endpoint_scopes": "Scopes (de toestemming: gelijk voor alle bedrijven)",
-        "granted": "Toegekende scopes",
-        "granted_unknown": "onbekend (het token zegt het niet; de uitkomst berust alleen op "
-        "proefaanroepen)",
-        "advice_consent": "Alleen een klantlogin of een bedrijfslogin van de debiteur kan "
-        "toestemming geven voor een REST-koppeling, een accountantslogin niet. Gaf de verkeerde "
-        "soort gebruiker toestemming, laat dan een klant- of bedrijfslogin dat doen.",
-        "support_login": "Log opnieuw in: `nmbrs-tui auth login -P {profile}`, en controleer "
-        "daarna opnieuw.",
-        "support_key": "Controleer de subscription key van het profiel (`nmbrs-tui config show "
-        "-P {profile}`): de gateway weigert hem. Opnieuw inloggen verandert hem niet.",
-        "basis_granted_scopes": "uit de toegekende scopes (niet aangeroepen)",
-    },
-}
-
-
-# The account checks by name, and what each outcome means, for the customer's language.
-ACCOUNT_CHECKS: dict[str, dict[str, str]] = {
-    "nl": {
-        "credentials": "inloggegevens",
-        "domain": "domein",
-        "environment_get": "Environment_Get",
-        "connection": "verbinding",
-        "subscription": "abonnement",
-        "debtors": "debiteuren",
-        "companies": "bedrijven",
-        "token": "toegangstoken",
-        "subscription_key": "subscription key",
-        "scopes": "scopes",
-        "user": "gebruiker",
-        "debtor_companies": "bedrijven per debiteur",
-    },
-}
-
-ACCOUNT_NL: dict[tuple[str, Status], str] = {
-    ("credentials", Status.ALLOWED): "gebruikersnaam en API-token geaccepteerd",
-    ("credentials", Status.AUTH_FAILED): "Nmbrs weigert de gebruikersnaam of het API-token "
-    "(fout 1001)",
-    ("domain", Status.ALLOWED): "domein {value} klopt met de omgeving",
-    ("domain", Status.AUTH_FAILED): "het opgeslagen domein klopt niet (fout 1001)",
-    ("subscription", Status.NO_SUBSCRIPTION): "de omgeving heeft geen geldig API-abonnement{code}",
-    ("debtors", Status.ALLOWED): "{value} {debtor_word} zichtbaar",
-    ("companies", Status.ALLOWED): "{value} {company_word} zichtbaar",
-    ("companies", Status.NO_DATA_ACCESS): "deze gebruiker ziet geen enkel bedrijf",
-    ("token", Status.AUTH_FAILED): "Nmbrs weigert het toegangstoken (verlopen of ingetrokken)",
-    ("subscription_key", Status.AUTH_FAILED): "de gateway van Nmbrs weigert de subscription key",
-    ("scopes", Status.ALLOWED): "alle benodigde scopes zijn toegekend",
-    ("scopes", Status.SCOPE_MISSING): "er ontbreken scopes (zie hieronder)",
-    ("scopes", Status.NOT_VERIFIED): "het token zegt niet welke scopes het heeft",
-    ("user", Status.ALLOWED): "toestemming gegeven door {value}",
-}
-
-
-def account_check_name(check: str, lang: str) -> str:
-    """The check's name in ``lang`` (English: the check's own id, as in the JSON)."""
-    return ACCOUNT_CHECKS.get(lang, {}).get(check, check)
-
-
-def account_text(account: Any, lang: str) -> str:
-    """One account check in the customer's language (English: the check's own message)."""
-    if lang == "en":
-        return str(account.message)
-    if account.check in ("companies", "debtors") and account.status is Status.ALLOWED:
-        value = account.value or _leading_number(account.message)
-    else:
-        value = account.value or ""
-    template = ACCOUNT_NL.get((account.check, account.status))
-    if template is not None:
-        one = value == "1"
-        text = template.format(
-            value=value,
-            debtor_word="debiteur" if one else "debiteuren",
-            company_word="bedrijf" if one else "bedrijven",
-            code=f" (fout {account.fault_code})" if account.fault_code is not None else "",
-        )
-        if account.check == "domain" and account.status is Status.AUTH_FAILED and value:
-            text += f": gebruik {value}"
-        return text
-    code = f" (fout {account.fault_code})" if account.fault_code is not None else ""
-    if account.check == "environment_get":
-        return (
-            "Environment_Get gaf geen domein" + code + "; de controle ging verder zonder "
-            "domein, wat Nmbrs accepteert"
-        )
-    if account.check == "connection":
-        return "Nmbrs was niet bereikbaar of gaf geen bruikbaar antwoord" + code
-    return f"{WORDS['nl'][account.status]}{code}"
-
-
-def _leading_number(text: str) -> str:
-    head = str(text).split(" ", 1)[0]
-    return head if head.isdigit() else ""
-
-
-def basis_text(basis: Basis | str | None, lang: str) -> str:
-    """Why a verdict holds, in the report's language."""
-    if basis is None:
-        return ""
-    if not isinstance(basis, Basis):
-        return str(basis)
-    match basis.kind:
-        case BasisKind.PROBED:
-            text = _t(lang, "basis_probed")
-        case BasisKind.INFERRED_FROM_PROBE:
-            where = (
-                _t(lang, "basis_on_company", id=basis.company_id)
-                if basis.company_id is not None
-                else _t(lang, "basis_account_wide")
-            )
-            text = _t(lang, "basis_inferred", op=basis.operation, where=where)
-        case BasisKind.NO_SUBSCRIPTION:
-            text = _t(lang, "basis_no_subscription")
-        case BasisKind.COMPANY_NOT_VISIBLE:
-            text = _t(
-                lang, "basis_not_visible", listing=basis.operation or "CompanyService.List_GetAll"
-            )
-        case BasisKind.COMPANY_UNPROBED:
-            text = _t(lang, "basis_unprobed")
-        case BasisKind.NOTHING_TO_PROBE_WITH:
-            text = _t(lang, "basis_nothing")
-        case BasisKind.GRANTED_SCOPES:
-            text = _t(lang, "basis_granted_scopes")
-        case _:
-            text = _t(lang, "basis_not_probed")
-    if basis.thorough:
-        text += (
-            f" ({_t(lang, 'basis_thorough')})" if lang != "en" else f" (thorough: {basis.thorough})"
-        )
-    return text
-
-
-def domain_source_text(source: Any, lang: str) -> str:
-    """``profile`` / ``discovered`` / ``none (…)`` in the report's language."""
-    text = str(source or "")
-    for key in ("profile", "discovered", "none"):
-        if text == key or (key == "none" and text.startswith("none")):
-            return _t(lang, f"source_{key}")
-    return text
-
-
-def account_advice(report: RightsReport, lang: str) -> str:
-    """Which kind of login fits, from what this account can see."""
-    debtors = next((a for a in report.account if a.check == "debtors"), None)
-    count = None
-    if debtors is not None and debtors.status is Status.ALLOWED:
-        raw = debtors.value or _leading_number(debtors.message)
-        count = int(raw) if raw.isdigit() else None
-    if count is not None and count > 1:
-        return _t(lang, "advice_accountant", tags=nmbrs_words.DEBTOR_TAGS[lang])
-    if count == 1:
-        return _t(lang, "advice_single", filter=nmbrs_words.CLIENT_FILTER[lang])
-    return _t(lang, "advice_unknown")
-
-
-# The prober writes its notes and "not verified" reasons in English (the engineer's call log
-# speaks English). The Dutch report says each known shape in Dutch; the patterns follow the
-# sentences the probers write, and a test over every demo scenario keeps the two in step.
-_NL_FRAGMENTS: tuple[tuple[str, str], ...] = (
-    ("no employee id to probe with", "geen werknemer-id om mee te testen"),
-    ("every source of employee ids is switched off", "elke bron van werknemer-ids staat uit"),
-    ("allow one of them in the API template", "zet er één aan in de API-template"),
-    ("none of the ", "geen van de "),
-    (" companies in scope lists an employee", " bedrijven in bereik toont een werknemer"),
-    (
-        # the customer reads these: what to name, not the flag (the engineer's part of the
-        # report says how: check --company ID)
-        "; name a company with employees with --company",
-        "; noem een bedrijf met werknemers",
-    ),
-    ("no company in reach has employees", "geen bedrijf in bereik heeft werknemers"),
-    (": name one that has with --company", ": noem een bedrijf met werknemers"),
-    ("no company in scope to probe on", "geen bedrijf in bereik om op te testen"),
-    ("every company answered with a scope fault or an error", "elk bedrijf gaf een fout"),
-    (
-        "; name a company this user can see with --company",
-        "; noem een bedrijf dat deze gebruiker ziet",
-    ),
-    ("Probe company: ", "Testbedrijf: "),
-    ("first company in scope: ", "eerste bedrijf in bereik: "),
-    (" answered", " gaf antwoord"),
-    (
-        " added, because no company named with --company is visible to this user",
-        " toegevoegd, omdat geen met --company genoemd bedrijf zichtbaar is voor deze gebruiker",
-    ),
-    (
-        " added, because no company named with --company is in reach",
-        " toegevoegd, omdat geen met --company genoemd bedrijf in bereik is",
-    ),
-    ("Column probe: ", "Kolomtest: "),
-    (" on every company", " bij elk bedrijf"),
-    ("Employee id: none", "Werknemer-id: geen"),
-    ("Employee id: ", "Werknemer-id: "),
-    (", then ", ", daarna "),
-    (" per employee type", " per soort werknemer"),
-    ("employee ids of ", "werknemer-ids uit "),
-    ("no route gave an employee", "geen route gaf een werknemer"),
-    ("Employee found in company ", "Werknemer gevonden in bedrijf "),
-    ("Run id: ", "Run-id: "),
-    (" on company ", " bij bedrijf "),
-    ("nobody", "niemand"),
-    (
-        "The consent spans several debtors: /api/companies refuses it, so the companies were "
-        "read per debtor (no action needed).",
-        "De toestemming geldt voor meerdere debiteuren: /api/companies weigert die, dus de "
-        "bedrijven zijn per debiteur gelezen (geen actie nodig).",
-    ),
-    (
-        "No allowed operation could probe company data: ",
-        "Geen toegestane API-call kon bedrijfsgegevens testen: ",
-    ),
-)
-
-
-def engineer_note(text: str, lang: str) -> str:
-    """A probe note or "not verified" reason in the report's language."""
-    if lang != "nl":
-        return text
-    for english, dutch in _NL_FRAGMENTS:
-        text = text.replace(english, dutch)
-    return re.sub(r"(?<![-\w])company (?=\d)", "bedrijf ", text)  # "company 20001: nobody"
-
-
-def seconds_text(ms: float, lang: str, digits: int = 1) -> str:
-    """A duration with the decimal separator of the language (``0,4 s`` in Dutch)."""
-    text = f"{ms / 1000:.{digits}f} s"
-    return text.replace(".", ",") if lang == "nl" else text
-
-
-def _t(lang: str, key: str, **values: Any) -> str:
-    text = T.get(lang, T["en"]).get(key) or T["en"][key]
-    return text.format(**values) if values else text
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r} (choose from {', '.join(LANGS)})")
-    return lang
-
-
-def format_date(value: Any, lang: str) -> str:
-    if lang == "nl":
-        return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
-    return f"{value.day} {value.strftime('%B')} {value.year}"
-
-
-def badge(status: Status, lang: str = "en") -> str:
-    """Glyph and word, e.g. ``✓ allowed``."""
-    return f"{GLYPHS[status]} {WORDS[lang][status]}"
-
-
-# ---------------------------------------------------------------------------- analysis
-
-
-@dataclass(frozen=True)
-class Action:
-    """One thing the customer must do, with what it applies to."""
-
-    # credentials | domain | subscription | template | scope | no_companies | not_visible |
-    # consent | scope_or_access | not_applicable
-    kind: str
-    service: Service | None = None
-    items: tuple[str, ...] = ()
-
-
-def _services_by_name() -> dict[str, Service]:
-    return {s.value: s for s in Service}
-
-
-def actions(report: RightsReport) -> list[Action]:
-    """One action per problem class; all missing operations of one service in one step."""
-    found: list[Action] = []
-    for account in report.account_findings:
-        if account.check == "credentials" and account.status is Status.AUTH_FAILED:
-            found.append(Action("credentials"))
-        elif account.check == "domain":
-            found.append(
-                Action(
-                    "domain",
-                    items=(
-                        report.right_domain or "",
-                        str(
-                            report.environment.get("saved_domain")
-                            or report.environment.get("domain")
-                            or ""
-                        ),
-                    ),
-                )
-            )
-        elif account.check == "subscription":
-            code = "" if account.fault_code is None else str(account.fault_code)
-            found.append(Action("subscription", items=(code,)))
-        elif account.check == "companies":
-            found.append(Action("no_companies"))
-    services = _services_by_name()
-    if report.scopes_to_ask:
-        found.append(Action("consent", items=report.scopes_to_ask))
-    unsettled: dict[str, str] = {}  # a refusal that is a missing scope or missing access
-    for account in report.account_findings:
-        if account.status is Status.SCOPE_MISSING and report.granted_scopes is None:
-            unsettled.setdefault(account.check, account.message)
-    for cell in report.cells_with(Status.SCOPE_MISSING):
-        if cell.basis.kind is not BasisKind.GRANTED_SCOPES and not report.scopes_to_ask:
-            unsettled.setdefault(cell.operation, cell.message)
-    for op, why in unsettled.items():
-        found.append(Action("scope_or_access", items=(op, why)))
-    denied: dict[Service, list[str]] = {}
-    for cell in report.cells_with(Status.ENDPOINT_DENIED):
-        service = services[cell.service]
-        names = denied.setdefault(service, [])
-        if cell.operation not in names:
-            names.append(cell.operation)
-    for service in (Service.EMPLOYEE, Service.COMPANY, Service.DEBTOR):
-        if service in denied:
-            found.append(Action("template", service, tuple(sorted(denied[service], key=str.lower))))
-    no_access = []
-    not_visible = []
-    for company in report.companies:
-        if company.visible is False:
-            not_visible.append(company.label())
-        elif any(
-            c.company_id == company.id and c.status is Status.NO_DATA_ACCESS for c in report.cells
-        ):
-            no_access.append(company.label())
-    for label in not_visible:
-        found.append(Action("not_visible", items=(label,)))
-    if no_access:
-        found.append(Action("scope", items=tuple(no_access)))
-    if any(c.status is Status.AUTH_FAILED for c in report.cells) and not any(
-        a.kind == "credentials" for a in found
-    ):
-        found.append(Action("credentials"))
-    na = {c.qualified_name: c.message for c in report.cells_with(Status.NOT_APPLICABLE)}
-    if na:
-        found.append(
-            Action("not_applicable", items=tuple(f"{op} ({why})" for op, why in na.items()))
-        )
-    return found
-
-
-ERROR_KINDS: dict[str, dict[str, str]] = {
-    "en": {
-        "timeout": "time-out",
-        "connection": "connection reset or refused",
-        "malformed": "malformed or truncated reply",
-        "html": "HTML page instead of SOAP",
-        "http": "HTTP error without a SOAP fault",
-        "tls": "TLS error",
-        "too_large": "reply too large",
-        "redirect": "redirect",
-        "throttled": "throttled (slow down)",
-        "quota": "call quota used up",
-        "cancelled": "cancelled",
-        "out_of_time": "the check ran out of time",
-        "fault": "Nmbrs fault without a known meaning",
-        "other": "other",
-    },
-    "nl": {
-        "timeout": "time-out",
-        "connection": "verbinding verbroken of geweigerd",
-        "malformed": "onleesbaar of afgebroken antwoord",
-        "html": "HTML-pagina in plaats van SOAP",
-        "http": "HTTP-fout zonder SOAP-fault",
-        "tls": "TLS-fout",
-        "too_large": "antwoord te groot",
-        "redirect": "doorverwijzing",
-        "throttled": "afgeremd (te veel aanroepen)",
-        "quota": "aanroepquotum op",
-        "cancelled": "afgebroken",
-        "out_of_time": "de controle had geen tijd meer",
-        "fault": "Nmbrs-fout zonder bekende betekenis",
-        "other": "overig",
-    },
-}
-
-
-def error_kind(cell: CellResult) -> str:
-    """The kind of an ``error`` cell, as the prober recorded it (never read from the text)."""
-    kind = cell.error_kind or "other"
-    return kind if kind in ERROR_KINDS["en"] else "other"
-
-
-def errors_by_kind(report: RightsReport) -> list[tuple[str, int, list[str]]]:
-    """``(kind, cells, operations)`` for the results still not established after retries."""
-    groups: dict[str, list[CellResult]] = {}
-    for cell in report.cells_with(Status.ERROR):
-        groups.setdefault(error_kind(cell), []).append(cell)
-    out = []
-    for kind, cells in sorted(groups.items(), key=lambda item: -len(item[1])):
-        ops = list(dict.fromkeys(c.operation for c in cells))
-        out.append((kind, len(cells), ops))
-    return out
-
-
-def not_verified(report: RightsReport) -> list[tuple[str, str]]:
-    """``(operation, reason and what would make it verifiable)`` per unverified operation."""
-    found: dict[str, str] = {}
-    for cell in report.cells_with(Status.NOT_VERIFIED):
-        found.setdefault(cell.qualified_name, cell.message)
-    return list(found.items())
-
-
-def _error_lines(report: RightsReport, lang: str) -> list[str]:
-    words = ERROR_KINDS[lang]
-    return [
-        _t(lang, "errors_kind", n=n, kind=words.get(kind, kind), ops=", ".join(ops[:6]))
-        for kind, n, ops in errors_by_kind(report)
-    ]
-
-
-def _not_verified_lines(report: RightsReport, lang: str) -> list[str]:
-    return [
-        _t(lang, "not_verified_line", op=op, why=engineer_note(why, lang))
-        for op, why in not_verified(report)
-    ]
-
-
-def action_text(action: Action, lang: str) -> str:
-    if action.kind == "credentials":
-        return _t(lang, "act_credentials", token_path=nmbrs_words.TOKEN_PATH[lang])
-    if action.kind == "domain":
-        right, saved = action.items
-        return (
-            _t(lang, "act_domain", domain=right, saved=saved)
-            if right
-            else _t(lang, "act_domain_unknown")
-        )
-    if action.kind == "subscription":
-        code = action.items[0] if action.items else ""
-        word = "fout" if lang == "nl" else "error"
-        return _t(lang, "act_subscription", code=f" ({word} {code})" if code else "")
-    if action.kind == "no_companies":
-        return _t(lang, "act_no_companies")
-    if action.kind == "template" and action.service is not None:
-        return _t(
-            lang,
-            "act_template",
-            path=nmbrs_words.TEMPLATE_PATH[lang],
-            service=SERVICE_LABEL[lang][action.service],
-            ops=", ".join(action.items),
-        )
-    if action.kind == "scope":
-        what = ", ".join(action.items)
-        label = _t(lang, "companies").lower()
-        return _t(
-            lang,
-            "act_scope",
-            tags=nmbrs_words.DEBTOR_TAGS[lang],
-            filter=nmbrs_words.CLIENT_FILTER[lang],
-            what=f"{label} {what}"
-            if len(action.items) > 1
-            else f"{_t(lang, 'company').lower()} {what}",
-        )
-    if action.kind == "errors":
-        return _t(lang, "act_errors", n=action.items[0])
-    if action.kind == "not_visible":
-        return _t(lang, "act_not_visible", what=action.items[0])
-    if action.kind == "consent":
-        return _t(lang, "act_consent", scopes=" ".join(action.items))
-    if action.kind == "scope_or_access":
-        return _t(
-            lang,
-            "act_scope_or_access",
-            ops=action.items[0],
-            why=action.items[1],
-            path=nmbrs_words.TEMPLATE_USERS_PATH[lang],
-        )
-    return _t(lang, "act_na", what="; ".join(action.items))
-
-
-def operation_verdicts(
-    report: RightsReport, lang: str = "en"
-) -> list[tuple[str, str, Status, str, int]]:
-    """Per required operation: (service, operation, status, basis, companies with that status).
-
-    The endpoint verdict of an operation is what its row probe found: denied wins, then
-    allowed (possibly only on the reachable companies), then not applicable, then errors.
-    """
-    rows = []
-    for service, name in report.row_keys():
-        cells = [c for c in report.cells if c.service == service and c.operation == name]
-        counts = Counter(c.status for c in cells)
-        status = Status.ERROR
-        for candidate in (
-            Status.ENDPOINT_DENIED,
-            Status.SCOPE_MISSING,
-            Status.AUTH_FAILED,
-            Status.NO_SUBSCRIPTION,
-            Status.ALLOWED,
-            Status.NOT_VERIFIED,
-            Status.NOT_APPLICABLE,
-            Status.ERROR,
-            Status.NO_DATA_ACCESS,
-            Status.NOT_VISIBLE,
-        ):
-            if counts[candidate]:
-                status = candidate
-                break
-        probed = next((c for c in cells if c.probed and c.status is status), None)
-        chosen = probed or next((c for c in cells if c.status is status), None)
-        if chosen is None:
-            basis = ""
-        elif chosen.probed:
-            company = report.company(chosen.company_id)
-            where = company.label() if company is not None and company.number else None
-            basis = _t(lang, "basis_probed_on", id=where or chosen.company_id)
-        else:
-            basis = basis_text(chosen.basis, lang)
-        if status in (Status.NOT_APPLICABLE, Status.NOT_VERIFIED) and chosen is not None:
-            basis = chosen.message if lang == "en" else _t(lang, "basis_nothing")
-        rows.append((service, name, status, basis, counts[status]))
-    return rows
-
-
-def _cell_reason(cells: list[CellResult], status: Status, lang: str) -> str:
-    """Why a company has ``status``: the check's message in English; in another language the
-    fault code, with Nmbrs' own words quoted when a probe got them (never our English)."""
-    chosen = next((c for c in cells if c.status is status and c.message), None)
-    if chosen is None:
-        return ""
-    if lang == "en":
-        return chosen.message
-    code = chosen.fault_code
-    if code is None:
-        return basis_text(chosen.basis, lang)
-    quoted = f" “{chosen.message}”" if chosen.probed else ""
-    return f"fout {code}{quoted}"
-
-
-def company_verdict(report: RightsReport, company: CompanyRef) -> tuple[Status, list[CellResult]]:
-    cells = [c for c in report.cells if c.company_id == company.id]
-    statuses = {c.status for c in cells}
-    for status in (
-        Status.NOT_VISIBLE,
-        Status.NO_DATA_ACCESS,
-        Status.AUTH_FAILED,
-        Status.NO_SUBSCRIPTION,
-        Status.ERROR,
-        Status.ENDPOINT_DENIED,
-        Status.SCOPE_MISSING,
-        Status.NOT_VERIFIED,
-        Status.NOT_APPLICABLE,
-    ):
-        if status in statuses:
-            return status, cells
-    return Status.ALLOWED, cells
-
-
-def headline(report: RightsReport, lang: str) -> str:
-    if report.stopped == "auth_failed":
-        return _t(lang, "stopped_auth")
-    if report.stopped == "connect":
-        return _t(lang, "stopped_connect")
-    if report.stopped == "cancelled":
-        return _t(lang, "stopped_cancelled")
-    if report.stopped == "token_refused":
-        return _t(lang, "stopped_token")
-    if report.stopped == "subscription_key":
-        return _t(lang, "stopped_key")
-    code = report.exit_code
-    if code == 0:
-        return _t(lang, "ok")
-    if code == 1:
-        return _t(lang, "findings")
-    if code == 3:
-        return _t(lang, "unverified_headline")
-    return _t(lang, "errors_only")
-
-
-def _soap_line(report: RightsReport, lang: str) -> str:
-    days = report.days_left()
-    date_text = format_date(SOAP_END_OF_SUPPORT, lang)
-    if days >= 0:
-        return _t(lang, "soap_text", date=date_text, days=days)
-    return _t(lang, "soap_passed", date=date_text, days=-days)
-
-
-def _mode(report: RightsReport, lang: str) -> str:
-    return _t(lang, "mode_thorough" if report.mode == "thorough" else "mode_default")
-
-
-def _env_line(report: RightsReport) -> str:
-    env = report.environment
-    parts = [str(env.get("base_url") or "")]
-    if env.get("environment"):
-        parts.append(f"({env['environment']})")
-    return " ".join(parts)
-
-
 # ---------------------------------------------------------------------------- markdown
 
 
@@ -916,20 +57,20 @@ def _md_escape(text: Any) -> str:
 
 
 def render_markdown(report: RightsReport, lang: str = "en") -> str:
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     env = report.environment
     prof: RequirementProfile = report.requirements
-    out: list[str] = [f"# {_t(lang, 'title')}: {_md_escape(prof.title_in(lang))}", ""]
-    out += [f"**{_t(lang, 'result')}:** {headline(report, lang)}", ""]
-    out += [f"## {_t(lang, 'checked')}", ""]
-    out.append(f"- {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}")
-    out.append(f"- {_t(lang, 'environment')}: {_md_escape(_env_line(report))}")
-    out.append(f"- {_t(lang, 'api_user')}: {_md_escape(env.get('username') or '-')}")
+    out: list[str] = [f"# {say(lang, 'title')}: {_md_escape(prof.title_in(lang))}", ""]
+    out += [f"**{say(lang, 'result')}:** {headline(report, lang)}", ""]
+    out += [f"## {say(lang, 'checked')}", ""]
+    out.append(f"- {say(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}")
+    out.append(f"- {say(lang, 'environment')}: {_md_escape(environment_line(report))}")
+    out.append(f"- {say(lang, 'api_user')}: {_md_escape(env.get('username') or '-')}")
     if env.get("token_override"):
         out.append(f"- ⚠ {_md_escape(env['token_override'])}")
     if report.api is ApiKind.SOAP:
         out.append(
-            f"- {_t(lang, 'domain')}: {_md_escape(env.get('domain') or '-')}"
+            f"- {say(lang, 'domain')}: {_md_escape(env.get('domain') or '-')}"
             + (
                 f" ({_md_escape(domain_source_text(env.get('domain_source'), lang))})"
                 if env.get("domain_source")
@@ -937,30 +78,30 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
             )
         )
     else:
-        out.append(f"- {_t(lang, 'granted')}: {_md_escape(_granted_text(report, lang))}")
+        out.append(f"- {say(lang, 'granted')}: {_md_escape(_granted_text(report, lang))}")
     out.append(
-        f"- {_t(lang, 'requirements')}: {_md_escape(prof.name)}, "
+        f"- {say(lang, 'requirements')}: {_md_escape(prof.name)}, "
         f"{_md_escape(prof.title_in(lang))} "
-        f"({len(prof.operations)} {_t(lang, 'operations')})"
+        f"({len(prof.operations)} {say(lang, 'operations')})"
     )
     names = ", ".join(_md_escape(c.label()) for c in report.companies[:10])
     more = f" … (+{len(report.companies) - 10})" if len(report.companies) > 10 else ""
     out.append(
-        f"- {_t(lang, 'companies')}: {len(report.companies)}"
+        f"- {say(lang, 'companies')}: {len(report.companies)}"
         + (f" ({names}{more})" if names else "")
     )
-    out.append(f"- {_t(lang, 'mode')}: {_mode(report, lang)}")
+    out.append(f"- {say(lang, 'mode')}: {mode_text(report, lang)}")
     out.append(
-        f"- {_t(lang, 'calls')}: {report.calls} ({report.retries} {_t(lang, 'retries')}), "
-        f"{_t(lang, 'elapsed')} {seconds_text(report.elapsed_ms, lang)}"
+        f"- {say(lang, 'calls')}: {report.calls} ({report.retries} {say(lang, 'retries')}), "
+        f"{say(lang, 'elapsed')} {seconds_text(report.elapsed_ms, lang)}"
     )
     out.append("")
     found = actions(report)
     # a heading only with something under it: "nothing to change" is said when all is well
     if found or report.exit_code == 0:
-        out += [f"## {_t(lang, 'actions')}", ""]
+        out += [f"## {say(lang, 'actions')}", ""]
     if not found and report.exit_code == 0:
-        out.append(_t(lang, "nothing"))
+        out.append(say(lang, "nothing"))
     for index, action in enumerate(found, 1):
         # Items are data (company names, domains): escaped; the sentence around them is ours.
         # (Template items are operation names from the catalogue, shown as they are.)
@@ -971,66 +112,66 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
         )
         out.append(f"{index}. {action_text(escaped, lang)}")
     if any(a.kind == "template" for a in found):
-        out += ["", _t(lang, "act_template_note")]
+        out += ["", say(lang, "act_template_note")]
     if found or report.exit_code == 0:
         out.append("")
-    errors = _error_lines(report, lang)
+    errors = error_lines(report, lang)
     if errors:
-        out += [f"## {_t(lang, 'errors_heading')}", ""]
+        out += [f"## {say(lang, 'errors_heading')}", ""]
         out += [f"- {_md_escape(line)}" for line in errors]
         out.append("")
-    unverified = _not_verified_lines(report, lang)
+    unverified = not_verified_lines(report, lang)
     if unverified:
-        out += [f"## {_t(lang, 'not_verified_heading')}", ""]
+        out += [f"## {say(lang, 'not_verified_heading')}", ""]
         out += [f"- {_md_escape(line)}" for line in unverified]
-        out += ["", _t(lang, "not_verified_exit"), ""]
+        out += ["", say(lang, "not_verified_exit"), ""]
     if report.cells:
         total = len(report.companies)
-        out += [f"## {_t(lang, _rights_heading(report))}", ""]
+        out += [f"## {say(lang, _rights_heading(report))}", ""]
         out.append(
-            f"| {_t(lang, 'service')} | {_t(lang, 'operation')} | {_t(lang, 'status')} "
-            f"| {_t(lang, 'basis')} |"
+            f"| {say(lang, 'service')} | {say(lang, 'operation')} | {say(lang, 'status')} "
+            f"| {say(lang, 'basis')} |"
         )
         out.append("|---|---|---|---|")
         for service, name, status, basis, count in operation_verdicts(report, lang):
-            scope = "" if count == total else " " + _t(lang, "on_companies", n=count, total=total)
+            scope = "" if count == total else " " + say(lang, "on_companies", n=count, total=total)
             out.append(
                 f"| {service} | {name} | {badge(status, lang)}{scope} | {_md_escape(basis)} |"
             )
-        out += ["", f"## {_t(lang, 'data_access')}", ""]
-        out.append(f"| {_t(lang, 'company')} | {_t(lang, 'name')} | {_t(lang, 'status')} |")
+        out += ["", f"## {say(lang, 'data_access')}", ""]
+        out.append(f"| {say(lang, 'company')} | {say(lang, 'name')} | {say(lang, 'status')} |")
         out.append("|---|---|---|")
         for company in report.companies:
             status, cells = company_verdict(report, company)
             detail = ""
             if status is Status.ENDPOINT_DENIED:
                 n = len({c.operation for c in cells if c.status is Status.ENDPOINT_DENIED})
-                detail = " (" + _t(lang, "company_denied", n=n) + ")"
+                detail = " (" + say(lang, "company_denied", n=n) + ")"
                 status_text = badge(Status.ALLOWED, lang) + detail
             elif status is Status.ALLOWED:
                 status_text = badge(status, lang)
             else:
-                reason = _cell_reason(cells, status, lang)
+                reason = cell_reason(cells, status, lang)
                 status_text = badge(status, lang) + (f": {_md_escape(reason)}" if reason else "")
             out.append(
                 f"| {_md_escape(company.number or company.id)} | {_md_escape(company.name or '')} "
                 f"| {status_text} |"
             )
         out.append("")
-        out.append(_t(lang, "not_listed"))
+        out.append(say(lang, "not_listed"))
         out.append("")
-    out += [f"## {_t(lang, 'account')}", ""]
+    out += [f"## {say(lang, 'account')}", ""]
     for account in report.account:
         out.append(
             f"- {badge(account.status, lang)}: {_md_escape(account_check_name(account.check, lang))}"
             f": {_md_escape(account_text(account, lang))}"
         )
     out.append("")
-    out += [f"## {_t(lang, 'account_advice')}", ""]
+    out += [f"## {say(lang, 'account_advice')}", ""]
     out.extend(f"- {line}" for line in _advice_lines(report, lang))
     out.append("")
-    out += [f"## {_t(lang, 'soap')}", "", _soap_line(report, lang), ""]
-    out += [f"## {_t(lang, 'support')}", ""]
+    out += [f"## {say(lang, 'soap')}", "", soap_line(report, lang), ""]
+    out += [f"## {say(lang, 'support')}", ""]
     out.extend(f"- {line}" for line in _support_lines(report, lang))
     out.append("")
     return "\n".join(out)
@@ -1039,8 +180,12 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
 def _advice_lines(report: RightsReport, lang: str) -> list[str]:
     """Which login fits: an API user with a template on SOAP, a consenting login on REST."""
     if report.api is not ApiKind.SOAP:
-        return [_t(lang, "advice_consent")]
-    return [_t(lang, "advice_dedicated"), account_advice(report, lang), _t(lang, "advice_template")]
+        return [say(lang, "advice_consent")]
+    return [
+        say(lang, "advice_dedicated"),
+        account_advice(report, lang),
+        say(lang, "advice_template"),
+    ]
 
 
 def _rights_heading(report: RightsReport) -> str:
@@ -1051,7 +196,7 @@ def _granted_text(report: RightsReport, lang: str) -> str:
     if report.stopped is not None and report.granted_scopes is None:
         return "-"
     if report.granted_scopes is None:
-        return _t(lang, "granted_unknown")
+        return say(lang, "granted_unknown")
     return " ".join(report.granted_scopes) or "-"
 
 
@@ -1060,9 +205,9 @@ def _support_lines(report: RightsReport, lang: str) -> list[str]:
     env = report.environment
     profile = textsafe.line(env.get("profile") or "<profile>")
     if report.stopped == "token_refused":
-        return [_t(lang, "support_login", profile=profile)]
+        return [say(lang, "support_login", profile=profile)]
     if report.stopped == "subscription_key":
-        return [_t(lang, "support_key", profile=profile)]
+        return [say(lang, "support_key", profile=profile)]
     # the options this check ran with, so the command repeats this check, not the default one
     args = ""
     if env.get("environment") == "demo":
@@ -1078,7 +223,7 @@ def _support_lines(report: RightsReport, lang: str) -> list[str]:
         args += f" --requirements {textsafe.line(report.requirements.name)}"
     if str(report.mode) == "thorough":
         args += " --thorough"
-    return [_t(lang, "support_company"), _t(lang, "support_again", args=args)]
+    return [say(lang, "support_company"), say(lang, "support_again", args=args)]
 
 
 # ---------------------------------------------------------------------------- text
@@ -1089,19 +234,19 @@ def _short(name: str, width: int) -> str:
 
 
 def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str:
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     env = report.environment
     prof = report.requirements
-    out: list[str] = [f"{_t(lang, 'title')}: {prof.title_in(lang)} [{prof.name}]"]
+    out: list[str] = [f"{say(lang, 'title')}: {prof.title_in(lang)} [{prof.name}]"]
     where = (
-        f"{_t(lang, 'domain')}: {env.get('domain') or '-'}"
+        f"{say(lang, 'domain')}: {env.get('domain') or '-'}"
         if report.api is ApiKind.SOAP
-        else f"{_t(lang, 'granted')}: {_granted_text(report, lang)}"
+        else f"{say(lang, 'granted')}: {_granted_text(report, lang)}"
     )
     out.append(
-        f"{_t(lang, 'environment')}: {_env_line(report)}  {_t(lang, 'api_user')}: "
+        f"{say(lang, 'environment')}: {environment_line(report)}  {say(lang, 'api_user')}: "
         f"{env.get('username') or '-'}  {where}"
-        f"  {_t(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}"
+        f"  {say(lang, 'date')}: {report.checked_at.strftime('%Y-%m-%d %H:%M')}"
     )
     if env.get("token_override"):
         out.append(f"⚠ {textsafe.line(env['token_override'])}")
@@ -1109,11 +254,11 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     found = actions(report)
     if found:
         out.append("")
-        out.append(_t(lang, "actions"))
+        out.append(say(lang, "actions"))
         for index, action in enumerate(found, 1):
             out.append(f"  {index}. {action_text(action, lang)}")
     out.append("")
-    out.append(_t(lang, "account"))
+    out.append(say(lang, "account"))
     for account in report.account:
         out.append(
             f"  {badge(account.status, lang):<16} {account_check_name(account.check, lang):<16} "
@@ -1121,36 +266,36 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         )
     if report.cells:
         out.append("")
-        out.append(_t(lang, _rights_heading(report)))
+        out.append(say(lang, _rights_heading(report)))
         total = len(report.companies)
         for service, name, status, basis, count in operation_verdicts(report, lang):
-            scope = "" if count == total else " " + _t(lang, "on_companies", n=count, total=total)
+            scope = "" if count == total else " " + say(lang, "on_companies", n=count, total=total)
             out.append(f"  {badge(status, lang):<16} {service}.{name}{scope}  [{basis}]")
         out.append("")
         out.extend(_text_matrix(report, lang, width))
-    errors = _error_lines(report, lang)
+    errors = error_lines(report, lang)
     if errors:
         out.append("")
-        out.append(_t(lang, "errors_heading"))
+        out.append(say(lang, "errors_heading"))
         out.extend(f"  - {line}" for line in errors)
-    unverified = _not_verified_lines(report, lang)
+    unverified = not_verified_lines(report, lang)
     if unverified:
         out.append("")
-        out.append(_t(lang, "not_verified_heading"))
+        out.append(say(lang, "not_verified_heading"))
         out.extend(f"  - {line}" for line in unverified)
-        out.append(f"  {_t(lang, 'not_verified_exit')}")
+        out.append(f"  {say(lang, 'not_verified_exit')}")
     out.append("")
-    out.append(_t(lang, "support"))
+    out.append(say(lang, "support"))
     out.extend(f"  {line}" for line in _support_lines(report, lang))
     if report.notes:
-        out.append(f"  {_t(lang, 'probe_inputs')}:")
+        out.append(f"  {say(lang, 'probe_inputs')}:")
         out.extend(f"    {engineer_note(note, lang)}" for note in report.notes)
     summary = report.summary()
     out.append("")
-    out.append(f"{_t(lang, 'summary')}: {headline(report, lang)}")
+    out.append(f"{say(lang, 'summary')}: {headline(report, lang)}")
     out.append(
         "  "
-        + _t(
+        + say(
             lang,
             "summary_line",
             allowed=summary["allowed"],
@@ -1163,13 +308,13 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         )
     )
     out.append(
-        f"  {_t(lang, 'calls')}: {report.calls} ({report.retries} {_t(lang, 'retries')})  "
-        f"{_t(lang, 'elapsed')}: "
-        f"{seconds_text(report.elapsed_ms, lang, 2)}  {_t(lang, 'mode')}: "
-        f"{_t(lang, 'mode_word_thorough' if report.mode == 'thorough' else 'mode_word_default')}"
-        f", {_t(lang, 'concurrency')} {report.concurrency}"
+        f"  {say(lang, 'calls')}: {report.calls} ({report.retries} {say(lang, 'retries')})  "
+        f"{say(lang, 'elapsed')}: "
+        f"{seconds_text(report.elapsed_ms, lang, 2)}  {say(lang, 'mode')}: "
+        f"{say(lang, 'mode_word_thorough' if report.mode == 'thorough' else 'mode_word_default')}"
+        f", {say(lang, 'concurrency')} {report.concurrency}"
     )
-    out.append(f"  {_soap_line(report, lang)}")
+    out.append(f"  {soap_line(report, lang)}")
     return "\n".join(out) + "\n"
 
 
@@ -1180,9 +325,9 @@ def _text_matrix(report: RightsReport, lang: str, width: int) -> list[str]:
         shown = [c for c in companies if company_verdict(report, c)[0] is not Status.ALLOWED]
         hidden_ok = len(companies) - len(shown)
         companies = shown
-    lines = [_t(lang, "matrix")]
+    lines = [say(lang, "matrix")]
     if not companies:
-        lines.append("  " + _t(lang, "more_ok", n=hidden_ok))
+        lines.append("  " + say(lang, "more_ok", n=hidden_ok))
         return lines
     cells = {(c.qualified_name, c.company_id): c for c in report.cells}
     rows = report.row_keys()
@@ -1203,7 +348,7 @@ def _text_matrix(report: RightsReport, lang: str, width: int) -> list[str]:
                 row += text.ljust(col_width)
             lines.append(row.rstrip())
     if hidden_ok:
-        lines.append("  " + _t(lang, "more_ok", n=hidden_ok))
+        lines.append("  " + say(lang, "more_ok", n=hidden_ok))
     return lines
 
 

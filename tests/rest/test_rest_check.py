@@ -22,7 +22,8 @@ from nmbrs_client.rest.operations import RestOp
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.basis import BasisKind
 from nmbrs_client.rights.classify import Status
-from nmbrs_client.rights.report import actions, load_schema, render
+from nmbrs_client.rights.findings import actions
+from nmbrs_client.rights.report import load_schema, render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.rest_prober import RestProber
 from nmbrs_client.rights.results import RightsReport, StopReason

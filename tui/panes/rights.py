@@ -830,7 +830,7 @@ class RightsPane(Pane):
             return
         company = next((c for c in self.companies if c.id == cell.company_id), None)
         from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
-        from nmbrs_client.rights.report import basis_text
+        from nmbrs_client.rights.report_words import basis_text
 
         status = Status(cell.status)
         fault = "none"

@@ -1,0 +1,359 @@
+"""What a rights report means: the customer's actions, kinds of error, verdicts per operation
+and company, and the headline.
+
+Both renderers (:mod:`nmbrs_client.rights.report`) and the migration plan use these, so the
+text, the Markdown and the plan never disagree about what is missing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from nmbrs_client.operations import Service
+from nmbrs_client.rights import nmbrs_words
+from nmbrs_client.rights.basis import BasisKind
+from nmbrs_client.rights.classify import Status
+from nmbrs_client.rights.report_words import (
+    SERVICE_LABEL,
+    basis_text,
+    engineer_note,
+    format_date,
+    say,
+)
+from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT, CellResult, CompanyRef, RightsReport
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the customer must do, with what it applies to."""
+
+    # credentials | domain | subscription | template | scope | no_companies | not_visible |
+    # consent | scope_or_access | not_applicable
+    kind: str
+    service: Service | None = None
+    items: tuple[str, ...] = ()
+
+
+def _services_by_name() -> dict[str, Service]:
+    return {s.value: s for s in Service}
+
+
+def actions(report: RightsReport) -> list[Action]:
+    """One action per problem class; all missing operations of one service in one step."""
+    found: list[Action] = []
+    for account in report.account_findings:
+        if account.check == "credentials" and account.status is Status.AUTH_FAILED:
+            found.append(Action("credentials"))
+        elif account.check == "domain":
+            found.append(
+                Action(
+                    "domain",
+                    items=(
+                        report.right_domain or "",
+                        str(
+                            report.environment.get("saved_domain")
+                            or report.environment.get("domain")
+                            or ""
+                        ),
+                    ),
+                )
+            )
+        elif account.check == "subscription":
+            code = "" if account.fault_code is None else str(account.fault_code)
+            found.append(Action("subscription", items=(code,)))
+        elif account.check == "companies":
+            found.append(Action("no_companies"))
+    services = _services_by_name()
+    if report.scopes_to_ask:
+        found.append(Action("consent", items=report.scopes_to_ask))
+    unsettled: dict[str, str] = {}  # a refusal that is a missing scope or missing access
+    for account in report.account_findings:
+        if account.status is Status.SCOPE_MISSING and report.granted_scopes is None:
+            unsettled.setdefault(account.check, account.message)
+    for cell in report.cells_with(Status.SCOPE_MISSING):
+        if cell.basis.kind is not BasisKind.GRANTED_SCOPES and not report.scopes_to_ask:
+            unsettled.setdefault(cell.operation, cell.message)
+    for op, why in unsettled.items():
+        found.append(Action("scope_or_access", items=(op, why)))
+    denied: dict[Service, list[str]] = {}
+    for cell in report.cells_with(Status.ENDPOINT_DENIED):
+        service = services[cell.service]
+        names = denied.setdefault(service, [])
+        if cell.operation not in names:
+            names.append(cell.operation)
+    for service in (Service.EMPLOYEE, Service.COMPANY, Service.DEBTOR):
+        if service in denied:
+            found.append(Action("template", service, tuple(sorted(denied[service], key=str.lower))))
+    no_access = []
+    not_visible = []
+    for company in report.companies:
+        if company.visible is False:
+            not_visible.append(company.label())
+        elif any(
+            c.company_id == company.id and c.status is Status.NO_DATA_ACCESS for c in report.cells
+        ):
+            no_access.append(company.label())
+    for label in not_visible:
+        found.append(Action("not_visible", items=(label,)))
+    if no_access:
+        found.append(Action("scope", items=tuple(no_access)))
+    if any(c.status is Status.AUTH_FAILED for c in report.cells) and not any(
+        a.kind == "credentials" for a in found
+    ):
+        found.append(Action("credentials"))
+    na = {c.qualified_name: c.message for c in report.cells_with(Status.NOT_APPLICABLE)}
+    if na:
+        found.append(
+            Action("not_applicable", items=tuple(f"{op} ({why})" for op, why in na.items()))
+        )
+    return found
+
+
+ERROR_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "timeout": "time-out",
+        "connection": "connection reset or refused",
+        "malformed": "malformed or truncated reply",
+        "html": "HTML page instead of SOAP",
+        "http": "HTTP error without a SOAP fault",
+        "tls": "TLS error",
+        "too_large": "reply too large",
+        "redirect": "redirect",
+        "throttled": "throttled (slow down)",
+        "quota": "call quota used up",
+        "cancelled": "cancelled",
+        "out_of_time": "the check ran out of time",
+        "fault": "Nmbrs fault without a known meaning",
+        "other": "other",
+    },
+    "nl": {
+        "timeout": "time-out",
+        "connection": "verbinding verbroken of geweigerd",
+        "malformed": "onleesbaar of afgebroken antwoord",
+        "html": "HTML-pagina in plaats van SOAP",
+        "http": "HTTP-fout zonder SOAP-fault",
+        "tls": "TLS-fout",
+        "too_large": "antwoord te groot",
+        "redirect": "doorverwijzing",
+        "throttled": "afgeremd (te veel aanroepen)",
+        "quota": "aanroepquotum op",
+        "cancelled": "afgebroken",
+        "out_of_time": "de controle had geen tijd meer",
+        "fault": "Nmbrs-fout zonder bekende betekenis",
+        "other": "overig",
+    },
+}
+
+
+def error_kind(cell: CellResult) -> str:
+    """The kind of an ``error`` cell, as the prober recorded it (never read from the text)."""
+    kind = cell.error_kind or "other"
+    return kind if kind in ERROR_KINDS["en"] else "other"
+
+
+def errors_by_kind(report: RightsReport) -> list[tuple[str, int, list[str]]]:
+    """``(kind, cells, operations)`` for the results still not established after retries."""
+    groups: dict[str, list[CellResult]] = {}
+    for cell in report.cells_with(Status.ERROR):
+        groups.setdefault(error_kind(cell), []).append(cell)
+    out = []
+    for kind, cells in sorted(groups.items(), key=lambda item: -len(item[1])):
+        ops = list(dict.fromkeys(c.operation for c in cells))
+        out.append((kind, len(cells), ops))
+    return out
+
+
+def not_verified(report: RightsReport) -> list[tuple[str, str]]:
+    """``(operation, reason and what would make it verifiable)`` per unverified operation."""
+    found: dict[str, str] = {}
+    for cell in report.cells_with(Status.NOT_VERIFIED):
+        found.setdefault(cell.qualified_name, cell.message)
+    return list(found.items())
+
+
+def error_lines(report: RightsReport, lang: str) -> list[str]:
+    words = ERROR_KINDS[lang]
+    return [
+        say(lang, "errors_kind", n=n, kind=words.get(kind, kind), ops=", ".join(ops[:6]))
+        for kind, n, ops in errors_by_kind(report)
+    ]
+
+
+def not_verified_lines(report: RightsReport, lang: str) -> list[str]:
+    return [
+        say(lang, "not_verified_line", op=op, why=engineer_note(why, lang))
+        for op, why in not_verified(report)
+    ]
+
+
+def action_text(action: Action, lang: str) -> str:
+    if action.kind == "credentials":
+        return say(lang, "act_credentials", token_path=nmbrs_words.TOKEN_PATH[lang])
+    if action.kind == "domain":
+        right, saved = action.items
+        return (
+            say(lang, "act_domain", domain=right, saved=saved)
+            if right
+            else say(lang, "act_domain_unknown")
+        )
+    if action.kind == "subscription":
+        code = action.items[0] if action.items else ""
+        word = "fout" if lang == "nl" else "error"
+        return say(lang, "act_subscription", code=f" ({word} {code})" if code else "")
+    if action.kind == "no_companies":
+        return say(lang, "act_no_companies")
+    if action.kind == "template" and action.service is not None:
+        return say(
+            lang,
+            "act_template",
+            path=nmbrs_words.TEMPLATE_PATH[lang],
+            service=SERVICE_LABEL[lang][action.service],
+            ops=", ".join(action.items),
+        )
+    if action.kind == "scope":
+        what = ", ".join(action.items)
+        label = say(lang, "companies").lower()
+        return say(
+            lang,
+            "act_scope",
+            tags=nmbrs_words.DEBTOR_TAGS[lang],
+            filter=nmbrs_words.CLIENT_FILTER[lang],
+            what=f"{label} {what}"
+            if len(action.items) > 1
+            else f"{say(lang, 'company').lower()} {what}",
+        )
+    if action.kind == "errors":
+        return say(lang, "act_errors", n=action.items[0])
+    if action.kind == "not_visible":
+        return say(lang, "act_not_visible", what=action.items[0])
+    if action.kind == "consent":
+        return say(lang, "act_consent", scopes=" ".join(action.items))
+    if action.kind == "scope_or_access":
+        return say(
+            lang,
+            "act_scope_or_access",
+            ops=action.items[0],
+            why=action.items[1],
+            path=nmbrs_words.TEMPLATE_USERS_PATH[lang],
+        )
+    return say(lang, "act_na", what="; ".join(action.items))
+
+
+def operation_verdicts(
+    report: RightsReport, lang: str = "en"
+) -> list[tuple[str, str, Status, str, int]]:
+    """Per required operation: (service, operation, status, basis, companies with that status).
+
+    The endpoint verdict of an operation is what its row probe found: denied wins, then
+    allowed (possibly only on the reachable companies), then not applicable, then errors.
+    """
+    rows = []
+    for service, name in report.row_keys():
+        cells = [c for c in report.cells if c.service == service and c.operation == name]
+        counts = Counter(c.status for c in cells)
+        status = Status.ERROR
+        for candidate in (
+            Status.ENDPOINT_DENIED,
+            Status.SCOPE_MISSING,
+            Status.AUTH_FAILED,
+            Status.NO_SUBSCRIPTION,
+            Status.ALLOWED,
+            Status.NOT_VERIFIED,
+            Status.NOT_APPLICABLE,
+            Status.ERROR,
+            Status.NO_DATA_ACCESS,
+            Status.NOT_VISIBLE,
+        ):
+            if counts[candidate]:
+                status = candidate
+                break
+        probed = next((c for c in cells if c.probed and c.status is status), None)
+        chosen = probed or next((c for c in cells if c.status is status), None)
+        if chosen is None:
+            basis = ""
+        elif chosen.probed:
+            company = report.company(chosen.company_id)
+            where = company.label() if company is not None and company.number else None
+            basis = say(lang, "basis_probed_on", id=where or chosen.company_id)
+        else:
+            basis = basis_text(chosen.basis, lang)
+        if status in (Status.NOT_APPLICABLE, Status.NOT_VERIFIED) and chosen is not None:
+            basis = chosen.message if lang == "en" else say(lang, "basis_nothing")
+        rows.append((service, name, status, basis, counts[status]))
+    return rows
+
+
+def cell_reason(cells: list[CellResult], status: Status, lang: str) -> str:
+    """Why a company has ``status``: the check's message in English; in another language the
+    fault code, with Nmbrs' own words quoted when a probe got them (never our English)."""
+    chosen = next((c for c in cells if c.status is status and c.message), None)
+    if chosen is None:
+        return ""
+    if lang == "en":
+        return chosen.message
+    code = chosen.fault_code
+    if code is None:
+        return basis_text(chosen.basis, lang)
+    quoted = f" “{chosen.message}”" if chosen.probed else ""
+    return f"fout {code}{quoted}"
+
+
+def company_verdict(report: RightsReport, company: CompanyRef) -> tuple[Status, list[CellResult]]:
+    cells = [c for c in report.cells if c.company_id == company.id]
+    statuses = {c.status for c in cells}
+    for status in (
+        Status.NOT_VISIBLE,
+        Status.NO_DATA_ACCESS,
+        Status.AUTH_FAILED,
+        Status.NO_SUBSCRIPTION,
+        Status.ERROR,
+        Status.ENDPOINT_DENIED,
+        Status.SCOPE_MISSING,
+        Status.NOT_VERIFIED,
+        Status.NOT_APPLICABLE,
+    ):
+        if status in statuses:
+            return status, cells
+    return Status.ALLOWED, cells
+
+
+def headline(report: RightsReport, lang: str) -> str:
+    if report.stopped == "auth_failed":
+        return say(lang, "stopped_auth")
+    if report.stopped == "connect":
+        return say(lang, "stopped_connect")
+    if report.stopped == "cancelled":
+        return say(lang, "stopped_cancelled")
+    if report.stopped == "token_refused":
+        return say(lang, "stopped_token")
+    if report.stopped == "subscription_key":
+        return say(lang, "stopped_key")
+    code = report.exit_code
+    if code == 0:
+        return say(lang, "ok")
+    if code == 1:
+        return say(lang, "findings")
+    if code == 3:
+        return say(lang, "unverified_headline")
+    return say(lang, "errors_only")
+
+
+def soap_line(report: RightsReport, lang: str) -> str:
+    days = report.days_left()
+    date_text = format_date(SOAP_END_OF_SUPPORT, lang)
+    if days >= 0:
+        return say(lang, "soap_text", date=date_text, days=days)
+    return say(lang, "soap_passed", date=date_text, days=-days)
+
+
+def mode_text(report: RightsReport, lang: str) -> str:
+    return say(lang, "mode_thorough" if report.mode == "thorough" else "mode_default")
+
+
+def environment_line(report: RightsReport) -> str:
+    env = report.environment
+    parts = [str(env.get("base_url") or "")]
+    if env.get("environment"):
+        parts.append(f"({env['environment']})")
+    return " ".join(parts)
