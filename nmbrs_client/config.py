@@ -14,38 +14,43 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
     SecretStr,
     ValidationError,
-    field_validator,
-    model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nmbrs_client import locations
-from nmbrs_client.config_names import CONFIG_ENV_VAR, Environment
+from nmbrs_client.config_names import CONFIG_ENV_VAR
+from nmbrs_client.config_schema import (
+    AppConfig,
+    ProfileConfig,
+    RestProfile,
+    SoapOptions,
+    SoapProfile,
+    TokenStoreKind,
+    format_validation_error,
+)
+from nmbrs_client.config_urls import FIXED_URLS, environment_for_url, fixed_urls, normalize_url
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.local_files import expand_user, one_line, parse_toml, read_local_bytes
-from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
 from nmbrs_client.rest.hosts import (
     DEFAULT_REDIRECT_URI,
     DEMO_IDENTITY_PATH,
     PRODUCTION_API_URL,
     PRODUCTION_IDENTITY_URL,
 )
+from nmbrs_client.settings import (
+    REST_FIELDS,
+    SHARED_FIELDS,
+    TUNING_FIELDS,
+    ConnectionSettings,
+    SoapSettings,
+)
 from nmbrs_client.token_sources import find_token
-
-WsdlSource = Literal["bundled", "live"]
-FIXED_URLS: dict[str, str] = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
-REST_FIXED_URLS: dict[str, str] = {"production": PRODUCTION_API_URL + "/"}
 
 DEFAULT_SCENARIO = "healthy"
 
@@ -53,266 +58,6 @@ _NO_PROFILE_HINT = (
     "Add a profile with `nmbrs-tui config add`, or set NMBRS_USERNAME and "
     "NMBRS_TOKEN, or try the embedded demo with `nmbrs-tui --demo`."
 )
-
-
-# --------------------------------------------------------------------------- shared rules
-
-
-def normalize_url(url: str) -> str:
-    """Base URLs compare and join reliably only with exactly one trailing slash."""
-    return url.strip().rstrip("/") + "/"
-
-
-def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an http(s) URL with a host, got {url!r}")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError("base_url must not carry credentials, a query or a fragment")
-    return normalize_url(url)
-
-
-def fixed_urls(api: str) -> dict[str, str]:
-    """Nmbrs' own base URLs of ``api`` by environment (REST has no sandbox)."""
-    return REST_FIXED_URLS if api == "rest" else FIXED_URLS
-
-
-def environment_for_url(url: str, api: str = "soap") -> str | None:
-    """``production``/``sandbox`` if ``url`` is one of Nmbrs' fixed endpoints, else ``None``."""
-    normalized = normalize_url(url)
-    for env, fixed in fixed_urls(api).items():
-        if normalized == fixed:
-            return env
-    return None
-
-
-def _check_environment_rules(
-    environment: str,
-    base_url: str | None,
-    verify_tls: bool,
-    scenario: str | None,
-    api: str = "soap",
-) -> None:
-    """The cross-field rules shared by the file schema and the resolved settings."""
-    if api == "rest" and environment == "sandbox":
-        raise ValueError("the REST API has no sandbox: use environment 'production' or 'custom'")
-    if environment == "custom" and not base_url:
-        raise ValueError("environment 'custom' requires base_url")
-    fixed = fixed_urls(api).get(environment)
-    if fixed and base_url and normalize_url(base_url) != fixed:
-        raise ValueError(
-            f"base_url is only allowed with environment 'custom' (or equal to "
-            f"{fixed} for '{environment}')"
-        )
-    if not verify_tls and environment != "custom":
-        raise ValueError(
-            f"verify_tls = false is allowed only for environment 'custom', not '{environment}'"
-        )
-    if scenario is not None and environment != "demo":
-        raise ValueError(f"scenario is allowed only for environment 'demo', not '{environment}'")
-
-
-# --------------------------------------------------------------------------- file schema
-
-# Bounds of the tuning values. Each field is declared once (in :class:`Tuning`) and shared by
-# the file schema and the resolved settings.
-TimeoutS = Annotated[float, Field(gt=0, le=600)]
-ConnectTimeoutS = Annotated[float, Field(gt=0, le=120)]
-Concurrency = Annotated[int, Field(ge=1, le=32)]
-RateLimit = Annotated[float, Field(gt=0, le=150)]  # Nmbrs delays callers above 150 calls/s
-MaxResponseMb = Annotated[int, Field(ge=1, le=1024)]
-
-SecretPlace = Literal["env", "keyring", "file"]
-"""Where a REST secret is kept: an environment variable, the keyring, or the profile's 0600 file."""
-TokenStoreKind = Literal["file", "keyring"]
-"""Where `auth login` keeps the tokens: a 0600 file in the state folder, or the keyring."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Tuning(_Strict):
-    """How a connection behaves, the same for both APIs."""
-
-    timeout_s: TimeoutS = 30.0
-    connect_timeout_s: ConnectTimeoutS = 10.0
-    concurrency: Concurrency = 12
-    rate_limit_per_s: RateLimit = 120.0
-    max_response_mb: MaxResponseMb = 80
-    verify_tls: bool = True
-
-
-class SoapOptions(_Strict):
-    """SOAP choices that read the same in the file and in the resolved settings."""
-
-    domain: str | None = None
-    wsdl: WsdlSource = "bundled"
-
-
-class SoapProfile(SoapOptions):
-    """The SOAP part of a profile: the API user and where its token is."""
-
-    username: str | None = None
-    base_url: str | None = None
-    token_file: str | None = None
-    token: SecretStr | None = None
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return None if value is None else _check_url(value)
-
-
-class RestOptions(_Strict):
-    """REST choices that read the same in the file and in the resolved settings.
-
-    Secrets are never in config.toml: only where each one is kept (``None``: the environment,
-    then the profile's 0600 file, then the keyring).
-    """
-
-    client_id: str | None = None
-    redirect_uri: str | None = None
-    client_secret_from: SecretPlace | None = None
-    subscription_key_from: SecretPlace | None = None
-    token_store: TokenStoreKind = "file"
-
-
-class RestProfile(RestOptions):
-    """The REST part of a profile: the hosts (default: Nmbrs' production) and the app."""
-
-    base_url: str | None = None
-    identity_url: str | None = None
-
-    @field_validator("base_url", "identity_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return None if value is None else _check_url(value)
-
-
-_LEGACY_SOAP_KEYS = ("username", "domain", "token_file", "token", "wsdl")
-
-
-def grouped_profile(data: Mapping[str, Any]) -> dict[str, Any]:
-    """An older, flat profile table regrouped: SOAP keys into ``soap``; a flat ``base_url``
-    into the part of the profile's ``api``."""
-    flat = [k for k in (*_LEGACY_SOAP_KEYS, "base_url") if k in data]
-    moved = {k: v for k, v in data.items() if k not in flat}
-    if not flat:
-        return moved
-    url_part = "rest" if data.get("api") == "rest" else "soap"
-    soap = dict(moved.get("soap") or {})
-    soap.update({k: data[k] for k in flat if k != "base_url"})
-    if "base_url" in data and url_part == "soap":
-        soap["base_url"] = data["base_url"]
-    if soap:
-        moved["soap"] = soap
-    if "base_url" in data and url_part == "rest":
-        moved["rest"] = {**dict(moved.get("rest") or {}), "base_url": data["base_url"]}
-    return moved
-
-
-class ProfileConfig(Tuning):
-    """One ``[profiles.<name>]`` table: shared choices, a ``soap`` part and a ``rest`` part.
-
-    Older files wrote the SOAP keys directly in the profile table; they are read as the SOAP
-    part (a flat ``base_url`` belongs to the profile's ``api``).
-    """
-
-    environment: Environment = "production"
-    api: ApiKind = Field(ApiKind.SOAP, strict=False)  # which Nmbrs API this profile talks to
-    scenario: str | None = None
-    soap: SoapProfile = SoapProfile()
-    rest: RestProfile = RestProfile()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _legacy_flat_keys(cls, data: Any) -> Any:
-        return grouped_profile(data) if isinstance(data, Mapping) else data
-
-    @property
-    def has_rest(self) -> bool:
-        """REST is set up: the profile uses it, or names its REST hosts or app."""
-        return self.api == "rest" or bool(self.rest.model_fields_set)
-
-    @model_validator(mode="after")
-    def _rules(self) -> ProfileConfig:
-        # A REST host of the profile implies its environment when resolved (as a base URL
-        # in the environment does), so only a missing or contradicting one is refused here.
-        rest_url = self.rest.base_url if self.environment != "production" else None
-        url = rest_url if self.api == "rest" else self.soap.base_url
-        _check_environment_rules(self.environment, url, self.verify_tls, self.scenario, self.api)
-        return self
-
-
-class RequirementProfileConfig(BaseModel):
-    """A ``[requirements.<name>]`` table: extra rights requirements (checked further elsewhere)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    title: str
-    description: str = ""
-    operations: list[str] = Field(default_factory=list)
-    # REST operations needed beyond the replacements of ``operations`` (names of RestOp).
-    rest_operations: list[str] | None = None
-
-
-class AppConfig(BaseModel):
-    """The whole config.toml, plus where it was read from (``path``, ``exists``)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    default_profile: str | None = None
-    download_dir: str | None = None
-    # Recorded checks kept per profile in the local history; unset: the default, 50.
-    history_keep: int | None = Field(default=None, ge=1, le=100_000)
-    profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
-    requirements: dict[str, RequirementProfileConfig] = Field(default_factory=dict)
-
-    _path: Path | None = PrivateAttr(default=None)
-    _exists: bool = PrivateAttr(default=False)
-
-    @property
-    def path(self) -> Path | None:
-        """The file this configuration was loaded from (or would be), if any."""
-        return self._path
-
-    @property
-    def exists(self) -> bool:
-        return self._exists
-
-    def with_origin(self, path: Path | None, exists: bool) -> AppConfig:
-        self._path = path
-        self._exists = exists
-        return self
-
-
-_SECTION_MODELS: dict[str, type[BaseModel]] = {
-    "profiles": ProfileConfig,
-    "requirements": RequirementProfileConfig,
-}
-
-
-def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
-    if not parent:
-        return list(AppConfig.model_fields)
-    model = _SECTION_MODELS.get(str(parent[0]))
-    return list(model.model_fields) if model is not None and len(parent) == 2 else []
-
-
-def format_validation_error(exc: ValidationError, where: str) -> str:
-    """One line per problem, keyed by dotted path; never echoes input values (tokens)."""
-    parts: list[str] = []
-    for err in exc.errors(include_input=False, include_url=False):
-        loc = tuple(err["loc"])
-        dotted = ".".join(str(p) for p in loc)
-        if err["type"] == "extra_forbidden":
-            allowed = ", ".join(_allowed_keys(loc[:-1]))
-            parts.append(f"unknown key '{dotted}' (allowed: {allowed})")
-            continue
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        parts.append(f"{dotted}: {msg}" if dotted else msg)
-    return f"{where}: " + "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- locating & loading
@@ -390,207 +135,6 @@ def load_config(path: Path | None = None) -> AppConfig:
         return AppConfig().with_origin(resolved, False)
     return validate_config_dict(read_config_dict(resolved), resolved)
 
-
-# --------------------------------------------------------------------------- resolved settings
-
-
-class SoapSettings(SoapOptions):
-    """The SOAP part of a connection: the service, the API user and its token."""
-
-    model_config = ConfigDict(strict=False)
-
-    api: Literal["soap"] = "soap"
-    base_url: str
-    username: str = Field(min_length=1)
-    token: SecretStr
-    token_source: str
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _check_url(value)
-
-    @field_validator("domain")
-    @classmethod
-    def _domain(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.base_url).hostname or ""
-
-
-class RestSettings(RestOptions):
-    """The REST part of a connection: the API host, the identity service and the app.
-
-    The secrets themselves are read when the connection opens (``rest.auth.credentials``).
-    """
-
-    model_config = ConfigDict(strict=False)
-
-    api: Literal["rest"] = "rest"
-    base_url: str
-    identity_url: str
-
-    @field_validator("base_url", "identity_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _check_url(value)
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.base_url).hostname or ""
-
-
-class Endpoint(BaseModel):
-    """One host a connection calls, where its address came from, and whose host it is."""
-
-    model_config = ConfigDict(frozen=True)
-
-    role: str  # "SOAP API", "REST API", "identity service"
-    url: str
-    source: str
-    kind: Literal["production", "sandbox", "demo", "custom"]
-
-    @property
-    def host(self) -> str:
-        parts = urlsplit(self.url)
-        return parts.netloc or self.url
-
-
-def endpoint_kind(
-    url: str, api: str, environment: str
-) -> Literal["production", "sandbox", "demo", "custom"]:
-    """``production``/``sandbox`` only for Nmbrs' own hosts; ``demo`` for the embedded demo."""
-    if environment == "demo":
-        return "demo"
-    host = urlsplit(url).hostname or ""
-    if api == "rest":
-        own = {urlsplit(PRODUCTION_API_URL).hostname, urlsplit(PRODUCTION_IDENTITY_URL).hostname}
-        return "production" if host in own else "custom"
-    for env, fixed in FIXED_URLS.items():
-        if host == urlsplit(fixed).hostname:
-            return "production" if env == "production" else "sandbox"
-    return "custom"
-
-
-class ConnectionSettings(Tuning):
-    """Everything one connection needs: shared choices plus the part of the API it talks to.
-
-    ``api_settings`` is a :class:`SoapSettings` or a :class:`RestSettings`, never both and never
-    a placeholder; :attr:`soap` and :attr:`rest` give the part or say in one line it is absent.
-    """
-
-    model_config = ConfigDict(strict=False)
-
-    profile_name: str | None
-    environment: Environment
-    download_dir: Path
-    scenario: str | None = None
-    api_settings: SoapSettings | RestSettings = Field(discriminator="api")
-    provenance: dict[str, str] = Field(default_factory=dict)
-    # False when resolved for one of many profiles (--all-profiles, a switch in the app): the
-    # secrets read when the connection opens (REST) leave the environment out too.
-    environment_credentials: bool = True
-
-    @model_validator(mode="after")
-    def _rules(self) -> ConnectionSettings:
-        part = self.api_settings
-        if not (part.api == "rest" and self.environment == "demo"):
-            _check_environment_rules(
-                self.environment, part.base_url, self.verify_tls, self.scenario, part.api
-            )
-        return self
-
-    @property
-    def api(self) -> ApiKind:
-        return ApiKind(self.api_settings.api)
-
-    @property
-    def soap_part(self) -> SoapSettings | None:
-        part = self.api_settings
-        return part if isinstance(part, SoapSettings) else None
-
-    @property
-    def rest_part(self) -> RestSettings | None:
-        part = self.api_settings
-        return part if isinstance(part, RestSettings) else None
-
-    @property
-    def soap(self) -> SoapSettings:
-        part = self.api_settings
-        if not isinstance(part, SoapSettings):
-            raise ConfigError(
-                f"profile '{self.profile_name}' is set up for the REST API, not SOAP",
-                hint="Add the SOAP user with `nmbrs-tui config add --api soap`.",
-            )
-        return part
-
-    @property
-    def rest(self) -> RestSettings:
-        part = self.api_settings
-        if not isinstance(part, RestSettings):
-            raise ConfigError(
-                f"profile '{self.profile_name}' is set up for the SOAP API, not REST",
-                hint=f"Add the REST part with `nmbrs-tui config add --api rest --name "
-                f"{self.profile_name or 'NAME'}`.",
-            )
-        return part
-
-    @property
-    def base_url(self) -> str:
-        """The base URL of the API this connection calls."""
-        return self.api_settings.base_url
-
-    @property
-    def host(self) -> str:
-        return self.api_settings.host
-
-    def endpoints(self) -> list[Endpoint]:
-        """The hosts actually called (REST: the API and the identity service), with sources."""
-        part = self.api_settings
-        api = part.api
-        prov = self.provenance
-        found = [
-            Endpoint(
-                role=f"{api.upper()} API",
-                url=part.base_url,
-                source=prov.get(f"{api}.base_url", ""),
-                kind=endpoint_kind(part.base_url, api, self.environment),
-            )
-        ]
-        if isinstance(part, RestSettings):
-            found.append(
-                Endpoint(
-                    role="identity service",
-                    url=part.identity_url,
-                    source=prov.get("rest.identity_url", ""),
-                    kind=endpoint_kind(part.identity_url, api, self.environment),
-                )
-            )
-        return found
-
-    @property
-    def is_production(self) -> bool:
-        return any(e.kind == "production" for e in self.endpoints())
-
-    def with_soap(self, **changes: object) -> ConnectionSettings:
-        """A copy whose SOAP part has ``changes`` (e.g. another domain)."""
-        return self.model_copy(update={"api_settings": self.soap.model_copy(update=changes)})
-
-
-TUNING_FIELDS: tuple[str, ...] = tuple(Tuning.model_fields)
-SHARED_FIELDS: tuple[str, ...] = ("profile_name", "environment", "api", "scenario", "download_dir")
-SOAP_FIELDS: tuple[str, ...] = ("base_url", "username", "token", "domain", "wsdl")
-REST_FIELDS: tuple[str, ...] = (
-    "base_url",
-    "identity_url",
-    "client_id",
-    "redirect_uri",
-    "client_secret_from",
-    "subscription_key_from",
-    "token_store",
-)
 
 _SHARED_FLAGS: tuple[str, ...] = ("environment", "scenario", "download_dir", *TUNING_FIELDS)
 

@@ -14,13 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nmbrs_client.config import (
-    AppConfig,
-    fixed_urls,
-    grouped_profile,
-    read_config_dict,
-    validate_config_dict,
-)
+from nmbrs_client.config import read_config_dict, validate_config_dict
+from nmbrs_client.config_schema import AppConfig, grouped_profile
+from nmbrs_client.config_urls import fixed_urls
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.private_file import write_private_file_exactly
 

@@ -14,7 +14,7 @@ from nmbrs_client.ids import ApiKind
 
 if TYPE_CHECKING:
     from nmbrs_client.backend import Backend
-    from nmbrs_client.config import ConnectionSettings
+    from nmbrs_client.settings import ConnectionSettings
 
 
 def open_backend(

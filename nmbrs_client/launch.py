@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from nmbrs_client.errors import ConfigError
 
 if TYPE_CHECKING:  # pydantic-settings loads only when options are resolved
-    from nmbrs_client.config import AppConfig, ConnectionSettings
+    from nmbrs_client.config_schema import AppConfig
     from nmbrs_client.ids import ApiKind
+    from nmbrs_client.settings import ConnectionSettings
 
 DEFAULT_DEMO_SCENARIO = "healthy"
 MAX_DEMO_LATENCY_MS = 60_000  # what a scenario file allows too

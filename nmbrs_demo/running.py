@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 from nmbrs_client.ids import ApiKind
 
 if TYPE_CHECKING:
-    from nmbrs_client.config import ConnectionSettings
+    from nmbrs_client.settings import ConnectionSettings
     from nmbrs_demo.readings import Readings as SoapReadings
     from nmbrs_demo.rest.server import RestDemoServer
     from nmbrs_demo.scenarios import Scenario

@@ -28,7 +28,7 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
 def test_check_help_states_the_real_concurrency_default(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from nmbrs_client.config import ProfileConfig
+    from nmbrs_client.config_schema import ProfileConfig
     from tui.headless.check_cmd import DEFAULT_CONCURRENCY
 
     assert ProfileConfig.model_fields["concurrency"].default == DEFAULT_CONCURRENCY

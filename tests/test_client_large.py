@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import ConnectionSettings
 from nmbrs_client.errors import NmbrsTransportError
+from nmbrs_client.settings import ConnectionSettings
 from tests.hostile_server import HostileServer, hostile_server, huge, settings_for
 
 PDF_SIZE = 50 * 1024 * 1024

@@ -14,17 +14,17 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from nmbrs_client.config import (
-    AppConfig,
-    ConnectionSettings,
     demo_settings,
     describe_settings,
     load_config,
     resolve_config_path,
     resolve_settings,
 )
+from nmbrs_client.config_schema import AppConfig
 from nmbrs_client.config_writer import dump_toml
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
+from nmbrs_client.settings import ConnectionSettings
 from tests.config_isolation import isolate
 
 TOKEN = "s3cr3t-T0KEN-9f8e7d6c5b4a"

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.config import ConnectionSettings
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.launch import (
@@ -16,6 +15,7 @@ from nmbrs_client.launch import (
     load_launch_config,
     resolve_launch,
 )
+from nmbrs_client.settings import ConnectionSettings
 from tests.ui.app_helpers import wait_connected
 from tui.app import NmbrsApp
 from tui.cli import build_parser, main

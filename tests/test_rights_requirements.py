@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.config import AppConfig
+from nmbrs_client.config_schema import AppConfig
 from nmbrs_client.operations import OPERATIONS
 from nmbrs_client.rights.requirements import (
     BUILTIN_PROFILES,

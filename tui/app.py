@@ -62,8 +62,8 @@ if TYPE_CHECKING:
     from textual.command import CommandListItem
     from textual.widget import AwaitMount
 
-    from nmbrs_client.config import ConnectionSettings
     from nmbrs_client.ids import EntityId
+    from nmbrs_client.settings import ConnectionSettings
     from tui.session import Session
 
 # The demo world's own "today" (DEMO_TODAY), so frozen pictures agree with its data.

@@ -22,8 +22,9 @@ from nmbrs_client.launch import LaunchOptions
 
 if TYPE_CHECKING:
     from nmbrs_client.backend import Backend
-    from nmbrs_client.config import AppConfig, ConnectionSettings
+    from nmbrs_client.config_schema import AppConfig
     from nmbrs_client.launch import DemoLaunch
+    from nmbrs_client.settings import ConnectionSettings
     from nmbrs_demo import RunningDemo
     from tui.data.store import DataStore
 

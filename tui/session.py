@@ -17,7 +17,7 @@ from tui.data.store import DataStore
 
 if TYPE_CHECKING:  # heavy imports stay out of the first frame
     from nmbrs_client.backend import Backend
-    from nmbrs_client.config import ConnectionSettings
+    from nmbrs_client.settings import ConnectionSettings
 
 
 class Session:

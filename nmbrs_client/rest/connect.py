@@ -31,7 +31,7 @@ from nmbrs_client.rest.hosts import DEMO_IDENTITY_PATH
 from nmbrs_client.rest.transport import RestTransport, TransportLimits
 
 if TYPE_CHECKING:
-    from nmbrs_client.config import ConnectionSettings
+    from nmbrs_client.settings import ConnectionSettings
 
 TOKEN_ENV = "NMBRS_REST_TOKEN"
 SCOPES_ENV = "NMBRS_REST_SCOPES"  # optional: the scopes a fixed token holds

@@ -117,12 +117,8 @@ def _create_or_bind(args: argparse.Namespace, name: str) -> Any:
     """
     import os
 
-    from nmbrs_client.config import (
-        environment_for_url,
-        load_config,
-        resolve_config_path,
-        resolve_settings,
-    )
+    from nmbrs_client.config import load_config, resolve_config_path, resolve_settings
+    from nmbrs_client.config_urls import environment_for_url
     from nmbrs_client.config_writer import add_profile
     from nmbrs_client.rest.auth.credentials import ENV
 

@@ -274,7 +274,7 @@ def _environment(
     args: argparse.Namespace, old: Any, interactive: bool, api: str, base_url: str | None
 ) -> str:
     """The profile's environment: a flag, else implied by a base URL, else asked or kept."""
-    from nmbrs_client.config import environment_for_url
+    from nmbrs_client.config_urls import environment_for_url
 
     if args.environment:
         environment = str(args.environment)

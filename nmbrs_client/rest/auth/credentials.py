@@ -32,7 +32,7 @@ from nmbrs_client.rest.hosts import (
 from nmbrs_client.token_sources import is_owner_only
 
 if TYPE_CHECKING:
-    from nmbrs_client.config import ConnectionSettings
+    from nmbrs_client.settings import ConnectionSettings
 
 KEYRING_SERVICE = "nmbrs-tui-rest"
 

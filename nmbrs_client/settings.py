@@ -1,0 +1,231 @@
+"""One resolved connection: :class:`ConnectionSettings`, the shared choices plus the part of the
+API it talks to (:class:`SoapSettings` or :class:`RestSettings`), with where each value came
+from and the hosts it calls (:class:`Endpoint`).
+
+Built by :func:`nmbrs_client.config.resolve_settings` (a profile, the environment and flags)
+or for the embedded demo; never read from a file directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+
+from nmbrs_client.config_names import Environment
+from nmbrs_client.config_schema import RestOptions, SoapOptions, Tuning
+from nmbrs_client.config_urls import FIXED_URLS, check_environment_rules, check_url
+from nmbrs_client.errors import ConfigError
+from nmbrs_client.ids import ApiKind
+from nmbrs_client.rest.hosts import (
+    PRODUCTION_API_URL,
+    PRODUCTION_IDENTITY_URL,
+)
+
+
+class SoapSettings(SoapOptions):
+    """The SOAP part of a connection: the service, the API user and its token."""
+
+    model_config = ConfigDict(strict=False)
+
+    api: Literal["soap"] = "soap"
+    base_url: str
+    username: str = Field(min_length=1)
+    token: SecretStr
+    token_source: str
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_url(value)
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+
+class RestSettings(RestOptions):
+    """The REST part of a connection: the API host, the identity service and the app.
+
+    The secrets themselves are read when the connection opens (``rest.auth.credentials``).
+    """
+
+    model_config = ConfigDict(strict=False)
+
+    api: Literal["rest"] = "rest"
+    base_url: str
+    identity_url: str
+
+    @field_validator("base_url", "identity_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_url(value)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+
+class Endpoint(BaseModel):
+    """One host a connection calls, where its address came from, and whose host it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str  # "SOAP API", "REST API", "identity service"
+    url: str
+    source: str
+    kind: Literal["production", "sandbox", "demo", "custom"]
+
+    @property
+    def host(self) -> str:
+        parts = urlsplit(self.url)
+        return parts.netloc or self.url
+
+
+def endpoint_kind(
+    url: str, api: str, environment: str
+) -> Literal["production", "sandbox", "demo", "custom"]:
+    """``production``/``sandbox`` only for Nmbrs' own hosts; ``demo`` for the embedded demo."""
+    if environment == "demo":
+        return "demo"
+    host = urlsplit(url).hostname or ""
+    if api == "rest":
+        own = {urlsplit(PRODUCTION_API_URL).hostname, urlsplit(PRODUCTION_IDENTITY_URL).hostname}
+        return "production" if host in own else "custom"
+    for env, fixed in FIXED_URLS.items():
+        if host == urlsplit(fixed).hostname:
+            return "production" if env == "production" else "sandbox"
+    return "custom"
+
+
+class ConnectionSettings(Tuning):
+    """Everything one connection needs: shared choices plus the part of the API it talks to.
+
+    ``api_settings`` is a :class:`SoapSettings` or a :class:`RestSettings`, never both and never
+    a placeholder; :attr:`soap` and :attr:`rest` give the part or say in one line it is absent.
+    """
+
+    model_config = ConfigDict(strict=False)
+
+    profile_name: str | None
+    environment: Environment
+    download_dir: Path
+    scenario: str | None = None
+    api_settings: SoapSettings | RestSettings = Field(discriminator="api")
+    provenance: dict[str, str] = Field(default_factory=dict)
+    # False when resolved for one of many profiles (--all-profiles, a switch in the app): the
+    # secrets read when the connection opens (REST) leave the environment out too.
+    environment_credentials: bool = True
+
+    @model_validator(mode="after")
+    def _rules(self) -> ConnectionSettings:
+        part = self.api_settings
+        if not (part.api == "rest" and self.environment == "demo"):
+            check_environment_rules(
+                self.environment, part.base_url, self.verify_tls, self.scenario, part.api
+            )
+        return self
+
+    @property
+    def api(self) -> ApiKind:
+        return ApiKind(self.api_settings.api)
+
+    @property
+    def soap_part(self) -> SoapSettings | None:
+        part = self.api_settings
+        return part if isinstance(part, SoapSettings) else None
+
+    @property
+    def rest_part(self) -> RestSettings | None:
+        part = self.api_settings
+        return part if isinstance(part, RestSettings) else None
+
+    @property
+    def soap(self) -> SoapSettings:
+        part = self.api_settings
+        if not isinstance(part, SoapSettings):
+            raise ConfigError(
+                f"profile '{self.profile_name}' is set up for the REST API, not SOAP",
+                hint="Add the SOAP user with `nmbrs-tui config add --api soap`.",
+            )
+        return part
+
+    @property
+    def rest(self) -> RestSettings:
+        part = self.api_settings
+        if not isinstance(part, RestSettings):
+            raise ConfigError(
+                f"profile '{self.profile_name}' is set up for the SOAP API, not REST",
+                hint=f"Add the REST part with `nmbrs-tui config add --api rest --name "
+                f"{self.profile_name or 'NAME'}`.",
+            )
+        return part
+
+    @property
+    def base_url(self) -> str:
+        """The base URL of the API this connection calls."""
+        return self.api_settings.base_url
+
+    @property
+    def host(self) -> str:
+        return self.api_settings.host
+
+    def endpoints(self) -> list[Endpoint]:
+        """The hosts actually called (REST: the API and the identity service), with sources."""
+        part = self.api_settings
+        api = part.api
+        prov = self.provenance
+        found = [
+            Endpoint(
+                role=f"{api.upper()} API",
+                url=part.base_url,
+                source=prov.get(f"{api}.base_url", ""),
+                kind=endpoint_kind(part.base_url, api, self.environment),
+            )
+        ]
+        if isinstance(part, RestSettings):
+            found.append(
+                Endpoint(
+                    role="identity service",
+                    url=part.identity_url,
+                    source=prov.get("rest.identity_url", ""),
+                    kind=endpoint_kind(part.identity_url, api, self.environment),
+                )
+            )
+        return found
+
+    @property
+    def is_production(self) -> bool:
+        return any(e.kind == "production" for e in self.endpoints())
+
+    def with_soap(self, **changes: object) -> ConnectionSettings:
+        """A copy whose SOAP part has ``changes`` (e.g. another domain)."""
+        return self.model_copy(update={"api_settings": self.soap.model_copy(update=changes)})
+
+
+TUNING_FIELDS: tuple[str, ...] = tuple(Tuning.model_fields)
+SHARED_FIELDS: tuple[str, ...] = ("profile_name", "environment", "api", "scenario", "download_dir")
+SOAP_FIELDS: tuple[str, ...] = ("base_url", "username", "token", "domain", "wsdl")
+REST_FIELDS: tuple[str, ...] = (
+    "base_url",
+    "identity_url",
+    "client_id",
+    "redirect_uri",
+    "client_secret_from",
+    "subscription_key_from",
+    "token_store",
+)
