@@ -149,6 +149,40 @@ def test_text_report_puts_the_fix_first_and_repeats_the_options_used(
     assert "`nmbrs-tui check --demo --scenario missing-rights`" in again
 
 
+@pytest.mark.parametrize("api", ["soap", "rest"])
+def test_the_run_again_command_repeats_the_companies_named(
+    capsys: pytest.CaptureFixture[str], api: str
+) -> None:
+    import json
+
+    import jsonschema
+
+    from nmbrs_client.rights.report import load_schema
+
+    named = ["20002", "20003"] if api == "soap" else ["2", "3"]
+    argv = ["check", "--demo", "--api", api, "-q", "--company", named[0], "--company", named[1]]
+    main(argv)  # the verdict is another test's business: this one is about the command
+    out = capsys.readouterr().out
+    again = next(line for line in out.splitlines() if "check again after the changes" in line)
+    assert f"--company {named[0]} --company {named[1]}`" in again
+    main([*argv, "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.validate(data, load_schema())
+    assert data["environment"]["named_companies"] == named
+
+
+def test_a_named_company_is_shell_quoted_in_the_run_again_command(demo_server: object) -> None:
+    from nmbrs_client.rights.report import render
+    from tests.test_rights_report import run
+
+    report = run(demo_server).with_named_companies(["20001", "a b;rm -rf ~\x1b[2J"])
+    for fmt in ("text", "markdown"):
+        text = render(report, fmt, "en")
+        again = next(line for line in text.splitlines() if "again after the changes" in line)
+        assert "--company 20001 --company 'a b;rm -rf ~" in again
+        assert "\x1b" not in again
+
+
 def test_ctrl_c_says_what_was_done_and_exits_130(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

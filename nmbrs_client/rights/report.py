@@ -12,6 +12,7 @@ the account section, a summary, calls made and time taken. JSON follows
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import replace
 from importlib import resources
 from typing import Any
@@ -223,6 +224,8 @@ def _support_lines(report: RightsReport, lang: str) -> list[str]:
         args += f" --requirements {textsafe.line(report.requirements.name)}"
     if str(report.mode) == "thorough":
         args += " --thorough"
+    for company in env.get("named_companies") or ():
+        args += f" --company {shlex.quote(textsafe.line(str(company)))}"
     return [say(lang, "support_company"), say(lang, "support_again", args=args)]
 
 

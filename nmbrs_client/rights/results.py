@@ -11,7 +11,8 @@ guess without knowing it is one.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -191,6 +192,14 @@ class RightsReport:
     # REST: the scopes the token holds (None: the token does not say) and those to ask for
     granted_scopes: tuple[str, ...] | None = None
     scopes_to_ask: tuple[str, ...] = ()
+
+    def with_named_companies(self, companies: Sequence[object] | None) -> RightsReport:
+        """This report, remembering the company ids the user named (``--company``, ``n``), so
+        the report's "run the check again" command checks the same companies."""
+        if not companies:
+            return self
+        named = [str(c) for c in companies]
+        return replace(self, environment={**self.environment, "named_companies": named})
 
     # ------------------------------------------------------------------ verdicts
     def row_keys(self) -> list[tuple[str, str]]:

@@ -312,6 +312,7 @@ def report_on_backend(
         if calls is not None:
             calls.extend(backend.call_records())
         backend.close()
+    report = report.with_named_companies(companies)
     record_check(report, getattr(args, "history_keep", None))
     return report
 

@@ -421,6 +421,7 @@ class RightsPane(Pane):
         )
         try:
             report = self.session.backend.rights_prober(requirements, options).run()
+            report = report.with_named_companies(companies)
         except Exception as exc:
             from tui.connect import describe_error
 
