@@ -365,3 +365,11 @@ async def test_rows_are_built_once_per_reply_that_changes_a_column(
         assert 1 <= len(built) <= 2, built
         assert all(r.cells["active"] != "…" for r in table.rows)
         assert table.total_count == len(world.employees(company.ID))
+
+
+def test_the_nationality_is_nmbrs_code_labelled_never_a_guessed_country() -> None:
+    from tui.screens.employee_detail import nationality_text
+
+    assert nationality_text(None) == ""
+    shown = nationality_text(55)
+    assert shown.startswith("55 (Nmbrs' nationality code") and "no public list" in shown

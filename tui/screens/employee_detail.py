@@ -258,11 +258,7 @@ class EmployeeDetailScreen(ScrollingScreen):
             ("Gender", info.Gender or ""),
             ("Birth date", r.date(info.Birthday)),
             ("BSN", r.bsn(info.BSN)),
-            # Nmbrs documents no list of these codes we could cite: say it is Nmbrs' code
-            (
-                "Nationality",
-                "" if info.NationalityCode is None else f"Nmbrs code {info.NationalityCode}",
-            ),
+            ("Nationality", nationality_text(info.NationalityCode)),
             ("Place of birth", info.PlaceOfBirth or ""),
             ("E-mail (work)", info.EmailWork or ""),
             ("Phone (work)", info.TelephoneWork or ""),
@@ -388,6 +384,14 @@ class EmployeeDetailScreen(ScrollingScreen):
             + (" (revealed)" if self.reveal.revealed else " (masked)"),
             timeout=3,
         )
+
+
+def nationality_text(code: int | None) -> str:
+    """Nmbrs' nationality code, labelled for what it is: no public list of these codes can be
+    cited to turn it into a country, so it is shown as Nmbrs' own number, never guessed."""
+    if code is None:
+        return ""
+    return f"{code} (Nmbrs' nationality code, shown as is: no public list to translate it)"
 
 
 def _pairs(lines: list[tuple[str, str]]) -> str:
