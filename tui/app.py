@@ -54,7 +54,7 @@ from tui.messages import (
     StatusUpdate,
 )
 from tui.palette import JumpCommands, PaneCommands, ProfileCommands
-from tui.panes import PANE_IDS, PANES, Pane
+from tui.panes import PANE_IDS, PANES, pane_class
 from tui.panes.connection import ConnectionPane
 from tui.widgets.masking import MasksPersonalData
 
@@ -91,37 +91,6 @@ class SessionReady(Message):
         super().__init__()
         self.session = session
         self.demo_server = demo_server
-
-
-class UnavailablePane(Pane):
-    """Stands in for a pane whose module cannot be imported (so the shell still runs)."""
-
-    def __init__(self, session: Session | None, *, id: str, reason: str) -> None:
-        super().__init__(session, id=id)
-        self.reason = reason
-
-    def compose(self) -> ComposeResult:
-        yield Static(f"This pane is not available: {self.reason}", markup=False)
-
-
-def _data_pane_factories() -> dict[str, Any]:
-    """Pane id → class taking ``(session, id=...)``; missing modules become placeholders."""
-    import importlib
-
-    found: dict[str, Any] = {}
-    for pane_id, module, name in (
-        ("rights", "tui.panes.rights", "RightsPane"),
-        ("companies", "tui.panes.companies", "CompaniesPane"),
-        ("employees", "tui.panes.employees", "EmployeesPane"),
-        ("payroll", "tui.panes.payroll", "PayrollPane"),
-        ("calllog", "tui.panes.calllog", "CallLogPane"),
-    ):
-        try:
-            found[pane_id] = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError) as exc:
-            reason = f"{module}: {exc}"
-            found[pane_id] = lambda s, id, _r=reason: UnavailablePane(s, id=id, reason=_r)
-    return found
 
 
 class NmbrsApp(App[int]):
@@ -742,8 +711,7 @@ class NmbrsApp(App[int]):
         self.session = session
         if old is session:
             return
-        factories = _data_pane_factories()
-        panes = [factories[pid](session, id=pid) for pid in PANE_IDS[1:]]
+        panes = [pane_class(spec)(session, id=spec.id) for spec in PANES[1:]]
         for pane in panes:
             pane.display = False  # ContentSwitcher hides only the children it starts with
         await switcher.mount_all(panes)

@@ -43,21 +43,58 @@ class Context(StrEnum):
 
 @dataclass(frozen=True)
 class PaneSpec:
-    """One pane of the dashboard: its id, the key that shows it, its title."""
+    """One pane of the dashboard: its id, the key that shows it, its title, and its class.
+
+    ``pane`` names the class as ``module:Class``; the app imports it only when a session
+    opens (so the first frame does not wait for the data panes' imports).
+    """
 
     id: str
     key: str
     title: str
     description: str
+    pane: str
 
 
 PANES: tuple[PaneSpec, ...] = (
-    PaneSpec("connection", "1", "Connection", "profile, credentials, round trip, counts"),
-    PaneSpec("rights", "2", "Rights", "required operations × companies"),
-    PaneSpec("companies", "3", "Companies", "companies of the environment"),
-    PaneSpec("employees", "4", "Employees", "employees of the chosen company"),
-    PaneSpec("payroll", "5", "Payroll", "runs and payslips of the chosen company"),
-    PaneSpec("calllog", "6", "Call log", "every API call of this session"),
+    PaneSpec(
+        "connection",
+        "1",
+        "Connection",
+        "profile, credentials, round trip, counts",
+        "tui.panes.connection:ConnectionPane",
+    ),
+    PaneSpec(
+        "rights", "2", "Rights", "required operations × companies", "tui.panes.rights:RightsPane"
+    ),
+    PaneSpec(
+        "companies",
+        "3",
+        "Companies",
+        "companies of the environment",
+        "tui.panes.companies:CompaniesPane",
+    ),
+    PaneSpec(
+        "employees",
+        "4",
+        "Employees",
+        "employees of the chosen company",
+        "tui.panes.employees:EmployeesPane",
+    ),
+    PaneSpec(
+        "payroll",
+        "5",
+        "Payroll",
+        "runs and payslips of the chosen company",
+        "tui.panes.payroll:PayrollPane",
+    ),
+    PaneSpec(
+        "calllog",
+        "6",
+        "Call log",
+        "every API call of this session",
+        "tui.panes.calllog:CallLogPane",
+    ),
 )
 PANE_IDS = tuple(p.id for p in PANES)
 

@@ -2,15 +2,18 @@
 
 Every pane is a container widget with ``refresh_data`` (bound to ``r`` by the app),
 ``on_show_pane`` (called when it becomes visible: load if not loaded, never refetch what the
-session already holds) and ``cancel_load`` (``esc``). ``PANES`` fixes their order and keys.
+session already holds) and ``cancel_load`` (``esc``). ``PANES`` (in the key registry) fixes
+their order, keys and classes; :func:`pane_class` finds the class of a :class:`PaneSpec`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from tui.keys import PANE_IDS, PANES, Context, PaneSpec, bindings
 from tui.safe_text import plain_text
@@ -19,7 +22,16 @@ if TYPE_CHECKING:
     from tui.session import Session
 
 
-__all__ = ["PANES", "PANE_IDS", "Pane", "PaneSpec", "VimTable", "app_action"]
+__all__ = [
+    "PANES",
+    "PANE_IDS",
+    "Pane",
+    "PaneSpec",
+    "UnavailablePane",
+    "VimTable",
+    "app_action",
+    "pane_class",
+]
 
 
 def app_action(widget: Widget, name: str) -> None:
@@ -36,8 +48,10 @@ class Pane(Widget):
     Pane { height: 1fr; width: 1fr; layout: vertical; }
     """
 
-    def __init__(self, session: Session | None = None, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(
+        self, session: Session | None = None, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
         self.session = session
 
     def refresh_data(self) -> None:
@@ -49,6 +63,34 @@ class Pane(Widget):
     def cancel_load(self) -> None:
         """Cancel this pane's running load (``esc``); keeps what is already shown."""
         self.workers.cancel_group(self, "load")
+
+
+class UnavailablePane(Pane):
+    """Stands in for a pane whose module cannot be imported (so the shell still runs)."""
+
+    def __init__(self, session: Session | None, *, id: str, reason: str) -> None:
+        super().__init__(session, id=id)
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"This pane is not available: {self.reason}", markup=False)
+
+
+def pane_class(spec: PaneSpec) -> Callable[..., Pane]:
+    """The class ``spec.pane`` names, called as ``(session, id=...)``; a pane whose module
+    cannot be imported becomes an :class:`UnavailablePane` saying why."""
+    import importlib
+
+    module, _, name = spec.pane.partition(":")
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        reason = f"{module}: {exc}"
+        return lambda session, id: UnavailablePane(session, id=id, reason=reason)
+    if not (isinstance(found, type) and issubclass(found, Pane)):
+        reason = f"{spec.pane} is not a Pane"
+        return lambda session, id: UnavailablePane(session, id=id, reason=reason)
+    return found
 
 
 class VimTable(DataTable[object]):

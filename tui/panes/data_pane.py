@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.widget import Widget
 from textual.widgets import Static
 
 from nmbrs_client.errors import FaultCategory, NmbrsError, NmbrsFault
+from tui.panes import Pane
 
 if TYPE_CHECKING:
     from tui.session import Session
@@ -110,7 +110,7 @@ def run_bounded(
     return not stopped and exhausted
 
 
-class DataPane(Widget):
+class DataPane(Pane):
     """Base of the data panes: a session, a status line and the pane protocol of the app."""
 
     DEFAULT_CSS = """
@@ -132,8 +132,8 @@ class DataPane(Widget):
     def __init__(
         self, session: Session, *, id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__(id=id, classes=classes)
-        self.session = session
+        super().__init__(session, id=id, classes=classes)
+        self.session: Session = session
         self.status = Static("", classes="pane-status", markup=False)
 
     def set_status(self, text: str, *, error: bool = False) -> None:
@@ -151,13 +151,7 @@ class DataPane(Widget):
             error=True,
         )
 
-    # Pane protocol (the app calls these) ------------------------------------------------
-    def refresh_data(self) -> None:  # pragma: no cover - overridden
-        """Refetch this pane's data (``r``)."""
-
-    def on_show_pane(self) -> None:  # pragma: no cover - overridden
-        """Load if nothing is loaded yet; never refetch what is cached."""
-
+    # Pane protocol (the app calls these; refresh_data and on_show_pane are each pane's) ---
     def _own_workers(self) -> list[Any]:
         return [w for w in self.workers if w.node is self and w.is_running]
 
