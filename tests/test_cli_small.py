@@ -124,3 +124,21 @@ def test_make_picks_the_first_python_311_or_newer(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode != 0 and ">= 3.11" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "runs", "tui", "demo-server"])
+def test_help_of_every_command_with_scenario_lists_the_scenario_names(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nmbrs_demo.scenarios import names_for
+
+    assert main([command, "--help"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    words = {w.strip(",;.()") for line in lines for w in line.split()}
+    assert set(names_for("soap")) | set(names_for("rest")) <= words
+
+
+def test_runs_help_says_where_to_copy_a_company_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["runs", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the Copy id key y copies a company's whole id" in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.exit_codes import ExitCode
@@ -26,11 +27,39 @@ SUBCOMMANDS = (
 )
 
 
+# In an option's help, replaced by the demo's scenario names when the help is printed (only
+# then: the dashboard's first frame must not load the demo package to build its parser).
+SCENARIO_NAMES = "{scenario names}"
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text and SCENARIO_NAMES in text:
+            from nmbrs_demo.scenarios import names_for
+
+            names = "; ".join(
+                f"{api.upper()}: {', '.join(names_for(api))}" for api in ("soap", "rest")
+            )
+            text = text.replace(SCENARIO_NAMES, names)
+        return text
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """As argparse wraps, but never inside a hyphenated name (``missing-rights``)."""
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 class UsageError(Exception):
     """A problem with how the command was called; reported in one line with exit 64."""
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         """A usage error in one line (what was wrong, where the usage is), exit 64."""
         print(
@@ -56,7 +85,10 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--demo", action="store_true", help="start the embedded demo Nmbrs server and connect to it"
     )
-    group.add_argument("--scenario", help="demo scenario name or TOML file (with --demo)")
+    group.add_argument(
+        "--scenario",
+        help=f"demo scenario name or TOML file (with --demo); {SCENARIO_NAMES}",
+    )
     group.add_argument(
         "--latency-ms", type=int, default=None, help="demo server latency per call (with --demo)"
     )

@@ -21,6 +21,8 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def add_parser(sub: Any) -> None:
+    from tui.cli import SCENARIO_NAMES
+
     parser = sub.add_parser(
         "demo-server",
         help="run the embedded demo Nmbrs server (SOAP v3 or REST)",
@@ -48,7 +50,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--scenario",
         default="healthy",
-        help="built-in scenario name or a scenario TOML file (default healthy)",
+        help="built-in scenario name or a scenario TOML file (default healthy); " + SCENARIO_NAMES,
     )
     parser.add_argument(
         "--latency-ms", type=int, default=None, help="extra latency per call in milliseconds"

@@ -35,7 +35,9 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         type=company_id_arg,
         required=True,
         metavar="ID",
-        help="company id: a number on SOAP, a UUID on REST (see the companies pane or `check`)",
+        help="company id: a number on SOAP, a UUID on REST (in the dashboard's Companies "
+        "pane, 3, the Copy id key y copies a company's whole id; `check --format json` "
+        "lists them too)",
     )
     parser.add_argument("--year", type=int, metavar="YYYY", help="default: this year")
     parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
