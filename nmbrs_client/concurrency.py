@@ -3,9 +3,9 @@ says it is throttling.
 
 Nmbrs publishes no REST rate limit (throttling depends on the subscription plan, answered as
 HTTP 429 with code 42908) and promises no ``Retry-After``, so no fixed number is right for
-every customer. The client starts with a small window and lets it grow by one for every
-answer until the first throttling reply (so it doubles each round trip, as TCP's slow start
-does), after which it grows by one per window of answers. A throttling reply halves it, once
+every customer. The client starts with four calls on the wire and lets the window grow by one
+for every answer until the first throttling reply (so it doubles each round trip, as TCP's
+slow start does), after which it grows by one per window of answers. A throttling reply halves it, once
 per window: the other calls already on their way when it came were sent at the old size and
 say nothing new. It never exceeds ``cap`` (the profile's concurrency) and never falls below 1.
 
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 
-START = 2
+START = 4  # calls on the wire before Nmbrs has answered any: a few, not the cap
 
 
 class Outcome(Enum):

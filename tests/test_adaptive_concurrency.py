@@ -18,13 +18,13 @@ def answer(window: AdaptiveConcurrency, times: int = 1) -> None:
 
 
 def test_the_window_starts_small_and_grows_by_one_per_answer_to_the_cap() -> None:
-    window = AdaptiveConcurrency(8)
-    assert window.limit == 2
+    window = AdaptiveConcurrency(12)
+    assert window.limit == 4
     seen = []
     for _ in range(10):
         answer(window)
         seen.append(window.limit)
-    assert seen == [3, 4, 5, 6, 7, 8, 8, 8, 8, 8]
+    assert seen == [5, 6, 7, 8, 9, 10, 11, 12, 12, 12]
 
 
 def test_the_window_never_exceeds_the_cap_however_many_answers() -> None:
@@ -80,11 +80,11 @@ def test_a_call_without_a_reply_neither_grows_nor_shrinks_it() -> None:
     window = AdaptiveConcurrency(8)
     for _ in range(5):
         window.release(window.acquire(), Outcome.NO_REPLY)
-    assert window.limit == 2
+    assert window.limit == 4
 
 
 def test_no_more_calls_go_out_than_the_window_allows() -> None:
-    window = AdaptiveConcurrency(8)
+    window = AdaptiveConcurrency(8, start=2)
     first, second = window.try_acquire(), window.try_acquire()
     assert first is not None and second is not None
     assert window.try_acquire() is None

@@ -11,7 +11,7 @@ send anything but the listed GETs. On top of it:
 - :meth:`RestClient.companies` falls back to debtors → companies per debtor when
   ``/api/companies`` answers 40306 (a consent spanning several debtors).
 - :meth:`RestClient.document` runs the two-step document task and polls 202 on a schedule that
-  starts in tens of milliseconds and doubles to a cap, within a time budget.
+  starts in tens of milliseconds and grows by half to a cap, within a time budget.
 - 42908 (throttled) and transient transport failures are retried with back-off, honouring
   ``Retry-After`` when a server sends it; 42909 (quota) is never retried. A 401 with 40102
   refreshes the access token once and repeats the call.
@@ -94,15 +94,16 @@ class DocumentPolling:
     """Polling of ``/api/documents/{taskId}`` while it answers 202: bounded in count and time.
 
     Nmbrs does not say how long a document task takes, so the schedule starts fast (a PDF
-    that is ready at once costs one short pause, not a quarter of a second) and doubles each
-    pause up to ``max_delay_s``, which keeps a slow task from costing more than a few dozen
-    polls within ``budget_s``.
+    that is ready at once costs one short pause, not a quarter of a second) and lengthens each
+    pause by half up to ``max_delay_s``. A document that is ready between two polls then waits
+    for the next one about half the time it took to build, not as long again as doubling
+    would allow, and a task that never finishes costs about two dozen polls in ``budget_s``.
     """
 
     first_delay_s: float = 0.02
     max_delay_s: float = 2.0
     budget_s: float = 30.0
-    factor: float = 2.0
+    factor: float = 1.5
 
     def pauses(self) -> Iterator[float]:
         """The pause before each further poll, before any ``Retry-After`` or budget applies."""
