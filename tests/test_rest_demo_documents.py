@@ -179,6 +179,22 @@ def test_document_readings_pending_and_refetch(rest_demo_factory: Any) -> None:
     assert {get(never, f"/api/documents/{task}").status_code for _ in range(12)} == {202}
 
 
+def test_a_document_with_a_build_time_is_pending_until_that_time_has_passed(
+    rest_demo_factory: Any,
+) -> None:
+    now = [5000.0]
+    server = rest_demo_factory(readings={"document-pending-polls": "0"}, clock=lambda: now[0])
+    server.demo.document_ready_s = 0.5
+    employee, _ = _first_employee(server)
+    task = _task(server, f"/api/employees/{employee}/annualstatement", year=2025)
+    assert get(server, f"/api/documents/{task}").status_code == 202
+    now[0] += 0.49
+    assert get(server, f"/api/documents/{task}").status_code == 202
+    now[0] += 0.01
+    ready = get(server, f"/api/documents/{task}")
+    assert ready.status_code == 200 and ready.content.startswith(b"%PDF")
+
+
 def test_document_step_two_needs_document_read(rest_demo_factory: Any) -> None:
     server = rest_demo_factory("missing-scopes")
     employee, _ = _first_employee(server)
