@@ -32,6 +32,9 @@ def check_records(group: str, records: list[dict[str, object]]) -> None:
             assert isinstance(ratio, (int, float)) and ratio > 0, record
         if "target" in record:
             assert isinstance(record["met"], bool), record
+        # the machine's state while it was taken, on every figure
+        assert isinstance(record["unreliable"], bool), record
+        assert isinstance(record["load_at_start"], list) and "load_avg" in record, record
 
 
 @pytest.mark.parametrize(

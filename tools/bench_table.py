@@ -11,25 +11,36 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bench.records import UNRELIABLE_LOAD, UNRELIABLE_OTHERS_CORES
+
 REPO = Path(__file__).resolve().parent.parent
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 # What each target metric measures, in the words of the README.
 LABELS = {
+    # in the order of the speed issue's table
+    "rights.all_companies.large_accountant": "default check, `large-accountant`, 100 ms "
+    "(bound: max(3 round trips, calls ÷ rate))",
+    "rights.one_company.default": "default check, one company, 100 ms (bound: 3 round trips)",
+    "rights.all_companies.healthy": "default check, all 6 demo companies, 100 ms",
+    "rights.all_companies.large_accountant_thorough": "`check --thorough`, `large-accountant`, "
+    "100 ms (bound: calls ÷ limiter rate)",
+    "rights.thorough_peak_rss": "peak RSS of `check --thorough` on `large-accountant`",
     "big_company.open": "open the 5,000-employee company: every reply in, rows final "
     "(0 ms, demo server in its own process)",
     "big_company.open_demo": "… the same in `nmbrs-tui --demo`",
-    "big_company.peak_rss": "peak RSS with that company open",
-    "rights.thorough_peak_rss": "peak RSS of `check --thorough` on `large-accountant`",
-    "rights.all_companies.large_accountant_thorough": "`check --thorough`, `large-accountant`, "
-    "100 ms (bound: calls ÷ limiter rate)",
-    "rights.all_companies.large_accountant": "default check, `large-accountant`, 100 ms "
-    "(bound: max(3 round trips, calls ÷ rate))",
-    "rights.all_companies.healthy": "default check, all 6 demo companies, 100 ms",
-    "rights.one_company.default": "default check, one company, 100 ms (bound: 3 round trips)",
+    "big_company.peak_rss_demo": "RSS with that company open, `--demo`",
+    "big_company.peak_rss": "peak RSS with that company open (demo server in its own process)",
     "startup.first_frame": "first frame of `nmbrs-tui --demo` (bound: a minimal Textual app, "
     "same run)",
     "peer.large_accountant": "serial PyPI SDK ÷ nmbrs-tui, same calls, 244 companies",
+    "rest_rights.large_accountant.100ms.c8": "REST check, `large-accountant`, 100 ms, "
+    "concurrency 8 (bound: max(round trips, calls × RTT ÷ concurrency))",
+    "rest_rights.large_accountant.100ms.c1": "… the same at concurrency 1",
+    "rest_open.rest_open_big_company.100ms": "REST open of the 5,000-employee company, 100 ms "
+    "(bound: pages ÷ concurrency × RTT)",
+    "rest_open.rest_payslip_document_task.0ms": "REST payslip through the document task, 0 ms "
+    "(bound: the server's ready time + 2 round trips)",
     "big_company.list_show": "show 5,000 rows once the data is there",
     "big_company.filter_keystroke": "filter keystroke on 5,000 rows",
 }
@@ -52,12 +63,16 @@ def _row(record: dict[str, Any]) -> str:
     ratio = _number(record["ratio"]) if "ratio" in record else ""
     target = record["target"]
     sign = "≥" if record["name"].startswith("peer.") else "≤"
-    holds = "✓" if record["met"] else "✗"
-    load = "/".join(_number(v) for v in record.get("load_avg", []))
+    # a figure taken on a busy machine is shown, never judged
+    holds = "unreliable" if record.get("unreliable") else ("✓" if record["met"] else "✗")
+    start = "/".join(_number(v) for v in record.get("load_at_start", []))
+    end = "/".join(_number(v) for v in record.get("load_avg", []))
+    load = f"{start} → {end}" if start else end
+    others = _number(record["others_cores"]) if "others_cores" in record else ""
     label = LABELS.get(record["name"], record["name"])
     return (
         f"| {label} | {_number(record['value'])} {unit}{spread} | {bound} | {ratio} | "
-        f"{sign} {_number(target)} {holds} | {load} |"
+        f"{sign} {_number(target)} {holds} | {load} | {others} |"
     )
 
 
@@ -70,10 +85,13 @@ def table(document: dict[str, Any]) -> str:
         f"Latest run: {document['taken_at']}, {machine['cpu']}, {machine['cores']} cores, "
         f"Python {machine['python']}, {machine['system']}; {document['total_seconds']} s for "
         f"{len(document['metrics'])} metrics. The machine is shared: each metric carries the "
-        "load average (1/5/15 min) when it was taken.",
+        "load average (1/5/15 min) when its group began → when it was taken, and the cores "
+        "other processes used meanwhile; a figure that began above a 1-min load of "
+        f"{UNRELIABLE_LOAD} or shared the machine with more than {UNRELIABLE_OTHERS_CORES} "
+        "busy cores is marked unreliable, not judged.",
         "",
-        "| metric | median (range) | bound | ratio | target | load |",
-        "|---|---|---|---|---|---|",
+        "| metric | median (range) | bound | ratio | target | load | others' cores |",
+        "|---|---|---|---|---|---|---|",
         *(_row(m) for m in metrics),
     ]
     return "\n".join(lines)

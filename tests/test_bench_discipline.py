@@ -1,0 +1,58 @@
+"""The bench's discipline: each figure carries the load it was taken under, a figure taken on a
+busy machine is marked unreliable, and the README table shows it so (no timing here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.__main__ import summary
+from bench.records import CpuSample, judged, metric, others_cores
+from tools.bench_table import table
+
+
+def _figure(value: float = 1.0) -> dict[str, Any]:
+    return metric("rest_rights.x", value, "s", bound=1.0, ratio=value, target=1.3)
+
+
+def test_a_figure_begun_above_a_load_of_one_and_a_half_is_unreliable() -> None:
+    calm, busy = [_figure()], [_figure()]
+    judged(calm, [1.4, 2.0, 2.0], 0.1)
+    judged(busy, [1.6, 0.5, 0.5], 0.1)
+    assert calm[0]["unreliable"] is False and calm[0]["load_at_start"] == [1.4, 2.0, 2.0]
+    assert busy[0]["unreliable"] is True
+    assert "1-min load 1.6" in busy[0]["unreliable_why"]
+
+
+def test_a_figure_that_shared_the_machine_with_other_work_is_unreliable() -> None:
+    records = [_figure()]
+    judged(records, [0.2, 0.2, 0.2], 0.9)
+    assert records[0]["unreliable"] is True
+    assert "0.9 cores" in records[0]["unreliable_why"]
+
+
+def test_others_cores_is_the_machine_busy_time_less_the_bench_own() -> None:
+    before = CpuSample(at=100.0, machine_s=50.0, own_s=10.0)
+    after = CpuSample(at=110.0, machine_s=65.0, own_s=20.0)  # 15 s busy, 10 s of it our own
+    assert others_cores(before, after) == 0.5
+    assert others_cores(before, CpuSample(at=110.0, machine_s=None, own_s=20.0)) is None
+
+
+def test_every_record_carries_the_load_when_it_was_made() -> None:
+    assert len(_figure()["load_avg"]) in (0, 3)
+
+
+def test_an_unreliable_figure_is_printed_and_tabled_but_never_judged() -> None:
+    missed = _figure(2.0)  # ratio 2 against a target of 1.3: a miss, if it counted
+    judged([missed], [3.0, 3.0, 3.0], 1.2)
+    assert missed["met"] is False
+    line = summary([missed]).splitlines()[1]
+    assert "unreliable" in line and "| NO |" not in line
+    document = {
+        "taken_at": "t",
+        "machine": {"cpu": "c", "cores": 2, "python": "3", "system": "s"},
+        "total_seconds": 1.0,
+        "metrics": [missed],
+    }
+    row = table(document).splitlines()[-1]
+    assert "unreliable" in row and "✗" not in row
+    assert "3/3/3" in row  # the load it began under
