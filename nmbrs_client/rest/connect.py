@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 TOKEN_ENV = "NMBRS_REST_TOKEN"
 SCOPES_ENV = "NMBRS_REST_SCOPES"  # optional: the scopes a fixed token holds
+# REST calls in flight at most, whatever the profile's concurrency says: Nmbrs publishes no
+# REST rate limit, and below this the client's window adapts to the throttling it meets.
+MAX_CONCURRENCY = 8
 
 
 class _LazyRefresher:
@@ -129,7 +132,7 @@ def backend_from_settings(
         deadline_s=settings.timeout_s * 2 + settings.connect_timeout_s,
         max_bytes=settings.max_response_mb * 1024 * 1024,
     )
-    concurrency = min(settings.concurrency, 8)
+    concurrency = min(settings.concurrency, MAX_CONCURRENCY)
     profile = settings.profile_name or "rest"
     rest = settings.rest
     if settings.environment == "demo":
