@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Static
@@ -45,12 +44,15 @@ from tui.connect import (
     LaunchOptions,
 )
 from tui.data.targets import Target
+from tui.header import header_text, tabs_text
 from tui.keys import Context, bindings
 from tui.messages import (
     CompanySelected,
     ConnectionChanged,
+    ConnectionProgress,
     EmployeeSelected,
     LastCheckKnown,
+    SessionReady,
     StatusUpdate,
 )
 from tui.palette import JumpCommands, PaneCommands, ProfileCommands
@@ -68,29 +70,6 @@ if TYPE_CHECKING:
 
 # The demo world's own "today" (DEMO_TODAY), so frozen pictures agree with its data.
 FROZEN_NOW = datetime.datetime(2026, 11, 24, 9, 30, 0)
-ENV_BADGES = {
-    "production": ("▲ PRODUCTION", "bold white on red"),
-    "sandbox": ("SANDBOX", "bold black on yellow"),
-    "demo": ("DEMO", "bold black on cyan"),
-    "custom": ("CUSTOM", "bold black on magenta"),
-}
-
-
-class ConnectionProgress(Message):
-    """A new snapshot of the connection (posted from the connect worker's thread)."""
-
-    def __init__(self, info: ConnectionInfo) -> None:
-        super().__init__()
-        self.info = info
-
-
-class SessionReady(Message):
-    """The connect worker built a session: mount the data panes on it."""
-
-    def __init__(self, session: Session, demo_server: Any | None) -> None:
-        super().__init__()
-        self.session = session
-        self.demo_server = demo_server
 
 
 class NmbrsApp(App[int]):
@@ -141,8 +120,8 @@ class NmbrsApp(App[int]):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self._header_text(), id="topbar")
-        yield Static(self._tabs_text(), id="tabs")
+        yield Static(header_text(self.connection_info), id="topbar")
+        yield Static(tabs_text(self.current_pane), id="tabs")
         with ContentSwitcher(initial="connection", id="panes"):
             yield ConnectionPane(id="connection", deterministic=self.deterministic)
             yield Static(
@@ -429,54 +408,11 @@ class NmbrsApp(App[int]):
         self.notify(f"Saved {path} (mode 0600).{note}", title="Screenshot", timeout=8)
 
     # -- header ----------------------------------------------------------------------------
-    def _header_text(self) -> Text:
-        info = self.connection_info
-        text = Text(" nmbrs-tui ", style="bold")
-        text.append(" profile ")
-        text.append(info.profile or "—", style="bold")
-        text.append("  ")
-        label, style = ENV_BADGES.get(info.place or "", ("…", "bold"))
-        text.append(f" {label} ", style=style)
-        text.append("  ")
-        if info.api:
-            text.append(f" {info.api.upper()} API ", style="bold")
-            text.append("  ")
-        text.append(" READ-ONLY ", style="bold reverse")
-        text.append("  ")
-        if not info.verify_tls:
-            text.append(" ⚠ TLS UNVERIFIED ", style="bold black on yellow")
-            text.append("  ")
-        if info.stage == CONNECTED and info.stop_reason:
-            text.append(f"$ {info.stop_reason}", style="bold yellow")
-        elif info.stage == CONNECTED:
-            text.append("✓ connected", style="green")
-        elif info.stage == FAILED:
-            text.append("✗ failed", style="red")
-        elif info.stage == NO_CONFIG:
-            text.append("! no profile", style="yellow")
-        elif info.stage == CANCELLED:
-            text.append("⊘ cancelled")
-        else:
-            text.append(f"… {info.stage}")
-        if info.endpoints:  # the API host actually called, last: a narrow screen cuts it first
-            text.append(f"  {info.endpoints[0].host}", style="dim")
-        return text
-
-    def _tabs_text(self) -> Text:
-        text = Text(" ")
-        for spec in PANES:
-            if spec.id == self.current_pane:
-                text.append(f"[{spec.key} {spec.title}]", style="bold reverse")
-            else:
-                text.append(f" {spec.key} {spec.title} ")
-            text.append(" ")
-        return text
-
     def _refresh_bars(self) -> None:
         if not self.query("#topbar"):
             return
-        self.query_one("#topbar", Static).update(self._header_text())
-        self.query_one("#tabs", Static).update(self._tabs_text())
+        self.query_one("#topbar", Static).update(header_text(self.connection_info))
+        self.query_one("#tabs", Static).update(tabs_text(self.current_pane))
         self.query_one("#status", Static).update(Text(self.status_text))
 
     def set_status(self, text: str) -> None:

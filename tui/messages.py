@@ -1,4 +1,5 @@
-"""Messages panes post to the app, so panes never reach into each other."""
+"""Messages panes and workers post to the app, so panes never reach into each other and
+workers never touch a widget."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ if TYPE_CHECKING:
     from nmbrs_client.backend import Company
     from nmbrs_client.history import CheckRecord
     from nmbrs_client.ids import EntityId
+    from nmbrs_demo import RunningDemo
+    from tui.connect import ConnectionInfo
+    from tui.session import Session
 
 
 class CompanySelected(Message):
@@ -59,3 +63,20 @@ class ConnectionChanged(Message):
         super().__init__()
         self.ok = ok
         self.error = error
+
+
+class ConnectionProgress(Message):
+    """A new snapshot of the connection (posted from the connect worker's thread)."""
+
+    def __init__(self, info: ConnectionInfo) -> None:
+        super().__init__()
+        self.info = info
+
+
+class SessionReady(Message):
+    """The connect worker built a session: mount the data panes on it."""
+
+    def __init__(self, session: Session, demo_server: RunningDemo | None) -> None:
+        super().__init__()
+        self.session = session
+        self.demo_server = demo_server
