@@ -151,3 +151,26 @@ def test_masked_document_text_hides_the_address_and_never_calls_hours_money() ->
     assert "Brutoloon € •••••" in masked
     assert "Werknemer T.C. Hendriks" in masked and "Personeelsnummer 1" in masked
     assert "Prins Bernhardlaan 2a" not in mask_text("Adres: Prins Bernhardlaan 2a")
+
+
+def test_one_date_rule_a_birth_date_is_masked_pay_period_and_job_dates_are_not() -> None:
+    from datetime import date
+
+    from tui.widgets.masking import MASKED_DATE, date_is_personal
+
+    for label in ("birth date", "Geboortedatum", "geb.", "a date the text does not name"):
+        assert date_is_personal(label), label
+    for label in ("employment start", "contract end", "schedule start", "Tijdvak periode 1 ("):
+        assert not date_is_personal(label), label
+    # the employee detail and the document text follow the same rule
+    reveal = Reveal()
+    assert reveal.date(date(1980, 2, 1), "birth date") == MASKED_DATE
+    assert reveal.date(date(2020, 3, 1), "employment start") == "01-03-2020"
+    slip = (
+        "Tijdvak periode 1 (29-12-2025 t/m 25-01-2026)\nGeboortedatum 01-02-1980\n"
+        "In dienst 01-03-2020\n14-07-1979\n"
+    )
+    masked = mask_text(slip)
+    assert "Tijdvak periode 1 (29-12-2025 t/m 25-01-2026)" in masked
+    assert "In dienst 01-03-2020" in masked
+    assert "1980" not in masked and "1979" not in masked  # labelled or not, maybe a birth date

@@ -46,7 +46,7 @@ from tui.panes.data_pane import (
     short_error,
 )
 from tui.widgets.fast_table import Column, FastTable, Row
-from tui.widgets.masking import format_date
+from tui.widgets.masking import date_masker, format_date
 from tui.widgets.page_progress import PageProgress, PageRead, watch_pages
 from tui.widgets.table_panel import TablePanel
 
@@ -63,8 +63,9 @@ COLUMNS = [
     # The id is what the call log, faults and `runs --company` speak of: filter on it, copy it.
     Column("id", "Employee id", 11, "right"),
     Column("name", "Name", 24),
-    Column("start", "Start", 10),
-    Column("end", "End", 10),
+    # masked only if the one date rule called employment dates personal (it does not)
+    Column("start", "Start", 10, masker=date_masker("employment start")),
+    Column("end", "End", 10, masker=date_masker("employment end")),
     Column("active", "State", 9, plain=_state_word),
     Column("department", "Department", 18, plain=plain_value),
     Column("function", "Function", 18, plain=plain_value),

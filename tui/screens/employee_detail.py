@@ -44,7 +44,7 @@ from tui.data.kinds import (
 from tui.keys import Context, bindings
 from tui.panes.data_pane import describe_error, not_available
 from tui.screens.scrolling import ScrollingScreen
-from tui.widgets.masking import Reveal, format_date
+from tui.widgets.masking import Reveal
 from tui.widgets.page_progress import PageProgress, PageRead, watch_pages
 
 SECTIONS: list[tuple[str, str]] = [
@@ -256,7 +256,7 @@ class EmployeeDetailScreen(ScrollingScreen):
             ("Employee number", str(info.EmployeeNumber or info.Number)),
             ("Initials", info.Initials or ""),
             ("Gender", info.Gender or ""),
-            ("Birth date", r.date(info.Birthday)),
+            ("Birth date", r.date(info.Birthday, "birth date")),
             ("BSN", r.bsn(info.BSN)),
             ("Nationality", nationality_text(info.NationalityCode)),
             ("Place of birth", info.PlaceOfBirth or ""),
@@ -270,17 +270,19 @@ class EmployeeDetailScreen(ScrollingScreen):
         if mine is None or not mine.Employments:
             return "  – no employment records"
         lines = []
+        r = self.reveal
         for job in sorted(
             mine.Employments, key=lambda e: e.StartDate or e.CreationDate or _MIN, reverse=True
         ):
-            end = format_date(job.EndDate) if job.EndDate else "open-ended"
+            end = r.date(job.EndDate, "employment end") if job.EndDate else "open-ended"
             initial = (
-                f" (initial start {format_date(job.InitialStartDate)})"
+                f" (initial start {r.date(job.InitialStartDate, 'employment start')})"
                 if job.InitialStartDate and job.InitialStartDate != job.StartDate
                 else ""
             )
             lines.append(
-                f"  • {format_date(job.StartDate)} – {end}{initial} [employment {job.EmploymentId}]"
+                f"  • {r.date(job.StartDate, 'employment start')} – {end}{initial} "
+                f"[employment {job.EmploymentId}]"
             )
         return "\n".join(lines)
 
@@ -293,14 +295,16 @@ class EmployeeDetailScreen(ScrollingScreen):
         address = ", ".join(
             p for p in (street, " ".join(p for p in (mine.PostCode, mine.City) if p)) if p
         )
-        contract_end = format_date(mine.ContractEndDate) if mine.ContractEndDate else "open-ended"
+        contract_end = (
+            r.date(mine.ContractEndDate, "contract end") if mine.ContractEndDate else "open-ended"
+        )
         lines = [
-            ("Contract", f"{format_date(mine.ContractStartDate)} – {contract_end}"),
+            ("Contract", f"{r.date(mine.ContractStartDate, 'contract start')} – {contract_end}"),
             ("Contract hours", "" if mine.ContractHours is None else f"{mine.ContractHours}"),
             ("Salary type", salary_type_words(mine.SalaryType)),
             ("Salary", r.money(mine.SalaryValue)),
             ("Hourly wage", r.money(mine.HourlyWage)),
-            ("Birth date", r.date(mine.Birthday)),
+            ("Birth date", r.date(mine.Birthday, "birth date")),
             ("BSN", r.bsn(mine.BSN)),
             ("Address", r.address(address)),
         ]
@@ -313,7 +317,7 @@ class EmployeeDetailScreen(ScrollingScreen):
         current = max(mine.Schedules, key=lambda s: s.StartDate or s.CreationDate or _MIN)
         head = "  Week " + " ".join(f"{d:>5}" for d in DAYS) + "  Total"
         lines = [
-            f"  from {format_date(current.StartDate)}"
+            f"  from {self.reveal.date(current.StartDate, 'schedule start')}"
             + (
                 f" · part-time {current.ParttimePercentage}%"
                 if current.ParttimePercentage is not None

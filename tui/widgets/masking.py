@@ -1,5 +1,11 @@
 """Masking of personal data (BSN, IBAN, salary, birth date, address) until the user reveals it.
 
+One rule for dates (:func:`date_is_personal`): a birth date is personal; the dates of a job,
+a contract, a schedule, a run or a pay period are not, so tables, the employee detail and
+document text all show those and mask the birth date. In document text a date is shown only
+when its line says it is one of those; a date the text does not name is masked, since it
+might be a birth date.
+
 Support engineers often share their screen or work over SSH in shared rooms: personal data is
 shown masked by default and revealed per screen with a key press. Revealing is deliberately
 kept in a small object owned by one screen or pane, so leaving that screen forgets it.
@@ -9,6 +15,7 @@ The helpers are pure functions (no Textual) so exports and tests use the very sa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -55,6 +62,38 @@ def mask_address(value: str | None) -> str:
     if not value:
         return ""
     return MASKED_ADDRESS
+
+
+# Labels of the dates that are not personal (Dutch as on payslips, English as on screen).
+_NOT_PERSONAL_DATE = re.compile(
+    r"\b(?:tijdvak|periode|period|week|run|verloning|in dienst|uit dienst|dienstverband|"
+    r"contract|rooster|schedule|employment|start|einde)\b",
+    re.IGNORECASE,
+)
+_BIRTH_DATE = re.compile(r"geboren|geboorte|birth|\bgeb\.", re.IGNORECASE)
+
+
+def date_is_personal(label: str) -> bool:
+    """Whether a date under ``label`` is masked until revealed: a birth date always, and a
+    date whose label names none of the non-personal kinds (a job, contract, schedule, run,
+    pay period), since it might be one."""
+    return bool(_BIRTH_DATE.search(label)) or not _NOT_PERSONAL_DATE.search(label)
+
+
+def date_masker(label: str) -> Callable[[str], str] | None:
+    """A table column's masker for dates under ``label``: None when they are not personal."""
+    return (lambda text: MASKED_DATE) if date_is_personal(label) else None
+
+
+def _mask_dates(text: str) -> str:
+    """The dates of each line that :func:`date_is_personal` says are personal."""
+    out = []
+    for line in text.split("\n"):
+        first = _DATE_RE.search(line)
+        if first is not None and date_is_personal(line[: first.start()]):
+            line = _DATE_RE.sub(MASKED_DATE, line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -111,8 +150,11 @@ class Reveal:
     def money(self, value: Decimal | float | int | None) -> str:
         return format_money(value) if self.revealed else mask_money(value)
 
-    def date(self, value: date | datetime | None) -> str:
-        return format_date(value) if self.revealed else mask_date(value)
+    def date(self, value: date | datetime | None, label: str) -> str:
+        """A date under ``label``, masked when :func:`date_is_personal` says so."""
+        if self.revealed or not date_is_personal(label):
+            return format_date(value)
+        return mask_date(value)
 
     def address(self, value: str | None) -> str:
         return (value or "") if self.revealed else mask_address(value)
@@ -164,7 +206,7 @@ def mask_text(text: str) -> str:
     """
     text = _IBAN_RE.sub(lambda m: mask_iban(m.group(0)), text)
     text = _BSN_RE.sub(lambda m: mask_bsn(m.group(0)), text)
-    text = _DATE_RE.sub(MASKED_DATE, text)
+    text = _mask_dates(text)
     text = _MONEY_RE.sub(MASKED_MONEY, text)
     text = _DECIMAL_RE.sub(MASKED_NUMBER, text)
     text = _mask_address_lines(text)
