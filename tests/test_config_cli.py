@@ -13,6 +13,7 @@ import pytest
 
 from nmbrs_client.config import load_config, resolve_settings
 from tests.config_isolation import isolate
+from tests.conftest import DemoServerFactory
 from tui.cli import main
 
 TOKEN = "cli-T0KEN-abcdef0123456789"
@@ -265,7 +266,7 @@ def test_add_interactive(
     cfg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     answers = iter(
-        ["acme", "soap", "custom", "api@acme.nl", "", "https://proxy.example.test/v3", "f"]
+        ["acme", "soap", "custom", "api@acme.nl", "", "https://proxy.example.test/v3", "f", "n"]
     )
     prompts: list[str] = []
 
@@ -277,7 +278,9 @@ def test_add_interactive(
     monkeypatch.setattr("getpass.getpass", lambda prompt="": TOKEN)
     code, out, err = run(capsys, "config", "add", "--config", str(cfg))
     assert code == 0, err
-    assert len(prompts) == 7 and TOKEN not in out + err
+    assert len(prompts) == 8 and TOKEN not in out + err
+    assert prompts[1].startswith("API (soap/rest)")  # asked, not assumed
+    assert prompts[-1].startswith("Test the connection now?") and "Testing" not in out
     profile = load_config(cfg).profiles["acme"]
     assert (profile.environment, profile.soap.base_url, profile.soap.domain) == (
         "custom",
@@ -385,3 +388,30 @@ def test_show_missing_profile_and_no_config(cfg: Path, capsys: pytest.CaptureFix
 def test_config_without_action_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "config")
     assert code == 64 and "path,show,add" in err
+
+
+@pytest.mark.parametrize(("scenario", "expected"), [("healthy", 0), ("bad-token", 2)])
+def test_add_tests_the_connection_when_asked(
+    cfg: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    demo_server_factory: DemoServerFactory,
+    scenario: str,
+    expected: int,
+) -> None:
+    from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+
+    server = demo_server_factory(scenario)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(DEMO_TOKEN + "\n"))
+    code, out, err = run(
+        capsys, "config", "add", "--config", str(cfg), "--name", "trial",
+        "--base-url", server.base_url, "--username", DEMO_USERNAME, "--domain", DEMO_DOMAIN,
+        "--token-stdin", "--test",
+    )  # fmt: skip
+    assert code == expected, err
+    assert "Added profile 'trial'" in out  # saved either way
+    assert DEMO_TOKEN not in out + err
+    if expected == 0:
+        assert "✓ credentials accepted" in out and "6 companies" in out
+    else:
+        assert err.startswith("✗ ") and len(err.strip().splitlines()) == 1

@@ -102,6 +102,13 @@ def add_parser(sub: Any) -> None:
     add.add_argument(
         "--default", action="store_true", dest="make_default", help="make this the default profile"
     )
+    add.add_argument(
+        "--test",
+        action="store_true",
+        help="test the connection once the profile is saved, as the Connection pane does "
+        "(SOAP; asked when interactive); exit 2 when Nmbrs cannot be reached or refuses the "
+        "credentials",
+    )
 
 
 def _add_config_option(parser: argparse.ArgumentParser) -> None:
@@ -267,6 +274,49 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
     else:
         print(f"Log in with: nmbrs-tui auth login -P {name}")
     print(f"Check it with: nmbrs-tui config show --profile {name}")
+    # REST needs `auth login` first, so only a SOAP profile can be tried right away
+    if api == "soap" and (
+        args.test or (interactive and _yes("Test the connection now? (Y/n)", "y"))
+    ):
+        return _test_connection(path, name)
+    return ExitCode.OK
+
+
+def _test_connection(path: Path, name: str) -> int:
+    """Log in with the saved profile as the Connection pane does: credentials, domain, how
+    many debtors and companies it sees; one line, and exit 2 when it did not work."""
+    from nmbrs_client.config import load_settings
+    from nmbrs_client.connect import open_backend
+    from nmbrs_client.errors import NmbrsError
+    from nmbrs_client.textsafe import line
+    from tui.connect import CONNECTED, Connector, describe_error
+    from tui.data.store import DataStore
+
+    print(f"Testing the connection of '{name}'…", flush=True)
+    try:
+        backend = open_backend(load_settings(path, profile=name))
+    except NmbrsError as exc:
+        what, hint, _code = describe_error(exc)
+        print(f"✗ {line(what)} — {line(hint)}", file=sys.stderr)
+        return ExitCode.CONNECT
+    connector = Connector(lambda _info: None, lambda: False)
+    try:
+        connector.check(backend, DataStore(backend))
+    finally:
+        backend.close()
+    info = connector.info
+    if info.stage != CONNECTED or info.credentials_ok is not True:
+        print(
+            f"✗ {line(info.last_error or 'no answer')} — {line(info.last_hint or '')}",
+            file=sys.stderr,
+        )
+        return ExitCode.CONNECT
+    seen = [f"{n} {what}" for what, n in (("debtors", info.debtors), ("companies", info.companies))]
+    print(
+        f"✓ credentials accepted (domain {line(info.domain or '-')}); visible: "
+        + ", ".join(s for s in seen if not s.startswith("None"))
+        + (f"; note: {line(info.last_error)}" if info.last_error else "")
+    )
     return ExitCode.OK
 
 
