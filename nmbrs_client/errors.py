@@ -81,10 +81,12 @@ def parse_fault_text(text: str | None) -> tuple[int | None, str]:
 
 
 # The one 1001 advice: the Connection pane, the Rights pane and `check` all say this.
+# Worded to hold whichever calls a domain reaches: the username and token are what 1001 is
+# about on every call; the domain is only said to be right when the profile names one.
 AUTH_ADVICE = (
-    "Check username, token and domain: copy them again from Nmbrs (your e-mail address, top "
-    "right → User profile → API Token; a reset token is no longer valid), and use the "
-    "environment's SubDomain as domain."
+    "Copy the username (your e-mail address) and the API token again from Nmbrs (top right → "
+    "User profile → API Token; a reset token is no longer valid). Where the profile names a "
+    "domain, it must be the environment's SubDomain."
 )
 
 

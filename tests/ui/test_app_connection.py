@@ -63,7 +63,7 @@ async def test_bad_token_explains_1001_and_keeps_running(
         assert info.credentials_ok is False
         text = screen_text(app)
         assert "1001" in text
-        assert "Check username, token and domain" in text
+        assert "Copy the username (your e-mail address) and the API token again" in text
         assert "demo-token" not in text
         assert app.is_running
         await pilot.press("6")
