@@ -4,8 +4,10 @@ What ``nmbrs-tui check --api rest`` runs (:class:`nmbrs_client.rights.rest_probe
 is timed end to end, at 0 and 100 ms per call, with the default concurrency and with 1. The REST
 API publishes no rate limit, so the bound is the SOAP formula without its limiter term:
 ``max(critical path, calls × latency ÷ concurrency)``, where the critical path is 8 round trips
-(user info → debtors → companies, refused for a multi-debtor consent → companies per debtor →
-the sample ids: employees, runs, run employees, beside the per-company probes → the probes).
+(user info, debtors and companies at once, refused for a multi-debtor consent → companies per
+debtor → the sample ids: employees, runs, run employees, beside the per-company probes → the
+probes → the document task → its first poll and the PDF). Each record also carries what the
+check itself reports as its elapsed time, and the client's window at the end.
 """
 
 from __future__ import annotations
