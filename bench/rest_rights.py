@@ -21,7 +21,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from bench.records import Record, metric, miss_note
+from bench.rights import cli_check
 from nmbrs_client.rest.client import RestClient, StaticToken
+from nmbrs_client.rest.connect import MAX_CONCURRENCY
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.requirements import find_profile
 from nmbrs_client.rights.rest_prober import RestProber
@@ -93,8 +95,41 @@ def check_once(demo: dict[str, str], concurrency: int) -> dict[str, Any]:
     }
 
 
+def cli_large_accountant(latency_ms: int) -> Record:
+    """``check --demo --api rest --scenario large-accountant`` as a user runs it, judged by the
+    ``summary.elapsed_ms`` it prints (the REST demo in the same process)."""
+    summary, wall = cli_check(
+        "--demo",
+        "--api",
+        "rest",
+        "--scenario",
+        "large-accountant",
+        "--latency-ms",
+        str(latency_ms),
+    )
+    latency = latency_ms / 1000
+    bound = max(CRITICAL_ROUND_TRIPS * latency, summary["calls"] * latency / MAX_CONCURRENCY)
+    elapsed = summary["elapsed_ms"] / 1000
+    return metric(
+        f"rest_rights.cli.large_accountant.{latency_ms}ms",
+        elapsed,
+        "s",
+        ratio=elapsed / bound,
+        target=TARGET_RATIO,
+        bound=bound,
+        calls=summary["calls"],
+        concurrency=MAX_CONCURRENCY,
+        exit_code=summary["exit_code"],
+        process_wall_s=wall,
+        note="`check --demo --api rest --scenario large-accountant` from the command line: "
+        "summary.elapsed_ms",
+    )
+
+
 def run(quick: bool = False) -> list[Record]:
     records: list[Record] = []
+    if not quick:
+        records.append(cli_large_accountant(100))
     latencies = (0, 100) if not quick else (0,)
     for latency_ms in latencies:
         with rest_demo_process("large-accountant", latency_ms) as demo:

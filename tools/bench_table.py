@@ -19,6 +19,8 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 # What each target metric measures, in the words of the README.
 LABELS = {
     # in the order of the speed issue's table
+    "rights.cli.large_accountant": "`check --demo --scenario large-accountant --latency-ms "
+    "100`, its summary.elapsed_ms (bound: max(3 round trips, calls ÷ rate))",
     "rights.all_companies.large_accountant": "default check, `large-accountant`, 100 ms "
     "(bound: max(3 round trips, calls ÷ rate))",
     "rights.one_company.default": "default check, one company, 100 ms (bound: 3 round trips)",
@@ -37,6 +39,8 @@ LABELS = {
     "rest_rights.large_accountant.100ms.c8": "REST check, `large-accountant`, 100 ms, "
     "concurrency 8 (bound: max(round trips, calls × RTT ÷ concurrency))",
     "rest_rights.large_accountant.100ms.c1": "… the same at concurrency 1",
+    "rest_rights.cli.large_accountant.100ms": "… `check --demo --api rest` from the command "
+    "line, its summary.elapsed_ms",
     "rest_open.rest_open_big_company.100ms": "REST open of the 5,000-employee company, 100 ms "
     "(bound: pages ÷ concurrency × RTT)",
     "rest_open.rest_payslip_document_task.0ms": "REST payslip through the document task, 0 ms "
