@@ -35,14 +35,14 @@ from nmbrs_client.config_schema import (
 )
 from nmbrs_client.config_urls import FIXED_URLS, environment_for_url, fixed_urls, normalize_url
 from nmbrs_client.errors import ConfigError
-from nmbrs_client.ids import ApiKind
-from nmbrs_client.local_files import expand_user, one_line, parse_toml, read_local_bytes
-from nmbrs_client.rest.hosts import (
+from nmbrs_client.hosts import (
     DEFAULT_REDIRECT_URI,
     DEMO_IDENTITY_PATH,
     PRODUCTION_API_URL,
     PRODUCTION_IDENTITY_URL,
 )
+from nmbrs_client.ids import ApiKind
+from nmbrs_client.local_files import expand_user, one_line, parse_toml, read_local_bytes
 from nmbrs_client.settings import (
     REST_FIELDS,
     SHARED_FIELDS,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
-from nmbrs_client.rest.hosts import (
+from nmbrs_client.hosts import (
     PRODUCTION_API_URL,
 )
+from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
 
 FIXED_URLS: dict[str, str] = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 REST_FIXED_URLS: dict[str, str] = {"production": PRODUCTION_API_URL + "/"}

@@ -25,11 +25,11 @@ from nmbrs_client.config_names import Environment
 from nmbrs_client.config_schema import RestOptions, SoapOptions, Tuning
 from nmbrs_client.config_urls import FIXED_URLS, check_environment_rules, check_url
 from nmbrs_client.errors import ConfigError
-from nmbrs_client.ids import ApiKind
-from nmbrs_client.rest.hosts import (
+from nmbrs_client.hosts import (
     PRODUCTION_API_URL,
     PRODUCTION_IDENTITY_URL,
 )
+from nmbrs_client.ids import ApiKind
 
 
 class SoapSettings(SoapOptions):

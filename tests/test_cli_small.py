@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from nmbrs_client.exit_codes import ExitCode
-from tui.cli import main, version
+from tui.cli import main
+from tui.version import version
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -34,6 +34,17 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from tui.commands import (
+    JumpTo,
+    JumpToRights,
+    Reconnect,
+    ShowHelp,
+    ShowInfo,
+    ShowPane,
+    StartDemo,
+    SwitchProfile,
+    WriteSupportBundle,
+)
 from tui.connect import (
     CANCELLED,
     CONNECTED,
@@ -683,6 +694,43 @@ class NmbrsApp(App[int]):
             )
         )
         self.show_pane("connection")
+
+    # -- commands from the palette ---------------------------------------------------------
+    @on(ShowPane)
+    def _on_show_pane_command(self, command: ShowPane) -> None:
+        self.show_pane(command.pane_id)
+
+    @on(ShowHelp)
+    def _on_help_command(self, _command: ShowHelp) -> None:
+        self.action_help()
+
+    @on(ShowInfo)
+    def _on_info_command(self, _command: ShowInfo) -> None:
+        self.action_info()
+
+    @on(Reconnect)
+    def _on_reconnect_command(self, _command: Reconnect) -> None:
+        self.action_reconnect()
+
+    @on(WriteSupportBundle)
+    def _on_bundle_command(self, command: WriteSupportBundle) -> None:
+        self.action_support_bundle(command.lang)
+
+    @on(SwitchProfile)
+    def _on_switch_profile_command(self, command: SwitchProfile) -> None:
+        self.switch_profile(command.profile)
+
+    @on(StartDemo)
+    def _on_start_demo_command(self, _command: StartDemo) -> None:
+        self.action_start_demo()
+
+    @on(JumpTo)
+    def _on_jump_command(self, command: JumpTo) -> None:
+        self.jump_to(command.target)
+
+    @on(JumpToRights)
+    def _on_jump_rights_command(self, command: JumpToRights) -> None:
+        self.jump_rights_company(command.company_id)
 
     # -- messages from panes ---------------------------------------------------------------
     @on(StatusUpdate)

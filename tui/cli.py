@@ -14,6 +14,8 @@ from typing import Any
 
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.exit_codes import ExitCode
+from tui.headless.options import SCENARIO_NAMES, add_connection_options
+from tui.version import version
 
 SUBCOMMANDS = (
     "auth",
@@ -27,20 +29,14 @@ SUBCOMMANDS = (
 )
 
 
-# In an option's help, replaced by the demo's scenario names when the help is printed (only
-# then: the dashboard's first frame must not load the demo package to build its parser).
-SCENARIO_NAMES = "{scenario names}"
-
-
 class _HelpFormatter(argparse.HelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = super()._get_help_string(action)
         if text and SCENARIO_NAMES in text:
+            from nmbrs_client.ids import ApiKind
             from nmbrs_demo.scenarios import names_for
 
-            names = "; ".join(
-                f"{api.upper()}: {', '.join(names_for(api))}" for api in ("soap", "rest")
-            )
+            names = "; ".join(f"{api.upper()}: {', '.join(names_for(api))}" for api in ApiKind)
             text = text.replace(SCENARIO_NAMES, names)
         return text
 
@@ -69,47 +65,6 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(ExitCode.USAGE)
 
 
-def add_api_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-    """``--api soap|rest``: which Nmbrs API to use (default: the profile's, else soap)."""
-    parser.add_argument(
-        "--api",
-        choices=("soap", "rest"),
-        default=None,
-        help="Nmbrs API to talk to (default: the profile's api, else soap)",
-    )
-
-
-def _add_connection_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("connection")
-    group.add_argument("--profile", "-P", help="profile name from config.toml")
-    group.add_argument(
-        "--demo", action="store_true", help="start the embedded demo Nmbrs server and connect to it"
-    )
-    group.add_argument(
-        "--scenario",
-        help=f"demo scenario name or TOML file (with --demo); {SCENARIO_NAMES}",
-    )
-    group.add_argument(
-        "--latency-ms", type=int, default=None, help="demo server latency per call (with --demo)"
-    )
-    add_api_option(group)
-    group.add_argument("--base-url", help="custom SOAP v3 base URL")
-    group.add_argument("--username", help="API username (e-mail)")
-    group.add_argument("--domain", help="Nmbrs domain (subdomain of the web UI)")
-    group.add_argument("--config", dest="config_path", help="path of config.toml to use")
-
-
-def version() -> str:
-    """The installed package's version (``pip install .`` / ``pipx`` / ``uv tool``)."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
-
-    try:
-        return installed("nmbrs-tui")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "unknown (not installed)"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nmbrs-tui",
@@ -133,17 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     auth_cmd.add_parser(sub)
 
-    check_cmd.add_parser(sub, _add_connection_options)
+    check_cmd.add_parser(sub, add_connection_options)
     config_cmd.add_parser(sub)
     demo_server_cmd.add_parser(sub)
     history_cmd.add_parser(sub)
     requirements_cmd.add_parser(sub)
-    runs_cmd.add_parser(sub, _add_connection_options)
+    runs_cmd.add_parser(sub, add_connection_options)
     return parser
 
 
 def _add_tui_options(parser: argparse.ArgumentParser) -> None:
-    _add_connection_options(parser)
+    add_connection_options(parser)
     parser.add_argument(
         "--no-mouse",
         action="store_true",

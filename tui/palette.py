@@ -1,5 +1,8 @@
 """Command palette providers: pane jumps, profile switch, and jump to a company or employee.
 
+A chosen command posts a message of :mod:`tui.commands` to the app; the providers read only
+what :class:`PaletteSource` says an app offers, so this module never imports the app.
+
 The jump provider searches only what the data store already holds (no API call from a key
 press, see :mod:`tui.data.targets`) with a case-insensitive substring match on name or number: Textual's fuzzy matcher
 costs ≈ 250 ms over 10k rows, a substring test ≈ 2 ms.
@@ -8,18 +11,40 @@ costs ≈ 250 ms over 10k rows, a substring test ≈ 2 ms.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.commands import (
+    Command,
+    JumpTo,
+    JumpToRights,
+    Reconnect,
+    ShowHelp,
+    ShowInfo,
+    ShowPane,
+    StartDemo,
+    SwitchProfile,
+    WriteSupportBundle,
+)
 from tui.data.kinds import RIGHTS
 from tui.data.targets import Target, jump_targets
-from tui.panes import PANES
+from tui.keys import PANES
 
 if TYPE_CHECKING:
-    from tui.app import NmbrsApp
+    from tui.connect import ConnectionInfo
+    from tui.session import Session
+
+
+class PaletteSource(Protocol):
+    """What the providers read of the app: the profiles it knows and the open session."""
+
+    connection_info: ConnectionInfo
+    session: Session | None
+
+    def post_message(self, message: Command) -> bool: ...
+
 
 MAX_JUMP_HITS = 40
 
@@ -49,7 +74,19 @@ def _highlight(label: str, query: str) -> Text:
     return text
 
 
-class _ListedCommands(Provider):
+class _AppCommands(Provider):
+    """A provider whose hits post a :class:`~tui.commands.Command` to the app."""
+
+    @property
+    def source(self) -> PaletteSource:
+        return cast("PaletteSource", self.app)
+
+    def post(self, command: Command) -> Callable[[], object]:
+        """The callback of a hit: hand ``command`` to the app."""
+        return lambda: self.source.post_message(command)
+
+
+class _ListedCommands(_AppCommands):
     """A provider over a fixed list of (name, help, command): shown on open, fuzzy-searched."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
@@ -71,25 +108,24 @@ class PaneCommands(_ListedCommands):
     """``Go to <pane>`` for every pane, also shown before anything is typed."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        app = cast("NmbrsApp", self.app)
         for spec in PANES:
             yield (
                 f"Go to {spec.title} ({spec.key})",
                 spec.description,
-                partial(app.show_pane, spec.id),
+                self.post(ShowPane(spec.id)),
             )
-        yield ("Help: keys", "every key and its binding id", app.action_help)
-        yield ("Info: versions and config", "what to quote in a ticket", app.action_info)
-        yield ("Reconnect", "connect again and reload", app.action_reconnect)
+        yield ("Help: keys", "every key and its binding id", self.post(ShowHelp()))
+        yield ("Info: versions and config", "what to quote in a ticket", self.post(ShowInfo()))
+        yield ("Reconnect", "connect again and reload", self.post(Reconnect()))
         yield (
             "Support bundle (B): report in English",
             "zip for a ticket: report, call log, versions, settings",
-            partial(app.action_support_bundle, "en"),
+            self.post(WriteSupportBundle("en")),
         )
         yield (
             "Support bundle: report in Dutch",
             "zip for a ticket, with the Nederlands report",
-            partial(app.action_support_bundle, "nl"),
+            self.post(WriteSupportBundle("nl")),
         )
 
 
@@ -97,39 +133,38 @@ class ProfileCommands(_ListedCommands):
     """``Switch profile: NAME`` for each configured profile, and the demo environment."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        app = cast("NmbrsApp", self.app)
-        for name in app.connection_info.profiles:
+        for name in self.source.connection_info.profiles:
             yield (
                 f"Switch profile: {name}",
                 "reconnect with this profile",
-                partial(app.switch_profile, name),
+                self.post(SwitchProfile(name)),
             )
         yield (
             "Switch profile: demo environment",
             "the embedded demo server",
-            app.action_start_demo,
+            self.post(StartDemo()),
         )
 
 
-class JumpCommands(Provider):
+class JumpCommands(_AppCommands):
     """Jump to a company or an employee the session has loaded, by name or number."""
 
     async def search(self, query: str) -> Hits:
-        app = cast("NmbrsApp", self.app)
-        if app.session is None:
+        session = self.source.session
+        if session is None:
             return
-        for score, target in search_targets(jump_targets(app.session.data), query):
+        for score, target in search_targets(jump_targets(session.data), query):
             yield Hit(
                 score,
                 _highlight(f"{target.kind.title()}: {target.label}", query),
-                partial(app.jump_to, target),
+                self.post(JumpTo(target)),
                 text=target.label,
                 help=f"open this {target.kind}",
             )
         # Companies of a finished rights check: jump to their results in pane 2.
         seen: set[int] = set()
         needle = query.lower().strip()
-        for _name, report in app.session.data.items(RIGHTS):
+        for _name, report in session.data.items(RIGHTS):
             for company in getattr(report, "companies", []) or []:
                 if company.id in seen:
                     continue
@@ -140,7 +175,7 @@ class JumpCommands(Provider):
                 yield Hit(
                     0.9 if needle else 0.5,
                     _highlight(label, query),
-                    partial(app.jump_rights_company, company.id),
+                    self.post(JumpToRights(company.id)),
                     text=label,
                     help="show this company's rights (pane 2)",
                 )

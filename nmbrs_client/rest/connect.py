@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from nmbrs_client.calllog import CallLog
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.hosts import DEMO_IDENTITY_PATH
 from nmbrs_client.rest.auth.credentials import (
     RestCredentials,
     load_credentials,
@@ -27,7 +28,6 @@ from nmbrs_client.rest.auth.credentials import (
 from nmbrs_client.rest.auth.tokens import RefreshingTokens, TokenStore
 from nmbrs_client.rest.backend import RestBackend
 from nmbrs_client.rest.client import AccessTokenSource, RestClient, StaticToken
-from nmbrs_client.rest.hosts import DEMO_IDENTITY_PATH
 from nmbrs_client.rest.transport import RestTransport, TransportLimits
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from nmbrs_client.dutch import MONTHS_NL
-from nmbrs_client.rest.hosts import DEFAULT_REDIRECT_URI
+from nmbrs_client.hosts import DEFAULT_REDIRECT_URI
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
 from nmbrs_client.rights.findings import action_text, actions
 from nmbrs_client.rights.migration import MigrationReport

@@ -394,7 +394,7 @@ def _rest_changes(
     path: Path, name: str, args: argparse.Namespace, old: Any, interactive: bool
 ) -> tuple[dict[str, Any], list[Any]]:
     """The REST part from flags or answers: hosts, the app, where each secret is kept."""
-    from nmbrs_client.rest.hosts import DEFAULT_REDIRECT_URI, PRODUCTION_API_URL
+    from nmbrs_client.hosts import DEFAULT_REDIRECT_URI, PRODUCTION_API_URL
 
     was = old.rest if old is not None else None
     base_url = args.base_url

@@ -21,7 +21,7 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def add_parser(sub: Any) -> None:
-    from tui.cli import SCENARIO_NAMES
+    from tui.headless.options import SCENARIO_NAMES
 
     parser = sub.add_parser(
         "demo-server",

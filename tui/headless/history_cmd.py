@@ -24,7 +24,7 @@ def record_check(report: Any, keep: int | None = None) -> int | None:
     """Store the finished check, keeping ``keep`` checks of its profile (config.toml's
     ``history_keep``); its history id, or ``None`` (warned once) when that failed."""
     from nmbrs_client.history import DEFAULT_KEEP, HistoryError, record_report
-    from tui.cli import version
+    from tui.version import version
 
     try:
         return record_report(report, version(), keep=keep or DEFAULT_KEEP)
@@ -36,7 +36,7 @@ def record_check(report: Any, keep: int | None = None) -> int | None:
 
 
 def add_parser(sub: Any) -> None:
-    from tui.cli import add_api_option
+    from tui.headless.options import add_api_option
 
     parser = sub.add_parser(
         "history",

@@ -25,7 +25,7 @@ def _side(
 ) -> Any:
     """One side on the embedded demo of ``api``; None (said on stderr) when it cannot start."""
     from nmbrs_client.launch import LaunchError
-    from tui.headless.check_cmd import CheckFailed
+    from tui.headless.check_run import CheckFailed
     from tui.headless.connection_args import settings_from_args
 
     side_args = argparse.Namespace(**{**vars(args), "api": api})
@@ -62,7 +62,7 @@ def profile_sides(
     """
     from nmbrs_client.config import resolve_settings
     from nmbrs_client.errors import ConfigError, NmbrsError
-    from tui.headless.check_cmd import CheckFailed, report_on_backend
+    from tui.headless.check_run import CheckFailed, report_on_backend
 
     notes: list[str] = []
     profiles = config.profiles if config is not None else {}

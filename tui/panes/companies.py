@@ -20,16 +20,10 @@ from nmbrs_client.errors import NmbrsError
 from nmbrs_client.ids import EntityId
 from nmbrs_client.models import CurrentPeriod
 from tui.data.kinds import COMPANIES, CURRENT_PERIOD, GROUPING, CompanyGrouping
+from tui.failures import describe_error, is_denied, short_error
 from tui.keys import Context, bindings
 from tui.messages import CompanySelected
-from tui.panes.data_pane import (
-    DataPane,
-    describe_error,
-    is_denied,
-    plain_value,
-    run_bounded,
-    short_error,
-)
+from tui.panes.data_pane import DataPane, plain_value, run_bounded
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.table_panel import TablePanel
 

@@ -1,7 +1,7 @@
 """What the data panes (companies, employees, payroll) share: status line, errors, fan-out.
 
-Every failure must say what it means and what to do; :func:`describe_error` turns the client's
-typed errors (which carry ``.hint``) into one line for the status bar. :func:`run_bounded` is the
+Every failure must say what it means and what to do (:mod:`tui.failures` says it in one line
+for the status bar). :func:`run_bounded` is the
 fan-out used for the one-call-per-row loads (current period per company, department/function
 per employee): a fixed number of calls in flight, items in the caller's order (visible rows
 first), stoppable by cancellation or by the callback (a right that is missing for one employee
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.widgets import Static
 
-from nmbrs_client.errors import FaultCategory, NmbrsError, NmbrsFault
+from tui.failures import describe_error
 from tui.panes import Pane
 
 if TYPE_CHECKING:
@@ -26,22 +26,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def describe_error(error: BaseException) -> str:
-    """``what happened — what to do`` for any error a worker can meet (never a token)."""
-    if isinstance(error, NmbrsError):
-        text = error.message
-        return f"{text} — {error.hint}" if error.hint else text
-    return f"Unexpected error: {type(error).__name__}: {error}"
-
-
-def short_error(error: BaseException) -> str:
-    """A cell-sized marker for a failed per-row call: glyph plus code or kind."""
-    if isinstance(error, NmbrsFault):
-        return f"✗ {error.code}" if error.code is not None else "✗ fault"
-    kind = getattr(error, "kind", None)
-    return f"✗ {kind}" if kind else "✗ error"
-
-
 # What a cell shows while it has no value: loading, stopped, none, failed (glyph first).
 PLACEHOLDER_GLYPHS = ("…", "–", "✗", "!", "?", "○")
 
@@ -49,16 +33,6 @@ PLACEHOLDER_GLYPHS = ("…", "–", "✗", "!", "?", "○")
 def plain_value(text: str) -> str:
     """A cell's data for an export file: empty for placeholders, the value otherwise."""
     return "" if text.startswith(PLACEHOLDER_GLYPHS) else text
-
-
-def is_denied(error: BaseException) -> bool:
-    """A missing endpoint right (1002): retrying per row is pointless."""
-    return isinstance(error, NmbrsFault) and error.category is FaultCategory.ENDPOINT_RIGHT_MISSING
-
-
-def not_available(error: BaseException) -> str:
-    """Section text for data the account may not read."""
-    return f"not available: {describe_error(error)}"
 
 
 def run_bounded(

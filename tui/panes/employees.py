@@ -36,15 +36,9 @@ from tui.data.kinds import (
     SCHEDULES,
     Kind,
 )
+from tui.failures import describe_error, is_denied, short_error
 from tui.keys import Context, bindings
-from tui.panes.data_pane import (
-    DataPane,
-    describe_error,
-    is_denied,
-    plain_value,
-    run_bounded,
-    short_error,
-)
+from tui.panes.data_pane import DataPane, plain_value, run_bounded
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.masking import date_masker, format_date
 from tui.widgets.page_progress import PageProgress, PageRead, watch_pages

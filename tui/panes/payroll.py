@@ -25,8 +25,9 @@ from nmbrs_client.errors import NmbrsError
 from nmbrs_client.ids import EntityId
 from tui.data.kinds import ANNUAL_STATEMENT, EMPLOYEES, PAYSLIPS, RUN_EMPLOYEES, RUNS
 from tui.export import document_stem
+from tui.failures import describe_error
 from tui.keys import Context, bindings
-from tui.panes.data_pane import DataPane, describe_error
+from tui.panes.data_pane import DataPane
 from tui.screens.pdf_view import PdfViewScreen, extract_pdf_text
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.table_panel import TablePanel

@@ -448,7 +448,7 @@ class RightsPane(Pane):
     def _record(self, report: RightsReport) -> None:
         """Keep the finished check in the history (``nmbrs-tui history``); trouble is a toast."""
         from nmbrs_client.history import History, HistoryError, keep_of, record_report
-        from tui.cli import version
+        from tui.version import version
 
         assert self.session is not None
         try:

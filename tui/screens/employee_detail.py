@@ -41,8 +41,8 @@ from tui.data.kinds import (
     SCHEDULES,
     Kind,
 )
+from tui.failures import describe_error, not_available
 from tui.keys import Context, bindings
-from tui.panes.data_pane import describe_error, not_available
 from tui.screens.scrolling import ScrollingScreen
 from tui.widgets.masking import Reveal
 from tui.widgets.page_progress import PageProgress, PageRead, watch_pages

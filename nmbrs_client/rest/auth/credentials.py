@@ -23,12 +23,12 @@ from pydantic import SecretStr
 
 from nmbrs_client import locations
 from nmbrs_client.errors import ConfigError
-from nmbrs_client.local_files import read_toml_file
-from nmbrs_client.rest.hosts import (
+from nmbrs_client.hosts import (
     DEFAULT_REDIRECT_URI,
     PRODUCTION_API_URL,
     PRODUCTION_IDENTITY_URL,
 )
+from nmbrs_client.local_files import read_toml_file
 from nmbrs_client.token_sources import is_owner_only
 
 if TYPE_CHECKING:

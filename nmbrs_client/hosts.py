@@ -1,6 +1,6 @@
 """Nmbrs' own REST hosts: the API and its identity service in production (there is no sandbox).
 
-Kept apart so that the configuration can name them without loading the REST client.
+Kept outside the REST client so that the configuration can name them without loading it.
 """
 
 from __future__ import annotations
