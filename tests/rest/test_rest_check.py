@@ -233,6 +233,31 @@ def test_report_formats_in_both_languages(fmt: str, lang: str) -> None:
         assert "What to change" not in out and "Consent again" not in out
 
 
+def _verdicts(report: RightsReport) -> tuple[list[str], list[str], int]:
+    cells = [
+        str((c.operation, c.company_id, c.status, c.basis.kind, c.message, c.error_kind))
+        for c in report.cells
+    ]
+    account = [str((a.check, a.status, a.message)) for a in report.account]
+    return sorted(cells), sorted(account), int(report.exit_code)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "scopes"),
+    [("healthy", True), ("missing-scopes", None), ("multi-debtor", True), ("no-employees", True)],
+)
+def test_rows_probed_beside_the_reach_probes_give_the_verdicts_of_rows_probed_after(
+    scenario: str, scopes: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with checked(scenario, scopes=scopes) as (beside, _):
+        pass
+    monkeypatch.setattr(RestProber, "rows_beside_reach", False)
+    with checked(scenario, scopes=scopes) as (after, _):
+        pass
+    assert _verdicts(beside) == _verdicts(after)
+    assert beside.calls == after.calls
+
+
 def _every_reading() -> list[tuple[str, str]]:
     from nmbrs_demo.rest.readings import REST_READINGS
 
