@@ -66,6 +66,12 @@ class AdaptiveConcurrency:
         with self._changed:
             return self._in_flight
 
+    @property
+    def waiting(self) -> int:
+        """How many callers wait for a place."""
+        with self._changed:
+            return len(self._waiting)
+
     def _limit(self) -> int:
         return max(1, min(self.cap, int(self._window)))
 

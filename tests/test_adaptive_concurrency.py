@@ -7,6 +7,8 @@ for a place, observed through events.
 from __future__ import annotations
 
 import threading
+import time
+from typing import Any
 
 from nmbrs_client.concurrency import AdaptiveConcurrency, Outcome
 
@@ -126,3 +128,37 @@ def test_a_place_is_given_back_when_the_call_raises() -> None:
         pass
     assert window.in_flight == 0
     assert window.try_acquire() is not None
+
+
+def _until(condition: Any) -> None:
+    """Wait for another thread to reach a state (a bound against a hang, not a timing)."""
+    for _ in range(30_000):
+        if condition():
+            return
+        time.sleep(0.001)
+    raise AssertionError("the other thread never got there")
+
+
+def test_callers_get_places_in_the_order_they_asked() -> None:
+    # a chain of calls made one after another must not be starved by a pool that grabs
+    # every place the moment it frees one
+    window = AdaptiveConcurrency(1)
+    held = window.acquire()
+    order: list[str] = []
+
+    def caller(name: str) -> None:
+        slot = window.acquire()
+        order.append(name)
+        window.release(slot, Outcome.NO_REPLY)
+
+    first = threading.Thread(target=caller, args=("first",), daemon=True)
+    first.start()
+    _until(lambda: window.waiting == 1)
+    second = threading.Thread(target=caller, args=("second",), daemon=True)
+    second.start()
+    _until(lambda: window.waiting == 2)
+    assert window.try_acquire() is None  # no one jumps the queue
+    window.release(held, Outcome.NO_REPLY)
+    first.join(30)
+    second.join(30)
+    assert order == ["first", "second"]
