@@ -64,7 +64,9 @@ def test_demo_dashboard_in_a_real_terminal(tui_session) -> None:  # type: ignore
     assert "6 visible" in screen or "visible" in screen
 
     _tmux("send-keys", "-t", name, "2")
-    screen = _wait_for(capture, "allowed", 20)
+    # the Connection pane may name a recorded check ("✓ all allowed"): wait for the pane first
+    _wait_for(capture, "[2 Rights]", 20)
+    screen = _wait_for(capture, "✓ allowed", 20)
     assert "[2 Rights]" in screen
     _wait_for(capture, "done", 20)
 
