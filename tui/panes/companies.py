@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.worker import get_current_worker
 
 from nmbrs_client.backend import Company, number_key
@@ -45,6 +46,42 @@ FILING_PERIODS = {"week4": "4 weeks", "4week": "4 weeks", "week": "week", "month
 PAY_PERIODS = {"M": "month", "W4": "4 weeks", "W1": "week", "W": "week", "Q": "quarter"}
 
 PERIOD_LOADING = "…"
+
+
+class CompaniesLoaded(Message, bubble=False):
+    """The worker listed the companies and how they group under debtors."""
+
+    def __init__(self, companies: list[Company], grouping: CompanyGrouping) -> None:
+        super().__init__()
+        self.companies = companies
+        self.grouping = grouping
+
+
+class CompaniesFailed(Message, bubble=False):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+class PeriodArrived(Message, bubble=False):
+    """One company's current period, or why it could not be read."""
+
+    def __init__(
+        self, company_id: EntityId, period: CurrentPeriod | None, error: BaseException | None
+    ) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.period = period
+        self.error = error
+
+
+class PeriodsDone(Message, bubble=False):
+    """Every period was asked for (``complete``), or the fan-out stopped at a refused right."""
+
+    def __init__(self, complete: bool, denied: BaseException | None) -> None:
+        super().__init__()
+        self.complete = complete
+        self.denied = denied
 
 
 class CompaniesPane(DataPane):
@@ -102,13 +139,13 @@ class CompaniesPane(DataPane):
             companies = data.fetch(COMPANIES, None)
         except NmbrsError as error:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._companies_failed, error)
+                self.post_message(CompaniesFailed(error))
             return
         if worker.is_cancelled:
             return
         grouping = data.fetch(GROUPING, None)  # never raises: a refusal becomes its note
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_companies, companies, grouping)
+            self.post_message(CompaniesLoaded(companies, grouping))
 
     @work(thread=True, exclusive=True, group="company-periods", exit_on_error=False)
     def _fetch_periods(self, company_ids: list[EntityId]) -> None:
@@ -120,7 +157,7 @@ class CompaniesPane(DataPane):
             cid: EntityId, result: CurrentPeriod | None, error: BaseException | None
         ) -> bool:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._set_period, cid, result, error)
+                self.post_message(PeriodArrived(cid, result, error))
             if error is not None and is_denied(error):
                 denied.append(error)
                 return False
@@ -134,11 +171,25 @@ class CompaniesPane(DataPane):
             lambda: worker.is_cancelled,
         )
         if not worker.is_cancelled:
-            self.app.call_from_thread(
-                self._periods_finished, complete, denied[0] if denied else None
-            )
+            self.post_message(PeriodsDone(complete, denied[0] if denied else None))
 
     # -------------------------------------------------------------- handlers
+    @on(CompaniesLoaded)
+    def _on_companies_loaded(self, message: CompaniesLoaded) -> None:
+        self._show_companies(message.companies, message.grouping)
+
+    @on(CompaniesFailed)
+    def _on_companies_failed(self, message: CompaniesFailed) -> None:
+        self._companies_failed(message.error)
+
+    @on(PeriodArrived)
+    def _on_period(self, message: PeriodArrived) -> None:
+        self._set_period(message.company_id, message.period, message.error)
+
+    @on(PeriodsDone)
+    def _on_periods_done(self, message: PeriodsDone) -> None:
+        self._periods_finished(message.complete, message.denied)
+
     def _companies_failed(self, error: BaseException) -> None:
         self.show_error(error, "Companies could not be loaded")
 

@@ -17,8 +17,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date, datetime
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.worker import get_current_worker
 
 from nmbrs_client.backend import Company
@@ -108,6 +109,51 @@ def employment_state(employment: Employment | None, today: date) -> str:
     if employment.EndDate is not None and employment.EndDate.date() < today:
         return ENDED
     return ACTIVE
+
+
+class CompanyPartArrived(Message, bubble=False):
+    """One company-wide reply (the list, employments, contracts) is in the store, or failed;
+    ``rows`` are the rebuilt rows when the reply changes what the table shows."""
+
+    def __init__(
+        self, company_id: EntityId, kind: str, error: BaseException | None, rows: list[Row] | None
+    ) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.kind = kind
+        self.error = error
+        self.rows = rows
+
+
+class CompanyDataDone(Message, bubble=False):
+    def __init__(self, company_id: EntityId) -> None:
+        super().__init__()
+        self.company_id = company_id
+
+
+class PerEmployeeArrived(Message, bubble=False):
+    """A batch of per-employee answers (employee id, kind, value, error)."""
+
+    def __init__(
+        self,
+        company_id: EntityId,
+        batch: list[tuple[EntityId, str, Any, BaseException | None]],
+        denied: dict[str, BaseException],
+    ) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.batch = batch
+        self.denied = denied
+
+
+class PerEmployeeDone(Message, bubble=False):
+    def __init__(
+        self, company_id: EntityId, complete: bool, denied: dict[str, BaseException]
+    ) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.complete = complete
+        self.denied = denied
 
 
 class EmployeesPane(DataPane):
@@ -255,9 +301,9 @@ class EmployeesPane(DataPane):
                 rows = None
                 if kind in VISIBLE_PARTS and data.has(EMPLOYEES, cid):
                     rows = self._build_rows(cid, errors)
-                self.app.call_from_thread(self._company_part_arrived, cid, kind, error, rows)
+                self.post_message(CompanyPartArrived(cid, kind, error, rows))
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._company_data_done, cid)
+            self.post_message(CompanyDataDone(cid))
 
     @work(thread=True, exclusive=True, group="employee-details", exit_on_error=False)
     def _fetch_per_employee(self, cid: EntityId, items: list[tuple[EntityId, str]]) -> None:
@@ -276,9 +322,7 @@ class EmployeesPane(DataPane):
         def flush() -> None:
             nonlocal last_flush
             if batch and not worker.is_cancelled:
-                self.app.call_from_thread(
-                    self._per_employee_arrived, cid, list(batch), dict(denied)
-                )
+                self.post_message(PerEmployeeArrived(cid, list(batch), dict(denied)))
             batch.clear()
             last_flush = time.monotonic()
 
@@ -296,9 +340,25 @@ class EmployeesPane(DataPane):
         )
         flush()
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._per_employee_finished, cid, complete, dict(denied))
+            self.post_message(PerEmployeeDone(cid, complete, dict(denied)))
 
     # -------------------------------------------------------------- handlers
+    @on(CompanyPartArrived)
+    def _on_company_part(self, message: CompanyPartArrived) -> None:
+        self._company_part_arrived(message.company_id, message.kind, message.error, message.rows)
+
+    @on(CompanyDataDone)
+    def _on_company_data_done(self, message: CompanyDataDone) -> None:
+        self._company_data_done(message.company_id)
+
+    @on(PerEmployeeArrived)
+    def _on_per_employee(self, message: PerEmployeeArrived) -> None:
+        self._per_employee_arrived(message.company_id, message.batch, message.denied)
+
+    @on(PerEmployeeDone)
+    def _on_per_employee_done(self, message: PerEmployeeDone) -> None:
+        self._per_employee_finished(message.company_id, message.complete, message.denied)
+
     def _company_part_arrived(
         self, cid: EntityId, kind: str, error: BaseException | None, rows: list[Row] | None
     ) -> None:

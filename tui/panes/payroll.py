@@ -15,8 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -47,6 +48,58 @@ EMPLOYEE_COLUMNS = [
 ]
 
 YEARS_BACK = 4
+
+
+class LoadFailed(Message, bubble=False):
+    """A list could not be loaded; ``what`` names it for the status line."""
+
+    def __init__(self, error: BaseException, what: str) -> None:
+        super().__init__()
+        self.error = error
+        self.what = what
+
+
+class RunsLoaded(Message, bubble=False):
+    def __init__(self, company_id: EntityId, year: int, runs: list[PayrollRun]) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.year = year
+        self.runs = runs
+
+
+class RunEmployeesLoaded(Message, bubble=False):
+    """The run's members are in the store; ``note`` says why their names may be missing."""
+
+    def __init__(self, company_id: EntityId, run: PayrollRun, note: BaseException | None) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.run = run
+        self.note = note
+
+
+class DocumentFailed(Message, bubble=False):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+class DocumentMissing(Message, bubble=False):
+    """Nmbrs answered with no PDF; ``text`` says which one."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class DocumentReady(Message, bubble=False):
+    """The PDFs and their text, ready to show (nothing is written to disk)."""
+
+    def __init__(self, title: str, stem: str, pdfs: list[bytes], text: str) -> None:
+        super().__init__()
+        self.title = title
+        self.stem = stem
+        self.pdfs = pdfs
+        self.text = text
 
 
 class PayrollPane(DataPane):
@@ -168,10 +221,10 @@ class PayrollPane(DataPane):
             runs = self.session.data.fetch(RUNS, (cid, year))
         except NmbrsError as error:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.show_error, error, f"Runs of {year}")
+                self.post_message(LoadFailed(error, f"Runs of {year}"))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_runs, cid, year, runs)
+            self.post_message(RunsLoaded(cid, year, runs))
 
     @work(thread=True, exclusive=True, group="payroll-run-employees", exit_on_error=False)
     def _fetch_run_employees(self, cid: EntityId, run: PayrollRun) -> None:
@@ -186,10 +239,10 @@ class PayrollPane(DataPane):
             data.fetch(RUN_EMPLOYEES, (cid, run))
         except NmbrsError as error:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.show_error, error, f"Employees of run {run.number}")
+                self.post_message(LoadFailed(error, f"Employees of run {run.number}"))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_run_employees, cid, run, note)
+            self.post_message(RunEmployeesLoaded(cid, run, note))
 
     @work(thread=True, exclusive=True, group="payroll-pdf", exit_on_error=False)
     def _fetch_document(
@@ -246,19 +299,43 @@ class PayrollPane(DataPane):
                 )
         except NmbrsError as error:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._document_failed, error)
+                self.post_message(DocumentFailed(error))
             return
         note = documents.note
         pdfs = list(documents.pdfs)
         if not pdfs:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.set_status, missing, error=True)
+                self.post_message(DocumentMissing(missing))
             return
         text = "\n\n".join(extract_pdf_text(pdf) for pdf in pdfs)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._document_ready, title + note, stem, pdfs, text)
+            self.post_message(DocumentReady(title + note, stem, pdfs, text))
 
     # -------------------------------------------------------------- handlers
+    @on(LoadFailed)
+    def _on_load_failed(self, message: LoadFailed) -> None:
+        self.show_error(message.error, message.what)
+
+    @on(RunsLoaded)
+    def _on_runs(self, message: RunsLoaded) -> None:
+        self._show_runs(message.company_id, message.year, message.runs)
+
+    @on(RunEmployeesLoaded)
+    def _on_run_employees(self, message: RunEmployeesLoaded) -> None:
+        self._show_run_employees(message.company_id, message.run, message.note)
+
+    @on(DocumentFailed)
+    def _on_document_failed(self, message: DocumentFailed) -> None:
+        self._document_failed(message.error)
+
+    @on(DocumentMissing)
+    def _on_document_missing(self, message: DocumentMissing) -> None:
+        self.set_status(message.text, error=True)
+
+    @on(DocumentReady)
+    def _on_document_ready(self, message: DocumentReady) -> None:
+        self._document_ready(message.title, message.stem, message.pdfs, message.text)
+
     def _render_year(self) -> None:
         older = "◀ [" if self.year > self.years[-1] else "  "
         newer = "] ▶" if self.year < self.years[0] else "  "
