@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.local_files import read_toml_file
 from nmbrs_client.operations import UnknownOperationError, resolve
 from nmbrs_demo.readings import STRICT, Readings
@@ -46,10 +47,10 @@ THROTTLE_KINDS: frozenset[str] = frozenset({"429", "503", "slow-down"})
 WORLD_SIZES: frozenset[str] = frozenset({"standard", "large-accountant"})
 CONSENTS: frozenset[str] = frozenset({"one-debtor", "all-debtors"})
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
-# The demos a scenario exists for: "soap", "rest" or both. A scenario one demo cannot play is
-# refused there (never played as healthy): its verdicts would be false.
-APIS: tuple[str, ...] = ("soap", "rest")
-BOTH_APIS: frozenset[str] = frozenset(APIS)
+# The demos a scenario exists for: one API or both. A scenario one demo cannot play is refused
+# there (never played as healthy): its verdicts would be false.
+APIS: tuple[str, ...] = tuple(api.value for api in ApiKind)
+BOTH_APIS: frozenset[ApiKind] = frozenset(ApiKind)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class Scenario:
     throttle_per_second: int = 0
     quota_calls: int = 0
     readings: Readings = STRICT
-    apis: frozenset[str] = BOTH_APIS
+    apis: frozenset[ApiKind] = BOTH_APIS
 
     def is_denied(self, qualified_operation: str, company_id: int | None = None) -> bool:
         """True when the API template would answer 1002 for this call."""
@@ -158,7 +159,7 @@ BUILTIN_SCENARIOS: dict[str, Scenario] = {
             "multi-debtor",
             "REST consent spanning both debtors: /api/companies answers 403/40306.",
             consent="all-debtors",
-            apis=frozenset({"rest"}),
+            apis=frozenset({ApiKind.REST}),
         ),
         Scenario(
             "throttled",
@@ -238,13 +239,13 @@ def builtin_names() -> list[str]:
     return list(BUILTIN_SCENARIOS)
 
 
-def names_for(api: str) -> list[str]:
+def names_for(api: ApiKind | str) -> list[str]:
     """The built-in and bundled scenarios the demo of ``api`` can play."""
     bundled = [stem for stem, path in bundled_files().items() if api in load_scenario(path).apis]
     return [name for name, s in BUILTIN_SCENARIOS.items() if api in s.apis] + bundled
 
 
-def scenario_for(scenario: Scenario | str | Path, api: str) -> Scenario:
+def scenario_for(scenario: Scenario | str | Path, api: ApiKind | str) -> Scenario:
     """The scenario, when the demo of ``api`` can play it; else one ConfigError (exit 64)
     that names the scenarios that demo has."""
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
@@ -310,9 +311,9 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
     if {"deny", "deny_company", "hang"} & set(data):
         # a REST consent has no per-operation switches, and the REST demo has no hanging
         # calls: these have no REST twin, so such a scenario is the SOAP demo's alone
-        apis = [a for a in apis if a != "rest"] or apis
+        apis = [a for a in apis if a != ApiKind.REST] or apis
     changes: dict[str, Any] = {
-        "apis": frozenset(apis),
+        "apis": frozenset(ApiKind(a) for a in apis),
         "name": _get(data, "name", str, where, default_name),
         "description": _get(data, "description", str, where, base.description),
     }

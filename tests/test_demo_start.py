@@ -45,6 +45,6 @@ def test_a_scenario_the_rest_demo_cannot_play_is_refused() -> None:
     from nmbrs_client.errors import ConfigError
     from nmbrs_demo.scenarios import load_scenario
 
-    soap_only = replace(load_scenario("healthy"), apis=frozenset({"soap"}))
+    soap_only = replace(load_scenario("healthy"), apis=frozenset({ApiKind.SOAP}))
     with pytest.raises(ConfigError):
         start(ApiKind.REST, soap_only, 0)

@@ -16,6 +16,7 @@ import threading
 from typing import Any
 
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.ids import ApiKind
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -30,7 +31,7 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "--api",
-        choices=("soap", "rest", "both"),
+        choices=[*(api.value for api in ApiKind), "both"],
         default="soap",
         help="which API to serve (default soap; rest adds the identity service)",
     )
@@ -92,7 +93,6 @@ def run(args: argparse.Namespace) -> int:
             "credentials; anyone who can reach this address can call it.",
             file=sys.stderr,
         )
-    from nmbrs_client.ids import ApiKind
     from nmbrs_demo import start
 
     apis = (ApiKind.SOAP, ApiKind.REST) if args.api == "both" else (ApiKind(args.api),)

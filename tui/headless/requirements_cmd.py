@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nmbrs_client.ids import ApiKind
+
 # The consent screen is where a REST customer says yes (Nmbrs support, "Visma Nmbrs REST API
 # voor accountants": only a client login or a company login may consent, never an accountant
 # master login).
@@ -85,8 +87,8 @@ def add_parser(sub: Any) -> None:
     show.add_argument("--format", "-f", choices=("text", "json"), default="text")
     show.add_argument(
         "--api",
-        choices=("soap", "rest"),
-        default="soap",
+        choices=[api.value for api in ApiKind],
+        default=ApiKind.SOAP.value,
         help="soap: operations to tick in the API template; rest: scopes to consent to",
     )
     parser.set_defaults(handler=run)
@@ -192,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render_list(available_profiles(config)))
         return 0
     profile = find_profile(args.name, config)  # ConfigError → 64 in tui.cli
-    rest = getattr(args, "api", "soap") == "rest"
+    rest = ApiKind(getattr(args, "api", ApiKind.SOAP)) is ApiKind.REST
     if args.format == "json":
         data = rest_profile_dict(profile) if rest else profile.to_dict()
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
