@@ -56,3 +56,16 @@ def test_an_unreliable_figure_is_printed_and_tabled_but_never_judged() -> None:
     row = table(document).splitlines()[-1]
     assert "unreliable" in row and "✗" not in row
     assert "3/3/3" in row  # the load it began under
+
+
+def test_before_and_after_are_compared_metric_by_metric_with_their_loads() -> None:
+    from bench.ab import compare
+
+    def run(value: float, load: float) -> list[dict[str, Any]]:
+        return [{"name": "g.m", "value": value, "unit": "s", "ab_load_at_start": [load, 0, 0]}]
+
+    calm = compare([run(8.0, 0.5), run(8.4, 0.6)], [run(4.0, 0.4), run(4.2, 0.7)])
+    assert calm[1] == "g.m | 8.2 s | 4.1 s | 0.5 | 0.5, 0.6, 0.4, 0.7 | yes"
+    busy = compare([run(8.0, 0.5)], [run(4.0, 1.6)])
+    assert busy[1].endswith("| unreliable")
+    assert compare([run(8.0, 0.5)], [[]]) == calm[:1]  # only metrics both sides measured
