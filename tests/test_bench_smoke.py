@@ -38,7 +38,15 @@ def check_records(group: str, records: list[dict[str, object]]) -> None:
 
 
 @pytest.mark.parametrize(
-    "group", ["client_build", "server_throughput", "big_company", "startup", "flaky_verdicts"]
+    "group",
+    [
+        "client_build",
+        "server_throughput",
+        "big_company",
+        "startup",
+        "flaky_verdicts",
+        "rest_rights",
+    ],
 )
 def test_group_quick(group: str) -> None:
     records = bench_main.run_group(group, quick=True)
