@@ -144,6 +144,9 @@ def _rest(latency_ms: int, reps: int) -> list[Record]:
         for _ in range(reps):  # a fresh backend each time: it keeps history lists per company
             fresh = _rest_backend(info)
             try:
+                # what the app calls when it connects, before any company can be opened
+                fresh.identity()
+                fresh.companies()
                 opened.append(_open(fresh, company.id))
             finally:
                 fresh.close()
