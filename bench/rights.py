@@ -124,6 +124,7 @@ def _one_company(latency_ms: int, quick: bool) -> list[Record]:
             "s",
             ratio=ratio,
             target=ONE_COMPANY_TARGET,
+            bound=critical,
             critical_path_s=critical,
             latency_ms=latency_ms,
             calls=default["calls"],
