@@ -30,7 +30,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -67,7 +66,7 @@ from tui.messages import (
     StatusUpdate,
 )
 from tui.palette import JumpCommands, PaneCommands, ProfileCommands
-from tui.panes import PANE_IDS, PANES, pane_class
+from tui.panes import PANE_IDS, PANES, Pane, pane_class
 from tui.panes.connection import ConnectionPane
 from tui.widgets.masking import MasksPersonalData
 
@@ -431,9 +430,10 @@ class NmbrsApp(App[int]):
         self._refresh_bars()
 
     # -- panes -----------------------------------------------------------------------------
-    def pane(self, pane_id: str) -> Widget | None:
+    def pane(self, pane_id: str) -> Pane | None:
         found = self.query(f"#panes > #{pane_id}")
-        return found.first() if found else None
+        first = found.first() if found else None
+        return first if isinstance(first, Pane) else None
 
     def show_pane(self, pane_id: str) -> None:
         """Make ``pane_id`` visible (or the waiting note until a session exists)."""
@@ -447,10 +447,8 @@ class NmbrsApp(App[int]):
         if target is not None:
             self.call_after_refresh(self._pane_shown, target)
 
-    def _pane_shown(self, pane: Widget) -> None:
-        hook = getattr(pane, "on_show_pane", None)
-        if callable(hook):
-            hook()
+    def _pane_shown(self, pane: Pane) -> None:
+        pane.on_show_pane()
         if (
             self.screen.focused is None
             or not self.screen.focused.is_attached
@@ -466,17 +464,15 @@ class NmbrsApp(App[int]):
 
     def action_refresh_pane(self) -> None:
         pane = self.pane(self.current_pane)
-        hook = getattr(pane, "refresh_data", None)
-        if callable(hook):
-            hook()
+        if pane is not None:
+            pane.refresh_data()
         elif self.current_pane != "connection":
             self.notify("Not connected yet: press 1, then r to reconnect.", severity="warning")
 
     def action_cancel_load(self) -> None:
         pane = self.pane(self.current_pane)
-        hook = getattr(pane, "cancel_load", None)
-        if callable(hook):
-            hook()
+        if pane is not None:
+            pane.cancel_load()
 
     def action_help(self) -> None:
         """Help for where the focus is: its widget, the containers above it, the app."""
