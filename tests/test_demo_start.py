@@ -48,3 +48,21 @@ def test_a_scenario_the_rest_demo_cannot_play_is_refused() -> None:
     soap_only = replace(load_scenario("healthy"), apis=frozenset({ApiKind.SOAP}))
     with pytest.raises(ConfigError):
         start(ApiKind.REST, soap_only, 0)
+
+
+def test_both_demos_leave_out_the_same_companies_of_a_scenario() -> None:
+    """The scope is resolved on the plain World (what the REST demo knows) exactly as on the
+    SOAP projection: an out-of-scope company is never silently in scope on either demo."""
+    from nmbrs_demo.access import resolve_access
+    from nmbrs_demo.records import DEMO_SEED, DEMO_TODAY
+    from nmbrs_demo.scenarios import load_scenario
+    from nmbrs_demo.world import World
+    from nmbrs_demo.worlds import shared_world
+
+    scenario = load_scenario("large-accountant")
+    plain = World(DEMO_SEED, DEMO_TODAY, size=scenario.size)
+    on_rest = resolve_access(scenario, plain)
+    on_soap = resolve_access(scenario, shared_world(DEMO_SEED, DEMO_TODAY, scenario.size))
+    assert on_rest == on_soap
+    assert set(plain.out_of_scope_company_ids()) <= on_rest.blocked_companies
+    assert on_rest.blocked_companies  # the scenario does leave companies out
