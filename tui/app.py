@@ -676,9 +676,12 @@ class NmbrsApp(App[int]):
             self.notify("Connection attempt cancelled; press r to try again.")
 
     def action_start_demo(self) -> None:
+        """The demo; when a demo is running already, the same one again (its API, scenario
+        and latency: restarting a REST demo never silently opens the SOAP one)."""
         self._given_settings = None
+        was = self.launch if self.launch.demo else LaunchOptions()
         self.start_connect(
-            LaunchOptions(demo=True, scenario=self.launch.scenario if self.launch.demo else None)
+            LaunchOptions(demo=True, api=was.api, scenario=was.scenario, latency_ms=was.latency_ms)
         )
         self.show_pane("connection")
 

@@ -154,3 +154,21 @@ async def test_escape_cancels_a_slow_connect(demo_server_factory: DemoServerFact
         await wait_for(pilot, lambda: app.connection_info.stage == "cancelled", 30, "the cancel")
         assert "cancelled" in screen_text(app)
         server.release_calls()
+
+
+async def test_restarting_the_demo_keeps_its_api_and_scenario() -> None:
+    """``d`` on a REST demo restarts the REST demo with its scenario, never the SOAP one."""
+    app = NmbrsApp(LaunchOptions(demo=True, api="rest", scenario="missing-scopes", latency_ms=0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.connection_info.stage == "connected", 20, "the REST demo")
+        first = app.demo_server
+        await pilot.press("d")
+        await wait_for(
+            pilot,
+            lambda: app.connection_info.stage == "connected" and app.session is not None,
+            20,
+            "the demo again",
+        )
+        assert app.launch.api == "rest" and app.connection_info.api == "rest"
+        assert app.connection_info.scenario == "missing-scopes"
+        assert app.demo_server is first  # the same options: the running demo is reused
