@@ -88,3 +88,21 @@ def test_nothing_above_the_backends_asks_which_backend_it_holds() -> None:
             ):
                 offenders.append(f"{name}:{node.lineno} {ast.unparse(node)}")
     assert offenders == []
+
+
+def test_every_entry_point_starts_the_demo_through_nmbrs_demo_start() -> None:
+    """--demo, demo-server, --migration and the screenshots never pick a demo server class."""
+    servers = ("nmbrs_demo.server", "nmbrs_demo.rest.server")
+    offenders: list[str] = []
+    for folder in ("tui", "tools"):
+        for path in sorted((REPO / folder).rglob("*.py")):
+            name = path.relative_to(REPO).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=name)):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    imported = [node.module]
+                elif isinstance(node, ast.Import):
+                    imported = [alias.name for alias in node.names]
+                else:
+                    continue
+                offenders.extend(f"{name}:{node.lineno} {m}" for m in imported if m in servers)
+    assert offenders == []

@@ -36,12 +36,11 @@ async def _settle(pilot: Any, timeout: float = 30.0) -> None:
 
 
 async def take(
-    name: str, keys: tuple[str, ...], out: Path, size: tuple[int, int], base_url: str, scenario: str
+    name: str, keys: tuple[str, ...], out: Path, size: tuple[int, int], settings: Any
 ) -> Path:
-    from nmbrs_client.config import demo_settings
     from tui.app import NmbrsApp
 
-    app = NmbrsApp(settings=demo_settings(base_url, scenario), deterministic=True)
+    app = NmbrsApp(settings=settings, deterministic=True)
     async with app.run_test(size=size) as pilot:
         await _settle(pilot)
         for key in keys:
@@ -52,17 +51,12 @@ async def take(
 
 
 async def main_async(out: Path, size: tuple[int, int], scenario: str) -> list[Path]:
-    from nmbrs_demo.server import start_demo_server
+    from nmbrs_client.ids import ApiKind
+    from nmbrs_demo import start
 
     out.mkdir(parents=True, exist_ok=True)
-    server = start_demo_server(scenario, latency_ms=0)
-    try:
-        return [
-            await take(name, keys, out, size, server.base_url, scenario)
-            for name, keys in SHOTS.items()
-        ]
-    finally:
-        server.stop()
+    with start(ApiKind.SOAP, scenario, 0) as demo:
+        return [await take(name, keys, out, size, demo.settings()) for name, keys in SHOTS.items()]
 
 
 def main(argv: list[str] | None = None) -> int:
