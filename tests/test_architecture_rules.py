@@ -106,3 +106,15 @@ def test_every_entry_point_starts_the_demo_through_nmbrs_demo_start() -> None:
                     continue
                 offenders.extend(f"{name}:{node.lineno} {m}" for m in imported if m in servers)
     assert offenders == []
+
+
+def test_pane_workers_post_messages_instead_of_calling_widgets() -> None:
+    """Workers post typed messages and handlers own state: no ``call_from_thread`` in a pane."""
+    offenders = [
+        f"{name}:{node.lineno}"
+        for name, tree in _modules()
+        if name.startswith("tui/panes/")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "call_from_thread"
+    ]
+    assert offenders == []

@@ -10,7 +10,9 @@ from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.data.kinds import RIGHTS
-from tui.panes.rights import CellScreen, ChoiceScreen, RightsPane
+from tui.panes.rights import RightsPane
+from tui.screens.choice import ChoiceScreen
+from tui.screens.rights_cell import CellScreen
 
 
 async def _run_check(pilot, app: NmbrsApp) -> RightsPane:  # type: ignore[no-untyped-def]

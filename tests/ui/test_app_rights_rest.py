@@ -13,7 +13,8 @@ from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest.operations import RestOp
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
-from tui.panes.rights import ChoiceScreen, RightsPane
+from tui.panes.rights import RightsPane
+from tui.screens.choice import ChoiceScreen
 
 BANK = f"REST.{RestOp.BANK_ACCOUNTS.value}"
 DOCUMENT = f"REST.{RestOp.DOCUMENT.value}"

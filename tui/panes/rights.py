@@ -16,22 +16,34 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from nmbrs_client.errors import AUTH_ADVICE, FaultCategory, hint_for
 from nmbrs_client.private_file import write_new_private_file
 from tui.clipboard import copy_with_toast
 from tui.data.kinds import RIGHTS
 from tui.export import safe_name
 from tui.keys import Context, bindings
 from tui.panes import Pane, VimTable
-from tui.screens.guarded import DismissOnce
+from tui.panes.rights_cells import (
+    CHANGED_MARK,
+    COMPANY_WIDTH,
+    EXPORTS,
+    OPERATION_WIDTH,
+    PENDING,
+    STOP_HINTS,
+    cell_advice,
+    cell_label,
+    render_report,
+    short_operation,
+    status_words,
+    stop_key,
+    stop_reason,
+)
+from tui.screens.choice import ChoiceScreen
+from tui.screens.rights_cell import CellScreen
 
 if TYPE_CHECKING:
     from nmbrs_client.history import CheckRecord
@@ -40,136 +52,22 @@ if TYPE_CHECKING:
     from nmbrs_client.rights.results import CellResult, CompanyRef, RightsReport
     from tui.session import Session
 
-PENDING = "… probing"
-# A cell whose status differs from the previous recorded check of this profile and API.
-CHANGED_MARK = " Δ changed"
-# Column widths of the matrix with operations as rows; fixed, so the layout never depends on
-# which cells arrived first.
-OPERATION_WIDTH = 38
-COMPANY_WIDTH = 20
-STATUS_STYLES = {
-    "allowed": "green",
-    "endpoint_denied": "bold red",
-    "scope_missing": "bold red",
-    "not_visible": "yellow",
-    "no_data_access": "yellow",
-    "auth_failed": "bold red",
-    "no_subscription": "bold red",
-    "not_applicable": "dim",
-    "not_verified": "bold yellow",
-    "error": "magenta",
-}
-# JSON is language-neutral (keys and status values), so it is offered once.
-EXPORTS = (
-    ("md", "en", "Markdown, English"),
-    ("md", "nl", "Markdown, Nederlands"),
-    ("json", "en", "JSON"),
-)
+
+class RightsRequirements(Message):
+    """The requirement set the check of ``run`` probes (its rows), before any event."""
+
+    def __init__(self, requirements: RequirementProfile, run: int) -> None:
+        super().__init__()
+        self.requirements = requirements
+        self.run = run
 
 
-def short_operation(qualified: str, width: int = 38) -> str:
-    """``EmployeeService.List_GetByCompany`` → ``Employee.List_GetByCompany``; long names get
-    an ellipsis in the middle so the matrix fits 80 columns (the hint line shows it whole)."""
-    service, _, name = qualified.partition(".")
-    short = f"{service.removesuffix('Service')}.{name}" if name else qualified
-    if len(short) <= width:
-        return short
-    tail = width // 3
-    return f"{short[: width - tail - 1]}…{short[-tail:]}"
+class HistoryNotKept(Message):
+    """The finished check could not be recorded in the history: say so, once."""
 
-
-def cell_label(status: str, lang: str = "en") -> Text:
-    from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
-
-    state = Status(status)
-    return Text(f"{GLYPHS[state]} {WORDS[lang][state]}", style=STATUS_STYLES.get(status, ""))
-
-
-def _status_words(status: str) -> str:
-    from nmbrs_client.rights.changes import status_word
-
-    return status_word(status, "en")
-
-
-def cell_advice(cell: CellResult) -> str:
-    """What the engineer should do about one cell, from the client's own fault hints."""
-    from nmbrs_client.errors import FaultCategory, category_for, hint_for
-    from nmbrs_client.rights.basis import Basis, BasisKind
-
-    status = str(cell.status)
-    if status == "allowed":
-        if isinstance(cell.basis, Basis) and cell.basis.kind is not BasisKind.PROBED:
-            # no call was made for this cell: say what the verdict rests on instead
-            return "Nothing to do: inferred allowed from the probe named under Basis."
-        return "Nothing to do: the call succeeded."
-    if status == "not_applicable":
-        return cell.message or "Not applicable for this company (nothing to call it with)."
-    if status == "not_verified":
-        return (
-            f"Not verified: {cell.message or 'there was nothing to call it with'}. "
-            "This is neither allowed nor missing; the check exits 3 until it is verified."
-        )
-    if status == "error":
-        return (
-            f"The probe did not get an answer that proves anything: {cell.message}. "
-            "Press r to run the check again; if it repeats, look at the call log (6)."
-        )
-    if status == "scope_missing":
-        return (
-            f"{cell.message}. The customer consents again with every scope the integration "
-            "needs (e exports the report that lists them); a consent cannot be widened."
-        )
-    if status == "not_visible":
-        return (
-            f"{cell.message}. Check the id first; only if it is right, give the login access "
-            "to the company."
-        )
-    category = category_for(cell.fault_code)
-    if category is FaultCategory.UNKNOWN:
-        category = {
-            "endpoint_denied": FaultCategory.ENDPOINT_RIGHT_MISSING,
-            "no_data_access": FaultCategory.NO_DATA_ACCESS,
-            "auth_failed": FaultCategory.AUTHENTICATION,
-            "no_subscription": FaultCategory.NO_SUBSCRIPTION,
-        }.get(status, category)
-    return hint_for(category, cell.qualified_name, cell.fault_code)
-
-
-def render_report(report: RightsReport, fmt: str, lang: str) -> str:
-    """The engine's Markdown or JSON rendering of a finished check."""
-    from nmbrs_client.rights.report import render
-
-    return render(report, "json" if fmt == "json" else "markdown", lang)
-
-
-# Why a check stopped before probing, and what to do about it.
-STOP_HINTS = {
-    "connect": "Check the network, VPN and proxy, then press r to run the check again; the "
-    "call log (6) shows every call and its answer.",
-    "auth_failed": AUTH_ADVICE + " Then reconnect (1, r).",
-    "no_subscription": hint_for(FaultCategory.NO_SUBSCRIPTION),
-    "token_refused": "Nmbrs refused the REST access token (expired or revoked): log in again "
-    "with `nmbrs-tui auth login -P <profile>`, then reconnect (1, r).",
-    "subscription_key": "Nmbrs' gateway refused the subscription key: check the profile's "
-    "key (`nmbrs-tui config show`); a new login does not change it.",
-}
-
-
-def stop_key(report: RightsReport) -> str | None:
-    """Why the check judged nothing: its stop reason, or no subscription (1004)."""
-    if report.stopped:
-        return str(report.stopped)
-    if not report.cells and any(a.finding and a.check == "subscription" for a in report.account):
-        return "no_subscription"
-    return None
-
-
-def stop_reason(report: RightsReport) -> str:
-    """``what happened — what to do`` for a check that stopped at the account step."""
-    key = stop_key(report)
-    findings = [a.message for a in report.account if a.finding]
-    what = "; ".join(findings) or f"the check stopped ({key})"
-    return f"{what} — {STOP_HINTS.get(key or '', 'press r to try again.')}"
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class RightsEventArrived(Message):
@@ -197,63 +95,6 @@ class RightsFinished(Message):
         self.report = report
         self.run = run
         self.error = error
-
-
-class ChoiceScreen(DismissOnce, ModalScreen[str | None]):
-    """A small list to pick from (requirement set, export format); esc cancels."""
-
-    BINDINGS = bindings(Context.CHOICE)
-    DEFAULT_CSS = """
-    ChoiceScreen { align: center middle; }
-    ChoiceScreen > Vertical { width: 70; max-width: 95%; height: auto; max-height: 80%;
-                              border: thick $primary; background: $surface; }
-    ChoiceScreen OptionList { height: auto; max-height: 16; }
-    """
-
-    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.choices = choices
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, markup=False)
-            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class CellScreen(DismissOnce, ModalScreen[None]):
-    """``enter`` on a cell: the call, its verdict, the fault and the fix."""
-
-    BINDINGS = bindings(Context.CELL)
-    DEFAULT_CSS = """
-    CellScreen { align: center middle; }
-    CellScreen > VerticalScroll { width: 90%; max-width: 100; height: auto; max-height: 90%;
-                                  border: thick $primary; background: $surface; padding: 0 1; }
-    """
-
-    def __init__(self, lines: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.lines = lines
-
-    def compose(self) -> ComposeResult:
-        from tui.widgets.key_value import key_value_grid
-
-        with VerticalScroll():
-            yield Static(key_value_grid(self.lines))
-            yield Static("c copy · esc close", classes="keys")
-
-    def action_copy(self) -> None:
-        copy_with_toast(self.app, "\n".join(f"{k}: {v}" for k, v in self.lines), "the cell details")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class RightsPane(Pane):
@@ -400,7 +241,7 @@ class RightsPane(Pane):
             if narrowed:
                 requirements = dataclasses.replace(requirements, operations=narrowed)
         else:
-            self.app.call_from_thread(self._set_requirements, requirements, run)
+            self.post_message(RightsRequirements(requirements, run))
             previous, note = self._previous_check()
             self.post_message(RightsBaseline(previous, run, note))
 
@@ -456,14 +297,20 @@ class RightsPane(Pane):
             check_id = record_report(report, version(), keep=keep)
             record = History().get(check_id)
         except HistoryError as exc:
-            self.app.call_from_thread(
-                self.notify, f"{exc} — {exc.hint}", severity="warning", timeout=10
-            )
+            self.post_message(HistoryNotKept(f"{exc} — {exc.hint}"))
             return
         if record is not None:
             from tui.messages import LastCheckKnown
 
             self.post_message(LastCheckKnown(record))
+
+    @on(HistoryNotKept)
+    def _on_history_not_kept(self, message: HistoryNotKept) -> None:
+        self.notify(message.text, severity="warning", timeout=10)
+
+    @on(RightsRequirements)
+    def _on_requirements(self, message: RightsRequirements) -> None:
+        self._set_requirements(message.requirements, message.run)
 
     def _set_requirements(self, requirements: RequirementProfile, run: int) -> None:
         if run != self._run:
@@ -787,7 +634,7 @@ class RightsPane(Pane):
             hint = f"{cell.qualified_name} @ {self.company_head(cell.company_id)}: "
             was = self.changed_from(cell)
             if was is not None and self.baseline is not None:
-                hint += f"Δ changed from {_status_words(was)} since {self.baseline.local_when}. "
+                hint += f"Δ changed from {status_words(was)} since {self.baseline.local_when}. "
             hint += cell_advice(cell)
         self.query_one("#rights-hint", Static).update(Text(hint))
 
@@ -861,7 +708,7 @@ class RightsPane(Pane):
         when = f"check #{self.baseline.id} of {self.baseline.local_when}"
         if was is None:
             return f"unchanged since {when}"
-        return f"Δ changed: was {_status_words(was)} in {when}"
+        return f"Δ changed: was {status_words(was)} in {when}"
 
     def action_switch_set(self) -> None:
         from nmbrs_client.rights.requirements import available_profiles

@@ -1,0 +1,148 @@
+"""How the Rights pane words what the check found: a cell's label and advice, why a check
+stopped and what to do, the operation names that fit the matrix.
+
+Pure functions over the check's own results (no widget), so the pane, its cell screen and the
+tests read the same words.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from nmbrs_client.errors import AUTH_ADVICE, FaultCategory, hint_for
+
+if TYPE_CHECKING:
+    from nmbrs_client.rights.results import CellResult, RightsReport
+
+PENDING = "… probing"
+# A cell whose status differs from the previous recorded check of this profile and API.
+CHANGED_MARK = " Δ changed"
+# Column widths of the matrix with operations as rows; fixed, so the layout never depends on
+# which cells arrived first.
+OPERATION_WIDTH = 38
+COMPANY_WIDTH = 20
+STATUS_STYLES = {
+    "allowed": "green",
+    "endpoint_denied": "bold red",
+    "scope_missing": "bold red",
+    "not_visible": "yellow",
+    "no_data_access": "yellow",
+    "auth_failed": "bold red",
+    "no_subscription": "bold red",
+    "not_applicable": "dim",
+    "not_verified": "bold yellow",
+    "error": "magenta",
+}
+# JSON is language-neutral (keys and status values), so it is offered once.
+EXPORTS = (
+    ("md", "en", "Markdown, English"),
+    ("md", "nl", "Markdown, Nederlands"),
+    ("json", "en", "JSON"),
+)
+
+
+def short_operation(qualified: str, width: int = 38) -> str:
+    """``EmployeeService.List_GetByCompany`` → ``Employee.List_GetByCompany``; long names get
+    an ellipsis in the middle so the matrix fits 80 columns (the hint line shows it whole)."""
+    service, _, name = qualified.partition(".")
+    short = f"{service.removesuffix('Service')}.{name}" if name else qualified
+    if len(short) <= width:
+        return short
+    tail = width // 3
+    return f"{short[: width - tail - 1]}…{short[-tail:]}"
+
+
+def cell_label(status: str, lang: str = "en") -> Text:
+    from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
+
+    state = Status(status)
+    return Text(f"{GLYPHS[state]} {WORDS[lang][state]}", style=STATUS_STYLES.get(status, ""))
+
+
+def status_words(status: str) -> str:
+    from nmbrs_client.rights.changes import status_word
+
+    return status_word(status, "en")
+
+
+def cell_advice(cell: CellResult) -> str:
+    """What the engineer should do about one cell, from the client's own fault hints."""
+    from nmbrs_client.errors import FaultCategory, category_for, hint_for
+    from nmbrs_client.rights.basis import Basis, BasisKind
+
+    status = str(cell.status)
+    if status == "allowed":
+        if isinstance(cell.basis, Basis) and cell.basis.kind is not BasisKind.PROBED:
+            # no call was made for this cell: say what the verdict rests on instead
+            return "Nothing to do: inferred allowed from the probe named under Basis."
+        return "Nothing to do: the call succeeded."
+    if status == "not_applicable":
+        return cell.message or "Not applicable for this company (nothing to call it with)."
+    if status == "not_verified":
+        return (
+            f"Not verified: {cell.message or 'there was nothing to call it with'}. "
+            "This is neither allowed nor missing; the check exits 3 until it is verified."
+        )
+    if status == "error":
+        return (
+            f"The probe did not get an answer that proves anything: {cell.message}. "
+            "Press r to run the check again; if it repeats, look at the call log (6)."
+        )
+    if status == "scope_missing":
+        return (
+            f"{cell.message}. The customer consents again with every scope the integration "
+            "needs (e exports the report that lists them); a consent cannot be widened."
+        )
+    if status == "not_visible":
+        return (
+            f"{cell.message}. Check the id first; only if it is right, give the login access "
+            "to the company."
+        )
+    category = category_for(cell.fault_code)
+    if category is FaultCategory.UNKNOWN:
+        category = {
+            "endpoint_denied": FaultCategory.ENDPOINT_RIGHT_MISSING,
+            "no_data_access": FaultCategory.NO_DATA_ACCESS,
+            "auth_failed": FaultCategory.AUTHENTICATION,
+            "no_subscription": FaultCategory.NO_SUBSCRIPTION,
+        }.get(status, category)
+    return hint_for(category, cell.qualified_name, cell.fault_code)
+
+
+def render_report(report: RightsReport, fmt: str, lang: str) -> str:
+    """The engine's Markdown or JSON rendering of a finished check."""
+    from nmbrs_client.rights.report import render
+
+    return render(report, "json" if fmt == "json" else "markdown", lang)
+
+
+# Why a check stopped before probing, and what to do about it.
+STOP_HINTS = {
+    "connect": "Check the network, VPN and proxy, then press r to run the check again; the "
+    "call log (6) shows every call and its answer.",
+    "auth_failed": AUTH_ADVICE + " Then reconnect (1, r).",
+    "no_subscription": hint_for(FaultCategory.NO_SUBSCRIPTION),
+    "token_refused": "Nmbrs refused the REST access token (expired or revoked): log in again "
+    "with `nmbrs-tui auth login -P <profile>`, then reconnect (1, r).",
+    "subscription_key": "Nmbrs' gateway refused the subscription key: check the profile's "
+    "key (`nmbrs-tui config show`); a new login does not change it.",
+}
+
+
+def stop_key(report: RightsReport) -> str | None:
+    """Why the check judged nothing: its stop reason, or no subscription (1004)."""
+    if report.stopped:
+        return str(report.stopped)
+    if not report.cells and any(a.finding and a.check == "subscription" for a in report.account):
+        return "no_subscription"
+    return None
+
+
+def stop_reason(report: RightsReport) -> str:
+    """``what happened — what to do`` for a check that stopped at the account step."""
+    key = stop_key(report)
+    findings = [a.message for a in report.account if a.finding]
+    what = "; ".join(findings) or f"the check stopped ({key})"
+    return f"{what} — {STOP_HINTS.get(key or '', 'press r to try again.')}"
