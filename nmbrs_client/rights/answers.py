@@ -14,6 +14,30 @@ from nmbrs_client.rights.classify import Verdict
 EMPLOYEES = get_operation("EmployeeService", "List_GetByCompany")
 RUNS = get_operation("CompanyService", "Run_GetList")
 
+# The answers a check reads again, and the fields of each record its readers read (the ids
+# and names of debtors, companies, employee types, employees and runs, the environment's
+# SubDomain). Every other answer is read for its verdict only. A check keeps just these
+# (:func:`kept`), so a thorough check of a large account holds verdicts, not payloads.
+_EMPLOYEE_FIELDS = frozenset(
+    {"Id", "EmployeeId", "EmployeeID", "EmployeeNumber", "FirstName", "Prefix", "LastName"}
+)
+_COMPANY_FIELDS = frozenset({"ID", "Id", "Name", "DebtorId"})
+ANSWER_FIELDS: dict[str, frozenset[str]] = {
+    get_operation("DebtorService", "Environment_Get").qualified_name: frozenset({"SubDomain"}),
+    get_operation("DebtorService", "List_GetAll").qualified_name: frozenset({"Id", "ID"}),
+    get_operation("CompanyService", "List_GetAll").qualified_name: _COMPANY_FIELDS,
+    get_operation("CompanyService", "List_GetByDebtor").qualified_name: _COMPANY_FIELDS,
+    get_operation("EmployeeService", "EmployeeType_GetList").qualified_name: frozenset({"Id"}),
+    EMPLOYEES.qualified_name: frozenset({"Id", "Number", "DisplayName"}),
+    get_operation(
+        "EmployeeService", "Employment_GetAll_AllEmployeesByCompany"
+    ).qualified_name: _EMPLOYEE_FIELDS,
+    get_operation(
+        "EmployeeService", "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany"
+    ).qualified_name: (_EMPLOYEE_FIELDS),
+    RUNS.qualified_name: frozenset({"ID", "Year", "Number"}),
+}
+
 Params = tuple[tuple[str, int], ...]
 
 
@@ -42,6 +66,25 @@ def ids(items: Any, *names: str) -> list[int]:
         if isinstance(value, int) and not isinstance(value, bool):
             found.append(value)
     return found
+
+
+def _record(item: Any, names: frozenset[str]) -> dict[str, Any]:
+    """The fields ``names`` of one record that it has (a dict key or an attribute)."""
+    if isinstance(item, dict):
+        return {name: item[name] for name in names if name in item}
+    return {name: getattr(item, name) for name in names if hasattr(item, name)}
+
+
+def kept(op: Operation, result: Any) -> Any:
+    """What a check keeps of ``op``'s answer: the fields of :data:`ANSWER_FIELDS` in every
+    record (the same records, in order, so counts and :func:`field` read as before), or
+    nothing when the check never reads the answer again."""
+    names = ANSWER_FIELDS.get(op.qualified_name)
+    if names is None or result is None:
+        return None
+    if isinstance(result, list):
+        return [None if item is None else _record(item, names) for item in result]
+    return _record(result, names)
 
 
 def employee_ids(op: Operation, result: Any) -> list[int]:

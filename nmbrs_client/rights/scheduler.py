@@ -4,7 +4,9 @@ Calls wait in a priority queue and run on a bounded thread pool; their answers c
 the one orchestrating thread (the caller of :meth:`ProbeScheduler.run_until_idle`), which runs
 the callbacks, so the parts of the engine keep their state without locks. Each distinct call
 (operation and arguments) is made once and its answer shared by everyone who asks. Only
-transport errors are retried; a fault is an answer.
+transport errors are retried; a fault is an answer. An answer is kept as its verdict and the
+few fields the check reads again (:func:`~nmbrs_client.rights.answers.kept`), never as the
+payload, so a thorough check holds verdicts, not replies.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.operations import Operation, get_operation
 from nmbrs_client.retry import CheckBudget, Failure, FailureKind, budget_applied
-from nmbrs_client.rights.answers import Params, pdf_size
+from nmbrs_client.rights.answers import Params, kept, pdf_size
 from nmbrs_client.rights.classify import Status, Verdict, classify, is_retryable
 from nmbrs_client.rights.protocol import RightsClient
 
@@ -223,7 +225,8 @@ class ProbeScheduler:
             duration = (time.perf_counter() - started) * 1000
             if op.returns_pdf:
                 return Outcome(op, params, None, None, duration, attempts, pdf_size(result))
-            return Outcome(op, params, result, None, duration, attempts)
+            # Only what the check reads again: the payload goes with this frame.
+            return Outcome(op, params, kept(op, result), None, duration, attempts)
 
     def _may_retry(self) -> bool:
         """A retry of the scheduler's own (for clients that do not retry) draws on the budget."""

@@ -3,19 +3,27 @@
 The whole-company lists (employments, schedules, …) of a big company take seconds; started
 last they would finish last. When the employee list is fetched anyway, each company's lists
 wait for it and then jump the queue by size, biggest first, so they overlap with the many
-small calls.
+small calls. A company too big to hold several of its lists at once (:data:`ONE_AT_A_TIME_ROWS`
+employees) has them read one after another: each such list is tens of megabytes while it is
+parsed, and three of them at once set the check's peak memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from nmbrs_client.employee_discovery import DiscoveredEmployees
 from nmbrs_client.operations import Operation
-from nmbrs_client.rights.answers import EMPLOYEES, as_list, employee_params
+from nmbrs_client.rights.answers import EMPLOYEES, employee_params
 from nmbrs_client.rights.basis import probed
 from nmbrs_client.rights.context import CheckContext
 from nmbrs_client.rights.discovery import IdDiscovery
 from nmbrs_client.rights.plan import COLUMN_PREFERENCE, company_level
 from nmbrs_client.rights.results import CellResult, CompanyRef
 from nmbrs_client.rights.scheduler import Callback, Outcome
+
+# From this many employees a company's whole-company lists are read one at a time.
+ONE_AT_A_TIME_ROWS = 1000
 
 
 class ThoroughPlan:
@@ -44,26 +52,40 @@ class ThoroughPlan:
                 else:
                     self._cell(op, company)
         for company_id, ops in heavy.items():
-            ctx.scheduler.request(
-                EMPLOYEES,
-                ctx.company_params(EMPLOYEES, company_id),
-                self._start_heavy(company_id, ops),
-                heavy=True,
-            )
+            self.discovery.search(company_id, self._start_heavy(company_id, ops))
 
-    def _start_heavy(self, company_id: int, ops: list[Operation]) -> Callback:
-        def sized(outcome: Outcome) -> None:
-            size = len(as_list(outcome.result)) if outcome.ok else 0
+    def _start_heavy(
+        self, company_id: int, ops: list[Operation]
+    ) -> Callable[[DiscoveredEmployees], None]:
+        """Once the company's employees are listed (the per-employee probes need them too),
+        its lists go out biggest company first."""
+
+        def sized(found: DiscoveredEmployees) -> None:
+            size = len(found.employees)
+            if size >= ONE_AT_A_TIME_ROWS:
+                self._one_after_another(company_id, ops, -size)
+                return
             for op in ops:
-                self.ctx.scheduler.request(
-                    op,
-                    self.ctx.company_params(op, company_id),
-                    self._replacer(op, company_id),
-                    priority=-size,
-                    heavy=True,
-                )
+                self._heavy(op, company_id, -size, self._replacer(op, company_id))
 
         return sized
+
+    def _heavy(self, op: Operation, company_id: int, priority: int, callback: Callback) -> None:
+        self.ctx.scheduler.request(
+            op, self.ctx.company_params(op, company_id), callback, priority=priority, heavy=True
+        )
+
+    def _one_after_another(self, company_id: int, ops: list[Operation], priority: int) -> None:
+        if not ops:
+            return
+        op, rest = ops[0], ops[1:]
+        replace = self._replacer(op, company_id)
+
+        def then(outcome: Outcome) -> None:
+            replace(outcome)
+            self._one_after_another(company_id, rest, priority)
+
+        self._heavy(op, company_id, priority, then)
 
     def _replacer(self, op: Operation, company_id: int) -> Callback:
         def replace(outcome: Outcome) -> None:
