@@ -212,6 +212,14 @@ class ConnectionSettings(Tuning):
     def is_production(self) -> bool:
         return any(e.kind == "production" for e in self.endpoints())
 
+    def check_environment(self) -> dict[str, str | None]:
+        """Where a check runs, as its report records it (profile, environment, scenario)."""
+        return {
+            "profile": self.profile_name,
+            "environment": str(self.environment) or None,
+            "scenario": self.scenario,
+        }
+
     def with_soap(self, **changes: object) -> ConnectionSettings:
         """A copy whose SOAP part has ``changes`` (e.g. another domain)."""
         return self.model_copy(update={"api_settings": self.soap.model_copy(update=changes)})

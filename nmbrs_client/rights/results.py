@@ -201,6 +201,19 @@ class RightsReport:
         named = [str(c) for c in companies]
         return replace(self, environment={**self.environment, "named_companies": named})
 
+    def with_rechecked(self, fresh: RightsReport) -> tuple[RightsReport, int]:
+        """This report with the cells a re-check (``R``) answered again put in place of the old
+        ones, and how many of them changed verdict; its calls are added to this report's."""
+        merged = {(c.qualified_name, c.company_id): c for c in self.cells}
+        changed = 0
+        for cell in fresh.cells:
+            key = (cell.qualified_name, cell.company_id)
+            if key in merged:
+                changed += merged[key].status != cell.status
+                merged[key] = cell
+        report = replace(self, cells=list(merged.values()), calls=self.calls + fresh.calls)
+        return report, changed
+
     # ------------------------------------------------------------------ verdicts
     def row_keys(self) -> list[tuple[str, str]]:
         """The matrix rows in order, as (service, operation)."""

@@ -84,12 +84,7 @@ def check_report(
     except NmbrsError as exc:
         hint = f"\n  {line(exc.hint)}" if exc.hint else ""
         raise CheckFailed(line(exc.message) + hint, ExitCode.CONNECT) from None
-    environment = {
-        "profile": getattr(settings, "profile_name", None),
-        "environment": str(getattr(settings, "environment", "") or "") or None,
-        "scenario": getattr(settings, "scenario", None),
-    }
-    return report_on_backend(args, backend, profile, environment, calls)
+    return report_on_backend(args, backend, profile, settings.check_environment(), calls)
 
 
 def report_on_backend(

@@ -9,7 +9,6 @@ no rights logic of its own.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,14 +16,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.coordinate import Coordinate
-from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from nmbrs_client.private_file import write_new_private_file
 from tui.clipboard import copy_with_toast
 from tui.data.kinds import RIGHTS
-from tui.export import safe_name
 from tui.keys import Context, bindings
 from tui.panes import Pane, VimTable
 from tui.panes.rights_cells import (
@@ -36,12 +32,22 @@ from tui.panes.rights_cells import (
     STOP_HINTS,
     cell_advice,
     cell_label,
+    cell_lines,
     render_report,
-    short_operation,
+    since_text,
     status_words,
     stop_key,
     stop_reason,
+    write_report_file,
 )
+from tui.panes.rights_messages import (
+    HistoryNotKept,
+    RightsBaseline,
+    RightsEventArrived,
+    RightsFinished,
+    RightsRequirements,
+)
+from tui.panes.rights_view import MatrixView, failed, fill_matrix, summary_text
 from tui.screens.choice import ChoiceScreen
 from tui.screens.rights_cell import CellScreen
 
@@ -51,50 +57,6 @@ if TYPE_CHECKING:
     from nmbrs_client.rights.requirements import RequirementProfile
     from nmbrs_client.rights.results import CellResult, CompanyRef, RightsReport
     from tui.session import Session
-
-
-class RightsRequirements(Message):
-    """The requirement set the check of ``run`` probes (its rows), before any event."""
-
-    def __init__(self, requirements: RequirementProfile, run: int) -> None:
-        super().__init__()
-        self.requirements = requirements
-        self.run = run
-
-
-class HistoryNotKept(Message):
-    """The finished check could not be recorded in the history: say so, once."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class RightsEventArrived(Message):
-    """One engine event (posted from the check's worker thread)."""
-
-    def __init__(self, event: object, run: int) -> None:
-        super().__init__()
-        self.event = event
-        self.run = run
-
-
-class RightsBaseline(Message):
-    """The previous recorded check the new one is compared with (``None``: there is none)."""
-
-    def __init__(self, record: CheckRecord | None, run: int, note: str = "") -> None:
-        super().__init__()
-        self.record = record
-        self.run = run
-        self.note = note
-
-
-class RightsFinished(Message):
-    def __init__(self, report: RightsReport | None, run: int, error: str = "") -> None:
-        super().__init__()
-        self.report = report
-        self.run = run
-        self.error = error
 
 
 class RightsPane(Pane):
@@ -254,11 +216,7 @@ class RightsPane(Pane):
             on_event=on_event,
             cancel_event=cancel,
             clock=self.session.now,
-            environment={
-                "profile": getattr(self.session.settings, "profile_name", None),
-                "environment": str(getattr(self.session.settings, "environment", "") or "") or None,
-                "scenario": getattr(self.session.settings, "scenario", None),
-            },
+            environment=self.session.settings.check_environment(),
         )
         try:
             report = self.session.backend.rights_prober(requirements, options).run()
@@ -416,8 +374,6 @@ class RightsPane(Pane):
 
     def _finish_recheck(self, previous: RightsReport, message: RightsFinished) -> None:
         """Put the re-checked cells into the report on screen (and into its exports)."""
-        import dataclasses
-
         self._merge_into = None
         fresh = message.report
         if fresh is None or fresh.stopped:
@@ -427,17 +383,8 @@ class RightsPane(Pane):
             self._rebuild_table()
             self._update_text()
             return
-        merged = {(c.qualified_name, c.company_id): c for c in previous.cells}
-        changed = 0
-        for cell in fresh.cells:
-            key = (cell.qualified_name, cell.company_id)
-            if key in merged:
-                changed += merged[key].status != cell.status
-                merged[key] = cell
-        self.report = dataclasses.replace(
-            previous, cells=list(merged.values()), calls=previous.calls + fresh.calls
-        )
-        self.cells = dict(merged)
+        self.report, changed = previous.with_rechecked(fresh)
+        self.cells = {(c.qualified_name, c.company_id): c for c in self.report.cells}
         self.phase = f"re-checked {len(fresh.cells)} cell(s), {changed} changed"
         if self.session is not None:
             self.session.data.put(RIGHTS, previous.requirements.name, self.report)
@@ -456,48 +403,23 @@ class RightsPane(Pane):
 
     # -- drawing -----------------------------------------------------------------------------
     # -- the view: filter, failures only, orientation ----------------------------------------
-    def _failed(self, cell: CellResult | None) -> bool:
-        """Not allowed: the one meaning of "failed" for f (show) and R (re-check)."""
-        return cell is not None and str(cell.status) not in ("allowed", "not_applicable")
-
-    def _wanted(self, cell: CellResult | None) -> bool:
-        """Shown under the view's toggles: f (not allowed) and c (changed), both when both on."""
-        if cell is None:
-            return False
-        if self.failures_only and not self._failed(cell):
-            return False
-        return not (self.changes_only and self.changed_from(cell) is None)
+    def _view(self) -> MatrixView:
+        """What the matrix shows now: the check's cells under the view's toggles."""
+        return MatrixView(
+            self.operations,
+            self.companies,
+            self.cells,
+            self.changed_from,
+            self.filter_text,
+            self.failures_only,
+            self.changes_only,
+        )
 
     def visible_operations(self) -> list[str]:
-        needle = self.filter_text.lower()
-        ops = list(self.operations)
-        if needle:
-            matching = [op for op in ops if needle in op.lower()]
-            ops = matching or ops  # the filter names companies: keep every operation
-        if self.failures_only or self.changes_only:
-            companies = self.visible_companies(failures=False)
-            ops = [
-                op for op in ops if any(self._wanted(self.cells.get((op, c.id))) for c in companies)
-            ]
-        return ops
+        return self._view().visible_operations()
 
     def visible_companies(self, *, failures: bool = True) -> list[CompanyRef]:
-        needle = self.filter_text.lower()
-        companies = list(self.companies)
-        if needle:
-            matching = [
-                c
-                for c in companies
-                if needle in str(c.id) or needle == c.number or needle in (c.name or "").lower()
-            ]
-            companies = matching or companies  # the filter names operations
-        if failures and (self.failures_only or self.changes_only):
-            companies = [
-                c
-                for c in companies
-                if any(self._wanted(self.cells.get((op, c.id))) for op in self.operations)
-            ]
-        return companies
+        return self._view().visible_companies(failures=failures)
 
     def is_transposed(self) -> bool:
         """Companies as rows when their columns do not all fit side by side (``t`` overrides).
@@ -513,35 +435,7 @@ class RightsPane(Pane):
         return len(self.companies) > fits
 
     def _rebuild_table(self) -> None:
-        table = self.query_one(VimTable)
-        table.clear(columns=True)
-        ops, companies = self.visible_operations(), self.visible_companies()
-        # Fixed widths: the layout must not depend on which cells happened to arrive first.
-        if self.is_transposed():
-            table.add_column("Company", key="company", width=30)
-            for op in ops:
-                table.add_column(short_operation(op, 22), key=op, width=24)
-            for company in companies:
-                head = company.number or company.id
-                row = [Text(f"{head} {(company.name or '')[:22]}".strip(), style="bold")]
-                for op in ops:
-                    cell = self.cells.get((op, company.id))
-                    row.append(self._label(cell))
-                table.add_row(*row, key=str(company.id))
-        else:
-            table.add_column("Operation", key="op", width=OPERATION_WIDTH)
-            for company in companies:
-                name = (company.name or "")[:14]
-                head = company.number or company.id
-                table.add_column(f"{head} {name}".strip(), key=str(company.id), width=COMPANY_WIDTH)
-            for op in ops:
-                row = [Text(short_operation(op), style="bold")]
-                for company in companies:
-                    cell = self.cells.get((op, company.id))
-                    row.append(self._label(cell))
-                table.add_row(*row, key=op)
-        if table.columns and len(table.columns) > 1 and table.cursor_coordinate.column == 0:
-            table.cursor_coordinate = Coordinate(table.cursor_coordinate.row, 1)
+        fill_matrix(self.query_one(VimTable), self._view(), self.is_transposed(), self._label)
 
     def _update_cell(self, cell: CellResult) -> None:
         table = self.query_one(VimTable)
@@ -556,38 +450,13 @@ class RightsPane(Pane):
             return
 
     def summary_text(self) -> Text:
-        from nmbrs_client.rights.classify import MISSING_STATUSES
-
-        counts = Counter(str(c.status) for c in self.cells.values())
-        total = len(self.operations) * len(self.companies)
-        text = Text()
-        if total:
-            done = len(self.cells)
-            text.append(f"{done}/{total} cells · ")
-        text.append(f"✓ {counts['allowed']} allowed", style="green")
-        missing = sum(counts[str(s)] for s in MISSING_STATUSES)
-        text.append(f" · ✗ {missing} missing", style="bold red" if missing else "")
-        if counts["error"]:
-            text.append(f" · ! {counts['error']} errors", style="magenta")
-        if counts["not_applicable"]:
-            text.append(f" · – {counts['not_applicable']} n/a")
-        if counts["not_verified"]:
-            text.append(f" · ? {counts['not_verified']} not verified", style="bold yellow")
-        text.append(f" · {'… ' if self.running else ''}{self.phase}")
-        view = []
-        if self.filter_text:
-            view.append(f"filter “{self.filter_text}”")
-        if self.failures_only:
-            view.append("not allowed only (f; R re-checks)")
-        if self.changes_only:
-            view.append("changes only (c)")
-        if self.named_companies:
-            view.append(f"companies {', '.join(map(str, self.named_companies))} (n)")
-        if self.companies and self.is_transposed():
-            view.append("companies as rows (t)")
-        if view:
-            text.append(" · " + " · ".join(view), style="bold")
-        return text
+        return summary_text(
+            self._view(),
+            running=self.running,
+            phase=self.phase,
+            named_companies=self.named_companies or (),
+            transposed=bool(self.companies) and self.is_transposed(),
+        )
 
     def changed_cells(self) -> list[CellResult]:
         return [c for c in self.cells.values() if self.changed_from(c) is not None]
@@ -677,38 +546,11 @@ class RightsPane(Pane):
             )
             return
         company = next((c for c in self.companies if c.id == cell.company_id), None)
-        from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
-        from nmbrs_client.rights.report_words import basis_text
-
-        status = Status(cell.status)
-        fault = "none"
-        if cell.fault_code is not None:
-            from nmbrs_client.errors import FAULT_TITLES
-
-            fault = f"{cell.fault_code} {FAULT_TITLES.get(cell.fault_code, '')}".strip()
-        lines = [
-            (
-                "Call",
-                f"{cell.qualified_name} for company {cell.company_id}"
-                + (f" ({company.name})" if company and company.name else ""),
-            ),
-            ("Result", f"{GLYPHS[status]} {WORDS['en'][status]}"),
-            ("Basis", basis_text(cell.basis, "en")),
-            ("Since last check", self._since_text(cell)),
-            ("Fault", fault),
-            ("Message", cell.message or "—"),
-            ("What to do", cell_advice(cell)),
-        ]
+        lines = cell_lines(cell, company.name if company else None, self._since_text(cell))
         self.app.push_screen(CellScreen(lines))
 
     def _since_text(self, cell: CellResult) -> str:
-        if self.baseline is None:
-            return self.baseline_note or "not compared"
-        was = self.changed_from(cell)
-        when = f"check #{self.baseline.id} of {self.baseline.local_when}"
-        if was is None:
-            return f"unchanged since {when}"
-        return f"Δ changed: was {status_words(was)} in {when}"
+        return since_text(self.baseline, self.baseline_note, self.changed_from(cell))
 
     def action_switch_set(self) -> None:
         from nmbrs_client.rights.requirements import available_profiles
@@ -765,15 +607,13 @@ class RightsPane(Pane):
     def export_to_file(self, fmt: str, lang: str, folder: Path | None = None) -> Path:
         """Write the finished report (mode 0600 in a 0700 folder, never over a file)."""
         assert self.report is not None and self.session is not None
-        stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
-        suffix = fmt if fmt == "json" else f"{lang}.{fmt}"
-        stem = safe_name(
-            f"rights-{self.session.profile_name or 'session'}-{self.report.requirements.name}"
-            f"-{stamp}"
-        )
-        data = render_report(self.report, fmt, lang).encode("utf-8")
-        return write_new_private_file(
-            Path(folder or self.session.download_dir), stem, f".{suffix}", data
+        return write_report_file(
+            self.report,
+            fmt,
+            lang,
+            Path(folder or self.session.download_dir),
+            self.session.profile_name,
+            self.session.now(),
         )
 
     def action_copy_report(self) -> None:
@@ -922,7 +762,7 @@ class RightsPane(Pane):
     def failed_cells(self) -> list[CellResult]:
         """Every cell not allowed (denied, missing, errors, not verified): what f shows and R
         re-checks, since "the customer says it is fixed" is when R is pressed."""
-        return [c for c in self.cells.values() if self._failed(c)]
+        return [c for c in self.cells.values() if failed(c)]
 
     def action_recheck_failed(self) -> None:
         """R: probe the cells not allowed again and merge the answers into the report."""

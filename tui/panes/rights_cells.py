@@ -7,6 +7,7 @@ tests read the same words.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -14,6 +15,9 @@ from rich.text import Text
 from nmbrs_client.errors import AUTH_ADVICE, FaultCategory, hint_for
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from nmbrs_client.history import CheckRecord
     from nmbrs_client.rights.results import CellResult, RightsReport
 
 PENDING = "… probing"
@@ -146,3 +150,54 @@ def stop_reason(report: RightsReport) -> str:
     findings = [a.message for a in report.account if a.finding]
     what = "; ".join(findings) or f"the check stopped ({key})"
     return f"{what} — {STOP_HINTS.get(key or '', 'press r to try again.')}"
+
+
+def cell_lines(cell: CellResult, company_name: str | None, since: str) -> list[tuple[str, str]]:
+    """One cell in full, as label and value lines: the call, its verdict and basis, what
+    changed since the last check, the fault, and what to do."""
+    from nmbrs_client.errors import FAULT_TITLES
+    from nmbrs_client.rights.classify import GLYPHS, WORDS, Status
+    from nmbrs_client.rights.report_words import basis_text
+
+    status = Status(cell.status)
+    fault = "none"
+    if cell.fault_code is not None:
+        fault = f"{cell.fault_code} {FAULT_TITLES.get(cell.fault_code, '')}".strip()
+    return [
+        (
+            "Call",
+            f"{cell.qualified_name} for company {cell.company_id}"
+            + (f" ({company_name})" if company_name else ""),
+        ),
+        ("Result", f"{GLYPHS[status]} {WORDS['en'][status]}"),
+        ("Basis", basis_text(cell.basis, "en")),
+        ("Since last check", since),
+        ("Fault", fault),
+        ("Message", cell.message or "—"),
+        ("What to do", cell_advice(cell)),
+    ]
+
+
+def since_text(baseline: CheckRecord | None, note: str, was: str | None) -> str:
+    """A cell against the previous recorded check: unchanged, what it was, or why not compared."""
+    if baseline is None:
+        return note or "not compared"
+    when = f"check #{baseline.id} of {baseline.local_when}"
+    if was is None:
+        return f"unchanged since {when}"
+    return f"Δ changed: was {status_words(was)} in {when}"
+
+
+def write_report_file(
+    report: RightsReport, fmt: str, lang: str, folder: Path, profile: str | None, now: datetime
+) -> Path:
+    """The finished report as a new private file in ``folder``, named by profile, requirement
+    set and time (mode 0600 in a 0700 folder, never over an older file)."""
+    from nmbrs_client.private_file import write_new_private_file
+    from tui.export import safe_name
+
+    suffix = fmt if fmt == "json" else f"{lang}.{fmt}"
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    stem = safe_name(f"rights-{profile or 'session'}-{report.requirements.name}-{stamp}")
+    data = render_report(report, fmt, lang).encode("utf-8")
+    return write_new_private_file(folder, stem, f".{suffix}", data)

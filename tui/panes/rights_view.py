@@ -1,0 +1,154 @@
+"""What the Rights matrix shows: which operations and companies under the view's toggles,
+the table drawn from them, and the summary line.
+
+:class:`MatrixView` is a snapshot of the pane's view state over the check's cells; everything
+here answers from it alone, so the pane only decides when to redraw.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.coordinate import Coordinate
+
+from tui.panes.rights_cells import COMPANY_WIDTH, OPERATION_WIDTH, short_operation
+
+if TYPE_CHECKING:
+    from nmbrs_client.ids import EntityId
+    from nmbrs_client.rights.results import CellResult, CompanyRef
+
+
+def failed(cell: CellResult | None) -> bool:
+    """Not allowed: the one meaning of "failed" for f (show) and R (re-check)."""
+    return cell is not None and str(cell.status) not in ("allowed", "not_applicable")
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """The check's operations, companies and cells, and the view's filter and toggles."""
+
+    operations: Sequence[str]
+    companies: Sequence[CompanyRef]
+    cells: Mapping[tuple[str, EntityId], CellResult]
+    changed_from: Callable[[CellResult], str | None]
+    filter_text: str = ""
+    failures_only: bool = False
+    changes_only: bool = False
+
+    def wanted(self, cell: CellResult | None) -> bool:
+        """Shown under the view's toggles: f (not allowed) and c (changed), both when both on."""
+        if cell is None:
+            return False
+        if self.failures_only and not failed(cell):
+            return False
+        return not (self.changes_only and self.changed_from(cell) is None)
+
+    def visible_operations(self) -> list[str]:
+        needle = self.filter_text.lower()
+        ops = list(self.operations)
+        if needle:
+            matching = [op for op in ops if needle in op.lower()]
+            ops = matching or ops  # the filter names companies: keep every operation
+        if self.failures_only or self.changes_only:
+            companies = self.visible_companies(failures=False)
+            ops = [
+                op for op in ops if any(self.wanted(self.cells.get((op, c.id))) for c in companies)
+            ]
+        return ops
+
+    def visible_companies(self, *, failures: bool = True) -> list[CompanyRef]:
+        needle = self.filter_text.lower()
+        companies = list(self.companies)
+        if needle:
+            matching = [
+                c
+                for c in companies
+                if needle in str(c.id) or needle == c.number or needle in (c.name or "").lower()
+            ]
+            companies = matching or companies  # the filter names operations
+        if failures and (self.failures_only or self.changes_only):
+            companies = [
+                c
+                for c in companies
+                if any(self.wanted(self.cells.get((op, c.id))) for op in self.operations)
+            ]
+        return companies
+
+
+def fill_matrix(
+    table: Any,
+    view: MatrixView,
+    transposed: bool,
+    label: Callable[[CellResult | None], Text],
+) -> None:
+    """Draw the visible cells into ``table`` (a DataTable), operations as rows or columns."""
+    table.clear(columns=True)
+    ops, companies = view.visible_operations(), view.visible_companies()
+    # Fixed widths: the layout must not depend on which cells happened to arrive first.
+    if transposed:
+        table.add_column("Company", key="company", width=30)
+        for op in ops:
+            table.add_column(short_operation(op, 22), key=op, width=24)
+        for company in companies:
+            head = company.number or company.id
+            row = [Text(f"{head} {(company.name or '')[:22]}".strip(), style="bold")]
+            row.extend(label(view.cells.get((op, company.id))) for op in ops)
+            table.add_row(*row, key=str(company.id))
+    else:
+        table.add_column("Operation", key="op", width=OPERATION_WIDTH)
+        for company in companies:
+            name = (company.name or "")[:14]
+            head = company.number or company.id
+            table.add_column(f"{head} {name}".strip(), key=str(company.id), width=COMPANY_WIDTH)
+        for op in ops:
+            row = [Text(short_operation(op), style="bold")]
+            row.extend(label(view.cells.get((op, company.id))) for company in companies)
+            table.add_row(*row, key=op)
+    if table.columns and len(table.columns) > 1 and table.cursor_coordinate.column == 0:
+        table.cursor_coordinate = Coordinate(table.cursor_coordinate.row, 1)
+
+
+def summary_text(
+    view: MatrixView,
+    *,
+    running: bool,
+    phase: str,
+    named_companies: Sequence[EntityId],
+    transposed: bool,
+) -> Text:
+    """Cells done of all, counts per verdict, the phase, and what the view leaves out."""
+    from nmbrs_client.rights.classify import MISSING_STATUSES
+
+    counts = Counter(str(c.status) for c in view.cells.values())
+    total = len(view.operations) * len(view.companies)
+    text = Text()
+    if total:
+        text.append(f"{len(view.cells)}/{total} cells · ")
+    text.append(f"✓ {counts['allowed']} allowed", style="green")
+    missing = sum(counts[str(s)] for s in MISSING_STATUSES)
+    text.append(f" · ✗ {missing} missing", style="bold red" if missing else "")
+    if counts["error"]:
+        text.append(f" · ! {counts['error']} errors", style="magenta")
+    if counts["not_applicable"]:
+        text.append(f" · – {counts['not_applicable']} n/a")
+    if counts["not_verified"]:
+        text.append(f" · ? {counts['not_verified']} not verified", style="bold yellow")
+    text.append(f" · {'… ' if running else ''}{phase}")
+    shown = []
+    if view.filter_text:
+        shown.append(f"filter “{view.filter_text}”")
+    if view.failures_only:
+        shown.append("not allowed only (f; R re-checks)")
+    if view.changes_only:
+        shown.append("changes only (c)")
+    if named_companies:
+        shown.append(f"companies {', '.join(map(str, named_companies))} (n)")
+    if transposed:
+        shown.append("companies as rows (t)")
+    if shown:
+        text.append(" · " + " · ".join(shown), style="bold")
+    return text
