@@ -8,6 +8,7 @@ import os
 import stat
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -46,19 +47,90 @@ def test_same_exit_code_on_both_apis_by_default(
     assert data["exit_code"] == code
 
 
+def _blocked_company(api: str) -> str:
+    """A company of restricted-scope that exists but is outside the login's reach, as typed on
+    that API (its SOAP id, its REST UUID)."""
+    if api == "soap":
+        from nmbrs_demo.server import start_demo_server
+
+        soap = start_demo_server("restricted-scope", latency_ms=0)
+        try:
+            return str(min(soap.handlers.access.blocked_companies))
+        finally:
+            soap.stop()
+    from nmbrs_demo.rest.ids import Kind
+    from nmbrs_demo.rest.server import start_rest_demo_server
+
+    rest = start_rest_demo_server("restricted-scope")
+    try:
+        return str(rest.demo.ids.rest(Kind.COMPANY, min(rest.demo.access.blocked_companies)))
+    finally:
+        rest.stop()
+
+
+def _json_check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code = main(["check", "--demo", "-q", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
 @pytest.mark.parametrize("api", ["soap", "rest"])
-def test_a_company_no_list_returns_is_not_visible_exit_1_on_both_apis(
+def test_a_named_company_is_the_only_column_and_a_healthy_check_exits_0(
     api: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    unknown = UNKNOWN_COMPANY[api]
-    args = ["check", "--demo", "--api", api, "-q", "--format", "json", "--company", unknown]
-    code = main(args)
-    data = json.loads(capsys.readouterr().out)
+    """Companies nobody named are no columns: they cannot fail (or pass) the check."""
+    _, everything = _json_check(capsys, "--api", api)
+    target = everything["companies"][1]
+    # what a person types: the id on both APIs, the company number too where there is one
+    names = [str(target["id"]), *([target["number"]] if target.get("number") else [])]
+    for name in names:
+        code, data = _json_check(capsys, "--api", api, "--company", name)
+        assert code == ExitCode.OK, (name, data["summary"])
+        assert [c["id"] for c in data["companies"]] == [target["id"]]
+        assert {r["company_id"] for r in data["results"]} == {target["id"]}
+        assert {r["status"] for r in data["results"]} == {"allowed"}
+        assert not [a for a in data["account"] if a["finding"]]
+        assert main(["check", "--demo", "-q", "--api", api, "--company", name]) == ExitCode.OK
+        text = capsys.readouterr().out
+        assert "! error" not in text and "not visible" not in text
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+@pytest.mark.parametrize("which", ["outside the login's reach", "unknown"])
+def test_a_named_company_no_list_returns_is_reported_the_same_on_both_apis(
+    api: str, which: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One account line and a "not visible" column, the rights probed on a visible company
+    added as its own column, exit 1 (the README's code for a --company id no list returns)."""
+    if which == "unknown":
+        scenario, named = "healthy", UNKNOWN_COMPANY[api]
+    else:
+        scenario, named = "restricted-scope", _blocked_company(api)
+    code, data = _json_check(capsys, "--api", api, "--scenario", scenario, "--company", named)
     assert code == ExitCode.FINDINGS
-    invisible = [c for c in data["companies"] if c["visible"] is False]
-    assert [str(c["id"]) for c in invisible] == [unknown]
-    # the rights themselves were still probed, on a company the login can see
-    assert any(r["status"] == "allowed" and r["basis"] == "probed" for r in data["results"])
+    ids = [str(c["id"]) for c in data["companies"]]
+    assert ids[0] == named and len(ids) == 2, ids
+    assert [c["visible"] for c in data["companies"]] == [False, True]
+    status: dict[str, set[str]] = {}
+    for result in data["results"]:
+        status.setdefault(str(result["company_id"]), set()).add(result["status"])
+    assert status == {named: {"not_visible"}, ids[1]: {"allowed"}}
+    findings = [a for a in data["account"] if a["finding"]]
+    assert [(a["check"], a["status"]) for a in findings] == [("company", "not_visible")]
+    assert findings[0]["message"] == (
+        f"company {named} is not visible: a wrong id, or outside this user's scope "
+        "(no company list of this user names it)"
+    )
+    assert any(
+        "added, because no company named with --company is visible" in n for n in data["notes"]
+    )
+    # the text report: the same one line, and no "could not be established"
+    assert (
+        main(["check", "--demo", "-q", "--api", api, "--scenario", scenario, "--company", named])
+        == 1
+    )
+    text = capsys.readouterr().out
+    assert text.count(f"company {named} is not visible: a wrong id") == 1
+    assert "Could not be established" not in text and "! error" not in text
 
 
 def test_the_scenarios_of_the_table_exist_on_both_apis() -> None:

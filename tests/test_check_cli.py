@@ -53,7 +53,7 @@ def test_restricted_scope_named_company_exit_1(capsys: pytest.CaptureFixture[str
     assert code == 1
     data = json.loads(out)
     named = {r["status"] for r in data["results"] if r["company_id"] == 20005}
-    assert named == {"no_data_access"}
+    assert named == {"not_visible"}
     # 20005 is in no list of this user: its column says so, and a visible company is added
     # as a column so the endpoint rights are still probed.
     probe = [c for c in data["companies"] if c["id"] != 20005]

@@ -98,7 +98,7 @@ def test_restricted_scope_named_companies(demo_server_factory: Any) -> None:
     report = check(server, companies=[20001, *blocked, 99999])
     for company in (*blocked, 99999):
         cells = [c for c in report.cells if c.company_id == company]
-        assert {c.status for c in cells} == {Status.NO_DATA_ACCESS}
+        assert {c.status for c in cells} == {Status.NOT_VISIBLE}
         assert all("not visible" in str(c.basis) for c in cells)
         ref = report.company(company)
         assert ref is not None and ref.visible is False
@@ -196,7 +196,7 @@ def test_large_accountant_call_count(demo_server_factory: Any) -> None:
     assert {c.status for c in report.cells} == {Status.ALLOWED}
     blocked = sorted(server.handlers.access.blocked_companies)
     named = check(server, companies=[20001, *blocked[:2]])
-    assert {c.status for c in named.cells if c.company_id in blocked} == {Status.NO_DATA_ACCESS}
+    assert {c.status for c in named.cells if c.company_id in blocked} == {Status.NOT_VISIBLE}
 
 
 def test_large_accountant_thorough_subset_agrees(demo_server_factory: Any) -> None:

@@ -19,6 +19,7 @@ from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import get_operation
 from nmbrs_client.rights.answers import as_list, field, ids
 from nmbrs_client.rights.classify import Status, Verdict, classify, is_retryable
+from nmbrs_client.rights.columns import choose_columns
 from nmbrs_client.rights.context import CheckContext
 from nmbrs_client.rights.matrix import RowVerdict
 from nmbrs_client.rights.protocol import RightsClient
@@ -472,40 +473,13 @@ class AccountPhase:
 
     def _choose_companies(self, visible: list[CompanyRef] | None) -> bool:
         """The columns: the named companies (marked visible or not), else all visible ones."""
-        by_id = None if visible is None else {c.id: c for c in visible}
+        columns = choose_columns(self.named_companies, visible)
+        for finding in columns.findings:
+            self._add(finding)
+        self.ctx.notes.extend(columns.notes)
         if self.named_companies:
-            chosen: list[CompanyRef] = []
-            for cid in self.named_companies:
-                if by_id is None:
-                    chosen.append(CompanyRef(cid, None, None, None))
-                elif cid in by_id:
-                    chosen.append(by_id[cid])
-                else:
-                    chosen.append(CompanyRef(cid, None, None, False))
-                    self._add(
-                        AccountResult(
-                            "company",
-                            Status.NO_DATA_ACCESS,
-                            f"company {cid} is not visible: a wrong id, or outside this user's "
-                            "scope (no company list of this user names it)",
-                            finding=True,
-                            value=str(cid),
-                        )
-                    )
-            if visible:
-                named = set(self.named_companies)
-                others = [c for c in visible if c.id not in named]
-                if others and not any(c.visible for c in chosen):
-                    # Endpoint rights are the same for every company: probe them on a
-                    # visible one, shown as its own column so the reader sees where.
-                    chosen.append(others[0])
-                    self.ctx.notes.append(
-                        f"Probe company: {others[0].id} added, because no company named with "
-                        "--company is visible to this user"
-                    )
-                self.ctx.probe_only = [int(c.id) for c in others]
-        else:
-            chosen = list(visible or [])
+            self.ctx.probe_only = [int(c.id) for c in columns.others]
+        chosen = columns.companies
         self.ctx.matrix.companies = chosen
         self.ctx.emit(
             CompaniesKnown(tuple(chosen), tuple(op.qualified_name for op in self.ctx.required))

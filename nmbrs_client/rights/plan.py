@@ -16,6 +16,7 @@ from nmbrs_client.operations import Operation, get_operation
 from nmbrs_client.rights.answers import EMPLOYEES, RUNS, employee_params
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import ALLOWED, Status, Verdict
+from nmbrs_client.rights.columns import not_listed_column
 from nmbrs_client.rights.context import CheckContext
 from nmbrs_client.rights.discovery import EmployeeHit, IdDiscovery, RunHit
 from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict
@@ -31,9 +32,6 @@ COLUMN_PREFERENCE: tuple[Operation, ...] = (RUNS, CURRENT_PERIOD, EMPLOYEES)
 
 NO_SUBSCRIPTION = Verdict(
     Status.NO_SUBSCRIPTION, 1004, "the environment has no valid API subscription"
-)
-NOT_VISIBLE = Verdict(
-    Status.NO_DATA_ACCESS, None, "company not visible to this user (debtor tag / company filter)"
 )
 
 
@@ -71,9 +69,7 @@ class DefaultPlan:
         matrix = self.ctx.matrix
         for company in self.ctx.companies:
             if company.visible is False:
-                matrix.cols[company.id] = ColumnVerdict(
-                    NOT_VISIBLE, Basis(BasisKind.COMPANY_NOT_VISIBLE, "CompanyService.List_GetAll")
-                )
+                matrix.cols[company.id] = not_listed_column("CompanyService.List_GetAll")
         for op in self.ctx.required:
             if not op.needs and op.qualified_name not in matrix.rows:
                 self.ctx.scheduler.request(op, {}, self._row_done(op, None))

@@ -490,10 +490,6 @@ _NL_FRAGMENTS: tuple[tuple[str, str], ...] = (
         " added, because no company named with --company is visible to this user",
         " toegevoegd, omdat geen met --company genoemd bedrijf zichtbaar is voor deze gebruiker",
     ),
-    (
-        " added, because no company named with --company is in reach",
-        " toegevoegd, omdat geen met --company genoemd bedrijf in bereik is",
-    ),
     ("Column probe: ", "Kolomtest: "),
     (" on every company", " bij elk bedrijf"),
     ("Employee id: none", "Werknemer-id: geen"),

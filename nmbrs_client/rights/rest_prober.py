@@ -47,6 +47,7 @@ from nmbrs_client.retry import (
 )
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import Status, Verdict, classify
+from nmbrs_client.rights.columns import choose_columns, not_listed_column
 from nmbrs_client.rights.matrix import (
     CellVerdict,
     ColumnVerdict,
@@ -182,7 +183,8 @@ class RestProber:
         self.granted = client.tokens.granted_scopes()
         self.extra_environment = dict(environment or {})
         self.account: list[AccountResult] = []
-        self.companies: list[CompanyRef] = []
+        self.companies: list[CompanyRef] = []  # the columns
+        self.others: list[CompanyRef] = []  # visible, not named: rights may be probed there
         self.debtors: list[str] = []
         self.rows: dict[RestOp, RowVerdict] = {}
         self.columns: dict[EntityId, ColumnVerdict] = {}
@@ -460,10 +462,13 @@ class RestProber:
                 finding=not seen and not self.named,
                 value=str(len(seen)),
             )
-        self.companies = list(seen.values())
-        for name in self.named:
-            if not any(name in (str(c.id), c.number) for c in self.companies):
-                self.companies.append(CompanyRef(name, visible=False))
+        columns = choose_columns(self.named, list(seen.values()), complete=listed)
+        for finding in columns.findings:
+            self.account.append(finding)
+            self._emit(finding)
+        self.notes.extend(columns.notes)
+        self.companies = columns.companies
+        self.others = columns.others
         return True
 
     def _account_failure(self, check: str, name: RestOp, probe: Probe) -> None:
@@ -504,10 +509,8 @@ class RestProber:
         return [row for rows in walked for row in rows], not failed
 
     def _checked_companies(self) -> list[CompanyRef]:
-        visible = [c for c in self.companies if c.visible]
-        if not self.named:
-            return visible
-        return [c for c in visible if str(c.id) in self.named or c.number in self.named]
+        """The columns to probe: every one but those no company list returns."""
+        return [c for c in self.companies if c.visible is not False]
 
     def _column_op(self) -> RestOp | None:
         """The cheapest company-scoped call the grant allows, to probe reach per company."""
@@ -552,14 +555,7 @@ class RestProber:
         column_op = self._column_op()
         for company in self.companies:
             if company.visible is False:
-                self.columns[company.id] = ColumnVerdict(
-                    Verdict(
-                        Status.NOT_VISIBLE,
-                        None,
-                        "no company list shows this id: a wrong id, or outside this login's reach",
-                    ),
-                    Basis(BasisKind.COMPANY_NOT_VISIBLE, qualified(RestOp.COMPANIES)),
-                )
+                self.columns[company.id] = not_listed_column(qualified(RestOp.COMPANIES))
         reach = (
             [pool.submit(self._column, column_op, c) for c in checked]
             if column_op is not None
@@ -595,7 +591,7 @@ class RestProber:
             return
         reachable = [c for c in checked if self.columns[c.id].verdict.status is Status.ALLOWED]
         if not reachable and column_op is not None:
-            reachable = self._reachable_elsewhere(column_op, checked)
+            reachable = self._reachable_elsewhere(column_op)
         if not reachable or ids.get("companyId") not in {str(c.id) for c in reachable}:
             ids = self._sample_ids(reachable)
         elif not {"employeeId", "payrollRunId"} <= set(ids):
@@ -635,18 +631,16 @@ class RestProber:
             "no checked company is in reach of this login: name one that is with --company",
         )
 
-    def _reachable_elsewhere(
-        self, column_op: RestOp, checked: list[CompanyRef]
-    ) -> list[CompanyRef]:
-        """Named companies reach nothing: probe the rights on another visible company."""
-        names = {c.id for c in checked}
-        for company in self.companies:
-            if not company.visible or company.id in names:
-                continue
+    def _reachable_elsewhere(self, column_op: RestOp) -> list[CompanyRef]:
+        """No named company is in reach: probe the rights on a visible company nobody named,
+        as SOAP does; it stays out of the columns, so it cannot change the verdict."""
+        for company in self.others:
+            if self.cancel_event.is_set():
+                break
             if self._column(column_op, company)[0].verdict.status is Status.ALLOWED:
                 self.notes.append(
-                    f"Probe company: {company.label()} added, because no company named with "
-                    "--company is in reach"
+                    f"Probe company: {company.label()} (first company in scope: "
+                    f"{qualified(column_op)} answered)"
                 )
                 return [company]
         return []

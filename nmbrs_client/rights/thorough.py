@@ -45,8 +45,8 @@ class ThoroughPlan:
                 continue
             for company in ctx.companies:
                 current = ctx.matrix.cells.get((op.qualified_name, company.id))
-                if current is not None and current.probed:
-                    continue
+                if (current is not None and current.probed) or company.visible is False:
+                    continue  # probed already, or named but in no company list: not visible
                 if sized and company_level(op) and op not in COLUMN_PREFERENCE:
                     heavy.setdefault(int(company.id), []).append(op)
                 else:

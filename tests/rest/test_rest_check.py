@@ -18,6 +18,7 @@ import pytest
 from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rest.client import DocumentPolling, RestClient, RetryPolicy, StaticToken
+from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
 from nmbrs_client.rest.operations import RestOp
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.basis import BasisKind
@@ -138,6 +139,34 @@ def test_a_named_company_outside_the_login_is_not_visible_and_rights_still_probe
         assert any(c.status is Status.ALLOWED and c.probed for c in employments)
         assert not _ops(report, Status.SCOPE_MISSING)
         assert "not visible to this user" in render(report, "text", "en")
+
+
+def test_a_named_company_out_of_reach_is_the_only_column_and_rights_are_proven_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As on SOAP: the company list shows it, its data refuses this login; the rights are
+    probed on a company nobody named, which is no column and so cannot change the verdict."""
+    with checked("healthy") as (report, _):
+        named, *others = report.companies
+    assert others
+
+    def refusing(call: Any) -> Any:
+        def guarded(self: RestClient, name: RestOp, params: Any = None, *a: Any, **k: Any) -> Any:
+            if (params or {}).get("companyId") == str(named.id):
+                raise NmbrsRestError(str(name), 403, RestProblemKind.DATA_ACCESS, code=40305)
+            return call(self, name, params, *a, **k)
+
+        return guarded
+
+    for method in ("page", "get_json", "list_all"):
+        monkeypatch.setattr(RestClient, method, refusing(getattr(RestClient, method)))
+    with checked("healthy", companies=[named.number]) as (report, _):
+        assert report.companies == [named]
+        assert {c.status for c in report.cells} == {Status.NO_DATA_ACCESS}, render(report)
+        assert report.exit_code == ExitCode.FINDINGS
+        probe = f"Probe company: {others[0].label()} (first company in scope"
+        assert any(note.startswith(probe) for note in report.notes), report.notes
+        assert not report.cells_with(Status.ERROR, Status.NOT_VERIFIED)
 
 
 def test_no_subscription_is_a_finding() -> None:

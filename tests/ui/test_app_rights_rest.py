@@ -101,3 +101,29 @@ async def test_rest_bundle_carries_the_report(rest_demo_factory: Any, tmp_path: 
             report = json.loads(archive.read("rights-report.json"))
         assert {"rights-report.en.md", "rights-report.json", "calls.csv"} <= names
         assert report["api"] == "rest" and report["scopes_to_ask"]
+
+
+async def test_n_names_a_rest_company_by_number_and_only_it_is_checked(
+    rest_demo_factory: Any, tmp_path: Path
+) -> None:
+    """n on REST: the company typed (its number) is the one column; the others are not
+    errors, so a healthy check stays healthy."""
+    from tui.screens.ask import AskScreen
+
+    app = rest_app(rest_demo_factory("healthy"), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _run_check(pilot, app)
+        target = pane.companies[1]
+        assert target.number
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, AskScreen), 5, "the question")
+        await pilot.press(*target.number, "enter")
+        await wait_for(
+            pilot, lambda: pane.report is not None and not pane.running, 30, "the named check"
+        )
+        assert pane.report is not None
+        assert pane.report.companies == [target]
+        assert pane.report.exit_code == 0
+        assert {str(c.status) for c in pane.cells.values()} == {"allowed"}
+        assert "! error" not in screen_text(app)
+        assert f"companies {target.number} (n)" in screen_text(app)
