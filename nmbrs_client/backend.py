@@ -62,7 +62,8 @@ class ConnectionIdentity:
     SOAP: ``user`` is the API username and ``domain`` the Nmbrs domain (from the profile, or
     discovered with Environment_Get; ``domain_source`` says which). REST: ``user`` is the user
     the token belongs to, ``scopes`` the granted scopes and ``expires_at`` the access token's
-    expiry; REST has no domain.
+    expiry; REST has no domain. ``scopes`` is ``None`` for a connection without scopes (SOAP),
+    a tuple (maybe empty: the token did not say) for one that has them.
     """
 
     api: ApiKind
@@ -70,7 +71,7 @@ class ConnectionIdentity:
     user: str
     domain: str | None = None
     domain_source: str = ""
-    scopes: tuple[str, ...] = ()
+    scopes: tuple[str, ...] | None = None
     expires_at: datetime | None = None
     debtor_id: EntityId | None = None
 

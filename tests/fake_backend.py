@@ -105,7 +105,7 @@ class FakeBackend:
 
     def known_identity(self) -> ConnectionIdentity:
         return ConnectionIdentity(
-            api=ApiKind.REST, host="api.fake.invalid", user="support@fake.invalid"
+            api=ApiKind.REST, host="api.fake.invalid", user="support@fake.invalid", scopes=()
         )
 
     # -- account -----------------------------------------------------------------------

@@ -118,3 +118,24 @@ def test_pane_workers_post_messages_instead_of_calling_widgets() -> None:
         if isinstance(node, ast.Attribute) and node.attr == "call_from_thread"
     ]
     assert offenders == []
+
+
+def test_panes_screens_and_widgets_never_switch_on_the_api() -> None:
+    """They ask what the connection has (scopes, a token), never which API it is."""
+    offenders: list[str] = []
+    for name, tree in _modules():
+        if not name.startswith(("tui/panes/", "tui/screens/", "tui/widgets/")):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Compare):
+                continue
+            parts = [node.left, *node.comparators]
+            text = ast.unparse(node)
+            names_api = any(
+                (isinstance(p, ast.Attribute) and p.attr == "api")
+                or (isinstance(p, ast.Constant) and p.value in ("soap", "rest"))
+                for p in parts
+            )
+            if names_api or "ApiKind." in text:
+                offenders.append(f"{name}:{node.lineno} {text}")
+    assert offenders == []

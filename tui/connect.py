@@ -104,7 +104,8 @@ class ConnectionInfo:
     # Connected, but nothing can be read: why (no API subscription, 1004), shown with the fix.
     stop_reason: str = ""
     profiles: tuple[str, ...] = field(default_factory=tuple)
-    # REST only: the granted scopes and the access token's expiry (UTC), from the backend.
+    # A connection with scopes (REST): the granted ones and the access token's expiry (UTC),
+    # from the backend; None: the connection has no scopes.
     scopes: tuple[str, ...] | None = None
     token_expires: datetime | None = None
     # The hosts actually called (REST: the API and the identity service), with their sources.
@@ -273,6 +274,7 @@ class Connector:
         from nmbrs_client.errors import FaultCategory, NmbrsFault, NmbrsTransportError
         from tui.data.kinds import COMPANIES, DEBTORS
 
+        known = backend.known_identity()  # no call: what the token already says, if any
         self._set(
             stage=CONNECTING,
             credentials="checking…",
@@ -280,6 +282,8 @@ class Connector:
             last_hint=None,
             fault_code=None,
             stop_reason="",
+            scopes=known.scopes,
+            token_expires=known.expires_at,
         )
         timings: list[float] = []
 

@@ -23,7 +23,8 @@ def test_every_neutral_call_on_the_healthy_demo(rest_demo: Any) -> None:
     try:
         identity = backend.identity()
         assert identity.user and identity.domain is None
-        assert "document.read" in identity.scopes and identity.expires_at is not None
+        assert identity.scopes is not None and "document.read" in identity.scopes
+        assert identity.expires_at is not None
         companies = backend.companies()
         assert companies and all(c.number for c in companies)
         company = companies[0]

@@ -139,7 +139,7 @@ class ConnectionPane(Pane):
             )
         row("Username", info.username)
         row("Domain", info.domain, info.domain_source or "")
-        if info.api == "rest":
+        if info.scopes is not None:  # a connection with scopes and a token (REST)
             row("Scopes", " ".join(info.scopes) if info.scopes else "not reported by the token")
             if info.token_expires is None:
                 expires = "—"
