@@ -37,6 +37,7 @@ from nmbrs_client.errors import (
     parse_fault_text,
     redact,
 )
+from nmbrs_client.heap import give_back_after
 from nmbrs_client.operations import (
     Header,
     Operation,
@@ -431,6 +432,7 @@ class NmbrsClient:
             transport.last_tree.value = None  # never keep a big tree alive between calls
             duration = (time.perf_counter() - started) * 1000
             size = getattr(transport.last_size, "value", None)
+            give_back_after(size)  # the tree and the bytes of a big reply are gone now
             self.call_log.add(
                 CallRecord(
                     started_at=started_at,
