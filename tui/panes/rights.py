@@ -41,13 +41,14 @@ from tui.panes.rights_cells import (
     write_report_file,
 )
 from tui.panes.rights_messages import (
+    EventInbox,
     HistoryNotKept,
     RightsBaseline,
-    RightsEventArrived,
+    RightsEventsArrived,
     RightsFinished,
     RightsRequirements,
 )
-from tui.panes.rights_view import MatrixView, failed, fill_matrix, summary_text
+from tui.panes.rights_view import CellTally, MatrixView, failed, fill_matrix, summary_text
 from tui.screens.choice import ChoiceScreen
 from tui.screens.rights_cell import CellScreen
 
@@ -81,6 +82,8 @@ class RightsPane(Pane):
         self.operations: list[str] = []
         self.companies: list[CompanyRef] = []
         self.cells: dict[tuple[str, EntityId], CellResult] = {}
+        self.tally = CellTally(self.changed_from)  # self.cells counted, for the summary
+        self._inbox = EventInbox()  # the worker's events, taken in batches
         self.account: list[Any] = []
         self.phase = "not started"
         self.report: RightsReport | None = None
@@ -163,7 +166,7 @@ class RightsPane(Pane):
             self._last_good = self.report
         self._run += 1
         self._cancel = threading.Event()
-        self.cells.clear()
+        self._set_cells([])
         self.account = []
         self.companies = []
         self.operations = []
@@ -208,8 +211,8 @@ class RightsPane(Pane):
             self.post_message(RightsBaseline(previous, run, note))
 
         def on_event(event: object) -> None:
-            if not worker.is_cancelled:
-                self.post_message(RightsEventArrived(event, run))
+            if not worker.is_cancelled and self._inbox.put(event, run):
+                self.post_message(RightsEventsArrived())
 
         options = CheckOptions(
             companies=tuple(companies) if companies else None,
@@ -286,6 +289,7 @@ class RightsPane(Pane):
         self.baseline = message.record
         self.baseline_note = message.note
         self._was = statuses(message.record) if message.record is not None else {}
+        self.tally.recount(self.cells.values())
         self._update_text()
 
     def changed_from(self, cell: CellResult) -> str | None:
@@ -303,13 +307,18 @@ class RightsPane(Pane):
             label.append(CHANGED_MARK, style="bold reverse")
         return label
 
-    @on(RightsEventArrived)
-    def _on_event(self, message: RightsEventArrived) -> None:
-        if message.run != self._run:
-            return
+    @on(RightsEventsArrived)
+    def _on_events(self) -> None:
+        """Every event that arrived since the last batch, then the header once."""
+        events = [event for run, event in self._inbox.take() if run == self._run]
+        for event in events:
+            self._on_event(event)
+        if events:
+            self._update_text()
+
+    def _on_event(self, event: object) -> None:
         from nmbrs_client.rights.results import AccountResult, CellResult, CompaniesKnown, Phase
 
-        event = message.event
         if isinstance(event, Phase):
             self.phase = event.message or event.name
         elif self._merge_into is not None and isinstance(event, (AccountResult, CompaniesKnown)):
@@ -321,9 +330,8 @@ class RightsPane(Pane):
             self.operations = list(event.operations)
             self._rebuild_table()
         elif isinstance(event, CellResult):
-            self.cells[(event.qualified_name, event.company_id)] = event
+            self._keep_cell(event)
             self._update_cell(event)
-        self._update_text()
 
     @on(RightsFinished)
     def _on_finished(self, message: RightsFinished) -> None:
@@ -356,7 +364,7 @@ class RightsPane(Pane):
             if not self.companies and report.companies:
                 self.companies = list(report.companies)
             for cell in report.cells:
-                self.cells[(cell.qualified_name, cell.company_id)] = cell
+                self._keep_cell(cell)
             if not self.account:
                 self.account = list(report.account)
             self.phase = (
@@ -384,7 +392,7 @@ class RightsPane(Pane):
             self._update_text()
             return
         self.report, changed = previous.with_rechecked(fresh)
-        self.cells = {(c.qualified_name, c.company_id): c for c in self.report.cells}
+        self._set_cells(self.report.cells)
         self.phase = f"re-checked {len(fresh.cells)} cell(s), {changed} changed"
         if self.session is not None:
             self.session.data.put(RIGHTS, previous.requirements.name, self.report)
@@ -396,10 +404,19 @@ class RightsPane(Pane):
         self.requirements = report.requirements
         self.operations = list(dict.fromkeys(c.qualified_name for c in report.cells))
         self.companies = list(report.companies)
-        self.cells = {(c.qualified_name, c.company_id): c for c in report.cells}
+        self._set_cells(report.cells)
         self.account = list(report.account)
         self.phase = f"showing the last complete check ({report.checked_at:%H:%M:%S})"
         self._rebuild_table()
+
+    def _keep_cell(self, cell: CellResult) -> None:
+        key = (cell.qualified_name, cell.company_id)
+        self.tally.replace(self.cells.get(key), cell)
+        self.cells[key] = cell
+
+    def _set_cells(self, cells: list[CellResult]) -> None:
+        self.cells = {(c.qualified_name, c.company_id): c for c in cells}
+        self.tally.recount(self.cells.values())
 
     # -- drawing -----------------------------------------------------------------------------
     # -- the view: filter, failures only, orientation ----------------------------------------
@@ -452,6 +469,7 @@ class RightsPane(Pane):
     def summary_text(self) -> Text:
         return summary_text(
             self._view(),
+            self.tally.statuses,
             running=self.running,
             phase=self.phase,
             named_companies=self.named_companies or (),
@@ -465,7 +483,7 @@ class RightsPane(Pane):
         """What the Δ marks compare with: the previous check's number and date, or why none."""
         if self.baseline is None:
             return Text(self.baseline_note, style="dim")
-        n = len(self.changed_cells())
+        n = self.tally.changed
         text = Text(f"Δ {n} changed", style="bold" if n else "")
         text.append(f" since check #{self.baseline.id} ({self.baseline.local_when})")
         return text

@@ -1,11 +1,13 @@
 """What the Rights pane's check worker tells the pane, in order: the requirement set, the
-previous check to compare with, each engine event, and the end (or why it failed).
+previous check to compare with, the engine's events (in batches), and the end (or why it
+failed).
 
 Posted from the worker thread; the pane's handlers own every change to what is shown.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -33,13 +35,34 @@ class HistoryNotKept(Message):
         self.text = text
 
 
-class RightsEventArrived(Message):
-    """One engine event (posted from the check's worker thread)."""
+class RightsEventsArrived(Message):
+    """Engine events wait in the pane's :class:`EventInbox`: take them all (one per batch)."""
 
-    def __init__(self, event: object, run: int) -> None:
-        super().__init__()
-        self.event = event
-        self.run = run
+
+class EventInbox:
+    """Engine events from the check's worker, handed to the pane in batches.
+
+    A big check ends with thousands of cell results at once; one message each would have the
+    pane redraw its header thousands of times, and keep Textual from painting until the last
+    is handled. The worker puts events here and posts :class:`RightsEventsArrived` only when
+    the inbox was empty; the pane takes everything that arrived since, in order, at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._events: list[tuple[int, object]] = []
+
+    def put(self, event: object, run: int) -> bool:
+        """Keep ``event`` of check ``run``; True when the pane must be told (it was empty)."""
+        with self._lock:
+            self._events.append((run, event))
+            return len(self._events) == 1
+
+    def take(self) -> list[tuple[int, object]]:
+        """Every event kept since the last take, oldest first, as (run, event)."""
+        with self._lock:
+            events, self._events = self._events, []
+        return events
 
 
 class RightsBaseline(Message):

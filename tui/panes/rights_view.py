@@ -8,7 +8,7 @@ here answers from it alone, so the pane only decides when to redraw.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +79,35 @@ class MatrixView:
         return companies
 
 
+class CellTally:
+    """The cells per status and how many changed since the baseline, kept as cells arrive.
+
+    The summary line is redrawn after every batch of results; counting all cells each time
+    made a big check's last result cost as much as all before it together.
+    """
+
+    def __init__(self, changed_from: Callable[[CellResult], str | None]) -> None:
+        self.changed_from = changed_from
+        self.statuses: Counter[str] = Counter()
+        self.changed = 0
+
+    def replace(self, old: CellResult | None, new: CellResult) -> None:
+        """One cell arrived (``old``: the one it replaces)."""
+        if old is not None:
+            self.statuses[str(old.status)] -= 1
+            self.changed -= self.changed_from(old) is not None
+        self.statuses[str(new.status)] += 1
+        self.changed += self.changed_from(new) is not None
+
+    def recount(self, cells: Iterable[CellResult]) -> None:
+        """Count again: the cells were replaced at once, or the baseline changed."""
+        self.statuses = Counter()
+        self.changed = 0
+        for cell in cells:
+            self.statuses[str(cell.status)] += 1
+            self.changed += self.changed_from(cell) is not None
+
+
 def fill_matrix(
     table: Any,
     view: MatrixView,
@@ -114,29 +143,29 @@ def fill_matrix(
 
 def summary_text(
     view: MatrixView,
+    counts: Mapping[str, int],
     *,
     running: bool,
     phase: str,
     named_companies: Sequence[EntityId],
     transposed: bool,
 ) -> Text:
-    """Cells done of all, counts per verdict, the phase, and what the view leaves out."""
+    """Cells done of all, ``counts`` per verdict, the phase, and what the view leaves out."""
     from nmbrs_client.rights.classify import MISSING_STATUSES
 
-    counts = Counter(str(c.status) for c in view.cells.values())
     total = len(view.operations) * len(view.companies)
     text = Text()
     if total:
         text.append(f"{len(view.cells)}/{total} cells · ")
-    text.append(f"✓ {counts['allowed']} allowed", style="green")
-    missing = sum(counts[str(s)] for s in MISSING_STATUSES)
+    text.append(f"✓ {counts.get('allowed', 0)} allowed", style="green")
+    missing = sum(counts.get(str(s), 0) for s in MISSING_STATUSES)
     text.append(f" · ✗ {missing} missing", style="bold red" if missing else "")
-    if counts["error"]:
-        text.append(f" · ! {counts['error']} errors", style="magenta")
-    if counts["not_applicable"]:
-        text.append(f" · – {counts['not_applicable']} n/a")
-    if counts["not_verified"]:
-        text.append(f" · ? {counts['not_verified']} not verified", style="bold yellow")
+    if counts.get("error"):
+        text.append(f" · ! {counts.get('error', 0)} errors", style="magenta")
+    if counts.get("not_applicable"):
+        text.append(f" · – {counts.get('not_applicable', 0)} n/a")
+    if counts.get("not_verified"):
+        text.append(f" · ? {counts.get('not_verified', 0)} not verified", style="bold yellow")
     text.append(f" · {'… ' if running else ''}{phase}")
     shown = []
     if view.filter_text:
