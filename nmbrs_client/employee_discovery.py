@@ -144,6 +144,13 @@ def employees_in(op: Operation, result: Any) -> list[FoundEmployee]:
     return found
 
 
+def listing_calls(company_id: int, types: Sequence[int]) -> list[Call]:
+    """The route's first listing: ``List_GetByCompany`` once per employee-type id."""
+    return [
+        (LIST_BY_COMPANY, {"CompanyId": company_id, "EmployeeType": type_id}) for type_id in types
+    ]
+
+
 class Answer(StrEnum):
     """How a call of the search ended."""
 
@@ -195,12 +202,7 @@ class EmployeeSearch:
         if self._stage == "types":
             if self.types and LIST_BY_COMPANY.qualified_name not in self.denied:
                 self._stage = "by_type"
-                return self._ask(
-                    [
-                        (LIST_BY_COMPANY, {"CompanyId": self.company_id, "EmployeeType": type_id})
-                        for type_id in self.types
-                    ]
-                )
+                return self._ask(listing_calls(self.company_id, self.types))
             if not self.types:
                 self._problems.append("EmployeeType_GetList gave no employee type")
             self._stage = "by_type"

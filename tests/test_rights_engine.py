@@ -119,8 +119,8 @@ def test_bad_token_stops_after_the_first_round_trip(demo_server_factory: Any) ->
     report = check(server)
     assert report.stopped == "auth_failed"
     assert report.exit_code == 2
-    # Environment_Get and the two lists go out together; nothing follows them.
-    assert report.calls == 3 == server.stats.total_calls
+    # Environment_Get, the two lists and the employee types go out together; nothing follows.
+    assert report.calls == 4 == server.stats.total_calls
     assert [a.check for a in report.account] == ["credentials"]  # judged by Environment_Get
     assert report.account[0].status is Status.AUTH_FAILED and report.account[0].fault_code == 1001
 
@@ -131,7 +131,7 @@ def test_no_subscription(demo_server_factory: Any) -> None:
     assert any(a.status is Status.NO_SUBSCRIPTION and a.finding for a in report.account)
     assert {c.status for c in report.cells} == {Status.NO_SUBSCRIPTION}
     assert report.exit_code == 1
-    assert report.calls <= 3
+    assert report.calls <= 4  # the account checks and the employee types, in one round trip
 
 
 def test_wrong_domain_reported_with_the_right_one(demo_server: DemoServer) -> None:

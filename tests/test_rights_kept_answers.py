@@ -1,8 +1,11 @@
-"""A check keeps verdicts, not payloads: what it keeps of an answer gives the same report.
+"""Speed-ups that must not change a verdict, each compared with the check without it.
 
-The scheduler keeps only the fields the check reads again (``answers.kept``); these tests run
-the same check keeping every answer whole and compare the reports cell by cell, so a field
-a reader needs and ``ANSWER_FIELDS`` forgot makes them differ.
+- The scheduler keeps only the fields the check reads again (``answers.kept``): the same check
+  keeping every answer whole must give the same report, so a field a reader needs and
+  ``ANSWER_FIELDS`` forgot makes them differ.
+- The employee types go out with the account checks and the first company's employee listing
+  with its row probes (one round trip each sooner): without those prefetches the report must
+  be the same, call for call where the check went on.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from nmbrs_client.operations import get_operation
 from nmbrs_client.rights import scheduler as scheduler_module
 from nmbrs_client.rights.answers import RUNS, kept
 from nmbrs_client.rights.engine import RightsEngine
+from nmbrs_client.rights.plan import DefaultPlan
 from nmbrs_client.rights.results import RightsReport
 from nmbrs_client.rights.thorough import ONE_AT_A_TIME_ROWS
 from tests.test_rights_engine import FROZEN, INTEGRATION, SMALL
@@ -34,7 +38,7 @@ def run(server: Any, **options: Any) -> tuple[RightsReport, NmbrsClient]:
         client.close()
 
 
-def verdicts(report: RightsReport) -> dict[str, Any]:
+def verdicts(report: RightsReport, *, calls: bool = True) -> dict[str, Any]:
     """Everything a report says, without timings."""
     return {
         "cells": [
@@ -45,7 +49,7 @@ def verdicts(report: RightsReport) -> dict[str, Any]:
         "companies": report.companies,
         "notes": report.notes,
         "exit": report.exit_code,
-        "calls": report.calls,
+        "calls": report.calls if calls else None,
         "stopped": report.stopped,
     }
 
@@ -63,6 +67,35 @@ def test_keeping_less_of_each_answer_changes_nothing(
     whole, _ = run(server, companies=SMALL, thorough=thorough)
     assert lean.cells, "the check probed nothing"
     assert verdicts(lean) == verdicts(whole)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "companies"),
+    [
+        ("healthy", SMALL),
+        ("missing-rights", SMALL),
+        ("restricted-scope", None),
+        ("no-employees", SMALL),
+        ("payroll-only", SMALL),
+        ("bad-token", None),
+        ("no-subscription", [20001]),
+        ("large-accountant", None),
+    ],
+)
+def test_asking_for_the_employee_ids_sooner_changes_no_verdict(
+    demo_server_factory: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    scenario: str,
+    companies: list[int] | None,
+) -> None:
+    server = demo_server_factory(scenario)
+    sooner, _ = run(server, companies=companies)
+    monkeypatch.setattr(DefaultPlan, "prefetch_account_wide", lambda _self: None)
+    monkeypatch.setattr(DefaultPlan, "_prefetch_listing", lambda _self, _id: lambda _o: None)
+    later, _ = run(server, companies=companies)
+    assert verdicts(sooner, calls=False) == verdicts(later, calls=False)
+    if any(c.probed for c in sooner.cells) and scenario != "restricted-scope":
+        assert sooner.calls == later.calls  # the same calls, only asked sooner
 
 
 def test_answers_read_for_their_verdict_only_are_not_kept() -> None:

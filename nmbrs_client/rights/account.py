@@ -63,13 +63,20 @@ class AccountPhase:
         self.results.append(result)
         self.ctx.emit(result)
 
-    def run(self) -> bool:
-        """Credentials, domain, subscription, companies. False when the check must stop."""
+    def run(self, alongside: Callable[[], None] | None = None) -> bool:
+        """Credentials, domain, subscription, companies. False when the check must stop.
+
+        ``alongside`` asks for other account-wide answers in the same round trip, once the
+        lists are asked (it is skipped while the domain is still to be discovered).
+        """
         scheduler = self.ctx.scheduler
-        if self.client.domain_state is DomainState.PENDING:
+        pending = self.client.domain_state is DomainState.PENDING
+        if pending:
             scheduler.without_domain = ACCOUNT_CALLS
         scheduler.prefetch(DEBTORS, {})
         scheduler.prefetch(COMPANIES, {})
+        if alongside is not None and not pending:
+            alongside()
         if not self._credentials():
             return False
         debtors, companies = self._lists()

@@ -129,11 +129,11 @@ class RightsEngine:
         )
         ctx = CheckContext(scheduler, matrix, checked_at.year, self._emit)
         account = AccountPhase(ctx, self.named_companies, self.reconnect)
+        discovery = IdDiscovery(ctx)
+        plan = DefaultPlan(ctx, discovery)
         with scheduler:
             self._emit(Phase(Stage.ACCOUNT, "credentials, domain, debtors and companies"))
-            went_on = account.run()
-            discovery = IdDiscovery(ctx)
-            plan = DefaultPlan(ctx, discovery)
+            went_on = account.run(alongside=plan.prefetch_account_wide)
             if account.no_subscription:
                 plan.mark_no_subscription()
                 matrix.finish(self.cancel_event.is_set())

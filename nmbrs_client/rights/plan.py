@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from nmbrs_client.employee_discovery import EMPLOYEE_TYPES
+from nmbrs_client.employee_discovery import EMPLOYEE_TYPES, listing_calls, type_ids
 from nmbrs_client.operations import Operation, get_operation
 from nmbrs_client.rights.answers import EMPLOYEES, RUNS, employee_params
 from nmbrs_client.rights.basis import Basis, BasisKind
@@ -64,6 +64,13 @@ class DefaultPlan:
                 RowVerdict(NO_SUBSCRIPTION, None, None, note="the account checks"),
             )
         matrix.settle_all()
+
+    def prefetch_account_wide(self) -> None:
+        """Employee discovery's first step (the employee types) is account-wide: asked beside
+        the account checks, the first company's listing does not wait a round trip for it.
+        Its answer is read only once the account checks let the probes go on."""
+        if any("employee" in op.needs for op in self.ctx.required):
+            self.ctx.scheduler.prefetch(EMPLOYEE_TYPES, {})
 
     def start(self) -> None:
         matrix = self.ctx.matrix
@@ -153,8 +160,13 @@ class DefaultPlan:
         company = ctx.company(company_id)
         # The employee and run ids first: the per-employee probes wait for them.
         if any("employee" in op.needs for op in ctx.required):
-            # The first step of employee discovery (account-wide, asked once).
-            scheduler.prefetch(EMPLOYEE_TYPES, {})
+            # Employee discovery's first listing on this company, once the (account-wide)
+            # employee types are known: the employee id is then one round trip away.
+            types = scheduler.answered(EMPLOYEE_TYPES, {})
+            if types is not None:  # asked with the account checks: no hand-off to wait for
+                self._prefetch_listing(company_id)(types)
+            else:
+                scheduler.request(EMPLOYEE_TYPES, {}, self._prefetch_listing(company_id))
         if any("run" in op.needs for op in ctx.required):
             scheduler.prefetch(RUNS, ctx.company_params(RUNS, company_id, ctx.this_year))
         for op in ctx.required:
@@ -164,6 +176,15 @@ class DefaultPlan:
                 scheduler.prefetch(op, ctx.company_params(op, company_id))
             elif set(op.needs) == {"debtor"} and company is not None and company.debtor_id:
                 scheduler.prefetch(op, {"DebtorId": int(company.debtor_id)})
+
+    def _prefetch_listing(self, company_id: int) -> Callback:
+        def with_types(outcome: Outcome) -> None:
+            if not outcome.ok:
+                return  # discovery finds its own way when it gets there
+            for op, params in listing_calls(company_id, type_ids(outcome.result)):
+                self.ctx.scheduler.prefetch(op, params)
+
+        return with_types
 
     def _prefetch_columns(self, op: Operation, after: int) -> None:
         """Start the column probe on the next few companies before ``op`` is proven allowed.

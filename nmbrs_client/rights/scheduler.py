@@ -272,6 +272,10 @@ class ProbeScheduler:
         self._inflight += 1
         self._dispatch()
 
+    def answered(self, op: Operation, params: dict[str, int]) -> Outcome | None:
+        """The answer to ``op(**params)`` if it has come already, else None (nothing is asked)."""
+        return self._cache.get(call_key(op, params))
+
     def prefetch(self, op: Operation, params: dict[str, int], priority: int = 0) -> None:
         """Start a call whose answer will be wanted soon; whoever asks for it later shares it."""
         self.request(op, params, lambda _outcome: None, priority)
