@@ -17,6 +17,8 @@ from typing import Any
 from nmbrs_client.config_names import CONFIG_ENV_VAR, ENVIRONMENTS
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.ids import ApiKind
+from tui.headless.options import API_CHOICES
 
 # The parser is built before the dashboard's first frame, so what needs pydantic (config,
 # config_writer) is imported by the sub-command when it runs, not here.
@@ -47,7 +49,7 @@ def add_parser(sub: Any) -> None:
     show.add_argument("--base-url", help="as the connection flag of the same name")
     show.add_argument("--username", help="as the connection flag of the same name")
     show.add_argument("--domain", help="as the connection flag of the same name")
-    show.add_argument("--api", choices=("soap", "rest"), help="as the connection flag")
+    show.add_argument("--api", choices=API_CHOICES, help="as the connection flag")
 
     add = actions.add_parser(
         "add", help="add or update a profile (asks questions unless --name is given)"
@@ -56,7 +58,7 @@ def add_parser(sub: Any) -> None:
     add.add_argument("--name", help="profile name (letters, digits, '-', '_'); no prompts")
     add.add_argument(
         "--api",
-        choices=("soap", "rest"),
+        choices=API_CHOICES,
         help="which API the profile uses (default: the profile's, else soap)",
     )
     add.add_argument("--environment", choices=ENVIRONMENTS)
@@ -240,18 +242,16 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
     ):
         print("Nothing changed.")
         return ExitCode.OK
-    api = args.api or (
-        _ask("API (soap/rest)", old.api if old else "soap")
-        if interactive
-        else (old.api if old else "soap")
-    )
-    if api not in ("soap", "rest"):
-        raise ConfigError(f"unknown API {api!r} (soap or rest)")
-    if api == "rest":
-        changes, written = _rest_changes(path, name, args, old, interactive)
-    else:
-        changes, written = _soap_changes(path, name, args, old, interactive)
-    changes["api"] = api
+    kept = old.api if old else ApiKind.SOAP
+    answer = args.api or (_ask("API (soap/rest)", kept) if interactive else kept)
+    try:
+        api = ApiKind(answer)
+    except ValueError:
+        raise ConfigError(f"unknown API {answer!r} (soap or rest)") from None
+    # Each API's part of the profile is asked for by its own questions.
+    changes_of = {ApiKind.SOAP: _soap_changes, ApiKind.REST: _rest_changes}
+    changes, written = changes_of[api](path, name, args, old, interactive)
+    changes["api"] = api.value
     make_default = args.make_default or (
         interactive
         and bool(existing.default_profile)
@@ -267,7 +267,7 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
     print(f"{'Added' if created else 'Updated'} profile '{name}' in {path} (mode 600).")
     if config.default_profile == name:
         print(f"'{name}' is the default profile.")
-    if api == "soap":
+    if api is ApiKind.SOAP:
         soap = config.profiles[name].soap
         if not (soap.token_file or soap.token) and changes["environment"] != "demo":
             print("No token stored: set NMBRS_TOKEN before connecting.")
@@ -275,7 +275,7 @@ def _run_add(path: Path, args: argparse.Namespace) -> int:
         print(f"Log in with: nmbrs-tui auth login -P {name}")
     print(f"Check it with: nmbrs-tui config show --profile {name}")
     # REST needs `auth login` first, so only a SOAP profile can be tried right away
-    if api == "soap" and (
+    if api is ApiKind.SOAP and (
         args.test or (interactive and _yes("Test the connection now? (Y/n)", "y"))
     ):
         return _test_connection(path, name)

@@ -17,6 +17,7 @@ from typing import Any
 
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.ids import ApiKind
+from tui.headless.options import API_CHOICES
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -31,7 +32,7 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "--api",
-        choices=[*(api.value for api in ApiKind), "both"],
+        choices=[*API_CHOICES, "both"],
         default="soap",
         help="which API to serve (default soap; rest adds the identity service)",
     )

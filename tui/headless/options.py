@@ -13,13 +13,15 @@ from nmbrs_client.ids import ApiKind
 # In an option's help, replaced by the demo's scenario names when the help is printed (only
 # then: the dashboard's first frame must not load the demo package to build its parser).
 SCENARIO_NAMES = "{scenario names}"
+# What --api accepts, wherever a command has it.
+API_CHOICES: tuple[str, ...] = tuple(api.value for api in ApiKind)
 
 
 def add_api_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """``--api soap|rest``: which Nmbrs API to use (default: the profile's, else soap)."""
     parser.add_argument(
         "--api",
-        choices=[api.value for api in ApiKind],
+        choices=API_CHOICES,
         default=None,
         help="Nmbrs API to talk to (default: the profile's api, else soap)",
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nmbrs_client.ids import ApiKind
+from tui.headless.options import API_CHOICES
 
 # The consent screen is where a REST customer says yes (Nmbrs support, "Visma Nmbrs REST API
 # voor accountants": only a client login or a company login may consent, never an accountant
@@ -87,7 +88,7 @@ def add_parser(sub: Any) -> None:
     show.add_argument("--format", "-f", choices=("text", "json"), default="text")
     show.add_argument(
         "--api",
-        choices=[api.value for api in ApiKind],
+        choices=API_CHOICES,
         default=ApiKind.SOAP.value,
         help="soap: operations to tick in the API template; rest: scopes to consent to",
     )
