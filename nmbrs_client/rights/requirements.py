@@ -13,7 +13,7 @@ Profiles come from three places: the built-ins (``integration``, ``app``), the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +78,13 @@ class RequirementProfile:
 
     def title_in(self, lang: str) -> str:
         return self.title_nl if lang == "nl" and self.title_nl else self.title
+
+    def narrowed_to(self, qualified_names: Iterable[str]) -> RequirementProfile:
+        """This profile with only the named operations (a re-check of some rows); unchanged
+        when none of them is its own (REST rows are re-checked whole)."""
+        wanted = set(qualified_names)
+        kept = tuple(op for op in self.operations if op.qualified_name in wanted)
+        return replace(self, operations=kept) if kept else self
 
     @property
     def qualified_names(self) -> list[str]:

@@ -198,13 +198,7 @@ class RightsPane(Pane):
             self.post_message(RightsFinished(None, run, str(exc)))
             return
         if operations is not None:
-            import dataclasses
-
-            wanted = set(operations)
-            narrowed = tuple(op for op in requirements.operations if op.qualified_name in wanted)
-            # rows that are not the profile's own operations (REST calls) are re-checked whole
-            if narrowed:
-                requirements = dataclasses.replace(requirements, operations=narrowed)
+            requirements = requirements.narrowed_to(operations)
         else:
             self.post_message(RightsRequirements(requirements, run))
             previous, note = self._previous_check()
