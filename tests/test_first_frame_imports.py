@@ -3,7 +3,7 @@
 The real command (``nmbrs-tui --demo``, argument parsing included) runs headless in a fresh
 interpreter; at the first frame it lists the modules loaded so far. The config (pydantic and
 pydantic-settings), zeep, lxml, requests and the demo server belong to the connect worker,
-which starts after that frame.
+which starts after that frame; the installed version (importlib.metadata) to ``--version``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ HEAVY_PACKAGES = (
     "httpx",
     "authlib",
     "nmbrs_demo",
+    "email",  # importlib.metadata's, for the version: only ``--version`` looks it up
 )
-HEAVY_MODULES = ("nmbrs_client.config", "nmbrs_client.client", "nmbrs_client.rights")
+HEAVY_MODULES = (
+    "nmbrs_client.config",
+    "nmbrs_client.client",
+    "nmbrs_client.rights",
+    "importlib.metadata",
+)
 
 PROBE = r"""
 import json, os, sys

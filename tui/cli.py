@@ -65,12 +65,36 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(ExitCode.USAGE)
 
 
+class _ShowVersion(argparse.Action):
+    """``--version``: the installed version is looked up only when asked for (its lookup,
+    ``importlib.metadata``, costs tens of milliseconds at every start otherwise)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest=dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show the program's version number and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"nmbrs-tui {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nmbrs-tui",
         description="Read-only support dashboard and rights check for Nmbrs, over SOAP or REST.",
     )
-    parser.add_argument("--version", action="version", version=f"nmbrs-tui {version()}")
+    parser.add_argument("--version", action=_ShowVersion)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     tui = sub.add_parser("tui", help="open the dashboard (the default)")
