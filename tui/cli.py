@@ -89,7 +89,9 @@ class _ShowVersion(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``command``, only that sub-command's part (so the
+    dashboard starts without importing the headless commands), else all of them (--help)."""
     parser = _Parser(
         prog="nmbrs-tui",
         description="Read-only support dashboard and rights check for Nmbrs, over SOAP or REST.",
@@ -97,27 +99,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_ShowVersion)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    tui = sub.add_parser("tui", help="open the dashboard (the default)")
-    _add_tui_options(tui)
+    def wanted(name: str) -> bool:
+        return command is None or command == name
 
-    from tui.headless import (
-        auth_cmd,
-        check_cmd,
-        config_cmd,
-        demo_server_cmd,
-        history_cmd,
-        requirements_cmd,
-        runs_cmd,
-    )
+    if wanted("tui"):
+        tui = sub.add_parser("tui", help="open the dashboard (the default)")
+        _add_tui_options(tui)
+    if wanted("auth"):
+        from tui.headless import auth_cmd
 
-    auth_cmd.add_parser(sub)
+        auth_cmd.add_parser(sub)
+    if wanted("check"):
+        from tui.headless import check_cmd
 
-    check_cmd.add_parser(sub, add_connection_options)
-    config_cmd.add_parser(sub)
-    demo_server_cmd.add_parser(sub)
-    history_cmd.add_parser(sub)
-    requirements_cmd.add_parser(sub)
-    runs_cmd.add_parser(sub, add_connection_options)
+        check_cmd.add_parser(sub, add_connection_options)
+    if wanted("config"):
+        from tui.headless import config_cmd
+
+        config_cmd.add_parser(sub)
+    if wanted("demo-server"):
+        from tui.headless import demo_server_cmd
+
+        demo_server_cmd.add_parser(sub)
+    if wanted("history"):
+        from tui.headless import history_cmd
+
+        history_cmd.add_parser(sub)
+    if wanted("requirements"):
+        from tui.headless import requirements_cmd
+
+        requirements_cmd.add_parser(sub)
+    if wanted("runs"):
+        from tui.headless import runs_cmd
+
+        runs_cmd.add_parser(sub, add_connection_options)
     return parser
 
 
@@ -142,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in (*SUBCOMMANDS, "-h", "--help", "--version"):
         args_list = ["tui", *args_list]
-    parser = build_parser()
+    parser = build_parser(args_list[0] if args_list[0] in SUBCOMMANDS else None)
     try:
         try:
             args = parser.parse_args(args_list)
