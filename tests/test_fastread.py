@@ -23,7 +23,7 @@ from zeep.helpers import serialize_object
 from zeep.xsd.types import builtins
 from zeep.xsd.types.any import AnyType
 
-from nmbrs_client.client import NmbrsClient
+from nmbrs_client.client import ALWAYS_FAST_READ, NmbrsClient
 from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.fastread import UNREAD, ReplyReader, _Field, _Plan, build_reader
@@ -333,6 +333,10 @@ def test_an_empty_or_missing_result_is_no_records() -> None:
         ).encode()
         assert assert_same(qualified, body)
         assert _models(qualified, None) == []
+
+
+def test_every_reply_the_client_always_reads_fast_is_held_to_zeeps_reading_here() -> None:
+    assert set(ALWAYS_FAST_READ) <= set(TYPED)
 
 
 @pytest.mark.parametrize("qualified", sorted(TYPED))
