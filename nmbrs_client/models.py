@@ -130,7 +130,8 @@ class PersonalInfo(NmbrsModel):
     LastName: str | None = None
     Nickname: str | None = None
     Gender: str | None = None
-    NationalityCode: int | None = None
+    # SOAP: Nmbrs' own number (no public list translates it); REST: the ISO code ("NL")
+    NationalityCode: int | str | None = None
     PlaceOfBirth: str | None = None
     CountryOfBirthISOCode: str | None = None
     IdentificationNumber: str | None = None

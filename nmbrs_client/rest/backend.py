@@ -581,6 +581,7 @@ def personal_info_from_rest(employee_id: str, info: Row, private: Row | None) ->
         LastName=_text(basic.get("lastName")),
         Gender=_text(birth.get("gender")),
         CountryOfBirthISOCode=_text(_sub(birth, "birthCountry").get("codeISO")),
+        NationalityCode=_text(_sub(birth, "nationality").get("codeISO")),
         PartnerPrefix=_text(partner.get("partnerPrefix")),
         PartnerLastName=_text(partner.get("partnerName")),
         BurgerlijkeStaat=_text(partner.get("maritalStatus")),

@@ -46,7 +46,21 @@ SALARY_TYPE = {
     SALARY_HOURLY: "grossHourlyWage",
 }
 NATIONALITY_ISO = {1: "NL", **dict(OTHER_NATIONALITIES)}
+# a nationality's ``description``, as the OpenAPI document's Nationality object carries it
+NATIONALITY_WORDS = {
+    "NL": "Dutch",
+    "BE": "Belgian",
+    "DE": "German",
+    "PL": "Polish",
+    "TR": "Turkish",
+}
 END_REASON = (8, "Einde contract")
+
+
+def nationality(code: int) -> Row:
+    """The Nationality object of a world nationality code: its ISO code and its words."""
+    iso = NATIONALITY_ISO.get(code, "NL")
+    return {"codeISO": iso, "description": NATIONALITY_WORDS[iso]}
 
 
 def stamp(moment: datetime | date | None) -> str | None:
@@ -208,7 +222,7 @@ class Views:
             "birthInfo": {
                 "birthDate": stamp(rec.birthday),
                 "birthCountry": {"codeISO": rec.country_of_birth},
-                "nationality": {"codeISO": NATIONALITY_ISO.get(rec.nationality, "NL")},
+                "nationality": nationality(rec.nationality),
                 "deceasedOn": None,
                 "gender": rec.gender,
             },

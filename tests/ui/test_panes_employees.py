@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from nmbrs_demo.server import DemoServer
@@ -373,3 +374,59 @@ def test_the_nationality_is_nmbrs_code_labelled_never_a_guessed_country() -> Non
     assert nationality_text(None) == ""
     shown = nationality_text(55)
     assert shown.startswith("55 (Nmbrs' nationality code") and "no public list" in shown
+    assert nationality_text("DE") == "DE (ISO code)"  # REST gives the ISO code itself
+    assert nationality_text("") == ""
+
+
+# the ISO codes of the REST demo's Nationality objects for the world's other nationalities
+REST_NATIONALITY = {
+    52: "BE (ISO code)",
+    55: "DE (ISO code)",
+    79: "PL (ISO code)",
+    98: "TR (ISO code)",
+}
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+async def test_the_employee_detail_shows_the_nationality_on_both_apis(
+    api: str, demo_server: DemoServer, rest_demo: Any
+) -> None:
+    """SOAP gives Nmbrs' own number, REST an ISO code with its words: each shown as given."""
+    from nmbrs_client.config import demo_settings
+    from nmbrs_client.ids import ApiKind
+    from nmbrs_demo.records import DUTCH_NATIONALITY
+    from nmbrs_demo.rest.ids import Kind
+    from tests.ui.app_helpers import wait_connected
+
+    server: Any = demo_server if api == "soap" else rest_demo
+    soap = api == "soap"
+    app = NmbrsApp(settings=demo_settings(server.base_url, "healthy", api=ApiKind(api)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app, timeout=30)
+        session = app.session
+        assert session is not None
+
+        def world_id(company: Any) -> int:
+            return int(company.id) if soap else server.demo.ids.soap(Kind.COMPANY, company.id)
+
+        companies = sorted(
+            session.backend.companies(), key=lambda c: server.world.company_size(world_id(c))
+        )
+        found = (
+            (company, rec)
+            for company in companies
+            for rec in server.world.employee_records(world_id(company))
+            if rec.nationality != DUTCH_NATIONALITY
+        )
+        company, rec = next(found)
+        employee = rec.id if soap else server.demo.ids.rest(Kind.EMPLOYEE, rec.id)
+        screen = EmployeeDetailScreen(session, company, employee, "someone")
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: not screen.pending, 60, "the sections to load")
+        shown = next(line for line in screen.rendered_text().splitlines() if "Nationality:" in line)
+        expected = (
+            f"{rec.nationality} (Nmbrs' nationality code, shown as is"
+            if soap
+            else REST_NATIONALITY[rec.nationality]
+        )
+        assert shown.split("Nationality:", 1)[1].strip().startswith(expected), shown

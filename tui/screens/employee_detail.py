@@ -390,12 +390,15 @@ class EmployeeDetailScreen(ScrollingScreen):
         )
 
 
-def nationality_text(code: int | None) -> str:
-    """Nmbrs' nationality code, labelled for what it is: no public list of these codes can be
-    cited to turn it into a country, so it is shown as Nmbrs' own number, never guessed."""
-    if code is None:
+def nationality_text(code: int | str | None) -> str:
+    """The nationality as the API gives it, labelled for what it is: an ISO code, or Nmbrs'
+    own number (no public list of these numbers can be cited to turn one into a country, so
+    it is shown as is, never guessed)."""
+    if code is None or code == "":
         return ""
-    return f"{code} (Nmbrs' nationality code, shown as is: no public list to translate it)"
+    if isinstance(code, int):
+        return f"{code} (Nmbrs' nationality code, shown as is: no public list to translate it)"
+    return f"{code} (ISO code)"
 
 
 def _pairs(lines: list[tuple[str, str]]) -> str:
