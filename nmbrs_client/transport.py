@@ -17,9 +17,12 @@ transport therefore checks every reply before zeep sees it:
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -86,16 +89,16 @@ class _Watchdog:
         self.expired = False
         self.connection: Any = None
         self._lock = threading.Lock()
-        self._timer = threading.Timer(deadline_s, self._expire)
-        self._timer.daemon = True
+        self._token: int | None = None
 
     def __enter__(self) -> _Watchdog:
         _watched.watchdog = self
-        self._timer.start()
+        self._token = _DEADLINES.add(self.deadline_s, self._expire)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        if self._token is not None:
+            _DEADLINES.cancel(self._token)
         _watched.watchdog = None
 
     def attach(self, connection: Any) -> None:
@@ -114,6 +117,64 @@ class _Watchdog:
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Deadlines:
+    """One thread keeps the deadlines of every call in flight and runs each one's action
+    when it passes (a timer thread per call put a thread start, about a millisecond and more
+    on a busy machine, on the path of every call)."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._due: list[tuple[float, int, Callable[[], None]]] = []
+        self._live: set[int] = set()  # in the heap and not cancelled
+        self._cancelled: set[int] = set()
+        self._tokens = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def add(self, delay_s: float, action: Callable[[], None]) -> int:
+        with self._condition:
+            token = next(self._tokens)
+            heapq.heappush(self._due, (time.monotonic() + delay_s, token, action))
+            self._live.add(token)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="nmbrs-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._condition.notify()
+            return token
+
+    def cancel(self, token: int) -> None:
+        with self._condition:
+            if token in self._live:  # dropped when it comes due (no heap search now)
+                self._live.discard(token)
+                self._cancelled.add(token)
+
+    def _next_action(self) -> Callable[[], None]:
+        with self._condition:
+            while True:
+                while self._due and self._due[0][1] in self._cancelled:
+                    self._cancelled.discard(heapq.heappop(self._due)[1])
+                if not self._due:
+                    self._condition.wait()
+                    continue
+                due, _token, action = self._due[0]
+                wait = due - time.monotonic()
+                if wait <= 0:
+                    heapq.heappop(self._due)
+                    self._live.discard(_token)
+                    return action
+                self._condition.wait(wait)
+
+    def _run(self) -> None:
+        while True:
+            action = self._next_action()
+            with contextlib.suppress(Exception):  # an action must not end the keeper
+                action()
+
+
+_DEADLINES = _Deadlines()
 
 
 def _attach_current(connection: Any) -> None:
