@@ -11,9 +11,9 @@ def test_a_due_action_runs_and_a_cancelled_one_does_not() -> None:
     keeper = _Deadlines()
     cancelled_ran = threading.Event()
     later_ran = threading.Event()
-    token = keeper.add(0.01, cancelled_ran.set)
+    token = keeper.add(0.3, cancelled_ran.set)
     keeper.cancel(token)
-    keeper.add(0.05, later_ran.set)  # comes due after the cancelled one would have
+    keeper.add(0.6, later_ran.set)  # comes due after the cancelled one would have
     assert later_ran.wait(10)
     assert not cancelled_ran.is_set()
 
