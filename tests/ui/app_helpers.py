@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -44,6 +46,18 @@ def demo_app(server: DemoServer, **kwargs: object) -> NmbrsApp:
     """An app connected (in its worker) to ``server`` with the demo credentials."""
     settings = demo_settings(server.base_url, server.scenario.name)
     return NmbrsApp(settings=settings, **kwargs)  # type: ignore[arg-type]
+
+
+def fake_app(backend: Any, download_dir: Path) -> NmbrsApp:
+    """An app on an in-memory backend (``tests.fake_backend``), REST-shaped, on a fixed day."""
+    from nmbrs_client.ids import ApiKind
+    from tui.session import Session
+
+    settings = demo_settings(
+        "http://api.fake.invalid/", download_dir=download_dir, api=ApiKind.REST
+    )
+    session = Session(settings, backend, today=date(2026, 11, 24), deterministic=True)
+    return NmbrsApp(session=session, today=date(2026, 11, 24))
 
 
 async def wait_for(

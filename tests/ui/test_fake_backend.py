@@ -7,34 +7,21 @@ still reached for the SOAP client, or assumed int ids, fails here.
 from __future__ import annotations
 
 import ast
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from nmbrs_client.config import demo_settings
-from nmbrs_client.ids import ApiKind
 from tests.fake_backend import FakeBackend
-from tests.ui.app_helpers import screen_text, wait_connected, wait_for
+from tests.ui.app_helpers import fake_app, screen_text, wait_connected, wait_for
 from tests.ui.panes_helpers import open_companies, payroll, select_company
-from tui.app import NmbrsApp
 from tui.data.kinds import EMPLOYEES
 from tui.data.targets import jump_targets
 from tui.palette import search_targets
 from tui.screens.employee_detail import EmployeeDetailScreen
 from tui.screens.pdf_view import PdfViewScreen
-from tui.session import Session
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
 SOAP_ONLY = ("nmbrs_client.client", "nmbrs_client.soap_backend", "zeep")
-
-
-def fake_app(backend: FakeBackend, download_dir: Path) -> NmbrsApp:
-    settings = demo_settings(
-        "http://api.fake.invalid/", download_dir=download_dir, api=ApiKind.REST
-    )
-    session = Session(settings, backend, today=date(2026, 11, 24), deterministic=True)
-    return NmbrsApp(session=session, today=date(2026, 11, 24))
 
 
 async def test_every_data_pane_works_on_the_protocol_alone(tmp_path: Path) -> None:

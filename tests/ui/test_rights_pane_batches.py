@@ -5,13 +5,12 @@ most of its time after the check itself, and Textual painted nothing meanwhile).
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from nmbrs_client.config import demo_settings
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import Status
@@ -25,11 +24,9 @@ from nmbrs_client.rights.results import (
     Stage,
 )
 from tests.fake_backend import FakeBackend, fake_id
-from tests.ui.app_helpers import screen_text, wait_connected, wait_for
-from tui.app import NmbrsApp
+from tests.ui.app_helpers import fake_app, screen_text, wait_connected, wait_for
 from tui.panes.rights import RightsPane
 from tui.panes.rights_messages import EventInbox
-from tui.session import Session
 
 OPERATIONS = tuple(f"REST.op{n}" for n in range(20))
 COMPANIES = tuple(
@@ -105,9 +102,7 @@ async def test_a_burst_of_results_redraws_the_header_once_not_per_cell(
 
     monkeypatch.setattr(RightsPane, "_update_text", counted)
     backend = BurstBackend()
-    settings = demo_settings("http://api.fake.invalid/", download_dir=tmp_path, api=ApiKind.REST)
-    session = Session(settings, backend, today=date(2026, 11, 24), deterministic=True)
-    app = NmbrsApp(session=session, today=date(2026, 11, 24))
+    app = fake_app(backend, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("2")
