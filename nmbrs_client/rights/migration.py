@@ -147,14 +147,37 @@ class MigrationReport:
                 found.append((api, line(why)))
         return found
 
+    def not_visible(self) -> list[tuple[str, str, bool]]:
+        """``(api, company, is_soap_id)`` for each named company a side's company lists do not
+        return: the plan cannot be ready for a company one of the APIs does not show.
+        ``is_soap_id``: REST missed a SOAP company id, which means nothing on REST (only the
+        company number is shared, and it repeats across debtors), so it could not be matched."""
+        soap_ids = set()
+        if self.soap is not None and self.soap.stopped is None:
+            soap_ids = {str(c.id) for c in self.soap.companies if c.visible}
+        found = []
+        for api, report in (("SOAP", self.soap), ("REST", self.rest)):
+            if report is None or report.stopped is not None:
+                continue
+            for company in report.companies:
+                if company.visible is False:
+                    unmatched = api == "REST" and str(company.id) in soap_ids
+                    found.append((api, line(company.label()), unmatched))
+        return found
+
     @property
     def exit_code(self) -> ExitCode:
-        """2 when a side could not be reached, 1 when REST would miss something, 3 when REST
+        """2 when a side could not be reached, 1 when REST would miss something or a named
+        company is not visible on a side (as the plain check says it), 3 when REST
         was not (fully) checked, else 0."""
         if self.unreached():
             return ExitCode.CONNECT
         statuses = {row.rest_status for row in self.rows}
-        if statuses & MISSING_STATUSES or (self.rest is not None and self.rest.scopes_to_ask):
+        if (
+            self.not_visible()
+            or statuses & MISSING_STATUSES
+            or (self.rest is not None and self.rest.scopes_to_ask)
+        ):
             return ExitCode.FINDINGS
         if Status.ERROR in statuses:
             return ExitCode.CONNECT

@@ -86,6 +86,10 @@ WORDS: dict[str, dict[str, str]] = {
         "r_denied": "REST refuses {ops}.",
         "r_unverified": "Not verified on REST: {ops}.",
         "r_ready": "Every required REST call answered with the consent given.",
+        "r_not_visible": "Company {company} is not visible on {api}: a wrong id or number, or "
+        "outside this login's scope; nothing was checked for it there.",
+        "r_unmatched": "Company {company} could not be matched on REST: that is its SOAP id, "
+        "which REST does not know; name it by its REST company id (--company) to check it there.",
         "s_login": "Log in to Nmbrs with a client login or company login of the debtor (Master "
         "Client or Master Bedrijfslogin), not an accountant master login: only those can give "
         "consent to the REST API.",
@@ -127,6 +131,10 @@ WORDS: dict[str, dict[str, str]] = {
         "r_denied": "REST weigert {ops}.",
         "r_unverified": "Niet gecontroleerd op REST: {ops}.",
         "r_ready": "Elke benodigde REST-aanroep gaf antwoord met de gegeven toestemming.",
+        "r_not_visible": "Bedrijf {company} is niet zichtbaar op {api}: een verkeerd id of "
+        "nummer, of buiten het bereik van deze login; er is daar niets voor gecontroleerd.",
+        "r_unmatched": "Bedrijf {company} kon op REST niet worden gevonden: dat is het SOAP-id, "
+        "dat REST niet kent; noem het REST-bedrijfs-id (--company) om het daar te controleren.",
         "s_login": "Log in Nmbrs in met een klantlogin of bedrijfslogin van de debiteur (Master "
         "Client of Master Bedrijfslogin), niet met een accountantslogin: alleen die kunnen "
         "toestemming geven voor de REST-API.",
@@ -184,7 +192,10 @@ def _verdict(report: MigrationReport, w: dict[str, str]) -> tuple[Verdict, list[
         if _stopped_by_login(rest):
             return Verdict.NOT_READY, [w["r_login"].format(why=unreached["REST"])]
         return Verdict.NOT_CHECKED, [w["r_unreached"].format(why=unreached["REST"])]
-    reasons: list[str] = []
+    reasons = [
+        w["r_unmatched" if soap_id else "r_not_visible"].format(company=company, api=api)
+        for api, company, soap_id in report.not_visible()
+    ]
     missing = missing_scopes(rest)
     if missing:
         key = "r_scope" if len(missing) == 1 else "r_scopes"
@@ -197,7 +208,7 @@ def _verdict(report: MigrationReport, w: dict[str, str]) -> tuple[Verdict, list[
     ]
     if denied:
         reasons.append(w["r_denied"].format(ops=", ".join(denied)))
-    if missing or denied or any(r.rest_status in MISSING_STATUSES for r in needed):
+    if reasons or any(r.rest_status in MISSING_STATUSES for r in needed):
         return Verdict.NOT_READY, reasons
     open_ = [
         r.replacement.soap_operation
