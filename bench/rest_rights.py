@@ -1,6 +1,6 @@
 """The REST rights check on ``large-accountant``, against the REST demo in its own process.
 
-What ``nmbrs-tui check --api rest`` runs (:class:`nmbrs_client.rights.rest_prober.RestProber`)
+What ``nmbrs-tui check --api rest`` runs (:class:`nmbrs_client.rest.prober.RestProber`)
 is timed end to end, at 0 and 100 ms per call, with the default concurrency and with 1. The REST
 API publishes no rate limit, so the bound is the SOAP formula without its limiter term:
 ``max(critical path, calls × latency ÷ concurrency)``, where the critical path is 8 round trips
@@ -24,9 +24,9 @@ from bench.records import Record, metric, miss_note
 from bench.rights import cli_check
 from nmbrs_client.rest.client import RestClient, StaticToken
 from nmbrs_client.rest.connect import MAX_CONCURRENCY
+from nmbrs_client.rest.prober import RestProber
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.requirements import find_profile
-from nmbrs_client.rights.rest_prober import RestProber
 
 CRITICAL_ROUND_TRIPS = 8
 TARGET_RATIO = 1.3

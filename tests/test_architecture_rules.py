@@ -139,3 +139,30 @@ def test_panes_screens_and_widgets_never_switch_on_the_api() -> None:
             if names_api or "ApiKind." in text:
                 offenders.append(f"{name}:{node.lineno} {text}")
     assert offenders == []
+
+
+MAX_MODULE_LINES = 800
+SIZED_FOLDERS = ("nmbrs_client", "nmbrs_demo", "tui", "tools", "bench")
+
+
+def _oversized(root: Path, folders: tuple[str, ...]) -> list[str]:
+    """Every Python file under ``folders`` longer than the limit, with its line count."""
+    found: list[str] = []
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*.py")):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_MODULE_LINES:
+                found.append(f"{path.relative_to(root).as_posix()}: {lines} lines")
+    return found
+
+
+def test_no_module_outside_the_tests_is_over_800_lines() -> None:
+    """A module past 800 lines mixes concepts: split it by concept, never by an arbitrary cut."""
+    assert _oversized(REPO, SIZED_FOLDERS) == []
+
+
+def test_the_size_rule_sees_a_module_one_line_over(tmp_path: Path) -> None:
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "sub" / "long.py").write_text("x = 1\n" * (MAX_MODULE_LINES + 1))
+    (tmp_path / "pkg" / "short.py").write_text("x = 1\n" * MAX_MODULE_LINES)
+    assert _oversized(tmp_path, ("pkg",)) == [f"pkg/sub/long.py: {MAX_MODULE_LINES + 1} lines"]

@@ -21,8 +21,8 @@ from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.errors import NmbrsRestError
-from nmbrs_client.rest.operations import RestOp
 from nmbrs_client.rest.transport import RestTransport
+from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.soap_backend import SoapBackend
 from tests.fake_backend import FakeBackend
 from tests.hostile_server import HostileServer, hostile_server, settings_for

@@ -43,8 +43,9 @@ from nmbrs_client.rest.history import (
     current,
     current_per_type,
     parse_instant,
+    run_period,
 )
-from nmbrs_client.rest.operations import OPERATIONS, RestOp
+from nmbrs_client.rest_operations import OPERATIONS, RestOp
 
 if TYPE_CHECKING:
     from nmbrs_client.rights.protocol import CheckOptions, Prober
@@ -114,20 +115,6 @@ def display_name(basic: Row) -> str:
     return " ".join(p for p in parts if p)
 
 
-def run_period(value: Any, fallback: int) -> int:
-    """A run's ``periodStart``/``periodEnd``: a period number (as the spec's type says), or,
-    under the other reading (open question 4), a date-time whose month is the period."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        if value.strip().isdigit():
-            return int(value.strip())
-        instant = parse_instant(value)
-        if instant is not None:
-            return instant.month
-    return fallback
-
-
 class RestBackend:
     """Nmbrs through the REST API. ``today`` decides what "current" means (frozen in tests)."""
 
@@ -170,7 +157,7 @@ class RestBackend:
 
     def rights_prober(self, requirements: RequirementProfile, options: CheckOptions) -> Prober:
         """The REST prober on this backend's client (granted scopes, reach, one probe per call)."""
-        from nmbrs_client.rights.rest_prober import RestProber
+        from nmbrs_client.rest.prober import RestProber
 
         return RestProber(
             self.client,

@@ -1,7 +1,7 @@
 """The REST client: allowlisted GETs, whole-list paging, error typing, the document task.
 
 Everything goes through :meth:`RestClient.get`, which accepts only an operation of the
-allowlist (:mod:`nmbrs_client.rest.operations`) and its path parameters, so the client cannot
+allowlist (:mod:`nmbrs_client.rest_operations`) and its path parameters, so the client cannot
 send anything but the listed GETs. On top of it:
 
 - :meth:`RestClient.list_all` reads a paged list to its end with ``pageSize`` 100. After the
@@ -41,8 +41,8 @@ from nmbrs_client.rest.errors import (
     RestProblemKind,
     classify,
 )
-from nmbrs_client.rest.operations import RestOp, RestOperation, operation
 from nmbrs_client.rest.transport import RestReply, RestTransport
+from nmbrs_client.rest_operations import RestOp, RestOperation, operation
 from nmbrs_client.retry import (
     CheckBudget,
     Failure,

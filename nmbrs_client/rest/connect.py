@@ -204,7 +204,7 @@ def demo_backend(
     from pathlib import Path
 
     from nmbrs_client.rest.auth.tokens import TokenSet
-    from nmbrs_client.rest.operations import DEFAULT_SCOPES
+    from nmbrs_client.rest_operations import DEFAULT_SCOPES
 
     demo = demo_credentials(base_url)
     credentials = load_credentials("demo", environ={}, demo=demo, use_stores=False)

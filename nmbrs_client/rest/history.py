@@ -59,6 +59,20 @@ def period_key(value: Any) -> tuple[int, int] | None:
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
+def run_period(value: Any, fallback: int) -> int:
+    """A run's ``periodStart``/``periodEnd``: a period number (as the spec's type says), or,
+    under the other reading (open question 4), a date-time whose month is the period."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value.strip().isdigit():
+            return int(value.strip())
+        instant = parse_instant(value)
+        if instant is not None:
+            return instant.month
+    return fallback
+
+
 def _created(row: Row) -> datetime:
     return (
         parse_instant(row.get("createdAt"))

@@ -70,7 +70,7 @@ class RequirementProfile:
     operations: tuple[Operation, ...]
     source: str = BUILT_IN
     # REST operations the profile needs beyond the replacements of its SOAP operations
-    # (``rest_operations = [...]`` in TOML, names as in ``nmbrs_client.rest.operations.RestOp``).
+    # (``rest_operations = [...]`` in TOML, names as in ``nmbrs_client.rest_operations.RestOp``).
     rest_operations: tuple[str, ...] = ()
     # Built-in profiles carry their title in Dutch too (customer reports); a profile from a
     # config file keeps the title its author wrote, in whatever language that is.
@@ -104,7 +104,7 @@ class RequirementProfile:
 
     def rest(self) -> RestRequirement:
         """The REST form: the REST calls replacing each operation and the scopes to consent to."""
-        from nmbrs_client.rest.operations import RestOp
+        from nmbrs_client.rest_operations import RestOp
         from nmbrs_client.rights.rest_requirements import rest_form
 
         return rest_form(
@@ -208,7 +208,7 @@ def _rest_operation_names(raw: object, where: str) -> tuple[str, ...]:
     """Validate ``rest_operations``: names of the REST allowlist, without duplicates."""
     if raw is None:
         return ()
-    from nmbrs_client.rest.operations import RestOp
+    from nmbrs_client.rest_operations import RestOp
 
     known = {op.value.lower(): op.value for op in RestOp}
     if not isinstance(raw, list):

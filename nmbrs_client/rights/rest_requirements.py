@@ -5,7 +5,7 @@ OAuth scopes and the customer consents to them. A profile stays written in SOAP 
 (the list integrators already publish), and this module derives its REST form from one table:
 per SOAP operation the allowlisted REST operations that together replace it, how close the
 replacement is, and what REST cannot give back. The scopes come from the REST allowlist
-(``nmbrs_client.rest.operations``), which a test checks against Nmbrs' OpenAPI document; any
+(``nmbrs_client.rest_operations``), which a test checks against Nmbrs' OpenAPI document; any
 one listed scope satisfies an operation, ``.read`` twins included.
 
 Facts: the OpenAPI document (each operation's path and security scopes; some SOAP operations have
@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from nmbrs_client.rest.operations import OPERATIONS as REST_OPERATIONS
-from nmbrs_client.rest.operations import RestOp, RestOperation
+from nmbrs_client.rest_operations import OPERATIONS as REST_OPERATIONS
+from nmbrs_client.rest_operations import RestOp, RestOperation
 
 OFFLINE_ACCESS = "offline_access"
 

@@ -71,10 +71,10 @@ def _unreachable_rest_report() -> Any:
     import socket
 
     from nmbrs_client.rest.client import RestClient, StaticToken
+    from nmbrs_client.rest.prober import RestProber
     from nmbrs_client.rest.transport import RestTransport
     from nmbrs_client.retry import NO_RETRIES
     from nmbrs_client.rights.requirements import BUILTIN_PROFILES
-    from nmbrs_client.rights.rest_prober import RestProber
 
     with socket.socket() as probe:  # a free port, closed again: connection refused
         probe.bind(("127.0.0.1", 0))

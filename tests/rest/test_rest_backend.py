@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from nmbrs_client.backend import PayrollRun
-from nmbrs_client.rest.backend import PER_PERIOD_NOTE, RestBackend, run_period
+from nmbrs_client.rest.backend import PER_PERIOD_NOTE, RestBackend
 from nmbrs_client.rest.client import DocumentPolling, RestClient, StaticToken
+from nmbrs_client.rest.history import run_period
 from nmbrs_client.rest.transport import RestTransport
 from tests.rest.fake import BASE, FakeNmbrs, json_response, problem, transport, uid
 

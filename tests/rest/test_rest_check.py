@@ -19,14 +19,14 @@ from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rest.client import DocumentPolling, RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
-from nmbrs_client.rest.operations import RestOp
+from nmbrs_client.rest.prober import RestProber
 from nmbrs_client.rest.transport import RestTransport
+from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.rights.basis import BasisKind
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.findings import actions
 from nmbrs_client.rights.report import load_schema, render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
-from nmbrs_client.rights.rest_prober import RestProber
 from nmbrs_client.rights.results import RightsReport, StopReason
 from nmbrs_demo.rest.ids import Kind
 from nmbrs_demo.rest.server import start_rest_demo_server
@@ -384,10 +384,10 @@ def test_a_cancelled_check_stops_and_calls_nothing_allowed() -> None:
 
 
 def test_a_refused_company_beside_answering_ones_is_its_data_access_not_a_scope() -> None:
+    from nmbrs_client.rest.verdicts import Probe, settle_columns
     from nmbrs_client.rights.basis import Basis
     from nmbrs_client.rights.classify import Verdict
     from nmbrs_client.rights.matrix import ColumnVerdict
-    from nmbrs_client.rights.rest_prober import Probe
     from nmbrs_client.rights.results import CompanyRef
 
     basis = Basis(BasisKind.PROBED, "REST.company.period", "a")
@@ -395,10 +395,10 @@ def test_a_refused_company_beside_answering_ones_is_its_data_access_not_a_scope(
     empty_403 = Probe(Verdict(Status.ERROR, None, "HTTP 403", "other"), 403)
     unsettled = ColumnVerdict(Verdict(Status.SCOPE_MISSING, None, "scope x missing, or …"), basis)
     a, b = CompanyRef("a"), CompanyRef("b")
-    beside = RestProber._columns(
+    beside = settle_columns(
         [(a, (ColumnVerdict(ok.verdict, basis), ok)), (b, (unsettled, empty_403))]
     )
     assert beside["a"].verdict.status is Status.ALLOWED
     assert beside["b"].verdict.status is Status.NO_DATA_ACCESS
-    alone = RestProber._columns([(b, (unsettled, empty_403))])
+    alone = settle_columns([(b, (unsettled, empty_403))])
     assert alone["b"].verdict.status is Status.SCOPE_MISSING

@@ -16,8 +16,8 @@ from nmbrs_client.rest.errors import (
     NoDocumentError,
     RestProblemKind,
 )
-from nmbrs_client.rest.operations import RestOp
 from nmbrs_client.rest.transport import RestTransport, TransportLimits
+from nmbrs_client.rest_operations import RestOp
 from tests.rest.fake import BASE, FakeNmbrs, json_response, problem, transport, uid
 
 COMPANY = uid("company", 1)

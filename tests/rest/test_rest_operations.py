@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from nmbrs_client.errors import OperationNotAllowedError
-from nmbrs_client.rest.operations import DEFAULT_SCOPES, OPERATIONS, RestOp, operation
+from nmbrs_client.rest_operations import DEFAULT_SCOPES, OPERATIONS, RestOp, operation
 from tests.rest.contract import spec_document
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nmbrs_client.operations import OPERATIONS
-from nmbrs_client.rest.operations import RestOp
+from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.rights.requirements import (
     BUILTIN_PROFILES,
     INTEGRATION_OPERATIONS,

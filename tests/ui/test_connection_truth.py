@@ -13,7 +13,7 @@ from nmbrs_client.config import demo_settings
 from nmbrs_client.rest.auth.credentials import load_credentials
 from nmbrs_client.rest.auth.tokens import TokenSet, TokenStore
 from nmbrs_client.rest.connect import demo_credentials, demo_login
-from nmbrs_client.rest.operations import DEFAULT_SCOPES
+from nmbrs_client.rest_operations import DEFAULT_SCOPES
 from tests.ui.app_helpers import screen_text, wait_connected
 from tui.app import NmbrsApp
 from tui.connect import ConnectionInfo, HostShown, LaunchOptions

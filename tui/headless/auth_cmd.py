@@ -163,7 +163,7 @@ def _login(args: argparse.Namespace, credentials: Any, store: Any) -> int:
     from nmbrs_client.rest.auth.loopback import LoopbackCatcher
     from nmbrs_client.rest.auth.oauth import LoginError, OAuthFlow
     from nmbrs_client.rest.auth.tokens import TokenSet
-    from nmbrs_client.rest.operations import DEFAULT_SCOPES
+    from nmbrs_client.rest_operations import DEFAULT_SCOPES
 
     scopes = tuple(args.scope) if args.scope else DEFAULT_SCOPES
     flow = OAuthFlow(credentials)
@@ -264,7 +264,7 @@ def _print_grant(tokens: Any, asked: tuple[str, ...]) -> None:
 
 def _status(credentials: Any, store: Any) -> int:
     from nmbrs_client.rest.auth.credentials import ENV
-    from nmbrs_client.rest.operations import DEFAULT_SCOPES
+    from nmbrs_client.rest_operations import DEFAULT_SCOPES
 
     print(f"profile {credentials.profile}: REST API {credentials.base_url}")
     print(f"  identity        : {credentials.identity_url}")

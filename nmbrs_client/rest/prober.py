@@ -1,8 +1,7 @@
 """The rights check over the REST API: the REST prober behind the one report.
 
-On REST a 403 looks the same for a missing scope, a login that cannot reach the company, a
-lapsed subscription and a multi-debtor consent (the OpenAPI document has no scope-specific error
-code), so the prober keeps them apart itself:
+It decides which calls to make, in what order and on which ids; what each answer proves (the
+REST 403 rule among them) is :mod:`nmbrs_client.rest.verdicts`. The check runs in four steps:
 
 1. *account*, no calls: the token's granted ``scope`` against the profile's REST form; then
    user info (only when ``user.info.read`` was granted), the debtors and the companies (per
@@ -24,26 +23,37 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from nmbrs_client.errors import NmbrsError, NmbrsTransportError
+from nmbrs_client.errors import NmbrsError
 from nmbrs_client.ids import ApiKind, EntityId
-from nmbrs_client.rest.backend import run_period
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
-from nmbrs_client.rest.operations import OPERATIONS as REST_OPERATIONS
-from nmbrs_client.rest.operations import RestOp, RestOperation
+from nmbrs_client.rest.history import run_period
+from nmbrs_client.rest.verdicts import (
+    ALLOWED,
+    CANCELLED,
+    SERVICE,
+    Probe,
+    budget_failure,
+    failure,
+    judge,
+    not_verified,
+    passing,
+    qualified,
+    settle_columns,
+    why_unreached,
+)
+from nmbrs_client.rest_operations import OPERATIONS as REST_OPERATIONS
+from nmbrs_client.rest_operations import RestOp, RestOperation
 from nmbrs_client.retry import (
     CheckBudget,
-    Failure,
-    FailureKind,
     budget_applied,
     check_deadline_s,
     set_thread_budget,
-    transport_failure,
 )
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import Status, Verdict, classify
@@ -70,7 +80,6 @@ from nmbrs_client.rights.results import (
     StopReason,
 )
 
-SERVICE = "REST"  # the ``service`` of every REST cell: its operation is the RestOp name
 DEFAULT_RETRIES = 2  # rounds on top of the client's own retries, as the SOAP scheduler does
 MAX_PAUSE_S = 10.0
 
@@ -84,57 +93,6 @@ _AUTH_KINDS = {
     RestProblemKind.UNAUTHORIZED: StopReason.TOKEN_REFUSED,
     RestProblemKind.SUBSCRIPTION_KEY: StopReason.SUBSCRIPTION_KEY,
 }
-_STATUS_BY_KIND = {
-    RestProblemKind.SCOPE_MISSING: Status.SCOPE_MISSING,
-    RestProblemKind.DATA_ACCESS: Status.NO_DATA_ACCESS,
-    RestProblemKind.NO_SUBSCRIPTION: Status.NO_SUBSCRIPTION,
-    RestProblemKind.COMPANY_NOT_FOUND: Status.NOT_VISIBLE,
-}
-# the error kind of a call not established, as the report groups them
-_ERROR_KIND_BY_KIND = {
-    RestProblemKind.THROTTLED: "throttled",
-    RestProblemKind.QUOTA: "quota",
-    RestProblemKind.SERVER: "http",
-}
-
-
-# what a 403 can come out as before the REST 403 rule: its cause is not known yet
-_REFUSALS = frozenset({Status.SCOPE_MISSING, Status.NO_DATA_ACCESS, Status.ERROR})
-
-
-def qualified(name: RestOp) -> str:
-    return f"{SERVICE}.{name.value}"
-
-
-@dataclass(frozen=True)
-class Probe:
-    """What one REST call proved: a verdict (with its error kind), and a failure's HTTP status."""
-
-    verdict: Verdict
-    http_status: int | None = None
-    duration_ms: float | None = None
-
-    @property
-    def status(self) -> Status:
-        return self.verdict.status
-
-
-def failure(exc: NmbrsError) -> Probe:
-    """The probe result for a call that failed after the client's own retries."""
-    if isinstance(exc, NmbrsRestError):
-        status = _STATUS_BY_KIND.get(exc.kind, Status.ERROR)
-        kind = None if status is not Status.ERROR else _ERROR_KIND_BY_KIND.get(exc.kind, "http")
-        return Probe(Verdict(status, exc.code, exc.message[:300], kind), exc.status)
-    if isinstance(exc, NmbrsTransportError):
-        kind = classify(exc).error_kind  # the one rule for transport trouble, as on SOAP
-        return Probe(Verdict(Status.ERROR, None, exc.message[:300], kind), exc.status)
-    return Probe(Verdict(Status.ERROR, None, exc.message[:300], "other"))
-
-
-ALLOWED = Probe(Verdict(Status.ALLOWED))
-CANCELLED = Probe(
-    Verdict(Status.ERROR, None, "not established: the check was cancelled", "cancelled")
-)
 
 
 class RestProber:
@@ -231,10 +189,10 @@ class RestProber:
             try:
                 return call()
             except NmbrsError as exc:
-                if attempt == self.retries or not _passing(exc) or self.cancel_event.is_set():
+                if attempt == self.retries or not passing(exc) or self.cancel_event.is_set():
                     raise
                 wait = getattr(exc, "retry_after_s", None) or self.backoff_s * 2**attempt
-                if not self._budget.allow_retry(_failure(exc), min(float(wait), MAX_PAUSE_S)):
+                if not self._budget.allow_retry(budget_failure(exc), min(float(wait), MAX_PAUSE_S)):
                     raise  # the check's one retry budget or its deadline says no
                 self.retried += 1
                 self.cancel_event.wait(min(float(wait), MAX_PAUSE_S))
@@ -472,7 +430,7 @@ class RestProber:
         return True
 
     def _account_failure(self, check: str, name: RestOp, probe: Probe) -> None:
-        verdict = self._judge(name, probe)
+        verdict = judge(name, probe, self.granted)
         if verdict.status is Status.NO_SUBSCRIPTION:
             check = "subscription"
         if any(a.check == check for a in self.account):
@@ -522,27 +480,7 @@ class RestProber:
     def _column(self, column_op: RestOp, company: CompanyRef) -> tuple[ColumnVerdict, Probe]:
         probe = self._probe(column_op, {"companyId": str(company.id)})[0]
         basis = Basis(BasisKind.PROBED, qualified(column_op), company.id)
-        return ColumnVerdict(self._judge(column_op, probe), basis, probe.duration_ms), probe
-
-    @staticmethod
-    def _columns(
-        probed: list[tuple[CompanyRef, tuple[ColumnVerdict, Probe]]],
-    ) -> dict[EntityId, ColumnVerdict]:
-        """The reach of each company. A refusal where another company answered the very same
-        call is that company's data access (the scope is proven); only when no company
-        answered does a refusal stay 'scope missing, or this login cannot reach this data'."""
-        answered = any(v.verdict.status is Status.ALLOWED for _, (v, _p) in probed)
-        settled: dict[EntityId, ColumnVerdict] = {}
-        for company, (column, probe) in probed:
-            if answered and probe.http_status == 403 and probe.status in _REFUSALS:
-                verdict = Verdict(
-                    Status.NO_DATA_ACCESS,
-                    probe.verdict.fault_code,
-                    f"this login cannot reach this company's data ({probe.verdict.message})",
-                )
-                column = ColumnVerdict(verdict, column.basis, column.duration_ms)
-            settled[company.id] = column
-        return settled
+        return ColumnVerdict(judge(column_op, probe, self.granted), basis, probe.duration_ms), probe
 
     def _plan(self, pool: ThreadPoolExecutor, checked: list[CompanyRef]) -> None:
         """Reach per company beside the rows: the rows start once the first company gave
@@ -573,7 +511,7 @@ class RestProber:
             early = self._rows(ids, None)
         if column_op is not None:
             probed = [future.result() for future in reach]
-            self.columns.update(self._columns(list(zip(checked, probed, strict=True))))
+            self.columns.update(settle_columns(list(zip(checked, probed, strict=True))))
         else:
             for company in checked:
                 self.columns[company.id] = ColumnVerdict(
@@ -597,7 +535,7 @@ class RestProber:
         elif not {"employeeId", "payrollRunId"} <= set(ids):
             more = self._sample_ids([c for c in reachable if str(c.id) != ids["companyId"]])
             ids = {**more, **ids}
-        self.rows.update(self._rows(ids, self._why_unreached(checked)))
+        self.rows.update(self._rows(ids, why_unreached(checked, self.columns)))
 
     def _rows(self, ids: Mapping[str, str], unreached: Verdict | None) -> dict[RestOp, RowVerdict]:
         """Every required row not settled while looking for ids, probed side by side.
@@ -610,26 +548,6 @@ class RestProber:
         with self._pool("rest-row") as rows:  # beside the reach probes' pool, not behind it
             probes = list(rows.map(lambda name: self._row(name, ids, why), required))
         return dict(zip(required, probes, strict=True))
-
-    def _why_unreached(self, checked: list[CompanyRef]) -> Verdict:
-        """Why no row could be probed when no company was in reach: an error is an error."""
-        columns = [self.columns[c.id] for c in checked if c.id in self.columns]
-        errors = [c for c in columns if c.verdict.status is Status.ERROR]
-        if errors:
-            return Verdict(
-                Status.ERROR,
-                None,
-                "not established: no company answered its reach probe "
-                f"({errors[0].verdict.message})",
-                errors[0].verdict.error_kind,
-            )
-        if not checked:
-            return Verdict(Status.NOT_VERIFIED, None, "no company in reach to call it on")
-        return Verdict(
-            Status.NOT_VERIFIED,
-            None,
-            "no checked company is in reach of this login: name one that is with --company",
-        )
 
     def _reachable_elsewhere(self, column_op: RestOp) -> list[CompanyRef]:
         """No named company is in reach: probe the rights on a visible company nobody named,
@@ -703,31 +621,11 @@ class RestProber:
 
     # .................................................................. rows
 
-    def _judge(self, name: RestOp, probe: Probe) -> Verdict:
-        """The verdict of one probe of ``name``, with the REST 403 rule applied.
-
-        A refusal whose cause the granted scopes cannot settle (the token does not say what it
-        holds, or a 403 without a known code) is a missing scope *or* missing data access:
-        missing in every reading, so it is reported as missing with both fixes, never as not
-        verified and never as allowed.
-        """
-        verdict = probe.verdict
-        refused = probe.http_status == 403 and verdict.status in _REFUSALS
-        if refused and (self.granted is None or verdict.status is Status.ERROR):
-            scopes = " or ".join(REST_OPERATIONS[name].scopes)
-            return Verdict(
-                Status.SCOPE_MISSING,
-                verdict.fault_code,
-                f"scope {scopes} missing, or this login cannot reach this data",
-            )
-        return verdict
-
     def _row_verdict(self, name: RestOp, probe: Probe, company_id: str | None) -> RowVerdict:
         """A probe of a required call as a row verdict (made on ``company_id``)."""
-        return RowVerdict(self._judge(name, probe), company_id, qualified(name), probe.duration_ms)
-
-    def _not_verified(self, why: str) -> RowVerdict:
-        return RowVerdict(Verdict(Status.NOT_VERIFIED, None, why), None, None, note=why)
+        return RowVerdict(
+            judge(name, probe, self.granted), company_id, qualified(name), probe.duration_ms
+        )
 
     def _row(self, name: RestOp, ids: Mapping[str, str], unreached: Verdict) -> RowVerdict:
         op = REST_OPERATIONS[name]
@@ -753,7 +651,7 @@ class RestProber:
                 "employeeId"
             )
             if employee is None:
-                return self._not_verified(
+                return not_verified(
                     "no company in reach has employees: name one that has with --company"
                 )
             where = ids.get("employeeCompanyId", company)
@@ -768,7 +666,7 @@ class RestProber:
             if probe.status is Status.ERROR and probe.http_status == 404:
                 # what a task answers when there is no document the OpenAPI document does not say:
                 # the call got past the gate, but that does not prove the scope
-                return self._not_verified(
+                return not_verified(
                     "Nmbrs has no document for the sample employee and period; "
                     "name a company with payslips with --company"
                 )
@@ -776,7 +674,7 @@ class RestProber:
         if name in _NEEDS_RUN:
             run = ids.get("payrollRunId")
             if not run:
-                return self._not_verified(
+                return not_verified(
                     "no company in reach has a payroll run this year or last: "
                     "name one that has with --company"
                 )
@@ -788,7 +686,7 @@ class RestProber:
         if "debtorId" in needs:
             debtor = self.debtors[0] if self.debtors else None
             if debtor is None:
-                return self._not_verified("no debtor in reach to call it on")
+                return not_verified("no debtor in reach to call it on")
             return self._row_verdict(name, self._probe(name, {"debtorId": debtor})[0], None)
         if "companyId" not in needs:  # an account-wide call (user info, the company list)
             return self._row_verdict(name, self._probe(name, {})[0], None)
@@ -798,7 +696,7 @@ class RestProber:
     def _document(self, employee: str, year: int, company: str) -> RowVerdict:
         """The download step: an annual statement is built and fetched (then discarded)."""
         if not self.fetch_documents:
-            return self._not_verified(
+            return not_verified(
                 "the document download was skipped (--skip-documents): run without it to verify it"
             )
         started = time.perf_counter()
@@ -809,9 +707,9 @@ class RestProber:
         except NmbrsRestError as exc:
             if exc.operation == str(RestOp.DOCUMENT):
                 return self._row_verdict(RestOp.DOCUMENT, failure(exc), company)
-            return self._not_verified(f"no document task could be started: {exc.message}")
+            return not_verified(f"no document task could be started: {exc.message}")
         except NmbrsError as exc:
-            return self._not_verified(f"no document could be fetched to probe it: {exc.message}")
+            return not_verified(f"no document could be fetched to probe it: {exc.message}")
         return self._row_verdict(
             RestOp.DOCUMENT, Probe(ALLOWED.verdict, duration_ms=_ms(started)), company
         )
@@ -850,7 +748,7 @@ class RestProber:
                 why = "this call needs an employee, run or document of each company"
                 return replace(cell, basis=cell.basis.kept(why))
             probe = self._probe(name, {"companyId": str(cell.company_id)})[0]
-            verdict = self._judge(name, probe)
+            verdict = judge(name, probe, self.granted)
             return self._cell(
                 name,
                 cell.company_id,
@@ -865,29 +763,6 @@ class RestProber:
             )
 
         return list(pool.map(redo, cells))
-
-
-def _passing(exc: NmbrsError) -> bool:
-    """Trouble that may pass: throttling, a gateway error, a broken or garbled reply.
-
-    A call the client already gave up on after a time-out (one read time-out and one short
-    retry: it never answers) is not tried again: the check has one retry budget.
-    """
-    if isinstance(exc, NmbrsRestError):
-        return exc.retryable
-    if isinstance(exc, NmbrsTransportError):
-        if exc.retries_exhausted and exc.kind == "timeout":
-            return False
-        return exc.kind in ("timeout", "connection", "malformed", "http")
-    return False
-
-
-def _failure(exc: NmbrsError) -> Failure:
-    if isinstance(exc, NmbrsRestError) and exc.status in (429, 503):
-        return Failure(FailureKind.THROTTLED, exc.retry_after_s)
-    if isinstance(exc, NmbrsTransportError):
-        return transport_failure(exc)
-    return Failure(FailureKind.SERVER_ERROR)
 
 
 def _ms(started: float) -> float:

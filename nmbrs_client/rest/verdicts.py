@@ -1,0 +1,163 @@
+"""What one REST probe proves: its verdict, the REST 403 rule and the reach of each company.
+
+On REST a 403 looks the same for a missing scope, a login that cannot reach the company, a
+lapsed subscription and a multi-debtor consent (the OpenAPI document has no scope-specific error
+code). The rules here keep them apart from what a probe answered and what the token was granted;
+the prober (:mod:`nmbrs_client.rest.prober`) decides which calls to make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nmbrs_client.errors import NmbrsError, NmbrsTransportError
+from nmbrs_client.ids import EntityId
+from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
+from nmbrs_client.rest_operations import OPERATIONS as REST_OPERATIONS
+from nmbrs_client.rest_operations import RestOp
+from nmbrs_client.retry import Failure, FailureKind, transport_failure
+from nmbrs_client.rights.classify import Status, Verdict, classify
+from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict
+from nmbrs_client.rights.results import CompanyRef
+
+SERVICE = "REST"  # the ``service`` of every REST cell: its operation is the RestOp name
+
+_STATUS_BY_KIND = {
+    RestProblemKind.SCOPE_MISSING: Status.SCOPE_MISSING,
+    RestProblemKind.DATA_ACCESS: Status.NO_DATA_ACCESS,
+    RestProblemKind.NO_SUBSCRIPTION: Status.NO_SUBSCRIPTION,
+    RestProblemKind.COMPANY_NOT_FOUND: Status.NOT_VISIBLE,
+}
+# the error kind of a call not established, as the report groups them
+_ERROR_KIND_BY_KIND = {
+    RestProblemKind.THROTTLED: "throttled",
+    RestProblemKind.QUOTA: "quota",
+    RestProblemKind.SERVER: "http",
+}
+
+# what a 403 can come out as before the REST 403 rule: its cause is not known yet
+_REFUSALS = frozenset({Status.SCOPE_MISSING, Status.NO_DATA_ACCESS, Status.ERROR})
+
+
+def qualified(name: RestOp) -> str:
+    return f"{SERVICE}.{name.value}"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one REST call proved: a verdict (with its error kind), and a failure's HTTP status."""
+
+    verdict: Verdict
+    http_status: int | None = None
+    duration_ms: float | None = None
+
+    @property
+    def status(self) -> Status:
+        return self.verdict.status
+
+
+def failure(exc: NmbrsError) -> Probe:
+    """The probe result for a call that failed after the client's own retries."""
+    if isinstance(exc, NmbrsRestError):
+        status = _STATUS_BY_KIND.get(exc.kind, Status.ERROR)
+        kind = None if status is not Status.ERROR else _ERROR_KIND_BY_KIND.get(exc.kind, "http")
+        return Probe(Verdict(status, exc.code, exc.message[:300], kind), exc.status)
+    if isinstance(exc, NmbrsTransportError):
+        kind = classify(exc).error_kind  # the one rule for transport trouble, as on SOAP
+        return Probe(Verdict(Status.ERROR, None, exc.message[:300], kind), exc.status)
+    return Probe(Verdict(Status.ERROR, None, exc.message[:300], "other"))
+
+
+ALLOWED = Probe(Verdict(Status.ALLOWED))
+CANCELLED = Probe(
+    Verdict(Status.ERROR, None, "not established: the check was cancelled", "cancelled")
+)
+
+
+def judge(name: RestOp, probe: Probe, granted: frozenset[str] | None) -> Verdict:
+    """The verdict of one probe of ``name``, with the REST 403 rule applied.
+
+    A refusal whose cause the granted scopes cannot settle (the token does not say what it
+    holds, or a 403 without a known code) is a missing scope *or* missing data access:
+    missing in every reading, so it is reported as missing with both fixes, never as not
+    verified and never as allowed.
+    """
+    verdict = probe.verdict
+    refused = probe.http_status == 403 and verdict.status in _REFUSALS
+    if refused and (granted is None or verdict.status is Status.ERROR):
+        scopes = " or ".join(REST_OPERATIONS[name].scopes)
+        return Verdict(
+            Status.SCOPE_MISSING,
+            verdict.fault_code,
+            f"scope {scopes} missing, or this login cannot reach this data",
+        )
+    return verdict
+
+
+def not_verified(why: str) -> RowVerdict:
+    return RowVerdict(Verdict(Status.NOT_VERIFIED, None, why), None, None, note=why)
+
+
+def settle_columns(
+    probed: Sequence[tuple[CompanyRef, tuple[ColumnVerdict, Probe]]],
+) -> dict[EntityId, ColumnVerdict]:
+    """The reach of each company. A refusal where another company answered the very same
+    call is that company's data access (the scope is proven); only when no company
+    answered does a refusal stay 'scope missing, or this login cannot reach this data'."""
+    answered = any(v.verdict.status is Status.ALLOWED for _, (v, _p) in probed)
+    settled: dict[EntityId, ColumnVerdict] = {}
+    for company, (column, probe) in probed:
+        if answered and probe.http_status == 403 and probe.status in _REFUSALS:
+            verdict = Verdict(
+                Status.NO_DATA_ACCESS,
+                probe.verdict.fault_code,
+                f"this login cannot reach this company's data ({probe.verdict.message})",
+            )
+            column = ColumnVerdict(verdict, column.basis, column.duration_ms)
+        settled[company.id] = column
+    return settled
+
+
+def why_unreached(checked: Sequence[CompanyRef], columns: dict[EntityId, ColumnVerdict]) -> Verdict:
+    """Why no row could be probed when no company was in reach: an error is an error."""
+    reach = [columns[c.id] for c in checked if c.id in columns]
+    errors = [c for c in reach if c.verdict.status is Status.ERROR]
+    if errors:
+        return Verdict(
+            Status.ERROR,
+            None,
+            f"not established: no company answered its reach probe ({errors[0].verdict.message})",
+            errors[0].verdict.error_kind,
+        )
+    if not checked:
+        return Verdict(Status.NOT_VERIFIED, None, "no company in reach to call it on")
+    return Verdict(
+        Status.NOT_VERIFIED,
+        None,
+        "no checked company is in reach of this login: name one that is with --company",
+    )
+
+
+def passing(exc: NmbrsError) -> bool:
+    """Trouble that may pass: throttling, a gateway error, a broken or garbled reply.
+
+    A call the client already gave up on after a time-out (one read time-out and one short
+    retry: it never answers) is not tried again: the check has one retry budget.
+    """
+    if isinstance(exc, NmbrsRestError):
+        return exc.retryable
+    if isinstance(exc, NmbrsTransportError):
+        if exc.retries_exhausted and exc.kind == "timeout":
+            return False
+        return exc.kind in ("timeout", "connection", "malformed", "http")
+    return False
+
+
+def budget_failure(exc: NmbrsError) -> Failure:
+    """``exc`` as the check's one retry budget counts it."""
+    if isinstance(exc, NmbrsRestError) and exc.status in (429, 503):
+        return Failure(FailureKind.THROTTLED, exc.retry_after_s)
+    if isinstance(exc, NmbrsTransportError):
+        return transport_failure(exc)
+    return Failure(FailureKind.SERVER_ERROR)
