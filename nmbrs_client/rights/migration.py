@@ -20,7 +20,7 @@ from nmbrs_client.rights.rest_requirements import (
     ACCOUNT_OPERATIONS,
     GAP_TEXT,
     Equivalence,
-    RestReplacement,
+    Replacement,
 )
 from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT, RightsReport
 from nmbrs_client.textsafe import line, markdown_inline
@@ -110,7 +110,7 @@ WORDS = {
 
 @dataclass(frozen=True)
 class MigrationRow:
-    replacement: RestReplacement
+    replacement: Replacement
     soap_status: Status | None  # None when no SOAP check ran (or it could not reach Nmbrs)
     rest_status: Status | None  # None when no REST check ran (or it could not reach Nmbrs)
 

@@ -27,7 +27,7 @@ from nmbrs_client.operations import (
 )
 
 if TYPE_CHECKING:
-    from nmbrs_client.rights.rest_requirements import RestRequirement
+    from nmbrs_client.rights.rest_requirements import ProfileOnRest
 
 DEFAULT_PROFILE = "integration"
 
@@ -102,7 +102,7 @@ class RequirementProfile:
                 groups.append((service, ops))
         return groups
 
-    def rest(self) -> RestRequirement:
+    def rest(self) -> ProfileOnRest:
         """The REST form: the REST calls replacing each operation and the scopes to consent to."""
         from nmbrs_client.rest_operations import RestOp
         from nmbrs_client.rights.rest_requirements import rest_form

@@ -87,8 +87,12 @@ GAP_TEXT: Mapping[str, Mapping[Gap, str]] = {
 
 
 @dataclass(frozen=True)
-class RestReplacement:
-    """The REST calls that replace one SOAP operation, all of them needed."""
+class Replacement:
+    """The REST calls that replace one SOAP operation, all of them needed.
+
+    Not a REST twin of a SOAP type: it is one row of the table that carries a SOAP operation
+    over to REST, so it needs no API prefix.
+    """
 
     soap_operation: str
     equivalence: Equivalence
@@ -102,15 +106,15 @@ class RestReplacement:
 
 def _r(
     soap: str, equivalence: Equivalence, rest: Sequence[RestOp], gaps: Sequence[Gap] = ()
-) -> RestReplacement:
-    return RestReplacement(soap, equivalence, tuple(rest), tuple(gaps))
+) -> Replacement:
+    return Replacement(soap, equivalence, tuple(rest), tuple(gaps))
 
 
 _D, _C, _N = Equivalence.DIRECT, Equivalence.COMBINED, Equivalence.NEAREST
 _DOCUMENT = RestOp.DOCUMENT
 
 # One row per operation of the SOAP catalogue (a test holds the two in step).
-SOAP_TO_REST: Mapping[str, RestReplacement] = {
+SOAP_TO_REST: Mapping[str, Replacement] = {
     r.soap_operation: r
     for r in (
         _r("DebtorService.Environment_Get", Equivalence.NONE, (), (Gap.NO_DOMAIN,)),
@@ -170,7 +174,7 @@ SOAP_TO_REST: Mapping[str, RestReplacement] = {
 }
 
 
-def replacement(soap_operation: str) -> RestReplacement:
+def replacement(soap_operation: str) -> Replacement:
     """The REST replacement of one SOAP operation (Nmbrs' casing, ``Service.Operation``)."""
     try:
         return SOAP_TO_REST[soap_operation]
@@ -185,11 +189,15 @@ def preferred_scope(op: RestOperation) -> str:
 
 
 @dataclass(frozen=True)
-class RestRequirement:
-    """The REST form of a profile: operations to probe and scopes the customer consents to."""
+class ProfileOnRest:
+    """A requirement profile as REST needs it: operations to probe and scopes to consent to.
+
+    Not a REST twin of :class:`RequirementProfile` but its REST form, reached through
+    ``RequirementProfile.rest()``; the profile itself stays written in SOAP operation names.
+    """
 
     profile_name: str
-    replacements: tuple[RestReplacement, ...]
+    replacements: tuple[Replacement, ...]
     extra_operations: tuple[RestOp, ...] = ()
 
     @property
@@ -216,7 +224,7 @@ class RestRequirement:
         return tuple(scopes)
 
     @property
-    def without_equivalent(self) -> tuple[RestReplacement, ...]:
+    def without_equivalent(self) -> tuple[Replacement, ...]:
         return tuple(r for r in self.replacements if r.equivalence is Equivalence.NONE)
 
     def missing_scopes(self, granted: Iterable[str]) -> dict[RestOp, tuple[str, ...]]:
@@ -240,9 +248,9 @@ class RestRequirement:
 
 def rest_form(
     profile_name: str, soap_operations: Iterable[str], extra: Iterable[RestOp] = ()
-) -> RestRequirement:
+) -> ProfileOnRest:
     """The REST form of a profile given by its SOAP operation names (Nmbrs' casing)."""
-    return RestRequirement(
+    return ProfileOnRest(
         profile_name=profile_name,
         replacements=tuple(replacement(name) for name in soap_operations),
         extra_operations=tuple(extra),
