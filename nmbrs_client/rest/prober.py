@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -146,6 +146,7 @@ class RestProber:
         self.debtors: list[str] = []
         self.rows: dict[RestOp, RowVerdict] = {}
         self.columns: dict[EntityId, ColumnVerdict] = {}
+        self.shown: dict[tuple[str, EntityId], CellResult] = {}  # cells streamed while probing
         self.notes: list[str] = []
         self.stopped: StopReason | None = None
         self.multi_debtor = False
@@ -271,9 +272,11 @@ class RestProber:
             if self.thorough and not self.cancel_event.is_set():
                 self._emit(Phase(Stage.THOROUGH, "probing every remaining cell"))
                 with self._pool() as pool:
-                    cells = self._thorough(pool, cells)
-            for cell in cells:
-                self._emit(cell)
+                    cells = self._thorough(pool, cells)  # each cell sent once, as it settles
+            else:
+                for cell in cells:  # the ones not streamed while the reach probes ran
+                    if self.shown.get((cell.operation, cell.company_id)) != cell:
+                        self._emit(cell)
         if self.cancel_event.is_set() and self.stopped is None:
             self.stopped = StopReason.CANCELLED
         granted = self.granted
@@ -509,6 +512,8 @@ class RestProber:
         if self.rows_beside_reach and checked and first_reached and complete:
             # the first company is in reach and gave every id: nothing below can change them
             early = self._rows(ids, None)
+            self.rows.update(early)
+            self._stream(dict(zip(reach, checked, strict=False)))
         if column_op is not None:
             probed = [future.result() for future in reach]
             self.columns.update(settle_columns(list(zip(checked, probed, strict=True))))
@@ -525,7 +530,6 @@ class RestProber:
                 finding=True,
             )
         if early is not None:
-            self.rows.update(early)
             return
         reachable = [c for c in checked if self.columns[c.id].verdict.status is Status.ALLOWED]
         if not reachable and column_op is not None:
@@ -718,19 +722,40 @@ class RestProber:
 
     def _cells(self) -> list[CellResult]:
         """Row × column through the one pure rule, in the order of the rows and companies."""
-        cells = []
-        for op in self._required():
-            row = self.rows.get(op.name)
-            for company in self.companies:
-                verdict = infer_cell(
-                    qualified(op.name), company.id, row, self.columns.get(company.id)
-                )
-                if verdict is None:
-                    verdict = CellVerdict(
-                        Status.ERROR, Basis(BasisKind.NOT_PROBED), None, "not established"
-                    )
-                cells.append(self._cell(op.name, company.id, verdict))
-        return cells
+        return [
+            self._cell_of(op.name, company.id, self.columns.get(company.id))
+            for op in self._required()
+            for company in self.companies
+        ]
+
+    def _cell_of(
+        self, name: RestOp, company_id: EntityId, column: ColumnVerdict | None
+    ) -> CellResult:
+        verdict = infer_cell(qualified(name), company_id, self.rows.get(name), column)
+        if verdict is None:
+            verdict = CellVerdict(
+                Status.ERROR, Basis(BasisKind.NOT_PROBED), None, "not established"
+            )
+        return self._cell(name, company_id, verdict)
+
+    def _stream(self, reach: Mapping[Future[tuple[ColumnVerdict, Probe]], CompanyRef]) -> None:
+        """Send a company's cells as soon as its reach probe answers, once every row is final.
+
+        Only a company that answered: what a refusal means can depend on the other companies'
+        answers (:func:`~nmbrs_client.rest.verdicts.settle_columns`), so those cells wait for
+        the end. A streamed cell is the very cell the report holds (``shown``).
+        """
+        if self.thorough:  # thorough mode sends each cell once, after its own probe
+            return
+        for future in as_completed(reach):
+            column, _probe = future.result()
+            if column.verdict.status is not Status.ALLOWED or self.cancel_event.is_set():
+                continue
+            company = reach[future]
+            for op in self._required():
+                cell = self._cell_of(op.name, company.id, column)
+                self.shown[(cell.operation, company.id)] = cell
+                self._emit(cell)
 
     def _cell(self, name: RestOp, company_id: EntityId, verdict: CellVerdict) -> CellResult:
         return result_of(SERVICE, name.value, company_id, verdict)
@@ -762,7 +787,10 @@ class RestProber:
                 ),
             )
 
-        return list(pool.map(redo, cells))
+        futures = [pool.submit(redo, cell) for cell in cells]
+        for future in as_completed(futures):  # each cell shown as its probe answers
+            self._emit(future.result())
+        return [future.result() for future in futures]
 
 
 def _ms(started: float) -> float:
