@@ -39,7 +39,9 @@ class Progress:
         if isinstance(event, Phase):
             self._line(f"[{event.name}] {event.message}")
         elif isinstance(event, AccountResult):
-            self._line(f"  {event.check}: {event.status.value}")
+            from nmbrs_client.rights.report_words import badge
+
+            self._line(f"  {event.check}: {badge(event.status)}")  # words, not the enum's value
         elif isinstance(event, CellResult):
             self.cells += 1
             if self.tty:
