@@ -165,23 +165,32 @@ class MigrationReport:
                     found.append((api, line(company.label()), unmatched))
         return found
 
+    def unmatched(self) -> list[str]:
+        """Named SOAP ids REST could not match: nothing is known of them on REST, which is
+        neither missing nor allowed."""
+        return [company for _api, company, soap_id in self.not_visible() if soap_id]
+
     @property
     def exit_code(self) -> ExitCode:
         """2 when a side could not be reached, 1 when REST would miss something or a named
         company is not visible on a side (as the plain check says it), 3 when REST
-        was not (fully) checked, else 0."""
+        was not (fully) checked or a named SOAP id could not be matched there, else 0."""
         if self.unreached():
             return ExitCode.CONNECT
         statuses = {row.rest_status for row in self.rows}
         if (
-            self.not_visible()
+            any(not soap_id for _api, _company, soap_id in self.not_visible())
             or statuses & MISSING_STATUSES
             or (self.rest is not None and self.rest.scopes_to_ask)
         ):
             return ExitCode.FINDINGS
         if Status.ERROR in statuses:
             return ExitCode.CONNECT
-        if not self.rest_ran or statuses & {Status.NOT_VERIFIED, Status.NOT_APPLICABLE}:
+        if (
+            not self.rest_ran
+            or self.unmatched()
+            or statuses & {Status.NOT_VERIFIED, Status.NOT_APPLICABLE}
+        ):
             return ExitCode.NOT_VERIFIED
         return ExitCode.OK
 

@@ -88,8 +88,9 @@ WORDS: dict[str, dict[str, str]] = {
         "r_ready": "Every required REST call answered with the consent given.",
         "r_not_visible": "Company {company} is not visible on {api}: a wrong id or number, or "
         "outside this login's scope; nothing was checked for it there.",
-        "r_unmatched": "Company {company} could not be matched on REST: that is its SOAP id, "
-        "which REST does not know; name it by its REST company id (--company) to check it there.",
+        "r_unmatched": "Company {company} was not checked on REST: that is its SOAP id, which "
+        "REST does not know; check it there by its REST company id or number: "
+        "nmbrs-tui check --api rest --company ID.",
         "s_login": "Log in to Nmbrs with a client login or company login of the debtor (Master "
         "Client or Master Bedrijfslogin), not an accountant master login: only those can give "
         "consent to the REST API.",
@@ -133,8 +134,9 @@ WORDS: dict[str, dict[str, str]] = {
         "r_ready": "Elke benodigde REST-aanroep gaf antwoord met de gegeven toestemming.",
         "r_not_visible": "Bedrijf {company} is niet zichtbaar op {api}: een verkeerd id of "
         "nummer, of buiten het bereik van deze login; er is daar niets voor gecontroleerd.",
-        "r_unmatched": "Bedrijf {company} kon op REST niet worden gevonden: dat is het SOAP-id, "
-        "dat REST niet kent; noem het REST-bedrijfs-id (--company) om het daar te controleren.",
+        "r_unmatched": "Bedrijf {company} is op REST niet gecontroleerd: dat is het SOAP-id, "
+        "dat REST niet kent; controleer het daar met het REST-bedrijfs-id of -nummer: "
+        "nmbrs-tui check --api rest --company ID.",
         "s_login": "Log in Nmbrs in met een klantlogin of bedrijfslogin van de debiteur (Master "
         "Client of Master Bedrijfslogin), niet met een accountantslogin: alleen die kunnen "
         "toestemming geven voor de REST-API.",
@@ -193,9 +195,12 @@ def _verdict(report: MigrationReport, w: dict[str, str]) -> tuple[Verdict, list[
             return Verdict.NOT_READY, [w["r_login"].format(why=unreached["REST"])]
         return Verdict.NOT_CHECKED, [w["r_unreached"].format(why=unreached["REST"])]
     reasons = [
-        w["r_unmatched" if soap_id else "r_not_visible"].format(company=company, api=api)
+        w["r_not_visible"].format(company=company, api=api)
         for api, company, soap_id in report.not_visible()
+        if not soap_id
     ]
+    # a SOAP id REST cannot match says nothing about REST: not checked, never not ready
+    unmatched = [w["r_unmatched"].format(company=company) for company in report.unmatched()]
     missing = missing_scopes(rest)
     if missing:
         key = "r_scope" if len(missing) == 1 else "r_scopes"
@@ -209,14 +214,16 @@ def _verdict(report: MigrationReport, w: dict[str, str]) -> tuple[Verdict, list[
     if denied:
         reasons.append(w["r_denied"].format(ops=", ".join(denied)))
     if reasons or any(r.rest_status in MISSING_STATUSES for r in needed):
-        return Verdict.NOT_READY, reasons
+        return Verdict.NOT_READY, reasons + unmatched
     open_ = [
         r.replacement.soap_operation
         for r in needed
         if r.rest_status in (None, Status.ERROR, Status.NOT_VERIFIED)
     ]
     if open_:
-        return Verdict.NOT_CHECKED, [w["r_unverified"].format(ops=", ".join(open_))]
+        return Verdict.NOT_CHECKED, [w["r_unverified"].format(ops=", ".join(open_)), *unmatched]
+    if unmatched:
+        return Verdict.NOT_CHECKED, unmatched
     return Verdict.READY, [w["r_ready"]]
 
 
@@ -245,11 +252,29 @@ def _customer_steps(
     if missing:
         text = w["s_consent"].format(missing=" ".join(missing), all=" ".join(asked))
         steps.append(Step(Audience.CUSTOMER, "consent", text, missing))
+    unmatched = set(report.unmatched())
     for action in actions(rest):
         if action.kind in ("consent", "not_applicable"):
             continue
+        if action.kind == "not_visible" and {line(item) for item in action.items} <= unmatched:
+            continue  # a SOAP id REST does not know: nothing for the customer to change
         steps.append(Step(Audience.CUSTOMER, "rights", action_text(action, lang)))
+    if _only_unmatched(report, verdict) and len(steps) == 1:
+        return []  # only the engineer can go on: name the company as REST knows it
     return steps
+
+
+def _only_unmatched(report: MigrationReport, verdict: Verdict) -> bool:
+    """REST answered everything it was asked; what is open is a named SOAP id it cannot
+    match, which no consent or right of the customer's changes."""
+    rest = report.rest
+    return (
+        verdict is Verdict.NOT_CHECKED
+        and rest is not None
+        and rest.stopped is None
+        and bool(report.unmatched())
+        and all(row.rest_status is Status.ALLOWED for row in report.rows if row.rest_status)
+    )
 
 
 def _integrator_steps(
@@ -268,7 +293,7 @@ def _integrator_steps(
         ),
         Step(Audience.INTEGRATOR, "subscription_key", w["s_key"], done=reached),
     ]
-    if verdict is not Verdict.READY:
+    if verdict is not Verdict.READY and not _only_unmatched(report, verdict):
         text = w["s_link"].format(all=" ".join(asked), profile=profile)
         steps.append(Step(Audience.INTEGRATOR, "consent_link", text, asked))
     steps.append(Step(Audience.INTEGRATOR, "switch", w["s_switch"].format(end=end_date(lang))))

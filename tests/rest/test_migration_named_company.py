@@ -1,6 +1,6 @@
 """A company named with `check --migration --company` must be visible on both APIs before the plan
 may say "Ready for REST": a company one side does not show was not checked there, and a SOAP
-company id means nothing on REST."""
+company id means nothing on REST (not checked there: nothing for the customer to change)."""
 
 from __future__ import annotations
 
@@ -51,9 +51,9 @@ def _plan(capsys: pytest.CaptureFixture[str], lang: str, *extra: str) -> tuple[i
         ),
         (
             SOAP_COMPANY,
-            "not_ready",
-            1,
-            {"en": "20001 could not be matched on REST", "nl": "20001 kon op REST niet worden"},
+            "not_checked",
+            3,
+            {"en": "20001 was not checked on REST", "nl": "20001 is op REST niet gecontroleerd"},
         ),
     ],
     ids=["visible-on-both", "not-visible-on-rest", "soap-id-on-rest"],
@@ -79,12 +79,29 @@ def test_a_named_company_is_ready_only_when_both_apis_show_it(
 
 
 def test_a_soap_id_never_passes_on_rest_unmatched(capsys: pytest.CaptureFixture[str]) -> None:
-    """The same --company goes to both sides: a SOAP id is not a REST company, never "ready"."""
+    """The same --company goes to both sides: a SOAP id is not a REST company, never "ready";
+    nor is it the customer's to fix, so no step asks them to give access to it."""
     code = main(["check", "--demo", "--migration", "--quiet", "--company", SOAP_COMPANY])
     out = capsys.readouterr().out
-    assert code == 1
-    assert out.startswith("Not ready for REST.")
-    assert "Company 20001 could not be matched on REST" in out.splitlines()[1]
+    assert code == 3
+    assert out.startswith("Not checked on REST.")
+    assert "Company 20001 was not checked on REST" in out.splitlines()[1]
+    assert "check --api rest --company ID" in out.splitlines()[1]
+    assert "For the customer" not in out and "not visible to this user" not in out
+    assert "consent link" not in out
+
+
+def test_a_soap_id_beside_missing_scopes_is_not_ready_for_the_scopes_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Missing scopes still make the plan not ready; the unmatched id is said, never a step."""
+    args = ["check", "--demo", "--migration", "--quiet", "--scenario", "missing-scopes"]
+    code = main([*args, "--company", SOAP_COMPANY, "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert (data["verdict"], code) == ("not_ready", 1)
+    assert any("20001 was not checked on REST" in r for r in data["reasons"])
+    customer = " ".join(s["text"] for s in data["steps"] if s["for"] == "customer")
+    assert "employee.bankaccount.read" in customer and "20001" not in customer
 
 
 def test_a_company_not_visible_on_soap_is_not_ready(capsys: pytest.CaptureFixture[str]) -> None:
