@@ -64,18 +64,24 @@ def choose_columns(
         return Columns(list(visible or []))
     chosen: list[CompanyRef] = []
     findings: list[AccountResult] = []
+    notes: list[str] = []
     for name in dict.fromkeys(named):
-        found = next((c for c in visible or () if matches(c, name)), None)
-        if found is not None:
-            if found not in chosen:
-                chosen.append(found)
+        # a company number repeats across debtors: every company it names is a column, so a
+        # verdict is never given for one of them in the name of another
+        found = [c for c in visible or () if matches(c, name)]
+        if found:
+            chosen.extend(c for c in found if c not in chosen)
+            if len(found) > 1:
+                notes.append(
+                    f"--company {name}: {len(found)} companies with this number (one per "
+                    "debtor), each checked: " + ", ".join(c.label() for c in found)
+                )
         elif visible is None or not complete:
             chosen.append(CompanyRef(name, None, None, None))
         else:
             chosen.append(CompanyRef(name, None, None, False))
             findings.append(not_listed_finding(name))
     others = [c for c in visible or () if c not in chosen]
-    notes = []
     if others and not any(c.visible for c in chosen):
         chosen.append(others[0])
         notes.append(

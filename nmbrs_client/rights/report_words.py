@@ -484,6 +484,10 @@ _NL_FRAGMENTS: tuple[tuple[str, str], ...] = (
         "; noem een bedrijf dat deze gebruiker ziet",
     ),
     ("Probe company: ", "Testbedrijf: "),
+    (
+        " companies with this number (one per debtor), each checked: ",
+        " bedrijven met dit nummer (één per debiteur), elk gecontroleerd: ",
+    ),
     ("first company in scope: ", "eerste bedrijf in bereik: "),
     (" answered", " gaf antwoord"),
     (
