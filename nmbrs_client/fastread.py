@@ -20,6 +20,7 @@ changes the result; the property tests in ``tests/test_fastread.py`` hold both t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ from lxml import etree
 
 SOAP11_ENV: Final = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI_TYPE: Final = "{http://www.w3.org/2001/XMLSchema-instance}type"
+XSD_NS: Final = "http://www.w3.org/2001/XMLSchema"
 _BODY: Final = f"{{{SOAP11_ENV}}}Body"
 
 
@@ -57,6 +59,7 @@ class _Field:
     convert: Any  # simple type: text -> value (may raise ValueError/TypeError)
     plan: _Plan | None  # complex type
     zeep_element: Any  # for anyType and xsi:type: zeep parses that node itself
+    any_type: bool = False  # typed xs:anyType (or untyped)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,17 @@ class _Plan:
     fields: tuple[_Field, ...]
     by_localname: dict[str, int]
     single_child: str | None  # zeep unwraps a top-level result with one child and no attrs
+    # Full tag ({namespace}local) -> the index of its field, or None for a child no field
+    # reads: learnt from the replies (a reply repeats a handful of tags thousands of times).
+    by_tag: dict[Any, int | None] = dataclasses.field(default_factory=dict)
+
+    def index_of(self, tag: Any) -> int | None:
+        """The field that reads a child with this tag (None: ignored, as zeep ignores it)."""
+        if tag.__class__ is not str:
+            raise _Fallback  # a processing instruction or entity among the children
+        i = self.by_localname.get(tag[tag.rfind("}") + 1 :])
+        self.by_tag[tag] = i
+        return i
 
 
 def _plan_for(xsd_type: Any, seen: dict[int, _Plan | None]) -> _Plan:
@@ -127,6 +141,7 @@ def _field(name: str, element: Any, seen: dict[int, _Plan | None]) -> _Field:
         convert=convert,
         plan=plan,
         zeep_element=direct if direct is not None else element,
+        any_type=direct is not None,
     )
 
 
@@ -194,44 +209,51 @@ class ReplyReader:
         if len(node) == 0 and not node.attrib:
             return None
         fields = plan.fields
-        found: list[list[etree._Element] | None] = [None] * len(fields)
-        index = plan.by_localname
+        # Each field's element (the first, as zeep takes it), or its list when repeated; then
+        # the values in the schema's order, as zeep reads them (so the same error comes first).
+        found: list[Any] = [None] * len(fields)
+        known = plan.by_tag
         for child in node:
             tag = child.tag
-            if tag.__class__ is not str:
-                raise _Fallback  # a processing instruction or entity among the children
-            i = index.get(tag[tag.rfind("}") + 1 :])
+            try:
+                i = known[tag]
+            except KeyError:
+                i = plan.index_of(tag)
             if i is None:
                 continue  # an element Nmbrs added after our WSDL: ignored, as zeep does
-            bucket = found[i]
-            if bucket is None:
-                found[i] = [child]
-            else:
-                bucket.append(child)
+            if fields[i].repeated:
+                if found[i] is None:
+                    found[i] = [child]
+                else:
+                    found[i].append(child)
+            elif found[i] is None:
+                found[i] = child
         result: dict[str, Any] = {}
         value = self._value
         for field, nodes in zip(fields, found, strict=True):
             if field.repeated:
-                result[field.name] = [value(field, n) for n in nodes or ()]
-            elif not nodes:
+                result[field.name] = [value(field, n) for n in nodes] if nodes else []
+                continue
+            if nodes is None:
                 result[field.name] = None
-            else:
-                first = nodes[0]
-                convert = field.convert
-                if convert is None or first.get(XSI_TYPE) is not None:
-                    result[field.name] = value(field, first)
-                    continue
-                text = first.text
-                if text is None:
-                    result[field.name] = None
-                    continue
-                try:
-                    result[field.name] = convert(text)
-                except (TypeError, ValueError):
-                    result[field.name] = None  # zeep logs the conversion error, gives None
+                continue
+            convert = field.convert
+            if convert is None or nodes.get(XSI_TYPE) is not None:
+                result[field.name] = value(field, nodes)
+                continue
+            text = nodes.text
+            if text is None:
+                result[field.name] = None
+                continue
+            try:
+                result[field.name] = convert(text)
+            except (TypeError, ValueError):
+                result[field.name] = None  # zeep logs the conversion error, gives None
         return result
 
     def _by_zeep(self, field: _Field, node: etree._Element) -> Any:
+        if len(node) == 0 and _text_as_is(field, node):
+            return node.text
         from zeep.helpers import serialize_object
 
         try:
@@ -245,7 +267,7 @@ class _Fallback(Exception):
     """Raised deep in the walk when zeep's own reading must decide."""
 
 
-_DATETIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
 _PLAIN_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -279,10 +301,8 @@ def fast_converter(xsd_type: Any) -> Any:
     if method is builtins.DateTime.pythonvalue:
 
         def to_datetime(text: str) -> Any:
-            match = _DATETIME.fullmatch(text)
-            if match:
-                y, mo, d, h, mi, sec = (int(part) for part in match.groups())
-                return datetime(y, mo, d, h, mi, sec)  # naive, as isodate gives it
+            if _DATETIME.fullmatch(text):
+                return datetime.fromisoformat(text)  # naive, as isodate gives it
             return convert(text)
 
         return to_datetime
@@ -295,6 +315,19 @@ def fast_converter(xsd_type: Any) -> Any:
 
         return to_bool
     return convert
+
+
+def _text_as_is(field: _Field, node: etree._Element) -> bool:
+    """Whether zeep reads this childless element as its text, unconverted: an ``xs:anyType``
+    one with no attributes, or any one whose only attribute is ``xsi:type="xsd:string"``
+    (how ASP.NET writes an anyType value), which zeep reads as that type says."""
+    attrib = node.attrib
+    if not attrib:
+        return field.any_type
+    if len(attrib) != 1:
+        return False
+    prefix, colon, local = (attrib.get(XSI_TYPE) or "").partition(":")
+    return bool(colon) and local == "string" and node.nsmap.get(prefix) == XSD_NS
 
 
 def _localname(node: etree._Element) -> str:

@@ -96,6 +96,8 @@ def clean_tree(value: Any) -> Any:
 _UNSAFE_UTF8 = re.compile(
     rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|&#"
 )
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b >= 0x20 and b != 0x7F)
+_UNSAFE_LEADS = (b"\xc2", b"\xe2\x80", b"\xe2\x81", b"&#")
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9_-]+)""")
 
 
@@ -108,7 +110,13 @@ def utf8_bytes_are_plain(body: bytes) -> bool:
     declared = _DECLARED.match(body[:200])
     if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         return False
-    return _UNSAFE_UTF8.search(body) is None
+    if body.translate(None, _NOT_CONTROL_BYTES):  # a C0 control or DEL is left
+        return False
+    # The multi-byte ones all begin with one of these: the search runs only when one is there
+    # (a byte search is many times faster than the regular expression over a 4 MB reply).
+    if any(lead in body for lead in _UNSAFE_LEADS):
+        return _UNSAFE_UTF8.search(body) is None
+    return True
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:

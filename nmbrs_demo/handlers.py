@@ -72,6 +72,7 @@ class Handlers:
         # company (5,000 models each time cost the demo a second per big call); every call
         # still passes the scope and rights checks first.
         self._lists: dict[tuple[str, int, int], list[Any]] = {}
+        self._shared: set[int] = set()  # ids of those lists (kept for the server's lifetime)
         self._lists_lock = threading.Lock()
         self._table: dict[str, Callable[[dict[str, int]], Any]] = {
             "DebtorService.Environment_Get": self._environment,
@@ -124,7 +125,13 @@ class Handlers:
             made = make()
             with self._lists_lock:
                 found = self._lists.setdefault(key, made)
+                self._shared.add(id(found))
         return found
+
+    def is_shared(self, value: object) -> bool:
+        """Whether ``value`` is one of the whole-company lists made once and never changed, so
+        what is rendered from it can be rendered once too."""
+        return id(value) in self._shared
 
     def _denied(self, qualified: str, company_id: int | None = None) -> bool:
         """The API template answers 1002 (globally, or for this company)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nmbrs_client import textsafe
 from nmbrs_client.demo_identity import DEMO_TOKEN, DEMO_USERNAME
@@ -68,6 +70,14 @@ def test_json_text_escapes_c1_and_bidi_but_parses_equal() -> None:
 )
 def test_plain_bytes_test_never_passes_unsafe_text(body: bytes, plain: bool) -> None:
     assert textsafe.utf8_bytes_are_plain(body) is plain
+
+
+@given(st.text(max_size=40), st.sampled_from(["", "&#", "\u00e9", "\u2022", "\u2066"]))
+def test_plain_bytes_test_agrees_with_the_full_search(text: str, extra: str) -> None:
+    """The byte shortcuts say what the one search over the whole body would say."""
+    body = f"<a>{text}{extra}</a>".encode("utf-8", "surrogatepass")
+    expected = textsafe._UNSAFE_UTF8.search(body) is None
+    assert textsafe.utf8_bytes_are_plain(body) is expected
 
 
 @pytest.mark.parametrize(
