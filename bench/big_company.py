@@ -156,7 +156,7 @@ async def _presses(pilot: Any, table: Any) -> list[float]:
 
 OPEN_SCRIPT = r"""
 import asyncio, json, os, sys, time
-from nmbrs_client.config import demo_settings
+from nmbrs_demo.reach import demo_settings
 from tui.app import NmbrsApp
 from tui.connect import LaunchOptions
 from tui.messages import CompanySelected

@@ -10,8 +10,8 @@ from __future__ import annotations
 from bench.records import Record, median, metric
 from bench.server_proc import ServerProcess
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.operations import Service
+from nmbrs_demo.reach import demo_settings
 
 
 def run(quick: bool = False) -> list[Record]:

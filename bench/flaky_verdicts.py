@@ -15,9 +15,9 @@ from dataclasses import replace
 
 from bench.records import Record, metric
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import find_profile
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.scenarios import load_scenario
 from nmbrs_demo.server import start_demo_server
 

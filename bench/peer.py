@@ -23,7 +23,7 @@ from typing import Any
 from bench.records import Record, median, metric
 from bench.rights import check_once
 from bench.server_proc import ServerProcess
-from nmbrs_client.config import demo_settings
+from nmbrs_demo.reach import demo_settings
 
 LATENCY_MS = 100
 SDK_RATIO_TARGET = 10.0  # the serial SDK at least 10× slower on 244 companies

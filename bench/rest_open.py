@@ -90,8 +90,8 @@ def rest_server(latency_ms: int) -> Iterator[dict[str, Any]]:
 
 
 def _rest_backend(info: dict[str, Any]) -> Any:
-    from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
     from nmbrs_client.rest.connect import open_rest_backend
+    from nmbrs_demo.credentials import DEMO_REST_SUBSCRIPTION_KEY
 
     env = {
         "NMBRS_REST_BASE_URL": info["base_url"],
@@ -194,8 +194,8 @@ def _rest(latency_ms: int, reps: int) -> list[Record]:
 
 def _soap(latency_ms: int, reps: int) -> list[Record]:
     from nmbrs_client.client import NmbrsClient
-    from nmbrs_client.config import demo_settings
     from nmbrs_client.soap_backend import SoapBackend
+    from nmbrs_demo.reach import demo_settings
 
     with ServerProcess("healthy", latency_ms=latency_ms) as server:
         backend = SoapBackend(NmbrsClient(demo_settings(server.base_url)))

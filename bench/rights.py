@@ -19,9 +19,9 @@ from bench.records import Record, metric, miss_note
 from bench.server_proc import ServerProcess
 from nmbrs_client.calllog import CallRecord
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import find_profile
+from nmbrs_demo.reach import demo_settings
 
 LATENCY_MS = 100
 CRITICAL_ROUND_TRIPS = 3

@@ -16,9 +16,9 @@ import time
 from typing import Any
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import find_profile
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import start_demo_server
 
 SCENARIO = "large-accountant"

@@ -77,7 +77,7 @@ def run(quick: bool = False) -> list[Record]:
     with ServerProcess("healthy", rate_limit=False) as server:
         company = server.companies[0]
         from nmbrs_client.client import NmbrsClient
-        from nmbrs_client.config import demo_settings
+        from nmbrs_demo.reach import demo_settings
 
         client = NmbrsClient(demo_settings(server.base_url))
         employee = client.employees(company)[0].Id

@@ -141,9 +141,12 @@ def first_client_build(reps: int) -> float:
     code = (
         "import time; t = time.perf_counter()\n"
         "from nmbrs_client.client import NmbrsClient\n"
-        "from nmbrs_client.config import demo_settings\n"
+        "from nmbrs_client.config import resolve_settings\n"
+        "from nmbrs_client.config_schema import AppConfig\n"
         "from nmbrs_client.operations import Service\n"
-        "c = NmbrsClient(demo_settings('http://127.0.0.1:9/soap/v3/'))\n"
+        "soap = {'base_url': 'http://127.0.0.1:9/soap/v3/', 'username': 'u', 'token': 't'}\n"
+        "one = {'profiles': {'b': {'environment': 'custom', 'soap': soap}}}\n"
+        "c = NmbrsClient(resolve_settings(AppConfig.model_validate(one)))\n"
         "[c.service(s) for s in Service]\n"
         "print(time.perf_counter() - t)"
     )

@@ -16,10 +16,10 @@ from collections import Counter
 from bench.records import Record, metric
 from bench.server_proc import ServerProcess
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import find_profile
+from nmbrs_demo.reach import demo_settings
 
 COMPANIES = 152
 LATENCY_MS = 100

@@ -34,10 +34,10 @@ from nmbrs_client.config_schema import (
     format_validation_error,
 )
 from nmbrs_client.config_urls import FIXED_URLS, environment_for_url, fixed_urls, normalize_url
+from nmbrs_client.demo_access import DemoAccess, DemoAccessSource
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.hosts import (
     DEFAULT_REDIRECT_URI,
-    DEMO_IDENTITY_PATH,
     PRODUCTION_API_URL,
     PRODUCTION_IDENTITY_URL,
 )
@@ -226,6 +226,7 @@ def resolve_settings(
     profile: str | None = None,
     overrides: Mapping[str, object] | None = None,
     environment_credentials: bool = True,
+    demo_access: DemoAccessSource | None = None,
 ) -> ConnectionSettings:
     """Merge flags (``overrides``) > ``NMBRS_*`` environment > profile > defaults.
 
@@ -234,7 +235,8 @@ def resolve_settings(
     ``environment_credentials=False`` the ``NMBRS_*`` variables are left out: they belong to the
     one connection they were exported for, not to each profile of ``--all-profiles`` or to a
     profile switched to in the app. Only the part of the API in use is resolved: a REST
-    connection needs no SOAP user, and back.
+    connection needs no SOAP user, and back. ``demo_access`` gives the demo's logins when the
+    environment is ``demo`` (the client knows none): what such a profile leaves out.
     """
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     unknown = sorted(set(given) - OVERRIDABLE)
@@ -274,9 +276,9 @@ def resolve_settings(
         put("api", given["api"], "flag")
     api = str(layers.get("api"))
     if api == "rest":
-        part = _resolve_rest(layers, prof, label, env, given)
+        part = _resolve_rest(layers, prof, label, env, given, demo_access)
     else:
-        part = _resolve_soap(layers, config, name, prof, label, env, given)
+        part = _resolve_soap(layers, config, name, prof, label, env, given, demo_access)
 
     environment = str(layers.get("environment"))
     if layers.get("verify_tls") is False and environment != "custom":
@@ -295,7 +297,7 @@ def resolve_settings(
     put("profile_name", name, name_source)
     shared = {k: layers.values[k] for k in (*TUNING_FIELDS, *SHARED_FIELDS) if k != "api"}
     try:
-        return ConnectionSettings.model_validate(
+        settings = ConnectionSettings.model_validate(
             {
                 **shared,
                 "api_settings": part,
@@ -304,7 +306,10 @@ def resolve_settings(
             }
         )
     except ValidationError as exc:
-        raise ConfigError(_format_resolved_error(exc, layers.prov)) from None
+        raise ConfigError(resolved_error_text(exc, layers.prov)) from None
+    if environment == "demo" and demo_access is not None:
+        return settings.reaching_demo(demo_access())
+    return settings
 
 
 def _resolve_soap(
@@ -315,6 +320,7 @@ def _resolve_soap(
     label: str,
     env: EnvironmentVariables,
     given: Mapping[str, object],
+    demo_access: DemoAccessSource | None,
 ) -> dict[str, object]:
     """The SOAP part: base URL (implied by the environment), user, domain, token, WSDL."""
     put = layers.put
@@ -359,10 +365,11 @@ def _resolve_soap(
             f"environment 'custom' requires base_url: set it in {label} "
             "of the config file, NMBRS_BASE_URL or --base-url"
         )
-    demo = environment == "demo"
+    demo = _demo(demo_access, environment)
+    login = demo.soap_login() if demo is not None else None
     if not layers.get("soap.username"):
-        if demo:
-            put("soap.username", _demo_constants()[0], "demo")
+        if login is not None:
+            put("soap.username", login.username, "demo")
         else:
             raise ConfigError(
                 f"no username for {label if name else 'this connection'}: set username "
@@ -378,7 +385,7 @@ def _resolve_soap(
         token_file_source=token_file_source,
         config_token=soap.token,
         config_path=config.path,
-        demo_token=_demo_constants()[1] if demo else None,
+        demo_token=login.token.get_secret_value() if login is not None else None,
     )
     put("soap.token", "«set»", found.source)
     return {
@@ -404,6 +411,7 @@ def _resolve_rest(
     label: str,
     env: EnvironmentVariables,
     given: Mapping[str, object],
+    demo_access: DemoAccessSource | None,
 ) -> dict[str, object]:
     """The REST part: API host and identity service (Nmbrs' production unless told), the app."""
     put = layers.put
@@ -446,17 +454,28 @@ def _resolve_rest(
             f"base_url under [profiles.<name>.rest] of {label}, NMBRS_REST_BASE_URL or "
             "--base-url"
         )
+    demo = _demo(demo_access, environment)
     if layers.get("rest.identity_url") is None:
-        if environment != "demo":
+        if demo is None and environment == "demo":
+            raise ConfigError(
+                f"{label} uses environment 'demo', whose logins only nmbrs-tui itself hands "
+                "over: set identity_url under [profiles.<name>.rest], or use --demo"
+            )
+        if demo is None:
             raise ConfigError(
                 f"a custom REST host needs its identity service: set identity_url under "
                 f"[profiles.<name>.rest] of {label}, or NMBRS_REST_IDENTITY_URL"
             )
-        base = str(layers.get("rest.base_url")).rstrip("/")
-        put("rest.identity_url", base + DEMO_IDENTITY_PATH, "demo")
+        app = demo.rest_app(str(layers.get("rest.base_url")))
+        put("rest.identity_url", app["identity_url"], "demo")
     if layers.get("rest.redirect_uri") is None:
         put("rest.redirect_uri", DEFAULT_REDIRECT_URI, "default")
     return {"api": "rest", **{f: layers.get(f"rest.{f}") for f in REST_FIELDS}}
+
+
+def _demo(source: DemoAccessSource | None, environment: str) -> DemoAccess | None:
+    """The demo's logins, for a connection to the demo only (asked for only then)."""
+    return source() if source is not None and environment == "demo" else None
 
 
 def _apply_layer(layer: Mapping[str, tuple[object, str]], layers: _Layers, api: str) -> None:
@@ -482,7 +501,7 @@ def _apply_layer(layer: Mapping[str, tuple[object, str]], layers: _Layers, api: 
         layers.put(field if shared else f"{api}.{field}", value, source)
 
 
-def _format_resolved_error(exc: ValidationError, prov: Mapping[str, str]) -> str:
+def resolved_error_text(exc: ValidationError, prov: Mapping[str, str]) -> str:
     parts = []
     for err in exc.errors(include_input=False, include_url=False):
         loc = [str(p) for p in err["loc"] if str(p) not in ("api_settings", "soap", "rest")]
@@ -501,73 +520,18 @@ def _expand_path(value: str, config_path: Path | None) -> Path:
     return path
 
 
-def _demo_constants() -> tuple[str, str, str]:
-    """(username, token, domain) the embedded demo server accepts."""
-    from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
-
-    return DEMO_USERNAME, DEMO_TOKEN, DEMO_DOMAIN
-
-
-def demo_settings(
-    base_url: str,
-    scenario: str = DEFAULT_SCENARIO,
-    *,
-    download_dir: Path | None = None,
-    api: ApiKind = ApiKind.SOAP,
-) -> ConnectionSettings:
-    """Settings for the embedded demo server (SOAP or REST) listening at ``base_url``."""
-    part: dict[str, object]
-    if api is ApiKind.REST:
-        from nmbrs_client.demo_identity import DEMO_REST_CLIENT_ID
-
-        base = base_url.rstrip("/")
-        part = {
-            "api": "rest",
-            "base_url": base_url,
-            "identity_url": base + DEMO_IDENTITY_PATH,
-            "client_id": DEMO_REST_CLIENT_ID,
-        }
-        part_fields: tuple[str, ...] = ("rest.base_url", "rest.identity_url", "rest.client_id")
-    else:
-        username, token, domain = _demo_constants()
-        part = {
-            "api": "soap",
-            "base_url": base_url,
-            "username": username,
-            "domain": domain,
-            "token": SecretStr(token),
-            "token_source": "demo",
-        }
-        part_fields = ("soap.base_url", "soap.username", "soap.domain", "soap.token")
-    prov = {field: "default" for field in (*TUNING_FIELDS, *SHARED_FIELDS)}
-    prov.update({f: "demo" for f in ("profile_name", "environment", "api", "scenario")})
-    prov.update({f: "demo" for f in part_fields})
-    if download_dir is not None:
-        prov["download_dir"] = "flag"
-    try:
-        return ConnectionSettings.model_validate(
-            {
-                "profile_name": "demo",
-                "environment": "demo",
-                "scenario": scenario,
-                "download_dir": download_dir or default_download_dir(),
-                "api_settings": part,
-                "provenance": prov,
-            }
-        )
-    except ValidationError as exc:
-        raise ConfigError(_format_resolved_error(exc, prov)) from None
-
-
 def load_settings(
     config_path: Path | str | None = None,
     *,
     profile: str | None = None,
     overrides: Mapping[str, object] | None = None,
+    demo_access: DemoAccessSource | None = None,
 ) -> ConnectionSettings:
     """Convenience for commands: load the config file and resolve one connection."""
     path = resolve_config_path(config_path)
-    return resolve_settings(load_config(path), profile=profile, overrides=overrides)
+    return resolve_settings(
+        load_config(path), profile=profile, overrides=overrides, demo_access=demo_access
+    )
 
 
 def describe_settings(settings: ConnectionSettings) -> list[tuple[str, str, str]]:

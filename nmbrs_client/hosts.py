@@ -8,4 +8,3 @@ from __future__ import annotations
 PRODUCTION_API_URL = "https://api.nmbrsapp.com"
 PRODUCTION_IDENTITY_URL = "https://identityservice.nmbrs.com"
 DEFAULT_REDIRECT_URI = "http://localhost:8765/callback"
-DEMO_IDENTITY_PATH = "/identity"  # where the embedded REST demo serves its identity service

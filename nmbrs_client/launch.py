@@ -19,6 +19,7 @@ from nmbrs_client.errors import ConfigError
 
 if TYPE_CHECKING:  # pydantic-settings loads only when options are resolved
     from nmbrs_client.config_schema import AppConfig
+    from nmbrs_client.demo_access import DemoAccessSource
     from nmbrs_client.ids import ApiKind
     from nmbrs_client.settings import ConnectionSettings
 
@@ -129,9 +130,14 @@ def load_launch_config(options: LaunchOptions) -> AppConfig | None:
 
 
 def resolve_launch(
-    options: LaunchOptions, config: AppConfig | None
+    options: LaunchOptions,
+    config: AppConfig | None,
+    demo_access: DemoAccessSource | None = None,
 ) -> DemoLaunch | ConnectionSettings:
-    """What to connect to: a demo server to start, or a profile's settings (with the flags)."""
+    """What to connect to: a demo server to start, or a profile's settings (with the flags).
+
+    ``demo_access`` gives the demo's logins to a profile of ``environment = "demo"``.
+    """
     from nmbrs_client.config import resolve_settings
     from nmbrs_client.ids import ApiKind
 
@@ -158,5 +164,6 @@ def resolve_launch(
         profile=options.profile,
         overrides=overrides,
         environment_credentials=options.environment_credentials,
+        demo_access=demo_access,
     )
     return settings

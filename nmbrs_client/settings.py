@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     field_validator,
     model_validator,
@@ -24,6 +25,7 @@ from pydantic import (
 from nmbrs_client.config_names import Environment
 from nmbrs_client.config_schema import RestOptions, SoapOptions, Tuning
 from nmbrs_client.config_urls import FIXED_URLS, check_environment_rules, check_url
+from nmbrs_client.demo_access import DemoAccess
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.hosts import (
     PRODUCTION_API_URL,
@@ -130,6 +132,8 @@ class ConnectionSettings(Tuning):
     # False when resolved for one of many profiles (--all-profiles, a switch in the app): the
     # secrets read when the connection opens (REST) leave the environment out too.
     environment_credentials: bool = True
+    # How to log in to a demo (environment "demo"), handed in by whoever named the demo.
+    _demo_access: DemoAccess | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _rules(self) -> ConnectionSettings:
@@ -219,6 +223,24 @@ class ConnectionSettings(Tuning):
             "environment": str(self.environment) or None,
             "scenario": self.scenario,
         }
+
+    def reaching_demo(self, access: DemoAccess | None) -> ConnectionSettings:
+        """A copy that logs in to its demo with ``access`` (the demo package supplies it)."""
+        copy = self.model_copy()
+        copy._demo_access = access
+        return copy
+
+    @property
+    def demo_access(self) -> DemoAccess:
+        """How to log in to the demo this connection reaches; one line if nobody said."""
+        if self._demo_access is None:
+            raise ConfigError(
+                f"environment 'demo' of profile '{self.profile_name}' is reached only from "
+                "nmbrs-tui itself: its demo logins are not known here",
+                hint="Start the demo with --demo, or give the profile its own credentials "
+                "with environment 'custom'.",
+            )
+        return self._demo_access
 
     def with_soap(self, **changes: object) -> ConnectionSettings:
         """A copy whose SOAP part has ``changes`` (e.g. another domain)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from nmbrs_client.ids import ApiKind
+from nmbrs_demo.reach import DEFAULT_SCENARIO, demo_settings
 
 if TYPE_CHECKING:
     from nmbrs_client.settings import ConnectionSettings
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
     from nmbrs_demo.rest.server import RestDemoServer
     from nmbrs_demo.scenarios import Scenario
     from nmbrs_demo.server import DemoServer
-
-DEFAULT_SCENARIO = "healthy"
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,8 +45,6 @@ class RunningDemo:
 
     def settings(self, download_dir: Path | None = None) -> ConnectionSettings:
         """The connection settings that reach this demo (its public demo credentials)."""
-        from nmbrs_client.config import demo_settings
-
         return demo_settings(self.base_url, self.scenario, download_dir=download_dir, api=self.api)
 
     def reach(self) -> dict[str, str]:
@@ -57,7 +54,7 @@ class RunningDemo:
         exports (base URL, a token with every scope of the scenario, subscription key, the
         identity service and the demo app), the names ``nmbrs-tui`` reads.
         """
-        from nmbrs_client.demo_identity import (
+        from nmbrs_demo.credentials import (
             DEMO_DOMAIN,
             DEMO_REST_CLIENT_ID,
             DEMO_REST_CLIENT_SECRET,

@@ -31,8 +31,8 @@ from urllib.parse import parse_qs
 
 from lxml import etree
 
-from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_client.operations import Header, Operation, Service, get_operation
+from nmbrs_demo.credentials import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_demo.handlers import DemoFault, Handlers
 from nmbrs_demo.host import AsgiHost
 from nmbrs_demo.readings import EnvironmentHeaderReading, Readings

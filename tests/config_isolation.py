@@ -40,7 +40,7 @@ def write_demo_profiles(path: Path, profiles: dict[str, tuple[str, str]]) -> Pat
     The token line is ``token = "..."`` or ``token_file = "..."``; a token in the file is
     accepted only when the file is 0600, so it is written that way.
     """
-    from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_USERNAME
+    from nmbrs_demo.credentials import DEMO_DOMAIN, DEMO_USERNAME
 
     lines: list[str] = []
     for name, (base_url, token_line) in profiles.items():

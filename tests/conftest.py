@@ -1,14 +1,23 @@
-"""Shared pytest fixtures: an isolated environment and demo Nmbrs servers on 127.0.0.1."""
+"""Shared pytest fixtures: an isolated environment and demo Nmbrs servers on 127.0.0.1.
+
+Every demo here is started as the product starts one, through ``nmbrs_demo.start``: a test
+that only needs a running demo takes :func:`soap_demo` or :func:`demo_factory` (a
+``RunningDemo``, whose ``settings()`` reach it). The ``*_server`` fixtures hand out the server
+object of such a demo for the tests that read its internals: the generated world, the call
+statistics, held calls, the REST contract recorder that observes every exchange.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo, start
 from nmbrs_demo.scenarios import Scenario
 from nmbrs_demo.server import DemoServer, start_demo_server
 from tests.reference_wsdl import SKIP_REASON
@@ -57,13 +66,43 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 @pytest.fixture(scope="session")
-def demo_server() -> Iterator[DemoServer]:
-    """One healthy demo server for the whole session (read-only: do not change its state)."""
-    server = start_demo_server("healthy", latency_ms=0)
+def soap_demo() -> Iterator[RunningDemo]:
+    """One healthy SOAP demo for the whole session (read-only: do not change its state)."""
+    with start(ApiKind.SOAP, "healthy", latency_ms=0) as demo:
+        yield demo
+
+
+@pytest.fixture(scope="session")
+def demo_server(soap_demo: RunningDemo) -> DemoServer:
+    """The server of :func:`soap_demo`, for tests that read its world, stats or held calls."""
+    return cast(DemoServer, soap_demo.server)
+
+
+DemoFactory = Callable[..., RunningDemo]
+
+
+@pytest.fixture
+def demo_factory() -> Iterator[DemoFactory]:
+    """Start demos of either API: ``factory(ApiKind.REST, "missing-scopes", readings=…)``.
+
+    Arguments are those of ``nmbrs_demo.start``; ``latency_ms`` defaults to 0. Every demo
+    started here is stopped at teardown.
+    """
+    started: list[RunningDemo] = []
+
+    def factory(
+        api: ApiKind = ApiKind.SOAP, scenario: Scenario | str = "healthy", **kwargs: Any
+    ) -> RunningDemo:
+        kwargs.setdefault("latency_ms", 0)
+        demo = start(api, scenario, **kwargs)
+        started.append(demo)
+        return demo
+
     try:
-        yield server
+        yield factory
     finally:
-        server.stop()
+        for demo in started:
+            demo.stop()
 
 
 DemoServerFactory = Callable[..., DemoServer]
@@ -71,10 +110,12 @@ DemoServerFactory = Callable[..., DemoServer]
 
 @pytest.fixture
 def demo_server_factory() -> Iterator[DemoServerFactory]:
-    """Start demo servers with any scenario: ``factory(scenario="missing-rights", ...)``.
+    """Start SOAP demo servers with any scenario: ``factory(scenario="missing-rights", ...)``.
 
-    Keyword arguments are those of :func:`start_demo_server`; ``latency_ms`` defaults to 0.
-    Every server started here is stopped at teardown.
+    Started as a server, not through ``nmbrs_demo.start``: the tests that take it read the
+    server's internals (world, stats, held calls) or pass its test seams (``today``,
+    ``mounts``). Keyword arguments are those of :func:`start_demo_server`; ``latency_ms``
+    defaults to 0. Every server started here is stopped at teardown.
     """
     started: list[DemoServer] = []
 
@@ -104,10 +145,11 @@ def rest_contract() -> Any:
 
 @pytest.fixture(scope="session")
 def _rest_demo_session(rest_contract: Any) -> Iterator[Any]:
-    from nmbrs_demo.rest.server import start_rest_demo_server
+    """The healthy REST demo of the session, started as the product starts it; the server
+    object, since the contract recorder observes its every exchange."""
     from tests.rest_contract import ContractRecorder
 
-    server = start_rest_demo_server("healthy", latency_ms=0)
+    server: Any = start(ApiKind.REST, "healthy", latency_ms=0).server
     recorder = ContractRecorder(rest_contract)
     server.add_observer(recorder)
     server.contract = recorder
@@ -133,9 +175,12 @@ def rest_demo(_rest_demo_session: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def rest_demo_factory(rest_contract: Any) -> Iterator[Callable[..., Any]]:
-    """Start REST demos with any scenario or readings: ``factory("multi-debtor", readings=…)``.
+    """Start REST demo servers with any scenario or readings: ``factory("multi-debtor",
+    readings=…)``.
 
-    Each gets a contract recorder (``server.contract``) that must be clean at teardown.
+    Started as a server, not through ``nmbrs_demo.start``: a contract recorder observes its
+    every exchange, and tests pass its test seams (``clock``, ``today``). Each recorder
+    (``server.contract``) must be clean at teardown.
     """
     from nmbrs_demo.rest.server import start_rest_demo_server
     from tests.rest_contract import ContractRecorder

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
-from nmbrs_client.demo_identity import (
+from nmbrs_demo.credentials import (
     DEMO_REST_CLIENT_ID,
     DEMO_REST_CLIENT_SECRET,
     DEMO_REST_REDIRECT_URIS,

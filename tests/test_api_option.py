@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_client.config import demo_settings, describe_settings
+from nmbrs_client.config import describe_settings
 from nmbrs_client.connect import open_backend
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.soap_backend import SoapBackend
+from nmbrs_demo.reach import demo_settings
 from tests.test_config import acme_config, resolve
 from tui.cli import main
 

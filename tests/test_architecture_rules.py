@@ -166,3 +166,41 @@ def test_the_size_rule_sees_a_module_one_line_over(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "sub" / "long.py").write_text("x = 1\n" * (MAX_MODULE_LINES + 1))
     (tmp_path / "pkg" / "short.py").write_text("x = 1\n" * MAX_MODULE_LINES)
     assert _oversized(tmp_path, ("pkg",)) == [f"pkg/sub/long.py: {MAX_MODULE_LINES + 1} lines"]
+
+
+def _demo_values_in(folder: Path) -> list[str]:
+    """``file: value`` for each public demo credential written in a Python file of ``folder``.
+
+    The redirect URIs are left out: the demo registers the client's own default redirect URI,
+    which the client knows as its default, not as the demo's.
+    """
+    from nmbrs_demo import credentials
+
+    values = {
+        name: value
+        for name, value in vars(credentials).items()
+        if name.startswith("DEMO_") and isinstance(value, str) and len(value) > 4
+    }
+    found: list[str] = []
+    for path in sorted(folder.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found.extend(f"{path.name}: {name}" for name, value in values.items() if value in text)
+        if "demo_identity" in text or "nmbrs_demo" in _imported_top_names(ast.parse(text)):
+            found.append(f"{path.name}: imports the demo")
+    return found
+
+
+def test_the_client_holds_no_demo_credential() -> None:
+    """The demo's logins live in nmbrs_demo and are handed to the client (``DemoAccess``)."""
+    assert _demo_values_in(REPO / "nmbrs_client") == []
+
+
+def test_the_demo_credential_rule_sees_one_written_in_the_client(tmp_path: Path) -> None:
+    from nmbrs_demo.credentials import DEMO_REST_CLIENT_SECRET
+
+    (tmp_path / "leak.py").write_text(f'SECRET = "{DEMO_REST_CLIENT_SECRET}"\n', encoding="utf-8")
+    (tmp_path / "reach.py").write_text("from nmbrs_demo import start\n", encoding="utf-8")
+    assert _demo_values_in(tmp_path) == [
+        "leak.py: DEMO_REST_CLIENT_SECRET",
+        "reach.py: imports the demo",
+    ]

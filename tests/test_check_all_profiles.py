@@ -6,37 +6,33 @@ import csv
 import json
 import stat
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from nmbrs_client.demo_identity import DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo.credentials import DEMO_TOKEN, DEMO_USERNAME
 from tests.config_isolation import isolate, write_demo_profiles
+from tests.conftest import DemoFactory
 from tui.cli import main
 
 SCENARIOS = ("healthy", "missing-rights", "bad-token")
 
 
 @pytest.fixture()
-def three_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A config.toml with one profile per demo server: healthy, missing-rights, bad-token."""
-    from nmbrs_demo.server import start_demo_server
-
+def three_profiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_factory: DemoFactory
+) -> Path:
+    """A config.toml with one profile per demo: healthy, missing-rights, bad-token."""
     isolate(tmp_path, monkeypatch)
-    servers = [start_demo_server(name, latency_ms=0) for name in SCENARIOS]
-    try:
-        path = write_demo_profiles(
-            tmp_path / "config.toml",
-            {
-                name: (server.base_url, f'token = "{DEMO_TOKEN}"')
-                for name, server in zip(SCENARIOS, servers, strict=True)
-            },
-        )
-        yield path
-    finally:
-        for server in servers:
-            server.stop()
+    demos = [demo_factory(ApiKind.SOAP, name) for name in SCENARIOS]
+    return write_demo_profiles(
+        tmp_path / "config.toml",
+        {
+            name: (demo.base_url, f'token = "{DEMO_TOKEN}"')
+            for name, demo in zip(SCENARIOS, demos, strict=True)
+        },
+    )
 
 
 def test_all_profiles_table_with_each_verdict_and_the_worst_exit(

@@ -13,9 +13,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rights.report import load_schema
+from nmbrs_demo.credentials import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, names_for
 from tests.config_isolation import isolate
 from tui.cli import main

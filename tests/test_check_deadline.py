@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.retry import (
     CheckBudget,
@@ -29,6 +28,7 @@ from nmbrs_client.retry import (
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import find_profile
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.scenarios import load_scenario
 from nmbrs_demo.server import DemoServer, start_demo_server
 from tests.hostile_server import HostileServer, hostile_server, settings_for

@@ -12,7 +12,6 @@ import pytest
 
 from nmbrs_client.calllog import CallRecord
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import (
     FaultCategory,
     NmbrsFault,
@@ -20,6 +19,7 @@ from nmbrs_client.errors import (
     OperationNotAllowedError,
 )
 from nmbrs_client.operations import OPERATIONS, Operation, Service
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 
 DemoServerFactory = Callable[..., DemoServer]

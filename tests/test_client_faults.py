@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import FaultCategory, NmbrsFault
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 
 DemoServerFactory = Callable[..., DemoServer]

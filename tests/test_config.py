@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from nmbrs_client.config import (
-    demo_settings,
     describe_settings,
     load_config,
     resolve_config_path,
@@ -25,6 +24,7 @@ from nmbrs_client.config_writer import dump_toml
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.operations import PRODUCTION_URL, SANDBOX_URL
 from nmbrs_client.settings import ConnectionSettings
+from nmbrs_demo.reach import DEMO_ACCESS, demo_access, demo_settings
 from tests.config_isolation import isolate
 
 TOKEN = "s3cr3t-T0KEN-9f8e7d6c5b4a"
@@ -62,7 +62,9 @@ token_file = "{tf}"
 
 
 def resolve(path: Path, profile: str | None = None, **overrides: object) -> ConnectionSettings:
-    return resolve_settings(load_config(path), profile=profile, overrides=overrides)
+    return resolve_settings(
+        load_config(path), profile=profile, overrides=overrides, demo_access=demo_access
+    )
 
 
 # --------------------------------------------------------------------------- basics
@@ -357,6 +359,34 @@ def test_demo_profile_uses_demo_credentials(tmp_path: Path) -> None:
     )
     assert s.soap.token.get_secret_value() == "demo-token"
     assert s.base_url == "http://127.0.0.1:8123/"
+
+
+def test_a_demo_profile_gets_the_demo_logins_only_from_whoever_hands_them_over(
+    tmp_path: Path,
+) -> None:
+    cfg = write(
+        tmp_path / "c.toml",
+        '[profiles.d]\nenvironment = "demo"\nbase_url = "http://127.0.0.1:8123"\n',
+    )
+    with pytest.raises(ConfigError, match="no username for profile d"):
+        resolve_settings(load_config(cfg))
+    settings = resolve(cfg)
+    assert settings.demo_access is DEMO_ACCESS
+    rest = write(
+        tmp_path / "r.toml",
+        '[profiles.r]\napi = "rest"\nenvironment = "demo"\n'
+        '[profiles.r.rest]\nbase_url = "http://127.0.0.1:8123"\n',
+    )
+    assert resolve(rest).rest.identity_url == "http://127.0.0.1:8123/identity/"
+    with pytest.raises(ConfigError, match="identity"):
+        resolve_settings(load_config(rest))
+    named = write(
+        tmp_path / "n.toml",
+        '[profiles.n]\napi = "rest"\nenvironment = "demo"\n[profiles.n.rest]\n'
+        'base_url = "http://127.0.0.1:8123"\nidentity_url = "http://127.0.0.1:8123/identity"\n',
+    )
+    with pytest.raises(ConfigError, match="reached only from nmbrs-tui"):
+        resolve_settings(load_config(named)).demo_access  # noqa: B018
 
 
 def test_demo_profile_without_base_url(tmp_path: Path) -> None:

@@ -399,7 +399,7 @@ def test_add_tests_the_connection_when_asked(
     scenario: str,
     expected: int,
 ) -> None:
-    from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+    from nmbrs_demo.credentials import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 
     server = demo_server_factory(scenario)
     monkeypatch.setattr(sys, "stdin", io.StringIO(DEMO_TOKEN + "\n"))

@@ -17,8 +17,8 @@ from lxml import etree
 
 from bench.peer import sdk_replay
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.operations import Service
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.readings import STRICT, EnvironmentReplyReading, Readings
 from nmbrs_demo.server import DemoServer, start_demo_server
 from nmbrs_demo.soapwire import load_service

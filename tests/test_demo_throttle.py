@@ -14,11 +14,11 @@ import httpx
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import find_profile
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.scenarios import load_scenario, scenario_from_mapping
 from nmbrs_demo.server import start_demo_server
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.employee_discovery import (
     EMPLOYEE_TYPES,
     EMPLOYMENTS,
@@ -18,6 +17,7 @@ from nmbrs_client.employee_discovery import (
     EmployeeSearch,
 )
 from nmbrs_client.errors import NmbrsFault
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.readings import Readings, every_alternative, reading_id
 from nmbrs_demo.scenarios import scenario_from_mapping
 from nmbrs_demo.server import DemoServer, start_demo_server

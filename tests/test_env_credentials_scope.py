@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from nmbrs_client.config import load_config, resolve_settings
-from nmbrs_client.demo_identity import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_demo import RunningDemo
+from nmbrs_demo.credentials import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from tests.config_isolation import isolate, write_demo_profiles
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
@@ -27,24 +27,18 @@ WRONG = "not-this-customers-token"
 
 
 @pytest.fixture()
-def good_and_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def good_and_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, soap_demo: RunningDemo) -> Path:
     """Profiles ``good`` (right token in its file) and ``wrong`` (wrong token) on one demo."""
-    from nmbrs_demo.server import start_demo_server
-
     isolate(tmp_path, monkeypatch)
-    server = start_demo_server("healthy", latency_ms=0)
-    try:
-        profiles: dict[str, tuple[str, str]] = {}
-        for name, token in (("good", DEMO_TOKEN), ("wrong", WRONG)):
-            token_file = tmp_path / f"{name}.token"
-            token_file.write_text(token + "\n", encoding="utf-8")
-            os.chmod(token_file, 0o600)
-            profiles[name] = (server.base_url, f'token_file = "{token_file}"')
-        path = write_demo_profiles(tmp_path / "config.toml", profiles)
-        monkeypatch.setenv("NMBRS_TOKEN", DEMO_TOKEN)  # the good customer's token, exported
-        yield path
-    finally:
-        server.stop()
+    profiles: dict[str, tuple[str, str]] = {}
+    for name, token in (("good", DEMO_TOKEN), ("wrong", WRONG)):
+        token_file = tmp_path / f"{name}.token"
+        token_file.write_text(token + "\n", encoding="utf-8")
+        os.chmod(token_file, 0o600)
+        profiles[name] = (soap_demo.base_url, f'token_file = "{token_file}"')
+    path = write_demo_profiles(tmp_path / "config.toml", profiles)
+    monkeypatch.setenv("NMBRS_TOKEN", DEMO_TOKEN)  # the good customer's token, exported
+    return path
 
 
 def test_all_profiles_never_lends_the_exported_token(

@@ -24,13 +24,13 @@ from zeep.xsd.types import builtins
 from zeep.xsd.types.any import AnyType
 
 from nmbrs_client.client import ALWAYS_FAST_READ, NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.fastread import UNREAD, ReplyReader, _Field, _Plan, build_reader
 from nmbrs_client.operations import Service, get_operation
 from nmbrs_client.transport import check_soap_body
 from nmbrs_demo import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.handlers import Handlers
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.scenarios import load_scenario
 from nmbrs_demo.soapwire import load_service
 from nmbrs_demo.worlds import shared_world

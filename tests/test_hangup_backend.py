@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.ids import ApiKind
@@ -24,6 +23,7 @@ from nmbrs_client.rest.errors import NmbrsRestError
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.soap_backend import SoapBackend
+from nmbrs_demo.reach import demo_settings
 from tests.fake_backend import FakeBackend
 from tests.hostile_server import HostileServer, hostile_server, settings_for
 from tests.rest.fake import BASE

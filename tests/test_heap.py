@@ -8,7 +8,7 @@ import pytest
 
 from nmbrs_client import heap
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 
 

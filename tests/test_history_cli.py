@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from nmbrs_client.demo_identity import DEMO_TOKEN
 from nmbrs_client.history import History, history_path
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.rights.report import load_schema
+from nmbrs_demo.credentials import DEMO_TOKEN
 from nmbrs_demo.scenarios import MISSING_RIGHTS_OPERATIONS
 from tests.config_isolation import isolate_state, write_demo_profiles
+from tests.conftest import DemoFactory
 from tui.cli import main
 
 
@@ -152,22 +153,12 @@ def test_a_corrupt_history_is_one_warning_and_the_check_keeps_its_exit_code(
 
 
 @pytest.fixture()
-def two_profiles(state: Path, tmp_path: Path) -> Iterator[Path]:
-    from nmbrs_demo.server import start_demo_server
-
-    servers = {name: start_demo_server(name, latency_ms=0) for name in ("healthy", "bad-token")}
-    try:
-        path = write_demo_profiles(
-            tmp_path / "config.toml",
-            {
-                name: (server.base_url, f'token = "{DEMO_TOKEN}"')
-                for name, server in servers.items()
-            },
-        )
-        yield path
-    finally:
-        for server in servers.values():
-            server.stop()
+def two_profiles(state: Path, tmp_path: Path, demo_factory: DemoFactory) -> Path:
+    demos = {name: demo_factory(ApiKind.SOAP, name) for name in ("healthy", "bad-token")}
+    return write_demo_profiles(
+        tmp_path / "config.toml",
+        {name: (demo.base_url, f'token = "{DEMO_TOKEN}"') for name, demo in demos.items()},
+    )
 
 
 def test_all_profiles_records_each_profile(
@@ -209,10 +200,8 @@ def test_history_show_and_prune(state: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_all_profiles_says_what_changed_since_each_profiles_last_check(
-    two_profiles: Path, capsys: pytest.CaptureFixture[str]
+    two_profiles: Path, capsys: pytest.CaptureFixture[str], demo_factory: DemoFactory
 ) -> None:
-    from nmbrs_demo.server import start_demo_server
-
     argv = ("check", "--all-profiles", "-q", "--config", str(two_profiles))
     code, out, _err = _run(capsys, *argv)
     assert code == 2 and "Changed since last" in out
@@ -221,7 +210,7 @@ def test_all_profiles_says_what_changed_since_each_profiles_last_check(
     code, out, _err = _run(capsys, *argv, "--format", "json")
     changed = {row["profile"]: row["changed"] for row in json.loads(out)["profiles"]}
     assert changed == {"healthy": "no change", "bad-token": "no change"}
-    denying = start_demo_server("missing-rights", latency_ms=0)
+    denying = demo_factory(ApiKind.SOAP, "missing-rights")
     try:
         text = two_profiles.read_text(encoding="utf-8")
         healthy_url = text.split('base_url = "')[1].split('"')[0]
@@ -239,7 +228,7 @@ def test_the_support_bundle_carries_the_profiles_last_checks_and_nothing_persona
 ) -> None:
     import zipfile
 
-    from nmbrs_client.demo_identity import DEMO_REST_CLIENT_SECRET, DEMO_REST_SUBSCRIPTION_KEY
+    from nmbrs_demo.credentials import DEMO_REST_CLIENT_SECRET, DEMO_REST_SUBSCRIPTION_KEY
 
     assert _run(capsys, "check", "--demo", "--api", api, "-q")[0] == 0
     target = tmp_path / "ticket.zip"

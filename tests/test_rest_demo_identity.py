@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from nmbrs_client.demo_identity import (
+from nmbrs_demo.credentials import (
     DEMO_REST_CLIENT_ID,
     DEMO_REST_CLIENT_SECRET,
     DEMO_REST_SUBSCRIPTION_KEY,

@@ -12,7 +12,7 @@ from typing import Any
 from nmbrs_rest import Nmbrs
 from nmbrs_rest.pagination import Page
 
-from nmbrs_client.demo_identity import (
+from nmbrs_demo.credentials import (
     DEMO_REST_CLIENT_ID,
     DEMO_REST_CLIENT_SECRET,
     DEMO_REST_SUBSCRIPTION_KEY,

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from nmbrs_client.demo_identity import (
+from nmbrs_client.rest.connect import open_rest_backend
+from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
+from nmbrs_demo.credentials import (
     DEMO_REST_CLIENT_ID,
     DEMO_REST_CLIENT_SECRET,
     DEMO_REST_SUBSCRIPTION_KEY,
 )
-from nmbrs_client.rest.connect import open_rest_backend
-from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
 
 
 def _environ(server: Any, *, with_scopes: bool = True) -> dict[str, str]:

@@ -12,7 +12,6 @@ import pytest
 
 from nmbrs_client.calllog import CallLog
 from nmbrs_client.client import DomainState, NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import NmbrsFault, NmbrsTransportError
 from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import resolve
@@ -20,6 +19,7 @@ from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import PROBED, CellResult, CompaniesKnown, Phase, RightsReport
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 
 INTEGRATION = BUILTIN_PROFILES["integration"]

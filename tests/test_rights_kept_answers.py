@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.operations import get_operation
 from nmbrs_client.rights import scheduler as scheduler_module
 from nmbrs_client.rights.answers import RUNS, kept
@@ -24,6 +23,7 @@ from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.plan import DefaultPlan
 from nmbrs_client.rights.results import RightsReport
 from nmbrs_client.rights.thorough import ONE_AT_A_TIME_ROWS
+from nmbrs_demo.reach import demo_settings
 from tests.test_rights_engine import FROZEN, INTEGRATION, SMALL
 
 SCHEDULES = get_operation("EmployeeService", "Schedule_GetAll_AllEmployeesByCompany")

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import RightsReport
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.readings import Readings, every_alternative, reading_id
 from nmbrs_demo.scenarios import load_scenario, scenario_from_mapping
 from nmbrs_demo.server import DemoServer, start_demo_server

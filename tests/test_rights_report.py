@@ -11,13 +11,13 @@ import jsonschema
 import pytest
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.findings import actions
 from nmbrs_client.rights.report import load_schema, render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import RightsReport
+from nmbrs_demo.reach import demo_settings
 
 FROZEN = datetime(2026, 11, 24, 10, 0)
 

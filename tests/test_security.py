@@ -17,9 +17,10 @@ import pytest
 from pydantic import SecretStr
 
 from nmbrs_client.client import NmbrsClient
-from nmbrs_client.config import demo_settings, load_config, resolve_settings
+from nmbrs_client.config import load_config, resolve_settings
 from nmbrs_client.errors import ConfigError, NmbrsFault
 from nmbrs_demo import DEMO_TODAY, DEMO_TOKEN
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp

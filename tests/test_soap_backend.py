@@ -7,11 +7,11 @@ from collections.abc import Callable
 import pytest
 
 from nmbrs_client.backend import Backend, Company, Employee, PayrollRun
-from nmbrs_client.config import demo_settings
 from nmbrs_client.errors import FaultCategory, NmbrsFault
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.soap_backend import V2_DENIED_NOTE, SoapBackend
 from nmbrs_demo import DEMO_TODAY
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.scenarios import Scenario
 from nmbrs_demo.server import DemoServer
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nmbrs_client import textsafe
-from nmbrs_client.demo_identity import DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_demo.credentials import DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_demo.server import DemoServer
 from tests.hostile_text import hostile_proxy, raw_controls
 from tui.cli import main

@@ -209,6 +209,7 @@ class Connector:
             load_launch_config,
             resolve_launch,
         )
+        from tui.demo_logins import demo_access
 
         self._set(stage=LOADING_CONFIG)
         config: AppConfig | None = None
@@ -223,7 +224,7 @@ class Connector:
                 profiles=tuple(sorted(config.profiles)),
             )
         try:
-            plan = resolve_launch(launch, config)
+            plan = resolve_launch(launch, config, demo_access)
         except LaunchError as exc:
             self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
             return None, config, demo_server

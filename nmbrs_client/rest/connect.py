@@ -19,7 +19,6 @@ from pydantic import SecretStr
 
 from nmbrs_client.calllog import CallLog
 from nmbrs_client.errors import ConfigError
-from nmbrs_client.hosts import DEMO_IDENTITY_PATH
 from nmbrs_client.rest.auth.credentials import (
     RestCredentials,
     load_credentials,
@@ -63,7 +62,7 @@ def open_rest_backend(
     profile: str,
     *,
     environ: Mapping[str, str] | None = None,
-    demo: Mapping[str, str] | None = None,
+    given: Mapping[str, str] | None = None,
     static_token: str | None = None,
     static_scopes: tuple[str, ...] | None = None,
     call_log: CallLog | None = None,
@@ -79,7 +78,7 @@ def open_rest_backend(
 ) -> RestBackend:
     env = os.environ if environ is None else environ
     if credentials is None:
-        credentials = load_credentials(profile, environ=env, demo=demo, use_stores=demo is None)
+        credentials = load_credentials(profile, environ=env, given=given, use_stores=given is None)
     if credentials.subscription_key is None:
         raise ConfigError(
             f"no subscription key for REST profile '{profile}': "
@@ -122,8 +121,8 @@ def backend_from_settings(
 ) -> RestBackend:
     """The REST backend for resolved settings (``api = "rest"``).
 
-    The demo environment logs in to the embedded demo's identity service itself (see
-    :func:`demo_login`); otherwise the hosts, the app and where each secret is kept are the
+    The demo environment logs in with the logins its demo handed over
+    (``settings.demo_access``, see :func:`logged_in_backend`); otherwise the hosts, the app and where each secret is kept are the
     profile's (``settings.rest``), read by :func:`load_credentials`.
     """
     limits = TransportLimits(
@@ -136,7 +135,14 @@ def backend_from_settings(
     profile = settings.profile_name or "rest"
     rest = settings.rest
     if settings.environment == "demo":
-        return demo_backend(rest.base_url, limits=limits, concurrency=concurrency, today=today)
+        access = settings.demo_access
+        return logged_in_backend(
+            access.rest_app(rest.base_url),
+            lambda scopes: access.rest_login(rest.base_url, scopes),
+            limits=limits,
+            concurrency=concurrency,
+            today=today,
+        )
     # A profile checked among many (or switched to) never takes another's secrets from the
     # environment: NMBRS_REST_TOKEN and friends belong to the one connection they were set for.
     environ: Mapping[str, str] = os.environ if settings.environment_credentials else {}
@@ -152,52 +158,19 @@ def backend_from_settings(
     )
 
 
-def demo_credentials(base_url: str) -> dict[str, str]:
-    """The embedded REST demo's public app registration and subscription key."""
-    from nmbrs_client import demo_identity as demo
-
-    base = base_url.rstrip("/")
-    return {
-        "client_id": demo.DEMO_REST_CLIENT_ID,
-        "client_secret": demo.DEMO_REST_CLIENT_SECRET,
-        "subscription_key": demo.DEMO_REST_SUBSCRIPTION_KEY,
-        "redirect_uri": demo.DEMO_REST_REDIRECT_URIS[0],
-        "base_url": base,
-        "identity_url": base + DEMO_IDENTITY_PATH,
-    }
-
-
-def demo_login(credentials: RestCredentials, scopes: tuple[str, ...]) -> Mapping[str, Any]:
-    """A complete authorization-code login against the demo identity service, no browser.
-
-    The same flow as ``auth login`` (PKCE, state, code exchange); only the consent is given
-    by the demo's scripted-consent parameter instead of a person clicking "Allow".
-    """
-    import httpx
-
-    from nmbrs_client.rest.auth.oauth import LoginError, OAuthFlow
-
-    flow = OAuthFlow(credentials)
-    try:
-        pending = flow.start(scopes)
-        with httpx.Client(timeout=10.0, follow_redirects=False) as http:
-            reply = http.get(pending.url + "&demo_consent=approve")
-        landing = reply.headers.get("location", "")
-        if reply.status_code not in (302, 303) or not landing:
-            raise LoginError(f"the demo identity service answered HTTP {reply.status_code}")
-        return flow.finish(pending, landing)
-    finally:
-        flow.close()
-
-
-def demo_backend(
-    base_url: str,
+def logged_in_backend(
+    app: Mapping[str, str],
+    login: Callable[[tuple[str, ...]], Mapping[str, Any]],
     *,
     limits: TransportLimits | None = None,
     concurrency: int = 6,
     today: Callable[[], date] = date.today,
 ) -> RestBackend:
-    """Log in to the embedded REST demo and open a backend on it (tokens in a temp folder)."""
+    """Log in with ``login`` (given the scopes; no person at a browser) and open a backend.
+
+    ``app`` holds every value of the app (a demo's, which are public); the tokens are kept in a
+    temporary folder removed at exit, never in the user's token store.
+    """
     import atexit
     import shutil
     import tempfile
@@ -206,16 +179,15 @@ def demo_backend(
     from nmbrs_client.rest.auth.tokens import TokenSet
     from nmbrs_client.rest_operations import DEFAULT_SCOPES
 
-    demo = demo_credentials(base_url)
-    credentials = load_credentials("demo", environ={}, demo=demo, use_stores=False)
+    profile = "demo"
     folder = Path(tempfile.mkdtemp(prefix="nmbrs-tui-rest-demo-"))
     atexit.register(shutil.rmtree, folder, True)
-    store = TokenStore("demo", folder=folder)
-    store.save(TokenSet.from_response(demo_login(credentials, DEFAULT_SCOPES)))
+    store = TokenStore(profile, folder=folder)
+    store.save(TokenSet.from_response(login(DEFAULT_SCOPES)))
     return open_rest_backend(
-        "demo",
+        profile,
         environ={},
-        demo=demo,
+        given=app,
         concurrency=concurrency,
         limits=limits,
         token_folder=folder,

@@ -28,19 +28,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from nmbrs_client.demo_identity import (
+from nmbrs_client.errors import ConfigError
+from nmbrs_demo.access import resolve_access
+from nmbrs_demo.credentials import (
     DEMO_REST_SUBSCRIPTION_KEY,
     DEMO_REST_USER_EMAIL,
     DEMO_REST_USER_NAME,
+    IDENTITY_PREFIX,
 )
-from nmbrs_client.errors import ConfigError
-from nmbrs_demo.access import resolve_access
 from nmbrs_demo.periods import periods_in_year
 from nmbrs_demo.records import DEMO_SEED
 from nmbrs_demo.rest import problems
 from nmbrs_demo.rest.call import Call, date_param, int_param, paged, require_uuid
 from nmbrs_demo.rest.identity import IdentityService
-from nmbrs_demo.rest.identity_routes import IDENTITY_PREFIX, identity_routes
+from nmbrs_demo.rest.identity_routes import identity_routes
 from nmbrs_demo.rest.ids import NAMESPACE, IdMap, Kind
 from nmbrs_demo.rest.observe import Exchange, ObserveMiddleware, Observer
 from nmbrs_demo.rest.problems import Problem

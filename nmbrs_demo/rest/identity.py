@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
-from nmbrs_client.demo_identity import (
+from nmbrs_demo.credentials import (
     DEMO_REST_CLIENT_ID,
     DEMO_REST_CLIENT_SECRET,
     DEMO_REST_REDIRECT_URIS,

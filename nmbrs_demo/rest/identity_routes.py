@@ -16,10 +16,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from nmbrs_client.demo_identity import DEMO_REST_USER_EMAIL
+from nmbrs_demo.credentials import DEMO_REST_USER_EMAIL, IDENTITY_PREFIX
 from nmbrs_demo.rest.identity import IdentityService, OAuthError
-
-IDENTITY_PREFIX = "/identity"
 
 
 class IdentityHost(Protocol):

@@ -19,10 +19,10 @@ from typing import Any
 import uvicorn
 
 from nmbrs_client.ids import ApiKind
+from nmbrs_demo.credentials import IDENTITY_PREFIX
 from nmbrs_demo.host import tcp_listener
 from nmbrs_demo.records import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.rest.app import RestDemo, build_app
-from nmbrs_demo.rest.identity_routes import IDENTITY_PREFIX
 from nmbrs_demo.rest.observe import Observer
 from nmbrs_demo.rest.readings import Readings
 from nmbrs_demo.scenarios import Scenario, scenario_for

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from nmbrs_client.config import load_config
-from nmbrs_client.demo_identity import (
+from nmbrs_demo.credentials import (
     DEMO_REST_CLIENT_ID,
     DEMO_REST_CLIENT_SECRET,
     DEMO_REST_REDIRECT_URIS,

@@ -15,7 +15,6 @@ from typing import Any
 import jsonschema
 import pytest
 
-from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rest.client import DocumentPolling, RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
@@ -28,6 +27,7 @@ from nmbrs_client.rights.findings import actions
 from nmbrs_client.rights.report import load_schema, render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import RightsReport, StopReason
+from nmbrs_demo.credentials import DEMO_REST_SUBSCRIPTION_KEY
 from nmbrs_demo.rest.ids import Kind
 from nmbrs_demo.rest.server import start_rest_demo_server
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS

@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest.backend import RestBackend
-from nmbrs_client.rest.connect import demo_backend
+from nmbrs_client.rest.connect import backend_from_settings
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
+from nmbrs_demo.reach import demo_settings
 
 
 def _open(server: Any) -> RestBackend:
-    return demo_backend(server.base_url)
+    return backend_from_settings(demo_settings(server.base_url, api=ApiKind.REST))
 
 
 def test_every_neutral_call_on_the_healthy_demo(rest_demo: Any) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from nmbrs_client.demo_identity import DEMO_REST_SUBSCRIPTION_KEY
 from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.prober import RestProber
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import CellResult, RightsEvent, RightsReport
+from nmbrs_demo.credentials import DEMO_REST_SUBSCRIPTION_KEY
 from nmbrs_demo.rest.server import start_rest_demo_server
 
 PERIOD = "/period"  # the cheap per-company call the prober uses for reach

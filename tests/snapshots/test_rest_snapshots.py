@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from nmbrs_client.config import demo_settings
 from nmbrs_client.ids import ApiKind
+from nmbrs_demo.reach import demo_settings
 from tests.snapshots.test_snapshots import PANE_STEPS, steps
 from tui.app import NmbrsApp
 

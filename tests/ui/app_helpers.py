@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from nmbrs_client.config import demo_settings
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 from tui.app import NmbrsApp
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from nmbrs_client.config import demo_settings
 from nmbrs_demo import DEMO_TODAY
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import wait_connected, wait_for
 from tui.app import NmbrsApp

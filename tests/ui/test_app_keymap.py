@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nmbrs_client.config import demo_settings
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp

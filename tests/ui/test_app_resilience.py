@@ -20,9 +20,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
-from nmbrs_client.config import demo_settings
 from nmbrs_demo import DEMO_TODAY
 from nmbrs_demo.handlers import Handlers
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, Scenario
 from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory

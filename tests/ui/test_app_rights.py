@@ -175,7 +175,7 @@ async def test_bundle_key_writes_a_private_zip_for_the_ticket(
     import zipfile
     from pathlib import Path
 
-    from nmbrs_client.config import demo_settings
+    from nmbrs_demo.reach import demo_settings
 
     server = demo_server_factory("no-subscription")
     folder = Path(str(tmp_path))

@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from nmbrs_client.config import demo_settings
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest_operations import RestOp
+from nmbrs_demo.reach import demo_settings
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.panes.rights import RightsPane

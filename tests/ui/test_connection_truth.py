@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 
-from nmbrs_client.config import demo_settings
-from nmbrs_client.rest.auth.credentials import load_credentials
 from nmbrs_client.rest.auth.tokens import TokenSet, TokenStore
-from nmbrs_client.rest.connect import demo_credentials, demo_login
 from nmbrs_client.rest_operations import DEFAULT_SCOPES
+from nmbrs_demo.reach import DEMO_ACCESS, demo_settings
 from tests.ui.app_helpers import screen_text, wait_connected
 from tui.app import NmbrsApp
 from tui.connect import ConnectionInfo, HostShown, LaunchOptions
@@ -38,7 +36,7 @@ async def test_rest_pointed_elsewhere_by_a_variable_is_shown_as_custom_with_its_
     config.write_text('[profiles.shop]\napi = "rest"\n')
     config.chmod(0o600)
     # ... and the variables the REST demo prints, pointing REST at the local demo.
-    demo = demo_credentials(server.base_url)
+    demo = DEMO_ACCESS.rest_app(server.base_url)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     for key, variable in (
         ("base_url", "NMBRS_REST_BASE_URL"),
@@ -49,8 +47,8 @@ async def test_rest_pointed_elsewhere_by_a_variable_is_shown_as_custom_with_its_
     ):
         monkeypatch.setenv(variable, demo[key])
     monkeypatch.delenv("NMBRS_REST_TOKEN", raising=False)
-    credentials = load_credentials("shop", environ={}, demo=demo, use_stores=False)
-    TokenStore("shop").save(TokenSet.from_response(demo_login(credentials, DEFAULT_SCOPES)))
+    login = DEMO_ACCESS.rest_login(server.base_url, DEFAULT_SCOPES)
+    TokenStore("shop").save(TokenSet.from_response(login))
 
     app = NmbrsApp(LaunchOptions(profile="shop", config_path=str(config)))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -13,8 +13,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from nmbrs_client.config import demo_settings
 from nmbrs_demo import DEMO_TODAY
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import DemoServer
 from tests.hostile_text import hostile_proxy, raw_controls
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for

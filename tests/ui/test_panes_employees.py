@@ -392,8 +392,8 @@ async def test_the_employee_detail_shows_the_nationality_on_both_apis(
     api: str, demo_server: DemoServer, rest_demo: Any
 ) -> None:
     """SOAP gives Nmbrs' own number, REST an ISO code with its words: each shown as given."""
-    from nmbrs_client.config import demo_settings
     from nmbrs_client.ids import ApiKind
+    from nmbrs_demo.reach import demo_settings
     from nmbrs_demo.records import DUTCH_NATIONALITY
     from nmbrs_demo.rest.ids import Kind
     from tests.ui.app_helpers import wait_connected

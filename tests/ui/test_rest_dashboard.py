@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from nmbrs_client.calllog import CallRecord
-from nmbrs_client.config import demo_settings
 from nmbrs_client.ids import ApiKind
-from nmbrs_client.rest.connect import demo_backend
+from nmbrs_client.rest.connect import backend_from_settings
+from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.rest.ids import Kind
 from tests.ui.app_helpers import wait_connected, wait_for
 from tui.app import NmbrsApp
@@ -27,7 +27,7 @@ def test_rest_call_log_row_reads_operation_method_path_page_and_status(
     rest_demo_factory: Callable[..., Any],
 ) -> None:
     server = rest_demo_factory("healthy")
-    backend = demo_backend(server.base_url)
+    backend = backend_from_settings(demo_settings(server.base_url, api=ApiKind.REST))
     try:
         company = backend.companies()[0]
         backend.employees(company.id)
@@ -77,7 +77,7 @@ def test_rest_client_logs_the_page_count_from_the_second_page_on(
     server = rest_demo_factory("healthy")
     mid = next(c.ID for c in server.world.companies() if len(server.world.employees(c.ID)) == 250)
     big = server.demo.ids.rest(Kind.COMPANY, mid)
-    backend = demo_backend(server.base_url)
+    backend = backend_from_settings(demo_settings(server.base_url, api=ApiKind.REST))
     try:
         backend.employees(big)
         pages = [r for r in backend.call_log.records() if r.page is not None]

@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
 def _profile_settings(args: argparse.Namespace) -> tuple[str, Any]:
     """(profile name, its resolved REST settings or None when config.toml has no REST for it)."""
     from nmbrs_client.config import load_config, resolve_config_path, resolve_settings
+    from tui.demo_logins import demo_access
 
     config = load_config(resolve_config_path(args.config_path))
     default = config.profiles.get(config.default_profile or "")
@@ -105,7 +106,9 @@ def _profile_settings(args: argparse.Namespace) -> tuple[str, Any]:
     profile = config.profiles.get(name)
     if profile is None or not profile.has_rest:
         return name, None
-    return name, resolve_settings(config, profile=name, overrides={"api": "rest"})
+    return name, resolve_settings(
+        config, profile=name, overrides={"api": "rest"}, demo_access=demo_access
+    )
 
 
 def _create_or_bind(args: argparse.Namespace, name: str) -> Any:
@@ -121,6 +124,7 @@ def _create_or_bind(args: argparse.Namespace, name: str) -> Any:
     from nmbrs_client.config_urls import environment_for_url
     from nmbrs_client.config_writer import add_profile
     from nmbrs_client.rest.auth.credentials import ENV
+    from tui.demo_logins import demo_access
 
     path = resolve_config_path(args.config_path)
     config = load_config(path)
@@ -155,7 +159,9 @@ def _create_or_bind(args: argparse.Namespace, name: str) -> Any:
     print(f"{'Created' if created else 'Updated'} profile '{name}' in {path} (mode 600): {where}.")
     if old is not None and old.api != "rest":
         print('The profile still opens on SOAP: add --api rest to use REST (or set api = "rest").')
-    return resolve_settings(config, profile=name, overrides={"api": "rest"})
+    return resolve_settings(
+        config, profile=name, overrides={"api": "rest"}, demo_access=demo_access
+    )
 
 
 def _login(args: argparse.Namespace, credentials: Any, store: Any) -> int:

@@ -192,6 +192,7 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
     from nmbrs_client.config import resolve_settings
     from nmbrs_client.errors import ConfigError, NmbrsError
     from nmbrs_client.token_sources import connection_env_vars_set
+    from tui.demo_logins import demo_access
     from tui.headless import all_profiles
 
     if args.profile or args.demo or args.base_url or args.username:
@@ -216,7 +217,11 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
 
     def check_one(name: str) -> tuple[str, Any]:
         settings = resolve_settings(
-            config, profile=name, overrides={"api": args.api}, environment_credentials=False
+            config,
+            profile=name,
+            overrides={"api": args.api},
+            environment_credentials=False,
+            demo_access=demo_access,
         )
         before = _previous_check(settings)
         try:

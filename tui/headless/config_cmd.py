@@ -154,6 +154,7 @@ def _run_path(path: Path) -> int:
 
 def _run_show(path: Path, args: argparse.Namespace) -> int:
     from nmbrs_client.config import describe_settings, load_config, resolve_settings
+    from tui.demo_logins import demo_access
 
     config = load_config(path)
     overrides = {
@@ -162,7 +163,9 @@ def _run_show(path: Path, args: argparse.Namespace) -> int:
         "domain": args.domain,
         "api": args.api,
     }
-    settings = resolve_settings(config, profile=args.profile, overrides=overrides)
+    settings = resolve_settings(
+        config, profile=args.profile, overrides=overrides, demo_access=demo_access
+    )
     state = "exists" if config.exists else "does not exist"
     print(f"config file: {path} ({state})")
     rows = describe_settings(settings)
@@ -291,10 +294,11 @@ def _test_connection(path: Path, name: str) -> int:
     from nmbrs_client.textsafe import line
     from tui.connect import CONNECTED, Connector, describe_error
     from tui.data.store import DataStore
+    from tui.demo_logins import demo_access
 
     print(f"Testing the connection of '{name}'…", flush=True)
     try:
-        backend = open_backend(load_settings(path, profile=name))
+        backend = open_backend(load_settings(path, profile=name, demo_access=demo_access))
     except NmbrsError as exc:
         what, hint, _code = describe_error(exc)
         print(f"✗ {line(what)} — {line(hint)}", file=sys.stderr)

@@ -25,8 +25,9 @@ def settings_from_args(args: argparse.Namespace, config: Any) -> tuple[Any, Any]
     """
     from nmbrs_client.launch import DemoLaunch, LaunchOptions, resolve_launch
     from nmbrs_demo import start
+    from tui.demo_logins import demo_access
 
-    plan = resolve_launch(LaunchOptions.from_args(args), config)
+    plan = resolve_launch(LaunchOptions.from_args(args), config, demo_access)
     if not isinstance(plan, DemoLaunch):
         return plan, None
     demo = start(plan.api, plan.scenario, plan.latency_ms)

@@ -62,6 +62,7 @@ def profile_sides(
     """
     from nmbrs_client.config import resolve_settings
     from nmbrs_client.errors import ConfigError, NmbrsError
+    from tui.demo_logins import demo_access
     from tui.headless.check_run import CheckFailed, report_on_backend
 
     notes: list[str] = []
@@ -93,6 +94,7 @@ def profile_sides(
                 profile=name,
                 overrides=overrides,
                 environment_credentials=environment_credentials,
+                demo_access=demo_access,
             ),
         )
     else:
@@ -107,6 +109,7 @@ def profile_sides(
                 profile=rest_profile,
                 overrides={"api": "rest"},
                 environment_credentials=environment_credentials,
+                demo_access=demo_access,
             ),
         )
     elif rest_name:  # a login of `auth login` that no profile describes (older setups)

@@ -112,14 +112,14 @@ def load_credentials(
     profile: str,
     *,
     environ: Mapping[str, str] | None = None,
-    demo: Mapping[str, str] | None = None,
+    given: Mapping[str, str] | None = None,
     use_stores: bool = True,
     settings: ConnectionSettings | None = None,
 ) -> RestCredentials:
-    """Resolve every value for ``profile``; ``demo`` supplies the demo's values last.
+    """Resolve every value for ``profile``; ``given`` supplies values last (a demo's app).
 
-    ``use_stores=False`` reads neither the profile's file nor the keyring (the demo, whose
-    values are fixed, must not pick up a real app's secrets). With the profile's resolved
+    ``use_stores=False`` reads neither the profile's file nor the keyring (a demo, whose
+    values are handed in, must not pick up a real app's secrets). With the profile's resolved
     ``settings`` the hosts, client id and redirect URI are the profile's (flags and variables
     already applied), and each secret is read where the profile keeps it: the environment
     still wins for one run, and its source then says so.
@@ -150,8 +150,8 @@ def load_credentials(
             and (found := _keyring_value(profile, name))
         ):
             values[name], sources[name] = found, f"keyring {KEYRING_SERVICE}/{profile}:{name}"
-        elif demo and name in demo:
-            values[name], sources[name] = demo[name], "demo"
+        elif given and name in given:
+            values[name], sources[name] = given[name], "demo"
     secret = values.get("client_secret")
     key = values.get("subscription_key")
     return RestCredentials(

@@ -1,8 +1,8 @@
-"""The fixed credentials of the embedded demo Nmbrs, known to the client's config resolver.
+"""The fixed credentials of the embedded demo Nmbrs: what its servers accept.
 
-They live here, not in ``nmbrs_demo``, so that resolving ``environment = "demo"`` never imports
-the demo package: the demo server imports these, never the other way round. Every value is a
-public demo constant (the same in every copy of nmbrs-tui), not a secret.
+Every value is a public demo constant (the same in every copy of nmbrs-tui), not a secret. The
+client holds none of them: it is handed them through :mod:`nmbrs_demo.reach` when a demo is
+started or named, and a test fails if one of them appears in ``nmbrs_client``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ DEMO_REST_REDIRECT_URIS: tuple[str, ...] = (
 )
 DEMO_REST_USER_EMAIL = "demo@example.com"
 DEMO_REST_USER_NAME = "Demo Klantlogin"
+# Where the REST demo serves its identity service, below the API's own address.
+IDENTITY_PREFIX = "/identity"
 
 __all__ = [
     "DEMO_DOMAIN",
@@ -39,4 +41,5 @@ __all__ = [
     "DEMO_REST_USER_NAME",
     "DEMO_TOKEN",
     "DEMO_USERNAME",
+    "IDENTITY_PREFIX",
 ]
