@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT
 from nmbrs_demo.server import DemoServer
+from tests.conftest import DemoFactory
 from tui.cli import main
 
 # The missing-scopes scenario's consent lacks the bank-account scopes and document.read; the
@@ -203,3 +205,32 @@ def test_fleet_over_three_profiles_gives_one_row_each_with_its_verdict(
     assert main([*argv, "--lang", "nl"]) == 1
     table = capsys.readouterr().out
     assert "REST niet ingericht" in table and "✓ klaar" in table and "✗ niet klaar" in table
+
+
+def test_a_rest_login_that_no_profile_describes_is_checked_as_a_profile_is(
+    demo_server: DemoServer,
+    demo_factory: DemoFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--rest-profile`` naming a login no profile describes (an older ``auth login``): the
+    REST side resolves and opens as any REST profile, here from the variables the REST demo
+    prints for a script."""
+    rest = demo_factory(ApiKind.REST, "missing-scopes")
+    for name, value in rest.reach().items():
+        monkeypatch.setenv(name, value)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[profiles.shop]\nenvironment = "demo"\nbase_url = "{demo_server.base_url}"\n'
+    )
+    config.chmod(0o600)
+    argv = ["check", "--config", str(config), "-P", "shop", "--migration", "--format", "json"]
+    assert main([*argv, "--rest-profile", "older-login", "-q"]) == 1
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["soap_checked"] and plan["rest_checked"] and plan["verdict"] == "not_ready"
+    monkeypatch.delenv("NMBRS_REST_TOKEN")  # no fixed token and no login kept: not checked
+    assert main([*argv, "--rest-profile", "older-login"]) == 3
+    captured = capsys.readouterr()
+    assert not json.loads(captured.out)["rest_checked"]
+    assert "REST side not checked" in captured.err and "older-login" in captured.err

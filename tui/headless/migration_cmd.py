@@ -61,9 +61,11 @@ def profile_sides(
     names another profile (or an older token-store-only login) for the REST side.
     """
     from nmbrs_client.config import resolve_settings
-    from nmbrs_client.errors import ConfigError, NmbrsError
+    from nmbrs_client.config_schema import AppConfig, ProfileConfig
+    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.ids import ApiKind
     from tui.demo_logins import demo_access
-    from tui.headless.check_run import CheckFailed, report_on_backend
+    from tui.headless.check_run import CheckFailed
 
     notes: list[str] = []
     profiles = config.profiles if config is not None else {}
@@ -113,18 +115,14 @@ def profile_sides(
             ),
         )
     elif rest_name:  # a login of `auth login` that no profile describes (older setups)
-        from nmbrs_client.rest.connect import open_rest_backend
-
-        try:
-            backend = open_rest_backend(rest_name)
-        except NmbrsError as exc:
-            notes.append(f"REST side not checked: {exc.message}")
-        else:
-            environment = {"profile": rest_name, "environment": None, "scenario": None}
-            try:
-                rest = report_on_backend(args, backend, profile, environment)
-            except CheckFailed as exc:
-                notes.append(f"REST side not checked: {exc}")
+        rest = run(
+            "REST",
+            lambda: resolve_settings(
+                AppConfig(profiles={rest_name: ProfileConfig(api=ApiKind.REST)}),
+                profile=rest_name,
+                environment_credentials=environment_credentials,
+            ),
+        )
     else:
         notes.append("REST not set up: the profile has no REST part (config add --api rest)")
     return soap, rest, notes
