@@ -28,7 +28,6 @@ from nmbrs_client.config_schema import (
     AppConfig,
     ProfileConfig,
     RestProfile,
-    SoapOptions,
     SoapProfile,
     TokenStoreKind,
     format_validation_error,
@@ -325,7 +324,7 @@ def _resolve_soap(
     """The SOAP part: base URL (implied by the environment), user, domain, token, WSDL."""
     put = layers.put
     soap = prof.soap if prof is not None else SoapProfile()
-    put("soap.wsdl", SoapOptions.model_fields["wsdl"].default, "default")
+    put("soap.wsdl", SoapProfile.model_fields["wsdl"].default, "default")
     put("soap.domain", None, "default")
     put("soap.username", None, "default")
     put("soap.base_url", None, "default")

@@ -1,16 +1,19 @@
-"""The schema of ``config.toml``: profiles (shared tuning, a ``soap`` part and a ``rest`` part),
-requirement profiles and the file's own keys, and one line per problem when it does not fit.
+"""One profile model: the schema of ``config.toml`` and the parts the resolved settings share.
 
-Each tuning value is declared once (:class:`Tuning`) and each API's choices once
-(:class:`SoapOptions`, :class:`RestOptions`); the resolved settings
-(:mod:`nmbrs_client.settings`) build on the same classes.
+A profile and the connection resolved from it hold the same fields, so each is declared once:
+the tuning (:class:`Tuning`), what the connection is (:class:`ProfileChoices`: environment,
+demo scenario) and each API's part (:class:`SoapPart`, :class:`RestPart`, with the one URL
+rule). A part is generic in whether its values may be missing: optional in the file
+(:class:`SoapProfile`, :class:`RestProfile`), required once resolved
+(:mod:`nmbrs_client.settings`). Also the file's own keys, requirement profiles, and one line per
+problem when the file does not fit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -43,6 +46,18 @@ TokenStoreKind = Literal["file", "keyring"]
 """Where `auth login` keeps the tokens: a 0600 file in the state folder, or the keyring."""
 
 
+Text = TypeVar("Text", str, str | None)
+"""A part's text value: ``str | None`` in the file (it may be left out), ``str`` once resolved."""
+Token = TypeVar("Token", SecretStr, SecretStr | None)
+"""The SOAP token: ``SecretStr | None`` in the file, ``SecretStr`` once resolved."""
+
+
+def _given(default: None = None) -> Any:
+    """A field a part may leave out in the file but not once resolved: ``None`` is checked
+    against the field's type, so a resolved part without it is refused."""
+    return Field(default=default, validate_default=True)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -58,51 +73,67 @@ class Tuning(_Strict):
     verify_tls: bool = True
 
 
-class SoapOptions(_Strict):
-    """SOAP choices that read the same in the file and in the resolved settings."""
+class ProfileChoices(Tuning):
+    """What a connection is, the same in a profile and once resolved: the tuning, the
+    environment and (only for the demo) its scenario; the environment rule lives here."""
 
+    environment: Environment = "production"
+    scenario: str | None = None
+
+    def check_rules(self, base_url: str | None, api: str) -> None:
+        """The cross-field rules (a custom host, TLS, a scenario) for the API's base URL."""
+        check_environment_rules(self.environment, base_url, self.verify_tls, self.scenario, api)
+
+
+class SoapPart(_Strict, Generic[Text, Token]):
+    """The SOAP fields: the service, the API user, its token, the domain and the WSDL."""
+
+    base_url: Text = _given()
+    username: Text = _given()
+    token: Token = _given()
     domain: str | None = None
     wsdl: WsdlSource = "bundled"
-
-
-class SoapProfile(SoapOptions):
-    """The SOAP part of a profile: the API user and where its token is."""
-
-    username: str | None = None
-    base_url: str | None = None
-    token_file: str | None = None
-    token: SecretStr | None = None
 
     @field_validator("base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         return None if value is None else check_url(value)
 
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
 
-class RestOptions(_Strict):
-    """REST choices that read the same in the file and in the resolved settings.
+
+class SoapProfile(SoapPart[str | None, SecretStr | None]):
+    """The SOAP part of a profile in the file: also where its token is kept (``token_file``)."""
+
+    token_file: str | None = None
+
+
+class RestPart(_Strict, Generic[Text]):
+    """The REST fields: the API host, the identity service and the app.
 
     Secrets are never in config.toml: only where each one is kept (``None``: the environment,
     then the profile's 0600 file, then the keyring).
     """
 
+    base_url: Text = _given()
+    identity_url: Text = _given()
     client_id: str | None = None
     redirect_uri: str | None = None
     client_secret_from: SecretPlace | None = None
     subscription_key_from: SecretPlace | None = None
     token_store: TokenStoreKind = "file"
 
-
-class RestProfile(RestOptions):
-    """The REST part of a profile: the hosts (default: Nmbrs' production) and the app."""
-
-    base_url: str | None = None
-    identity_url: str | None = None
-
     @field_validator("base_url", "identity_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         return None if value is None else check_url(value)
+
+
+class RestProfile(RestPart[str | None]):
+    """The REST part of a profile in the file (hosts left out: Nmbrs' production)."""
 
 
 _LEGACY_SOAP_KEYS = ("username", "domain", "token_file", "token", "wsdl")
@@ -127,16 +158,14 @@ def grouped_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     return moved
 
 
-class ProfileConfig(Tuning):
+class ProfileConfig(ProfileChoices):
     """One ``[profiles.<name>]`` table: shared choices, a ``soap`` part and a ``rest`` part.
 
     Older files wrote the SOAP keys directly in the profile table; they are read as the SOAP
     part (a flat ``base_url`` belongs to the profile's ``api``).
     """
 
-    environment: Environment = "production"
     api: ApiKind = Field(ApiKind.SOAP, strict=False)  # which Nmbrs API this profile talks to
-    scenario: str | None = None
     soap: SoapProfile = SoapProfile()
     rest: RestProfile = RestProfile()
 
@@ -155,8 +184,7 @@ class ProfileConfig(Tuning):
         # A REST host of the profile implies its environment when resolved (as a base URL
         # in the environment does), so only a missing or contradicting one is refused here.
         rest_url = self.rest.base_url if self.environment != "production" else None
-        url = rest_url if self.api == "rest" else self.soap.base_url
-        check_environment_rules(self.environment, url, self.verify_tls, self.scenario, self.api)
+        self.check_rules(rest_url if self.api == "rest" else self.soap.base_url, self.api)
         return self
 
 

@@ -2,8 +2,10 @@
 API it talks to (:class:`SoapSettings` or :class:`RestSettings`), with where each value came
 from and the hosts it calls (:class:`Endpoint`).
 
-Built by :func:`nmbrs_client.config.resolve_settings` (a profile, the environment and flags)
-or for the embedded demo; never read from a file directly.
+Each class is the profile's own model (:mod:`nmbrs_client.config_schema`) with its values
+required: no field is declared again here. Built by
+:func:`nmbrs_client.config.resolve_settings` (a profile, the environment and flags) or for the
+embedded demo; never read from a file directly.
 """
 
 from __future__ import annotations
@@ -18,13 +20,11 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
-    field_validator,
     model_validator,
 )
 
-from nmbrs_client.config_names import Environment
-from nmbrs_client.config_schema import RestOptions, SoapOptions, Tuning
-from nmbrs_client.config_urls import FIXED_URLS, check_environment_rules, check_url
+from nmbrs_client.config_schema import ProfileChoices, RestPart, SoapPart, Tuning
+from nmbrs_client.config_urls import FIXED_URLS
 from nmbrs_client.demo_access import DemoAccess
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.hosts import (
@@ -34,33 +34,26 @@ from nmbrs_client.hosts import (
 from nmbrs_client.ids import ApiKind
 
 
-class SoapSettings(SoapOptions):
-    """The SOAP part of a connection: the service, the API user and its token."""
+class SoapSettings(SoapPart[str, SecretStr]):
+    """The SOAP part of a connection: the service, the API user and its token, all present."""
 
     model_config = ConfigDict(strict=False)
 
     api: Literal["soap"] = "soap"
-    base_url: str
-    username: str = Field(min_length=1)
-    token: SecretStr
     token_source: str
 
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return check_url(value)
-
-    @field_validator("domain")
-    @classmethod
-    def _domain(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+    @model_validator(mode="after")
+    def _user(self) -> SoapSettings:
+        if not self.username:
+            raise ValueError("username must not be empty")
+        return self
 
     @property
     def host(self) -> str:
         return urlsplit(self.base_url).hostname or ""
 
 
-class RestSettings(RestOptions):
+class RestSettings(RestPart[str]):
     """The REST part of a connection: the API host, the identity service and the app.
 
     The secrets themselves are read when the connection opens (``rest.auth.credentials``).
@@ -69,13 +62,6 @@ class RestSettings(RestOptions):
     model_config = ConfigDict(strict=False)
 
     api: Literal["rest"] = "rest"
-    base_url: str
-    identity_url: str
-
-    @field_validator("base_url", "identity_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return check_url(value)
 
     @property
     def host(self) -> str:
@@ -114,7 +100,7 @@ def endpoint_kind(
     return "custom"
 
 
-class ConnectionSettings(Tuning):
+class ConnectionSettings(ProfileChoices):
     """Everything one connection needs: shared choices plus the part of the API it talks to.
 
     ``api_settings`` is a :class:`SoapSettings` or a :class:`RestSettings`, never both and never
@@ -124,9 +110,7 @@ class ConnectionSettings(Tuning):
     model_config = ConfigDict(strict=False)
 
     profile_name: str | None
-    environment: Environment
     download_dir: Path
-    scenario: str | None = None
     api_settings: SoapSettings | RestSettings = Field(discriminator="api")
     provenance: dict[str, str] = Field(default_factory=dict)
     # False when resolved for one of many profiles (--all-profiles, a switch in the app): the
@@ -139,9 +123,7 @@ class ConnectionSettings(Tuning):
     def _rules(self) -> ConnectionSettings:
         part = self.api_settings
         if not (part.api == "rest" and self.environment == "demo"):
-            check_environment_rules(
-                self.environment, part.base_url, self.verify_tls, self.scenario, part.api
-            )
+            self.check_rules(part.base_url, part.api)
         return self
 
     @property
@@ -249,13 +231,4 @@ class ConnectionSettings(Tuning):
 
 TUNING_FIELDS: tuple[str, ...] = tuple(Tuning.model_fields)
 SHARED_FIELDS: tuple[str, ...] = ("profile_name", "environment", "api", "scenario", "download_dir")
-SOAP_FIELDS: tuple[str, ...] = ("base_url", "username", "token", "domain", "wsdl")
-REST_FIELDS: tuple[str, ...] = (
-    "base_url",
-    "identity_url",
-    "client_id",
-    "redirect_uri",
-    "client_secret_from",
-    "subscription_key_from",
-    "token_store",
-)
+REST_FIELDS: tuple[str, ...] = tuple(RestPart.model_fields)
