@@ -32,7 +32,13 @@ from nmbrs_client.config_schema import (
     TokenStoreKind,
     format_validation_error,
 )
-from nmbrs_client.config_urls import FIXED_URLS, environment_for_url, fixed_urls, normalize_url
+from nmbrs_client.config_urls import (
+    FIXED_URLS,
+    check_environment_rules,
+    environment_for_url,
+    fixed_urls,
+    normalize_url,
+)
 from nmbrs_client.demo_access import DemoAccess, DemoAccessSource
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.hosts import (
@@ -280,17 +286,21 @@ def resolve_settings(
         part = _resolve_soap(layers, config, name, prof, label, env, given, demo_access)
 
     environment = str(layers.get("environment"))
-    if layers.get("verify_tls") is False and environment != "custom":
-        raise ConfigError(
-            f"verify_tls = false ({layers.prov['verify_tls']}) is allowed only for "
-            f"environment 'custom', but the environment is '{environment}' "
-            f"({layers.prov['environment']})"
+    prov = layers.prov
+    sources = {key: prov[key] for key in ("environment", "verify_tls", "scenario")}
+    sources["base_url"] = prov.get(f"{api}.base_url", "")
+    scenario = layers.get("scenario")
+    try:  # the rule the settings apply too; here it can say where each value came from
+        check_environment_rules(
+            environment,
+            str(part["base_url"]),
+            layers.get("verify_tls") is not False,
+            None if scenario is None else str(scenario),
+            api,
+            sources=sources,
         )
-    if layers.get("scenario") is not None and environment != "demo":
-        raise ConfigError(
-            f"scenario ({layers.prov['scenario']}) is allowed only for environment "
-            f"'demo', but the environment is '{environment}' ({layers.prov['environment']})"
-        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     if environment == "demo" and layers.get("scenario") is None:
         put("scenario", DEFAULT_SCENARIO, "default")
     put("profile_name", name, name_source)

@@ -5,6 +5,7 @@ that the file schema and the resolved settings both apply.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from nmbrs_client.hosts import (
@@ -50,21 +51,38 @@ def check_environment_rules(
     verify_tls: bool,
     scenario: str | None,
     api: str = "soap",
+    *,
+    sources: Mapping[str, str] | None = None,
 ) -> None:
-    """The cross-field rules shared by the file schema and the resolved settings."""
+    """The cross-field rules of a connection, for the file schema, the resolved settings and the
+    resolver; ``sources`` (by key: environment, base_url, verify_tls, scenario) says where each
+    value came from, and the message then names it."""
+
+    def said(key: str) -> str:
+        source = (sources or {}).get(key)
+        return f" ({source})" if source else ""
+
+    where = f"'{environment}'{said('environment')}"
     if api == "rest" and environment == "sandbox":
-        raise ValueError("the REST API has no sandbox: use environment 'production' or 'custom'")
+        raise ValueError(
+            f"the REST API has no sandbox{said('environment')}: use environment 'production' "
+            "or 'custom'"
+        )
     if environment == "custom" and not base_url:
-        raise ValueError("environment 'custom' requires base_url")
+        raise ValueError(f"environment 'custom'{said('environment')} requires base_url")
     fixed = fixed_urls(api).get(environment)
     if fixed and base_url and normalize_url(base_url) != fixed:
         raise ValueError(
-            f"base_url is only allowed with environment 'custom' (or equal to "
-            f"{fixed} for '{environment}')"
+            f"base_url{said('base_url')} is only allowed with environment 'custom' (or equal "
+            f"to {fixed} for {where})"
         )
     if not verify_tls and environment != "custom":
         raise ValueError(
-            f"verify_tls = false is allowed only for environment 'custom', not '{environment}'"
+            f"verify_tls = false{said('verify_tls')} is allowed only for environment 'custom', "
+            f"but the environment is {where}"
         )
     if scenario is not None and environment != "demo":
-        raise ValueError(f"scenario is allowed only for environment 'demo', not '{environment}'")
+        raise ValueError(
+            f"scenario{said('scenario')} is allowed only for environment 'demo', but the "
+            f"environment is {where}"
+        )
