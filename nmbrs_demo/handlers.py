@@ -10,7 +10,6 @@ scenario's :class:`~nmbrs_demo.readings.Readings` decide.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from nmbrs_demo.access import resolve_access
+from nmbrs_demo.once import MadeOnce
 from nmbrs_demo.readings import (
     CompanyScopeFaultReading,
     EmployeeTypeReading,
@@ -71,9 +71,8 @@ class Handlers:
         # The world is read-only, so a whole-company list's records are made once per
         # company (5,000 models each time cost the demo a second per big call); every call
         # still passes the scope and rights checks first.
-        self._lists: dict[tuple[str, int, int], list[Any]] = {}
+        self._lists: MadeOnce[tuple[str, int, int], list[Any]] = MadeOnce()
         self._shared: set[int] = set()  # ids of those lists (kept for the server's lifetime)
-        self._lists_lock = threading.Lock()
         self._table: dict[str, Callable[[dict[str, int]], Any]] = {
             "DebtorService.Environment_Get": self._environment,
             "DebtorService.List_GetAll": self._debtors,
@@ -119,14 +118,13 @@ class Handlers:
         self, kind: str, company_id: int, variant: int, make: Callable[[], list[Any]]
     ) -> list[Any]:
         """The records of one whole-company list, made on first use (callers never mutate)."""
-        key = (kind, company_id, variant)
-        found = self._lists.get(key)
-        if found is None:
-            made = make()
-            with self._lists_lock:
-                found = self._lists.setdefault(key, made)
-                self._shared.add(id(found))
-        return found
+
+        def made() -> list[Any]:
+            records = make()
+            self._shared.add(id(records))
+            return records
+
+        return self._lists.get((kind, company_id, variant), made)
 
     def is_shared(self, value: object) -> bool:
         """Whether ``value`` is one of the whole-company lists made once and never changed, so

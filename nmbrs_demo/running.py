@@ -20,6 +20,7 @@ from nmbrs_demo.reach import DEFAULT_SCENARIO, demo_settings
 
 if TYPE_CHECKING:
     from nmbrs_client.settings import ConnectionSettings
+    from nmbrs_demo.own_process import DemoProcess
     from nmbrs_demo.readings import Readings as SoapReadings
     from nmbrs_demo.rest.server import RestDemoServer
     from nmbrs_demo.scenarios import Scenario
@@ -28,12 +29,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, eq=False)
 class RunningDemo:
-    """A demo server of one API that accepts calls until :meth:`stop`."""
+    """A demo server of one API that accepts calls until :meth:`stop`.
+
+    ``server`` is the server itself, or a :class:`~nmbrs_demo.own_process.DemoProcess` when it
+    runs in a process of its own (then only where it listens is known here).
+    """
 
     api: ApiKind
     scenario: str
     latency_ms: int | None
-    server: DemoServer | RestDemoServer
+    server: DemoServer | RestDemoServer | DemoProcess
 
     @property
     def base_url(self) -> str:
@@ -87,9 +92,10 @@ class RunningDemo:
         return self.api is ApiKind.REST
 
     def description(self, builtins: str) -> list[str]:
-        """What ``demo-server`` prints: the demo, its scenario and readings, how to reach it."""
+        """What ``demo-server`` prints: the demo, its scenario and readings, how to reach it
+        (of a demo served in this process: ``demo-server`` never starts one elsewhere)."""
         reach = self.reach()
-        scenario = self.server.scenario.name
+        scenario = cast("DemoServer | RestDemoServer", self.server).scenario.name
         if self.speaks_shell:
             readings = cast("RestDemoServer", self.server).readings
             changed = {k: v for k, v in readings.items() if not readings.is_default(k)}
@@ -127,13 +133,23 @@ def start_demo(
     host: str = "127.0.0.1",
     port: int = 0,
     log_calls: bool = False,
+    own_process: bool = False,
 ) -> RunningDemo:
     """Start the demo of ``api`` in a daemon thread; return once it accepts calls.
 
     ``latency_ms`` None keeps the scenario's latency; ``readings`` choose answers to the open
     questions (the REST demo's by name; the SOAP demo's by name or as its ``Readings``, over
     the scenario's own). A scenario the API's demo cannot play is refused with a ``ConfigError``.
+    ``own_process`` runs it as a child process on a local port (the dashboard's ``--demo``: the
+    demo's work then takes neither the dashboard's time nor its memory).
     """
+    name = scenario if isinstance(scenario, str) else scenario.name
+    if own_process:
+        from nmbrs_demo.own_process import start_in_own_process
+
+        if readings is not None or not isinstance(scenario, str):
+            raise TypeError("a demo in its own process takes a scenario name, no readings")
+        return RunningDemo(api, name, latency_ms, start_in_own_process(api, name, latency_ms))
     server: DemoServer | RestDemoServer
     if api is ApiKind.REST:
         from nmbrs_demo.readings import Readings as SoapReadings
@@ -160,5 +176,4 @@ def start_demo(
             log_calls=log_calls,
             readings=readings,
         )
-    name = scenario if isinstance(scenario, str) else scenario.name
     return RunningDemo(api, name, latency_ms, server)

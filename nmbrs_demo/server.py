@@ -35,6 +35,7 @@ from nmbrs_client.operations import Header, Operation, Service, get_operation
 from nmbrs_demo.credentials import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_demo.handlers import DemoFault, Handlers
 from nmbrs_demo.host import AsgiHost
+from nmbrs_demo.once import MadeOnce
 from nmbrs_demo.readings import EnvironmentHeaderReading, Readings
 from nmbrs_demo.records import DEMO_SEED, DEMO_TODAY
 from nmbrs_demo.scenarios import Scenario, scenario_for
@@ -150,7 +151,7 @@ class DemoServer:
         self.handlers = Handlers(world, scenario, today)
         # Replies rendered from the handlers' read-only whole-company lists, rendered once:
         # (operation, version, readings, id of the list) -> (that list, the reply's bytes).
-        self._rendered: dict[tuple[str, str, Readings, int], tuple[Any, bytes]] = {}
+        self._rendered: MadeOnce[tuple[str, str, Readings, int], tuple[Any, bytes]] = MadeOnce()
         self.rate_limiter = RateLimiter(enabled=scenario.rate_limit)
         self._random = random.Random(scenario.seed if scenario.seed is not None else DEMO_SEED)
         self._random_lock = threading.Lock()
@@ -196,6 +197,41 @@ class DemoServer:
     def stop(self) -> None:
         """Stop serving and free the port; idempotent."""
         self._host.stop()
+
+    def prepare_big_companies(self, min_employees: int) -> None:
+        """Make and render, before they are asked for, the whole-company replies of every
+        company with at least ``min_employees``: what the dashboard asks when it opens one.
+
+        The world is read-only, so these are the bytes the calls will get; a first 5,000-row
+        reply otherwise costs the demo about a second. Rights and scope are checked per call
+        as ever (a list this server refuses is simply not prepared).
+        """
+        world = self.world
+        for company in world.companies():
+            if world.company_size(company.ID) >= min_employees:
+                self.prepare_company(company.ID)
+
+    def prepare_company(self, company_id: int) -> None:
+        """Make and render the whole-company replies of one company (see above)."""
+        loaded = self.services[Service.EMPLOYEE]
+        calls: list[tuple[str, dict[str, int]]] = [
+            ("List_GetByCompany", {"CompanyId": company_id, "EmployeeType": kind.Id})
+            for kind in self.world.employee_types()
+        ]
+        calls += [
+            (name, {"CompanyID": company_id})
+            for name in (
+                "Employment_GetAll_AllEmployeesByCompany",
+                "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
+            )
+        ]
+        for name, params in calls:
+            qualified = f"{Service.EMPLOYEE.value}.{name}"
+            try:
+                value = self.handlers.call(qualified, params)
+            except DemoFault:
+                continue
+            self._render(loaded, qualified, "1.1", value, self.readings)
 
     @property
     def running(self) -> bool:
@@ -479,12 +515,12 @@ class DemoServer:
         name = qualified.rpartition(".")[2]
         if not self.handlers.is_shared(value):
             return loaded.render(name, version, value, readings)
-        key = (qualified, version, readings, id(value))
-        found = self._rendered.get(key)
-        if found is not None and found[0] is value:  # the entry holds the list: ids stay
-            return found[1]
-        body = loaded.render(name, version, value, readings)
-        self._rendered[key] = (value, body)
+        kept, body = self._rendered.get(
+            (qualified, version, readings, id(value)),
+            lambda: (value, loaded.render(name, version, value, readings)),
+        )
+        # The entry holds its list, so no other list can have that id while it is kept.
+        assert kept is value
         return body
 
     def _authenticate(self, operation: Operation, envelope: Envelope) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from nmbrs_client.operations import Service
 from nmbrs_demo.server import DemoServer
 from tests.conftest import DemoServerFactory
@@ -70,3 +72,27 @@ def test_a_fault_is_never_served_from_the_rendered_replies(
     )
     assert good.status == 200
     assert bad.status == 500 and "1001" in bad.fault_string()
+
+
+def test_made_once_makes_each_key_once_and_keeps_what_failed_unmade() -> None:
+    from nmbrs_demo.once import MadeOnce
+
+    made: list[str] = []
+    values: MadeOnce[str, list[str]] = MadeOnce()
+
+    def make(key: str) -> list[str]:
+        made.append(key)
+        return [key]
+
+    first = values.get("a", lambda: make("a"))
+    assert values.get("a", lambda: make("a")) is first
+    assert values.get("b", lambda: make("b")) == ["b"]
+    assert made == ["a", "b"]
+
+    def fail() -> list[str]:
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        values.get("c", fail)
+    assert "c" not in values
+    assert values.get("c", lambda: make("c")) == ["c"]

@@ -257,7 +257,7 @@ class Connector:
                 stage=STARTING_DEMO, scenario=plan.scenario, environment="demo", profile="demo"
             )
             try:
-                demo_server = start(plan.api, plan.scenario, plan.latency_ms)
+                demo_server = start(plan.api, plan.scenario, plan.latency_ms, own_process=True)
             except Exception as exc:
                 what, hint, _code = describe_error(exc)
                 self._set(stage=FAILED, last_error=f"demo server: {what}", last_hint=hint)

@@ -1,0 +1,91 @@
+"""The dashboard's demo in a process of its own: it answers, refuses what the demo refuses,
+stops when asked, and prepares a company's whole-company replies ahead of the calls."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from nmbrs_client.errors import ConfigError
+from nmbrs_client.ids import ApiKind
+from nmbrs_client.operations import Service
+from nmbrs_client.soap_backend import SoapBackend
+from nmbrs_demo import start
+from nmbrs_demo.own_process import DemoProcess
+from nmbrs_demo.reach import demo_settings
+from nmbrs_demo.server import DemoServer
+from tests.conftest import DemoServerFactory
+from tests.soap_raw import call
+
+
+def _refuses(url: str) -> bool:
+    parts = urlsplit(url)
+    with socket.socket() as probe:
+        probe.settimeout(5)
+        return probe.connect_ex((parts.hostname or "127.0.0.1", parts.port or 80)) != 0
+
+
+def test_the_demo_in_its_own_process_answers_as_the_one_in_this_process(
+    demo_server: DemoServer,
+) -> None:
+    demo = start(ApiKind.SOAP, "healthy", 0, own_process=True)
+    try:
+        assert isinstance(demo.server, DemoProcess) and demo.server.running
+        backend = SoapBackend.from_settings(demo.settings())
+        here = SoapBackend.from_settings(demo_settings(demo_server.base_url))
+        assert backend.companies() == here.companies()
+        company = backend.companies()[0].id
+        assert backend.employments(company) == here.employments(company)
+    finally:
+        demo.stop()
+    assert not demo.server.running
+    assert _refuses(demo.base_url)
+    demo.stop()  # idempotent
+
+
+def test_a_scenario_the_demo_cannot_play_is_refused_with_its_reason() -> None:
+    with pytest.raises(ConfigError) as refused:
+        start(ApiKind.SOAP, "no-such-scenario", None, own_process=True)
+    assert "no-such-scenario" in refused.value.message and refused.value.hint
+
+
+def test_the_rest_demo_runs_in_its_own_process_too() -> None:
+    demo = start(ApiKind.REST, "healthy", None, own_process=True)
+    try:
+        assert not _refuses(demo.base_url)
+    finally:
+        demo.stop()
+    assert _refuses(demo.base_url)
+
+
+def test_a_prepared_company_is_answered_without_rendering(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    server = demo_server_factory()
+    company = server.world.companies()[0].ID
+    server.prepare_company(company)
+    loaded = server.services[Service.EMPLOYEE]
+    rendered: list[str] = []
+    original = loaded.render
+
+    def counting(name: str, *args: Any, **kwargs: Any) -> bytes:
+        rendered.append(name)
+        return original(name, *args, **kwargs)
+
+    loaded.render = counting  # type: ignore[method-assign]
+    calls = [
+        ("Employment_GetAll_AllEmployeesByCompany", {"CompanyID": company}),
+        ("PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany", {"CompanyID": company}),
+    ] + [
+        ("List_GetByCompany", {"CompanyId": company, "EmployeeType": kind.Id})
+        for kind in server.world.employee_types()
+    ]
+    for name, params in calls:
+        reply = call(server.base_url, "EmployeeService", name, params)
+        assert reply.status == 200
+        value = server.handlers.call(f"EmployeeService.{name}", params)
+        assert reply.body == original(name, "1.1", value, server.readings)
+    assert rendered == []
