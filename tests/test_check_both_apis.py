@@ -14,10 +14,13 @@ import jsonschema
 import pytest
 
 from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.rights.report import load_schema
+from nmbrs_demo import RunningDemo
 from nmbrs_demo.credentials import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, names_for
 from tests.config_isolation import isolate
+from tests.conftest import DemoFactory
 from tui.cli import main
 
 EXPECTED = {
@@ -179,35 +182,31 @@ def test_rest_thorough_probes_every_company_level_cell(capsys: pytest.CaptureFix
 
 
 def test_all_profiles_checks_soap_and_rest_profiles_in_one_table(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    soap_demo: RunningDemo,
+    demo_factory: DemoFactory,
 ) -> None:
-    from nmbrs_demo.rest.server import start_rest_demo_server
-    from nmbrs_demo.server import start_demo_server
-
     isolate(tmp_path, monkeypatch)
-    soap = start_demo_server("healthy", latency_ms=0)
-    rest = start_rest_demo_server("missing-scopes")
-    try:
-        config = tmp_path / "config.toml"
-        config.write_text(
-            "[profiles.soapy]\n"
-            'environment = "custom"\n'
-            f'base_url = "{soap.base_url}"\n'
-            f'username = "{DEMO_USERNAME}"\n'
-            f'domain = "{DEMO_DOMAIN}"\n'
-            f'token = "{DEMO_TOKEN}"\n\n'
-            "[profiles.resty]\n"
-            'api = "rest"\n'
-            'environment = "demo"\n'
-            "[profiles.resty.rest]\n"
-            f'base_url = "{rest.base_url}"\n',
-            encoding="utf-8",
-        )
-        os.chmod(config, 0o600)
-        code = main(["check", "--all-profiles", "--config", str(config), "--format", "json"])
-    finally:
-        soap.stop()
-        rest.stop()
+    rest = demo_factory(ApiKind.REST, "missing-scopes")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[profiles.soapy]\n"
+        'environment = "custom"\n'
+        f'base_url = "{soap_demo.base_url}"\n'
+        f'username = "{DEMO_USERNAME}"\n'
+        f'domain = "{DEMO_DOMAIN}"\n'
+        f'token = "{DEMO_TOKEN}"\n\n'
+        "[profiles.resty]\n"
+        'api = "rest"\n'
+        'environment = "demo"\n'
+        "[profiles.resty.rest]\n"
+        f'base_url = "{rest.base_url}"\n',
+        encoding="utf-8",
+    )
+    os.chmod(config, 0o600)
+    code = main(["check", "--all-profiles", "--config", str(config), "--format", "json"])
     rows = {row["profile"]: row for row in json.loads(capsys.readouterr().out)["profiles"]}
     assert rows["soapy"]["exit_code"] == ExitCode.OK
     assert rows["resty"]["exit_code"] == ExitCode.FINDINGS

@@ -17,6 +17,7 @@ import pytest
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.errors import NmbrsTransportError
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.retry import (
     CheckBudget,
     Failure,
@@ -28,9 +29,8 @@ from nmbrs_client.retry import (
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.requirements import find_profile
-from nmbrs_demo.reach import demo_settings
+from nmbrs_demo import RunningDemo, start
 from nmbrs_demo.scenarios import load_scenario
-from nmbrs_demo.server import DemoServer, start_demo_server
 from tests.hostile_server import HostileServer, hostile_server, settings_for
 from tests.test_retry import HTML_502
 
@@ -52,19 +52,16 @@ class FakeClock:
 
 
 @pytest.fixture()
-def hanging_server() -> Iterator[DemoServer]:
+def hanging_demo() -> Iterator[RunningDemo]:
     scenario = replace(load_scenario("healthy"), hang_operations=frozenset({HUNG}))
-    server = start_demo_server(scenario, latency_ms=0)
-    try:
-        yield server
-    finally:
-        server.stop()
+    with start(ApiKind.SOAP, scenario, latency_ms=0) as demo:
+        yield demo
 
 
 def test_a_hung_operation_is_one_timeout_plus_one_short_retry_then_error(
-    hanging_server: DemoServer,
+    hanging_demo: RunningDemo,
 ) -> None:
-    settings = demo_settings(hanging_server.base_url).model_copy(
+    settings = hanging_demo.settings().model_copy(
         update={"timeout_s": 1.5, "connect_timeout_s": 1.0}
     )
     client = NmbrsClient(settings, retry_policy=RetryPolicy(retry_timeout_s=0.5))
@@ -86,9 +83,8 @@ def test_a_hung_operation_is_one_timeout_plus_one_short_retry_then_error(
         assert "1.5 s" in attempts[0].message and "0.5 s" in attempts[1].message
 
 
-def test_the_scheduler_starts_nothing_after_the_check_deadline() -> None:
+def test_the_scheduler_starts_nothing_after_the_check_deadline(soap_demo: RunningDemo) -> None:
     clock = FakeClock()
-    server = start_demo_server("healthy", latency_ms=0)
     calls = 0
 
     class SlowOnTheFakeClock:
@@ -106,7 +102,7 @@ def test_the_scheduler_starts_nothing_after_the_check_deadline() -> None:
             clock.advance(40.0)
             return self._inner.call(*args, **kwargs)
 
-    client = NmbrsClient(demo_settings(server.base_url))
+    client = NmbrsClient(soap_demo.settings())
     try:
         engine = RightsEngine(
             SlowOnTheFakeClock(client),
@@ -118,7 +114,6 @@ def test_the_scheduler_starts_nothing_after_the_check_deadline() -> None:
         report = engine.run()
     finally:
         client.close()
-        server.stop()
     assert calls <= 4  # three calls use up 120 s of a 100 s deadline (one may be in flight)
     assert int(report.exit_code) == 2
     late = [c for c in report.cells if "ran out of time" in c.message]

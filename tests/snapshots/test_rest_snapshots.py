@@ -13,27 +13,21 @@ from typing import Any
 import pytest
 
 from nmbrs_client.ids import ApiKind
-from nmbrs_demo.reach import demo_settings
+from nmbrs_demo import RunningDemo, start
 from tests.snapshots.test_snapshots import PANE_STEPS, steps
 from tui.app import NmbrsApp
 
 
 @pytest.fixture(scope="module")
-def rest_server() -> Iterator[Any]:
-    from nmbrs_demo.rest.server import start_rest_demo_server
-
-    server = start_rest_demo_server("healthy", latency_ms=0)
-    try:
-        yield server
-    finally:
-        server.stop()
+def rest_demo_running() -> Iterator[RunningDemo]:
+    with start(ApiKind.REST, "healthy", latency_ms=0) as demo:
+        yield demo
 
 
 REST_PANES = dict(PANE_STEPS)  # every pane, the rights matrix included
 
 
 @pytest.mark.parametrize("pane", list(REST_PANES))
-def test_rest_pane_snapshot(snap_compare: Any, rest_server: Any, pane: str) -> None:
-    settings = demo_settings(rest_server.base_url, "healthy", api=ApiKind.REST)
-    app = NmbrsApp(settings=settings, deterministic=True)
+def test_rest_pane_snapshot(snap_compare: Any, rest_demo_running: RunningDemo, pane: str) -> None:
+    app = NmbrsApp(settings=rest_demo_running.settings(), deterministic=True)
     assert snap_compare(app, terminal_size=(120, 40), run_before=steps(*REST_PANES[pane]))
