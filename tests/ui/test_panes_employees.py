@@ -368,6 +368,39 @@ async def test_rows_are_built_once_per_reply_that_changes_a_column(
         assert table.total_count == len(world.employees(company.ID))
 
 
+async def test_employments_after_the_list_change_the_rows_built_from_it_to_a_full_build(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """When the list comes first, its rows are the rows: the employments reply changes their
+    start, end and state in place, and they end byte-identical to rows built from both."""
+    company = demo_server.world.companies()[1]
+    app = pane_app(demo_server, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_companies(pilot, app)
+        employees = await select_company(pilot, app, company.ID)
+        await wait_for(pilot, lambda: not employees.is_loading(), 20, "the company")
+        session = app.session
+        assert session is not None
+        cid = company.ID
+
+        def snapshot(rows: list[Any]) -> list[tuple[Any, dict[str, str], dict[str, Any]]]:
+            return [(r.key, dict(r.cells), dict(r.values)) for r in rows]
+
+        expected = snapshot(employees._build_rows(cid, {}))
+        employments = session.data.get(EMPLOYMENTS, cid)
+        assert employments is not None
+        session.data.invalidate(EMPLOYMENTS, cid)
+        first = employees._build_rows(cid, {})
+        assert {r.cells["active"] for r in first} == {"…"}
+        employees._company_part_arrived(cid, "employees", None, first)
+        session.data.put(EMPLOYMENTS, cid, employments)
+        changes = employees._employment_changes(cid, {})
+        employees._company_part_arrived(cid, "employments", None, None, changes)
+        await pilot.pause()
+        assert all(a is b for a, b in zip(employees.table.rows, first, strict=True))
+        assert snapshot(employees.table.rows) == expected
+
+
 def test_the_nationality_is_nmbrs_code_labelled_never_a_guessed_country() -> None:
     from tui.screens.employee_detail import nationality_text
 

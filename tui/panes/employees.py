@@ -111,18 +111,29 @@ def employment_state(employment: Employment | None, today: date) -> str:
     return ACTIVE
 
 
+# What the employments reply changes in each row, by employee id: (cells, sort values).
+RowChanges = dict[EntityId, tuple[dict[str, str], dict[str, Any]]]
+
+
 class CompanyPartArrived(Message, bubble=False):
     """One company-wide reply (the list, employments, contracts) is in the store, or failed;
-    ``rows`` are the rebuilt rows when the reply changes what the table shows."""
+    ``rows`` are the rows when the list arrives, ``changes`` what a later employments reply
+    changes in them (rows are built once)."""
 
     def __init__(
-        self, company_id: EntityId, kind: str, error: BaseException | None, rows: list[Row] | None
+        self,
+        company_id: EntityId,
+        kind: str,
+        error: BaseException | None,
+        rows: list[Row] | None,
+        changes: RowChanges | None = None,
     ) -> None:
         super().__init__()
         self.company_id = company_id
         self.kind = kind
         self.error = error
         self.rows = rows
+        self.changes = changes
 
 
 class CompanyDataDone(Message, bubble=False):
@@ -282,9 +293,11 @@ class EmployeesPane(DataPane):
         worker = get_current_worker()
         data = self.session.data
         # The list comes first so rows show as soon as it arrives; the other two fill in.
-        # Rows are built here, off the UI thread, once per reply that changes a column
-        # (the list, the employments); the contracts reply changes none and builds nothing.
+        # Rows are built here, off the UI thread, once: when the list arrives (with the
+        # employments if they are in); employments arriving later change only their columns,
+        # and the contracts reply changes none.
         errors: dict[str, BaseException] = {}
+        built = False
         with ThreadPoolExecutor(max_workers=3, thread_name_prefix="employees") as pool:
             futures = {
                 pool.submit(data.fetch, store_kind, cid): kind
@@ -298,10 +311,13 @@ class EmployeesPane(DataPane):
                     errors[kind] = error
                 if worker.is_cancelled:
                     return
-                rows = None
+                rows = changes = None
                 if kind in VISIBLE_PARTS and data.has(EMPLOYEES, cid):
-                    rows = self._build_rows(cid, errors)
-                self.post_message(CompanyPartArrived(cid, kind, error, rows))
+                    if built:
+                        changes = self._employment_changes(cid, errors)
+                    else:
+                        rows, built = self._build_rows(cid, errors), True
+                self.post_message(CompanyPartArrived(cid, kind, error, rows, changes))
         if not worker.is_cancelled:
             self.post_message(CompanyDataDone(cid))
 
@@ -345,7 +361,9 @@ class EmployeesPane(DataPane):
     # -------------------------------------------------------------- handlers
     @on(CompanyPartArrived)
     def _on_company_part(self, message: CompanyPartArrived) -> None:
-        self._company_part_arrived(message.company_id, message.kind, message.error, message.rows)
+        self._company_part_arrived(
+            message.company_id, message.kind, message.error, message.rows, message.changes
+        )
 
     @on(CompanyDataDone)
     def _on_company_data_done(self, message: CompanyDataDone) -> None:
@@ -360,7 +378,12 @@ class EmployeesPane(DataPane):
         self._per_employee_finished(message.company_id, message.complete, message.denied)
 
     def _company_part_arrived(
-        self, cid: EntityId, kind: str, error: BaseException | None, rows: list[Row] | None
+        self,
+        cid: EntityId,
+        kind: str,
+        error: BaseException | None,
+        rows: list[Row] | None,
+        changes: RowChanges | None = None,
     ) -> None:
         if self.company is None or cid != self.company.id:
             return
@@ -370,6 +393,13 @@ class EmployeesPane(DataPane):
             self.show_error(error, "Employees could not be loaded")
         elif rows is not None:
             self._install_rows(cid, rows)
+        elif changes is not None and self._all_rows:
+            for key, (cells, values) in changes.items():
+                row = self._rows_by_key.get(key)
+                if row is not None:
+                    row.cells.update(cells)
+                    row.values.update(values)
+            self._install_rows(cid, self._all_rows)  # the same rows: filter and sort again
         elif self._all_rows and self.session.data.has(EMPLOYEES, cid):
             self._show_status(cid)  # a reply with no column of its own: status only
 
@@ -393,37 +423,54 @@ class EmployeesPane(DataPane):
         """All rows of the company from the stored replies; safe to run in a worker thread."""
         data = self.session.data
         employees = data.get(EMPLOYEES, cid) or []
-        employments = {e.EmployeeId: e for e in data.get(EMPLOYMENTS, cid) or []}
-        today = self.session.today
-        employments_known = data.has(EMPLOYMENTS, cid)
-        pending_state = UNKNOWN if "employments" in errors else PENDING
+        changes = self._employment_changes(cid, errors)
         denied = set(self._denied)
+        # What is known per employee, read from the store once (not twice per row).
+        known = {
+            kind: {key[1]: value for key, value in data.items(store_kind) if key[0] == cid}
+            for kind, store_kind in PER_EMPLOYEE.items()
+        }
         rows: list[Row] = []
         for employee in employees:
-            job = latest_employment(employments.get(employee.id))
+            job_cells, job_values = changes[employee.id]
             cells = {
                 "number": str(employee.number),
                 "id": str(employee.id),
                 "name": employee.name,
-                "start": format_date(job.StartDate) if job else "",
-                "end": format_date(job.EndDate) if job else "",
-                "active": employment_state(job, today) if employments_known else pending_state,
+                **job_cells,
             }
-            values: dict[str, Any] = {
-                "number": employee.number,
-                "id": employee.id,
-                "start": job.StartDate if job and job.StartDate else None,
-                "end": job.EndDate if job and job.EndDate else None,
-            }
-            for kind, store_kind in PER_EMPLOYEE.items():
+            values: dict[str, Any] = {"number": employee.number, "id": employee.id, **job_values}
+            for kind in PER_EMPLOYEE:
                 if kind in denied:
                     cells[kind] = "✗ not available"
-                elif data.has(store_kind, (cid, employee.id)):
-                    cells[kind] = _describe(data.get(store_kind, (cid, employee.id)))
+                elif employee.id in known[kind]:
+                    cells[kind] = _describe(known[kind][employee.id])
                 else:
                     cells[kind] = PENDING
             rows.append(Row(employee.id, cells, values, data=employee))
         return rows
+
+    def _employment_changes(self, cid: EntityId, errors: dict[str, BaseException]) -> RowChanges:
+        """Start, end and state of each employee of the list, from the stored employments."""
+        data = self.session.data
+        employments = {e.EmployeeId: e for e in data.get(EMPLOYMENTS, cid) or []}
+        today = self.session.today
+        employments_known = data.has(EMPLOYMENTS, cid)
+        pending_state = UNKNOWN if "employments" in errors else PENDING
+        changes: RowChanges = {}
+        for employee in data.get(EMPLOYEES, cid) or []:
+            job = latest_employment(employments.get(employee.id))
+            cells = {
+                "start": format_date(job.StartDate) if job else "",
+                "end": format_date(job.EndDate) if job else "",
+                "active": employment_state(job, today) if employments_known else pending_state,
+            }
+            values = {
+                "start": job.StartDate if job and job.StartDate else None,
+                "end": job.EndDate if job and job.EndDate else None,
+            }
+            changes[employee.id] = (cells, values)
+        return changes
 
     def _install_rows(self, cid: EntityId, rows: list[Row]) -> None:
         """Show a built set of rows in one batch."""
