@@ -321,6 +321,10 @@ def resolve_settings(
     return settings
 
 
+# The SOAP values a profile, a variable or a flag sets as they are (the token has its sources).
+_SOAP_LAYERED: tuple[str, ...] = ("wsdl", "domain", "username", "base_url")
+
+
 def _resolve_soap(
     layers: _Layers,
     config: AppConfig,
@@ -334,11 +338,9 @@ def _resolve_soap(
     """The SOAP part: base URL (implied by the environment), user, domain, token, WSDL."""
     put = layers.put
     soap = prof.soap if prof is not None else SoapProfile()
-    put("soap.wsdl", SoapProfile.model_fields["wsdl"].default, "default")
-    put("soap.domain", None, "default")
-    put("soap.username", None, "default")
-    put("soap.base_url", None, "default")
-    for field in ("username", "domain", "base_url", "wsdl"):
+    for field in _SOAP_LAYERED:
+        put(f"soap.{field}", SoapProfile.model_fields[field].default, "default")
+    for field in _SOAP_LAYERED:
         if field in soap.model_fields_set:
             put(f"soap.{field}", getattr(soap, field), label)
     env_layer = {
@@ -354,7 +356,7 @@ def _resolve_soap(
     flag_layer = {
         field: (value, "flag")
         for field, value in given.items()
-        if field in ("username", "domain", "base_url", "wsdl") or field in _SHARED_FLAGS
+        if field in _SOAP_LAYERED or field in _SHARED_FLAGS
     }
     _apply_layer(flag_layer, layers, "soap")
 
