@@ -333,56 +333,10 @@ class NmbrsApp(App[int]):
 
     def action_support_bundle(self, lang: str | None = None) -> None:
         """Write the support bundle (zip, 0600) into the download folder and say where."""
-        from tui.bundle import BundleInputs, write_bundle
-        from tui.headless.history_cmd import recent_checks
+        from tui.saves import save_support_bundle
 
-        if self.session is None:
-            self.notify("Not connected yet: nothing to bundle.", severity="warning")
-            return
-        report = None
-        chosen = lang or "en"
-        try:
-            from tui.panes.rights import RightsPane
-
-            rights = self.query_one(RightsPane)
-            report = rights.report
-            chosen = lang or rights.report_lang
-        except Exception:  # no rights pane mounted (an unavailable module): bundle the rest
-            report = None
-        calls = self.session.backend.call_log.records()
-        stamp = (FROZEN_NOW if self.deterministic else datetime.datetime.now()).strftime(
-            "%Y%m%d-%H%M%S"
-        )
-        name = self.session.profile_name or "session"
-        history, note = recent_checks(self.session.settings)
-        try:
-            path = write_bundle(
-                self.session.download_dir / f"support-bundle-{name}-{stamp}.zip",
-                BundleInputs(
-                    report=report,
-                    lang=chosen,
-                    calls=calls,
-                    settings=self.session.settings,
-                    created_at=FROZEN_NOW if self.deterministic else datetime.datetime.now(),
-                    history=history,
-                    notes=[note] if note else [],
-                ),
-            )
-        except OSError as error:
-            self.notify(
-                f"Support bundle not written: {error.strerror or error}. Check the download "
-                "folder (download_dir in config.toml).",
-                severity="error",
-                timeout=8,
-            )
-            return
-        self.last_bundle = path
-        missing = "" if report is not None else " No finished rights check: run it (2) first."
-        self.notify(
-            f"Saved {path} (mode 0600): report, {len(calls)} calls, versions, settings.{missing}",
-            title="Support bundle",
-            timeout=10,
-        )
+        path = save_support_bundle(self, self.session, lang, self._now())
+        self.last_bundle = path or self.last_bundle
 
     def action_masked_screenshot(self) -> None:
         """Mask personal data on every screen, then save the screen once it has repainted."""
@@ -393,29 +347,13 @@ class NmbrsApp(App[int]):
         self.call_after_refresh(self._save_masked_screenshot, masked)
 
     def _save_masked_screenshot(self, masked_now: bool) -> None:
-        from nmbrs_client.config import default_download_dir
-        from nmbrs_client.private_file import write_new_private_file
+        from tui.saves import save_screenshot
 
-        folder = self.session.download_dir if self.session is not None else default_download_dir()
-        stamp = (FROZEN_NOW if self.deterministic else datetime.datetime.now()).strftime(
-            "%Y%m%d-%H%M%S"
-        )
-        try:
-            svg = self.export_screenshot()
-            path = write_new_private_file(
-                folder, f"screenshot-{stamp}", ".svg", svg.encode("utf-8")
-            )
-        except OSError as error:
-            self.notify(
-                f"Screenshot not saved: {error.strerror or error}. Check the download folder "
-                "(download_dir in config.toml).",
-                severity="error",
-                timeout=8,
-            )
-            return
-        self.last_screenshot = path
-        note = " Personal data was masked for it (v reveals again)." if masked_now else ""
-        self.notify(f"Saved {path} (mode 0600).{note}", title="Screenshot", timeout=8)
+        path = save_screenshot(self, self.session, masked_now, self._now())
+        self.last_screenshot = path or self.last_screenshot
+
+    def _now(self) -> datetime.datetime:
+        return FROZEN_NOW if self.deterministic else datetime.datetime.now()
 
     # -- header ----------------------------------------------------------------------------
     def _refresh_bars(self) -> None:
