@@ -100,12 +100,13 @@ def preflight(options: LaunchOptions) -> None:
     import os
 
     from nmbrs_client.config_names import CONFIG_ENV_VAR
-    from nmbrs_client.local_files import expand_user, read_local_text, toml_depth_problem
 
     check_combination(options)
     named = options.config_path or os.environ.get(CONFIG_ENV_VAR, "").strip()
     if not named or options.demo:
         return
+    from nmbrs_client.local_files import expand_user, read_local_text, toml_depth_problem
+
     path = expand_user(named)
     if not os.path.lexists(path):
         return

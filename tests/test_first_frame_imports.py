@@ -3,7 +3,9 @@
 The real command (``nmbrs-tui --demo``, argument parsing included) runs headless in a fresh
 interpreter; at the first frame it lists the modules loaded so far. The config (pydantic and
 pydantic-settings), zeep, lxml, requests and the demo server belong to the connect worker,
-which starts after that frame; the installed version (importlib.metadata) to ``--version``.
+which starts after that frame; the installed version (importlib.metadata) to ``--version``;
+the backend's models, the data store and Textual's DataTable to the panes mounted once a
+session exists.
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ HEAVY_PACKAGES = (
     "authlib",
     "nmbrs_demo",
     "email",  # importlib.metadata's, for the version: only ``--version`` looks it up
+    "tomllib",  # config and keymap files are read by the connect worker
 )
 HEAVY_MODULES = (
     "nmbrs_client.config",
     "nmbrs_client.client",
     "nmbrs_client.rights",
+    "nmbrs_client.backend",  # the data models come with the session
+    "tui.data",  # the session's store and the palette's jump targets
+    "textual.widgets._data_table",  # no table is drawn before a session exists
     "importlib.metadata",
 )
 

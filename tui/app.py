@@ -53,7 +53,6 @@ from tui.connect import (
     Connector,
     LaunchOptions,
 )
-from tui.data.targets import Target
 from tui.header import header_text, tabs_text
 from tui.keys import Context, bindings
 from tui.messages import (
@@ -68,7 +67,6 @@ from tui.messages import (
 from tui.palette import JumpCommands, PaneCommands, ProfileCommands
 from tui.panes import PANE_IDS, PANES, Pane, pane_class
 from tui.panes.connection import ConnectionPane
-from tui.widgets.masking import MasksPersonalData
 
 if TYPE_CHECKING:
     from textual.command import CommandListItem
@@ -76,10 +74,17 @@ if TYPE_CHECKING:
 
     from nmbrs_client.ids import EntityId
     from nmbrs_client.settings import ConnectionSettings
+    from tui.data.targets import Target
     from tui.session import Session
 
 # The demo world's own "today" (DEMO_TODAY), so frozen pictures agree with its data.
 FROZEN_NOW = datetime.datetime(2026, 11, 24, 9, 30, 0)
+
+
+class _FirstScreen(Screen[Any]):
+    """The app's first screen: focus (which repaints the footer) waits for the first frame."""
+
+    AUTO_FOCUS = ""
 
 
 class NmbrsApp(App[int]):
@@ -165,7 +170,14 @@ class NmbrsApp(App[int]):
         # the demo server: started after the first frame, so their imports never delay it.
         self.call_after_refresh(self._after_first_frame)
 
+    def get_default_screen(self) -> Screen[Any]:
+        return _FirstScreen(id="_default")
+
     def _after_first_frame(self) -> None:
+        if self.screen.focused is None:  # Textual's AUTO_FOCUS, once the frame is drawn
+            chain = self.screen.focus_chain
+            if chain:
+                self.screen.set_focus(chain[0])
         self._read_keymap_file()
         self.start_connect()
 
@@ -340,6 +352,8 @@ class NmbrsApp(App[int]):
 
     def action_masked_screenshot(self) -> None:
         """Mask personal data on every screen, then save the screen once it has repainted."""
+        from tui.widgets.masking import MasksPersonalData
+
         masked = False
         for screen in self.screen_stack:
             if isinstance(screen, MasksPersonalData):

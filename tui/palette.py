@@ -28,12 +28,11 @@ from tui.commands import (
     SwitchProfile,
     WriteSupportBundle,
 )
-from tui.data.kinds import RIGHTS
-from tui.data.targets import Target, jump_targets
 from tui.keys import PANES
 
 if TYPE_CHECKING:
     from tui.connect import ConnectionInfo
+    from tui.data.targets import Target
     from tui.session import Session
 
 
@@ -150,6 +149,9 @@ class JumpCommands(_AppCommands):
     """Jump to a company or an employee the session has loaded, by name or number."""
 
     async def search(self, query: str) -> Hits:
+        from tui.data.kinds import RIGHTS
+        from tui.data.targets import jump_targets
+
         session = self.source.session
         if session is None:
             return

@@ -109,7 +109,7 @@ async def test_theme_option(demo_server: DemoServer) -> None:
 
 
 async def test_vim_keys_move_the_call_log_cursor(demo_server: DemoServer) -> None:
-    from tui.panes import VimTable
+    from tui.widgets.vim_table import VimTable
 
     app = demo_app(demo_server)
     async with app.run_test(size=(80, 24)) as pilot:

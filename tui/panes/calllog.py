@@ -18,8 +18,9 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from tui.keys import Context, bindings
-from tui.panes import Pane, VimTable, app_action
+from tui.panes import Pane, app_action
 from tui.widgets.ids import short_id
+from tui.widgets.vim_table import VimTable
 
 if TYPE_CHECKING:
     from nmbrs_client.calllog import CallRecord

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from tui.clipboard import copy_with_toast
 from tui.data.kinds import RIGHTS
 from tui.keys import Context, bindings
-from tui.panes import Pane, VimTable
+from tui.panes import Pane
 from tui.panes.rights_cells import (
     CHANGED_MARK,
     COMPANY_WIDTH,
@@ -51,6 +51,7 @@ from tui.panes.rights_messages import (
 from tui.panes.rights_view import CellTally, MatrixView, failed, fill_matrix, summary_text
 from tui.screens.choice import ChoiceScreen
 from tui.screens.rights_cell import CellScreen
+from tui.widgets.vim_table import VimTable
 
 if TYPE_CHECKING:
     from nmbrs_client.history import CheckRecord
