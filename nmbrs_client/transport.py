@@ -135,14 +135,20 @@ class _Deadlines:
     def add(self, delay_s: float, action: Callable[[], None]) -> int:
         with self._condition:
             token = next(self._tokens)
-            heapq.heappush(self._due, (time.monotonic() + delay_s, token, action))
+            due = time.monotonic() + delay_s
+            # The keeper sleeps until the earliest deadline; it needs waking only when this
+            # one comes sooner. Calls share one time-out, so that is rare: waking it for
+            # every call put a thread switch (GIL hand-off) on the path of every call.
+            sooner = not self._due or due < self._due[0][0]
+            heapq.heappush(self._due, (due, token, action))
             self._live.add(token)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="nmbrs-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._condition.notify()
+            if sooner:
+                self._condition.notify()
             return token
 
     def cancel(self, token: int) -> None:

@@ -36,3 +36,25 @@ def test_actions_run_in_the_order_they_come_due_and_a_failing_one_stops_nothing(
     keeper.add(0.6, lambda: order.append("middle"))
     assert done.wait(10)
     assert order == ["fail", "middle", "last"]
+
+
+def test_the_keeper_is_woken_only_for_a_deadline_sooner_than_all_it_holds() -> None:
+    """Calls share one time-out: waking the keeper thread at every call was a thread switch
+    on every call's path, for nothing."""
+    keeper = _Deadlines()
+    wakes: list[int] = []
+    notify = keeper._condition.notify
+
+    def counted(n: int = 1) -> None:
+        wakes.append(n)
+        notify(n)
+
+    keeper._condition.notify = counted  # type: ignore[method-assign]
+    tokens = [keeper.add(60.0 + i, lambda: None) for i in range(20)]  # each later than the last
+    assert len(wakes) == 1  # the first: the keeper had nothing to wait for
+    ran = threading.Event()
+    keeper.add(0.1, ran.set)  # sooner than every deadline held: wakes it, and runs in time
+    assert len(wakes) == 2
+    assert ran.wait(10)
+    for token in tokens:
+        keeper.cancel(token)
