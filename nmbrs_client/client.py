@@ -20,11 +20,8 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
-
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from nmbrs_client import models as m
 from nmbrs_client import textsafe
@@ -47,6 +44,7 @@ from nmbrs_client.operations import (
     resolve,
 )
 from nmbrs_client.ratelimit import RateLimiter
+from nmbrs_client.reply_models import as_list, model, models, unwrap, validate_list
 from nmbrs_client.retry import (
     Failure,
     FailureKind,
@@ -60,8 +58,6 @@ if TYPE_CHECKING:
     import zeep
 
 __version__ = "0.1.0"
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # Replies read by the fast reader (:mod:`nmbrs_client.fastread`) instead of zeep: those of
 # these operations always, any other reply from FAST_READ_MIN_BYTES on. These are the
@@ -506,13 +502,13 @@ class NmbrsClient:
         return m.EnvironmentInfo.model_validate(data or {})
 
     def debtors(self) -> list[m.Debtor]:
-        return _models(m.Debtor, self.call("DebtorService.List_GetAll"))
+        return models(m.Debtor, self.call("DebtorService.List_GetAll"))
 
     def companies(self) -> list[m.Company]:
-        return _models(m.Company, self.call("CompanyService.List_GetAll"))
+        return models(m.Company, self.call("CompanyService.List_GetAll"))
 
     def companies_of_debtor(self, debtor_id: int) -> list[m.Company]:
-        rows = _as_list(self.call("CompanyService.List_GetByDebtor", DebtorId=debtor_id))
+        rows = as_list(self.call("CompanyService.List_GetByDebtor", DebtorId=debtor_id))
         return [m.Company.model_validate({**row, "DebtorId": debtor_id}) for row in rows]
 
     def current_period(self, company_id: int) -> m.CurrentPeriod | None:
@@ -521,12 +517,12 @@ class NmbrsClient:
         )
 
     def runs(self, company_id: int, year: int) -> list[m.RunInfo]:
-        return _models(
+        return models(
             m.RunInfo, self.call("CompanyService.Run_GetList", CompanyId=company_id, Year=year)
         )
 
     def run_employees(self, company_id: int, run_id: int, year: int) -> list[m.EmployeeIdNumber]:
-        return _models(
+        return models(
             m.EmployeeIdNumber,
             self.call(
                 "CompanyService.Run_GetEmployeesByRunCompany",
@@ -555,10 +551,10 @@ class NmbrsClient:
                 RunID=run_id,
                 intYear=year,
             )
-        return _models(m.SalaryDocument, result)
+        return models(m.SalaryDocument, result)
 
     def employee_types(self) -> list[m.EmployeeType]:
-        return _models(m.EmployeeType, self.call("EmployeeService.EmployeeType_GetList"))
+        return models(m.EmployeeType, self.call("EmployeeService.EmployeeType_GetList"))
 
     def employees(self, company_id: int) -> list[m.Employee]:
         """Every employee of a company, found by :mod:`nmbrs_client.employee_discovery`.
@@ -599,7 +595,7 @@ class NmbrsClient:
 
     def employees_of_type(self, company_id: int, employee_type: int) -> list[m.Employee]:
         """``List_GetByCompany`` for one employee-type id (see :meth:`employees`)."""
-        return _models(
+        return models(
             m.Employee,
             self.call(
                 "EmployeeService.List_GetByCompany",
@@ -609,7 +605,7 @@ class NmbrsClient:
         )
 
     def personal_info(self, employee_id: int) -> m.PersonalInfo | None:
-        return _model(
+        return model(
             m.PersonalInfo,
             self.call("EmployeeService.PersonalInfo_GetCurrent", EmployeeId=employee_id),
         )
@@ -617,7 +613,7 @@ class NmbrsClient:
     def personal_info_contract_salary_address(
         self, company_id: int
     ) -> list[m.PersonalInfoContractSalaryAddress]:
-        return _models(
+        return models(
             m.PersonalInfoContractSalaryAddress,
             self.call(
                 "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany",
@@ -626,49 +622,49 @@ class NmbrsClient:
         )
 
     def employments(self, company_id: int) -> list[m.EmployeeEmployments]:
-        rows = _as_list(
+        rows = as_list(
             self.call(
                 "EmployeeService.Employment_GetAll_AllEmployeesByCompany", CompanyID=company_id
             )
         )
-        return _validate_list(
+        return validate_list(
             m.EmployeeEmployments,
             [
                 {
                     "EmployeeId": row.get("EmployeeId"),
-                    "Employments": _unwrap(row.get("EmployeeEmployments"), "Employment"),
+                    "Employments": unwrap(row.get("EmployeeEmployments"), "Employment"),
                 }
                 for row in rows
             ],
         )
 
     def schedules(self, company_id: int) -> list[m.EmployeeSchedules]:
-        rows = _as_list(
+        rows = as_list(
             self.call("EmployeeService.Schedule_GetAll_AllEmployeesByCompany", CompanyID=company_id)
         )
-        return _validate_list(
+        return validate_list(
             m.EmployeeSchedules,
             [
                 {
                     "EmployeeId": row.get("EmployeeId"),
-                    "Schedules": _unwrap(row.get("EmployeeSchedules"), "Schedule_V2"),
+                    "Schedules": unwrap(row.get("EmployeeSchedules"), "Schedule_V2"),
                 }
                 for row in rows
             ],
         )
 
     def department(self, employee_id: int) -> m.Department | None:
-        return _model(
+        return model(
             m.Department, self.call("EmployeeService.Department_GetCurrent", EmployeeId=employee_id)
         )
 
     def function(self, employee_id: int) -> m.Function | None:
-        return _model(
+        return model(
             m.Function, self.call("EmployeeService.Function_GetCurrent", EmployeeId=employee_id)
         )
 
     def bank_accounts(self, employee_id: int) -> list[m.BankAccount]:
-        return _models(
+        return models(
             m.BankAccount,
             self.call("EmployeeService.BankAccount_GetListCurrent", EmployeeId=employee_id),
         )
@@ -682,7 +678,7 @@ class NmbrsClient:
         if isinstance(result, bytes):
             # zeep unwraps a top-level result whose type has a single child (SalaryDocument/PDF).
             return m.SalaryDocument(PDF=result)
-        return _model(m.SalaryDocument, result)
+        return model(m.SalaryDocument, result)
 
     def employee_current_period(self, employee_id: int) -> m.CurrentPeriod | None:
         return m.CurrentPeriod.parse(
@@ -725,64 +721,3 @@ def _id_param(arguments: Mapping[str, Any], lower_name: str) -> int | None:
         if key.lower() == lower_name and isinstance(value, int):
             return value
     return None
-
-
-def _as_list(value: Any) -> list[dict[str, Any]]:
-    """zeep gives ``None`` for an empty or missing array; callers always get a list."""
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [item for item in value if item is not None]
-    return [value]
-
-
-def _unwrap(value: Any, child: str) -> list[dict[str, Any]]:
-    """Nested ``ArrayOfX`` stay wrapped in zeep (``{"Employment": [...]}``)."""
-    if value is None:
-        return []
-    if isinstance(value, dict):
-        return _as_list(value.get(child))
-    return _as_list(value)
-
-
-def _model(cls: type[ModelT], value: Any) -> ModelT | None:
-    if value is None:
-        return None
-    return _validate(cls, value)
-
-
-def _models(cls: type[ModelT], value: Any) -> list[ModelT]:
-    return _validate_list(cls, _as_list(value))
-
-
-@cache
-def _list_adapter(cls: type[ModelT]) -> TypeAdapter[list[ModelT]]:
-    return TypeAdapter(list[cls])  # type: ignore[valid-type]
-
-
-def _validate_list(cls: type[ModelT], rows: list[Any]) -> list[ModelT]:
-    """All records of one reply in one ``validate_python`` (one pass in pydantic's core)."""
-    try:
-        return _list_adapter(cls).validate_python(rows)
-    except ValidationError as exc:
-        raise _lacks_data(cls, exc, skip_index=True) from None
-
-
-def _validate(cls: type[ModelT], value: Any) -> ModelT:
-    try:
-        return cls.model_validate(value)
-    except ValidationError as exc:
-        raise _lacks_data(cls, exc, skip_index=False) from None
-
-
-def _lacks_data(cls: type[BaseModel], exc: ValidationError, *, skip_index: bool) -> Exception:
-    fields = ", ".join(
-        ".".join(str(p) for p in err["loc"][1 if skip_index else 0 :]) for err in exc.errors()[:3]
-    )
-    return NmbrsTransportError(
-        f"{cls.__name__} reply",
-        "server",
-        f"a {cls.__name__} record lacks data it must have ({fields})",
-        kind="malformed",
-        retryable=False,
-    )
