@@ -295,6 +295,9 @@ class FakeClient:
     def ensure_domain(self) -> str | None:
         return self.domain
 
+    def prepare(self) -> None:
+        """Nothing to build: no WSDL behind this fake."""
+
     def call(self, operation: Any, *, discover_domain: bool = True, **params: Any) -> Any:
         op = resolve(
             operation.qualified_name if hasattr(operation, "qualified_name") else operation

@@ -40,6 +40,9 @@ class CountingClient:
     def ensure_domain(self) -> str | None:
         return self.domain
 
+    def prepare(self) -> None:
+        """Nothing to build: no WSDL behind this fake."""
+
     def call(self, operation: Operation, *, discover_domain: bool = True, **params: Any) -> Any:
         self.gate.wait(5)
         with self._lock:

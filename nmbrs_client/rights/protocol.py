@@ -51,6 +51,10 @@ class RightsClient(Protocol):
 
     def ensure_domain(self) -> str | None: ...
 
+    def prepare(self) -> None:
+        """Do before the check's first call what every client does once (build its services)."""
+        ...
+
     def call(self, operation: Operation, *, discover_domain: bool = True, **params: Any) -> Any: ...
 
 
