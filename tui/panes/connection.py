@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.connect import CONNECTED, FAILED, NO_CONFIG, ConnectionInfo
+from tui.connect import CONNECTED, FAILED, NO_CONFIG, STARTING, ConnectionInfo
 from tui.keys import Context, bindings
 from tui.panes import Pane, app_action
 
@@ -100,17 +100,26 @@ class ConnectionPane(Pane):
             " switch profile",
         )
 
-    def _render_info(self) -> Table:
-        info = self.info
+    def _render_info(self) -> Table | Text:
+        rows = self._info_rows()
+        if self.info.stage == STARTING:
+            return aligned_rows(rows)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
+        for label, text in rows:
+            table.add_row(label, text)
+        return table
+
+    def _info_rows(self) -> list[tuple[str, Text]]:
+        info = self.info
+        rows: list[tuple[str, Text]] = []
 
         def row(label: str, value: Text | str | None, note: str = "") -> None:
             text = value if isinstance(value, Text) else Text(value or "—")
             if note:
                 text.append(f"  ({note})", style="dim")
-            table.add_row(label, text)
+            rows.append((label, text))
 
         row("State", _stage_text(info))
         row("Profile", info.profile)
@@ -172,7 +181,7 @@ class ConnectionPane(Pane):
                 "Config file",
                 "(hidden in deterministic mode)" if self.deterministic else info.config_path,
             )
-        return table
+        return rows
 
     def _last_check_text(self) -> Text:
         """When this profile was last checked and what the verdict was (from the history)."""
@@ -186,6 +195,19 @@ class ConnectionPane(Pane):
         text.append(verdict_text(record.exit_code), style=style)
         text.append(f"  (check #{record.id}; nmbrs-tui history show {record.id})", style="dim")
         return text
+
+
+def aligned_rows(rows: list[tuple[str, Text]]) -> Text:
+    """The rows as the pane's two-column grid draws them, as one text: for the first frame.
+
+    Before the connect worker has reported anything every value is a word or two, so no
+    value can wrap, and one text is drawn with a fraction of the work a grid table takes
+    (a third of the first frame's rendering); once values arrive the grid folds long ones
+    under their own column.
+    """
+    width = max((len(label) for label, _text in rows), default=0)
+    lines = [Text.assemble((label.ljust(width) + "  ", "bold"), text) for label, text in rows]
+    return Text("\n").join(lines)
 
 
 def _stage_text(info: ConnectionInfo) -> Text:

@@ -1,0 +1,58 @@
+"""The connection pane's first frame is drawn as one text, and looks exactly like its grid."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
+
+from tui.connect import CONNECTING, STARTING, ConnectionInfo
+from tui.panes.connection import ConnectionPane
+
+
+def cells(renderable: Table | Text, width: int) -> list[list[tuple[str, str]]]:
+    """Each line as (character, style) pairs, trailing blanks dropped: what a terminal shows."""
+    console = Console(width=width, color_system="truecolor", legacy_windows=False)
+    lines = console.render_lines(renderable, console.options, pad=False)
+    shown = []
+    for line in lines:
+        chars = [
+            (ch, str(seg.style or "") if ch != " " else "")
+            for seg in line
+            if not isinstance(seg, Segment) or not seg.control
+            for ch in seg.text
+        ]
+        while chars and chars[-1][0] == " ":
+            chars.pop()
+        shown.append(chars)
+    while shown and not shown[-1]:
+        shown.pop()
+    return shown
+
+
+def grid(rows: list[tuple[str, Text]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, text in rows:
+        table.add_row(label, text)
+    return table
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_the_first_frames_text_looks_exactly_like_the_grid(width: int, deterministic: bool) -> None:
+    pane = ConnectionPane(deterministic=deterministic)
+    assert pane.info.stage == STARTING  # what the first frame shows
+    drawn = pane._render_info()
+    assert isinstance(drawn, Text)  # the cheap form is the one used
+    rows = pane._info_rows()
+    assert cells(drawn, width) == cells(grid(rows), width)
+
+
+def test_later_stages_keep_the_grid_that_folds_long_values() -> None:
+    pane = ConnectionPane()
+    pane.info = ConnectionInfo(stage=CONNECTING)
+    assert isinstance(pane._render_info(), Table)
