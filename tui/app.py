@@ -406,7 +406,7 @@ class NmbrsApp(App[int]):
             or not self.screen.focused.is_attached
             or pane not in self.screen.focused.ancestors_with_self
         ):
-            for widget in pane.query("*"):
+            for widget in [pane, *pane.query("*")]:
                 if widget.focusable and widget.display:
                     widget.focus()
                     break

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rich.console import Console
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from tests.fake_backend import FakeBackend
+from tests.ui.app_helpers import fake_app, wait_connected, wait_for
 from tui.connect import CONNECTING, STARTING, ConnectionInfo
 from tui.panes.connection import ConnectionPane
 
@@ -56,3 +60,24 @@ def test_later_stages_keep_the_grid_that_folds_long_values() -> None:
     pane = ConnectionPane()
     pane.info = ConnectionInfo(stage=CONNECTING)
     assert isinstance(pane._render_info(), Table)
+
+
+async def test_the_pane_has_the_focus_and_scrolls_with_the_keys_when_taller_than_the_screen(
+    tmp_path: Path,
+) -> None:
+    """The pane scrolls itself (no container inside it): the focus lands on it after the first
+    frame and back on it when pane 1 is shown again, and its keys scroll a tall pane."""
+    app = fake_app(FakeBackend(), tmp_path)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await wait_connected(pilot, app)
+        pane = app.query_one(ConnectionPane)
+        await wait_for(pilot, lambda: app.screen.focused is pane, what="the pane's focus")
+        assert pane.max_scroll_y > 0  # taller than the 12-row screen
+        await pilot.press("end")
+        await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y, what="scrolled down")
+        await pilot.press("home")
+        await wait_for(pilot, lambda: pane.scroll_y == 0, what="scrolled back up")
+        await pilot.press("3")  # another pane, then back: the focus returns to this pane
+        await wait_for(pilot, lambda: app.screen.focused is not pane, what="focus elsewhere")
+        await pilot.press("1")
+        await wait_for(pilot, lambda: app.screen.focused is pane, what="the focus back")
