@@ -13,7 +13,7 @@ from rich.text import Text
 from tests.fake_backend import FakeBackend
 from tests.ui.app_helpers import fake_app, wait_connected, wait_for
 from tui.connect import CONNECTING, STARTING, ConnectionInfo
-from tui.panes.connection import ConnectionPane
+from tui.panes.connection import ConnectionPane, grid_rows
 
 
 def cells(renderable: Table | Text, width: int) -> list[list[tuple[str, str]]]:
@@ -36,15 +36,6 @@ def cells(renderable: Table | Text, width: int) -> list[list[tuple[str, str]]]:
     return shown
 
 
-def grid(rows: list[tuple[str, Text]]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for label, text in rows:
-        table.add_row(label, text)
-    return table
-
-
 @pytest.mark.parametrize("width", [60, 80, 120])
 @pytest.mark.parametrize("deterministic", [False, True])
 def test_the_first_frames_text_looks_exactly_like_the_grid(width: int, deterministic: bool) -> None:
@@ -53,7 +44,7 @@ def test_the_first_frames_text_looks_exactly_like_the_grid(width: int, determini
     drawn = pane._render_info()
     assert isinstance(drawn, Text)  # the cheap form is the one used
     rows = pane._info_rows()
-    assert cells(drawn, width) == cells(grid(rows), width)
+    assert cells(drawn, width) == cells(grid_rows(rows), width)
 
 
 def test_later_stages_keep_the_grid_that_folds_long_values() -> None:

@@ -107,14 +107,7 @@ class ConnectionPane(Pane, can_focus=True):
 
     def _render_info(self) -> Table | Text:
         rows = self._info_rows()
-        if self.info.stage == STARTING:
-            return aligned_rows(rows)
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(overflow="fold")
-        for label, text in rows:
-            table.add_row(label, text)
-        return table
+        return aligned_rows(rows) if self.info.stage == STARTING else grid_rows(rows)
 
     def _info_rows(self) -> list[tuple[str, Text]]:
         info = self.info
@@ -200,6 +193,16 @@ class ConnectionPane(Pane, can_focus=True):
         text.append(verdict_text(record.exit_code), style=style)
         text.append(f"  (check #{record.id}; nmbrs-tui history show {record.id})", style="dim")
         return text
+
+
+def grid_rows(rows: list[tuple[str, Text]]) -> Table:
+    """The rows as a grid: labels in bold, each value folded under its own column."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, text in rows:
+        table.add_row(label, text)
+    return table
 
 
 def aligned_rows(rows: list[tuple[str, Text]]) -> Text:
