@@ -147,11 +147,6 @@ class NmbrsApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        import asyncio
-
-        from tui.daemon_executor import install
-
-        install(asyncio.get_running_loop())  # quitting never waits for a hanging call
         if self.keymap:
             self.set_keymap(self.keymap)
         if self._wanted_theme:
@@ -163,17 +158,24 @@ class NmbrsApp(App[int]):
                     f"{', '.join(sorted(self.available_themes))}",
                     severity="warning",
                 )
-        self._install_sighup()
         if self._exit_after_first_frame:
             self.call_after_refresh(self._report_first_frame)
         # Reading keymap.toml and connecting import the config (pydantic-settings), zeep and
-        # the demo server: started after the first frame, so their imports never delay it.
+        # the demo server: started after the first frame, so their imports never delay it;
+        # so are the thread workers' executor and the hang-up handler, which only matter
+        # once a call can be in flight.
         self.call_after_refresh(self._after_first_frame)
 
     def get_default_screen(self) -> Screen[Any]:
         return _FirstScreen(id="_default")
 
     def _after_first_frame(self) -> None:
+        import asyncio
+
+        from tui.daemon_executor import install
+
+        install(asyncio.get_running_loop())  # quitting never waits for a hanging call
+        self._install_sighup()
         if self.screen.focused is None:  # Textual's AUTO_FOCUS, once the frame is drawn
             chain = self.screen.focus_chain
             if chain:
