@@ -172,3 +172,13 @@ def test_every_call_is_in_the_call_log(demo_server: DemoServer) -> None:
         "CompanyService.Company_GetCurrentPeriod",
     ]
     assert backend.call_log.records()[-1].company_id == company.id
+
+
+def test_employees_are_what_the_client_lists_without_a_model_in_between(
+    backend: SoapBackend, demo_server: DemoServer
+) -> None:
+    for company in demo_server.world.companies()[:3]:
+        listed = backend.client.employees(company.ID)
+        assert backend.employees(company.ID) == [
+            Employee(id=e.Id, number=e.Number, name=e.DisplayName or "") for e in listed
+        ]
