@@ -51,17 +51,19 @@ def clean(text: str, *, multiline: bool = False) -> str:
         return text
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out: list[str] = []
-    for char in text:
-        if char == "\t":
-            out.append("\t" if multiline else " ")
-        elif char == "\n" and multiline:
-            out.append(char)
-        elif _UNSAFE.match(char):
-            out.append(_visible(char))
-        else:
-            out.append(char)
-    return "".join(out)
+    # One regular-expression pass, not a Python loop per character: a reply may carry a name
+    # of many megabytes, and the whole report goes through here as its last guard.
+    return _UNSAFE.sub(_replacement_multiline if multiline else _replacement_line, text)
+
+
+def _replacement_line(match: re.Match[str]) -> str:
+    char = match.group()
+    return " " if char == "\t" else _visible(char)
+
+
+def _replacement_multiline(match: re.Match[str]) -> str:
+    char = match.group()
+    return char if char in ("\t", "\n") else _visible(char)
 
 
 def line(text: Any) -> str:

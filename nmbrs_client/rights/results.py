@@ -26,6 +26,7 @@ from nmbrs_client.rights.requirements import RequirementProfile
 SOAP_END_OF_SUPPORT = date(2027, 3, 1)
 
 PROBED = Basis(BasisKind.PROBED)
+NAME_LIMIT = 120  # characters of a company name or number a report shows
 
 
 class Stage(StrEnum):
@@ -67,6 +68,14 @@ class CompanyRef:
     debtor_id: EntityId | None = None
     visible: bool | None = True
     number: str | None = None
+
+    def __post_init__(self) -> None:
+        # Names and numbers come from a reply: one of many megabytes must not reach every
+        # line of a report (and a terminal) whole.
+        for name in ("name", "number"):
+            value = getattr(self, name)
+            if isinstance(value, str) and len(value) > NAME_LIMIT:
+                object.__setattr__(self, name, value[: NAME_LIMIT - 1] + "…")
 
     def label(self) -> str:
         head = self.number or str(self.id)
