@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from nmbrs_client.ids import ApiKind
 from nmbrs_client.operations import Service
 from nmbrs_client.rights import nmbrs_words
 from nmbrs_client.rights.basis import BasisKind
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.report_words import (
     SERVICE_LABEL,
+    account_check_name,
+    account_text,
     basis_text,
     engineer_note,
     format_date,
@@ -33,6 +36,13 @@ class Action:
     kind: str
     service: Service | None = None
     items: tuple[str, ...] = ()
+
+
+# A company list that failed this way says nothing about what the user can see: a list that
+# could not be read is for "run the check again", a missing scope has its own step.
+_NOT_THE_CUSTOMERS = frozenset(
+    {Status.ERROR, Status.NOT_VERIFIED, Status.ALLOWED, Status.SCOPE_MISSING}
+)
 
 
 def _services_by_name() -> dict[str, Service]:
@@ -62,7 +72,7 @@ def actions(report: RightsReport) -> list[Action]:
         elif account.check == "subscription":
             code = "" if account.fault_code is None else str(account.fault_code)
             found.append(Action("subscription", items=(code,)))
-        elif account.check == "companies":
+        elif account.check == "companies" and account.status not in _NOT_THE_CUSTOMERS:
             found.append(Action("no_companies"))
     services = _services_by_name()
     if report.scopes_to_ask:
@@ -146,6 +156,19 @@ ERROR_KINDS: dict[str, dict[str, str]] = {
 }
 
 
+# Where REST's reply differs from SOAP's, the kind is worded for the API that was checked.
+REST_ERROR_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "html": "HTML page instead of JSON",
+        "http": "HTTP error without an error body from Nmbrs",
+    },
+    "nl": {
+        "html": "HTML-pagina in plaats van JSON",
+        "http": "HTTP-fout zonder foutmelding van Nmbrs",
+    },
+}
+
+
 def error_kind(cell: CellResult) -> str:
     """The kind of an ``error`` cell, as the prober recorded it (never read from the text)."""
     kind = cell.error_kind or "other"
@@ -173,11 +196,22 @@ def not_verified(report: RightsReport) -> list[tuple[str, str]]:
 
 
 def error_lines(report: RightsReport, lang: str) -> list[str]:
-    words = ERROR_KINDS[lang]
-    return [
+    """The results not established, by kind, and the account checks that could not be read
+    (a company list lost to a quota or a gateway page) while the check went on."""
+    words = dict(ERROR_KINDS[lang])
+    if report.api is ApiKind.REST:
+        words.update(REST_ERROR_KINDS[lang])
+    lines = [
         say(lang, "errors_kind", n=n, kind=words.get(kind, kind), ops=", ".join(ops[:6]))
         for kind, n, ops in errors_by_kind(report)
     ]
+    if report.stopped is None:
+        lines += [
+            f"{account_check_name(a.check, lang)}: {account_text(a, lang)}"
+            for a in report.account
+            if a.status is Status.ERROR
+        ]
+    return lines
 
 
 def not_verified_lines(report: RightsReport, lang: str) -> list[str]:

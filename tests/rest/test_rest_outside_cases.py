@@ -7,13 +7,66 @@ be right under each reading.
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
+
+import pytest
+
+from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.ids import ApiKind
+from nmbrs_client.rights.classify import Status
+from nmbrs_client.rights.findings import actions, error_lines
+from nmbrs_client.rights.report import render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import (
     NAME_LIMIT,
+    PROBED,
+    CellResult,
+    CheckMode,
     CompanyRef,
+    RightsReport,
 )
+from nmbrs_demo.scenarios import BUILTIN_SCENARIOS
+from tests.rest.test_rest_check import checked
 
 INTEGRATION = BUILTIN_PROFILES["integration"]
+
+
+@pytest.mark.parametrize("calls", [1, 2])
+def test_a_quota_used_up_before_the_company_list_asks_nothing_of_the_customer(calls: int) -> None:
+    scenario = dataclasses.replace(BUILTIN_SCENARIOS["healthy"], name="quota", quota_calls=calls)
+    with checked(scenario) as (report, _):
+        assert report.exit_code == ExitCode.CONNECT, render(report)
+        assert actions(report) == []
+        for lang, heading, again in (
+            ("en", "What to change in Nmbrs", "Could not be established"),
+            ("nl", "Wat moet er", "Niet vastgesteld"),
+        ):
+            text = render(report, "text", lang)
+            assert heading not in text
+            assert again in text and "42909" in text.split(again, 1)[1]
+
+
+def _report_with_error(api: ApiKind, kind: str) -> RightsReport:
+    cell = CellResult("REST", "company.employees.salaries", "c1", Status.ERROR, PROBED)
+    return RightsReport(
+        checked_at=datetime(2026, 12, 1),
+        environment={},
+        requirements=INTEGRATION,
+        mode=CheckMode.DEFAULT,
+        concurrency=1,
+        cells=[dataclasses.replace(cell, error_kind=kind)],
+        api=api,
+    )
+
+
+@pytest.mark.parametrize("kind", ["html", "http"])
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_gateway_page_on_rest_is_not_called_a_soap_reply(kind: str, lang: str) -> None:
+    rest = " ".join(error_lines(_report_with_error(ApiKind.REST, kind), lang))
+    soap = " ".join(error_lines(_report_with_error(ApiKind.SOAP, kind), lang))
+    assert rest and "SOAP" not in rest
+    assert "SOAP" in soap
 
 
 def test_a_company_name_of_megabytes_is_cut_short() -> None:
