@@ -11,7 +11,8 @@ leaves open are read every plausible way:
   operation accepts, the kind is ``SCOPE_MISSING`` whatever the body says;
 - a missing or wrong subscription key may be answered by the API gateway with its own 401 body
   (not a problem body): a 401 without a 4010x code that mentions the subscription key is
-  ``SUBSCRIPTION_KEY``, any other uncoded 401 says "token or subscription key";
+  ``SUBSCRIPTION_KEY``, one with a bearer challenge (``WWW-Authenticate: Bearer``) is the
+  token, and any other uncoded 401 says "token or subscription key";
 - the throttling type may be ``throttlingError`` or ``rateLimitError``; a 429 without a code is
   read as 42908 (retryable), only 42909 is a quota.
 
@@ -167,6 +168,9 @@ def classify(
         lowered = raw_text.lower()
         if "subscription" in lowered:
             return RestProblemKind.SUBSCRIPTION_KEY, code
+        if www_authenticate.strip().lower().startswith("bearer"):
+            # a bearer challenge (RFC 6750) comes from the API itself, about the token
+            return RestProblemKind.TOKEN_INVALID, code
         return RestProblemKind.UNAUTHORIZED, code
     if status == 403:
         return RestProblemKind.FORBIDDEN, code

@@ -90,9 +90,11 @@ _NEEDS_RUN = frozenset({RestOp.RUN_EMPLOYEES})
 _AUTH_KINDS = {
     RestProblemKind.TOKEN_MISSING: StopReason.TOKEN_REFUSED,
     RestProblemKind.TOKEN_INVALID: StopReason.TOKEN_REFUSED,
-    RestProblemKind.UNAUTHORIZED: StopReason.TOKEN_REFUSED,
+    RestProblemKind.UNAUTHORIZED: StopReason.TOKEN_OR_KEY,
     RestProblemKind.SUBSCRIPTION_KEY: StopReason.SUBSCRIPTION_KEY,
 }
+
+_LOGIN_STOPS = frozenset(_AUTH_KINDS.values())
 
 
 class RestProber:
@@ -224,7 +226,7 @@ class RestProber:
         """Stop the check for failures no later call can get past; say so once."""
         if isinstance(exc, NmbrsRestError) and exc.kind in _AUTH_KINDS:
             self.stopped = _AUTH_KINDS[exc.kind]
-            check = "token" if self.stopped is StopReason.TOKEN_REFUSED else "subscription_key"
+            check = "subscription_key" if self.stopped is StopReason.SUBSCRIPTION_KEY else "token"
             self._account(check, Status.AUTH_FAILED, exc.message, finding=True)
             return True
         if not isinstance(exc, NmbrsRestError):
@@ -280,7 +282,7 @@ class RestProber:
         if self.cancel_event.is_set() and self.stopped is None:
             self.stopped = StopReason.CANCELLED
         granted = self.granted
-        if self.stopped in (StopReason.TOKEN_REFUSED, StopReason.SUBSCRIPTION_KEY):
+        if self.stopped in _LOGIN_STOPS:
             # what a refused token claims to hold means nothing: the fix is a new login
             granted = None
             self.account = [a for a in self.account if a.check != "scopes"]

@@ -363,6 +363,8 @@ def headline(report: RightsReport, lang: str) -> str:
         return say(lang, "stopped_token")
     if report.stopped == "subscription_key":
         return say(lang, "stopped_key")
+    if report.stopped == "token_or_key":
+        return say(lang, "stopped_token_or_key")
     code = report.exit_code
     if code == 0:
         return say(lang, "ok")

@@ -160,7 +160,12 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 _LOGIN_STOPS = frozenset(
-    {StopReason.AUTH_FAILED, StopReason.TOKEN_REFUSED, StopReason.SUBSCRIPTION_KEY}
+    {
+        StopReason.AUTH_FAILED,
+        StopReason.TOKEN_REFUSED,
+        StopReason.SUBSCRIPTION_KEY,
+        StopReason.TOKEN_OR_KEY,
+    }
 )
 
 

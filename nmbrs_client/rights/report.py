@@ -209,6 +209,8 @@ def _support_lines(report: RightsReport, lang: str) -> list[str]:
         return [say(lang, "support_login", profile=profile)]
     if report.stopped == "subscription_key":
         return [say(lang, "support_key", profile=profile)]
+    if report.stopped == "token_or_key":
+        return [say(lang, "support_token_or_key", profile=profile)]
     # the options this check ran with, so the command repeats this check, not the default one
     args = ""
     if env.get("environment") == "demo":

@@ -147,6 +147,9 @@ T: dict[str, dict[str, str]] = {
         "the rights could not be checked: log in again.",
         "stopped_key": "Nmbrs' gateway refused the subscription key, so the rights could not be "
         "checked: check the profile's subscription key.",
+        "stopped_token_or_key": "Nmbrs refused the REST access token or the subscription key "
+        "(the answer does not say which), so the rights could not be checked: check the "
+        "profile's subscription key, then log in again.",
         "act_consent": "Consent again to the integration with these scopes (a consent cannot be "
         "widened, a new one replaces it): {scopes}.",
         "act_scope_or_access": "{ops}: {why}. Either consent again including that scope, or "
@@ -160,6 +163,9 @@ T: dict[str, dict[str, str]] = {
         "have a client or company login consent instead.",
         "support_login": "Log in again: `nmbrs-tui auth login -P {profile}`, then run the check "
         "again.",
+        "support_token_or_key": "Check the subscription key of the profile (`nmbrs-tui config "
+        "show -P {profile}`); if it is right, log in again: `nmbrs-tui auth login -P {profile}`, "
+        "then run the check again.",
         "support_key": "Check the subscription key of the profile (`nmbrs-tui config show -P "
         "{profile}`): the gateway refused it. A new login does not change it.",
         "basis_granted_scopes": "from the granted scopes (not called)",
@@ -299,6 +305,9 @@ T: dict[str, dict[str, str]] = {
         "ontbrekend), dus de rechten konden niet worden gecontroleerd: log opnieuw in.",
         "stopped_key": "De gateway van Nmbrs weigert de subscription key, dus de rechten konden "
         "niet worden gecontroleerd: controleer de subscription key van het profiel.",
+        "stopped_token_or_key": "Nmbrs weigert het REST-toegangstoken of de subscription key "
+        "(het antwoord zegt niet welke), dus de rechten konden niet worden gecontroleerd: "
+        "controleer de subscription key van het profiel en log daarna opnieuw in.",
         "act_consent": "Geef opnieuw toestemming aan de koppeling met deze scopes (een "
         "toestemming kan niet worden uitgebreid, een nieuwe vervangt haar): {scopes}.",
         "act_scope_or_access": "{ops}: {why}. Geef opnieuw toestemming inclusief die scope, of "
@@ -313,6 +322,9 @@ T: dict[str, dict[str, str]] = {
         "soort gebruiker toestemming, laat dan een klant- of bedrijfslogin dat doen.",
         "support_login": "Log opnieuw in: `nmbrs-tui auth login -P {profile}`, en controleer "
         "daarna opnieuw.",
+        "support_token_or_key": "Controleer de subscription key van het profiel (`nmbrs-tui "
+        "config show -P {profile}`); klopt die, log dan opnieuw in: `nmbrs-tui auth login -P "
+        "{profile}`, en controleer daarna opnieuw.",
         "support_key": "Controleer de subscription key van het profiel (`nmbrs-tui config show "
         "-P {profile}`): de gateway weigert hem. Opnieuw inloggen verandert hem niet.",
         "basis_granted_scopes": "uit de toegekende scopes (niet aangeroepen)",

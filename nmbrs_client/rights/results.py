@@ -44,6 +44,8 @@ class StopReason(StrEnum):
     AUTH_FAILED = "auth_failed"  # SOAP: username and API token refused
     TOKEN_REFUSED = "token_refused"  # REST: the access token is missing, expired or revoked
     SUBSCRIPTION_KEY = "subscription_key"  # REST: the gateway refused the subscription key
+    # REST: a 401 that names neither (no Nmbrs code, no bearer challenge, no word of the key)
+    TOKEN_OR_KEY = "token_or_key"
     CONNECT = "connect"
     CANCELLED = "cancelled"
 

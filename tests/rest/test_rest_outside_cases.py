@@ -10,10 +10,15 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+import httpx
 import pytest
 
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.ids import ApiKind
+from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
+from nmbrs_client.rest.errors import RestProblemKind, classify
+from nmbrs_client.rest.prober import RestProber
+from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.findings import actions, error_lines
 from nmbrs_client.rights.report import render
@@ -25,11 +30,61 @@ from nmbrs_client.rights.results import (
     CheckMode,
     CompanyRef,
     RightsReport,
+    StopReason,
 )
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS
 from tests.rest.test_rest_check import checked
 
 INTEGRATION = BUILTIN_PROFILES["integration"]
+
+
+def _refused_everywhere(response: httpx.Response) -> RightsReport:
+    """A check against a host that answers every call with ``response``."""
+    transport = RestTransport(
+        "https://api.test.example",
+        subscription_key=lambda: "k",
+        http_transport=httpx.MockTransport(lambda request: response),
+    )
+    client = RestClient(
+        transport,
+        StaticToken("t", None),
+        retry=RetryPolicy(transient_attempts=1, throttled_attempts=1, base_delay_s=0.0),
+    )
+    try:
+        return RestProber(client, INTEGRATION, backoff_s=0.0).run()
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(401),
+        httpx.Response(401, text="Unauthorized", headers={"content-type": "text/plain"}),
+    ],
+    ids=["empty", "plain-text"],
+)
+def test_a_401_that_names_neither_token_nor_key_names_both_fixes(response: httpx.Response) -> None:
+    report = _refused_everywhere(response)
+    assert report.stopped is StopReason.TOKEN_OR_KEY
+    assert report.exit_code == ExitCode.CONNECT
+    assert actions(report) == [] and not report.scopes_to_ask
+    for lang, heading in (("en", "What to change in Nmbrs"), ("nl", "Wat moet er")):
+        for fmt in ("text", "markdown"):
+            out = render(report, fmt, lang)
+            assert "subscription key" in out and "auth login -P" in out, out
+            assert heading not in out
+
+
+def test_a_401_with_a_bearer_challenge_is_the_token() -> None:
+    challenge = {"www-authenticate": 'Bearer error="invalid_token"'}
+    assert classify(401, None, www_authenticate=challenge["www-authenticate"]) == (
+        RestProblemKind.TOKEN_INVALID,
+        None,
+    )
+    report = _refused_everywhere(httpx.Response(401, headers=challenge))
+    assert report.stopped is StopReason.TOKEN_REFUSED
+    assert "subscription key" not in render(report, "text")
 
 
 @pytest.mark.parametrize("calls", [1, 2])

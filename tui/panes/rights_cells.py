@@ -130,6 +130,9 @@ STOP_HINTS = {
     "no_subscription": hint_for(FaultCategory.NO_SUBSCRIPTION),
     "token_refused": "Nmbrs refused the REST access token (expired or revoked): log in again "
     "with `nmbrs-tui auth login -P <profile>`, then reconnect (1, r).",
+    "token_or_key": "Nmbrs refused the REST access token or the subscription key (the answer "
+    "does not say which): check the profile's key (`nmbrs-tui config show`), then log in again "
+    "with `nmbrs-tui auth login -P <profile>` and reconnect (1, r).",
     "subscription_key": "Nmbrs' gateway refused the subscription key: check the profile's "
     "key (`nmbrs-tui config show`); a new login does not change it.",
 }
