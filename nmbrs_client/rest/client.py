@@ -165,12 +165,19 @@ class RestClient:
         self._monotonic = monotonic
         self._stop_retrying = threading.Event()
         self._calls = 0
+        self._repeats = 0
         self._lock = threading.Lock()
 
     @property
     def calls_made(self) -> int:
         with self._lock:
             return self._calls
+
+    @property
+    def repeats_made(self) -> int:
+        """The calls that were a second or later attempt (after a 429, a 5xx, a time-out)."""
+        with self._lock:
+            return self._repeats
 
     def stop_retrying(self) -> None:
         """Give up waiting between attempts (quitting, hangup): the next failure is final."""
@@ -407,6 +414,7 @@ class RestClient:
     ) -> None:
         with self._lock:
             self._calls += 1
+            self._repeats += attempt > 1
         self.call_log.add(
             CallRecord(
                 started_at=at,

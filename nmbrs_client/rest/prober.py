@@ -256,7 +256,7 @@ class RestProber:
     def _run(self) -> RightsReport:
         started = time.perf_counter()
         checked_at = self.clock()
-        calls_before = self.client.calls_made
+        calls_before, repeats_before = self.client.calls_made, self.client.repeats_made
         self._emit(Phase(Stage.ACCOUNT, "token, debtors and companies"))
         self._scopes()
         cells: list[CellResult] = []
@@ -297,7 +297,7 @@ class RestProber:
             companies=list(self.companies),
             cells=cells,
             calls=self.client.calls_made - calls_before,
-            retries=self.retried,
+            retries=self.retried + self.client.repeats_made - repeats_before,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             stopped=self.stopped,
             notes=list(self.notes),

@@ -130,3 +130,27 @@ def test_a_company_name_of_megabytes_is_cut_short() -> None:
     assert len(ref.label()) <= 2 * NAME_LIMIT + 1
     short = CompanyRef("c2", "Bakkerij de Vries B.V.", None, True, "7")
     assert short.label() == "7 Bakkerij de Vries B.V."
+
+
+def test_calls_repeated_after_throttling_are_counted_as_retries() -> None:
+    answers = iter([httpx.Response(429, headers={"retry-after": "0"})])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return next(answers, httpx.Response(401, headers={"www-authenticate": "Bearer"}))
+
+    transport = RestTransport(
+        "https://api.test.example",
+        subscription_key=lambda: "k",
+        http_transport=httpx.MockTransport(handler),
+    )
+    client = RestClient(
+        transport,
+        StaticToken("t", None),
+        retry=RetryPolicy(transient_attempts=2, throttled_attempts=2, base_delay_s=0.0),
+    )
+    try:
+        report = RestProber(client, INTEGRATION, backoff_s=0.0).run()
+    finally:
+        client.close()
+    assert report.calls >= 2
+    assert report.retries >= 1, (report.calls, report.retries)
