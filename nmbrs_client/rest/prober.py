@@ -35,7 +35,9 @@ from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
 from nmbrs_client.rest.history import run_period
 from nmbrs_client.rest.verdicts import (
     ALLOWED,
+    AUTH_STOPS,
     CANCELLED,
+    LOGIN_STOPS,
     SERVICE,
     Probe,
     budget_failure,
@@ -87,14 +89,6 @@ _EMPLOYEE_OPS = frozenset(
     {RestOp.EMPLOYEE, RestOp.PAYSLIP_TASK, RestOp.ANNUAL_STATEMENT_TASK, RestOp.DOCUMENT}
 )
 _NEEDS_RUN = frozenset({RestOp.RUN_EMPLOYEES})
-_AUTH_KINDS = {
-    RestProblemKind.TOKEN_MISSING: StopReason.TOKEN_REFUSED,
-    RestProblemKind.TOKEN_INVALID: StopReason.TOKEN_REFUSED,
-    RestProblemKind.UNAUTHORIZED: StopReason.TOKEN_OR_KEY,
-    RestProblemKind.SUBSCRIPTION_KEY: StopReason.SUBSCRIPTION_KEY,
-}
-
-_LOGIN_STOPS = frozenset(_AUTH_KINDS.values())
 
 
 class RestProber:
@@ -224,9 +218,8 @@ class RestProber:
 
     def _stop_on(self, exc: NmbrsError) -> bool:
         """Stop the check for failures no later call can get past; say so once."""
-        if isinstance(exc, NmbrsRestError) and exc.kind in _AUTH_KINDS:
-            self.stopped = _AUTH_KINDS[exc.kind]
-            check = "subscription_key" if self.stopped is StopReason.SUBSCRIPTION_KEY else "token"
+        if isinstance(exc, NmbrsRestError) and exc.kind in AUTH_STOPS:
+            self.stopped, check = AUTH_STOPS[exc.kind]
             self._account(check, Status.AUTH_FAILED, exc.message, finding=True)
             return True
         if not isinstance(exc, NmbrsRestError):
@@ -282,7 +275,7 @@ class RestProber:
         if self.cancel_event.is_set() and self.stopped is None:
             self.stopped = StopReason.CANCELLED
         granted = self.granted
-        if self.stopped in _LOGIN_STOPS:
+        if self.stopped in LOGIN_STOPS:
             # what a refused token claims to hold means nothing: the fix is a new login
             granted = None
             self.account = [a for a in self.account if a.check != "scopes"]

@@ -19,9 +19,20 @@ from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.retry import Failure, FailureKind, transport_failure
 from nmbrs_client.rights.classify import Status, Verdict, classify
 from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict
-from nmbrs_client.rights.results import CompanyRef
+from nmbrs_client.rights.results import CompanyRef, StopReason
 
 SERVICE = "REST"  # the ``service`` of every REST cell: its operation is the RestOp name
+
+# Refusals no later call can get past: why the check stops, and the account check that says so.
+# A 401 that names neither the token nor the key is both, never a bet on one of them.
+AUTH_STOPS: dict[RestProblemKind, tuple[StopReason, str]] = {
+    RestProblemKind.TOKEN_MISSING: (StopReason.TOKEN_REFUSED, "token"),
+    RestProblemKind.TOKEN_INVALID: (StopReason.TOKEN_REFUSED, "token"),
+    RestProblemKind.UNAUTHORIZED: (StopReason.TOKEN_OR_KEY, "token_or_key"),
+    RestProblemKind.SUBSCRIPTION_KEY: (StopReason.SUBSCRIPTION_KEY, "subscription_key"),
+}
+# After these, what the refused token claims to hold means nothing: the fix is not a consent.
+LOGIN_STOPS = frozenset(stop for stop, _ in AUTH_STOPS.values())
 
 _STATUS_BY_KIND = {
     RestProblemKind.SCOPE_MISSING: Status.SCOPE_MISSING,

@@ -343,6 +343,7 @@ ACCOUNT_CHECKS: dict[str, dict[str, str]] = {
         "debtors": "debiteuren",
         "companies": "bedrijven",
         "token": "toegangstoken",
+        "token_or_key": "token of key",
         "subscription_key": "subscription key",
         "scopes": "scopes",
         "user": "gebruiker",
@@ -361,6 +362,8 @@ ACCOUNT_NL: dict[tuple[str, Status], str] = {
     ("companies", Status.ALLOWED): "{value} {company_word} zichtbaar",
     ("companies", Status.NO_DATA_ACCESS): "deze gebruiker ziet geen enkel bedrijf",
     ("token", Status.AUTH_FAILED): "Nmbrs weigert het toegangstoken (verlopen of ingetrokken)",
+    ("token_or_key", Status.AUTH_FAILED): "Nmbrs weigert het toegangstoken of de subscription "
+    "key (het antwoord zegt niet welke)",
     ("subscription_key", Status.AUTH_FAILED): "de gateway van Nmbrs weigert de subscription key",
     ("scopes", Status.ALLOWED): "alle benodigde scopes zijn toegekend",
     ("scopes", Status.SCOPE_MISSING): "er ontbreken scopes (zie hieronder)",

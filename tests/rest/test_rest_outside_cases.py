@@ -69,6 +69,8 @@ def test_a_401_that_names_neither_token_nor_key_names_both_fixes(response: httpx
     assert report.stopped is StopReason.TOKEN_OR_KEY
     assert report.exit_code == ExitCode.CONNECT
     assert actions(report) == [] and not report.scopes_to_ask
+    assert [a.check for a in report.account_findings] == ["token_or_key"]
+    assert "verlopen of ingetrokken" not in render(report, "text", "nl")
     for lang, heading in (("en", "What to change in Nmbrs"), ("nl", "Wat moet er")):
         for fmt in ("text", "markdown"):
             out = render(report, fmt, lang)
