@@ -13,6 +13,7 @@ import pytest
 from nmbrs_client.ids import ApiKind
 from nmbrs_demo.credentials import DEMO_TOKEN, DEMO_USERNAME
 from tests.config_isolation import isolate, write_demo_profiles
+from tui.headless.all_profiles import failed_outcome
 from tests.conftest import DemoFactory
 from tui.cli import main
 
@@ -153,3 +154,8 @@ def test_bundle_is_a_private_zip_with_report_calls_versions_settings(
     assert "--force" in capsys.readouterr().err
     assert target.read_bytes() == before
     assert sorted(p.name for p in target.parent.iterdir()) == ["bundle.zip"]
+
+
+def test_a_failed_profile_with_a_two_line_error_is_one_readable_line() -> None:
+    outcome = failed_outcome("acme", "?", 2, "profile 'acme' has no REST login\n  Run it.", 0.1)
+    assert outcome.reason == "profile 'acme' has no REST login Run it."

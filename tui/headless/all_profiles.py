@@ -88,7 +88,8 @@ def failed_outcome(
         unverified=0,
         errors=1,
         duration_s=duration_s,
-        reason=textsafe.line(reason)[:200],
+        # an error and its hint may come as two lines: the table's reason is one
+        reason=textsafe.line(" ".join(reason.split()))[:200],
     )
 
 
