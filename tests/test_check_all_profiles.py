@@ -13,9 +13,9 @@ import pytest
 from nmbrs_client.ids import ApiKind
 from nmbrs_demo.credentials import DEMO_TOKEN, DEMO_USERNAME
 from tests.config_isolation import isolate, write_demo_profiles
-from tui.headless.all_profiles import failed_outcome
 from tests.conftest import DemoFactory
 from tui.cli import main
+from tui.headless.all_profiles import failed_outcome
 
 SCENARIOS = ("healthy", "missing-rights", "bad-token")
 
