@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from nmbrs_client.dutch import MONTHS_NL
+from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.hosts import DEFAULT_REDIRECT_URI
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
 from nmbrs_client.rights.findings import action_text, actions
@@ -85,6 +86,7 @@ WORDS: dict[str, dict[str, str]] = {
         "r_scope": "1 scope missing from the consent: {scopes}.",
         "r_denied": "REST refuses {ops}.",
         "r_unverified": "Not verified on REST: {ops}.",
+        "r_not_established": "Could not be established on REST (run the check again): {ops}.",
         "r_ready": "Every required REST call answered with the consent given.",
         "r_not_visible": "Company {company} is not visible on {api}: a wrong id or number, or "
         "outside this login's scope; nothing was checked for it there.",
@@ -131,6 +133,7 @@ WORDS: dict[str, dict[str, str]] = {
         "r_scope": "1 scope ontbreekt in de toestemming: {scopes}.",
         "r_denied": "REST weigert {ops}.",
         "r_unverified": "Niet gecontroleerd op REST: {ops}.",
+        "r_not_established": "Niet vastgesteld op REST (voer de controle opnieuw uit): {ops}.",
         "r_ready": "Elke benodigde REST-aanroep gaf antwoord met de gegeven toestemming.",
         "r_not_visible": "Bedrijf {company} is niet zichtbaar op {api}: een verkeerd id of "
         "nummer, of buiten het bereik van deze login; er is daar niets voor gecontroleerd.",
@@ -226,7 +229,9 @@ def _verdict(report: MigrationReport, w: dict[str, str]) -> tuple[Verdict, list[
         if r.rest_status in (None, Status.ERROR, Status.NOT_VERIFIED)
     ]
     if open_:
-        return Verdict.NOT_CHECKED, [w["r_unverified"].format(ops=", ".join(open_)), *unmatched]
+        # a quota or a gateway page is "run it again", not "nothing to call it with"
+        key = "r_not_established" if rest.exit_code == ExitCode.CONNECT else "r_unverified"
+        return Verdict.NOT_CHECKED, [w[key].format(ops=", ".join(open_)), *unmatched]
     if unmatched:
         return Verdict.NOT_CHECKED, unmatched
     return Verdict.READY, [w["r_ready"]]

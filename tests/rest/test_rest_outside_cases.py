@@ -8,7 +8,7 @@ be right under each reading.
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 
 import httpx
 import pytest
@@ -21,6 +21,8 @@ from nmbrs_client.rest.prober import RestProber
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.findings import actions, error_lines
+from nmbrs_client.rights.migration import build_migration
+from nmbrs_client.rights.migration_plan import Verdict, build_plan
 from nmbrs_client.rights.report import render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import (
@@ -156,3 +158,13 @@ def test_calls_repeated_after_throttling_are_counted_as_retries() -> None:
         client.close()
     assert report.calls >= 2
     assert report.retries >= 1, (report.calls, report.retries)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "run the check again"), ("nl", "opnieuw")])
+def test_a_migration_plan_over_a_used_up_quota_says_run_it_again(lang: str, words: str) -> None:
+    scenario = dataclasses.replace(BUILTIN_SCENARIOS["healthy"], name="quota", quota_calls=1)
+    with checked(scenario) as (rest, _):
+        migration = build_migration(INTEGRATION, soap=None, rest=rest, today=date(2026, 12, 1))
+        plan = build_plan(migration, profile="acme", lang=lang)
+    assert plan.verdict is Verdict.NOT_CHECKED
+    assert any(words in reason for reason in plan.reasons), plan.reasons
