@@ -25,6 +25,11 @@ def _serve(api: ApiKind, scenario: str, latency_ms: int | None) -> int:
         _say({"error": error.message, "hint": error.hint})
         return 2
     _say({"base_url": demo.base_url})
+    # The dashboard reads nothing more from it: whatever a library prints later goes nowhere
+    # rather than into a pipe nobody reads.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
     prepare = getattr(demo.server, "prepare_big_companies", None)
     if prepare is not None:
         threading.Thread(target=prepare, args=(PREPARE_FROM_EMPLOYEES,), daemon=True).start()

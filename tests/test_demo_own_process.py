@@ -3,7 +3,11 @@ stops when asked, and prepares a company's whole-company replies ahead of the ca
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -89,3 +93,37 @@ def test_a_prepared_company_is_answered_without_rendering(
         value = server.handlers.call(f"EmployeeService.{name}", params)
         assert reply.body == original(name, "1.1", value, server.readings)
     assert rendered == []
+
+
+def test_the_demo_process_ends_when_the_dashboard_dies() -> None:
+    """A killed dashboard leaves no demo behind: the child's stdin closes and it exits."""
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from nmbrs_client.ids import ApiKind\n"
+            "from nmbrs_demo import start\n"
+            "demo = start(ApiKind.SOAP, 'healthy', 0, own_process=True)\n"
+            "print(demo.server.pid, flush=True)\n"
+            "time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 60  # only a bound: the child normally ends at once
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
