@@ -12,7 +12,6 @@ importing nmbrs_client (both are in the process-level comparison).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.records import Record, median, metric
-from bench.rights import check_once
+from bench.rights import check_once, cli_command, cli_environment, ran_a_check
 from bench.server_proc import ServerProcess
 from nmbrs_demo.reach import demo_settings
 
@@ -62,13 +61,11 @@ def sdk_replay(base_url: str, calls: list[tuple[str, dict[str, int]]]) -> dict[s
 def check_cli(server: ServerProcess) -> float:
     """Wall seconds of the real ``nmbrs-tui check`` command (a new process) against ``server``."""
     settings = demo_settings(server.base_url).soap
-    script = Path(sys.executable).with_name("nmbrs-tui")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
-    env = dict(os.environ, NMBRS_TOKEN=settings.token.get_secret_value())
+    env = cli_environment(NMBRS_TOKEN=settings.token.get_secret_value())
     started = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [
-            *command,
+            *cli_command(),
             "check",
             "--base-url",
             server.base_url,
@@ -86,7 +83,9 @@ def check_cli(server: ServerProcess) -> float:
         timeout=240,
         check=False,
     )
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    ran_a_check(done.returncode, "nmbrs-tui check", done.stderr.decode("utf-8", "replace"))
+    return elapsed
 
 
 def compare(

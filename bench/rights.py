@@ -114,6 +114,34 @@ def bound_s(run: dict[str, Any], latency_ms: int) -> float:
     return float(max(CRITICAL_ROUND_TRIPS * latency, calls / rate))
 
 
+def cli_command() -> list[str]:
+    """``nmbrs-tui`` as a user runs it: the installed script, else the module."""
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("nmbrs-tui")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
+
+
+def cli_environment(**extra: str) -> dict[str, str]:
+    """The environment of a timed ``nmbrs-tui`` run: this one, with a config folder of its own.
+
+    The machine's own ``config.toml`` (a default profile of the other API, say) must not
+    decide what the timed command connects to: it made ``check --base-url`` answer exit 64
+    at once, a time that looked like a very fast check.
+    """
+    import os
+    import tempfile
+
+    return {**os.environ, "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="bench-config-"), **extra}
+
+
+def ran_a_check(exit_code: int, what: str, stderr: str = "") -> None:
+    """Raise unless ``exit_code`` is a verdict (0-3): anything else timed no check."""
+    if not 0 <= exit_code <= 3:
+        raise RuntimeError(f"{what} ran no check (exit {exit_code}): {stderr[-300:]}")
+
+
 def _one_company(latency_ms: int, quick: bool) -> list[Record]:
     records: list[Record] = []
     critical = CRITICAL_ROUND_TRIPS * latency_ms / 1000
@@ -224,18 +252,16 @@ def cli_check(*args: str) -> tuple[dict[str, Any], float]:
     ``summary`` (its ``elapsed_ms`` is what the user is shown) and the process's wall time."""
     import json
     import subprocess
-    import sys
     from pathlib import Path
 
-    script = Path(sys.executable).with_name("nmbrs-tui")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
     started = time.perf_counter()
     done = subprocess.run(
-        [*command, "check", *args, "--format", "json"],
+        [*cli_command(), "check", *args, "--format", "json"],
         capture_output=True,
         text=True,
         timeout=600,
         cwd=Path(__file__).resolve().parent.parent,
+        env=cli_environment(),
     )
     wall = time.perf_counter() - started
     try:
@@ -290,20 +316,17 @@ def thorough_cli(latency_ms: int) -> list[Record]:
     its wall time against calls ÷ limiter rate, and its peak RSS (from ``wait4``)."""
     import os
     import subprocess
-    import sys
     from pathlib import Path
 
     repo = Path(__file__).resolve().parent.parent
     with ServerProcess("large-accountant", latency_ms=latency_ms) as server:
         server.reset()
         settings = demo_settings(server.base_url).soap
-        script = Path(sys.executable).with_name("nmbrs-tui")
-        command = [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
-        env = dict(os.environ, NMBRS_TOKEN=settings.token.get_secret_value())
+        env = cli_environment(NMBRS_TOKEN=settings.token.get_secret_value())
         started = time.perf_counter()
         process = subprocess.Popen(
             [
-                *command,
+                *cli_command(),
                 "check",
                 "--thorough",
                 "--base-url",
@@ -325,6 +348,8 @@ def thorough_cli(latency_ms: int) -> list[Record]:
         elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         stats = server.stats()
+    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    ran_a_check(process.returncode, "check --thorough", stderr)
     calls = sum(stats["calls"].values())
     rate = float(demo_settings(server.base_url).rate_limit_per_s)
     bound = calls / rate
