@@ -80,6 +80,36 @@ def test_healthy_all_allowed_with_few_calls(demo_server: DemoServer) -> None:
     )
 
 
+def test_every_service_is_built_before_the_checks_first_call(demo_server: DemoServer) -> None:
+    """The check's clock starts with its first call: the WSDLs are parsed before it, as the
+    dashboard's connect step does, so the CLI's elapsed time and the bench's time the same."""
+    client = NmbrsClient(demo_settings(demo_server.base_url, demo_server.scenario.name))
+    events: list[str] = []
+    lock = threading.Lock()
+    build, acquire = client._build_service, client._limiter.acquire
+
+    def building(service: Any) -> Any:
+        with lock:
+            events.append(f"build {service.value}")
+        return build(service)
+
+    def sending() -> float:  # the limiter lets each call out just before it is sent
+        with lock:
+            events.append("call")
+        return acquire()
+
+    client._build_service = building  # type: ignore[method-assign]
+    client._limiter.acquire = sending  # type: ignore[method-assign]
+    report = RightsEngine(client, INTEGRATION).run()
+    assert report.exit_code == 0
+    first_call = events.index("call")
+    assert sorted(events[:first_call]) == [
+        "build CompanyService",
+        "build DebtorService",
+        "build EmployeeService",
+    ]
+
+
 def test_missing_rights_are_endpoint_denied_for_every_company(demo_server_factory: Any) -> None:
     server = demo_server_factory("missing-rights")
     report = check(server, companies=SMALL)
