@@ -470,10 +470,17 @@ class RestClient:
         path_params: Mapping[str, str] | None = None,
         query: Mapping[str, str | int] | None = None,
     ) -> list[Mapping[str, Any]]:
-        """Every row of a paged list, to the last page."""
+        """Every row of a paged list, to the last page.
+
+        Bounded against a server whose paging never ends: more pages than :data:`MAX_PAGES`
+        is an error (a list cut short must not pass for the whole list), and following
+        ``nextPage`` stops at a page that adds no row not seen before.
+        """
         first = self.page(name, path_params, query, number=1)
         pages: dict[int, Page] = {1: first}
         last = first
+        if first.total_pages and first.total_pages > MAX_PAGES:
+            raise self._too_many_pages(name)
         if first.total_pages and first.total_pages > 1:
             numbers = range(2, min(first.total_pages, MAX_PAGES) + 1)
             with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
@@ -488,9 +495,16 @@ class RestClient:
             for fetched_page in fetched:
                 pages[fetched_page.page_number] = fetched_page
             last = pages[max(pages)]
-        while last.has_next and last.rows and last.page_number < MAX_PAGES:
+        seen_before = {_identity(row) for page in pages.values() for row in page.rows}
+        while last.has_next and last.rows:
+            if last.page_number >= MAX_PAGES:
+                raise self._too_many_pages(name)
             last = self.page(name, path_params, query, number=last.page_number + 1)
             pages[last.page_number] = last
+            ids = {_identity(row) for row in last.rows}
+            if None not in ids and ids <= seen_before:
+                break  # the same rows again: the server's paging does not advance
+            seen_before |= ids
         rows: list[Mapping[str, Any]] = []
         seen: set[tuple[str, str]] = set()
         for number in sorted(pages):
@@ -502,6 +516,15 @@ class RestClient:
                     seen.add(identity)
                 rows.append(row)
         return rows
+
+    def _too_many_pages(self, name: RestOp) -> NmbrsTransportError:
+        return NmbrsTransportError(
+            str(name),
+            self.transport.host,
+            f"the list has more than {MAX_PAGES} pages; it was not read to its end",
+            kind="malformed",
+            retryable=False,
+        )
 
     def single(
         self, name: RestOp, path_params: Mapping[str, str] | None = None

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
+from typing import Any
 
 import httpx
 import pytest
 
+from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.errors import RestProblemKind, classify
 from nmbrs_client.rest.prober import RestProber
 from nmbrs_client.rest.transport import RestTransport
+from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.findings import actions, error_lines
 from nmbrs_client.rights.migration import build_migration
@@ -168,3 +171,55 @@ def test_a_migration_plan_over_a_used_up_quota_says_run_it_again(lang: str, word
         plan = build_plan(migration, profile="acme", lang=lang)
     assert plan.verdict is Verdict.NOT_CHECKED
     assert any(words in reason for reason in plan.reasons), plan.reasons
+
+
+def _paging_client(handler: Any) -> tuple[RestClient, list[httpx.Request]]:
+    sent: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return handler(request)
+
+    transport = RestTransport(
+        "https://api.test.example",
+        subscription_key=lambda: "k",
+        http_transport=httpx.MockTransport(record),
+    )
+    return RestClient(transport, StaticToken("t", None)), sent
+
+
+def _companies_page(number: int, company: str, total: int, more: bool) -> httpx.Response:
+    next_page = f"https://api.test.example/api/companies?pageNumber={number + 1}" if more else None
+    return httpx.Response(
+        200,
+        json={
+            "pagination": {"pageNumber": number, "totalPages": total, "nextPage": next_page},
+            "data": [{"companyId": company, "number": "1", "name": "Alpha BV"}],
+        },
+    )
+
+
+def test_a_next_page_that_never_ends_and_never_advances_stops_at_the_first_repeat() -> None:
+    # every page claims a successor but holds the same company: read it once, then stop
+    client, sent = _paging_client(lambda request: _companies_page(1, "c1", 3, more=True))
+    try:
+        rows = client.list_all(RestOp.COMPANIES)
+    finally:
+        client.close()
+    assert [row["companyId"] for row in rows] == ["c1"]
+    assert len(sent) <= 4, len(sent)
+
+
+def test_a_list_longer_than_the_page_bound_is_an_error_not_a_short_list() -> None:
+    def endless(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params.get("pageNumber", "1"))
+        return _companies_page(number, f"c{number}", 10**9, more=True)
+
+    client, sent = _paging_client(endless)
+    try:
+        with pytest.raises(NmbrsTransportError) as caught:
+            client.list_all(RestOp.COMPANIES)
+    finally:
+        client.close()
+    assert caught.value.kind == "malformed"
+    assert len(sent) == 1
