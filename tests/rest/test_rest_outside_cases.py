@@ -8,8 +8,8 @@ be right under each reading.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 import httpx
 import pytest
@@ -173,7 +173,9 @@ def test_a_migration_plan_over_a_used_up_quota_says_run_it_again(lang: str, word
     assert any(words in reason for reason in plan.reasons), plan.reasons
 
 
-def _paging_client(handler: Any) -> tuple[RestClient, list[httpx.Request]]:
+def _paging_client(
+    handler: Callable[[httpx.Request], httpx.Response],
+) -> tuple[RestClient, list[httpx.Request]]:
     sent: list[httpx.Request] = []
 
     def record(request: httpx.Request) -> httpx.Response:
