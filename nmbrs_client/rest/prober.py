@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from nmbrs_client.errors import NmbrsError
+from nmbrs_client.errors import NmbrsError, NmbrsTransportError
 from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
@@ -707,6 +707,8 @@ class RestProber:
             if exc.operation == str(RestOp.DOCUMENT):
                 return self._row_verdict(RestOp.DOCUMENT, failure(exc), company)
             return not_verified(f"no document task could be started: {exc.message}")
+        except NmbrsTransportError as exc:  # a gateway page, a time-out: run the check again
+            return self._row_verdict(RestOp.DOCUMENT, failure(exc), company)
         except NmbrsError as exc:
             return not_verified(f"no document could be fetched to probe it: {exc.message}")
         return self._row_verdict(

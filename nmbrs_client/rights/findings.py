@@ -160,11 +160,11 @@ ERROR_KINDS: dict[str, dict[str, str]] = {
 REST_ERROR_KINDS: dict[str, dict[str, str]] = {
     "en": {
         "html": "HTML page instead of JSON",
-        "http": "HTTP error without an error body from Nmbrs",
+        "http": "an HTTP error this check cannot interpret",
     },
     "nl": {
         "html": "HTML-pagina in plaats van JSON",
-        "http": "HTTP-fout zonder foutmelding van Nmbrs",
+        "http": "een HTTP-fout die deze controle niet kan duiden",
     },
 }
 

@@ -37,6 +37,8 @@ from nmbrs_client.rights.results import (
     RightsReport,
     StopReason,
 )
+from nmbrs_demo.credentials import DEMO_REST_SUBSCRIPTION_KEY
+from nmbrs_demo.rest.server import start_rest_demo_server
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS
 from tests.rest.test_rest_check import checked
 
@@ -225,3 +227,48 @@ def test_a_list_longer_than_the_page_bound_is_an_error_not_a_short_list() -> Non
         client.close()
     assert caught.value.kind == "malformed"
     assert len(sent) == 1
+
+
+class _GatewayPageOnDocuments:
+    """An httpx transport to the REST demo whose document downloads get a proxy's HTML page."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/api/documents/"):
+            return httpx.Response(
+                200,
+                text="<html><title>Sign in</title></html>",
+                headers={"content-type": "text/html"},
+            )
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_gateway_page_instead_of_the_document_is_not_established_not_unverified() -> None:
+    server = start_rest_demo_server("healthy")
+    try:
+        transport = RestTransport(
+            server.base_url,
+            subscription_key=lambda: DEMO_REST_SUBSCRIPTION_KEY,
+            http_transport=_GatewayPageOnDocuments(),  # type: ignore[arg-type]
+        )
+        client = RestClient(
+            transport,
+            StaticToken(server.script_token(), server.demo.identity.grantable_scopes),
+            retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0, jitter=0.0),
+        )
+        try:
+            report = RestProber(client, INTEGRATION, backoff_s=0.0).run()
+        finally:
+            client.close()
+    finally:
+        server.stop()
+    documents = [c for c in report.cells if c.operation == RestOp.DOCUMENT.value]
+    assert documents and all(c.status is Status.ERROR for c in documents), render(report)
+    assert {c.error_kind for c in documents} == {"html"}
+    assert report.exit_code == ExitCode.CONNECT
+    assert "Could not be established" in render(report, "text")
