@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 import httpx
 import pytest
 
+from nmbrs_client.errors import ConfigError, NmbrsTransportError
 from nmbrs_client.rest.auth.credentials import load_credentials
 from nmbrs_client.rest.auth.oauth import Endpoints, LoginError, OAuthFlow
 from nmbrs_client.rest.auth.tokens import (
@@ -236,3 +237,25 @@ def test_keyring_store_when_asked_for(tmp_path: Path, monkeypatch: pytest.Monkey
     assert store.load() == tokens
     store.delete()
     assert store.load() is None and saved == {}
+
+
+@pytest.mark.parametrize(
+    "trouble",
+    [
+        ConfigError("no REST app credentials for profile 'acme'"),
+        NmbrsTransportError("token", "identity.example", "connection refused", kind="connection"),
+    ],
+    ids=["no-app-credentials", "identity-unreachable"],
+)
+def test_a_refused_token_that_cannot_be_refreshed_stays_refused(
+    tmp_path: Path, trouble: Exception
+) -> None:
+    identity = FakeIdentity()
+    store = TokenStore("acme", folder=tmp_path)
+    store.save(TokenSet.from_response(identity.issue()))
+
+    def refresh(token: str) -> Any:
+        raise trouble
+
+    source = RefreshingTokens(store, refresh)
+    assert source.refresh_after_rejection("access-1") is None

@@ -182,9 +182,15 @@ class RefreshingTokens:
         return tokens.access_token
 
     def refresh_after_rejection(self, rejected: str) -> str | None:
+        """A new token after Nmbrs refused ``rejected``, or ``None``: then the refusal stands.
+
+        Whatever stops the refresh (no login, no app credentials, the identity service out of
+        reach), Nmbrs has refused this token, and that is what the caller reports: "log in
+        again", never "Nmbrs could not be reached".
+        """
         try:
             return self._refresh(rejected=rejected).access_token
-        except LoginRequiredError:
+        except NmbrsError:
             return None
 
     def granted_scopes(self) -> frozenset[str] | None:
