@@ -197,3 +197,17 @@ def test_a_fix_already_in_the_message_is_not_repeated(
 def test_usage_errors_are_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     line = assert_one_line_64(capsys, lambda: main(argv), "--help")
     assert "error" in line
+
+
+@pytest.mark.parametrize(
+    "company",
+    ["x\x1b[31m\u202eevil\nforged line", "9" * 100_000],
+    ids=["controls-and-newline", "huge"],
+)
+def test_a_company_argument_that_is_not_one_short_line_is_refused(
+    capsys: pytest.CaptureFixture[str], company: str
+) -> None:
+    line = assert_one_line_64(
+        capsys, lambda: main(["check", "--demo", "--company", company]), "--company"
+    )
+    assert "\x1b" not in line and "\u202e" not in line and len(line) < 400

@@ -17,11 +17,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nmbrs_client import textsafe
 from nmbrs_client.exit_codes import ExitCode
 from tui.headless.check_run import CheckFailed, check_report
 from tui.headless.connection_args import config_from_args, settings_from_args
 
 DEFAULT_CONCURRENCY = 12  # ProfileConfig.concurrency's default (a test keeps them equal)
+
+
+COMPANY_ARGUMENT_LIMIT = 100  # characters: a UUID is 36, a company number a few
+
+
+def company_argument(value: str) -> str:
+    """A ``--company`` value: one short line of printable text (it is echoed in the report)."""
+    if not textsafe.is_clean(value) or len(value) > COMPANY_ARGUMENT_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"a company id or number is one line of at most {COMPANY_ARGUMENT_LIMIT} printable "
+            f"characters, not '{textsafe.line(value[:40])}'" + ("…" if len(value) > 40 else "")
+        )
+    return value
 
 
 def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -40,6 +54,7 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         "--company",
         dest="companies",
         action="append",
+        type=company_argument,
         metavar="ID",
         help="check this company (repeatable; SOAP: company id; REST: company id or number; "
         "default: all companies the account can see)",
