@@ -87,10 +87,15 @@ def test_demo_dashboard_in_a_real_terminal(tui_session) -> None:  # type: ignore
     screen = _wait_for(capture, "Keys here", 5)
     assert "table.cursor_down" in screen and "Call log" in screen
     _tmux("send-keys", "-t", name, "Escape")
-    time.sleep(0.3)
+    # q typed while help is still up would go to help: wait until it has gone
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "Keys here" in capture():
+        time.sleep(0.1)
+    assert "Keys here" not in capture(), "esc did not close help"
 
     _tmux("send-keys", "-t", name, "q")
-    deadline = time.monotonic() + 5
+    # a cap, not a timing: the app stops its demo process on the way out
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline and name in _tmux("list-sessions", "-F", "#S"):
         time.sleep(0.1)
     assert name not in _tmux("list-sessions", "-F", "#S"), "q did not quit the app"
