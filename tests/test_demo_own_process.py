@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -127,3 +128,39 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_prepared_rest_company_is_paged_without_making_its_rows(
+    rest_demo_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The REST demo's process prepares the big company's employee list and histories, so the
+    dashboard's open pages rows that exist instead of the demo making them on the first page."""
+    from nmbrs_demo.rest.app import HISTORY_RESOURCES
+    from tests.rest_demo_helpers import HTTP, api_headers
+
+    # a day of its own: a world (and rows) no other test has made yet
+    server = rest_demo_factory(today=date(2026, 2, 17))
+    world = server.world
+    server.prepare_big_companies(1000)
+    made: list[int] = []
+    records = world.employee_records
+
+    def counting(company_id: int) -> Any:
+        made.append(company_id)
+        return records(company_id)
+
+    monkeypatch.setattr(world, "employee_records", counting)
+    token = server.script_token()
+    big = world.company(world.big_company_id())
+    companies = HTTP.get(f"{server.base_url}/api/companies", headers=api_headers(token))
+    company = next(r["companyId"] for r in companies.json()["data"] if r["name"] == big.Name)
+    paths = ["employees"] + [f"employees/{resource}" for resource in HISTORY_RESOURCES]
+    for path in paths:
+        reply = HTTP.get(
+            f"{server.base_url}/api/companies/{company}/{path}",
+            headers=api_headers(token),
+            params={"pageNumber": 2, "pageSize": 100},
+        )
+        assert reply.status_code == 200, path
+        assert len(reply.json()["data"]) == 100, path
+    assert made == []

@@ -6,12 +6,12 @@ server and kept (the 5,000-employee company is paged 100 at a time, 50 times per
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from nmbrs_demo.once import MadeOnce
 from nmbrs_demo.periods import periods_in_year
 from nmbrs_demo.records import (
     BANK_CITIES,
@@ -95,8 +95,9 @@ class Views:
         self.world = world
         self.ids = ids
         self.sorted_history = sorted_history
-        self._cache: dict[tuple[str, int], list[Row]] = {}
-        self._lock = threading.Lock()
+        # made once per key: pages asked together, or the demo preparing its big company
+        # beside a call, wait for one build instead of each making the same rows
+        self._cache: MadeOnce[tuple[str, int], list[Row]] = MadeOnce()
         ids.on_miss(Kind.DEBTOR, lambda: [d.Id for d in world.debtors()])
         ids.on_miss(Kind.COMPANY, lambda: [c.ID for c in world.companies()])
         ids.on_miss(Kind.EMPLOYEE, self._all_employee_ids)
@@ -124,13 +125,7 @@ class Views:
         ]
 
     def _cached(self, kind: str, company_id: int, build: Callable[[], list[Row]]) -> list[Row]:
-        key = (kind, company_id)
-        found = self._cache.get(key)
-        if found is None:
-            rows = build()
-            with self._lock:
-                found = self._cache.setdefault(key, rows)
-        return found
+        return self._cache.get((kind, company_id), build)
 
     def _history(self, entries: list[Row]) -> list[Row]:
         """Oldest first when sorted; otherwise a fixed rotation, so 'last' is not 'current'."""
