@@ -19,7 +19,7 @@ from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rest.client import DocumentPolling, RestClient, RetryPolicy, StaticToken
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
 from nmbrs_client.rest.prober import RestProber
-from nmbrs_client.rest.transport import RestTransport
+from nmbrs_client.rest.transport import RestTransport, TransportLimits
 from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.rights.basis import BasisKind
 from nmbrs_client.rights.classify import Status
@@ -333,34 +333,38 @@ class _HangingFunctions:
         self.inner.close()
 
 
-def test_a_rest_call_that_never_answers_is_one_timeout_plus_one_short_retry_then_error() -> None:
-    server = start_rest_demo_server("healthy")
-    hanging = _HangingFunctions()
+def probe_demo_through(http_transport: Any, scenario: str = "healthy") -> RightsReport:
+    """The check on a REST demo reached through ``http_transport`` (a fault-injecting one)."""
+    server = start_rest_demo_server(scenario)
     try:
-        granted = server.demo.identity.grantable_scopes
         transport = RestTransport(
             server.base_url,
             subscription_key=lambda: DEMO_REST_SUBSCRIPTION_KEY,
-            http_transport=hanging,  # type: ignore[arg-type]
+            http_transport=http_transport,
         )
         client = RestClient(
             transport,
-            StaticToken(server.script_token(), granted),
+            StaticToken(server.script_token(), server.demo.identity.grantable_scopes),
             retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0, jitter=0.0),
         )
         try:
-            report = RestProber(client, INTEGRATION, backoff_s=0.0).run()
+            return RestProber(client, INTEGRATION, backoff_s=0.0).run()
         finally:
             client.close()
     finally:
         server.stop()
+
+
+def test_a_rest_call_that_never_answers_is_one_timeout_plus_one_short_retry_then_error() -> None:
+    hanging = _HangingFunctions()
+    report = probe_demo_through(hanging)
     hung = [c for c in report.cells if c.operation == RestOp.FUNCTIONS.value]
     assert hung and all(c.status is Status.ERROR for c in hung), render(report)
     others = [c for c in report.cells if c.operation != RestOp.FUNCTIONS.value]
     assert others and all(c.status is Status.ALLOWED for c in others), render(report)
     assert report.exit_code == ExitCode.CONNECT
     # one probe: a full read time-out, then one retry with the short one; no further rounds
-    full = transport.limits.read_timeout_s
+    full = TransportLimits().read_timeout_s
     assert hanging.read_timeouts == [full, RetryPolicy().retry_timeout_s]
 
 

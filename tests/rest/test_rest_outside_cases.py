@@ -37,10 +37,8 @@ from nmbrs_client.rights.results import (
     RightsReport,
     StopReason,
 )
-from nmbrs_demo.credentials import DEMO_REST_SUBSCRIPTION_KEY
-from nmbrs_demo.rest.server import start_rest_demo_server
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS
-from tests.rest.test_rest_check import checked
+from tests.rest.test_rest_check import checked, probe_demo_through
 
 INTEGRATION = BUILTIN_PROFILES["integration"]
 
@@ -249,24 +247,7 @@ class _GatewayPageOnDocuments:
 
 
 def test_a_gateway_page_instead_of_the_document_is_not_established_not_unverified() -> None:
-    server = start_rest_demo_server("healthy")
-    try:
-        transport = RestTransport(
-            server.base_url,
-            subscription_key=lambda: DEMO_REST_SUBSCRIPTION_KEY,
-            http_transport=_GatewayPageOnDocuments(),  # type: ignore[arg-type]
-        )
-        client = RestClient(
-            transport,
-            StaticToken(server.script_token(), server.demo.identity.grantable_scopes),
-            retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0, jitter=0.0),
-        )
-        try:
-            report = RestProber(client, INTEGRATION, backoff_s=0.0).run()
-        finally:
-            client.close()
-    finally:
-        server.stop()
+    report = probe_demo_through(_GatewayPageOnDocuments())
     documents = [c for c in report.cells if c.operation == RestOp.DOCUMENT.value]
     assert documents and all(c.status is Status.ERROR for c in documents), render(report)
     assert {c.error_kind for c in documents} == {"html"}
