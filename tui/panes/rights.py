@@ -48,7 +48,14 @@ from tui.panes.rights_messages import (
     RightsFinished,
     RightsRequirements,
 )
-from tui.panes.rights_view import CellTally, MatrixView, failed, fill_matrix, summary_text
+from tui.panes.rights_view import (
+    CellTally,
+    MatrixView,
+    account_chips,
+    failed,
+    fill_matrix,
+    summary_text,
+)
 from tui.screens.choice import ChoiceScreen
 from tui.screens.rights_cell import CellScreen
 from tui.widgets.vim_table import VimTable
@@ -491,10 +498,7 @@ class RightsPane(Pane):
         head.append(f"{req.name} — {req.title}" if req else (self.set_name or "default"))
         head.append("  (s switch)", style="dim")
         self.query_one("#rights-set", Static).update(head)
-        account = Text()
-        for item in self.account:
-            glyph = "✓" if str(item.status) == "allowed" else ("✗" if item.finding else "·")
-            account.append(f"{glyph} {item.check}  ", style="red" if item.finding else "")
+        account = account_chips(self.account)
         if self.account or self.baseline is not None or self.baseline_note:
             account.append_text(self.compared_text())
         self.query_one("#rights-account", Static).update(account)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.coordinate import Coordinate
 
+from nmbrs_client.rights.classify import GLYPHS, Status
 from tui.panes.rights_cells import COMPANY_WIDTH, OPERATION_WIDTH, short_operation
 
 if TYPE_CHECKING:
@@ -139,6 +140,20 @@ def fill_matrix(
             table.add_row(*row, key=op)
     if table.columns and len(table.columns) > 1 and table.cursor_coordinate.column == 0:
         table.cursor_coordinate = Coordinate(table.cursor_coordinate.row, 1)
+
+
+def account_chips(account: Iterable[Any]) -> Text:
+    """The account checks on one line, each with the glyph of its status as the report has it
+    (a list that could not be read is ``!``, not the ``✗`` of something missing)."""
+    chips = Text()
+    for item in account:
+        status = Status(str(item.status))
+        if status in (Status.ALLOWED, Status.ERROR):
+            glyph = GLYPHS[status]
+        else:
+            glyph = "✗" if item.finding else "·"
+        chips.append(f"{glyph} {item.check}  ", style="red" if item.finding else "")
+    return chips
 
 
 def summary_text(
