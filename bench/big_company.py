@@ -187,9 +187,11 @@ def settled(pane):
         return False
     return all("…" not in row.cells.values() for row in pane.table.visible_rows[:60])
 
-async def main(mode, base_url, company_id, expected):
+async def main(mode, base_url, company_id, expected, number):
     if mode == "demo":  # what `nmbrs-tui --demo` does: the app starts the demo itself
         app = NmbrsApp(LaunchOptions(demo=True))
+    elif mode == "demo-rest":  # `nmbrs-tui --demo --api rest`
+        app = NmbrsApp(LaunchOptions(demo=True, api="rest"))
     else:
         app = NmbrsApp(settings=demo_settings(base_url))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -200,7 +202,10 @@ async def main(mode, base_url, company_id, expected):
             await asyncio.sleep(0.05)
             await pilot.pause()
         companies = app.session.backend.companies()
-        company = next(c for c in companies if c.id == company_id)
+        if mode == "demo-rest":  # REST ids are UUIDs: the same company by its number
+            company = next(c for c in companies if c.number == number)
+        else:
+            company = next(c for c in companies if c.id == company_id)
         before = vm("VmHWM")
         started = time.perf_counter()
         app.post_message(CompanySelected(company))
@@ -223,14 +228,16 @@ async def main(mode, base_url, company_id, expected):
               flush=True)
     os._exit(0)
 
-asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
+asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]))
 """
 
 
-def _open_once(mode: str, base_url: str, company: int, expected: int) -> dict[str, Any]:
+def _open_once(
+    mode: str, base_url: str, company: int, expected: int, number: str = "-"
+) -> dict[str, Any]:
     """One fresh app process opens the company; its timings and memory at that moment."""
     done = subprocess.run(
-        [sys.executable, "-c", OPEN_SCRIPT, mode, base_url, str(company), str(expected)],
+        [sys.executable, "-c", OPEN_SCRIPT, mode, base_url, str(company), str(expected), number],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -249,17 +256,29 @@ def _open_once(mode: str, base_url: str, company: int, expected: int) -> dict[st
 
 
 def _opens(expected: int, reps: int, small: bool) -> dict[str, list[dict[str, Any]]]:
-    """``reps`` opens with the server in its own process and ``reps`` in-process (--demo),
-    alternated so a change in the machine's load hits both alike."""
-    runs: dict[str, list[dict[str, Any]]] = {"separate": [], "demo": []}
+    """``reps`` opens with the server in its own process, ``reps`` with the demo the app
+    starts (--demo) and ``reps`` with its REST demo (--demo --api rest), alternated so a
+    change in the machine's load hits all alike."""
+    runs: dict[str, list[dict[str, Any]]] = {"separate": [], "demo": [], "demo_rest": []}
     with ServerProcess("healthy") as server:
         company = server.companies[0] if small else server.big_company
         assert company is not None
+        number = _company_number(company)
         for _ in range(reps):
             runs["separate"].append(_open_once("separate", server.base_url, company, expected))
             if not small:  # the same seed and scenario: the same big company
                 runs["demo"].append(_open_once("demo", "-", company, expected))
+                runs["demo_rest"].append(_open_once("demo-rest", "-", company, expected, number))
     return runs
+
+
+def _company_number(company: int) -> str:
+    """The company's number, which names it on both APIs (REST ids are UUIDs)."""
+    from nmbrs_demo import DEMO_SEED, DEMO_TODAY
+    from nmbrs_demo.soap.views import DemoWorld
+
+    world = DemoWorld(DEMO_SEED, DEMO_TODAY)
+    return str(next(c.Number for c in world.companies() if company == c.ID))
 
 
 def _open_records(runs: dict[str, list[dict[str, Any]]]) -> list[Record]:
@@ -327,6 +346,23 @@ def _open_records(runs: dict[str, list[dict[str, Any]]]) -> list[Record]:
                 demo_process_peak_mb=median(r["demo_process_hwm_mb"] or 0.0 for r in demo),
                 note="peak RSS (VmHWM) of the `nmbrs-tui --demo` app process with that "
                 "company open (the demo's world lives in the demo's own process)",
+            )
+        )
+    demo_rest = runs.get("demo_rest", [])
+    if demo_rest:
+        times = [r["open_s"] for r in demo_rest]
+        records.append(
+            metric(
+                "big_company.open_demo_rest",
+                median(times),
+                "s",
+                samples=times,
+                rows=demo_rest[0]["rows"],
+                settled_s=median(r["settled_s"] or r["open_s"] for r in demo_rest),
+                peak_rss_mb=median(r["hwm_mb"] for r in demo_rest),
+                note="the same in `nmbrs-tui --demo --api rest`, 0 ms (its REST demo in its own "
+                "process, which prepares the big company's rows): employees, employments and "
+                "the five histories of the contracts, 100 rows a page",
             )
         )
     return records

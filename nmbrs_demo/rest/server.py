@@ -30,6 +30,25 @@ from nmbrs_demo.scenarios import Scenario, scenario_for
 START_TIMEOUT_S = 15.0
 
 
+# The histories an open of a company pages (employments, then the five the contracts are made
+# of), then the on-screen department and function fill: made first, as an open soon after the
+# start asks for them; the others after.
+_OPEN_ASKS = (
+    "employments",
+    "personalinfo",
+    "privateInfos",
+    "contracts",
+    "salaries",
+    "addresses",
+    "departments",
+    "functions",
+)
+
+
+def _prepared_first(resource: str) -> int:
+    return _OPEN_ASKS.index(resource) if resource in _OPEN_ASKS else len(_OPEN_ASKS)
+
+
 class RestDemoServer:
     """A running REST demo. Stop it with :meth:`stop` or use it as a context manager."""
 
@@ -103,7 +122,7 @@ class RestDemoServer:
         for company in world.companies():
             if world.company_size(company.ID) >= min_employees:
                 views.employees(company.ID)
-                for resource in HISTORY_RESOURCES:
+                for resource in sorted(HISTORY_RESOURCES, key=_prepared_first):
                     views.history(resource, company.ID)
 
     def script_token(self) -> str:
