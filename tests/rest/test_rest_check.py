@@ -333,8 +333,11 @@ class _HangingFunctions:
         self.inner.close()
 
 
-def probe_demo_through(http_transport: Any, scenario: str = "healthy") -> RightsReport:
-    """The check on a REST demo reached through ``http_transport`` (a fault-injecting one)."""
+def probe_demo_through(
+    http_transport: Any, scenario: str = "healthy", **options: Any
+) -> RightsReport:
+    """The check on a REST demo reached through ``http_transport`` (a fault-injecting one);
+    ``options`` go to the prober (``on_event``, ``thorough``, …)."""
     server = start_rest_demo_server(scenario)
     try:
         transport = RestTransport(
@@ -348,7 +351,7 @@ def probe_demo_through(http_transport: Any, scenario: str = "healthy") -> Rights
             retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0, jitter=0.0),
         )
         try:
-            return RestProber(client, INTEGRATION, backoff_s=0.0).run()
+            return RestProber(client, INTEGRATION, backoff_s=0.0, **options).run()
         finally:
             client.close()
     finally:

@@ -6,14 +6,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from nmbrs_client.rest.client import RestClient, RetryPolicy, StaticToken
-from nmbrs_client.rest.prober import RestProber
-from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rights.classify import Status
-from nmbrs_client.rights.requirements import BUILTIN_PROFILES
-from nmbrs_client.rights.results import CellResult, RightsEvent, RightsReport
-from nmbrs_demo.credentials import DEMO_REST_SUBSCRIPTION_KEY
-from nmbrs_demo.rest.server import start_rest_demo_server
+from nmbrs_client.rights.results import CellResult, RightsEvent
+from tests.rest.test_rest_check import probe_demo_through
 
 PERIOD = "/period"  # the cheap per-company call the prober uses for reach
 
@@ -49,30 +44,6 @@ class _HeldReach:
         self.inner.close()
 
 
-def _run(scenario: str, on_event: Any, http: _HeldReach, **options: Any) -> RightsReport:
-    server = start_rest_demo_server(scenario)
-    try:
-        transport = RestTransport(
-            server.base_url,
-            subscription_key=lambda: DEMO_REST_SUBSCRIPTION_KEY,
-            http_transport=http,  # type: ignore[arg-type]
-        )
-        client = RestClient(
-            transport,
-            StaticToken(server.script_token(), server.demo.identity.grantable_scopes),
-            retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0, jitter=0.0),
-        )
-        try:
-            prober = RestProber(
-                client, BUILTIN_PROFILES["integration"], on_event=on_event, **options
-            )
-            return prober.run()
-        finally:
-            client.close()
-    finally:
-        server.stop()
-
-
 def test_a_company_s_cells_arrive_while_other_companies_are_still_probed() -> None:
     http = _HeldReach()
     cells: list[CellResult] = []
@@ -82,7 +53,7 @@ def test_a_company_s_cells_arrive_while_other_companies_are_still_probed() -> No
             cells.append(event)
             http.release.set()  # the first cell came while the other reach probes were held
 
-    report = _run("healthy", on_event, http)
+    report = probe_demo_through(http, on_event=on_event)
     assert http.held, "the scenario must have more than one company"
     assert http.released_in_time, "no cell was shown before every company had answered"
     # each cell sent once, and exactly the cells of the report
@@ -96,10 +67,9 @@ def test_thorough_sends_each_cell_once_as_its_own_probe_settles() -> None:
     http = _HeldReach()
     http.release.set()  # nothing held: thorough streams only after the default pass
     cells: list[CellResult] = []
-    report = _run(
-        "healthy",
-        lambda e: cells.append(e) if isinstance(e, CellResult) else None,
+    report = probe_demo_through(
         http,
+        on_event=lambda e: cells.append(e) if isinstance(e, CellResult) else None,
         thorough=True,
     )
     keys = [(c.operation, c.company_id) for c in cells]
