@@ -69,3 +69,19 @@ def test_before_and_after_are_compared_metric_by_metric_with_their_loads() -> No
     busy = compare([run(8.0, 0.5)], [run(4.0, 1.6)])
     assert busy[1].endswith("| unreliable")
     assert compare([run(8.0, 0.5)], [[]]) == calm[:1]  # only metrics both sides measured
+
+
+def test_a_floor_is_tabled_as_at_least_and_a_ceiling_as_at_most() -> None:
+    floor = metric(
+        "flaky_verdicts.conclusive_runs", 10, "of 10 runs", target=9, lower_is_better=False
+    )
+    missed_floor = metric("x.runs", 7, "runs", target=9, lower_is_better=False)
+    ceiling = _figure(1.1)
+    document = {
+        "taken_at": "t",
+        "machine": {"cpu": "c", "cores": 2, "python": "3", "system": "s"},
+        "total_seconds": 1.0,
+        "metrics": [floor, missed_floor, ceiling],
+    }
+    rows = table(document).splitlines()[-3:]
+    assert "≥ 9 ✓" in rows[0] and "≥ 9 ✗" in rows[1] and "≤ 1.3 ✓" in rows[2]

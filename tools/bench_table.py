@@ -56,6 +56,14 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def _higher_is_better(record: dict[str, Any]) -> bool:
+    """Read from the record's own judgement: a target met above it, or missed below it, is
+    a floor (the SDK ratio, the flaky check's conclusive runs), not a ceiling."""
+    compared = float(record["ratio"] if "ratio" in record else record["value"])
+    target = float(record["target"])
+    return bool(record.get("met")) == (compared > target) and compared != target
+
+
 def _row(record: dict[str, Any]) -> str:
     unit = record["unit"]
     spread = (
@@ -66,7 +74,7 @@ def _row(record: dict[str, Any]) -> str:
     bound = _number(record["bound"]) + f" {unit}" if "bound" in record else ""
     ratio = _number(record["ratio"]) if "ratio" in record else ""
     target = record["target"]
-    sign = "≥" if record["name"].startswith("peer.") else "≤"
+    sign = "≥" if _higher_is_better(record) else "≤"
     # a figure taken on a busy machine is shown, never judged
     holds = "unreliable" if record.get("unreliable") else ("✓" if record["met"] else "✗")
     start = "/".join(_number(v) for v in record.get("load_at_start", []))
