@@ -80,6 +80,7 @@ from nmbrs_client.rights.results import (
     RightsReport,
     Stage,
     StopReason,
+    emit_to,
 )
 
 DEFAULT_RETRIES = 2  # rounds on top of the client's own retries, as the SOAP scheduler does
@@ -157,12 +158,7 @@ class RestProber:
     # .................................................................. helpers
 
     def _emit(self, event: RightsEvent) -> None:
-        if self.on_event is None:
-            return
-        try:
-            self.on_event(event)
-        except Exception:  # a broken listener must not break the check
-            return
+        emit_to(self.on_event, event)
 
     def _account(self, check: str, status: Status, message: str, **extra: Any) -> None:
         result = AccountResult(check, status, message, **extra)

@@ -41,6 +41,7 @@ from nmbrs_client.rights.results import (
     RightsReport,
     Stage,
     StopReason,
+    emit_to,
 )
 from nmbrs_client.rights.scheduler import ProbeScheduler
 from nmbrs_client.rights.thorough import ThoroughPlan
@@ -107,12 +108,7 @@ class RightsEngine:
         return float(rate) if rate else None
 
     def _emit(self, event: RightsEvent) -> None:
-        if self.on_event is None:
-            return
-        try:
-            self.on_event(event)
-        except Exception:  # a broken listener must not break the check
-            return
+        emit_to(self.on_event, event)
 
     def run(self) -> RightsReport:
         """Run the whole check (blocking) and return the report; never raises for API trouble.

@@ -10,8 +10,9 @@ guess without knowing it is one.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -177,6 +178,14 @@ class CompaniesKnown:
 
 
 RightsEvent = Phase | AccountResult | CompaniesKnown | CellResult
+
+
+def emit_to(listener: Callable[[RightsEvent], None] | None, event: RightsEvent) -> None:
+    """Hand ``event`` to a prober's listener: a broken listener must not break the check."""
+    if listener is None:
+        return
+    with contextlib.suppress(Exception):
+        listener(event)
 
 
 @dataclass
