@@ -26,6 +26,7 @@ from nmbrs_client.rest.client import RestClient, StaticToken
 from nmbrs_client.rest.connect import MAX_CONCURRENCY
 from nmbrs_client.rest.prober import RestProber
 from nmbrs_client.rest.transport import RestTransport
+from nmbrs_client.rights.protocol import CheckOptions
 from nmbrs_client.rights.requirements import find_profile
 
 CRITICAL_ROUND_TRIPS = 8
@@ -80,7 +81,7 @@ def check_once(demo: dict[str, str], concurrency: int) -> dict[str, Any]:
     key = demo["NMBRS_SUBSCRIPTION_KEY"]
     transport = RestTransport(demo["NMBRS_REST_BASE_URL"], subscription_key=lambda: key)
     client = RestClient(transport, StaticToken(demo["NMBRS_REST_TOKEN"]), concurrency=concurrency)
-    check = RestProber(client, find_profile("integration"), concurrency=concurrency)
+    check = RestProber(client, find_profile("integration"), CheckOptions(concurrency=concurrency))
     started = time.perf_counter()
     report = check.run()
     elapsed = time.perf_counter() - started

@@ -20,6 +20,7 @@ from bench.server_proc import ServerProcess
 from nmbrs_client.calllog import CallRecord
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.rights.engine import RightsEngine
+from nmbrs_client.rights.protocol import CheckOptions
 from nmbrs_client.rights.requirements import find_profile
 from nmbrs_demo.reach import demo_settings
 
@@ -48,9 +49,9 @@ def check_once(
     engine = RightsEngine(
         client,
         find_profile("integration"),
-        companies=companies,
-        concurrency=concurrency,
-        thorough=thorough,
+        CheckOptions(
+            companies=tuple(companies or ()) or None, concurrency=concurrency, thorough=thorough
+        ),
     )
     # Built before the check's clock starts, as RightsEngine.run does itself (and the
     # dashboard's connect step): timed apart, so a comparison that counts it can add it.

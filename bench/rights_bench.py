@@ -17,6 +17,7 @@ from typing import Any
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.rights.engine import RightsEngine
+from nmbrs_client.rights.protocol import CheckOptions
 from nmbrs_client.rights.requirements import find_profile
 from nmbrs_demo.reach import demo_settings
 from nmbrs_demo.server import start_demo_server
@@ -45,9 +46,9 @@ def measure(
         report = RightsEngine(
             client,
             find_profile(profile),
-            companies=companies,
-            concurrency=concurrency,
-            thorough=thorough,
+            CheckOptions(
+                companies=tuple(companies or ()) or None, concurrency=concurrency, thorough=thorough
+            ),
         ).run()
         elapsed = time.perf_counter() - started
         return {

@@ -18,6 +18,7 @@ from bench.server_proc import ServerProcess
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
+from nmbrs_client.rights.protocol import CheckOptions
 from nmbrs_client.rights.requirements import find_profile
 from nmbrs_demo.reach import demo_settings
 
@@ -42,7 +43,9 @@ def run(quick: bool = False) -> list[Record]:
             lister.close()
         server.reset()
         client = NmbrsClient(settings)
-        engine = RightsEngine(client, find_profile("integration"), companies=visible)
+        engine = RightsEngine(
+            client, find_profile("integration"), CheckOptions(companies=tuple(visible))
+        )
         started = time.perf_counter()
         report = engine.run()
         elapsed = time.perf_counter() - started

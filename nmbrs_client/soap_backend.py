@@ -127,17 +127,8 @@ class SoapBackend:
         """The SOAP rights engine on this backend's client (rows, columns, discovery)."""
         from nmbrs_client.rights.engine import RightsEngine
 
-        return RightsEngine(
-            self.client,
-            requirements,
-            companies=options.companies,
-            thorough=options.thorough,
-            concurrency=options.concurrency,
-            on_event=options.on_event,
-            cancel_event=options.cancel_event,
-            clock=options.clock,
-            reconnect=self._reconnect if self._with_domain is not None else None,
-        )
+        reconnect = self._reconnect if self._with_domain is not None else None
+        return RightsEngine(self.client, requirements, options, reconnect=reconnect)
 
     @property
     def concurrency(self) -> int:

@@ -28,6 +28,7 @@ from nmbrs_client.retry import (
 )
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
+from nmbrs_client.rights.protocol import CheckOptions, ProbeTuning
 from nmbrs_client.rights.requirements import find_profile
 from nmbrs_demo import RunningDemo, start
 from nmbrs_demo.scenarios import load_scenario
@@ -107,9 +108,8 @@ def test_the_scheduler_starts_nothing_after_the_check_deadline(soap_demo: Runnin
         engine = RightsEngine(
             SlowOnTheFakeClock(client),
             find_profile("integration"),
-            deadline_s=100.0,
-            monotonic=clock,
-            concurrency=1,
+            CheckOptions(concurrency=1),
+            ProbeTuning(deadline_s=100.0, monotonic=clock),
         )
         report = engine.run()
     finally:

@@ -17,6 +17,7 @@ from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import resolve
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
+from nmbrs_client.rights.protocol import CheckOptions, ProbeTuning
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import PROBED, CellResult, CompaniesKnown, Phase, RightsReport
 from nmbrs_demo.reach import demo_settings
@@ -25,6 +26,8 @@ from nmbrs_demo.server import DemoServer
 INTEGRATION = BUILTIN_PROFILES["integration"]
 APP = BUILTIN_PROFILES["app"]
 FROZEN = datetime(2026, 11, 24, 10, 0)
+AT_FROZEN = CheckOptions(clock=lambda: FROZEN)
+NO_PAUSES = ProbeTuning(backoff_s=0.0)
 # The healthy world's company 20006 has 5,000 employees; thorough runs leave it out for speed.
 SMALL = [20001, 20002, 20003, 20004, 20005]
 DENIED = {
@@ -35,14 +38,16 @@ DENIED = {
 }
 
 
-def check(server: DemoServer, profile: Any = INTEGRATION, **options: Any) -> RightsReport:
+def check(
+    server: DemoServer, profile: Any = INTEGRATION, *, domain: str | None = None, **choices: Any
+) -> RightsReport:
+    """The check on a demo; ``choices`` are :class:`CheckOptions` fields."""
     settings = demo_settings(server.base_url, server.scenario.name)
-    domain = options.pop("domain", None)
     if domain is not None:
         settings = settings.with_soap(domain=domain)
     client = NmbrsClient(settings)
     try:
-        return RightsEngine(client, profile, clock=lambda: FROZEN, **options).run()
+        return RightsEngine(client, profile, CheckOptions(clock=lambda: FROZEN, **choices)).run()
     finally:
         client.close()
 
@@ -175,9 +180,8 @@ def test_wrong_domain_reported_with_the_right_one(demo_server: DemoServer) -> No
     report = RightsEngine(
         NmbrsClient(settings),
         INTEGRATION,
-        companies=[20001],
+        CheckOptions(companies=(20001,), clock=lambda: FROZEN),
         reconnect=reconnect,
-        clock=lambda: FROZEN,
     ).run()
     domain = next(a for a in report.account if a.check == "domain")
     assert domain.finding and domain.value == "demo" and "elsewhere" in domain.message
@@ -185,7 +189,7 @@ def test_wrong_domain_reported_with_the_right_one(demo_server: DemoServer) -> No
     assert {c.status for c in report.cells} == {Status.ALLOWED}  # checked with the right one
     assert report.exit_code == 1
     # Without a way to reconnect the check stops: it cannot authenticate with that domain.
-    stopped = RightsEngine(NmbrsClient(settings), INTEGRATION, clock=lambda: FROZEN).run()
+    stopped = RightsEngine(NmbrsClient(settings), INTEGRATION, AT_FROZEN).run()
     assert stopped.stopped == "auth_failed" and stopped.exit_code == 2
     assert stopped.right_domain == "demo"
 
@@ -244,7 +248,10 @@ def test_flaky_never_gives_a_wrong_verdict(demo_server_factory: Any) -> None:
     settings = demo_settings(server.base_url, "flaky").model_copy(update={"timeout_s": 2.0})
     client = NmbrsClient(settings)
     report = RightsEngine(
-        client, INTEGRATION, companies=SMALL, backoff_s=0.05, clock=lambda: FROZEN
+        client,
+        INTEGRATION,
+        CheckOptions(companies=tuple(SMALL), clock=lambda: FROZEN),
+        ProbeTuning(backoff_s=0.05),
     ).run()
     assert {c.status for c in report.cells} <= {Status.ALLOWED, Status.ERROR}
     errors = report.cells_with(Status.ERROR)
@@ -355,7 +362,7 @@ def test_transport_errors_are_retried_and_become_error_never_a_verdict() -> None
     fake = FakeClient(
         "EmployeeService.Department_GetCurrent", "EmployeeService.Function_GetCurrent"
     )
-    report = RightsEngine(fake, INTEGRATION, retries=2, backoff_s=0.0, clock=lambda: FROZEN).run()
+    report = RightsEngine(fake, INTEGRATION, AT_FROZEN, ProbeTuning(retries=2, backoff_s=0.0)).run()
     dept = [c for c in report.cells if c.operation == "Department_GetCurrent"]
     assert {c.status for c in dept} == {Status.ERROR}
     assert all("connection reset" in c.message for c in dept)
@@ -379,7 +386,7 @@ def test_employee_id_falls_back_when_list_is_denied() -> None:
         return result
 
     fake.call = call  # type: ignore[method-assign]
-    report = RightsEngine(fake, INTEGRATION, backoff_s=0.0, clock=lambda: FROZEN).run()
+    report = RightsEngine(fake, INTEGRATION, AT_FROZEN, NO_PAUSES).run()
     assert {c.status for c in report.cells if c.operation == "List_GetByCompany"} == {
         Status.ENDPOINT_DENIED
     }
@@ -391,7 +398,7 @@ def test_employee_id_falls_back_when_list_is_denied() -> None:
 
 def test_nothing_to_probe_with_is_not_verified() -> None:
     fake = FakeClient("EmployeeService.EmployeeType_GetList", "CompanyService.Run_GetList")
-    report = RightsEngine(fake, INTEGRATION, backoff_s=0.0, clock=lambda: FROZEN).run()
+    report = RightsEngine(fake, INTEGRATION, AT_FROZEN, NO_PAUSES).run()
     payslips = [
         c
         for c in report.cells

@@ -21,6 +21,7 @@ from nmbrs_client.rights import scheduler as scheduler_module
 from nmbrs_client.rights.answers import RUNS, kept
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.plan import DefaultPlan
+from nmbrs_client.rights.protocol import CheckOptions
 from nmbrs_client.rights.results import RightsReport
 from nmbrs_client.rights.thorough import ONE_AT_A_TIME_ROWS
 from nmbrs_demo.reach import demo_settings
@@ -30,10 +31,11 @@ SCHEDULES = get_operation("EmployeeService", "Schedule_GetAll_AllEmployeesByComp
 EMPLOYMENTS = get_operation("EmployeeService", "Employment_GetAll_AllEmployeesByCompany")
 
 
-def run(server: Any, **options: Any) -> tuple[RightsReport, NmbrsClient]:
+def run(server: Any, **choices: Any) -> tuple[RightsReport, NmbrsClient]:
     client = NmbrsClient(demo_settings(server.base_url, server.scenario.name))
     try:
-        return RightsEngine(client, INTEGRATION, clock=lambda: FROZEN, **options).run(), client
+        options = CheckOptions(clock=lambda: FROZEN, **choices)
+        return RightsEngine(client, INTEGRATION, options).run(), client
     finally:
         client.close()
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
+from nmbrs_client.rights.protocol import CheckOptions, ProbeTuning
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import RightsReport
 from nmbrs_demo.reach import demo_settings
@@ -29,10 +31,12 @@ SMALL = [20001, 20002, 20003]
 TWO_DENIED = {"EmployeeService.Department_GetCurrent", "EmployeeService.Function_GetCurrent"}
 
 
-def _check(server: DemoServer, **options: object) -> RightsReport:
+def _check(server: DemoServer, **choices: Any) -> RightsReport:
     client = NmbrsClient(demo_settings(server.base_url, server.scenario.name))
     try:
-        return RightsEngine(client, INTEGRATION, clock=lambda: FROZEN, **options).run()  # type: ignore[arg-type]
+        return RightsEngine(
+            client, INTEGRATION, CheckOptions(clock=lambda: FROZEN, **choices)
+        ).run()
     finally:
         client.close()
 
@@ -185,7 +189,10 @@ def test_retries_are_counted_in_the_summary() -> None:
         client = NmbrsClient(demo_settings(server.base_url, "resets"))
         try:
             report = RightsEngine(
-                client, INTEGRATION, companies=SMALL, clock=lambda: FROZEN, backoff_s=0.0
+                client,
+                INTEGRATION,
+                CheckOptions(companies=tuple(SMALL), clock=lambda: FROZEN),
+                ProbeTuning(backoff_s=0.0),
             ).run()
         finally:
             client.close()

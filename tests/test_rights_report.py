@@ -14,6 +14,7 @@ from nmbrs_client.client import NmbrsClient
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.engine import RightsEngine
 from nmbrs_client.rights.findings import actions
+from nmbrs_client.rights.protocol import CheckOptions
 from nmbrs_client.rights.report import load_schema, render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import RightsReport
@@ -35,8 +36,7 @@ def run(
         return RightsEngine(
             client,
             BUILTIN_PROFILES["integration"],
-            companies=companies,
-            clock=lambda: FROZEN,
+            CheckOptions(companies=tuple(companies or ()) or None, clock=lambda: FROZEN),
             reconnect=lambda d: NmbrsClient(settings.with_soap(domain=d)),
         ).run()
     finally:

@@ -159,18 +159,7 @@ class RestBackend:
         """The REST prober on this backend's client (granted scopes, reach, one probe per call)."""
         from nmbrs_client.rest.prober import RestProber
 
-        return RestProber(
-            self.client,
-            requirements,
-            companies=options.companies,
-            fetch_documents=options.fetch_documents,
-            thorough=options.thorough,
-            concurrency=options.concurrency or self.concurrency,
-            environment=options.environment,
-            on_event=options.on_event,
-            cancel_event=options.cancel_event,
-            clock=options.clock,
-        )
+        return RestProber(self.client, requirements, options)
 
     @property
     def concurrency(self) -> int:

@@ -19,12 +19,10 @@ after the client's retries is *error* (not established); neither is ever allowed
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,12 +49,7 @@ from nmbrs_client.rest.verdicts import (
 )
 from nmbrs_client.rest_operations import OPERATIONS as REST_OPERATIONS
 from nmbrs_client.rest_operations import RestOp, RestOperation
-from nmbrs_client.retry import (
-    CheckBudget,
-    budget_applied,
-    check_deadline_s,
-    set_thread_budget,
-)
+from nmbrs_client.retry import budget_applied, set_thread_budget
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import Status, Verdict, classify
 from nmbrs_client.rights.columns import choose_columns, not_listed_column
@@ -67,6 +60,13 @@ from nmbrs_client.rights.matrix import (
     infer_cell,
     result_of,
 )
+from nmbrs_client.rights.prober_base import ProberBase
+from nmbrs_client.rights.protocol import (
+    DEFAULT_OPTIONS,
+    DEFAULT_TUNING,
+    CheckOptions,
+    ProbeTuning,
+)
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.rest_requirements import ACCOUNT_OPERATIONS
 from nmbrs_client.rights.results import (
@@ -76,14 +76,11 @@ from nmbrs_client.rights.results import (
     CompaniesKnown,
     CompanyRef,
     Phase,
-    RightsEvent,
     RightsReport,
     Stage,
     StopReason,
-    emit_to,
 )
 
-DEFAULT_RETRIES = 2  # rounds on top of the client's own retries, as the SOAP scheduler does
 MAX_PAUSE_S = 10.0
 
 _EMPLOYEE_OPS = frozenset(
@@ -92,51 +89,32 @@ _EMPLOYEE_OPS = frozenset(
 _NEEDS_RUN = frozenset({RestOp.RUN_EMPLOYEES})
 
 
-class RestProber:
+class RestProber(ProberBase):
     """Runs the REST check once; ``companies`` narrows it to named ids or company numbers."""
 
     # False probes the rows only after every reach probe: the slower order, kept so a test can
     # show that both orders reach the same verdicts
     rows_beside_reach = True
+    first_pause_s = 0.5
 
     def __init__(
         self,
         client: RestClient,
         requirements: RequirementProfile,
-        *,
-        companies: Iterable[EntityId] | None = None,
-        fetch_documents: bool = True,
-        thorough: bool = False,
-        concurrency: int = 8,
-        environment: Mapping[str, Any] | None = None,
-        on_event: Callable[[RightsEvent], None] | None = None,
-        cancel_event: threading.Event | None = None,
-        clock: Callable[[], datetime] | None = None,
-        retries: int = DEFAULT_RETRIES,
-        backoff_s: float = 0.5,
-        deadline_s: float | None = None,
-        monotonic: Callable[[], float] = time.monotonic,
+        options: CheckOptions = DEFAULT_OPTIONS,
+        tuning: ProbeTuning = DEFAULT_TUNING,
     ) -> None:
         self.client = client
         self.requirements = requirements
         self.requirement = requirements.rest()
-        self.named = [str(c).strip() for c in companies or () if str(c).strip()]
-        self.fetch_documents = fetch_documents
-        self.thorough = thorough
-        self.concurrency = max(1, concurrency)
-        self.on_event = on_event
-        self.cancel_event = cancel_event or threading.Event()
-        self.clock = clock or datetime.now
-        # One retry budget and one deadline for the whole check (nmbrs_client.retry), as on
-        # SOAP; the deadline follows the connection's time-outs unless given.
+        self.named = [str(c).strip() for c in options.companies or () if str(c).strip()]
         limits = client.transport.limits
-        self.deadline_s = deadline_s or check_deadline_s(
-            limits.read_timeout_s, limits.connect_timeout_s
-        )
-        self.monotonic = monotonic
-        self._budget = CheckBudget(self.deadline_s, clock=monotonic)
+        super().__init__(options, tuning, (limits.read_timeout_s, limits.connect_timeout_s))
+        self.fetch_documents = options.fetch_documents
+        self.concurrency = max(1, options.concurrency or client.concurrency)
+        self._budget = self.new_budget()
         self.granted = client.tokens.granted_scopes()
-        self.extra_environment = dict(environment or {})
+        self.extra_environment = dict(options.environment)
         self.account: list[AccountResult] = []
         self.companies: list[CompanyRef] = []  # the columns
         self.others: list[CompanyRef] = []  # visible, not named: rights may be probed there
@@ -148,17 +126,9 @@ class RestProber:
         self.stopped: StopReason | None = None
         self.multi_debtor = False
         self.today = self.clock().date()
-        self.retries = max(0, retries)
-        self.backoff_s = backoff_s
         self.retried = 0
 
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
     # .................................................................. helpers
-
-    def _emit(self, event: RightsEvent) -> None:
-        emit_to(self.on_event, event)
 
     def _account(self, check: str, status: Status, message: str, **extra: Any) -> None:
         result = AccountResult(check, status, message, **extra)
@@ -238,7 +208,7 @@ class RestProber:
 
     def run(self) -> RightsReport:
         """Run the whole check (blocking) and return the report; never raises for API trouble."""
-        self._budget = CheckBudget(self.deadline_s, clock=self.monotonic)  # fresh for each run
+        self._budget = self.new_budget()
         with budget_applied(self._budget):
             return self._run()
 

@@ -19,38 +19,37 @@ counted and discarded. This module wires the parts together and builds the repor
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
 
-from nmbrs_client.ids import EntityId
-from nmbrs_client.retry import CheckBudget, check_deadline_s
 from nmbrs_client.rights.account import AccountPhase, Reconnect
 from nmbrs_client.rights.context import CheckContext
 from nmbrs_client.rights.discovery import IdDiscovery
 from nmbrs_client.rights.matrix import Matrix
 from nmbrs_client.rights.plan import DefaultPlan
-from nmbrs_client.rights.protocol import RightsClient
+from nmbrs_client.rights.prober_base import ProberBase
+from nmbrs_client.rights.protocol import (
+    DEFAULT_OPTIONS,
+    DEFAULT_TUNING,
+    CheckOptions,
+    ProbeTuning,
+    RightsClient,
+)
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.results import (
     CheckMode,
     Phase,
-    RightsEvent,
     RightsReport,
     Stage,
     StopReason,
-    emit_to,
 )
 from nmbrs_client.rights.scheduler import ProbeScheduler
 from nmbrs_client.rights.thorough import ThoroughPlan
 
 DEFAULT_CONCURRENCY = 12
-DEFAULT_RETRIES = 2
 
 
-class RightsEngine:
+class RightsEngine(ProberBase):
     """Check ``requirements`` against the account behind ``client``; see the module docstring.
 
     ``reconnect(domain)``, if given, returns a client for the same account with another
@@ -58,57 +57,42 @@ class RightsEngine:
     can still run. ``on_event`` is called on the thread running :meth:`run`.
     """
 
+    first_pause_s = 0.25
+
     def __init__(
         self,
         client: RightsClient,
         requirements: RequirementProfile,
+        options: CheckOptions = DEFAULT_OPTIONS,
+        tuning: ProbeTuning = DEFAULT_TUNING,
         *,
-        companies: Iterable[EntityId] | None = None,
-        thorough: bool = False,
-        concurrency: int | None = None,
-        on_event: Callable[[RightsEvent], None] | None = None,
-        cancel_event: threading.Event | None = None,
-        clock: Callable[[], datetime] | None = None,
-        retries: int = DEFAULT_RETRIES,
-        backoff_s: float = 0.25,
         reconnect: Reconnect | None = None,
-        deadline_s: float | None = None,
-        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.requirements = requirements
-        self.named_companies = list(dict.fromkeys(companies)) if companies else None
-        self.thorough = thorough
+        self.named_companies = list(dict.fromkeys(options.companies or ())) or None
+        settings = client.settings
+        super().__init__(
+            options,
+            tuning,
+            (
+                float(getattr(settings, "timeout_s", 30.0)),
+                float(getattr(settings, "connect_timeout_s", 10.0)),
+            ),
+        )
         self.concurrency = max(
-            1, int(concurrency or client.settings.concurrency or DEFAULT_CONCURRENCY)
+            1, int(options.concurrency or settings.concurrency or DEFAULT_CONCURRENCY)
         )
         # Without an explicit concurrency the calls in flight follow the latency the check
         # sees, so the limiter (not the pool) bounds it: at 100 ms a call takes ~120 ms, and
         # 12 in flight would hold a large account's column probes to 100 calls/s, below the
         # limiter's 120.
-        self.adaptive = concurrency is None
-        self.on_event = on_event
-        self.cancel_event = cancel_event or threading.Event()
-        self.clock = clock or datetime.now
-        self.retries = max(0, retries)
-        self.backoff_s = backoff_s
+        self.adaptive = options.concurrency is None
         self.reconnect = reconnect
-        settings = client.settings
-        self.deadline_s = deadline_s or check_deadline_s(
-            float(getattr(settings, "timeout_s", 30.0)),
-            float(getattr(settings, "connect_timeout_s", 10.0)),
-        )
-        self.monotonic = monotonic
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
 
     def _rate(self) -> float | None:
         rate = getattr(self.client.settings, "rate_limit_per_s", None)
         return float(rate) if rate else None
-
-    def _emit(self, event: RightsEvent) -> None:
-        emit_to(self.on_event, event)
 
     def run(self) -> RightsReport:
         """Run the whole check (blocking) and return the report; never raises for API trouble.
@@ -128,7 +112,7 @@ class RightsEngine:
             backoff_s=self.backoff_s,
             cancel_event=self.cancel_event,
             adapt_to_rate=self._rate() if self.adaptive else None,
-            budget=CheckBudget(self.deadline_s, clock=self.monotonic),
+            budget=self.new_budget(),
         )
         ctx = CheckContext(scheduler, matrix, checked_at.year, self._emit)
         account = AccountPhase(ctx, self.named_companies, self.reconnect)
@@ -198,10 +182,3 @@ class RightsEngine:
             "scenario": settings.scenario,
             "token_override": env_override_note(getattr(settings.soap, "token_source", None)),
         }
-
-
-def run_check(
-    client: RightsClient, requirements: RequirementProfile, **options: Any
-) -> RightsReport:
-    """Convenience: build a :class:`RightsEngine` and run it."""
-    return RightsEngine(client, requirements, **options).run()

@@ -7,6 +7,7 @@ Read-only properties, so implementations may narrow the types (``Literal``, froz
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from nmbrs_client.calllog import CallRecord
 from nmbrs_client.client import ClientSettings, DomainState
 from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import Operation
+from nmbrs_client.retry import CheckBudget, check_deadline_s
 
 if TYPE_CHECKING:
     from nmbrs_client.rights.results import RightsEvent, RightsReport
@@ -75,6 +77,31 @@ class CheckOptions:
     cancel_event: threading.Event | None = None
     clock: Callable[[], datetime] | None = None
     environment: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProbeTuning:
+    """How hard a prober tries, which no command chooses: the defaults are the product's.
+
+    ``retries`` rounds on top of the client's own retries for a call that failed for a passing
+    reason, the first pause between them (``backoff_s``, doubling; None: the prober's own),
+    the whole check's deadline (None: from the connection's time-outs) and the clock it is
+    kept on. Tests and the bench set them: no pauses, a fake clock, a short deadline.
+    """
+
+    retries: int = 2
+    backoff_s: float | None = None
+    deadline_s: float | None = None
+    monotonic: Callable[[], float] = time.monotonic
+
+    def budget(self, read_timeout_s: float, connect_timeout_s: float) -> CheckBudget:
+        """The check's one retry budget and deadline (the same rule on both APIs)."""
+        deadline = self.deadline_s or check_deadline_s(read_timeout_s, connect_timeout_s)
+        return CheckBudget(deadline, clock=self.monotonic)
+
+
+DEFAULT_OPTIONS = CheckOptions()  # every company, the default mode, the client's concurrency
+DEFAULT_TUNING = ProbeTuning()
 
 
 class Prober(Protocol):

@@ -74,6 +74,7 @@ def _unreachable_rest_report() -> Any:
     from nmbrs_client.rest.prober import RestProber
     from nmbrs_client.rest.transport import RestTransport
     from nmbrs_client.retry import NO_RETRIES
+    from nmbrs_client.rights.protocol import ProbeTuning
     from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 
     with socket.socket() as probe:  # a free port, closed again: connection refused
@@ -82,7 +83,9 @@ def _unreachable_rest_report() -> Any:
     transport = RestTransport(f"http://127.0.0.1:{port}/", subscription_key=lambda: "k" * 32)
     client = RestClient(transport, StaticToken("token", None), retry=NO_RETRIES)
     try:
-        return RestProber(client, BUILTIN_PROFILES["integration"], retries=0).run()
+        return RestProber(
+            client, BUILTIN_PROFILES["integration"], tuning=ProbeTuning(retries=0)
+        ).run()
     finally:
         client.close()
 

@@ -24,6 +24,7 @@ from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.rights.basis import BasisKind
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.findings import actions
+from nmbrs_client.rights.protocol import CheckOptions, ProbeTuning
 from nmbrs_client.rights.report import load_schema, render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import RightsReport, StopReason
@@ -43,9 +44,10 @@ def checked(
     scopes: frozenset[str] | bool | None = True,
     token: str | None = None,
     key: str = DEMO_REST_SUBSCRIPTION_KEY,
-    **options: Any,
+    **choices: Any,
 ) -> Iterator[tuple[RightsReport, Any]]:
-    """Run the prober on a REST demo; ``scopes=True`` hands it the grant, None hides it."""
+    """Run the prober on a REST demo; ``scopes=True`` hands it the grant, None hides it;
+    ``choices`` are :class:`CheckOptions` fields."""
     server = start_rest_demo_server(scenario, readings=readings)
     try:
         granted = server.demo.identity.grantable_scopes if scopes is True else scopes
@@ -60,7 +62,11 @@ def checked(
             polling=DocumentPolling(first_delay_s=0.02, max_delay_s=0.1, budget_s=4.0),
         )
         try:
-            yield RestProber(client, INTEGRATION, backoff_s=0.05, **options).run(), server
+            options = CheckOptions(**choices)
+            yield (
+                RestProber(client, INTEGRATION, options, ProbeTuning(backoff_s=0.05)).run(),
+                server,
+            )
         finally:
             client.close()
     finally:
@@ -334,10 +340,10 @@ class _HangingFunctions:
 
 
 def probe_demo_through(
-    http_transport: Any, scenario: str = "healthy", **options: Any
+    http_transport: Any, scenario: str = "healthy", **choices: Any
 ) -> RightsReport:
     """The check on a REST demo reached through ``http_transport`` (a fault-injecting one);
-    ``options`` go to the prober (``on_event``, ``thorough``, …)."""
+    ``choices`` are :class:`CheckOptions` fields (``on_event``, ``thorough``, …)."""
     server = start_rest_demo_server(scenario)
     try:
         transport = RestTransport(
@@ -351,7 +357,8 @@ def probe_demo_through(
             retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0, jitter=0.0),
         )
         try:
-            return RestProber(client, INTEGRATION, backoff_s=0.0, **options).run()
+            options = CheckOptions(**choices)
+            return RestProber(client, INTEGRATION, options, ProbeTuning(backoff_s=0.0)).run()
         finally:
             client.close()
     finally:

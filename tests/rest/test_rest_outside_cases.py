@@ -26,6 +26,7 @@ from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.findings import actions, error_lines
 from nmbrs_client.rights.migration import build_migration
 from nmbrs_client.rights.migration_plan import Verdict, build_plan
+from nmbrs_client.rights.protocol import ProbeTuning
 from nmbrs_client.rights.report import render
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
 from nmbrs_client.rights.results import (
@@ -56,7 +57,7 @@ def _refused_everywhere(response: httpx.Response) -> RightsReport:
         retry=RetryPolicy(transient_attempts=1, throttled_attempts=1, base_delay_s=0.0),
     )
     try:
-        return RestProber(client, INTEGRATION, backoff_s=0.0).run()
+        return RestProber(client, INTEGRATION, tuning=ProbeTuning(backoff_s=0.0)).run()
     finally:
         client.close()
 
@@ -156,7 +157,7 @@ def test_calls_repeated_after_throttling_are_counted_as_retries() -> None:
         retry=RetryPolicy(transient_attempts=2, throttled_attempts=2, base_delay_s=0.0),
     )
     try:
-        report = RestProber(client, INTEGRATION, backoff_s=0.0).run()
+        report = RestProber(client, INTEGRATION, tuning=ProbeTuning(backoff_s=0.0)).run()
     finally:
         client.close()
     assert report.calls >= 2
