@@ -31,6 +31,7 @@ from nmbrs_client.errors import (
     NmbrsTransportError,
     OperationNotAllowedError,
     category_for,
+    connection_closed,
     parse_fault_text,
     redact,
 )
@@ -150,6 +151,7 @@ class NmbrsClient:
         self.retry_policy = retry_policy or RetryPolicy()
         self.retry_stats = RetryStats()
         self._stop_retrying = threading.Event()
+        self._closed = threading.Event()
         soap = settings.soap
         self.base_url = soap.base_url if soap.base_url.endswith("/") else soap.base_url + "/"
         self.host = urlsplit(self.base_url).netloc or self.base_url
@@ -363,6 +365,8 @@ class NmbrsClient:
         budget = current_budget()
         read_timeout: float | None = None  # the transport's own for the first attempt
         while True:
+            if self._closed.is_set():  # work queued before the close ends here, unsent
+                raise connection_closed(op.qualified_name, self.host)
             if budget is not None:
                 budget.attempted()
                 left = budget.remaining_s()
@@ -708,6 +712,9 @@ class NmbrsClient:
         )
 
     def close(self) -> None:
+        """End the connection: calls not yet made fail at once as "closed" (a requests
+        session would otherwise open new connections for them)."""
+        self._closed.set()
         self.stop_retrying()
         if self._transport is not None:
             self._transport.session.close()

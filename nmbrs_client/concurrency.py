@@ -9,7 +9,9 @@ slow start does), after which it grows by one per window of answers. A throttlin
 per window: the other calls already on their way when it came were sent at the old size and
 say nothing new. It never exceeds ``cap`` (the profile's concurrency) and never falls below 1.
 
-The window only gates calls on the wire: a call waiting to retry holds no place in it.
+The window only gates calls on the wire: a call waiting to retry holds no place in it. A
+closed window (the client was closed) wakes every caller waiting for a place, with
+:class:`WindowClosed`, so queued calls end at once instead of going out one by one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 START = 4  # calls on the wire before Nmbrs has answered any: a few, not the cap
+
+
+class WindowClosed(Exception):
+    """The window was closed: no further call may go out."""
 
 
 class Outcome(Enum):
@@ -53,6 +59,7 @@ class AdaptiveConcurrency:
         self._waiting: deque[object] = deque()  # callers waiting for a place, first first
         self._epoch = 0  # bumped at each halving
         self.throttled = 0
+        self._closed = False
         self._changed = threading.Condition()
 
     @property
@@ -75,9 +82,17 @@ class AdaptiveConcurrency:
     def _limit(self) -> int:
         return max(1, min(self.cap, int(self._window)))
 
+    def close(self) -> None:
+        """Refuse every further place, and wake the callers waiting for one."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
     def try_acquire(self) -> Slot | None:
         """A place in the window if one is free now and no one waits, else ``None``."""
         with self._changed:
+            if self._closed:
+                raise WindowClosed
             return None if self._waiting else self._take()
 
     def acquire(self) -> Slot:
@@ -88,6 +103,8 @@ class AdaptiveConcurrency:
         that each take the next place the moment they give one back.
         """
         with self._changed:
+            if self._closed:
+                raise WindowClosed
             if not self._waiting:
                 slot = self._take()
                 if slot is not None:
@@ -96,6 +113,8 @@ class AdaptiveConcurrency:
             self._waiting.append(ticket)
             try:
                 while True:
+                    if self._closed:
+                        raise WindowClosed
                     if self._waiting[0] is ticket:
                         slot = self._take()
                         if slot is not None:

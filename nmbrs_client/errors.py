@@ -179,7 +179,8 @@ class NmbrsTransportError(NmbrsError):
         self.host = textsafe.line(host)
         self.problem = textsafe.line(problem)  # may quote a proxy page's title
         problem = self.problem
-        self.kind = kind  # timeout | connection | tls | http | malformed | too_large | redirect
+        # timeout | connection | tls | http | malformed | too_large | redirect | deadline | closed
+        self.kind = kind
         self.status = status
         self.retryable = retryable
         self.retry_after_s = retry_after_s
@@ -200,7 +201,16 @@ def _transport_hint(kind: str, host: str) -> str:
         "too_large": "The reply is larger than the configured limit (max_response_mb).",
         "redirect": f"{host} redirected elsewhere; nmbrs-tui does not follow redirects: check "
         "the base URL.",
+        "closed": "The connection was closed before this call was made; nothing was sent.",
     }.get(kind, f"Talking to {host} failed.")
+
+
+def connection_closed(operation: str, host: str) -> NmbrsTransportError:
+    """A call refused because its client was closed (quitting, switching profile): queued
+    work must end at once instead of reaching a server nobody waits for any more."""
+    return NmbrsTransportError(
+        operation, host, "not made: the connection was closed", kind="closed", retryable=False
+    )
 
 
 class OperationNotAllowedError(NmbrsError):

@@ -76,18 +76,32 @@ def run(args: argparse.Namespace) -> int:
         print(f"first frame after {app.first_frame_s * 1000:.0f} ms", file=sys.stderr)
     # app.run() gives None after a crash or a forced exit: the return code says what happened.
     code = int(result) if result is not None else int(app.return_code or 0)
-    if calls_still_running():
-        # A call is still waiting on a server that does not answer (fan-out pools are
-        # joined at interpreter exit): the terminal is restored, so leave without waiting.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    if threads_holding_exit():
+        # A call is still on its way (a server that does not answer): the terminal is
+        # restored, so leave without waiting for it.
+        leave_now(code)
     return code
 
 
-def calls_still_running() -> bool:
-    """True when a non-daemon thread other than this one is alive (a call in flight)."""
+def threads_holding_exit() -> bool:
+    """True when a thread other than this one is still alive.
+
+    A non-daemon thread is joined at interpreter exit, and so is every worker of a
+    ``ThreadPoolExecutor``, daemon or not (its pages or fan-out started from a daemon worker):
+    either would hold ``q`` until its call ends, up to the read timeout.
+    """
     import threading
 
     me = threading.current_thread()
-    return any(t is not me and t.is_alive() and not t.daemon for t in threading.enumerate())
+    return any(t is not me and t.is_alive() for t in threading.enumerate())
+
+
+def leave_now(code: int) -> None:
+    """End the process without joining threads, after what a normal exit would still do:
+    flush the output and run the exit handlers (a demo session's token folder is removed)."""
+    import atexit
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)

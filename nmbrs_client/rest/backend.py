@@ -46,6 +46,7 @@ from nmbrs_client.rest.history import (
     run_period,
 )
 from nmbrs_client.rest_operations import OPERATIONS, RestOp
+from nmbrs_client.retry import current_budget, set_thread_budget
 
 if TYPE_CHECKING:
     from nmbrs_client.rights.protocol import CheckOptions, Prober
@@ -403,10 +404,18 @@ class RestBackend:
             RestOp.SALARIES,
             RestOp.ADDRESSES,
         )
-        with ThreadPoolExecutor(max_workers=min(len(ops), self.concurrency)) as pool:
+        pool = ThreadPoolExecutor(
+            max_workers=min(len(ops), self.concurrency),
+            thread_name_prefix="nmbrs-rest-histories",
+            initializer=set_thread_budget,
+            initargs=(current_budget(),),
+        )
+        try:
             tables = dict(
                 zip(ops, pool.map(lambda op: self.history(op, company_id), ops), strict=True)
             )
+        finally:  # one failed history (or a closed client) does not wait for the others
+            pool.shutdown(wait=False, cancel_futures=True)
         period = self._period_key(company_id)
         today = self._today()
         out = []

@@ -32,8 +32,8 @@ from typing import Any, Protocol
 
 from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
-from nmbrs_client.concurrency import AdaptiveConcurrency, Outcome
-from nmbrs_client.errors import NmbrsError, NmbrsTransportError
+from nmbrs_client.concurrency import AdaptiveConcurrency, Outcome, WindowClosed
+from nmbrs_client.errors import NmbrsError, NmbrsTransportError, connection_closed
 from nmbrs_client.rest.errors import (
     DocumentNotReadyError,
     NmbrsRestError,
@@ -49,6 +49,7 @@ from nmbrs_client.retry import (
     FailureKind,
     RetryPolicy,
     current_budget,
+    set_thread_budget,
     transport_failure,
 )
 
@@ -164,6 +165,7 @@ class RestClient:
         self._sleep = sleep
         self._monotonic = monotonic
         self._stop_retrying = threading.Event()
+        self._closed = threading.Event()
         self._calls = 0
         self._repeats = 0
         self._lock = threading.Lock()
@@ -203,8 +205,16 @@ class RestClient:
         return self._pause_before_retry(delay)
 
     def close(self) -> None:
+        """End the connection: calls not yet on the wire (queued pages, callers waiting for
+        a place in the window) fail at once as "closed" and are never sent."""
+        self._closed.set()
         self.stop_retrying()
+        self.window.close()
         self.transport.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
 
     # ------------------------------------------------------------------ one call
 
@@ -235,6 +245,8 @@ class RestClient:
         budget = current_budget()  # the check's one retry budget and deadline, if in a check
         read_timeout: float | None = None  # the transport's own for the first attempt
         while True:
+            if self._closed.is_set():
+                raise connection_closed(str(op.name), self.transport.host)
             if budget is not None:
                 if budget.expired:
                     raise NmbrsTransportError(
@@ -248,7 +260,11 @@ class RestClient:
                 left = budget.remaining_s()
                 if left < (read_timeout or self.transport.limits.read_timeout_s):
                     read_timeout = max(1.0, left)  # never wait past the check's deadline
-            with self.window.held() as slot:  # the wait for a place is not the call's time
+            try:
+                slot = self.window.acquire()  # the wait for a place is not the call's time
+            except WindowClosed:
+                raise connection_closed(str(op.name), self.transport.host) from None
+            try:
                 started = time.monotonic()
                 at = datetime.now(UTC)
                 try:
@@ -257,9 +273,15 @@ class RestClient:
                     )
                 except NmbrsTransportError as lost:
                     failed: NmbrsTransportError | None = lost
+                except RuntimeError:  # httpx refuses a client closed while this call began
+                    if not self._closed.is_set():
+                        raise
+                    raise connection_closed(str(op.name), self.transport.host) from None
                 else:
                     failed = None
                     slot.outcome = _outcome(reply)
+            finally:
+                self.window.release(slot, slot.outcome)
             if failed is not None:  # handled once the place is free: a retry's pause holds none
                 self._log(
                     op, ids, at, started, "transport", None, attempt, failed.problem, page=page
@@ -483,7 +505,8 @@ class RestClient:
             raise self._too_many_pages(name)
         if first.total_pages and first.total_pages > 1:
             numbers = range(2, min(first.total_pages, MAX_PAGES) + 1)
-            with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            pool = self._page_pool()
+            try:
                 fetched = list(
                     pool.map(
                         lambda n: self.page(
@@ -492,6 +515,8 @@ class RestClient:
                         numbers,
                     )
                 )
+            finally:  # a failed page or a closed client: the pages not yet sent never are
+                pool.shutdown(wait=False, cancel_futures=True)
             for fetched_page in fetched:
                 pages[fetched_page.page_number] = fetched_page
             last = pages[max(pages)]
@@ -516,6 +541,16 @@ class RestClient:
                     seen.add(identity)
                 rows.append(row)
         return rows
+
+    def _page_pool(self) -> ThreadPoolExecutor:
+        """Threads for the pages of one list, as many as may be on the wire, drawing on the
+        caller's check budget as its own calls do."""
+        return ThreadPoolExecutor(
+            max_workers=self.concurrency,
+            thread_name_prefix="nmbrs-rest-pages",
+            initializer=set_thread_budget,
+            initargs=(current_budget(),),
+        )
 
     def _too_many_pages(self, name: RestOp) -> NmbrsTransportError:
         return NmbrsTransportError(
