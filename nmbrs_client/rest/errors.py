@@ -13,6 +13,11 @@ leaves open are read every plausible way:
   (not a problem body): a 401 without a 4010x code that mentions the subscription key is
   ``SUBSCRIPTION_KEY``, one with a bearer challenge (``WWW-Authenticate: Bearer``) is the
   token, and any other uncoded 401 says "token or subscription key";
+- a 403 whose JSON is not a problem body (none of ``code``, ``httpStatus``, ``type``,
+  ``title``; an API gateway's own ``{"statusCode", "message"}``, say) was refused before Nmbrs'
+  API saw it: a product that lacks the API, a gateway policy or quota, or a scope rule at the
+  gateway. Its cause is not known, so it is ``GATEWAY``, never a missing scope or access
+  (unless the granted scopes already lack the call's, or the body names the key);
 - the throttling type may be ``throttlingError`` or ``rateLimitError``; a 429 without a code is
   read as 42908 (retryable), only 42909 is a quota.
 
@@ -40,6 +45,7 @@ class RestProblemKind(StrEnum):
     NO_SUBSCRIPTION = "no_subscription"  # 40304
     MULTI_DEBTOR = "multi_debtor"  # 40306
     FORBIDDEN = "forbidden"  # 403 without a known code and an unknown grant
+    GATEWAY = "gateway"  # 403 in the API gateway's own JSON: refused before Nmbrs, cause unknown
     NOT_FOUND = "not_found"  # 40401
     COMPANY_NOT_FOUND = "company_not_found"  # 40404
     THROTTLED = "throttled"  # 42908 (retry after a pause)
@@ -73,6 +79,7 @@ CATEGORY: dict[RestProblemKind, FaultCategory] = {
     RestProblemKind.DATA_ACCESS: FaultCategory.NO_DATA_ACCESS,
     RestProblemKind.MULTI_DEBTOR: FaultCategory.NO_DATA_ACCESS,
     RestProblemKind.FORBIDDEN: FaultCategory.UNKNOWN,
+    RestProblemKind.GATEWAY: FaultCategory.UNKNOWN,
     RestProblemKind.NO_SUBSCRIPTION: FaultCategory.NO_SUBSCRIPTION,
     RestProblemKind.NOT_FOUND: FaultCategory.NOT_FOUND,
     RestProblemKind.COMPANY_NOT_FOUND: FaultCategory.NOT_FOUND,
@@ -119,6 +126,12 @@ def hint(kind: RestProblemKind, operation: str, scopes: tuple[str, ...] = ()) ->
             f"Refused without a reason: either the consent lacks {need} or the login cannot "
             "reach this data; `nmbrs-tui auth status` shows the granted scopes."
         ),
+        RestProblemKind.GATEWAY: (
+            "The API gateway in front of Nmbrs refused the call with its own reply, so the "
+            "cause is not known (not shown to be a scope or data access): check in the "
+            "developer portal that the subscription key's product includes the Nmbrs API, "
+            "then run the check again."
+        ),
         RestProblemKind.NOT_FOUND: "Nmbrs has no such record: check the id.",
         RestProblemKind.COMPANY_NOT_FOUND: "Nmbrs has no such company: check the company id.",
         RestProblemKind.THROTTLED: (
@@ -164,6 +177,8 @@ def classify(
         return RestProblemKind.SCOPE_MISSING, code
     if code is not None and code in _BY_CODE:
         return _BY_CODE[code], code
+    if status == 403 and _from_the_gateway(body):
+        return RestProblemKind.GATEWAY, code
     if status == 401:
         lowered = raw_text.lower()
         if "subscription" in lowered:
@@ -196,6 +211,17 @@ def _about_the_key(body: Mapping[str, Any] | None, raw_text: str) -> bool:
     )
     lowered = said.lower().replace("_", " ").replace("-", " ")
     return "subscription key" in lowered
+
+
+# What makes a JSON error body Nmbrs' own problem body (the OpenAPI document's ErrorResponse)
+_PROBLEM_FIELDS = ("code", "httpStatus", "type", "title")
+
+
+def _from_the_gateway(body: Mapping[str, Any] | None) -> bool:
+    """A JSON body, but not Nmbrs' problem body: something in front of the API answered."""
+    if not body:
+        return False
+    return not any(field in body for field in _PROBLEM_FIELDS)
 
 
 def _int_code(body: Mapping[str, Any] | None) -> int | None:

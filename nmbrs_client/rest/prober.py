@@ -39,6 +39,8 @@ from nmbrs_client.rest.verdicts import (
     SERVICE,
     Probe,
     budget_failure,
+    debtor_label,
+    debtor_refused,
     failure,
     judge,
     not_verified,
@@ -119,6 +121,7 @@ class RestProber(ProberBase):
         self.companies: list[CompanyRef] = []  # the columns
         self.others: list[CompanyRef] = []  # visible, not named: rights may be probed there
         self.debtors: list[str] = []
+        self.debtor_labels: dict[str, str] = {}  # for the report: number and name
         self.rows: dict[RestOp, RowVerdict] = {}
         self.columns: dict[EntityId, ColumnVerdict] = {}
         self.shown: dict[tuple[str, EntityId], CellResult] = {}  # cells streamed while probing
@@ -346,6 +349,7 @@ class RestProber(ProberBase):
                 "debtors", Status.ALLOWED, f"{len(debtors)} visible", value=str(len(debtors))
             )
         self.debtors = [str(d.get("debtorId") or "") for d in debtors if d.get("debtorId")]
+        self.debtor_labels = {str(d.get("debtorId")): debtor_label(d) for d in debtors}
         rows: list[Mapping[str, Any]] = []
         listed = True
         try:
@@ -376,7 +380,7 @@ class RestProber(ProberBase):
                     True,
                     str(row.get("number") or "") or None,
                 )
-        if listed:
+        if listed or (self.multi_debtor and seen):  # seen: the debtors whose list answered
             self._account(
                 "companies",
                 Status.ALLOWED if seen else Status.NO_DATA_ACCESS,
@@ -394,40 +398,58 @@ class RestProber(ProberBase):
         return True
 
     def _account_failure(self, check: str, name: RestOp, probe: Probe) -> None:
-        verdict = judge(name, probe, self.granted)
+        self._account_verdict(check, judge(name, probe, self.granted))
+
+    def _account_verdict(self, check: str, verdict: Verdict, value: str | None = None) -> None:
         if verdict.status is Status.NO_SUBSCRIPTION:
             check = "subscription"
         if any(a.check == check for a in self.account):
             return
         self._account(
-            check, verdict.status, verdict.message, fault_code=verdict.fault_code, finding=True
+            check,
+            verdict.status,
+            verdict.message,
+            fault_code=verdict.fault_code,
+            finding=True,
+            value=value,
         )
 
     def _debtor_companies(self) -> None:
         """The per-debtor company list, probed itself: it is never judged by its twin."""
         if not self.debtors:
             return
-        probe = self._probe(RestOp.DEBTOR_COMPANIES, {"debtorId": self.debtors[0]})[0]
-        if probe.status is Status.ALLOWED:
-            return
-        self._account_failure("debtor_companies", RestOp.DEBTOR_COMPANIES, probe)
+        debtor = self.debtors[0]
+        probe = self._probe(RestOp.DEBTOR_COMPANIES, {"debtorId": debtor})[0]
+        if probe.status is not Status.ALLOWED:
+            self._debtors_refused([(debtor, probe)])
+
+    def _debtors_refused(self, failed: list[tuple[str, Probe]]) -> None:
+        """One account line for the debtors whose company list failed like the first did."""
+        verdicts = [(d, debtor_refused(p, self.debtor_labels.get(d, d))) for d, p in failed]
+        first = verdicts[0][1]
+        alike = [self.debtor_labels.get(d, d) for d, v in verdicts if v.status is first.status]
+        value = ", ".join(alike[:3]) + (f" (+{len(alike) - 3})" if len(alike) > 3 else "")
+        if len(alike) > 1:  # the line names every debtor refused alike
+            first = debtor_refused(failed[0][1], value)
+        self._account_verdict("debtor_companies", first, value)
 
     def _companies_per_debtor(self) -> tuple[list[Mapping[str, Any]], bool]:
         """The per-debtor walk, debtors in parallel (an accountant may have dozens)."""
-        failed: list[Probe] = []
+        failed: list[tuple[str, Probe]] = []
 
         def one(debtor: str) -> list[Mapping[str, Any]]:
             try:
                 found = self.client.list_all(RestOp.DEBTOR_COMPANIES, {"debtorId": debtor})
             except NmbrsError as exc:
-                failed.append(failure(exc))
+                failed.append((debtor, failure(exc)))
                 return []
             return [{**company, "debtorId": debtor} for company in found]
 
         with self._pool() as pool:
             walked = list(pool.map(one, self.debtors))
         if failed:
-            self._account_failure("companies", RestOp.DEBTOR_COMPANIES, failed[0])
+            order = {debtor: n for n, debtor in enumerate(self.debtors)}
+            self._debtors_refused(sorted(failed, key=lambda f: order.get(f[0], 0)))
         return [row for rows in walked for row in rows], not failed
 
     def _checked_companies(self) -> list[CompanyRef]:

@@ -8,8 +8,9 @@ the prober (:mod:`nmbrs_client.rest.prober`) decides which calls to make.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError
 from nmbrs_client.ids import EntityId
@@ -19,7 +20,8 @@ from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.retry import Failure, FailureKind, transport_failure
 from nmbrs_client.rights.classify import Status, Verdict, classify
 from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict
-from nmbrs_client.rights.results import CompanyRef, StopReason
+from nmbrs_client.rights.report_words import GATEWAY_REFUSED
+from nmbrs_client.rights.results import NAME_LIMIT, CompanyRef, StopReason
 
 SERVICE = "REST"  # the ``service`` of every REST cell: its operation is the RestOp name
 
@@ -45,10 +47,21 @@ _ERROR_KIND_BY_KIND = {
     RestProblemKind.THROTTLED: "throttled",
     RestProblemKind.QUOTA: "quota",
     RestProblemKind.SERVER: "http",
+    RestProblemKind.GATEWAY: "gateway",
 }
 
 # what a 403 can come out as before the REST 403 rule: its cause is not known yet
 _REFUSALS = frozenset({Status.SCOPE_MISSING, Status.NO_DATA_ACCESS, Status.ERROR})
+
+
+def _refused_by_nmbrs(probe: Probe) -> bool:
+    """A 403 from Nmbrs' API whose cause the rules below may settle. A gateway's own 403 is
+    not one: it was refused before the API saw it, for a reason nobody can tell here."""
+    return (
+        probe.http_status == 403
+        and probe.status in _REFUSALS
+        and probe.verdict.error_kind != "gateway"
+    )
 
 
 def qualified(name: RestOp) -> str:
@@ -73,7 +86,10 @@ def failure(exc: NmbrsError) -> Probe:
     if isinstance(exc, NmbrsRestError):
         status = _STATUS_BY_KIND.get(exc.kind, Status.ERROR)
         kind = None if status is not Status.ERROR else _ERROR_KIND_BY_KIND.get(exc.kind, "http")
-        return Probe(Verdict(status, exc.code, exc.message[:300], kind), exc.status)
+        message = exc.message
+        if exc.kind is RestProblemKind.GATEWAY:
+            message = f"{GATEWAY_REFUSED['en']}: {message}"
+        return Probe(Verdict(status, exc.code, message[:300], kind), exc.status)
     if isinstance(exc, NmbrsTransportError):
         kind = classify(exc).error_kind  # the one rule for transport trouble, as on SOAP
         return Probe(Verdict(Status.ERROR, None, exc.message[:300], kind), exc.status)
@@ -95,8 +111,7 @@ def judge(name: RestOp, probe: Probe, granted: frozenset[str] | None) -> Verdict
     verified and never as allowed.
     """
     verdict = probe.verdict
-    refused = probe.http_status == 403 and verdict.status in _REFUSALS
-    if refused and (granted is None or verdict.status is Status.ERROR):
+    if _refused_by_nmbrs(probe) and (granted is None or verdict.status is Status.ERROR):
         scopes = " or ".join(REST_OPERATIONS[name].scopes)
         return Verdict(
             Status.SCOPE_MISSING,
@@ -104,6 +119,29 @@ def judge(name: RestOp, probe: Probe, granted: frozenset[str] | None) -> Verdict
             f"scope {scopes} missing, or this login cannot reach this data",
         )
     return verdict
+
+
+def debtor_label(row: Mapping[str, Any]) -> str:
+    """A debtor as people read it (number and name): one bounded line of a reply."""
+    number = str(row.get("number") or "") or str(row.get("debtorId") or "")
+    text = f"{number} {row.get('name') or ''}".strip()
+    return text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1] + "…"
+
+
+def debtor_refused(probe: Probe, debtor: str) -> Verdict:
+    """A debtor's company list after ``/api/debtors`` listed that debtor.
+
+    Both calls accept the same scopes, so the debtor list's answer proves the scope: a 403
+    from Nmbrs here is data access (the debtor outside the consent or the login's reach),
+    whatever its body says. Any other failure keeps its own verdict.
+    """
+    if not _refused_by_nmbrs(probe):
+        return probe.verdict
+    return Verdict(
+        Status.NO_DATA_ACCESS,
+        probe.verdict.fault_code,
+        f"the consenting login cannot reach debtor {debtor} ({probe.verdict.message})",
+    )
 
 
 def not_verified(why: str) -> RowVerdict:
@@ -119,7 +157,7 @@ def settle_columns(
     answered = any(v.verdict.status is Status.ALLOWED for _, (v, _p) in probed)
     settled: dict[EntityId, ColumnVerdict] = {}
     for company, (column, probe) in probed:
-        if answered and probe.http_status == 403 and probe.status in _REFUSALS:
+        if answered and _refused_by_nmbrs(probe):
             verdict = Verdict(
                 Status.NO_DATA_ACCESS,
                 probe.verdict.fault_code,

@@ -177,6 +177,7 @@ ERROR_KINDS = frozenset(
         "cancelled",
         "out_of_time",
         "fault",
+        "gateway",
         "other",
     }
 )

@@ -16,6 +16,7 @@ from nmbrs_client.rights import nmbrs_words
 from nmbrs_client.rights.basis import BasisKind
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.report_words import (
+    GATEWAY_REFUSED,
     SERVICE_LABEL,
     account_check_name,
     account_text,
@@ -32,7 +33,7 @@ class Action:
     """One thing the customer must do, with what it applies to."""
 
     # credentials | domain | subscription | template | scope | no_companies | not_visible |
-    # consent | scope_or_access | not_applicable
+    # consent | scope_or_access | debtor_access | not_applicable
     kind: str
     service: Service | None = None
     items: tuple[str, ...] = ()
@@ -74,6 +75,8 @@ def actions(report: RightsReport) -> list[Action]:
             found.append(Action("subscription", items=(code,)))
         elif account.check == "companies" and account.status not in _NOT_THE_CUSTOMERS:
             found.append(Action("no_companies"))
+        elif account.check == "debtor_companies" and account.status is Status.NO_DATA_ACCESS:
+            found.append(Action("debtor_access", items=(account.value or "",)))
     services = _services_by_name()
     if report.scopes_to_ask:
         found.append(Action("consent", items=report.scopes_to_ask))
@@ -135,6 +138,7 @@ ERROR_KINDS: dict[str, dict[str, str]] = {
         "cancelled": "cancelled",
         "out_of_time": "the check ran out of time",
         "fault": "Nmbrs fault without a known meaning",
+        "gateway": GATEWAY_REFUSED["en"],
         "other": "other",
     },
     "nl": {
@@ -151,6 +155,7 @@ ERROR_KINDS: dict[str, dict[str, str]] = {
         "cancelled": "afgebroken",
         "out_of_time": "de controle had geen tijd meer",
         "fault": "Nmbrs-fout zonder bekende betekenis",
+        "gateway": GATEWAY_REFUSED["nl"],
         "other": "overig",
     },
 }
@@ -256,6 +261,10 @@ def action_text(action: Action, lang: str) -> str:
             what=f"{label} {what}"
             if len(action.items) > 1
             else f"{say(lang, 'company').lower()} {what}",
+        )
+    if action.kind == "debtor_access":
+        return say(
+            lang, "act_debtor_access", what=action.items[0], tags=nmbrs_words.DEBTOR_TAGS[lang]
         )
     if action.kind == "errors":
         return say(lang, "act_errors", n=action.items[0])

@@ -19,6 +19,14 @@ LANGS = ("en", "nl")
 
 SERVICE_LABEL = nmbrs_words.SERVICE_NAMES
 
+# A refusal by the API gateway in front of Nmbrs' REST API: who refused is known, why is not.
+GATEWAY_REFUSED = {
+    "en": "refused by the API gateway before Nmbrs' API (cause not known: check in the "
+    "developer portal that the subscription key's product includes the Nmbrs API)",
+    "nl": "geweigerd door de API-gateway vóór de API van Nmbrs (oorzaak onbekend: controleer "
+    "in het developer portal of het product van de subscription key de Nmbrs-API bevat)",
+}
+
 T: dict[str, dict[str, str]] = {
     "en": {
         "title": "Nmbrs API rights check",
@@ -67,6 +75,9 @@ T: dict[str, dict[str, str]] = {
         "act_no_companies": "This user cannot see any company: give it access to the "
         "debtors/companies of the integration (debtor tag or company "
         "filter).",
+        "act_debtor_access": "The consenting login cannot reach debtor {what}, so its companies "
+        "could not be read: give that login access to the debtor (for an Accountant login a "
+        "debtor tag: {tags}), or consent with a login that has it.",
         "act_errors": "{n} result(s) could not be established because of network or server "
         "errors; run the check again.",
         "act_na": "Not checked for lack of data: {what}.",
@@ -220,6 +231,10 @@ T: dict[str, dict[str, str]] = {
         "act_no_companies": "Deze gebruiker ziet geen enkel bedrijf: geef hem toegang tot de "
         "debiteuren/bedrijven van de koppeling (debiteurentag of "
         "bedrijfsfilter).",
+        "act_debtor_access": "De login die toestemming gaf kan debiteur {what} niet bereiken, "
+        "dus de bedrijven ervan konden niet worden gelezen: geef die login toegang tot de "
+        "debiteur (bij een Accountant login een debiteuren-tag: {tags}), of geef toestemming "
+        "met een login die die toegang heeft.",
         "act_errors": "{n} uitkomst(en) konden niet worden vastgesteld door netwerk- of "
         "serverfouten; voer de controle opnieuw uit.",
         "act_na": "Niet gecontroleerd bij gebrek aan gegevens: {what}.",
@@ -369,6 +384,8 @@ ACCOUNT_NL: dict[tuple[str, Status], str] = {
     ("scopes", Status.SCOPE_MISSING): "er ontbreken scopes (zie hieronder)",
     ("scopes", Status.NOT_VERIFIED): "het token zegt niet welke scopes het heeft",
     ("user", Status.ALLOWED): "toestemming gegeven door {value}",
+    ("debtor_companies", Status.NO_DATA_ACCESS): "de login die toestemming gaf kan debiteur "
+    "{value} niet bereiken",
 }
 
 
@@ -398,6 +415,8 @@ def account_text(account: Any, lang: str) -> str:
             text += f": gebruik {value}"
         return text
     code = f" (fout {account.fault_code})" if account.fault_code is not None else ""
+    if account.status is Status.ERROR and account.message.startswith(GATEWAY_REFUSED["en"]):
+        return engineer_note(account.message, lang)
     if account.check == "environment_get":
         return (
             "Environment_Get gaf geen domein" + code + "; de controle ging verder zonder "
@@ -479,6 +498,8 @@ def account_advice(report: RightsReport, lang: str) -> str:
 # speaks English). The Dutch report says each known shape in Dutch; the patterns follow the
 # sentences the probers write, and a test over every demo scenario keeps the two in step.
 _NL_FRAGMENTS: tuple[tuple[str, str], ...] = (
+    (GATEWAY_REFUSED["en"], GATEWAY_REFUSED["nl"]),
+    (" failed with HTTP ", " mislukt met HTTP "),
     ("no employee id to probe with", "geen werknemer-id om mee te testen"),
     ("every source of employee ids is switched off", "elke bron van werknemer-ids staat uit"),
     ("allow one of them in the API template", "zet er één aan in de API-template"),

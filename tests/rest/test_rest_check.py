@@ -340,10 +340,11 @@ class _HangingFunctions:
 
 
 def probe_demo_through(
-    http_transport: Any, scenario: str = "healthy", **choices: Any
+    http_transport: Any, scenario: str = "healthy", *, scopes_known: bool = True, **choices: Any
 ) -> RightsReport:
     """The check on a REST demo reached through ``http_transport`` (a fault-injecting one);
-    ``choices`` are :class:`CheckOptions` fields (``on_event``, ``thorough``, …)."""
+    ``scopes_known=False`` hides the grant; ``choices`` are :class:`CheckOptions` fields
+    (``on_event``, ``thorough``, …)."""
     server = start_rest_demo_server(scenario)
     try:
         transport = RestTransport(
@@ -353,7 +354,10 @@ def probe_demo_through(
         )
         client = RestClient(
             transport,
-            StaticToken(server.script_token(), server.demo.identity.grantable_scopes),
+            StaticToken(
+                server.script_token(),
+                server.demo.identity.grantable_scopes if scopes_known else None,
+            ),
             retry=RetryPolicy(base_delay_s=0.0, max_delay_s=0.0, jitter=0.0),
         )
         try:
