@@ -19,13 +19,16 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 import traceback
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from bench.records import Record, cpu_sample, judged, load_average, others_cores, settle
+from nmbrs_client import locations
 
 GROUPS = (
     "startup",
@@ -142,10 +145,16 @@ def main(argv: list[str] | None = None) -> int:
     settle_s = args.settle_s if args.settle_s is not None else (0.0 if args.quick else 90.0)
     started = time.perf_counter()
     results: list[Record] = []
-    for name in args.only or GROUPS:
-        for record in run_group(name, args.quick, settle_s):
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-            results.append(record)
+    # Every command and app the bench runs keeps its config, history, tokens and downloads in a
+    # home of its own: a timed check must not read the user's config nor write their history.
+    with (
+        tempfile.TemporaryDirectory(prefix="nmbrs-bench-home-") as home,
+        mock.patch.dict(os.environ, locations.environment_under(Path(home))),
+    ):
+        for name in args.only or GROUPS:
+            for record in run_group(name, args.quick, settle_s):
+                print(json.dumps(record, ensure_ascii=False), flush=True)
+                results.append(record)
     document = {
         "taken_at": datetime.now().isoformat(timespec="seconds"),
         "machine": machine(),

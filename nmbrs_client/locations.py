@@ -13,12 +13,24 @@ Nothing here creates a folder: each writer creates its own, private, when it fir
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "nmbrs-tui"
 CONFIG_FILE_NAME = "config.toml"
+
+# What platformdirs reads to place the folders below (XDG on Linux, HOME elsewhere): setting
+# them all moves every one of them.
+FOLDER_VARIABLES = {
+    "HOME": "home",
+    "XDG_CONFIG_HOME": "home/.config",
+    "XDG_STATE_HOME": "home/.local/state",
+    "XDG_DATA_HOME": "home/.local/share",
+    "XDG_CACHE_HOME": "home/.cache",
+    "XDG_DOWNLOAD_DIR": "home/Downloads",
+}
 
 
 def config_dir() -> Path:
@@ -54,3 +66,14 @@ def crash_log_dir() -> Path:
 def downloads_dir() -> Path:
     """The default folder for what the user saves (``download_dir`` in the config overrides)."""
     return Path(platformdirs.user_downloads_dir()) / APP_NAME
+
+
+def own_folders() -> tuple[Path, ...]:
+    """Every folder above that the app may create or write in (under the current environment)."""
+    return (config_dir(), state_dir(), downloads_dir())
+
+
+def environment_under(root: Path) -> Mapping[str, str]:
+    """The variables that put every folder above under ``root``, for runs that must leave the
+    user's own folders alone: the test suite, the bench, the screenshots."""
+    return {name: str(root / relative) for name, relative in FOLDER_VARIABLES.items()}

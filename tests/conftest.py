@@ -16,10 +16,12 @@ from typing import Any, cast
 
 import pytest
 
+from nmbrs_client import locations
 from nmbrs_client.ids import ApiKind
 from nmbrs_demo import RunningDemo, start
 from nmbrs_demo.scenarios import Scenario
 from nmbrs_demo.server import DemoServer, start_demo_server
+from tests.home_guard import sitecustomize as home_guard
 from tests.reference_wsdl import SKIP_REASON
 
 # Where the tests find reference data outside the repository: kept, unlike other NMBRS_* vars.
@@ -43,26 +45,63 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def _real_folders() -> list[str]:
+    """The user's own nmbrs-tui folders: where this environment puts them, and where a process
+    that lost HOME and the XDG variables would (the account's home directory)."""
+    found = [str(folder) for folder in locations.own_folders()]
+    saved = {name: os.environ.pop(name, None) for name in locations.FOLDER_VARIABLES}
+    try:
+        found += [str(folder) for folder in locations.own_folders()]
+    finally:
+        os.environ.update({name: value for name, value in saved.items() if value is not None})
+    return sorted(set(found))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Never read or write the developer's own configuration, data or cache.
+    """Never read or write the developer's own configuration, state, data or downloads.
 
-    XDG directories point at a private temporary folder and every ``NMBRS_*`` variable is
-    removed for the whole session (restored afterwards), except the ``TEST_DATA`` ones.
+    HOME and every XDG variable platformdirs reads point at a private temporary folder and
+    every ``NMBRS_*`` variable is removed for the whole session (restored afterwards), except
+    the ``TEST_DATA`` ones. The home guard refuses any write into the real folders, in this
+    process and in every Python it starts; :func:`_no_write_to_the_real_folders` fails the
+    test that tried.
     """
     root = tmp_path_factory.mktemp("xdg")
+    real = _real_folders()
     saved = dict(os.environ)
     for key in [k for k in os.environ if k.upper().startswith("NMBRS_") and k not in TEST_DATA]:
         del os.environ[key]
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        folder = root / name.lower()
-        folder.mkdir()
-        os.environ[name] = str(folder)
+    os.environ.update(locations.environment_under(root))
+    report = root / "home-guard.log"
+    report.touch()
+    os.environ[home_guard.FOLDERS_VARIABLE] = os.pathsep.join(real)
+    os.environ[home_guard.REPORT_VARIABLE] = str(report)
+    guard_dir = str(Path(home_guard.__file__).parent)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [guard_dir, *filter(None, [saved.get("PYTHONPATH")])]
+    )
+    home_guard.install(real, str(report))
+    moved = [str(folder) for folder in locations.own_folders() if root not in folder.parents]
+    assert not moved, f"folders outside the test root: {moved}"
     try:
         yield root
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _no_write_to_the_real_folders(_isolated_environment: Path) -> Iterator[None]:
+    """Fail the test during which any process of the run tried to write to a real folder."""
+    report = _isolated_environment / "home-guard.log"
+    before = report.stat().st_size
+    yield
+    with report.open(encoding="utf-8") as lines:
+        lines.seek(before)
+        refused = lines.read()
+    if refused:
+        pytest.fail(f"wrote (or tried to) into the user's real folders:\n{refused}")
 
 
 @pytest.fixture(scope="session")

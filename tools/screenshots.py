@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
+
+from nmbrs_client import locations
 
 SHOTS: dict[str, tuple[str, ...]] = {
     "1-connection": ("1",),
@@ -68,7 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="healthy", help="demo scenario to show")
     args = parser.parse_args(argv)
     width, _, height = args.size.partition("x")
-    for path in asyncio.run(main_async(args.out, (int(width), int(height)), args.scenario)):
+    # The app records its checks and reads its config: in a home of its own, so the pictures
+    # never show (nor add to) the user's own history.
+    with (
+        tempfile.TemporaryDirectory(prefix="nmbrs-screenshots-home-") as home,
+        mock.patch.dict(os.environ, locations.environment_under(Path(home))),
+    ):
+        shots = asyncio.run(main_async(args.out, (int(width), int(height)), args.scenario))
+    for path in shots:
         print(path)
     return 0
 

@@ -9,8 +9,12 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+
+from nmbrs_client import locations
+from tests.home_guard import sitecustomize as home_guard
 
 pytestmark = pytest.mark.slow
 
@@ -23,15 +27,23 @@ def _tmux(*args: str) -> str:
     return done.stdout
 
 
+def new_session(name: str, home: Path, *args: str) -> None:
+    """A detached tmux session whose shell has its folders under ``home`` and the home guard.
+
+    The shell's environment is the tmux server's, not this process's: a server started from
+    another shell would hand the user's real folders to every command typed here.
+    """
+    guard = (home_guard.FOLDERS_VARIABLE, home_guard.REPORT_VARIABLE, "PYTHONPATH")
+    env = {**locations.environment_under(home), **{n: os.environ[n] for n in guard}}
+    _tmux("new-session", "-d", "-s", name, *(f"-e{k}={v}" for k, v in env.items()), *args)
+
+
 @pytest.fixture
-def tui_session(tmp_path) -> Iterator[tuple[str, Callable[[], str]]]:  # type: ignore[no-untyped-def]
+def tui_session(tmp_path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
     name = f"nmbrs-e2e-{uuid.uuid4().hex[:8]}"
-    env = (
-        f"XDG_CONFIG_HOME={tmp_path} XDG_DATA_HOME={tmp_path} "
-        f"NMBRS_TUI_CONFIG={tmp_path / 'config.toml'} TERM=xterm-256color"
-    )
+    env = f"NMBRS_TUI_CONFIG={tmp_path / 'config.toml'} TERM=xterm-256color"
     command = f"env {env} {sys.executable} -m tui.cli --demo"
-    _tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", "-c", os.getcwd(), command)
+    new_session(name, tmp_path, "-x", "120", "-y", "40", "-c", os.getcwd(), command)
 
     def capture() -> str:
         return _tmux("capture-pane", "-p", "-t", name)

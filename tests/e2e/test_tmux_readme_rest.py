@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_tmux import _tmux, _wait_for
+from tests.e2e.test_tmux import _tmux, _wait_for, new_session
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ EXPORTED = (
 def terminal(tmp_path: Path) -> Iterator[tuple[str, Callable[[str], str]]]:
     """A tmux session with a `server` window and a `shell` window, both with a fresh home."""
     name = f"nmbrs-readme-{uuid.uuid4().hex[:8]}"
-    _tmux("new-session", "-d", "-s", name, "-n", "server", "-x", "160", "-y", "45")
+    new_session(name, tmp_path, "-n", "server", "-x", "160", "-y", "45")
     _tmux("new-window", "-t", name, "-n", "shell")
 
     def capture(window: str) -> str:

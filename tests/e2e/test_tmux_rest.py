@@ -20,15 +20,15 @@ from nmbrs_demo.credentials import (
     DEMO_REST_CLIENT_SECRET,
     DEMO_REST_SUBSCRIPTION_KEY,
 )
-from tests.e2e.test_tmux import _tmux, _wait_for
+from tests.e2e.test_tmux import _tmux, _wait_for, new_session
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def session() -> Iterator[tuple[str, Callable[[], str]]]:
+def session(tmp_path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
     name = f"nmbrs-e2e-rest-{uuid.uuid4().hex[:8]}"
-    _tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "45", "-c", os.getcwd())
+    new_session(name, tmp_path, "-x", "160", "-y", "45", "-c", os.getcwd())
 
     def capture() -> str:
         # Joined lines (-J): the authorize URL is longer than the terminal is wide.
