@@ -6,9 +6,10 @@ a truncated reply or a 100 MB body must become a clear transport error, not part
 transport therefore checks every reply before zeep sees it:
 
 - no redirects are followed (a 3xx is reported with its target host);
-- the whole call (connect, status line, headers, body) runs under one total deadline: a
-  watchdog shuts the socket down when it passes, so a server that sends its status line and
-  then one header byte per second cannot hold a call (the read timeout only bounds each wait);
+- once connected, the whole reply (status line, headers, body) must arrive within the read
+  time-out: a watchdog shuts the socket down when it passes, so a server that drips its
+  headers or body a byte at a time is cut when a server that never answers would be (the read
+  time-out alone only bounds each wait);
 - the body is read in chunks under a size limit;
 - a reply must be well-formed XML with a SOAP envelope (parsed with a hardened parser: no DTD,
   no entities, no network) unless it is an HTTP error, which is reported as such.
@@ -79,22 +80,25 @@ _watched = threading.local()
 
 
 class _Watchdog:
-    """Shuts the connection of one call down when the call's total deadline passes.
+    """Shuts the connection of one call down when the call's deadline passes.
 
-    The connection registers itself when the request goes out (same thread); the timer thread
-    then only calls ``shutdown`` on its socket, which makes the blocked read return at once.
+    The deadline counts from the moment the connection is ready (made, or taken from the pool
+    already open), so the time the connect took, bounded by its own time-out, is not taken from
+    the reply's. The connection registers itself when the request goes out (same thread); the
+    keeper thread then only calls ``shutdown`` on its socket, which makes the blocked read
+    return at once.
     """
 
     def __init__(self, deadline_s: float) -> None:
         self.deadline_s = deadline_s
         self.expired = False
         self.connection: Any = None
+        self.ends_at: float | None = None  # time.monotonic() when the deadline passes
         self._lock = threading.Lock()
         self._token: int | None = None
 
     def __enter__(self) -> _Watchdog:
         _watched.watchdog = self
-        self._token = _DEADLINES.add(self.deadline_s, self._expire)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -107,6 +111,17 @@ class _Watchdog:
             self.connection = connection
             if self.expired:
                 self._shutdown()
+        if getattr(connection, "sock", None) is not None:  # an open connection from the pool
+            self.connected()
+
+    def connected(self) -> None:
+        """The connection is ready: the deadline starts now (once per call)."""
+        if self.ends_at is None:
+            self.ends_at = time.monotonic() + self.deadline_s
+            self._token = _DEADLINES.add(self.deadline_s, self._expire)
+
+    def passed(self) -> bool:
+        return self.expired or (self.ends_at is not None and time.monotonic() > self.ends_at)
 
     def _expire(self) -> None:
         with self._lock:
@@ -190,16 +205,32 @@ def _attach_current(connection: Any) -> None:
         watchdog.attach(connection)
 
 
+def _connected_current() -> None:
+    watchdog = getattr(_watched, "watchdog", None)
+    if watchdog is not None:
+        watchdog.connected()
+
+
 class _WatchedHTTPConnection(HTTPConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
         _attach_current(self)
         super().request(*args, **kwargs)
+        _connected_current()  # the clock runs by now, however the connection was made
+
+    def connect(self) -> None:
+        super().connect()
+        _connected_current()
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
         _attach_current(self)
         super().request(*args, **kwargs)
+        _connected_current()  # the clock runs by now, however the connection was made
+
+    def connect(self) -> None:
+        super().connect()  # the TLS handshake included
+        _connected_current()
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
@@ -408,8 +439,6 @@ class GuardedTransport(Transport):
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.max_bytes = max_bytes
-        # The whole call may take a little longer than one read timeout, never unbounded.
-        self.deadline_s = read_timeout * 2 + connect_timeout
         self.last_size = threading.local()
         self.last_status = threading.local()  # HTTP status of this thread's last reply
         # The envelope the last call of this thread parsed, so the client's fast reader can
@@ -421,9 +450,10 @@ class GuardedTransport(Transport):
         self.next_read_timeout = threading.local()
 
     def _timeouts_now(self) -> tuple[float, float]:
-        """(read time-out, whole-call deadline) of the call this thread is about to make."""
+        """(read time-out, deadline of the whole reply once connected) of this thread's next
+        call: the same, so a dripping reply ends when a silent one would."""
         read = getattr(self.next_read_timeout, "value", None) or self.read_timeout
-        return read, read * 2 + self.connect_timeout
+        return read, read
 
     # zeep calls post() for every operation; load() for WSDL/XSD documents.
     def post(self, address: str, message: Any, headers: dict[str, str]) -> requests.Response:
@@ -431,7 +461,7 @@ class GuardedTransport(Transport):
         read, deadline = self._timeouts_now()
         with _Watchdog(deadline) as watchdog:
             try:
-                response = self._post_once(address, message, headers, read, deadline)
+                response = self._post_once(address, message, headers, read, watchdog)
             except TransportProblem as problem:
                 if watchdog.expired:
                     raise self._deadline_passed(deadline) from None
@@ -445,7 +475,7 @@ class GuardedTransport(Transport):
         return TransportProblem("timeout", f"no complete reply within {deadline:g} s")
 
     def _post_once(
-        self, address: str, message: Any, headers: dict[str, str], read: float, deadline: float
+        self, address: str, message: Any, headers: dict[str, str], read: float, watchdog: _Watchdog
     ) -> requests.Response:
         try:
             response = self.session.post(
@@ -480,7 +510,7 @@ class GuardedTransport(Transport):
                     retryable=False,
                 )
             self.last_status.value = response.status_code
-            body = self._read_bounded(response, read, deadline)
+            body = self._read_bounded(response, read, watchdog)
             self.last_size.value = len(body)
             self.last_plain.value = textsafe.utf8_bytes_are_plain(body)
             try:
@@ -495,7 +525,7 @@ class GuardedTransport(Transport):
             response._content_consumed = True  # type: ignore[union-attr]  # not in the stubs
         return response
 
-    def _read_bounded(self, response: requests.Response, read: float, deadline: float) -> bytes:
+    def _read_bounded(self, response: requests.Response, read: float, watchdog: _Watchdog) -> bytes:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise TransportProblem(
@@ -504,7 +534,6 @@ class GuardedTransport(Transport):
                 f"the limit of {self.max_bytes / 1e6:.0f} MB",
                 retryable=False,
             )
-        started = time.monotonic()
         parts: list[bytes] = []
         total = 0
         raw = response.raw
@@ -522,9 +551,9 @@ class GuardedTransport(Transport):
                         f"reply exceeds the limit of {self.max_bytes / 1e6:.0f} MB",
                         retryable=False,
                     )
-                if time.monotonic() - started > deadline:
+                if watchdog.passed():
                     raise TransportProblem(
-                        "timeout", f"reply still incomplete after {deadline:g} s"
+                        "timeout", f"reply still incomplete after {watchdog.deadline_s:g} s"
                     )
                 parts.append(chunk)
         except urllib3.exceptions.ReadTimeoutError:

@@ -228,7 +228,9 @@ def test_headers_one_byte_at_a_time_hit_the_total_deadline(server: HostileServer
     assert "no complete reply within 1.5 s" in info.value.problem
 
 
-def test_the_whole_call_deadline_follows_the_timeouts() -> None:
+def test_the_whole_reply_must_arrive_within_the_read_timeout() -> None:
+    """One bound for "the server does not answer usefully": a reply that drips in is cut when
+    a server that never answers would be, on the first try and on the short retry alike."""
     from nmbrs_client.transport import GuardedTransport
 
     transport = GuardedTransport(
@@ -239,9 +241,48 @@ def test_the_whole_call_deadline_follows_the_timeouts() -> None:
         pool_size=1,
         user_agent="t",
     )
-    assert transport._timeouts_now() == (1.5, 3.5)  # connect + 2 x read
+    assert transport._timeouts_now() == (1.5, 1.5)
     transport.next_read_timeout.value = 0.5  # the short retry after a time-out
-    assert transport._timeouts_now() == (0.5, 1.5)
+    assert transport._timeouts_now() == (0.5, 0.5)
+
+
+class _RecordingKeeper:
+    """Stands in for the transport's deadline keeper: records what is scheduled, runs nothing."""
+
+    def __init__(self) -> None:
+        self.added: list[float] = []
+        self.cancelled: list[int] = []
+
+    def add(self, delay_s: float, action: object) -> int:
+        self.added.append(delay_s)
+        return len(self.added)
+
+    def cancel(self, token: int) -> None:
+        self.cancelled.append(token)
+
+
+class _Connection:
+    def __init__(self, sock: object) -> None:
+        self.sock = sock
+
+
+def test_the_deadline_starts_when_the_connection_is_ready(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connect has its own time-out: until it is done, no deadline runs, so a slow
+    connect is not taken from the reply's time; then the deadline starts once."""
+    from nmbrs_client import transport as module
+
+    keeper = _RecordingKeeper()
+    monkeypatch.setattr(module, "_DEADLINES", keeper)
+    with module._Watchdog(1.5) as fresh:
+        fresh.attach(_Connection(sock=None))  # the request goes out on a new connection
+        assert keeper.added == [] and fresh.ends_at is None
+        fresh.connected()  # it is made
+        fresh.connected()  # the request has gone out: still the one deadline
+        assert keeper.added == [1.5] and fresh.ends_at is not None
+    assert keeper.cancelled == [1]
+    with module._Watchdog(0.5) as reused:
+        reused.attach(_Connection(sock=object()))  # an open connection from the pool
+        assert keeper.added == [1.5, 0.5]
 
 
 def test_tls_failure_is_reported_as_tls(server: HostileServer) -> None:

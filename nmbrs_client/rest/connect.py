@@ -128,7 +128,6 @@ def backend_from_settings(
     limits = TransportLimits(
         connect_timeout_s=settings.connect_timeout_s,
         read_timeout_s=settings.timeout_s,
-        deadline_s=settings.timeout_s * 2 + settings.connect_timeout_s,
         max_bytes=settings.max_response_mb * 1024 * 1024,
     )
     concurrency = min(settings.concurrency, MAX_CONCURRENCY)

@@ -4,8 +4,9 @@ The same rules as the SOAP transport (:mod:`nmbrs_client.transport`), for JSON:
 
 - redirects are never followed to another host or scheme (the bearer token and the
   subscription key must not travel elsewhere); a same-host redirect is followed at most twice;
-- the body is read in chunks under a size limit and one total deadline for the whole call
-  (connect, headers and body together), so a dripping server cannot hold a call forever;
+- the body is read in chunks under a size limit, and once connected the whole reply must
+  arrive within the read time-out, so a dripping body is cut when a server that never
+  answers would be (one bound for both);
 - an HTML page (a gateway's 502/503, a proxy's login page) is a transport error, never data;
 - a JSON reply that does not parse is a transport error that says so.
 
@@ -50,7 +51,13 @@ class RestReply:
 class TransportLimits:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
-    deadline_s: float = 60.0  # the whole call, redirects included
+    # The whole reply once connected, redirects included: the read time-out unless set shorter.
+    deadline_s: float | None = None
+
+    def deadline_for(self, read_timeout_s: float) -> float:
+        """How long a call whose read time-out is ``read_timeout_s`` may take once connected."""
+        return min(self.deadline_s or read_timeout_s, read_timeout_s)
+
     max_bytes: int = 80 * 1024 * 1024
 
 
@@ -67,6 +74,25 @@ def html_title(body: bytes) -> str:
     if start >= 0 and end > start:
         return clean_text(body[start + 7 : end].decode("utf-8", "replace"), 80)
     return ""
+
+
+class _CallClock:
+    """The time one call has spent since its connection was ready: the connect (bounded by
+    its own time-out) is not taken from the reply's deadline, as on SOAP."""
+
+    _CONNECTED = ("connection.connect_tcp.complete", "connection.start_tls.complete")
+
+    def __init__(self, monotonic: Callable[[], float]) -> None:
+        self._monotonic = monotonic
+        self.started = monotonic()
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's trace hook: a new connection (or its TLS) just became ready."""
+        if event in self._CONNECTED:
+            self.started = self._monotonic()
+
+    def elapsed_s(self) -> float:
+        return self._monotonic() - self.started
 
 
 class RestTransport:
@@ -90,6 +116,7 @@ class RestTransport:
         self.host = parts.netloc
         self._origin = (parts.scheme, parts.netloc)
         self.limits = limits or TransportLimits()
+        self.monotonic = time.monotonic  # the clock of the reply's deadline (a test seam)
         self._subscription_key = subscription_key
         self._client = httpx.Client(
             transport=http_transport,
@@ -120,7 +147,7 @@ class RestTransport:
         ``read_timeout_s`` shortens this call's read time-out (and its deadline with it): the
         one short retry after a time-out.
         """
-        started = time.monotonic()
+        clock = _CallClock(self.monotonic)
         url = urljoin(self.base_url, path.lstrip("/"))
         headers = {"Authorization": f"Bearer {access_token}"}
         key = self._subscription_key()
@@ -128,7 +155,7 @@ class RestTransport:
             headers["X-Subscription-Key"] = key
         query: Mapping[str, str] | None = params
         for _ in range(_MAX_REDIRECTS + 1):
-            reply = self._get_once(operation, url, query, headers, started, read_timeout_s)
+            reply = self._get_once(operation, url, query, headers, clock, read_timeout_s)
             if not 300 <= reply.status < 400:
                 return reply
             target = urljoin(url, reply.headers.get("location", ""))
@@ -154,18 +181,21 @@ class RestTransport:
         url: str,
         params: Mapping[str, str] | None,
         headers: Mapping[str, str],
-        started: float,
+        clock: _CallClock,
         read_timeout_s: float | None = None,
     ) -> RestReply:
         limits = self.limits
         read = read_timeout_s or limits.read_timeout_s
-        deadline = limits.deadline_s
-        if read_timeout_s is not None:
-            deadline = min(deadline, read * 2 + limits.connect_timeout_s)
+        deadline = limits.deadline_for(read)
         timeout = httpx.Timeout(read, connect=limits.connect_timeout_s)
         try:
             with self._client.stream(
-                "GET", url, params=params, headers=headers, timeout=timeout
+                "GET",
+                url,
+                params=params,
+                headers=headers,
+                timeout=timeout,
+                extensions={"trace": clock.trace},
             ) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.limits.max_bytes:
@@ -176,7 +206,7 @@ class RestTransport:
                     total += len(chunk)
                     if total > self.limits.max_bytes:
                         raise self._too_large(operation)
-                    if time.monotonic() - started > deadline:
+                    if clock.elapsed_s() >= deadline:
                         raise NmbrsTransportError(
                             operation,
                             self.host,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -474,6 +475,53 @@ def test_a_dripping_reply_is_cut_at_the_total_deadline() -> None:
         client.list_all(RestOp.DEBTORS)
     assert caught.value.kind == "timeout"
     assert "0.2 s" in str(caught.value)
+
+
+class _FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _elapsed_until_given_up(reply: Callable[[httpx.Request, _FakeTime], httpx.Response]) -> float:
+    """The fake time a call spends before it gives up, with the default time-outs and retry
+    policy: each attempt's reply is made by ``reply``, which moves the fake clock."""
+    clock = _FakeTime()
+    fake = FakeNmbrs(overrides={"/api/debtors": lambda request: reply(request, clock)})
+    rest = RestTransport(BASE, subscription_key=lambda: "k", http_transport=transport(fake))
+    rest.monotonic = clock
+    client = RestClient(rest, StaticToken("access-token-abcdef", None), sleep=lambda s: None)
+    with pytest.raises(NmbrsTransportError) as caught:
+        client.list_all(RestOp.DEBTORS)
+    assert caught.value.kind == "timeout" and caught.value.attempts == 2
+    return clock.now
+
+
+def test_a_dripping_reply_ends_no_later_than_a_reply_that_never_comes() -> None:
+    """One bound for "the server does not answer usefully": a body that drips a byte every
+    half second costs what a silent server costs (a read time-out, then the short retry)."""
+
+    def silent(request: httpx.Request, clock: _FakeTime) -> httpx.Response:
+        clock.now += request.extensions["timeout"]["read"]
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    class Drip(httpx.SyncByteStream):
+        def __init__(self, clock: _FakeTime) -> None:
+            self.clock = clock
+
+        def __iter__(self) -> Any:
+            for _ in range(100_000):
+                self.clock.now += 0.5
+                yield b" "
+
+    def dripping(request: httpx.Request, clock: _FakeTime) -> httpx.Response:
+        return httpx.Response(200, stream=Drip(clock))
+
+    never = _elapsed_until_given_up(silent)
+    assert never == TransportLimits().read_timeout_s + RetryPolicy().retry_timeout_s
+    assert _elapsed_until_given_up(dripping) <= never
 
 
 def test_same_host_redirect_is_followed_with_the_token_kept_on_that_host() -> None:
