@@ -283,7 +283,9 @@ def resolve_settings(
     if api == "rest":
         part = _resolve_rest(layers, prof, label, env, given, demo_access)
     else:
-        part = _resolve_soap(layers, config, name, prof, label, env, given, demo_access)
+        part = _resolve_soap(
+            layers, config, name, prof, label, env, given, demo_access, environment_credentials
+        )
 
     environment = str(layers.get("environment"))
     prov = layers.prov
@@ -334,6 +336,7 @@ def _resolve_soap(
     env: EnvironmentVariables,
     given: Mapping[str, object],
     demo_access: DemoAccessSource | None,
+    environment_credentials: bool = True,
 ) -> dict[str, object]:
     """The SOAP part: base URL (implied by the environment), user, domain, token, WSDL."""
     put = layers.put
@@ -397,6 +400,7 @@ def _resolve_soap(
         config_token=soap.token,
         config_path=config.path,
         demo_token=login.token.get_secret_value() if login is not None else None,
+        withheld=not environment_credentials,
     )
     put("soap.token", "«set»", found.source)
     return {

@@ -221,6 +221,25 @@ class ConfigError(NmbrsError):
     """The configuration (file, environment or flags) cannot be used as it is."""
 
 
+class SecretOfOneConnection(NmbrsError):
+    """A profile checked among many (``--all-profiles``) whose secret is only in a variable.
+
+    The variable belongs to the one connection it was exported for, never to each profile of
+    a run, so the profile is not checked: the run says so ("not verified", never a verdict
+    borrowed from another customer's secret) and how to check it on its own.
+    """
+
+    def __init__(self, profile: str, secret: str, variable: str) -> None:
+        super().__init__(
+            f"its {secret} is only in {variable}, which belongs to the one connection it was "
+            "exported for, not to every profile",
+            hint=f"check it on its own: nmbrs-tui check -P {profile} (or open it: nmbrs-tui -P "
+            f"{profile})",
+        )
+        self.profile = profile
+        self.variable = variable
+
+
 def redact(text: str, *secrets: str | None) -> str:
     """Replace every occurrence of a secret in ``text`` by a fixed marker."""
     for secret in secrets:

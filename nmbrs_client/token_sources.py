@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from nmbrs_client.errors import ConfigError
+from nmbrs_client.errors import ConfigError, SecretOfOneConnection
 from nmbrs_client.local_files import read_local_text
 
 KEYRING_SERVICE = "nmbrs-tui"
@@ -31,6 +31,9 @@ CONNECTION_ENV_VARS = (
     "NMBRS_DOMAIN",
     "NMBRS_BASE_URL",
     "NMBRS_API",
+    "NMBRS_REST_TOKEN",
+    "NMBRS_REST_CLIENT_SECRET",
+    "NMBRS_SUBSCRIPTION_KEY",
 )
 
 
@@ -142,8 +145,13 @@ def find_token(
     config_token: SecretStr | None,
     config_path: Path | None,
     demo_token: str | None = None,
+    withheld: bool = False,
 ) -> FoundToken:
-    """Pick the token: NMBRS_TOKEN, token_file, keyring, config ``token``, demo; else explain."""
+    """Pick the token: NMBRS_TOKEN, token_file, keyring, config ``token``, demo; else explain.
+
+    ``withheld``: the profile is one of many (``--all-profiles``), so NMBRS_TOKEN was left out;
+    when it is the only token there is, the profile is not checked rather than unusable.
+    """
     if env_token is not None and env_token.get_secret_value().strip():
         stored = _stored_token_place(profile_name, token_file, config_token)
         source = ENV_TOKEN_SOURCE if stored is None else ENV_TOKEN_SOURCE + _INSTEAD_OF + stored
@@ -167,6 +175,8 @@ def find_token(
         return FoundToken(SecretStr(config_token.get_secret_value().strip()), "config file")
     if demo_token is not None:
         return FoundToken(SecretStr(demo_token), "demo")
+    if withheld and profile_name and os.environ.get("NMBRS_TOKEN", "").strip():
+        raise SecretOfOneConnection(profile_name, "API token", "NMBRS_TOKEN")
     where = f"profile '{profile_name}'" if profile_name else "this connection"
     raise ConfigError(
         f'no API token for {where}: set NMBRS_TOKEN, or add token_file = "<path>" '

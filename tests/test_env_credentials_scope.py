@@ -11,13 +11,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from nmbrs_client.config import load_config, resolve_settings
+from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.ids import ApiKind
 from nmbrs_demo import RunningDemo
-from nmbrs_demo.credentials import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USERNAME
+from nmbrs_demo.credentials import (
+    DEMO_DOMAIN,
+    DEMO_REST_SUBSCRIPTION_KEY,
+    DEMO_TOKEN,
+    DEMO_USERNAME,
+)
 from tests.config_isolation import isolate, write_demo_profiles
+from tests.conftest import DemoFactory
 from tests.ui.app_helpers import screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.cli import main
@@ -126,7 +135,7 @@ async def test_a_profile_switched_to_in_the_app_uses_its_own_token(good_and_wron
 def test_a_rest_profile_among_many_never_takes_the_exported_rest_secrets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.errors import SecretOfOneConnection
     from nmbrs_client.rest.connect import backend_from_settings
 
     isolate(tmp_path, monkeypatch)
@@ -140,8 +149,8 @@ def test_a_rest_profile_among_many_never_takes_the_exported_rest_secrets(
     backend.close()
     own = resolve_settings(config, profile="rest-acme", environment_credentials=False)
     assert not own.environment_credentials
-    with pytest.raises(ConfigError, match="subscription key"):
-        backend_from_settings(own)  # its own secrets only: it has none
+    with pytest.raises(SecretOfOneConnection, match="NMBRS_SUBSCRIPTION_KEY"):
+        backend_from_settings(own)  # its own secrets only: it has none, so it is not checked
 
 
 def write_rest_profile(tmp_path: Path) -> Path:
@@ -152,3 +161,82 @@ def write_rest_profile(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture()
+def key_in_env(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    soap_demo: RunningDemo,
+    demo_factory: DemoFactory,
+) -> tuple[Path, RunningDemo]:
+    """Profiles ``good`` (SOAP, its own token) and ``keyed`` (REST, its subscription key kept
+    in the environment), with everything ``keyed`` needs exported, as for a check of it alone."""
+    isolate(tmp_path, monkeypatch)
+    rest = demo_factory(ApiKind.REST, "healthy")
+    token_file = tmp_path / "good.token"
+    token_file.write_text(DEMO_TOKEN + "\n", encoding="utf-8")
+    os.chmod(token_file, 0o600)
+    path = write_demo_profiles(
+        tmp_path / "config.toml", {"good": (soap_demo.base_url, f'token_file = "{token_file}"')}
+    )
+    with path.open("a", encoding="utf-8") as config:
+        config.write(
+            '\n[profiles.keyed]\napi = "rest"\nenvironment = "custom"\n'
+            f'[profiles.keyed.rest]\nbase_url = "{rest.base_url}"\n'
+            f'identity_url = "{rest.reach()["NMBRS_REST_IDENTITY_URL"]}"\n'
+            'subscription_key_from = "env"\n'
+        )
+    for name, value in rest.reach().items():
+        monkeypatch.setenv(name, value)
+    return path, rest
+
+
+def test_all_profiles_does_not_check_a_profile_whose_key_is_only_in_the_environment(
+    key_in_env: tuple[Path, RunningDemo], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The exported key may be another customer's: the profile is "not verified" (never a
+    verdict on a borrowed key, never "cannot connect" or "unusable"), with how to check it."""
+    config, rest = key_in_env
+    calls_before = cast(Any, rest.server).stats.total_calls
+    code = main(["check", "--all-profiles", "--config", str(config), "--format", "json", "-q"])
+    out, err = capsys.readouterr()
+    rows = {row["profile"]: row for row in json.loads(out)["profiles"]}
+    assert rows["good"]["exit_code"] == ExitCode.OK
+    keyed = rows["keyed"]
+    assert keyed["exit_code"] == ExitCode.NOT_VERIFIED, keyed["reason"]
+    assert keyed["verdict"] == "not verified"
+    assert keyed["errors"] == 0 and keyed["missing_rights"] is None
+    assert "NMBRS_SUBSCRIPTION_KEY" in keyed["reason"]
+    assert "nmbrs-tui check -P keyed" in keyed["reason"]
+    assert code == ExitCode.NOT_VERIFIED
+    assert cast(Any, rest.server).stats.total_calls == calls_before  # nothing sent with it
+    assert "NMBRS_SUBSCRIPTION_KEY" in err and "left out" in err
+    assert DEMO_REST_SUBSCRIPTION_KEY not in out + err
+
+
+def test_the_same_profile_checked_on_its_own_uses_the_exported_key(
+    key_in_env: tuple[Path, RunningDemo], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, _rest = key_in_env
+    code = main(["check", "-P", "keyed", "--config", str(config), "-q", "--format", "json"])
+    assert json.loads(capsys.readouterr().out)["api"] == "rest"
+    assert code == ExitCode.OK
+
+
+def test_all_profiles_does_not_check_a_soap_profile_whose_token_is_only_in_the_environment(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    soap_demo: RunningDemo,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    isolate(tmp_path, monkeypatch)
+    config = write_demo_profiles(tmp_path / "config.toml", {"tokenless": (soap_demo.base_url, "")})
+    monkeypatch.setenv("NMBRS_TOKEN", DEMO_TOKEN)
+    code = main(["check", "--all-profiles", "--config", str(config), "--format", "json", "-q"])
+    [row] = json.loads(capsys.readouterr().out)["profiles"]
+    assert row["exit_code"] == ExitCode.NOT_VERIFIED
+    assert "NMBRS_TOKEN" in row["reason"] and "check -P tokenless" in row["reason"]
+    assert code == ExitCode.NOT_VERIFIED
+    monkeypatch.delenv("NMBRS_TOKEN")  # nothing exported: the profile is unusable, as before
+    assert main(["check", "--all-profiles", "--config", str(config), "-q"]) == ExitCode.USAGE

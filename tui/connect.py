@@ -202,7 +202,7 @@ class Connector:
         The options go through the same resolver as the headless commands
         (:func:`~nmbrs_client.launch.resolve_launch`), so both refuse the same ones.
         """
-        from nmbrs_client.errors import ConfigError
+        from nmbrs_client.errors import ConfigError, SecretOfOneConnection
         from nmbrs_client.launch import (
             DemoLaunch,
             LaunchError,
@@ -228,7 +228,7 @@ class Connector:
         except LaunchError as exc:
             self._set(stage=FAILED, last_error=exc.message, last_hint=exc.hint)
             return None, config, demo_server
-        except ConfigError as exc:
+        except (ConfigError, SecretOfOneConnection) as exc:
             no_profile = config is not None and not config.profiles and not launch.profile
             stage = NO_CONFIG if no_profile and not launch.demo else FAILED
             self._set(stage=stage, last_error=exc.message, last_hint=exc.hint)

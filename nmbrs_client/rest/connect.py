@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from nmbrs_client.calllog import CallLog
-from nmbrs_client.errors import ConfigError
+from nmbrs_client.errors import ConfigError, SecretOfOneConnection
 from nmbrs_client.rest.auth.credentials import (
+    ENV,
     RestCredentials,
     load_credentials,
     secret_place_hint,
@@ -145,6 +146,14 @@ def backend_from_settings(
     # A profile checked among many (or switched to) never takes another's secrets from the
     # environment: NMBRS_REST_TOKEN and friends belong to the one connection they were set for.
     environ: Mapping[str, str] = os.environ if settings.environment_credentials else {}
+    credentials = load_credentials(profile, settings=settings, environ=environ)
+    variable = ENV["subscription_key"]
+    if (
+        credentials.subscription_key is None
+        and not settings.environment_credentials
+        and (rest.subscription_key_from == "env" or os.environ.get(variable, "").strip())
+    ):
+        raise SecretOfOneConnection(profile, "subscription key", variable)
     return open_rest_backend(
         profile,
         concurrency=concurrency,
@@ -152,7 +161,7 @@ def backend_from_settings(
         verify_tls=settings.verify_tls,
         today=today,
         environ=environ,
-        credentials=load_credentials(profile, settings=settings, environ=environ),
+        credentials=credentials,
         token_store=rest.token_store,
     )
 

@@ -77,7 +77,7 @@ def outcome_of(profile: str, environment: str, report: Any, duration_s: float) -
 
 
 def failed_outcome(
-    profile: str, environment: str, code: int, reason: str, duration_s: float
+    profile: str, environment: str, code: int, reason: str, duration_s: float, errors: int = 1
 ) -> ProfileOutcome:
     return ProfileOutcome(
         profile=profile,
@@ -86,7 +86,7 @@ def failed_outcome(
         verdict=VERDICT_WORDS.get(code, str(code)),
         missing_rights=None,
         unverified=0,
-        errors=1,
+        errors=errors,
         duration_s=duration_s,
         # an error and its hint may come as two lines: the table's reason is one
         reason=textsafe.line(" ".join(reason.split()))[:200],
@@ -104,12 +104,16 @@ def check_profiles(
 
     Rows come back in the order of ``names``. Any exception of one profile becomes its row.
     """
-    from nmbrs_client.errors import ConfigError, NmbrsError
+    from nmbrs_client.errors import ConfigError, NmbrsError, SecretOfOneConnection
 
     def one(name: str) -> ProfileOutcome:
         started = clock()
         try:
             environment, report = check_one(name)
+        except SecretOfOneConnection as exc:  # never checked with a secret of another run
+            reason = f"not checked: {exc.message}; {exc.hint}"
+            elapsed = clock() - started
+            return failed_outcome(name, "?", ExitCode.NOT_VERIFIED, reason, elapsed, errors=0)
         except ConfigError as exc:
             return failed_outcome(name, "?", ExitCode.USAGE, str(exc), clock() - started)
         except NmbrsError as exc:

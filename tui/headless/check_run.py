@@ -70,7 +70,7 @@ def check_report(
     log. Raises :class:`CheckFailed` when the backend cannot be opened or a --company id does
     not fit the API."""
     from nmbrs_client.connect import open_backend
-    from nmbrs_client.errors import NmbrsError
+    from nmbrs_client.errors import NmbrsError, SecretOfOneConnection
     from nmbrs_client.textsafe import line
 
     if args.concurrency is not None:
@@ -83,6 +83,8 @@ def check_report(
         )
     try:
         backend = open_backend(settings)
+    except SecretOfOneConnection:
+        raise  # not a failure to connect: a run of many profiles reports it "not checked"
     except NmbrsError as exc:
         hint = f"\n  {line(exc.hint)}" if exc.hint else ""
         raise CheckFailed(line(exc.message) + hint, ExitCode.CONNECT) from None

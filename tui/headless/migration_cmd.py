@@ -62,7 +62,7 @@ def profile_sides(
     """
     from nmbrs_client.config import resolve_settings
     from nmbrs_client.config_schema import AppConfig, ProfileConfig
-    from nmbrs_client.errors import ConfigError
+    from nmbrs_client.errors import ConfigError, SecretOfOneConnection
     from nmbrs_client.ids import ApiKind
     from tui.demo_logins import demo_access
     from tui.headless.check_run import CheckFailed
@@ -73,7 +73,7 @@ def profile_sides(
     def run(api: str, settings_of: Callable[[], Any]) -> Any:
         try:
             return check_report(args, settings_of(), profile)
-        except (ConfigError, CheckFailed) as exc:
+        except (ConfigError, CheckFailed, SecretOfOneConnection) as exc:
             notes.append(f"{api} side not checked: {getattr(exc, 'message', exc)}")
             return None
 
