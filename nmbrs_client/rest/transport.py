@@ -4,9 +4,10 @@ The same rules as the SOAP transport (:mod:`nmbrs_client.transport`), for JSON:
 
 - redirects are never followed to another host or scheme (the bearer token and the
   subscription key must not travel elsewhere); a same-host redirect is followed at most twice;
-- the body is read in chunks under a size limit, and once connected the whole reply must
-  arrive within the read time-out, so a dripping body is cut when a server that never
-  answers would be (one bound for both);
+- the body is read in chunks under a size limit, and once connected the whole reply (status
+  line, headers, body) must arrive within the read time-out: every socket read waits at most
+  what is left of it, so headers or a body dripping a byte at a time are cut when a server
+  that never answers would be (one bound for both);
 - an HTML page (a gateway's 502/503, a proxy's login page) is a transport error, never data;
 - a JSON reply that does not parse is a transport error that says so.
 
@@ -16,12 +17,14 @@ Secrets are added to the request here and nowhere else, and no error text contai
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from nmbrs_client.errors import NmbrsTransportError
@@ -95,6 +98,84 @@ class _CallClock:
         return self._monotonic() - self.started
 
 
+# The call this thread is making: its clock and how long its reply may take once connected.
+_current = threading.local()
+
+
+def _read_timeout_left(timeout: float | None) -> float | None:
+    """A socket read's time-out, shortened to what is left of this thread's call deadline."""
+    call: tuple[_CallClock, float] | None = getattr(_current, "call", None)
+    if call is None:
+        return timeout
+    clock, deadline = call
+    left = deadline - clock.elapsed_s()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the reply's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read waits at most what is left of the call's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _read_timeout_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend with :class:`_DeadlineStream` connections."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _bound_reads(transport: Any) -> None:
+    """Give an httpx transport's connection pool (direct or through a proxy) deadline-bound
+    connections; httpx names no option for a pool's network backend, so it is set here."""
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None and not isinstance(backend, _DeadlineBackend):
+        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+
+
 class RestTransport:
     """GETs against one base URL with the bearer token and the subscription key attached."""
 
@@ -118,17 +199,22 @@ class RestTransport:
         self.limits = limits or TransportLimits()
         self.monotonic = time.monotonic  # the clock of the reply's deadline (a test seam)
         self._subscription_key = subscription_key
+        pool_limits = httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size)
         self._client = httpx.Client(
-            transport=http_transport,
+            transport=http_transport
+            or httpx.HTTPTransport(verify=verify_tls, limits=pool_limits, trust_env=True),
             verify=verify_tls,
             follow_redirects=False,
             timeout=httpx.Timeout(
                 self.limits.read_timeout_s, connect=self.limits.connect_timeout_s
             ),
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            limits=pool_limits,
             headers={"User-Agent": user_agent, "Accept": "application/json"},
             trust_env=True,
         )
+        if http_transport is None:  # a given transport (a test's) has no sockets to bound
+            for transport in [self._client._transport, *self._client._mounts.values()]:
+                _bound_reads(transport)
 
     def close(self) -> None:
         self._client.close()
@@ -188,6 +274,7 @@ class RestTransport:
         read = read_timeout_s or limits.read_timeout_s
         deadline = limits.deadline_for(read)
         timeout = httpx.Timeout(read, connect=limits.connect_timeout_s)
+        _current.call = (clock, deadline)
         try:
             with self._client.stream(
                 "GET",
@@ -226,10 +313,13 @@ class RestTransport:
                 kind="timeout",
             ) from None
         except httpx.TimeoutException:
+            late = clock.elapsed_s() >= deadline  # dripped in, or nothing came at all
             raise NmbrsTransportError(
                 operation,
                 self.host,
-                f"no answer within {read:g} s",
+                f"no complete reply within {deadline:g} s"
+                if late
+                else f"no answer within {read:g} s",
                 kind="timeout",
             ) from None
         except httpx.ConnectError as exc:
@@ -252,6 +342,8 @@ class RestTransport:
             raise NmbrsTransportError(
                 operation, self.host, clean_text(type(exc).__name__), kind="connection"
             ) from None
+        finally:
+            _current.call = None
         if looks_like_html(body, content_type):
             title = html_title(body)
             raise NmbrsTransportError(

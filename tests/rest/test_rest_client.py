@@ -6,6 +6,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 
@@ -19,6 +20,7 @@ from nmbrs_client.rest.errors import (
 )
 from nmbrs_client.rest.transport import RestTransport, TransportLimits
 from nmbrs_client.rest_operations import RestOp
+from tests.hostile_server import drip_headers, hostile_server
 from tests.rest.fake import BASE, FakeNmbrs, json_response, problem, transport, uid
 
 COMPANY = uid("company", 1)
@@ -571,3 +573,55 @@ def test_call_log_names_operation_ids_and_codes_but_no_secrets() -> None:
     assert (fault.outcome, fault.fault_code) == ("fault", 40303)
     text = repr(client.call_log.records())
     assert "access-token-abcdef" not in text and "sub-key-1234" not in text
+
+
+class _Socket(httpcore.NetworkStream):
+    """A connection that records the time-out of each read and answers one byte."""
+
+    def __init__(self) -> None:
+        self.timeouts: list[float | None] = []
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.timeouts.append(timeout)
+        return b" "
+
+
+def test_every_socket_read_waits_at_most_what_is_left_of_the_call() -> None:
+    """Headers dripping in never leave a read idle for a read time-out: each read may wait
+    only what is left of the call's deadline, and none starts once it has passed."""
+    from nmbrs_client.rest import transport as module
+
+    clock = _FakeTime()
+    call = module._CallClock(clock)
+    socket = _Socket()
+    stream = module._DeadlineStream(socket)
+    module._current.call = (call, 30.0)
+    try:
+        stream.read(1, 30.0)
+        clock.now += 29.5
+        stream.read(1, 30.0)
+        clock.now += 0.5
+        with pytest.raises(httpcore.ReadTimeout):
+            stream.read(1, 30.0)
+    finally:
+        module._current.call = None
+    stream.read(1, 30.0)  # no call of this thread: the read time-out as given
+    assert socket.timeouts == [30.0, 0.5, 30.0]
+
+
+def test_headers_dripping_in_end_at_the_deadline() -> None:
+    """A real socket: the status line, then a header byte at a time (a read time-out no drip
+    can hit, a short deadline): the call ends as a time-out, not after the 10,000 bytes."""
+    with hostile_server({"drip_headers": drip_headers(total_s=30, byte_every_s=0.05)}) as server:
+        rest = RestTransport(
+            server.base + "/drip_headers/",
+            subscription_key=lambda: "k",
+            limits=TransportLimits(read_timeout_s=20.0, deadline_s=1.0),
+        )
+        try:
+            with pytest.raises(NmbrsTransportError) as caught:
+                rest.get("debtors", "api/debtors", {}, access_token="t")
+        finally:
+            rest.close()
+    assert caught.value.kind == "timeout"
+    assert "no complete reply within 1 s" in caught.value.problem
