@@ -53,8 +53,9 @@ class DismissOnce:
 class GuardedCommandPalette(DismissOnce, CommandPalette):
     """Textual's command palette; ``enter`` twice selects once.
 
-    Its search worker can still be running when the palette is closed by a fast key, and then
-    fails looking for its (removed) list; that late search is dropped instead of crashing.
+    Its search worker and its busy indicator can still be at work when the palette is closed
+    by a fast key, and then fail looking for their (removed) widgets; that late work is
+    dropped instead of crashing.
     """
 
     def _action_command_list(self, action: str) -> None:
@@ -69,6 +70,15 @@ class GuardedCommandPalette(DismissOnce, CommandPalette):
             super()._action_command_list(action)
         except KeyError:  # the list is being refilled and has no layout yet
             return
+
+    async def _watch__show_busy(self) -> None:
+        # The busy flag can flip while the palette is being closed by a fast key, when its
+        # loading indicator is already gone (NoMatches): there is nothing left to mark busy.
+        try:
+            await super()._watch__show_busy()
+        except NoMatches:
+            if self.is_attached and not self._dismissed and self.app.screen is self:
+                raise
 
     @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
     async def _gather_commands(self, search_value: str) -> None:
