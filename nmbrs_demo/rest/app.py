@@ -16,8 +16,8 @@ import random
 import threading
 import time
 import uuid
-from collections import deque
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +77,47 @@ HISTORY_RESOURCES = {
 }
 # Nmbrs ignores employeeId on these (the spec has no such parameter).
 IGNORES_EMPLOYEE_FILTER = frozenset({"privateInfos"})
+
+
+# The list endpoints whose answer is a function of the read-only world and of the request
+# alone (its path and query, the base URL its links carry, the caller's debtors): each page
+# is rendered once and its bytes served again. Every gate before the handler still runs on
+# every call; only the handler's work and the JSON rendering are not repeated.
+RENDERED_ONCE = frozenset(
+    {
+        "/api/companies/{companyId}/employees",
+        *(f"/api/companies/{{companyId}}/employees/{resource}" for resource in HISTORY_RESOURCES),
+    }
+)
+RENDERED_BUDGET_BYTES = 64 * 1024 * 1024
+
+
+class RenderedPages:
+    """The JSON bodies of pages of :data:`RENDERED_ONCE`, least recently served dropped first
+    past a budget in bytes (thread-safe)."""
+
+    def __init__(self, budget_bytes: int = RENDERED_BUDGET_BYTES) -> None:
+        self.budget_bytes = budget_bytes
+        self._bodies: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+            return body
+
+    def put(self, key: Hashable, body: bytes) -> None:
+        with self._lock:
+            if key in self._bodies or len(body) > self.budget_bytes:
+                return
+            self._bodies[key] = body
+            self._size += len(body)
+            while self._size > self.budget_bytes:
+                _, dropped = self._bodies.popitem(last=False)
+                self._size -= len(dropped)
 
 
 @dataclass
@@ -151,6 +192,7 @@ class RestDemo:
             clock=clock,
         )
         self.stats = ServerStats()
+        self.rendered = RenderedPages()
         self.observers: list[Observer] = []
         self._tasks: dict[str, _Task] = {}
         # How long a document takes to build, as a real server's does (0: only the reading's
@@ -700,10 +742,23 @@ async def _serve_api(
         # In the document but not served by this read-only demo (writes, other resources).
         raise problems.not_found()
     call = Call(request, path_params, token, exchange)
-    result = await run_in_threadpool(handler, demo, call)
-    if isinstance(result, Response):
-        return result, op.operation_id
-    return JSONResponse(result), op.operation_id
+    if op.template not in RENDERED_ONCE:
+        result = await run_in_threadpool(handler, demo, call)
+        if isinstance(result, Response):
+            return result, op.operation_id
+        return JSONResponse(result), op.operation_id
+    url = request.url
+    key = (url.scheme, url.netloc, url.path, url.query, token.grant.debtor_ids)
+    body = demo.rendered.get(key)
+    if body is None:
+        body = await run_in_threadpool(_render, handler, demo, call)
+        demo.rendered.put(key, body)
+    return Response(body, media_type="application/json"), op.operation_id
+
+
+def _render(handler: Handler, demo: RestDemo, call: Call) -> bytes:
+    """A handler's answer as the bytes ``JSONResponse`` would send (off the event loop)."""
+    return bytes(JSONResponse(handler(demo, call)).body)
 
 
 def build_app(demo: RestDemo) -> ASGIApp:
@@ -719,6 +774,8 @@ def build_app(demo: RestDemo) -> ASGIApp:
 
 __all__ = [
     "HANDLERS",
+    "RENDERED_ONCE",
+    "RenderedPages",
     "RestDemo",
     "build_app",
 ]
