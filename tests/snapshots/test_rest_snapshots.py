@@ -31,3 +31,12 @@ REST_PANES = dict(PANE_STEPS)  # every pane, the rights matrix included
 def test_rest_pane_snapshot(snap_compare: Any, rest_demo_running: RunningDemo, pane: str) -> None:
     app = NmbrsApp(settings=rest_demo_running.settings(), deterministic=True)
     assert snap_compare(app, terminal_size=(120, 40), run_before=steps(*REST_PANES[pane]))
+
+
+def test_rest_rights_companies_as_rows_snapshot(
+    snap_compare: Any, rest_demo_running: RunningDemo
+) -> None:
+    """``t`` on the REST matrix: each operation a column 22 wide, its name without ``REST.``
+    and cut only between whole words (``…employees.departments``, never ``e…ccounts``)."""
+    app = NmbrsApp(settings=rest_demo_running.settings(), deterministic=True)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps("2", "t"))

@@ -7,6 +7,9 @@ tests read the same words.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +30,8 @@ CHANGED_MARK = " Δ changed"
 # which cells arrived first.
 OPERATION_WIDTH = 38
 COMPANY_WIDTH = 20
+# With companies as rows, each operation is a column this wide (its name cut to fit).
+OPERATION_HEADER_WIDTH = 22
 STATUS_STYLES = {
     "allowed": "green",
     "endpoint_denied": "bold red",
@@ -56,6 +61,60 @@ def short_operation(qualified: str, width: int = 38) -> str:
         return short
     tail = width // 3
     return f"{short[: width - tail - 1]}…{short[-tail:]}"
+
+
+# Where an operation's name may be cut: after a dot or an underscore, before a capital that
+# follows a small letter or digit, and before the last capital of an acronym that starts a word
+# (``SalaryDocuments_GetPDFByRun``: Salary Documents_ Get PDF By Run).
+_WORD = re.compile(r"[^._]*?(?:[._]|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|$)")
+
+
+def _words(name: str) -> list[str]:
+    return [word for word in _WORD.findall(name) if word]
+
+
+def _cuts(name: str, width: int) -> list[str]:
+    """Every way to show ``name`` in ``width`` from whole words, best first: its first words,
+    ``…``, its last words, keeping as much of the name as fits (a dot-separated REST name
+    keeps its last word, the resource, before its first). Never a word cut in two, unless a
+    single word is wider than the column."""
+    if len(name) <= width:
+        return [name]
+    words = _words(name)
+    found: list[tuple[int, int, str]] = []
+    for head in range(len(words)):
+        for tail in range(len(words) - head):
+            if head == tail == 0:
+                continue
+            text = (
+                "".join(words[:head]).rstrip("._")
+                + "…"
+                + "".join(words[len(words) - tail :]).lstrip("._")
+            )
+            if len(text) <= width:
+                found.append((len(text) - 1, tail if "." in name else head, text))
+    found.sort(key=lambda cut: (-cut[0], -cut[1]))
+    return [text for _, _, text in found] or [name[: width - 1] + "…"]
+
+
+def column_headers(operations: Sequence[str], width: int) -> dict[str, str]:
+    """Each operation's name in a matrix column ``width`` wide, unique among ``operations``.
+
+    The API's own prefix goes (every REST cell's ``REST.``, a SOAP service), unless two
+    operations share a name without it; a name still too wide is cut at word boundaries
+    (:func:`_cuts`). The hint line and the cell detail show the full name.
+    """
+    bare = {op: op.partition(".")[2] or op for op in operations}
+    shared = Counter(bare.values())
+    named = {
+        op: bare[op] if shared[bare[op]] == 1 else short_operation(op, 999) for op in operations
+    }
+    choices = {op: _cuts(named[op], width) for op in operations}
+    headers: dict[str, str] = {}
+    for op in operations:  # the best cut no other operation shows or would rather show
+        taken = set(headers.values()) | {c[0] for o, c in choices.items() if o != op}
+        headers[op] = next((cut for cut in choices[op] if cut not in taken), choices[op][0])
+    return headers
 
 
 def cell_label(status: str, lang: str = "en") -> Text:

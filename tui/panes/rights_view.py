@@ -16,7 +16,13 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 
 from nmbrs_client.rights.classify import GLYPHS, Status
-from tui.panes.rights_cells import COMPANY_WIDTH, OPERATION_WIDTH, short_operation
+from tui.panes.rights_cells import (
+    COMPANY_WIDTH,
+    OPERATION_HEADER_WIDTH,
+    OPERATION_WIDTH,
+    column_headers,
+    short_operation,
+)
 
 if TYPE_CHECKING:
     from nmbrs_client.ids import EntityId
@@ -121,8 +127,10 @@ def fill_matrix(
     # Fixed widths: the layout must not depend on which cells happened to arrive first.
     if transposed:
         table.add_column("Company", key="company", width=30)
+        # named among every operation of the check, so a filter never renames a column
+        headers = column_headers(view.operations, OPERATION_HEADER_WIDTH)
         for op in ops:
-            table.add_column(short_operation(op, 22), key=op, width=24)
+            table.add_column(headers[op], key=op, width=OPERATION_HEADER_WIDTH + 2)
         for company in companies:
             head = company.number or company.id
             row = [Text(f"{head} {(company.name or '')[:22]}".strip(), style="bold")]
