@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from nmbrs_client import models as m
 from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
+from nmbrs_client.cancel import calls_stopped, stop_requested
 from nmbrs_client.errors import (
     NmbrsFault,
     NmbrsTransportError,
@@ -367,6 +368,8 @@ class NmbrsClient:
         while True:
             if self._closed.is_set():  # work queued before the close ends here, unsent
                 raise connection_closed(op.qualified_name, self.host)
+            if stop_requested():  # the caller no longer waits for it
+                raise calls_stopped(op.qualified_name, self.host)
             if budget is not None:
                 budget.attempted()
                 left = budget.remaining_s()

@@ -180,6 +180,7 @@ class NmbrsTransportError(NmbrsError):
         self.problem = textsafe.line(problem)  # may quote a proxy page's title
         problem = self.problem
         # timeout | connection | tls | http | malformed | too_large | redirect | deadline | closed
+        # | cancelled
         self.kind = kind
         self.status = status
         self.retryable = retryable
@@ -202,6 +203,7 @@ def _transport_hint(kind: str, host: str) -> str:
         "redirect": f"{host} redirected elsewhere; nmbrs-tui does not follow redirects: check "
         "the base URL.",
         "closed": "The connection was closed before this call was made; nothing was sent.",
+        "cancelled": "The work was cancelled before this call was made; nothing was sent.",
     }.get(kind, f"Talking to {host} failed.")
 
 

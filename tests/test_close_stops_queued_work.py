@@ -1,4 +1,5 @@
-"""Closing a connection ends the work queued on it, on both APIs, and quitting does not wait.
+"""Closing a connection ends the work queued on it, on both APIs, and so does cancelling the
+work of a pane; quitting does not wait.
 
 Quitting right after opening the big company closes the session while most of its pages are
 still queued. Those pages must end at once as "closed", unsent: not go out one by one to a
@@ -11,67 +12,29 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from nmbrs_client.cancel import calls_stopped, stop_requested, stopping_when, was_stopped
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.concurrency import AdaptiveConcurrency, WindowClosed
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.rest.client import RestClient, StaticToken
-from nmbrs_client.rest.transport import RestReply, TransportLimits
 from nmbrs_client.rest_operations import RestOp
+from tests.fake_backend import FakeBackend
 from tests.hostile_server import HostileServer, hostile_server, settings_for
-from tests.rest.fake import BASE, uid
+from tests.rest.fake import uid
+from tests.rest.gated import PAGES, SAFETY_S, GatedTransport
 from tests.test_retry import HTML_502
+from tui.data import store as store_module
+from tui.data.kinds import Kind
+from tui.data.store import DataStore
 
 COMPANY = uid("company", 1)
-PAGES = 50
-SAFETY_S = 30.0  # only against a hang; nothing here waits for time to pass
-
-
-class GatedTransport:
-    """A REST transport that answers page 1 at once and holds every other page at a gate.
-
-    Like a socket blocked in ``recv``, it cannot be interrupted by closing it: only the
-    client can keep queued pages from reaching it.
-    """
-
-    host = "api.test.example"
-    base_url = BASE + "/"
-    limits = TransportLimits()
-
-    def __init__(self) -> None:
-        self.gate = threading.Event()
-        self.first_held = threading.Event()
-        self.sent: list[int] = []
-        self._lock = threading.Lock()
-
-    def get(
-        self,
-        operation: str,
-        path: str,
-        params: Mapping[str, str],
-        *,
-        access_token: str,
-        read_timeout_s: float | None = None,
-    ) -> RestReply:
-        number = int(params["pageNumber"])
-        with self._lock:
-            self.sent.append(number)
-        if number > 1:
-            self.first_held.set()
-            assert self.gate.wait(SAFETY_S), "the test never opened the gate"
-        body = (
-            b'{"pagination": {"pageNumber": %d, "totalPages": %d}, "data": [{"employeeId": "%s"}]}'
-            % (number, PAGES, uid("employee", number).encode())
-        )
-        return RestReply(200, "application/json", body, {})
-
-    def close(self) -> None:
-        pass  # what is on its way stays on its way
 
 
 def _pages_threads() -> list[threading.Thread]:
@@ -95,8 +58,7 @@ def test_closing_the_rest_client_stops_its_queued_pages() -> None:
     threading.Thread(target=read, daemon=True).start()
     assert transport.first_held.wait(SAFETY_S)
     client.close()
-    with transport._lock:
-        sent_before_close = len(transport.sent)
+    sent_before_close = transport.sent_count()
     transport.gate.set()  # the pages that were on their way are answered now
     assert ended.wait(SAFETY_S)
     for thread in _pages_threads():
@@ -202,3 +164,95 @@ def test_quitting_does_not_wait_for_a_pool_started_from_a_daemon_worker() -> Non
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.strip() == "exit handlers ran"
+
+
+# ---------------------------------------------------------------- a cancelled caller's work
+
+
+def test_a_cancelled_callers_queued_pages_end_unsent() -> None:
+    """A pane cancelled with esc: the list its worker reads stops sending its pages."""
+    transport = GatedTransport()
+    client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
+    cancelled = threading.Event()
+    failure: list[BaseException] = []
+    ended = threading.Event()
+
+    def read() -> None:
+        try:
+            with stopping_when(cancelled.is_set):
+                client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY})
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            ended.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    assert transport.first_held.wait(SAFETY_S)
+    cancelled.set()
+    sent_before = transport.sent_count()
+    transport.gate.set()
+    assert ended.wait(SAFETY_S)
+    for thread in _pages_threads():
+        thread.join(SAFETY_S)
+    assert transport.sent_count() == sent_before < PAGES
+    assert failure and was_stopped(failure[0])
+    client.close()
+
+
+def test_a_cancelled_callers_soap_call_is_not_sent(
+    counting_502: tuple[HostileServer, list[str]],
+) -> None:
+    server, hits = counting_502
+    client = NmbrsClient(settings_for(server.url("bad")))
+    with stopping_when(lambda: True), pytest.raises(NmbrsTransportError) as info:
+        client.companies()
+    client.close()
+    assert was_stopped(info.value) and hits == []
+
+
+def test_a_fetch_shared_with_a_cancelled_pane_is_made_again_for_the_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two panes wait for one entry; the one whose worker fetches it is cancelled. The other
+    was not: it gets the entry (fetched again for it), not the first one's cancellation."""
+    started, gate, waiting = threading.Event(), threading.Event(), threading.Event()
+    made: list[int] = []
+
+    class Watched(Future[object]):
+        def result(self, timeout: float | None = None) -> object:
+            waiting.set()  # the second pane now waits for the first one's fetch
+            return super().result(timeout)
+
+    def fetch(backend: object, key: object) -> object:
+        made.append(1)
+        if len(made) == 1:
+            started.set()
+            assert gate.wait(SAFETY_S)
+        if stop_requested():
+            raise calls_stopped("EMPLOYEES", "host")
+        return f"rows {len(made)}"
+
+    monkeypatch.setattr(store_module, "Future", Watched)
+    kind: Kind[str, object] = Kind("rows", fetch, lambda key: None)
+    store = DataStore(FakeBackend())
+    cancelled = threading.Event()
+    first: list[BaseException] = []
+
+    def first_pane() -> None:
+        with stopping_when(cancelled.is_set):
+            try:
+                store.fetch(kind, "company")
+            except NmbrsTransportError as exc:
+                first.append(exc)
+
+    owner = threading.Thread(target=first_pane, daemon=True)
+    owner.start()
+    assert started.wait(SAFETY_S)
+    with ThreadPoolExecutor(1) as pool:
+        second = pool.submit(store.fetch, kind, "company")
+        assert waiting.wait(SAFETY_S)
+        cancelled.set()
+        gate.set()
+        assert second.result(SAFETY_S) == "rows 2"
+    owner.join(SAFETY_S)
+    assert first and was_stopped(first[0]) and len(made) == 2

@@ -44,6 +44,7 @@ from nmbrs_client.rest.history import (
     current_per_type,
     parse_instant,
     run_period,
+    wrappers,
 )
 from nmbrs_client.rest_operations import OPERATIONS, RestOp
 from nmbrs_client.retry import current_budget, set_thread_budget
@@ -270,9 +271,9 @@ class RestBackend:
     # -- employees ---------------------------------------------------------------------
     def employees(self, company_id: EntityId) -> list[Employee]:
         query = {"employeeType": ",".join(self.employee_types)} if self.employee_types else {}
-        rows = self.client.list_all(RestOp.EMPLOYEES, {"companyId": rest_id(company_id)}, query)
+        rows = self.client.rows(RestOp.EMPLOYEES, {"companyId": rest_id(company_id)}, query)
         out = []
-        for row in rows:
+        for row in rows:  # each page's employees are made while the next pages are on the wire
             if not _text(row.get("employeeId")):
                 continue
             basic = _sub(row, "employeeBasicInfo")
@@ -295,7 +296,7 @@ class RestBackend:
             return cached
         key = OPERATIONS[op].history_key
         assert key is not None, f"{op} is not a history endpoint"
-        result = by_employee(self.client.list_all(op, {"companyId": cid}), key)
+        result = by_employee(self.client.rows(op, {"companyId": cid}), key)
         with self._lock:
             self._history[(op, cid)] = result
         return result
@@ -372,9 +373,14 @@ class RestBackend:
         ]
 
     def employments(self, company_id: EntityId) -> list[m.EmployeeEmployments]:
-        out = []
-        for eid, rows in self.history(RestOp.EMPLOYMENTS, company_id).items():
-            employments = [
+        """Every employee's employments from the company-level history, each employee's made
+        as its page arrives, while the next pages are on the wire (an employee whose rows come
+        in two wrappers gets both)."""
+        made: dict[str, m.EmployeeEmployments] = {}
+        pages = self.client.rows(RestOp.EMPLOYMENTS, {"companyId": rest_id(company_id)})
+        for eid, rows in wrappers(pages, OPERATIONS[RestOp.EMPLOYMENTS].history_key or ""):
+            before = made[eid].Employments if eid in made else []
+            jobs = [
                 m.Employment(
                     EmploymentId=row.get("employmentId") or f"{eid}:{index}",
                     CreationDate=parse_instant(row.get("creationDate")),
@@ -382,10 +388,10 @@ class RestBackend:
                     EndDate=parse_instant(row.get("endDate")),
                     InitialStartDate=None,  # no REST twin
                 )
-                for index, row in enumerate(rows)
+                for index, row in enumerate(rows, start=len(before))
             ]
-            out.append(m.EmployeeEmployments(EmployeeId=eid, Employments=employments))
-        return out
+            made[eid] = m.EmployeeEmployments(EmployeeId=eid, Employments=[*before, *jobs])
+        return list(made.values())
 
     def schedules(self, company_id: EntityId) -> list[m.EmployeeSchedules]:
         out = []

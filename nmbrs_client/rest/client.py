@@ -4,7 +4,8 @@ Everything goes through :meth:`RestClient.get`, which accepts only an operation 
 allowlist (:mod:`nmbrs_client.rest_operations`) and its path parameters, so the client cannot
 send anything but the listed GETs. On top of it:
 
-- :meth:`RestClient.list_all` reads a paged list to its end with ``pageSize`` 100. After the
+- :meth:`RestClient.rows` reads a paged list to its end with ``pageSize`` 100, giving the rows
+  in page order as the pages arrive (:meth:`RestClient.list_all` keeps them). After the
   first page it knows ``totalPages`` and fetches the remaining pages concurrently (bounded by
   ``concurrency``); when a server gives no page count it follows ``nextPage`` (or a full page)
   one page at a time. Rows that moved between pages and arrive twice are kept once.
@@ -23,7 +24,7 @@ import base64
 import binascii
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +33,14 @@ from typing import Any, Protocol
 
 from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
+from nmbrs_client.cancel import (
+    Stop,
+    calls_stopped,
+    current_stop,
+    either,
+    set_thread_stop,
+    stop_requested,
+)
 from nmbrs_client.concurrency import AdaptiveConcurrency, Outcome, WindowClosed
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError, connection_closed
 from nmbrs_client.rest.errors import (
@@ -216,6 +225,14 @@ class RestClient:
     def closed(self) -> bool:
         return self._closed.is_set()
 
+    def _unwanted(self, op: RestOperation) -> NmbrsTransportError | None:
+        """Why a call must not go out now: its client was closed, or its caller stopped."""
+        if self._closed.is_set():
+            return connection_closed(str(op.name), self.transport.host)
+        if stop_requested():
+            return calls_stopped(str(op.name), self.transport.host)
+        return None
+
     # ------------------------------------------------------------------ one call
 
     def get(
@@ -245,8 +262,9 @@ class RestClient:
         budget = current_budget()  # the check's one retry budget and deadline, if in a check
         read_timeout: float | None = None  # the transport's own for the first attempt
         while True:
-            if self._closed.is_set():
-                raise connection_closed(str(op.name), self.transport.host)
+            unwanted = self._unwanted(op)
+            if unwanted is not None:
+                raise unwanted
             if budget is not None:
                 if budget.expired:
                     raise NmbrsTransportError(
@@ -264,6 +282,10 @@ class RestClient:
                 slot = self.window.acquire()  # the wait for a place is not the call's time
             except WindowClosed:
                 raise connection_closed(str(op.name), self.transport.host) from None
+            unwanted = self._unwanted(op)  # closed or cancelled while it waited for a place
+            if unwanted is not None:
+                self.window.release(slot, Outcome.NO_REPLY)
+                raise unwanted
             try:
                 started = time.monotonic()
                 at = datetime.now(UTC)
@@ -492,64 +514,73 @@ class RestClient:
         path_params: Mapping[str, str] | None = None,
         query: Mapping[str, str | int] | None = None,
     ) -> list[Mapping[str, Any]]:
-        """Every row of a paged list, to the last page.
+        """Every row of a paged list, to the last page (see :meth:`rows`)."""
+        return list(self.rows(name, path_params, query))
 
-        Bounded against a server whose paging never ends: more pages than :data:`MAX_PAGES`
-        is an error (a list cut short must not pass for the whole list), and following
-        ``nextPage`` stops at a page that adds no row not seen before.
+    def rows(
+        self,
+        name: RestOp,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str | int] | None = None,
+    ) -> Generator[Mapping[str, Any], None, None]:
+        """Every row of a paged list, to the last page, in page order, as the pages arrive.
+
+        The caller turns each page's rows into its records while the later pages are still on
+        the wire, so a long list ends with one page's work, not the whole list's. Rows that
+        moved between pages and arrive twice are given once. Bounded against a server whose
+        paging never ends: more pages than :data:`MAX_PAGES` is an error (a list cut short must
+        not pass for the whole list), and following ``nextPage`` stops at a page that adds no
+        row not seen before. A caller that stops early leaves no page queued.
         """
         first = self.page(name, path_params, query, number=1)
-        pages: dict[int, Page] = {1: first}
-        last = first
         if first.total_pages and first.total_pages > MAX_PAGES:
             raise self._too_many_pages(name)
-        if first.total_pages and first.total_pages > 1:
-            numbers = range(2, min(first.total_pages, MAX_PAGES) + 1)
-            pool = self._page_pool()
-            try:
-                fetched = list(
-                    pool.map(
-                        lambda n: self.page(
-                            name, path_params, query, number=n, pages=first.total_pages
-                        ),
-                        numbers,
-                    )
-                )
-            finally:  # a failed page or a closed client: the pages not yet sent never are
-                pool.shutdown(wait=False, cancel_futures=True)
-            for fetched_page in fetched:
-                pages[fetched_page.page_number] = fetched_page
-            last = pages[max(pages)]
-        seen_before = {_identity(row) for page in pages.values() for row in page.rows}
-        while last.has_next and last.rows:
-            if last.page_number >= MAX_PAGES:
-                raise self._too_many_pages(name)
-            last = self.page(name, path_params, query, number=last.page_number + 1)
-            pages[last.page_number] = last
-            ids = {_identity(row) for row in last.rows}
-            if None not in ids and ids <= seen_before:
-                break  # the same rows again: the server's paging does not advance
-            seen_before |= ids
-        rows: list[Mapping[str, Any]] = []
         seen: set[tuple[str, str]] = set()
-        for number in sorted(pages):
-            for row in pages[number].rows:
+
+        def fresh(page: Page) -> Iterator[Mapping[str, Any]]:
+            for row in page.rows:
                 identity = _identity(row)
                 if identity is not None:
                     if identity in seen:
                         continue
                     seen.add(identity)
-                rows.append(row)
-        return rows
+                yield row
 
-    def _page_pool(self) -> ThreadPoolExecutor:
+        last = first
+        total = first.total_pages
+        if not total or total < 2:
+            yield from fresh(first)
+        else:
+            abandoned = threading.Event()
+            pool = self._page_pool(either(current_stop(), abandoned.is_set))
+            try:  # the other pages go out before the caller gets page 1's rows to work on
+                later = pool.map(
+                    lambda n: self.page(name, path_params, query, number=n, pages=total),
+                    range(2, total + 1),
+                )
+                yield from fresh(first)
+                for last in later:
+                    yield from fresh(last)
+            finally:  # a failed page, a closed client, a caller that stopped: none is sent
+                abandoned.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+        while last.has_next and last.rows:
+            if last.page_number >= MAX_PAGES:
+                raise self._too_many_pages(name)
+            last = self.page(name, path_params, query, number=last.page_number + 1)
+            ids = {_identity(row) for row in last.rows}
+            if None not in ids and ids <= seen:
+                break  # the same rows again: the server's paging does not advance
+            yield from fresh(last)
+
+    def _page_pool(self, stop: Stop) -> ThreadPoolExecutor:
         """Threads for the pages of one list, as many as may be on the wire, drawing on the
-        caller's check budget as its own calls do."""
+        caller's check budget as its own calls do, and ending unsent once ``stop()``."""
         return ThreadPoolExecutor(
             max_workers=self.concurrency,
             thread_name_prefix="nmbrs-rest-pages",
-            initializer=set_thread_budget,
-            initargs=(current_budget(),),
+            initializer=_page_thread,
+            initargs=(current_budget(), stop),
         )
 
     def _too_many_pages(self, name: RestOp) -> NmbrsTransportError:
@@ -648,6 +679,11 @@ class RestClient:
             wait = min(max(asked, next(pauses)), self.polling.max_delay_s, left)
             self._sleep(wait)
             waited += wait
+
+
+def _page_thread(budget: CheckBudget | None, stop: Stop) -> None:
+    set_thread_budget(budget)
+    set_thread_stop(stop)
 
 
 def _outcome(reply: RestReply) -> Outcome:

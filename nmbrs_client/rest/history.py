@@ -18,7 +18,7 @@ Bank accounts are not reduced to one row: the current account per ``bankAccountT
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -34,16 +34,21 @@ class CurrentRule(StrEnum):
 
 def parse_instant(value: Any) -> datetime | None:
     """An ISO date or date-time (``Z`` or offset or naive) as an aware UTC datetime."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
         return None
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
+    try:  # the common case, a clean ISO text (``Z`` included), read as is
+        parsed = datetime.fromisoformat(value)
     except ValueError:
-        try:
-            parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
-        except ValueError:
+        text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+        if not text:
             return None
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            try:
+                parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
+            except ValueError:
+                return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -135,17 +140,24 @@ def current_per_type(rows: Sequence[Row], type_field: str) -> list[Row]:
     return [item[2] for item in sorted(best.values(), key=lambda item: item[1])]
 
 
+def wrappers(wrapped: Iterable[Row], key: str) -> Iterator[tuple[str, list[Row]]]:
+    """``(employeeId, rows)`` for each ``{employeeId, <key>: [...]}`` wrapper of one endpoint, in
+    order, as the wrappers come. Wrappers without an id or with a non-list payload are skipped,
+    and so are rows that are not objects."""
+    for item in wrapped:
+        employee_id = item.get("employeeId")
+        rows = item.get(key)
+        if isinstance(employee_id, str) and isinstance(rows, list):
+            yield employee_id, [row for row in rows if isinstance(row, Mapping)]
+
+
 def by_employee(wrapped: Iterable[Row], key: str) -> dict[str, list[Row]]:
     """``{employeeId: rows}`` from the ``{employeeId, <key>: [...]}`` wrappers of one endpoint.
 
     An employee may appear in more than one wrapper (rows can move between pages): their rows
-    are joined. Wrappers without an id or with a non-list payload are skipped.
+    are joined.
     """
     result: dict[str, list[Row]] = {}
-    for item in wrapped:
-        employee_id = item.get("employeeId")
-        rows = item.get(key)
-        if not isinstance(employee_id, str) or not isinstance(rows, list):
-            continue
-        result.setdefault(employee_id, []).extend(r for r in rows if isinstance(r, Mapping))
+    for employee_id, rows in wrappers(wrapped, key):
+        result.setdefault(employee_id, []).extend(rows)
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
@@ -22,6 +23,7 @@ from nmbrs_client.rest.transport import RestTransport, TransportLimits
 from nmbrs_client.rest_operations import RestOp
 from tests.hostile_server import drip_headers, hostile_server
 from tests.rest.fake import BASE, FakeNmbrs, json_response, problem, transport, uid
+from tests.rest.gated import PAGES, SAFETY_S, GatedTransport
 
 COMPANY = uid("company", 1)
 
@@ -625,3 +627,33 @@ def test_headers_dripping_in_end_at_the_deadline() -> None:
             rest.close()
     assert caught.value.kind == "timeout"
     assert "no complete reply within 1 s" in caught.value.problem
+
+
+def test_rows_come_page_by_page_while_the_later_pages_are_on_their_way() -> None:
+    """The caller makes each page's records while the next pages are on the wire: page 1's
+    rows are given while every other page is still held by the server."""
+    transport = GatedTransport()
+    client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
+    rows = client.rows(RestOp.EMPLOYEES, {"companyId": COMPANY})
+    first = next(rows)
+    assert first["employeeId"] == uid("employee", 1)
+    assert transport.first_held.wait(SAFETY_S)  # the later pages are out, and held
+    transport.gate.set()
+    rest = list(rows)
+    assert [row["employeeId"] for row in rest] == [uid("employee", n) for n in range(2, PAGES + 1)]
+    client.close()
+
+
+def test_a_caller_that_stops_reading_rows_leaves_no_page_queued() -> None:
+    transport = GatedTransport()
+    client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
+    rows = client.rows(RestOp.EMPLOYEES, {"companyId": COMPANY})
+    next(rows)
+    assert transport.first_held.wait(SAFETY_S)
+    rows.close()  # the caller stopped (an error in its own work, say)
+    sent = transport.sent_count()
+    transport.gate.set()
+    for thread in [t for t in threading.enumerate() if t.name.startswith("nmbrs-rest-pages")]:
+        thread.join(SAFETY_S)
+    assert transport.sent_count() == sent < PAGES
+    client.close()

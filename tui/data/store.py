@@ -17,6 +17,7 @@ import threading
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from nmbrs_client.cancel import stop_requested, was_stopped
 from tui.data.kinds import Kind
 
 if TYPE_CHECKING:
@@ -83,7 +84,13 @@ class DataStore:
                 self._pending[slot] = pending
         assert pending is not None
         if not owner:
-            return cast("V", pending.result())
+            try:
+                return cast("V", pending.result())
+            except Exception as error:
+                if not was_stopped(error) or stop_requested():
+                    raise
+            # the thread that was fetching it was cancelled, this one was not: fetch it here
+            return self.fetch(kind, key, force=force)
         try:
             value = kind.fetch(self.backend, key)
         except BaseException as error:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.widgets import Static
 
+from nmbrs_client.cancel import set_thread_stop
 from tui.failures import describe_error
 from tui.panes import Pane
 
@@ -49,7 +50,12 @@ def run_bounded(
     Calls already running finish in the background; their results are dropped.
     """
     iterator = iter(items)
-    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fanout")
+    pool = ThreadPoolExecutor(  # a call still waiting for its turn ends unsent once cancelled
+        max_workers=max(1, concurrency),
+        thread_name_prefix="fanout",
+        initializer=set_thread_stop,
+        initargs=(cancelled,),
+    )
     pending: dict[Future[R], T] = {}
     stopped = False
     exhausted = False

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from nmbrs_client.backend import Company
+from nmbrs_client.cancel import set_thread_stop
 from nmbrs_client.errors import NmbrsFault
 from nmbrs_client.ids import EntityId
 from nmbrs_client.models import Department, EmployeeEmployments, Employment, Function
@@ -298,7 +299,12 @@ class EmployeesPane(DataPane):
         # and the contracts reply changes none.
         errors: dict[str, BaseException] = {}
         built = False
-        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="employees") as pool:
+        with ThreadPoolExecutor(  # esc or another company: their pages still queued end unsent
+            max_workers=3,
+            thread_name_prefix="employees",
+            initializer=set_thread_stop,
+            initargs=(lambda: worker.is_cancelled,),
+        ) as pool:
             futures = {
                 pool.submit(data.fetch, store_kind, cid): kind
                 for kind, store_kind in COMPANY_WIDE.items()
