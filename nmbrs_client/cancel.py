@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from nmbrs_client.errors import NmbrsTransportError
+from nmbrs_client.retry import CheckBudget, current_budget, set_thread_budget
 
 Stop = Callable[[], bool]
 
@@ -54,6 +56,24 @@ def either(first: Stop | None, second: Stop) -> Stop:
     if first is None:
         return second
     return lambda: second() or first()
+
+
+def pool_for_caller(max_workers: int, name: str, stop: Stop | None = None) -> ThreadPoolExecutor:
+    """Threads that work for the calling thread: their calls draw on its check budget and end
+    unsent once its stop (or ``stop``, the pool's own) holds. Shut it down with
+    ``cancel_futures=True`` and without waiting, so no queued work outlives its caller."""
+    caller = current_stop()
+    return ThreadPoolExecutor(
+        max_workers=max_workers,
+        thread_name_prefix=name,
+        initializer=_work_for,
+        initargs=(current_budget(), caller if stop is None else either(caller, stop)),
+    )
+
+
+def _work_for(budget: CheckBudget | None, stop: Stop | None) -> None:
+    set_thread_budget(budget)
+    set_thread_stop(stop)
 
 
 def calls_stopped(operation: str, host: str) -> NmbrsTransportError:

@@ -23,6 +23,7 @@ from nmbrs_client.cancel import calls_stopped, stop_requested, stopping_when, wa
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.concurrency import AdaptiveConcurrency, WindowClosed
 from nmbrs_client.errors import NmbrsTransportError
+from nmbrs_client.rest.backend import RestBackend
 from nmbrs_client.rest.client import RestClient, StaticToken
 from nmbrs_client.rest_operations import RestOp
 from tests.fake_backend import FakeBackend
@@ -256,3 +257,35 @@ def test_a_fetch_shared_with_a_cancelled_pane_is_made_again_for_the_other(
         assert second.result(SAFETY_S) == "rows 2"
     owner.join(SAFETY_S)
     assert first and was_stopped(first[0]) and len(made) == 2
+
+
+def test_a_cancelled_callers_histories_end_unsent_too() -> None:
+    """The contracts of a company are five histories read side by side, each by its own
+    thread: the caller's stop reaches their pages as well."""
+    transport = GatedTransport()
+    client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
+    backend = RestBackend(client)
+    cancelled = threading.Event()
+    failure: list[BaseException] = []
+    ended = threading.Event()
+
+    def read() -> None:
+        try:
+            with stopping_when(cancelled.is_set):
+                backend.contracts(COMPANY)
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            ended.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    assert transport.first_held.wait(SAFETY_S)
+    cancelled.set()
+    sent_before = transport.sent_count()
+    transport.gate.set()
+    assert ended.wait(SAFETY_S)
+    for thread in _pages_threads():
+        thread.join(SAFETY_S)
+    assert transport.sent_count() == sent_before < 5 * PAGES
+    assert failure and was_stopped(failure[0])
+    client.close()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,7 @@ from nmbrs_client.backend import (
     RunEmployee,
 )
 from nmbrs_client.calllog import CallLog, CallRecord
+from nmbrs_client.cancel import pool_for_caller
 from nmbrs_client.errors import NmbrsError
 from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rest.client import RestClient
@@ -47,7 +47,6 @@ from nmbrs_client.rest.history import (
     wrappers,
 )
 from nmbrs_client.rest_operations import OPERATIONS, RestOp
-from nmbrs_client.retry import current_budget, set_thread_budget
 
 if TYPE_CHECKING:
     from nmbrs_client.rights.protocol import CheckOptions, Prober
@@ -410,12 +409,7 @@ class RestBackend:
             RestOp.SALARIES,
             RestOp.ADDRESSES,
         )
-        pool = ThreadPoolExecutor(
-            max_workers=min(len(ops), self.concurrency),
-            thread_name_prefix="nmbrs-rest-histories",
-            initializer=set_thread_budget,
-            initargs=(current_budget(),),
-        )
+        pool = pool_for_caller(min(len(ops), self.concurrency), "nmbrs-rest-histories")
         try:
             tables = dict(
                 zip(ops, pool.map(lambda op: self.history(op, company_id), ops), strict=True)

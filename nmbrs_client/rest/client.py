@@ -25,7 +25,6 @@ import binascii
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -33,14 +32,7 @@ from typing import Any, Protocol
 
 from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
-from nmbrs_client.cancel import (
-    Stop,
-    calls_stopped,
-    current_stop,
-    either,
-    set_thread_stop,
-    stop_requested,
-)
+from nmbrs_client.cancel import calls_stopped, pool_for_caller, stop_requested
 from nmbrs_client.concurrency import AdaptiveConcurrency, Outcome, WindowClosed
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError, connection_closed
 from nmbrs_client.rest.errors import (
@@ -58,7 +50,6 @@ from nmbrs_client.retry import (
     FailureKind,
     RetryPolicy,
     current_budget,
-    set_thread_budget,
     transport_failure,
 )
 
@@ -552,7 +543,8 @@ class RestClient:
             yield from fresh(first)
         else:
             abandoned = threading.Event()
-            pool = self._page_pool(either(current_stop(), abandoned.is_set))
+            # as many threads as may be on the wire, working for the caller
+            pool = pool_for_caller(self.concurrency, "nmbrs-rest-pages", abandoned.is_set)
             try:  # the other pages go out before the caller gets page 1's rows to work on
                 later = pool.map(
                     lambda n: self.page(name, path_params, query, number=n, pages=total),
@@ -572,16 +564,6 @@ class RestClient:
             if None not in ids and ids <= seen:
                 break  # the same rows again: the server's paging does not advance
             yield from fresh(last)
-
-    def _page_pool(self, stop: Stop) -> ThreadPoolExecutor:
-        """Threads for the pages of one list, as many as may be on the wire, drawing on the
-        caller's check budget as its own calls do, and ending unsent once ``stop()``."""
-        return ThreadPoolExecutor(
-            max_workers=self.concurrency,
-            thread_name_prefix="nmbrs-rest-pages",
-            initializer=_page_thread,
-            initargs=(current_budget(), stop),
-        )
 
     def _too_many_pages(self, name: RestOp) -> NmbrsTransportError:
         return NmbrsTransportError(
@@ -679,11 +661,6 @@ class RestClient:
             wait = min(max(asked, next(pauses)), self.polling.max_delay_s, left)
             self._sleep(wait)
             waited += wait
-
-
-def _page_thread(budget: CheckBudget | None, stop: Stop) -> None:
-    set_thread_budget(budget)
-    set_thread_stop(stop)
 
 
 def _outcome(reply: RestReply) -> Outcome:

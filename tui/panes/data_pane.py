@@ -11,12 +11,12 @@ is missing for all of them).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.widgets import Static
 
-from nmbrs_client.cancel import set_thread_stop
+from nmbrs_client.cancel import pool_for_caller
 from tui.failures import describe_error
 from tui.panes import Pane
 
@@ -50,12 +50,8 @@ def run_bounded(
     Calls already running finish in the background; their results are dropped.
     """
     iterator = iter(items)
-    pool = ThreadPoolExecutor(  # a call still waiting for its turn ends unsent once cancelled
-        max_workers=max(1, concurrency),
-        thread_name_prefix="fanout",
-        initializer=set_thread_stop,
-        initargs=(cancelled,),
-    )
+    # a call still waiting for its turn ends unsent once cancelled
+    pool = pool_for_caller(max(1, concurrency), "fanout", cancelled)
     pending: dict[Future[R], T] = {}
     stopped = False
     exhausted = False

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from nmbrs_client.backend import Company
-from nmbrs_client.cancel import set_thread_stop
+from nmbrs_client.cancel import pool_for_caller
 from nmbrs_client.errors import NmbrsFault
 from nmbrs_client.ids import EntityId
 from nmbrs_client.models import Department, EmployeeEmployments, Employment, Function
@@ -299,12 +299,8 @@ class EmployeesPane(DataPane):
         # and the contracts reply changes none.
         errors: dict[str, BaseException] = {}
         built = False
-        with ThreadPoolExecutor(  # esc or another company: their pages still queued end unsent
-            max_workers=3,
-            thread_name_prefix="employees",
-            initializer=set_thread_stop,
-            initargs=(lambda: worker.is_cancelled,),
-        ) as pool:
+        # esc or another company: the pages of these lists still queued end unsent
+        with pool_for_caller(3, "employees", lambda: worker.is_cancelled) as pool:
             futures = {
                 pool.submit(data.fetch, store_kind, cid): kind
                 for kind, store_kind in COMPANY_WIDE.items()
