@@ -120,6 +120,13 @@ def demo_server(soap_demo: RunningDemo) -> DemoServer:
 DemoFactory = Callable[..., RunningDemo]
 
 
+def soap_server(demo: RunningDemo) -> DemoServer:
+    """The SOAP server of a demo started in this process, for a test that reads its internals
+    (the generated world, held calls, statistics) beside what it runs on the demo."""
+    assert isinstance(demo.server, DemoServer), "a SOAP demo started in this process"
+    return demo.server
+
+
 @pytest.fixture
 def demo_factory() -> Iterator[DemoFactory]:
     """Start demos of either API: ``factory(ApiKind.REST, "missing-scopes", readings=…)``.

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from nmbrs_demo.server import DemoServer
-from tests.conftest import DemoServerFactory
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo
+from tests.conftest import DemoFactory
 from tests.ui.app_helpers import demo_app
 
 SIZES = [(80, 24), (120, 40)]
@@ -60,9 +61,9 @@ PANE_STEPS: dict[str, tuple[str, ...]] = {
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("pane", list(PANE_STEPS))
 def test_pane_snapshot(
-    snap_compare: Any, demo_server: DemoServer, pane: str, size: tuple[int, int]
+    snap_compare: Any, soap_demo: RunningDemo, pane: str, size: tuple[int, int]
 ) -> None:
-    app = demo_app(demo_server, deterministic=True)
+    app = demo_app(soap_demo, deterministic=True)
     assert snap_compare(app, terminal_size=size, run_before=steps(*PANE_STEPS[pane]))
 
 
@@ -70,18 +71,16 @@ HELP_PANES = ["connection", "rights", "companies", "employees", "payroll", "call
 
 
 @pytest.mark.parametrize("pane", HELP_PANES)
-def test_help_snapshot(snap_compare: Any, demo_server: DemoServer, pane: str) -> None:
+def test_help_snapshot(snap_compare: Any, soap_demo: RunningDemo, pane: str) -> None:
     """``?`` at 80×24 on every pane: titles on their own line, descriptions not cut."""
-    app = demo_app(demo_server, deterministic=True)
+    app = demo_app(soap_demo, deterministic=True)
     keys = (*PANE_STEPS[pane], "question_mark")
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps(*keys))
 
 
-def test_rights_missing_rights_snapshot(
-    snap_compare: Any, demo_server_factory: DemoServerFactory
-) -> None:
+def test_rights_missing_rights_snapshot(snap_compare: Any, demo_factory: DemoFactory) -> None:
     """80×24 on missing-rights: 6 company columns do not fit, so companies become rows."""
-    app = demo_app(demo_server_factory("missing-rights"), deterministic=True)
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"), deterministic=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2"))
 
 
@@ -93,8 +92,8 @@ VIEW_STEPS: dict[str, tuple[str, ...]] = {
 
 
 @pytest.mark.parametrize("view", list(VIEW_STEPS))
-def test_view_snapshot(snap_compare: Any, demo_server: DemoServer, view: str) -> None:
-    app = demo_app(demo_server, deterministic=True)
+def test_view_snapshot(snap_compare: Any, soap_demo: RunningDemo, view: str) -> None:
+    app = demo_app(soap_demo, deterministic=True)
     assert snap_compare(app, terminal_size=(120, 40), run_before=steps(*VIEW_STEPS[view]))
 
 

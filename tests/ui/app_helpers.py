@@ -1,4 +1,4 @@
-"""Helpers for Pilot tests of the dashboard: build an app on a demo server, wait for state."""
+"""Helpers for Pilot tests of the dashboard: build an app on a running demo, wait for state."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from nmbrs_demo import RunningDemo
 from nmbrs_demo.reach import demo_settings
-from nmbrs_demo.server import DemoServer
 from tui.app import NmbrsApp
 
 MIN_WAIT_S = 60.0
@@ -42,10 +42,9 @@ async def palette_pick(pilot: Pilot[Any], app: NmbrsApp, query: str, expect: str
     await pilot.press("enter")
 
 
-def demo_app(server: DemoServer, **kwargs: object) -> NmbrsApp:
-    """An app connected (in its worker) to ``server`` with the demo credentials."""
-    settings = demo_settings(server.base_url, server.scenario.name)
-    return NmbrsApp(settings=settings, **kwargs)  # type: ignore[arg-type]
+def demo_app(demo: RunningDemo, **kwargs: object) -> NmbrsApp:
+    """An app connected (in its worker) to a running demo (what ``nmbrs_demo.start`` gives)."""
+    return NmbrsApp(settings=demo.settings(), **kwargs)  # type: ignore[arg-type]
 
 
 def fake_app(backend: Any, download_dir: Path) -> NmbrsApp:

@@ -1,4 +1,4 @@
-"""Helpers for the data-pane Pilot tests: an app on a demo server with a frozen day."""
+"""Helpers for the data-pane Pilot tests: an app on a running demo with a frozen day."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from nmbrs_demo import DEMO_TODAY
-from nmbrs_demo.reach import demo_settings
-from nmbrs_demo.server import DemoServer
+from nmbrs_demo import DEMO_TODAY, RunningDemo
 from tests.ui.app_helpers import wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.panes.companies import CompaniesPane
@@ -17,10 +15,9 @@ from tui.panes.employees import EmployeesPane
 from tui.panes.payroll import PayrollPane
 
 
-def pane_app(server: DemoServer, download_dir: Path) -> NmbrsApp:
-    """The real dashboard on ``server``; today is the demo's frozen day (2026-11-24)."""
-    settings = demo_settings(server.base_url, server.scenario.name, download_dir=download_dir)
-    return NmbrsApp(settings=settings, today=DEMO_TODAY)
+def pane_app(demo: RunningDemo, download_dir: Path) -> NmbrsApp:
+    """The real dashboard on a running demo; today is the demo's frozen day (2026-11-24)."""
+    return NmbrsApp(settings=demo.settings(download_dir), today=DEMO_TODAY)
 
 
 async def open_companies(pilot: Pilot[Any], app: NmbrsApp) -> CompaniesPane:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 import re
 
-from nmbrs_demo.server import DemoServer
-from tests.conftest import DemoServerFactory
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo
+from tests.conftest import DemoFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.panes.calllog import CallLogPane
 
 
-async def test_call_log_lists_every_call_of_the_session(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_call_log_lists_every_call_of_the_session(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("6")
@@ -36,8 +37,8 @@ async def test_call_log_lists_every_call_of_the_session(demo_server: DemoServer)
         )
 
 
-async def test_filter_and_copy(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_filter_and_copy(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("6")
@@ -58,8 +59,8 @@ async def test_filter_and_copy(demo_server: DemoServer) -> None:
         assert len(pane.shown) == len(pane.records)
 
 
-async def test_faults_are_logged_with_their_code(demo_server_factory: DemoServerFactory) -> None:
-    app = demo_app(demo_server_factory("bad-token"))
+async def test_faults_are_logged_with_their_code(demo_factory: DemoFactory) -> None:
+    app = demo_app(demo_factory(ApiKind.SOAP, "bad-token"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("6")
@@ -69,8 +70,8 @@ async def test_faults_are_logged_with_their_code(demo_server_factory: DemoServer
         assert "1 failed" in screen_text(app) or "failed" in screen_text(app)
 
 
-async def test_switching_panes_does_not_refetch(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_switching_panes_does_not_refetch(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         assert app.session is not None
@@ -84,13 +85,13 @@ async def test_switching_panes_does_not_refetch(demo_server: DemoServer) -> None
 
 
 async def test_enter_shows_the_whole_call_at_80_columns(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
     """enter on a row: full operation, ids, HTTP status, fault code and text, kind, retries."""
     from nmbrs_client.errors import NmbrsFault
     from tui.screens.call_detail import CallDetailScreen
 
-    app = demo_app(demo_server_factory("missing-rights"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_connected(pilot, app)
         assert app.session is not None

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo
 from nmbrs_demo.server import DemoServer
-from tests.conftest import DemoServerFactory
+from tests.conftest import DemoFactory, soap_server
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.connect import LaunchOptions
 from tui.data.kinds import COMPANIES
 
 
-async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_healthy_connection_shows_counts_and_badges(
+    soap_demo: RunningDemo, demo_server: DemoServer
+) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         info = app.connection_info
@@ -35,13 +39,14 @@ async def test_healthy_connection_shows_counts_and_badges(demo_server: DemoServe
 
 
 async def test_first_frame_does_not_wait_for_the_network(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
     # Every call is held until the first frame was checked: "busy" at the first pause means
     # the frame did not wait for the network (no bet on a latency outlasting a loaded machine).
-    slow = demo_server_factory("healthy")
+    demo = demo_factory(ApiKind.SOAP, "healthy")
+    slow = soap_server(demo)
     slow.hold_calls()
-    app = demo_app(slow)
+    app = demo_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.connection_info.busy, "the app painted only after connecting"
@@ -52,9 +57,9 @@ async def test_first_frame_does_not_wait_for_the_network(
 
 
 async def test_bad_token_explains_1001_and_keeps_running(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    app = demo_app(demo_server_factory("bad-token"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "bad-token"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         info = app.connection_info
@@ -71,8 +76,8 @@ async def test_bad_token_explains_1001_and_keeps_running(
         assert "1001" in screen_text(app)
 
 
-async def test_missing_rights_still_connects(demo_server_factory: DemoServerFactory) -> None:
-    app = demo_app(demo_server_factory("missing-rights"))
+async def test_missing_rights_still_connects(demo_factory: DemoFactory) -> None:
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         assert app.connection_info.stage == "connected"
@@ -80,10 +85,11 @@ async def test_missing_rights_still_connects(demo_server_factory: DemoServerFact
 
 
 async def test_restricted_scope_counts_what_the_user_can_see(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    server = demo_server_factory("restricted-scope")
-    app = demo_app(server)
+    demo = demo_factory(ApiKind.SOAP, "restricted-scope")
+    server = soap_server(demo)
+    app = demo_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         info = app.connection_info
@@ -93,9 +99,9 @@ async def test_restricted_scope_counts_what_the_user_can_see(
 
 
 async def test_flaky_connection_settles_with_a_meaningful_state(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    app = demo_app(demo_server_factory("flaky"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "flaky"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app, timeout=30)
         info = app.connection_info
@@ -121,9 +127,9 @@ async def test_no_config_explains_and_offers_the_demo(tmp_path: Path) -> None:
         assert app.demo_server is not None
 
 
-async def test_reconnect_checks_again_and_keeps_the_session(demo_server: DemoServer) -> None:
+async def test_reconnect_checks_again_and_keeps_the_session(soap_demo: RunningDemo) -> None:
     """Same settings: the session and its panes stay (a failed attempt loses nothing)."""
-    app = demo_app(demo_server)
+    app = demo_app(soap_demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         first = app.session
@@ -144,10 +150,11 @@ async def test_reconnect_checks_again_and_keeps_the_session(demo_server: DemoSer
         assert app.pane("calllog") is calllog
 
 
-async def test_escape_cancels_a_slow_connect(demo_server_factory: DemoServerFactory) -> None:
-    server = demo_server_factory("healthy")
+async def test_escape_cancels_a_slow_connect(demo_factory: DemoFactory) -> None:
+    demo = demo_factory(ApiKind.SOAP, "healthy")
+    server = soap_server(demo)
     server.hold_calls()  # the connect is in flight until the escape was handled
-    app = demo_app(server)
+    app = demo_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("escape")

@@ -19,7 +19,7 @@ from typing import Any
 from textual import events
 from textual.pilot import Pilot
 
-from nmbrs_demo.server import DemoServer
+from nmbrs_demo import RunningDemo
 from tests.ui.app_helpers import wait_connected, wait_for
 from tests.ui.panes_helpers import pane_app
 from tui.app import NmbrsApp
@@ -84,10 +84,8 @@ async def _ready(pilot, app: NmbrsApp) -> None:  # type: ignore[no-untyped-def]
     await wait_for(pilot, lambda: rights.report is not None or bool(rights.error), 40)
 
 
-async def test_every_key_twice_fast_on_every_screen(
-    demo_server: DemoServer, tmp_path: Path
-) -> None:
-    app = pane_app(demo_server, tmp_path)
+async def test_every_key_twice_fast_on_every_screen(soap_demo: RunningDemo, tmp_path: Path) -> None:
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
         # Open each kind of screen, then hit its keys twice without waiting in between.
@@ -142,9 +140,9 @@ def resize(app: NmbrsApp, width: int, height: int) -> None:
 
 
 async def test_seeded_random_walk_of_2000_keys_in_bursts_with_resizes(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, tmp_path: Path
 ) -> None:
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     quits: list[bool] = []
 
     # The palette's "Quit" can be chosen by the walk (enter on a filtered list): counted, not
@@ -176,13 +174,13 @@ async def test_seeded_random_walk_of_2000_keys_in_bursts_with_resizes(
 
 
 async def test_palette_or_help_opened_while_one_is_closing_is_ignored(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, tmp_path: Path
 ) -> None:
     from textual.command import CommandPalette
 
     from tui.screens.help import HelpScreen
 
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_connected(pilot, app)
         app.action_command_palette()

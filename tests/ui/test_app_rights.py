@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo
 from nmbrs_demo.scenarios import MISSING_RIGHTS_OPERATIONS
-from nmbrs_demo.server import DemoServer
-from tests.conftest import DemoServerFactory
+from tests.conftest import DemoFactory, soap_server
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.data.kinds import RIGHTS
@@ -26,9 +27,9 @@ async def _run_check(pilot, app: NmbrsApp) -> RightsPane:  # type: ignore[no-unt
 
 
 async def test_missing_rights_marks_exactly_the_denied_operations(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    app = demo_app(demo_server_factory("missing-rights"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"))
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _run_check(pilot, app)
         assert pane.report is not None and pane.companies and pane.operations
@@ -57,10 +58,11 @@ async def test_missing_rights_marks_exactly_the_denied_operations(
 
 
 async def test_restricted_scope_checks_only_the_companies_in_scope(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    server = demo_server_factory("restricted-scope")
-    app = demo_app(server)
+    demo = demo_factory(ApiKind.SOAP, "restricted-scope")
+    server = soap_server(demo)
+    app = demo_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _run_check(pilot, app)
         every = {c.ID for c in server.world.companies()}
@@ -71,8 +73,8 @@ async def test_restricted_scope_checks_only_the_companies_in_scope(
         assert "4/6" not in screen_text(app)
 
 
-async def test_bad_token_stops_with_auth_failed(demo_server_factory: DemoServerFactory) -> None:
-    app = demo_app(demo_server_factory("bad-token"))
+async def test_bad_token_stops_with_auth_failed(demo_factory: DemoFactory) -> None:
+    app = demo_app(demo_factory(ApiKind.SOAP, "bad-token"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("2")
@@ -84,8 +86,8 @@ async def test_bad_token_stops_with_auth_failed(demo_server_factory: DemoServerF
         assert app.is_running
 
 
-async def test_flaky_never_claims_a_wrong_verdict(demo_server_factory: DemoServerFactory) -> None:
-    app = demo_app(demo_server_factory("flaky"))
+async def test_flaky_never_claims_a_wrong_verdict(demo_factory: DemoFactory) -> None:
+    app = demo_app(demo_factory(ApiKind.SOAP, "flaky"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app, timeout=30)
         await pilot.press("2")
@@ -99,8 +101,8 @@ async def test_flaky_never_claims_a_wrong_verdict(demo_server_factory: DemoServe
         }
 
 
-async def test_switch_requirement_set_and_no_rerun_on_pane_switch(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_switch_requirement_set_and_no_rerun_on_pane_switch(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await _run_check(pilot, app)
         assert pane.requirements is not None
@@ -120,11 +122,12 @@ async def test_switch_requirement_set_and_no_rerun_on_pane_switch(demo_server: D
         assert app.session is not None and app.session.data.get(RIGHTS, other) is pane.report
 
 
-async def test_escape_cancels_the_check(demo_server_factory: DemoServerFactory) -> None:
+async def test_escape_cancels_the_check(demo_factory: DemoFactory) -> None:
     # The check's calls are held until esc was handled, so the probes not yet sent are
     # cancelled whatever the machine's load (no bet on a latency).
-    server = demo_server_factory("healthy")
-    app = demo_app(server)
+    demo = demo_factory(ApiKind.SOAP, "healthy")
+    server = soap_server(demo)
+    app = demo_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app, timeout=60)
         server.hold_calls()
@@ -143,11 +146,11 @@ async def test_escape_cancels_the_check(demo_server_factory: DemoServerFactory) 
 
 
 async def test_export_writes_markdown_and_json_and_copies(
-    demo_server_factory: DemoServerFactory, tmp_path: Path
+    demo_factory: DemoFactory, tmp_path: Path
 ) -> None:
     import json
 
-    app = demo_app(demo_server_factory("missing-rights"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"))
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _run_check(pilot, app)
         assert app.session is not None
@@ -168,7 +171,7 @@ async def test_export_writes_markdown_and_json_and_copies(
 
 
 async def test_bundle_key_writes_a_private_zip_for_the_ticket(
-    demo_server_factory: DemoServerFactory, tmp_path: object
+    demo_factory: DemoFactory, tmp_path: object
 ) -> None:
     """B: report (md in the chosen language + json), call log, versions, settings; 0600."""
     import stat
@@ -177,7 +180,9 @@ async def test_bundle_key_writes_a_private_zip_for_the_ticket(
 
     from nmbrs_demo.reach import demo_settings
 
-    server = demo_server_factory("no-subscription")
+    demo = demo_factory(ApiKind.SOAP, "no-subscription")
+
+    server = soap_server(demo)
     folder = Path(str(tmp_path))
     app = NmbrsApp(
         settings=demo_settings(server.base_url, server.scenario.name, download_dir=folder)
@@ -203,9 +208,9 @@ async def test_bundle_key_writes_a_private_zip_for_the_ticket(
 
 
 async def test_filter_failures_only_and_esc_clear(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    app = demo_app(demo_server_factory("missing-rights"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"))
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _run_check(pilot, app)
         # 6 company columns do not fit in 120 columns: companies as rows, until t
@@ -231,10 +236,11 @@ async def test_filter_failures_only_and_esc_clear(
 
 
 async def test_many_companies_transpose_and_jump_from_the_palette(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    server = demo_server_factory("large-accountant")
-    app = demo_app(server)
+    demo = demo_factory(ApiKind.SOAP, "large-accountant")
+    server = soap_server(demo)
+    app = demo_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         # 30 of its 244 companies (named, as `n` does) keep the test light on a busy machine.
@@ -258,14 +264,14 @@ async def test_many_companies_transpose_and_jump_from_the_palette(
 
 
 async def test_check_named_company_ids_and_recheck_failed_cells(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
     import dataclasses
 
     from nmbrs_client.rights.classify import Status
     from tui.screens.ask import AskScreen
 
-    app = demo_app(demo_server_factory("healthy"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "healthy"))
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _run_check(pilot, app)
         await pilot.press("n")
@@ -301,13 +307,13 @@ async def test_check_named_company_ids_and_recheck_failed_cells(
 
 
 async def test_recheck_probes_denied_cells_after_the_customer_fixes_them(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
     """ "Failed" has one meaning: the cells f shows are the cells R probes again."""
     import dataclasses
 
-    server = demo_server_factory("missing-rights")
-    app = demo_app(server)
+    demo = demo_factory(ApiKind.SOAP, "missing-rights")
+    app = demo_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _run_check(pilot, app)
         await wait_for(pilot, lambda: not pane.running, 30, "the check to end")
@@ -317,6 +323,7 @@ async def test_recheck_probes_denied_cells_after_the_customer_fixes_them(
         shown = set(pane.visible_operations())
         assert shown == {c.qualified_name for c in denied}
         # The customer grants the rights; R re-probes exactly the denied cells.
+        server = soap_server(demo)  # the scenario is changed on the running server
         server.handlers.scenario = dataclasses.replace(
             server.handlers.scenario, denied_operations=frozenset()
         )
@@ -331,9 +338,9 @@ async def test_recheck_probes_denied_cells_after_the_customer_fixes_them(
 
 
 async def test_cell_detail_speaks_words_and_says_when_no_call_was_made(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    app = demo_app(demo_server_factory("healthy"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "healthy"))
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _run_check(pilot, app)
         await wait_for(pilot, lambda: not pane.running, 30, "the check to end")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from textual.binding import Binding
 
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo
 from nmbrs_demo.server import DemoServer
+from tests.conftest import DemoFactory, soap_server
 from tests.ui.app_helpers import demo_app, palette_pick, screen_text, wait_connected, wait_for
 from tui.keys import BY_ID
 from tui.panes import PANES
@@ -14,8 +17,8 @@ from tui.screens.help import HelpScreen
 from tui.screens.info import InfoScreen
 
 
-async def test_every_pane_has_a_key(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_every_pane_has_a_key(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_connected(pilot, app)
         for spec in PANES:
@@ -26,10 +29,11 @@ async def test_every_pane_has_a_key(demo_server: DemoServer) -> None:
             assert f"[{spec.key} {spec.title}]" in screen_text(app)
 
 
-async def test_panes_wait_for_the_session(demo_server_factory) -> None:  # type: ignore[no-untyped-def]
-    server = demo_server_factory("healthy")
+async def test_panes_wait_for_the_session(demo_factory: DemoFactory) -> None:
+    demo = demo_factory(ApiKind.SOAP, "healthy")
+    server = soap_server(demo)
     server.hold_calls()  # connecting cannot finish until the test says so
-    app = demo_app(server)
+    app = demo_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("6")
         await pilot.pause()
@@ -40,8 +44,10 @@ async def test_panes_wait_for_the_session(demo_server_factory) -> None:  # type:
         await wait_for(pilot, lambda: app.query_one("#panes").current == "calllog")  # type: ignore[attr-defined]
 
 
-async def test_palette_jumps_to_a_pane_and_a_company(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_palette_jumps_to_a_pane_and_a_company(
+    soap_demo: RunningDemo, demo_server: DemoServer
+) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await palette_pick(pilot, app, "Go to Call log", "Call log")
@@ -52,8 +58,8 @@ async def test_palette_jumps_to_a_pane_and_a_company(demo_server: DemoServer) ->
         await wait_for(pilot, lambda: app.current_pane == "employees", 5, "the company jump")
 
 
-async def test_help_lists_bindings_with_ids(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server, keymap={"app.pane.calllog": "l"})
+async def test_help_lists_bindings_with_ids(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo, keymap={"app.pane.calllog": "l"})
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("l")  # remapped through the keymap
@@ -75,8 +81,8 @@ async def test_help_lists_bindings_with_ids(demo_server: DemoServer) -> None:
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
 
 
-async def test_info_screen_shows_versions_and_profile(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_info_screen_shows_versions_and_profile(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("i")
@@ -88,8 +94,8 @@ async def test_info_screen_shows_versions_and_profile(demo_server: DemoServer) -
         await pilot.press("escape")
 
 
-async def test_error_modal_copies_details(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server)
+async def test_error_modal_copies_details(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_connected(pilot, app)
         app.show_error("Export failed", "disk full", "free some space", "OSError: disk full")
@@ -101,17 +107,17 @@ async def test_error_modal_copies_details(demo_server: DemoServer) -> None:
         await wait_for(pilot, lambda: not isinstance(app.screen, ErrorScreen))
 
 
-async def test_theme_option(demo_server: DemoServer) -> None:
-    app = demo_app(demo_server, theme="ansi-dark")
+async def test_theme_option(soap_demo: RunningDemo) -> None:
+    app = demo_app(soap_demo, theme="ansi-dark")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "ansi-dark"
 
 
-async def test_vim_keys_move_the_call_log_cursor(demo_server: DemoServer) -> None:
+async def test_vim_keys_move_the_call_log_cursor(soap_demo: RunningDemo) -> None:
     from tui.widgets.vim_table import VimTable
 
-    app = demo_app(demo_server)
+    app = demo_app(soap_demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("6")
@@ -134,9 +140,9 @@ RAW_NAMES = ("question_mark", "left_square_bracket", "right_square_bracket", "sl
 
 @pytest.mark.parametrize("pane_key", ["1", "2", "3", "4", "5", "6"])
 async def test_help_lists_every_registered_key_of_the_focused_chain(
-    demo_server: DemoServer, pane_key: str
+    soap_demo: RunningDemo, pane_key: str
 ) -> None:
-    app = demo_app(demo_server)
+    app = demo_app(soap_demo)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press(pane_key)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo
 from nmbrs_demo.server import DemoServer
-from tests.conftest import DemoServerFactory
+from tests.conftest import DemoFactory
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, wait_periods
 from tui.panes.companies import FILING_PERIODS, PAY_PERIODS
@@ -15,10 +17,10 @@ from tui.panes.payroll import PayrollPane
 
 
 async def test_companies_grouped_with_periods_filter_sort_and_open(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     world = demo_server.world
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_companies(pilot, app)
         table = pane.table
@@ -76,9 +78,9 @@ async def test_companies_grouped_with_periods_filter_sort_and_open(
 
 
 async def test_copy_and_export_keep_to_what_is_shown(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, tmp_path: Path
 ) -> None:
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_companies(pilot, app)
         await wait_periods(pilot, pane)
@@ -105,10 +107,10 @@ async def test_copy_and_export_keep_to_what_is_shown(
 
 
 async def test_restricted_scope_shows_fewer_companies(
-    demo_server: DemoServer, demo_server_factory: DemoServerFactory, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, demo_factory: DemoFactory, tmp_path: Path
 ) -> None:
-    server = demo_server_factory("restricted-scope")
-    app = pane_app(server, tmp_path)
+    demo = demo_factory(ApiKind.SOAP, "restricted-scope")
+    app = pane_app(demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_companies(pilot, app)
         await wait_periods(pilot, pane)
@@ -119,10 +121,10 @@ async def test_restricted_scope_shows_fewer_companies(
 
 
 async def test_flaky_errors_are_explained_and_r_recovers(
-    demo_server_factory: DemoServerFactory, tmp_path: Path
+    demo_factory: DemoFactory, tmp_path: Path
 ) -> None:
-    server = demo_server_factory("flaky")
-    app = pane_app(server, tmp_path)
+    demo = demo_factory(ApiKind.SOAP, "flaky")
+    app = pane_app(demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_companies(pilot, app)
         seen_error = False
@@ -145,10 +147,10 @@ async def test_flaky_errors_are_explained_and_r_recovers(
         assert seen_error or pane.table.total_count > 0
 
 
-async def test_small_terminal_80x24_keyboard_only(demo_server: DemoServer, tmp_path: Path) -> None:
+async def test_small_terminal_80x24_keyboard_only(soap_demo: RunningDemo, tmp_path: Path) -> None:
     from tui.screens.employee_detail import EmployeeDetailScreen
 
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_companies(pilot, app)
         pane.table.focus()

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo
 from nmbrs_demo.server import DemoServer
-from tests.conftest import DemoServerFactory
+from tests.conftest import DemoFactory, soap_server
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, select_company
 from tui.app import NmbrsApp
@@ -37,11 +39,11 @@ async def _open_detail(
 
 
 async def test_detail_masks_until_revealed_and_forgets_on_leaving(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     world = demo_server.world
     company = world.companies()[0]
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, company.ID)
@@ -86,11 +88,11 @@ async def test_detail_masks_until_revealed_and_forgets_on_leaving(
 
 
 async def test_five_thousand_employees_load_and_filter(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     world = demo_server.world
     big = world.big_company_id()
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, big)
@@ -184,11 +186,12 @@ async def test_five_thousand_employees_load_and_filter(
 
 
 async def test_missing_rights_explains_department_and_function(
-    demo_server_factory: DemoServerFactory, tmp_path: Path
+    demo_factory: DemoFactory, tmp_path: Path
 ) -> None:
-    server = demo_server_factory("missing-rights")
+    demo = demo_factory(ApiKind.SOAP, "missing-rights")
+    server = soap_server(demo)
     company = server.world.companies()[0]
-    app = pane_app(server, tmp_path)
+    app = pane_app(demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, company.ID)
@@ -212,12 +215,13 @@ async def test_missing_rights_explains_department_and_function(
 
 
 async def test_a_1002_stops_the_per_row_calls_for_the_whole_session(
-    demo_server_factory: DemoServerFactory, tmp_path: Path
+    demo_factory: DemoFactory, tmp_path: Path
 ) -> None:
     """After the first 1002 the operation is not called again, in this or another company."""
-    server = demo_server_factory("missing-rights")
+    demo = demo_factory(ApiKind.SOAP, "missing-rights")
+    server = soap_server(demo)
     first, second = server.world.companies()[0], server.world.companies()[3]
-    app = pane_app(server, tmp_path)
+    app = pane_app(demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, first.ID)
@@ -256,7 +260,7 @@ def _label(value) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_palette_screenshot_masks_revealed_data_and_saves_0600(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     """The palette's Screenshot never writes revealed personal data, and writes 0600."""
     import stat
@@ -265,7 +269,7 @@ async def test_palette_screenshot_masks_revealed_data_and_saves_0600(
 
     world = demo_server.world
     company = world.companies()[0]
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     assert isinstance(app, NmbrsApp)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
@@ -299,13 +303,13 @@ async def test_palette_screenshot_masks_revealed_data_and_saves_0600(
 
 
 async def test_export_holds_data_with_ids_not_decorations(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     import csv
 
     world = demo_server.world
     company = world.companies()[0]
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, company.ID)
@@ -328,14 +332,14 @@ async def test_export_holds_data_with_ids_not_decorations(
 
 
 async def test_rows_are_built_once_per_reply_that_changes_a_column(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     """The list and the employments fill columns; the contracts reply and the end of the
     load fill none, so they must not rebuild the rows (the 5,000-row company did that four
     times per open)."""
     world = demo_server.world
     company = world.companies()[1]
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = app.query_one(EmployeesPane)
@@ -369,12 +373,12 @@ async def test_rows_are_built_once_per_reply_that_changes_a_column(
 
 
 async def test_employments_after_the_list_change_the_rows_built_from_it_to_a_full_build(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     """When the list comes first, its rows are the rows: the employments reply changes their
     start, end and state in place, and they end byte-identical to rows built from both."""
     company = demo_server.world.companies()[1]
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, company.ID)
@@ -422,7 +426,7 @@ REST_NATIONALITY = {
 
 @pytest.mark.parametrize("api", ["soap", "rest"])
 async def test_the_employee_detail_shows_the_nationality_on_both_apis(
-    api: str, demo_server: DemoServer, rest_demo: Any
+    api: str, soap_demo: RunningDemo, demo_server: DemoServer, rest_demo: Any
 ) -> None:
     """SOAP gives Nmbrs' own number, REST an ISO code with its words: each shown as given."""
     from nmbrs_client.ids import ApiKind

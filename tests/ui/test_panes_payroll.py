@@ -5,9 +5,10 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from nmbrs_demo import DEMO_TODAY
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import DEMO_TODAY, RunningDemo
 from nmbrs_demo.server import DemoServer
-from tests.conftest import DemoServerFactory
+from tests.conftest import DemoFactory, soap_server
 from tests.ui.app_helpers import screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, payroll, select_company
 from tui.screens.pdf_view import PdfViewScreen
@@ -40,11 +41,11 @@ async def _choose_run_and_employee(pilot, pane, run_id: int, employee_id: int) -
 
 
 async def test_years_runs_payslip_and_annual_statement(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     world = demo_server.world
     company = world.companies()[0]
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _open_payroll(pilot, app, company.ID)
         this_year = world.runs(company.ID, DEMO_TODAY.year)
@@ -121,12 +122,13 @@ async def test_years_runs_payslip_and_annual_statement(
 
 
 async def test_missing_rights_payslip_uses_v2_and_statement_explains(
-    demo_server_factory: DemoServerFactory, tmp_path: Path
+    demo_factory: DemoFactory, tmp_path: Path
 ) -> None:
-    server = demo_server_factory("missing-rights")
+    demo = demo_factory(ApiKind.SOAP, "missing-rights")
+    server = soap_server(demo)
     world = server.world
     company = world.companies()[0]
-    app = pane_app(server, tmp_path)
+    app = pane_app(demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _open_payroll(pilot, app, company.ID)
         await pilot.press("left_square_bracket")  # a past year needs the _v2 call
@@ -152,15 +154,16 @@ async def test_missing_rights_payslip_uses_v2_and_statement_explains(
 
 
 async def test_payslip_falls_back_when_v2_is_denied_only_in_the_current_year(
-    demo_server_factory: DemoServerFactory, tmp_path: Path
+    demo_factory: DemoFactory, tmp_path: Path
 ) -> None:
     from nmbrs_demo.scenarios import Scenario
 
     v2 = "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2"
-    server = demo_server_factory(Scenario("no-v2", denied_operations=frozenset({v2})))
+    demo = demo_factory(ApiKind.SOAP, Scenario("no-v2", denied_operations=frozenset({v2})))
+    server = soap_server(demo)
     world = server.world
     company = world.companies()[0]
-    app = pane_app(server, tmp_path)
+    app = pane_app(demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await _open_payroll(pilot, app, company.ID)
         run = world.runs(company.ID, DEMO_TODAY.year)[-1]
@@ -191,13 +194,13 @@ async def test_payslip_falls_back_when_v2_is_denied_only_in_the_current_year(
 
 
 async def test_equal_company_numbers_in_two_debtors_save_two_files(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     """Company numbers repeat per debtor: file names carry the company id, never overwrite."""
     world = demo_server.world
     first = world.companies()[0]
     twin = next(c for c in world.companies() if c.Number == first.Number and c.ID != first.ID)
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     saved: list[Path] = []
     every: list[Path] = []
     async with app.run_test(size=(120, 40)) as pilot:

@@ -9,31 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from nmbrs_demo import DEMO_TODAY
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import DEMO_TODAY, RunningDemo, start
 from nmbrs_demo.readings import Readings, every_alternative, reading_id
-from nmbrs_demo.server import DemoServer, start_demo_server
+from tests.conftest import soap_server
 from tests.ui.app_helpers import wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, select_company
 from tui.panes.payroll import PayrollPane
 
 
 @pytest.fixture(params=every_alternative(), ids=reading_id, scope="module")
-def server(request: pytest.FixtureRequest) -> Iterator[DemoServer]:
+def demo(request: pytest.FixtureRequest) -> Iterator[RunningDemo]:
     readings: Readings = request.param
-    started = start_demo_server("healthy", latency_ms=0, readings=readings)
-    try:
+    with start(ApiKind.SOAP, "healthy", latency_ms=0, readings=readings) as started:
         yield started
-    finally:
-        started.stop()
 
 
 async def test_employees_and_payroll_panes_under_every_reading(
-    server: DemoServer, tmp_path: Path
+    demo: RunningDemo, tmp_path: Path
 ) -> None:
-    world = server.world
+    world = soap_server(demo).world  # what the panes must show
     company = next(c for c in world.companies() if len(world.employees(c.ID)) == 12)
     everyone = world.employees(company.ID)
-    app = pane_app(server, tmp_path)
+    app = pane_app(demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, company.ID)

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from nmbrs_client.history import History, history_path
+from nmbrs_client.ids import ApiKind
 from nmbrs_demo.scenarios import MISSING_RIGHTS_OPERATIONS
 from tests.config_isolation import isolate_state
-from tests.conftest import DemoServerFactory
+from tests.conftest import DemoFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_connected, wait_for
 from tui.app import NmbrsApp
 from tui.connect import LaunchOptions
@@ -17,10 +18,10 @@ from tui.panes.rights import RightsPane
 
 
 async def test_a_finished_check_in_the_pane_is_recorded(
-    demo_server_factory: DemoServerFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_factory: DemoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_state(tmp_path, monkeypatch)
-    app = demo_app(demo_server_factory("missing-rights"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("2")
@@ -35,13 +36,13 @@ async def test_a_finished_check_in_the_pane_is_recorded(
 
 
 async def test_a_damaged_history_is_a_toast_and_the_matrix_still_shows(
-    demo_server_factory: DemoServerFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_factory: DemoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_state(tmp_path, monkeypatch)
     path = history_path()
     path.parent.mkdir(parents=True, mode=0o700)
     path.write_bytes(b"\x00not sqlite" * 400)
-    app = demo_app(demo_server_factory("healthy"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "healthy"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await pilot.press("2")
@@ -124,10 +125,10 @@ async def test_cells_flipped_since_the_last_check_are_marked_and_c_shows_only_th
 
 
 async def test_the_connection_pane_shows_the_last_check_of_this_profile(
-    demo_server_factory: DemoServerFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_factory: DemoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_state(tmp_path, monkeypatch)
-    app = demo_app(demo_server_factory("missing-rights"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, app)
         await wait_for(
@@ -146,7 +147,7 @@ async def test_the_connection_pane_shows_the_last_check_of_this_profile(
         )
         assert "check #1" in screen_text(app)
     # a new session reads it back from the history
-    again = demo_app(demo_server_factory("healthy"))
+    again = demo_app(demo_factory(ApiKind.SOAP, "healthy"))
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, again)
         await wait_for(

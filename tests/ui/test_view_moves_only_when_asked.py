@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo import RunningDemo
 from nmbrs_demo.server import DemoServer
-from tests.conftest import DemoServerFactory
+from tests.conftest import DemoFactory
 from tests.ui.app_helpers import demo_app, screen_text, wait_for
 from tests.ui.panes_helpers import open_companies, pane_app, select_company
 from tui.messages import CompanySelected
@@ -13,10 +15,10 @@ from tui.panes.employees import EmployeesPane
 
 
 async def test_a_pane_key_typed_while_a_company_loads_is_kept(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     big = demo_server.world.big_company_id()
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         companies = await open_companies(pilot, app)
         company = next(r.data for r in companies.table.rows if r.key == big)
@@ -43,13 +45,13 @@ async def test_a_pane_key_typed_while_a_company_loads_is_kept(
 
 
 async def test_esc_stops_the_full_fill_first_even_with_a_filter_open(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     """The status line says "(esc stops)": the first esc stops L, the next clears the filter."""
     from tui.screens.confirm import ConfirmScreen
 
     big = demo_server.world.big_company_id()
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, big)
@@ -78,9 +80,9 @@ async def test_esc_stops_the_full_fill_first_even_with_a_filter_open(
 
 
 async def test_a_failed_connection_toast_breaks_lines_instead_of_showing_backslash_n(
-    demo_server_factory: DemoServerFactory,
+    demo_factory: DemoFactory,
 ) -> None:
-    app = demo_app(demo_server_factory("bad-token"))
+    app = demo_app(demo_factory(ApiKind.SOAP, "bad-token"))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: bool(app._notifications), 30, "the failure toast")
         toast = next(iter(app._notifications))
@@ -90,10 +92,10 @@ async def test_a_failed_connection_toast_breaks_lines_instead_of_showing_backsla
 
 
 async def test_the_employees_table_says_loading_once_a_company_is_chosen(
-    demo_server: DemoServer, tmp_path: Path
+    soap_demo: RunningDemo, demo_server: DemoServer, tmp_path: Path
 ) -> None:
     big = demo_server.world.big_company_id()
-    app = pane_app(demo_server, tmp_path)
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         companies = await open_companies(pilot, app)
         employees = app.query_one(EmployeesPane)
@@ -111,10 +113,8 @@ async def test_the_employees_table_says_loading_once_a_company_is_chosen(
         await wait_for(pilot, lambda: employees.table.total_count == 5000, 60, "the employees")
 
 
-async def test_the_palette_lists_help_and_info_once(
-    demo_server: DemoServer, tmp_path: Path
-) -> None:
-    app = pane_app(demo_server, tmp_path)
+async def test_the_palette_lists_help_and_info_once(soap_demo: RunningDemo, tmp_path: Path) -> None:
+    app = pane_app(soap_demo, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
