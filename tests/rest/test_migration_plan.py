@@ -234,3 +234,32 @@ def test_a_rest_login_that_no_profile_describes_is_checked_as_a_profile_is(
     captured = capsys.readouterr()
     assert not json.loads(captured.out)["rest_checked"]
     assert "REST side not checked" in captured.err and "older-login" in captured.err
+
+
+def test_fleet_tells_a_soap_part_that_cannot_be_checked_from_no_soap_part(
+    demo_server: DemoServer,
+    rest_demo_factory: Callable[..., Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A SOAP part whose check could not start (here: no token of its own) is "cannot be
+    checked", never "no SOAP part": the customer does have one, and it still has to work."""
+    rest = rest_demo_factory("healthy")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[profiles.tokenless]\nenvironment = "custom"\nbase_url = "{demo_server.base_url}"\n'
+        '[profiles.tokenless.soap]\nusername = "api@example.nl"\ndomain = "demo"\n'
+        '[profiles.restonly]\napi = "rest"\nenvironment = "custom"\n'
+        f'[profiles.restonly.rest]\nbase_url = "{rest.base_url}"\n'
+        f'identity_url = "{rest.base_url}/identity"\n'
+    )
+    config.chmod(0o600)
+    argv = ["check", "--config", str(config), "--all-profiles", "--migration", "-q"]
+    main([*argv, "--format", "json"])
+    rows = {row["profile"]: row for row in json.loads(capsys.readouterr().out)["profiles"]}
+    assert rows["tokenless"]["soap_verdict"] == "not_checked"
+    assert rows["restonly"]["soap_verdict"] == "not_set_up"
+    main(argv)
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
+    assert "cannot be checked" in lines["tokenless"] and "no SOAP part" not in lines["tokenless"]
+    assert "no SOAP part" in lines["restonly"]

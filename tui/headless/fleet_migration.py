@@ -90,6 +90,7 @@ class FleetRow:
     days_left: int
     exit_code: int
     reasons: tuple[str, ...] = ()
+    soap_set_up: bool = True  # False: the profile has no SOAP part (None then is not a failure)
 
     def side_value(self, code: int | None, set_up: bool) -> str:
         if code is None:
@@ -99,7 +100,7 @@ class FleetRow:
     def to_dict(self) -> dict[str, Any]:
         return {
             "profile": self.profile,
-            "soap_verdict": self.side_value(self.soap_code, True),
+            "soap_verdict": self.side_value(self.soap_code, self.soap_set_up),
             "rest_verdict": self.side_value(self.rest_code, self.rest_set_up),
             "verdict": self.verdict,
             "missing_scopes": list(self.missing_scopes),
@@ -114,7 +115,14 @@ def _side_word(code: int | None, lang: str, absent: str) -> str:
 
 
 def fleet_row(
-    name: str, soap: Any, rest: Any, rest_set_up: bool, requirement: Any, lang: str, today: date
+    name: str,
+    soap: Any,
+    rest: Any,
+    rest_set_up: bool,
+    requirement: Any,
+    lang: str,
+    today: date,
+    soap_set_up: bool = True,
 ) -> FleetRow:
     """One customer's row from its two reports (either may be None)."""
     from nmbrs_client.rights.migration import build_migration
@@ -133,6 +141,7 @@ def fleet_row(
         days_left=plan.days_left,
         exit_code=int(report.exit_code),
         reasons=reasons,
+        soap_set_up=soap_set_up,
     )
 
 
@@ -146,7 +155,9 @@ def _cells(row: FleetRow, lang: str) -> dict[str, str]:
     w = WORDS[lang]
     return {
         "profile": textsafe.line(row.profile),
-        "soap": _side_word(row.soap_code, lang, w["soap_not_set_up"]),
+        "soap": _side_word(
+            row.soap_code, lang, w["failed" if row.soap_set_up else "soap_not_set_up"]
+        ),
         "rest": _side_word(row.rest_code, lang, w["failed" if row.rest_set_up else "not_set_up"]),
         "verdict": w[row.verdict],
         "missing": " ".join(row.missing_scopes) or "—",
@@ -214,7 +225,7 @@ def run_fleet(
     workers: int,
 ) -> int:
     """Every profile's migration verdict in one table; the worst exit code."""
-    from tui.headless.migration_cmd import profile_sides
+    from tui.headless.migration_cmd import profile_sides, soap_part_set_up
 
     names = sorted(config.profiles)
     quiet = argparse.Namespace(**{**vars(args), "quiet": True})
@@ -230,9 +241,9 @@ def run_fleet(
             soap, rest = None, None
             row = fleet_row(name, soap, rest, True, requirement, args.lang, today)
             return FleetRow(**{**row.__dict__, "exit_code": ExitCode.CONNECT, "reasons": (why,)})
-        row = fleet_row(
-            name, soap, rest, config.profiles[name].has_rest, requirement, args.lang, today
-        )
+        own = config.profiles[name]
+        has_soap = soap_part_set_up(args, own)
+        row = fleet_row(name, soap, rest, own.has_rest, requirement, args.lang, today, has_soap)
         if not args.quiet:
             print(f"  {name}: {row.verdict}", file=sys.stderr, flush=True)
         return row

@@ -44,6 +44,15 @@ def _side(
             server.stop()
 
 
+def soap_part_set_up(args: argparse.Namespace, own: Any) -> bool:
+    """Whether a customer has a SOAP side to check: a profile with a SOAP part (or on the
+    demo), or a base URL given on the command line."""
+    return bool(
+        getattr(args, "base_url", None)
+        or (own is not None and (own.soap.model_fields_set or own.environment == "demo"))
+    )
+
+
 def profile_sides(
     args: argparse.Namespace,
     config: Any,
@@ -79,10 +88,7 @@ def profile_sides(
 
     soap = rest = None
     own = profiles.get(name) if name else None
-    soap_set_up = getattr(args, "base_url", None) or (
-        own is not None and (own.soap.model_fields_set or own.environment == "demo")
-    )
-    if soap_set_up:
+    if soap_part_set_up(args, own):
         overrides = {
             "base_url": getattr(args, "base_url", None),
             "username": getattr(args, "username", None),
