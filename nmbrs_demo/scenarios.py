@@ -20,6 +20,7 @@ from a small TOML file so a support engineer can reproduce a customer's situatio
     throttle_kinds = ["429", "503", "slow-down"]  # … by 429/503 with Retry-After, or a fault
     throttle_retry_after_s = 1
     hang = ["EmployeeService.Function_GetCurrent"]  # accepted, never answered
+    gateway_refuse = ["company.employees.bankaccounts"]  # REST: the gateway's own 403 ("all")
     [deny_company]
     "20003" = ["EmployeeService.PersonalInfo_GetCurrent"]
 
@@ -38,6 +39,7 @@ from nmbrs_client.errors import ConfigError
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.local_files import read_toml_file
 from nmbrs_client.operations import UnknownOperationError, resolve
+from nmbrs_client.rest_operations import RestOp
 from nmbrs_demo.readings import STRICT, Readings
 
 FLAKY_KINDS: frozenset[str] = frozenset({"html500", "truncated", "reset", "timeout", "empty"})
@@ -51,6 +53,7 @@ SCENARIO_DIR = Path(__file__).with_name("scenarios")
 # there (never played as healthy): its verdicts would be false.
 APIS: tuple[str, ...] = tuple(api.value for api in ApiKind)
 BOTH_APIS: frozenset[ApiKind] = frozenset(ApiKind)
+GATEWAY_ALL = "all"  # gateway_refuse = "all": the gateway refuses every API call
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ class Scenario:
     throttle_retry_after_s: int = 1
     # Calls of these operations are accepted and never answered (until the server stops).
     hang_operations: frozenset[str] = frozenset()
+    # REST only: calls the API gateway in front of Nmbrs refuses with its own 403 JSON (not
+    # Nmbrs' problem body), by REST operation name; GATEWAY_ALL refuses every API call.
+    gateway_refused: frozenset[str] = frozenset()
     latency_ms: int = 0
     rate_limit: bool = True
     size: str = "standard"
@@ -220,6 +226,7 @@ _TOML_KEYS = {
     "throttle_kinds",
     "throttle_retry_after_s",
     "hang",
+    "gateway_refuse",
     "rate_limit",
     "size",
     "seed",
@@ -312,6 +319,14 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         # a REST consent has no per-operation switches, and the REST demo has no hanging
         # calls: these have no REST twin, so such a scenario is the SOAP demo's alone
         apis = [a for a in apis if a != ApiKind.REST] or apis
+    if "gateway_refuse" in data:
+        # the SOAP demo has no API gateway that answers in its own JSON: the REST demo's alone
+        apis = [a for a in apis if a == ApiKind.REST]
+        if not apis:
+            raise ConfigError(
+                f"{where}: gateway_refuse is for the REST demo, but this scenario is for "
+                "SOAP only (deny, deny_company and hang have no REST twin)."
+            )
     changes: dict[str, Any] = {
         "apis": frozenset(ApiKind(a) for a in apis),
         "name": _get(data, "name", str, where, default_name),
@@ -359,6 +374,8 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         if not 0 <= after <= 120:
             raise ConfigError(f"{where}: throttle_retry_after_s must be 0-120, got {after}.")
         changes["throttle_retry_after_s"] = after
+    if "gateway_refuse" in data:
+        changes["gateway_refused"] = _gateway_refused(data["gateway_refuse"], where)
     if "hang" in data:
         changes["hang_operations"] = _canonical(
             _get(data, "hang", list, where, []), f"{where}: hang"
@@ -400,6 +417,24 @@ def scenario_from_mapping(data: dict[str, Any], where: str, *, default_name: str
         except ConfigError as exc:
             raise ConfigError(f"{where}: readings: {exc.message}", hint=exc.hint) from None
     return replace(base, **changes)
+
+
+def _gateway_refused(value: Any, where: str) -> frozenset[str]:
+    """``"all"`` or a non-empty list of REST operation names (``company.employees``, …)."""
+    if value == GATEWAY_ALL:
+        return frozenset({GATEWAY_ALL})
+    known = {op.value for op in RestOp}
+    if not isinstance(value, list) or not value:
+        raise ConfigError(
+            f'{where}: gateway_refuse must be "all" or a non-empty list of REST operations.'
+        )
+    bad = sorted(str(v) for v in value if v not in known)
+    if bad:
+        raise ConfigError(
+            f"{where}: gateway_refuse: unknown REST operation(s) {', '.join(bad)}.",
+            hint=f"REST operations: {', '.join(sorted(known))}.",
+        )
+    return frozenset(value)
 
 
 def _share(data: dict[str, Any], key: str, where: str) -> float:

@@ -1,8 +1,8 @@
 """The REST demo as one ASGI app (Starlette): the API under ``/api``, beside the identity
 service's routes (:mod:`nmbrs_demo.rest.identity_routes`) under ``/identity``.
 
-Every ``/api`` call passes one gate, in this order: latency, the subscription key, transport
-trouble (flaky scenarios), throttle and quota, the bearer token, the environment's subscription,
+Every ``/api`` call passes one gate, in this order: latency, the subscription key, the
+gateway's own refusals (a scenario's ``gateway_refuse``), transport trouble (flaky scenarios), throttle and quota, the bearer token, the environment's subscription,
 the operation (looked up in the OpenAPI document), its scopes (any one of the document's
 security scopes), and then the handler, which checks data access. Handlers only read. Observers
 (:mod:`nmbrs_demo.rest.observe`) see every exchange.
@@ -29,6 +29,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from nmbrs_client.errors import ConfigError
+from nmbrs_client.rest_operations import OPERATIONS, RestOp
 from nmbrs_demo.access import resolve_access
 from nmbrs_demo.credentials import (
     DEMO_REST_SUBSCRIPTION_KEY,
@@ -48,7 +49,7 @@ from nmbrs_demo.rest.problems import Problem
 from nmbrs_demo.rest.readings import R, Readings
 from nmbrs_demo.rest.spec import SpecOperation, operation_index
 from nmbrs_demo.rest.views import Row, Views
-from nmbrs_demo.scenarios import Scenario
+from nmbrs_demo.scenarios import GATEWAY_ALL, Scenario
 from nmbrs_demo.stats import ServerStats
 from nmbrs_demo.world import World
 
@@ -175,6 +176,13 @@ class RestDemo:
         )
         self.ids = self.views.ids
         self.access = resolve_access(scenario, world)
+        # the path templates the gateway refuses (its own 403), or every call's
+        self.gateway_refuses_all = GATEWAY_ALL in scenario.gateway_refused
+        self.gateway_refused_paths = frozenset(
+            OPERATIONS[RestOp(name)].path
+            for name in scenario.gateway_refused
+            if name != GATEWAY_ALL
+        )
         if scenario.consent == "all-debtors":
             debtors = [d.Id for d in world.debtors()]
         else:
@@ -259,6 +267,15 @@ class RestDemo:
         ):
             raise problems.no_data_access("employee")
         return soap
+
+    def refused_by_gateway(self, method: str, path: str) -> bool:
+        """Whether the scenario's gateway answers this call itself, before Nmbrs sees it."""
+        if self.gateway_refuses_all:
+            return True
+        if not self.gateway_refused_paths:
+            return False
+        found = self.index.find(method, path)
+        return found is not None and found[0].template in self.gateway_refused_paths
 
     # ------------------------------------------------------------------ throttle and tasks
 
@@ -640,6 +657,15 @@ def _subscription_failure(demo: RestDemo, exchange: Exchange | None) -> Response
     return _problem_response(demo, problem, exchange)
 
 
+def _gateway_refusal(exchange: Exchange | None) -> Response:
+    """An API gateway's own 403: its JSON, not Nmbrs' problem body (no code, type, title),
+    and nothing in it about the subscription key (the key was accepted)."""
+    if exchange is not None:
+        exchange.off_spec = "scenario gateway_refuse (the API gateway's own 403)"
+    body = {"statusCode": 403, "message": "Forbidden: the gateway's policy refused this call."}
+    return JSONResponse(body, status_code=403)
+
+
 def _missing_scope(demo: RestDemo, op: SpecOperation, exchange: Exchange | None) -> Response:
     mode = demo.readings[R.MISSING_SCOPE_403]
     if mode == "problem-40303":
@@ -715,6 +741,8 @@ async def _serve_api(
         await asyncio.sleep(scenario.latency_ms / 1000)
     if request.headers.get("x-subscription-key", "") != DEMO_REST_SUBSCRIPTION_KEY:
         return _subscription_failure(demo, exchange), None
+    if demo.refused_by_gateway(request.method, request.url.path):
+        return _gateway_refusal(exchange), None
     flaky = demo.draw_flaky()
     if flaky is not None:
         if exchange is not None:

@@ -1,0 +1,119 @@
+"""The REST demo can answer as the API gateway in front of Nmbrs does: its own 403 JSON.
+
+A scenario's ``gateway_refuse`` (``"all"`` or REST operation names) makes the demo refuse
+those calls before Nmbrs' API sees them, with a body that is not Nmbrs' problem body. Off by
+default; the check reads such a refusal as not established (exit 2), never a missing scope.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nmbrs_client.errors import ConfigError
+from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.ids import ApiKind
+from nmbrs_demo.rest.app import RENDERED_ONCE
+from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, load_scenario, scenario_from_mapping
+from tests.rest_demo_helpers import HTTP, api_headers
+from tui.cli import main
+
+BANK = "company.employees.bankaccounts"
+EMPLOYEES_PATH = "/api/companies/{companyId}/employees"
+
+
+def _scenario_file(tmp_path: Path, refuse: str) -> Path:
+    path = tmp_path / "gateway.toml"
+    path.write_text(f'name = "gateway"\ngateway_refuse = {refuse}\n', encoding="utf-8")
+    return path
+
+
+def test_no_built_in_scenario_has_the_gateway_refuse() -> None:
+    assert all(not s.gateway_refused for s in BUILTIN_SCENARIOS.values())
+
+
+def test_the_key_is_the_rest_demos_and_checked(tmp_path: Path) -> None:
+    scenario = load_scenario(_scenario_file(tmp_path, f'["{BANK}"]'))
+    assert scenario.gateway_refused == {BANK}
+    assert scenario.apis == {ApiKind.REST}  # the SOAP demo cannot play it: refused there
+    for bad in ('["company.employes"]', "[]", '"some"', "3"):
+        with pytest.raises(ConfigError, match="gateway_refuse"):
+            load_scenario(_scenario_file(tmp_path, bad))
+    with pytest.raises(ConfigError, match="gateway_refuse"):
+        scenario_from_mapping(
+            {"gateway_refuse": "all", "hang": ["EmployeeService.Function_GetCurrent"]},
+            "x.toml",
+            default_name="x",
+        )
+
+
+def test_a_refused_call_gets_the_gateways_json_before_any_other_gate(
+    rest_demo_factory: Any,
+) -> None:
+    """Before the token and the rendered pages: a page already served is never served past
+    the gateway, and the refusal is not Nmbrs' problem body (no code, type, title)."""
+    scenario = replace(
+        BUILTIN_SCENARIOS["healthy"],
+        name="gateway",
+        gateway_refused=frozenset({"company.employees"}),
+        apis=frozenset({ApiKind.REST}),
+    )
+    server = rest_demo_factory(scenario)
+    demo = server.demo
+    token = server.script_token()
+    companies = HTTP.get(server.base_url + "/api/companies", headers=api_headers(token))
+    assert companies.status_code == 200  # an operation not named passes
+    path = EMPLOYEES_PATH.replace("{companyId}", companies.json()["data"][0]["companyId"])
+    assert EMPLOYEES_PATH in RENDERED_ONCE
+    refused_paths, demo.gateway_refused_paths = demo.gateway_refused_paths, frozenset()
+    served = HTTP.get(server.base_url + path, headers=api_headers(token))
+    assert served.status_code == 200 and demo.rendered._bodies  # the page is kept
+    demo.gateway_refused_paths = refused_paths
+    for headers in (api_headers(token), api_headers("not-a-token")):
+        refused = HTTP.get(server.base_url + path, headers=headers)
+        assert refused.status_code == 403
+        body = refused.json()
+        assert set(body) == {"statusCode", "message"}
+        assert "subscription key" not in body["message"].lower()
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_check_on_a_gateway_refusing_everything_is_not_established(
+    tmp_path: Path, lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = _scenario_file(tmp_path, '"all"')
+    args = ["check", "--demo", "--api", "rest", "--scenario", str(scenario), "--lang", lang]
+    assert main([*args, "--format", "json", "-q"]) == ExitCode.CONNECT
+    data = json.loads(capsys.readouterr().out)
+    assert data["exit_code"] == 2
+    account = {a["check"]: a for a in data["account"]}
+    assert account["debtors"]["status"] == "error"
+    assert "refused by the API gateway" in account["debtors"]["message"]
+    assert all(a["status"] not in ("scope_missing", "no_data_access") for a in data["account"])
+    assert data["summary"]["allowed"] == 0 and data["summary"]["missing"] == 0
+    assert main([*args, "-q"]) == 2
+    text = capsys.readouterr().out
+    refused = {"en": "refused by the API gateway", "nl": "geweigerd door de API-gateway"}[lang]
+    assert refused in text
+    assert "What to change" not in text and "Wat moet er in Nmbrs" not in text
+
+
+def test_check_with_one_operation_refused_by_the_gateway(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = _scenario_file(tmp_path, f'["{BANK}"]')
+    args = ["check", "--demo", "--api", "rest", "--scenario", str(scenario), "-q"]
+    assert main([*args, "--format", "json"]) == 2
+    data = json.loads(capsys.readouterr().out)
+    cells = data["results"]
+    refused = [c for c in cells if c["operation"] == BANK]
+    others = [c for c in cells if c["operation"] != BANK]
+    assert refused and all(c["status"] == "error" for c in refused)
+    assert all("refused by the API gateway" in c["message"] for c in refused)
+    assert others and all(c["status"] == "allowed" for c in others)
+    assert data["exit_code"] == 2
+    assert data["summary"]["by_status"]["scope_missing"] == 0
