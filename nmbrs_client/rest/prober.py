@@ -412,6 +412,7 @@ class RestProber(ProberBase):
             fault_code=verdict.fault_code,
             finding=True,
             value=value,
+            error_kind=verdict.error_kind if verdict.status is Status.ERROR else None,
         )
 
     def _debtor_companies(self) -> None:

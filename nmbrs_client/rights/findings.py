@@ -381,7 +381,21 @@ def headline(report: RightsReport, lang: str) -> str:
         return say(lang, "findings")
     if code == 3:
         return say(lang, "unverified_headline")
+    causes = error_causes(report)
+    if causes == {"gateway"}:
+        return say(lang, "errors_gateway")
+    if "gateway" in causes:
+        return say(lang, "errors_gateway_and_more")
     return say(lang, "errors_only")
+
+
+def error_causes(report: RightsReport) -> set[str]:
+    """The kinds of what was not established: the error cells and, while the check went on,
+    the account rows that could not be read."""
+    causes = {error_kind(cell) for cell in report.cells_with(Status.ERROR)}
+    if report.stopped is None:
+        causes |= {a.error_kind or "other" for a in report.account if a.status is Status.ERROR}
+    return causes
 
 
 def soap_line(report: RightsReport, lang: str) -> str:

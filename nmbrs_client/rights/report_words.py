@@ -39,6 +39,12 @@ T: dict[str, dict[str, str]] = {
         "stopped_cancelled": "The check was cancelled before it finished.",
         "errors_only": "Some rights could not be established (network or server errors): "
         "run the check again.",
+        "errors_gateway": "Some rights could not be established: the API gateway in front of "
+        "Nmbrs refused calls with its own reply (cause not known: check that the subscription "
+        "key's product includes the Nmbrs API), then run the check again.",
+        "errors_gateway_and_more": "Some rights could not be established (calls refused by the "
+        "API gateway in front of Nmbrs, and network or server errors): check that the "
+        "subscription key's product includes the Nmbrs API, then run the check again.",
         "checked": "What was checked",
         "date": "Date",
         "environment": "Environment",
@@ -193,6 +199,14 @@ T: dict[str, dict[str, str]] = {
         "stopped_cancelled": "De controle is afgebroken voordat hij klaar was.",
         "errors_only": "Een deel van de rechten kon niet worden vastgesteld (netwerk- of "
         "serverfouten): voer de controle opnieuw uit.",
+        "errors_gateway": "Een deel van de rechten kon niet worden vastgesteld: de API-gateway "
+        "vóór Nmbrs weigerde calls met een eigen antwoord (oorzaak onbekend: controleer of het "
+        "product van de subscription key de Nmbrs-API bevat) en voer de controle daarna "
+        "opnieuw uit.",
+        "errors_gateway_and_more": "Een deel van de rechten kon niet worden vastgesteld (calls "
+        "geweigerd door de API-gateway vóór Nmbrs, en netwerk- of serverfouten): controleer of "
+        "het product van de subscription key de Nmbrs-API bevat en voer de controle daarna "
+        "opnieuw uit.",
         "checked": "Wat is er gecontroleerd",
         "date": "Datum",
         "environment": "Omgeving",

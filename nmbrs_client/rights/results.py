@@ -148,6 +148,8 @@ class AccountResult:
     duration_ms: float | None = None
     finding: bool = False
     value: str | None = None
+    # why an ``error`` row was not established, as on a cell (the headline words its cause)
+    error_kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -17,8 +17,12 @@ import pytest
 from nmbrs_client.errors import ConfigError
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.ids import ApiKind
+from nmbrs_client.rights.classify import Status
+from nmbrs_client.rights.findings import headline
+from nmbrs_client.rights.results import RightsReport
 from nmbrs_demo.rest.app import RENDERED_ONCE
 from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, load_scenario, scenario_from_mapping
+from tests.rest.test_rest_check import checked
 from tests.rest_demo_helpers import HTTP, api_headers
 from tui.cli import main
 
@@ -100,6 +104,9 @@ def test_check_on_a_gateway_refusing_everything_is_not_established(
     refused = {"en": "refused by the API gateway", "nl": "geweigerd door de API-gateway"}[lang]
     assert refused in text
     assert "What to change" not in text and "Wat moet er in Nmbrs" not in text
+    summary = next(line for line in text.splitlines() if line.startswith(("Summary", "Samen")))
+    assert {"en": "the API gateway", "nl": "de API-gateway"}[lang] in summary
+    assert "network" not in summary and "netwerk" not in summary
 
 
 def test_check_with_one_operation_refused_by_the_gateway(
@@ -117,3 +124,37 @@ def test_check_with_one_operation_refused_by_the_gateway(
     assert others and all(c["status"] == "allowed" for c in others)
     assert data["exit_code"] == 2
     assert data["summary"]["by_status"]["scope_missing"] == 0
+
+
+def _gateway_scenario(refused: frozenset[str]) -> Any:
+    return replace(
+        BUILTIN_SCENARIOS["healthy"],
+        name="gateway",
+        gateway_refused=refused,
+        apis=frozenset({ApiKind.REST}),
+    )
+
+
+def _error_kinds_as(report: RightsReport, kind: str) -> RightsReport:
+    cells = [replace(c, error_kind=kind) if c.status is Status.ERROR else c for c in report.cells]
+    return replace(report, cells=cells)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_headline_words_the_cause_of_what_was_not_established(lang: str) -> None:
+    """Only the gateway refused: it says so; with other errors too: both; none: as before."""
+    gateway = {"en": "API gateway", "nl": "API-gateway"}[lang]
+    network = {"en": "network or server errors", "nl": "netwerk- of serverfouten"}[lang]
+    with checked(_gateway_scenario(frozenset({BANK}))) as (report, _server):
+        pass
+    assert report.exit_code == 2
+    only = headline(report, lang)
+    assert gateway in only and network not in only
+    first_error = next(c for c in report.cells if c.status is Status.ERROR)
+    mixed = replace(
+        report,
+        cells=[*report.cells, replace(first_error, operation="x", error_kind="timeout")],
+    )
+    assert gateway in headline(mixed, lang) and network in headline(mixed, lang)
+    timeouts = headline(_error_kinds_as(report, "timeout"), lang)
+    assert gateway not in timeouts and network in timeouts
