@@ -97,6 +97,8 @@ def current(
     """The current row of one employee's history under ``rule`` (``None`` if empty)."""
     if not rows:
         return None
+    if len(rows) == 1:  # every rule picks the only row there is (most histories have one)
+        return rows[0]
     indexed = list(enumerate(rows))
     if rule is CurrentRule.START_DATE:
         cutoff = datetime.combine(today, datetime.max.time()).replace(tzinfo=UTC)

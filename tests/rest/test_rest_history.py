@@ -105,3 +105,16 @@ def test_instants_in_every_spelling() -> None:
     assert parse_instant("2021-06-07") is not None
     assert parse_instant("yesterday") is None
     assert parse_instant(20210607) is None
+
+
+@pytest.mark.parametrize("rule", list(CurrentRule))
+def test_an_only_row_is_current_under_every_rule_whatever_its_dates(rule: CurrentRule) -> None:
+    """What the short cut for one row must agree with: each rule's own choice among one."""
+    shapes = [
+        *({**row, "period": {"year": 2027, "period": 1}} for row in CONTRACTS),
+        {"contractId": "undated"},
+        {"contractId": "odd", "startDate": "not a date", "period": "junk"},
+    ]
+    for row in shapes:
+        assert current([row], rule, today=TODAY, current_period=(2026, 11)) is row
+        assert current([row, row], rule, today=TODAY, current_period=(2026, 11)) is row
