@@ -110,7 +110,7 @@ def test_instants_in_every_spelling() -> None:
 @pytest.mark.parametrize("rule", list(CurrentRule))
 def test_an_only_row_is_current_under_every_rule_whatever_its_dates(rule: CurrentRule) -> None:
     """What the short cut for one row must agree with: each rule's own choice among one."""
-    shapes = [
+    shapes: list[Mapping[str, Any]] = [
         *({**row, "period": {"year": 2027, "period": 1}} for row in CONTRACTS),
         {"contractId": "undated"},
         {"contractId": "odd", "startDate": "not a date", "period": "junk"},
