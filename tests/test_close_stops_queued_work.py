@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -42,34 +42,44 @@ def _pages_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("nmbrs-rest-pages")]
 
 
-def test_closing_the_rest_client_stops_its_queued_pages() -> None:
-    transport = GatedTransport()
-    client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
+def _stopped_midway(
+    transport: GatedTransport, read: Callable[[], object], stop: Callable[[], object]
+) -> tuple[int, BaseException | None]:
+    """Run ``read`` on its own thread; once its later pages are held, ``stop`` it, then let the
+    held pages answer. How many calls were sent before the stop, and what ``read`` raised."""
     failure: list[BaseException] = []
     ended = threading.Event()
 
-    def read() -> None:
+    def run() -> None:
         try:
-            client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY})
+            read()
         except BaseException as exc:
             failure.append(exc)
         finally:
             ended.set()
 
-    threading.Thread(target=read, daemon=True).start()
+    threading.Thread(target=run, daemon=True).start()
     assert transport.first_held.wait(SAFETY_S)
-    client.close()
-    sent_before_close = transport.sent_count()
+    stop()
+    sent_before = transport.sent_count()
     transport.gate.set()  # the pages that were on their way are answered now
     assert ended.wait(SAFETY_S)
     for thread in _pages_threads():
         thread.join(SAFETY_S)
+    return sent_before, failure[0] if failure else None
 
+
+def test_closing_the_rest_client_stops_its_queued_pages() -> None:
+    transport = GatedTransport()
+    client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
+    sent_before_close, failure = _stopped_midway(
+        transport, lambda: client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY}), client.close
+    )
     # only page 1 and the pages already on the wire were sent; the queued ones never were
     assert sent_before_close <= 1 + client.window.cap
-    assert len(transport.sent) == sent_before_close < PAGES
-    assert failure and isinstance(failure[0], NmbrsTransportError)
-    assert failure[0].kind == "closed" and not failure[0].retryable
+    assert transport.sent_count() == sent_before_close < PAGES
+    assert isinstance(failure, NmbrsTransportError)
+    assert failure.kind == "closed" and not failure.retryable
     assert not any(t.is_alive() for t in _pages_threads())
 
 
@@ -175,28 +185,14 @@ def test_a_cancelled_callers_queued_pages_end_unsent() -> None:
     transport = GatedTransport()
     client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
     cancelled = threading.Event()
-    failure: list[BaseException] = []
-    ended = threading.Event()
 
     def read() -> None:
-        try:
-            with stopping_when(cancelled.is_set):
-                client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY})
-        except BaseException as exc:
-            failure.append(exc)
-        finally:
-            ended.set()
+        with stopping_when(cancelled.is_set):
+            client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY})
 
-    threading.Thread(target=read, daemon=True).start()
-    assert transport.first_held.wait(SAFETY_S)
-    cancelled.set()
-    sent_before = transport.sent_count()
-    transport.gate.set()
-    assert ended.wait(SAFETY_S)
-    for thread in _pages_threads():
-        thread.join(SAFETY_S)
+    sent_before, failure = _stopped_midway(transport, read, cancelled.set)
     assert transport.sent_count() == sent_before < PAGES
-    assert failure and was_stopped(failure[0])
+    assert failure is not None and was_stopped(failure)
     client.close()
 
 
@@ -266,26 +262,12 @@ def test_a_cancelled_callers_histories_end_unsent_too() -> None:
     client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
     backend = RestBackend(client)
     cancelled = threading.Event()
-    failure: list[BaseException] = []
-    ended = threading.Event()
 
     def read() -> None:
-        try:
-            with stopping_when(cancelled.is_set):
-                backend.contracts(COMPANY)
-        except BaseException as exc:
-            failure.append(exc)
-        finally:
-            ended.set()
+        with stopping_when(cancelled.is_set):
+            backend.contracts(COMPANY)
 
-    threading.Thread(target=read, daemon=True).start()
-    assert transport.first_held.wait(SAFETY_S)
-    cancelled.set()
-    sent_before = transport.sent_count()
-    transport.gate.set()
-    assert ended.wait(SAFETY_S)
-    for thread in _pages_threads():
-        thread.join(SAFETY_S)
+    sent_before, failure = _stopped_midway(transport, read, cancelled.set)
     assert transport.sent_count() == sent_before < 5 * PAGES
-    assert failure and was_stopped(failure[0])
+    assert failure is not None and was_stopped(failure)
     client.close()
