@@ -15,7 +15,7 @@ from nmbrs_demo.credentials import DEMO_TOKEN, DEMO_USERNAME
 from tests.config_isolation import isolate, write_demo_profiles
 from tests.conftest import DemoFactory
 from tui.cli import main
-from tui.headless.all_profiles import failed_outcome
+from tui.headless.all_profiles import Place, configured_place, failed_outcome
 
 SCENARIOS = ("healthy", "missing-rights", "bad-token")
 
@@ -44,9 +44,9 @@ def test_all_profiles_table_with_each_verdict_and_the_worst_exit(
     assert code == 2  # the worst of 0, 1 and 2
     rows = {line.split()[0]: line for line in out.splitlines() if line.split()[:1]}
     assert "Profile" in out and "Environment" in out and "Unverified" in out
-    assert rows["healthy"].split()[1:3] == ["custom", "0"]
-    assert rows["missing-rights"].split()[2] == "1"
-    assert rows["bad-token"].split()[2] == "2"
+    assert rows["healthy"].split()[1:4] == ["custom", "soap", "0"]
+    assert rows["missing-rights"].split()[3] == "1"
+    assert rows["bad-token"].split()[3] == "2"
     # Missing, unverified, errors, duration follow the verdict words.
     assert rows["missing-rights"].split("rights missing")[1].split()[:3] == ["4", "0", "0"]
     assert rows["healthy"].split("all allowed")[1].split()[:3] == ["0", "0", "0"]
@@ -157,5 +157,20 @@ def test_bundle_is_a_private_zip_with_report_calls_versions_settings(
 
 
 def test_a_failed_profile_with_a_two_line_error_is_one_readable_line() -> None:
-    outcome = failed_outcome("acme", "?", 2, "profile 'acme' has no REST login\n  Run it.", 0.1)
+    place = Place("production", "rest")
+    outcome = failed_outcome("acme", place, 2, "profile 'acme' has no REST login\n  Run it.", 0.1)
     assert outcome.reason == "profile 'acme' has no REST login Run it."
+
+
+def test_a_profile_that_was_not_checked_is_placed_where_its_config_says() -> None:
+    """No "?" where the config knows: its environment (a REST host implies one, as the
+    resolver has it) and its API, or the --api flag's."""
+    from nmbrs_client.config_schema import ProfileConfig
+
+    rest = ProfileConfig.model_validate(
+        {"api": "rest", "rest": {"base_url": "http://127.0.0.1:9/", "identity_url": "http://x/"}}
+    )
+    assert configured_place(rest, None) == Place("custom", "rest")
+    soap = ProfileConfig.model_validate({"environment": "sandbox"})
+    assert configured_place(soap, None) == Place("sandbox", "soap")
+    assert configured_place(ProfileConfig.model_validate({}), "rest") == Place("production", "rest")

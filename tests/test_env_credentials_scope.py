@@ -206,7 +206,10 @@ def test_all_profiles_does_not_check_a_profile_whose_key_is_only_in_the_environm
     keyed = rows["keyed"]
     assert keyed["exit_code"] == ExitCode.NOT_VERIFIED, keyed["reason"]
     assert keyed["verdict"] == "not verified"
-    assert keyed["errors"] == 0 and keyed["missing_rights"] is None
+    # nothing was counted, so no count looks measured; where it was meant to go is the config's
+    assert keyed["errors"] is None and keyed["unverified"] is None
+    assert keyed["missing_rights"] is None
+    assert (keyed["environment"], keyed["api"]) == ("custom", "rest")
     assert "NMBRS_SUBSCRIPTION_KEY" in keyed["reason"]
     assert "nmbrs-tui check -P keyed" in keyed["reason"]
     assert code == ExitCode.NOT_VERIFIED
@@ -237,6 +240,14 @@ def test_all_profiles_does_not_check_a_soap_profile_whose_token_is_only_in_the_e
     [row] = json.loads(capsys.readouterr().out)["profiles"]
     assert row["exit_code"] == ExitCode.NOT_VERIFIED
     assert "NMBRS_TOKEN" in row["reason"] and "check -P tokenless" in row["reason"]
+    assert (row["environment"], row["api"]) == ("custom", "soap")
     assert code == ExitCode.NOT_VERIFIED
+    assert main(["check", "--all-profiles", "--config", str(config), "-q"]) == code
+    [line] = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("tokenless ")]
+    # the config's place, the verdict, and dashes where nothing was counted (never "?" or 0)
+    assert line.split()[1:4] == ["custom", "soap", "3"]
+    assert line.split("not verified")[1].split()[:3] == ["–", "–", "–"]
     monkeypatch.delenv("NMBRS_TOKEN")  # nothing exported: the profile is unusable, as before
     assert main(["check", "--all-profiles", "--config", str(config), "-q"]) == ExitCode.USAGE
+    [line] = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("tokenless ")]
+    assert line.split()[1:4] == ["custom", "soap", "64"]

@@ -19,6 +19,8 @@ from nmbrs_client import textsafe
 from nmbrs_client.exit_codes import VERDICT_GLYPHS, VERDICT_WORDS, ExitCode
 
 DEFAULT_WORKERS = 4
+# A row's reason is one line, bounded; long enough for an error and its hint (the command).
+REASON_MAX = 320
 # A profile that could not log in (or be used) has no rights to count: "–", not 0 or 1.
 UNCOUNTED = (ExitCode.CONNECT, ExitCode.USAGE)
 
@@ -28,12 +30,13 @@ class ProfileOutcome:
     """One row of the summary: a profile's verdict and its counts."""
 
     profile: str
-    environment: str
+    environment: str  # where the profile connects: the checked settings', else the config's
+    api: str  # soap | rest: likewise
     exit_code: int
     verdict: str
     missing_rights: int | None  # None: the rights were never reached (login failed)
-    unverified: int
-    errors: int
+    unverified: int | None  # None: nothing was checked, so nothing was counted
+    errors: int | None  # None: the profile was not checked (not an error of a check)
     duration_s: float
     reason: str = ""
     changed: str = "-"  # since this profile's previous recorded check ("-": none to compare)
@@ -44,7 +47,31 @@ class ProfileOutcome:
         return data
 
 
-def outcome_of(profile: str, environment: str, report: Any, duration_s: float) -> ProfileOutcome:
+@dataclass(frozen=True)
+class Place:
+    """Where a profile connects: its environment and API, as far as they are known."""
+
+    environment: str
+    api: str
+
+
+def configured_place(profile: Any, api: str | None) -> Place:
+    """What the config says of a profile that could not be checked (``api``: the --api flag).
+
+    It is stated, not measured: a row that failed or was not checked still says which customer
+    environment and API it was meant for, as the config does. A REST host implies its
+    environment as the resolver has it; a SOAP part's environment is the one written.
+    """
+    from nmbrs_client.config_urls import environment_for_url
+
+    chosen = str(api or profile.api)
+    environment = str(profile.environment)
+    if chosen == "rest" and environment == "production" and profile.rest.base_url:
+        environment = environment_for_url(str(profile.rest.base_url), "rest") or "custom"
+    return Place(environment, chosen)
+
+
+def outcome_of(profile: str, place: Place, report: Any, duration_s: float) -> ProfileOutcome:
     """Summarise a finished report: distinct missing operations plus companies without access."""
     from nmbrs_client.rights.classify import ROW_WIDE, Status
 
@@ -60,10 +87,11 @@ def outcome_of(profile: str, environment: str, report: Any, duration_s: float) -
     )
     errors = sum(1 for c in report.cells if c.status is Status.ERROR)
     code = int(report.exit_code)
-    reason = "; ".join(textsafe.line(a.message) for a in report.account_findings)[:200]
+    reason = "; ".join(textsafe.line(a.message) for a in report.account_findings)[:REASON_MAX]
     return ProfileOutcome(
         profile=profile,
-        environment=environment,
+        environment=place.environment,
+        api=place.api,
         exit_code=code,
         verdict=VERDICT_WORDS.get(code, str(code)),
         missing_rights=(
@@ -77,51 +105,62 @@ def outcome_of(profile: str, environment: str, report: Any, duration_s: float) -
 
 
 def failed_outcome(
-    profile: str, environment: str, code: int, reason: str, duration_s: float, errors: int = 1
+    profile: str,
+    place: Place,
+    code: int,
+    reason: str,
+    duration_s: float,
+    errors: int | None = 1,
 ) -> ProfileOutcome:
+    """A profile without a report: nothing was counted, so no count is shown as measured."""
     return ProfileOutcome(
         profile=profile,
-        environment=environment,
+        environment=place.environment,
+        api=place.api,
         exit_code=code,
         verdict=VERDICT_WORDS.get(code, str(code)),
         missing_rights=None,
-        unverified=0,
+        unverified=None,
         errors=errors,
         duration_s=duration_s,
         # an error and its hint may come as two lines: the table's reason is one
-        reason=textsafe.line(" ".join(reason.split()))[:200],
+        reason=textsafe.line(" ".join(reason.split()))[:REASON_MAX],
     )
 
 
 def check_profiles(
     names: Sequence[str],
-    check_one: Callable[[str], tuple[str, Any]],
+    check_one: Callable[[str], tuple[Place, Any]],
+    configured: Callable[[str], Place],
     *,
     workers: int = DEFAULT_WORKERS,
     clock: Callable[[], float] = time.monotonic,
 ) -> list[ProfileOutcome]:
-    """Run ``check_one(name) -> (environment, report)`` for every profile, ``workers`` at once.
+    """Run ``check_one(name) -> (place, report)`` for every profile, ``workers`` at once.
 
-    Rows come back in the order of ``names``. Any exception of one profile becomes its row.
+    Rows come back in the order of ``names``. Any exception of one profile becomes its row,
+    placed where ``configured(name)`` says the config meant it to connect.
     """
     from nmbrs_client.errors import ConfigError, NmbrsError, SecretOfOneConnection
 
     def one(name: str) -> ProfileOutcome:
         started = clock()
         try:
-            environment, report = check_one(name)
+            place, report = check_one(name)
         except SecretOfOneConnection as exc:  # never checked with a secret of another run
             reason = f"not checked: {exc.message}; {exc.hint}"
             elapsed = clock() - started
-            return failed_outcome(name, "?", ExitCode.NOT_VERIFIED, reason, elapsed, errors=0)
+            where = configured(name)
+            return failed_outcome(name, where, ExitCode.NOT_VERIFIED, reason, elapsed, None)
         except ConfigError as exc:
-            return failed_outcome(name, "?", ExitCode.USAGE, str(exc), clock() - started)
+            code, reason = ExitCode.USAGE, str(exc)
         except NmbrsError as exc:
-            return failed_outcome(name, "?", ExitCode.CONNECT, str(exc), clock() - started)
+            code, reason = ExitCode.CONNECT, str(exc)
         except Exception as exc:  # one broken profile must not end the run for the others
-            reason = f"{type(exc).__name__}: {exc}"
-            return failed_outcome(name, "?", ExitCode.CONNECT, reason, clock() - started)
-        return outcome_of(name, environment, report, clock() - started)
+            code, reason = ExitCode.CONNECT, f"{type(exc).__name__}: {exc}"
+        else:
+            return outcome_of(name, place, report, clock() - started)
+        return failed_outcome(name, configured(name), code, reason, clock() - started)
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="profile") as pool:
         return list(pool.map(one, names))
@@ -147,6 +186,7 @@ def worst_of(codes: Iterable[int]) -> ExitCode:
 COLUMNS = (
     ("profile", "Profile"),
     ("environment", "Environment"),
+    ("api", "API"),
     ("verdict", "Verdict"),
     ("missing_rights", "Missing"),
     ("unverified", "Unverified"),
@@ -156,16 +196,22 @@ COLUMNS = (
 )
 
 
+def _count(value: int | None) -> str:
+    """A count, or a dash where nothing was counted (never a 0 that looks measured)."""
+    return "–" if value is None else str(value)
+
+
 def render_table(outcomes: Sequence[ProfileOutcome]) -> str:
     """A plain-text table (glyph and word per verdict) plus the reasons below it."""
     rows = [
         {
             "profile": textsafe.line(o.profile),
             "environment": textsafe.line(o.environment),
+            "api": textsafe.line(o.api),
             "verdict": f"{o.exit_code} {VERDICT_GLYPHS.get(o.exit_code, '')} {o.verdict}",
-            "missing_rights": "–" if o.missing_rights is None else str(o.missing_rights),
-            "unverified": str(o.unverified),
-            "errors": str(o.errors),
+            "missing_rights": _count(o.missing_rights),
+            "unverified": _count(o.unverified),
+            "errors": _count(o.errors),
             "duration": f"{o.duration_s:.1f} s",
             "changed": o.changed,
         }

@@ -230,7 +230,7 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
     quiet_args = argparse.Namespace(**{**vars(args), "quiet": True})
     changed: dict[str, str] = {}  # per profile, what changed since its previous check
 
-    def check_one(name: str) -> tuple[str, Any]:
+    def check_one(name: str) -> tuple[all_profiles.Place, Any]:
         settings = resolve_settings(
             config,
             profile=name,
@@ -249,7 +249,10 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
             changed[name] = _short_changes(before, report)
         if not args.quiet:
             print(f"  {name}: exit {report.exit_code}", file=sys.stderr, flush=True)
-        return str(settings.environment), report
+        return all_profiles.Place(str(settings.environment), str(settings.api)), report
+
+    def configured(name: str) -> all_profiles.Place:
+        return all_profiles.configured_place(config.profiles[name], args.api)
 
     left_out = connection_env_vars_set()
     if left_out:  # said even with -q: the engineer may expect the variables to apply
@@ -263,7 +266,7 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
         print(f"checking {len(names)} profiles, {workers} at once…", file=sys.stderr, flush=True)
     outcomes = [
         dataclasses.replace(o, changed=changed.get(o.profile, "-"))
-        for o in all_profiles.check_profiles(names, check_one, workers=workers)
+        for o in all_profiles.check_profiles(names, check_one, configured, workers=workers)
     ]
     text = (
         all_profiles.render_json(outcomes)
