@@ -84,6 +84,14 @@ def test_rights_missing_rights_snapshot(snap_compare: Any, demo_factory: DemoFac
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2"))
 
 
+def test_rights_operations_as_rows_snapshot(snap_compare: Any, demo_factory: DemoFactory) -> None:
+    """``t`` at 120×40 on missing-rights: operations as rows 38 wide, the long SOAP names cut
+    only between whole words after their service (``Employee.Employment…EmployeesByCompany``,
+    never ``Employment_GetAl…eesByCompany``); the hint line keeps the full name."""
+    app = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"), deterministic=True)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steps("2", "t", "down", "down"))
+
+
 # The support engineer's views: the rights filter and a call's full record.
 VIEW_STEPS: dict[str, tuple[str, ...]] = {
     "rights_filtered": ("2", "slash", *"department", "enter"),

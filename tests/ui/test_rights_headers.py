@@ -2,7 +2,8 @@
 
 REST names are long dotted paths (``REST.company.employees.bankaccounts``); a header cut at a
 character count read ``REST.company.e…ccounts``. Each header now drops the API's own prefix
-and is cut only between whole words, and no two columns of one check read the same.
+and is cut only between whole words, and no two columns of one check read the same. The rows
+of the matrix with operations as rows (38 wide) follow the same rule, keeping the service.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import re
 import pytest
 
 from nmbrs_client.rights.requirements import BUILTIN_PROFILES
-from tui.panes.rights_cells import OPERATION_HEADER_WIDTH, column_headers
+from tui.panes.rights_cells import (
+    OPERATION_HEADER_WIDTH,
+    OPERATION_WIDTH,
+    column_headers,
+    row_labels,
+)
 
 WIDTH = OPERATION_HEADER_WIDTH
 
@@ -66,3 +72,39 @@ def test_names_cut_alike_are_told_apart() -> None:
     headers = column_headers(ops, 16)
     assert len(set(headers.values())) == 2, headers
     assert all(len(h) <= 16 for h in headers.values())
+
+
+# The rows of the matrix with operations as rows (38 wide): the same rule, keeping the service.
+
+
+@pytest.mark.parametrize(("profile", "operations"), _profiles(), ids=[p for p, _ in _profiles()])
+def test_every_row_label_fits_keeps_its_service_and_first_word(
+    profile: str, operations: list[str]
+) -> None:
+    labels = row_labels(operations, OPERATION_WIDTH)
+    assert set(labels) == set(operations)
+    assert len(set(labels.values())) == len(operations), labels
+    for op, label in labels.items():
+        service, _, name = op.partition(".")
+        assert len(label) <= OPERATION_WIDTH, (op, label)
+        assert label.startswith(f"{service.removesuffix('Service')}."), (op, label)
+        shown = label.partition(".")[2]
+        assert shown.startswith(_words_in_order(name)[0]), (op, label)
+        assert _words(shown.replace("…", ".")) <= _words(name), (op, label)
+
+
+def _words_in_order(name: str) -> list[str]:
+    return [w for w in re.split(r"[._]|(?<=[a-z0-9])(?=[A-Z])", name) if w]
+
+
+def test_the_soap_rows_that_were_cut_mid_word() -> None:
+    ops = [op.qualified_name for op in BUILTIN_PROFILES["integration"].operations]
+    labels = row_labels(ops, OPERATION_WIDTH)
+    employments = "EmployeeService.Employment_GetAll_AllEmployeesByCompany"
+    assert labels[employments] == "Employee.Employment…EmployeesByCompany"  # was …GetAl…ees…
+    payslips = "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany"
+    assert labels[payslips] == "Company.Salary…PayslipsPDFByRunCompany"
+    fits = "EmployeeService.BankAccount_GetListCurrent"
+    assert labels[fits] == "Employee.BankAccount_GetListCurrent"  # fits: whole, as before
+    rest = row_labels(["REST.company.employees.bankaccounts"], OPERATION_WIDTH)
+    assert rest == {"REST.company.employees.bankaccounts": "REST.company.employees.bankaccounts"}

@@ -73,11 +73,12 @@ def _words(name: str) -> list[str]:
     return [word for word in _WORD.findall(name) if word]
 
 
-def _cuts(name: str, width: int) -> list[str]:
+def _cuts(name: str, width: int, *, first_word: bool = False) -> list[str]:
     """Every way to show ``name`` in ``width`` from whole words, best first: its first words,
     ``…``, its last words, keeping as much of the name as fits (a dot-separated REST name
     keeps its last word, the resource, before its first). Never a word cut in two, unless a
-    single word is wider than the column."""
+    single word is wider than the column. ``first_word``: always keep the first word (a SOAP
+    name's subject), and between cuts that keep as much prefer more of the end."""
     if len(name) <= width:
         return [name]
     words = _words(name)
@@ -91,8 +92,8 @@ def _cuts(name: str, width: int) -> list[str]:
                 + "…"
                 + "".join(words[len(words) - tail :]).lstrip("._")
             )
-            if len(text) <= width:
-                found.append((len(text) - 1, tail if "." in name else head, text))
+            if len(text) <= width and (head or not first_word):
+                found.append((len(text) - 1, tail if "." in name or first_word else head, text))
     found.sort(key=lambda cut: (-cut[0], -cut[1]))
     return [text for _, _, text in found] or [name[: width - 1] + "…"]
 
@@ -109,12 +110,37 @@ def column_headers(operations: Sequence[str], width: int) -> dict[str, str]:
     named = {
         op: bare[op] if shared[bare[op]] == 1 else short_operation(op, 999) for op in operations
     }
-    choices = {op: _cuts(named[op], width) for op in operations}
-    headers: dict[str, str] = {}
-    for op in operations:  # the best cut no other operation shows or would rather show
-        taken = set(headers.values()) | {c[0] for o, c in choices.items() if o != op}
-        headers[op] = next((cut for cut in choices[op] if cut not in taken), choices[op][0])
-    return headers
+    return _distinct({op: _cuts(named[op], width) for op in operations})
+
+
+def row_labels(operations: Sequence[str], width: int = OPERATION_WIDTH) -> dict[str, str]:
+    """Each operation's name as a matrix row label ``width`` wide, unique among ``operations``.
+
+    A row keeps the API's own prefix (``Employee.``, ``REST.``: rows are read down the
+    service, and two services share names); a name too wide keeps it and its first word and
+    has the rest cut at word boundaries as a column header is (:func:`_cuts`). The hint line
+    and the cell detail show the full name.
+    """
+    choices: dict[str, list[str]] = {}
+    for op in operations:
+        short = short_operation(op, 999)
+        prefix, dot, name = short.partition(".")
+        room = width - len(prefix) - len(dot)
+        if len(short) <= width or not dot or room < 8:
+            choices[op] = [short if len(short) <= width else short_operation(op, width)]
+        else:
+            choices[op] = [f"{prefix}.{cut}" for cut in _cuts(name, room, first_word=True)]
+    return _distinct(choices)
+
+
+def _distinct(choices: dict[str, list[str]]) -> dict[str, str]:
+    """Each operation's best label (``choices`` best first) that no other operation shows or
+    would rather show."""
+    labels: dict[str, str] = {}
+    for op, mine in choices.items():
+        taken = set(labels.values()) | {c[0] for o, c in choices.items() if o != op}
+        labels[op] = next((cut for cut in mine if cut not in taken), mine[0])
+    return labels
 
 
 def cell_label(status: str, lang: str = "en") -> Text:

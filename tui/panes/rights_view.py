@@ -21,7 +21,7 @@ from tui.panes.rights_cells import (
     OPERATION_HEADER_WIDTH,
     OPERATION_WIDTH,
     column_headers,
-    short_operation,
+    row_labels,
 )
 
 if TYPE_CHECKING:
@@ -142,8 +142,10 @@ def fill_matrix(
             name = (company.name or "")[:14]
             head = company.number or company.id
             table.add_column(f"{head} {name}".strip(), key=str(company.id), width=COMPANY_WIDTH)
+        # named among every operation of the check, so a filter never renames a row
+        labels = row_labels(view.operations, OPERATION_WIDTH)
         for op in ops:
-            row = [Text(short_operation(op), style="bold")]
+            row = [Text(labels[op], style="bold")]
             row.extend(label(view.cells.get((op, company.id))) for company in companies)
             table.add_row(*row, key=op)
     if table.columns and len(table.columns) > 1 and table.cursor_coordinate.column == 0:
