@@ -263,3 +263,29 @@ def test_fleet_tells_a_soap_part_that_cannot_be_checked_from_no_soap_part(
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line}
     assert "cannot be checked" in lines["tokenless"] and "no SOAP part" not in lines["tokenless"]
     assert "no SOAP part" in lines["restonly"]
+    # why each side that is set up could not be checked: under the table, in the chosen
+    # language, and in the JSON; never "not set up" for a REST part that failed to start
+    tokenless, restonly = rows["tokenless"], rows["restonly"]
+    assert "no API token" in tokenless["soap_not_checked_because"]
+    assert tokenless["rest_not_checked_because"] is None
+    assert "subscription key" in restonly["rest_not_checked_because"]
+    assert restonly["soap_not_checked_because"] is None
+    assert not any("not set up" in reason for reason in restonly["reasons"])
+    assert restonly["reasons"][0].startswith("REST cannot be checked: ")
+    out = "\n".join(lines.values())
+    assert "tokenless: SOAP cannot be checked: no API token" in out
+    assert "restonly: REST cannot be checked: " in out
+    main([*argv, "--lang", "nl", "--format", "markdown"])
+    dutch = capsys.readouterr().out
+    assert "- tokenless: SOAP kan niet worden gecontroleerd: no API token" in dutch
+    assert "- restonly: REST kan niet worden gecontroleerd: " in dutch
+
+
+def test_why_a_side_was_not_checked_is_one_clean_line_with_its_hint() -> None:
+    from nmbrs_client.errors import NmbrsError
+    from tui.headless.migration_cmd import why_of
+
+    why = why_of(NmbrsError("the host said \x1b[31mno\x1b[0m\r\nat all", hint="run it again"))
+    assert "\x1b" not in why and "\n" not in why and "\r" not in why
+    assert why.endswith("; run it again") and "at all" in why
+    assert len(why_of(NmbrsError("x" * 10_000))) <= 320

@@ -14,12 +14,15 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nmbrs_client import textsafe
 from nmbrs_client.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from tui.headless.migration_cmd import SideNotChecked
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -35,6 +38,7 @@ WORDS: dict[str, dict[str, str]] = {
         "not_set_up": "REST not set up",
         "soap_not_set_up": "no SOAP part",
         "failed": "cannot be checked",
+        "why_failed": "{api} cannot be checked: {why}",
         "summary": "{n} customer(s): {ready} ready, {not_ready} not ready, {unchecked} not "
         "checked; {days} days left until SOAP stops.",
     },
@@ -51,6 +55,7 @@ WORDS: dict[str, dict[str, str]] = {
         "not_set_up": "REST niet ingericht",
         "soap_not_set_up": "geen SOAP-deel",
         "failed": "kan niet worden gecontroleerd",
+        "why_failed": "{api} kan niet worden gecontroleerd: {why}",
         "summary": "{n} klant(en): {ready} klaar, {not_ready} niet klaar, {unchecked} niet "
         "gecontroleerd; nog {days} dagen tot SOAP stopt.",
     },
@@ -91,6 +96,8 @@ class FleetRow:
     exit_code: int
     reasons: tuple[str, ...] = ()
     soap_set_up: bool = True  # False: the profile has no SOAP part (None then is not a failure)
+    soap_why: str | None = None  # why a SOAP part that is set up could not be checked
+    rest_why: str | None = None  # why a REST part that is set up could not be checked
 
     def side_value(self, code: int | None, set_up: bool) -> str:
         if code is None:
@@ -107,7 +114,18 @@ class FleetRow:
             "days_left": self.days_left,
             "exit_code": self.exit_code,
             "reasons": list(self.reasons),
+            "soap_not_checked_because": self.soap_why,
+            "rest_not_checked_because": self.rest_why,
         }
+
+    def failures(self, lang: str) -> tuple[str, ...]:
+        """Why each side that is set up could not be checked, in ``lang``."""
+        said = WORDS[lang]["why_failed"]
+        return tuple(
+            said.format(api=api, why=why)
+            for api, why in (("SOAP", self.soap_why), ("REST", self.rest_why))
+            if why
+        )
 
 
 def _side_word(code: int | None, lang: str, absent: str) -> str:
@@ -123,15 +141,20 @@ def fleet_row(
     lang: str,
     today: date,
     soap_set_up: bool = True,
+    not_checked: Sequence[SideNotChecked] = (),
 ) -> FleetRow:
-    """One customer's row from its two reports (either may be None)."""
+    """One customer's row from its two reports (either may be None) and why a side that is
+    set up was not checked (``not_checked``, from :func:`profile_sides`)."""
     from nmbrs_client.rights.migration import build_migration
     from nmbrs_client.rights.migration_plan import build_plan
 
     report = build_migration(requirement, soap=soap, rest=rest, today=today)
     plan = build_plan(report, profile=name, lang=lang)
+    why = {note.api: note.why for note in not_checked if note.set_up}
     reasons = plan.reasons if rest_set_up else (WORDS[lang]["not_set_up"],)
-    return FleetRow(
+    if rest is None and rest_set_up:  # the plan cannot tell a failed REST side from none
+        reasons = ()
+    row = FleetRow(
         profile=name,
         soap_code=None if soap is None else int(soap.exit_code),
         rest_code=None if rest is None else int(rest.exit_code),
@@ -142,7 +165,10 @@ def fleet_row(
         exit_code=int(report.exit_code),
         reasons=reasons,
         soap_set_up=soap_set_up,
+        soap_why=why.get("SOAP") if soap is None else None,
+        rest_why=why.get("REST") if rest is None else None,
     )
+    return replace(row, reasons=(*row.failures(lang), *row.reasons))
 
 
 def worst(rows: Sequence[FleetRow]) -> ExitCode:
@@ -191,6 +217,10 @@ def render_text(rows: Sequence[FleetRow], lang: str) -> str:
 
     out = [line({k: w[k] for k in _KEYS}), line({k: "-" * widths[k] for k in _KEYS})]
     out.extend(line(c) for c in table)
+    failed = [(row.profile, why) for row in rows for why in row.failures(lang)]
+    if failed:
+        out.append("")
+        out.extend(f"{textsafe.line(name)}: {why}" for name, why in failed)
     out.extend(["", _summary(rows, lang)])
     return "\n".join(out) + "\n"
 
@@ -201,6 +231,10 @@ def render_markdown(rows: Sequence[FleetRow], lang: str) -> str:
     for row in rows:
         cells = _cells(row, lang)
         out.append("| " + " | ".join(textsafe.markdown_inline(cells[k]) for k in _KEYS) + " |")
+    failed = [(row.profile, why) for row in rows for why in row.failures(lang)]
+    if failed:
+        out.append("")
+        out.extend(f"- {textsafe.markdown_inline(f'{name}: {why}')}" for name, why in failed)
     out.extend(["", _summary(rows, lang)])
     return "\n".join(out) + "\n"
 
@@ -233,7 +267,7 @@ def run_fleet(
 
     def one(name: str) -> FleetRow:
         try:
-            soap, rest, _notes = profile_sides(
+            soap, rest, notes = profile_sides(
                 quiet, config, name, requirement, check_report, environment_credentials=False
             )
         except Exception as exc:  # one broken profile must not end the run for the others
@@ -243,7 +277,9 @@ def run_fleet(
             return FleetRow(**{**row.__dict__, "exit_code": ExitCode.CONNECT, "reasons": (why,)})
         own = config.profiles[name]
         has_soap = soap_part_set_up(args, own)
-        row = fleet_row(name, soap, rest, own.has_rest, requirement, args.lang, today, has_soap)
+        row = fleet_row(
+            name, soap, rest, own.has_rest, requirement, args.lang, today, has_soap, notes
+        )
         if not args.quiet:
             print(f"  {name}: {row.verdict}", file=sys.stderr, flush=True)
         return row

@@ -11,8 +11,36 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+# A side's reason is one line, bounded: the error and its hint (what to run instead).
+WHY_MAX = 320
+
+
+@dataclass(frozen=True)
+class SideNotChecked:
+    """Why one side (SOAP or REST) of a customer was not checked, for stderr, table and JSON."""
+
+    api: str  # SOAP | REST
+    why: str  # one sanitised line: the error that stopped the check, or that nothing is set up
+    set_up: bool  # False: the profile has no such part (nothing failed)
+
+    def __str__(self) -> str:
+        if self.set_up or self.api == "SOAP":
+            return f"{self.api} side not checked: {self.why}"
+        return f"REST not set up: {self.why}"
+
+
+def why_of(exc: BaseException) -> str:
+    """An error as one sanitised line, its hint (the command to run instead) kept."""
+    from nmbrs_client.textsafe import line
+
+    message = getattr(exc, "message", None) or str(exc)
+    hint = getattr(exc, "hint", None)
+    text = f"{message}; {hint}" if hint else message
+    return line(" ".join(text.split()))[:WHY_MAX]
 
 
 def _note(args: argparse.Namespace, text: str) -> None:
@@ -62,7 +90,7 @@ def profile_sides(
     *,
     rest_name: str | None = None,
     environment_credentials: bool = True,
-) -> tuple[Any, Any, list[str]]:
+) -> tuple[Any, Any, list[SideNotChecked]]:
     """(SOAP report or None, REST report or None, why a side was not checked) of one customer.
 
     A profile holds a SOAP part and a REST part: each side that is set up is checked with its
@@ -76,14 +104,14 @@ def profile_sides(
     from tui.demo_logins import demo_access
     from tui.headless.check_run import CheckFailed
 
-    notes: list[str] = []
+    notes: list[SideNotChecked] = []
     profiles = config.profiles if config is not None else {}
 
     def run(api: str, settings_of: Callable[[], Any]) -> Any:
         try:
             return check_report(args, settings_of(), profile)
         except (ConfigError, CheckFailed, SecretOfOneConnection) as exc:
-            notes.append(f"{api} side not checked: {getattr(exc, 'message', exc)}")
+            notes.append(SideNotChecked(api, why_of(exc), set_up=True))
             return None
 
     soap = rest = None
@@ -106,7 +134,7 @@ def profile_sides(
             ),
         )
     else:
-        notes.append("SOAP side not checked: the profile has no SOAP part")
+        notes.append(SideNotChecked("SOAP", "the profile has no SOAP part", set_up=False))
     rest_profile = rest_name or name
     other = profiles.get(rest_profile) if rest_profile else None
     if other is not None and other.has_rest:
@@ -130,7 +158,8 @@ def profile_sides(
             ),
         )
     else:
-        notes.append("REST not set up: the profile has no REST part (config add --api rest)")
+        why = "the profile has no REST part (config add --api rest)"
+        notes.append(SideNotChecked("REST", why, set_up=False))
     return soap, rest, notes
 
 
@@ -162,7 +191,7 @@ def run_migration(
             args, config, name, profile, check_report, rest_name=args.rest_profile
         )
         for note in notes:
-            _note(args, note)
+            _note(args, str(note))
     report = build_migration(profile, soap=soap, rest=rest, today=date.today())
     text = render(report, args.format, args.lang, profile=args.rest_profile or name or "NAME")
     failed = emit(args, text)
