@@ -251,3 +251,93 @@ def test_all_profiles_does_not_check_a_soap_profile_whose_token_is_only_in_the_e
     assert main(["check", "--all-profiles", "--config", str(config), "-q"]) == ExitCode.USAGE
     [line] = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("tokenless ")]
     assert line.split()[1:4] == ["custom", "soap", "64"]
+
+
+@pytest.fixture()
+def secret_in_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_factory: DemoFactory
+) -> tuple[Path, RunningDemo]:
+    """Profile ``appsecret`` (REST): its subscription key and its login are its own (file and
+    token store); its app's client secret is kept in the environment (``client_secret_from =
+    "env"``) and exported, as for a check of it alone."""
+    from nmbrs_client.rest.auth.credentials import credentials_path
+    from nmbrs_client.rest.auth.tokens import TokenSet, TokenStore
+    from nmbrs_client.rest_operations import DEFAULT_SCOPES
+    from nmbrs_demo.credentials import DEMO_REST_CLIENT_ID, DEMO_REST_CLIENT_SECRET
+    from nmbrs_demo.reach import DEMO_ACCESS
+    from tests.config_isolation import isolate_state
+
+    isolate_state(tmp_path, monkeypatch)
+    rest = demo_factory(ApiKind.REST, "healthy")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[profiles.appsecret]\napi = "rest"\nenvironment = "custom"\n'
+        f'[profiles.appsecret.rest]\nbase_url = "{rest.base_url}"\n'
+        f'identity_url = "{rest.reach()["NMBRS_REST_IDENTITY_URL"]}"\n'
+        f'client_id = "{DEMO_REST_CLIENT_ID}"\nclient_secret_from = "env"\n',
+        encoding="utf-8",
+    )
+    os.chmod(path, 0o600)
+    keys = credentials_path("appsecret")
+    keys.parent.mkdir(parents=True)
+    keys.write_text(f'subscription_key = "{DEMO_REST_SUBSCRIPTION_KEY}"\n', encoding="utf-8")
+    os.chmod(keys, 0o600)
+    login = DEMO_ACCESS.rest_login(rest.base_url, DEFAULT_SCOPES)
+    TokenStore("appsecret").save(TokenSet.from_response(login))
+    monkeypatch.setenv("NMBRS_REST_CLIENT_SECRET", DEMO_REST_CLIENT_SECRET)
+    return path, rest
+
+
+def _expire_login(profile: str) -> str:
+    """Make the stored access token expired; returns the refresh token a refresh would spend."""
+    import dataclasses
+    import time
+
+    from nmbrs_client.rest.auth.tokens import TokenStore
+
+    store = TokenStore(profile)
+    tokens = store.load()
+    assert tokens is not None and tokens.refresh_token
+    store.save(dataclasses.replace(tokens, expires_at=time.time() - 60))
+    return tokens.refresh_token
+
+
+def test_all_profiles_uses_a_profiles_own_valid_login_without_its_app_secret(
+    secret_in_env: tuple[Path, RunningDemo], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, _rest = secret_in_env
+    code = main(["check", "--all-profiles", "--config", str(config), "--format", "json", "-q"])
+    [row] = json.loads(capsys.readouterr().out)["profiles"]
+    assert (row["exit_code"], code) == (ExitCode.OK, ExitCode.OK), row["reason"]
+
+
+def test_all_profiles_never_refreshes_a_login_with_the_exported_client_secret(
+    secret_in_env: tuple[Path, RunningDemo], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An expired login needs the app's secret to refresh; the exported one may be another
+    customer's app, so the profile is "not verified" with how to check it, and nothing is
+    spent (a refresh token is single use). Checked on its own, the same login refreshes."""
+    from nmbrs_client.rest.auth.tokens import TokenStore
+    from nmbrs_demo.credentials import DEMO_REST_CLIENT_SECRET
+
+    config, rest = secret_in_env
+    refresh = _expire_login("appsecret")
+    calls_before = cast(Any, rest.server).stats.total_calls
+    code = main(["check", "--all-profiles", "--config", str(config), "--format", "json", "-q"])
+    out, err = capsys.readouterr()
+    [row] = json.loads(out)["profiles"]
+    assert row["exit_code"] == code == ExitCode.NOT_VERIFIED, row["reason"]
+    assert row["errors"] is None and row["missing_rights"] is None
+    assert "NMBRS_REST_CLIENT_SECRET" in row["reason"] and "check -P appsecret" in row["reason"]
+    assert "NMBRS_REST_CLIENT_SECRET" in err and "left out" in err
+    assert DEMO_REST_CLIENT_SECRET not in out + err
+    stored = TokenStore("appsecret").load()
+    assert stored is not None and stored.refresh_token == refresh  # nothing spent
+    assert cast(Any, rest.server).stats.total_calls == calls_before  # nothing sent at all
+    fleet = ["check", "--all-profiles", "--migration", "--config", str(config), "-q"]
+    assert main([*fleet, "--format", "json"]) == ExitCode.NOT_VERIFIED
+    [side] = json.loads(capsys.readouterr().out)["profiles"]
+    assert "NMBRS_REST_CLIENT_SECRET" in side["rest_not_checked_because"]
+    assert main(["check", "-P", "appsecret", "--config", str(config), "-q"]) == ExitCode.OK
+    stored = TokenStore("appsecret").load()
+    assert stored is not None and stored.refresh_token != refresh  # refreshed, on its own

@@ -25,7 +25,7 @@ from nmbrs_client.rest.auth.credentials import (
     load_credentials,
     secret_place_hint,
 )
-from nmbrs_client.rest.auth.tokens import RefreshingTokens, TokenStore
+from nmbrs_client.rest.auth.tokens import REFRESH_MARGIN_S, RefreshingTokens, TokenStore
 from nmbrs_client.rest.backend import RestBackend
 from nmbrs_client.rest.client import AccessTokenSource, RestClient, StaticToken
 from nmbrs_client.rest.transport import RestTransport, TransportLimits
@@ -59,6 +59,20 @@ class _LazyRefresher:
         return result
 
 
+class _WithheldSecret:
+    """The refresher of a profile checked among many whose client secret is only in a variable.
+
+    Its stored login is used while it is valid; a refresh would need the secret, which belongs
+    to the one connection it was exported for, so it is refused: nothing is sent.
+    """
+
+    def __init__(self, refusal: SecretOfOneConnection) -> None:
+        self.refusal = refusal
+
+    def __call__(self, refresh_token: str) -> Mapping[str, Any]:
+        raise self.refusal
+
+
 def open_rest_backend(
     profile: str,
     *,
@@ -76,7 +90,10 @@ def open_rest_backend(
     today: Callable[[], date] = date.today,
     credentials: RestCredentials | None = None,
     token_store: str | None = None,
+    refresh_withheld: SecretOfOneConnection | None = None,
 ) -> RestBackend:
+    """``refresh_withheld``: the app's secret is not this run's to use (see
+    :class:`_WithheldSecret`); a login that needs a refresh now raises it before any call."""
     env = os.environ if environ is None else environ
     if credentials is None:
         credentials = load_credentials(profile, environ=env, given=given, use_stores=given is None)
@@ -97,8 +114,15 @@ def open_rest_backend(
         tokens = StaticToken(token_text, scopes)
     else:
         store = TokenStore(profile, folder=token_folder, kind=token_store)
-        tokens = RefreshingTokens(store, _LazyRefresher(credentials))
-        tokens.current()  # no login → one clear LoginRequiredError now, not mid-dashboard
+        refresher = (
+            _LazyRefresher(credentials)
+            if refresh_withheld is None
+            else _WithheldSecret(refresh_withheld)
+        )
+        tokens = RefreshingTokens(store, refresher)
+        # no login → one clear LoginRequiredError now, not mid-dashboard
+        if tokens.current().expires_within(REFRESH_MARGIN_S) and refresh_withheld is not None:
+            raise refresh_withheld
 
     def expires_at() -> float | None:
         if isinstance(tokens, RefreshingTokens):
@@ -147,13 +171,14 @@ def backend_from_settings(
     # environment: NMBRS_REST_TOKEN and friends belong to the one connection they were set for.
     environ: Mapping[str, str] = os.environ if settings.environment_credentials else {}
     credentials = load_credentials(profile, settings=settings, environ=environ)
-    variable = ENV["subscription_key"]
-    if (
-        credentials.subscription_key is None
-        and not settings.environment_credentials
-        and (rest.subscription_key_from == "env" or os.environ.get(variable, "").strip())
-    ):
-        raise SecretOfOneConnection(profile, "subscription key", variable)
+    if _only_in_variable(settings, credentials.subscription_key, "subscription_key"):
+        raise SecretOfOneConnection(profile, "subscription key", ENV["subscription_key"])
+    refresh_withheld = None
+    if _only_in_variable(settings, credentials.client_secret, "client_secret"):
+        # only a refresh needs it: the profile's own login is used while it is valid
+        refresh_withheld = SecretOfOneConnection(
+            profile, "client secret (needed to refresh its login)", ENV["client_secret"]
+        )
     return open_rest_backend(
         profile,
         concurrency=concurrency,
@@ -163,7 +188,17 @@ def backend_from_settings(
         environ=environ,
         credentials=credentials,
         token_store=rest.token_store,
+        refresh_withheld=refresh_withheld,
     )
+
+
+def _only_in_variable(settings: ConnectionSettings, found: SecretStr | None, name: str) -> bool:
+    """A secret this profile keeps only in its variable, in a run where the variables are not
+    its own (``--all-profiles``, a switch in the app): the secret is another connection's."""
+    if found is not None or settings.environment_credentials:
+        return False
+    place = getattr(settings.rest, f"{name}_from", None)
+    return place == "env" or bool(os.environ.get(ENV[name], "").strip())
 
 
 def logged_in_backend(
