@@ -125,6 +125,8 @@ class MigrationReport:
     today: date
     soap: RightsReport | None = None
     rest: RightsReport | None = None
+    # why a REST side that is set up did not run (one line); None: it ran, or there is none
+    rest_not_checked: str | None = None
 
     @property
     def soap_ran(self) -> bool:
@@ -219,8 +221,12 @@ def build_migration(
     soap: RightsReport | None,
     rest: RightsReport | None,
     today: date,
+    rest_not_checked: str | None = None,
 ) -> MigrationReport:
-    """Side by side, per required SOAP operation: today's SOAP verdict and the REST one."""
+    """Side by side, per required SOAP operation: today's SOAP verdict and the REST one.
+
+    ``rest_not_checked``: why a REST side that is set up could not run, so the plan says that
+    and never "REST is not set up"."""
     requirement = profile.rest()
     soap_seen = _verdicts(soap) if soap is not None and soap.stopped is None else None
     rest_seen = _verdicts(rest) if rest is not None and rest.stopped is None else None
@@ -237,7 +243,8 @@ def build_migration(
                 ]
             )
         rows.append(MigrationRow(item, soap_status, rest_status))
-    return MigrationReport(profile, tuple(rows), requirement.scopes, today, soap, rest)
+    why = rest_not_checked if rest is None else None
+    return MigrationReport(profile, tuple(rows), requirement.scopes, today, soap, rest, why)
 
 
 def _side_word(report: MigrationReport, api: str, status: Status | None, lang: str) -> str:

@@ -81,6 +81,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done": "(done: the REST check used it)",
         "r_not_set_up": "REST is not set up for this customer: no REST profile, no check.",
         "r_unreached": "REST could not be checked: {why}",
+        "s_unreached": "SOAP could not be checked: {why}",
         "r_login": "REST refused the login: {why}",
         "r_scopes": "{n} scopes missing from the consent: {scopes}.",
         "r_scope": "1 scope missing from the consent: {scopes}.",
@@ -128,6 +129,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done": "(gedaan: de REST-controle gebruikte dit al)",
         "r_not_set_up": "REST is voor deze klant niet ingericht: geen REST-profiel, geen controle.",
         "r_unreached": "REST kon niet worden gecontroleerd: {why}",
+        "s_unreached": "SOAP kon niet worden gecontroleerd: {why}",
         "r_login": "REST weigert de aanmelding: {why}",
         "r_scopes": "{n} scopes ontbreken in de toestemming: {scopes}.",
         "r_scope": "1 scope ontbreekt in de toestemming: {scopes}.",
@@ -195,6 +197,8 @@ def _stopped_by_login(rest: RightsReport) -> bool:
 
 def _verdict(report: MigrationReport, w: dict[str, str]) -> tuple[Verdict, list[str]]:
     rest = report.rest
+    if rest is None and report.rest_not_checked:
+        return Verdict.NOT_CHECKED, [w["r_unreached"].format(why=report.rest_not_checked)]
     if rest is None:
         return Verdict.NOT_CHECKED, [w["r_not_set_up"]]
     unreached = dict(report.unreached())

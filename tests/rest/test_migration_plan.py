@@ -232,8 +232,12 @@ def test_a_rest_login_that_no_profile_describes_is_checked_as_a_profile_is(
     monkeypatch.delenv("NMBRS_REST_TOKEN")  # no fixed token and no login kept: not checked
     assert main([*argv, "--rest-profile", "older-login"]) == 3
     captured = capsys.readouterr()
-    assert not json.loads(captured.out)["rest_checked"]
+    plan = json.loads(captured.out)
+    assert not plan["rest_checked"] and plan["verdict"] == "not_checked"
     assert "REST side not checked" in captured.err and "older-login" in captured.err
+    # the plan says why, never that REST is not set up (a login was named for it)
+    [reason] = plan["reasons"]
+    assert reason.startswith("REST could not be checked: ") and "older-login" in reason
 
 
 def test_fleet_tells_a_soap_part_that_cannot_be_checked_from_no_soap_part(
@@ -271,14 +275,17 @@ def test_fleet_tells_a_soap_part_that_cannot_be_checked_from_no_soap_part(
     assert "subscription key" in restonly["rest_not_checked_because"]
     assert restonly["soap_not_checked_because"] is None
     assert not any("not set up" in reason for reason in restonly["reasons"])
-    assert restonly["reasons"][0].startswith("REST cannot be checked: ")
+    assert restonly["reasons"] == [
+        f"REST could not be checked: {restonly['rest_not_checked_because']}"
+    ]
+    assert tokenless["reasons"][0].startswith("SOAP could not be checked: no API token")
     out = "\n".join(lines.values())
-    assert "tokenless: SOAP cannot be checked: no API token" in out
-    assert "restonly: REST cannot be checked: " in out
+    assert "tokenless: SOAP could not be checked: no API token" in out
+    assert "restonly: REST could not be checked: " in out
     main([*argv, "--lang", "nl", "--format", "markdown"])
     dutch = capsys.readouterr().out
-    assert "- tokenless: SOAP kan niet worden gecontroleerd: no API token" in dutch
-    assert "- restonly: REST kan niet worden gecontroleerd: " in dutch
+    assert "- tokenless: SOAP kon niet worden gecontroleerd: no API token" in dutch
+    assert "- restonly: REST kon niet worden gecontroleerd: " in dutch
 
 
 def test_why_a_side_was_not_checked_is_one_clean_line_with_its_hint() -> None:

@@ -38,7 +38,6 @@ WORDS: dict[str, dict[str, str]] = {
         "not_set_up": "REST not set up",
         "soap_not_set_up": "no SOAP part",
         "failed": "cannot be checked",
-        "why_failed": "{api} cannot be checked: {why}",
         "summary": "{n} customer(s): {ready} ready, {not_ready} not ready, {unchecked} not "
         "checked; {days} days left until SOAP stops.",
     },
@@ -55,7 +54,6 @@ WORDS: dict[str, dict[str, str]] = {
         "not_set_up": "REST niet ingericht",
         "soap_not_set_up": "geen SOAP-deel",
         "failed": "kan niet worden gecontroleerd",
-        "why_failed": "{api} kan niet worden gecontroleerd: {why}",
         "summary": "{n} klant(en): {ready} klaar, {not_ready} niet klaar, {unchecked} niet "
         "gecontroleerd; nog {days} dagen tot SOAP stopt.",
     },
@@ -119,11 +117,13 @@ class FleetRow:
         }
 
     def failures(self, lang: str) -> tuple[str, ...]:
-        """Why each side that is set up could not be checked, in ``lang``."""
-        said = WORDS[lang]["why_failed"]
+        """Why each side that is set up could not be checked, in ``lang`` (the plan's words)."""
+        from nmbrs_client.rights.migration_plan import WORDS as PLAN_WORDS
+
+        w = PLAN_WORDS[lang]
         return tuple(
-            said.format(api=api, why=why)
-            for api, why in (("SOAP", self.soap_why), ("REST", self.rest_why))
+            w[key].format(why=why)
+            for key, why in (("s_unreached", self.soap_why), ("r_unreached", self.rest_why))
             if why
         )
 
@@ -148,12 +148,12 @@ def fleet_row(
     from nmbrs_client.rights.migration import build_migration
     from nmbrs_client.rights.migration_plan import build_plan
 
-    report = build_migration(requirement, soap=soap, rest=rest, today=today)
-    plan = build_plan(report, profile=name, lang=lang)
     why = {note.api: note.why for note in not_checked if note.set_up}
+    report = build_migration(
+        requirement, soap=soap, rest=rest, today=today, rest_not_checked=why.get("REST")
+    )
+    plan = build_plan(report, profile=name, lang=lang)
     reasons = plan.reasons if rest_set_up else (WORDS[lang]["not_set_up"],)
-    if rest is None and rest_set_up:  # the plan cannot tell a failed REST side from none
-        reasons = ()
     row = FleetRow(
         profile=name,
         soap_code=None if soap is None else int(soap.exit_code),
@@ -168,7 +168,8 @@ def fleet_row(
         soap_why=why.get("SOAP") if soap is None else None,
         rest_why=why.get("REST") if rest is None else None,
     )
-    return replace(row, reasons=(*row.failures(lang), *row.reasons))
+    soap_failed = row.failures(lang)[:1] if row.soap_why else ()  # the plan has REST's
+    return replace(row, reasons=(*soap_failed, *row.reasons))
 
 
 def worst(rows: Sequence[FleetRow]) -> ExitCode:

@@ -39,8 +39,9 @@ def why_of(exc: BaseException) -> str:
 
     message = getattr(exc, "message", None) or str(exc)
     hint = getattr(exc, "hint", None)
-    text = f"{message}; {hint}" if hint else message
-    return line(" ".join(text.split()))[:WHY_MAX]
+    text = f"{message}\n{hint}" if hint else message
+    parts = (" ".join(part.split()) for part in text.splitlines())  # an error, then its hint
+    return line("; ".join(part for part in parts if part))[:WHY_MAX]
 
 
 def _note(args: argparse.Namespace, text: str) -> None:
@@ -175,6 +176,7 @@ def run_migration(
     from nmbrs_client.rights.migration_plan import render
 
     name: str | None
+    notes: list[SideNotChecked] = []
     if args.demo:
         if args.profile or args.rest_profile or args.base_url:
             print(
@@ -192,7 +194,10 @@ def run_migration(
         )
         for note in notes:
             _note(args, str(note))
-    report = build_migration(profile, soap=soap, rest=rest, today=date.today())
+    rest_why = next((n.why for n in notes if n.api == "REST" and n.set_up), None)
+    report = build_migration(
+        profile, soap=soap, rest=rest, today=date.today(), rest_not_checked=rest_why
+    )
     text = render(report, args.format, args.lang, profile=args.rest_profile or name or "NAME")
     failed = emit(args, text)
     return failed if failed is not None else report.exit_code
