@@ -74,6 +74,9 @@ class ConnectionIdentity:
     scopes: tuple[str, ...] | None = None
     expires_at: datetime | None = None
     debtor_id: EntityId | None = None
+    # REST: why the account the token belongs to could not be read (one safe line), when the
+    # connection still works; "" when it was read or not asked for
+    user_unread: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,8 @@ class ConnectionInfo:
     base_url: str | None = None
     host: str | None = None
     username: str | None = None
+    # REST: why the account the token belongs to could not be read (the rest still works)
+    user_unread: str | None = None
     domain: str | None = None
     domain_source: str | None = None
     scenario: str | None = None
@@ -283,6 +285,7 @@ class Connector:
             last_hint=None,
             fault_code=None,
             stop_reason="",
+            user_unread=None,
             scopes=known.scopes,
             token_expires=known.expires_at,
         )
@@ -317,6 +320,7 @@ class Connector:
         # scopes and the token's expiry), whichever API answered.
         self._set(
             username=identity.user or self.info.username,
+            user_unread=identity.user_unread or None,
             scopes=identity.scopes,
             token_expires=identity.expires_at,
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,7 @@ from nmbrs_client.backend import (
 )
 from nmbrs_client.calllog import CallLog, CallRecord
 from nmbrs_client.cancel import pool_for_caller
-from nmbrs_client.errors import NmbrsError
+from nmbrs_client.errors import FaultCategory, NmbrsError
 from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, NoDocumentError, RestProblemKind
@@ -170,14 +171,16 @@ class RestBackend:
     def identity(self) -> ConnectionIdentity:
         """``/api/user/info`` when granted (or the grant is unknown), else ``/api/debtors``."""
         granted = self.client.tokens.granted_scopes()
-        user = ""
+        user = unread = ""
         debtor_id: EntityId | None = None
         if granted is None or "user.info.read" in granted:
             try:
                 info = self.client.single(RestOp.USER_INFO)
             except NmbrsRestError as exc:
+                if exc.category is FaultCategory.AUTHENTICATION:
+                    raise  # the token or the key: nothing else will answer either
                 if exc.kind not in (RestProblemKind.SCOPE_MISSING, RestProblemKind.FORBIDDEN):
-                    raise
+                    unread = exc.message  # a gateway, a server error: the rest may still work
                 info = None
             if info:
                 name, email = _text(info.get("name")), _text(info.get("email"))
@@ -185,7 +188,7 @@ class RestBackend:
                 debtor_id = _text(info.get("debtorId"))
         if not user:
             self.debtors()  # proves token and key work when user.info.read was not granted
-        identity = self._known(user, debtor_id)
+        identity = replace(self._known(user, debtor_id), user_unread=unread)
         with self._lock:
             self._identity = identity
         return identity

@@ -69,6 +69,7 @@ from nmbrs_client.rights.protocol import (
     CheckOptions,
     ProbeTuning,
 )
+from nmbrs_client.rights.report_words import ACCOUNT_UNREAD
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.rest_requirements import ACCOUNT_OPERATIONS
 from nmbrs_client.rights.results import (
@@ -278,7 +279,10 @@ class RestProber(ProberBase):
 
     def _environment(self) -> dict[str, Any]:
         base_url = self.client.transport.base_url
-        user = next((a.value for a in self.account if a.check == "user" and a.value), None)
+        user = next(
+            (a.value for a in self.account if a.check == "user" and a.status is Status.ALLOWED),
+            None,
+        )
         return {
             "base_url": base_url,
             "host": urlsplit(base_url).netloc,
@@ -333,6 +337,7 @@ class RestProber(ProberBase):
             except NmbrsError as exc:
                 if self._stop_on(exc):
                     return False
+                self._user_unread(failure(exc))
             else:
                 if row:
                     who = str(row.get("email") or row.get("name") or "")
@@ -396,6 +401,18 @@ class RestProber(ProberBase):
         self.companies = columns.companies
         self.others = columns.others
         return True
+
+    def _user_unread(self, probe: Probe) -> None:
+        """The consenting account could not be read, yet the check goes on: said, with why,
+        never a finding (who consented is shown, not required)."""
+        verdict = probe.verdict
+        self._account(
+            "user",
+            Status.ERROR,
+            f"{ACCOUNT_UNREAD['en']}: {verdict.message}",
+            fault_code=verdict.fault_code,
+            error_kind=verdict.error_kind,
+        )
 
     def _account_failure(self, check: str, name: RestOp, probe: Probe) -> None:
         self._account_verdict(check, judge(name, probe, self.granted))

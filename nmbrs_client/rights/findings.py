@@ -202,7 +202,8 @@ def not_verified(report: RightsReport) -> list[tuple[str, str]]:
 
 def error_lines(report: RightsReport, lang: str) -> list[str]:
     """The results not established, by kind, and the account checks that could not be read
-    (a company list lost to a quota or a gateway page) while the check went on."""
+    (a company list lost to a quota or a gateway page) while the check went on; an account
+    row that is no finding (who consented) is in the account section only."""
     words = dict(ERROR_KINDS[lang])
     if report.api is ApiKind.REST:
         words.update(REST_ERROR_KINDS[lang])
@@ -214,7 +215,7 @@ def error_lines(report: RightsReport, lang: str) -> list[str]:
         lines += [
             f"{account_check_name(a.check, lang)}: {account_text(a, lang)}"
             for a in report.account
-            if a.status is Status.ERROR
+            if a.status is Status.ERROR and a.finding
         ]
     return lines
 
@@ -391,10 +392,14 @@ def headline(report: RightsReport, lang: str) -> str:
 
 def error_causes(report: RightsReport) -> set[str]:
     """The kinds of what was not established: the error cells and, while the check went on,
-    the account rows that could not be read."""
+    the account rows that could not be read and count (findings)."""
     causes = {error_kind(cell) for cell in report.cells_with(Status.ERROR)}
     if report.stopped is None:
-        causes |= {a.error_kind or "other" for a in report.account if a.status is Status.ERROR}
+        causes |= {
+            a.error_kind or "other"
+            for a in report.account
+            if a.status is Status.ERROR and a.finding
+        }
     return causes
 
 

@@ -27,6 +27,12 @@ GATEWAY_REFUSED = {
     "in het developer portal of het product van de subscription key de Nmbrs-API bevat)",
 }
 
+# The account that consented (REST /api/user/info) could not be read; the check went on.
+ACCOUNT_UNREAD = {
+    "en": "the account could not be read",
+    "nl": "het account kon niet worden gelezen",
+}
+
 T: dict[str, dict[str, str]] = {
     "en": {
         "title": "Nmbrs API rights check",
@@ -429,6 +435,9 @@ def account_text(account: Any, lang: str) -> str:
             text += f": gebruik {value}"
         return text
     code = f" (fout {account.fault_code})" if account.fault_code is not None else ""
+    if account.check == "user" and account.status is Status.ERROR:
+        reason = account.message.removeprefix(ACCOUNT_UNREAD["en"]).removeprefix(": ")
+        return f"{ACCOUNT_UNREAD['nl']}: {engineer_note(reason, lang)}"
     if account.status is Status.ERROR and account.message.startswith(GATEWAY_REFUSED["en"]):
         return engineer_note(account.message, lang)
     if account.check == "environment_get":

@@ -144,7 +144,10 @@ class ConnectionPane(Pane, can_focus=True):
                     style="bold yellow",
                 ),
             )
-        row("Username", info.username)
+        if info.user_unread and not info.username:
+            row("Username", Text("could not be read", style="yellow"), info.user_unread)
+        else:
+            row("Username", info.username)
         row("Domain", info.domain, info.domain_source or "")
         if info.scopes is not None:  # a connection with scopes and a token (REST)
             row("Scopes", " ".join(info.scopes) if info.scopes else "not reported by the token")
