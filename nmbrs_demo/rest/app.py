@@ -29,7 +29,6 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from nmbrs_client.errors import ConfigError
-from nmbrs_client.rest_operations import OPERATIONS, RestOp
 from nmbrs_demo.access import resolve_access
 from nmbrs_demo.credentials import (
     DEMO_REST_SUBSCRIPTION_KEY,
@@ -39,8 +38,9 @@ from nmbrs_demo.credentials import (
 )
 from nmbrs_demo.periods import periods_in_year
 from nmbrs_demo.records import DEMO_SEED
-from nmbrs_demo.rest import problems
+from nmbrs_demo.rest import gateway, problems
 from nmbrs_demo.rest.call import Call, date_param, int_param, paged, require_uuid
+from nmbrs_demo.rest.gateway import GatewayRefusals
 from nmbrs_demo.rest.identity import IdentityService
 from nmbrs_demo.rest.identity_routes import identity_routes
 from nmbrs_demo.rest.ids import NAMESPACE, IdMap, Kind
@@ -49,7 +49,7 @@ from nmbrs_demo.rest.problems import Problem
 from nmbrs_demo.rest.readings import R, Readings
 from nmbrs_demo.rest.spec import SpecOperation, operation_index
 from nmbrs_demo.rest.views import Row, Views
-from nmbrs_demo.scenarios import GATEWAY_ALL, Scenario
+from nmbrs_demo.scenarios import Scenario
 from nmbrs_demo.stats import ServerStats
 from nmbrs_demo.world import World
 
@@ -176,13 +176,7 @@ class RestDemo:
         )
         self.ids = self.views.ids
         self.access = resolve_access(scenario, world)
-        # the path templates the gateway refuses (its own 403), or every call's
-        self.gateway_refuses_all = GATEWAY_ALL in scenario.gateway_refused
-        self.gateway_refused_paths = frozenset(
-            OPERATIONS[RestOp(name)].path
-            for name in scenario.gateway_refused
-            if name != GATEWAY_ALL
-        )
+        self.gateway = GatewayRefusals(scenario, self.index)
         if scenario.consent == "all-debtors":
             debtors = [d.Id for d in world.debtors()]
         else:
@@ -267,15 +261,6 @@ class RestDemo:
         ):
             raise problems.no_data_access("employee")
         return soap
-
-    def refused_by_gateway(self, method: str, path: str) -> bool:
-        """Whether the scenario's gateway answers this call itself, before Nmbrs sees it."""
-        if self.gateway_refuses_all:
-            return True
-        if not self.gateway_refused_paths:
-            return False
-        found = self.index.find(method, path)
-        return found is not None and found[0].template in self.gateway_refused_paths
 
     # ------------------------------------------------------------------ throttle and tasks
 
@@ -657,15 +642,6 @@ def _subscription_failure(demo: RestDemo, exchange: Exchange | None) -> Response
     return _problem_response(demo, problem, exchange)
 
 
-def _gateway_refusal(exchange: Exchange | None) -> Response:
-    """An API gateway's own 403: its JSON, not Nmbrs' problem body (no code, type, title),
-    and nothing in it about the subscription key (the key was accepted)."""
-    if exchange is not None:
-        exchange.off_spec = "scenario gateway_refuse (the API gateway's own 403)"
-    body = {"statusCode": 403, "message": "Forbidden: the gateway's policy refused this call."}
-    return JSONResponse(body, status_code=403)
-
-
 def _missing_scope(demo: RestDemo, op: SpecOperation, exchange: Exchange | None) -> Response:
     mode = demo.readings[R.MISSING_SCOPE_403]
     if mode == "problem-40303":
@@ -741,8 +717,8 @@ async def _serve_api(
         await asyncio.sleep(scenario.latency_ms / 1000)
     if request.headers.get("x-subscription-key", "") != DEMO_REST_SUBSCRIPTION_KEY:
         return _subscription_failure(demo, exchange), None
-    if demo.refused_by_gateway(request.method, request.url.path):
-        return _gateway_refusal(exchange), None
+    if demo.gateway.refuses(request.method, request.url.path):
+        return gateway.refusal(exchange), None
     flaky = demo.draw_flaky()
     if flaky is not None:
         if exchange is not None:

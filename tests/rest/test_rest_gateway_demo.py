@@ -73,10 +73,10 @@ def test_a_refused_call_gets_the_gateways_json_before_any_other_gate(
     assert companies.status_code == 200  # an operation not named passes
     path = EMPLOYEES_PATH.replace("{companyId}", companies.json()["data"][0]["companyId"])
     assert EMPLOYEES_PATH in RENDERED_ONCE
-    refused_paths, demo.gateway_refused_paths = demo.gateway_refused_paths, frozenset()
+    refused_paths, demo.gateway.paths = demo.gateway.paths, frozenset()
     served = HTTP.get(server.base_url + path, headers=api_headers(token))
     assert served.status_code == 200 and demo.rendered._bodies  # the page is kept
-    demo.gateway_refused_paths = refused_paths
+    demo.gateway.paths = refused_paths
     for headers in (api_headers(token), api_headers("not-a-token")):
         refused = HTTP.get(server.base_url + path, headers=headers)
         assert refused.status_code == 403
