@@ -7,7 +7,6 @@ the account out; who consented is shown, not required, so the verdict does not c
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,8 @@ from nmbrs_client.rest.connect import backend_from_settings
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.report import render
 from nmbrs_demo.reach import demo_settings
-from nmbrs_demo.scenarios import BUILTIN_SCENARIOS
 from tests.rest.test_rest_check import probe_demo_through
+from tests.rest.test_rest_gateway_demo import gateway_scenario
 from tests.rest.test_rest_refusals import _Refusing
 from tui.cli import main
 
@@ -62,13 +61,7 @@ def test_the_reason_from_the_wire_is_made_safe() -> None:
 def test_the_connection_still_works_and_says_why_the_account_is_unread(
     rest_demo_factory: Any,
 ) -> None:
-    scenario = replace(
-        BUILTIN_SCENARIOS["healthy"],
-        name="gateway",
-        gateway_refused=frozenset({"user.info"}),
-        apis=frozenset({ApiKind.REST}),
-    )
-    server = rest_demo_factory(scenario)
+    server = rest_demo_factory(gateway_scenario(frozenset({"user.info"})))
     backend = backend_from_settings(demo_settings(server.base_url, api=ApiKind.REST))
     try:
         identity = backend.identity()

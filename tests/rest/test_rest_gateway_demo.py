@@ -21,7 +21,12 @@ from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.findings import headline
 from nmbrs_client.rights.results import RightsReport
 from nmbrs_demo.rest.app import RENDERED_ONCE
-from nmbrs_demo.scenarios import BUILTIN_SCENARIOS, load_scenario, scenario_from_mapping
+from nmbrs_demo.scenarios import (
+    BUILTIN_SCENARIOS,
+    Scenario,
+    load_scenario,
+    scenario_from_mapping,
+)
 from tests.rest.test_rest_check import checked
 from tests.rest_demo_helpers import HTTP, api_headers
 from tui.cli import main
@@ -60,13 +65,7 @@ def test_a_refused_call_gets_the_gateways_json_before_any_other_gate(
 ) -> None:
     """Before the token and the rendered pages: a page already served is never served past
     the gateway, and the refusal is not Nmbrs' problem body (no code, type, title)."""
-    scenario = replace(
-        BUILTIN_SCENARIOS["healthy"],
-        name="gateway",
-        gateway_refused=frozenset({"company.employees"}),
-        apis=frozenset({ApiKind.REST}),
-    )
-    server = rest_demo_factory(scenario)
+    server = rest_demo_factory(gateway_scenario(frozenset({"company.employees"})))
     demo = server.demo
     token = server.script_token()
     companies = HTTP.get(server.base_url + "/api/companies", headers=api_headers(token))
@@ -126,7 +125,8 @@ def test_check_with_one_operation_refused_by_the_gateway(
     assert data["summary"]["by_status"]["scope_missing"] == 0
 
 
-def _gateway_scenario(refused: frozenset[str]) -> Any:
+def gateway_scenario(refused: frozenset[str]) -> Scenario:
+    """The healthy demo behind a gateway that refuses ``refused`` (REST operation names)."""
     return replace(
         BUILTIN_SCENARIOS["healthy"],
         name="gateway",
@@ -145,7 +145,7 @@ def test_the_headline_words_the_cause_of_what_was_not_established(lang: str) -> 
     """Only the gateway refused: it says so; with other errors too: both; none: as before."""
     gateway = {"en": "API gateway", "nl": "API-gateway"}[lang]
     network = {"en": "network or server errors", "nl": "netwerk- of serverfouten"}[lang]
-    with checked(_gateway_scenario(frozenset({BANK}))) as (report, _server):
+    with checked(gateway_scenario(frozenset({BANK}))) as (report, _server):
         pass
     assert report.exit_code == 2
     only = headline(report, lang)
