@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.__main__ import summary
-from bench.records import CpuSample, judged, metric, others_cores
+from bench.records import CpuSample, judged, median, metric, others_cores
 from tools.bench_table import table
 
 
@@ -85,3 +85,24 @@ def test_a_floor_is_tabled_as_at_least_and_a_ceiling_as_at_most() -> None:
     }
     rows = table(document).splitlines()[-3:]
     assert "≥ 9 ✓" in rows[0] and "≥ 9 ✗" in rows[1] and "≤ 1.3 ✓" in rows[2]
+
+
+def test_the_first_frame_ratio_is_the_median_of_pair_ratios_and_counts_every_pair() -> None:
+    from bench.startup import pair_ratios, quartiles
+
+    def start(seconds: float | None) -> dict[str, float | None]:
+        return {"first_frame_s": seconds}
+
+    # One slow minimal-app run (pair 2) and one pair where the app drew nothing (pair 4).
+    pairs = [
+        (start(0.22), start(0.20)),
+        (start(0.22), start(0.40)),
+        (start(0.24), start(0.20)),
+        (start(None), start(0.20)),
+        (start(0.23), start(0.20)),
+    ]
+    ratios = pair_ratios(pairs)
+    assert [round(r, 2) for r in ratios] == [1.1, 0.55, 1.2, 1.15]
+    assert round(median(ratios), 3) == 1.125  # the slow run moves its own pair, not the figure
+    low, high = quartiles(ratios)
+    assert low < median(ratios) < high
