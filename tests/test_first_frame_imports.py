@@ -53,6 +53,11 @@ app_module.NmbrsApp.run = headless_run
 report = app_module.NmbrsApp._report_first_frame
 def at_first_frame(self):
     print("LOADED " + json.dumps(sorted(sys.modules)), flush=True)
+    children = []  # Linux: the processes this one started (the demo server runs in its own)
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children", encoding="ascii") as found:
+            children += found.read().split()
+    print("CHILDREN " + json.dumps(children), flush=True)
     report(self)
 app_module.NmbrsApp._report_first_frame = at_first_frame
 
@@ -84,8 +89,9 @@ os._exit(0)
 """
 
 
-def loaded_at_first_frame() -> list[str]:
-    done = subprocess.run(
+def at_first_frame() -> subprocess.CompletedProcess[str]:
+    """The probe's run: its output has the LOADED and CHILDREN lines of the first frame."""
+    return subprocess.run(
         [sys.executable, "-c", PROBE],
         capture_output=True,
         text=True,
@@ -93,6 +99,10 @@ def loaded_at_first_frame() -> list[str]:
         timeout=120,
         check=False,
     )
+
+
+def loaded_at_first_frame() -> list[str]:
+    done = at_first_frame()
     lines = [line for line in done.stdout.splitlines() if line.startswith("LOADED ")]
     assert lines, f"no first frame ({done.returncode}): {done.stderr[-500:]}"
     modules: list[str] = json.loads(lines[-1].removeprefix("LOADED "))
@@ -109,3 +119,12 @@ def test_nothing_heavy_is_loaded_at_the_first_frame() -> None:
         or any(name == m or name.startswith(m + ".") for m in HEAVY_MODULES)
     )
     assert heavy == []
+
+
+def test_no_process_is_started_before_the_first_frame() -> None:
+    """``--demo`` runs its server in a child process: started by the connect worker, after
+    the frame, so the first frame never waits for a second interpreter's start."""
+    done = at_first_frame()
+    lines = [line for line in done.stdout.splitlines() if line.startswith("CHILDREN ")]
+    assert lines, f"no first frame ({done.returncode}): {done.stderr[-500:]}"
+    assert json.loads(lines[-1].removeprefix("CHILDREN ")) == []
