@@ -17,6 +17,7 @@ Usage::
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sys
 import threading
@@ -56,6 +57,8 @@ BASE_PATH = "/soap/v3/"
 MAX_REQUEST_BYTES = 1024 * 1024
 RATE_LIMIT_PER_SECOND = 150
 RATE_LIMIT_DELAY_S = 0.5
+# Flaky draws answered without the operation's reply (the others spoil a real one).
+_MISBEHAVIOURS = frozenset({"reset", "timeout", "html500", "empty"})
 
 
 class RateLimiter:
@@ -375,18 +378,33 @@ class DemoServer:
                 self.stats.delayed_calls += 1
         if delay and await self._host.pause(delay):
             return
+        throttle = self._draw_throttle()
+        flaky = None if throttle is not None else self._draw_flaky()
+        answering: asyncio.Future[tuple[str | None, _Reply, int | None]] | None = None
+        if throttle is None and flaky not in _MISBEHAVIOURS:
+            from starlette.concurrency import run_in_threadpool
+
+            # Parsing and rendering are CPU work (a 5,000-row list takes a second): off the
+            # loop, so small calls and latency sleeps of other connections are not held up by
+            # it. Started with the latency, not after it: the latency stands for the whole
+            # wait of a call on another machine, whose own work is part of it, so this
+            # process's rendering (one GIL for every call) must not queue the replies behind
+            # each other once the sleeps end.
+            answering = asyncio.ensure_future(
+                run_in_threadpool(self._answer, service, request, data)
+            )
         if scenario.latency_ms > 0 and await self._host.pause(scenario.latency_ms / 1000):
+            if answering is not None:
+                answering.cancel()
             return
 
-        throttle = self._draw_throttle()
         if throttle is not None:
             reply = self._throttle_reply(throttle, request)
             self._finish(None, reply.status, None, started, note=f"throttled {throttle}")
             await self._send(send, reply)
             return
 
-        flaky = self._draw_flaky()
-        if flaky in ("reset", "timeout", "html500", "empty"):
+        if flaky in _MISBEHAVIOURS:
             # Statistics are recorded before answering, so a client that has its answer
             # can rely on them.
             self._finish(
@@ -399,11 +417,8 @@ class DemoServer:
             await self._misbehave(scope, send, flaky)
             return
 
-        from starlette.concurrency import run_in_threadpool
-
-        # Parsing and rendering are CPU work (a 5,000-row list takes a second): off the loop,
-        # so small calls and latency sleeps of other connections are not held up by it.
-        operation, reply, code = await run_in_threadpool(self._answer, service, request, data)
+        assert answering is not None
+        operation, reply, code = await answering
         if operation in scenario.hang_operations:
             # Accepted and never answered: the connection stays open until the server stops.
             self._finish(operation, 0, None, started, note="hang")

@@ -356,6 +356,39 @@ def test_latency_is_applied(demo_server_factory: DemoServerFactory) -> None:
     assert waits == [0.15]  # the scenario's latency, once per call
 
 
+def test_reply_is_rendered_during_the_latency_not_after_it(
+    demo_server_factory: DemoServerFactory,
+) -> None:
+    """The latency stands for the whole wait of a call on another machine, the server's
+    own work included: the reply is built while the latency runs, so replies of calls
+    sent together do not queue behind each other's rendering once their sleeps end."""
+    server = demo_server_factory(latency_ms=150)
+    rendered = threading.Event()
+    real_answer = server._answer
+    real_pause = server._host.pause
+    seen_during_pause: list[bool] = []
+
+    def recording_answer(*args: Any) -> Any:
+        result = real_answer(*args)
+        rendered.set()
+        return result
+
+    async def pause_until_rendered(seconds: float) -> bool:
+        # Waits on the event (bounded), not on the clock: before the reply was built
+        # during the latency, this pause ran first and saw nothing rendered.
+        for _ in range(500):
+            if rendered.is_set():
+                break
+            await real_pause(0.01)
+        seen_during_pause.append(rendered.is_set())
+        return False
+
+    server._answer = recording_answer  # type: ignore[method-assign,assignment]
+    server._host.pause = pause_until_rendered  # type: ignore[method-assign]
+    assert call(server.base_url, "EmployeeService", "EmployeeType_GetList").status == 200
+    assert seen_during_pause == [True]
+
+
 def test_log_calls_writes_one_line_without_the_token(
     demo_server_factory: DemoServerFactory, capfd: pytest.CaptureFixture[str]
 ) -> None:
