@@ -26,6 +26,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from nmbrs_client.cancel import pool_for_caller
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError
 from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rest.client import RestClient
@@ -51,7 +52,7 @@ from nmbrs_client.rest.verdicts import (
 )
 from nmbrs_client.rest_operations import OPERATIONS as REST_OPERATIONS
 from nmbrs_client.rest_operations import RestOp, RestOperation
-from nmbrs_client.retry import budget_applied, set_thread_budget
+from nmbrs_client.retry import budget_applied
 from nmbrs_client.rights.basis import Basis, BasisKind
 from nmbrs_client.rights.classify import Status, Verdict, classify
 from nmbrs_client.rights.columns import choose_columns, not_listed_column
@@ -201,14 +202,10 @@ class RestProber(ProberBase):
     # .................................................................. the check
 
     def _pool(self, name: str = "rest-probe") -> ThreadPoolExecutor:
-        """Workers of the check: every call they make draws on the check's one budget (how
-        many calls are on the wire at once is the client's window, shared by all pools)."""
-        return ThreadPoolExecutor(
-            self.concurrency,
-            thread_name_prefix=name,
-            initializer=set_thread_budget,
-            initargs=(self._budget,),
-        )
+        """Workers of the check: made from the check's thread (or its workers), so every call
+        they make draws on the check's one budget (how many calls are on the wire at once is
+        the client's window, shared by all pools)."""
+        return pool_for_caller(self.concurrency, name)
 
     def run(self) -> RightsReport:
         """Run the whole check (blocking) and return the report; never raises for API trouble."""
