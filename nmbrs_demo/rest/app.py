@@ -2,8 +2,9 @@
 service's routes (:mod:`nmbrs_demo.rest.identity_routes`) under ``/identity``.
 
 Every ``/api`` call passes one gate, in this order: latency, the subscription key, the
-gateway's own refusals (a scenario's ``gateway_refuse``), transport trouble (flaky scenarios), throttle and quota, the bearer token, the environment's subscription,
-the operation (looked up in the OpenAPI document), its scopes (any one of the document's
+gateway's own refusals (a scenario's ``gateway_refuse``), transport trouble (flaky
+scenarios), throttle and quota, the bearer token, the environment's subscription, the
+operation (looked up in the OpenAPI document), its scopes (any one of the document's
 security scopes), and then the handler, which checks data access. Handlers only read. Observers
 (:mod:`nmbrs_demo.rest.observe`) see every exchange.
 """
