@@ -25,15 +25,17 @@ EXIT_TARGET_S = 2.0
 PR_SET_CHILD_SUBREAPER = 36  # prctl(2)
 
 
-def adopt_orphans() -> None:
-    """Make this process the reaper of its children's orphans (Linux; elsewhere nothing).
+def adopt_orphans(adopt: bool = True) -> None:
+    """Make this process the reaper of its children's orphans, or no longer (Linux; elsewhere
+    nothing).
 
     `nmbrs-tui --demo` runs its demo server in a child of its own, which ends after the app
     has. Reparented to init, its CPU would count as another process's and mark the figure
-    unreliable; adopted and reaped here, it counts as the bench's own, which it is.
+    unreliable; adopted and reaped here, it counts as the bench's own, which it is. Only
+    while this group runs: the other groups reap what they start themselves.
     """
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, int(adopt), 0, 0, 0)
 
 
 def reap_adopted(timeout_s: float) -> None:
@@ -101,7 +103,10 @@ def one_hangup(timeout_s: float = 30.0) -> dict[str, float | int | None]:
 def run(quick: bool = False) -> list[Record]:
     reps = 3 if quick else 20
     adopt_orphans()
-    runs = [one_hangup() for _ in range(reps)]
+    try:
+        runs = [one_hangup() for _ in range(reps)]
+    finally:
+        adopt_orphans(False)
     times = [r["exit_s"] for r in runs if r["exit_s"] is not None]
     hung = reps - len(times)
     zero = sum(1 for r in runs if r["returncode"] == 0)
