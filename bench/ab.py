@@ -4,7 +4,9 @@ A before/after pair taken an hour apart compares two machines (the load moves mo
 changes do), so this runs the chosen groups of the commit ``REF`` (before) and of this working
 tree (after) alternately in one invocation, ``--rounds`` times each, every run in its own
 process and each stamped with the load average when it began. It prints, per metric, the
-median before and after, their ratio, and the loads, and marks the pair unreliable when any
+median before and after, their quotient, the median of each side's own ratio to its bound
+where the metric has one (a change judged by its target is judged by that ratio, and a bound
+measured in the same run moves with the machine), and the loads, and marks the pair unreliable when any
 of its runs began above a 1-minute load of 1.5. The commit is checked out in a temporary git
 worktree and run with this environment's Python; nothing is written to ``bench/results.json``.
 """
@@ -55,11 +57,14 @@ def compare(before: list[list[dict[str, Any]]], after: list[list[dict[str, Any]]
         return found
 
     old, new = by_name(before), by_name(after)
-    lines = ["metric | before | after | after ÷ before | 1-min loads at start | reliable"]
+    lines = [
+        "metric | before | after | after ÷ before | ratio to bound before → after"
+        " | 1-min loads at start | reliable"
+    ]
     for name in [n for n in new if n in old]:
         pair = old[name] + new[name]
         if any(r.get("unit") == "error" for r in pair):
-            lines.append(f"{name} | error | error | – | – | –")
+            lines.append(f"{name} | error | error | – | – | – | –")
             continue
         was = median(r["value"] for r in old[name])
         now = median(r["value"] for r in new[name])
@@ -67,8 +72,13 @@ def compare(before: list[list[dict[str, Any]]], after: list[list[dict[str, Any]]
         calm = all(load <= UNRELIABLE_LOAD for load in loads)
         unit = new[name][0]["unit"]
         change = f"{now / was:.3g}" if was else "–"
+        ratios = "–"
+        if all("ratio" in r for r in pair):
+            ratio_was = median(r["ratio"] for r in old[name])
+            ratio_now = median(r["ratio"] for r in new[name])
+            ratios = f"{ratio_was:.3g} → {ratio_now:.3g}"
         lines.append(
-            f"{name} | {was:.4g} {unit} | {now:.4g} {unit} | {change} | "
+            f"{name} | {was:.4g} {unit} | {now:.4g} {unit} | {change} | {ratios} | "
             f"{', '.join(f'{load:g}' for load in loads)} | {'yes' if calm else 'unreliable'}"
         )
     return lines

@@ -65,10 +65,22 @@ def test_before_and_after_are_compared_metric_by_metric_with_their_loads() -> No
         return [{"name": "g.m", "value": value, "unit": "s", "ab_load_at_start": [load, 0, 0]}]
 
     calm = compare([run(8.0, 0.5), run(8.4, 0.6)], [run(4.0, 0.4), run(4.2, 0.7)])
-    assert calm[1] == "g.m | 8.2 s | 4.1 s | 0.5 | 0.5, 0.6, 0.4, 0.7 | yes"
+    assert calm[1] == "g.m | 8.2 s | 4.1 s | 0.5 | – | 0.5, 0.6, 0.4, 0.7 | yes"
     busy = compare([run(8.0, 0.5)], [run(4.0, 1.6)])
     assert busy[1].endswith("| unreliable")
     assert compare([run(8.0, 0.5)], [[]]) == calm[:1]  # only metrics both sides measured
+
+
+def test_a_metric_judged_by_its_ratio_is_compared_by_its_ratio_too() -> None:
+    from bench.ab import compare
+
+    def run(value: float, bound: float) -> list[dict[str, Any]]:
+        record = {"name": "g.m", "value": value, "unit": "s", "ab_load_at_start": [0.5, 0, 0]}
+        return [{**record, "bound": bound, "ratio": round(value / bound, 3)}]
+
+    # the value fell, but so did the bound measured beside it: the ratio did not move
+    line = compare([run(0.40, 0.30), run(0.44, 0.33)], [run(0.36, 0.27), run(0.36, 0.27)])[1]
+    assert "| 1.33 → 1.33 |" in line
 
 
 def test_a_floor_is_tabled_as_at_least_and_a_ceiling_as_at_most() -> None:

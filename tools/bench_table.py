@@ -34,7 +34,7 @@ LABELS = {
     "big_company.peak_rss_demo": "RSS with that company open, `--demo`",
     "big_company.peak_rss": "peak RSS with that company open (demo server in its own process)",
     "startup.first_frame": "first frame of `nmbrs-tui --demo` (bound: a minimal Textual app, "
-    "same run)",
+    "same run; ratio: the median of back-to-back pairs' own ratios)",
     "peer.large_accountant": "serial PyPI SDK ÷ nmbrs-tui, same calls, 244 companies",
     "rest_rights.large_accountant.100ms.c8": "REST check, `large-accountant`, 100 ms, "
     "concurrency 8 (bound: max(round trips, calls × RTT ÷ concurrency))",
