@@ -225,3 +225,58 @@ def test_every_builtin_requirement_profile_is_checked_on_both_apis(
     assert code == ExitCode.OK
     assert data["requirements"]["name"] == requirements
     assert data["results"] and all(r["status"] == "allowed" for r in data["results"])
+
+
+def _not_established_json(
+    api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> dict[str, Any]:
+    """A check whose account rows could not be read, as each API meets it on its own: SOAP a
+    host that refuses the connection, REST the API gateway refusing every call."""
+    if api == "soap":
+        isolate(tmp_path, monkeypatch)
+        monkeypatch.setenv("NMBRS_TOKEN", "not-a-token-of-anyone")
+        args = ["--base-url", "http://127.0.0.1:1/soap/v3/", "--username", "u", "--domain", "d"]
+    else:
+        args = ["--demo", "--api", "rest", "--scenario", "gateway-refused"]
+    code = main(["check", *args, "-q", "--format", "json"])
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    assert code == data["exit_code"] == ExitCode.CONNECT
+    jsonschema.validate(data, load_schema())
+    return data
+
+
+@pytest.mark.parametrize(("api", "kind"), [("soap", "connection"), ("rest", "gateway")])
+def test_the_json_names_the_kind_of_an_account_row_not_established(
+    api: str,
+    kind: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The account rows say why they were not established (as the cells do), so a ticket's
+    JSON groups them without reading the English message; the other rows carry null."""
+    data = _not_established_json(api, tmp_path, monkeypatch, capsys)
+    errors = [a for a in data["account"] if a["status"] == "error"]
+    assert errors, data["account"]
+    assert {a["error_kind"] for a in errors} == {kind}
+    assert all(a["error_kind"] is None for a in data["account"] if a["status"] != "error")
+
+
+def test_the_json_names_the_kind_of_every_cell_not_established() -> None:
+    from nmbrs_client.rights.report import render
+    from tests.rest.test_rest_check import checked
+    from tests.rest.test_rest_gateway_demo import BANK, gateway_scenario
+
+    with checked(gateway_scenario(frozenset({BANK}))) as (report, _server):
+        data = json.loads(render(report, "json"))
+    assert data["exit_code"] == ExitCode.CONNECT
+    jsonschema.validate(data, load_schema())
+    kinds = {(r["operation"] == BANK, r["status"], r["error_kind"]) for r in data["results"]}
+    assert kinds == {(True, "error", "gateway"), (False, "allowed", None)}
+
+
+def test_the_schema_lists_exactly_the_error_kinds_the_check_gives() -> None:
+    from nmbrs_client.rights.classify import ERROR_KINDS
+
+    listed = load_schema()["$defs"]["error_kind"]["enum"]
+    assert set(listed) == {None, *ERROR_KINDS} and len(listed) == len(ERROR_KINDS) + 1

@@ -195,7 +195,8 @@ class RestProber(ProberBase):
             return True
         if not isinstance(exc, NmbrsRestError):
             self.stopped = StopReason.CONNECT
-            self._account("connection", Status.ERROR, exc.message, finding=True)
+            kind = failure(exc).verdict.error_kind
+            self._account("connection", Status.ERROR, exc.message, finding=True, error_kind=kind)
             return True
         return False
 

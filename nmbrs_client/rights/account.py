@@ -212,7 +212,12 @@ class AccountPhase:
             )
             self._add(
                 AccountResult(
-                    "connection", Status.ERROR, what, duration_ms=outcome.duration_ms, finding=True
+                    "connection",
+                    Status.ERROR,
+                    what,
+                    duration_ms=outcome.duration_ms,
+                    finding=True,
+                    error_kind="cancelled" if outcome.cancelled else verdict.error_kind,
                 )
             )
             self.stopped = StopReason.CANCELLED if outcome.cancelled else StopReason.CONNECT
@@ -250,6 +255,7 @@ class AccountPhase:
                 what + tail,
                 fault_code=verdict.fault_code,
                 duration_ms=outcome.duration_ms,
+                error_kind=verdict.error_kind,
             )
         )
         return True
@@ -374,6 +380,7 @@ class AccountPhase:
                     Status.ERROR,
                     f"cannot read the company list: {comp.verdict.message}",
                     finding=True,
+                    error_kind=comp.verdict.error_kind,
                 )
             )
             self.stopped = StopReason.CONNECT
@@ -399,6 +406,7 @@ class AccountPhase:
                     f"DebtorService.List_GetAll: {debt.verdict.message or debt.verdict.status}",
                     fault_code=debt.verdict.fault_code,
                     duration_ms=debt.duration_ms,
+                    error_kind=debt.verdict.error_kind,
                 )
             )
         companies: list[CompanyRef] | None = None
@@ -435,6 +443,7 @@ class AccountPhase:
                     "unknown",
                     fault_code=failed.verdict.fault_code,
                     duration_ms=failed.duration_ms,
+                    error_kind=failed.verdict.error_kind,
                 )
             )
             return None
@@ -463,6 +472,7 @@ class AccountPhase:
                     reason + "; CompanyService.List_GetByDebtor failed as well, so which companies "
                     "are visible is unknown",
                     fault_code=failed.verdict.fault_code,
+                    error_kind=failed.verdict.error_kind,
                 )
             )
             return None

@@ -112,6 +112,9 @@ class CellResult:
     # so the report groups errors without reading the message
     error_kind: str | None = None
 
+    def __post_init__(self) -> None:
+        _error_says_its_kind(self)
+
     @property
     def qualified_name(self) -> str:
         return f"{self.service}.{self.operation}"
@@ -130,7 +133,16 @@ class CellResult:
             "fault_code": self.fault_code,
             "message": self.message,
             "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1),
+            "error_kind": self.error_kind,
         }
+
+
+def _error_says_its_kind(result: CellResult | AccountResult) -> None:
+    """An ``error`` always names its kind (``other`` when its maker knew none), and nothing
+    else has one: the JSON report and the headline group by it without reading messages."""
+    kind = (result.error_kind or "other") if result.status is Status.ERROR else None
+    if kind != result.error_kind:
+        object.__setattr__(result, "error_kind", kind)
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,9 @@ class AccountResult:
     # why an ``error`` row was not established, as on a cell (the headline words its cause)
     error_kind: str | None = None
 
+    def __post_init__(self) -> None:
+        _error_says_its_kind(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "check": self.check,
@@ -160,6 +175,7 @@ class AccountResult:
             "finding": self.finding,
             "value": self.value,
             "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 1),
+            "error_kind": self.error_kind,
         }
 
 
