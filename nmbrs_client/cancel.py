@@ -5,21 +5,25 @@ backend call its worker is in, and a list read by many threads keeps the pages i
 the caller states, for the calls made on its thread, when they are no longer wanted
 (:func:`stopping_when`); a client checks :func:`stop_requested` before each call goes out
 and ends it unsent (:func:`calls_stopped`). A pool that works for a caller passes the caller's
-stop on to its threads (:func:`set_thread_stop`), so its queued work ends too. A call already
-on the wire is not interrupted: it ends as its server answers.
+stop on to its threads (:func:`set_thread_stop`), so its queued work ends too; a pool that
+works for many callers at once (:class:`SharedPool`) runs each job with the stop and check
+budget of the thread that submitted it. A call already on the wire is not interrupted: it ends
+as its server answers.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar
 
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.retry import CheckBudget, current_budget, set_thread_budget
 
 Stop = Callable[[], bool]
+T = TypeVar("T")
 
 _current = threading.local()
 
@@ -74,6 +78,60 @@ def pool_for_caller(max_workers: int, name: str, stop: Stop | None = None) -> Th
 def _work_for(budget: CheckBudget | None, stop: Stop | None) -> None:
     set_thread_budget(budget)
     set_thread_stop(stop)
+
+
+class SharedPool:
+    """A few threads that work for many callers at once: one bound on how many threads a
+    connection's lists use, however many lists are read side by side.
+
+    A pool per list made its threads add up (seven lists of the big company, eight threads
+    each, waking one another for a place in the one window of calls in flight). Here each job
+    runs with the stop and check budget of the thread that submitted it (and the job's own
+    ``stop``), so one caller's esc ends its queued jobs unsent and leaves another's alone.
+    Jobs start in the order they were submitted. :meth:`close` cancels every queued job;
+    a job on its way ends as its call does.
+    """
+
+    def __init__(self, max_workers: int, name: str) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix=name)
+        self._unfinished = 0
+        self._changed = threading.Condition()
+
+    def submit(self, job: Callable[[], T], stop: Stop | None = None) -> Future[T]:
+        """Queue ``job`` for the calling thread; RuntimeError once the pool is closed."""
+        caller = current_stop()
+        future = self._pool.submit(
+            _as_caller, current_budget(), caller if stop is None else either(caller, stop), job
+        )
+        with self._changed:
+            self._unfinished += 1
+        future.add_done_callback(self._finished)  # a cancelled job is finished too
+        return future
+
+    def _finished(self, _future: Future[T]) -> None:
+        with self._changed:
+            self._unfinished -= 1
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Whether every job submitted so far has ended (or was cancelled) within ``timeout``."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._unfinished == 0, timeout)
+
+    def close(self) -> None:
+        """Cancel every queued job and let the threads end once their job does."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _as_caller(budget: CheckBudget | None, stop: Stop | None, job: Callable[[], T]) -> T:
+    """Run ``job`` on a shared thread as if on its caller's: its budget and its stop."""
+    set_thread_budget(budget)
+    set_thread_stop(stop)
+    try:
+        return job()
+    finally:
+        set_thread_budget(None)
+        set_thread_stop(None)
 
 
 def calls_stopped(operation: str, host: str) -> NmbrsTransportError:

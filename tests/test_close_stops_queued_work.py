@@ -43,10 +43,14 @@ def _pages_threads() -> list[threading.Thread]:
 
 
 def _stopped_midway(
-    transport: GatedTransport, read: Callable[[], object], stop: Callable[[], object]
+    transport: GatedTransport,
+    read: Callable[[], object],
+    stop: Callable[[], object],
+    client: RestClient,
 ) -> tuple[int, BaseException | None]:
     """Run ``read`` on its own thread; once its later pages are held, ``stop`` it, then let the
-    held pages answer. How many calls were sent before the stop, and what ``read`` raised."""
+    held pages answer and every page job end. How many calls were sent before the stop, and
+    what ``read`` raised."""
     failure: list[BaseException] = []
     ended = threading.Event()
 
@@ -64,7 +68,8 @@ def _stopped_midway(
     sent_before = transport.sent_count()
     transport.gate.set()  # the pages that were on their way are answered now
     assert ended.wait(SAFETY_S)
-    for thread in _pages_threads():
+    assert client.pages.wait_idle(SAFETY_S)  # the client's page threads outlive one list
+    for thread in _pages_threads() if client.closed else []:
         thread.join(SAFETY_S)
     return sent_before, failure[0] if failure else None
 
@@ -73,7 +78,10 @@ def test_closing_the_rest_client_stops_its_queued_pages() -> None:
     transport = GatedTransport()
     client = RestClient(transport, StaticToken("token"), concurrency=8)  # type: ignore[arg-type]
     sent_before_close, failure = _stopped_midway(
-        transport, lambda: client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY}), client.close
+        transport,
+        lambda: client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY}),
+        client.close,
+        client,
     )
     # only page 1 and the pages already on the wire were sent; the queued ones never were
     assert sent_before_close <= 1 + client.window.cap
@@ -190,7 +198,7 @@ def test_a_cancelled_callers_queued_pages_end_unsent() -> None:
         with stopping_when(cancelled.is_set):
             client.list_all(RestOp.EMPLOYEES, {"companyId": COMPANY})
 
-    sent_before, failure = _stopped_midway(transport, read, cancelled.set)
+    sent_before, failure = _stopped_midway(transport, read, cancelled.set, client)
     assert transport.sent_count() == sent_before < PAGES
     assert failure is not None and was_stopped(failure)
     client.close()
@@ -267,7 +275,7 @@ def test_a_cancelled_callers_histories_end_unsent_too() -> None:
         with stopping_when(cancelled.is_set):
             backend.contracts(COMPANY)
 
-    sent_before, failure = _stopped_midway(transport, read, cancelled.set)
+    sent_before, failure = _stopped_midway(transport, read, cancelled.set, client)
     assert transport.sent_count() == sent_before < 5 * PAGES
     assert failure is not None and was_stopped(failure)
     client.close()

@@ -6,8 +6,9 @@ send anything but the listed GETs. On top of it:
 
 - :meth:`RestClient.rows` reads a paged list to its end with ``pageSize`` 100, giving the rows
   in page order as the pages arrive (:meth:`RestClient.list_all` keeps them). After the
-  first page it knows ``totalPages`` and fetches the remaining pages concurrently (bounded by
-  ``concurrency``); when a server gives no page count it follows ``nextPage`` (or a full page)
+  first page it knows ``totalPages`` and fetches the remaining pages concurrently, on the
+  client's one pool of page threads (as many as ``concurrency``, shared by every list read at
+  once); when a server gives no page count it follows ``nextPage`` (or a full page)
   one page at a time. Rows that moved between pages and arrive twice are kept once.
 - :meth:`RestClient.companies` falls back to debtors → companies per debtor when
   ``/api/companies`` answers 40306 (a consent spanning several debtors).
@@ -25,14 +26,16 @@ import binascii
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any, Protocol
 
 from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
-from nmbrs_client.cancel import calls_stopped, pool_for_caller, stop_requested
+from nmbrs_client.cancel import SharedPool, calls_stopped, stop_requested
 from nmbrs_client.concurrency import AdaptiveConcurrency, Outcome, WindowClosed
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError, connection_closed
 from nmbrs_client.rest.errors import (
@@ -160,6 +163,9 @@ class RestClient:
         # how many calls are on the wire at once: grows to ``concurrency`` while Nmbrs
         # answers, halves when it throttles (nmbrs_client.concurrency)
         self.window = AdaptiveConcurrency(self.concurrency)
+        # the threads that fetch the later pages of every list this client reads, side by
+        # side: as many as may be on the wire, however many lists are open at once
+        self.pages = SharedPool(self.concurrency, "nmbrs-rest-pages")
         self.retry = retry or RetryPolicy()
         self.polling = polling or DocumentPolling()
         self._sleep = sleep
@@ -210,6 +216,7 @@ class RestClient:
         self._closed.set()
         self.stop_retrying()
         self.window.close()
+        self.pages.close()
         self.transport.close()
 
     @property
@@ -543,19 +550,29 @@ class RestClient:
             yield from fresh(first)
         else:
             abandoned = threading.Event()
-            # as many threads as may be on the wire, working for the caller
-            pool = pool_for_caller(self.concurrency, "nmbrs-rest-pages", abandoned.is_set)
+            later: list[Future[Page]] = []
             try:  # the other pages go out before the caller gets page 1's rows to work on
-                later = pool.map(
-                    lambda n: self.page(name, path_params, query, number=n, pages=total),
-                    range(2, total + 1),
-                )
+                for number in range(2, total + 1):
+                    later.append(
+                        self.pages.submit(
+                            partial(
+                                self.page, name, path_params, query, number=number, pages=total
+                            ),
+                            abandoned.is_set,
+                        )
+                    )
                 yield from fresh(first)
-                for last in later:
+                for future in later:
+                    last = future.result()
                     yield from fresh(last)
+            except (RuntimeError, CancelledError):  # the pool was closed with the client
+                if not self._closed.is_set():
+                    raise
+                raise connection_closed(str(name), self.transport.host) from None
             finally:  # a failed page, a closed client, a caller that stopped: none is sent
                 abandoned.set()
-                pool.shutdown(wait=False, cancel_futures=True)
+                for future in later:
+                    future.cancel()
         while last.has_next and last.rows:
             if last.page_number >= MAX_PAGES:
                 raise self._too_many_pages(name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
@@ -653,7 +652,6 @@ def test_a_caller_that_stops_reading_rows_leaves_no_page_queued() -> None:
     rows.close()  # the caller stopped (an error in its own work, say)
     sent = transport.sent_count()
     transport.gate.set()
-    for thread in [t for t in threading.enumerate() if t.name.startswith("nmbrs-rest-pages")]:
-        thread.join(SAFETY_S)
+    assert client.pages.wait_idle(SAFETY_S)
     assert transport.sent_count() == sent < PAGES
     client.close()
