@@ -52,6 +52,18 @@ TYPED: dict[str, Callable[[NmbrsClient], Any]] = {
     "CompanyService.List_GetAll": lambda c: c.companies(),
     "CompanyService.Run_GetList": lambda c: c.runs(1, 2026),
     "DebtorService.List_GetAll": lambda c: c.debtors(),
+    # The small replies a rights check reads once per account, company or employee.
+    "DebtorService.Environment_Get": lambda c: c.environment(),
+    "EmployeeService.EmployeeType_GetList": lambda c: c.employee_types(),
+    "EmployeeService.Department_GetCurrent": lambda c: c.department(1),
+    "EmployeeService.Function_GetCurrent": lambda c: c.function(1),
+    "EmployeeService.SalaryDocuments_GetAnnualStatementPDF": lambda c: c.annual_statement(1, 2026),
+    "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany": (
+        lambda c: c.payslips(1, 1, 1)
+    ),
+    "CompanyService.SalaryDocuments_GetEmployeePayslipsPDFByRunCompany_v2": (
+        lambda c: c.payslips(1, 1, 1, 2026)
+    ),
 }
 
 
@@ -97,6 +109,7 @@ def _models(qualified: str, data: Any) -> Any:
     """What the typed method makes of ``data``: its models, or the error it raises."""
     client = NmbrsClient(demo_settings("http://127.0.0.1:9/soap/v3/"))
     client.call = lambda *args, **kwargs: data  # type: ignore[method-assign]
+    client._invoke = lambda *args, **kwargs: data  # type: ignore[method-assign]
     try:
         return TYPED[qualified](client)
     except NmbrsTransportError as error:
@@ -122,6 +135,44 @@ def assert_same(qualified: str, body: bytes) -> bool:
 
 
 # ------------------------------------------------------------------ demo replies
+def _demo_params(op: Any, world: Any, companies: list[int]) -> list[dict[str, int]]:
+    """Arguments the demo answers with records for ``op`` (ids of its own world)."""
+    names = {p.name.lower(): p.name for p in op.params}
+    years = (DEMO_TODAY.year - 1, DEMO_TODAY.year)
+    if "run" in op.needs:  # payslips: a run's own employees, this year and last
+        calls = []
+        for cid in companies[:3]:
+            for year in years:
+                for run in world.runs(cid, year)[:2]:
+                    for member in world.run_employees(cid, run.ID)[:2]:
+                        ids = {
+                            "companyid": cid,
+                            "employeeid": member.EmployeeId,
+                            "runid": run.ID,
+                            "intyear": year,
+                        }
+                        calls.append({names[k]: v for k, v in ids.items() if k in names})
+        return calls
+    if "company" in op.needs or "companyid" in names:
+        # EmployeeType: an id of the world's own types, which every reading answers with rows.
+        chosen = {"year": DEMO_TODAY.year, "employeetype": world.employee_types()[0].Id}
+        return [
+            {
+                p.name: cid if p.name.lower() == "companyid" else chosen.get(p.name.lower(), 0)
+                for p in op.params
+            }
+            for cid in companies
+        ]
+    if "employeeid" in names:
+        return [
+            {p.name: employee.Id if p.name.lower() == "employeeid" else year for p in op.params}
+            for cid in companies[:3]
+            for employee in world.employees(cid)[:3]
+            for year in (years if "intyear" in names else years[:1])
+        ]
+    return [{}]
+
+
 def _demo_replies() -> list[tuple[str, bytes]]:
     world = shared_world(DEMO_SEED, DEMO_TODAY, "standard")
     handlers = Handlers(world, load_scenario("healthy"), DEMO_TODAY)
@@ -129,25 +180,8 @@ def _demo_replies() -> list[tuple[str, bytes]]:
     replies = []
     for qualified in TYPED:
         service, name = _split(qualified)
-        op = get_operation(service, name)
         loaded = load_service(service)
-        calls: list[dict[str, int]] = []
-        if "company" in op.needs or any(p.name.lower() == "companyid" for p in op.params):
-            for cid in companies:
-                params = {p.name: 0 for p in op.params}
-                for p in op.params:
-                    if p.name.lower() == "companyid":
-                        params[p.name] = cid
-                    elif p.name.lower() == "year":
-                        params[p.name] = DEMO_TODAY.year
-                calls.append(params)
-        elif any(p.name.lower() == "employeeid" for p in op.params):
-            for cid in companies[:3]:
-                for employee in world.employees(cid)[:3]:
-                    calls.append({p.name: employee.Id for p in op.params})
-        else:
-            calls.append({})
-        for params in calls:
+        for params in _demo_params(get_operation(service, name), world, companies):
             value = handlers.call(qualified, params)
             replies.append((qualified, loaded.render(name, "1.1", value)))
     return replies
@@ -205,6 +239,9 @@ def _odd_text(kind: Any, draw: Any) -> str:
                     "2026-01-05 10:11:12",
                     "2026-01-05T10:11:12Z",
                     "1e3",
+                    "9" * 40,
+                    "-" + "9" * 40,
+                    "x" * 5000,
                     "12.",
                     "+7",
                     "٣",
