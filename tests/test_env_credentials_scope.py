@@ -341,3 +341,128 @@ def test_all_profiles_never_refreshes_a_login_with_the_exported_client_secret(
     assert main(["check", "-P", "appsecret", "--config", str(config), "-q"]) == ExitCode.OK
     stored = TokenStore("appsecret").load()
     assert stored is not None and stored.refresh_token != refresh  # refreshed, on its own
+
+
+def _withheld_text_is_the_before_the_run_one(reason: str, profile: str) -> None:
+    """The reason and next step a profile gets whose login needed the refresh before the run."""
+    assert "NMBRS_REST_CLIENT_SECRET" in reason and "one connection it was exported for" in reason
+    assert f"check it on its own: nmbrs-tui check -P {profile}" in reason
+
+
+def test_a_login_due_for_a_refresh_mid_check_leaves_the_rest_not_verified(
+    tmp_path: Path, demo_factory: DemoFactory
+) -> None:
+    """The profile's own login is used while it is valid; when it falls due for a refresh in
+    the middle of the check (a fake clock moves past its lifetime after a few calls), the
+    calls after it are not made and their cells are "not verified" with the reason and the
+    next step a profile gets when its login is due before the run: exit 3, never "not
+    established" (2). The single-use refresh token is not spent, nothing goes to the identity
+    service, and the row of --all-profiles says the same."""
+    import itertools
+    import time
+
+    from nmbrs_client.errors import SecretOfOneConnection
+    from nmbrs_client.rest.auth.tokens import TokenSet, TokenStore
+    from nmbrs_client.rest.connect import open_rest_backend
+    from nmbrs_client.rest_operations import DEFAULT_SCOPES
+    from nmbrs_client.rights.classify import Status
+    from nmbrs_client.rights.findings import headline
+    from nmbrs_client.rights.protocol import CheckOptions
+    from nmbrs_client.rights.report_words import say
+    from nmbrs_client.rights.requirements import BUILTIN_PROFILES
+    from nmbrs_demo.reach import DEMO_ACCESS
+    from nmbrs_demo.rest.identity import ACCESS_LIFETIME_S
+    from tui.headless.all_profiles import Place, check_profiles
+
+    rest = demo_factory(ApiKind.REST, "healthy")
+    sent: list[str] = []
+    cast(Any, rest.server).add_observer(lambda exchange: sent.append(exchange.path))
+    folder = tmp_path / "tokens"
+    store = TokenStore("fleetrow", folder=folder)
+    store.save(TokenSet.from_response(DEMO_ACCESS.rest_login(rest.base_url, DEFAULT_SCOPES)))
+    stored = store.load()
+    assert stored is not None and stored.refresh_token
+    withheld = SecretOfOneConnection(
+        "fleetrow", "client secret (needed to refresh its login)", "NMBRS_REST_CLIENT_SECRET"
+    )
+    due_after_calls = 5
+    reads = itertools.count()  # the client reads the clock once per call, before sending it
+
+    def clock() -> float:  # past the token's lifetime once the opening and 5 calls read it
+        return time.time() + (ACCESS_LIFETIME_S if next(reads) > due_after_calls else 0)
+
+    backend = open_rest_backend(
+        "fleetrow",
+        environ={},
+        given=DEMO_ACCESS.rest_app(rest.base_url),
+        token_folder=folder,
+        refresh_withheld=withheld,
+        clock=clock,
+    )
+    sent.clear()
+    try:
+        report = backend.rights_prober(BUILTIN_PROFILES["integration"], CheckOptions()).run()
+    finally:
+        backend.close()
+    assert report.exit_code == ExitCode.NOT_VERIFIED, report.summary()
+    assert report.stopped is None and not report.cells_with(Status.ERROR)
+    unverified = report.cells_with(Status.NOT_VERIFIED)
+    # the ones settled before it stand; none is an error or a finding
+    assert unverified and {c.status for c in report.cells} <= {Status.ALLOWED, Status.NOT_VERIFIED}
+    for cell in unverified:
+        _withheld_text_is_the_before_the_run_one(cell.message, "fleetrow")
+    [line] = [a for a in report.account if a.check == "token"]
+    assert (line.status, line.finding) == (Status.NOT_VERIFIED, True)
+    _withheld_text_is_the_before_the_run_one(line.message, "fleetrow")
+    assert headline(report, "en") == say("en", "unverified_login")
+    assert not [path for path in sent if not path.startswith("/api/")]  # no token request
+    assert len(sent) == due_after_calls  # not one call once the login was due
+    after = store.load()
+    assert after is not None and after.refresh_token == stored.refresh_token  # nothing spent
+    [row] = check_profiles(
+        ["fleetrow"],
+        lambda name: (Place("custom", "rest"), report),
+        lambda name: Place("custom", "rest"),
+    )
+    assert (row.exit_code, row.verdict, row.errors) == (3, "not verified", 0)
+    _withheld_text_is_the_before_the_run_one(row.reason, "fleetrow")
+
+
+def test_all_profiles_a_login_refused_as_expired_mid_run_is_not_verified(
+    secret_in_env: tuple[Path, RunningDemo], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nmbrs may refuse the login as expired before the client thinks it due (its own
+    clock): a refresh would tell a lapsed login from a revoked one, and this run may not make
+    it, so the refusal is no verdict either: the cells after it are "not verified", exit 3,
+    with the reason and next step of the before-the-run case, and nothing is spent. The demo
+    moves its clock past the token's lifetime once the account's lists have answered."""
+    import time
+
+    from nmbrs_client.rest.auth.tokens import TokenStore
+    from nmbrs_demo.rest.identity import ACCESS_LIFETIME_S
+
+    config, rest = secret_in_env
+    server = cast(Any, rest.server)
+    identity = server.demo.identity
+    stored = TokenStore("appsecret").load()
+    assert stored is not None
+    answered: list[str] = []
+    asked_identity: list[str] = []
+
+    def expire_after_the_account(exchange: Any) -> None:
+        if not exchange.path.startswith("/api/"):
+            asked_identity.append(exchange.path)
+            return
+        answered.append(exchange.path)
+        if len(answered) == 3:  # user, debtors, companies: from here on the token is expired
+            identity.clock = lambda: time.time() + ACCESS_LIFETIME_S + 1
+
+    server.add_observer(expire_after_the_account)
+    code = main(["check", "--all-profiles", "--config", str(config), "--format", "json", "-q"])
+    [row] = json.loads(capsys.readouterr().out)["profiles"]
+    assert (row["exit_code"], code) == (ExitCode.NOT_VERIFIED, ExitCode.NOT_VERIFIED), row
+    assert row["errors"] == 0 and row["unverified"] > 0
+    _withheld_text_is_the_before_the_run_one(row["reason"], "appsecret")
+    assert asked_identity == []
+    after = TokenStore("appsecret").load()
+    assert after is not None and after.refresh_token == stored.refresh_token

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from nmbrs_client.rest.auth.credentials import (
     load_credentials,
     secret_place_hint,
 )
-from nmbrs_client.rest.auth.tokens import REFRESH_MARGIN_S, RefreshingTokens, TokenStore
+from nmbrs_client.rest.auth.tokens import RefreshingTokens, TokenStore
 from nmbrs_client.rest.backend import RestBackend
 from nmbrs_client.rest.client import AccessTokenSource, RestClient, StaticToken
 from nmbrs_client.rest.transport import RestTransport, TransportLimits
@@ -91,9 +92,12 @@ def open_rest_backend(
     credentials: RestCredentials | None = None,
     token_store: str | None = None,
     refresh_withheld: SecretOfOneConnection | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> RestBackend:
     """``refresh_withheld``: the app's secret is not this run's to use (see
-    :class:`_WithheldSecret`); a login that needs a refresh now raises it before any call."""
+    :class:`_WithheldSecret`); a login that needs a refresh now raises it before any call, one
+    that needs it later raises it from that call on. ``clock``: when the stored login is due
+    for a refresh (tests move it on)."""
     env = os.environ if environ is None else environ
     if credentials is None:
         credentials = load_credentials(profile, environ=env, given=given, use_stores=given is None)
@@ -119,9 +123,9 @@ def open_rest_backend(
             if refresh_withheld is None
             else _WithheldSecret(refresh_withheld)
         )
-        tokens = RefreshingTokens(store, refresher)
+        tokens = RefreshingTokens(store, refresher, clock)
         # no login → one clear LoginRequiredError now, not mid-dashboard
-        if tokens.current().expires_within(REFRESH_MARGIN_S) and refresh_withheld is not None:
+        if tokens.due(tokens.current()) and refresh_withheld is not None:
             raise refresh_withheld
 
     def expires_at() -> float | None:

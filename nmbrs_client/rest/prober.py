@@ -19,6 +19,7 @@ after the client's retries is *error* (not established); neither is ever allowed
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -27,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from nmbrs_client.cancel import pool_for_caller
-from nmbrs_client.errors import NmbrsError, NmbrsTransportError
+from nmbrs_client.errors import NmbrsError, NmbrsTransportError, SecretOfOneConnection
 from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
@@ -41,12 +42,14 @@ from nmbrs_client.rest.verdicts import (
     Probe,
     budget_failure,
     debtor_label,
-    debtor_refused,
+    debtors_refused,
     failure,
     judge,
+    ms_since,
     not_verified,
     passing,
     qualified,
+    scopes_line,
     settle_columns,
     why_unreached,
 )
@@ -132,6 +135,8 @@ class RestProber(ProberBase):
         self.multi_debtor = False
         self.today = self.clock().date()
         self.retried = 0
+        self._said = threading.Lock()  # the refresh withheld is said once, by one thread
+        self.withheld: Verdict | None = None  # why no call can be made any more
 
     # .................................................................. helpers
 
@@ -181,14 +186,26 @@ class RestProber(ProberBase):
             else:
                 rows = self._again(lambda: self.client.get_json(name, params, query))
         except NmbrsError as exc:
-            probe = failure(exc)
-            return Probe(probe.verdict, probe.http_status, _ms(started)), None
+            probe = self._failure(exc)
+            return Probe(probe.verdict, probe.http_status, ms_since(started)), None
         except Exception as exc:  # as the SOAP scheduler does: not established, no traceback
-            return Probe(classify(exc), None, _ms(started)), None
-        return Probe(ALLOWED.verdict, duration_ms=_ms(started)), rows
+            return Probe(classify(exc), None, ms_since(started)), None
+        return Probe(ALLOWED.verdict, duration_ms=ms_since(started)), rows
+
+    def _failure(self, exc: NmbrsError) -> Probe:
+        """:func:`failure`; a refresh this run may not make is said once, on the account."""
+        probe = failure(exc)
+        if isinstance(exc, SecretOfOneConnection):
+            with self._said:  # from any worker: one line
+                self._account_verdict("token", probe.verdict, f"nmbrs-tui check -P {exc.profile}")
+                self.withheld = probe.verdict
+        return probe
 
     def _stop_on(self, exc: NmbrsError) -> bool:
         """Stop the check for failures no later call can get past; say so once."""
+        if isinstance(exc, SecretOfOneConnection):  # no call can be made: nothing to judge
+            self._failure(exc)
+            return True
         if isinstance(exc, NmbrsRestError) and exc.kind in AUTH_STOPS:
             self.stopped, check = AUTH_STOPS[exc.kind]
             self._account(check, Status.AUTH_FAILED, exc.message, finding=True)
@@ -297,22 +314,9 @@ class RestProber(ProberBase):
         return [op for op in self.requirement.operations if op.name not in ACCOUNT_OPERATIONS]
 
     def _scopes(self) -> None:
-        if self.granted is None:
-            self._account(
-                "scopes",
-                Status.NOT_VERIFIED,
-                "the token does not say which scopes it holds: verdicts rest on probes only",
-            )
-            return
-        lacking = self.requirement.missing_scopes(self.granted)
-        missing = sorted({" or ".join(scopes) for scopes in lacking.values()})
-        self._account(
-            "scopes",
-            Status.SCOPE_MISSING if missing else Status.ALLOWED,
-            ("missing: " + ", ".join(missing)) if missing else "every needed scope is granted",
-            finding=bool(missing),
-            value=" ".join(sorted(self.granted)),
-        )
+        line = scopes_line(self.granted, self.requirement)
+        self.account.append(line)
+        self._emit(line)
 
     def _identity(self) -> bool:
         """User, debtors and companies, asked for at once and read in that order.
@@ -335,7 +339,7 @@ class RestProber(ProberBase):
             except NmbrsError as exc:
                 if self._stop_on(exc):
                     return False
-                self._user_unread(failure(exc))
+                self._user_unread(self._failure(exc))
             else:
                 if row:
                     who = str(row.get("email") or row.get("name") or "")
@@ -345,7 +349,7 @@ class RestProber(ProberBase):
         except NmbrsError as exc:
             if self._stop_on(exc):
                 return False
-            self._account_failure("debtors", RestOp.DEBTORS, failure(exc))
+            self._account_failure("debtors", RestOp.DEBTORS, self._failure(exc))
             debtors = []
         else:
             self._account(
@@ -369,7 +373,7 @@ class RestProber(ProberBase):
                 )
             else:
                 listed = False
-                self._account_failure("companies", RestOp.COMPANIES, failure(exc))
+                self._account_failure("companies", RestOp.COMPANIES, self._failure(exc))
         if listed and not self.multi_debtor:
             self._debtor_companies()
         seen: dict[str, CompanyRef] = {}
@@ -441,13 +445,7 @@ class RestProber(ProberBase):
 
     def _debtors_refused(self, failed: list[tuple[str, Probe]]) -> None:
         """One account line for the debtors whose company list failed like the first did."""
-        verdicts = [(d, debtor_refused(p, self.debtor_labels.get(d, d))) for d, p in failed]
-        first = verdicts[0][1]
-        alike = [self.debtor_labels.get(d, d) for d, v in verdicts if v.status is first.status]
-        value = ", ".join(alike[:3]) + (f" (+{len(alike) - 3})" if len(alike) > 3 else "")
-        if len(alike) > 1:  # the line names every debtor refused alike
-            first = debtor_refused(failed[0][1], value)
-        self._account_verdict("debtor_companies", first, value)
+        self._account_verdict("debtor_companies", *debtors_refused(failed, self.debtor_labels))
 
     def _companies_per_debtor(self) -> tuple[list[Mapping[str, Any]], bool]:
         """The per-debtor walk, debtors in parallel (an accountant may have dozens)."""
@@ -457,7 +455,7 @@ class RestProber(ProberBase):
             try:
                 found = self.client.list_all(RestOp.DEBTOR_COMPANIES, {"debtorId": debtor})
             except NmbrsError as exc:
-                failed.append((debtor, failure(exc)))
+                failed.append((debtor, self._failure(exc)))
                 return []
             return [{**company, "debtorId": debtor} for company in found]
 
@@ -644,6 +642,8 @@ class RestProber(ProberBase):
                 basis=Basis(BasisKind.GRANTED_SCOPES),
             )
         company = ids.get("companyId")
+        if self.withheld is not None:  # no call can be made: whatever ids are lacking
+            unreached, company = self.withheld, None
         if company is None:
             return RowVerdict(unreached, None, None, note=unreached.message)
         year = int(ids.get("runYear") or self.today.year)
@@ -707,6 +707,8 @@ class RestProber(ProberBase):
             self._again(
                 lambda: self.client.document(RestOp.ANNUAL_STATEMENT_TASK, employee, {"year": year})
             )
+        except SecretOfOneConnection as exc:
+            return self._row_verdict(RestOp.DOCUMENT, self._failure(exc), company)
         except NmbrsRestError as exc:
             if exc.operation == str(RestOp.DOCUMENT):
                 return self._row_verdict(RestOp.DOCUMENT, failure(exc), company)
@@ -716,7 +718,7 @@ class RestProber(ProberBase):
         except NmbrsError as exc:
             return not_verified(f"no document could be fetched to probe it: {exc.message}")
         return self._row_verdict(
-            RestOp.DOCUMENT, Probe(ALLOWED.verdict, duration_ms=_ms(started)), company
+            RestOp.DOCUMENT, Probe(ALLOWED.verdict, duration_ms=ms_since(started)), company
         )
 
     # .................................................................. cells
@@ -792,7 +794,3 @@ class RestProber(ProberBase):
         for future in as_completed(futures):  # each cell shown as its probe answers
             self._emit(future.result())
         return [future.result() for future in futures]
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000

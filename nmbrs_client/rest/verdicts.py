@@ -8,11 +8,12 @@ the prober (:mod:`nmbrs_client.rest.prober`) decides which calls to make.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nmbrs_client.errors import NmbrsError, NmbrsTransportError
+from nmbrs_client.errors import NmbrsError, NmbrsTransportError, SecretOfOneConnection
 from nmbrs_client.ids import EntityId
 from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
 from nmbrs_client.rest_operations import OPERATIONS as REST_OPERATIONS
@@ -20,8 +21,9 @@ from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.retry import Failure, FailureKind, transport_failure
 from nmbrs_client.rights.classify import Status, Verdict, classify
 from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict
-from nmbrs_client.rights.report_words import GATEWAY_REFUSED
-from nmbrs_client.rights.results import NAME_LIMIT, CompanyRef, StopReason
+from nmbrs_client.rights.report_words import GATEWAY_REFUSED, REFRESH_WITHHELD
+from nmbrs_client.rights.rest_requirements import ProfileOnRest
+from nmbrs_client.rights.results import NAME_LIMIT, AccountResult, CompanyRef, StopReason
 
 SERVICE = "REST"  # the ``service`` of every REST cell: its operation is the RestOp name
 
@@ -81,6 +83,11 @@ class Probe:
         return self.verdict.status
 
 
+def ms_since(started: float) -> float:
+    """A probe's duration in milliseconds from its ``time.perf_counter()`` start."""
+    return (time.perf_counter() - started) * 1000
+
+
 def failure(exc: NmbrsError) -> Probe:
     """The probe result for a call that failed after the client's own retries."""
     if isinstance(exc, NmbrsRestError):
@@ -93,7 +100,19 @@ def failure(exc: NmbrsError) -> Probe:
     if isinstance(exc, NmbrsTransportError):
         kind = classify(exc).error_kind  # the one rule for transport trouble, as on SOAP
         return Probe(Verdict(Status.ERROR, None, exc.message[:300], kind), exc.status)
+    if isinstance(exc, SecretOfOneConnection):
+        return Probe(refresh_withheld(exc))
     return Probe(Verdict(Status.ERROR, None, exc.message[:300], "other"))
+
+
+def refresh_withheld(exc: SecretOfOneConnection) -> Verdict:
+    """A call the login could no longer make: it needed a refresh, and the app secret that
+    makes one belongs to another connection of this run (``--all-profiles``, a switch in the
+    app). Nothing was sent, so nothing is known: not verified, with how to check it on its
+    own, as a profile whose login needed the refresh before the run is."""
+    return Verdict(
+        Status.NOT_VERIFIED, None, f"{REFRESH_WITHHELD['en']}: {exc.message}; {exc.hint}"
+    )
 
 
 ALLOWED = Probe(Verdict(Status.ALLOWED))
@@ -121,6 +140,25 @@ def judge(name: RestOp, probe: Probe, granted: frozenset[str] | None) -> Verdict
     return verdict
 
 
+def scopes_line(granted: frozenset[str] | None, requirement: ProfileOnRest) -> AccountResult:
+    """What the token's granted scopes prove before any call: every needed one, or which lack."""
+    if granted is None:
+        return AccountResult(
+            "scopes",
+            Status.NOT_VERIFIED,
+            "the token does not say which scopes it holds: verdicts rest on probes only",
+        )
+    lacking = requirement.missing_scopes(granted)
+    missing = sorted({" or ".join(scopes) for scopes in lacking.values()})
+    return AccountResult(
+        "scopes",
+        Status.SCOPE_MISSING if missing else Status.ALLOWED,
+        ("missing: " + ", ".join(missing)) if missing else "every needed scope is granted",
+        finding=bool(missing),
+        value=" ".join(sorted(granted)),
+    )
+
+
 def debtor_label(row: Mapping[str, Any]) -> str:
     """A debtor as people read it (number and name): one bounded line of a reply."""
     number = str(row.get("number") or "") or str(row.get("debtorId") or "")
@@ -142,6 +180,20 @@ def debtor_refused(probe: Probe, debtor: str) -> Verdict:
         probe.verdict.fault_code,
         f"the consenting login cannot reach debtor {debtor} ({probe.verdict.message})",
     )
+
+
+def debtors_refused(
+    failed: Sequence[tuple[str, Probe]], labels: Mapping[str, str]
+) -> tuple[Verdict, str]:
+    """The verdict of the debtors whose company list failed like the first did, and their
+    labels (three at most, then how many more)."""
+    verdicts = [(d, debtor_refused(p, labels.get(d, d))) for d, p in failed]
+    first = verdicts[0][1]
+    alike = [labels.get(d, d) for d, v in verdicts if v.status is first.status]
+    value = ", ".join(alike[:3]) + (f" (+{len(alike) - 3})" if len(alike) > 3 else "")
+    if len(alike) > 1:  # the line names every debtor refused alike
+        first = debtor_refused(failed[0][1], value)
+    return first, value
 
 
 def not_verified(why: str) -> RowVerdict:
@@ -179,6 +231,9 @@ def why_unreached(checked: Sequence[CompanyRef], columns: dict[EntityId, ColumnV
             f"not established: no company answered its reach probe ({errors[0].verdict.message})",
             errors[0].verdict.error_kind,
         )
+    unmade = [c for c in reach if c.verdict.status is Status.NOT_VERIFIED]
+    if unmade:  # no reach probe could be made (refresh_withheld): the rows no more
+        return unmade[0].verdict
     if not checked:
         return Verdict(Status.NOT_VERIFIED, None, "no company in reach to call it on")
     return Verdict(

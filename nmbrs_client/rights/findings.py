@@ -381,6 +381,8 @@ def headline(report: RightsReport, lang: str) -> str:
     if code == 1:
         return say(lang, "findings")
     if code == 3:
+        if any(a.status is Status.NOT_VERIFIED for a in report.account_findings):
+            return say(lang, "unverified_login")
         return say(lang, "unverified_headline")
     causes = error_causes(report)
     if causes == {"gateway"}:

@@ -27,6 +27,13 @@ GATEWAY_REFUSED = {
     "in het developer portal of het product van de subscription key de Nmbrs-API bevat)",
 }
 
+# A REST login that needed a refresh mid-check, in a run whose app secret is another
+# connection's (--all-profiles, a switch in the app): the calls after it were not made.
+REFRESH_WITHHELD = {
+    "en": "its login needs a refresh, which this run may not make",
+    "nl": "de inlog moet worden vernieuwd, wat deze run niet mag doen",
+}
+
 # The account that consented (REST /api/user/info) could not be read; the check went on.
 ACCOUNT_UNREAD = {
     "en": "the account could not be read",
@@ -102,6 +109,9 @@ T: dict[str, dict[str, str]] = {
         "unverified_headline": "Some required operations could not be verified (nothing to "
         'call them with): see "Not verified".',
         "not_verified_line": "{op}: {why}",
+        "unverified_login": "The login needed a refresh during the check, which this run may not "
+        "make (its app secret belongs to another connection), so what followed is not verified: "
+        "check this profile on its own (see Account).",
         "not_verified_exit": "The check exits with code 3 while a required operation is not "
         "verified.",
         "retries": "retries",
@@ -268,6 +278,9 @@ T: dict[str, dict[str, str]] = {
         "unverified_headline": "Een deel van de benodigde API-calls kon niet worden getest (er "
         'was niets om ze mee aan te roepen): zie "Niet getest".',
         "not_verified_line": "{op}: {why}",
+        "unverified_login": "De inlog moest tijdens de controle worden vernieuwd, wat deze run "
+        "niet mag doen (het app-secret hoort bij een andere verbinding), dus wat daarna kwam is "
+        "niet getest: controleer dit profiel apart (zie Account).",
         "not_verified_exit": "De controle eindigt met code 3 zolang een benodigde API-call niet "
         "getest is.",
         "retries": "herhaalde aanroepen",
@@ -403,6 +416,8 @@ ACCOUNT_NL: dict[tuple[str, Status], str] = {
     ("scopes", Status.ALLOWED): "alle benodigde scopes zijn toegekend",
     ("scopes", Status.SCOPE_MISSING): "er ontbreken scopes (zie hieronder)",
     ("scopes", Status.NOT_VERIFIED): "het token zegt niet welke scopes het heeft",
+    ("token", Status.NOT_VERIFIED): REFRESH_WITHHELD["nl"] + ": controleer het profiel apart "
+    "({value})",
     ("user", Status.ALLOWED): "toestemming gegeven door {value}",
     ("debtor_companies", Status.NO_DATA_ACCESS): "de login die toestemming gaf kan debiteur "
     "{value} niet bereiken",

@@ -342,7 +342,8 @@ def exit_code_for(report: RightsReport) -> ExitCode:
 
     0 every required right probed (or soundly inferred) and allowed; 1 a right or scope
     missing; 2 cannot authenticate/connect, or a result not established after retries;
-    3 a required operation could not be verified (nothing to call it with).
+    3 a required operation could not be verified (nothing to call it with, or a login this
+    run may not refresh to call it with).
     """
     if report.stopped is not None:
         return ExitCode.CONNECT
@@ -352,8 +353,10 @@ def exit_code_for(report: RightsReport) -> ExitCode:
         or report.scopes_to_ask
     ):
         return ExitCode.FINDINGS
-    if report.cells_with(Status.ERROR) or report.account_findings:
+    # an account line "not verified" (a login this run may not refresh) is not an error
+    unmade = [a for a in report.account_findings if a.status is Status.NOT_VERIFIED]
+    if report.cells_with(Status.ERROR) or len(unmade) < len(report.account_findings):
         return ExitCode.CONNECT
-    if report.cells_with(Status.NOT_VERIFIED) or (not report.cells and report.row_keys()):
+    if report.cells_with(Status.NOT_VERIFIED) or unmade or (not report.cells and report.row_keys()):
         return ExitCode.NOT_VERIFIED
     return ExitCode.OK

@@ -22,7 +22,7 @@ from typing import Any
 import filelock
 
 from nmbrs_client import locations
-from nmbrs_client.errors import ConfigError, NmbrsError
+from nmbrs_client.errors import ConfigError, NmbrsError, SecretOfOneConnection
 from nmbrs_client.private_file import ensure_private_dir, write_private_file_exactly
 
 REFRESH_MARGIN_S = 120.0  # refresh this long before expiry
@@ -158,12 +158,23 @@ Refresher = Callable[[str], Mapping[str, Any]]  # refresh token → token respon
 
 
 class RefreshingTokens:
-    """An :class:`~nmbrs_client.rest.client.AccessTokenSource` over a :class:`TokenStore`."""
+    """An :class:`~nmbrs_client.rest.client.AccessTokenSource` over a :class:`TokenStore`.
 
-    def __init__(self, store: TokenStore, refresher: Refresher) -> None:
+    ``clock`` (unix time) says when a token is due for a refresh; tests move it on instead of
+    waiting for a token to expire.
+    """
+
+    def __init__(
+        self, store: TokenStore, refresher: Refresher, clock: Callable[[], float] = time.time
+    ) -> None:
         self.store = store
         self._refresher = refresher
         self._cached: TokenSet | None = None
+        self._clock = clock
+
+    def due(self, tokens: TokenSet) -> bool:
+        """Whether ``tokens`` must be refreshed before the next call."""
+        return tokens.expires_within(REFRESH_MARGIN_S, now=self._clock())
 
     def current(self) -> TokenSet:
         tokens = self._cached or self.store.load()
@@ -177,7 +188,7 @@ class RefreshingTokens:
 
     def access_token(self) -> str:
         tokens = self.current()
-        if tokens.expires_within(REFRESH_MARGIN_S):
+        if self.due(tokens):
             tokens = self._refresh(rejected=None)
         return tokens.access_token
 
@@ -186,10 +197,14 @@ class RefreshingTokens:
 
         Whatever stops the refresh (no login, no app credentials, the identity service out of
         reach), Nmbrs has refused this token, and that is what the caller reports: "log in
-        again", never "Nmbrs could not be reached".
+        again", never "Nmbrs could not be reached". Except a refresh this run may not make
+        (:class:`SecretOfOneConnection`): it was never tried, so whether a new login is needed
+        is not known, and that is raised for the caller to say.
         """
         try:
             return self._refresh(rejected=rejected).access_token
+        except SecretOfOneConnection:
+            raise
         except NmbrsError:
             return None
 
@@ -209,7 +224,7 @@ class RefreshingTokens:
                     f"profile '{self.store.profile}' has no REST login",
                     hint=f"Run `nmbrs-tui auth login -P {self.store.profile}`.",
                 )
-            fresh_enough = not stored.expires_within(REFRESH_MARGIN_S)
+            fresh_enough = not self.due(stored)
             if fresh_enough and (rejected is None or stored.access_token != rejected):
                 self._cached = stored  # someone else refreshed meanwhile
                 return stored
