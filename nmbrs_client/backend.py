@@ -219,6 +219,13 @@ class Backend(Protocol):
         self, company_id: EntityId, employee_id: EntityId, year: int
     ) -> Documents: ...
 
+    def forget(self, company_id: EntityId | None = None) -> None:
+        """Drop whatever this backend keeps of one company between calls (of every company
+        when ``None``), so the next read of it asks Nmbrs again: what a refresh (``r``)
+        means on every API. A read on its way when this is called is not kept. Makes no call.
+        """
+        ...
+
     def stop_retrying(self) -> None:
         """Give up waiting between attempts (the terminal went away, the app quits): the next
         failure of any call is final, so no worker keeps the process alive."""

@@ -225,6 +225,9 @@ class SoapBackend:
         pdf = statement.PDF if statement is not None else None
         return Documents(pdfs=(pdf,) if pdf else ())
 
+    def forget(self, company_id: EntityId | None = None) -> None:
+        """Nothing to drop: every read of a company's data is a SOAP call of its own."""
+
     def stop_retrying(self) -> None:
         self.client.stop_retrying()
 

@@ -57,6 +57,7 @@ class FakeBackend:
         self.denied: set[str] = set()  # method names that answer an endpoint-right fault
         self.gate: threading.Event | None = None  # when given, calls wait until it is set
         self.entered = threading.Event()  # set when a call has started
+        self.forgotten: list[EntityId | None] = []  # the companies refresh asked to forget
         self._lock = threading.Lock()
         self.debtor = Debtor(id=fake_id("debtor"), number="2210", name="Fake Holding")
         self.company_list = [
@@ -212,6 +213,10 @@ class FakeBackend:
     def annual_statement(self, company_id: EntityId, employee_id: EntityId, year: int) -> Documents:
         self._call("annual_statement", company_id)
         return Documents(pdfs=())
+
+    def forget(self, company_id: EntityId | None = None) -> None:
+        self.calls["forget"] += 1
+        self.forgotten.append(company_id)
 
     def stop_retrying(self) -> None:
         self.calls["stop_retrying"] += 1

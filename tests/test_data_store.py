@@ -105,6 +105,8 @@ def test_invalidating_one_company_keeps_the_others(store: DataStore, backend: Fa
     store.invalidate_kinds(COMPANIES, CONTRACTS)
     assert store.keys(CONTRACTS) == [] and not store.has(COMPANIES, None)
     assert store.has(EMPLOYEES, two)
+    # what the backend keeps between calls goes with them, so the refetch reaches Nmbrs
+    assert backend.forgotten == [one, one, None]
 
 
 def test_a_fetch_invalidated_in_flight_is_not_written_back(

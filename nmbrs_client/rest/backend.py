@@ -2,10 +2,10 @@
 
 It maps the REST records onto the backend-neutral models and keeps the REST-only decisions
 here: the granted scopes and token expiry as the identity, the debtor walk for a multi-debtor
-consent, company-level history endpoints fetched once per company and reduced to "current"
-(:mod:`nmbrs_client.rest.history`), the BSN from ``privateInfos``, and payslips per employee
-per *period*: REST has no payslip by run, so a run's payslips are those of each period it
-covers, fetched through the document task.
+consent, company-level history endpoints fetched once per company until a refresh
+(:meth:`RestBackend.forget`) and reduced to "current" (:mod:`nmbrs_client.rest.history`), the
+BSN from ``privateInfos``, and payslips per employee per *period*: REST has no payslip by run,
+so a run's payslips are those of each period it covers, fetched through the document task.
 
 What REST cannot give is left ``None`` in the shared SOAP-named models: domain, BIC,
 ``InitialStartDate``, ``HourlyWage``; the REST employee type (``payroll``, ``formerPayroll``…)
@@ -36,6 +36,7 @@ from nmbrs_client.calllog import CallLog, CallRecord
 from nmbrs_client.cancel import pool_for_caller
 from nmbrs_client.errors import FaultCategory, NmbrsError
 from nmbrs_client.ids import ApiKind, EntityId
+from nmbrs_client.kept import Kept
 from nmbrs_client.rest.client import RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, NoDocumentError, RestProblemKind
 from nmbrs_client.rest.history import (
@@ -139,8 +140,9 @@ class RestBackend:
         self._today = today
         self._lock = threading.Lock()
         self._identity: ConnectionIdentity | None = None
-        self._history: dict[tuple[RestOp, str], dict[str, list[Row]]] = {}
-        self._periods: dict[str, m.CurrentPeriod | None] = {}
+        # what per-employee questions are answered from, read once per company until `r`
+        self._history: Kept[tuple[RestOp, str], dict[str, list[Row]]] = Kept()
+        self._periods: Kept[str, m.CurrentPeriod | None] = Kept()
         self.walked_debtors = False
 
     @property
@@ -247,28 +249,32 @@ class RestBackend:
 
     def current_period(self, company_id: EntityId) -> m.CurrentPeriod | None:
         cid = rest_id(company_id)
-        with self._lock:
-            if cid in self._periods:
-                return self._periods[cid]
+        return self._periods.get(cid, lambda: self._read_period(cid))
+
+    def _read_period(self, cid: str) -> m.CurrentPeriod | None:
         row = self.client.single(RestOp.COMPANY_PERIOD, {"companyId": cid})
+        if not row:
+            return None
         period = _sub(row, "period")
-        kind = _text(row.get("periodType")) if row else None
-        result = None
-        if row:
-            year, number = period.get("year"), period.get("period")
-            code = _PERIOD_TYPES.get(kind or "", (kind or "").upper() or None)
-            display = _text(row.get("displayPeriod")) or (
-                f"{year}-{number}-{code}" if year is not None else ""
-            )
-            result = m.CurrentPeriod(
-                raw=display,
-                year=year if isinstance(year, int) else None,
-                period=number if isinstance(number, int) else None,
-                period_type=code,
-            )
-        with self._lock:
-            self._periods[cid] = result
-        return result
+        kind = _text(row.get("periodType"))
+        year, number = period.get("year"), period.get("period")
+        code = _PERIOD_TYPES.get(kind or "", (kind or "").upper() or None)
+        display = _text(row.get("displayPeriod")) or (
+            f"{year}-{number}-{code}" if year is not None else ""
+        )
+        return m.CurrentPeriod(
+            raw=display,
+            year=year if isinstance(year, int) else None,
+            period=number if isinstance(number, int) else None,
+            period_type=code,
+        )
+
+    def forget(self, company_id: EntityId | None = None) -> None:
+        """Drop the history lists and periods kept of one company (of all when ``None``), so
+        the next question reads them from Nmbrs again; one on its way now is not kept."""
+        cid = None if company_id is None else rest_id(company_id)
+        self._periods.forget(lambda key: cid is None or key == cid)
+        self._history.forget(lambda key: cid is None or key[1] == cid)
 
     # -- employees ---------------------------------------------------------------------
     def employees(self, company_id: EntityId) -> list[Employee]:
@@ -290,18 +296,14 @@ class RestBackend:
         return out
 
     def history(self, op: RestOp, company_id: EntityId) -> dict[str, list[Row]]:
-        """A company-level history endpoint, all pages, by employee; fetched once per company."""
+        """A company-level history endpoint, all pages, by employee; read once per company
+        (threads asking together share the read) until :meth:`forget`."""
         cid = rest_id(company_id)
-        with self._lock:
-            cached = self._history.get((op, cid))
-        if cached is not None:
-            return cached
         key = OPERATIONS[op].history_key
         assert key is not None, f"{op} is not a history endpoint"
-        result = by_employee(self.client.rows(op, {"companyId": cid}), key)
-        with self._lock:
-            self._history[(op, cid)] = result
-        return result
+        return self._history.get(
+            (op, cid), lambda: by_employee(self.client.rows(op, {"companyId": cid}), key)
+        )
 
     def _period_key(self, company_id: EntityId) -> tuple[int, int] | None:
         try:

@@ -186,3 +186,29 @@ def test_annual_statement_not_there_yet_is_an_empty_result() -> None:
 )
 def test_run_periods_under_both_readings(value: Any, expected: int) -> None:
     assert run_period(value, 9) == expected
+
+
+def test_forget_has_the_next_question_read_the_company_from_nmbrs_again() -> None:
+    """The history lists and the period are read once per company, until a refresh."""
+    fake = world()
+    b, _ = backend(fake)
+    departments = f"/api/companies/{C}/employees/departments"
+    department = b.department(C, E)
+    assert department is not None and department.Description == "Now"
+    rows = fake.lists[departments]
+    fake.lists[departments] = [
+        {**row, "departments": [{**e, "description": "Moved"} for e in row["departments"]]}
+        for row in rows
+    ]
+    assert b.department(C, E) == department  # kept: one read per company
+    b.forget(uid("company", 2))  # another company's refresh
+    assert b.department(C, E) == department
+    assert fake.hits.count(departments) == 1
+    b.forget(C)
+    moved = b.department(C, E)
+    assert moved is not None and moved.Description == "Moved"
+    assert fake.hits.count(departments) == 2
+    period_calls = fake.hits.count(f"/api/companies/{C}/period")
+    b.forget()  # every company
+    b.current_period(C)
+    assert fake.hits.count(f"/api/companies/{C}/period") == period_calls + 1

@@ -3,7 +3,10 @@
 Panes, screens and the palette ask the store, never the backend or each other. An entry is
 fetched once per session and shared by every pane (switching panes never refetches); ``r``
 drops what the pane shows (:meth:`DataStore.invalidate`, or a whole company with
-:meth:`DataStore.invalidate_company`) and the next request fetches again.
+:meth:`DataStore.invalidate_company`) and the next request fetches again. Dropping a company's
+data (or every company's) also has the backend forget what it keeps of it between calls
+(:meth:`~nmbrs_client.backend.Backend.forget`: the REST backend's history lists), so the
+fetch after ``r`` asks Nmbrs, on every API.
 
 Threads: :meth:`DataStore.fetch` blocks and is called from worker threads only; two workers
 asking for the same entry at once share one call. An entry invalidated while its fetch is in
@@ -121,16 +124,18 @@ class DataStore:
                     self._pending.pop(slot, None)
 
     def invalidate_kinds(self, *kinds: Kind[Any, Any]) -> None:
-        """Drop every entry of each of ``kinds``."""
+        """Drop every entry of each of ``kinds``, and what the backend keeps of every company."""
         with self._lock:
             for slot in [s for s in (*self._values, *self._pending) if s[0] in kinds]:
                 self._values.pop(slot, None)
                 self._pending.pop(slot, None)
+        self.forget_kept()
 
     def invalidate_company(
         self, company_id: EntityId, kinds: tuple[Kind[Any, Any], ...] | None = None
     ) -> None:
-        """Drop what belongs to one company (of ``kinds`` only, when given)."""
+        """Drop what belongs to one company (of ``kinds`` only, when given), and what the
+        backend keeps of it."""
         with self._lock:
             for slot in [*self._values, *self._pending]:
                 kind, key = slot
@@ -139,6 +144,12 @@ class DataStore:
                 if kind.company_of(key) == company_id:
                     self._values.pop(slot, None)
                     self._pending.pop(slot, None)
+        self.forget_kept(company_id)
+
+    def forget_kept(self, company_id: EntityId | None = None) -> None:
+        """Have the backend drop what it keeps of one company (of all when ``None``) between
+        calls: before a forced fetch (a screen's ``r``), so it reaches Nmbrs too."""
+        self.backend.forget(company_id)
 
     def clear(self) -> None:
         with self._lock:

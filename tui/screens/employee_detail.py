@@ -377,6 +377,7 @@ class EmployeeDetailScreen(ScrollingScreen):
 
     def action_reload(self) -> None:
         """Refetch every section; what is shown stays until a newer answer replaces it."""
+        self.session.data.forget_kept(self.company.id)  # the backend's lists of it too
         self.pending = {key for key, _ in SECTIONS}
         self._render_all()
         self._start_fetch(True)

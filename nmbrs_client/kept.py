@@ -1,0 +1,62 @@
+"""Answers a backend keeps between calls: each read once, even when threads ask together, and
+dropped when the user refreshes.
+
+The REST backend answers per-employee questions (a department, a function, a BSN) from
+company-wide history lists of up to fifty pages, so it keeps each list once read: the
+dashboard asks for thousands of employees, eight at a time. Kept for the whole session,
+such a list would outlive the refresh that is supposed to show what Nmbrs says now, so
+:meth:`Kept.forget` drops it, and a read still on its way when that happens is handed to
+those already waiting for it but not kept. A failed read is not kept either: the next asker
+reads again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+from nmbrs_client.cancel import stop_requested, was_stopped
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Kept(Generic[K, V]):
+    """``get(key, read)``: the answer kept for ``key``, or the one being read, or read now."""
+
+    def __init__(self) -> None:
+        self._answers: dict[K, Future[V]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K, read: Callable[[], V]) -> V:
+        with self._lock:
+            answer = self._answers.get(key)
+            mine = answer is None
+            if answer is None:
+                answer = self._answers[key] = Future()
+        if not mine:
+            try:
+                return answer.result()
+            except Exception as error:
+                if not was_stopped(error) or stop_requested():
+                    raise
+            # the thread reading it was stopped (its pane esc'd), this one was not
+            return self.get(key, read)
+        try:
+            value = read()
+        except BaseException as error:
+            with self._lock:
+                if self._answers.get(key) is answer:
+                    del self._answers[key]
+            answer.set_exception(error)
+            raise
+        answer.set_result(value)
+        return value
+
+    def forget(self, which: Callable[[K], bool] = lambda _key: True) -> None:
+        """Drop the answers whose key ``which`` holds for (all of them by default)."""
+        with self._lock:
+            for key in [key for key in self._answers if which(key)]:
+                del self._answers[key]

@@ -1,0 +1,82 @@
+"""What a backend keeps between calls (nmbrs_client.kept): read once even when threads ask
+together, dropped by a refresh, a read forgotten on its way not kept, a failure never kept."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import pytest
+
+from nmbrs_client import kept as kept_module
+from nmbrs_client.errors import NmbrsTransportError
+from nmbrs_client.kept import Kept
+
+SAFETY_S = 30.0  # only against a hang; nothing here waits for time to pass
+
+
+class _Reads:
+    """A read that counts itself; the first one waits at ``gate`` once it has begun."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.begun = threading.Event()
+        self.gate = threading.Event()
+
+    def __call__(self) -> str:
+        self.count += 1
+        number = self.count
+        if number == 1:
+            self.begun.set()
+            assert self.gate.wait(SAFETY_S)
+        return f"answer {number}"
+
+
+def test_threads_asking_together_share_one_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    waiting = threading.Event()
+
+    class Watched(Future[str]):
+        def result(self, timeout: float | None = None) -> str:
+            waiting.set()  # the second asker waits for the first one's read
+            return super().result(timeout)
+
+    monkeypatch.setattr(kept_module, "Future", Watched)
+    kept: Kept[str, str] = Kept()
+    reads = _Reads()
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(kept.get, "departments", reads)
+        assert reads.begun.wait(SAFETY_S)
+        second = pool.submit(kept.get, "departments", reads)
+        assert waiting.wait(SAFETY_S)
+        reads.gate.set()
+        assert first.result(SAFETY_S) == second.result(SAFETY_S) == "answer 1"
+    assert reads.count == 1
+    assert kept.get("departments", reads) == "answer 1"  # and kept
+
+
+def test_a_read_forgotten_on_its_way_is_handed_over_but_not_kept() -> None:
+    kept: Kept[str, str] = Kept()
+    reads = _Reads()
+    with ThreadPoolExecutor(1) as pool:
+        on_its_way = pool.submit(kept.get, "departments", reads)
+        assert reads.begun.wait(SAFETY_S)
+        kept.forget()  # r while the list is still paging in
+        reads.gate.set()
+        assert on_its_way.result(SAFETY_S) == "answer 1"
+    assert kept.get("departments", reads) == "answer 2"
+
+
+def test_forget_drops_only_the_keys_it_names_and_a_failure_is_never_kept() -> None:
+    kept: Kept[tuple[str, str], str] = Kept()
+    assert kept.get(("departments", "a"), lambda: "a1") == "a1"
+    assert kept.get(("departments", "b"), lambda: "b1") == "b1"
+    kept.forget(lambda key: key[1] == "a")
+    assert kept.get(("departments", "a"), lambda: "a2") == "a2"
+    assert kept.get(("departments", "b"), lambda: "b2") == "b1"
+
+    def refused() -> str:
+        raise NmbrsTransportError("departments", "host", "time-out", kind="timeout")
+
+    with pytest.raises(NmbrsTransportError):
+        kept.get(("functions", "a"), refused)
+    assert kept.get(("functions", "a"), lambda: "read again") == "read again"
