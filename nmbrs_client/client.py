@@ -59,6 +59,8 @@ from nmbrs_client.retry import (
 if TYPE_CHECKING:
     import zeep
 
+    from nmbrs_client.envelopes import EnvelopeTemplate
+
 __version__ = "0.1.0"
 
 # Replies read by the fast reader (:mod:`nmbrs_client.fastread`) instead of zeep: those of
@@ -176,6 +178,7 @@ class NmbrsClient:
         self._limiter = RateLimiter(settings.rate_limit_per_s)
         self._services: dict[Service, Any] = {}
         self._readers: dict[str, Any] = {}
+        self._templates: dict[tuple[str, bool], EnvelopeTemplate | None] = {}
         self.fast_reader_enabled = True
         self._build_lock = threading.Lock()
         self._transport: Any = None
@@ -211,13 +214,15 @@ class NmbrsClient:
         return proxy
 
     def prepare(self) -> None:
-        """Build the three services and the fast readers now, before the first call.
+        """Build the three services, the fast readers and the envelope templates of the
+        operations a check calls now, before the first call.
 
         A rights check's first round sends calls on all three services at once; built on
         demand, each of those calls waited for the WSDLs to be parsed (tens of milliseconds
-        of CPU) after the clock of the check had started. Connecting (what the dashboard's
-        connect step does) is where that belongs. A WSDL that cannot be read is raised by
-        the first call that needs it, as before.
+        of CPU) after the clock of the check had started, and a check calls most operations
+        once, so a reader or template made on first use saves it nothing. Connecting (what
+        the dashboard's connect step does) is where that belongs. A WSDL that cannot be read
+        is raised by the first call that needs it, as before.
         """
         from nmbrs_client.errors import NmbrsError
 
@@ -231,6 +236,14 @@ class NmbrsClient:
             proxy = self._services.get(op.service)
             if proxy is not None:
                 self._reader(proxy, op)
+                # Only the presence of each header field shapes a template; with a domain
+                # header both, as a check's first calls go before the domain is known.
+                blank: dict[str, str | None] = {"Username": "", "Token": ""}
+                variants = [blank]
+                if op.header is Header.AUTH_WITH_DOMAIN:
+                    variants = [{**blank, "Domain": None}, {**blank, "Domain": ""}]
+                for fields in variants:
+                    self._template(proxy, op, {op.header.value: fields})
 
     def _build_service(self, service: Service) -> Any:
         import zeep
@@ -495,26 +508,33 @@ class NmbrsClient:
     def _send(self, proxy: Any, transport: Any, op: Operation, arguments: dict[str, Any]) -> Any:
         """One call; the reply is read by the fast reader when it is big, else by zeep.
 
-        zeep builds and sends the request either way. With ``raw_response`` (a thread-local
-        zeep setting) it hands back the HTTP response unread; the transport has already
-        parsed and checked it, and that tree is what the fast reader walks.
+        The request is the operation's envelope template filled in (:mod:`envelopes`), or
+        zeep's when the template cannot carry these values; either way the same bytes go to
+        the transport's ``post``, as zeep's own ``send`` would send them. With
+        ``raw_response`` (a thread-local zeep setting) zeep hands back the HTTP response
+        unread; the transport has already parsed and checked it, and that tree is what the
+        fast reader walks. zeep reads the reply otherwise, as its ``send`` would.
         """
         from zeep.helpers import serialize_object
 
         from nmbrs_client.fastread import UNREAD
 
         headers = self._header(op)
-        reader = self._reader(proxy, op) if self.fast_reader_enabled else None
-        if reader is None:
-            raw = getattr(proxy, op.name)(**arguments, _soapheaders=headers)
-            return serialize_object(raw, target_cls=dict)
         client = proxy._client
-        with client.settings(raw_response=True):
-            response = getattr(proxy, op.name)(**arguments, _soapheaders=headers)
+        template = self._template(proxy, op, headers)
+        body = template.render(headers[op.header.value], arguments) if template else None
+        if template is not None and body is not None:
+            response = transport.post(template.address, body, dict(template.http_headers))
+        else:
+            with client.settings(raw_response=True):
+                response = getattr(proxy, op.name)(**arguments, _soapheaders=headers)
+        reader = self._reader(proxy, op) if self.fast_reader_enabled else None
         tree = transport.last_tree.value
         size = transport.last_size.value or 0
-        if tree is not None and (
-            op.qualified_name in ALWAYS_FAST_READ or size >= FAST_READ_MIN_BYTES
+        if (
+            reader is not None
+            and tree is not None
+            and (op.qualified_name in ALWAYS_FAST_READ or size >= FAST_READ_MIN_BYTES)
         ):
             value = reader.read(tree)
             if value is not UNREAD:
@@ -522,6 +542,18 @@ class NmbrsClient:
         binding = proxy._binding
         raw = binding.process_reply(client, binding.get(op.name), response)
         return serialize_object(raw, target_cls=dict)
+
+    def _template(
+        self, proxy: Any, op: Operation, headers: dict[str, dict[str, str | None]]
+    ) -> EnvelopeTemplate | None:
+        """The envelope template of ``op`` for a header with or without a domain (built once)."""
+        fields = headers[op.header.value]
+        key = (op.qualified_name, fields.get("Domain") is not None)
+        if key not in self._templates:
+            from nmbrs_client.envelopes import build_template
+
+            self._templates[key] = build_template(proxy, op, op.header.value, fields)
+        return self._templates[key]
 
     def _reader(self, proxy: Any, op: Operation) -> Any:
         """The fast reader of ``op`` (None when its reply type is outside its plan)."""
