@@ -18,7 +18,7 @@ from tui.app import NmbrsApp
 from tui.panes.calllog import COLUMNS, record_cells, record_tsv
 from tui.screens.call_detail import call_rows
 from tui.widgets.ids import short_id
-from tui.widgets.page_progress import PageProgress
+from tui.widgets.page_progress import SHOW_EVERY_S, PageProgress
 
 UUID = "cd3cffbf-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 
@@ -69,6 +69,23 @@ def test_page_progress_counts_answered_pages_per_list() -> None:
     assert progress.text() == "employments page 23 of 50"  # one list with a known size
     progress.add(_page("REST company.schedules", 2, 50))
     assert progress.text() == "schedules page 1 of 50, slowest of 2 lists"
+
+
+def test_page_progress_is_redrawn_at_most_every_tenth_of_a_second() -> None:
+    """Each redraw of a status line lays out the whole screen: the progress says when one is
+    worth it (the first page at once), and counts every page all the same."""
+    now = [100.0]
+    progress = PageProgress(clock=lambda: now[0])
+    assert progress.due()
+    now[0] += SHOW_EVERY_S * 0.6
+    assert not progress.due()
+    for number in range(2, 6):
+        progress.add(_page("REST company.employments", number, 50))
+    now[0] += SHOW_EVERY_S * 0.6
+    assert progress.due() and progress.text() == "employments page 4 of 50"
+    assert not progress.due()
+    progress.reset()  # another company: its first page is shown at once
+    assert progress.due()
 
 
 def test_rest_client_logs_the_page_count_from_the_second_page_on(

@@ -284,8 +284,9 @@ class EmployeesPane(DataPane):
         if not self.pages.add(message.record, self.company.id):
             return
         if self._all_rows:
-            self._show_status(self.company.id)
-        elif self.pages.text():
+            if self.pages.due():
+                self._show_status(self.company.id)
+        elif self.pages.text() and self.pages.due():
             self.set_status(f"Loading employees, employments and contracts: {self.pages.text()}")
 
     # --------------------------------------------------------------- workers

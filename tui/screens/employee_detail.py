@@ -145,6 +145,7 @@ class EmployeeDetailScreen(ScrollingScreen):
             self.progress.add(message.record, self.company.id)
             and self.pending
             and self.progress.text()
+            and self.progress.due()
         ):
             self.progress_line.update(f"reading company-wide lists: {self.progress.text()}")
 
