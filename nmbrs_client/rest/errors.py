@@ -33,6 +33,7 @@ from typing import Any
 
 from nmbrs_client import textsafe
 from nmbrs_client.errors import FaultCategory, NmbrsError, NmbrsFault
+from nmbrs_client.rights.report_words import GATEWAY_REFUSED, NEXT_STEP
 
 
 class RestProblemKind(StrEnum):
@@ -126,12 +127,7 @@ def hint(kind: RestProblemKind, operation: str, scopes: tuple[str, ...] = ()) ->
             f"Refused without a reason: either the consent lacks {need} or the login cannot "
             "reach this data; `nmbrs-tui auth status` shows the granted scopes."
         ),
-        RestProblemKind.GATEWAY: (
-            "The API gateway in front of Nmbrs refused the call with its own reply, so the "
-            "cause is not known (not shown to be a scope or data access): check in the "
-            "developer portal that the subscription key's product includes the Nmbrs API, "
-            "then run the check again."
-        ),
+        RestProblemKind.GATEWAY: _sentence(NEXT_STEP["en"]["gateway"]),
         RestProblemKind.NOT_FOUND: "Nmbrs has no such record: check the id.",
         RestProblemKind.COMPANY_NOT_FOUND: "Nmbrs has no such company: check the company id.",
         RestProblemKind.THROTTLED: (
@@ -147,6 +143,10 @@ def hint(kind: RestProblemKind, operation: str, scopes: tuple[str, ...] = ()) ->
         RestProblemKind.SERVER: "Nmbrs reported a server error: retry later.",
         RestProblemKind.UNKNOWN: "Nmbrs returned an unexpected error: retry, then quote it.",
     }[kind]
+
+
+def _sentence(step: str) -> str:
+    return step[0].upper() + step[1:] + "."
 
 
 def clean_text(value: Any, limit: int = 200) -> str:
@@ -269,11 +269,10 @@ class NmbrsRestError(NmbrsFault):
         self.faultcode = None
         label = f"HTTP {status}" + (f"/{code}" if code is not None else "")
         said = ": ".join(part for part in (self.title, self.detail) if part)
-        NmbrsError.__init__(
-            self,
-            f"{operation} failed with {label}" + (f" ({said})" if said else ""),
-            hint=hint(kind, operation, scopes),
-        )
+        message = f"{operation} failed with {label}" + (f" ({said})" if said else "")
+        if kind is RestProblemKind.GATEWAY:  # who refused it, as the check says it everywhere
+            message = f"{GATEWAY_REFUSED['en']}: {message}"
+        NmbrsError.__init__(self, message, hint=hint(kind, operation, scopes))
 
     @property
     def retryable(self) -> bool:

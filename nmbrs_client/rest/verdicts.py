@@ -21,7 +21,7 @@ from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.retry import Failure, FailureKind, transport_failure
 from nmbrs_client.rights.classify import Status, Verdict, classify
 from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict
-from nmbrs_client.rights.report_words import GATEWAY_REFUSED, REFRESH_WITHHELD
+from nmbrs_client.rights.report_words import REFRESH_WITHHELD
 from nmbrs_client.rights.rest_requirements import ProfileOnRest
 from nmbrs_client.rights.results import NAME_LIMIT, AccountResult, CompanyRef, StopReason
 
@@ -93,10 +93,7 @@ def failure(exc: NmbrsError) -> Probe:
     if isinstance(exc, NmbrsRestError):
         status = _STATUS_BY_KIND.get(exc.kind, Status.ERROR)
         kind = None if status is not Status.ERROR else _ERROR_KIND_BY_KIND.get(exc.kind, "http")
-        message = exc.message
-        if exc.kind is RestProblemKind.GATEWAY:
-            message = f"{GATEWAY_REFUSED['en']}: {message}"
-        return Probe(Verdict(status, exc.code, message[:300], kind), exc.status)
+        return Probe(Verdict(status, exc.code, exc.message[:300], kind), exc.status)
     if isinstance(exc, NmbrsTransportError):
         kind = classify(exc).error_kind  # the one rule for transport trouble, as on SOAP
         return Probe(Verdict(Status.ERROR, None, exc.message[:300], kind), exc.status)

@@ -16,7 +16,9 @@ from nmbrs_client.rights import nmbrs_words
 from nmbrs_client.rights.basis import BasisKind
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.report_words import (
+    ERROR_CAUSES,
     GATEWAY_REFUSED,
+    NEXT_STEP,
     SERVICE_LABEL,
     account_check_name,
     account_text,
@@ -385,11 +387,36 @@ def headline(report: RightsReport, lang: str) -> str:
             return say(lang, "unverified_login")
         return say(lang, "unverified_headline")
     causes = error_causes(report)
-    if causes == {"gateway"}:
-        return say(lang, "errors_gateway")
-    if "gateway" in causes:
-        return say(lang, "errors_gateway_and_more")
-    return say(lang, "errors_only")
+    named = [cause for cause in ERROR_CAUSES[lang] if cause in {_cause(k) for k in causes}]
+    return say(
+        lang,
+        "errors_headline",
+        causes=", ".join(ERROR_CAUSES[lang][cause] for cause in named),
+        steps=next_steps(causes, lang),
+    )
+
+
+def _cause(kind: str) -> str:
+    return kind if kind in ERROR_CAUSES["en"] else "network"
+
+
+# the steps that already end with running the check again
+_RERUN_SAID = frozenset({"quota", "tls", "too_large", "throttled", "out_of_time", "fault"})
+
+
+def next_steps(kinds: set[str], lang: str) -> str:
+    """What to do about results not established of these kinds: each cause its own step, in
+    one order, and "run the check again" only where a retry can change the answer and no
+    step said it already."""
+    steps = [kind for kind in NEXT_STEP[lang] if kind in kinds and kind != "again"]
+    if not steps or (kinds - set(steps) and not _RERUN_SAID & set(steps)):
+        steps.append("again")
+    return "; ".join(NEXT_STEP[lang][step] for step in steps)
+
+
+def errors_heading(report: RightsReport, lang: str) -> str:
+    """The heading over what was not established, with the next step of each of its causes."""
+    return say(lang, "errors_heading", steps=next_steps(error_causes(report), lang))
 
 
 def error_causes(report: RightsReport) -> set[str]:

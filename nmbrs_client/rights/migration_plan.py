@@ -21,7 +21,7 @@ from nmbrs_client.dutch import MONTHS_NL
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.hosts import DEFAULT_REDIRECT_URI
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
-from nmbrs_client.rights.findings import action_text, actions
+from nmbrs_client.rights.findings import action_text, actions, error_causes, next_steps
 from nmbrs_client.rights.migration import MigrationReport
 from nmbrs_client.rights.rest_requirements import GAP_TEXT, Equivalence
 from nmbrs_client.rights.results import SOAP_END_OF_SUPPORT, RightsReport, StopReason
@@ -87,7 +87,7 @@ WORDS: dict[str, dict[str, str]] = {
         "r_scope": "1 scope missing from the consent: {scopes}.",
         "r_denied": "REST refuses {ops}.",
         "r_unverified": "Not verified on REST: {ops}.",
-        "r_not_established": "Could not be established on REST (run the check again): {ops}.",
+        "r_not_established": "Could not be established on REST ({steps}): {ops}.",
         "r_ready": "Every required REST call answered with the consent given.",
         "r_not_visible": "Company {company} is not visible on {api}: a wrong id or number, or "
         "outside this login's scope; nothing was checked for it there.",
@@ -135,7 +135,7 @@ WORDS: dict[str, dict[str, str]] = {
         "r_scope": "1 scope ontbreekt in de toestemming: {scopes}.",
         "r_denied": "REST weigert {ops}.",
         "r_unverified": "Niet gecontroleerd op REST: {ops}.",
-        "r_not_established": "Niet vastgesteld op REST (voer de controle opnieuw uit): {ops}.",
+        "r_not_established": "Niet vastgesteld op REST ({steps}): {ops}.",
         "r_ready": "Elke benodigde REST-aanroep gaf antwoord met de gegeven toestemming.",
         "r_not_visible": "Bedrijf {company} is niet zichtbaar op {api}: een verkeerd id of "
         "nummer, of buiten het bereik van deze login; er is daar niets voor gecontroleerd.",
@@ -195,7 +195,7 @@ def _stopped_by_login(rest: RightsReport) -> bool:
     return rest.stopped in _LOGIN_STOPS
 
 
-def _verdict(report: MigrationReport, w: dict[str, str]) -> tuple[Verdict, list[str]]:
+def _verdict(report: MigrationReport, w: dict[str, str], lang: str) -> tuple[Verdict, list[str]]:
     rest = report.rest
     if rest is None and report.rest_not_checked:
         return Verdict.NOT_CHECKED, [w["r_unreached"].format(why=report.rest_not_checked)]
@@ -233,9 +233,13 @@ def _verdict(report: MigrationReport, w: dict[str, str]) -> tuple[Verdict, list[
         if r.rest_status in (None, Status.ERROR, Status.NOT_VERIFIED)
     ]
     if open_:
-        # a quota or a gateway page is "run it again", not "nothing to call it with"
-        key = "r_not_established" if rest.exit_code == ExitCode.CONNECT else "r_unverified"
-        return Verdict.NOT_CHECKED, [w[key].format(ops=", ".join(open_)), *unmatched]
+        # a quota or a gateway page is not "nothing to call it with": each its next step
+        if rest.exit_code == ExitCode.CONNECT:
+            steps = next_steps(error_causes(rest), lang)
+            reason = w["r_not_established"].format(steps=steps, ops=", ".join(open_))
+        else:
+            reason = w["r_unverified"].format(ops=", ".join(open_))
+        return Verdict.NOT_CHECKED, [reason, *unmatched]
     if unmatched:
         return Verdict.NOT_CHECKED, unmatched
     return Verdict.READY, [w["r_ready"]]
@@ -337,7 +341,7 @@ WORDS_NONE = {"en": "no REST equivalent", "nl": "geen REST-equivalent"}
 def build_plan(report: MigrationReport, *, profile: str, lang: str = "en") -> MigrationPlan:
     """The plan for one customer from its migration report (both sides, or what ran)."""
     w = WORDS[lang]
-    verdict, reasons = _verdict(report, w)
+    verdict, reasons = _verdict(report, w, lang)
     steps = [
         *_customer_steps(report, verdict, lang, w),
         *_integrator_steps(report, verdict, profile, lang),

@@ -27,6 +27,7 @@ from nmbrs_client.rights.findings import (
     company_verdict,
     environment_line,
     error_lines,
+    errors_heading,
     headline,
     mode_text,
     not_verified_lines,
@@ -118,7 +119,7 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
         out.append("")
     errors = error_lines(report, lang)
     if errors:
-        out += [f"## {say(lang, 'errors_heading')}", ""]
+        out += [f"## {errors_heading(report, lang)}", ""]
         out += [f"- {_md_escape(line)}" for line in errors]
         out.append("")
     unverified = not_verified_lines(report, lang)
@@ -281,7 +282,7 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     errors = error_lines(report, lang)
     if errors:
         out.append("")
-        out.append(say(lang, "errors_heading"))
+        out.append(errors_heading(report, lang))
         out.extend(f"  - {line}" for line in errors)
     unverified = not_verified_lines(report, lang)
     if unverified:

@@ -19,12 +19,72 @@ LANGS = ("en", "nl")
 
 SERVICE_LABEL = nmbrs_words.SERVICE_NAMES
 
-# A refusal by the API gateway in front of Nmbrs' REST API: who refused is known, why is not.
+# A refusal by the API gateway in front of Nmbrs' REST API: who refused is known, why is not
+# (what to do is its NEXT_STEP below).
 GATEWAY_REFUSED = {
-    "en": "refused by the API gateway before Nmbrs' API (cause not known: check in the "
-    "developer portal that the subscription key's product includes the Nmbrs API)",
-    "nl": "geweigerd door de API-gateway vóór de API van Nmbrs (oorzaak onbekend: controleer "
-    "in het developer portal of het product van de subscription key de Nmbrs-API bevat)",
+    "en": "refused by the API gateway before Nmbrs' API (cause not known; not shown to be a "
+    "scope or data access)",
+    "nl": "geweigerd door de API-gateway vóór de API van Nmbrs (oorzaak onbekend; niet "
+    "aangetoond dat het een scope of toegang tot gegevens is)",
+}
+
+# Why results were not established, by error kind, as the headline names them: the kinds
+# not listed are network or server trouble.
+ERROR_CAUSES: dict[str, dict[str, str]] = {
+    "en": {
+        "gateway": "calls refused by the API gateway in front of Nmbrs",
+        "quota": "the subscription's call quota used up",
+        "throttled": "calls slowed down by Nmbrs",
+        "cancelled": "the check was cancelled",
+        "out_of_time": "the check ran out of time",
+        "network": "network or server errors",
+    },
+    "nl": {
+        "gateway": "calls geweigerd door de API-gateway vóór Nmbrs",
+        "quota": "het aanroepquotum van het abonnement is op",
+        "throttled": "calls afgeremd door Nmbrs",
+        "cancelled": "de controle is afgebroken",
+        "out_of_time": "de controle had geen tijd meer",
+        "network": "netwerk- of serverfouten",
+    },
+}
+
+# What to do about results not established, by error kind, in the order they are said: a
+# retry is advised only where a retry can change the answer. Kinds not listed: "again".
+NEXT_STEP: dict[str, dict[str, str]] = {
+    "en": {
+        "gateway": "check in the developer portal that the subscription key's product includes "
+        "the Nmbrs API and that its subscription is active (a retry alone does not change it)",
+        "quota": "wait until the subscription's call quota resets (ask Nmbrs about the plan), "
+        "then run the check again",
+        "redirect": "check the profile's base URL (nmbrs-tui does not follow redirects)",
+        "tls": "check the TLS setup between this machine and Nmbrs (a proxy that inspects "
+        "TLS, the CA bundle), then run the check again",
+        "too_large": "raise max_response_mb in the profile, then run the check again",
+        "throttled": "run the check again in a few minutes, or with a lower --concurrency",
+        "out_of_time": "run the check again, on fewer companies (--company) if it runs out of "
+        "time again",
+        "fault": "run the check again; if the fault repeats, quote it to Nmbrs support",
+        "again": "run the check again",
+    },
+    "nl": {
+        "gateway": "controleer in het developer portal of het product van de subscription key "
+        "de Nmbrs-API bevat en het abonnement actief is (opnieuw proberen verandert dat niet)",
+        "quota": "wacht tot het aanroepquotum van het abonnement weer vrij is (vraag Nmbrs "
+        "naar het abonnement) en voer de controle daarna opnieuw uit",
+        "redirect": "controleer de basis-URL van het profiel (nmbrs-tui volgt geen "
+        "doorverwijzingen)",
+        "tls": "controleer de TLS-verbinding tussen deze machine en Nmbrs (een proxy die TLS "
+        "openbreekt, de CA-bundel) en voer de controle daarna opnieuw uit",
+        "too_large": "verhoog max_response_mb in het profiel en voer de controle daarna "
+        "opnieuw uit",
+        "throttled": "voer de controle over een paar minuten opnieuw uit, of met een lagere "
+        "--concurrency",
+        "out_of_time": "voer de controle opnieuw uit, bij minder bedrijven (--company) als de "
+        "tijd weer opraakt",
+        "fault": "voer de controle opnieuw uit; komt de fout terug, meld hem dan bij Nmbrs support",
+        "again": "voer de controle opnieuw uit",
+    },
 }
 
 # A REST login that needed a refresh mid-check, in a run whose app secret is another
@@ -50,14 +110,7 @@ T: dict[str, dict[str, str]] = {
         "stopped_auth": "Nmbrs refused the login, so the rights could not be checked.",
         "stopped_connect": "Nmbrs could not be reached, so the rights could not be checked.",
         "stopped_cancelled": "The check was cancelled before it finished.",
-        "errors_only": "Some rights could not be established (network or server errors): "
-        "run the check again.",
-        "errors_gateway": "Some rights could not be established: the API gateway in front of "
-        "Nmbrs refused calls with its own reply (cause not known: check that the subscription "
-        "key's product includes the Nmbrs API), then run the check again.",
-        "errors_gateway_and_more": "Some rights could not be established (calls refused by the "
-        "API gateway in front of Nmbrs, and network or server errors): check that the "
-        "subscription key's product includes the Nmbrs API, then run the check again.",
+        "errors_headline": "Some rights could not be established ({causes}): {steps}.",
         "checked": "What was checked",
         "date": "Date",
         "environment": "Environment",
@@ -103,7 +156,7 @@ T: dict[str, dict[str, str]] = {
         "act_not_visible": "Company {what} is not visible to this user: a wrong id, or outside "
         "this user's scope. Check the id first; only if it is right, give the user access to it "
         "(debtor tag or company filter). Endpoint rights were probed on a visible company.",
-        "errors_heading": "Could not be established: run the check again",
+        "errors_heading": "Could not be established: {steps}",
         "errors_kind": "{n} result(s): {kind} ({ops})",
         "not_verified_heading": "Not verified",
         "unverified_headline": "Some required operations could not be verified (nothing to "
@@ -213,16 +266,8 @@ T: dict[str, dict[str, str]] = {
         "stopped_connect": "Nmbrs was niet bereikbaar, dus de rechten konden niet worden "
         "gecontroleerd.",
         "stopped_cancelled": "De controle is afgebroken voordat hij klaar was.",
-        "errors_only": "Een deel van de rechten kon niet worden vastgesteld (netwerk- of "
-        "serverfouten): voer de controle opnieuw uit.",
-        "errors_gateway": "Een deel van de rechten kon niet worden vastgesteld: de API-gateway "
-        "vóór Nmbrs weigerde calls met een eigen antwoord (oorzaak onbekend: controleer of het "
-        "product van de subscription key de Nmbrs-API bevat) en voer de controle daarna "
-        "opnieuw uit.",
-        "errors_gateway_and_more": "Een deel van de rechten kon niet worden vastgesteld (calls "
-        "geweigerd door de API-gateway vóór Nmbrs, en netwerk- of serverfouten): controleer of "
-        "het product van de subscription key de Nmbrs-API bevat en voer de controle daarna "
-        "opnieuw uit.",
+        "errors_headline": "Een deel van de rechten kon niet worden vastgesteld ({causes}): "
+        "{steps}.",
         "checked": "Wat is er gecontroleerd",
         "date": "Datum",
         "environment": "Omgeving",
@@ -272,7 +317,7 @@ T: dict[str, dict[str, str]] = {
         "id, of buiten het bereik van deze gebruiker. Controleer eerst het id; geef de gebruiker "
         "alleen als het klopt toegang (debiteurentag of bedrijfsfilter). De rechten per API-call "
         "zijn getest op een zichtbaar bedrijf.",
-        "errors_heading": "Niet vastgesteld: voer de controle opnieuw uit",
+        "errors_heading": "Niet vastgesteld: {steps}",
         "errors_kind": "{n} uitkomst(en): {kind} ({ops})",
         "not_verified_heading": "Niet getest",
         "unverified_headline": "Een deel van de benodigde API-calls kon niet worden getest (er "

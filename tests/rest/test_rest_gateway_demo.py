@@ -158,3 +158,42 @@ def test_the_headline_words_the_cause_of_what_was_not_established(lang: str) -> 
     assert gateway in headline(mixed, lang) and network in headline(mixed, lang)
     timeouts = headline(_error_kinds_as(report, "timeout"), lang)
     assert gateway not in timeouts and network in timeouts
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_each_cause_not_established_has_its_own_next_step_in_the_heading(lang: str) -> None:
+    """The heading over what was not established and the summary say what each cause needs:
+    the subscription key's product for the gateway (no retry), a wait for a quota, a retry
+    for a time-out; mixed causes, each its step, in one order."""
+    from nmbrs_client.rights.findings import errors_heading
+    from nmbrs_client.rights.report_words import NEXT_STEP
+
+    steps = NEXT_STEP[lang]
+    with checked(gateway_scenario(frozenset({BANK}))) as (report, _server):
+        pass
+    gateway = errors_heading(report, lang)
+    assert steps["gateway"] in gateway and steps["again"] not in gateway
+    assert steps["gateway"] in headline(report, lang)
+    for kind in ("timeout", "quota", "tls"):
+        alone = errors_heading(_error_kinds_as(report, kind), lang)
+        expected = steps["again"] if kind == "timeout" else steps[kind]
+        assert alone.endswith(expected) and steps["gateway"] not in alone, (kind, alone)
+    first_error = next(c for c in report.cells if c.status is Status.ERROR)
+    mixed = replace(
+        report, cells=[*report.cells, replace(first_error, operation="x", error_kind="timeout")]
+    )
+    both = errors_heading(mixed, lang)
+    assert both.index(steps["gateway"]) < both.index(steps["again"])
+
+
+def test_the_gateway_check_heads_its_errors_with_the_products_step_not_a_retry(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["check", "--demo", "--api", "rest", "--scenario", "gateway-refused", "-q"]
+    assert main(args) == ExitCode.CONNECT
+    text = capsys.readouterr().out
+    heading = next(line for line in text.splitlines() if line.startswith("Could not be"))
+    assert "developer portal" in heading and "subscription key's product" in heading
+    assert "run the check again" not in heading
+    assert main([*args, "--format", "markdown"]) == ExitCode.CONNECT
+    assert "## Could not be established: check in the developer portal" in capsys.readouterr().out

@@ -174,6 +174,21 @@ def test_a_migration_plan_over_a_used_up_quota_says_run_it_again(lang: str, word
     assert any(words in reason for reason in plan.reasons), plan.reasons
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_migration_plan_over_a_gateway_refusal_says_check_the_product_not_retry(
+    lang: str,
+) -> None:
+    from nmbrs_client.rights.report_words import NEXT_STEP
+    from tests.rest.test_rest_gateway_demo import BANK, gateway_scenario
+
+    with checked(gateway_scenario(frozenset({BANK}))) as (rest, _):
+        migration = build_migration(INTEGRATION, soap=None, rest=rest, today=date(2026, 12, 1))
+        plan = build_plan(migration, profile="acme", lang=lang)
+    assert plan.verdict is Verdict.NOT_CHECKED
+    [reason] = [r for r in plan.reasons if NEXT_STEP[lang]["gateway"] in r]
+    assert NEXT_STEP[lang]["again"] not in reason
+
+
 def _paging_client(
     handler: Callable[[httpx.Request], httpx.Response],
 ) -> tuple[RestClient, list[httpx.Request]]:

@@ -179,3 +179,23 @@ async def test_restarting_the_demo_keeps_its_api_and_scenario() -> None:
         assert app.launch.api == "rest" and app.connection_info.api == "rest"
         assert app.connection_info.scenario == "missing-scopes"
         assert app.demo_server is first  # the same options: the running demo is reused
+
+
+async def test_a_gateway_refusal_says_on_the_connection_pane_what_the_check_says(
+    demo_factory: DemoFactory,
+) -> None:
+    """The API gateway's own 403: the Connection pane names who refused it, as the check's
+    report does (never the bare "debtors failed with HTTP 403"), and its next step is the
+    subscription key's product, not a retry."""
+    from nmbrs_client.rights.report_words import GATEWAY_REFUSED
+
+    app = demo_app(demo_factory(ApiKind.REST, "gateway-refused"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        info = app.connection_info
+        assert info.stage == "failed"
+        assert (info.last_error or "").startswith(f"{GATEWAY_REFUSED['en']}: ")
+        assert "subscription key's product" in (info.last_hint or "")
+        text = " ".join(screen_text(app).split())
+        assert "refused by the API gateway before Nmbrs' API" in text
+        assert "developer portal" in text and "run the check again" not in text

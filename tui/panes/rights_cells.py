@@ -175,10 +175,14 @@ def cell_advice(cell: CellResult) -> str:
             "This is neither allowed nor missing; the check exits 3 until it is verified."
         )
     if status == "error":
-        return (
-            f"The probe did not get an answer that proves anything: {cell.message}. "
-            "Press r to run the check again; if it repeats, look at the call log (6)."
-        )
+        from nmbrs_client.rights.findings import next_steps
+        from nmbrs_client.rights.report_words import NEXT_STEP
+
+        what = f"The probe did not get an answer that proves anything: {cell.message}. "
+        step = next_steps({cell.error_kind or "other"}, "en")  # as the report says it
+        if step == NEXT_STEP["en"]["again"]:
+            return what + "Press r to run the check again; if it repeats, look at the call log (6)."
+        return what + f"{step[0].upper()}{step[1:]}. The call log (6) shows every call."
     if status == "scope_missing":
         return (
             f"{cell.message}. The customer consents again with every scope the integration "
