@@ -231,19 +231,22 @@ class NmbrsClient:
                 self.service(service)
             except NmbrsError:
                 continue
+        # The envelopes for the domain the calls will carry: the profile's, or the one
+        # Environment_Get is about to discover (the few calls sent before it, and any other
+        # envelope, are made on first use). Only the presence of each field shapes one.
+        domain = None if self.domain_state is DomainState.NONE else ""
         for name in ALWAYS_FAST_READ:
             op = resolve(name)
             proxy = self._services.get(op.service)
-            if proxy is not None:
-                self._reader(proxy, op)
-                # Only the presence of each header field shapes a template; with a domain
-                # header both, as a check's first calls go before the domain is known.
-                blank: dict[str, str | None] = {"Username": "", "Token": ""}
-                variants = [blank]
-                if op.header is Header.AUTH_WITH_DOMAIN:
-                    variants = [{**blank, "Domain": None}, {**blank, "Domain": ""}]
-                for fields in variants:
-                    self._template(proxy, op, {op.header.value: fields})
+            if proxy is None:
+                continue
+            self._reader(proxy, op)
+            fields: dict[str, str | None] = {"Username": "", "Token": ""}
+            if op.header is Header.AUTH_WITH_DOMAIN:
+                fields["Domain"] = domain
+            template = self._template(proxy, op, {op.header.value: fields})
+            if template is not None:  # and the request it goes in (one per service)
+                self._get_transport().prepare_post(template.address, dict(template.http_headers))
 
     def _build_service(self, service: Service) -> Any:
         import zeep

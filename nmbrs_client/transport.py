@@ -34,6 +34,7 @@ import urllib3
 from lxml import etree
 from requests.adapters import HTTPAdapter
 from requests.cookies import extract_cookies_to_jar
+from requests.utils import check_header_validity
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from zeep.transports import Transport
@@ -469,7 +470,7 @@ class GuardedTransport(Transport):
         self.last_plain = threading.local()
         # A shorter read time-out for this thread's next call (the retry after a time-out).
         self.next_read_timeout = threading.local()
-        self._prepared: dict[tuple[str, tuple[tuple[str, str], ...]], _PreparedPost] = {}
+        self._prepared: dict[tuple[str, tuple[str, ...]], _PreparedPost] = {}
 
     def _timeouts_now(self) -> tuple[float, float]:
         """(read time-out, deadline of the whole reply once connected) of this thread's next
@@ -540,6 +541,16 @@ class GuardedTransport(Transport):
             response._content_consumed = True  # type: ignore[attr-defined]  # not in the stubs
         return response
 
+    def prepare_post(self, address: str, headers: dict[str, str]) -> _PreparedPost:
+        """The request a post to ``address`` with headers of these names starts from (made
+        once; connecting may make it ahead of the first call)."""
+        key = (address, tuple(headers))
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = _PreparedPost.of(self.session, address, headers)
+            self._prepared[key] = prepared  # a race prepares the same request twice
+        return prepared
+
     def _send_post(
         self, address: str, message: Any, headers: dict[str, str], read: float
     ) -> requests.Response:
@@ -550,15 +561,16 @@ class GuardedTransport(Transport):
         the URL parsed and quoted, the environment's settings merged) and then runs its
         session bookkeeping around the adapter: about 0.4 ms of CPU per call, most of what a
         small call costs the client, taken while the other workers wait for the GIL. Here the
-        session prepares the request once per address and headers; each call copies it, sets
-        its body with requests' own ``prepare_body`` and goes to the same adapter with the same
-        settings, so the bytes sent are the same. A server that sets cookies gets them back:
-        they are kept in the session's jar as requests keeps them, and while the jar holds any
-        the session itself makes every call.
+        session prepares the request once per address and header names; each call copies it,
+        sets its header values where ``prepare_headers`` puts them (checked as it checks them)
+        and its body with requests' own ``prepare_body``, and goes to the same adapter with
+        the same settings, so the bytes sent are the same. A server that sets cookies gets them
+        back: they are kept in the session's jar as requests keeps them, and while the jar
+        holds any the session itself makes every call.
         """
         session = self.session
         timeout = (self.connect_timeout, read)
-        if session.cookies:
+        if session.cookies or not all(value.__class__ is str for value in headers.values()):
             return session.post(
                 address,
                 data=message,
@@ -567,12 +579,11 @@ class GuardedTransport(Transport):
                 allow_redirects=False,
                 stream=True,
             )
-        key = (address, tuple(headers.items()))
-        prepared = self._prepared.get(key)
-        if prepared is None:
-            prepared = _PreparedPost.of(session, address, headers)
-            self._prepared[key] = prepared  # a race prepares the same request twice
+        prepared = self.prepare_post(address, headers)
         request = prepared.request.copy()
+        for header in headers.items():  # same names, so each keeps its place
+            check_header_validity(header)
+            request.headers[header[0]] = header[1]
         request.prepare_body(message, None)
         response: requests.Response = prepared.adapter.send(
             request, timeout=timeout, **prepared.settings

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 
 from nmbrs_client.transport import GuardedTransport
 from tests.capture_server import Capture, Seen, capture_server
@@ -107,3 +108,16 @@ def test_cookies_a_server_sets_come_back_as_the_session_sends_them() -> None:
             reference.post(address, data=body, headers=headers, allow_redirects=False).close()
     assert [cookie_headers(s) for s in by_transport] == [[], ["affinity=abc"], ["affinity=abc"]]
     assert by_transport == capture.seen
+
+
+def test_a_header_value_requests_refuses_is_refused_the_same() -> None:
+    with capture_server() as capture:
+        address = f"{capture.base}/soap/v3/EmployeeService.asmx"
+        ours = transport()
+        ours.post(address, b"<a/>", soap_headers("Function_GetCurrent")).close()  # prepared
+        injected = {**soap_headers("Function_GetCurrent"), "SOAPAction": '"x"\r\nX-Injected: 1'}
+        with pytest.raises(requests.exceptions.InvalidHeader):
+            ours._send_post(address, b"<a/>", injected, 10.0)
+        with pytest.raises(requests.exceptions.InvalidHeader):
+            transport().session.post(address, data=b"<a/>", headers=injected)
+    assert len(capture.seen) == 1
