@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 NAMESPACE_ROOT = "https://api.nmbrs.nl/soap/v3/"
 PRODUCTION_URL = "https://api.nmbrs.nl/soap/v3/"
@@ -60,8 +61,9 @@ class Operation:
     needs: tuple[str, ...] = ()
     returns_pdf: bool = False
 
-    @property
+    @cached_property
     def qualified_name(self) -> str:
+        """``Service.Operation``; made once (a check asks it about a thousand times)."""
         return f"{self.service.value}.{self.name}"
 
     @property
