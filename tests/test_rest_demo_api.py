@@ -14,7 +14,7 @@ import pytest
 
 from nmbrs_demo.rest.app import HANDLERS
 from nmbrs_demo.rest.identity import Grant
-from nmbrs_demo.rest.ids import NAMESPACE
+from nmbrs_demo.rest.ids import NAMESPACE, IdMap, Kind, uuid5_text
 from nmbrs_demo.rest.observe import Exchange
 from nmbrs_demo.rest.spec import operation_index
 from tests.cli_process import CLI_WITH_CTRL_C
@@ -375,3 +375,15 @@ def test_demo_server_rejects_an_unknown_reading() -> None:
     )
     assert proc.returncode == 64
     assert "Unknown reading 'nope'" in proc.stderr
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_rest_ids_are_the_uuid5_of_their_kind_and_soap_id(kind: Kind) -> None:
+    """The demo's REST ids stay what they always were (uuid5 of "<kind>:<soap id>"), made
+    without the uuid module's object, and each made once however often it is asked for."""
+    ids = IdMap()
+    for soap_id in (0, 1, 7, 20001, 123456789, 10**12 - 1):
+        expected = str(uuid.uuid5(NAMESPACE, f"{kind}:{soap_id}"))
+        assert uuid5_text(f"{kind}:{soap_id}") == expected
+        assert ids.rest(kind, soap_id) == ids.rest(kind, soap_id) == expected
+        assert ids.soap(kind, expected.upper()) == soap_id

@@ -7,7 +7,7 @@ server and kept (the 5,000-employee company is paged 100 at a time, 50 times per
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -64,12 +64,16 @@ def nationality(code: int) -> Row:
 
 
 def stamp(moment: datetime | date | None) -> str | None:
-    """ISO date-time with ``Z``, as the API writes every timestamp."""
+    """ISO date-time with ``Z``, as the API writes every timestamp (the C ``isoformat``:
+    a big company's histories write some 80,000 of them, and ``strftime`` took a quarter of
+    the time it takes to make them)."""
     if moment is None:
         return None
     if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, time())
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"{moment.isoformat()}T00:00:00Z"
+    if moment.tzinfo is not None or moment.microsecond:
+        moment = moment.replace(tzinfo=None, microsecond=0)
+    return f"{moment.isoformat()}Z"
 
 
 def number(value: Decimal) -> float | int:
