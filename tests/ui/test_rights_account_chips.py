@@ -18,3 +18,30 @@ def test_a_list_that_could_not_be_read_is_an_error_not_something_missing() -> No
     ).plain
     assert "! debtors" in chips and "✗ debtors" not in chips
     assert "✗ companies" in chips and "✓ user" in chips and "· scopes" in chips
+
+
+def test_a_login_this_run_may_not_refresh_is_not_verified_not_missing() -> None:
+    """The line a check of many profiles writes when a login falls due and its app secret is
+    another connection's: "?" as the report has it, and the pane says why nothing was read."""
+    from datetime import datetime
+
+    from nmbrs_client.ids import ApiKind
+    from nmbrs_client.rights.requirements import BUILTIN_PROFILES
+    from nmbrs_client.rights.results import CheckMode, RightsReport
+    from tui.panes.rights_cells import stop_reason
+
+    why = "its login needs a refresh, which this run may not make: …; check it on its own"
+    token = AccountResult("token", Status.NOT_VERIFIED, why, finding=True)
+    chips = account_chips([AccountResult("scopes", Status.ALLOWED, "all"), token]).plain
+    assert "? token" in chips and "✗ token" not in chips
+    report = RightsReport(
+        datetime(2026, 12, 7),
+        {},
+        BUILTIN_PROFILES["integration"],
+        CheckMode.DEFAULT,
+        4,
+        account=[token],
+        api=ApiKind.REST,
+    )
+    said = stop_reason(report)
+    assert said.startswith(why) and "nothing was sent" in said and "exit 3" in said

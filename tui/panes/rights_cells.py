@@ -224,6 +224,8 @@ STOP_HINTS = {
     "with `nmbrs-tui auth login -P <profile>` and reconnect (1, r).",
     "subscription_key": "Nmbrs' gateway refused the subscription key: check the profile's "
     "key (`nmbrs-tui config show`); a new login does not change it.",
+    "refresh_withheld": "nothing was sent: this connection never refreshes a login with a "
+    "secret exported for another one (not verified, exit 3).",
 }
 
 
@@ -233,6 +235,8 @@ def stop_key(report: RightsReport) -> str | None:
         return str(report.stopped)
     if not report.cells and any(a.finding and a.check == "subscription" for a in report.account):
         return "no_subscription"
+    if not report.cells and any(a.finding and a.status == "not_verified" for a in report.account):
+        return "refresh_withheld"  # the login fell due before any company was read
     return None
 
 

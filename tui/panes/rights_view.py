@@ -158,11 +158,13 @@ def account_chips(account: Iterable[Any]) -> Text:
     chips = Text()
     for item in account:
         status = Status(str(item.status))
-        if status in (Status.ALLOWED, Status.ERROR):
+        unverified = item.finding and status is Status.NOT_VERIFIED  # neither missing nor error
+        if status in (Status.ALLOWED, Status.ERROR) or unverified:
             glyph = GLYPHS[status]
         else:
             glyph = "✗" if item.finding else "·"
-        chips.append(f"{glyph} {item.check}  ", style="red" if item.finding else "")
+        style = "bold yellow" if unverified else "red" if item.finding else ""
+        chips.append(f"{glyph} {item.check}  ", style=style)
     return chips
 
 
