@@ -77,6 +77,8 @@ class ConnectionIdentity:
     # REST: why the account the token belongs to could not be read (one safe line), when the
     # connection still works; "" when it was read or not asked for
     user_unread: str = ""
+    # REST: what happens to the token at ``expires_at`` (refreshed, or why it is not)
+    at_expiry: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -466,3 +466,28 @@ def test_all_profiles_a_login_refused_as_expired_mid_run_is_not_verified(
     assert asked_identity == []
     after = TokenStore("appsecret").load()
     assert after is not None and after.refresh_token == stored.refresh_token
+
+
+async def test_the_connection_pane_says_a_switched_to_login_is_not_refreshed_here(
+    secret_in_env: tuple[Path, RunningDemo],
+) -> None:
+    """Opened on its own the profile's login is refreshed before it expires; switched to in
+    the app (where the exported secret is another connection's) it is not, and the Connection
+    pane says so with how to check it on its own, instead of promising a refresh."""
+    config, _rest = secret_in_env
+    app = NmbrsApp(LaunchOptions(profile="appsecret", config_path=str(config)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        assert app.connection_info.token_at_expiry == "refreshed before expiry"
+        assert "(refreshed before expiry)" in screen_text(app)
+        app.switch_profile("appsecret")
+        await wait_for(
+            pilot,
+            lambda: app.connection_info.token_at_expiry.startswith("not refreshed here"),
+            what="the switch to settle",
+        )
+        await wait_connected(pilot, app)
+        note = app.connection_info.token_at_expiry
+        assert "NMBRS_REST_CLIENT_SECRET" in note and "check -P appsecret" in note
+        text = " ".join(screen_text(app).split())
+        assert "refreshed before expiry" not in text and "not refreshed here" in text

@@ -110,6 +110,7 @@ class ConnectionInfo:
     # from the backend; None: the connection has no scopes.
     scopes: tuple[str, ...] | None = None
     token_expires: datetime | None = None
+    token_at_expiry: str = ""  # what happens then: refreshed, or why not
     # The hosts actually called (REST: the API and the identity service), with their sources.
     endpoints: tuple[HostShown, ...] = ()
 
@@ -288,6 +289,7 @@ class Connector:
             user_unread=None,
             scopes=known.scopes,
             token_expires=known.expires_at,
+            token_at_expiry=known.at_expiry,
         )
         timings: list[float] = []
 
@@ -323,6 +325,7 @@ class Connector:
             user_unread=identity.user_unread or None,
             scopes=identity.scopes,
             token_expires=identity.expires_at,
+            token_at_expiry=identity.at_expiry,
         )
         if self.is_cancelled():
             self._set(stage=CANCELLED)

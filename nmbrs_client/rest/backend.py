@@ -130,6 +130,7 @@ class RestBackend:
         expires_at: Callable[[], float | None] = lambda: None,
         employee_types: tuple[str, ...] = (),
         today: Callable[[], date] = date.today,
+        at_expiry: str = "refreshed before expiry",
     ) -> None:
         unknown = set(employee_types) - set(EMPLOYEE_TYPES)
         if unknown:
@@ -137,6 +138,7 @@ class RestBackend:
         self.client = client
         self.employee_types = employee_types
         self._expires_at = expires_at
+        self._at_expiry = at_expiry  # what the Connection pane says of the token's expiry
         self._today = today
         self._lock = threading.Lock()
         self._identity: ConnectionIdentity | None = None
@@ -213,6 +215,7 @@ class RestBackend:
             scopes=tuple(sorted(scopes)) if scopes is not None else (),
             expires_at=datetime.fromtimestamp(expires, UTC) if expires else None,
             debtor_id=debtor_id,
+            at_expiry=self._at_expiry if expires else "",
         )
 
     # -- account -----------------------------------------------------------------------

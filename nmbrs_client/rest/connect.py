@@ -142,7 +142,16 @@ def open_rest_backend(
         verify_tls=verify_tls,
     )
     client = RestClient(transport, tokens, call_log=call_log, concurrency=concurrency)
-    return RestBackend(client, expires_at=expires_at, employee_types=employee_types, today=today)
+    at_expiry = "refreshed before expiry"
+    if refresh_withheld is not None:  # this connection may not make the refresh: say so
+        at_expiry = f"not refreshed here: {refresh_withheld.message}; {refresh_withheld.hint}"
+    return RestBackend(
+        client,
+        expires_at=expires_at,
+        employee_types=employee_types,
+        today=today,
+        at_expiry=at_expiry,
+    )
 
 
 def backend_from_settings(

@@ -157,7 +157,7 @@ class ConnectionPane(Pane, can_focus=True):
                 expires = "(hidden in deterministic mode)"
             else:
                 expires = f"{info.token_expires:%Y-%m-%d %H:%M} UTC"
-            row("Token expires", expires, "refreshed before expiry" if info.token_expires else "")
+            row("Token expires", expires, info.token_at_expiry if info.token_expires else "")
         row("Credentials", _credentials_text(info))
         if info.token_override:
             row("Token", Text("⚠ " + info.token_override, style="bold yellow"))
