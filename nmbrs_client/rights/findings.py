@@ -17,8 +17,9 @@ from nmbrs_client.rights.basis import BasisKind
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.report_words import (
     ERROR_CAUSES,
-    GATEWAY_REFUSED,
+    ERROR_KINDS,
     NEXT_STEP,
+    REST_ERROR_KINDS,
     SERVICE_LABEL,
     account_check_name,
     account_text,
@@ -123,57 +124,6 @@ def actions(report: RightsReport) -> list[Action]:
             Action("not_applicable", items=tuple(f"{op} ({why})" for op, why in na.items()))
         )
     return found
-
-
-ERROR_KINDS: dict[str, dict[str, str]] = {
-    "en": {
-        "timeout": "time-out",
-        "connection": "connection reset or refused",
-        "malformed": "malformed or truncated reply",
-        "html": "HTML page instead of SOAP",
-        "http": "HTTP error without a SOAP fault",
-        "tls": "TLS error",
-        "too_large": "reply too large",
-        "redirect": "redirect",
-        "throttled": "throttled (slow down)",
-        "quota": "call quota used up",
-        "cancelled": "cancelled",
-        "out_of_time": "the check ran out of time",
-        "fault": "Nmbrs fault without a known meaning",
-        "gateway": GATEWAY_REFUSED["en"],
-        "other": "other",
-    },
-    "nl": {
-        "timeout": "time-out",
-        "connection": "verbinding verbroken of geweigerd",
-        "malformed": "onleesbaar of afgebroken antwoord",
-        "html": "HTML-pagina in plaats van SOAP",
-        "http": "HTTP-fout zonder SOAP-fault",
-        "tls": "TLS-fout",
-        "too_large": "antwoord te groot",
-        "redirect": "doorverwijzing",
-        "throttled": "afgeremd (te veel aanroepen)",
-        "quota": "aanroepquotum op",
-        "cancelled": "afgebroken",
-        "out_of_time": "de controle had geen tijd meer",
-        "fault": "Nmbrs-fout zonder bekende betekenis",
-        "gateway": GATEWAY_REFUSED["nl"],
-        "other": "overig",
-    },
-}
-
-
-# Where REST's reply differs from SOAP's, the kind is worded for the API that was checked.
-REST_ERROR_KINDS: dict[str, dict[str, str]] = {
-    "en": {
-        "html": "HTML page instead of JSON",
-        "http": "an HTTP error this check cannot interpret",
-    },
-    "nl": {
-        "html": "HTML-pagina in plaats van JSON",
-        "http": "een HTTP-fout die deze controle niet kan duiden",
-    },
-}
 
 
 def error_kind(cell: CellResult) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.rights.classify import MISSING_STATUSES, Status
 from nmbrs_client.rights.findings import operation_verdicts
+from nmbrs_client.rights.report_words import account_line
 from nmbrs_client.rights.requirements import RequirementProfile
 from nmbrs_client.rights.rest_requirements import (
     ACCOUNT_OPERATIONS,
@@ -140,12 +141,14 @@ class MigrationReport:
     def days_left(self) -> int:
         return (SOAP_END_OF_SUPPORT - self.today).days
 
-    def unreached(self) -> list[tuple[str, str]]:
-        """``(api, why)`` for each side that ran but could not reach or log in to Nmbrs."""
+    def unreached(self, lang: str = "en") -> list[tuple[str, str]]:
+        """``(api, why)`` for each side that ran but could not reach or log in to Nmbrs; in
+        Dutch the line's fixed kind is said in Dutch before it (its server text as it came)."""
         found = []
         for api, report in (("SOAP", self.soap), ("REST", self.rest)):
             if report is not None and report.stopped is not None:
-                why = next((a.message for a in report.account_findings), str(report.stopped))
+                first = next(iter(report.account_findings), None)
+                why = str(report.stopped) if first is None else account_line(first, lang)
                 found.append((api, line(why)))
         return found
 
@@ -284,7 +287,8 @@ def _gap_lines(report: MigrationReport, lang: str) -> list[str]:
 
 def _unreached_lines(report: MigrationReport, lang: str) -> list[str]:
     lines = [
-        WORDS[lang]["unreached_line"].format(api=api, reason=why) for api, why in report.unreached()
+        WORDS[lang]["unreached_line"].format(api=api, reason=why)
+        for api, why in report.unreached(lang)
     ]
     return [*lines, ""] if lines else []
 

@@ -201,7 +201,7 @@ def _verdict(report: MigrationReport, w: dict[str, str], lang: str) -> tuple[Ver
         return Verdict.NOT_CHECKED, [w["r_unreached"].format(why=report.rest_not_checked)]
     if rest is None:
         return Verdict.NOT_CHECKED, [w["r_not_set_up"]]
-    unreached = dict(report.unreached())
+    unreached = dict(report.unreached(lang))
     if "REST" in unreached:
         if _stopped_by_login(rest):
             return Verdict.NOT_READY, [w["r_login"].format(why=unreached["REST"])]

@@ -28,6 +28,58 @@ GATEWAY_REFUSED = {
     "aangetoond dat het een scope of toegang tot gegevens is)",
 }
 
+# What each kind of error is called (the kinds of classify.ERROR_KINDS).
+ERROR_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "timeout": "time-out",
+        "connection": "connection reset or refused",
+        "malformed": "malformed or truncated reply",
+        "html": "HTML page instead of SOAP",
+        "http": "HTTP error without a SOAP fault",
+        "tls": "TLS error",
+        "too_large": "reply too large",
+        "redirect": "redirect",
+        "throttled": "throttled (slow down)",
+        "quota": "call quota used up",
+        "cancelled": "cancelled",
+        "out_of_time": "the check ran out of time",
+        "fault": "Nmbrs fault without a known meaning",
+        "gateway": GATEWAY_REFUSED["en"],
+        "other": "other",
+    },
+    "nl": {
+        "timeout": "time-out",
+        "connection": "verbinding verbroken of geweigerd",
+        "malformed": "onleesbaar of afgebroken antwoord",
+        "html": "HTML-pagina in plaats van SOAP",
+        "http": "HTTP-fout zonder SOAP-fault",
+        "tls": "TLS-fout",
+        "too_large": "antwoord te groot",
+        "redirect": "doorverwijzing",
+        "throttled": "afgeremd (te veel aanroepen)",
+        "quota": "aanroepquotum op",
+        "cancelled": "afgebroken",
+        "out_of_time": "de controle had geen tijd meer",
+        "fault": "Nmbrs-fout zonder bekende betekenis",
+        "gateway": GATEWAY_REFUSED["nl"],
+        "other": "overig",
+    },
+}
+
+
+# Where REST's reply differs from SOAP's, the kind is worded for the API that was checked.
+REST_ERROR_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "html": "HTML page instead of JSON",
+        "http": "an HTTP error this check cannot interpret",
+    },
+    "nl": {
+        "html": "HTML-pagina in plaats van JSON",
+        "http": "een HTTP-fout die deze controle niet kan duiden",
+    },
+}
+
+
 # Why results were not established, by error kind, as the headline names them: the kinds
 # not listed are network or server trouble.
 ERROR_CAUSES: dict[str, dict[str, str]] = {
@@ -508,6 +560,23 @@ def account_text(account: Any, lang: str) -> str:
     if account.check == "connection":
         return "Nmbrs was niet bereikbaar of gaf geen bruikbaar antwoord" + code
     return f"{WORDS['nl'][account.status]}{code}"
+
+
+def account_line(account: Any, lang: str) -> str:
+    """An account line with its own words kept: in Dutch, what its fixed kind means (the
+    check and its status, or its error kind) in front of the line as the check wrote it,
+    whose server text is never translated. English: the line as written."""
+    if lang == "en":
+        return str(account.message)
+    said = ACCOUNT_NL.get((account.check, account.status))
+    if said is None and account.status is Status.ERROR and account.error_kind:
+        said = ERROR_KINDS[lang].get(account.error_kind)
+    if said is None:
+        return str(account.message)
+    value = account.value or ""
+    code = f" (fout {account.fault_code})" if account.fault_code is not None else ""
+    said = said.format(value=value, debtor_word="debiteuren", company_word="bedrijven", code=code)
+    return f"{said}: {account.message}"
 
 
 def _leading_number(text: str) -> str:

@@ -189,6 +189,41 @@ def test_a_migration_plan_over_a_gateway_refusal_says_check_the_product_not_retr
     assert NEXT_STEP[lang]["again"] not in reason
 
 
+def test_a_dutch_plan_says_a_refused_login_in_dutch_and_keeps_nmbrs_own_words() -> None:
+    """The fixed kind of why a side stopped (a refused token) is said in Dutch from the one
+    wording module; what Nmbrs answered stays as it came (sanitised), never translated."""
+    with checked(BUILTIN_SCENARIOS["bad-token"]) as (rest, _):
+        migration = build_migration(INTEGRATION, soap=None, rest=rest, today=date(2026, 12, 1))
+        dutch = build_plan(migration, profile="acme", lang="nl").reasons
+        english = build_plan(migration, profile="acme", lang="en").reasons
+    [said] = [r for r in dutch if r.startswith("REST weigert de aanmelding: ")]
+    assert "Nmbrs weigert het toegangstoken (verlopen of ingetrokken): " in said
+    as_written = next(a.message for a in rest.account_findings)
+    assert said.endswith(as_written) and "40102" in said
+    assert any(r.endswith(f": {as_written}") and "weigert" not in r for r in english)
+
+
+def test_a_side_that_could_not_connect_says_its_kind_in_dutch() -> None:
+    from nmbrs_client.rights.results import AccountResult, CheckMode, RightsReport, StopReason
+
+    why = "cannot reach Nmbrs: transport (connection): connection refused"
+    stopped = RightsReport(
+        datetime(2026, 12, 1),
+        {},
+        INTEGRATION,
+        CheckMode.DEFAULT,
+        4,
+        account=[
+            AccountResult("connection", Status.ERROR, why, finding=True, error_kind="connection")
+        ],
+        stopped=StopReason.CONNECT,
+        api=ApiKind.REST,
+    )
+    migration = build_migration(INTEGRATION, soap=None, rest=stopped, today=date(2026, 12, 1))
+    assert migration.unreached("nl") == [("REST", f"verbinding verbroken of geweigerd: {why}")]
+    assert migration.unreached() == [("REST", why)]
+
+
 def _paging_client(
     handler: Callable[[httpx.Request], httpx.Response],
 ) -> tuple[RestClient, list[httpx.Request]]:
