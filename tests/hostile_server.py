@@ -167,13 +167,23 @@ def hostile_server(behaviours: dict[str, Behaviour]) -> Iterator[HostileServer]:
         def handle_error(self, request: object, client_address: object) -> None:
             return  # broken connections are the point of these cases
 
-    server = QuietServer(("127.0.0.1", 0), Handler)
+    with serving(Handler, QuietServer) as base:
+        state.base = base
+        yield state
+
+
+@contextmanager
+def serving(
+    handler: type[BaseHTTPRequestHandler],
+    server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer,
+) -> Iterator[str]:
+    """``handler`` served on a free local port in a thread of its own; yields the base URL."""
+    server = server_class(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        yield state
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -96,18 +96,10 @@ def test_cookies_a_server_sets_come_back_as_the_session_sends_them() -> None:
         return [value for name, value in seen.headers if name.lower() == "cookie"]
 
     with capture_server() as capture:
-        address = f"{capture.base}/soap/v3/EmployeeService.asmx"
         capture.set_cookie = "affinity=abc; Path=/"
-        ours = transport()
-        for headers, body in CALLS:
-            ours.post(address, body, headers).close()
-        by_transport = list(capture.seen)
-        capture.seen.clear()
-        reference = transport().session
-        for headers, body in CALLS:
-            reference.post(address, data=body, headers=headers, allow_redirects=False).close()
-    assert [cookie_headers(s) for s in by_transport] == [[], ["affinity=abc"], ["affinity=abc"]]
-    assert by_transport == capture.seen
+        ours, reference = sent_by_both(f"{capture.base}/soap/v3/EmployeeService.asmx", capture)
+    assert [cookie_headers(seen) for seen in ours] == [[], ["affinity=abc"], ["affinity=abc"]]
+    assert ours == reference
 
 
 def test_a_header_value_requests_refuses_is_refused_the_same() -> None:
