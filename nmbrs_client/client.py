@@ -55,13 +55,13 @@ from nmbrs_client.retry import (
     current_budget,
     transport_failure,
 )
+from nmbrs_client.version import USER_AGENT
 
 if TYPE_CHECKING:
     import zeep
 
     from nmbrs_client.envelopes import EnvelopeTemplate
 
-__version__ = "0.1.0"
 
 # Replies read by the fast reader (:mod:`nmbrs_client.fastread`) instead of zeep: those of
 # these operations always, any other reply from FAST_READ_MIN_BYTES on. These are the
@@ -197,7 +197,7 @@ class NmbrsClient:
                 verify_tls=self.settings.verify_tls,
                 # The rights check may run up to 32 calls at once (--thorough adapts).
                 pool_size=max(self.settings.concurrency, 32) + 2,
-                user_agent=f"nmbrs-tui/{__version__}",
+                user_agent=USER_AGENT,
             )
         return self._transport
 

@@ -454,10 +454,11 @@ class GuardedTransport(Transport):
             # The UI and the CLI show their own warning; urllib3's per-request one would
             # write into the terminal the dashboard is drawing on.
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-        session.headers["User-Agent"] = user_agent
         super().__init__(  # type: ignore[no-untyped-call]  # zeep is not annotated
             session=session, timeout=read_timeout, operation_timeout=read_timeout
         )
+        # After zeep's __init__, which writes its own ("Zeep/x.y.z") into the session's headers.
+        session.headers["User-Agent"] = user_agent
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.max_bytes = max_bytes

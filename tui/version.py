@@ -4,11 +4,7 @@ from __future__ import annotations
 
 
 def version() -> str:
-    """The installed package's version (``pip install .`` / ``pipx`` / ``uv tool``)."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
+    """The version, from the one place it is written (the package metadata is made from it)."""
+    from nmbrs_client.version import VERSION
 
-    try:
-        return installed("nmbrs-tui")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "unknown (not installed)"
+    return VERSION

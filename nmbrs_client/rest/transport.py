@@ -29,6 +29,7 @@ import httpx
 
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.rest.errors import clean_text
+from nmbrs_client.version import USER_AGENT
 
 _MAX_REDIRECTS = 2
 
@@ -186,7 +187,7 @@ class RestTransport:
         subscription_key: Callable[[], str | None],
         limits: TransportLimits | None = None,
         verify_tls: bool = True,
-        user_agent: str = "nmbrs-tui",
+        user_agent: str = USER_AGENT,
         http_transport: httpx.BaseTransport | None = None,
         pool_size: int = 8,
     ) -> None:

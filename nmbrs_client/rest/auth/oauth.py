@@ -35,6 +35,7 @@ from nmbrs_client.errors import NmbrsError
 from nmbrs_client.rest.auth.credentials import RestCredentials
 from nmbrs_client.rest.auth.tokens import LoginRequiredError
 from nmbrs_client.rest.errors import clean_text
+from nmbrs_client.version import USER_AGENT
 
 _BASIC = "client_secret_basic_encoded"
 _TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -63,7 +64,12 @@ def discover(identity_url: str, transport: httpx.BaseTransport | None = None) ->
     fallback = Endpoints.under(identity_url)
     url = identity_url.rstrip("/") + "/.well-known/openid-configuration"
     try:
-        with httpx.Client(transport=transport, timeout=_TIMEOUT, follow_redirects=False) as http:
+        with httpx.Client(
+            transport=transport,
+            timeout=_TIMEOUT,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+        ) as http:
             reply = http.get(url)
         data = reply.json() if reply.status_code == 200 else {}
     except (httpx.HTTPError, ValueError):
@@ -124,6 +130,7 @@ class OAuthFlow:
             timeout=_TIMEOUT,
             follow_redirects=False,
             trust_env=True,
+            headers={"User-Agent": USER_AGENT},
         )
         self._client.register_client_auth_method((_BASIC, _encoded_basic))
 
