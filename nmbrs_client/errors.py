@@ -11,6 +11,7 @@ and server texts, and :func:`redact` scrubs a known secret from any text as a la
 from __future__ import annotations
 
 import re
+import ssl
 from enum import StrEnum
 
 from nmbrs_client import textsafe
@@ -248,3 +249,29 @@ def redact(text: str, *secrets: str | None) -> str:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "«redacted»")
     return text
+
+
+def tls_reason(error: BaseException) -> str | None:
+    """Why a TLS handshake failed, as the ssl module says it (``self-signed certificate``,
+    ``certificate has expired``, ``wrong version number``), or None when no TLS error is in
+    ``error``'s chain.
+
+    requests and httpx each wrap the ssl module's error two or three times (with pool class
+    names, retry counts and the URL around it); the reason alone is what a support engineer
+    can act on, the same on both APIs.
+    """
+    pending: list[object] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop(0)
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLError):
+            text = getattr(current, "verify_message", None) or (
+                str(current.reason).lower().replace("_", " ") if current.reason else None
+            )
+            return textsafe.line(text or type(current).__name__)[:120]
+        pending.extend((current.__cause__, current.__context__, getattr(current, "reason", None)))
+        pending.extend(current.args)
+    return None

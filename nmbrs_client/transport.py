@@ -40,6 +40,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from zeep.transports import Transport
 
 from nmbrs_client import textsafe
+from nmbrs_client.errors import tls_reason
 from nmbrs_client.retry import parse_retry_after
 
 _SOAP_ENVELOPES = (
@@ -504,9 +505,8 @@ class GuardedTransport(Transport):
         try:
             response = self._send_post(address, message, headers, read)
         except requests.exceptions.SSLError as exc:
-            raise TransportProblem(
-                "tls", f"TLS failure ({_short(str(exc))})", retryable=False
-            ) from None
+            reason = tls_reason(exc) or "the handshake failed"
+            raise TransportProblem("tls", f"TLS failure ({reason})", retryable=False) from None
         except requests.exceptions.ConnectTimeout:
             raise TransportProblem(
                 "timeout", f"no connection within {self.connect_timeout:g} s"

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from nmbrs_client.errors import NmbrsTransportError
+from nmbrs_client.errors import NmbrsTransportError, tls_reason
 from nmbrs_client.rest.errors import clean_text
 from nmbrs_client.version import USER_AGENT
 
@@ -324,11 +324,14 @@ class RestTransport:
                 kind="timeout",
             ) from None
         except httpx.ConnectError as exc:
-            tls = "SSL" in str(exc) or "certificate" in str(exc).lower()
+            reason = tls_reason(exc)
+            tls = reason is not None or "SSL" in str(exc) or "certificate" in str(exc).lower()
             raise NmbrsTransportError(
                 operation,
                 self.host,
-                "TLS failure" if tls else "connection refused or host not found",
+                f"TLS failure ({reason or 'the handshake failed'})"
+                if tls
+                else "connection refused or host not found",
                 kind="tls" if tls else "connection",
                 retryable=not tls,
             ) from None
