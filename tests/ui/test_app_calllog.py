@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import datetime
-from pathlib import Path
 
-from nmbrs_client.calllog import CallRecord
 from nmbrs_client.ids import ApiKind
 from nmbrs_demo import RunningDemo
 from tests.conftest import DemoFactory
@@ -150,33 +147,3 @@ async def test_enter_shows_the_whole_call_at_80_columns(
         assert "demo-token" not in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, CallDetailScreen))
-
-
-async def test_a_hidden_call_log_fills_its_table_when_it_is_shown(tmp_path: Path) -> None:
-    """While another pane is shown, calls wait for the log to be shown: a big company's pages
-    would otherwise fill and lay out a table nobody sees, hundreds of times an open."""
-    from tests.fake_backend import FakeBackend
-    from tests.ui.app_helpers import fake_app
-
-    backend = FakeBackend()
-    app = fake_app(backend, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_connected(pilot, app)
-        await pilot.press("6")
-        pane = app.query_one(CallLogPane)
-        await wait_for(pilot, lambda: len(pane.records) == len(backend.call_log.records()))
-        await pilot.press("1")
-        shown = len(pane.records)
-        for number in range(3):
-            backend.call_log.add(_record(number))
-        await pilot.pause()
-        assert len(pane.records) == shown  # hidden: nothing drawn
-        await pilot.press("6")
-        await wait_for(pilot, lambda: len(pane.records) == shown + 3, 10, "the waiting calls")
-        assert "REST company.employees" in screen_text(app)
-
-
-def _record(number: int) -> CallRecord:
-    return CallRecord(
-        datetime(2026, 12, 7), "REST company.employees", None, None, 1.0, "ok", page=number + 1
-    )

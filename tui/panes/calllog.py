@@ -184,10 +184,7 @@ class CallLogPane(Pane):
             self.post_message(self.Arrived())
 
     def on_call_log_pane_arrived(self, _: Arrived) -> None:
-        # Hidden, the records wait for on_show_pane: a table nobody sees would otherwise be
-        # filled, measured and laid out again for every batch of a big company's pages.
-        if self.display:
-            self._drain()
+        self._drain()
 
     def _drain(self) -> None:
         with self._lock:
