@@ -15,15 +15,13 @@ show each marker exactly once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from nmbrs_client.operations import Operation
+from nmbrs_client.textsafe import NOT_XML
 
-# A character XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets); lxml refuses them.
-_NOT_XML: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Marker values: text and numbers no real call sends, each found once in zeep's envelope.
 _TEXT_MARKER: Final = "nmbrs-tui-envelope-slot-{}-end"
 _INT_MARKER: Final = 7_304_918_265_000
@@ -55,7 +53,7 @@ class EnvelopeTemplate:
         for slot, after in zip(self.slots, self.pieces[1:], strict=True):
             if slot.header:
                 text = header.get(slot.name)
-                if text is None or text.__class__ is not str or _NOT_XML.search(text):
+                if text is None or text.__class__ is not str or NOT_XML.search(text):
                     return None
                 parts.append(_escaped(text))
             else:

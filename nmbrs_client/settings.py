@@ -11,7 +11,7 @@ embedded demo; never read from a file directly.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
+    field_validator,
     model_validator,
 )
 
@@ -32,6 +33,7 @@ from nmbrs_client.hosts import (
     PRODUCTION_IDENTITY_URL,
 )
 from nmbrs_client.ids import ApiKind
+from nmbrs_client.textsafe import NOT_XML
 
 
 class SoapSettings(SoapPart[str, SecretStr]):
@@ -47,6 +49,20 @@ class SoapSettings(SoapPart[str, SecretStr]):
         if not self.username:
             raise ValueError("username must not be empty")
         return self
+
+    @field_validator("username", "token", "domain")
+    @classmethod
+    def _sendable(cls, value: Any) -> Any:
+        """Each goes in every request's SOAP header: one character XML cannot carry (a stray
+        control character pasted with the token) and no call can be sent at all, which is
+        the configuration's fault, not a reply's. The value itself is never quoted."""
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if text and NOT_XML.search(text):
+            raise ValueError(
+                "holds a control character or other character that cannot be sent to Nmbrs "
+                "in a SOAP request; copy it again"
+            )
+        return value
 
     @property
     def host(self) -> str:

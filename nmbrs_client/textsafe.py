@@ -29,6 +29,9 @@ _LINE_BREAKS = frozenset("\n\r\u2028\u2029")
 # Everything that may need rewriting; a text without any of these is returned as it is.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# A character XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets): no SOAP request can
+# hold it (lxml refuses to write it), so such a username, token or domain is never sent.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _visible(char: str) -> str:

@@ -691,3 +691,29 @@ def test_secretstr_input_is_accepted_from_toml(tmp_path: Path) -> None:
     token = config.profiles["acme"].soap.token
     assert isinstance(token, SecretStr) and token.get_secret_value() == TOKEN
     assert TOKEN not in repr(config)
+
+
+@pytest.mark.parametrize("field", ["USERNAME", "TOKEN", "DOMAIN"])
+@pytest.mark.parametrize("bad", ["\x01", "\x00", "\x1b[31m", "\ufffe", "\ud800"])
+def test_a_soap_value_xml_cannot_carry_is_refused_as_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str, bad: str
+) -> None:
+    """No SOAP request can carry it, so no call could be sent: it is the configuration that
+    is wrong (a stray character pasted with the token), not a reply (as every call said)."""
+    values = {"USERNAME": "env@x.nl", "TOKEN": TOKEN, "DOMAIN": "envdomain"}
+    values[field] = f"{values[field][:6]}{bad}{values[field][6:]}"
+    monkeypatch.setattr(
+        os, "environ", {**os.environ, **{f"NMBRS_{k}": v for k, v in values.items()}}
+    )
+    with pytest.raises(ConfigError) as info:
+        resolve(tmp_path / "missing.toml")
+    message = str(info.value)
+    assert f"{field.lower()} (env NMBRS_{field})" in message and "cannot be sent" in message
+    assert TOKEN[6:] not in message and bad not in message
+
+
+def test_text_xml_can_carry_stays_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NMBRS_USERNAME", "née<&>\t😀@x.nl")
+    monkeypatch.setenv("NMBRS_TOKEN", TOKEN + "\r\n")
+    s = resolve(tmp_path / "missing.toml")
+    assert s.soap.username == "née<&>\t😀@x.nl"
