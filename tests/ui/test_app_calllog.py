@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+from datetime import datetime
+from pathlib import Path
 
+from nmbrs_client.calllog import CallRecord
 from nmbrs_client.ids import ApiKind
 from nmbrs_demo import RunningDemo
 from tests.conftest import DemoFactory
@@ -147,3 +150,27 @@ async def test_enter_shows_the_whole_call_at_80_columns(
         assert "demo-token" not in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, CallDetailScreen))
+
+
+async def test_the_summary_of_a_hidden_call_log_counts_every_call_once_shown(
+    tmp_path: Path,
+) -> None:
+    """Hidden, the log keeps its rows but leaves its summary line (a layout of the whole
+    screen each time) until it is shown; then the line counts every call."""
+    from tests.fake_backend import FakeBackend
+    from tests.ui.app_helpers import fake_app
+
+    backend = FakeBackend()
+    app = fake_app(backend, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await pilot.press("1")
+        for _ in range(3):
+            backend.call_log.add(
+                CallRecord(datetime(2026, 12, 7), "REST company.employees", None, None, 1.0, "ok")
+            )
+        calls = len(backend.call_log.records())
+        pane = app.query_one(CallLogPane)
+        await wait_for(pilot, lambda: len(pane.records) == calls, 10, "the calls")
+        await pilot.press("6")
+        await wait_for(pilot, lambda: f"{calls} calls, 0 failed" in screen_text(app), 10, "count")

@@ -136,6 +136,7 @@ class CallLogPane(Pane):
         self._lock = threading.Lock()
         self._unsubscribe: Callable[[], None] | None = None
         self.widths = dict(WIDTHS)
+        self._summary_stale = False
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -230,6 +231,10 @@ class CallLogPane(Pane):
         self._update_summary()
 
     def _update_summary(self) -> None:
+        if not self.display:  # hidden: written when shown (each update lays out the screen)
+            self._summary_stale = True
+            return
+        self._summary_stale = False
         faults = sum(1 for r in self.records if r.outcome not in ("ok", "note"))
         text = f"{len(self.records)} calls, {faults} failed"
         if self.filter_text:
@@ -299,6 +304,8 @@ class CallLogPane(Pane):
 
     def on_show_pane(self) -> None:
         self._drain()
+        if self._summary_stale:
+            self._update_summary()
         self.query_one(VimTable).focus()
 
     def refresh_data(self) -> None:
