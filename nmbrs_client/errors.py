@@ -243,12 +243,26 @@ class SecretOfOneConnection(NmbrsError):
         self.variable = variable
 
 
+_REDACTED = "«redacted»"
+
+
 def redact(text: str, *secrets: str | None) -> str:
     """Replace every occurrence of a secret in ``text`` by a fixed marker."""
     for secret in secrets:
         if secret and len(secret) >= 4:
-            text = text.replace(secret, "«redacted»")
+            text = text.replace(secret, _REDACTED)
     return text
+
+
+def redact_bytes(data: bytes, *secrets: str | None) -> bytes:
+    """:func:`redact` on a reply's bytes (UTF-8), before any text is taken from it (a text cut
+    short for a one-line message could otherwise keep a secret's first part)."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            raw = secret.encode("utf-8", "surrogatepass")
+            if raw in data:
+                data = data.replace(raw, _REDACTED.encode("utf-8"))
+    return data
 
 
 def tls_reason(error: BaseException) -> str | None:

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from nmbrs_client.errors import NmbrsTransportError, tls_reason
+from nmbrs_client.errors import NmbrsTransportError, redact, redact_bytes, tls_reason
 from nmbrs_client.rest.errors import clean_text
 from nmbrs_client.version import USER_AGENT
 
@@ -241,8 +241,9 @@ class RestTransport:
         if key:
             headers["X-Subscription-Key"] = key
         query: Mapping[str, str] | None = params
+        secrets = (access_token, key)
         for _ in range(_MAX_REDIRECTS + 1):
-            reply = self._get_once(operation, url, query, headers, clock, read_timeout_s)
+            reply = self._get_once(operation, url, query, headers, clock, read_timeout_s, secrets)
             if not 300 <= reply.status < 400:
                 return reply
             target = urljoin(url, reply.headers.get("location", ""))
@@ -270,7 +271,11 @@ class RestTransport:
         headers: Mapping[str, str],
         clock: _CallClock,
         read_timeout_s: float | None = None,
+        secrets: tuple[str | None, ...] = (),
     ) -> RestReply:
+        """One GET; the reply with ``secrets`` (the call's bearer token and subscription key)
+        taken out of its body and headers, before any text is read from it: a gateway that
+        echoes the request's headers in its error page must not put them in a report."""
         limits = self.limits
         read = read_timeout_s or limits.read_timeout_s
         deadline = limits.deadline_for(read)
@@ -348,6 +353,8 @@ class RestTransport:
             ) from None
         finally:
             _current.call = None
+        body = redact_bytes(body, *secrets)
+        reply_headers = {name: redact(value, *secrets) for name, value in reply_headers.items()}
         if looks_like_html(body, content_type):
             title = html_title(body)
             raise NmbrsTransportError(
