@@ -198,6 +198,7 @@ class NmbrsClient:
                 # The rights check may run up to 32 calls at once (--thorough adapts).
                 pool_size=max(self.settings.concurrency, 32) + 2,
                 user_agent=USER_AGENT,
+                secrets=(self._token,),
             )
         return self._transport
 

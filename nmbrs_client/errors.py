@@ -10,6 +10,7 @@ and server texts, and :func:`redact` scrubs a known secret from any text as a la
 
 from __future__ import annotations
 
+import html
 import re
 import ssl
 from enum import StrEnum
@@ -246,11 +247,19 @@ class SecretOfOneConnection(NmbrsError):
 _REDACTED = "«redacted»"
 
 
+def _forms(secret: str | None) -> set[str]:
+    """The secret as it may come back: as sent, and as XML or HTML write it (``&amp;``,
+    ``&lt;``, ``&gt;``), which is how a server that echoes it inside markup returns it."""
+    if not secret or len(secret) < 4:
+        return set()
+    return {secret, html.escape(secret, quote=False)}
+
+
 def redact(text: str, *secrets: str | None) -> str:
     """Replace every occurrence of a secret in ``text`` by a fixed marker."""
     for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, _REDACTED)
+        for form in _forms(secret):
+            text = text.replace(form, _REDACTED)
     return text
 
 
@@ -258,8 +267,8 @@ def redact_bytes(data: bytes, *secrets: str | None) -> bytes:
     """:func:`redact` on a reply's bytes (UTF-8), before any text is taken from it (a text cut
     short for a one-line message could otherwise keep a secret's first part)."""
     for secret in secrets:
-        if secret and len(secret) >= 4:
-            raw = secret.encode("utf-8", "surrogatepass")
+        for form in _forms(secret):
+            raw = form.encode("utf-8", "surrogatepass")
             if raw in data:
                 data = data.replace(raw, _REDACTED.encode("utf-8"))
     return data

@@ -40,7 +40,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from zeep.transports import Transport
 
 from nmbrs_client import textsafe
-from nmbrs_client.errors import tls_reason
+from nmbrs_client.errors import redact_bytes, tls_reason
 from nmbrs_client.retry import parse_retry_after
 
 _SOAP_ENVELOPES = (
@@ -445,6 +445,7 @@ class GuardedTransport(Transport):
         verify_tls: bool,
         pool_size: int,
         user_agent: str,
+        secrets: tuple[str, ...] = (),
     ) -> None:
         session = _EnvironmentReadOnce()
         adapter = _WatchedAdapter(pool_connections=4, pool_maxsize=max(pool_size, 4), max_retries=0)
@@ -463,6 +464,9 @@ class GuardedTransport(Transport):
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.max_bytes = max_bytes
+        # Taken out of every reply before anything reads it (the token, as a server that
+        # echoes the request would send it back).
+        self.secrets = secrets
         self.last_size = threading.local()
         self.last_status = threading.local()  # HTTP status of this thread's last reply
         # The envelope the last call of this thread parsed, so the client's fast reader can
@@ -529,6 +533,7 @@ class GuardedTransport(Transport):
             self.last_status.value = response.status_code
             body = self._read_bounded(response, read, watchdog)
             self.last_size.value = len(body)
+            body = redact_bytes(body, *self.secrets)
             self.last_plain.value = textsafe.utf8_bytes_are_plain(body)
             try:
                 self.last_tree.value = check_soap_body(
