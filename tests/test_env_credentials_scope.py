@@ -368,7 +368,8 @@ def test_a_login_due_for_a_refresh_mid_check_leaves_the_rest_not_verified(
     from nmbrs_client.rights.classify import Status
     from nmbrs_client.rights.findings import headline
     from nmbrs_client.rights.protocol import CheckOptions
-    from nmbrs_client.rights.report_words import say
+    from nmbrs_client.rights.report import render
+    from nmbrs_client.rights.report_words import REFRESH_WITHHELD, say
     from nmbrs_client.rights.requirements import BUILTIN_PROFILES
     from nmbrs_demo.reach import DEMO_ACCESS
     from nmbrs_demo.rest.identity import ACCESS_LIFETIME_S
@@ -415,6 +416,8 @@ def test_a_login_due_for_a_refresh_mid_check_leaves_the_rest_not_verified(
     assert (line.status, line.finding) == (Status.NOT_VERIFIED, True)
     _withheld_text_is_the_before_the_run_one(line.message, "fleetrow")
     assert headline(report, "en") == say("en", "unverified_login")
+    dutch = render(report, "text", "nl")  # its fixed words in Dutch, never "nothing to call"
+    assert REFRESH_WITHHELD["nl"] in dutch and say("nl", "basis_nothing") not in dutch
     assert not [path for path in sent if not path.startswith("/api/")]  # no token request
     assert len(sent) == due_after_calls  # not one call once the login was due
     after = store.load()

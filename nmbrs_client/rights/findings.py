@@ -19,6 +19,7 @@ from nmbrs_client.rights.report_words import (
     ERROR_CAUSES,
     ERROR_KINDS,
     NEXT_STEP,
+    REFRESH_WITHHELD,
     REST_ERROR_KINDS,
     SERVICE_LABEL,
     account_check_name,
@@ -276,6 +277,8 @@ def operation_verdicts(
             basis = basis_text(chosen.basis, lang)
         if status in (Status.NOT_APPLICABLE, Status.NOT_VERIFIED) and chosen is not None:
             basis = chosen.message if lang == "en" else say(lang, "basis_nothing")
+            if lang != "en" and chosen.message.startswith(REFRESH_WITHHELD["en"]):
+                basis = REFRESH_WITHHELD[lang]  # there was something to probe with: no login
         rows.append((service, name, status, basis, counts[status]))
     return rows
 

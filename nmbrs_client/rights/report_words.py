@@ -651,6 +651,7 @@ def account_advice(report: RightsReport, lang: str) -> str:
 # sentences the probers write, and a test over every demo scenario keeps the two in step.
 _NL_FRAGMENTS: tuple[tuple[str, str], ...] = (
     (GATEWAY_REFUSED["en"], GATEWAY_REFUSED["nl"]),
+    (REFRESH_WITHHELD["en"], REFRESH_WITHHELD["nl"]),
     (" failed with HTTP ", " mislukt met HTTP "),
     ("no employee id to probe with", "geen werknemer-id om mee te testen"),
     ("every source of employee ids is switched off", "elke bron van werknemer-ids staat uit"),
