@@ -189,6 +189,45 @@ def serving(
         server.server_close()
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One reply of :func:`answering`'s server."""
+
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@contextmanager
+def answering(
+    answer: Callable[[BaseHTTPRequestHandler, bytes], Answer],
+) -> Iterator[str]:
+    """A local server that answers every GET and POST with ``answer(request, body)``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            reply = answer(self, sent)
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(reply.body)
+
+        do_GET = do_POST
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    with serving(Handler) as base:
+        yield base
+
+
 def settings_for(base_url: str, **overrides: object) -> SimpleNamespace:
     """Minimal client settings (the client only needs these attributes)."""
     soap_keys = ("base_url", "username", "token", "domain", "wsdl")

@@ -10,58 +10,41 @@ the reply's bytes before anything reads them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.errors import NmbrsError
-from tests.hostile_server import serving, settings_for
+from tests.hostile_server import Answer, answering, settings_for
 
 PLAIN = "TOPSECRET0123456789abcdef0123456789abcdef"
 MARKUP = "TOPSECRET<&>0123456789abcdef"
 
 
-@contextmanager
-def echoing(mode: str) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+def _echo(mode: str) -> Callable[[BaseHTTPRequestHandler, bytes], Answer]:
+    def answer(_request: BaseHTTPRequestHandler, sent: bytes) -> Answer:
+        found = re.search(rb"Token>([^<]*)<", sent)
+        token = found.group(1) if found else b""  # as the request carries it: escaped
+        if mode == "html":
+            page = b"<html><head><title>Bad gateway " + b"x" * 50 + b" " + token
+            return Answer(502, page + b"</title></head></html>", "text/html")
+        fault = (
+            b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
+            b"<soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>"
+            b"---> 1001: the token " + token.replace(b"&", b"&amp;") + b" is wrong"
+            b"</faultstring></soap:Fault></soap:Body></soap:Envelope>"
+        )
+        return Answer(500, fault, "text/xml; charset=utf-8")
 
-        def do_POST(self) -> None:
-            request = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            found = re.search(rb"Token>([^<]*)<", request)
-            token = found.group(1) if found else b""  # as the request carries it: escaped
-            if mode == "html":
-                body = b"<html><head><title>Bad gateway " + b"x" * 50 + b" " + token
-                body += b"</title></head></html>"
-                kind = "text/html"
-            else:
-                body = (
-                    b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
-                    b"<soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>"
-                    b"---> 1001: the token " + token.replace(b"&", b"&amp;") + b" is wrong"
-                    b"</faultstring></soap:Fault></soap:Body></soap:Envelope>"
-                )
-                kind = "text/xml; charset=utf-8"
-            self.send_response(502 if mode == "html" else 500)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    with serving(Handler) as base:
-        yield base
+    return answer
 
 
 @pytest.mark.parametrize("mode", ["html", "fault-escaped-twice"])
 @pytest.mark.parametrize("token", [PLAIN, MARKUP])
 def test_no_part_of_an_echoed_token_is_in_the_error_or_the_call_log(mode: str, token: str) -> None:
-    with echoing(mode) as base:
+    with answering(_echo(mode)) as base:
         client = NmbrsClient(settings_for(f"{base}/soap/v3/", token=token))
         with pytest.raises(NmbrsError) as info:
             client.call("DebtorService.Environment_Get")

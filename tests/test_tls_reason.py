@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import ssl
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +24,7 @@ from cryptography.x509.oid import NameOID
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.rest.transport import RestTransport
-from tests.hostile_server import settings_for
+from tests.hostile_server import serving, settings_for
 
 
 def _self_signed(folder: Path) -> tuple[Path, Path]:
@@ -66,18 +65,15 @@ def self_signed_server(folder: Path) -> Iterator[str]:
     context.load_cert_chain(*_self_signed(folder))
 
     class Server(ThreadingHTTPServer):
+        def server_bind(self) -> None:
+            super().server_bind()
+            self.socket = context.wrap_socket(self.socket, server_side=True)
+
         def handle_error(self, request: object, client_address: object) -> None:
             return  # the handshake the client refuses is the point, not a server error
 
-    server = Server(("127.0.0.1", 0), Handler)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler, Server) as base:
+        yield base.replace("http://", "https://", 1)
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,6 @@ header where a server reads it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from nmbrs_client.rest.auth.oauth import discover
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.version import USER_AGENT, VERSION
 from tests.capture_server import capture_server
-from tests.hostile_server import serving, settings_for
+from tests.hostile_server import Answer, answering, settings_for
 
 
 def test_the_user_agent_is_nmbrs_tui_with_the_packages_version() -> None:
@@ -39,40 +37,21 @@ def test_soap_calls_reach_the_server_as_nmbrs_tui() -> None:
     assert agents == [USER_AGENT, USER_AGENT]
 
 
-@contextmanager
-def get_server(body: bytes) -> Iterator[list[str | None]]:
-    """A server that answers every GET with ``body`` (JSON) and keeps each User-Agent."""
-    agents: list[str | None] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            agents.append(self.headers.get("User-Agent"))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    with serving(Handler) as base:
-        agents.append(base)  # the first entry is the address, taken out by the caller
-        yield agents
-
-
 def test_rest_calls_and_the_login_discovery_reach_the_server_as_nmbrs_tui(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    with get_server(json.dumps({"items": []}).encode()) as seen:
-        base = str(seen.pop(0))
+    agents: list[str | None] = []
+
+    def answer(request: BaseHTTPRequestHandler, _sent: bytes) -> Answer:
+        agents.append(request.headers.get("User-Agent"))
+        return Answer(200, json.dumps({"items": []}).encode(), "application/json")
+
+    with answering(answer) as base:
         transport = RestTransport(f"{base}/api/", subscription_key=lambda: "k" * 32)
         transport.get("Companies", "companies", {}, access_token="t" * 40)
         transport.close()
         discover(f"{base}/identity")
-    assert seen == [USER_AGENT, USER_AGENT]
+    assert agents == [USER_AGENT, USER_AGENT]

@@ -9,8 +9,7 @@ both out of every reply before anything is read from it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -21,56 +20,35 @@ from nmbrs_client.rest.client import RestClient, StaticToken
 from nmbrs_client.rest.transport import RestTransport
 from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.retry import RetryPolicy
-from tests.hostile_server import serving
+from tests.hostile_server import Answer, answering
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.RESTSECRET-access-token.abc_DEF-123"
 KEY = "5ub5cr1pt10nK3yS3CR3T0000000000a"
 
 
-def _echo(handler: BaseHTTPRequestHandler, mode: str) -> tuple[int, bytes, str, dict[str, str]]:
-    auth = handler.headers.get("Authorization", "")
-    key = handler.headers.get("X-Subscription-Key", "")
-    every = "; ".join(f"{k}: {v}" for k, v in handler.headers.items())
-    if mode == "json-500":
-        text = {"status": 500, "title": f"failed for {auth}", "detail": every, "message": key}
-        return 500, json.dumps(text).encode(), "application/json", {}
-    if mode == "json-401":
-        text = {"statusCode": 401, "message": f"invalid subscription key {key}, token {auth}"}
-        challenge = f'Bearer error="invalid_token", error_description="{auth} expired"'
-        return 401, json.dumps(text).encode(), "application/json", {"WWW-Authenticate": challenge}
-    if mode == "json-403":
-        text = {"message": f"Forbidden for key {key} with {auth}"}
-        return 403, json.dumps(text).encode(), "application/json", {}
-    if mode == "html-502":
-        return (
-            502,
-            f"<html><title>Bad gateway {auth} {key}</title></html>".encode(),
-            "text/html",
-            {},
-        )
-    return 400, f"bad request: {every}".encode(), "text/plain", {}
+def _echo(mode: str) -> Callable[[BaseHTTPRequestHandler, bytes], Answer]:
+    def answer(request: BaseHTTPRequestHandler, _sent: bytes) -> Answer:
+        auth = request.headers.get("Authorization", "")
+        key = request.headers.get("X-Subscription-Key", "")
+        every = "; ".join(f"{k}: {v}" for k, v in request.headers.items())
+        if mode == "json-500":
+            text = {"status": 500, "title": f"failed for {auth}", "detail": every, "message": key}
+            return Answer(500, json.dumps(text).encode(), "application/json")
+        if mode == "json-401":
+            text = {"statusCode": 401, "message": f"invalid subscription key {key}, token {auth}"}
+            challenge = f'Bearer error="invalid_token", error_description="{auth} expired"'
+            return Answer(
+                401, json.dumps(text).encode(), "application/json", {"WWW-Authenticate": challenge}
+            )
+        if mode == "json-403":
+            text = {"message": f"Forbidden for key {key} with {auth}"}
+            return Answer(403, json.dumps(text).encode(), "application/json")
+        if mode == "html-502":
+            page = f"<html><title>Bad gateway {auth} {key}</title></html>"
+            return Answer(502, page.encode(), "text/html")
+        return Answer(400, f"bad request: {every}".encode(), "text/plain")
 
-
-@contextmanager
-def echoing(mode: str) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            status, body, content_type, headers = _echo(self, mode)
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    with serving(Handler) as base:
-        yield base
+    return answer
 
 
 @pytest.mark.parametrize(
@@ -85,7 +63,7 @@ def echoing(mode: str) -> Iterator[str]:
 )
 def test_an_echoed_token_or_key_is_in_no_error_and_no_call_record(mode: str, quoted: bool) -> None:
     log = CallLog()
-    with echoing(mode) as base:
+    with answering(_echo(mode)) as base:
         transport = RestTransport(f"{base}/", subscription_key=lambda: KEY)
         client = RestClient(
             transport,
