@@ -509,8 +509,7 @@ class GuardedTransport(Transport):
         try:
             response = self._send_post(address, message, headers, read)
         except requests.exceptions.SSLError as exc:
-            reason = tls_reason(exc) or "the handshake failed"
-            raise TransportProblem("tls", f"TLS failure ({reason})", retryable=False) from None
+            raise _tls_problem(exc) from None
         except requests.exceptions.ConnectTimeout:
             raise TransportProblem(
                 "timeout", f"no connection within {self.connect_timeout:g} s"
@@ -647,6 +646,8 @@ class GuardedTransport(Transport):
             response = self.session.get(
                 url, timeout=(self.connect_timeout, self.read_timeout), allow_redirects=False
             )
+        except requests.exceptions.SSLError as exc:
+            raise _tls_problem(exc) from None
         except requests.exceptions.RequestException as exc:
             raise TransportProblem("connection", f"cannot load WSDL ({_short(str(exc))})") from None
         if response.status_code != 200:
@@ -654,6 +655,12 @@ class GuardedTransport(Transport):
                 "http", f"HTTP {response.status_code} loading the WSDL", status=response.status_code
             )
         return response.content
+
+
+def _tls_problem(exc: Exception) -> TransportProblem:
+    """A failed handshake, with the reason the ssl module gives (the same as REST says it)."""
+    reason = tls_reason(exc) or "the handshake failed"
+    return TransportProblem("tls", f"TLS failure ({reason})", retryable=False)
 
 
 def _connection_problem(exc: Exception) -> str:

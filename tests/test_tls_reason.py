@@ -107,3 +107,12 @@ def test_rest_names_why_the_certificate_was_refused(tmp_path: Path) -> None:
             transport.get("Companies", "companies", {}, access_token="t" * 40)
         transport.close()
     _assert_one_clear_line(info.value)
+
+
+def test_a_live_wsdl_from_that_server_fails_the_same_way(tmp_path: Path) -> None:
+    with self_signed_server(tmp_path) as base:
+        client = NmbrsClient(settings_for(f"{base}/soap/v3/", wsdl="live"))
+        with pytest.raises(NmbrsTransportError) as info:
+            client.call("DebtorService.Environment_Get")
+        client.close()
+    _assert_one_clear_line(info.value)
