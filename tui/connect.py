@@ -307,7 +307,8 @@ class Connector:
                 last_error=what,
                 last_hint=hint,
                 fault_code=code,
-                credentials=f"rejected — {what}" if auth else self.info.credentials,
+                # "checking…" no more: nothing that answered proves or refutes them
+                credentials=f"rejected — {what}" if auth else "not confirmed (see Last error)",
                 credentials_ok=False if auth else self.info.credentials_ok,
                 domain_source=backend.known_identity().domain_source,
             )

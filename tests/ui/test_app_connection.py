@@ -199,3 +199,5 @@ async def test_a_gateway_refusal_says_on_the_connection_pane_what_the_check_says
         text = " ".join(screen_text(app).split())
         assert "refused by the API gateway before Nmbrs' API" in text
         assert "developer portal" in text and "run the check again" not in text
+        # nothing is still checking the credentials, and nothing proved them
+        assert info.credentials == "not confirmed (see Last error)" and "checking" not in text
