@@ -116,3 +116,24 @@ def test_a_live_wsdl_from_that_server_fails_the_same_way(tmp_path: Path) -> None
             client.call("DebtorService.Environment_Get")
         client.close()
     _assert_one_clear_line(info.value)
+
+
+def test_the_identity_service_names_it_too_when_a_login_is_refreshed(tmp_path: Path) -> None:
+    from nmbrs_client.errors import NmbrsError
+    from nmbrs_client.rest.auth.credentials import load_credentials
+    from nmbrs_client.rest.auth.oauth import Endpoints, OAuthFlow
+
+    with self_signed_server(tmp_path) as base:
+        credentials = load_credentials(
+            "t",
+            environ={
+                "NMBRS_REST_CLIENT_ID": "app",
+                "NMBRS_REST_CLIENT_SECRET": "app-secret",
+                "NMBRS_REST_IDENTITY_URL": f"{base}/identity",
+            },
+        )
+        flow = OAuthFlow(credentials, endpoints=Endpoints.under(f"{base}/identity"))
+        with pytest.raises(NmbrsError) as info:
+            flow.refresh("refresh-token-1234")
+        flow.close()
+    assert str(info.value) == "TLS failure with the identity service (self-signed certificate)"

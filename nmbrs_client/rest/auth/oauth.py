@@ -31,7 +31,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from authlib.integrations.httpx_client import OAuth2Client
 
-from nmbrs_client.errors import NmbrsError
+from nmbrs_client.errors import NmbrsError, tls_reason
 from nmbrs_client.rest.auth.credentials import RestCredentials
 from nmbrs_client.rest.auth.tokens import LoginRequiredError
 from nmbrs_client.rest.errors import clean_text
@@ -177,7 +177,7 @@ class OAuthFlow:
                 hint=_oauth_hint(exc.error),
             ) from None
         except httpx.HTTPError as exc:
-            raise LoginError(f"cannot reach the identity service ({type(exc).__name__})") from None
+            raise LoginError(_unreachable(exc)) from None
         result = dict(token)
         if not result.get("scope") and query.get("scope"):
             result["scope"] = query["scope"][0]  # the redirect also carries the granted scope
@@ -196,7 +196,7 @@ class OAuthFlow:
                 ) from None
             raise NmbrsError(f"token refresh failed: {clean_text(exc.error, 60)}") from None
         except httpx.HTTPError as exc:
-            raise NmbrsError(f"cannot reach the identity service ({type(exc).__name__})") from None
+            raise NmbrsError(_unreachable(exc)) from None
 
     def revoke(self, token: str, hint: str) -> bool:
         try:
@@ -206,6 +206,15 @@ class OAuthFlow:
         except (OAuthError, httpx.HTTPError):
             return False
         return bool(200 <= reply.status_code < 300)
+
+
+def _unreachable(exc: httpx.HTTPError) -> str:
+    """Why the identity service gave no answer: a refused certificate by its reason (as the
+    API's own calls say it), anything else by the kind of failure."""
+    reason = tls_reason(exc)
+    if reason is not None:
+        return f"TLS failure with the identity service ({reason})"
+    return f"cannot reach the identity service ({type(exc).__name__})"
 
 
 def _oauth_hint(error: str | None) -> str:
