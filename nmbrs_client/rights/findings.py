@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from nmbrs_client.exit_codes import verdict_text
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.operations import Service
 from nmbrs_client.rights import nmbrs_words
@@ -347,6 +348,13 @@ def headline(report: RightsReport, lang: str) -> str:
         causes=", ".join(ERROR_CAUSES[lang][cause] for cause in named),
         steps=next_steps(causes, lang),
     )
+
+
+def verdict_line(report: RightsReport, lang: str) -> str:
+    """The exit code the check gives, in words, and its headline: how a screen says a check's
+    verdict in one line, from the same two places the ``check`` command's exit status and its
+    report's summary come from."""
+    return f"{verdict_text(report.exit_code)} — {headline(report, lang)}"
 
 
 def _cause(kind: str) -> str:

@@ -111,6 +111,7 @@ class RightsPane(RightsMatrix):
         self.operations = []
         self.report = None
         self.error = ""
+        self.verdict = ""
         self.running = True
         self.phase = "starting"
         self._rebuild_table()
@@ -285,6 +286,10 @@ class RightsPane(RightsMatrix):
                 self._keep_cell(cell)
             if not self.account:
                 self.account = list(report.account)
+            if not report.cells:
+                from nmbrs_client.rights.findings import verdict_line
+
+                self.verdict = verdict_line(report, "en")
             self.phase = (
                 "done"
                 if not report.stopped
@@ -319,6 +324,7 @@ class RightsPane(RightsMatrix):
 
     def _show_previous(self, report: RightsReport) -> None:
         self.report = report
+        self.verdict = ""
         self.requirements = report.requirements
         self.operations = list(dict.fromkeys(c.qualified_name for c in report.cells))
         self.companies = list(report.companies)

@@ -74,6 +74,9 @@ class RightsMatrix(Pane):
         self.phase = "not started"
         self.running = False
         self.error = ""
+        # The verdict of a check that ended before any cell was judged: its counts would all
+        # be 0 and read like a clean result, so the summary line says this instead.
+        self.verdict = ""
         # The view: a filter on operations and companies, failures only, orientation.
         self.filter_text = ""
         self.failures_only = False
@@ -209,7 +212,11 @@ class RightsMatrix(Pane):
             account.append_text(self.compared_text())
         self.query_one("#rights-account", Static).update(account)
         summary = self.summary_text()
-        if self.error:
+        if self.verdict:
+            summary = Text(self.verdict, style="bold red")
+            if self.error:
+                summary.append(f"\n✗ {self.error}")
+        elif self.error:
             summary = Text(f"✗ {self.error}", style="bold red")
         self.query_one("#rights-summary", Static).update(summary)
         self._update_hint()
