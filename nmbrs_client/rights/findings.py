@@ -174,11 +174,25 @@ def error_lines(report: RightsReport, lang: str) -> list[str]:
     return lines
 
 
+def not_verified_groups(report: RightsReport) -> list[tuple[str, list[str]]]:
+    """``(reason, operations)``: the unverified operations that share a reason under it once
+    (a login this run may not refresh, or no employee to call them with, leaves many)."""
+    groups: dict[str, list[str]] = {}
+    for op, why in not_verified(report):
+        groups.setdefault(why, []).append(op)
+    return list(groups.items())
+
+
 def not_verified_lines(report: RightsReport, lang: str) -> list[str]:
-    return [
-        say(lang, "not_verified_line", op=op, why=engineer_note(why, lang))
-        for op, why in not_verified(report)
-    ]
+    """One line per reason, naming every operation it holds for."""
+    lines = []
+    for why, ops in not_verified_groups(report):
+        said = engineer_note(why, lang)
+        if len(ops) == 1:
+            lines.append(say(lang, "not_verified_line", op=ops[0], why=said))
+        else:
+            lines.append(say(lang, "not_verified_group", why=said, n=len(ops), ops=", ".join(ops)))
+    return lines
 
 
 def action_text(action: Action, lang: str) -> str:

@@ -214,6 +214,7 @@ T: dict[str, dict[str, str]] = {
         "unverified_headline": "Some required operations could not be verified (nothing to "
         'call them with): see "Not verified".',
         "not_verified_line": "{op}: {why}",
+        "not_verified_group": "{why} — {n} operations: {ops}",
         "unverified_login": "The login needed a refresh during the check, which this run may not "
         "make (its app secret belongs to another connection), so what followed is not verified: "
         "check this profile on its own (see Account).",
@@ -375,6 +376,7 @@ T: dict[str, dict[str, str]] = {
         "unverified_headline": "Een deel van de benodigde API-calls kon niet worden getest (er "
         'was niets om ze mee aan te roepen): zie "Niet getest".',
         "not_verified_line": "{op}: {why}",
+        "not_verified_group": "{why} — {n} API-calls: {ops}",
         "unverified_login": "De inlog moest tijdens de controle worden vernieuwd, wat deze run "
         "niet mag doen (het app-secret hoort bij een andere verbinding), dus wat daarna kwam is "
         "niet getest: controleer dit profiel apart (zie Account).",
