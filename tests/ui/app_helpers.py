@@ -89,6 +89,19 @@ async def wait_connected(pilot: Pilot[Any], app: NmbrsApp, timeout: float = 15.0
     )
 
 
+async def finished_rights_check(pilot: Pilot[Any], app: NmbrsApp) -> Any:
+    """Open pane 2 once connected and wait until its check has finished; the pane."""
+    from tui.panes.rights import RightsPane
+
+    await wait_connected(pilot, app)
+    await pilot.press("2")
+    pane = app.query_one(RightsPane)
+    await wait_for(
+        pilot, lambda: pane.report is not None and not pane.running, 60, "the rights check"
+    )
+    return pane
+
+
 def screen_text(app: NmbrsApp) -> str:
     """Plain text of what the active screen shows now (for assertions on wording)."""
     strips = app.screen._compositor.render_strips()

@@ -18,7 +18,7 @@ from nmbrs_client.rights.report_words import NEXT_STEP
 from nmbrs_client.settings import ConnectionSettings
 from nmbrs_demo.reach import demo_settings
 from tests.conftest import DemoFactory
-from tests.ui.app_helpers import screen_text, wait_connected, wait_for
+from tests.ui.app_helpers import finished_rights_check, screen_text
 from tui.app import NmbrsApp
 from tui.panes.rights import RightsPane
 
@@ -31,12 +31,7 @@ async def _checked(settings: ConnectionSettings) -> tuple[str, RightsPane, str]:
     """Run the rights check in the app and return the pane and its summary line."""
     app = NmbrsApp(settings=settings)
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_connected(pilot, app)
-        await pilot.press("2")
-        pane = app.query_one(RightsPane)
-        await wait_for(
-            pilot, lambda: pane.report is not None and not pane.running, 60, "the rights check"
-        )
+        pane: RightsPane = await finished_rights_check(pilot, app)
         return screen_text(app), pane, _summary(pane)
 
 

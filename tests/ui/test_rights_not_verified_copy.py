@@ -11,7 +11,7 @@ from nmbrs_client.ids import ApiKind
 from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.report_words import say
 from tests.conftest import DemoFactory
-from tests.ui.app_helpers import wait_connected, wait_for
+from tests.ui.app_helpers import finished_rights_check
 from tui.app import NmbrsApp
 from tui.panes.rights import RightsPane
 
@@ -34,12 +34,7 @@ async def test_copied_and_exported_reports_group_a_shared_reason(
 ) -> None:
     app = NmbrsApp(settings=demo_factory(api, "no-employees").settings())
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_connected(pilot, app)
-        await pilot.press("2")
-        pane = app.query_one(RightsPane)
-        await wait_for(
-            pilot, lambda: pane.report is not None and not pane.running, 60, "the rights check"
-        )
+        pane: RightsPane = await finished_rights_check(pilot, app)
         assert pane.report is not None
         operations = list(
             dict.fromkeys(c.qualified_name for c in pane.report.cells_with(Status.NOT_VERIFIED))
