@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from nmbrs_client.ids import ApiKind, EntityId
@@ -143,6 +144,23 @@ class Documents:
     note: str = ""
 
 
+class CostUnit(Enum):
+    """What a backend counts a read in: single calls, or pages of a company-wide list."""
+
+    CALLS = "calls"
+    PAGES = "pages"
+
+
+@dataclass(frozen=True)
+class ReadCost:
+    """What a read still costs the customer's API, counted the way this backend reads it,
+    so a screen can say so before asking the user to start it."""
+
+    count: int
+    unit: CostUnit
+    lists: int = 0  # how many company-wide lists the pages belong to (PAGES only)
+
+
 class Backend(Protocol):
     """One connection to Nmbrs through one API; see the module docstring for the contract."""
 
@@ -195,6 +213,14 @@ class Backend(Protocol):
     def function(self, company_id: EntityId, employee_id: EntityId) -> Function | None: ...
 
     def bank_accounts(self, company_id: EntityId, employee_id: EntityId) -> list[BankAccount]: ...
+
+    def details_cost(
+        self, company_id: EntityId, *, employees: int, departments: int, functions: int
+    ) -> ReadCost:
+        """What reading ``departments`` departments and ``functions`` functions of a company of
+        ``employees`` employees still costs (what this backend keeps already is free). Makes
+        no call."""
+        ...
 
     def employments(self, company_id: EntityId) -> list[EmployeeEmployments]:
         """Employments of every employee of the company, in one go."""

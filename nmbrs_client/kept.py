@@ -55,6 +55,11 @@ class Kept(Generic[K, V]):
         answer.set_result(value)
         return value
 
+    def has(self, key: K) -> bool:
+        """Whether ``key`` is kept or being read, so asking for it makes no new read."""
+        with self._lock:
+            return key in self._answers
+
     def forget(self, which: Callable[[K], bool] = lambda _key: True) -> None:
         """Drop the answers whose key ``which`` holds for (all of them by default)."""
         with self._lock:

@@ -16,10 +16,12 @@ from nmbrs_client import models as m
 from nmbrs_client.backend import (
     Company,
     ConnectionIdentity,
+    CostUnit,
     Debtor,
     Documents,
     Employee,
     PayrollRun,
+    ReadCost,
     RunEmployee,
 )
 from nmbrs_client.errors import FaultCategory, NmbrsFault
@@ -186,6 +188,12 @@ class SoapBackend:
 
     def bank_accounts(self, company_id: EntityId, employee_id: EntityId) -> list[m.BankAccount]:
         return self.client.bank_accounts(soap_id(employee_id))
+
+    def details_cost(
+        self, company_id: EntityId, *, employees: int, departments: int, functions: int
+    ) -> ReadCost:
+        """SOAP has department and function only per employee: one call each."""
+        return ReadCost(departments + functions, CostUnit.CALLS)
 
     def employments(self, company_id: EntityId) -> list[m.EmployeeEmployments]:
         return self.client.employments(soap_id(company_id))

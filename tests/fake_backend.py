@@ -16,10 +16,12 @@ from typing import Any
 from nmbrs_client.backend import (
     Company,
     ConnectionIdentity,
+    CostUnit,
     Debtor,
     Documents,
     Employee,
     PayrollRun,
+    ReadCost,
     RunEmployee,
 )
 from nmbrs_client.calllog import CallLog, CallRecord
@@ -151,6 +153,11 @@ class FakeBackend:
     def function(self, company_id: EntityId, employee_id: EntityId) -> Function | None:
         self._call("function", company_id)
         return Function(Id=fake_id("function", 3), Code=3, Description="Baker")
+
+    def details_cost(
+        self, company_id: EntityId, *, employees: int, departments: int, functions: int
+    ) -> ReadCost:
+        return ReadCost(departments + functions, CostUnit.CALLS)  # one call each, as above
 
     def bank_accounts(self, company_id: EntityId, employee_id: EntityId) -> list[BankAccount]:
         self._call("bank_accounts", company_id)

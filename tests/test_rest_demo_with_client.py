@@ -114,3 +114,32 @@ def test_a_missing_document_scope_is_told_apart_from_data_access(backend_for: An
         backend.payslips(company.id, members[0].employee_id, runs[0])
     # The demo answers 403/40303 (the strict reading): only the granted scopes tell them apart.
     assert caught.value.kind is RestProblemKind.SCOPE_MISSING
+
+
+def test_the_cost_of_department_and_function_is_the_pages_the_backend_then_reads(
+    backend_for: Any,
+) -> None:
+    """REST answers department and function from two company-wide lists: the cost it names
+    beforehand is the pages it then reads, and nothing once they are kept."""
+    from nmbrs_client.backend import CostUnit
+
+    server, backend = backend_for()
+    company = _company_of_size(server, backend, 5000)
+    employees = backend.employees(company.id)
+    cost = backend.details_cost(company.id, employees=5000, departments=5000, functions=5000)
+    assert (cost.unit, cost.lists) == (CostUnit.PAGES, 2)
+    assert cost.count < 5000  # pages, never one call per employee
+    only_functions = backend.details_cost(company.id, employees=5000, departments=0, functions=5000)
+    assert (only_functions.count * 2, only_functions.lists) == (cost.count, 1)
+
+    before = len(backend.call_records())
+    backend.department(company.id, employees[0].id)
+    backend.function(company.id, employees[-1].id)
+    pages = [
+        r
+        for r in backend.call_records()[before:]
+        if r.operation.endswith(("employees.departments", "employees.functions"))
+    ]
+    assert len(pages) == cost.count
+    after = backend.details_cost(company.id, employees=5000, departments=5000, functions=5000)
+    assert after.count == 0

@@ -14,6 +14,7 @@ travels as a name.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -26,10 +27,12 @@ from nmbrs_client import models as m
 from nmbrs_client.backend import (
     Company,
     ConnectionIdentity,
+    CostUnit,
     Debtor,
     Documents,
     Employee,
     PayrollRun,
+    ReadCost,
     RunEmployee,
 )
 from nmbrs_client.calllog import CallLog, CallRecord
@@ -37,7 +40,7 @@ from nmbrs_client.cancel import pool_for_caller
 from nmbrs_client.errors import FaultCategory, NmbrsError
 from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.kept import Kept
-from nmbrs_client.rest.client import RestClient
+from nmbrs_client.rest.client import MAX_PAGE_SIZE, RestClient
 from nmbrs_client.rest.errors import NmbrsRestError, NoDocumentError, RestProblemKind
 from nmbrs_client.rest.history import (
     CurrentRule,
@@ -357,6 +360,21 @@ class RestBackend:
             Code=_int(row.get("code")),
             Description=_text(row.get("description")),
         )
+
+    def details_cost(
+        self, company_id: EntityId, *, employees: int, departments: int, functions: int
+    ) -> ReadCost:
+        """Department and function come from two company-wide history lists, each read once
+        to its end at the largest page size with one entry per employee; a list kept (or
+        being read) already costs nothing more."""
+        cid = rest_id(company_id)
+        wanted = [
+            op
+            for op, count in ((RestOp.DEPARTMENTS, departments), (RestOp.FUNCTIONS, functions))
+            if count and not self._history.has((op, cid))
+        ]
+        pages = max(1, math.ceil(employees / MAX_PAGE_SIZE))
+        return ReadCost(len(wanted) * pages, CostUnit.PAGES, lists=len(wanted))
 
     def bank_accounts(self, company_id: EntityId, employee_id: EntityId) -> list[m.BankAccount]:
         rows = self.client.list_all(

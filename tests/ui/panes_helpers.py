@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from nmbrs_client.ids import EntityId
 from nmbrs_demo import DEMO_TODAY, RunningDemo
 from tests.ui.app_helpers import wait_connected, wait_for
 from tui.app import NmbrsApp
@@ -41,7 +42,7 @@ async def wait_periods(pilot: Pilot[Any], pane: CompaniesPane) -> None:
     )
 
 
-async def select_company(pilot: Pilot[Any], app: NmbrsApp, company_id: int) -> EmployeesPane:
+async def select_company(pilot: Pilot[Any], app: NmbrsApp, company_id: EntityId) -> EmployeesPane:
     """From the companies pane: move the cursor to ``company_id`` and press enter."""
     pane = app.query_one(CompaniesPane)
     pane.table.focus()

@@ -36,7 +36,7 @@ async def test_every_data_pane_works_on_the_protocol_alone(tmp_path: Path) -> No
         companies = await open_companies(pilot, app)
         assert [r.key for r in companies.table.rows] == [c.id for c in backend.company_list]
         assert backend.calls["companies"] == 1  # the connection check's list was reused
-        employees = await select_company(pilot, app, alpha.id)  # type: ignore[arg-type]
+        employees = await select_company(pilot, app, alpha.id)
         await wait_for(
             pilot,
             lambda: all(r.cells["department"] == "7 Bakery floor" for r in employees.table.rows),

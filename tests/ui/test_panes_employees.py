@@ -116,7 +116,8 @@ async def test_five_thousand_employees_load_and_filter(
         assert 0 < len(detail_calls) <= 2 * window
         assert table.rows[0].cells["department"] not in ("…", "– (L loads)")
         assert table.rows[-1].cells["department"] == "– (L loads)"
-        assert "L loads all: 10,000 calls" in employees.status_text
+        promised = employees.missing_detail_calls()
+        assert f"L loads all: {promised:,} calls)" in employees.status_text
         # Moving the cursor far down fetches the rows it brings up.
         table.focus()
         await pilot.press("G")
@@ -146,9 +147,7 @@ async def test_five_thousand_employees_load_and_filter(
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 5, "the question")
         await pilot.press("y")
         await wait_for(pilot, lambda: employees.is_loading(), 5, "the full fill")
-        await wait_for(
-            pilot, lambda: f"of {promised:,} calls" in employees.status_text, 10, "the count"
-        )
+        await wait_for(pilot, lambda: f"of {promised:,}…" in employees.status_text, 10, "the count")
         await pilot.press("escape")
         # the worker stops first, its handler then says so: wait for both
         await wait_for(
@@ -467,3 +466,70 @@ async def test_the_employee_detail_shows_the_nationality_on_both_apis(
             else REST_NATIONALITY[rec.nationality]
         )
         assert shown.split("Nationality:", 1)[1].strip().startswith(expected), shown
+
+
+@pytest.mark.parametrize("api", [ApiKind.SOAP, ApiKind.REST])
+async def test_l_names_what_loading_all_costs_as_the_api_reads_it(
+    api: ApiKind, demo_factory: DemoFactory, tmp_path: Path
+) -> None:
+    """SOAP reads department and function per employee; REST from two company-wide lists the
+    on-screen fill has read already. The hint and L's question say what L costs on each."""
+    from tui.panes.employees import cost_words
+    from tui.screens.confirm import ConfirmScreen
+
+    demo = demo_factory(api, "healthy")
+    server: Any = demo.server  # a SOAP or REST server started in this process
+    world = server.world
+    big_name = world.company(world.big_company_id()).Name
+    app = pane_app(demo, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        companies = await open_companies(pilot, app)
+        big = next(r.data.id for r in companies.table.rows if r.data.name == big_name)
+        employees = await select_company(pilot, app, big)
+        table = employees.table
+        await wait_for(pilot, lambda: table.total_count == 5000, 30, "the employees")
+        await wait_for(
+            pilot,
+            lambda: not employees.is_loading() and "L loads all" in employees.status_text,
+            60,
+            "the on-screen fill",
+        )
+        missing = employees.missing_detail_calls()
+        assert 9000 < missing < 10_000
+        cost = employees.load_all_cost()
+        words = cost_words(cost)
+        assert f"L loads all: {words})" in employees.status_text
+        backend = app.session.backend  # type: ignore[union-attr]
+        if api is ApiKind.SOAP:
+            assert words == f"{missing:,} calls"
+        else:  # the two lists are read and kept: the rest costs Nmbrs nothing
+            assert cost.count == 0 and words == "no further calls"
+            assert "10,000" not in employees.status_text
+        if api is ApiKind.SOAP:  # L asks first, naming the calls
+            await pilot.press("L")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), 5, "the question")
+            assert " ".join(words.split()) in " ".join(screen_text(app).split())
+            await pilot.press("n")
+        else:  # nothing to ask the customer's API for: L fills every row at once, unasked
+            before = len(backend.call_log.records())
+            await pilot.press("L")
+            await wait_for(
+                pilot,
+                lambda: not employees.is_loading() and employees.missing_detail_calls() == 0,
+                60,
+                "the full fill",
+            )
+            assert all(r.cells["department"] not in ("…", "– (L loads)") for r in table.rows)
+            assert not isinstance(app.screen, ConfirmScreen)
+            assert len(backend.call_log.records()) == before  # as promised: no call at all
+
+
+def test_the_cost_is_worded_in_the_unit_the_backend_counts() -> None:
+    from nmbrs_client.backend import CostUnit, ReadCost
+    from tui.panes.employees import cost_words
+
+    assert cost_words(ReadCost(9894, CostUnit.CALLS)) == "9,894 calls"
+    assert cost_words(ReadCost(1, CostUnit.CALLS)) == "1 call"
+    assert cost_words(ReadCost(100, CostUnit.PAGES, 2)) == "100 pages of 2 company-wide lists"
+    assert cost_words(ReadCost(50, CostUnit.PAGES, 1)) == "50 pages of one company-wide list"
+    assert cost_words(ReadCost(0, CostUnit.PAGES)) == "no further calls"

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from nmbrs_client.backend import Company
+from nmbrs_client.backend import Company, CostUnit, ReadCost
 from nmbrs_client.cancel import pool_for_caller
 from nmbrs_client.errors import NmbrsFault
 from nmbrs_client.ids import EntityId
@@ -69,15 +69,28 @@ COLUMNS = [
 
 PENDING = "…"
 STOPPED = "– (L loads)"
-# Department and function cost one call each per employee. Up to this many employees they are
-# all fetched at once; beyond it only the rows the engineer looks at are, so opening a big
-# company never fires thousands of calls at the customer's API unasked (L loads them all).
+# Department and function are asked per employee (SOAP makes one call each; REST reads two
+# company-wide lists). Up to this many employees they are all fetched at once; beyond it only
+# the rows the engineer looks at are, so opening a big company never fires thousands of calls
+# at the customer's API unasked (L loads them all, after saying what that costs).
 AUTO_FILL_LIMIT = 300
 WINDOW_MARGIN = 20
 ACTIVE = "✓ active"
 ENDED = "✗ ended"
 FUTURE = "◷ future"
 UNKNOWN = "? unknown"
+
+
+def cost_words(cost: ReadCost) -> str:
+    """What loading costs, as the backend counts it: the one wording of the hint and the
+    question, so neither promises SOAP's per-employee calls to a REST user."""
+    if cost.count == 0:
+        return "no further calls"  # what it needs is kept already
+    if cost.unit is CostUnit.PAGES:
+        lists = "one company-wide list" if cost.lists == 1 else f"{cost.lists} company-wide lists"
+        return f"{cost.count:,} {'page' if cost.count == 1 else 'pages'} of {lists}"
+    return f"{cost.count:,} {'call' if cost.count == 1 else 'calls'}"
+
 
 # Company-wide replies that fill a column; the contracts reply ("pcsa") is for the detail view.
 VISIBLE_PARTS = frozenset({"employees", "employments"})
@@ -190,7 +203,9 @@ class EmployeesPane(DataPane):
         self._rows_by_key: dict[Any, Row] = {}
         self._denied: dict[str, BaseException] = {}
         self._detail_failures = 0
-        self._progress_total = 0  # calls L promised, for the running count
+        # departments and functions L set out to load, for the running count (answers, not
+        # calls: a REST backend answers them from lists it has read already)
+        self._progress_total = 0
         self._progress_done = 0
         # Pages of the company-wide lists as they arrive ("page 23 of 50"), while they load.
         self.pages = PageProgress()
@@ -565,7 +580,7 @@ class EmployeesPane(DataPane):
             self._progress_done += len(batch)
             self.set_status(
                 f"Loading departments and functions: {self._progress_done:,} of "
-                f"{self._progress_total:,} calls… (esc stops)"
+                f"{self._progress_total:,}… (esc stops)"
             )
         changes: dict[Any, dict[str, str]] = {}
         for eid, kind, result, error in batch:
@@ -614,22 +629,19 @@ class EmployeesPane(DataPane):
                 error=True,
             )
         elif complete and self._window_only:
-            total = len(self._all_rows)
             self.set_status(
-                f"{total:,} employees; department and function are loaded for the "
-                f"rows you look at (L loads all: {2 * total:,} calls). "
+                f"{len(self._all_rows):,} employees; department and function are loaded for "
+                f"the rows you look at (L loads all: {cost_words(self.load_all_cost())}). "
                 "enter opens an employee."
             )
         elif complete:
-            done = f" ({promised:,} calls)" if promised else ""
+            done = f" ({promised:,} answers)" if promised else ""
             self.set_status(
                 f"{len(self._all_rows):,} employees, departments and functions "
                 f"loaded{done}. enter opens an employee."
             )
         elif promised:
-            self.set_status(
-                f"Stopped after {self._progress_done:,} of {promised:,} calls; L continues."
-            )
+            self.set_status(f"Stopped after {self._progress_done:,} of {promised:,}; L continues.")
 
     # --------------------------------------------------------------- actions
     def _apply_active_filter(self) -> None:
@@ -654,35 +666,53 @@ class EmployeesPane(DataPane):
             timeout=3,
         )
 
-    def missing_detail_calls(self) -> int:
-        """How many per-employee calls ``L`` would make now (stored and denied ones excluded)."""
+    def _missing_details(self) -> dict[str, int]:
+        """Per column, how many employees' values are neither stored nor denied."""
         if self.company is None:
-            return 0
+            return {kind: 0 for kind in PER_EMPLOYEE}
         cid, data = self.company.id, self.session.data
-        return sum(
-            1
-            for row in self._all_rows
+        return {
+            kind: 0
+            if kind in self._denied
+            else sum(1 for row in self._all_rows if not data.has(store_kind, (cid, _key(row))))
             for kind, store_kind in PER_EMPLOYEE.items()
-            if kind not in self._denied and not data.has(store_kind, (cid, _key(row)))
+        }
+
+    def missing_detail_calls(self) -> int:
+        """How many per-employee answers ``L`` would fetch now (stored and denied excluded)."""
+        return sum(self._missing_details().values())
+
+    def load_all_cost(self) -> ReadCost:
+        """What ``L`` costs the customer's API now, as the backend reads department and
+        function (calls per employee, or pages of company-wide lists not read yet)."""
+        if self.company is None:
+            return ReadCost(0, CostUnit.CALLS)
+        missing = self._missing_details()
+        return self.session.backend.details_cost(
+            self.company.id,
+            employees=len(self._all_rows),
+            departments=missing["department"],
+            functions=missing["function"],
         )
 
     def action_load_details(self) -> None:
-        """``L``: ask first (with the number of calls), then load with a running count."""
+        """``L``: ask first (with what it costs), then load with a running count."""
         if self.company is None:
             return
-        calls = self.missing_detail_calls()
+        missing = self.missing_detail_calls()
         total = len(self._all_rows)
-        if calls == 0:
+        if missing == 0:
             self.notify("Every department and function is loaded already.", timeout=3)
             return
         from tui.screens.confirm import ConfirmScreen
 
+        cost = self.load_all_cost()
         rate = getattr(self.session.settings, "rate_limit_per_s", None)
-        pace = f" (at most {rate:.0f} per second)" if rate else ""
+        pace = f" (at most {rate:.0f} per second)" if rate and cost.count else ""
         question = (
             f"Load department and function of all {total:,} employees?\n\n"
-            f"This makes {calls:,} calls to the customer's Nmbrs{pace}. esc stops it at any "
-            "time."
+            f"This costs the customer's Nmbrs {cost_words(cost)}{pace}. "
+            "esc stops it at any time."
         )
         cid = self.company.id
 
@@ -690,11 +720,14 @@ class EmployeesPane(DataPane):
             if not yes or self.company is None or cid != self.company.id:
                 self.set_status("Nothing loaded: department and function stay as they are.")
                 return
-            self._progress_total = calls
+            self._progress_total = missing
             self._progress_done = 0
-            self.set_status(f"Loading departments and functions: 0 of {calls:,} calls… (esc)")
+            self.set_status(f"Loading departments and functions: 0 of {missing:,}… (esc)")
             self._start_per_employee(cid, everything=True)
 
+        if cost.count == 0:  # read already: nothing to ask the customer's API, so no question
+            answered(True)
+            return
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def on_fast_table_row_highlighted(self, event: FastTable.RowHighlighted) -> None:
