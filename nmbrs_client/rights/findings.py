@@ -168,8 +168,7 @@ def error_lines(report: RightsReport, lang: str) -> list[str]:
     if report.stopped is None:
         lines += [
             f"{account_check_name(a.check, lang)}: {account_text(a, lang)}"
-            for a in report.account
-            if a.status is Status.ERROR and a.finding
+            for a in report.account_not_established
         ]
     return lines
 
@@ -399,11 +398,7 @@ def error_causes(report: RightsReport) -> set[str]:
     the account rows that could not be read and count (findings)."""
     causes = {error_kind(cell) for cell in report.cells_with(Status.ERROR)}
     if report.stopped is None:
-        causes |= {
-            a.error_kind or "other"
-            for a in report.account
-            if a.status is Status.ERROR and a.finding
-        }
+        causes |= {a.error_kind or "other" for a in report.account_not_established}
     return causes
 
 

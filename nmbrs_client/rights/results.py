@@ -263,6 +263,21 @@ class RightsReport:
     def account_findings(self) -> list[AccountResult]:
         return [a for a in self.account if a.finding]
 
+    @property
+    def account_not_established(self) -> list[AccountResult]:
+        """The account rows that failed and leave the result not established (exit 2).
+
+        A failed row marked a finding always counts (a company list lost to a quota). When no
+        cell was probed at all, every failed row counts: the account's own first calls (the
+        environment, debtor and company lists) failing is then why nothing could be checked,
+        which is not "nothing to call it with" and never "all allowed". One rule for both
+        APIs, read by the exit code, the headline and the "Could not be established" section.
+        """
+        nothing_probed = not self.cells
+        return [
+            a for a in self.account if a.status is Status.ERROR and (a.finding or nothing_probed)
+        ]
+
     def cells_with(self, *statuses: Status) -> list[CellResult]:
         wanted = set(statuses)
         return [c for c in self.cells if c.status in wanted]
@@ -355,7 +370,11 @@ def exit_code_for(report: RightsReport) -> ExitCode:
         return ExitCode.FINDINGS
     # an account line "not verified" (a login this run may not refresh) is not an error
     unmade = [a for a in report.account_findings if a.status is Status.NOT_VERIFIED]
-    if report.cells_with(Status.ERROR) or len(unmade) < len(report.account_findings):
+    if (
+        report.cells_with(Status.ERROR)
+        or report.account_not_established
+        or len(unmade) < len(report.account_findings)
+    ):
         return ExitCode.CONNECT
     if report.cells_with(Status.NOT_VERIFIED) or unmade or (not report.cells and report.row_keys()):
         return ExitCode.NOT_VERIFIED
