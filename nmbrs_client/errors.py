@@ -298,3 +298,9 @@ def tls_reason(error: BaseException) -> str | None:
         pending.extend((current.__cause__, current.__context__, getattr(current, "reason", None)))
         pending.extend(current.args)
     return None
+
+
+def tls_failure(error: BaseException) -> str:
+    """The one line for a failed handshake on either API: ``TLS failure (reason)``, with
+    :func:`tls_reason`'s reason, or a plain one when the ssl module gave none."""
+    return f"TLS failure ({tls_reason(error) or 'the handshake failed'})"

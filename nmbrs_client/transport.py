@@ -40,7 +40,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from zeep.transports import Transport
 
 from nmbrs_client import textsafe
-from nmbrs_client.errors import redact_bytes, tls_reason
+from nmbrs_client.errors import redact_bytes, tls_failure
 from nmbrs_client.retry import parse_retry_after
 
 _SOAP_ENVELOPES = (
@@ -659,8 +659,7 @@ class GuardedTransport(Transport):
 
 def _tls_problem(exc: Exception) -> TransportProblem:
     """A failed handshake, with the reason the ssl module gives (the same as REST says it)."""
-    reason = tls_reason(exc) or "the handshake failed"
-    return TransportProblem("tls", f"TLS failure ({reason})", retryable=False)
+    return TransportProblem("tls", tls_failure(exc), retryable=False)
 
 
 def _connection_problem(exc: Exception) -> str:

@@ -27,7 +27,13 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from nmbrs_client.errors import NmbrsTransportError, redact, redact_bytes, tls_reason
+from nmbrs_client.errors import (
+    NmbrsTransportError,
+    redact,
+    redact_bytes,
+    tls_failure,
+    tls_reason,
+)
 from nmbrs_client.rest.errors import clean_text
 from nmbrs_client.version import USER_AGENT
 
@@ -334,9 +340,7 @@ class RestTransport:
             raise NmbrsTransportError(
                 operation,
                 self.host,
-                f"TLS failure ({reason or 'the handshake failed'})"
-                if tls
-                else "connection refused or host not found",
+                tls_failure(exc) if tls else "connection refused or host not found",
                 kind="tls" if tls else "connection",
                 retryable=not tls,
             ) from None
