@@ -66,13 +66,19 @@ def pool_for_caller(max_workers: int, name: str, stop: Stop | None = None) -> Th
     """Threads that work for the calling thread: their calls draw on its check budget and end
     unsent once its stop (or ``stop``, the pool's own) holds. Shut it down with
     ``cancel_futures=True`` and without waiting, so no queued work outlives its caller."""
-    caller = current_stop()
     return ThreadPoolExecutor(
         max_workers=max_workers,
         thread_name_prefix=name,
         initializer=_work_for,
-        initargs=(current_budget(), caller if stop is None else either(caller, stop)),
+        initargs=_callers(stop),
     )
+
+
+def _callers(stop: Stop | None) -> tuple[CheckBudget | None, Stop | None]:
+    """The calling thread's check budget and stop (with ``stop`` added), for work done for it
+    on another thread."""
+    caller = current_stop()
+    return current_budget(), caller if stop is None else either(caller, stop)
 
 
 def _work_for(budget: CheckBudget | None, stop: Stop | None) -> None:
@@ -99,10 +105,8 @@ class SharedPool:
 
     def submit(self, job: Callable[[], T], stop: Stop | None = None) -> Future[T]:
         """Queue ``job`` for the calling thread; RuntimeError once the pool is closed."""
-        caller = current_stop()
-        future = self._pool.submit(
-            _as_caller, current_budget(), caller if stop is None else either(caller, stop), job
-        )
+        budget, stops = _callers(stop)
+        future = self._pool.submit(_as_caller, budget, stops, job)
         with self._changed:
             self._unfinished += 1
         future.add_done_callback(self._finished)  # a cancelled job is finished too
@@ -125,13 +129,11 @@ class SharedPool:
 
 def _as_caller(budget: CheckBudget | None, stop: Stop | None, job: Callable[[], T]) -> T:
     """Run ``job`` on a shared thread as if on its caller's: its budget and its stop."""
-    set_thread_budget(budget)
-    set_thread_stop(stop)
+    _work_for(budget, stop)
     try:
         return job()
     finally:
-        set_thread_budget(None)
-        set_thread_stop(None)
+        _work_for(None, None)
 
 
 def calls_stopped(operation: str, host: str) -> NmbrsTransportError:
