@@ -22,7 +22,9 @@ def _serve(
     latency_ms: int,
     rate_limit: bool,
     changes: dict[str, Any] | None = None,
+    prepare_big: bool = False,
 ) -> None:
+    from nmbrs_demo.own_process_main import PREPARE_FROM_EMPLOYEES
     from nmbrs_demo.scenarios import load_scenario
     from nmbrs_demo.server import start_demo_server
     from nmbrs_demo.stats import ServerStats
@@ -39,6 +41,9 @@ def _serve(
         return original(qualified, params)
 
     server.handlers.call = recording  # type: ignore[method-assign]
+    if prepare_big:  # as the demo `nmbrs-tui --demo` starts does, before anyone asks
+        server.prepare_big_companies(PREPARE_FROM_EMPLOYEES)
+        calls.clear()
     big = server.world.big_company_id() if hasattr(server.world, "big_company_id") else None
     conn.send(
         {
@@ -78,13 +83,20 @@ class ServerProcess:
         latency_ms: int = 0,
         rate_limit: bool = True,
         changes: dict[str, Any] | None = None,
+        prepare_big: bool = False,
     ) -> None:
-        """``changes`` are Scenario fields set on top of ``scenario`` (e.g. the throttle)."""
+        """``changes`` are Scenario fields set on top of ``scenario`` (e.g. the throttle).
+
+        ``prepare_big``: render the big companies' whole-company replies before the server
+        reports it is up, as the demo that ``nmbrs-tui --demo`` starts does once it is up;
+        otherwise the first open of such a company pays the demo's one-off rendering (about
+        a second), which is the stand-in server's cost and not the app's.
+        """
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
         self._process = ctx.Process(
             target=_serve,
-            args=(child, scenario, latency_ms, rate_limit, changes),
+            args=(child, scenario, latency_ms, rate_limit, changes, prepare_big),
             daemon=True,
             name=f"demo-server-{scenario}",
         )
