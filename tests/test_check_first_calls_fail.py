@@ -33,10 +33,14 @@ def _says_not_established(report: RightsReport, failed: set[str], kind: str) -> 
     assert "nothing to call" not in text and '"Not verified"' not in text
     summary = next(line for line in text.splitlines() if line.startswith("Summary:"))
     assert "could not be established" in summary and NEXT_STEP["en"][kind] in summary
+    rows = sum(1 for a in report.account if a.status.value == "error")
+    counts = text.split(summary + "\n", 1)[1].splitlines()[0]
+    assert counts.endswith(f"(0 cells, 0 probed) · {rows} account checks failed"), counts
     section = text.split("Could not be established:", 1)[1].split("\n\n", 1)[0]
     listed = {line.split(":", 1)[0].strip(" -") for line in section.splitlines()[1:]}
     assert failed <= listed
-    assert json.loads(render(report, "json"))["exit_code"] == ExitCode.CONNECT
+    data = json.loads(render(report, "json"))
+    assert data["exit_code"] == ExitCode.CONNECT and data["summary"]["account_errors"] == rows
     dutch = render(report, "markdown", "nl")
     assert "niets om mee te" not in dutch.lower()
 

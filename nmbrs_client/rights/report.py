@@ -40,6 +40,7 @@ from nmbrs_client.rights.report_words import (
     account_text,
     badge,
     check_lang,
+    counts_text,
     domain_source_text,
     engineer_note,
     say,
@@ -296,23 +297,9 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
     if report.notes:
         out.append(f"  {say(lang, 'probe_inputs')}:")
         out.extend(f"    {engineer_note(note, lang)}" for note in report.notes)
-    summary = report.summary()
     out.append("")
     out.append(f"{say(lang, 'summary')}: {headline(report, lang)}")
-    out.append(
-        "  "
-        + say(
-            lang,
-            "summary_line",
-            allowed=summary["allowed"],
-            missing=summary["missing"],
-            errors=summary["errors"],
-            nv=summary["not_verified"],
-            na=summary["not_applicable"],
-            cells=summary["cells"],
-            probed=summary["probed"],
-        )
-    )
+    out.append("  " + counts_text(report.summary(), lang))
     out.append(
         f"  {say(lang, 'calls')}: {report.calls} ({report.retries} {say(lang, 'retries')})  "
         f"{say(lang, 'elapsed')}: "

@@ -278,6 +278,8 @@ T: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "summary_line": "{allowed} allowed, {missing} missing, {errors} errors, {nv} not "
         "verified, {na} not applicable ({cells} cells, {probed} probed)",
+        "summary_account_errors": "{n} account checks failed",
+        "summary_account_error": "1 account check failed",
         "probe_inputs": "Probe inputs",
         "on_companies": "on {n} of {total} companies",
         "company_ok": "all operations allowed",
@@ -444,6 +446,8 @@ T: dict[str, dict[str, str]] = {
         "summary": "Samenvatting",
         "summary_line": "{allowed} toegestaan, {missing} ontbrekend, {errors} fouten, {nv} niet "
         "getest, {na} n.v.t. ({cells} cellen, {probed} direct getest)",
+        "summary_account_errors": "{n} accountcontroles mislukt",
+        "summary_account_error": "1 accountcontrole mislukt",
         "probe_inputs": "Gebruikt om te testen",
         "on_companies": "bij {n} van {total} bedrijven",
         "company_ok": "alle API-calls toegestaan",
@@ -717,6 +721,27 @@ def engineer_note(text: str, lang: str) -> str:
     for english, dutch in _NL_FRAGMENTS:
         text = text.replace(english, dutch)
     return re.sub(r"(?<![-\w])company (?=\d)", "bedrijf ", text)  # "company 20001: nobody"
+
+
+def counts_text(summary: dict[str, Any], lang: str) -> str:
+    """The counts line of a report: its cells by verdict, then the account rows whose calls
+    failed, which are no cells (so "0 errors (0 cells)" never stands beside failed ones)."""
+    text = say(
+        lang,
+        "summary_line",
+        allowed=summary["allowed"],
+        missing=summary["missing"],
+        errors=summary["errors"],
+        nv=summary["not_verified"],
+        na=summary["not_applicable"],
+        cells=summary["cells"],
+        probed=summary["probed"],
+    )
+    failed = summary["account_errors"]
+    if failed:
+        key = "summary_account_error" if failed == 1 else "summary_account_errors"
+        text += " · " + say(lang, key, n=failed)
+    return text
 
 
 def seconds_text(ms: float, lang: str, digits: int = 1) -> str:

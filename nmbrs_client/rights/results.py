@@ -274,9 +274,13 @@ class RightsReport:
         APIs, read by the exit code, the headline and the "Could not be established" section.
         """
         nothing_probed = not self.cells
-        return [
-            a for a in self.account if a.status is Status.ERROR and (a.finding or nothing_probed)
-        ]
+        return [a for a in self.account_errors if a.finding or nothing_probed]
+
+    @property
+    def account_errors(self) -> list[AccountResult]:
+        """Every account row whose call failed (status ``error``), whether or not it leaves
+        the result not established: what the counts say happened, beside the cells'."""
+        return [a for a in self.account if a.status is Status.ERROR]
 
     def cells_with(self, *statuses: Status) -> list[CellResult]:
         wanted = set(statuses)
@@ -304,6 +308,9 @@ class RightsReport:
             "retries": self.retries,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "by_status": {s.value: counts[s] for s in Status},
+            # the account's own calls (environment, debtor and company lists, who consented)
+            # are no cells: their failures are counted here, beside the cells' ``errors``
+            "account_errors": len(self.account_errors),
         }
 
     def days_left(self) -> int:

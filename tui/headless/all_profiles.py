@@ -85,7 +85,8 @@ def outcome_of(profile: str, place: Place, report: Any, duration_s: float) -> Pr
     unverified = sum(
         1 for c in report.cells if c.status.value in ("not_applicable", "not_verified")
     )
-    errors = sum(1 for c in report.cells if c.status is Status.ERROR)
+    # the account rows whose calls failed count too: they are no cells, but they failed
+    errors = sum(1 for c in report.cells if c.status is Status.ERROR) + len(report.account_errors)
     code = int(report.exit_code)
     reason = "; ".join(textsafe.line(a.message) for a in report.account_findings)[:REASON_MAX]
     return ProfileOutcome(
