@@ -2,12 +2,14 @@
 
 A support engineer pastes the verdict into a ticket, so every line must be true: the counts
 line names the account calls that failed (they are no cells, so "0 errors (0 cells)" alone
-beside them reads like a clean run), in the text and in the JSON summary.
+beside them reads like a clean run), in the text and in the JSON summary; the headline says
+"no right could be established" when none was, not "some".
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,14 @@ import jsonschema
 import pytest
 
 from nmbrs_client.exit_codes import ExitCode
-from nmbrs_client.rights.report import load_schema
+from nmbrs_client.ids import ApiKind
+from nmbrs_client.rights.classify import Status
+from nmbrs_client.rights.findings import headline
+from nmbrs_client.rights.report import load_schema, render
+from nmbrs_client.rights.report_words import NEXT_STEP
+from nmbrs_client.rights.results import PROBED, CellResult, RightsReport
 from tests.config_isolation import isolate
+from tests.conftest import DemoFactory
 from tui.cli import main
 
 # Each API's own way to have the account's first calls fail: SOAP a host that refuses the
@@ -102,3 +110,58 @@ def test_a_profile_whose_account_calls_failed_counts_them_in_the_all_profiles_er
     )
     row = outcome_of("acme", Place("production", "rest"), report, 0.1)
     assert row.exit_code == ExitCode.CONNECT and row.errors == 2
+
+
+def _healthy_report(api: str, demo_factory: DemoFactory) -> RightsReport:
+    """A finished check of the healthy demo of ``api``, every cell allowed."""
+    if api == "soap":
+        from nmbrs_client.client import NmbrsClient
+        from nmbrs_client.rights.engine import RightsEngine
+        from nmbrs_client.rights.requirements import find_profile
+
+        client = NmbrsClient(demo_factory(ApiKind.SOAP, "healthy").settings())
+        try:
+            return RightsEngine(client, find_profile("integration")).run()
+        finally:
+            client.close()
+    from nmbrs_demo.scenarios import BUILTIN_SCENARIOS
+    from tests.rest.test_rest_check import checked
+
+    with checked(BUILTIN_SCENARIOS["healthy"]) as (report, _server):
+        return report
+
+
+def _failed(cell: CellResult) -> CellResult:
+    return replace(cell, status=Status.ERROR, basis=PROBED, error_kind="timeout", message="t")
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+def test_the_headline_says_none_was_established_only_when_none_was(
+    api: str, demo_factory: DemoFactory
+) -> None:
+    healthy = _healthy_report(api, demo_factory)
+    assert healthy.exit_code == ExitCode.OK and len(healthy.cells) > 1
+    first, *rest = healthy.cells
+    some = replace(healthy, cells=[_failed(first), *rest])
+    none = replace(healthy, cells=[_failed(c) for c in healthy.cells])
+    said = {"en": ("Some rights could not", "No right could"), "nl": ("Een deel", "Geen enkel")}
+    for lang, (partly, wholly) in said.items():
+        for report, right, wrong in ((some, partly, wholly), (none, wholly, partly)):
+            assert report.exit_code == ExitCode.CONNECT
+            line = headline(report, lang)
+            assert line.startswith(right) and wrong not in line, (lang, line)
+            assert NEXT_STEP[lang]["again"] in line
+            text = render(report, "text", lang)
+            assert f": {line}" in text and wrong not in text
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+def test_a_check_whose_first_calls_failed_says_no_right_was_established(
+    api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not a single cell: nothing at all was established (SOAP stops at the connection, so
+    its headline is the connection's; REST's gateway refusal goes on and fails every list)."""
+    code, text = _check(api, [], tmp_path, monkeypatch, capsys)
+    assert code == ExitCode.CONNECT and "Some rights" not in text
+    if api == "rest":
+        assert "Summary: No right could be established (calls refused by the API gateway" in text

@@ -331,6 +331,10 @@ def company_verdict(report: RightsReport, company: CompanyRef) -> tuple[Status, 
     return Status.ALLOWED, cells
 
 
+# A cell with one of these holds no verdict on its right: it was not established.
+_NO_VERDICT = frozenset({Status.ERROR, Status.NOT_VERIFIED, Status.NOT_APPLICABLE})
+
+
 def headline(report: RightsReport, lang: str) -> str:
     if report.stopped == "auth_failed":
         return say(lang, "stopped_auth")
@@ -355,9 +359,10 @@ def headline(report: RightsReport, lang: str) -> str:
         return say(lang, "unverified_headline")
     causes = error_causes(report)
     named = [cause for cause in ERROR_CAUSES[lang] if cause in {_cause(k) for k in causes}]
+    some = any(c.status not in _NO_VERDICT for c in report.cells)
     return say(
         lang,
-        "errors_headline",
+        "errors_headline" if some else "none_established_headline",
         causes=", ".join(ERROR_CAUSES[lang][cause] for cause in named),
         steps=next_steps(causes, lang),
     )

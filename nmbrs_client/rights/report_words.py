@@ -163,6 +163,7 @@ T: dict[str, dict[str, str]] = {
         "stopped_connect": "Nmbrs could not be reached, so the rights could not be checked.",
         "stopped_cancelled": "The check was cancelled before it finished.",
         "errors_headline": "Some rights could not be established ({causes}): {steps}.",
+        "none_established_headline": "No right could be established ({causes}): {steps}.",
         "checked": "What was checked",
         "date": "Date",
         "environment": "Environment",
@@ -323,6 +324,7 @@ T: dict[str, dict[str, str]] = {
         "stopped_cancelled": "De controle is afgebroken voordat hij klaar was.",
         "errors_headline": "Een deel van de rechten kon niet worden vastgesteld ({causes}): "
         "{steps}.",
+        "none_established_headline": "Geen enkel recht kon worden vastgesteld ({causes}): {steps}.",
         "checked": "Wat is er gecontroleerd",
         "date": "Datum",
         "environment": "Omgeving",

@@ -74,7 +74,7 @@ async def test_gateway_refusal_says_not_established_and_the_gateway_step(
     settings = demo_factory(ApiKind.REST, "gateway-refused").settings()
     text, _pane, summary = await _checked(settings)
     flat = " ".join(summary.split())
-    assert "could not be established" in flat
+    assert "No right could be established" in flat  # every call refused: none, not "some"
     assert NEXT_STEP["en"]["gateway"] in flat
     assert "(exit 2)" in flat
     assert "✓ 0 allowed" not in text
