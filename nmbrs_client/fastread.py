@@ -10,7 +10,11 @@ plain data ``zeep.helpers.serialize_object`` gives for zeep's answer:
 - children are matched by local name and in any order, unknown ones are ignored, a missing
   one is ``None`` (``[]`` when repeated), an element without children or attributes is
   ``None`` — zeep's non-strict, order-ignoring reading that the client configures;
-- an element carrying ``xsi:type``, or typed ``xs:anyType``, is handed to zeep's own parser.
+- an element carrying ``xsi:type``, or typed ``xs:anyType``, is handed to zeep's own parser;
+- values are read in the schema's order, as zeep reads them, so the same bad value decides
+  a broken reply. How each field is read is settled once per plan; a record whose children
+  come in the schema's order, each once (how Nmbrs writes them), is walked once, any other
+  is first sorted into that order.
 
 Anything the plan does not cover (a type with attributes, choices, wildcards, a reply that is
 not one ``<Op>Response`` in a SOAP 1.1 Body) makes :meth:`ReplyReader.read` return
@@ -25,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal as _Decimal
+from enum import Enum
 from typing import Any, Final
 
 from lxml import etree
@@ -49,6 +54,16 @@ class UnsupportedSchema(Exception):
     """The operation's output type uses XSD features this reader does not imitate."""
 
 
+class _How(Enum):
+    """How a field's element becomes its value (decided once per plan, not per element)."""
+
+    TEXT = "text"  # xs:string and its restrictions: the text as it is (zeep's pythonvalue)
+    CONVERT = "convert"  # another simple type: its converter
+    COMPLEX = "complex"  # a complex type: its plan
+    ZEEP = "zeep"  # xs:anyType: zeep decides from xsi:type and content
+    LIST = "list"  # a repeated element: each one as _value reads it
+
+
 @dataclass(frozen=True)
 class _Field:
     """One child element of a complex type, with how to read its value."""
@@ -60,6 +75,21 @@ class _Field:
     plan: _Plan | None  # complex type
     zeep_element: Any  # for anyType and xsi:type: zeep parses that node itself
     any_type: bool = False  # typed xs:anyType (or untyped)
+    as_text: bool = False  # the simple type's pythonvalue gives the text back unchanged
+
+    @property
+    def how(self) -> _How:
+        if self.repeated:
+            return _How.LIST
+        if self.plan is not None:
+            return _How.COMPLEX
+        if self.convert is None:
+            return _How.ZEEP
+        return _How.TEXT if self.as_text else _How.CONVERT
+
+
+# One field as the walk uses it: (result key, how, converter or plan, the field).
+_Step = tuple[str, _How, Any, _Field]
 
 
 @dataclass(frozen=True)
@@ -69,17 +99,39 @@ class _Plan:
     fields: tuple[_Field, ...]
     by_localname: dict[str, int]
     single_child: str | None  # zeep unwraps a top-level result with one child and no attrs
-    # Full tag ({namespace}local) -> the index of its field, or None for a child no field
+    # Full tag ({namespace}local) -> the index of its field, or _IGNORED for a child no field
     # reads: learnt from the replies (a reply repeats a handful of tags thousands of times).
-    by_tag: dict[Any, int | None] = dataclasses.field(default_factory=dict)
+    by_tag: dict[Any, int] = dataclasses.field(default_factory=dict)
+    steps: tuple[_Step, ...] = ()
+    repeated: tuple[bool, ...] = ()
+    blank: dict[str, None] = dataclasses.field(default_factory=dict)  # every field None
+    lists: tuple[str, ...] = ()  # the repeated fields: [] when missing
 
-    def index_of(self, tag: Any) -> int | None:
-        """The field that reads a child with this tag (None: ignored, as zeep ignores it)."""
+    @classmethod
+    def of(cls, fields: tuple[_Field, ...]) -> _Plan:
+        return cls(
+            fields=fields,
+            by_localname={f.localname: i for i, f in enumerate(fields)},
+            single_child=fields[0].name if len(fields) == 1 else None,
+            steps=tuple((f.name, f.how, f.plan or f.convert, f) for f in fields),
+            repeated=tuple(f.repeated for f in fields),
+            blank=dict.fromkeys(f.name for f in fields),
+            lists=tuple(f.name for f in fields if f.repeated),
+        )
+
+    def index_of(self, tag: Any) -> int:
+        """The field that reads a child with this tag (_IGNORED: as zeep ignores it)."""
         if tag.__class__ is not str:
             raise _Fallback  # a processing instruction or entity among the children
-        i = self.by_localname.get(tag[tag.rfind("}") + 1 :])
+        i = self.by_localname.get(tag[tag.rfind("}") + 1 :], _IGNORED)
         self.by_tag[tag] = i
         return i
+
+
+_IGNORED: Final = -1  # by_tag: a child no field reads
+_UNSEEN: Final = -2  # by_tag.get default: a tag not learnt yet
+# The members as plain names: looking a member up on its enum class costs a call per field.
+_TEXT, _CONVERT, _COMPLEX, _LIST = _How.TEXT, _How.CONVERT, _How.COMPLEX, _How.LIST
 
 
 def _plan_for(xsd_type: Any, seen: dict[int, _Plan | None]) -> _Plan:
@@ -109,11 +161,7 @@ def _plan_for(xsd_type: Any, seen: dict[int, _Plan | None]) -> _Plan:
             if not isinstance(element, Element):
                 raise UnsupportedSchema(f"{type(element).__name__} inside a sequence")
             fields.append(_field(name, element, seen))
-    plan = _Plan(
-        fields=tuple(fields),
-        by_localname={f.localname: i for i, f in enumerate(fields)},
-        single_child=fields[0].name if len(fields) == 1 else None,
-    )
+    plan = _Plan.of(tuple(fields))
     if len(plan.by_localname) != len(fields):
         raise UnsupportedSchema("two children with one local name")
     seen[key] = plan
@@ -122,12 +170,15 @@ def _plan_for(xsd_type: Any, seen: dict[int, _Plan | None]) -> _Plan:
 
 def _field(name: str, element: Any, seen: dict[int, _Plan | None]) -> _Field:
     from zeep.xsd import AnySimpleType, AnyType, ComplexType
+    from zeep.xsd.types import builtins
 
     xsd_type = element.type
     convert = plan = None
     direct = None
+    as_text = False
     if isinstance(xsd_type, AnySimpleType):
         convert = fast_converter(xsd_type)
+        as_text = type(xsd_type).pythonvalue is builtins.String.pythonvalue
     elif isinstance(xsd_type, ComplexType):
         plan = _plan_for(xsd_type, seen)
     elif isinstance(xsd_type, AnyType):
@@ -142,6 +193,7 @@ def _field(name: str, element: Any, seen: dict[int, _Plan | None]) -> _Field:
         plan=plan,
         zeep_element=direct if direct is not None else element,
         any_type=direct is not None,
+        as_text=as_text,
     )
 
 
@@ -208,47 +260,41 @@ class ReplyReader:
     def _complex(self, plan: _Plan, node: etree._Element) -> dict[str, Any] | None:
         if len(node) == 0 and not node.attrib:
             return None
-        fields = plan.fields
-        # Each field's element (the first, as zeep takes it), or its list when repeated; then
-        # the values in the schema's order, as zeep reads them (so the same error comes first).
-        found: list[Any] = [None] * len(fields)
-        known = plan.by_tag
-        for child in node:
-            tag = child.tag
-            try:
-                i = known[tag]
-            except KeyError:
-                i = plan.index_of(tag)
-            if i is None:
-                continue  # an element Nmbrs added after our WSDL: ignored, as zeep does
-            if fields[i].repeated:
-                if found[i] is None:
-                    found[i] = [child]
+        present = None if plan.lists else _in_schema_order(plan, node)
+        if present is None:
+            present = _by_schema_order(plan, node)
+        # The values in the schema's order, as zeep reads them (so the same error comes
+        # first); a field with no element keeps None.
+        result: dict[str, Any] = plan.blank.copy()
+        for (name, how, arg, field), child in present:
+            if how is _TEXT:
+                # xsi:type on any element makes zeep read it by that type
+                if child.attrib and child.get(XSI_TYPE) is not None:
+                    result[name] = self._by_zeep(field, child)
                 else:
-                    found[i].append(child)
-            elif found[i] is None:
-                found[i] = child
-        result: dict[str, Any] = {}
-        value = self._value
-        for field, nodes in zip(fields, found, strict=True):
-            if field.repeated:
-                result[field.name] = [value(field, n) for n in nodes] if nodes else []
-                continue
-            if nodes is None:
-                result[field.name] = None
-                continue
-            convert = field.convert
-            if convert is None or nodes.get(XSI_TYPE) is not None:
-                result[field.name] = value(field, nodes)
-                continue
-            text = nodes.text
-            if text is None:
-                result[field.name] = None
-                continue
-            try:
-                result[field.name] = convert(text)
-            except (TypeError, ValueError):
-                result[field.name] = None  # zeep logs the conversion error, gives None
+                    result[name] = child.text
+            elif how is _CONVERT:
+                if child.attrib and child.get(XSI_TYPE) is not None:
+                    result[name] = self._by_zeep(field, child)
+                    continue
+                text = child.text
+                if text is not None:
+                    try:
+                        result[name] = arg(text)
+                    except (TypeError, ValueError):
+                        result[name] = None  # zeep logs the conversion error, gives None
+            elif how is _COMPLEX:
+                if child.attrib and child.get(XSI_TYPE) is not None:
+                    result[name] = self._by_zeep(field, child)
+                else:
+                    result[name] = self._complex(arg, child)
+            elif how is _LIST:
+                result[name] = [self._value(field, n) for n in child]
+            else:
+                result[name] = self._by_zeep(field, child)
+        for name in plan.lists:
+            if result[name] is None:
+                result[name] = []
         return result
 
     def _by_zeep(self, field: _Field, node: etree._Element) -> Any:
@@ -261,6 +307,54 @@ class ReplyReader:
         except Exception:
             raise _Fallback from None  # zeep refuses this node: let it refuse the reply
         return serialize_object(value, target_cls=dict)
+
+
+def _in_schema_order(plan: _Plan, node: etree._Element) -> list[tuple[_Step, Any]] | None:
+    """The fields present and their elements when the children come in the schema's order,
+    each at most once (how Nmbrs writes a record); None otherwise."""
+    known = plan.by_tag
+    steps = plan.steps
+    present = []
+    last = -1
+    for child in node:
+        i = known.get(child.tag, _UNSEEN)
+        if i <= last:
+            if i == _IGNORED:
+                continue  # an element Nmbrs added after our WSDL: ignored, as zeep does
+            if i != _UNSEEN:
+                return None  # doubled or out of order
+            i = plan.index_of(child.tag)
+            if i == _IGNORED:
+                continue
+            if i <= last:
+                return None
+        last = i
+        present.append((steps[i], child))
+    return present
+
+
+def _by_schema_order(plan: _Plan, node: etree._Element) -> list[tuple[_Step, Any]]:
+    """The fields present in the schema's order, each with its first element as zeep takes
+    it (its list of elements when repeated), whatever the order of the children."""
+    found: list[Any] = [None] * len(plan.steps)
+    known = plan.by_tag
+    repeated = plan.repeated
+    for child in node:
+        i = known.get(child.tag, _UNSEEN)
+        if i == _UNSEEN:
+            i = plan.index_of(child.tag)
+        if i == _IGNORED:
+            continue
+        if repeated[i]:
+            if found[i] is None:
+                found[i] = [child]
+            else:
+                found[i].append(child)
+        elif found[i] is None:
+            found[i] = child
+    return [
+        (step, child) for step, child in zip(plan.steps, found, strict=True) if child is not None
+    ]
 
 
 class _Fallback(Exception):

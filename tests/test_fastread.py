@@ -394,3 +394,52 @@ def test_text_that_zeep_cannot_convert_is_none_in_both() -> None:
     assert data[0]["Number"] is None
     # The model needs a number: the reply is malformed under both readers.
     assert _models("EmployeeService.List_GetByCompany", data)[0] == "error"
+
+
+def _contract_reply(record: str) -> bytes:
+    ns = Service.EMPLOYEE.namespace
+    return (
+        f'<soap:Envelope xmlns:soap="{SOAP}" xmlns:xsi="{XSI}" xmlns:xsd="{XSD}"><soap:Body>'
+        f'<PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompanyResponse xmlns="{ns}">'
+        "<PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompanyResult>"
+        f"<PersonalInfoContractSalaryAddress>{record}</PersonalInfoContractSalaryAddress>"
+        "</PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompanyResult>"
+        "</PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompanyResponse>"
+        "</soap:Body></soap:Envelope>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        # in the schema's order (the reader's single pass), with gaps and an unknown child
+        "<EmployeeID>1</EmployeeID><Extra>x</Extra><FirstName>An</FirstName>"
+        '<Birthday xsi:nil="true"/><SalaryValue>10.50</SalaryValue>'
+        '<PostCode xsi:type="xsd:string">1234AB</PostCode>',
+        # out of order, doubled (the first counts), typed: the reordering pass
+        "<FirstName>An</FirstName><EmployeeID>1</EmployeeID><FirstName>Bo</FirstName>"
+        '<EmployeeNumber xsi:type="xsd:int">7</EmployeeNumber><SalaryValue>10.50</SalaryValue>',
+        # doubled right after itself
+        "<EmployeeID>1</EmployeeID><EmployeeID>2</EmployeeID><City>Ede</City>",
+    ],
+)
+def test_records_in_and_out_of_the_schemas_order_read_alike(record: str) -> None:
+    qualified = "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany"
+    assert assert_same(qualified, _contract_reply(record))
+
+
+def test_the_first_failing_field_in_the_schemas_order_decides_not_the_first_in_the_reply() -> None:
+    """Text no decimal reads (an arithmetic error, as in zeep) before, in the reply, an element
+    whose xsi:type zeep cannot resolve but which comes first in the schema: zeep meets the
+    xsi:type first, so the fast reader hands the reply to zeep instead of failing itself."""
+    reader = _zeep_parts(
+        "EmployeeService.PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany"
+    )[2]
+    unknown_type = '<EmployeeNumber xsi:type="xsd:nosuchtype">7</EmployeeNumber>'
+    bad_decimal = "<SalaryValue>abc</SalaryValue>"
+    for record in (unknown_type + bad_decimal, bad_decimal + unknown_type):
+        tree = check_soap_body(_contract_reply("<EmployeeID>1</EmployeeID>" + record), 200, "")
+        assert reader.read(tree) is UNREAD
+    tree = check_soap_body(_contract_reply("<EmployeeID>1</EmployeeID>" + bad_decimal), 200, "")
+    with pytest.raises(ArithmeticError):
+        reader.read(tree)
