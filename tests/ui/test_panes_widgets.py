@@ -174,3 +174,26 @@ def test_one_date_rule_a_birth_date_is_masked_pay_period_and_job_dates_are_not()
     assert "Tijdvak periode 1 (29-12-2025 t/m 25-01-2026)" in masked
     assert "In dienst 01-03-2020" in masked
     assert "1980" not in masked and "1979" not in masked  # labelled or not, maybe a birth date
+
+
+async def test_a_filter_finds_what_the_cells_say_now(tmp_path: Path) -> None:
+    """The text a filter searches is kept per row: every change of a row's cells (one row,
+    many rows, all rows set again) makes the next filter search the new text, not the old."""
+    app = _PanelApp(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(TablePanel).table
+        rows = _rows(50)
+        table.set_rows(rows)
+        table.set_filter("person 0001")  # every row's search text is made now
+        assert [r.key for r in table.visible_rows] == list(range(10, 20))
+        table.set_filter("")
+        assert table.update_row(3, {"name": "Zed Quill"})
+        assert table.update_rows({4: {"name": "Zed Quarry"}, 999: {"name": "x"}}) == {4}
+        table.set_filter("zed q")
+        assert [r.key for r in table.visible_rows] == [3, 4]
+        rows[5].cells["name"] = "Zed Quinn"  # changed outside the table, then set again
+        table.set_rows(rows)
+        assert [r.key for r in table.visible_rows] == [3, 4, 5]
+        table.set_filter("person 0003")
+        assert [r.key for r in table.visible_rows] == list(range(30, 40))
+        await pilot.pause()

@@ -3,9 +3,9 @@
 Textual's ``DataTable`` measures every cell when rows are added (about 1.5 s for 5,000 rows on
 our machines); a company with thousands of employees must appear at once and filter on every
 keystroke. This widget keeps fixed column widths, renders each visible line as a ``Strip``
-(Line API), filters with a plain substring test over a lowercase search string precomputed per
-row, and sorts with a key per column. The header line stays pinned; the cursor is a row plus a
-column (for copying one cell).
+(Line API), filters with a plain substring test over a lowercase search string kept per row
+(made at the first filter after the row changes), and sorts with a key per column. The
+header line stays pinned; the cursor is a row plus a column (for copying one cell).
 """
 
 from __future__ import annotations
@@ -65,7 +65,9 @@ class Row:
         self.cells: dict[str, str] = dict(cells)
         self.values: dict[str, Any] = dict(values or {})
         self.data = data
-        self.search = ""
+        # The lowercase text a filter searches, made by the table at the first filter that
+        # needs it (None until then, and again after the cells change).
+        self.search: str | None = None
 
     def __repr__(self) -> str:
         return f"Row({self.key!r}, {self.cells!r})"
@@ -221,7 +223,7 @@ class FastTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Iterable[Column]) -> None:
         self.columns = list(columns)
         for row in self._rows:
-            row.search = self._search_text(row)
+            row.search = None
         self.cursor_column = min(self.cursor_column, max(len(self.columns) - 1, 0))
         self._update_virtual_size()
         self.refresh()
@@ -232,7 +234,7 @@ class FastTable(ScrollView, can_focus=True):
         self._rows = list(rows)
         self._index_by_key = {row.key: i for i, row in enumerate(self._rows)}
         for row in self._rows:
-            row.search = self._search_text(row)
+            row.search = None  # rows built elsewhere may carry another table's text
         self._rebuild_view(previous)
 
     def clear(self) -> None:
@@ -252,7 +254,7 @@ class FastTable(ScrollView, can_focus=True):
         row.cells.update(cells)
         if values:
             row.values.update(values)
-        row.search = self._search_text(row)
+        row.search = None
         self.refresh()
         return True
 
@@ -265,7 +267,7 @@ class FastTable(ScrollView, can_focus=True):
                 continue
             row = self._rows[index]
             row.cells.update(cells)
-            row.search = self._search_text(row)
+            row.search = None
             found.add(key)
         if found:
             self.refresh()
@@ -318,7 +320,7 @@ class FastTable(ScrollView, can_focus=True):
             return
         self.revealed = revealed
         for row in self._rows:
-            row.search = self._search_text(row)
+            row.search = None
         previous = self.current_row.key if self.current_row else None
         self._rebuild_view(previous)
 
@@ -365,18 +367,30 @@ class FastTable(ScrollView, can_focus=True):
         height = max(self.scrollable_content_region.height - 1, 1)
         return range(top, min(top + height, len(self._view)))
 
-    def _search_text(self, row: Row) -> str:
-        parts = []
-        for column in self.columns:
-            if column.masker is not None and not self.revealed:
-                continue
-            parts.append(row.cells.get(column.key, ""))
-        return "\x1f".join(parts).lower()
+    def search_text(self, row: Row) -> str:
+        """What a filter searches in ``row``: its shown cells, lowercase, masked ones left
+        out until revealed; made once and kept until the row, columns or masking change (a
+        list of thousands of rows is set again as each reply of it comes in, and most are
+        never filtered)."""
+        search = row.search
+        if search is None:
+            parts = []
+            for column in self.columns:
+                if column.masker is not None and not self.revealed:
+                    continue
+                parts.append(row.cells.get(column.key, ""))
+            search = row.search = "\x1f".join(parts).lower()
+        return search
 
     def _rebuild_view(self, keep_key: Hashable | None) -> None:
         needle = self.filter_text.lower()
         if needle:
-            view = [i for i, row in enumerate(self._rows) if needle in row.search]
+            search = self.search_text
+            view = [
+                i
+                for i, row in enumerate(self._rows)
+                if needle in (row.search if row.search is not None else search(row))
+            ]
         else:
             view = list(range(len(self._rows)))
         if self.sort_column is not None:
