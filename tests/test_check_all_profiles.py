@@ -51,7 +51,7 @@ def test_all_profiles_table_with_each_verdict_and_the_worst_exit(
     assert rows["missing-rights"].split("rights missing")[1].split()[:3] == ["4", "0", "0"]
     assert rows["healthy"].split("all allowed")[1].split()[:3] == ["0", "0", "0"]
     # a profile that could not log in has no rights to count: a dash, not a number
-    assert rows["bad-token"].split("authenticate")[1].split()[0] == "–"
+    assert rows["bad-token"].split("login refused")[1].split()[0] == "–"
     assert "✓ all allowed" in rows["healthy"]
 
 

@@ -110,6 +110,22 @@ def test_a_profile_whose_account_calls_failed_counts_them_in_the_all_profiles_er
     )
     row = outcome_of("acme", Place("production", "rest"), report, 0.1)
     assert row.exit_code == ExitCode.CONNECT and row.errors == 2
+    # and its verdict names the gateway, not a failure to connect or authenticate
+    assert row.verdict == "not established: refused by the API gateway"
+
+
+def test_every_cause_of_an_exit_2_has_words_of_the_readmes_three_kinds() -> None:
+    from nmbrs_client.exit_codes import CONNECT_CAUSES, verdict_words
+    from nmbrs_client.rights.report_words import ERROR_CAUSES
+    from nmbrs_client.rights.results import StopReason
+
+    assert set(CONNECT_CAUSES) == {s.value for s in StopReason} | set(ERROR_CAUSES["en"])
+    kinds = ("cannot authenticate: ", "cannot connect", "not established: ")
+    assert all(words.startswith(kinds) for words in CONNECT_CAUSES.values())
+    both = verdict_words(ExitCode.CONNECT, ["gateway", "network"])
+    assert both == "not established: refused by the API gateway, network or server errors"
+    assert verdict_words(ExitCode.CONNECT) == "not established"  # a cause not known
+    assert verdict_words(ExitCode.OK, ["gateway"]) == "all allowed"
 
 
 def _healthy_report(api: str, demo_factory: DemoFactory) -> RightsReport:

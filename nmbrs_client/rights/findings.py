@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from nmbrs_client.exit_codes import verdict_text
+from nmbrs_client.exit_codes import ExitCode, verdict_text
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.operations import Service
 from nmbrs_client.rights import nmbrs_words
@@ -357,22 +357,37 @@ def headline(report: RightsReport, lang: str) -> str:
         if any(a.status is Status.NOT_VERIFIED for a in report.account_findings):
             return say(lang, "unverified_login")
         return say(lang, "unverified_headline")
-    causes = error_causes(report)
-    named = [cause for cause in ERROR_CAUSES[lang] if cause in {_cause(k) for k in causes}]
     some = any(c.status not in _NO_VERDICT for c in report.cells)
     return say(
         lang,
         "errors_headline" if some else "none_established_headline",
-        causes=", ".join(ERROR_CAUSES[lang][cause] for cause in named),
-        steps=next_steps(causes, lang),
+        causes=", ".join(ERROR_CAUSES[lang][cause] for cause in _named_causes(report)),
+        steps=next_steps(error_causes(report), lang),
     )
 
 
+def _named_causes(report: RightsReport) -> list[str]:
+    """The causes of what was not established, as ERROR_CAUSES names them, in its order."""
+    kinds = {_cause(kind) for kind in error_causes(report)}
+    return [cause for cause in ERROR_CAUSES["en"] if cause in kinds]
+
+
+def verdict_causes(report: RightsReport) -> list[str]:
+    """Why the check exits 2 (none for any other exit): its stop reason, else the causes of
+    what was not established; keys of :data:`~nmbrs_client.exit_codes.CONNECT_CAUSES`, so a
+    verdict names the cause the headline names."""
+    if report.exit_code != ExitCode.CONNECT:
+        return []
+    if report.stopped is not None:
+        return [report.stopped.value]
+    return _named_causes(report)
+
+
 def verdict_line(report: RightsReport, lang: str) -> str:
-    """The exit code the check gives, in words, and its headline: how a screen says a check's
-    verdict in one line, from the same two places the ``check`` command's exit status and its
-    report's summary come from."""
-    return f"{verdict_text(report.exit_code)} — {headline(report, lang)}"
+    """The exit code the check gives, in words that name its cause, and its headline: how a
+    screen says a check's verdict in one line, from the same places the ``check`` command's
+    exit status and its report's summary come from."""
+    return f"{verdict_text(report.exit_code, verdict_causes(report))} — {headline(report, lang)}"
 
 
 def _cause(kind: str) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from nmbrs_client.exit_codes import ExitCode, verdict_text
+from nmbrs_client.exit_codes import verdict_text
 from nmbrs_client.ids import ApiKind
-from nmbrs_client.rights.findings import headline
+from nmbrs_client.rights.findings import headline, verdict_causes
 from nmbrs_client.rights.report_words import NEXT_STEP
 from nmbrs_client.settings import ConnectionSettings
 from nmbrs_demo.reach import demo_settings
@@ -40,20 +40,41 @@ def _unreachable(settings: ConnectionSettings) -> ConnectionSettings:
     return demo_settings("http://127.0.0.1:9/soap/v3/", download_dir=settings.download_dir)
 
 
+# the verdict's words name the cause of an exit 2: a gateway refusal is neither a failure to
+# connect nor to authenticate
+GATEWAY = "⚠ not established: refused by the API gateway (exit 2)"
 CASES = [
-    pytest.param(ApiKind.REST, "gateway-refused", None, ExitCode.CONNECT, id="rest-gateway"),
-    pytest.param(ApiKind.REST, "bad-token", None, ExitCode.CONNECT, id="rest-bad-token"),
-    pytest.param(ApiKind.REST, "no-subscription", None, ExitCode.FINDINGS, id="rest-no-sub"),
-    pytest.param(ApiKind.SOAP, "bad-token", None, ExitCode.CONNECT, id="soap-bad-token"),
-    pytest.param(ApiKind.SOAP, "no-subscription", None, ExitCode.FINDINGS, id="soap-no-sub"),
+    pytest.param(ApiKind.REST, "gateway-refused", None, GATEWAY, id="rest-gateway"),
+    pytest.param(
+        ApiKind.REST,
+        "bad-token",
+        None,
+        "⚠ cannot authenticate: access token refused (exit 2)",
+        id="rest-bad-token",
+    ),
+    pytest.param(
+        ApiKind.REST, "no-subscription", None, "✗ rights missing (exit 1)", id="rest-no-sub"
+    ),
+    pytest.param(
+        ApiKind.SOAP,
+        "bad-token",
+        None,
+        "⚠ cannot authenticate: login refused (exit 2)",
+        id="soap-bad-token",
+    ),
+    pytest.param(
+        ApiKind.SOAP, "no-subscription", None, "✗ rights missing (exit 1)", id="soap-no-sub"
+    ),
     # a wrong SOAP domain is no such case: the check finds the right one and goes on
-    pytest.param(ApiKind.SOAP, "healthy", _unreachable, ExitCode.CONNECT, id="soap-unreachable"),
+    pytest.param(
+        ApiKind.SOAP, "healthy", _unreachable, "⚠ cannot connect (exit 2)", id="soap-unreachable"
+    ),
 ]
 
 
-@pytest.mark.parametrize(("api", "scenario", "change", "code"), CASES)
+@pytest.mark.parametrize(("api", "scenario", "change", "verdict"), CASES)
 async def test_a_check_that_probed_nothing_says_its_verdict_not_zero_counts(
-    demo_factory: DemoFactory, api: ApiKind, scenario: str, change: Any, code: ExitCode
+    demo_factory: DemoFactory, api: ApiKind, scenario: str, change: Any, verdict: str
 ) -> None:
     settings = demo_factory(api, scenario).settings()
     if change is not None:
@@ -61,10 +82,11 @@ async def test_a_check_that_probed_nothing_says_its_verdict_not_zero_counts(
     _text, pane, summary = await _checked(settings)
     report = pane.report
     assert report is not None and not report.cells
-    assert report.exit_code == code
+    code = report.exit_code
+    assert f"(exit {code})" in verdict and summary.startswith(verdict), summary
     assert "0 allowed" not in summary and "done" not in summary, summary
-    # the same two places the check command's exit status and report summary come from
-    assert verdict_text(code) in summary
+    # the same places the check command's exit status and report summary come from
+    assert verdict_text(code, verdict_causes(report)) in summary
     assert headline(report, "en") in summary.replace("\n", " "), summary
 
 

@@ -193,7 +193,9 @@ class ConnectionPane(Pane, can_focus=True):
             return Text(self.last_check_note, style="dim")
         style = "green" if record.exit_code == ExitCode.OK else "bold yellow"
         text = Text(f"{record.local_when}  ")
-        text.append(verdict_text(record.exit_code), style=style)
+        # a check kept with its stop reason says it; one without says "not established"
+        causes = (record.stopped,) if record.stopped else ()
+        text.append(verdict_text(record.exit_code, causes), style=style)
         text.append(f"  (check #{record.id}; nmbrs-tui history show {record.id})", style="dim")
         return text
 
