@@ -8,6 +8,9 @@ such a list would outlive the refresh that is supposed to show what Nmbrs says n
 :meth:`Kept.forget` drops it, and a read still on its way when that happens is handed to
 those already waiting for it but not kept. A failed read is not kept either: the next asker
 reads again.
+
+The dashboard's data store keeps its entries the same way (one read however many panes ask,
+a refresh never resurrected by a read on its way), so it is built on this class too.
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ class Kept(Generic[K, V]):
         self._answers: dict[K, Future[V]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: K, read: Callable[[], V]) -> V:
+    def get(self, key: K, read: Callable[[], V], *, again: bool = False) -> V:
+        """The answer for ``key``; ``again`` reads it anew even when one is kept or on its
+        way (those already waiting for that one still get it, but the new read is kept)."""
         with self._lock:
-            answer = self._answers.get(key)
+            answer = None if again else self._answers.get(key)
             mine = answer is None
             if answer is None:
                 answer = self._answers[key] = Future()
@@ -55,10 +60,40 @@ class Kept(Generic[K, V]):
         answer.set_result(value)
         return value
 
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` for ``key`` as if it had been read (a read on its way is dropped)."""
+        answer: Future[V] = Future()
+        answer.set_result(value)
+        with self._lock:
+            self._answers[key] = answer
+
     def has(self, key: K) -> bool:
         """Whether ``key`` is kept or being read, so asking for it makes no new read."""
         with self._lock:
             return key in self._answers
+
+    # A failed read leaves ``_answers`` before its future fails, so under the lock a done
+    # future found there holds a value.
+    def holds(self, key: K) -> bool:
+        """Whether an answer for ``key`` is kept (read and finished)."""
+        with self._lock:
+            answer = self._answers.get(key)
+            return answer is not None and answer.done()
+
+    def value(self, key: K) -> V | None:
+        """The answer kept for ``key``, or ``None`` (none kept, or still being read)."""
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is None or not answer.done():
+                return None
+            return answer.result()
+
+    def items(self) -> list[tuple[K, V]]:
+        """Every kept answer with its key (reads still on their way left out)."""
+        with self._lock:
+            return [
+                (key, answer.result()) for key, answer in self._answers.items() if answer.done()
+            ]
 
     def forget(self, which: Callable[[K], bool] = lambda _key: True) -> None:
         """Drop the answers whose key ``which`` holds for (all of them by default)."""

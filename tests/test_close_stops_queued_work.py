@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from nmbrs_client import kept as kept_module
 from nmbrs_client.cancel import calls_stopped, stop_requested, stopping_when, was_stopped
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.concurrency import AdaptiveConcurrency, WindowClosed
@@ -31,7 +32,6 @@ from tests.hostile_server import HostileServer, hostile_server, settings_for
 from tests.rest.fake import uid
 from tests.rest.gated import PAGES, SAFETY_S, GatedTransport
 from tests.test_retry import HTML_502
-from tui.data import store as store_module
 from tui.data.kinds import Kind
 from tui.data.store import DataStore
 
@@ -237,7 +237,7 @@ def test_a_fetch_shared_with_a_cancelled_pane_is_made_again_for_the_other(
             raise calls_stopped("EMPLOYEES", "host")
         return f"rows {len(made)}"
 
-    monkeypatch.setattr(store_module, "Future", Watched)
+    monkeypatch.setattr(kept_module, "Future", Watched)  # the store keeps its entries in a Kept
     kind: Kind[str, object] = Kind("rows", fetch, lambda key: None)
     store = DataStore(FakeBackend())
     cancelled = threading.Event()

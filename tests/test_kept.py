@@ -80,3 +80,50 @@ def test_forget_drops_only_the_keys_it_names_and_a_failure_is_never_kept() -> No
     with pytest.raises(NmbrsTransportError):
         kept.get(("functions", "a"), refused)
     assert kept.get(("functions", "a"), lambda: "read again") == "read again"
+
+
+def test_a_read_on_its_way_is_neither_held_nor_listed_until_it_ends() -> None:
+    kept: Kept[str, str] = Kept()
+    reads = _Reads()
+    with ThreadPoolExecutor(1) as pool:
+        on_its_way = pool.submit(kept.get, "departments", reads)
+        assert reads.begun.wait(SAFETY_S)
+        assert kept.has("departments")  # asking now would make no new read
+        assert not kept.holds("departments")
+        assert kept.value("departments") is None
+        assert kept.items() == []
+        reads.gate.set()
+        assert on_its_way.result(SAFETY_S) == "answer 1"
+    assert kept.holds("departments")
+    assert kept.value("departments") == "answer 1"
+    assert kept.items() == [("departments", "answer 1")]
+
+
+def test_again_reads_anew_while_those_waiting_for_the_old_read_still_get_it() -> None:
+    kept: Kept[str, str] = Kept()
+    reads = _Reads()
+    with ThreadPoolExecutor(2) as pool:
+        old = pool.submit(kept.get, "departments", reads)
+        assert reads.begun.wait(SAFETY_S)
+        forced = pool.submit(kept.get, "departments", reads, again=True)  # r: a forced read
+        assert forced.result(SAFETY_S) == "answer 2"  # not held up by the read on its way
+        reads.gate.set()
+        assert old.result(SAFETY_S) == "answer 1"
+    assert kept.value("departments") == "answer 2"  # the old read ended last, not kept
+    assert kept.get("departments", reads, again=True) == "answer 3"
+    assert reads.count == 3
+
+
+def test_put_keeps_a_value_as_if_read_and_a_failure_never_shows_as_held() -> None:
+    kept: Kept[str, str | None] = Kept()
+    kept.put("report", None)  # a kept None is kept: held, and no read is made for it
+    assert kept.holds("report") and kept.value("report") is None
+    assert kept.get("report", lambda: "never read") is None
+
+    def refused() -> str:
+        raise NmbrsTransportError("departments", "host", "time-out", kind="timeout")
+
+    with pytest.raises(NmbrsTransportError):
+        kept.get("departments", refused)
+    assert not kept.has("departments") and not kept.holds("departments")
+    assert kept.items() == [("report", None)]
