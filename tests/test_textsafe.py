@@ -72,7 +72,10 @@ def test_plain_bytes_test_never_passes_unsafe_text(body: bytes, plain: bool) -> 
     assert textsafe.utf8_bytes_are_plain(body) is plain
 
 
-@given(st.text(max_size=40), st.sampled_from(["", "&#", "\u00e9", "\u2022", "\u2066"]))
+@given(
+    st.text(max_size=40),
+    st.sampled_from(["", "&#", "&amp;", "\u00e9", "\u2022", "\u20ac", "\u2066", "\u0085"]),
+)
 def test_plain_bytes_test_agrees_with_the_full_search(text: str, extra: str) -> None:
     """The byte shortcuts say what the one search over the whole body would say."""
     body = f"<a>{text}{extra}</a>".encode("utf-8", "surrogatepass")
