@@ -346,7 +346,8 @@ def check_soap_body(content: bytes, status: int, content_type: str) -> etree._El
             f"HTTP {status} with an HTML page instead of SOAP{_html_title(content)}",
             status=status,
         )
-    if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+    # "!" first: one memchr over a multi-megabyte reply instead of two substring searches.
+    if b"!" in content and (b"<!DOCTYPE" in content or b"<!ENTITY" in content):
         # SOAP forbids DTDs; refusing them unread rules out XXE and entity expansion.
         raise TransportProblem(
             "malformed",
