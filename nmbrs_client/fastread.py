@@ -245,7 +245,9 @@ class ReplyReader:
 
     # ------------------------------------------------------------------ reading
     def _value(self, field: _Field, node: etree._Element) -> Any:
-        if node.get(XSI_TYPE) is not None or (field.convert is None and field.plan is None):
+        if (node.attrib and node.get(XSI_TYPE) is not None) or (
+            field.convert is None and field.plan is None
+        ):
             return self._by_zeep(field, node)
         if field.plan is not None:
             return self._complex(field.plan, node)
