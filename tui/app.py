@@ -30,7 +30,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.commands import (
@@ -67,6 +67,7 @@ from tui.messages import (
 from tui.palette import JumpCommands, PaneCommands, ProfileCommands
 from tui.panes import PANE_IDS, PANES, Pane, pane_class
 from tui.panes.connection import ConnectionPane
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from textual.command import CommandListItem

@@ -19,7 +19,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from nmbrs_client.backend import Company
@@ -44,6 +44,7 @@ from tui.data.kinds import (
 from tui.failures import describe_error, not_available
 from tui.keys import Context, bindings
 from tui.screens.scrolling import ScrollingScreen
+from tui.widgets.footer import Footer
 from tui.widgets.masking import Reveal
 from tui.widgets.page_progress import PageProgress, PageRead, watch_pages
 

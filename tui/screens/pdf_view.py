@@ -15,12 +15,13 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from nmbrs_client import textsafe
 from nmbrs_client.private_file import write_new_private_file
 from tui.keys import Context, bindings
 from tui.screens.scrolling import ScrollingScreen
+from tui.widgets.footer import Footer
 from tui.widgets.masking import Reveal, mask_text
 
 

@@ -1,0 +1,62 @@
+"""The footer shows the focused widget's keys, rebuilt only when they change."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
+
+from tui.widgets.footer import Footer
+
+
+class _Box(Static, can_focus=True):
+    pass
+
+
+class _Left(_Box):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "noop", "Left key")]
+
+
+class _Right(_Box):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "noop", "Right key")]
+
+
+class _FooterApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield _Left("left", id="left")
+        yield _Right("right", id="right")
+        yield Footer()
+
+
+def _keys(app: App[Any]) -> list[str]:
+    return [key.description for key in app.query(FooterKey)]
+
+
+async def test_the_footer_follows_focus_and_rebuilds_only_for_other_keys() -> None:
+    app = _FooterApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        footer = app.query_one(Footer)
+        rebuilds = []
+        recompose = footer.recompose
+
+        async def counted() -> None:
+            rebuilds.append(_keys(app))
+            await recompose()
+
+        footer.recompose = counted  # type: ignore[method-assign]
+        app.query_one("#left").focus()
+        await pilot.pause()
+        assert "Left key" in _keys(app) and "Right key" not in _keys(app)
+        built = len(rebuilds)
+        for _ in range(3):  # the same keys published again: nothing to rebuild
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        assert len(rebuilds) == built
+        app.query_one("#right").focus()
+        app.screen.refresh_bindings()  # a burst: one rebuild takes both
+        await pilot.pause()
+        assert "Right key" in _keys(app) and "Left key" not in _keys(app)
+        assert len(rebuilds) == built + 1
