@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from nmbrs_client import textsafe
 from nmbrs_client.exit_codes import ExitCode, verdict_text
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.operations import Service
@@ -364,6 +365,29 @@ def headline(report: RightsReport, lang: str) -> str:
         causes=", ".join(ERROR_CAUSES[lang][cause] for cause in _named_causes(report)),
         steps=next_steps(error_causes(report), lang),
     )
+
+
+def login_step(report: RightsReport, lang: str) -> str | None:
+    """The engineer's command for a refused REST token or subscription key, or None."""
+    profile = textsafe.line(report.environment.get("profile") or "<profile>")
+    key = _LOGIN_STEPS.get(str(report.stopped))
+    return None if key is None else say(lang, key, profile=profile)
+
+
+_LOGIN_STEPS = {
+    "token_refused": "support_login",
+    "subscription_key": "support_key",
+    "token_or_key": "support_token_or_key",
+}
+
+
+def stop_steps(report: RightsReport, lang: str) -> list[str]:
+    """What the report says to do, beside its headline's own step: each thing to change in
+    Nmbrs, and the engineer's command for a refused token or key. The Rights pane says these
+    for a check that judged nothing, in the report's words, never a wording of its own."""
+    steps = [action_text(action, lang) for action in actions(report)]
+    command = login_step(report, lang)
+    return [*steps, command] if command else steps
 
 
 def _named_causes(report: RightsReport) -> list[str]:

@@ -29,6 +29,7 @@ from nmbrs_client.rights.findings import (
     error_lines,
     errors_heading,
     headline,
+    login_step,
     mode_text,
     not_verified_lines,
     operation_verdicts,
@@ -206,13 +207,9 @@ def _granted_text(report: RightsReport, lang: str) -> str:
 def _support_lines(report: RightsReport, lang: str) -> list[str]:
     """Command-line hints, kept out of the customer's part of the report."""
     env = report.environment
-    profile = textsafe.line(env.get("profile") or "<profile>")
-    if report.stopped == "token_refused":
-        return [say(lang, "support_login", profile=profile)]
-    if report.stopped == "subscription_key":
-        return [say(lang, "support_key", profile=profile)]
-    if report.stopped == "token_or_key":
-        return [say(lang, "support_token_or_key", profile=profile)]
+    command = login_step(report, lang)
+    if command is not None:
+        return [command]
     # the options this check ran with, so the command repeats this check, not the default one
     args = ""
     if env.get("environment") == "demo":

@@ -160,7 +160,9 @@ T: dict[str, dict[str, str]] = {
         "findings": 'Rights or access are missing: make the changes under "What to change in '
         'Nmbrs".',
         "stopped_auth": "Nmbrs refused the login, so the rights could not be checked.",
-        "stopped_connect": "Nmbrs could not be reached, so the rights could not be checked.",
+        "stopped_connect": "Nmbrs could not be reached, so the rights could not be checked: "
+        "check the network, VPN and proxy between this machine and Nmbrs, then run the check "
+        "again.",
         "stopped_cancelled": "The check was cancelled before it finished.",
         "errors_headline": "Some rights could not be established ({causes}): {steps}.",
         "none_established_headline": "No right could be established ({causes}): {steps}.",
@@ -320,7 +322,8 @@ T: dict[str, dict[str, str]] = {
         'in Nmbrs worden aangepast" uit.',
         "stopped_auth": "Nmbrs weigert de inlog, dus de rechten konden niet worden gecontroleerd.",
         "stopped_connect": "Nmbrs was niet bereikbaar, dus de rechten konden niet worden "
-        "gecontroleerd.",
+        "gecontroleerd: controleer het netwerk, de VPN en de proxy tussen deze machine en Nmbrs "
+        "en voer de controle daarna opnieuw uit.",
         "stopped_cancelled": "De controle is afgebroken voordat hij klaar was.",
         "errors_headline": "Een deel van de rechten kon niet worden vastgesteld ({causes}): "
         "{steps}.",

@@ -26,6 +26,7 @@ def test_a_login_this_run_may_not_refresh_is_not_verified_not_missing() -> None:
     from datetime import datetime
 
     from nmbrs_client.ids import ApiKind
+    from nmbrs_client.rights.findings import verdict_line
     from nmbrs_client.rights.requirements import BUILTIN_PROFILES
     from nmbrs_client.rights.results import CheckMode, RightsReport
     from tui.panes.rights_cells import stop_reason
@@ -43,5 +44,6 @@ def test_a_login_this_run_may_not_refresh_is_not_verified_not_missing() -> None:
         account=[token],
         api=ApiKind.REST,
     )
-    said = stop_reason(report)
-    assert said.startswith(why) and "nothing was sent" in said and "exit 3" in said
+    assert stop_reason(report) == why  # what happened; what to do is the headline's
+    verdict = verdict_line(report, "en")
+    assert verdict.startswith("? not verified (exit 3) — ") and "on its own" in verdict

@@ -100,3 +100,39 @@ async def test_gateway_refusal_says_not_established_and_the_gateway_step(
     assert NEXT_STEP["en"]["gateway"] in flat
     assert "(exit 2)" in flat
     assert "✓ 0 allowed" not in text
+
+
+STOPS = [
+    pytest.param(ApiKind.REST, "bad-token", None, id="rest-bad-token"),
+    pytest.param(ApiKind.REST, "no-subscription", None, id="rest-no-sub"),
+    pytest.param(ApiKind.SOAP, "bad-token", None, id="soap-bad-token"),
+    pytest.param(ApiKind.SOAP, "no-subscription", None, id="soap-no-sub"),
+    pytest.param(ApiKind.SOAP, "healthy", _unreachable, id="soap-unreachable"),
+]
+
+
+@pytest.mark.parametrize(("api", "scenario", "change"), STOPS)
+async def test_the_pane_says_what_to_do_in_the_words_of_the_check_report(
+    demo_factory: DemoFactory, api: ApiKind, scenario: str, change: Any
+) -> None:
+    """A check that judged nothing: the pane names the cause and what to do in the words the
+    ``check`` command's report uses for the same report (its headline, each thing to change,
+    the engineer's command), never a wording of its own."""
+    from nmbrs_client.rights.findings import stop_steps
+    from nmbrs_client.rights.report import render
+
+    settings = demo_factory(api, scenario).settings()
+    if change is not None:
+        settings = change(settings)
+    _text, pane, summary = await _checked(settings)
+    report = pane.report
+    assert report is not None
+    flat = " ".join(summary.split())
+    steps = stop_steps(report, "en")
+    # what to do: a thing to change or a command, else in the headline (cannot connect)
+    assert steps or "then run the check again" in headline(report, "en")
+    cli = " ".join(render(report, "text", "en").split())
+    for said in (headline(report, "en"), *steps):
+        assert " ".join(said.split()) in flat, (said, flat)
+        assert " ".join(said.split()) in cli, said
+    assert "reconnect (1, r)" not in flat  # the pane's own former wording

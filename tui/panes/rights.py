@@ -21,7 +21,6 @@ from tui.data.kinds import RIGHTS
 from tui.keys import Context, bindings
 from tui.panes.rights_cells import (
     EXPORTS,
-    STOP_HINTS,
     render_report,
     stop_key,
     stop_reason,
@@ -262,7 +261,8 @@ class RightsPane(RightsMatrix):
             return
         self.report = message.report
         self.error = message.error
-        if message.report is not None and stop_key(message.report) in STOP_HINTS:
+        stopped = message.report is not None and stop_key(message.report) is not None
+        if message.report is not None and stopped:
             self.error = stop_reason(message.report)
         previous = self._last_good
         if (
@@ -286,7 +286,7 @@ class RightsPane(RightsMatrix):
                 self._keep_cell(cell)
             if not self.account:
                 self.account = list(report.account)
-            if not report.cells:
+            if not report.cells or stopped:
                 from nmbrs_client.rights.findings import verdict_line
 
                 self.verdict = verdict_line(report, "en")

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from nmbrs_client.errors import AUTH_ADVICE, FaultCategory, hint_for
-
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -211,28 +209,11 @@ def render_report(report: RightsReport, fmt: str, lang: str) -> str:
     return render(report, "json" if fmt == "json" else "markdown", lang)
 
 
-# Why a check stopped before probing, and what to do about it.
-STOP_HINTS = {
-    "connect": "Check the network, VPN and proxy, then press r to run the check again; the "
-    "call log (6) shows every call and its answer.",
-    "auth_failed": AUTH_ADVICE + " Then reconnect (1, r).",
-    "no_subscription": hint_for(FaultCategory.NO_SUBSCRIPTION),
-    "token_refused": "Nmbrs refused the REST access token (expired or revoked): log in again "
-    "with `nmbrs-tui auth login -P <profile>`, then reconnect (1, r).",
-    "token_or_key": "Nmbrs refused the REST access token or the subscription key (the answer "
-    "does not say which): check the profile's key (`nmbrs-tui config show`), then log in again "
-    "with `nmbrs-tui auth login -P <profile>` and reconnect (1, r).",
-    "subscription_key": "Nmbrs' gateway refused the subscription key: check the profile's "
-    "key (`nmbrs-tui config show`); a new login does not change it.",
-    "refresh_withheld": "nothing was sent: this connection never refreshes a login with a "
-    "secret exported for another one (not verified, exit 3).",
-}
-
-
 def stop_key(report: RightsReport) -> str | None:
-    """Why the check judged nothing: its stop reason, or no subscription (1004)."""
+    """Why the check judged nothing: its stop reason (a cancelled check is no stop to explain:
+    the pane says "cancelled"), or no subscription (1004), or a login this run may not refresh."""
     if report.stopped:
-        return str(report.stopped)
+        return None if report.stopped == "cancelled" else str(report.stopped)
     if not report.cells and any(a.finding and a.check == "subscription" for a in report.account):
         return "no_subscription"
     if not report.cells and any(a.finding and a.status == "not_verified" for a in report.account):
@@ -241,11 +222,15 @@ def stop_key(report: RightsReport) -> str | None:
 
 
 def stop_reason(report: RightsReport) -> str:
-    """``what happened — what to do`` for a check that stopped at the account step."""
-    key = stop_key(report)
+    """``what happened — what to do`` for a check that stopped at the account step: the
+    account rows that say why, then what the check's report says to do (its headline, shown
+    above this on the pane, carries the rest), in the report's own words."""
+    from nmbrs_client.rights.findings import stop_steps
+
     findings = [a.message for a in report.account if a.finding]
-    what = "; ".join(findings) or f"the check stopped ({key})"
-    return f"{what} — {STOP_HINTS.get(key or '', 'press r to try again.')}"
+    what = "; ".join(findings) or f"the check stopped ({stop_key(report)})"
+    steps = stop_steps(report, "en")
+    return f"{what} — {' '.join(steps)}" if steps else what
 
 
 def cell_lines(cell: CellResult, company_name: str | None, since: str) -> list[tuple[str, str]]:
