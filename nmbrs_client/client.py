@@ -20,19 +20,19 @@ import time
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from nmbrs_client import models as m
 from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
-from nmbrs_client.cancel import calls_stopped, stop_requested
+from nmbrs_client.cancel import unwanted_call
 from nmbrs_client.errors import (
     NmbrsFault,
     NmbrsTransportError,
     OperationNotAllowedError,
     category_for,
-    connection_closed,
     parse_fault_text,
     redact,
 )
@@ -390,11 +390,10 @@ class NmbrsClient:
         attempt = 1
         budget = current_budget()
         read_timeout: float | None = None  # the transport's own for the first attempt
+        unwanted = partial(unwanted_call, self._closed, op.qualified_name, self.host)
         while True:
-            if self._closed.is_set():  # work queued before the close ends here, unsent
-                raise connection_closed(op.qualified_name, self.host)
-            if stop_requested():  # the caller no longer waits for it
-                raise calls_stopped(op.qualified_name, self.host)
+            if gone := unwanted():  # work queued before a close or an esc ends unsent
+                raise gone
             if budget is not None:
                 budget.attempted()
                 left = budget.remaining_s()
@@ -403,6 +402,8 @@ class NmbrsClient:
             try:
                 return self._invoke_once(op, arguments, attempt, read_timeout)
             except (NmbrsFault, NmbrsTransportError) as exc:
+                if isinstance(exc, NmbrsTransportError) and (gone := unwanted()):
+                    raise gone from None  # closed (or stopped) under it: not a broken line
                 failure = failure_of(exc)
                 delay = self.retry_policy.delay_before_retry(
                     failure, attempt, time.monotonic() - first

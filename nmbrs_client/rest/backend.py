@@ -36,7 +36,7 @@ from nmbrs_client.backend import (
     RunEmployee,
 )
 from nmbrs_client.calllog import CallLog, CallRecord
-from nmbrs_client.cancel import pool_for_caller
+from nmbrs_client.cancel import as_done, current_stop, either, working_for_caller
 from nmbrs_client.errors import FaultCategory, NmbrsError
 from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.kept import Kept
@@ -435,13 +435,13 @@ class RestBackend:
             RestOp.SALARIES,
             RestOp.ADDRESSES,
         )
-        pool = pool_for_caller(min(len(ops), self.concurrency), "nmbrs-rest-histories")
-        try:
-            tables = dict(
-                zip(ops, pool.map(lambda op: self.history(op, company_id), ops), strict=True)
-            )
-        finally:  # one failed history (or a closed client) does not wait for the others
-            pool.shutdown(wait=False, cancel_futures=True)
+        # one failed history, a closed client or a stopped caller waits for no other history
+        stop = either(current_stop(), lambda: self.client.closed)
+        with working_for_caller(min(len(ops), self.concurrency), "nmbrs-rest-histories") as pool:
+            asked = {pool.submit(self.history, op, company_id): op for op in ops}
+            tables = {asked[done]: done.result() for done in as_done(asked, stop)}
+        if len(tables) < len(ops):
+            raise self.client.given_up(RestOp.CONTRACTS)
         period = self._period_key(company_id)
         today = self._today()
         out = []

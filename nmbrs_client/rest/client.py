@@ -35,7 +35,7 @@ from typing import Any, Protocol
 
 from nmbrs_client import textsafe
 from nmbrs_client.calllog import CallLog, CallRecord
-from nmbrs_client.cancel import SharedPool, calls_stopped, stop_requested
+from nmbrs_client.cancel import SharedPool, calls_stopped, current_stop, unwanted_call
 from nmbrs_client.concurrency import AdaptiveConcurrency, Outcome, WindowClosed
 from nmbrs_client.errors import NmbrsError, NmbrsTransportError, connection_closed
 from nmbrs_client.rest.errors import (
@@ -225,11 +225,7 @@ class RestClient:
 
     def _unwanted(self, op: RestOperation) -> NmbrsTransportError | None:
         """Why a call must not go out now: its client was closed, or its caller stopped."""
-        if self._closed.is_set():
-            return connection_closed(str(op.name), self.transport.host)
-        if stop_requested():
-            return calls_stopped(str(op.name), self.transport.host)
-        return None
+        return unwanted_call(self._closed, str(op.name), self.transport.host)
 
     # ------------------------------------------------------------------ one call
 
@@ -306,6 +302,9 @@ class RestClient:
                 self._log(
                     op, ids, at, started, "transport", None, attempt, failed.problem, page=page
                 )
+                unwanted = self._unwanted(op)  # closed (or stopped) under it: not a broken line
+                if unwanted is not None:
+                    raise unwanted from None
                 failure = transport_failure(failed)
                 if self._retried(failure, attempt, first, budget):
                     attempt += 1
@@ -563,7 +562,7 @@ class RestClient:
                     )
                 yield from fresh(first)
                 for future in later:
-                    last = future.result()
+                    last = self._later_page(name, future)
                     yield from fresh(last)
             except (RuntimeError, CancelledError):  # the pool was closed with the client
                 if not self._closed.is_set():
@@ -581,6 +580,19 @@ class RestClient:
             if None not in ids and ids <= seen:
                 break  # the same rows again: the server's paging does not advance
             yield from fresh(last)
+
+    def _later_page(self, name: RestOp, future: Future[Page]) -> Page:
+        """A page fetched on the page pool, waited for together with the caller's stop and
+        the client's close: a page stalled on the network holds neither an esc'd caller nor
+        one whose connection closed (the page runs on to its time-out, unheard)."""
+        if future not in self.pages.first_done((future,), current_stop()):
+            raise self.given_up(name)
+        return future.result()
+
+    def given_up(self, name: RestOp) -> NmbrsTransportError:
+        """The error of work on ``name`` that its caller stopped waiting for: closed with its
+        client, or cancelled by its caller."""
+        return self._unwanted(operation(name)) or calls_stopped(str(name), self.transport.host)
 
     def _too_many_pages(self, name: RestOp) -> NmbrsTransportError:
         return NmbrsTransportError(

@@ -11,12 +11,12 @@ is missing for all of them).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.widgets import Static
 
-from nmbrs_client.cancel import pool_for_caller
+from nmbrs_client.cancel import first_done, working_for_caller
 from tui.failures import describe_error
 from tui.panes import Pane
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 
+
+LOAD_CANCELLED = "Loading cancelled (r loads again)."  # esc: the status (and an empty table)
 
 # What a cell shows while it has no value: loading, stopped, none, failed (glyph first).
 PLACEHOLDER_GLYPHS = ("…", "–", "✗", "!", "?", "○")
@@ -50,12 +52,11 @@ def run_bounded(
     Calls already running finish in the background; their results are dropped.
     """
     iterator = iter(items)
-    # a call still waiting for its turn ends unsent once cancelled
-    pool = pool_for_caller(max(1, concurrency), "fanout", cancelled)
     pending: dict[Future[R], T] = {}
     stopped = False
     exhausted = False
-    try:
+    # a call still waiting for its turn ends unsent once cancelled
+    with working_for_caller(max(1, concurrency), "fanout", cancelled) as pool:
         while True:
             while not stopped and not exhausted and len(pending) < max(1, concurrency):
                 if cancelled():
@@ -69,7 +70,7 @@ def run_bounded(
                 pending[pool.submit(call, item)] = item
             if not pending:
                 break
-            done, _ = wait(list(pending), timeout=0.25, return_when=FIRST_COMPLETED)
+            done = first_done(pending, cancelled)
             if cancelled():
                 stopped = True
                 break
@@ -81,8 +82,6 @@ def run_bounded(
                     stopped = True
             if stopped:
                 break
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
     return not stopped and exhausted
 
 
@@ -137,7 +136,7 @@ class DataPane(Pane):
         for worker in running:
             worker.cancel()
         if running:
-            self.set_status("Loading cancelled (r loads again).")
+            self.set_status(LOAD_CANCELLED)
 
     def is_loading(self) -> bool:
         return bool(self._own_workers())

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import as_completed
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +22,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from nmbrs_client.backend import Company, CostUnit, ReadCost
-from nmbrs_client.cancel import pool_for_caller
+from nmbrs_client.cancel import as_done, working_for_caller
 from nmbrs_client.errors import NmbrsFault
 from nmbrs_client.ids import EntityId
 from nmbrs_client.models import Department, EmployeeEmployments, Employment, Function
@@ -40,13 +39,14 @@ from tui.data.kinds import (
 )
 from tui.failures import describe_error, is_denied, short_error
 from tui.keys import Context, bindings
-from tui.panes.data_pane import DataPane, plain_value, run_bounded
+from tui.panes.data_pane import LOAD_CANCELLED, DataPane, plain_value, run_bounded
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.masking import date_masker, format_date
 from tui.widgets.page_progress import PageProgress, PageRead, watch_pages
 from tui.widgets.table_panel import TablePanel
 
 LOADING_COMPANY = "Loading employees, employments and contracts… (esc cancels)"
+LOADING_EMPTY = "Loading the employees…"
 
 
 def _state_word(text: str) -> str:
@@ -240,7 +240,7 @@ class EmployeesPane(DataPane):
         self._denied = self._known_denials()
         self._all_rows = []
         # the company is chosen: the empty table says it is loading, not "choose a company"
-        self.table.empty_text = "Loading the employees…"
+        self.table.empty_text = LOADING_EMPTY
         self.table.clear()
         self.panel.set_title(f"Employees of {company.number} {company.name}".strip())
         self.load()
@@ -264,6 +264,9 @@ class EmployeesPane(DataPane):
 
     def cancel_load(self) -> None:
         self._paging = False
+        if self.is_loading() and not self.table.total_count:  # the empty table says so too
+            self.table.empty_text = LOAD_CANCELLED
+            self.table.refresh()
         super().cancel_load()
         changes: dict[Any, dict[str, str]] = {}
         for row in self.table.rows:
@@ -281,6 +284,7 @@ class EmployeesPane(DataPane):
             self._show_employees(cid)
             return
         self.set_status(LOADING_COMPANY)
+        self.table.empty_text = LOADING_EMPTY
         self.pages.reset()
         self._paging = True
         self._fetch_company_data(cid)
@@ -315,14 +319,17 @@ class EmployeesPane(DataPane):
         # and the contracts reply changes none.
         errors: dict[str, BaseException] = {}
         built = False
-        # esc or another company: the pages of these lists still queued end unsent
-        with pool_for_caller(3, "employees", lambda: worker.is_cancelled) as pool:
+
+        def stop() -> bool:  # esc or another company: queued pages end unsent, waits end now
+            return worker.is_cancelled
+
+        with working_for_caller(3, "employees", stop) as pool:
             futures = {
                 pool.submit(data.fetch, store_kind, cid): kind
                 for kind, store_kind in COMPANY_WIDE.items()
                 if not data.has(store_kind, cid)
             }
-            for future in as_completed(futures):
+            for future in as_done(futures, stop):
                 kind = futures[future]
                 error = future.exception()
                 if error is not None:
