@@ -11,7 +11,6 @@ hang-up or a closed pipe. The rights report maps to 0-3 in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -30,31 +29,15 @@ class ExitCode(IntEnum):
 
 
 # What a rights check's exit code says, in words for JSON and scripts; the glyph for the eye.
-# Exit 2 has several causes: these words are for when its cause is not known (a check kept
-# in the history without one); a known cause is named by CONNECT_CAUSES.
+# Exit 2 has several causes: these words are for when its cause is not known (a profile whose
+# backend could not be opened, a check kept in the history without one); a report's verdict
+# names its cause (``findings.verdict_words``, in ``report_words.EXIT_2_CAUSES``' words).
 VERDICT_WORDS: dict[int, str] = {
     ExitCode.OK: "all allowed",
     ExitCode.FINDINGS: "rights missing",
     ExitCode.CONNECT: "not established",
     ExitCode.NOT_VERIFIED: "not verified",
     ExitCode.USAGE: "profile unusable",
-}
-# Exit 2 by its cause, in the README's three kinds (cannot authenticate, cannot connect, a
-# result not established): the check's stop reasons (``StopReason`` values) and the causes of
-# results not established after retries (``report_words.ERROR_CAUSES`` keys). A gateway
-# refusal is no failure to connect or authenticate, and its verdict never says it is one.
-CONNECT_CAUSES: dict[str, str] = {
-    "auth_failed": "cannot authenticate: login refused",
-    "token_refused": "cannot authenticate: access token refused",
-    "token_or_key": "cannot authenticate: access token or subscription key refused",
-    "subscription_key": "cannot authenticate: subscription key refused",
-    "connect": "cannot connect",
-    "gateway": "not established: refused by the API gateway",
-    "quota": "not established: call quota used up",
-    "throttled": "not established: throttled by Nmbrs",
-    "cancelled": "not established: cancelled",
-    "out_of_time": "not established: out of time",
-    "network": "not established: network or server errors",
 }
 VERDICT_GLYPHS: dict[int, str] = {
     ExitCode.OK: "✓",
@@ -65,19 +48,7 @@ VERDICT_GLYPHS: dict[int, str] = {
 }
 
 
-def verdict_words(code: int, causes: Sequence[str] = ()) -> str:
-    """``rights missing``, or for exit 2 its causes as :data:`CONNECT_CAUSES` words them
-    (``not established: refused by the API gateway, network or server errors``)."""
-    said = [CONNECT_CAUSES[c] for c in dict.fromkeys(causes) if c in CONNECT_CAUSES]
-    if code != ExitCode.CONNECT or not said:
-        return VERDICT_WORDS.get(code, "unknown verdict")
-    kind = "not established: "
-    if all(words.startswith(kind) for words in said):
-        return kind + ", ".join(words.removeprefix(kind) for words in said)
-    return "; ".join(said)
-
-
-def verdict_text(code: int, causes: Sequence[str] = ()) -> str:
-    """``✗ rights missing (exit 1)``: a check's verdict as a person reads it (``causes``: why
-    an exit 2 happened, see :func:`verdict_words`)."""
-    return f"{VERDICT_GLYPHS.get(code, '·')} {verdict_words(code, causes)} (exit {code})"
+def verdict_text(code: int, words: str | None = None) -> str:
+    """``✗ rights missing (exit 1)``: a check's verdict as a person reads it; ``words`` in
+    place of the code's own (an exit 2 that names its cause)."""
+    return f"{VERDICT_GLYPHS.get(code, '·')} {words or VERDICT_WORDS.get(code, 'unknown verdict')} (exit {code})"

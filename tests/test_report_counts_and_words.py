@@ -86,16 +86,14 @@ def test_the_schema_describes_the_account_errors_count() -> None:
     assert summary["account_errors"]["type"] == "integer"
 
 
-def test_a_profile_whose_account_calls_failed_counts_them_in_the_all_profiles_errors() -> None:
+def _gateway_refused_report() -> RightsReport:
+    """A REST check whose account lists the API gateway refused: no cell, exit 2."""
     from datetime import datetime
 
-    from nmbrs_client.ids import ApiKind
-    from nmbrs_client.rights.classify import Status
     from nmbrs_client.rights.requirements import BUILTIN_PROFILES
-    from nmbrs_client.rights.results import AccountResult, CheckMode, RightsReport
-    from tui.headless.all_profiles import Place, outcome_of
+    from nmbrs_client.rights.results import AccountResult, CheckMode
 
-    report = RightsReport(
+    return RightsReport(
         datetime(2026, 12, 7),
         {},
         BUILTIN_PROFILES["integration"],
@@ -108,6 +106,12 @@ def test_a_profile_whose_account_calls_failed_counts_them_in_the_all_profiles_er
         ],
         api=ApiKind.REST,
     )
+
+
+def test_a_profile_whose_account_calls_failed_counts_them_in_the_all_profiles_errors() -> None:
+    from tui.headless.all_profiles import Place, outcome_of
+
+    report = _gateway_refused_report()
     row = outcome_of("acme", Place("production", "rest"), report, 0.1)
     assert row.exit_code == ExitCode.CONNECT and row.errors == 2
     # and its verdict names the gateway, not a failure to connect or authenticate
@@ -115,15 +119,18 @@ def test_a_profile_whose_account_calls_failed_counts_them_in_the_all_profiles_er
 
 
 def test_every_cause_of_an_exit_2_has_words_of_the_readmes_three_kinds() -> None:
-    from nmbrs_client.exit_codes import CONNECT_CAUSES, verdict_words
-    from nmbrs_client.rights.report_words import ERROR_CAUSES
+    from nmbrs_client.rights.findings import exit_2_words, verdict_words
+    from nmbrs_client.rights.report_words import ERROR_CAUSES, EXIT_2_CAUSES, LANGS
     from nmbrs_client.rights.results import StopReason
 
-    assert set(CONNECT_CAUSES) == {s.value for s in StopReason} | set(ERROR_CAUSES["en"])
-    kinds = ("cannot authenticate: ", "cannot connect", "not established: ")
-    assert all(words.startswith(kinds) for words in CONNECT_CAUSES.values())
+    for lang in LANGS:
+        causes = {s.value for s in StopReason} | set(ERROR_CAUSES["en"])
+        assert set(EXIT_2_CAUSES[lang]) == causes, lang
+    assert exit_2_words(["auth_failed"]) == "cannot authenticate: login refused"
+    assert exit_2_words(["connect"]) == "cannot connect"
     both = verdict_words(ExitCode.CONNECT, ["gateway", "network"])
     assert both == "not established: refused by the API gateway, network or server errors"
+    assert exit_2_words(["gateway"], "nl") == "niet vastgesteld: geweigerd door de API-gateway"
     assert verdict_words(ExitCode.CONNECT) == "not established"  # a cause not known
     assert verdict_words(ExitCode.OK, ["gateway"]) == "all allowed"
 
@@ -181,3 +188,24 @@ def test_a_check_whose_first_calls_failed_says_no_right_was_established(
     assert code == ExitCode.CONNECT and "Some rights" not in text
     if api == "rest":
         assert "Summary: No right could be established (calls refused by the API gateway" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "wrong"),
+    [
+        ("en", "⚠ not established: refused by the API gateway", "cannot connect"),
+        ("nl", "⚠ niet vastgesteld: geweigerd door de API-gateway", "geen verbinding"),
+    ],
+)
+def test_the_migration_fleet_names_why_a_side_exits_2(lang: str, said: str, wrong: str) -> None:
+    from datetime import date
+
+    from nmbrs_client.rights.requirements import BUILTIN_PROFILES
+    from tui.headless.fleet_migration import fleet_row, render_text
+
+    rest = _gateway_refused_report()
+    row = fleet_row(
+        "acme", None, rest, True, BUILTIN_PROFILES["integration"], lang, date(2026, 12, 7), False
+    )
+    table = render_text([row], lang)
+    assert said in table and wrong not in table, table

@@ -13,7 +13,7 @@ import pytest
 
 from nmbrs_client.exit_codes import verdict_text
 from nmbrs_client.ids import ApiKind
-from nmbrs_client.rights.findings import headline, verdict_causes
+from nmbrs_client.rights.findings import headline, verdict_causes, verdict_words
 from nmbrs_client.rights.report_words import NEXT_STEP
 from nmbrs_client.settings import ConnectionSettings
 from nmbrs_demo.reach import demo_settings
@@ -86,7 +86,7 @@ async def test_a_check_that_probed_nothing_says_its_verdict_not_zero_counts(
     assert f"(exit {code})" in verdict and summary.startswith(verdict), summary
     assert "0 allowed" not in summary and "done" not in summary, summary
     # the same places the check command's exit status and report summary come from
-    assert verdict_text(code, verdict_causes(report)) in summary
+    assert verdict_text(code, verdict_words(code, verdict_causes(report))) in summary
     assert headline(report, "en") in summary.replace("\n", " "), summary
 
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from nmbrs_client import textsafe
-from nmbrs_client.exit_codes import VERDICT_GLYPHS, ExitCode, verdict_words
+from nmbrs_client.exit_codes import VERDICT_GLYPHS, VERDICT_WORDS, ExitCode
 
 DEFAULT_WORKERS = 4
 # A row's reason is one line, bounded; long enough for an error and its hint (the command).
@@ -74,7 +74,7 @@ def configured_place(profile: Any, api: str | None) -> Place:
 def outcome_of(profile: str, place: Place, report: Any, duration_s: float) -> ProfileOutcome:
     """Summarise a finished report: distinct missing operations plus companies without access."""
     from nmbrs_client.rights.classify import ROW_WIDE, Status
-    from nmbrs_client.rights.findings import verdict_causes
+    from nmbrs_client.rights.findings import verdict_causes, verdict_words
 
     denied_ops = {c.qualified_name for c in report.cells if c.status in ROW_WIDE}
     no_access = {
@@ -120,7 +120,7 @@ def failed_outcome(
         environment=place.environment,
         api=place.api,
         exit_code=code,
-        verdict=verdict_words(code),
+        verdict=VERDICT_WORDS.get(code, str(code)),
         missing_rights=None,
         unverified=None,
         errors=errors,
@@ -238,7 +238,7 @@ def render_table(outcomes: Sequence[ProfileOutcome]) -> str:
     worst = worst_exit(outcomes)
     out.append("")
     # the worst row's own words: an exit 2 says its cause there as in its row
-    words = next((o.verdict for o in outcomes if o.exit_code == worst), verdict_words(worst))
+    words = next((o.verdict for o in outcomes if o.exit_code == worst), VERDICT_WORDS.get(worst))
     out.append(f"{len(outcomes)} profile(s); worst verdict {worst} ({words})")
     return "\n".join(out) + "\n"
 

@@ -19,7 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from nmbrs_client import textsafe
-from nmbrs_client.exit_codes import ExitCode
+from nmbrs_client.exit_codes import VERDICT_GLYPHS, ExitCode
 
 if TYPE_CHECKING:
     from tui.headless.migration_cmd import SideNotChecked
@@ -62,13 +62,11 @@ SIDE_WORDS: dict[str, dict[int, str]] = {
     "en": {
         ExitCode.OK: "✓ all allowed",
         ExitCode.FINDINGS: "✗ missing",
-        ExitCode.CONNECT: "⚠ cannot connect",
         ExitCode.NOT_VERIFIED: "? not verified",
     },
     "nl": {
         ExitCode.OK: "✓ alles toegestaan",
         ExitCode.FINDINGS: "✗ ontbreekt",
-        ExitCode.CONNECT: "⚠ geen verbinding",
         ExitCode.NOT_VERIFIED: "? niet gecontroleerd",
     },
 }
@@ -96,6 +94,9 @@ class FleetRow:
     soap_set_up: bool = True  # False: the profile has no SOAP part (None then is not a failure)
     soap_why: str | None = None  # why a SOAP part that is set up could not be checked
     rest_why: str | None = None  # why a REST part that is set up could not be checked
+    # why a side exits 2 (findings.verdict_causes), which its word in the table names
+    soap_causes: tuple[str, ...] = ()
+    rest_causes: tuple[str, ...] = ()
 
     def side_value(self, code: int | None, set_up: bool) -> str:
         if code is None:
@@ -128,8 +129,16 @@ class FleetRow:
         )
 
 
-def _side_word(code: int | None, lang: str, absent: str) -> str:
-    return absent if code is None else SIDE_WORDS[lang].get(code, str(code))
+def _side_word(code: int | None, lang: str, absent: str, causes: tuple[str, ...]) -> str:
+    """A side's verdict in the table; an exit 2 names its cause (a gateway refusal is not
+    "cannot connect")."""
+    from nmbrs_client.rights.findings import exit_2_words
+
+    if code is None:
+        return absent
+    if code == ExitCode.CONNECT:
+        return f"{VERDICT_GLYPHS[code]} {exit_2_words(causes, lang)}"
+    return SIDE_WORDS[lang].get(code, str(code))
 
 
 def fleet_row(
@@ -145,6 +154,7 @@ def fleet_row(
 ) -> FleetRow:
     """One customer's row from its two reports (either may be None) and why a side that is
     set up was not checked (``not_checked``, from :func:`profile_sides`)."""
+    from nmbrs_client.rights.findings import verdict_causes
     from nmbrs_client.rights.migration import build_migration
     from nmbrs_client.rights.migration_plan import build_plan
 
@@ -167,6 +177,8 @@ def fleet_row(
         soap_set_up=soap_set_up,
         soap_why=why.get("SOAP") if soap is None else None,
         rest_why=why.get("REST") if rest is None else None,
+        soap_causes=() if soap is None else tuple(verdict_causes(soap)),
+        rest_causes=() if rest is None else tuple(verdict_causes(rest)),
     )
     soap_failed = row.failures(lang)[:1] if row.soap_why else ()  # the plan has REST's
     return replace(row, reasons=(*soap_failed, *row.reasons))
@@ -183,9 +195,14 @@ def _cells(row: FleetRow, lang: str) -> dict[str, str]:
     return {
         "profile": textsafe.line(row.profile),
         "soap": _side_word(
-            row.soap_code, lang, w["failed" if row.soap_set_up else "soap_not_set_up"]
+            row.soap_code,
+            lang,
+            w["failed" if row.soap_set_up else "soap_not_set_up"],
+            row.soap_causes,
         ),
-        "rest": _side_word(row.rest_code, lang, w["failed" if row.rest_set_up else "not_set_up"]),
+        "rest": _side_word(
+            row.rest_code, lang, w["failed" if row.rest_set_up else "not_set_up"], row.rest_causes
+        ),
         "verdict": w[row.verdict],
         "missing": " ".join(row.missing_scopes) or "—",
         "days": str(row.days_left),

@@ -187,6 +187,7 @@ class ConnectionPane(Pane, can_focus=True):
     def _last_check_text(self) -> Text:
         """When this profile was last checked and what the verdict was (from the history)."""
         from nmbrs_client.exit_codes import ExitCode, verdict_text
+        from nmbrs_client.rights.findings import verdict_words
 
         record = self.last_check
         if record is None:
@@ -195,7 +196,8 @@ class ConnectionPane(Pane, can_focus=True):
         text = Text(f"{record.local_when}  ")
         # a check kept with its stop reason says it; one without says "not established"
         causes = (record.stopped,) if record.stopped else ()
-        text.append(verdict_text(record.exit_code, causes), style=style)
+        words = verdict_words(record.exit_code, causes)
+        text.append(verdict_text(record.exit_code, words), style=style)
         text.append(f"  (check #{record.id}; nmbrs-tui history show {record.id})", style="dim")
         return text
 
