@@ -772,9 +772,6 @@ class NmbrsClient:
 
 
 # --------------------------------------------------------------------- helpers
-_SLOW_DOWN_WORDS = ("too many", "rate limit", "throttl", "slow down", "try again later")
-
-
 def failure_of(exc: BaseException) -> Failure:
     """How :mod:`nmbrs_client.retry` sees a SOAP call's error.
 
@@ -784,8 +781,7 @@ def failure_of(exc: BaseException) -> Failure:
     5xx without a SOAP fault (HTML gateway pages too). Everything else is final.
     """
     if isinstance(exc, NmbrsFault):
-        text = (exc.text or "").lower()
-        if exc.code is None and any(word in text for word in _SLOW_DOWN_WORDS):
+        if exc.asks_to_slow_down:
             return Failure(FailureKind.THROTTLED)
         return Failure(FailureKind.FINAL)
     if not isinstance(exc, NmbrsTransportError):

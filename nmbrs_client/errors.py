@@ -161,6 +161,17 @@ class NmbrsFault(NmbrsError):
             hint=hint_for(self.category, operation, code),
         )
 
+    @property
+    def asks_to_slow_down(self) -> bool:
+        """A fault without a known code whose text asks to slow down: throttling (Nmbrs
+        documents throttling by delay, so such a fault is read by its words), for the retry
+        and for the report alike."""
+        text = self.text.lower()
+        return self.code is None and any(word in text for word in _SLOW_DOWN_WORDS)
+
+
+_SLOW_DOWN_WORDS = ("too many", "rate limit", "throttl", "slow down", "try again later")
+
 
 class NmbrsTransportError(NmbrsError):
     """The call did not produce a SOAP answer: network, TLS, HTTP or XML trouble."""

@@ -209,3 +209,24 @@ def test_the_migration_fleet_names_why_a_side_exits_2(lang: str, said: str, wron
     )
     table = render_text([row], lang)
     assert said in table and wrong not in table, table
+
+
+def test_a_soap_fault_asking_to_slow_down_is_throttled_with_its_step() -> None:
+    """Nmbrs' fault "too many calls, slow down" (no code) that outlasts the retries is
+    throttling, as the client's retry reads it: the report says so and the throttling's
+    step, not "network or server errors" and "quote the fault to Nmbrs support"."""
+    from nmbrs_client.errors import NmbrsFault
+    from nmbrs_client.rights.classify import classify
+
+    verdict = classify(NmbrsFault("DebtorService.List_GetAll", None, "Too many calls, slow down"))
+    assert verdict.status is Status.ERROR and verdict.error_kind == "throttled"
+    coded = classify(NmbrsFault("DebtorService.List_GetAll", 9999, "Too many calls"))
+    assert coded.error_kind == "fault"  # a fault with a code is read by its code
+    report = replace(
+        _gateway_refused_report(),
+        account=[
+            replace(a, error_kind=verdict.error_kind) for a in _gateway_refused_report().account
+        ],
+    )
+    assert "calls slowed down by Nmbrs" in headline(report, "en")
+    assert NEXT_STEP["en"]["throttled"] in headline(report, "en")

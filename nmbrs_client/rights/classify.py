@@ -149,7 +149,9 @@ def classify(exc: BaseException | None) -> Verdict:
         text = exc.text or str(exc)
         if status is Status.ERROR:
             text = f"Nmbrs fault {exc.code}: {text}" if exc.code is not None else str(exc)
-            return Verdict(status, exc.code, text[:300], "fault")
+            # throttling that outlasted the retries, as the retry read it
+            kind = "throttled" if exc.asks_to_slow_down else "fault"
+            return Verdict(status, exc.code, text[:300], kind)
         return Verdict(status, exc.code, text[:300])
     if isinstance(exc, NmbrsTransportError):
         kind = "html" if exc.kind == "http" and "html" in exc.problem.lower() else exc.kind
