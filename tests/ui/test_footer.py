@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
@@ -60,3 +61,24 @@ async def test_the_footer_follows_focus_and_rebuilds_only_for_other_keys() -> No
         await pilot.pause()
         assert "Right key" in _keys(app) and "Left key" not in _keys(app)
         assert len(rebuilds) == built + 1
+
+
+class _Modal(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield _Left("modal", id="modal-left")
+        yield Footer()
+
+
+async def test_a_rebuild_that_runs_after_its_screen_closed_does_nothing() -> None:
+    """A rebuild waits for the screen's next idle; the screen (a modal) may be gone by then."""
+    app = _FooterApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        modal = _Modal()
+        app.push_screen(modal)
+        await pilot.pause()
+        footer = modal.query_one(Footer)
+        app.pop_screen()
+        await pilot.pause()
+        assert not footer.is_attached
+        await footer._rebuild()  # what the waiting callback runs
+        assert app.return_code is None

@@ -41,6 +41,8 @@ class Footer(TextualFooter):
 
     async def _rebuild(self) -> None:
         self._rebuild_waiting = False
+        if not self.is_attached or self._pruning:
+            return  # its screen closed meanwhile (as Textual's recompose returns then)
         shown = self.keys_shown()
         if shown == self._shown:
             return
