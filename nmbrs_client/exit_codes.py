@@ -1,4 +1,4 @@
-"""Every exit code of every ``nmbrs-tui`` command, in one place.
+"""Every exit code of every ``nmbrs-tui`` command, in one place, and a check's verdict in words.
 
 Scripts branch on these numbers, so each has one meaning for every command (the README lists
 them): 0 nothing to do; 1 the customer must change something (a right, a scope, a login);
@@ -11,6 +11,7 @@ hang-up or a closed pipe. The rights report maps to 0-3 in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -31,13 +32,58 @@ class ExitCode(IntEnum):
 # What a rights check's exit code says, in words for JSON and scripts; the glyph for the eye.
 # Exit 2 has several causes: these words are for when its cause is not known (a profile whose
 # backend could not be opened, a check kept in the history without one); a report's verdict
-# names its cause (``findings.verdict_words``, in ``report_words.EXIT_2_CAUSES``' words).
+# names its cause (:func:`verdict_words`, in EXIT_2_CAUSES' words).
 VERDICT_WORDS: dict[int, str] = {
     ExitCode.OK: "all allowed",
     ExitCode.FINDINGS: "rights missing",
     ExitCode.CONNECT: "not established",
     ExitCode.NOT_VERIFIED: "not verified",
     ExitCode.USAGE: "profile unusable",
+}
+# An exit 2 in the README's three kinds: cannot authenticate, cannot connect, or a result not
+# established; by its cause, the kind and what happened. The causes: the check's stop reasons
+# (``rights.results.StopReason`` values) and those of results not established (the keys of
+# ``rights.report_words.ERROR_CAUSES``).
+# A gateway refusal is no failure to connect or authenticate, and never said to be one.
+EXIT_2_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "auth": "cannot authenticate",
+        "connect": "cannot connect",
+        "not_established": "not established",
+    },
+    "nl": {
+        "auth": "kan niet inloggen",
+        "connect": "geen verbinding",
+        "not_established": "niet vastgesteld",
+    },
+}
+EXIT_2_CAUSES: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "auth_failed": ("auth", "login refused"),
+        "token_refused": ("auth", "access token refused"),
+        "token_or_key": ("auth", "access token or subscription key refused"),
+        "subscription_key": ("auth", "subscription key refused"),
+        "connect": ("connect", ""),
+        "gateway": ("not_established", "refused by the API gateway"),
+        "quota": ("not_established", "call quota used up"),
+        "throttled": ("not_established", "throttled by Nmbrs"),
+        "cancelled": ("not_established", "cancelled"),
+        "out_of_time": ("not_established", "out of time"),
+        "network": ("not_established", "network or server errors"),
+    },
+    "nl": {
+        "auth_failed": ("auth", "inlog geweigerd"),
+        "token_refused": ("auth", "toegangstoken geweigerd"),
+        "token_or_key": ("auth", "toegangstoken of subscription key geweigerd"),
+        "subscription_key": ("auth", "subscription key geweigerd"),
+        "connect": ("connect", ""),
+        "gateway": ("not_established", "geweigerd door de API-gateway"),
+        "quota": ("not_established", "aanroepquotum op"),
+        "throttled": ("not_established", "afgeremd door Nmbrs"),
+        "cancelled": ("not_established", "afgebroken"),
+        "out_of_time": ("not_established", "geen tijd meer"),
+        "network": ("not_established", "netwerk- of serverfouten"),
+    },
 }
 VERDICT_GLYPHS: dict[int, str] = {
     ExitCode.OK: "✓",
@@ -51,4 +97,31 @@ VERDICT_GLYPHS: dict[int, str] = {
 def verdict_text(code: int, words: str | None = None) -> str:
     """``✗ rights missing (exit 1)``: a check's verdict as a person reads it; ``words`` in
     place of the code's own (an exit 2 that names its cause)."""
-    return f"{VERDICT_GLYPHS.get(code, '·')} {words or VERDICT_WORDS.get(code, 'unknown verdict')} (exit {code})"
+    said = words or VERDICT_WORDS.get(code, "unknown verdict")
+    return f"{VERDICT_GLYPHS.get(code, '·')} {said} (exit {code})"
+
+
+def exit_2_words(causes: Sequence[str], lang: str = "en") -> str:
+    """An exit 2 in words that name its causes (``rights.findings.verdict_causes``), e.g. ``cannot
+    authenticate: login refused`` or ``not established: refused by the API gateway, network
+    or server errors``; ``not established`` when no cause is known."""
+    kinds = EXIT_2_KINDS[lang]
+    named: dict[str, list[str]] = {}
+    for cause in dict.fromkeys(causes):
+        if cause in EXIT_2_CAUSES[lang]:
+            kind, what = EXIT_2_CAUSES[lang][cause]
+            named.setdefault(kind, []).extend([what] if what else [])
+    if not named:
+        return kinds["not_established"]
+    return "; ".join(
+        f"{kinds[kind]}: {', '.join(whats)}" if whats else kinds[kind]
+        for kind, whats in named.items()
+    )
+
+
+def verdict_words(code: int, causes: Sequence[str] = ()) -> str:
+    """A check's exit code in words (English, as the JSON and scripts have them): an exit 2
+    names its causes (:func:`exit_2_words`)."""
+    if code == ExitCode.CONNECT:
+        return exit_2_words(causes)
+    return VERDICT_WORDS.get(code, "unknown verdict")

@@ -119,8 +119,8 @@ def test_a_profile_whose_account_calls_failed_counts_them_in_the_all_profiles_er
 
 
 def test_every_cause_of_an_exit_2_has_words_of_the_readmes_three_kinds() -> None:
-    from nmbrs_client.rights.findings import exit_2_words, verdict_words
-    from nmbrs_client.rights.report_words import ERROR_CAUSES, EXIT_2_CAUSES, LANGS
+    from nmbrs_client.exit_codes import EXIT_2_CAUSES, exit_2_words, verdict_words
+    from nmbrs_client.rights.report_words import ERROR_CAUSES, LANGS
     from nmbrs_client.rights.results import StopReason
 
     for lang in LANGS:

@@ -8,11 +8,10 @@ text, the Markdown and the plan never disagree about what is missing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nmbrs_client import textsafe
-from nmbrs_client.exit_codes import VERDICT_WORDS, ExitCode, verdict_text
+from nmbrs_client.exit_codes import ExitCode, verdict_text, verdict_words
 from nmbrs_client.ids import ApiKind
 from nmbrs_client.operations import Service
 from nmbrs_client.rights import nmbrs_words
@@ -21,8 +20,6 @@ from nmbrs_client.rights.classify import Status
 from nmbrs_client.rights.report_words import (
     ERROR_CAUSES,
     ERROR_KINDS,
-    EXIT_2_CAUSES,
-    EXIT_2_KINDS,
     NEXT_STEP,
     REFRESH_WITHHELD,
     REST_ERROR_KINDS,
@@ -401,39 +398,13 @@ def _named_causes(report: RightsReport) -> list[str]:
 
 def verdict_causes(report: RightsReport) -> list[str]:
     """Why the check exits 2 (none for any other exit): its stop reason, else the causes of
-    what was not established; keys of ``report_words.EXIT_2_CAUSES``, so a verdict names the
+    what was not established; keys of ``exit_codes.EXIT_2_CAUSES``, so a verdict names the
     cause the headline names."""
     if report.exit_code != ExitCode.CONNECT:
         return []
     if report.stopped is not None:
         return [report.stopped.value]
     return _named_causes(report)
-
-
-def exit_2_words(causes: Sequence[str], lang: str = "en") -> str:
-    """An exit 2 in words that name its causes (:func:`verdict_causes`), e.g. ``cannot
-    authenticate: login refused`` or ``not established: refused by the API gateway, network
-    or server errors``; ``not established`` when no cause is known."""
-    kinds = EXIT_2_KINDS[lang]
-    named: dict[str, list[str]] = {}
-    for cause in dict.fromkeys(causes):
-        if cause in EXIT_2_CAUSES[lang]:
-            kind, what = EXIT_2_CAUSES[lang][cause]
-            named.setdefault(kind, []).extend([what] if what else [])
-    if not named:
-        return kinds["not_established"]
-    return "; ".join(
-        f"{kinds[kind]}: {', '.join(whats)}" if whats else kinds[kind]
-        for kind, whats in named.items()
-    )
-
-
-def verdict_words(code: int, causes: Sequence[str] = ()) -> str:
-    """A check's exit code in words (English, as the JSON and scripts have them): an exit 2
-    names its causes (:func:`exit_2_words`)."""
-    if code == ExitCode.CONNECT:
-        return exit_2_words(causes)
-    return VERDICT_WORDS.get(code, "unknown verdict")
 
 
 def verdict_line(report: RightsReport, lang: str) -> str:

@@ -101,51 +101,6 @@ ERROR_CAUSES: dict[str, dict[str, str]] = {
     },
 }
 
-# An exit 2 in the README's three kinds: cannot authenticate, cannot connect, or a result not
-# established; by its cause, the kind and what happened. The causes: the check's stop reasons
-# (``StopReason`` values) and those of results not established (the keys of ERROR_CAUSES).
-# A gateway refusal is no failure to connect or authenticate, and never said to be one.
-EXIT_2_KINDS: dict[str, dict[str, str]] = {
-    "en": {
-        "auth": "cannot authenticate",
-        "connect": "cannot connect",
-        "not_established": "not established",
-    },
-    "nl": {
-        "auth": "kan niet inloggen",
-        "connect": "geen verbinding",
-        "not_established": "niet vastgesteld",
-    },
-}
-EXIT_2_CAUSES: dict[str, dict[str, tuple[str, str]]] = {
-    "en": {
-        "auth_failed": ("auth", "login refused"),
-        "token_refused": ("auth", "access token refused"),
-        "token_or_key": ("auth", "access token or subscription key refused"),
-        "subscription_key": ("auth", "subscription key refused"),
-        "connect": ("connect", ""),
-        "gateway": ("not_established", "refused by the API gateway"),
-        "quota": ("not_established", "call quota used up"),
-        "throttled": ("not_established", "throttled by Nmbrs"),
-        "cancelled": ("not_established", "cancelled"),
-        "out_of_time": ("not_established", "out of time"),
-        "network": ("not_established", "network or server errors"),
-    },
-    "nl": {
-        "auth_failed": ("auth", "inlog geweigerd"),
-        "token_refused": ("auth", "toegangstoken geweigerd"),
-        "token_or_key": ("auth", "toegangstoken of subscription key geweigerd"),
-        "subscription_key": ("auth", "subscription key geweigerd"),
-        "connect": ("connect", ""),
-        "gateway": ("not_established", "geweigerd door de API-gateway"),
-        "quota": ("not_established", "aanroepquotum op"),
-        "throttled": ("not_established", "afgeremd door Nmbrs"),
-        "cancelled": ("not_established", "afgebroken"),
-        "out_of_time": ("not_established", "geen tijd meer"),
-        "network": ("not_established", "netwerk- of serverfouten"),
-    },
-}
-
 # What to do about results not established, by error kind, in the order they are said: a
 # retry is advised only where a retry can change the answer. Kinds not listed: "again".
 NEXT_STEP: dict[str, dict[str, str]] = {

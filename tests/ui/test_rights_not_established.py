@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from nmbrs_client.exit_codes import verdict_text
+from nmbrs_client.exit_codes import verdict_text, verdict_words
 from nmbrs_client.ids import ApiKind
-from nmbrs_client.rights.findings import headline, verdict_causes, verdict_words
+from nmbrs_client.rights.findings import headline, verdict_causes
 from nmbrs_client.rights.report_words import NEXT_STEP
 from nmbrs_client.settings import ConnectionSettings
 from nmbrs_demo.reach import demo_settings

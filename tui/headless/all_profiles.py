@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from nmbrs_client import textsafe
-from nmbrs_client.exit_codes import VERDICT_GLYPHS, VERDICT_WORDS, ExitCode
+from nmbrs_client.exit_codes import VERDICT_GLYPHS, VERDICT_WORDS, ExitCode, verdict_words
 
 DEFAULT_WORKERS = 4
 # A row's reason is one line, bounded; long enough for an error and its hint (the command).
@@ -74,7 +74,7 @@ def configured_place(profile: Any, api: str | None) -> Place:
 def outcome_of(profile: str, place: Place, report: Any, duration_s: float) -> ProfileOutcome:
     """Summarise a finished report: distinct missing operations plus companies without access."""
     from nmbrs_client.rights.classify import ROW_WIDE, Status
-    from nmbrs_client.rights.findings import verdict_causes, verdict_words
+    from nmbrs_client.rights.findings import verdict_causes
 
     denied_ops = {c.qualified_name for c in report.cells if c.status in ROW_WIDE}
     no_access = {

@@ -19,7 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from nmbrs_client import textsafe
-from nmbrs_client.exit_codes import VERDICT_GLYPHS, ExitCode
+from nmbrs_client.exit_codes import VERDICT_GLYPHS, ExitCode, exit_2_words
 
 if TYPE_CHECKING:
     from tui.headless.migration_cmd import SideNotChecked
@@ -132,8 +132,6 @@ class FleetRow:
 def _side_word(code: int | None, lang: str, absent: str, causes: tuple[str, ...]) -> str:
     """A side's verdict in the table; an exit 2 names its cause (a gateway refusal is not
     "cannot connect")."""
-    from nmbrs_client.rights.findings import exit_2_words
-
     if code is None:
         return absent
     if code == ExitCode.CONNECT:

@@ -186,8 +186,7 @@ class ConnectionPane(Pane, can_focus=True):
 
     def _last_check_text(self) -> Text:
         """When this profile was last checked and what the verdict was (from the history)."""
-        from nmbrs_client.exit_codes import ExitCode, verdict_text
-        from nmbrs_client.rights.findings import verdict_words
+        from nmbrs_client.exit_codes import ExitCode, verdict_text, verdict_words
 
         record = self.last_check
         if record is None:
