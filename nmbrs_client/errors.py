@@ -202,6 +202,18 @@ class NmbrsTransportError(NmbrsError):
             f"{operation} to {host}: {problem}", hint=hint or _transport_hint(kind, host)
         )
 
+    @property
+    def answered(self) -> bool:
+        """A server answered, but not with a usable reply: the network got there, so this is
+        server trouble, never "could not be reached" (both APIs read it here)."""
+        return self.kind in ANSWERED_KINDS
+
+
+# Transport trouble from a server that answered: an HTTP error or HTML page, a reply that is
+# no SOAP XML or JSON, one too large, a redirect. The other kinds (refused, not found, TLS, no
+# answer in time, the connection broken) never got a reply.
+ANSWERED_KINDS = frozenset({"http", "malformed", "too_large", "redirect"})
+
 
 def _transport_hint(kind: str, host: str) -> str:
     return {

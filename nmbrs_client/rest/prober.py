@@ -210,6 +210,8 @@ class RestProber(ProberBase):
             self.stopped, check = AUTH_STOPS[exc.kind]
             self._account(check, Status.AUTH_FAILED, exc.message, finding=True)
             return True
+        if isinstance(exc, NmbrsTransportError) and exc.answered:
+            return False  # a server answered: not established, as an error reply is
         if not isinstance(exc, NmbrsRestError):
             self.stopped = StopReason.CONNECT
             kind = failure(exc).verdict.error_kind

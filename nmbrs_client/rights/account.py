@@ -204,7 +204,7 @@ class AccountPhase:
             )
             self.stopped = StopReason.AUTH_FAILED
             return False
-        if outcome.is_transport or outcome.cancelled:
+        if outcome.unreachable or outcome.cancelled:
             what = (
                 "the check was cancelled before Nmbrs answered"
                 if outcome.cancelled
@@ -373,7 +373,7 @@ class AccountPhase:
                     )
                 )
             return [], None
-        if debt.is_transport and comp.is_transport:
+        if debt.unreachable and comp.unreachable:
             self._add(
                 AccountResult(
                     "connection",

@@ -72,8 +72,9 @@ class Outcome:
         return self.exc is None
 
     @property
-    def is_transport(self) -> bool:
-        return isinstance(self.exc, NmbrsTransportError)
+    def unreachable(self) -> bool:
+        """Nmbrs was not reached (a server that answered badly was: that is an error)."""
+        return isinstance(self.exc, NmbrsTransportError) and not self.exc.answered
 
     @property
     def cancelled(self) -> bool:
