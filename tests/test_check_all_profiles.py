@@ -174,3 +174,39 @@ def test_a_profile_that_was_not_checked_is_placed_where_its_config_says() -> Non
     soap = ProfileConfig.model_validate({"environment": "sandbox"})
     assert configured_place(soap, None) == Place("sandbox", "soap")
     assert configured_place(ProfileConfig.model_validate({}), "rest") == Place("production", "rest")
+
+
+def test_a_profile_refused_by_the_gateway_names_its_cause_as_its_own_report_does(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    demo_factory: DemoFactory,
+) -> None:
+    """A REST profile whose every call the API gateway refuses has no account finding (its
+    rows could not be read): its reason is the cause and step its single report's summary says,
+    never an empty column."""
+    from nmbrs_client.rights.report_words import ERROR_CAUSES, NEXT_STEP
+
+    isolate(tmp_path, monkeypatch)
+    healthy = demo_factory(ApiKind.SOAP, "healthy")
+    refused = demo_factory(ApiKind.REST, "gateway-refused")
+    config = write_demo_profiles(
+        tmp_path / "config.toml", {"healthy": (healthy.base_url, f'token = "{DEMO_TOKEN}"')}
+    )
+    config.write_text(
+        config.read_text(encoding="utf-8") + "[profiles.gated]\n"
+        'api = "rest"\nenvironment = "demo"\n'
+        f'[profiles.gated.rest]\nbase_url = "{refused.base_url}"\n',
+        encoding="utf-8",
+    )
+    args = ["check", "--all-profiles", "--config", str(config), "--company", "20001", "-q"]
+    code = main([*args, "--format", "json"])
+    rows = {row["profile"]: row for row in json.loads(capsys.readouterr().out)["profiles"]}
+    assert code == 2 and rows["gated"]["exit_code"] == 2
+    reason = rows["gated"]["reason"]
+    assert ERROR_CAUSES["en"]["gateway"] in reason, rows["gated"]
+    assert NEXT_STEP["en"]["gateway"] in reason, rows["gated"]
+    assert rows["healthy"]["reason"] == ""
+    main(args)
+    table = capsys.readouterr().out
+    assert f"gated: {reason}" in table.splitlines()

@@ -89,7 +89,7 @@ def outcome_of(profile: str, place: Place, report: Any, duration_s: float) -> Pr
     # the account rows whose calls failed count too: they are no cells, but they failed
     errors = sum(1 for c in report.cells if c.status is Status.ERROR) + len(report.account_errors)
     code = int(report.exit_code)
-    reason = "; ".join(textsafe.line(a.message) for a in report.account_findings)[:REASON_MAX]
+    reason = "; ".join(textsafe.line(part) for part in _reasons(report, code))[:REASON_MAX]
     return ProfileOutcome(
         profile=profile,
         environment=place.environment,
@@ -104,6 +104,19 @@ def outcome_of(profile: str, place: Place, report: Any, duration_s: float) -> Pr
         duration_s=duration_s,
         reason=reason,
     )
+
+
+def _reasons(report: Any, code: int) -> list[str]:
+    """Why a profile has its verdict, in its own report's words: the account's findings; for
+    a result not established that did not stop the check, first its cause and next step (the
+    summary's headline), as its account rows hold only the failed calls' messages."""
+    from nmbrs_client.rights.classify import Status
+    from nmbrs_client.rights.findings import headline
+
+    findings = report.account_findings
+    if code != ExitCode.CONNECT or report.stopped is not None:
+        return [a.message for a in findings]
+    return [headline(report, "en"), *(a.message for a in findings if a.status is not Status.ERROR)]
 
 
 def failed_outcome(
