@@ -104,7 +104,11 @@ _UNSAFE_UTF8 = re.compile(
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b >= 0x20 and b != 0x7F)
 # (first byte, lead) of each.
 _UNSAFE_LEADS = ((b"\xc2", b"\xc2"), (b"\xe2", b"\xe2\x80"), (b"\xe2", b"\xe2\x81"), (b"&", b"&#"))
-_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9_-]+)""")
+# An XML declaration, where a parser looks for it: after an optional UTF-8 byte order mark.
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<\?xml")
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC, which libxml2 detects
+# The declaration's encoding, written as XML allows it (white space around "=", either quote).
+_ENCODING = re.compile(rb"""encoding[ \t\r\n]*=[ \t\r\n]*["']?([^"'?\s]*)""")
 
 
 def utf8_bytes_are_plain(body: bytes) -> bool:
@@ -113,8 +117,7 @@ def utf8_bytes_are_plain(body: bytes) -> bool:
     A cheap test over the raw bytes, so most replies skip walking their parsed tree. Anything
     not declared as UTF-8 is treated as possibly unsafe.
     """
-    declared = _DECLARED.match(body[:200])
-    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+    if not _read_as_utf8(body):
         return False
     if body.translate(None, _NOT_CONTROL_BYTES):  # a C0 control or DEL is left
         return False
@@ -124,6 +127,23 @@ def utf8_bytes_are_plain(body: bytes) -> bool:
     if any(first in body and lead in body for first, lead in _UNSAFE_LEADS):
         return _UNSAFE_UTF8.search(body) is None
     return True
+
+
+def _read_as_utf8(body: bytes) -> bool:
+    """Whether a parser reads ``body`` as UTF-8: no XML declaration names another encoding,
+    wherever in the declaration it stands and however it is spaced, and the first bytes are
+    not EBCDIC's (UTF-16 and UTF-32 hold NUL bytes, which the control test finds)."""
+    start = _DECLARATION.match(body)
+    if start is None:
+        return not body.startswith(_EBCDIC_START)
+    end = body.find(b"?>", start.end())
+    if end < 0:
+        return False
+    declared = _ENCODING.search(body, start.end(), end)
+    return declared is None or declared.group(1).lower().replace(b"_", b"-") in (
+        b"utf-8",
+        b"utf8",
+    )
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:

@@ -136,3 +136,59 @@ def test_check_output_carries_no_raw_control_in_any_format(
         messages = " ".join(str(cell.get("message")) for cell in data["results"])
         # The gateway page's title is quoted with its escape sequences made visible.
         assert "Bad Gateway" in messages and "\\x1b]0;owned\\x07" in messages
+
+
+def _parsed_text_is_clean(body: bytes) -> bool | None:
+    """The slow truth: every text and attribute value the hardened parser reads from ``body``
+    is clean (None when it is no well-formed XML at all)."""
+    from lxml import etree
+
+    from nmbrs_client.transport import hardened_parser
+
+    try:
+        root = etree.fromstring(body, parser=hardened_parser())
+    except etree.XMLSyntaxError:
+        return None
+    values = [*root.itertext()] + [v for node in root.iter() for v in node.attrib.values()]
+    return all(textsafe.is_clean(value) for value in values)
+
+
+_SPACE = st.sampled_from(["", " ", "  ", "\t", "\r\n", " " * 250])
+
+
+@given(
+    bom=st.booleans(),
+    pad=_SPACE,
+    before_eq=_SPACE,
+    after_eq=_SPACE,
+    quote=st.sampled_from(['"', "'"]),
+    encoding=st.sampled_from(["ISO-8859-1", "latin1", "windows-1252", "UTF-8", "utf_8", "ascii"]),
+    text=st.text(alphabet="ab\u0080\u0085\u009b\u00e9\u00ff", max_size=6),
+)
+def test_plain_bytes_test_is_never_fooled_by_the_declaration(
+    bom: bool, pad: str, before_eq: str, after_eq: str, quote: str, encoding: str, text: str
+) -> None:
+    """However the encoding is declared (spaced around '=', after a long version, behind a
+    byte order mark), a body the byte test calls plain parses to clean text only."""
+    declaration = f"<?xml version={quote}1.0{quote}{pad}encoding{before_eq}={after_eq}"
+    declaration += f"{quote}{encoding}{quote}?>"
+    try:
+        payload = f"<a b={quote}{text}{quote}>{text}</a>".encode(encoding.replace("_", "-"))
+    except UnicodeEncodeError:
+        return
+    body = (b"\xef\xbb\xbf" if bom else b"") + declaration.encode() + payload
+    if textsafe.utf8_bytes_are_plain(body):
+        assert _parsed_text_is_clean(body) is not False
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<?xml version="1.0" encoding = "ISO-8859-1"?><a>x\x85</a>',
+        b'<?xml version="1.0"' + b" " * 200 + b'encoding="ISO-8859-1"?><a>x\x85</a>',
+        b"<?xml version='1.0' encoding  =  'latin1'?><a>x\x9b</a>",
+        "<?xml version='1.0' encoding='IBM037'?><a>x\x80</a>".encode("cp037"),
+    ],
+)
+def test_a_declared_encoding_that_is_not_utf8_is_never_plain(body: bytes) -> None:
+    assert textsafe.utf8_bytes_are_plain(body) is False
