@@ -789,6 +789,7 @@ class RestProber(ProberBase):
                     verdict.message,
                     probe.duration_ms,
                     verdict.error_kind,
+                    verdict.unverified,
                 ),
             )
 

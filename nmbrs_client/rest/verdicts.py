@@ -19,7 +19,7 @@ from nmbrs_client.rest.errors import NmbrsRestError, RestProblemKind
 from nmbrs_client.rest_operations import OPERATIONS as REST_OPERATIONS
 from nmbrs_client.rest_operations import RestOp
 from nmbrs_client.retry import Failure, FailureKind, transport_failure
-from nmbrs_client.rights.classify import Status, Verdict, classify
+from nmbrs_client.rights.classify import Status, Unverified, Verdict, classify
 from nmbrs_client.rights.matrix import ColumnVerdict, RowVerdict
 from nmbrs_client.rights.report_words import REFRESH_WITHHELD
 from nmbrs_client.rights.rest_requirements import ProfileOnRest
@@ -108,7 +108,10 @@ def refresh_withheld(exc: SecretOfOneConnection) -> Verdict:
     app). Nothing was sent, so nothing is known: not verified, with how to check it on its
     own, as a profile whose login needed the refresh before the run is."""
     return Verdict(
-        Status.NOT_VERIFIED, None, f"{REFRESH_WITHHELD['en']}: {exc.message}; {exc.hint}"
+        Status.NOT_VERIFIED,
+        None,
+        f"{REFRESH_WITHHELD['en']}: {exc.message}; {exc.hint}",
+        unverified=Unverified.REFRESH_WITHHELD,
     )
 
 

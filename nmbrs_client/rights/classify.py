@@ -104,19 +104,29 @@ WORDS: dict[str, dict[Status, str]] = {
 }
 
 
+class Unverified(StrEnum):
+    """Why a call was not made where that is not "nothing to call it with" (the kind a
+    report's words follow, never its English message): its login needed a refresh this run
+    may not make."""
+
+    REFRESH_WITHHELD = "refresh_withheld"
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What one call proved: a status, the Nmbrs fault code if any, and a short message.
 
     ``error_kind`` says why an ``error`` was not established (``timeout``, ``html``,
     ``throttled``, ``fault``, ``cancelled``, …): data the report groups by, never re-read
-    from the message.
+    from the message. ``unverified`` says likewise why a ``not_verified`` call was not made
+    (None: nothing to call it with).
     """
 
     status: Status
     fault_code: int | None = None
     message: str = ""
     error_kind: str | None = None
+    unverified: Unverified | None = None
 
     @property
     def is_scope(self) -> bool:

@@ -16,7 +16,7 @@ from nmbrs_client.ids import ApiKind
 from nmbrs_client.operations import Service
 from nmbrs_client.rights import nmbrs_words
 from nmbrs_client.rights.basis import BasisKind
-from nmbrs_client.rights.classify import Status
+from nmbrs_client.rights.classify import Status, Unverified
 from nmbrs_client.rights.report_words import (
     ERROR_CAUSES,
     ERROR_KINDS,
@@ -292,7 +292,7 @@ def operation_verdicts(
             basis = basis_text(chosen.basis, lang)
         if status in (Status.NOT_APPLICABLE, Status.NOT_VERIFIED) and chosen is not None:
             basis = chosen.message if lang == "en" else say(lang, "basis_nothing")
-            if lang != "en" and chosen.message.startswith(REFRESH_WITHHELD["en"]):
+            if lang != "en" and chosen.unverified is Unverified.REFRESH_WITHHELD:
                 basis = REFRESH_WITHHELD[lang]  # there was something to probe with: no login
         rows.append((service, name, status, basis, counts[status]))
     return rows

@@ -15,7 +15,7 @@ from nmbrs_client.ids import EntityId
 from nmbrs_client.operations import Operation
 from nmbrs_client.rights.answers import fault_text
 from nmbrs_client.rights.basis import Basis, BasisKind, inferred_from, probed
-from nmbrs_client.rights.classify import ROW_WIDE, Status, Verdict
+from nmbrs_client.rights.classify import ROW_WIDE, Status, Unverified, Verdict
 from nmbrs_client.rights.results import CellResult, CompanyRef
 
 # Row verdicts that say the operation could not be called: a later probe may still settle them.
@@ -58,6 +58,7 @@ class CellVerdict:
     message: str = ""
     duration_ms: float | None = None
     error_kind: str | None = None
+    unverified: Unverified | None = None
 
 
 def infer_cell(
@@ -75,6 +76,7 @@ def infer_cell(
                 verdict.message,
                 col.duration_ms,
                 verdict.error_kind,
+                verdict.unverified,
             )
     if row is None:
         return None
@@ -91,6 +93,7 @@ def infer_cell(
             verdict.message,
             row.duration_ms,
             verdict.error_kind,
+            verdict.unverified,
         )
     inferred = (
         row.basis
@@ -118,6 +121,7 @@ def infer_cell(
             col.verdict.fault_code,
             col.verdict.message,
             error_kind=col.verdict.error_kind,
+            unverified=col.verdict.unverified,
         )
     if verdict.status in UNSETTLED:
         return CellVerdict(
@@ -125,6 +129,7 @@ def infer_cell(
             Basis(BasisKind.NOTHING_TO_PROBE_WITH),
             None,
             row.note or verdict.message,
+            unverified=verdict.unverified,
         )
     if verdict.status is Status.ALLOWED:
         return CellVerdict(Status.ALLOWED, inferred)
@@ -160,6 +165,7 @@ def result_of(
         verdict.message,
         verdict.duration_ms,
         error_kind=kind,
+        unverified=verdict.unverified,
     )
 
 

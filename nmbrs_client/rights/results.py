@@ -21,7 +21,7 @@ from typing import Any
 from nmbrs_client.exit_codes import ExitCode
 from nmbrs_client.ids import ApiKind, EntityId
 from nmbrs_client.rights.basis import Basis, BasisKind
-from nmbrs_client.rights.classify import MISSING_STATUSES, Status
+from nmbrs_client.rights.classify import MISSING_STATUSES, Status, Unverified
 from nmbrs_client.rights.requirements import RequirementProfile
 
 SOAP_END_OF_SUPPORT = date(2027, 3, 1)
@@ -111,6 +111,9 @@ class CellResult:
     # why an ``error`` cell was not established (time-out, throttled, quota, html, …): data,
     # so the report groups errors without reading the message
     error_kind: str | None = None
+    # why a ``not_verified`` cell's call was not made (None: nothing to call it with), so the
+    # report words it by kind
+    unverified: Unverified | None = None
 
     def __post_init__(self) -> None:
         _error_says_its_kind(self)

@@ -101,6 +101,7 @@ class ThoroughPlan:
                     verdict.message,
                     outcome.duration_ms,
                     error_kind=verdict.error_kind,
+                    unverified=verdict.unverified,
                 )
             )
 
@@ -122,6 +123,7 @@ class ThoroughPlan:
                 current.message,
                 current.duration_ms,
                 error_kind=current.error_kind,
+                unverified=current.unverified,
             )
         )
 
