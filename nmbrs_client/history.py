@@ -3,8 +3,14 @@
 One SQLite file in the user's state directory (0600 in a 0700 folder). It keeps what a check
 decided, never what it read: per cell the operation or REST call, the company id and number,
 the status, the basis and the fault code, and per check when, which profile, API and
-environment, the requirement profile, the exit code, the call count, the duration and the tool
-version. No employee data, no secret, company names only as the report shows them.
+environment (for the demo, which scenario), the requirement profile, the exit code, the call
+count, the duration and the tool version. No employee data, no secret, company names only as
+the report shows them.
+
+Two checks compare only when they looked at one world (:class:`CheckedWorld`): the same
+profile, API and environment and, for the demo, the same scenario, since each demo scenario
+is a different Nmbrs. A demo check recorded before the scenario was (an older history file)
+compares with none.
 
 Several checks may finish at once (``check --all-profiles``, two terminals): WAL mode and a
 busy time-out let each write wait for the other instead of losing a row. The schema carries
@@ -29,6 +35,7 @@ from typing import Any
 from nmbrs_client import locations
 from nmbrs_client.errors import NmbrsError
 from nmbrs_client.private_file import ensure_private_dir
+from nmbrs_client.textsafe import line
 
 HISTORY_FILE_NAME = "history.sqlite3"
 DEFAULT_KEEP = 50  # checks kept per profile
@@ -76,6 +83,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX companies_by_check ON companies(check_id);
     CREATE INDEX checks_by_profile ON checks(profile, api, id);
+    """,
+    # 3: the demo scenario a check ran against, so only checks of one scenario are compared
+    """
+    ALTER TABLE checks ADD COLUMN scenario TEXT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -126,6 +137,72 @@ class StoredCompany:
         return f"{head} {self.name}" if self.name else head
 
 
+DEMO_ENVIRONMENT = "demo"
+
+
+@dataclass(frozen=True)
+class CheckedWorld:
+    """What a check looked at: one profile's environment over one API and, for the demo, one
+    scenario. Only checks of one world are compared ("changed since")."""
+
+    profile: str
+    api: str
+    environment: str | None
+    scenario: str | None = None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.environment == DEMO_ENVIRONMENT
+
+    @property
+    def comparable(self) -> bool:
+        """False for a demo check whose scenario is not known: it compares with none."""
+        return not (self.is_demo and self.scenario is None)
+
+    def nothing_to_compare(self) -> str:
+        """Why there is no earlier check to compare with (a note, lower case)."""
+        if self.is_demo and self.scenario is None:
+            return "the demo scenario of this check was not recorded: nothing to compare"
+        return f"no earlier check of {self.in_words()} to compare"
+
+    def in_words(self) -> str:
+        """This world in words: "demo scenario healthy", else "this profile, API and
+        environment"."""
+        if self.is_demo:
+            return f"demo scenario {line(self.scenario or '?')}"
+        return "this profile, API and environment"
+
+    def differs_from(self, other: CheckedWorld) -> str:
+        """How ``other`` is another world than this one ("" when it is this one)."""
+        if not other.comparable:
+            return "its demo scenario was not recorded"
+        for what, mine, theirs in (
+            ("profile", self.profile, other.profile),
+            ("API", self.api, other.api),
+            ("environment", self.environment, other.environment),
+            ("demo scenario", self.scenario, other.scenario),
+        ):
+            if mine != theirs:
+                return f"it is of {what} {line(theirs or '-')}, not {line(mine or '-')}"
+        return ""
+
+
+def world_of_settings(settings: Any) -> CheckedWorld:
+    """The world a check with ``settings`` looks at (its profile, API, environment, scenario)."""
+    environment = str(getattr(settings, "environment", "") or "") or None
+    return CheckedWorld(
+        profile=profile_key(getattr(settings, "profile_name", None)),
+        api=str(settings.api.value),
+        environment=environment,
+        scenario=_scenario(environment, getattr(settings, "scenario", None)),
+    )
+
+
+def _scenario(environment: str | None, scenario: object) -> str | None:
+    """The scenario worth keeping: the demo's (named or a scenario file), else none."""
+    return str(scenario) if environment == DEMO_ENVIRONMENT and scenario else None
+
+
 @dataclass(frozen=True)
 class CheckRecord:
     """One finished check as the history keeps it (``id`` is 0 until stored)."""
@@ -144,6 +221,11 @@ class CheckRecord:
     cells: tuple[StoredCell, ...] = ()
     companies: tuple[StoredCompany, ...] = ()
     id: int = 0
+    scenario: str | None = None  # the demo's; None elsewhere (and in older histories)
+
+    @property
+    def world(self) -> CheckedWorld:
+        return CheckedWorld(self.profile, self.api, self.environment, self.scenario)
 
     @property
     def local_when(self) -> str:
@@ -157,6 +239,7 @@ class CheckRecord:
             "profile": self.profile,
             "api": self.api,
             "environment": self.environment,
+            "scenario": self.scenario,
             "requirements": self.requirements,
             "exit_code": self.exit_code,
             "calls": self.calls,
@@ -201,6 +284,7 @@ def record_of(report: Any, profile: str, tool_version: str) -> CheckRecord:
     """What the history keeps of a :class:`~nmbrs_client.rights.results.RightsReport`."""
     numbers = {str(c.id): c.number for c in report.companies}
     env = report.environment.get("environment") if report.environment else None
+    scenario = report.environment.get("scenario") if report.environment else None
     checked_at = report.checked_at
     if checked_at.tzinfo is None:
         checked_at = checked_at.astimezone()
@@ -209,6 +293,7 @@ def record_of(report: Any, profile: str, tool_version: str) -> CheckRecord:
         profile=profile,
         api=str(report.api.value),
         environment=None if env is None else str(env),
+        scenario=_scenario(None if env is None else str(env), scenario),
         requirements=str(report.requirements.name),
         exit_code=int(report.exit_code),
         calls=int(report.calls),
@@ -333,8 +418,8 @@ class History:
             conn.execute("BEGIN IMMEDIATE")
             cur = conn.execute(
                 "INSERT INTO checks (checked_at, profile, api, environment, requirements, "
-                "exit_code, calls, duration_ms, tool_version, granted_scopes, stopped) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "exit_code, calls, duration_ms, tool_version, granted_scopes, stopped, scenario) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.checked_at.isoformat(timespec="seconds"),
                     record.profile,
@@ -347,6 +432,7 @@ class History:
                     record.tool_version,
                     None if record.granted_scopes is None else json.dumps(record.granted_scopes),
                     record.stopped,
+                    record.scenario,
                 ),
             )
             check_id = int(cur.lastrowid or 0)
@@ -451,15 +537,19 @@ class History:
         base = _check_of(row)
         return CheckRecord(**{**base.__dict__, "cells": cells, "companies": companies})
 
-    def find(
-        self, ref: str, profile: str, api: str, before: int | None = None
-    ) -> CheckRecord | None:
-        """The check ``ref`` names: ``last`` (of this profile and API, before id ``before``),
-        a history id, or a date (the last check on or before that day, local time)."""
+    def find(self, ref: str, world: CheckedWorld, before: int | None = None) -> CheckRecord | None:
+        """The check ``ref`` names: ``last`` (of ``world``, before id ``before``), a history
+        id (of any world: see :meth:`CheckedWorld.differs_from`), or a date (the last check of
+        ``world`` on or before that day, local time). A world that compares with none
+        (:attr:`CheckedWorld.comparable`) finds no ``last`` and no date."""
         ref = ref.strip()
         if ref.isdigit():
             return self.get(int(ref))
-        sql, params = _filtered("SELECT id FROM checks", profile, api)
+        if not world.comparable:
+            return None
+        sql, params = _filtered("SELECT id FROM checks", world.profile, world.api)
+        sql += " AND environment IS ? AND scenario IS ?"
+        params += [world.environment, world.scenario]
         if before is not None:
             sql += " AND id < ?"
             params.append(before)
@@ -509,6 +599,7 @@ def _check_of(row: sqlite3.Row) -> CheckRecord:
         tool_version=row["tool_version"],
         granted_scopes=None if scopes is None else tuple(json.loads(scopes)),
         stopped=row["stopped"],
+        scenario=row["scenario"],
     )
 
 
@@ -516,6 +607,7 @@ __all__: Sequence[str] = (
     "DEFAULT_KEEP",
     "SCHEMA_VERSION",
     "CheckRecord",
+    "CheckedWorld",
     "History",
     "HistoryError",
     "StoredCell",
@@ -523,4 +615,5 @@ __all__: Sequence[str] = (
     "history_path",
     "keep_of",
     "record_of",
+    "world_of_settings",
 )

@@ -16,6 +16,7 @@ from nmbrs_client import history as history_module
 from nmbrs_client.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
+    CheckedWorld,
     CheckRecord,
     History,
     HistoryError,
@@ -29,6 +30,9 @@ from tests.config_isolation import isolate_state
 @pytest.fixture()
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return isolate_state(tmp_path, monkeypatch)
+
+
+ACME_SOAP = CheckedWorld("acme", "soap", "production")
 
 
 def _record(profile: str = "acme", status: str = "allowed", **extra: object) -> CheckRecord:
@@ -130,15 +134,15 @@ def test_find_last_a_number_and_a_date(state: Path) -> None:
     history = History()
     first = history.add(_record(checked_at=datetime(2026, 11, 2, 10, 0, tzinfo=UTC)))
     second = history.add(_record(status="endpoint_denied"))
-    assert (found := history.find("last", "acme", "soap")) is not None and found.id == second
-    before = history.find("last", "acme", "soap", before=second)
+    assert (found := history.find("last", ACME_SOAP)) is not None and found.id == second
+    before = history.find("last", ACME_SOAP, before=second)
     assert before is not None and before.id == first
-    assert (by_day := history.find("2026-11-15", "acme", "soap")) is not None
+    assert (by_day := history.find("2026-11-15", ACME_SOAP)) is not None
     assert by_day.id == first
-    assert history.find("2026-11-01", "acme", "soap") is None
-    assert history.find("last", "acme", "rest") is None
+    assert history.find("2026-11-01", ACME_SOAP) is None
+    assert history.find("last", CheckedWorld("acme", "rest", "production")) is None
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
-        history.find("yesterday", "acme", "soap")
+        history.find("yesterday", ACME_SOAP)
 
 
 WRITER = textwrap.dedent(
@@ -218,3 +222,62 @@ def test_the_short_summary_counts_in_words_that_agree_with_the_number() -> None:
     after = _record(companies=companies[:1], granted_scopes=("a.read", "b.read"))
     assert short_summary(compare(before, after)) == "2 companies left, 1 scope lost"
     assert short_summary(compare(after, before), "nl") == "2 bedrijven erbij, 1 scope erbij"
+
+
+def test_a_version_2_history_opens_and_its_demo_checks_of_unknown_scenario_compare_with_none(
+    state: Path,
+) -> None:
+    """Checks recorded before the demo scenario was are kept and listed; a demo one among
+    them cannot be told from another scenario's, so it is nobody's baseline. A check of a
+    real environment compares as before (its world has no scenario)."""
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as conn:
+        for step in MIGRATIONS[:2]:
+            conn.executescript(step)
+        for environment in ("demo", "production"):
+            conn.execute(
+                "INSERT INTO checks (checked_at, profile, api, environment, requirements, "
+                "exit_code, calls, duration_ms, tool_version) VALUES ('2026-11-30T08:00:00+00:00',"
+                f" 'acme', 'soap', '{environment}', 'integration', 0, 9, 500.0, '0.0.9')"
+            )
+        conn.execute("PRAGMA user_version = 2")
+    history = History(path)
+    old_demo, old_production = history.get(1), history.get(2)
+    assert old_demo is not None and old_demo.scenario is None and not old_demo.world.comparable
+    assert old_production is not None and old_production.world.comparable
+    healthy = CheckedWorld("acme", "soap", "demo", "healthy")
+    assert history.find("last", healthy) is None  # the old demo check is not of "healthy"
+    assert history.find("2026-12-01", healthy) is None
+    assert history.find("last", ACME_SOAP) == old_production  # production: as before
+    assert healthy.differs_from(old_demo.world) == "its demo scenario was not recorded"
+    new = history.add(_record(environment="demo", scenario="healthy"))
+    found = history.find("last", healthy)
+    assert found is not None and found.id == new and found.scenario == "healthy"
+    assert history.find("last", healthy, before=new) is None
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+
+
+def test_a_demo_check_records_its_scenario_and_a_real_one_records_none() -> None:
+    from types import SimpleNamespace
+
+    from nmbrs_client.history import world_of_settings
+    from nmbrs_client.ids import ApiKind
+
+    def settings(environment: str, scenario: str | None) -> SimpleNamespace:
+        return SimpleNamespace(
+            profile_name="acme", api=ApiKind.REST, environment=environment, scenario=scenario
+        )
+
+    assert world_of_settings(settings("demo", "flaky")) == CheckedWorld(
+        "acme", "rest", "demo", "flaky"
+    )
+    assert world_of_settings(settings("production", "flaky")).scenario is None
+    missing = world_of_settings(settings("demo", "missing-rights"))
+    assert missing.differs_from(world_of_settings(settings("demo", "flaky"))) == (
+        "it is of demo scenario flaky, not missing-rights"
+    )
+    assert missing.nothing_to_compare() == (
+        "no earlier check of demo scenario missing-rights to compare"
+    )

@@ -41,12 +41,22 @@ def _section(text: str, heading: str) -> list[str]:
     return found
 
 
-def test_demo_healthy_then_missing_rights_diff_names_exactly_the_denied_operations(
-    state: Path, capsys: pytest.CaptureFixture[str]
+def _customer(tmp_path: Path, base: str) -> str:
+    """One demo scenario (a scenario file) whose rights the customer changes between checks:
+    the same world checked twice, as a real environment is, unlike two built-in scenarios."""
+    path = tmp_path / "customer.toml"
+    path.write_text(f'name = "customer"\nbase = "{base}"\n', encoding="utf-8")
+    return str(path)
+
+
+def test_rights_taken_away_between_two_checks_diff_names_exactly_the_denied_operations(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _run(capsys, "check", "--demo", "-q")[0] == 0
+    scenario = _customer(tmp_path, "healthy")
+    assert _run(capsys, "check", "--demo", "-q", "--scenario", scenario)[0] == 0
+    _customer(tmp_path, "missing-rights")  # the customer's template loses some rights
     code, out, _err = _run(
-        capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff", "last"
+        capsys, "check", "--demo", "-q", "--scenario", scenario, "--diff", "last"
     )
     assert code == 1  # the verdict of this check, as without --diff
     denied = _section(out, "Now denied")
@@ -61,7 +71,7 @@ def test_demo_healthy_then_missing_rights_diff_names_exactly_the_denied_operatio
     assert checks[0]["profile"] == "demo" and checks[0]["changed"] == "+24 denied"
 
     code, out, _err = _run(
-        capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff", "1", "-f", "json"
+        capsys, "check", "--demo", "-q", "--scenario", scenario, "--diff", "1", "-f", "json"
     )
     assert code == 1
     data = json.loads(out)
@@ -83,7 +93,7 @@ def test_demo_healthy_then_missing_rights_diff_names_exactly_the_denied_operatio
         "--demo",
         "-q",
         "--scenario",
-        "missing-rights",
+        scenario,
         "--diff",
         "1",
         "--lang",
@@ -97,13 +107,17 @@ def test_demo_healthy_then_missing_rights_diff_names_exactly_the_denied_operatio
 
 
 def test_diff_against_an_unchanged_check_and_markdown(
-    state: Path, capsys: pytest.CaptureFixture[str]
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _run(capsys, "check", "--demo", "-q")[0] == 0
-    code, out, _err = _run(capsys, "check", "--demo", "-q", "--diff", "-f", "markdown")
-    assert code == 0 and out.startswith("Nothing changed since check \\#1")
+    scenario = _customer(tmp_path, "healthy")
+    assert _run(capsys, "check", "--demo", "-q", "--scenario", scenario)[0] == 0
     code, out, _err = _run(
-        capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff", "-f", "markdown"
+        capsys, "check", "--demo", "-q", "--scenario", scenario, "--diff", "-f", "markdown"
+    )
+    assert code == 0 and out.startswith("Nothing changed since check \\#1")
+    _customer(tmp_path, "missing-rights")
+    code, out, _err = _run(
+        capsys, "check", "--demo", "-q", "--scenario", scenario, "--diff", "-f", "markdown"
     )
     assert code == 1 and out.startswith("## Changes since check \\#2")
     assert "**Now denied**" in out and "**New fault codes**" in out
@@ -113,13 +127,18 @@ def test_diff_without_an_earlier_check_says_so_and_keeps_the_exit_code(
     state: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = _run(capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff")
-    assert code == 1 and "no earlier check of profile demo (soap)" in err
+    assert code == 1
+    assert "no earlier check of demo scenario missing-rights to compare (profile demo" in err
     assert out.startswith("Nmbrs API rights check")
     assert _run(capsys, "check", "--demo", "-q", "--diff", "someday")[0] == 64
 
 
-def test_rest_diff_names_the_lost_scopes(state: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, "check", "--demo", "-q", "--api", "rest")[0] == 0
+def test_rest_diff_names_the_lost_scopes(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = _customer(tmp_path, "healthy")
+    assert _run(capsys, "check", "--demo", "-q", "--api", "rest", "--scenario", scenario)[0] == 0
+    _customer(tmp_path, "missing-rights")
     code, out, _err = _run(
         capsys,
         "check",
@@ -128,7 +147,7 @@ def test_rest_diff_names_the_lost_scopes(state: Path, capsys: pytest.CaptureFixt
         "--api",
         "rest",
         "--scenario",
-        "missing-rights",
+        scenario,
         "--diff",
         "-f",
         "json",
@@ -168,7 +187,7 @@ def test_all_profiles_records_each_profile(
     assert code == 2
     recorded = {(c.profile, c.exit_code) for c in History().checks()}
     assert recorded == {("healthy", 0), ("bad-token", 2)}
-    bad = History().find("last", "bad-token", "soap")
+    bad = History().checks("bad-token", "soap", 1)[0]
     assert bad is not None and bad.stopped == "auth_failed"
 
 
@@ -179,9 +198,13 @@ def test_migration_records_the_soap_and_the_rest_check(
     assert sorted(c.api for c in History().checks()) == ["rest", "soap"]
 
 
-def test_history_show_and_prune(state: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _run(capsys, "check", "--demo", "-q")
-    _run(capsys, "check", "--demo", "-q", "--scenario", "missing-rights")
+def test_history_show_and_prune(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = _customer(tmp_path, "healthy")
+    _run(capsys, "check", "--demo", "-q", "--scenario", scenario)
+    _customer(tmp_path, "missing-rights")
+    _run(capsys, "check", "--demo", "-q", "--scenario", scenario)
     code, out, _err = _run(capsys, "history", "show", "2")
     assert code == 0 and "exit 1" in out and "endpoint_denied" in out and "Now denied" in out
     code, out, _err = _run(capsys, "history", "show", "2", "-f", "json")
@@ -245,8 +268,9 @@ def test_the_support_bundle_carries_the_profiles_last_checks_and_nothing_persona
         (1, api, "demo"),
         (0, api, "demo"),
     ]
-    assert checks[0]["changed"].startswith("+") and "denied" in checks[0]["changed"]
-    assert checks[1]["changed"] == "-"  # nothing before the first check
+    # another scenario is another Nmbrs: the second check is compared with nothing
+    assert checks[0]["scenario"] == "missing-rights" and checks[1]["scenario"] == "healthy"
+    assert checks[0]["changed"] == checks[1]["changed"] == "- (first of its scenario)"
     raw = json.dumps(history)
     assert "cells" not in raw and "Maasland" not in raw  # no cells, so no company names
     for secret in (DEMO_TOKEN, DEMO_REST_CLIENT_SECRET, DEMO_REST_SUBSCRIPTION_KEY):
@@ -301,3 +325,37 @@ def test_a_bad_history_keep_is_one_line_and_exit_64(
         code, out, err = _run(capsys, *argv, "--config", str(config))
         assert code == 64 and out == ""
         assert "history_keep" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_checks_of_two_demo_scenarios_one_after_another_are_never_compared(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each demo scenario is another Nmbrs: "changed since" would report the scenario switch
+    as the customer's doing. Both --diff and history say there is nothing to compare."""
+    assert _run(capsys, "check", "--demo", "-q")[0] == 0
+    code, out, err = _run(capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff")
+    assert code == 1  # this check's own verdict
+    assert "no earlier check of demo scenario missing-rights to compare" in err
+    assert "Changes since" not in out and "Now denied" not in out
+    assert out.startswith("Nmbrs API rights check")
+
+    code, _out, err = _run(
+        capsys, "check", "--demo", "-q", "--scenario", "missing-rights", "--diff", "1"
+    )
+    assert code == 1
+    assert "check #1 is not comparable: it is of demo scenario healthy, not missing-rights" in err
+
+    code, out, _err = _run(capsys, "history", "--format", "json")
+    checks = json.loads(out)["checks"]
+    assert [(c["id"], c["scenario"]) for c in checks] == [
+        (3, "missing-rights"),
+        (2, "missing-rights"),
+        (1, "healthy"),
+    ]
+    # the third is compared with the second (same scenario), never the first
+    assert [c["changed"] for c in checks] == ["no change"] + ["- (first of its scenario)"] * 2
+    code, out, _err = _run(capsys, "history")
+    assert code == 0 and "demo missing-rights" in out and "demo healthy" in out
+    code, out, _err = _run(capsys, "history", "show", "2")
+    assert code == 0 and "Now denied" not in out
+    assert "No earlier check of demo scenario missing-rights to compare." in out

@@ -589,16 +589,18 @@ class NmbrsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="last-check", exit_on_error=False)
     def _read_last_check(self, settings: ConnectionSettings) -> None:
-        """The Connection pane's "Last check": this profile and API's newest recorded check."""
-        from nmbrs_client.history import History, HistoryError, profile_key
+        """The Connection pane's "Last check": the newest recorded check of this profile, API,
+        environment and demo scenario (a check of another scenario says nothing of this one)."""
+        from nmbrs_client.history import History, HistoryError, world_of_settings
 
+        world = world_of_settings(settings)
         try:
-            found = History().checks(profile_key(settings.profile_name), settings.api.value, 1)
+            found = History().find("last", world)
         except HistoryError as exc:
             self.post_message(LastCheckKnown(None, f"the check history cannot be read: {exc.hint}"))
             return
-        note = "none recorded for this profile and API yet (2 runs the rights check)"
-        self.post_message(LastCheckKnown(found[0] if found else None, note))
+        note = f"none recorded for {world.in_words()} yet (2 runs the rights check)"
+        self.post_message(LastCheckKnown(found, note))
 
     @on(LastCheckKnown)
     def _on_last_check(self, message: LastCheckKnown) -> None:

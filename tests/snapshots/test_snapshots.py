@@ -7,8 +7,10 @@ snapshot waits until no worker is running before the picture is taken.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,17 +107,23 @@ def test_view_snapshot(snap_compare: Any, soap_demo: RunningDemo, view: str) -> 
     assert snap_compare(app, terminal_size=(120, 40), run_before=steps(*VIEW_STEPS[view]))
 
 
-def test_rights_changed_since_last_check_snapshot(snap_compare: Any) -> None:
-    """A healthy check, then the same demo profile on missing-rights: the flipped cells carry
-    "Δ changed" and the summary names the check (and date) they are compared with."""
+def test_rights_changed_since_last_check_snapshot(snap_compare: Any, tmp_path: Path) -> None:
+    """A healthy check, then the same demo world (one scenario file) after the customer took
+    rights away: the flipped cells carry "Δ changed" and the summary names the check (and
+    date) they are compared with. Two built-in scenarios are two worlds, never compared."""
     from tui.app import NmbrsApp
     from tui.connect import LaunchOptions
 
-    app = NmbrsApp(LaunchOptions(demo=True, latency_ms=0), deterministic=True)
+    customer = tmp_path / "customer.toml"
+    customer.write_text('name = "customer"\nbase = "healthy"\n', encoding="utf-8")
+    options = LaunchOptions(demo=True, scenario=str(customer), latency_ms=0)
+    app = NmbrsApp(options, deterministic=True)
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await steps("2")(pilot)
-        app.start_connect(LaunchOptions(demo=True, scenario="missing-rights", latency_ms=0))
+        customer.write_text('name = "customer"\nbase = "missing-rights"\n', encoding="utf-8")
+        # a demo reads its scenario when it starts: another latency starts a new one
+        app.start_connect(dataclasses.replace(options, latency_ms=1))
         await steps("2")(pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

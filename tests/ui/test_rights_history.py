@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -80,16 +81,19 @@ async def test_cells_flipped_since_the_last_check_are_marked_and_c_shows_only_th
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, api: str
 ) -> None:
     isolate_state(tmp_path, monkeypatch)
-    app = NmbrsApp(LaunchOptions(demo=True, api=api, latency_ms=0))
+    customer = tmp_path / "customer.toml"  # one demo world, whose rights change in between
+    customer.write_text('name = "customer"\nbase = "healthy"\n', encoding="utf-8")
+    options = LaunchOptions(demo=True, api=api, scenario=str(customer), latency_ms=0)
+    app = NmbrsApp(options)
     async with app.run_test(size=(120, 40)) as pilot:
         first = await _checked(pilot, app)
         assert first.report is not None and first.report.exit_code == 0
         assert first.baseline is None and not first.changed_cells()
-        assert "first check of this profile: nothing to compare" in screen_text(app)
-        # the customer's template changes: the same demo profile now answers missing-rights
-        app.start_connect(
-            LaunchOptions(demo=True, api=api, scenario="missing-rights", latency_ms=0)
-        )
+        assert "no earlier check of demo scenario" in screen_text(app)
+        # the customer's template changes: the same demo world now answers missing-rights
+        customer.write_text('name = "customer"\nbase = "missing-rights"\n', encoding="utf-8")
+        # a demo reads its scenario once, when it starts: another latency starts a new one
+        app.start_connect(dataclasses.replace(options, latency_ms=1))
         pane = await _checked(pilot, app, old=first)
         assert pane.report is not None and pane.report.exit_code == 1
         not_allowed = {
@@ -133,7 +137,7 @@ async def test_the_connection_pane_shows_the_last_check_of_this_profile(
         await wait_connected(pilot, app)
         await wait_for(
             pilot,
-            lambda: "none recorded for this profile and API yet" in screen_text(app),
+            lambda: "none recorded for demo scenario missing-rights yet" in screen_text(app),
             what="the connection pane to say there is no check yet",
         )
         await pilot.press("2")
@@ -146,8 +150,8 @@ async def test_the_connection_pane_shows_the_last_check_of_this_profile(
             what="the check just run as the last check",
         )
         assert "check #1" in screen_text(app)
-    # a new session reads it back from the history
-    again = demo_app(demo_factory(ApiKind.SOAP, "healthy"))
+    # a new session of the same scenario reads it back from the history
+    again = demo_app(demo_factory(ApiKind.SOAP, "missing-rights"))
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_connected(pilot, again)
         await wait_for(
@@ -155,3 +159,40 @@ async def test_the_connection_pane_shows_the_last_check_of_this_profile(
             lambda: "✗ rights missing (exit 1)" in screen_text(again),
             what="the recorded check on the connection pane",
         )
+    # another scenario is another Nmbrs: that check says nothing of it
+    other = demo_app(demo_factory(ApiKind.SOAP, "healthy"))
+    async with other.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, other)
+        await wait_for(
+            pilot,
+            lambda: "none recorded for demo scenario healthy yet" in screen_text(other),
+            what="the connection pane to say this scenario has no check yet",
+        )
+        assert "rights missing" not in screen_text(other)
+
+
+@pytest.mark.parametrize("api", ["soap", "rest"])
+async def test_a_check_of_another_demo_scenario_is_no_baseline_for_the_markers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, api: str
+) -> None:
+    """healthy, then missing-rights: two different worlds. The pane marks no cell as changed
+    and says there is nothing of this scenario to compare; c shows that, not a diff."""
+    isolate_state(tmp_path, monkeypatch)
+    app = NmbrsApp(LaunchOptions(demo=True, api=api, latency_ms=0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = await _checked(pilot, app)
+        assert first.report is not None and first.report.exit_code == 0
+        app.start_connect(
+            LaunchOptions(demo=True, api=api, scenario="missing-rights", latency_ms=0)
+        )
+        pane = await _checked(pilot, app, old=first)
+        assert pane.report is not None and pane.report.exit_code == 1
+        assert len(History().checks()) == 2  # the healthy check is there, and not used
+        assert pane.baseline is None and not pane.changed_cells()
+        text = screen_text(app)
+        assert "no earlier check of demo scenario missing-rights to compare" in text
+        assert "changed since check" not in text and "Δ changed" not in text
+        await pilot.press("c")
+        said = "No earlier check of demo scenario missing-rights to compare: every cell stays shown"
+        assert any(str(n.message) == said for n in app._notifications)
+        assert not pane.changes_only and pane.visible_operations() == pane.operations

@@ -138,9 +138,10 @@ def add_parser(sub: Any, add_connection_options: Callable[[argparse.ArgumentPars
         nargs="?",
         const="last",
         metavar="last|N|DATE",
-        help="first say what changed since an earlier check of this profile and API: the "
-        "last one (default), check number N of `nmbrs-tui history`, or the last one on or "
-        "before DATE (YYYY-MM-DD); the exit code stays that of this check",
+        help="first say what changed since an earlier check of this profile, API and "
+        "environment (for the demo, of this scenario): the last one (default), check number "
+        "N of `nmbrs-tui history`, or the last one on or before DATE (YYYY-MM-DD); the exit "
+        "code stays that of this check",
     )
     parser.add_argument(
         "--rest-profile",
@@ -278,11 +279,12 @@ def _run_all_profiles(args: argparse.Namespace, config: Any, profile: Any) -> in
 
 
 def _previous_check(settings: Any) -> Any:
-    """This profile's last recorded check, or ``None`` (no history, or none usable)."""
-    from nmbrs_client.history import History, HistoryError, profile_key
+    """This profile's last recorded check of the same API, environment and demo scenario, or
+    ``None`` (no history, or none comparable)."""
+    from nmbrs_client.history import History, HistoryError, world_of_settings
 
     try:
-        return History().find("last", profile_key(settings.profile_name), settings.api.value)
+        return History().find("last", world_of_settings(settings))
     except HistoryError:
         return None  # the check itself warns once when it cannot record
 

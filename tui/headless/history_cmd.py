@@ -105,20 +105,33 @@ def _configured_keep(args: argparse.Namespace) -> int:
 
 
 def _previous(history: Any, record: Any) -> Any:
-    return history.find("last", record.profile, record.api, before=record.id)
+    """The check before ``record`` of its world (profile, API, environment, demo scenario)."""
+    return history.find("last", record.world, before=record.id)
 
 
 def _with_changes(history: Any, records: list[Any], lang: str) -> list[tuple[Any, str]]:
-    """Each check with what changed since the one before it (``-``: nothing to compare)."""
+    """Each check with what changed since the one before it of its world (``-``: none, or
+    for the demo "- (first of its scenario)": checks of other scenarios are not compared)."""
     from nmbrs_client.rights.changes import compare, short_summary
 
     rows: list[tuple[Any, str]] = []
     for rec in records:
         full = history.get(rec.id)
         before = _previous(history, rec)
-        changed = short_summary(compare(before, full), lang) if before and full else "-"
+        if before and full:
+            changed = short_summary(compare(before, full), lang)
+        else:
+            changed = "- (first of its scenario)" if rec.world.is_demo else "-"
         rows.append((rec, changed))
     return rows
+
+
+def _where(record: Any) -> str:
+    """The environment column: ``demo missing-rights`` for the demo, the name otherwise."""
+    from nmbrs_client.textsafe import line
+
+    where = line(record.environment or "-")
+    return f"{where} {line(record.scenario)}" if record.world.is_demo and record.scenario else where
 
 
 def recent_checks(settings: Any, limit: int = BUNDLE_CHECKS) -> tuple[list[dict[str, Any]], str]:
@@ -158,7 +171,7 @@ def _table(rows: list[tuple[Any, str]]) -> str:
             rec.local_when,
             line(rec.profile),
             rec.api,
-            line(rec.environment or "-"),
+            _where(rec),
             str(rec.exit_code),
             str(rec.calls),
             changed,
@@ -188,7 +201,7 @@ def _show(history: Any, args: argparse.Namespace) -> int:
         return ExitCode.OK
     print(
         f"check #{rec.id}  {rec.local_when}  profile {line(rec.profile)}  api {rec.api}  "
-        f"requirements {line(rec.requirements)}  exit {rec.exit_code}  calls {rec.calls}  "
+        f"environment {_where(rec)}  requirements {line(rec.requirements)}  exit {rec.exit_code}  calls {rec.calls}  "
         f"{rec.duration_ms / 1000:.1f} s  nmbrs-tui {line(rec.tool_version)}"
     )
     for cell in rec.cells:
@@ -198,24 +211,30 @@ def _show(history: Any, args: argparse.Namespace) -> int:
             f"  {line(cell.qualified_name)}  {line(company)}  {cell.status}  "
             f"({line(cell.basis)}){fault}"
         )
+    print()
     if changes is not None:
-        print()
         sys.stdout.write(render(changes, "text", args.lang))
+    else:
+        print(rec.world.nothing_to_compare().capitalize() + ".")
     return ExitCode.OK
 
 
 def baseline(ref: str, settings: Any) -> Any:
-    """The recorded check ``--diff REF`` names for this profile and API, before this check.
+    """The recorded check ``--diff REF`` names for this check's world (profile, API,
+    environment and demo scenario), before this check.
 
-    Raises :class:`ValueError` (a usage line) when REF is not understood or names nothing.
+    Raises :class:`ValueError` (a usage line) when REF is not understood, names nothing, or
+    names a check of another world (another scenario of the demo is another Nmbrs).
     """
-    from nmbrs_client.history import History, profile_key
+    from nmbrs_client.history import History, world_of_settings
 
-    profile = profile_key(getattr(settings, "profile_name", None))
-    record = History().find(ref, profile, settings.api.value)
+    world = world_of_settings(settings)
+    record = History().find(ref, world)
     if record is None:
         raise ValueError(
-            f"--diff {ref}: no earlier check of profile {profile} "
-            f"({settings.api.value}) in the history"
+            f"--diff {ref}: {world.nothing_to_compare()} (profile {world.profile}, {world.api})"
         )
+    other = world.differs_from(record.world)
+    if other:
+        raise ValueError(f"--diff {ref}: check #{record.id} is not comparable: {other}")
     return record

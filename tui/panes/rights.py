@@ -169,16 +169,17 @@ class RightsPane(RightsMatrix):
         self.post_message(RightsFinished(report, run))
 
     def _previous_check(self) -> tuple[CheckRecord | None, str]:
-        """The last recorded check of this profile and API (worker thread), or why none."""
-        from nmbrs_client.history import History, HistoryError, profile_key
+        """The last recorded check of this profile, API, environment and demo scenario
+        (worker thread), or why none: a check of another scenario is another world."""
+        from nmbrs_client.history import History, HistoryError, world_of_settings
 
         assert self.session is not None
-        settings = self.session.settings
+        world = world_of_settings(self.session.settings)
         try:
-            found = History().find("last", profile_key(settings.profile_name), settings.api.value)
+            found = History().find("last", world)
         except HistoryError:
             return None, "the check history cannot be read"
-        return found, "" if found else "first check of this profile: nothing to compare"
+        return found, "" if found else world.nothing_to_compare()
 
     def _record(self, report: RightsReport) -> None:
         """Keep the finished check in the history (``nmbrs-tui history``); trouble is a toast."""

@@ -344,17 +344,16 @@ class RightsMatrix(Pane):
         )
 
     def action_toggle_changes(self) -> None:
+        if not self.changes_only and self.baseline is None:  # an empty "changes" view would
+            note = self.baseline_note or "nothing to compare"  # pass for "nothing changed"
+            self.notify(f"{note.capitalize()}: every cell stays shown", timeout=4)
+            return
         self.changes_only = not self.changes_only
         self._rebuild_table()
         self._update_text()
         if not self.changes_only:
             self.notify("Showing all", timeout=3)
-        elif self.baseline is None:
-            self.notify(
-                f"{(self.baseline_note or 'nothing to compare').capitalize()} (c shows all)",
-                timeout=4,
-            )
-        else:
+        elif self.baseline is not None:
             self.notify(
                 f"Showing only the cells changed since check #{self.baseline.id} of "
                 f"{self.baseline.local_when} (c shows all)",
