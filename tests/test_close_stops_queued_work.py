@@ -30,7 +30,7 @@ from nmbrs_client.rest_operations import RestOp
 from tests.fake_backend import FakeBackend
 from tests.hostile_server import HostileServer, hostile_server, settings_for
 from tests.rest.fake import uid
-from tests.rest.gated import PAGES, SAFETY_S, GatedTransport
+from tests.rest.gated import PAGES, SAFETY_S, GatedTransport, on_a_thread
 from tests.test_retry import HTML_502
 from tui.data.kinds import Kind
 from tui.data.store import DataStore
@@ -51,18 +51,7 @@ def _stopped_midway(
     """Run ``read`` on its own thread; once its later pages are held, ``stop`` it, then let the
     held pages answer and every page job end. How many calls were sent before the stop, and
     what ``read`` raised."""
-    failure: list[BaseException] = []
-    ended = threading.Event()
-
-    def run() -> None:
-        try:
-            read()
-        except BaseException as exc:
-            failure.append(exc)
-        finally:
-            ended.set()
-
-    threading.Thread(target=run, daemon=True).start()
+    ended, failure = on_a_thread(read)
     assert transport.first_held.wait(SAFETY_S)
     stop()
     sent_before = transport.sent_count()

@@ -10,7 +10,7 @@ than any wait of the test: a caller that waited for it would fail the test, not 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -24,7 +24,7 @@ from nmbrs_client.rest.transport import RestReply
 from nmbrs_client.rest_operations import RestOp
 from tests.hostile_server import HostileServer, hostile_server, settings_for
 from tests.rest.fake import uid
-from tests.rest.gated import PAGES, SAFETY_S, GatedTransport
+from tests.rest.gated import PAGES, SAFETY_S, GatedTransport, on_a_thread
 
 COMPANY = uid("company", 1)
 READ_TIMEOUT_S = 60.0  # what a stalled call would hold its caller for: twice the test's safety
@@ -79,23 +79,6 @@ def _reading(client: RestClient, first_row: threading.Event) -> None:
         first_row.set()
 
 
-def _on_a_thread(work: Callable[[], object]) -> tuple[threading.Event, list[BaseException]]:
-    """Run ``work``; the event is set when it ends, the list holds what it raised."""
-    ended = threading.Event()
-    raised: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:
-            raised.append(exc)
-        finally:
-            ended.set()
-
-    threading.Thread(target=run, daemon=True).start()
-    return ended, raised
-
-
 @pytest.fixture
 def stalled() -> Iterator[tuple[StalledTransport, RestClient]]:
     transport = StalledTransport()
@@ -118,7 +101,7 @@ def test_an_escd_reader_stops_waiting_for_a_stalled_page(
         with stopping_when(cancelled.is_set):
             _reading(client, first_row)
 
-    ended, raised = _on_a_thread(read)
+    ended, raised = on_a_thread(read)
     assert transport.first_held.wait(SAFETY_S) and first_row.wait(SAFETY_S)
     cancelled.set()
     assert ended.wait(SAFETY_S), "the esc'd reader still waits for its stalled page"
@@ -131,7 +114,7 @@ def test_closing_releases_a_reader_waiting_for_a_stalled_page_as_closed(
 ) -> None:
     transport, client = stalled
     first_row = threading.Event()
-    ended, raised = _on_a_thread(lambda: _reading(client, first_row))
+    ended, raised = on_a_thread(lambda: _reading(client, first_row))
     assert transport.first_held.wait(SAFETY_S) and first_row.wait(SAFETY_S)
     client.close()
     assert ended.wait(SAFETY_S), "a reader of a closed client still waits for its stalled page"
@@ -145,7 +128,7 @@ def test_a_rest_call_that_breaks_after_its_client_closed_is_closed_not_broken(
 ) -> None:
     """The call on the caller's own thread cannot be let go; when it ends, it says why."""
     transport, client = stalled
-    ended, raised = _on_a_thread(
+    ended, raised = on_a_thread(
         lambda: client.page(RestOp.EMPLOYEES, {"companyId": COMPANY}, number=2)
     )
     assert transport.first_held.wait(SAFETY_S)
@@ -186,7 +169,7 @@ def test_a_soap_call_that_breaks_after_close_or_esc_says_so_not_broken(
         with stopping_when(cancelled.is_set):
             client.companies()
 
-    ended, raised = _on_a_thread(call)
+    ended, raised = on_a_thread(call)
     assert arrived.wait(SAFETY_S)
     if ended_by == "close":
         client.close()
@@ -213,7 +196,7 @@ def test_an_escd_contracts_read_stops_waiting_for_a_history_stalled_on_its_first
         with stopping_when(cancelled.is_set):
             backend.contracts(COMPANY)
 
-    ended, raised = _on_a_thread(read)
+    ended, raised = on_a_thread(read)
     try:
         assert transport.path_held.wait(SAFETY_S)
         cancelled.set()

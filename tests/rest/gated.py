@@ -4,7 +4,7 @@ what a test needs to see what the client does while pages are on their way."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from nmbrs_client.rest.transport import RestReply, TransportLimits
 from tests.rest.fake import BASE, uid
@@ -57,3 +57,21 @@ class GatedTransport:
 
     def close(self) -> None:
         pass  # what is on its way stays on its way
+
+
+def on_a_thread(work: Callable[[], object]) -> tuple[threading.Event, list[BaseException]]:
+    """Run ``work`` on a thread of its own: the event is set when it ends, the list holds what
+    it raised."""
+    ended = threading.Event()
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:
+            raised.append(exc)
+        finally:
+            ended.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    return ended, raised
