@@ -62,6 +62,13 @@ class Pane(Widget):
         """Cancel this pane's running load (``esc``); keeps what is already shown."""
         self.workers.cancel_group(self, "load")
 
+    def is_on_top(self) -> bool:
+        """Whether this pane's screen is the one shown. A table posts its selection when
+        ``enter`` reaches it, and the pane opens a screen when it handles that message: an
+        ``enter`` typed ahead is handled after the first one's screen is up, and must not
+        open another over it (one ``esc`` per copy to get back)."""
+        return self.is_attached and self.screen is self.app.screen
+
 
 class UnavailablePane(Pane):
     """Stands in for a pane whose module cannot be imported (so the shell still runs)."""

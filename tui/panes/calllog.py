@@ -287,7 +287,8 @@ class CallLogPane(Pane):
     @on(VimTable.RowSelected, "#calllog-table")
     def _row_selected(self, event: VimTable.RowSelected) -> None:
         event.stop()
-        self.action_open_call()
+        if self.is_on_top():
+            self.action_open_call()
 
     def action_copy_row(self) -> None:
         table = self.query_one(VimTable)

@@ -752,7 +752,8 @@ class EmployeesPane(DataPane):
 
     def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
         event.stop()
-        self.open_employee(_key(event.row))
+        if self.is_on_top():
+            self.open_employee(_key(event.row))
 
     def show_employee(self, company_id: EntityId, employee_id: EntityId) -> None:
         """Open one employee's detail (palette jump), switching company when needed."""

@@ -442,6 +442,8 @@ class PayrollPane(DataPane):
 
     def on_fast_table_row_selected(self, event: FastTable.RowSelected) -> None:
         event.stop()
+        if not self.is_on_top():
+            return
         if event.table is self.runs_table and isinstance(event.row.data, PayrollRun):
             self.load_run_employees(event.row.data)
         elif event.table is self.people_table:

@@ -260,7 +260,8 @@ class RightsMatrix(Pane):
 
     @on(DataTable.CellSelected)
     def _selected(self) -> None:
-        self.action_open_cell()
+        if self.is_on_top():
+            self.action_open_cell()
 
     def action_cursor_left(self) -> None:
         self.query_one(VimTable).action_cursor_left()
