@@ -114,6 +114,8 @@ class NmbrsApp(App[int]):
         super().__init__()
         self.launch = launch or LaunchOptions()
         self.session: Session | None = None
+        self._gc_frozen = False  # this session's objects are frozen (see _freeze_for_gc)
+        self._gc_thawed = False  # a replaced session was thawed: its cycles wait to be collected
         self._given_session = session
         self._given_settings = settings
         self.deterministic = deterministic
@@ -252,7 +254,7 @@ class NmbrsApp(App[int]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
-        gc.unfreeze()  # see _announce
+        gc.unfreeze()  # see _freeze_for_gc
         self._close_session()
         if self.demo_server is not None:
             self.demo_server.stop()
@@ -560,13 +562,7 @@ class NmbrsApp(App[int]):
 
     def _announce(self, info: ConnectionInfo) -> None:
         if info.stage == CONNECTED:
-            # What exists now lives as long as the session: the modules, the DOM, the parsed
-            # WSDLs (about 90,000 objects). CPython's full collections walked all of them
-            # again each time: twice, ~0.1 s of CPU, while a 5,000-employee company's replies
-            # were read and shown. Frozen, collections skip them (reference counting still
-            # frees them); a session that is replaced, or the app that exits, thaws them
-            # first so their garbage cycles can still be collected.
-            gc.freeze()
+            self._freeze_for_gc()
             self.set_status(f"Connected to {info.hosts_text} as {info.username}")
             self.post_message(ConnectionChanged(True))
         elif info.stage == FAILED:
@@ -580,6 +576,25 @@ class NmbrsApp(App[int]):
             self.post_message(ConnectionChanged(False, info.last_error))
         elif info.stage == NO_CONFIG:
             self.set_status("No profile configured: press d for the demo, or see pane 1")
+
+    def _freeze_for_gc(self) -> None:
+        """What exists once connected lives as long as the session: the modules, the DOM, the
+        parsed WSDLs (about 90,000 objects). CPython's full collections walked all of them
+        again each time: twice, ~0.1 s of CPU, while a 5,000-employee company's replies were
+        read and shown. Frozen, collections skip them (reference counting still frees them);
+        a session that is replaced, or the app that exits, thaws them first.
+
+        Frozen garbage cycles are never collected, so the replaced session's (thawed, not yet
+        collected) are collected before the next freeze, and a reconnect that keeps its
+        session does not freeze again: otherwise every profile switch kept the old session and
+        its client alive for good (~8,000 more frozen objects a switch)."""
+        if self._gc_frozen:
+            return
+        if self._gc_thawed:
+            gc.collect()
+            self._gc_thawed = False
+        gc.freeze()
+        self._gc_frozen = True
 
     @on(SessionReady)
     async def _on_session_ready(self, message: SessionReady) -> None:
@@ -611,7 +626,9 @@ class NmbrsApp(App[int]):
         old = self.session
         switcher = self.query_one("#panes", ContentSwitcher)
         if old is not None and old is not session:
-            gc.unfreeze()  # see _announce
+            gc.unfreeze()  # see _freeze_for_gc
+            self._gc_frozen = False
+            self._gc_thawed = True
             switcher.current = "connection"
             for pane_id in PANE_IDS[1:]:
                 pane = self.pane(pane_id)
