@@ -11,6 +11,10 @@ reads again.
 
 The dashboard's data store keeps its entries the same way (one read however many panes ask,
 a refresh never resurrected by a read on its way), so it is built on this class too.
+
+One who waits for another thread's read waits together with its own stop and the reader's:
+stopped itself, it leaves at once; its reader stopped (that pane esc'd while the call is
+stalled on the network), it reads anew instead of waiting for the stall to time out.
 """
 
 from __future__ import annotations
@@ -20,17 +24,39 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
-from nmbrs_client.cancel import stop_requested, was_stopped
+from nmbrs_client.cancel import (
+    Stop,
+    calls_stopped,
+    current_stop,
+    first_done,
+    stop_requested,
+    was_stopped,
+)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+class _Answer(Future[V]):
+    """An answer on its way, with the stop of the thread reading it: one who waits for it
+    stops waiting once that reader is stopped (its pane esc'd), even while its call is
+    stalled on the network, and reads it anew."""
+
+    def __init__(self, reader: Stop | None = None) -> None:
+        super().__init__()
+        self.reader = reader
+
+
+def _any(*stops: Stop | None) -> Stop | None:
+    given = [stop for stop in stops if stop is not None]
+    return (lambda: any(stop() for stop in given)) if given else None
 
 
 class Kept(Generic[K, V]):
     """``get(key, read)``: the answer kept for ``key``, or the one being read, or read now."""
 
     def __init__(self) -> None:
-        self._answers: dict[K, Future[V]] = {}
+        self._answers: dict[K, _Answer[V]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: K, read: Callable[[], V], *, again: bool = False) -> V:
@@ -40,8 +66,15 @@ class Kept(Generic[K, V]):
             answer = None if again else self._answers.get(key)
             mine = answer is None
             if answer is None:
-                answer = self._answers[key] = Future()
+                answer = self._answers[key] = _Answer(current_stop())
         if not mine:
+            if answer not in first_done((answer,), _any(answer.reader, current_stop())):
+                if stop_requested():  # this one was stopped: it no longer waits
+                    raise calls_stopped("a read shared with another thread", "-")
+                with self._lock:  # the reader was stopped, not this one: read it here
+                    if self._answers.get(key) is answer:  # (the first who notices; the
+                        del self._answers[key]  # others wait for that one's read)
+                return self.get(key, read)
             try:
                 return answer.result()
             except Exception as error:
@@ -62,7 +95,7 @@ class Kept(Generic[K, V]):
 
     def put(self, key: K, value: V) -> None:
         """Keep ``value`` for ``key`` as if it had been read (a read on its way is dropped)."""
-        answer: Future[V] = Future()
+        answer: _Answer[V] = _Answer()
         answer.set_result(value)
         with self._lock:
             self._answers[key] = answer

@@ -12,15 +12,23 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from nmbrs_client import kept as kept_module
-from nmbrs_client.cancel import calls_stopped, stop_requested, stopping_when, was_stopped
+from nmbrs_client.cancel import (
+    Stop,
+    calls_stopped,
+    first_done,
+    stop_requested,
+    stopping_when,
+    was_stopped,
+)
 from nmbrs_client.client import NmbrsClient
 from nmbrs_client.concurrency import AdaptiveConcurrency, WindowClosed
 from nmbrs_client.errors import NmbrsTransportError
@@ -212,10 +220,11 @@ def test_a_fetch_shared_with_a_cancelled_pane_is_made_again_for_the_other(
     started, gate, waiting = threading.Event(), threading.Event(), threading.Event()
     made: list[int] = []
 
-    class Watched(Future[object]):
-        def result(self, timeout: float | None = None) -> object:
-            waiting.set()  # the second pane now waits for the first one's fetch
-            return super().result(timeout)
+    wait = first_done
+
+    def watched(futures: Collection[Future[Any]], stop: Stop | None = None) -> set[Future[Any]]:
+        waiting.set()  # the second pane now waits for the first one's fetch
+        return wait(futures, stop)
 
     def fetch(backend: object, key: object) -> object:
         made.append(1)
@@ -226,7 +235,7 @@ def test_a_fetch_shared_with_a_cancelled_pane_is_made_again_for_the_other(
             raise calls_stopped("EMPLOYEES", "host")
         return f"rows {len(made)}"
 
-    monkeypatch.setattr(kept_module, "Future", Watched)  # the store keeps its entries in a Kept
+    monkeypatch.setattr(kept_module, "first_done", watched)  # the store keeps them in a Kept
     kind: Kind[str, object] = Kind("rows", fetch, lambda key: None)
     store = DataStore(FakeBackend())
     cancelled = threading.Event()

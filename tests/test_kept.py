@@ -4,11 +4,14 @@ together, dropped by a refresh, a read forgotten on its way not kept, a failure 
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from nmbrs_client import kept as kept_module
+from nmbrs_client.cancel import Stop, first_done, stopping_when, was_stopped
 from nmbrs_client.errors import NmbrsTransportError
 from nmbrs_client.kept import Kept
 
@@ -32,15 +35,21 @@ class _Reads:
         return f"answer {number}"
 
 
+def _watch_waiting(monkeypatch: pytest.MonkeyPatch, waiting: threading.Event) -> None:
+    """``waiting`` is set once an asker waits for another one's read."""
+    wait = first_done
+
+    def watched(futures: Collection[Future[Any]], stop: Stop | None = None) -> set[Future[Any]]:
+        waiting.set()
+        return wait(futures, stop)
+
+    monkeypatch.setattr(kept_module, "first_done", watched)
+
+
 def test_threads_asking_together_share_one_read(monkeypatch: pytest.MonkeyPatch) -> None:
     waiting = threading.Event()
 
-    class Watched(Future[str]):
-        def result(self, timeout: float | None = None) -> str:
-            waiting.set()  # the second asker waits for the first one's read
-            return super().result(timeout)
-
-    monkeypatch.setattr(kept_module, "Future", Watched)
+    _watch_waiting(monkeypatch, waiting)
     kept: Kept[str, str] = Kept()
     reads = _Reads()
     with ThreadPoolExecutor(2) as pool:
@@ -127,3 +136,56 @@ def test_put_keeps_a_value_as_if_read_and_a_failure_never_shows_as_held() -> Non
         kept.get("departments", refused)
     assert not kept.has("departments") and not kept.holds("departments")
     assert kept.items() == [("report", None)]
+
+
+def test_a_waiter_reads_anew_once_the_reader_is_stopped_while_its_read_is_stalled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reader's pane is esc'd while its call is stalled on the network: another pane
+    waiting for that read does not wait for the stall, it reads anew (and that is kept)."""
+    waiting, stopped = threading.Event(), threading.Event()
+    _watch_waiting(monkeypatch, waiting)
+    kept: Kept[str, str] = Kept()
+    reads = _Reads()
+
+    def reader() -> str:
+        with stopping_when(stopped.is_set):
+            return kept.get("departments", reads)
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(reader)
+        assert reads.begun.wait(SAFETY_S)
+        second = pool.submit(kept.get, "departments", reads)
+        assert waiting.wait(SAFETY_S)
+        stopped.set()
+        assert second.result(SAFETY_S) == "answer 2"  # while the first read is still stalled
+        assert not reads.gate.is_set()
+        reads.gate.set()
+        first.result(SAFETY_S)
+    assert kept.get("departments", reads) == "answer 2"  # the stalled read was not kept
+
+
+def test_a_stopped_waiter_stops_waiting_for_anothers_stalled_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    waiting, stopped = threading.Event(), threading.Event()
+    _watch_waiting(monkeypatch, waiting)
+    kept: Kept[str, str] = Kept()
+    reads = _Reads()
+
+    def waiter() -> str:
+        with stopping_when(stopped.is_set):
+            return kept.get("departments", reads)
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(kept.get, "departments", reads)
+        assert reads.begun.wait(SAFETY_S)
+        second = pool.submit(waiter)
+        assert waiting.wait(SAFETY_S)
+        stopped.set()
+        failure = second.exception(SAFETY_S)
+        assert failure is not None and was_stopped(failure)
+        assert not reads.gate.is_set()  # it left while the read was still stalled
+        reads.gate.set()
+        assert first.result(SAFETY_S) == "answer 1"
+    assert reads.count == 1
