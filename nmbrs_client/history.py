@@ -88,6 +88,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE checks ADD COLUMN scenario TEXT;
     """,
+    # 4: why a check exits 2 when it did not stop (a gateway refusal, server errors), as its
+    # report's verdict names it; NULL in checks kept before (their cause is not known)
+    """
+    ALTER TABLE checks ADD COLUMN causes TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -218,6 +223,9 @@ class CheckRecord:
     tool_version: str
     granted_scopes: tuple[str, ...] | None = None
     stopped: str | None = None
+    # why it exits 2 (``exit_codes.EXIT_2_CAUSES`` keys, as ``findings.verdict_causes`` gives
+    # them); empty for any other exit and for a check kept before causes were
+    causes: tuple[str, ...] = ()
     cells: tuple[StoredCell, ...] = ()
     companies: tuple[StoredCompany, ...] = ()
     id: int = 0
@@ -226,6 +234,14 @@ class CheckRecord:
     @property
     def world(self) -> CheckedWorld:
         return CheckedWorld(self.profile, self.api, self.environment, self.scenario)
+
+    @property
+    def verdict_causes(self) -> tuple[str, ...]:
+        """The causes its verdict is said with: those kept, else (a check kept before causes
+        were) its stop reason, else none ("not established")."""
+        if self.causes:
+            return self.causes
+        return (self.stopped,) if self.stopped else ()
 
     @property
     def local_when(self) -> str:
@@ -247,6 +263,7 @@ class CheckRecord:
             "tool_version": self.tool_version,
             "granted_scopes": None if self.granted_scopes is None else list(self.granted_scopes),
             "stopped": self.stopped,
+            "causes": list(self.causes),
         }
         if with_cells:
             data["companies"] = [
@@ -272,16 +289,24 @@ def keep_of(config: Any) -> int:
 
 
 def record_report(
-    report: Any, tool_version: str, path: Path | None = None, keep: int = DEFAULT_KEEP
+    report: Any,
+    tool_version: str,
+    path: Path | None = None,
+    keep: int = DEFAULT_KEEP,
+    causes: Sequence[str] = (),
 ) -> int:
     """Store a finished report under its own profile, keeping the newest ``keep`` checks of
-    that profile; its history id (or a HistoryError)."""
+    that profile; its history id (or a HistoryError). ``causes``: see :func:`record_of`."""
     profile = profile_key((report.environment or {}).get("profile"))
-    return History(path).add(record_of(report, profile, tool_version), keep)
+    return History(path).add(record_of(report, profile, tool_version, causes), keep)
 
 
-def record_of(report: Any, profile: str, tool_version: str) -> CheckRecord:
-    """What the history keeps of a :class:`~nmbrs_client.rights.results.RightsReport`."""
+def record_of(
+    report: Any, profile: str, tool_version: str, causes: Sequence[str] = ()
+) -> CheckRecord:
+    """What the history keeps of a :class:`~nmbrs_client.rights.results.RightsReport`;
+    ``causes``, why it exits 2 (``rights.findings.verdict_causes``: the history is below the
+    rights check, so its caller says them)."""
     numbers = {str(c.id): c.number for c in report.companies}
     env = report.environment.get("environment") if report.environment else None
     scenario = report.environment.get("scenario") if report.environment else None
@@ -301,6 +326,7 @@ def record_of(report: Any, profile: str, tool_version: str) -> CheckRecord:
         tool_version=tool_version,
         granted_scopes=None if report.granted_scopes is None else tuple(report.granted_scopes),
         stopped=None if report.stopped is None else str(report.stopped.value),
+        causes=tuple(causes),
         cells=tuple(
             StoredCell(
                 service=c.service,
@@ -418,8 +444,9 @@ class History:
             conn.execute("BEGIN IMMEDIATE")
             cur = conn.execute(
                 "INSERT INTO checks (checked_at, profile, api, environment, requirements, "
-                "exit_code, calls, duration_ms, tool_version, granted_scopes, stopped, scenario) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "exit_code, calls, duration_ms, tool_version, granted_scopes, stopped, scenario, "
+                "causes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.checked_at.isoformat(timespec="seconds"),
                     record.profile,
@@ -433,6 +460,7 @@ class History:
                     None if record.granted_scopes is None else json.dumps(record.granted_scopes),
                     record.stopped,
                     record.scenario,
+                    json.dumps(record.causes) if record.causes else None,
                 ),
             )
             check_id = int(cur.lastrowid or 0)
@@ -600,7 +628,18 @@ def _check_of(row: sqlite3.Row) -> CheckRecord:
         granted_scopes=None if scopes is None else tuple(json.loads(scopes)),
         stopped=row["stopped"],
         scenario=row["scenario"],
+        causes=_causes(row["causes"]),
     )
+
+
+def _causes(text: str | None) -> tuple[str, ...]:
+    """The kept causes; none from a value this version did not write (a hand-edited file):
+    the verdict is then "not established", which is true."""
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    return tuple(str(cause) for cause in value) if isinstance(value, list) else ()
 
 
 __all__: Sequence[str] = (

@@ -24,6 +24,7 @@ from nmbrs_client.history import (
     StoredCompany,
     history_path,
 )
+from nmbrs_client.rights.results import RightsReport
 from tests.config_isolation import isolate_state
 
 
@@ -256,7 +257,7 @@ def test_a_version_2_history_opens_and_its_demo_checks_of_unknown_scenario_compa
     assert found is not None and found.id == new and found.scenario == "healthy"
     assert history.find("last", healthy, before=new) is None
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
 
 
 def test_a_demo_check_records_its_scenario_and_a_real_one_records_none() -> None:
@@ -281,3 +282,69 @@ def test_a_demo_check_records_its_scenario_and_a_real_one_records_none() -> None
     assert missing.nothing_to_compare() == (
         "no earlier check of demo scenario missing-rights to compare"
     )
+
+
+def _gateway_refused_report() -> RightsReport:
+    """A REST check whose every call the API gateway refused: not established, no stop."""
+    from nmbrs_client.ids import ApiKind
+    from nmbrs_client.rights.classify import Status
+    from nmbrs_client.rights.requirements import BUILTIN_PROFILES
+    from nmbrs_client.rights.results import AccountResult, CheckMode
+
+    return RightsReport(
+        datetime(2026, 12, 7, tzinfo=UTC),
+        {"profile": "acme"},
+        BUILTIN_PROFILES["integration"],
+        CheckMode.DEFAULT,
+        4,
+        account=[
+            AccountResult("debtors", Status.ERROR, "refused", error_kind="gateway"),
+            AccountResult("companies", Status.ERROR, "refused", error_kind="gateway"),
+        ],
+        api=ApiKind.REST,
+    )
+
+
+def test_a_check_not_established_keeps_its_cause_and_says_it_in_the_exit_2_words(
+    state: Path,
+) -> None:
+    """A check that exits 2 without a stop (the gateway refused it) keeps why, so the last
+    check is said in the words of the report's own verdict, not "not established" alone."""
+    from nmbrs_client.exit_codes import EXIT_2_CAUSES, verdict_words
+    from nmbrs_client.history import record_of
+    from nmbrs_client.rights.findings import verdict_causes
+
+    report = _gateway_refused_report()
+    history = History()
+    check_id = history.add(record_of(report, "acme", "0.1.0", verdict_causes(report)))
+    stored = history.get(check_id)
+    (listed,) = history.checks("acme")
+    assert stored is not None and stored.exit_code == 2 and stored.stopped is None
+    assert stored.causes == listed.causes == ("gateway",)
+    assert stored.to_dict()["causes"] == ["gateway"]
+    words = verdict_words(stored.exit_code, stored.verdict_causes)
+    assert EXIT_2_CAUSES["en"]["gateway"][1] in words
+    stopped = history.get(history.add(_record(exit_code=2, stopped="connect")))
+    assert stopped is not None and stopped.verdict_causes == ("connect",)
+
+
+def test_a_history_of_schema_version_3_loads_its_checks_without_a_cause(state: Path) -> None:
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as conn:
+        for step in MIGRATIONS[:3]:
+            conn.executescript(step)
+        conn.execute(
+            "INSERT INTO checks (checked_at, profile, api, environment, requirements, exit_code,"
+            " calls, duration_ms, tool_version, granted_scopes, stopped, scenario) VALUES"
+            " ('2026-11-30T08:00:00+00:00', 'acme', 'rest', 'production', 'integration', 2, 3,"
+            " 500.0, '0.0.9', NULL, NULL, NULL)"
+        )
+        conn.execute("PRAGMA user_version = 3")
+    history = History(path)
+    old = history.get(1)
+    assert old is not None and old.exit_code == 2 and old.causes == ()
+    assert old.verdict_causes == ()  # said as "not established": nothing more is known
+    assert [c.id for c in history.checks("acme")] == [1]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -196,3 +196,33 @@ async def test_a_check_of_another_demo_scenario_is_no_baseline_for_the_markers(
         said = "No earlier check of demo scenario missing-rights to compare: every cell stays shown"
         assert any(str(n.message) == said for n in app._notifications)
         assert not pane.changes_only and pane.visible_operations() == pane.operations
+
+
+async def test_the_connection_pane_says_why_the_last_check_was_not_established(
+    demo_factory: DemoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A last check the API gateway refused did not stop: the pane names that cause, as the
+    check's own verdict does, never "not established" alone."""
+    from nmbrs_client.history import profile_key, record_of, world_of_settings
+    from nmbrs_client.rights.findings import verdict_causes
+    from tests.test_history import _gateway_refused_report
+
+    isolate_state(tmp_path, monkeypatch)
+    demo = demo_factory(ApiKind.SOAP, "healthy")
+    settings = demo.settings()
+    report = _gateway_refused_report()
+    record = record_of(report, profile_key(settings.profile_name), "0.1.0", verdict_causes(report))
+    world = world_of_settings(settings)
+    History().add(
+        dataclasses.replace(
+            record, api=world.api, environment=world.environment, scenario=world.scenario
+        )
+    )
+    app = demo_app(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_connected(pilot, app)
+        await wait_for(
+            pilot,
+            lambda: "⚠ not established: refused by the API gateway (exit 2)" in screen_text(app),
+            what="the last check's cause on the connection pane",
+        )

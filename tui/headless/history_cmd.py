@@ -24,10 +24,12 @@ def record_check(report: Any, keep: int | None = None) -> int | None:
     """Store the finished check, keeping ``keep`` checks of its profile (config.toml's
     ``history_keep``); its history id, or ``None`` (warned once) when that failed."""
     from nmbrs_client.history import DEFAULT_KEEP, HistoryError, record_report
+    from nmbrs_client.rights.findings import verdict_causes
     from tui.version import version
 
     try:
-        return record_report(report, version(), keep=keep or DEFAULT_KEEP)
+        causes = verdict_causes(report)
+        return record_report(report, version(), keep=keep or DEFAULT_KEEP, causes=causes)
     except HistoryError as exc:
         if not _warned.is_set():
             _warned.set()

@@ -193,9 +193,8 @@ class ConnectionPane(Pane, can_focus=True):
             return Text(self.last_check_note, style="dim")
         style = "green" if record.exit_code == ExitCode.OK else "bold yellow"
         text = Text(f"{record.local_when}  ")
-        # a check kept with its stop reason says it; one without says "not established"
-        causes = (record.stopped,) if record.stopped else ()
-        words = verdict_words(record.exit_code, causes)
+        # the causes its report's verdict named; a check kept without any: "not established"
+        words = verdict_words(record.exit_code, record.verdict_causes)
         text.append(verdict_text(record.exit_code, words), style=style)
         text.append(f"  (check #{record.id}; nmbrs-tui history show {record.id})", style="dim")
         return text

@@ -184,12 +184,14 @@ class RightsPane(RightsMatrix):
     def _record(self, report: RightsReport) -> None:
         """Keep the finished check in the history (``nmbrs-tui history``); trouble is a toast."""
         from nmbrs_client.history import History, HistoryError, keep_of, record_report
+        from nmbrs_client.rights.findings import verdict_causes
         from tui.version import version
 
         assert self.session is not None
         try:
             keep = keep_of(getattr(self.session, "config", None))
-            check_id = record_report(report, version(), keep=keep)
+            causes = verdict_causes(report)
+            check_id = record_report(report, version(), keep=keep, causes=causes)
             record = History().get(check_id)
         except HistoryError as exc:
             self.post_message(HistoryNotKept(f"{exc} — {exc.hint}"))
