@@ -346,8 +346,7 @@ def check_soap_body(content: bytes, status: int, content_type: str) -> etree._El
             f"HTTP {status} with an HTML page instead of SOAP{_html_title(content)}",
             status=status,
         )
-    # "!" first: one memchr over a multi-megabyte reply instead of two substring searches.
-    if b"!" in content and (b"<!DOCTYPE" in content or b"<!ENTITY" in content):
+    if _declares_dtd(content):
         # SOAP forbids DTDs; refusing them unread rules out XXE and entity expansion.
         raise TransportProblem(
             "malformed",
@@ -385,6 +384,24 @@ def check_soap_body(content: bytes, status: int, content_type: str) -> etree._El
     if status not in (200, 500):
         raise TransportProblem("http", f"HTTP {status} with a SOAP body", status=status)
     return root
+
+
+_DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+# The same marks as UTF-16 and UTF-32 write them (libxml2 detects those from the first bytes).
+_WIDE_DTD_MARKS = tuple(
+    mark.decode().encode(encoding)
+    for mark in _DTD_MARKS
+    for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+
+
+def _declares_dtd(content: bytes) -> bool:
+    """Whether ``content`` holds a DTD or entity declaration, in UTF-8 or in a UTF-16/32 reply
+    (which holds NUL bytes): such a reply is refused unread, never retried."""
+    # "!" first: one memchr over a multi-megabyte reply instead of two substring searches.
+    if b"!" in content and any(mark in content for mark in _DTD_MARKS):
+        return True
+    return b"\x00" in content[:4] and any(mark in content for mark in _WIDE_DTD_MARKS)
 
 
 def _fault_text(fault: etree._Element, envelope_ns: str) -> tuple[str, str | None]:

@@ -340,3 +340,24 @@ def test_token_is_sent_but_never_logged(server: HostileServer) -> None:
     assert b"Domain>acme</" in body
     assert TOKEN not in repr(client)  # ...and nowhere else
     assert all(TOKEN not in repr(record) for record in client.call_log.records())
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-le"])
+def test_a_dtd_in_a_utf16_or_utf32_reply_is_refused_unread_and_not_retried(encoding: str) -> None:
+    """libxml2 reads UTF-16 and UTF-32 from their first bytes, where a search for the UTF-8
+    bytes of <!DOCTYPE finds nothing: an expansion big enough for libxml2 to stop then failed
+    the parse as a retryable 'not well-formed XML' instead of being refused unread."""
+    from nmbrs_client.transport import TransportProblem, check_soap_body
+
+    entities = '<!ENTITY a0 "xxxxxxxxxx">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    body = (
+        f'<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE s:Envelope [{entities}]>'
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+        "<x>&a9;</x></s:Body></s:Envelope>"
+    ).encode(encoding)
+    with pytest.raises(TransportProblem) as refused:
+        check_soap_body(body, 200, "text/xml")
+    assert "declares a DTD" in str(refused.value)
+    assert refused.value.retryable is False
