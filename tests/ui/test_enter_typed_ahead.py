@@ -7,14 +7,31 @@ table before the first ``enter``'s screen is up; its selection message reaches t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual import events
+from textual.pilot import Pilot
+from textual.screen import Screen
 
 from tests.conftest import DemoServerFactory
 from tests.ui.app_helpers import wait_for
 from tests.ui.panes_helpers import open_companies, select_company
 from tests.ui.test_app_resilience import app_on
+from tui.app import NmbrsApp
 from tui.screens.employee_detail import EmployeeDetailScreen
+
+
+async def _screens_opened_by_three_enters(
+    pilot: Pilot[Any], app: NmbrsApp, kind: type[Screen[Any]]
+) -> int:
+    """Three enters delivered together (as a terminal's read gives them) to the focused
+    table: how many ``kind`` screens they stacked."""
+    await pilot.pause()
+    for _ in range(3):
+        app.post_message(events.Key("enter", "\r"))
+    await wait_for(pilot, lambda: isinstance(app.screen, kind), 10, "the screen")
+    await pilot.pause()
+    return sum(isinstance(screen, kind) for screen in app.screen_stack)
 
 
 async def test_enters_typed_ahead_open_one_employee_detail(
@@ -27,15 +44,7 @@ async def test_enters_typed_ahead_open_one_employee_detail(
         await open_companies(pilot, app)
         employees = await select_company(pilot, app, company.ID)
         employees.table.focus()
-        await pilot.pause()
-        for _ in range(3):  # delivered together, as a terminal's read gives them
-            app.post_message(events.Key("enter", "\r"))
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, EmployeeDetailScreen), 10, "the detail"
-        )
-        await pilot.pause()
-        details = [s for s in app.screen_stack if isinstance(s, EmployeeDetailScreen)]
-        assert len(details) == 1
+        assert await _screens_opened_by_three_enters(pilot, app, EmployeeDetailScreen) == 1
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, EmployeeDetailScreen), 5, "back")
 
@@ -55,9 +64,4 @@ async def test_enters_typed_ahead_open_one_call_detail(
         table = app.query_one("#calllog-table", DataTable)
         await wait_for(pilot, lambda: table.row_count > 0, 10, "the calls")
         table.focus()
-        await pilot.pause()
-        for _ in range(3):
-            app.post_message(events.Key("enter", "\r"))
-        await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen), 10, "the call")
-        await pilot.pause()
-        assert sum(isinstance(s, CallDetailScreen) for s in app.screen_stack) == 1
+        assert await _screens_opened_by_three_enters(pilot, app, CallDetailScreen) == 1
