@@ -174,7 +174,8 @@ def render_markdown(report: RightsReport, lang: str = "en") -> str:
     out += [f"## {say(lang, 'account_advice')}", ""]
     out.extend(f"- {line}" for line in _advice_lines(report, lang))
     out.append("")
-    out += [f"## {say(lang, 'soap')}", "", soap_line(report, lang), ""]
+    if report.api is ApiKind.SOAP:  # a REST check's integration already uses what remains
+        out += [f"## {say(lang, 'soap')}", "", soap_line(report, lang), ""]
     out += [f"## {say(lang, 'support')}", ""]
     out.extend(f"- {line}" for line in _support_lines(report, lang))
     out.append("")
@@ -304,7 +305,8 @@ def render_text(report: RightsReport, lang: str = "en", width: int = 120) -> str
         f"{say(lang, 'mode_word_thorough' if report.mode == 'thorough' else 'mode_word_default')}"
         f", {say(lang, 'concurrency')} {report.concurrency}"
     )
-    out.append(f"  {soap_line(report, lang)}")
+    if report.api is ApiKind.SOAP:
+        out.append(f"  {soap_line(report, lang)}")
     return "\n".join(out) + "\n"
 
 
