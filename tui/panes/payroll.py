@@ -28,7 +28,7 @@ from tui.data.kinds import ANNUAL_STATEMENT, EMPLOYEES, PAYSLIPS, RUN_EMPLOYEES,
 from tui.export import document_stem
 from tui.failures import describe_error
 from tui.keys import Context, bindings
-from tui.panes.data_pane import DataPane
+from tui.panes.data_pane import LOAD_CANCELLED, DataPane
 from tui.screens.pdf_view import PdfViewScreen, extract_pdf_text
 from tui.widgets.fast_table import Column, FastTable, Row
 from tui.widgets.table_panel import TablePanel
@@ -168,6 +168,12 @@ class PayrollPane(DataPane):
         self.runs_table.clear()
         self.people_table.clear()
         self.load_runs()
+
+    def cancel_load(self) -> None:
+        if self.is_loading() and not self.runs_table.total_count:  # its empty table says so too
+            self.runs_table.empty_text = LOAD_CANCELLED
+            self.runs_table.refresh()
+        super().cancel_load()
 
     def on_show_pane(self) -> None:
         if self.company is not None and not self.runs_table.total_count and not self.is_loading():
