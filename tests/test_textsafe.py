@@ -192,3 +192,22 @@ def test_plain_bytes_test_is_never_fooled_by_the_declaration(
 )
 def test_a_declared_encoding_that_is_not_utf8_is_never_plain(body: bytes) -> None:
     assert textsafe.utf8_bytes_are_plain(body) is False
+
+
+def test_not_xml_is_exactly_the_characters_outside_xml_1_0() -> None:
+    """Every code point: NOT_XML finds it iff XML 1.0's Char production leaves it out."""
+
+    def allowed(code: int) -> bool:
+        return (
+            code in (0x9, 0xA, 0xD)
+            or 0x20 <= code <= 0xD7FF
+            or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF
+        )
+
+    wrong = [
+        code
+        for code in range(0x110000)
+        if (textsafe.NOT_XML.search(chr(code)) is None) != allowed(code)
+    ]
+    assert wrong == []
