@@ -56,6 +56,7 @@ def metric(
         record["target"] = target
         compared = float(record["ratio"] if target_of_ratio else record["value"])
         record["met"] = bool(compared <= target) if lower_is_better else bool(compared >= target)
+        record["target_is"] = "ceiling" if lower_is_better else "floor"
     for key, extra in context.items():
         record[key] = round(extra, 3) if isinstance(extra, float) else extra
     if note:

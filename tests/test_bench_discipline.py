@@ -88,15 +88,19 @@ def test_a_floor_is_tabled_as_at_least_and_a_ceiling_as_at_most() -> None:
         "flaky_verdicts.conclusive_runs", 10, "of 10 runs", target=9, lower_is_better=False
     )
     missed_floor = metric("x.runs", 7, "runs", target=9, lower_is_better=False)
+    floor_met_exactly = metric("y.runs", 9, "runs", target=9, lower_is_better=False)
+    ceiling_met_exactly = metric("z.s", 9, "s", target=9)
     ceiling = _figure(1.1)
     document = {
         "taken_at": "t",
         "machine": {"cpu": "c", "cores": 2, "python": "3", "system": "s"},
         "total_seconds": 1.0,
-        "metrics": [floor, missed_floor, ceiling],
+        "metrics": [floor, missed_floor, floor_met_exactly, ceiling_met_exactly, ceiling],
     }
-    rows = table(document).splitlines()[-3:]
-    assert "≥ 9 ✓" in rows[0] and "≥ 9 ✗" in rows[1] and "≤ 1.3 ✓" in rows[2]
+    rows = table(document).splitlines()[-5:]
+    assert "≥ 9 ✓" in rows[0] and "≥ 9 ✗" in rows[1] and "≤ 1.3 ✓" in rows[4]
+    # at its target, a floor and a ceiling are both met: the record says which it is
+    assert "≥ 9 ✓" in rows[2] and "≤ 9 ✓" in rows[3]
 
 
 def test_the_first_frame_ratio_is_the_median_of_pair_ratios_and_counts_every_pair() -> None:

@@ -57,8 +57,11 @@ def _number(value: Any) -> str:
 
 
 def _higher_is_better(record: dict[str, Any]) -> bool:
-    """Read from the record's own judgement: a target met above it, or missed below it, is
-    a floor (the SDK ratio, the flaky check's conclusive runs), not a ceiling."""
+    """A floor target (the SDK ratio, the flaky check's conclusive runs) as the record says
+    (``target_is``); a record written before it said so is read from its own judgement: a
+    target met above it, or missed below it, is a floor, not a ceiling."""
+    if "target_is" in record:
+        return bool(record["target_is"] == "floor")
     compared = float(record["ratio"] if "ratio" in record else record["value"])
     target = float(record["target"])
     return bool(record.get("met")) == (compared > target) and compared != target
