@@ -31,6 +31,14 @@ async def open_companies(pilot: Pilot[Any], app: NmbrsApp) -> CompaniesPane:
     return pane
 
 
+async def open_company(pilot: Pilot[Any], app: NmbrsApp, company_id: Any) -> None:
+    """Open one company from the companies pane (enter on its row), as a user does."""
+    companies = await open_companies(pilot, app)
+    companies.table.focus()
+    assert companies.table.move_cursor_to_key(company_id)
+    await pilot.press("enter")
+
+
 async def wait_periods(pilot: Pilot[Any], pane: CompaniesPane) -> None:
     await wait_for(
         pilot,

@@ -18,8 +18,7 @@ from nmbrs_client.backend import Employee
 from nmbrs_client.ids import EntityId
 from tests.fake_backend import FakeBackend
 from tests.ui.app_helpers import MIN_WAIT_S, fake_app, screen_text, wait_for
-from tests.ui.panes_helpers import open_companies
-from tui.panes.companies import CompaniesPane
+from tests.ui.panes_helpers import open_company
 from tui.panes.data_pane import LOAD_CANCELLED
 from tui.panes.employees import EmployeesPane
 
@@ -58,11 +57,7 @@ async def test_esc_ends_the_employees_workers_wait_for_a_stalled_list(
     app = fake_app(backend, tmp_path)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await open_companies(pilot, app)
-            companies = app.query_one(CompaniesPane)
-            companies.table.focus()
-            assert companies.table.move_cursor_to_key(backend.company_list[0].id)
-            await pilot.press("enter")
+            await open_company(pilot, app, backend.company_list[0].id)
             await wait_for(pilot, backend.stalled.is_set, 10, "the employee list to stall")
             employees = app.query_one(EmployeesPane)
             await pilot.press("escape")
