@@ -271,6 +271,8 @@ class EmployeesPane(DataPane):
         changes: dict[Any, dict[str, str]] = {}
         for row in self.table.rows:
             stopped = {k: STOPPED for k in PER_EMPLOYEE if row.cells.get(k) == PENDING}
+            if row.cells.get("active") == PENDING:  # the employments will not arrive now
+                stopped["active"] = UNKNOWN
             if stopped:
                 changes[row.key] = stopped
         if changes:
