@@ -28,6 +28,7 @@ from nmbrs_client.cancel import (
     Stop,
     calls_stopped,
     current_stop,
+    either,
     first_done,
     stop_requested,
     was_stopped,
@@ -47,11 +48,6 @@ class _Answer(Future[V]):
         self.reader = reader
 
 
-def _any(*stops: Stop | None) -> Stop | None:
-    given = [stop for stop in stops if stop is not None]
-    return (lambda: any(stop() for stop in given)) if given else None
-
-
 class Kept(Generic[K, V]):
     """``get(key, read)``: the answer kept for ``key``, or the one being read, or read now."""
 
@@ -68,7 +64,9 @@ class Kept(Generic[K, V]):
             if answer is None:
                 answer = self._answers[key] = _Answer(current_stop())
         if not mine:
-            if answer not in first_done((answer,), _any(answer.reader, current_stop())):
+            caller = current_stop()
+            stop = answer.reader if caller is None else either(answer.reader, caller)
+            if answer not in first_done((answer,), stop):
                 if stop_requested():  # this one was stopped: it no longer waits
                     raise calls_stopped("a read shared with another thread", "-")
                 with self._lock:  # the reader was stopped, not this one: read it here
